@@ -1,0 +1,54 @@
+// Bundles the extension (Node, CommonJS) and the webview (browser).
+// `node esbuild.mjs [--production] [--watch]`
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Heavy code (the SDKs) lives in its own file and is required on first use, so activation stays cheap. */
+const lazyEntries = { providerRuntime: 'src/providerRuntime.ts' };
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+};
+
+const contexts = await Promise.all([
+  esbuild.context({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts', ...lazyEntries },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // The lazy bundles are loaded with require() at run time, never inlined into extension.js.
+    external: ['vscode', ...Object.keys(lazyEntries).map((name) => `./${name}.js`)],
+    metafile: true,
+  }),
+  esbuild.context({
+    ...common,
+    entryPoints: { chat: 'src/webview/chat/main.ts' },
+    outdir: 'dist/webview',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+  }),
+]);
+
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log('esbuild: watching…');
+} else {
+  for (const ctx of contexts) {
+    const result = await ctx.rebuild();
+    for (const [file, info] of Object.entries(result.metafile.outputs)) {
+      if (!file.endsWith('.map')) console.log(`  ${file.padEnd(32)} ${(info.bytes / 1024).toFixed(1)} KB`);
+    }
+    await ctx.dispose();
+  }
+}

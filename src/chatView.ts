@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import type { Backends } from './backends';
+import type { ChatMessage } from './core/providers/types';
+import { ProviderError } from './core/providers/providerError';
+import { log } from './log';
+import { webviewToHost, type HostToWebview } from './protocol/chatProtocol';
+
+/**
+ * The chat view in the Switchboard side bar. This first version streams plain-text answers from
+ * the chat backend; rendering is text-only (model output is never interpreted as HTML).
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private history: ChatMessage[] = [];
+  private inFlight: AbortController | undefined;
+  private nextId = 1;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly backends: Backends,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [bundle, media] };
+    view.webview.html = this.html(view.webview, bundle, media);
+    view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    view.onDidDispose(() => {
+      this.inFlight?.abort();
+      this.view = undefined;
+    });
+    this.backends.onDidChange(() => this.postBackend());
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = webviewToHost.safeParse(raw);
+    if (!parsed.success) {
+      log().warn(`Dropped an invalid message from the chat view: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`);
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        this.postBackend();
+        return;
+      case 'send':
+        void this.send(message.text);
+        return;
+      case 'stop':
+        this.inFlight?.abort();
+        return;
+      case 'newChat':
+        this.inFlight?.abort();
+        this.history = [];
+        this.post({ type: 'cleared' });
+        return;
+    }
+  }
+
+  private async send(text: string): Promise<void> {
+    this.inFlight?.abort();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const id = this.nextId++;
+    this.post({ type: 'start', id });
+    this.history.push({ role: 'user', content: text });
+    let answer = '';
+    try {
+      const provider = await this.backends.providerFor('chat');
+      if (!provider) throw new Error('No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.');
+      for await (const event of provider.chat({ messages: this.history, signal: controller.signal })) {
+        if (event.type === 'text') {
+          answer += event.text;
+          this.post({ type: 'delta', id, text: event.text });
+        } else {
+          this.history.push({ role: 'assistant', content: answer });
+          this.post({ type: 'done', id, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens });
+        }
+      }
+    } catch (error) {
+      const stopped = ProviderError.is(error, 'cancelled');
+      // A stopped or failed answer is not kept as a complete turn.
+      this.history.pop();
+      this.post({ type: 'error', id, stopped, message: stopped ? 'Stopped.' : error instanceof Error ? error.message : String(error) });
+    } finally {
+      if (this.inFlight === controller) this.inFlight = undefined;
+    }
+  }
+
+  private postBackend(): void {
+    const config = this.backends.configFor('chat');
+    this.post({ type: 'backend', name: config?.name, model: config?.chatModel });
+  }
+
+  private post(message: HostToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview, bundle: vscode.Uri, media: vscode.Uri): string {
+    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Switchboard Chat</title>
+</head>
+<body>
+<header id="backend" aria-live="polite"></header>
+<main id="log" role="log" aria-live="polite" aria-label="Conversation"></main>
+<form id="composer">
+  <textarea id="input" rows="3" aria-label="Message" placeholder="Ask about your code (Enter sends, Shift+Enter for a new line)"></textarea>
+  <div class="actions">
+    <button type="button" id="new" title="New chat">New</button>
+    <button type="button" id="stop" title="Stop (Escape)" disabled>Stop</button>
+    <button type="submit" id="send">Send</button>
+  </div>
+</form>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}

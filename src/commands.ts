@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { Backends, Feature } from './backends';
+import type { ProviderConfig } from './core/settings/providerSettings';
+import type { KeyStore } from './secrets';
+import { SECTION } from './settings';
+
+export const CHAT_VIEW_ID = 'switchboard.chatView';
+
+export function registerCommands(backends: Backends, keys: KeyStore): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys)),
+    vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) => setApiKey(backends, keys, providerId)),
+    vscode.commands.registerCommand('switchboard.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+    vscode.commands.registerCommand('switchboard.showUsage', showUsage),
+    vscode.commands.registerCommand('switchboard.toggleInlineCompletion', () => toggleCompletion(backends)),
+  ];
+}
+
+interface ProviderPick extends vscode.QuickPickItem {
+  provider: ProviderConfig;
+}
+
+async function pickProvider(backends: Backends, keys: KeyStore, placeHolder: string): Promise<ProviderConfig | undefined> {
+  const { providers } = backends.current();
+  if (providers.length === 0) {
+    const choice = await vscode.window.showInformationMessage(
+      'Switchboard has no providers yet. Add one under "switchboard.providers" in your user settings.',
+      'Open Settings',
+    );
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId()}`);
+    return undefined;
+  }
+  const completion = backends.configFor('completion')?.id;
+  const chat = backends.configFor('chat')?.id;
+  const items: ProviderPick[] = await Promise.all(
+    providers.map(async (provider) => {
+      const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat'].filter(Boolean).join(' + ');
+      const keyState = provider.preset.requiresKey ? ((await keys.has(provider.id, provider.apiKeyEnv)) ? 'key set' : 'no key') : 'no key needed';
+      return {
+        label: provider.name,
+        description: roles ? `$(check) ${roles}` : undefined,
+        detail: `${provider.id} · chat ${provider.chatModel} · completion ${provider.completionModel} · ${keyState}`,
+        provider,
+      };
+    }),
+  );
+  return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true }))?.provider;
+}
+
+async function switchProvider(backends: Backends, keys: KeyStore): Promise<void> {
+  const provider = await pickProvider(backends, keys, 'Switch to which backend?');
+  if (!provider) return;
+  const scopes: (vscode.QuickPickItem & { features: Feature[] })[] = [
+    { label: 'Completion and chat', features: ['completion', 'chat'] },
+    { label: 'Completion only', features: ['completion'] },
+    { label: 'Chat only', features: ['chat'] },
+  ];
+  const scope = await vscode.window.showQuickPick(scopes, { placeHolder: `Use ${provider.name} for…` });
+  if (!scope) return;
+  await backends.choose(provider.id, scope.features);
+  void vscode.window.setStatusBarMessage(`Switchboard: ${scope.label.toLowerCase()} now use ${provider.name}`, 4000);
+}
+
+async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string): Promise<void> {
+  const provider =
+    backends.current().providers.find((candidate) => candidate.id === providerId) ??
+    (await pickProvider(backends, keys, 'Set the API key for which backend?'));
+  if (!provider) return;
+  const key = await vscode.window.showInputBox({
+    title: `API key for ${provider.name}`,
+    prompt: 'Stored in VS Code secret storage on this machine, never in settings. Leave empty to remove the stored key.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  if (key.trim() === '') {
+    await keys.delete(provider.id);
+    void vscode.window.showInformationMessage(`Switchboard: removed the stored key for ${provider.name}.`);
+    return;
+  }
+  await keys.set(provider.id, key.trim());
+  void vscode.window.showInformationMessage(`Switchboard: key saved for ${provider.name}.`);
+}
+
+function showUsage(): void {
+  void vscode.window.showInformationMessage(
+    'Switchboard: usage and cost tracking is not built yet in this version. It will show quota, spend and balances per backend.',
+  );
+}
+
+async function toggleCompletion(backends: Backends): Promise<void> {
+  const enabled = !backends.current().completionEnabled;
+  await vscode.workspace.getConfiguration(SECTION).update('completion.enabled', enabled, vscode.ConfigurationTarget.Global);
+  void vscode.window.setStatusBarMessage(`Switchboard: inline completion ${enabled ? 'on' : 'off'}`, 3000);
+}
+
+function extensionId(): string {
+  return 'switchboard-dev.switchboard';
+}

@@ -1,0 +1,70 @@
+/**
+ * Every backend failure becomes one `ProviderError` with a `kind`; callers switch on the kind,
+ * never on message text.
+ */
+
+export type ProviderErrorKind =
+  | 'auth'
+  | 'quota-exhausted'
+  | 'insufficient-balance'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'context-too-long'
+  | 'bad-request'
+  | 'model-not-found'
+  | 'network'
+  | 'timeout'
+  | 'cancelled'
+  | 'server';
+
+export interface ProviderErrorInit {
+  kind: ProviderErrorKind;
+  providerId: string;
+  message: string;
+  status?: number;
+  /** Whether sending the same request again later can succeed. */
+  retryable?: boolean;
+  /** Milliseconds the backend asked us to wait, when it said. */
+  retryAfterMs?: number;
+  /** The backend's own error code or type, when it gave one. */
+  code?: string;
+}
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate-limited', 'overloaded', 'network', 'timeout', 'server']);
+
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly providerId: string;
+  readonly status?: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly code?: string;
+
+  constructor(init: ProviderErrorInit) {
+    super(init.message);
+    this.name = 'ProviderError';
+    this.kind = init.kind;
+    this.providerId = init.providerId;
+    this.status = init.status;
+    this.retryable = init.retryable ?? RETRYABLE.has(init.kind);
+    this.retryAfterMs = init.retryAfterMs;
+    this.code = init.code;
+  }
+
+  static is(value: unknown, kind?: ProviderErrorKind): value is ProviderError {
+    return value instanceof ProviderError && (kind === undefined || value.kind === kind);
+  }
+}
+
+/** The kind implied by an HTTP status alone, for when a body carries no better signal. */
+export function kindFromStatus(status: number): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'insufficient-balance';
+  if (status === 404) return 'model-not-found';
+  if (status === 408) return 'timeout';
+  if (status === 413) return 'context-too-long';
+  if (status === 429) return 'rate-limited';
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status >= 500) return 'server';
+  return 'bad-request';
+}

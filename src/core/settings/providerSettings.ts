@@ -1,0 +1,122 @@
+/**
+ * Parses `switchboard.providers` and the provider choices. Bad entries produce one readable
+ * message each (naming the setting and the fix) and are dropped; the valid entries keep working.
+ * Nothing here throws on user input.
+ */
+import * as z from 'zod/mini';
+import { findPreset, PRESETS, type Preset } from '../providers/presets';
+
+// zod/mini keeps the activation bundle small (the classic build adds ~450 KB); its default
+// messages are terse, so every user-facing check carries its own.
+const positiveInt = z.number('must be a whole number').check(z.int('must be a whole number'), z.positive('must be above 0'));
+const dollars = z.number('must be a number of US dollars').check(z.nonnegative('must not be negative'));
+
+const limitsSchema = z.strictObject(
+  {
+    requestsPerMinute: z.optional(positiveInt),
+    requestsPerDay: z.optional(positiveInt),
+    usdPerDay: z.optional(dollars),
+    usdPerMonth: z.optional(dollars),
+  },
+  'must be an object with requestsPerMinute, requestsPerDay, usdPerDay or usdPerMonth',
+);
+
+const httpUrl = z.string('must be a URL').check(
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL'),
+);
+
+const text = (what: string) => z.string(`must be ${what}`).check(z.minLength(1, `must be ${what}`));
+
+const entrySchema = z.object(
+  {
+    id: z.string('must be a text id').check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "-", "_" or "."')),
+    preset: text('a preset id'),
+    name: z.optional(text('a display name')),
+    chatModel: z.optional(text('a model id')),
+    completionModel: z.optional(text('a model id')),
+    baseUrl: z.optional(httpUrl),
+    headers: z.optional(z.record(z.string(), z.string('must be text'), 'must map header names to text values')),
+    apiKeyEnv: z.optional(z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
+    limits: z.optional(limitsSchema),
+  },
+  'must be an object like { "id": "qwen", "preset": "dashscope-intl" }',
+);
+
+export type ProviderLimits = z.infer<typeof limitsSchema>;
+
+/** A provider entry with every default from its preset filled in. */
+export interface ProviderConfig {
+  id: string;
+  name: string;
+  preset: Preset;
+  baseUrl: string;
+  chatModel: string;
+  completionModel: string;
+  headers: Record<string, string>;
+  apiKeyEnv?: string;
+  limits: ProviderLimits;
+}
+
+export interface SettingsProblem {
+  setting: string;
+  message: string;
+}
+
+export interface ParsedProviders {
+  providers: ProviderConfig[];
+  problems: SettingsProblem[];
+}
+
+export function parseProviders(raw: unknown, setting = 'switchboard.providers'): ParsedProviders {
+  const problems: SettingsProblem[] = [];
+  if (raw === undefined || raw === null) return { providers: [], problems };
+  if (!Array.isArray(raw)) {
+    problems.push({ setting, message: `${setting} must be a list of provider entries, e.g. [{ "id": "qwen", "preset": "dashscope-intl" }].` });
+    return { providers: [], problems };
+  }
+  const providers: ProviderConfig[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, index) => {
+    const where = `${setting}[${index}]`;
+    const parsed = entrySchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.length ? `.${issue.path.join('.')}` : '';
+      problems.push({ setting: where, message: `${where}${field} ${issue?.message ?? 'is invalid'}; fix or remove this entry.` });
+      return;
+    }
+    const entry = parsed.data;
+    const preset = findPreset(entry.preset);
+    if (!preset) {
+      problems.push({
+        setting: where,
+        message: `${where}.preset "${entry.preset}" is not a known preset; use one of: ${PRESETS.map((p) => p.id).join(', ')}.`,
+      });
+      return;
+    }
+    if (seen.has(entry.id)) {
+      problems.push({ setting: where, message: `${where}.id "${entry.id}" is used twice; give each provider its own id.` });
+      return;
+    }
+    seen.add(entry.id);
+    providers.push({
+      id: entry.id,
+      name: entry.name ?? preset.name,
+      preset,
+      baseUrl: entry.baseUrl ?? preset.baseUrl,
+      chatModel: entry.chatModel ?? preset.chatModel,
+      completionModel: entry.completionModel ?? preset.completionModel,
+      headers: entry.headers ?? {},
+      apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
+      limits: entry.limits ?? {},
+    });
+  });
+  return { providers, problems };
+}
