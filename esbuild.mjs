@@ -1,8 +1,12 @@
 // Bundles the extension (Node, CommonJS) and the webview (browser).
 // `node esbuild.mjs [--production] [--watch]`
 import * as esbuild from 'esbuild';
+import { rm } from 'node:fs/promises';
 
 const production = process.argv.includes('--production');
+
+// A production build starts clean so no development sourcemap is left beside it.
+if (production) await rm('dist', { recursive: true, force: true });
 const watch = process.argv.includes('--watch');
 
 /** Heavy code (the SDKs) lives in its own file and is required on first use, so activation stays cheap. */

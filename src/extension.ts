@@ -11,6 +11,10 @@ import { SwitchboardStatusBar } from './statusBar';
 export interface SwitchboardApi {
   /** Milliseconds spent inside `activate()`. */
   readonly activationMs: number;
+  /** The registered inline completion provider, so tests can call it with a real document. */
+  readonly inlineCompletionProvider: vscode.InlineCompletionItemProvider;
+  /** The status bar item as VS Code holds it (the API offers no way to read another extension's item). */
+  readonly statusBarItem: vscode.StatusBarItem;
 }
 
 /** The composition root: build the services, register the contributions, hand every disposable to VS Code. */
@@ -31,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const activationMs = performance.now() - started;
   log().info(`Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs };
+  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item };
 }
 
 export function deactivate(): void {}

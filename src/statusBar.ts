@@ -54,6 +54,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   }
 }
 
+/** Escapes what Markdown would read as markup or a link in names that come from settings. */
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
 }

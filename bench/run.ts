@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
+ * Figures already in the file from benchmarks not run this time are kept.
+ *   --only name[,name]   run some benchmarks only (vsix, activation)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../test/harness/workbench';
+import { benchActivation } from './activation';
+import type { Metrics } from './metrics';
+import { benchVsixSize } from './vsixSize';
+
+const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
+  vsix: benchVsixSize,
+  activation: () => benchActivation('min'),
+};
+
+async function main(): Promise<void> {
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex === -1 ? Object.keys(BENCHMARKS) : (process.argv[onlyIndex + 1] ?? '').split(',');
+  const file = join(REPO_ROOT, 'bench', 'results.json');
+  const results: Metrics = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Metrics) : {};
+  for (const name of only) {
+    const bench = BENCHMARKS[name];
+    if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    console.log(`bench: ${name} …`);
+    const metrics = await bench();
+    for (const [key, metric] of Object.entries(metrics)) {
+      results[key] = metric;
+      console.log(`  ${key} = ${metric.value} ${metric.unit}${metric.baseline !== undefined ? ` (baseline ${metric.baseline})` : ''}`);
+    }
+  }
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`bench: wrote ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

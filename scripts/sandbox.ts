@@ -1,0 +1,121 @@
+/**
+ * `npm run sandbox`: build the VSIX, install it into an isolated code-server, open the sample
+ * workspace and print the URL (127.0.0.1 only). Backends come from your environment (API keys
+ * in the usual variables, a local Ollama); with none, the provider emulator starts and is
+ * configured as "Emulator (demo)". Ctrl+C stops everything this started.
+ *   --flavor min|current   which VS Code (default: current)
+ *   --port N               the workbench port (default: a free one)
+ *   --emulator             add the emulator even when real backends were found
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../test/emulator/server';
+
+const ROOT = resolve(__dirname, '..');
+const SANDBOX = join(ROOT, '.sandbox');
+
+/** Environment variables that, when set, become a backend. The key stays in the environment. */
+const ENV_BACKENDS: { env: string; id: string; preset: string }[] = [
+  { env: 'DASHSCOPE_API_KEY', id: 'qwen', preset: 'dashscope-intl' },
+  { env: 'OPENAI_API_KEY', id: 'openai', preset: 'openai' },
+];
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+async function ollamaRunning(): Promise<boolean> {
+  try {
+    const response = await fetch('http://127.0.0.1:11434/api/tags', { signal: AbortSignal.timeout(500) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const flavor = option('flavor') ?? 'current';
+  if (flavor !== 'min' && flavor !== 'current') throw new Error('--flavor must be "min" or "current"');
+  const port = option('port') ? Number(option('port')) : 0;
+
+  console.log('sandbox: building the VSIX …');
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('building the VSIX failed (run `npm run package` to see why)');
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = join(ROOT, `${name}-${version}.vsix`);
+
+  const providers: Record<string, unknown>[] = [];
+  for (const backend of ENV_BACKENDS) {
+    if (process.env[backend.env]) providers.push({ id: backend.id, preset: backend.preset, apiKeyEnv: backend.env });
+  }
+  if (await ollamaRunning()) providers.push({ id: 'local', preset: 'ollama' });
+
+  let emulator: Emulator | undefined;
+  if (providers.length === 0 || process.argv.includes('--emulator')) {
+    emulator = await startEmulator({ tokensPerSecond: 40, latencyMs: 80 });
+    providers.push({
+      id: 'emulator',
+      name: 'Emulator (demo)',
+      preset: 'custom',
+      baseUrl: emulator.openaiBaseUrl,
+      chatModel: 'emulator-chat',
+      completionModel: 'emulator-coder',
+    });
+  }
+
+  const { ensureCodeServer, installVsix, startCodeServer } = await import('./lib/codeServer.mjs');
+  console.log(`sandbox: preparing code-server (${flavor}); the first run installs it, later runs reuse it …`);
+  await ensureCodeServer(flavor, { log: (line: string) => console.log(`sandbox: ${line}`) });
+
+  // A fresh extensions dir each time so the sandbox always runs the VSIX just built; the user
+  // data dir is kept, so stored keys and settings changes survive a restart.
+  const extensionsDir = join(SANDBOX, 'extensions');
+  rmSync(extensionsDir, { recursive: true, force: true });
+  const workspace = join(SANDBOX, 'workspace');
+  if (!existsSync(workspace)) cpSync(join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  mkdirSync(join(SANDBOX, 'user-data'), { recursive: true });
+  await installVsix({ flavor, vsix, extensionsDir, log: () => {} });
+
+  const server = await startCodeServer({
+    flavor,
+    port,
+    folder: workspace,
+    userDataDir: join(SANDBOX, 'user-data'),
+    extensionsDir,
+    settings: {
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'security.workspace.trust.enabled': false,
+      'switchboard.providers': providers,
+      'switchboard.completion.provider': providers[0]?.id,
+      'switchboard.chat.provider': providers[0]?.id,
+    },
+    log: () => {},
+  });
+
+  console.log('');
+  console.log(`Switchboard sandbox (VS Code ${server.vscodeVersion}) is ready:`);
+  console.log(`  ${server.url}?folder=${encodeURIComponent(workspace)}`);
+  console.log(`  backends: ${providers.map((p) => p.name ?? p.id).join(', ')}${emulator ? ` (emulator at ${emulator.url})` : ''}`);
+  console.log('  Open add.js and pause after "function add(a, b) {", or type "const greeting =" in scratch.js.');
+  console.log('  Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nsandbox: stopping …');
+    await server.stop();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`sandbox: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
