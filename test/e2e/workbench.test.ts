@@ -50,13 +50,21 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     await editor.locator('.view-lines').click();
     const before = emulator.requests.filter((r) => r.path === '/v1/completions').length;
     await page.keyboard.type('const greeting =', { delay: 40 });
-    const ghost = page.locator('.ghost-text-decoration, .ghost-text').first();
-    await ghost.waitFor({ timeout: 20_000 });
-    assert.match((await ghost.textContent()) ?? '', /Hello from the Switchboard emulator/);
+    // Ghost text is rendered in pieces (leading whitespace apart), so read all of them together.
+    const ghost = await page.waitForFunction(
+      () => {
+        const text = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].map((el) => el.textContent ?? '').join('');
+        return text.includes('Hello') ? text : undefined;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    // The editor renders spaces as no-break spaces.
+    assert.match((await ghost.jsonValue()).replace(/\u00a0/g, ' '), /^ 'Hello from the Switchboard emulator';$/);
     assert.ok(emulator.requests.filter((r) => r.path === '/v1/completions').length > before, 'the emulator received a completion request');
     await page.keyboard.press('Tab');
     await page.waitForFunction(
-      () => document.querySelector('.editor-instance .view-lines')?.textContent?.includes("const greeting = 'Hello from the Switchboard emulator';"),
+      () => document.querySelector('.editor-instance .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes("const greeting = 'Hello from the Switchboard emulator';"),
       undefined,
       { timeout: 10_000 },
     );
