@@ -60,7 +60,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       { timeout: 20_000 },
     );
     // The editor renders spaces as no-break spaces.
-    assert.match((await ghost.jsonValue()).replace(/\u00a0/g, ' '), /^ 'Hello from the Switchboard emulator';$/);
+    assert.match(((await ghost.jsonValue()) ?? '').replace(/\u00a0/g, ' '), /^ 'Hello from the Switchboard emulator';$/);
     assert.ok(emulator.requests.filter((r) => r.path === '/v1/completions').length > before, 'the emulator received a completion request');
     await page.keyboard.press('Tab');
     await page.waitForFunction(
