@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
       'security.workspace.trust.enabled': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'switchboard.providers': providers,
       'switchboard.completion.provider': providers[0]?.id,
       'switchboard.chat.provider': providers[0]?.id,

@@ -38,4 +38,6 @@ export async function run(): Promise<void> {
     results.failed.push({ title: 'loading the integration suites', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
   if (resultsFile) writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  // Under @vscode/test-electron a rejected run() is how failures are reported.
+  else if (results.failed.length > 0) throw new Error(`${results.failed.length} integration test(s) failed`);
 }
