@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { RateLimitSnapshot } from './core/providers/rateLimitHeaders';
 import type { Provider } from './core/providers/types';
+import type { DetectedBackend } from './detection';
 import type { ProviderConfig } from './core/settings/providerSettings';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { KeyStore } from './secrets';
@@ -14,6 +16,9 @@ export type Feature = 'chat' | 'completion';
 export class Backends implements vscode.Disposable {
   private settings: Settings;
   private readonly clients = new Map<string, { fingerprint: string; provider: Provider }>();
+  private detectedBackends: DetectedBackend[] = [];
+  /** The latest rate-limit headers each backend sent, for the usage meter. */
+  readonly rateLimits = new Map<string, RateLimitSnapshot>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   readonly onDidChange = this.changed.event;
@@ -56,9 +61,29 @@ export class Backends implements vscode.Disposable {
     const fingerprint = JSON.stringify([config, key !== undefined]);
     const cached = this.clients.get(config.id);
     if (cached?.fingerprint === fingerprint) return cached.provider;
-    const provider = loadProviderRuntime().createProvider(config, key);
+    const provider = loadProviderRuntime().createProvider(config, key, {
+      hooks: { onRateLimit: (providerId, snapshot) => this.rateLimits.set(providerId, snapshot) },
+    });
     this.clients.set(config.id, { fingerprint, provider });
     return provider;
+  }
+
+  /** Backends found on this machine that are not configured yet. */
+  detected(): DetectedBackend[] {
+    const configured = this.settings.providers;
+    return this.detectedBackends.filter(
+      (candidate) =>
+        !configured.some(
+          (provider) =>
+            provider.preset.id === candidate.entry.preset &&
+            (candidate.entry.baseUrl === undefined || sameServer(provider.baseUrl, candidate.entry.baseUrl)),
+        ),
+    );
+  }
+
+  setDetected(found: DetectedBackend[]): void {
+    this.detectedBackends = found;
+    this.changed.fire();
   }
 
   async choose(providerId: string, features: readonly Feature[]): Promise<void> {
@@ -71,4 +96,9 @@ export class Backends implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+function sameServer(a: string, b: string): boolean {
+  const root = (url: string) => url.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return root(a) === root(b);
 }

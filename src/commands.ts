@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from './core/settings/providerSettings';
+import { adoptDetected, type DetectedBackend } from './detection';
 import type { KeyStore } from './secrets';
 import { SECTION } from './settings';
 
@@ -17,14 +18,21 @@ export function registerCommands(backends: Backends, keys: KeyStore): vscode.Dis
 }
 
 interface ProviderPick extends vscode.QuickPickItem {
-  provider: ProviderConfig;
+  provider?: ProviderConfig;
+  detected?: DetectedBackend;
 }
 
-async function pickProvider(backends: Backends, keys: KeyStore, placeHolder: string): Promise<ProviderConfig | undefined> {
+async function pickProvider(
+  backends: Backends,
+  keys: KeyStore,
+  placeHolder: string,
+  includeDetected = false,
+): Promise<ProviderConfig | undefined> {
   const { providers } = backends.current();
-  if (providers.length === 0) {
+  const detected = includeDetected ? backends.detected() : [];
+  if (providers.length === 0 && detected.length === 0) {
     const choice = await vscode.window.showInformationMessage(
-      'Switchboard has no providers yet. Add one under "switchboard.providers" in your user settings.',
+      'Switchboard has no providers yet and found none on this machine. Add one under "switchboard.providers" in your user settings.',
       'Open Settings',
     );
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId()}`);
@@ -44,11 +52,29 @@ async function pickProvider(backends: Backends, keys: KeyStore, placeHolder: str
       };
     }),
   );
-  return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true }))?.provider;
+  if (detected.length) {
+    items.push({ label: 'Found on this machine', kind: vscode.QuickPickItemKind.Separator });
+    for (const candidate of detected) {
+      items.push({
+        label: `$(search) ${candidate.entry.name}`,
+        description: candidate.discontinued ? '$(warning) free tier ended' : 'add',
+        detail: candidate.detail,
+        detected: candidate,
+      });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true });
+  if (!picked?.detected) return picked?.provider;
+  if (picked.detected.discontinued) {
+    const choice = await vscode.window.showWarningMessage(picked.detected.discontinued, { modal: true }, 'Add It Anyway');
+    if (choice !== 'Add It Anyway') return undefined;
+  }
+  const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
+  return backends.current().providers.find((provider) => provider.id === id);
 }
 
 async function switchProvider(backends: Backends, keys: KeyStore): Promise<void> {
-  const provider = await pickProvider(backends, keys, 'Switch to which backend?');
+  const provider = await pickProvider(backends, keys, 'Switch to which backend?', true);
   if (!provider) return;
   const scopes: (vscode.QuickPickItem & { features: Feature[] })[] = [
     { label: 'Completion and chat', features: ['completion', 'chat'] },

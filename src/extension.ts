@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Backends } from './backends';
 import { ChatViewProvider } from './chatView';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
+import { detectBackends } from './detection';
 import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
 import { log } from './log';
 import { KeyStore } from './secrets';
@@ -33,9 +34,27 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends)),
   );
 
+  // Detection probes local ports and reads files: never on the activation path.
+  setTimeout(() => void runDetection(context, backends), 0);
+
   const activationMs = performance.now() - started;
   log().info(`Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
   return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item };
 }
 
 export function deactivate(): void {}
+
+const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
+
+async function runDetection(context: vscode.ExtensionContext, backends: Backends): Promise<void> {
+  const found = await detectBackends(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  backends.setDetected(found);
+  if (found.length) log().info(`Found on this machine: ${found.map((backend) => `${backend.entry.name} (${backend.detail})`).join('; ')}`);
+  // Someone who relied on the Qwen OAuth free tier is told once, with the way out.
+  const qwen = found.find((backend) => backend.discontinued);
+  if (qwen?.discontinued && !context.globalState.get<boolean>(QWEN_NOTICE_KEY)) {
+    await context.globalState.update(QWEN_NOTICE_KEY, true);
+    const choice = await vscode.window.showWarningMessage(`Switchboard found your Qwen Code login. ${qwen.discontinued}`, 'Switch Provider…');
+    if (choice) await vscode.commands.executeCommand('switchboard.switchProvider');
+  }
+}

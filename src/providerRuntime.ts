@@ -2,16 +2,29 @@
  * The heavy half of the extension: the SDK clients. Bundled to its own file and required on
  * first use (see `loadProviderRuntime`), so activation does not pay for parsing the SDKs.
  */
+import { AnthropicProvider } from './core/providers/anthropic';
+import { OllamaProvider } from './core/providers/ollama';
 import { OpenAICompatibleProvider } from './core/providers/openaiCompatible';
-import type { Provider } from './core/providers/types';
+import { QwenOAuthProvider } from './core/providers/qwenOAuthProvider';
+import type { Provider, ProviderHooks } from './core/providers/types';
 import type { ProviderConfig } from './core/settings/providerSettings';
 
-export function createProvider(config: ProviderConfig, apiKey: string | undefined): Provider {
+export interface RuntimeOptions {
+  hooks?: ProviderHooks;
+  /** Qwen Code's credentials file, for the qwen-oauth preset. */
+  qwenCredentialsFile?: string;
+}
+
+export function createProvider(config: ProviderConfig, apiKey: string | undefined, options: RuntimeOptions = {}): Provider {
+  const clientOptions = { hooks: options.hooks };
   switch (config.preset.protocol) {
     case 'openai':
-      return new OpenAICompatibleProvider(config, apiKey);
-    default:
-      // The provider-layer work adds the Anthropic and Ollama clients; until then say so plainly.
-      throw new Error(`The ${config.preset.protocol} protocol is not supported yet by this version of Switchboard.`);
+      return new OpenAICompatibleProvider(config, apiKey, clientOptions);
+    case 'anthropic':
+      return new AnthropicProvider(config, apiKey, clientOptions);
+    case 'ollama':
+      return new OllamaProvider(config, apiKey, clientOptions);
+    case 'qwen-oauth':
+      return new QwenOAuthProvider(config, { ...clientOptions, credentialsFile: options.qwenCredentialsFile });
   }
 }

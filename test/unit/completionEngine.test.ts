@@ -9,7 +9,7 @@ function backendAnswering(text: string): FimBackend & { requests: FimRequest[] }
     requests,
     async fim(request) {
       requests.push(request);
-      return { text, model: 'm', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true } };
+      return { text, model: 'm', route: 'completions-suffix', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true } };
     },
   };
 }

@@ -1,68 +1,88 @@
 /**
- * One client for every OpenAI-compatible backend, on the official `openai` SDK.
- * Presets differ only in data (base URL, models, FIM route), not in code.
+ * One client for every OpenAI-compatible backend, on the official `openai` SDK. Presets differ
+ * only in data (base URL, models, FIM route), not in code.
  */
 import OpenAI from 'openai';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { startDeadline, type Deadline } from './deadline';
-import { kindFromStatus, ProviderError } from './providerError';
-import { redactSecrets } from './redact';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProbeResult, Usage } from './types';
+import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { ProviderError } from './providerError';
+import type { RetryOptions } from './retryPolicy';
+import { abortError, fromSdkError } from './sdkErrors';
+import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProviderHooks, ProbeResult, Usage } from './types';
+import { estimatedUsage } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const SDK_TIMEOUT_MS = 10 * 60_000;
+
+export interface OpenAICompatibleOptions {
+  hooks?: ProviderHooks;
+  retry?: Omit<RetryOptions, 'signal'>;
+  /** Where chat lives when it is not `config.baseUrl` (Ollama serves it under /v1). */
+  chatBaseUrl?: string;
+}
 
 export class OpenAICompatibleProvider implements Provider {
   readonly id: string;
+  private readonly errorBodies = errorBodyCapture();
   private readonly client: OpenAI;
+  private fimClient: OpenAI | undefined;
 
   constructor(
     private readonly config: ProviderConfig,
     private readonly apiKey: string | undefined,
+    private readonly options: OpenAICompatibleOptions = {},
   ) {
     this.id = config.id;
-    this.client = new OpenAI({
-      // Local servers take no key, but the SDK insists on one; they ignore the header.
-      apiKey: apiKey ?? 'no-key',
-      baseURL: config.baseUrl,
-      defaultHeaders: config.headers,
-      // Retries are decided by our own policy, which knows quota from rate limit.
-      maxRetries: 0,
-      timeout: DEFAULT_TIMEOUT_MS,
-    });
+    this.client = this.makeClient(options.chatBaseUrl ?? config.baseUrl);
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.chatModel;
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+    if (request.system) messages.push({ role: 'system', content: request.system });
+    for (const message of request.messages) messages.push({ role: message.role, content: message.content });
+    let answer = '';
     try {
-      const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
-      if (request.system) messages.push({ role: 'system', content: request.system });
-      for (const message of request.messages) messages.push({ role: message.role, content: message.content });
-      const stream = await this.client.chat.completions.create(
-        {
-          model,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-          ...(request.temperature !== undefined && { temperature: request.temperature }),
-          ...(request.stop?.length && { stop: request.stop }),
-        },
-        { signal: deadline.signal },
-      );
+      // Retrying is safe only until the first token: after that a retry would repeat text.
+      const stream = await this.retrying(deadline, async () => {
+        const { data, response } = await this.client.chat.completions
+          .create(
+            {
+              model,
+              messages,
+              stream: true,
+              stream_options: { include_usage: true },
+              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+              ...(request.temperature !== undefined && { temperature: request.temperature }),
+              ...(request.stop?.length && { stop: request.stop }),
+            },
+            { signal: deadline.signal },
+          )
+          .withResponse();
+        this.noteHeaders(response.headers);
+        return data;
+      });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
         const text = choice?.delta?.content;
-        if (text) yield { type: 'text', text };
+        if (text) {
+          answer += text;
+          yield { type: 'text', text };
+        }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) usage = toUsage(chunk.usage);
       }
       // The SDK ends iteration quietly when the request is aborted; a cut-off answer must not
       // look complete, so say why it ended.
       if (deadline.signal.aborted) throw abortError(this.id, deadline);
-      yield { type: 'done', usage: usage ?? estimatedUsage(), finishReason };
+      if (finishReason === 'error') {
+        throw new ProviderError({ kind: 'server', providerId: this.id, message: 'The backend stopped the answer with an error.' });
+      }
+      yield { type: 'done', usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), answer), finishReason };
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
@@ -71,31 +91,24 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async fim(request: FimRequest): Promise<FimResult> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
-    const model = request.model ?? this.config.completionModel;
-    try {
-      const response = await this.client.completions.create(
-        {
-          model,
-          prompt: request.prefix,
-          suffix: request.suffix,
-          max_tokens: request.maxTokens ?? 128,
-          temperature: request.temperature ?? 0,
-          ...(request.stop?.length && { stop: request.stop }),
-        },
-        { signal: deadline.signal },
-      );
-      const choice = response.choices[0];
-      return {
-        text: choice?.text ?? '',
-        model: response.model || model,
-        finishReason: choice?.finish_reason ?? undefined,
-        usage: response.usage ? toUsage(response.usage) : estimatedUsage(),
-      };
-    } catch (error) {
-      throw this.toProviderError(error, deadline);
-    } finally {
-      deadline.dispose();
+    const route = this.config.preset.fimRoute;
+    switch (route) {
+      case 'chat':
+        return fimOverChat((chatRequest) => this.chat(chatRequest), request, request.model ?? this.config.completionModel);
+      case 'mistral-fim':
+        return this.fimMistral(request);
+      case 'raw-template':
+        if (request.rawPrompt === undefined) {
+          throw new ProviderError({
+            kind: 'bad-request',
+            providerId: this.id,
+            message: 'This backend takes completions as a raw FIM template, and none was given for the model.',
+          });
+        }
+        return this.fimCompletions(request, request.rawPrompt, undefined, route);
+      default:
+        // 'completions-suffix' and DeepSeek's /beta, which is the same call under another base URL.
+        return this.fimCompletions(request, request.prefix, request.suffix, route);
     }
   }
 
@@ -112,46 +125,120 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  async probe(options: CallOptions = {}): Promise<ProbeResult> {
-    const started = performance.now();
+  probe(options: CallOptions = {}): Promise<ProbeResult> {
+    return probeByListing((o) => this.listModels(o), options);
+  }
+
+  private async fimCompletions(request: FimRequest, prompt: string, suffix: string | undefined, route: string): Promise<FimResult> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const model = request.model ?? this.config.completionModel;
+    const client = this.config.fimBaseUrl ? (this.fimClient ??= this.makeClient(this.config.fimBaseUrl)) : this.client;
     try {
-      const models = await this.listModels({ timeoutMs: 3_000, ...options });
-      return { ok: true, latencyMs: performance.now() - started, detail: `${models.length} models` };
+      const response = await this.retrying(deadline, async () => {
+        const { data, response: raw } = await client.completions
+          .create(
+            {
+              model,
+              prompt,
+              ...(suffix !== undefined && { suffix }),
+              max_tokens: request.maxTokens ?? 128,
+              temperature: request.temperature ?? 0,
+              ...(request.stop?.length && { stop: request.stop }),
+            },
+            { signal: deadline.signal },
+          )
+          .withResponse();
+        this.noteHeaders(raw.headers);
+        return data;
+      });
+      const choice = response.choices[0];
+      const text = choice?.text ?? '';
+      return {
+        text,
+        route,
+        model: response.model || model,
+        finishReason: choice?.finish_reason ?? undefined,
+        usage: response.usage ? toUsage(response.usage) : estimatedUsage(prompt + (suffix ?? ''), text),
+      };
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return { ok: false, latencyMs: performance.now() - started, detail };
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
     }
+  }
+
+  /** Mistral's FIM endpoint is not part of the OpenAI API, but the SDK's generic POST reaches it. */
+  private async fimMistral(request: FimRequest): Promise<FimResult> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const model = request.model ?? this.config.completionModel;
+    try {
+      const response = await this.retrying(deadline, async () => {
+        const { data, response: raw } = await this.client
+          .post<MistralFimResponse>('/fim/completions', {
+            body: {
+              model,
+              prompt: request.prefix,
+              suffix: request.suffix,
+              max_tokens: request.maxTokens ?? 128,
+              temperature: request.temperature ?? 0,
+              ...(request.stop?.length && { stop: request.stop }),
+            },
+            signal: deadline.signal,
+          })
+          .withResponse();
+        this.noteHeaders(raw.headers);
+        return data;
+      });
+      const choice = response.choices?.[0];
+      const text = typeof choice?.message?.content === 'string' ? choice.message.content : '';
+      return {
+        text,
+        route: 'mistral-fim',
+        model: response.model ?? model,
+        finishReason: choice?.finish_reason ?? undefined,
+        usage: response.usage ? toUsage(response.usage) : estimatedUsage(request.prefix + request.suffix, text),
+      };
+    } catch (error) {
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+
+  private retrying<T>(deadline: Deadline, operation: () => Promise<T>): Promise<T> {
+    return retryingCall(deadline, operation, (error) => this.toProviderError(error, deadline), this.options.retry);
+  }
+
+  private makeClient(baseURL: string): OpenAI {
+    return new OpenAI({
+      // Local servers take no key, but the SDK insists on one; they ignore the header.
+      apiKey: this.apiKey ?? 'no-key',
+      baseURL,
+      defaultHeaders: this.config.headers,
+      // Retries are decided by our own policy, which knows a quota from a rate limit.
+      maxRetries: 0,
+      // Our own deadline (startDeadline) ends every call; the SDK's timer only backs it up.
+      timeout: SDK_TIMEOUT_MS,
+      fetch: this.errorBodies.fetch,
+    });
+  }
+
+  private noteHeaders(headers: Headers | undefined): void {
+    reportRateLimits(this.options.hooks, this.id, headers);
   }
 
   private toProviderError(error: unknown, deadline: Deadline): ProviderError {
-    if (error instanceof ProviderError) return error;
-    const providerId = this.id;
-    const clean = (text: string) => redactSecrets(text, [this.apiKey]);
-    if (deadline.signal.aborted) return abortError(providerId, deadline);
-    if (error instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ProviderError({ kind: 'timeout', providerId, message: 'The backend did not answer in time.' });
-    }
-    if (error instanceof OpenAI.APIConnectionError) {
-      return new ProviderError({ kind: 'network', providerId, message: clean(`Could not reach ${this.config.baseUrl}: ${error.message}`) });
-    }
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
-      return new ProviderError({
-        kind: kindFromStatus(error.status),
-        providerId,
-        status: error.status,
-        code: typeof error.code === 'string' ? error.code : undefined,
-        message: clean(error.message),
-      });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new ProviderError({ kind: 'network', providerId, message: clean(message) });
+    const providerError = fromSdkError(error, OpenAI, { providerId: this.id, apiKey: this.apiKey, baseUrl: this.config.baseUrl, deadline, rawBodyOf: this.errorBodies.bodyOf });
+    this.noteHeaders((error as { headers?: Headers }).headers);
+    return providerError;
   }
 }
 
-function abortError(providerId: string, deadline: Deadline): ProviderError {
-  return deadline.timedOut()
-    ? new ProviderError({ kind: 'timeout', providerId, message: 'The backend did not answer in time.' })
-    : new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.' });
+interface MistralFimResponse {
+  model?: string;
+  choices?: { message?: { content?: unknown }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
 function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }): Usage {
@@ -162,8 +249,4 @@ function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number; pr
     cacheWriteTokens: 0,
     reported: true,
   };
-}
-
-function estimatedUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: false };
 }

@@ -28,6 +28,12 @@ export interface ProviderErrorInit {
   retryAfterMs?: number;
   /** The backend's own error code or type, when it gave one. */
   code?: string;
+  /** Which limit ran out, when the backend names it (OpenRouter `metadata.limit_source`). */
+  limitSource?: string;
+  /** Epoch ms when a rate limit lifts, when known from a header. */
+  resetAt?: number;
+  /** The backend's request id, for a support ticket. */
+  requestId?: string;
 }
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate-limited', 'overloaded', 'network', 'timeout', 'server']);
@@ -39,6 +45,9 @@ export class ProviderError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly code?: string;
+  readonly limitSource?: string;
+  readonly resetAt?: number;
+  readonly requestId?: string;
 
   constructor(init: ProviderErrorInit) {
     super(init.message);
@@ -49,11 +58,19 @@ export class ProviderError extends Error {
     this.retryable = init.retryable ?? RETRYABLE.has(init.kind);
     this.retryAfterMs = init.retryAfterMs;
     this.code = init.code;
+    this.limitSource = init.limitSource;
+    this.resetAt = init.resetAt;
+    this.requestId = init.requestId;
   }
 
   static is(value: unknown, kind?: ProviderErrorKind): value is ProviderError {
     return value instanceof ProviderError && (kind === undefined || value.kind === kind);
   }
+}
+
+/** Whether an error of this kind can succeed if sent again later (quota, balance and auth never do). */
+export function isRetryableKind(kind: ProviderErrorKind): boolean {
+  return RETRYABLE.has(kind);
 }
 
 /** The kind implied by an HTTP status alone, for when a body carries no better signal. */

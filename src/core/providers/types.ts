@@ -3,6 +3,8 @@
  * Nothing here knows about VS Code.
  */
 
+import type { RateLimitSnapshot } from './rateLimitHeaders';
+
 export type ChatRole = 'user' | 'assistant';
 
 export interface ChatMessage {
@@ -41,6 +43,11 @@ export interface FimRequest extends CallOptions {
   model?: string;
   prefix: string;
   suffix: string;
+  /**
+   * The whole prompt, already in the model's FIM template, for the 'raw-template' route (the
+   * completion engine builds templates from the model id). Other routes ignore it.
+   */
+  rawPrompt?: string;
   stop?: string[];
   maxTokens?: number;
   temperature?: number;
@@ -51,6 +58,8 @@ export interface FimResult {
   usage: Usage;
   model: string;
   finishReason?: string;
+  /** Which route served it. */
+  route: string;
 }
 
 export interface ModelInfo {
@@ -62,6 +71,12 @@ export interface ProbeResult {
   ok: boolean;
   latencyMs: number;
   detail?: string;
+}
+
+/** What a client reports besides its answers, for the usage meter. */
+export interface ProviderHooks {
+  /** Rate-limit headers seen on a response (success or failure). */
+  onRateLimit?(providerId: string, snapshot: RateLimitSnapshot): void;
 }
 
 export interface Provider {

@@ -42,6 +42,7 @@ const entrySchema = z.object(
     chatModel: z.optional(text('a model id')),
     completionModel: z.optional(text('a model id')),
     baseUrl: z.optional(httpUrl),
+    fimBaseUrl: z.optional(httpUrl),
     headers: z.optional(z.record(z.string(), z.string('must be text'), 'must map header names to text values')),
     apiKeyEnv: z.optional(z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
     limits: z.optional(limitsSchema),
@@ -57,6 +58,8 @@ export interface ProviderConfig {
   name: string;
   preset: Preset;
   baseUrl: string;
+  /** Where FIM requests go when the backend serves them elsewhere (DeepSeek's /beta). */
+  fimBaseUrl?: string;
   chatModel: string;
   completionModel: string;
   headers: Record<string, string>;
@@ -111,6 +114,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       name: entry.name ?? preset.name,
       preset,
       baseUrl: entry.baseUrl ?? preset.baseUrl,
+      fimBaseUrl: entry.fimBaseUrl ?? preset.fimBaseUrl,
       chatModel: entry.chatModel ?? preset.chatModel,
       completionModel: entry.completionModel ?? preset.completionModel,
       headers: entry.headers ?? {},

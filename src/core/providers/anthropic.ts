@@ -1,0 +1,137 @@
+/**
+ * Anthropic's Messages API on the official `@anthropic-ai/sdk`. Claude has no FIM endpoint, so
+ * completion goes through the hole-filling chat prompt.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import type { ProviderConfig } from '../settings/providerSettings';
+import { startDeadline, type Deadline } from './deadline';
+import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import type { ProviderError } from './providerError';
+import type { RetryOptions } from './retryPolicy';
+import { abortError, fromSdkError } from './sdkErrors';
+import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProviderHooks, ProbeResult, Usage } from './types';
+import { estimatedUsage } from './usage';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const SDK_TIMEOUT_MS = 10 * 60_000;
+/** Anthropic requires max_tokens on every request. */
+const DEFAULT_MAX_TOKENS = 4_096;
+
+export interface AnthropicOptions {
+  hooks?: ProviderHooks;
+  retry?: Omit<RetryOptions, 'signal'>;
+}
+
+export class AnthropicProvider implements Provider {
+  readonly id: string;
+  private readonly errorBodies = errorBodyCapture();
+  private readonly client: Anthropic;
+
+  constructor(
+    private readonly config: ProviderConfig,
+    private readonly apiKey: string | undefined,
+    private readonly options: AnthropicOptions = {},
+  ) {
+    this.id = config.id;
+    this.client = new Anthropic({
+      apiKey: apiKey ?? null,
+      baseURL: config.baseUrl,
+      defaultHeaders: config.headers,
+      maxRetries: 0,
+      // Our own deadline (startDeadline) ends every call; the SDK's timer only backs it up.
+      timeout: SDK_TIMEOUT_MS,
+      fetch: this.errorBodies.fetch,
+    });
+  }
+
+  async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const model = request.model ?? this.config.chatModel;
+    let answer = '';
+    try {
+      const stream = await this.retrying(deadline, async () => {
+        const { data, response } = await this.client.messages
+          .create(
+            {
+              model,
+              max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+              messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+              stream: true,
+              ...(request.system && { system: request.system }),
+              ...(request.temperature !== undefined && { temperature: request.temperature }),
+              ...(request.stop?.length && { stop_sequences: request.stop }),
+            },
+            { signal: deadline.signal },
+          )
+          .withResponse();
+        this.noteHeaders(response.headers);
+        return data;
+      });
+      const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: false };
+      let finishReason: string | undefined;
+      for await (const event of stream) {
+        switch (event.type) {
+          case 'message_start':
+            usage.inputTokens = event.message.usage.input_tokens;
+            usage.cacheReadTokens = event.message.usage.cache_read_input_tokens ?? 0;
+            usage.cacheWriteTokens = event.message.usage.cache_creation_input_tokens ?? 0;
+            usage.outputTokens = event.message.usage.output_tokens;
+            usage.reported = true;
+            break;
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta') {
+              answer += event.delta.text;
+              yield { type: 'text', text: event.delta.text };
+            }
+            break;
+          case 'message_delta':
+            // message_delta carries cumulative output tokens.
+            usage.outputTokens = event.usage.output_tokens;
+            finishReason = event.delta.stop_reason ?? finishReason;
+            break;
+        }
+      }
+      if (deadline.signal.aborted) throw abortError(this.id, deadline);
+      const input = (request.system ?? '') + request.messages.map((m) => m.content).join('\n');
+      yield { type: 'done', usage: usage.reported ? usage : estimatedUsage(input, answer), finishReason };
+    } catch (error) {
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  fim(request: FimRequest): Promise<FimResult> {
+    return fimOverChat((chatRequest) => this.chat(chatRequest), request, request.model ?? this.config.completionModel);
+  }
+
+  async listModels(options: CallOptions = {}): Promise<ModelInfo[]> {
+    const deadline = startDeadline(options, 10_000);
+    try {
+      const models: ModelInfo[] = [];
+      for await (const model of this.client.models.list({}, { signal: deadline.signal })) models.push({ id: model.id, name: model.display_name });
+      return models;
+    } catch (error) {
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  probe(options: CallOptions = {}): Promise<ProbeResult> {
+    return probeByListing((o) => this.listModels(o), options);
+  }
+
+  private retrying<T>(deadline: Deadline, operation: () => Promise<T>): Promise<T> {
+    return retryingCall(deadline, operation, (error) => this.toProviderError(error, deadline), this.options.retry);
+  }
+
+  private noteHeaders(headers: Headers | undefined): void {
+    reportRateLimits(this.options.hooks, this.id, headers);
+  }
+
+  private toProviderError(error: unknown, deadline: Deadline): ProviderError {
+    this.noteHeaders((error as { headers?: Headers }).headers);
+    return fromSdkError(error, Anthropic, { providerId: this.id, apiKey: this.apiKey, baseUrl: this.config.baseUrl, deadline, rawBodyOf: this.errorBodies.bodyOf });
+  }
+}

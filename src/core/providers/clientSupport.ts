@@ -1,0 +1,90 @@
+/** Pieces every client shares: the chat FIM route, the probe, and the retry wrapper. */
+import type { Deadline } from './deadline';
+import { cleanHoleFillAnswer, holeFillChatRequest } from './holeFillPrompt';
+import type { ProviderError } from './providerError';
+import { parseRateLimitHeaders } from './rateLimitHeaders';
+import { withRetry, type RetryOptions } from './retryPolicy';
+import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, ProbeResult, ProviderHooks, Usage } from './types';
+import { estimatedUsage } from './usage';
+
+/** Fills the hole with a chat model and keeps only the code of its answer. */
+export async function fimOverChat(chat: (request: ChatRequest) => AsyncIterable<ChatEvent>, request: FimRequest, model: string): Promise<FimResult> {
+  const chatRequest = holeFillChatRequest({ ...request, model });
+  let text = '';
+  let usage: Usage | undefined;
+  let finishReason: string | undefined;
+  for await (const event of chat(chatRequest)) {
+    if (event.type === 'text') text += event.text;
+    else {
+      usage = event.usage;
+      finishReason = event.finishReason;
+    }
+  }
+  return { text: cleanHoleFillAnswer(text), route: 'chat', model, finishReason, usage: usage ?? estimatedUsage(request.prefix + request.suffix, text) };
+}
+
+/** A cheap health check: listing models costs nothing on every backend we know. */
+export async function probeByListing(listModels: (options: CallOptions) => Promise<ModelInfo[]>, options: CallOptions = {}): Promise<ProbeResult> {
+  const started = performance.now();
+  try {
+    const models = await listModels({ timeoutMs: 3_000, ...options });
+    return { ok: true, latencyMs: performance.now() - started, detail: `${models.length} models` };
+  } catch (error) {
+    return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Runs one request under the retry policy, turning every failure into a ProviderError first. */
+export function retryingCall<T>(
+  deadline: Deadline,
+  operation: () => Promise<T>,
+  toProviderError: (error: unknown) => ProviderError,
+  retry: Omit<RetryOptions, 'signal'> = {},
+): Promise<T> {
+  return withRetry(
+    async () => {
+      try {
+        return await operation();
+      } catch (error) {
+        throw toProviderError(error);
+      }
+    },
+    { ...retry, signal: deadline.signal },
+  );
+}
+
+/** Hands a response's rate-limit headers to the usage meter. */
+export function reportRateLimits(hooks: ProviderHooks | undefined, providerId: string, headers: Headers | undefined): void {
+  if (!headers || typeof headers.get !== 'function' || !hooks?.onRateLimit) return;
+  const snapshot = parseRateLimitHeaders(headers, Date.now());
+  if (snapshot) hooks.onRateLimit(providerId, snapshot);
+}
+
+/**
+ * A fetch for the SDK clients that keeps the raw body of every failed response. The `openai` SDK
+ * keeps only a body's `error` member, so DashScope's native `{ code, message }` would reach the
+ * classifier empty; the SDK passes the response's own Headers object to its error, which lets
+ * `bodyOf` find the body again.
+ */
+export function errorBodyCapture(): { fetch: typeof fetch; bodyOf(headers: unknown): unknown } {
+  const bodies = new WeakMap<object, unknown>();
+  return {
+    async fetch(input, init) {
+      const response = await fetch(input, init);
+      if (!response.ok) {
+        const text = await response.clone().text().catch(() => '');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Plain text stays text.
+        }
+        bodies.set(response.headers, body);
+      }
+      return response;
+    },
+    bodyOf(headers) {
+      return typeof headers === 'object' && headers !== null ? bodies.get(headers) : undefined;
+    },
+  };
+}

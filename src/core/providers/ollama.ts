@@ -1,0 +1,134 @@
+/**
+ * Ollama. Chat goes through its OpenAI-compatible /v1 on the `openai` SDK; models, templates and
+ * FIM use the native API, which the SDK cannot reach: /api/tags, /api/show, /api/generate.
+ */
+import type { ProviderConfig } from '../settings/providerSettings';
+import { fimOverChat, probeByListing } from './clientSupport';
+import { startDeadline } from './deadline';
+import { callJson } from './httpJson';
+import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
+import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProbeResult } from './types';
+import { estimatedUsage } from './usage';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+interface GenerateResponse {
+  response?: string;
+  model?: string;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
+
+export class OllamaProvider implements Provider {
+  readonly id: string;
+  private readonly root: string;
+  private readonly chatClient: OpenAICompatibleProvider;
+  /** Whether a model's template takes a suffix, from /api/show; asked once per model. */
+  private readonly suffixSupport = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly config: ProviderConfig,
+    private readonly apiKey: string | undefined,
+    options: OpenAICompatibleOptions = {},
+  ) {
+    this.id = config.id;
+    // Accept both the server root and a root ending in /v1 (what users paste from Ollama's docs).
+    this.root = config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.chatClient = new OpenAICompatibleProvider(config, apiKey, { ...options, chatBaseUrl: `${this.root}/v1` });
+  }
+
+  chat(request: ChatRequest): AsyncIterable<ChatEvent> {
+    return this.chatClient.chat(request);
+  }
+
+  async fim(request: FimRequest): Promise<FimResult> {
+    const model = request.model ?? this.config.completionModel;
+    const native = request.rawPrompt !== undefined || (await this.supportsSuffix(model, request));
+    if (!native) return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    try {
+      // With raw:true Ollama applies no template: the prompt already carries the model's FIM tokens.
+      const body =
+        request.rawPrompt !== undefined
+          ? { model, prompt: request.rawPrompt, raw: true }
+          : { model, prompt: request.prefix, suffix: request.suffix };
+      const { data } = await callJson<GenerateResponse>({
+        providerId: this.id,
+        url: `${this.root}/api/generate`,
+        body: {
+          ...body,
+          stream: false,
+          options: { num_predict: request.maxTokens ?? 128, temperature: request.temperature ?? 0, ...(request.stop?.length && { stop: request.stop }) },
+        },
+        headers: this.headers(),
+        apiKey: this.apiKey,
+        deadline,
+      });
+      const text = data.response ?? '';
+      const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
+      return {
+        text,
+        route: 'ollama-generate',
+        model: data.model ?? model,
+        finishReason: data.done_reason,
+        usage: reported
+          ? { inputTokens: data.prompt_eval_count ?? 0, outputTokens: data.eval_count ?? 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true }
+          : estimatedUsage(request.prefix + request.suffix, text),
+      };
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async listModels(options: CallOptions = {}): Promise<ModelInfo[]> {
+    const deadline = startDeadline(options, 10_000);
+    try {
+      const { data } = await callJson<{ models?: { name?: string; model?: string }[] }>({
+        providerId: this.id,
+        url: `${this.root}/api/tags`,
+        headers: this.headers(),
+        apiKey: this.apiKey,
+        deadline,
+      });
+      return (data.models ?? []).flatMap((m) => (m.name ?? m.model ? [{ id: (m.name ?? m.model) as string }] : []));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  probe(options: CallOptions = {}): Promise<ProbeResult> {
+    return probeByListing((o) => this.listModels(o), options);
+  }
+
+  /** Ollama passes `suffix` to the model only if its template uses `.Suffix`. */
+  private supportsSuffix(model: string, options: CallOptions): Promise<boolean> {
+    let known = this.suffixSupport.get(model);
+    if (!known) {
+      known = (async () => {
+        const deadline = startDeadline(options, 5_000);
+        try {
+          const { data } = await callJson<{ template?: string; capabilities?: string[] }>({
+            providerId: this.id,
+            url: `${this.root}/api/show`,
+            body: { model },
+            headers: this.headers(),
+            apiKey: this.apiKey,
+            deadline,
+          });
+          return data.capabilities?.includes('insert') === true || /\.Suffix\b/.test(data.template ?? '');
+        } finally {
+          deadline.dispose();
+        }
+      })();
+      this.suffixSupport.set(model, known);
+      // A failed lookup (server down, cancelled) is asked again next time.
+      known.catch(() => this.suffixSupport.delete(model));
+    }
+    return known;
+  }
+
+  private headers(): Record<string, string> {
+    return { ...this.config.headers, ...(this.apiKey && { authorization: `Bearer ${this.apiKey}` }) };
+  }
+}

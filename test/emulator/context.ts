@@ -1,0 +1,189 @@
+/**
+ * One request as the protocol handlers see it: the parsed body, the live settings, and the ways
+ * to answer (JSON, a stream, a reset). Waits are cancelled when the client or the emulator goes
+ * away, so nothing outlives `close()`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { serverFailure, type Reply, type StreamFrame } from './errors';
+import { isStreamFault, type Fault, type FaultQueue } from './faults';
+import type { Dialect, EmulatorSettings } from './options';
+import { backendQuota, QuotaTracker } from './quota';
+import type { RecordedRequest } from './recording';
+import { EventStream, type StreamFormat } from './sse';
+
+/** What lives as long as the emulator does. */
+export interface EmulatorState {
+  /** The live options object: `configure()` assigns into it. */
+  settings: EmulatorSettings;
+  requests: RecordedRequest[];
+  /** One tracker per backend, made on first use. */
+  quotas: Map<Dialect, QuotaTracker>;
+  faults: FaultQueue;
+  /** Prompt prefixes Anthropic would hold in its cache (for cache_read vs cache_creation). */
+  promptCache: Set<string>;
+  /** Source of deterministic ids. */
+  sequence: number;
+  now(): number;
+}
+
+export class RequestContext {
+  dialect: Dialect = 'openai';
+  requestId = '';
+  /** Headers every response to this request carries (request id, rate limits). */
+  readonly responseHeaders: Record<string, string> = {};
+  /** A scripted fault that acts on the body of this response. */
+  fault: Fault | undefined;
+  private readonly controller = new AbortController();
+  private resetByFault = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly state: EmulatorState,
+    readonly path: string,
+    readonly body: unknown,
+    readonly record: RecordedRequest,
+  ) {
+    res.on('close', () => {
+      if (!res.writableFinished && !this.resetByFault) record.aborted = true;
+      this.controller.abort();
+    });
+  }
+
+  get settings(): EmulatorSettings {
+    return this.state.settings;
+  }
+
+  /** The quota tracker of this request's backend. */
+  get quota(): QuotaTracker {
+    let tracker = this.state.quotas.get(this.dialect);
+    if (!tracker) {
+      const dialect = this.dialect;
+      tracker = new QuotaTracker(
+        () => backendQuota(this.state.settings, dialect),
+        () => this.state.now(),
+      );
+      this.state.quotas.set(dialect, tracker);
+    }
+    return tracker;
+  }
+
+  /** Aborted once the response is over, whoever ended it. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The JSON body as an object (an empty one when it was not an object). */
+  get json(): Record<string, unknown> {
+    return typeof this.body === 'object' && this.body !== null && !Array.isArray(this.body)
+      ? (this.body as Record<string, unknown>)
+      : {};
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  now(): number {
+    return this.state.now();
+  }
+
+  /** A deterministic id: `prefix` followed by the emulator-wide sequence number. */
+  nextId(prefix: string, width = 6): string {
+    return `${prefix}${String(++this.state.sequence).padStart(width, '0')}`;
+  }
+
+  /** Resolves true after `ms`, or false as soon as the response is over. */
+  async sleep(ms: number): Promise<boolean> {
+    if (this.signal.aborted) return false;
+    if (ms <= 0) return true;
+    try {
+      await delay(ms, undefined, { signal: this.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits as long as generating `tokens` takes at `tokensPerSecond`. */
+  pace(tokens = 1): Promise<boolean> {
+    const tps = this.settings.tokensPerSecond;
+    return tps ? this.sleep((1000 * tokens) / tps) : Promise.resolve(!this.signal.aborted);
+  }
+
+  waitUntilClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.signal.aborted) resolve();
+      else this.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  writeHead(status: number, headers: Record<string, string | number>): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    this.record.status = status;
+    this.res.writeHead(status, { ...this.responseHeaders, ...headers });
+  }
+
+  /** Sends a complete answer. */
+  send(reply: Reply): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    const text = typeof reply.body === 'string' && reply.contentType !== undefined;
+    const payload = text ? (reply.body as string) : JSON.stringify(reply.body);
+    this.writeHead(reply.status, {
+      'content-type': reply.contentType ?? 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...reply.headers,
+    });
+    this.res.end(payload);
+  }
+
+  /** Sends a 200 JSON answer, unless a scripted fault says otherwise. */
+  async ok(body: unknown, headers: Record<string, string> = {}): Promise<void> {
+    const fault = this.takeStreamFault();
+    switch (fault?.kind) {
+      case 'reset':
+        return this.resetSocket();
+      case 'stall':
+        this.writeHead(200, { 'content-type': 'application/json' });
+        this.res.flushHeaders();
+        return this.waitUntilClosed();
+      case 'malformed-sse': {
+        const payload = JSON.stringify(body);
+        const cut = payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
+        this.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(cut),
+          ...headers,
+        });
+        this.res.end(cut);
+        return;
+      }
+      case 'error-event':
+        return this.send(serverFailure(this.dialect, 500, this.requestId));
+      case undefined:
+        return this.send({ status: 200, body, headers });
+    }
+  }
+
+  /** Starts a 200 stream; frames go through `EventStream`, which applies any scripted fault. */
+  stream(format: StreamFormat, failure: StreamFrame, headers: Record<string, string> = {}): EventStream {
+    const stream = new EventStream(this, format, failure, this.takeStreamFault());
+    stream.open(headers);
+    return stream;
+  }
+
+  /** Drops the connection with a TCP reset, as a crashed upstream or proxy would. */
+  resetSocket(): void {
+    this.resetByFault = true;
+    this.req.socket.resetAndDestroy();
+  }
+
+  private takeStreamFault() {
+    const fault = this.fault;
+    if (!isStreamFault(fault)) return undefined;
+    this.fault = undefined;
+    return fault;
+  }
+}

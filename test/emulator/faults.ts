@@ -1,0 +1,90 @@
+/**
+ * Scripted failures. A fault applies to the next `times` requests (default 1) whose path matches
+ * and that got past auth and quota, i.e. the requests that would otherwise have been served.
+ */
+
+/** A fault that acts inside a response body; `afterChunks` counts stream frames already sent. */
+export type StreamFault =
+  /** The socket is reset (RST) after N frames; a non-streaming request is reset before headers. */
+  | { kind: 'reset'; afterChunks?: number }
+  /**
+   * A `data:` line (an NDJSON line for Ollama) with invalid JSON after N frames; the stream then
+   * goes on. A non-streaming request gets a 200 whose JSON body is cut in half.
+   */
+  | { kind: 'malformed-sse'; afterChunks?: number }
+  /** Headers (and N frames) are sent, then nothing until the client gives up or the emulator closes. */
+  | { kind: 'stall'; afterChunks?: number }
+  /**
+   * The backend's own mid-stream error after N frames, then the stream ends (Anthropic
+   * `event: error`, OpenRouter's error chunk with `finish_reason: "error"`, an `{"error": …}`
+   * line for Ollama, an OpenAI-style `{"error": …}` data line elsewhere). A non-streaming request
+   * gets the backend's 500 instead.
+   */
+  | { kind: 'error-event'; afterChunks?: number };
+
+export type Fault =
+  | StreamFault
+  /** The backend's own 5xx body: 500, 502 or 503 (529 is Anthropic's "overloaded"). */
+  | { kind: 'server-error'; status?: number }
+  /** A delay before the response headers, on top of `latencyMs`. */
+  | { kind: 'slow-headers'; delayMs: number };
+
+export type FaultKind = Fault['kind'];
+
+export type FaultSpec = Fault & {
+  /** Exact path (`/v1/messages`) or a pattern; every path when absent. */
+  path?: string | RegExp;
+  /** How many matching requests it applies to; default 1. */
+  times?: number;
+};
+
+export const DEFAULT_AFTER_CHUNKS: Record<StreamFault['kind'], number> = {
+  reset: 2,
+  'malformed-sse': 1,
+  stall: 0,
+  'error-event': 2,
+};
+
+interface Pending {
+  fault: Fault;
+  path: string | RegExp | undefined;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private readonly pending: Pending[] = [];
+
+  add(spec: FaultSpec): void {
+    const { path, times, ...fault } = spec;
+    const remaining = times ?? 1;
+    if (!Number.isInteger(remaining) || remaining < 1)
+      throw new Error(`fault times must be a positive integer, not ${String(times)}`);
+    this.pending.push({ fault: fault as Fault, path, remaining });
+  }
+
+  /** The first scripted fault that matches this path, used up by one. */
+  take(path: string): Fault | undefined {
+    const index = this.pending.findIndex((entry) => matches(entry.path, path));
+    const entry = this.pending[index];
+    if (!entry) return undefined;
+    if (--entry.remaining === 0) this.pending.splice(index, 1);
+    return entry.fault;
+  }
+
+  clear(): void {
+    this.pending.length = 0;
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+}
+
+function matches(pattern: string | RegExp | undefined, path: string): boolean {
+  if (pattern === undefined) return true;
+  return typeof pattern === 'string' ? pattern === path : pattern.test(path);
+}
+
+export function isStreamFault(fault: Fault | undefined): fault is StreamFault {
+  return fault !== undefined && fault.kind in DEFAULT_AFTER_CHUNKS;
+}

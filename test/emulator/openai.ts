@@ -1,0 +1,163 @@
+/**
+ * The OpenAI-compatible API: `/models`, `/chat/completions` (SSE, with the final usage chunk when
+ * `stream_options.include_usage` is set) and the legacy `/completions` with `suffix`. DashScope's
+ * compatible mode, DeepSeek and OpenRouter serve the same routes with their own quirks.
+ * Chat: https://platform.openai.com/docs/api-reference/chat/create and
+ *   https://platform.openai.com/docs/api-reference/chat-streaming
+ * Legacy completions: https://platform.openai.com/docs/api-reference/completions/create
+ * OpenRouter's usage chunk and `: OPENROUTER PROCESSING` comments:
+ *   https://openrouter.ai/docs/api-reference/streaming
+ * DeepSeek's cache counters in usage: https://api-docs.deepseek.com/guides/kv_cache
+ */
+import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer } from './answers';
+import type { RequestContext } from './context';
+import { streamFailure } from './errors';
+import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
+import { DEFAULT_MODELS } from './options';
+import { approxTokens } from './tokens';
+
+export function listModels(ctx: RequestContext): Promise<void> {
+  const models = ctx.settings.models ?? DEFAULT_MODELS;
+  return ctx.ok({
+    object: 'list',
+    data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'emulator' })),
+  });
+}
+
+interface ChatMessage {
+  role?: string;
+  content?: unknown;
+}
+
+/** Message content as text: a string, or the text parts of a content array. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: { type?: string; text?: unknown }) =>
+      part?.type === 'text' && typeof part.text === 'string' ? part.text : '',
+    )
+    .join('');
+}
+
+export async function chatCompletions(ctx: RequestContext): Promise<void> {
+  const body = ctx.json;
+  const model = stringOr(body.model, 'emulator-chat');
+  const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
+  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  const generation = generate(chatAnswer(contentText(lastUser?.content)), {
+    stop: stopList(body.stop),
+    maxTokens: numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined)),
+  });
+  const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
+  const usage = usageFor(ctx, promptTokens, generation.chunks.length);
+  const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
+  const created = Math.floor(ctx.now() / 1000);
+
+  if (body.stream !== true) {
+    return ctx.ok({
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: generation.text }, finish_reason: generation.finishReason },
+      ],
+      usage,
+    });
+  }
+  const base = { id, object: 'chat.completion.chunk', created, model };
+  const stream = ctx.stream('sse', streamFailure(ctx.dialect, base));
+  if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
+  if (
+    !(await stream.send({
+      data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+    }))
+  )
+    return;
+  for (const chunk of generation.chunks) {
+    if (
+      !(await stream.send(
+        { data: { ...base, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] } },
+        true,
+      ))
+    )
+      return;
+  }
+  const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
+  if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
+  if (!(await sendUsageChunk(ctx, stream, base, usage, { ...finish, delta: { content: '', role: 'assistant' } })))
+    return;
+  await stream.end('data: [DONE]\n\n');
+}
+
+/** The legacy completions API; `suffix` makes it fill in the middle. */
+export async function completions(ctx: RequestContext, defaultMaxTokens = 16): Promise<void> {
+  const body = ctx.json;
+  const model = stringOr(body.model, 'emulator-coder');
+  const prompt = Array.isArray(body.prompt) ? stringOr(body.prompt[0], '') : stringOr(body.prompt, '');
+  const suffix = stringOr(body.suffix, '');
+  const generation: Generation = generate(fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES), {
+    stop: stopList(body.stop),
+    maxTokens: numberOr(body.max_tokens, defaultMaxTokens),
+  });
+  const usage = usageFor(ctx, approxTokens(prompt + suffix), generation.chunks.length);
+  const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'cmpl-emu');
+  const created = Math.floor(ctx.now() / 1000);
+
+  if (body.stream !== true) {
+    if (!(await ctx.pace(generation.chunks.length))) return;
+    return ctx.ok({
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      choices: [{ index: 0, text: generation.text, logprobs: null, finish_reason: generation.finishReason }],
+      usage,
+    });
+  }
+  const base = { id, object: 'text_completion', created, model };
+  const stream = ctx.stream('sse', streamFailure(ctx.dialect, base));
+  if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
+  for (const chunk of generation.chunks) {
+    if (
+      !(await stream.send(
+        { data: { ...base, choices: [{ index: 0, text: chunk, logprobs: null, finish_reason: null }] } },
+        true,
+      ))
+    )
+      return;
+  }
+  const finish = { index: 0, text: '', logprobs: null, finish_reason: generation.finishReason };
+  if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
+  if (!(await sendUsageChunk(ctx, stream, base, usage, finish))) return;
+  await stream.end('data: [DONE]\n\n');
+}
+
+function usageFor(ctx: RequestContext, promptTokens: number, completionTokens: number) {
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
+  // DeepSeek reports its context cache next to the usual counters; nothing is cached here.
+  return ctx.dialect === 'deepseek'
+    ? { ...usage, prompt_cache_hit_tokens: 0, prompt_cache_miss_tokens: promptTokens }
+    : usage;
+}
+
+/**
+ * OpenAI sends the usage chunk (with empty `choices`) only when asked; OpenRouter always sends it,
+ * repeating the finish reason in one content-free choice.
+ */
+async function sendUsageChunk(
+  ctx: RequestContext,
+  stream: ReturnType<RequestContext['stream']>,
+  base: Record<string, unknown>,
+  usage: Record<string, number>,
+  finish: Record<string, unknown>,
+): Promise<boolean> {
+  if (ctx.dialect === 'openrouter') return stream.send({ data: { ...base, choices: [finish], usage } });
+  const includeUsage = (ctx.json.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  return includeUsage ? stream.send({ data: { ...base, choices: [], usage } }) : true;
+}

@@ -1,0 +1,91 @@
+/**
+ * What a test can script about the emulator: at start (`startEmulator(options)`) and while it
+ * runs (`emulator.configure(settings)`). Every field is read at request time, so a change applies
+ * to the next request.
+ */
+import type { FimRule } from './answers';
+
+/** Whose wire conventions a route follows: auth header, error bodies, rate-limit headers. */
+export type Dialect =
+  'openai' | 'dashscope' | 'anthropic' | 'ollama' | 'deepseek' | 'mistral' | 'openrouter' | 'litellm';
+
+/** Whose exact 429/402 body and headers an exhausted scripted quota answers with. */
+export type QuotaStyle = 'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter';
+
+/** A quota for one backend, overriding the emulator-wide quota fields. */
+export interface BackendQuota {
+  requestsPerMinute?: number;
+  requestsPerDay?: number;
+  tokensPerMinute?: number;
+  quotaStyle?: QuotaStyle;
+}
+
+/** The DeepSeek account behind `/user/balance`; a total of 0 makes generation answer 402. */
+export interface DeepSeekAccount {
+  currency?: 'CNY' | 'USD';
+  grantedBalance?: number;
+  toppedUpBalance?: number;
+}
+
+/** The OpenRouter key behind `/api/v1/key`; exhausted credits or key limit make generation answer 402. */
+export interface OpenRouterAccount {
+  label?: string;
+  /** USD spent with this key. */
+  usage?: number;
+  /** The key's credit limit in USD; null for none. */
+  limit?: number | null;
+  limitReset?: 'daily' | 'weekly' | 'monthly' | null;
+  isFreeTier?: boolean;
+  /** Account balance in USD; 0 or less answers 402 with `limit_source: openrouter_credits`. */
+  credits?: number;
+  rateLimit?: { requests: number; interval: string };
+}
+
+/** The LiteLLM virtual key behind `/key/info`. */
+export interface LiteLlmKey {
+  keyAlias?: string | null;
+  spend?: number;
+  maxBudget?: number | null;
+  budgetDuration?: string | null;
+  budgetResetAt?: string | null;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** Delay before the response headers, in ms. */
+  latencyMs?: number;
+  /** Stream pace; 0 sends every chunk at once. */
+  tokensPerSecond?: number;
+  /**
+   * When set, requests must carry it the way their backend expects: `Authorization: Bearer` for
+   * OpenAI-compatible routes, `x-api-key` for Anthropic. Ollama never asks for one.
+   */
+  apiKey?: string;
+  fimRules?: readonly FimRule[];
+  /** Model ids every backend lists (Ollama shows them as `id:latest`). */
+  models?: readonly string[];
+  /** Generation requests allowed per clock minute; more answer 429. */
+  requestsPerMinute?: number;
+  /** Generation requests allowed per UTC day; more answer the style's quota-exhausted error. */
+  requestsPerDay?: number;
+  /** Shown in OpenAI/Anthropic token rate-limit headers (not enforced). */
+  tokensPerMinute?: number;
+  /** Whose error body answers an exhausted quota; by default the route's own backend. */
+  quotaStyle?: QuotaStyle;
+  /**
+   * Per-backend quotas (each backend counts its own requests, as separate accounts would); a field
+   * set here wins over the emulator-wide one. E.g. `{ dashscope: { requestsPerDay: 0 } }` to
+   * exhaust only DashScope in a fallback test.
+   */
+  quotas?: Partial<Record<Dialect, BackendQuota>>;
+  /** The clock (ms since the epoch) for quota windows, `created` fields and reset times. */
+  now?: () => number;
+  deepseek?: DeepSeekAccount;
+  openrouter?: OpenRouterAccount;
+  litellm?: LiteLlmKey;
+}
+
+/** What `configure()` may change while the emulator runs: everything but the port. */
+export type EmulatorSettings = Omit<EmulatorOptions, 'port'>;
+
+export const DEFAULT_MODELS: readonly string[] = ['emulator-chat', 'emulator-coder'];

@@ -1,0 +1,133 @@
+/**
+ * What an exhausted quota looks like at each backend. The per-minute window answers the style's
+ * rate-limit error, the per-day window its quota-exhausted error.
+ * OpenAI: https://platform.openai.com/docs/guides/error-codes (429 rate_limit_exceeded /
+ *   insufficient_quota) and https://platform.openai.com/docs/guides/rate-limits (headers).
+ * Anthropic: https://docs.anthropic.com/en/api/errors and https://docs.anthropic.com/en/api/rate-limits
+ *   (429 rate_limit_error with retry-after; the spend cap carries
+ *   error.details.error_code = enforced_spend_limit_reached and no retry-after).
+ * DashScope / Model Studio: https://help.aliyun.com/en/model-studio/error-code-start and
+ *   https://www.alibabacloud.com/help/en/model-studio/rate-limit (Throttling.RateQuota,
+ *   Throttling.AllocationQuota "Free allocated quota exceeded.").
+ * DeepSeek: https://api-docs.deepseek.com/quick_start/error_codes (429 Rate Limit Reached, 402
+ *   Insufficient Balance; no rate-limit headers).
+ * OpenRouter: https://openrouter.ai/docs/api-reference/limits (free-models-per-min/-per-day,
+ *   X-RateLimit-* on the 429).
+ */
+import { anthropicError, openAiError, type Reply } from './errors';
+import type { QuotaStyle } from './options';
+import type { QuotaTracker, QuotaWindow } from './quota';
+import {
+  anthropicRateLimitHeaders,
+  openAiRateLimitHeaders,
+  openRouterRateLimitHeaders,
+  rfc3339,
+} from './rateLimitHeaders';
+
+export interface QuotaContext {
+  tracker: QuotaTracker;
+  window: QuotaWindow;
+  requestId: string;
+  model: string;
+  /** DashScope's OpenAI-compatible mode wraps errors in `{"error": …}`; its native API does not. */
+  compatibleMode: boolean;
+}
+
+export function quotaRejection(style: QuotaStyle, q: QuotaContext): Reply {
+  switch (style) {
+    case 'openai':
+      return openAiQuota(q);
+    case 'anthropic':
+      return anthropicQuota(q);
+    case 'dashscope':
+    case 'dashscope-free':
+      return dashScopeQuota(style, q);
+    case 'deepseek':
+      return q.window === 'day'
+        ? { status: 402, body: openAiError('Insufficient Balance', 'unknown_error', 'invalid_request_error') }
+        : { status: 429, body: openAiError('Rate Limit Reached', 'rate_limit_error', 'invalid_request_error') };
+    case 'openrouter':
+      return openRouterQuota(q);
+  }
+}
+
+function exhaustedSnapshot(q: QuotaContext) {
+  return { ...q.tracker.snapshot(q.window), requestsRemaining: 0 };
+}
+
+function openAiQuota(q: QuotaContext): Reply {
+  const snapshot = exhaustedSnapshot(q);
+  const headers = { ...openAiRateLimitHeaders(snapshot), 'x-request-id': q.requestId };
+  if (q.window === 'day') {
+    return {
+      status: 429,
+      headers,
+      body: openAiError(
+        'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        'insufficient_quota',
+        'insufficient_quota',
+      ),
+    };
+  }
+  const retryAfter = q.tracker.retryAfterSeconds('minute');
+  const limit = snapshot.requestLimit;
+  return {
+    status: 429,
+    headers: { ...headers, 'retry-after': String(retryAfter) },
+    body: openAiError(
+      `Rate limit reached for ${q.model} in organization org-emulator on requests per min (RPM): Limit ${limit}, Used ${limit}, Requested 1. Please try again in ${retryAfter}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+      'requests',
+      'rate_limit_exceeded',
+    ),
+  };
+}
+
+function anthropicQuota(q: QuotaContext): Reply {
+  const headers = { ...anthropicRateLimitHeaders(exhaustedSnapshot(q)), 'request-id': q.requestId };
+  if (q.window === 'day') {
+    const body = anthropicError(
+      'rate_limit_error',
+      `You have reached your specified API usage limits. You will regain access on ${rfc3339(q.tracker.resetAt('day'))}.`,
+      q.requestId,
+    );
+    return {
+      status: 429,
+      headers,
+      body: { ...body, error: { ...body.error, details: { error_code: 'enforced_spend_limit_reached' } } },
+    };
+  }
+  return {
+    status: 429,
+    headers: { ...headers, 'retry-after': String(q.tracker.retryAfterSeconds('minute')) },
+    body: anthropicError(
+      'rate_limit_error',
+      `This request would exceed the rate limit for your organization (emulator) of ${exhaustedSnapshot(q).requestLimit} requests per minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.`,
+      q.requestId,
+    ),
+  };
+}
+
+function dashScopeQuota(style: 'dashscope' | 'dashscope-free', q: QuotaContext): Reply {
+  // The free tier answers the same way whichever window ran out, as users of Qwen OAuth saw it.
+  const native =
+    style === 'dashscope-free'
+      ? { code: 'Throttling.AllocationQuota', message: 'Free allocated quota exceeded.' }
+      : q.window === 'day'
+        ? { code: 'Throttling.AllocationQuota', message: 'Allocated quota exceeded, please increase your quota limit.' }
+        : { code: 'Throttling.RateQuota', message: 'Requests rate limit exceeded, please try again later.' };
+  if (!q.compatibleMode) return { status: 429, body: { ...native, request_id: q.requestId } };
+  const compatible =
+    native.code === 'Throttling.RateQuota'
+      ? openAiError(native.message, 'limit_requests', 'limit_requests')
+      : openAiError(native.message, 'insufficient_quota', 'insufficient_quota');
+  return { status: 429, body: { ...compatible, request_id: q.requestId } };
+}
+
+function openRouterQuota(q: QuotaContext): Reply {
+  const headers = openRouterRateLimitHeaders(exhaustedSnapshot(q));
+  const message =
+    q.window === 'day'
+      ? 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day'
+      : 'Rate limit exceeded: free-models-per-min. ';
+  return { status: 429, headers, body: { error: { message, code: 429, metadata: { headers, provider_name: null } } } };
+}
