@@ -40,7 +40,7 @@ export function maskKey(key: string): string {
   return key.length < 12 ? '****' : `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`;
 }
 
-export function authFailure(dialect: Dialect, presented: string | undefined, requestId: string): Reply {
+export function authFailure(dialect: Dialect, presented: string | undefined, requestId: string, echoKey = false): Reply {
   switch (dialect) {
     case 'anthropic':
       return {
@@ -95,7 +95,7 @@ export function authFailure(dialect: Dialect, presented: string | undefined, req
         status: 401,
         body: presented
           ? openAiError(
-              `Incorrect API key provided: ${maskKey(presented)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+              `Incorrect API key provided: ${echoKey ? presented : maskKey(presented)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
               'invalid_request_error',
               'invalid_api_key',
             )

@@ -61,6 +61,11 @@ export interface EmulatorOptions {
    * OpenAI-compatible routes, `x-api-key` for Anthropic. Ollama never asks for one.
    */
   apiKey?: string;
+  /**
+   * Echo a refused key whole in 401 messages, as some self-hosted gateways do, so tests can check
+   * that nothing downstream repeats it.
+   */
+  echoRejectedKey?: boolean;
   fimRules?: readonly FimRule[];
   /** Model ids every backend lists (Ollama shows them as `id:latest`). */
   models?: readonly string[];
