@@ -41,6 +41,16 @@ describe('parseProviders', () => {
     assert.match(text[5] ?? '', /\[6\] must be an object like/);
   });
 
+  it('ignores a credential put in headers and says where the key belongs', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'gw', preset: 'custom', headers: { 'X-Team': 'web', Authorization: 'Bearer sk-live-abcdefghijklmnop' } },
+    ]);
+    assert.deepEqual(providers[0]?.headers, { 'X-Team': 'web' });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]?.message ?? '', /headers\["Authorization"\] carries a credential.*Set API Key/);
+    assert.ok(!problems[0]?.message.includes('sk-live'), 'the message does not repeat the key');
+  });
+
   it('explains a setting that is not a list instead of throwing', () => {
     const { providers, problems } = parseProviders({ id: 'qwen' });
     assert.deepEqual(providers, []);

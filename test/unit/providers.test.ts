@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PRESETS } from '../../src/core/providers/presets';
 import { ProviderError } from '../../src/core/providers/providerError';
 import type { Provider } from '../../src/core/providers/types';
 import { parseProviders } from '../../src/core/settings/providerSettings';
@@ -101,6 +102,30 @@ describe('every protocol through one interface', () => {
     } finally {
       emulator.configure({ quotas: undefined });
       emulator.resetQuota();
+    }
+  });
+
+  it('every preset in the catalogue answers chat and FIM through the same interface', async () => {
+    for (const preset of PRESETS.filter((p) => p.protocol !== 'qwen-oauth')) {
+      const baseUrl =
+        preset.protocol === 'anthropic'
+          ? emulator.baseUrls.anthropic
+          : preset.protocol === 'ollama'
+            ? emulator.baseUrls.ollama
+            : preset.fimRoute === 'mistral-fim'
+              ? emulator.baseUrls.mistral
+              : emulator.baseUrls.openai;
+      const entry = {
+        preset: preset.id,
+        baseUrl,
+        ...(preset.fimRoute === 'deepseek-beta' && { fimBaseUrl: emulator.baseUrls.deepseekBeta }),
+        ...(preset.protocol === 'ollama' && { completionModel: 'emulator-coder' }),
+      };
+      const { text } = await collect(provider(entry), `preset ${preset.id}`);
+      assert.match(text, new RegExp(`You asked: "preset ${preset.id}"`), preset.id);
+      const rawPrompt = preset.fimRoute === 'raw-template' ? '<|fim_prefix|>const x =<|fim_suffix|><|fim_middle|>' : undefined;
+      const result = await provider(entry).fim({ prefix: 'const greeting =', suffix: '', rawPrompt });
+      assert.ok(result.text.length > 0, `${preset.id} completed over ${result.route}`);
     }
   });
 

@@ -6,6 +6,7 @@
  */
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { isRecord, parseJson } from '../jsonValue';
 
 /** Where to look, and which preset's probe to use there. */
 export interface ProbeTarget {
@@ -192,14 +193,4 @@ function serverRoot(baseUrl: string): string | undefined {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

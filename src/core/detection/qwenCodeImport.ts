@@ -21,6 +21,7 @@ import { findPreset } from '../providers/presets';
 import { QWEN_OAUTH_DISCONTINUED } from '../providers/qwenOAuth';
 import { redactSecrets } from '../providers/redact';
 import { cleanBaseUrl, presetForBaseUrl } from './envKeys';
+import { isRecord } from '../jsonValue';
 
 /** Where an imported key can be read from, with the user's consent, to store it in SecretStorage. */
 export type KeySource =
@@ -432,6 +433,3 @@ async function firstFile(candidates: string[]): Promise<string | undefined> {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -24,6 +24,7 @@
 import { isRetryableKind, kindFromStatus, ProviderError, type ProviderErrorKind } from './providerError';
 import { headerGetter, parseRateLimitHeaders, waitFromSnapshot, type HeaderSource } from './rateLimitHeaders';
 import { redactSecrets } from './redact';
+import { isRecord } from '../jsonValue';
 
 export { headerGetter, type HeaderSource } from './rateLimitHeaders';
 
@@ -118,9 +119,6 @@ interface ErrorFacts {
   bodyHeaders?: Record<string, string>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;

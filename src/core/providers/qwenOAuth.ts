@@ -9,6 +9,7 @@ import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { startDeadline } from './deadline';
 import { kindFromStatus, ProviderError } from './providerError';
 import { redactSecrets } from './redact';
+import { isRecord, parseJson } from '../jsonValue';
 
 /** The file's shape; Qwen Code writes every field, older versions sometimes left some out. */
 export interface QwenCreds {
@@ -273,14 +274,4 @@ function causeMessage(error: Error): string | undefined {
   return undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

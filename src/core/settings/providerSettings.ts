@@ -50,6 +50,8 @@ const entrySchema = z.object(
   'must be an object like { "id": "qwen", "preset": "dashscope-intl" }',
 );
 
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key)$/i;
+
 export type ProviderLimits = z.infer<typeof limitsSchema>;
 
 /** A provider entry with every default from its preset filled in. */
@@ -109,6 +111,16 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       return;
     }
     seen.add(entry.id);
+    const headers = { ...entry.headers };
+    for (const name of Object.keys(headers)) {
+      if (!CREDENTIAL_HEADERS.test(name)) continue;
+      // Settings files get synced, shared and committed: a key in them is a key leaked.
+      delete headers[name];
+      problems.push({
+        setting: `${where}.headers`,
+        message: `${where}.headers["${name}"] carries a credential, which does not belong in settings and was ignored. Remove it and run "Switchboard: Set API Key": the key is kept in VS Code's secret storage.`,
+      });
+    }
     providers.push({
       id: entry.id,
       name: entry.name ?? preset.name,
@@ -117,7 +129,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       fimBaseUrl: entry.fimBaseUrl ?? preset.fimBaseUrl,
       chatModel: entry.chatModel ?? preset.chatModel,
       completionModel: entry.completionModel ?? preset.completionModel,
-      headers: entry.headers ?? {},
+      headers,
       apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
       limits: entry.limits ?? {},
     });
