@@ -10,30 +10,20 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { detectEnvKeys } from '../src/core/detection/envKeys';
+import { detectLocalServers } from '../src/core/detection/localServers';
+import { findPreset } from '../src/core/providers/presets';
 import { startEmulator, type Emulator } from '../test/emulator/server';
 
 const ROOT = resolve(__dirname, '..');
 const SANDBOX = join(ROOT, '.sandbox');
 
-/** Environment variables that, when set, become a backend. The key stays in the environment. */
-const ENV_BACKENDS: { env: string; id: string; preset: string }[] = [
-  { env: 'DASHSCOPE_API_KEY', id: 'qwen', preset: 'dashscope-intl' },
-  { env: 'OPENAI_API_KEY', id: 'openai', preset: 'openai' },
-];
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-async function ollamaRunning(): Promise<boolean> {
-  try {
-    const response = await fetch('http://127.0.0.1:11434/api/tags', { signal: AbortSignal.timeout(500) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 async function main(): Promise<void> {
   const flavor = option('flavor') ?? 'current';
@@ -46,11 +36,12 @@ async function main(): Promise<void> {
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = join(ROOT, `${name}-${version}.vsix`);
 
+  // The same detection the extension runs: keys in the environment (they stay there) and local servers.
   const providers: Record<string, unknown>[] = [];
-  for (const backend of ENV_BACKENDS) {
-    if (process.env[backend.env]) providers.push({ id: backend.id, preset: backend.preset, apiKeyEnv: backend.env });
+  for (const key of detectEnvKeys(process.env)) {
+    if (findPreset(key.presetId)) providers.push({ id: key.presetId, preset: key.presetId, apiKeyEnv: key.envVar, ...(key.baseUrl && { baseUrl: key.baseUrl }) });
   }
-  if (await ollamaRunning()) providers.push({ id: 'local', preset: 'ollama' });
+  for (const server of await detectLocalServers()) providers.push({ id: server.presetId, preset: server.presetId, baseUrl: server.baseUrl });
 
   let emulator: Emulator | undefined;
   if (providers.length === 0 || process.argv.includes('--emulator')) {
@@ -89,6 +80,8 @@ async function main(): Promise<void> {
       'telemetry.telemetryLevel': 'off',
       'security.workspace.trust.enabled': false,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // The sample workspace lives inside this repository; don't offer to open the parent repo.
+      'git.openRepositoryInParentFolders': 'never',
       'switchboard.providers': providers,
       'switchboard.completion.provider': providers[0]?.id,
       'switchboard.chat.provider': providers[0]?.id,
