@@ -1,0 +1,129 @@
+/**
+ * Daily totals per backend, model and feature. The meter reads these instead of the raw history,
+ * so its memory and start-up time do not grow with the number of requests ever made.
+ */
+import type { Feature, UsageRecord } from './usageRecord';
+
+export interface Totals {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Integer micro-dollars over the requests whose price is known. */
+  costMicros: number;
+  /** Requests whose price is unknown: their cost is not in `costMicros`. */
+  unpricedRequests: number;
+  estimatedRequests: number;
+  failedRequests: number;
+  latencyMsTotal: number;
+}
+
+export function emptyTotals(): Totals {
+  return {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicros: 0,
+    unpricedRequests: 0,
+    estimatedRequests: 0,
+    failedRequests: 0,
+    latencyMsTotal: 0,
+  };
+}
+
+export function addRecord(totals: Totals, record: UsageRecord): void {
+  totals.requests += 1;
+  totals.inputTokens += record.inputTokens;
+  totals.outputTokens += record.outputTokens;
+  totals.cacheReadTokens += record.cacheReadTokens;
+  totals.cacheWriteTokens += record.cacheWriteTokens;
+  if (record.costMicros === null) totals.unpricedRequests += 1;
+  else totals.costMicros += record.costMicros;
+  if (!record.reported) totals.estimatedRequests += 1;
+  if (record.outcome !== 'ok') totals.failedRequests += 1;
+  totals.latencyMsTotal += record.latencyMs;
+}
+
+export function addTotals(into: Totals, from: Totals): void {
+  for (const key of Object.keys(into) as (keyof Totals)[]) into[key] += from[key];
+}
+
+/** UTC calendar day, `YYYY-MM-DD`: provider quotas (DashScope's, for one) reset at 00:00 UTC. */
+export function utcDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+export interface RollupKey {
+  day: string;
+  backend: string;
+  model: string;
+  feature: Feature;
+}
+
+const SEP = '\u0000';
+
+export function keyOf(key: RollupKey): string {
+  return [key.day, key.backend, key.model, key.feature].join(SEP);
+}
+
+export function parseKey(text: string): RollupKey | undefined {
+  const [day, backend, model, feature] = text.split(SEP);
+  if (!day || backend === undefined || model === undefined || !feature) return undefined;
+  return { day, backend, model, feature: feature as Feature };
+}
+
+/** Totals per (day, backend, model, feature). */
+export class Rollups {
+  readonly byKey = new Map<string, Totals>();
+
+  add(record: UsageRecord): void {
+    const key = keyOf({ day: utcDay(record.time), backend: record.backend, model: record.model, feature: record.feature });
+    let totals = this.byKey.get(key);
+    if (!totals) this.byKey.set(key, (totals = emptyTotals()));
+    addRecord(totals, record);
+  }
+
+  /** Sums the entries that match; every field of the filter is optional. */
+  sum(filter: { fromDay?: string; toDay?: string; backend?: string; feature?: Feature } = {}): Totals {
+    const total = emptyTotals();
+    for (const [text, totals] of this.byKey) {
+      const key = parseKey(text);
+      if (!key) continue;
+      if (filter.fromDay && key.day < filter.fromDay) continue;
+      if (filter.toDay && key.day > filter.toDay) continue;
+      if (filter.backend !== undefined && key.backend !== filter.backend) continue;
+      if (filter.feature !== undefined && key.feature !== filter.feature) continue;
+      addTotals(total, totals);
+    }
+    return total;
+  }
+
+  entries(): [RollupKey, Totals][] {
+    return [...this.byKey].flatMap(([text, totals]) => {
+      const key = parseKey(text);
+      return key ? [[key, totals] as [RollupKey, Totals]] : [];
+    });
+  }
+
+  toJSON(): Record<string, Totals> {
+    return Object.fromEntries(this.byKey);
+  }
+
+  static fromJSON(value: unknown): Rollups {
+    const rollups = new Rollups();
+    if (typeof value !== 'object' || value === null) return rollups;
+    for (const [key, totals] of Object.entries(value as Record<string, unknown>)) {
+      if (!parseKey(key) || typeof totals !== 'object' || totals === null) continue;
+      const clean = emptyTotals();
+      for (const field of Object.keys(clean) as (keyof Totals)[]) {
+        const number = (totals as Record<string, unknown>)[field];
+        if (typeof number === 'number' && Number.isFinite(number)) clean[field] = number;
+      }
+      rollups.byKey.set(key, clean);
+    }
+    return rollups;
+  }
+}
