@@ -1,18 +1,20 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/workbench';
 import { benchActivation } from './activation';
+import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
 
 const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   vsix: benchVsixSize,
   activation: () => benchActivation('min'),
+  ledger: benchLedger,
 };
 
 async function main(): Promise<void> {

@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       baseUrl: emulator.openaiBaseUrl,
       chatModel: 'emulator-chat',
       completionModel: 'emulator-coder',
+      // A made-up price, so the usage meter has money to show in the demo.
+      prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
     });
   }
 

@@ -4,6 +4,7 @@ import type { ChatMessage } from './core/providers/types';
 import { ProviderError } from './core/providers/providerError';
 import { log } from './log';
 import { webviewToHost, type HostToWebview } from './protocol/chatProtocol';
+import type { UsageMeter } from './usage';
 
 /**
  * The chat view in the Switchboard side bar. This first version streams plain-text answers from
@@ -18,6 +19,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly backends: Backends,
+    private readonly meter?: UsageMeter,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -67,19 +69,33 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.post({ type: 'start', id });
     this.history.push({ role: 'user', content: text });
     let answer = '';
+    const config = this.backends.configFor('chat');
+    const startedAt = Date.now();
     try {
       const provider = await this.backends.providerFor('chat');
-      if (!provider) throw new Error('No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.');
+      if (!provider || !config) throw new Error('No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.');
       for await (const event of provider.chat({ messages: this.history, signal: controller.signal })) {
         if (event.type === 'text') {
           answer += event.text;
           this.post({ type: 'delta', id, text: event.text });
         } else {
+          this.meter?.record({ config, feature: 'chat', model: config.chatModel, startedAt, usage: event.usage });
           this.history.push({ role: 'assistant', content: answer });
           this.post({ type: 'done', id, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens });
         }
       }
     } catch (error) {
+      if (config && this.backends.configFor('chat') === config) {
+        this.meter?.record({
+          config,
+          feature: 'chat',
+          model: config.chatModel,
+          startedAt,
+          promptText: this.history.map((message) => message.content).join('\n'),
+          outputText: answer,
+          error: error instanceof ProviderError ? error : undefined,
+        });
+      }
       const stopped = ProviderError.is(error, 'cancelled');
       // A stopped or failed answer is not kept as a complete turn.
       this.history.pop();

@@ -2,18 +2,22 @@ import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from './core/settings/providerSettings';
 import { adoptDetected, type DetectedBackend } from './detection';
+import { formatMicros } from './core/usage/formatMoney';
+import type { Totals } from './core/usage/rollups';
+import type { UsageMeter } from './usage';
 import type { KeyStore } from './secrets';
 import { SECTION } from './settings';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 
-export function registerCommands(backends: Backends, keys: KeyStore): vscode.Disposable[] {
+export function registerCommands(backends: Backends, keys: KeyStore, meter: UsageMeter): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys)),
     vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) => setApiKey(backends, keys, providerId)),
     vscode.commands.registerCommand('switchboard.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
-    vscode.commands.registerCommand('switchboard.showUsage', showUsage),
+    vscode.commands.registerCommand('switchboard.showUsage', () => showUsage(backends, meter)),
     vscode.commands.registerCommand('switchboard.toggleInlineCompletion', () => toggleCompletion(backends)),
+    vscode.commands.registerCommand('switchboard.exportUsage', () => exportUsageFile(meter)),
   ];
 }
 
@@ -108,10 +112,50 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
   void vscode.window.showInformationMessage(`Switchboard: key saved for ${provider.name}.`);
 }
 
-function showUsage(): void {
-  void vscode.window.showInformationMessage(
-    'Switchboard: usage and cost tracking is not built yet in this version. It will show quota, spend and balances per backend.',
-  );
+/** Today's and this month's requests and cost per backend, from the ledger of every window. */
+async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
+  if (!meter.ready) {
+    void vscode.window.showInformationMessage('Switchboard: the usage ledger is still opening; try again in a moment.');
+    return;
+  }
+  const line = (totals: Totals | undefined) => {
+    if (!totals || totals.requests === 0) return 'no requests';
+    const cost = totals.unpricedRequests === totals.requests ? 'price unknown' : `${formatMicros(totals.costMicros)}${totals.unpricedRequests ? ` + ${totals.unpricedRequests} unpriced` : ''}`;
+    return `${totals.requests} requests · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
+  };
+  const items: vscode.QuickPickItem[] = [
+    { label: 'All backends', description: `today: ${line(meter.today())}`, detail: `this month: ${line(meter.month())}` },
+    ...backends.current().providers.map((provider) => ({
+      label: provider.name,
+      description: `today: ${line(meter.today(provider.id))}`,
+      detail: `this month: ${line(meter.month(provider.id))}`,
+    })),
+  ];
+  await vscode.window.showQuickPick(items, {
+    title: 'Switchboard usage (days are UTC)',
+    placeHolder: 'Requests, tokens and cost recorded by every window on this machine',
+    matchOnDescription: true,
+  });
+}
+
+async function exportUsageFile(meter: UsageMeter): Promise<void> {
+  if (!meter.ready) {
+    void vscode.window.showInformationMessage('Switchboard: the usage ledger is still opening; try again in a moment.');
+    return;
+  }
+  const target = await vscode.window.showSaveDialog({
+    title: 'Export Switchboard usage',
+    defaultUri: vscode.Uri.file(`switchboard-usage-${new Date().toISOString().slice(0, 10)}.csv`),
+    filters: { CSV: ['csv'], JSON: ['json'] },
+  });
+  if (!target) return;
+  const format = target.fsPath.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+  try {
+    const count = await meter.export(target.fsPath, format);
+    void vscode.window.showInformationMessage(`Switchboard: exported ${count} requests to ${target.fsPath}.`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function toggleCompletion(backends: Backends): Promise<void> {

@@ -7,6 +7,7 @@ import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
 import { log } from './log';
 import { KeyStore } from './secrets';
 import { SwitchboardStatusBar } from './statusBar';
+import { UsageMeter } from './usage';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -16,6 +17,8 @@ export interface SwitchboardApi {
   readonly inlineCompletionProvider: vscode.InlineCompletionItemProvider;
   /** The status bar item as VS Code holds it (the API offers no way to read another extension's item). */
   readonly statusBarItem: vscode.StatusBarItem;
+  /** The usage meter over the ledger, so tests can see what was recorded. */
+  readonly meter: UsageMeter;
 }
 
 /** The composition root: build the services, register the contributions, hand every disposable to VS Code. */
@@ -23,15 +26,18 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const started = performance.now();
   const keys = new KeyStore(context.secrets);
   const backends = new Backends(keys);
-  const statusBar = new SwitchboardStatusBar(backends);
-  const completion = new SwitchboardInlineCompletionProvider(backends, (outcome) => statusBar.setError(outcome.error));
+  const retentionDays = vscode.workspace.getConfiguration('switchboard').get<number>('usage.retentionDays', 90);
+  const meter = new UsageMeter(vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath, Number.isFinite(retentionDays) && retentionDays > 0 ? retentionDays : 90);
+  const statusBar = new SwitchboardStatusBar(backends, meter);
+  const completion = new SwitchboardInlineCompletionProvider(backends, meter, (outcome) => statusBar.setError(outcome.error));
 
   context.subscriptions.push(
+    meter,
     backends,
     statusBar,
-    ...registerCommands(backends, keys),
+    ...registerCommands(backends, keys, meter),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends)),
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends, meter)),
   );
 
   // Detection probes local ports and reads files: never on the activation path.
@@ -39,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const activationMs = performance.now() - started;
   log().info(`Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item };
+  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item, meter };
 }
 
 export function deactivate(): void {}

@@ -3,6 +3,7 @@ import { completeAt } from './core/completion/engine';
 import { ProviderError } from './core/providers/providerError';
 import type { Backends } from './backends';
 import { log } from './log';
+import type { UsageMeter } from './usage';
 
 /** Thin adapter: VS Code document and cursor in, engine result out as one ghost-text item. */
 export class SwitchboardInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
@@ -10,6 +11,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
 
   constructor(
     private readonly backends: Backends,
+    private readonly meter: UsageMeter | undefined,
     private readonly onOutcome: (outcome: { ok: boolean; error?: ProviderError }) => void = () => {},
   ) {}
 
@@ -22,16 +24,35 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     if (!this.backends.current().completionEnabled) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return undefined;
     const provider = await this.backends.providerFor('completion');
-    if (!provider || token.isCancellationRequested) return undefined;
+    const config = this.backends.configFor('completion');
+    if (!provider || !config || token.isCancellationRequested) return undefined;
 
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
+    const startedAt = Date.now();
+    const input = { text: document.getText(), offset: document.offsetAt(position), languageId: document.languageId, path: document.uri.path };
+    // Every request goes to the ledger, a cancelled one too: the backend may bill it anyway.
+    const backend = {
+      fim: async (request: Parameters<typeof provider.fim>[0]) => {
+        try {
+          const result = await provider.fim(request);
+          this.meter?.record({ config, feature: 'completion', model: result.model, startedAt, usage: result.usage });
+          return result;
+        } catch (error) {
+          this.meter?.record({
+            config,
+            feature: 'completion',
+            model: request.model ?? config.completionModel,
+            startedAt,
+            promptText: request.prefix + request.suffix,
+            error: error instanceof ProviderError ? error : undefined,
+          });
+          throw error;
+        }
+      },
+    };
     try {
-      const result = await completeAt(
-        provider,
-        { text: document.getText(), offset: document.offsetAt(position), languageId: document.languageId, path: document.uri.path },
-        controller.signal,
-      );
+      const result = await completeAt(backend, input, controller.signal);
       this.noteOutcome(undefined);
       if (!result || token.isCancellationRequested) return undefined;
       const selected = context.selectedCompletionInfo;

@@ -9,6 +9,9 @@ import { QwenOAuthProvider } from './core/providers/qwenOAuthProvider';
 import type { Provider, ProviderHooks } from './core/providers/types';
 import type { ProviderConfig } from './core/settings/providerSettings';
 
+// Pricing carries the price dataset, so it loads with the clients rather than at activation.
+export { formatMicros, pricePerMTok, priceRequest } from './core/usage/pricing';
+
 export interface RuntimeOptions {
   hooks?: ProviderHooks;
   /** Qwen Code's credentials file, for the qwen-oauth preset. */

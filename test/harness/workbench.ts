@@ -101,7 +101,16 @@ export function testPayloadUrl(workbench: Workbench, extensionTestsPath: string)
 export function emulatorProviderSettings(openaiBaseUrl: string): Record<string, unknown> {
   return {
     'switchboard.providers': [
-      { id: 'emulator', name: 'Emulator (demo)', preset: 'custom', baseUrl: openaiBaseUrl, chatModel: 'emulator-chat', completionModel: 'emulator-coder' },
+      {
+        id: 'emulator',
+        name: 'Emulator (demo)',
+        preset: 'custom',
+        baseUrl: openaiBaseUrl,
+        chatModel: 'emulator-chat',
+        completionModel: 'emulator-coder',
+        // A made-up price, so the meter has real money to show.
+        prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+      },
     ],
     'switchboard.completion.provider': 'emulator',
     'switchboard.chat.provider': 'emulator',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseProviders } from '../../src/core/settings/providerSettings';
+import { parseProviders, priceOverrideFor } from '../../src/core/settings/providerSettings';
 
 describe('parseProviders', () => {
   it('fills an entry from its preset and keeps overrides', () => {
@@ -49,6 +49,19 @@ describe('parseProviders', () => {
     assert.equal(problems.length, 1);
     assert.match(problems[0]?.message ?? '', /headers\["Authorization"\] carries a credential.*Set API Key/);
     assert.ok(!problems[0]?.message.includes('sk-live'), 'the message does not repeat the key');
+  });
+
+  it('reads per-model price overrides and rejects a malformed one', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'qwen', preset: 'dashscope-intl', prices: { 'qwen3-coder-plus': { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 }, '*': { inputPerMTok: 0.3, outputPerMTok: 1.5 } } },
+      { id: 'bad', preset: 'custom', prices: { m: { inputPerMTok: -1, outputPerMTok: 1 } } },
+    ]);
+    assert.equal(providers.length, 1);
+    const [qwen] = providers;
+    assert.ok(qwen);
+    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-plus'), { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 });
+    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-flash'), { inputPerMTok: 0.3, outputPerMTok: 1.5 });
+    assert.match(problems[0]?.message ?? '', /\[1\]\.prices\.m\.inputPerMTok must not be negative/);
   });
 
   it('explains a setting that is not a list instead of throwing', () => {

@@ -72,9 +72,11 @@ export class AnthropicProvider implements Provider {
       for await (const event of stream) {
         switch (event.type) {
           case 'message_start':
-            usage.inputTokens = event.message.usage.input_tokens;
             usage.cacheReadTokens = event.message.usage.cache_read_input_tokens ?? 0;
             usage.cacheWriteTokens = event.message.usage.cache_creation_input_tokens ?? 0;
+            // Anthropic's input_tokens leaves out the cached part; ours counts every input token,
+            // cache included (OpenAI's prompt_tokens convention), which pricing relies on.
+            usage.inputTokens = event.message.usage.input_tokens + usage.cacheReadTokens + usage.cacheWriteTokens;
             usage.outputTokens = event.message.usage.output_tokens;
             usage.reported = true;
             break;

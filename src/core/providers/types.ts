@@ -28,7 +28,11 @@ export interface ChatRequest extends CallOptions {
   stop?: string[];
 }
 
-/** Token counts for one request. `reported` is false when we had to estimate. */
+/**
+ * Token counts for one request. `inputTokens` counts every input token, cached ones included;
+ * `cacheReadTokens` and `cacheWriteTokens` are the parts of it billed at cache rates.
+ * `reported` is false when we had to estimate.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;

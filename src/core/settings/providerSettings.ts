@@ -21,6 +21,17 @@ const limitsSchema = z.strictObject(
   'must be an object with requestsPerMinute, requestsPerDay, usdPerDay or usdPerMonth',
 );
 
+const perMTok = z.number('must be US dollars per 1M tokens').check(z.nonnegative('must not be negative'));
+const priceSchema = z.strictObject(
+  {
+    inputPerMTok: perMTok,
+    outputPerMTok: perMTok,
+    cacheReadPerMTok: z.optional(perMTok),
+    cacheWritePerMTok: z.optional(perMTok),
+  },
+  'must be { "inputPerMTok": …, "outputPerMTok": … } in US dollars per 1M tokens',
+);
+
 const httpUrl = z.string('must be a URL').check(
   z.refine((value) => {
     try {
@@ -46,6 +57,8 @@ const entrySchema = z.object(
     headers: z.optional(z.record(z.string(), z.string('must be text'), 'must map header names to text values')),
     apiKeyEnv: z.optional(z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
     limits: z.optional(limitsSchema),
+    /** Prices per model id ("*" for every model), overriding the price dataset. */
+    prices: z.optional(z.record(z.string(), priceSchema, 'must map model ids (or "*") to prices')),
   },
   'must be an object like { "id": "qwen", "preset": "dashscope-intl" }',
 );
@@ -67,6 +80,14 @@ export interface ProviderConfig {
   headers: Record<string, string>;
   apiKeyEnv?: string;
   limits: ProviderLimits;
+  prices: Record<string, ModelPrice>;
+}
+
+export type ModelPrice = z.infer<typeof priceSchema>;
+
+/** The user's price for a model: its own entry, else the "*" entry. */
+export function priceOverrideFor(config: ProviderConfig, model: string): ModelPrice | undefined {
+  return config.prices[model] ?? config.prices['*'];
 }
 
 export interface SettingsProblem {
@@ -132,6 +153,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       headers,
       apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
       limits: entry.limits ?? {},
+      prices: entry.prices ?? {},
     });
   });
   return { providers, problems };

@@ -64,6 +64,7 @@ export interface RollupKey {
 }
 
 const SEP = '\u0000';
+const DAY_MS = 86_400_000;
 
 export function keyOf(key: RollupKey): string {
   return [key.day, key.backend, key.model, key.feature].join(SEP);
@@ -78,9 +79,15 @@ export function parseKey(text: string): RollupKey | undefined {
 /** Totals per (day, backend, model, feature). */
 export class Rollups {
   readonly byKey = new Map<string, Totals>();
+  /** The last day seen and its bounds: records arrive in time order, so formatting a date is rare. */
+  private day = { start: 0, end: 0, text: '' };
 
   add(record: UsageRecord): void {
-    const key = keyOf({ day: utcDay(record.time), backend: record.backend, model: record.model, feature: record.feature });
+    if (record.time < this.day.start || record.time >= this.day.end) {
+      const start = record.time - (((record.time % DAY_MS) + DAY_MS) % DAY_MS);
+      this.day = { start, end: start + DAY_MS, text: utcDay(record.time) };
+    }
+    const key = keyOf({ day: this.day.text, backend: record.backend, model: record.model, feature: record.feature });
     let totals = this.byKey.get(key);
     if (!totals) this.byKey.set(key, (totals = emptyTotals()));
     addRecord(totals, record);

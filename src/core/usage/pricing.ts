@@ -1,0 +1,242 @@
+/**
+ * What a request cost, in integer micro-dollars (1 USD = 1,000,000 micros).
+ *
+ * Prices come from `@pydantic/genai-prices`, a maintained dataset bundled with the extension:
+ * version 0.1.8, published 2026-09-23, pinned exactly in package.json. It is never refreshed at run
+ * time: its optional `updatePrices` auto-update fetches from GitHub, and nothing here calls it.
+ * Newer prices arrive by bumping the package (and the figures in test/unit/pricing.test.ts).
+ *
+ * The dataset resolves the model and the rate in force at the request's time (it knows
+ * time-of-day and dated price changes); the arithmetic is ours and exact, so a cost is rounded
+ * once, half up, to a whole micro and callers only ever add integers.
+ */
+import type * as GenaiPrices from '@pydantic/genai-prices';
+import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
+import type { Usage } from '../providers/types';
+
+/** A request's cost. `null` means nobody knows, which is never the same as free. */
+export type Price = { micros: number; source: 'dataset' | 'override' | 'local' } | { micros: null; source: 'unknown' };
+
+/** The user's own rates for a backend, in USD per 1M tokens. Cache rates default to the input rate. */
+export interface PriceOverride {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cacheReadPerMTok?: number;
+  cacheWritePerMTok?: number;
+}
+
+export interface PriceInput {
+  presetId: string;
+  /** The preset's `local` flag: a server on this machine costs nothing. */
+  local: boolean;
+  model: string;
+  /**
+   * `inputTokens` counts every input token, cache reads and writes included (OpenAI's
+   * `prompt_tokens`); `cacheReadTokens` and `cacheWriteTokens` are the parts of it billed at the
+   * cache rates. Usage whose cache tokens exceed its input tokens is priced as unknown.
+   */
+  usage: Usage;
+  /** When the request was made; prices change by date and, for DeepSeek, by time of day. Default: now. */
+  at?: Date;
+  /** Wins over everything else, the local flag included (a "local" vLLM may be a rented GPU). */
+  override?: PriceOverride;
+}
+
+const UNKNOWN: Price = { micros: null, source: 'unknown' };
+
+/**
+ * Which dataset provider prices each preset. `null`: the dataset has no provider for that
+ * backend's own price list, so its requests are unknown unless the user sets an override.
+ * Presets missing here must be local (`unit test: every preset is classified`).
+ */
+export const DATASET_PROVIDER_BY_PRESET: ReadonlyMap<string, string | null> = new Map([
+  ['openai', 'openai'],
+  ['anthropic', 'anthropic'],
+  ['gemini', 'google'],
+  ['deepseek', 'deepseek'],
+  ['mistral', 'mistral'],
+  // The IDE endpoint bills the same Codestral models as La Plateforme.
+  ['codestral', 'mistral'],
+  ['openrouter', 'openrouter'],
+  ['groq', 'groq'],
+  ['together', 'together'],
+  ['fireworks', 'fireworks'],
+  ['moonshot', 'moonshotai'],
+  // api.z.ai (international, USD). The dataset's `zhipuai` is open.bigmodel.cn, priced from CNY.
+  ['zhipu', 'zai'],
+  // The dataset's LiteLLM rule: `provider/model` names the provider, otherwise the model's name decides.
+  ['litellm', 'litellm'],
+  // Alibaba Model Studio has no provider in the dataset; OpenRouter's resale price differs and is flat.
+  ['dashscope-intl', null],
+  ['dashscope-us', null],
+  ['dashscope-cn', null],
+  // Discontinued (2026-04-15): what its requests would cost is moot.
+  ['qwen-oauth', null],
+  ['siliconflow', null],
+  // Whatever the user runs; only they know its price.
+  ['custom', null],
+]);
+
+let dataset: typeof GenaiPrices | undefined;
+
+/** The dataset takes ~75 ms to evaluate, so it loads on the first price, not when this module does. */
+function loadDataset(): typeof GenaiPrices {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred evaluation of a ~480 KB data module is the point
+  dataset ??= require('@pydantic/genai-prices') as typeof GenaiPrices;
+  return dataset;
+}
+
+/** The rates in force for a model at a time, or undefined when the dataset does not know it. */
+function datasetPrice(presetId: string, model: string, at: Date): ModelPrice | undefined {
+  const providerId = DATASET_PROVIDER_BY_PRESET.get(presetId);
+  if (!providerId) return undefined;
+  let found: GenaiPrices.PriceCalculationResult = null;
+  try {
+    // calcPrice is the dataset's only public lookup that applies its matching rules and dated or
+    // time-of-day prices; with empty usage it just resolves `model_price`.
+    found = loadDataset().calcPrice({}, model, { providerId, timestamp: at });
+  } catch {
+    // A malformed entry: unknown rather than a wrong number.
+  }
+  if (found) return found.model_price;
+  // OpenRouter's `:free` variants cost nothing by definition; the dataset lists many (all with
+  // empty prices) but the free pool rotates faster than its releases.
+  if (providerId === 'openrouter' && model.endsWith(':free')) return {};
+  return undefined;
+}
+
+/** A non-negative decimal held exactly: `units / 10^scale`. */
+interface Decimal {
+  units: bigint;
+  scale: number;
+}
+
+function toDecimal(value: number): Decimal | undefined {
+  if (!Number.isFinite(value) || value < 0) return undefined;
+  // String() gives the shortest decimal that round-trips: the figure as written in the dataset or settings.
+  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  if (!match) return undefined;
+  const [, whole = '0', fraction = '', exponent = '0'] = match;
+  const scale = fraction.length - Number(exponent);
+  const units = BigInt(whole + fraction);
+  return scale >= 0 ? { units, scale } : { units: units * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/** Per-1M rates for one request; a missing cache rate leaves those tokens at the input rate. */
+interface Rates {
+  input?: Decimal;
+  output?: Decimal;
+  cacheRead?: Decimal;
+  cacheWrite?: Decimal;
+  /** USD per 1,000 requests, which a few models charge on top. */
+  perKRequests?: Decimal;
+}
+
+/** A tier applies when the request's whole input exceeds its start, and prices every token. */
+function rateAt(value: number | TieredPrices | undefined, inputTokens: number): number | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  let rate = value.base;
+  let from = -1;
+  for (const tier of value.tiers) {
+    if (inputTokens > tier.start && tier.start > from) {
+      rate = tier.price;
+      from = tier.start;
+    }
+  }
+  return rate;
+}
+
+/** Undefined when a present rate is not a usable number. */
+function toRates(perMTok: Record<keyof Rates, number | undefined>): Rates | undefined {
+  const rates: Rates = {};
+  for (const [key, value] of Object.entries(perMTok) as [keyof Rates, number | undefined][]) {
+    if (value === undefined) continue;
+    const decimal = toDecimal(value);
+    if (!decimal) return undefined;
+    rates[key] = decimal;
+  }
+  return rates;
+}
+
+function datasetRates(price: ModelPrice, inputTokens: number): Rates | undefined {
+  return toRates({
+    input: rateAt(price.input_mtok, inputTokens),
+    output: rateAt(price.output_mtok, inputTokens),
+    cacheRead: rateAt(price.cache_read_mtok, inputTokens),
+    cacheWrite: rateAt(price.cache_write_mtok, inputTokens),
+    perKRequests: rateAt(price.requests_kcount, inputTokens),
+  });
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Exact: tokens × USD-per-1M is already micros, summed as a fraction and rounded half up once. */
+function costMicros(rates: Rates, usage: Usage): number | undefined {
+  const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = usage;
+  if (![inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens].every(isCount)) return undefined;
+  if (cacheReadTokens + cacheWriteTokens > inputTokens) return undefined;
+  const uncached = inputTokens - (rates.cacheRead ? cacheReadTokens : 0) - (rates.cacheWrite ? cacheWriteTokens : 0);
+  const terms: [number, Decimal | undefined][] = [
+    [uncached, rates.input],
+    [outputTokens, rates.output],
+    [cacheReadTokens, rates.cacheRead],
+    [cacheWriteTokens, rates.cacheWrite],
+    // One request at a per-1,000 price is that price × 1,000 micros.
+    [1000, rates.perKRequests],
+  ];
+  const scale = Math.max(0, ...terms.map(([, rate]) => rate?.scale ?? 0));
+  let numerator = 0n;
+  for (const [count, rate] of terms) {
+    if (rate) numerator += BigInt(count) * rate.units * 10n ** BigInt(scale - rate.scale);
+  }
+  const denominator = 10n ** BigInt(scale);
+  return Number((2n * numerator + denominator) / (2n * denominator));
+}
+
+function priced(rates: Rates | undefined, usage: Usage, source: 'dataset' | 'override'): Price {
+  const micros = rates && costMicros(rates, usage);
+  return micros === undefined ? UNKNOWN : { micros, source };
+}
+
+/** The cost of one request. */
+export function priceRequest(input: PriceInput): Price {
+  const { override, usage } = input;
+  if (override) {
+    return priced(
+      toRates({
+        input: override.inputPerMTok,
+        output: override.outputPerMTok,
+        cacheRead: override.cacheReadPerMTok,
+        cacheWrite: override.cacheWritePerMTok,
+        perKRequests: undefined,
+      }),
+      usage,
+      'override',
+    );
+  }
+  if (input.local) return { micros: 0, source: 'local' };
+  const price = datasetPrice(input.presetId, input.model, input.at ?? new Date());
+  return price ? priced(datasetRates(price, usage.inputTokens), usage, 'dataset') : UNKNOWN;
+}
+
+/**
+ * Today's base input and output rates in USD per 1M tokens, for pickers; the first tier of a
+ * tiered price. Undefined when unknown, or when the model is not priced by the token.
+ */
+export function pricePerMTok(
+  presetId: string,
+  model: string,
+  local: boolean,
+): { input: number; output: number } | undefined {
+  if (local) return { input: 0, output: 0 };
+  const price = datasetPrice(presetId, model, new Date());
+  if (!price) return undefined;
+  const { input_mtok: input, output_mtok: output } = price;
+  if (input === undefined && output === undefined && Object.keys(price).length > 0) return undefined;
+  return { input: rateAt(input, 0) ?? 0, output: rateAt(output, 0) ?? 0 };
+}
+
+// The formatter lives apart so the status bar can show money without loading the price dataset.
+export { formatMicros } from './formatMoney';

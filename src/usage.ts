@@ -1,0 +1,134 @@
+import { createWriteStream } from 'node:fs';
+import * as vscode from 'vscode';
+import { exportUsage, type ExportFormat } from './core/usage/exportUsage';
+import type { ProviderError } from './core/providers/providerError';
+import type { Usage } from './core/providers/types';
+import { priceOverrideFor, type ProviderConfig } from './core/settings/providerSettings';
+import { utcDay, type Totals } from './core/usage/rollups';
+import { UsageLedger, type NewUsageRecord } from './core/usage/usageLedger';
+import type { Feature } from './core/usage/usageRecord';
+import { estimateTokens } from './core/providers/usage';
+import { loadProviderRuntime } from './lazyRuntime';
+import { log } from './log';
+
+/** How often a window picks up the other windows' requests. */
+const REFRESH_MS = 3_000;
+const CHECKPOINT_MS = 5 * 60_000;
+
+export interface RequestOutcome {
+  config: ProviderConfig;
+  feature: Feature;
+  model: string;
+  startedAt: number;
+  /** Reported by the backend, or undefined when the request failed before any count. */
+  usage?: Usage;
+  /** What was sent, for an estimate when nothing was reported (a cancelled request may still be billed). */
+  promptText?: string;
+  outputText?: string;
+  error?: ProviderError;
+}
+
+/**
+ * The host's side of the usage ledger: opens it in global storage without holding up activation,
+ * records every request, and keeps the totals current across windows.
+ */
+export class UsageMeter implements vscode.Disposable {
+  private ledger: UsageLedger | undefined;
+  private readonly pending: NewUsageRecord[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(storageDir: string, retentionDays: number) {
+    UsageLedger.open({ dir: storageDir, retentionDays })
+      .then((ledger) => {
+        this.ledger = ledger;
+        for (const record of this.pending.splice(0)) ledger.append(record);
+        ledger.onRecords(() => this.changed.fire());
+        this.timers.push(
+          setInterval(() => void ledger.refresh().catch((error: unknown) => log().warn(`Usage ledger refresh failed: ${String(error)}`)), REFRESH_MS),
+          setInterval(() => void ledger.checkpoint().catch(() => {}), CHECKPOINT_MS),
+        );
+        for (const timer of this.timers) timer.unref();
+        this.changed.fire();
+      })
+      .catch((error: unknown) => log().error(`The usage ledger could not be opened in ${storageDir}: ${String(error)}. Usage is not recorded in this window.`));
+  }
+
+  record(outcome: RequestOutcome): void {
+    const { config, usage, error } = outcome;
+    const counted: Usage = usage ?? {
+      inputTokens: estimateTokens(outcome.promptText ?? ''),
+      outputTokens: estimateTokens(outcome.outputText ?? ''),
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reported: false,
+    };
+    let costMicros: number | null = null;
+    try {
+      costMicros = loadProviderRuntime().priceRequest({
+        presetId: config.preset.id,
+        local: config.preset.local === true,
+        model: outcome.model,
+        usage: counted,
+        override: priceOverrideFor(config, outcome.model),
+      }).micros;
+    } catch (priceError) {
+      log().warn(`Could not price a request to ${config.id}: ${String(priceError)}`);
+    }
+    const record: NewUsageRecord = {
+      backend: config.id,
+      model: outcome.model,
+      feature: outcome.feature,
+      inputTokens: counted.inputTokens,
+      outputTokens: counted.outputTokens,
+      cacheReadTokens: counted.cacheReadTokens,
+      cacheWriteTokens: counted.cacheWriteTokens,
+      reported: counted.reported,
+      costMicros,
+      latencyMs: Date.now() - outcome.startedAt,
+      outcome: error?.kind ?? 'ok',
+    };
+    try {
+      if (this.ledger) this.ledger.append(record);
+      else this.pending.push(record);
+    } catch (appendError) {
+      log().error(`Could not write to the usage ledger: ${String(appendError)}`);
+    }
+  }
+
+  /** Today's totals (UTC day), for one backend or all. */
+  today(backend?: string): Totals | undefined {
+    const day = utcDay(Date.now());
+    return this.ledger?.rollups.sum({ fromDay: day, toDay: day, backend });
+  }
+
+  /** This calendar month's totals (UTC), for one backend or all. */
+  month(backend?: string): Totals | undefined {
+    const now = new Date();
+    const first = utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    return this.ledger?.rollups.sum({ fromDay: first, backend });
+  }
+
+  /** Writes every record still on disk to `file`, as CSV or JSON; returns how many. */
+  async export(file: string, format: ExportFormat): Promise<number> {
+    if (!this.ledger) throw new Error('the usage ledger is not open');
+    await this.ledger.refresh();
+    const out = createWriteStream(file, { mode: 0o600 });
+    try {
+      return await exportUsage(this.ledger.records(), format, out);
+    } finally {
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    }
+  }
+
+  get ready(): boolean {
+    return this.ledger !== undefined;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    void this.ledger?.close();
+    this.changed.dispose();
+  }
+}
