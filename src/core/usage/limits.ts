@@ -1,0 +1,112 @@
+/**
+ * Where a backend stands against every limit we know of: the user's own (requests per minute and
+ * day, dollars per day and month), the quotas its preset publishes, the rate-limit headers it
+ * sent, and the last hard failure (a quota, balance or key refused by the server itself).
+ */
+import type { PublishedQuota } from '../providers/presets';
+import type { ProviderErrorKind } from '../providers/providerError';
+import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
+
+export type Level = 'ok' | 'warning' | 'exhausted';
+
+export type LimitKind = 'requests-per-minute' | 'requests-per-day' | 'usd-per-day' | 'usd-per-month' | 'server-requests' | 'server-tokens';
+
+export interface LimitReading {
+  kind: LimitKind;
+  used: number;
+  limit: number;
+  /** used / limit, 0 when the limit is 0 and nothing was used. */
+  fraction: number;
+  /** Epoch ms when the window resets, when known. */
+  resetsAt?: number;
+  source: 'settings' | 'preset' | 'server';
+}
+
+/** A failure that says the backend will not serve until something changes. */
+export interface HardFailure {
+  kind: ProviderErrorKind;
+  message: string;
+  at: number;
+  resetsAt?: number;
+}
+
+export interface BackendUsage {
+  requestsLastMinute: number;
+  requestsToday: number;
+  costTodayMicros: number;
+  costMonthMicros: number;
+}
+
+export interface LimitInputs {
+  limits: { requestsPerMinute?: number; requestsPerDay?: number; usdPerDay?: number; usdPerMonth?: number };
+  presetQuota?: PublishedQuota;
+  usage: BackendUsage;
+  rateLimit?: RateLimitSnapshot;
+  /** The last quota, balance or auth failure since the last success. */
+  failure?: HardFailure;
+  now: number;
+}
+
+export interface LimitState {
+  level: Level;
+  readings: LimitReading[];
+  /** The reading or failure that decides the level, when it is not ok. */
+  worst?: LimitReading;
+  failure?: HardFailure;
+}
+
+/** From this share of a limit on, the status bar warns. */
+export const WARNING_FRACTION = 0.8;
+const BLOCKING_FAILURES: ReadonlySet<ProviderErrorKind> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
+const DAY_MS = 86_400_000;
+
+export function nextUtcMidnight(now: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
+}
+
+export function nextUtcMonth(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+function reading(kind: LimitKind, used: number, limit: number, source: LimitReading['source'], resetsAt?: number): LimitReading {
+  const fraction = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+  return { kind, used, limit, fraction, source, ...(resetsAt !== undefined && { resetsAt }) };
+}
+
+export function evaluateLimits(inputs: LimitInputs): LimitState {
+  const { limits, presetQuota, usage, rateLimit, now } = inputs;
+  const readings: LimitReading[] = [];
+  const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
+  // The user's limit wins over the published one: they know their plan.
+  const perMinute = limits.requestsPerMinute ?? presetQuota?.requestsPerMinute;
+  if (perMinute !== undefined) readings.push(reading('requests-per-minute', usage.requestsLastMinute, perMinute, limits.requestsPerMinute !== undefined ? 'settings' : 'preset', minute));
+  const perDay = limits.requestsPerDay ?? presetQuota?.requestsPerDay;
+  if (perDay !== undefined) readings.push(reading('requests-per-day', usage.requestsToday, perDay, limits.requestsPerDay !== undefined ? 'settings' : 'preset', nextUtcMidnight(now)));
+  if (limits.usdPerDay !== undefined) readings.push(reading('usd-per-day', usage.costTodayMicros, Math.round(limits.usdPerDay * 1_000_000), 'settings', nextUtcMidnight(now)));
+  if (limits.usdPerMonth !== undefined) readings.push(reading('usd-per-month', usage.costMonthMicros, Math.round(limits.usdPerMonth * 1_000_000), 'settings', nextUtcMonth(now)));
+  for (const [kind, window] of [
+    ['server-requests', rateLimit?.requests],
+    ['server-tokens', rateLimit?.tokens],
+  ] as const) {
+    // A server window that has already reset says nothing about now.
+    if (window?.limit === undefined || window.remaining === undefined) continue;
+    if (window.resetAt !== undefined && window.resetAt <= now) continue;
+    readings.push(reading(kind, window.limit - window.remaining, window.limit, 'server', window.resetAt));
+  }
+  const worst = readings.reduce<LimitReading | undefined>((top, next) => (!top || next.fraction > top.fraction ? next : top), undefined);
+  const failure = inputs.failure && BLOCKING_FAILURES.has(inputs.failure.kind) && !(inputs.failure.resetsAt !== undefined && inputs.failure.resetsAt <= now) ? inputs.failure : undefined;
+  const level: Level = failure || (worst && worst.fraction >= 1) ? 'exhausted' : worst && worst.fraction >= WARNING_FRACTION ? 'warning' : 'ok';
+  return { level, readings, ...(worst && level !== 'ok' && { worst }), ...(failure && { failure }) };
+}
+
+/**
+ * When a limit runs out at the pace since `windowStart`: "the daily quota runs out around 15:40".
+ * Undefined when there is no pace yet or it will not run out before the window resets.
+ */
+export function projectExhaustion(reading: LimitReading, windowStart: number, now: number): number | undefined {
+  if (reading.used <= 0 || reading.fraction >= 1 || now <= windowStart) return undefined;
+  const perMs = reading.used / (now - windowStart);
+  const at = now + (reading.limit - reading.used) / perMs;
+  return reading.resetsAt !== undefined && at >= reading.resetsAt ? undefined : at;
+}
