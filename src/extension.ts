@@ -8,6 +8,7 @@ import { log } from './log';
 import { KeyStore } from './secrets';
 import { SwitchboardStatusBar } from './statusBar';
 import { UsageMeter } from './usage';
+import { LimitMonitor } from './limitMonitor';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -19,6 +20,7 @@ export interface SwitchboardApi {
   readonly statusBarItem: vscode.StatusBarItem;
   /** The usage meter over the ledger, so tests can see what was recorded. */
   readonly meter: UsageMeter;
+  readonly limits: LimitMonitor;
 }
 
 /** The composition root: build the services, register the contributions, hand every disposable to VS Code. */
@@ -28,11 +30,13 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const backends = new Backends(keys);
   const retentionDays = vscode.workspace.getConfiguration('switchboard').get<number>('usage.retentionDays', 90);
   const meter = new UsageMeter(vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath, Number.isFinite(retentionDays) && retentionDays > 0 ? retentionDays : 90);
-  const statusBar = new SwitchboardStatusBar(backends, meter);
+  const limits = new LimitMonitor(backends, meter, keys);
+  const statusBar = new SwitchboardStatusBar(backends, meter, limits);
   const completion = new SwitchboardInlineCompletionProvider(backends, meter, (outcome) => statusBar.setError(outcome.error));
 
   context.subscriptions.push(
     meter,
+    limits,
     backends,
     statusBar,
     ...registerCommands(backends, keys, meter),
@@ -45,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const activationMs = performance.now() - started;
   log().info(`Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item, meter };
+  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item, meter, limits };
 }
 
 export function deactivate(): void {}

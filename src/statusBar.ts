@@ -4,6 +4,9 @@ import type { ProviderError } from './core/providers/providerError';
 import { formatMicros } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage';
+import type { LimitMonitor } from './limitMonitor';
+import { describeReading, describeState, formatReset } from './core/usage/switchAdvice';
+import { projectExhaustion, type LimitState } from './core/usage/limits';
 
 /**
  * The "Switchboard" status bar item: which backend serves completion and chat, and whether it
@@ -17,11 +20,12 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   constructor(
     private readonly backends: Backends,
     private readonly meter?: UsageMeter,
+    private readonly limits?: LimitMonitor,
   ) {
     this.item = vscode.window.createStatusBarItem('switchboard.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Switchboard';
     this.item.command = 'switchboard.switchProvider';
-    this.subscriptions = [backends.onDidChange(() => this.render()), ...(meter ? [meter.onDidChange(() => this.render())] : [])];
+    this.subscriptions = [backends.onDidChange(() => this.render()), ...(limits ? [limits.onDidChange(() => this.render())] : meter ? [meter.onDidChange(() => this.render())] : [])];
     this.render();
   }
 
@@ -35,27 +39,57 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const settings = this.backends.current();
     const completion = this.backends.configFor('completion');
     const chat = this.backends.configFor('chat');
-    const icon = !settings.completionEnabled ? '$(circle-slash)' : this.lastError ? '$(warning)' : '$(plug)';
+    const now = Date.now();
+    // The status of whichever active backend is worse.
+    const states = [completion, chat].flatMap((config) => (config ? [[config, this.limits?.stateOf(config.id)] as const] : []));
+    const [worstConfig, worstState] = states.reduce<readonly [unknown, LimitState | undefined]>(
+      (top, next) => (rank(next[1]) > rank(top[1]) ? next : top),
+      [undefined, undefined],
+    );
+    const level = worstState?.level ?? 'ok';
+    const icon = !settings.completionEnabled ? '$(circle-slash)' : level === 'exhausted' ? '$(error)' : level === 'warning' || this.lastError ? '$(warning)' : '$(plug)';
     const today = this.meter?.today();
-    const spent = today && today.requests > 0 ? ` · ${costText(today)}` : '';
-    this.item.text = completion ? `${icon} ${completion.name}${spent}` : `${icon} Switchboard: no backend`;
-    this.item.backgroundColor = this.lastError ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    let figure = today && today.requests > 0 ? ` · ${costText(today)}` : '';
+    if (level !== 'ok' && worstState?.worst?.kind.startsWith('requests')) figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
+    if (level === 'exhausted' && worstState?.failure) figure = ` · ${worstState.failure.kind.replace(/-/g, ' ')}`;
+    this.item.text = completion ? `${icon} ${completion.name}${figure}` : `${icon} Switchboard: no backend`;
+    this.item.backgroundColor =
+      level === 'exhausted'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : level === 'warning' || this.lastError
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
 
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.isTrusted = { enabledCommands: ['switchboard.switchProvider', 'switchboard.toggleInlineCompletion', 'switchboard.setApiKey'] };
+    tooltip.isTrusted = { enabledCommands: ['switchboard.switchProvider', 'switchboard.toggleInlineCompletion', 'switchboard.setApiKey', 'switchboard.showUsage'] };
     tooltip.appendMarkdown('**Switchboard**\n\n');
     tooltip.appendMarkdown(`Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`);
     tooltip.appendMarkdown(settings.completionEnabled ? '\n\n' : ' (off)\n\n');
     tooltip.appendMarkdown(`Chat: ${chat ? escape(`${chat.name} · ${chat.chatModel}`) : 'none'}\n\n`);
-    if (today && today.requests > 0) {
-      const month = this.meter?.month();
-      tooltip.appendMarkdown(`Today (UTC): ${today.requests} requests · ${costText(today)}`);
-      if (month) tooltip.appendMarkdown(` — this month: ${month.requests} requests · ${costText(month)}`);
-      tooltip.appendMarkdown('\n\n');
+    if (worstState && level !== 'ok' && worstConfig) {
+      const sentence = describeState((worstConfig as { name: string }).name, worstState, now);
+      if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
+    }
+    if (this.meter && settings.providers.length) {
+      tooltip.appendMarkdown('| backend | today | month | remaining | resets |\n|---|---|---|---|---|\n');
+      for (const config of settings.providers) {
+        const state = this.limits?.stateOf(config.id);
+        const day = this.meter.today(config.id);
+        const month = this.meter.month(config.id);
+        const closest = state?.readings.reduce<(typeof state.readings)[number] | undefined>((top, r) => (!top || r.fraction > top.fraction ? r : top), undefined);
+        const remaining = closest ? escape(describeReading(closest)) : '—';
+        const resets = closest?.resetsAt ? formatReset(closest.resetsAt, now) : '—';
+        tooltip.appendMarkdown(
+          `| ${escape(config.name)} | ${day?.requests ?? 0} req · ${day ? costText(day) : '$0.00'} | ${month ? costText(month) : '$0.00'} | ${remaining} | ${resets} |\n`,
+        );
+      }
+      tooltip.appendMarkdown('\n');
+      const projected = worstState?.worst?.kind === 'requests-per-day' ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now) : undefined;
+      if (projected) tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
     if (this.lastError) tooltip.appendMarkdown(`$(warning) Last error: ${escape(this.lastError.message)}\n\n`);
     tooltip.appendMarkdown(
-      '[Switch provider](command:switchboard.switchProvider) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Set API key](command:switchboard.setApiKey)',
+      '[Switch provider](command:switchboard.switchProvider) · [Usage](command:switchboard.showUsage) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Set API key](command:switchboard.setApiKey)',
     );
     this.item.tooltip = tooltip;
     if (settings.statusBarVisible) this.item.show();
@@ -77,4 +111,8 @@ function escape(text: string): string {
 function costText(totals: Totals): string {
   if (totals.unpricedRequests === totals.requests) return 'price unknown';
   return `${formatMicros(totals.costMicros)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
+}
+
+function rank(state: LimitState | undefined): number {
+  return state?.level === 'exhausted' ? 2 : state?.level === 'warning' ? 1 : 0;
 }

@@ -6,10 +6,14 @@ import type { Usage } from './core/providers/types';
 import { priceOverrideFor, type ProviderConfig } from './core/settings/providerSettings';
 import { utcDay, type Totals } from './core/usage/rollups';
 import { UsageLedger, type NewUsageRecord } from './core/usage/usageLedger';
-import type { Feature } from './core/usage/usageRecord';
+import type { Feature, UsageRecord } from './core/usage/usageRecord';
+import type { BackendUsage, HardFailure } from './core/usage/limits';
+import type { ProviderErrorKind } from './core/providers/providerError';
 import { estimateTokens } from './core/providers/usage';
 import { loadProviderRuntime } from './lazyRuntime';
 import { log } from './log';
+
+const BLOCKING: ReadonlySet<string> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
 
 /** How often a window picks up the other windows' requests. */
 const REFRESH_MS = 3_000;
@@ -38,13 +42,22 @@ export class UsageMeter implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Finish times of each backend's requests in the last minute, from every window. */
+  private readonly recent = new Map<string, number[]>();
+  /** Each backend's last quota, balance or auth failure since its last success, from every window. */
+  private readonly failures = new Map<string, HardFailure>();
+  /** Messages of failures seen in this window, which the ledger does not carry. */
+  private readonly messages = new Map<string, string>();
 
   constructor(storageDir: string, retentionDays: number) {
     UsageLedger.open({ dir: storageDir, retentionDays })
       .then((ledger) => {
         this.ledger = ledger;
+        ledger.onRecords((records) => {
+          for (const record of records) this.observe(record);
+          this.changed.fire();
+        });
         for (const record of this.pending.splice(0)) ledger.append(record);
-        ledger.onRecords(() => this.changed.fire());
         this.timers.push(
           setInterval(() => void ledger.refresh().catch((error: unknown) => log().warn(`Usage ledger refresh failed: ${String(error)}`)), REFRESH_MS),
           setInterval(() => void ledger.checkpoint().catch(() => {}), CHECKPOINT_MS),
@@ -89,12 +102,42 @@ export class UsageMeter implements vscode.Disposable {
       latencyMs: Date.now() - outcome.startedAt,
       outcome: error?.kind ?? 'ok',
     };
+    if (error) this.messages.set(config.id, error.message);
     try {
       if (this.ledger) this.ledger.append(record);
       else this.pending.push(record);
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
+  }
+
+  private observe(record: UsageRecord): void {
+    const times = (this.recent.get(record.backend) ?? []).filter((time) => time > Date.now() - 60_000);
+    times.push(record.time);
+    this.recent.set(record.backend, times);
+    if (record.outcome === 'ok') this.failures.delete(record.backend);
+    else if (BLOCKING.has(record.outcome)) {
+      this.failures.set(record.backend, {
+        kind: record.outcome as ProviderErrorKind,
+        message: this.messages.get(record.backend) ?? record.outcome.replace(/-/g, ' '),
+        at: record.time,
+      });
+    }
+  }
+
+  /** What the limits need to know about one backend. */
+  usageOf(backend: string): BackendUsage {
+    const now = Date.now();
+    return {
+      requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => time > now - 60_000).length,
+      requestsToday: this.today(backend)?.requests ?? 0,
+      costTodayMicros: this.today(backend)?.costMicros ?? 0,
+      costMonthMicros: this.month(backend)?.costMicros ?? 0,
+    };
+  }
+
+  failureOf(backend: string): HardFailure | undefined {
+    return this.failures.get(backend);
   }
 
   /** Today's totals (UTC day), for one backend or all. */

@@ -1,0 +1,101 @@
+/**
+ * The quota story, in the real workbench: the emulator enforces a daily quota; completions use it
+ * up; the status bar warns, then errors; the notification's switch button moves completion and
+ * chat to another backend; the next completion comes from it.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { launchChromium } from '../harness/browser';
+import { flavorFromEnv, REPO_ROOT, startWorkbench, type Workbench } from '../harness/workbench';
+
+const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
+/** The server's daily allocation, and the user's own daily limit (their plan as they know it). */
+const SERVER_QUOTA = 8;
+const USER_LIMIT = 10;
+
+describe(`running out of a quota (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    // DashScope's free tier as it ended: a daily allocation, then "Free allocated quota exceeded."
+    emulator = await startEmulator({ quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } } });
+    const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: VSIX,
+      settings: {
+        'switchboard.providers': [
+          { id: 'qwen', name: 'Qwen (demo)', preset: 'custom', baseUrl: emulator.baseUrls.dashscope, chatModel: 'emulator-chat', completionModel: 'emulator-coder', limits: { requestsPerDay: USER_LIMIT }, prices: price },
+          { id: 'backup', name: 'Backup (demo)', preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat', completionModel: 'emulator-coder', prices: price },
+        ],
+        'switchboard.completion.provider': 'qwen',
+        'switchboard.chat.provider': 'qwen',
+      },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await workbench?.stop().catch(() => {});
+    await emulator?.close().catch(() => {});
+  });
+
+  // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
+  const statusItem = (backend: string) =>
+    page.locator('.statusbar-item', { hasText: backend, has: page.locator('.codicon-plug, .codicon-warning, .codicon-error') });
+
+  it('warns, then errors, then switches from the notification and completes on the new backend', async () => {
+    await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+    await page.locator('.editor-instance .view-lines').first().click();
+
+    const seen: string[] = [];
+    const look = async () => {
+      const item = statusItem('Qwen (demo)');
+      if (await item.locator('.codicon-error').count()) seen.push('error');
+      else if (await item.locator('.codicon-warning').count()) seen.push('warning');
+      else seen.push('ok');
+    };
+    // Type slowly so each pause asks for one completion, until the status bar shows an error.
+    for (let i = 0; i < 40 && !seen.includes('error'); i++) {
+      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
+      await page.waitForTimeout(400);
+      await look();
+    }
+    const firstWarning = seen.indexOf('warning');
+    const firstError = seen.indexOf('error');
+    assert.ok(firstWarning !== -1, `the status bar warned (seen: ${seen.join(',')})`);
+    assert.ok(firstError > firstWarning, `then showed an error (seen: ${seen.join(',')})`);
+    // Whichever ran out first, the server's allocation or the user's own limit, the story is the same.
+    assert.ok(emulator.count('/compatible-mode/v1/completions') >= SERVER_QUOTA - 2, 'completions went to the quota-limited backend');
+
+    const toast = page.locator('.notification-toast', { hasText: /Qwen \(demo\): (limit reached|quota used up)/ });
+    await toast.waitFor({ timeout: 15_000 });
+    await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
+    await statusItem('Backup (demo)').waitFor({ timeout: 15_000 });
+
+    const before = emulator.count('/v1/completions');
+    // The click left focus on the notification; back to the editor, at the end of the file.
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconst greeting =', { delay: 60 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) => el.textContent?.includes('Hello')),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the new backend');
+  });
+});
