@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Backends, Feature } from './backends';
-import type { ProviderConfig } from './core/settings/providerSettings';
-import { adoptDetected, type DetectedBackend } from './detection';
+import type { Backends } from './backends';
+import type { LimitMonitor } from './limitMonitor';
+import { addProvider, chooseFeatures, pickBackend } from './switchPicker';
 import { formatMicros } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage';
@@ -10,9 +10,10 @@ import { SECTION } from './settings';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 
-export function registerCommands(backends: Backends, keys: KeyStore, meter: UsageMeter): vscode.Disposable[] {
+export function registerCommands(backends: Backends, keys: KeyStore, meter: UsageMeter, limits: LimitMonitor): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys)),
+    vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys, limits)),
+    vscode.commands.registerCommand('switchboard.addProvider', () => addProvider(backends, keys)),
     vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) => setApiKey(backends, keys, providerId)),
     vscode.commands.registerCommand('switchboard.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
     vscode.commands.registerCommand('switchboard.showUsage', () => showUsage(backends, meter)),
@@ -21,80 +22,20 @@ export function registerCommands(backends: Backends, keys: KeyStore, meter: Usag
   ];
 }
 
-interface ProviderPick extends vscode.QuickPickItem {
-  provider?: ProviderConfig;
-  detected?: DetectedBackend;
-}
-
-async function pickProvider(
-  backends: Backends,
-  keys: KeyStore,
-  placeHolder: string,
-  includeDetected = false,
-): Promise<ProviderConfig | undefined> {
-  const { providers } = backends.current();
-  const detected = includeDetected ? backends.detected() : [];
-  if (providers.length === 0 && detected.length === 0) {
-    const choice = await vscode.window.showInformationMessage(
-      'Switchboard has no providers yet and found none on this machine. Add one under "switchboard.providers" in your user settings.',
-      'Open Settings',
-    );
-    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId()}`);
-    return undefined;
-  }
-  const completion = backends.configFor('completion')?.id;
-  const chat = backends.configFor('chat')?.id;
-  const items: ProviderPick[] = await Promise.all(
-    providers.map(async (provider) => {
-      const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat'].filter(Boolean).join(' + ');
-      const keyState = provider.preset.requiresKey ? ((await keys.has(provider.id, provider.apiKeyEnv)) ? 'key set' : 'no key') : 'no key needed';
-      return {
-        label: provider.name,
-        description: roles ? `$(check) ${roles}` : undefined,
-        detail: `${provider.id} · chat ${provider.chatModel} · completion ${provider.completionModel} · ${keyState}`,
-        provider,
-      };
-    }),
-  );
-  if (detected.length) {
-    items.push({ label: 'Found on this machine', kind: vscode.QuickPickItemKind.Separator });
-    for (const candidate of detected) {
-      items.push({
-        label: `$(search) ${candidate.entry.name}`,
-        description: candidate.discontinued ? '$(warning) free tier ended' : 'add',
-        detail: candidate.detail,
-        detected: candidate,
-      });
-    }
-  }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true });
-  if (!picked?.detected) return picked?.provider;
-  if (picked.detected.discontinued) {
-    const choice = await vscode.window.showWarningMessage(picked.detected.discontinued, { modal: true }, 'Add It Anyway');
-    if (choice !== 'Add It Anyway') return undefined;
-  }
-  const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
-  return backends.current().providers.find((provider) => provider.id === id);
-}
-
-async function switchProvider(backends: Backends, keys: KeyStore): Promise<void> {
-  const provider = await pickProvider(backends, keys, 'Switch to which backend?', true);
+async function switchProvider(backends: Backends, keys: KeyStore, limits: LimitMonitor): Promise<void> {
+  void limits.refreshBalances();
+  const provider = await pickBackend(backends, keys, limits, 'Switch to which backend?', { includeDetected: true, allowAdd: true });
   if (!provider) return;
-  const scopes: (vscode.QuickPickItem & { features: Feature[] })[] = [
-    { label: 'Completion and chat', features: ['completion', 'chat'] },
-    { label: 'Completion only', features: ['completion'] },
-    { label: 'Chat only', features: ['chat'] },
-  ];
-  const scope = await vscode.window.showQuickPick(scopes, { placeHolder: `Use ${provider.name} for…` });
-  if (!scope) return;
-  await backends.choose(provider.id, scope.features);
-  void vscode.window.setStatusBarMessage(`Switchboard: ${scope.label.toLowerCase()} now use ${provider.name}`, 4000);
+  const features = await chooseFeatures(provider);
+  if (!features) return;
+  await backends.choose(provider.id, features);
+  void vscode.window.setStatusBarMessage(`Switchboard: ${features.join(' and ')} now use ${provider.name}`, 4000);
 }
 
 async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string): Promise<void> {
   const provider =
     backends.current().providers.find((candidate) => candidate.id === providerId) ??
-    (await pickProvider(backends, keys, 'Set the API key for which backend?'));
+    (await pickBackend(backends, keys, undefined, 'Set the API key for which backend?', { allowAdd: true }));
   if (!provider) return;
   const key = await vscode.window.showInputBox({
     title: `API key for ${provider.name}`,
@@ -164,6 +105,3 @@ async function toggleCompletion(backends: Backends): Promise<void> {
   void vscode.window.setStatusBarMessage(`Switchboard: inline completion ${enabled ? 'on' : 'off'}`, 3000);
 }
 
-function extensionId(): string {
-  return 'switchboard-dev.switchboard';
-}

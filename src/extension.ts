@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     limits,
     backends,
     statusBar,
-    ...registerCommands(backends, keys, meter),
+    ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends, meter)),
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
+import { fetchBalance, type Balance } from './core/usage/balances';
 import { evaluateLimits, type LimitState } from './core/usage/limits';
 import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from './core/usage/switchAdvice';
 import type { ProviderConfig } from './core/settings/providerSettings';
@@ -8,6 +9,8 @@ import { loadProviderRuntime } from './lazyRuntime';
 import { log } from './log';
 import type { KeyStore } from './secrets';
 import type { UsageMeter } from './usage';
+
+const BALANCE_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Watches every configured backend against its limits. When one that serves completion or chat
@@ -20,6 +23,8 @@ export class LimitMonitor implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private readonly balances = new Map<string, Balance>();
+  private readonly balanceTimer: NodeJS.Timeout;
 
   constructor(
     private readonly backends: Backends,
@@ -27,6 +32,33 @@ export class LimitMonitor implements vscode.Disposable {
     private readonly keys: KeyStore,
   ) {
     this.subscriptions = [this.changed, meter.onDidChange(() => this.update()), backends.onDidChange(() => this.update())];
+    // Balances are polled politely: shortly after start, then every ten minutes, and on demand.
+    setTimeout(() => void this.refreshBalances(), 5_000).unref();
+    this.balanceTimer = setInterval(() => void this.refreshBalances(), BALANCE_INTERVAL_MS);
+    this.balanceTimer.unref();
+  }
+
+  /** Asks every backend that tells its balance (OpenRouter, DeepSeek, a LiteLLM proxy). */
+  async refreshBalances(): Promise<void> {
+    let changed = false;
+    await Promise.all(
+      this.backends.current().providers.map(async (config) => {
+        const source = config.preset.balance;
+        if (!source) return;
+        const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
+        if (!apiKey) return;
+        try {
+          const balance = await fetchBalance(source, { providerId: config.id, baseUrl: config.baseUrl, apiKey, headers: config.headers });
+          if (balance) {
+            this.balances.set(config.id, balance);
+            changed = true;
+          }
+        } catch (error) {
+          log().info(`Could not read the balance of ${config.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    if (changed) this.update();
   }
 
   stateOf(backend: string): LimitState | undefined {
@@ -45,6 +77,7 @@ export class LimitMonitor implements vscode.Disposable {
           usage: this.meter.usageOf(config.id),
           rateLimit: this.backends.rateLimits.get(config.id),
           failure: this.meter.failureOf(config.id),
+          balance: this.balances.get(config.id),
           now,
         }),
       );
@@ -132,6 +165,7 @@ export class LimitMonitor implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.balanceTimer);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -165,6 +165,12 @@ export class UsageMeter implements vscode.Disposable {
     }
   }
 
+  /** The raw records still on disk, from every window, streamed; for the usage dashboard. */
+  records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
+    if (!this.ledger) throw new Error('the usage ledger is not open');
+    return this.ledger.records(filter);
+  }
+
   get ready(): boolean {
     return this.ledger !== undefined;
   }

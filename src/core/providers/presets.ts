@@ -59,6 +59,8 @@ export interface Preset {
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
+  /** Where the backend tells its balance or budget, when it does. */
+  balance?: 'openrouter' | 'deepseek' | 'litellm';
   /** A backend that no longer serves new requests (the Qwen OAuth free tier, ended 2026-04-15). */
   discontinued?: { since: string; message: string };
   docs: string;
@@ -242,6 +244,7 @@ export const PRESETS: readonly Preset[] = [
   // ── Code-specialised APIs ───────────────────────────────────────────────────────────────────
   {
     id: 'deepseek',
+    balance: 'deepseek',
     name: 'DeepSeek',
     protocol: 'openai',
     // DeepSeek documents `https://api.deepseek.com`; `/v1` is an accepted alias (not a model
@@ -303,6 +306,7 @@ export const PRESETS: readonly Preset[] = [
   // ── Gateways and hosted open models ─────────────────────────────────────────────────────────
   {
     id: 'openrouter',
+    balance: 'openrouter',
     name: 'OpenRouter',
     protocol: 'openai',
     baseUrl: 'https://openrouter.ai/api/v1',
@@ -493,6 +497,7 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'litellm',
+    balance: 'litellm',
     name: 'LiteLLM proxy',
     protocol: 'openai',
     // The proxy's default port; it serves both /chat/completions and /v1/chat/completions.

@@ -6,10 +6,18 @@
 import type { PublishedQuota } from '../providers/presets';
 import type { ProviderErrorKind } from '../providers/providerError';
 import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
+import type { Balance } from './balances';
 
 export type Level = 'ok' | 'warning' | 'exhausted';
 
-export type LimitKind = 'requests-per-minute' | 'requests-per-day' | 'usd-per-day' | 'usd-per-month' | 'server-requests' | 'server-tokens';
+export type LimitKind =
+  | 'requests-per-minute'
+  | 'requests-per-day'
+  | 'usd-per-day'
+  | 'usd-per-month'
+  | 'server-requests'
+  | 'server-tokens'
+  | 'balance';
 
 export interface LimitReading {
   kind: LimitKind;
@@ -20,6 +28,10 @@ export interface LimitReading {
   /** Epoch ms when the window resets, when known. */
   resetsAt?: number;
   source: 'settings' | 'preset' | 'server';
+  /** For balances: the currency of `used` and `limit` (in its units, not micros). */
+  currency?: string;
+  /** For a balance with no cap: `limit` is what is left, and `fraction` only says low or empty. */
+  uncapped?: boolean;
 }
 
 /** A failure that says the backend will not serve until something changes. */
@@ -42,6 +54,7 @@ export interface LimitInputs {
   presetQuota?: PublishedQuota;
   usage: BackendUsage;
   rateLimit?: RateLimitSnapshot;
+  balance?: Balance;
   /** The last quota, balance or auth failure since the last success. */
   failure?: HardFailure;
   now: number;
@@ -59,6 +72,8 @@ export interface LimitState {
 export const WARNING_FRACTION = 0.8;
 const BLOCKING_FAILURES: ReadonlySet<ProviderErrorKind> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
 const DAY_MS = 86_400_000;
+/** Below this much (dollars, yuan…) left, an uncapped balance warns. */
+const LOW_BALANCE = 1;
 
 export function nextUtcMidnight(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
@@ -93,6 +108,16 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
     if (window?.limit === undefined || window.remaining === undefined) continue;
     if (window.resetAt !== undefined && window.resetAt <= now) continue;
     readings.push(reading(kind, window.limit - window.remaining, window.limit, 'server', window.resetAt));
+  }
+  const balance = inputs.balance;
+  if (balance) {
+    if (balance.limit !== undefined && balance.used !== undefined) {
+      readings.push({ ...reading('balance', balance.used, balance.limit, 'server', balance.resetsAt), currency: balance.currency });
+    } else if (balance.remaining !== undefined) {
+      // An uncapped balance has no share to speak of: warn under one unit of currency left, stop at zero.
+      const fraction = !balance.available || balance.remaining <= 0 ? 1 : balance.remaining < LOW_BALANCE ? WARNING_FRACTION : 0;
+      readings.push({ kind: 'balance', used: 0, limit: balance.remaining, fraction, source: 'server', currency: balance.currency, uncapped: true });
+    }
   }
   const worst = readings.reduce<LimitReading | undefined>((top, next) => (!top || next.fraction > top.fraction ? next : top), undefined);
   const failure = inputs.failure && BLOCKING_FAILURES.has(inputs.failure.kind) && !(inputs.failure.resetsAt !== undefined && inputs.failure.resetsAt <= now) ? inputs.failure : undefined;

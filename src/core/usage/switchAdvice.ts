@@ -5,6 +5,10 @@
 import { formatMicros } from './formatMoney';
 import type { LimitReading, LimitState } from './limits';
 
+function money(amount: number, currency = 'USD'): string {
+  return currency === 'USD' ? formatMicros(Math.round(amount * 1_000_000)) : `${amount.toFixed(2)} ${currency}`;
+}
+
 /** "00:00 UTC", or "Nov 23, 00:00 UTC" when it is not today. */
 export function formatReset(resetsAt: number, now: number): string {
   const at = new Date(resetsAt);
@@ -22,6 +26,7 @@ const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
   'usd-per-month': (r) => `${formatMicros(r.used)} of this month's ${formatMicros(r.limit)} budget`,
   'server-requests': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests in the server's window`,
   'server-tokens': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} tokens in the server's window`,
+  balance: (r) => (r.uncapped ? `${money(Math.max(0, r.limit), r.currency)} balance left` : `${money(r.used, r.currency)} of ${money(r.limit, r.currency)} spent`),
 };
 
 export function describeReading(reading: LimitReading): string {

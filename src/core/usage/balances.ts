@@ -1,0 +1,104 @@
+/**
+ * Real balances where a backend exposes them: OpenRouter `GET /api/v1/key`, DeepSeek
+ * `GET /user/balance`, and a LiteLLM proxy's `GET /key/info` (a team budget shared by many
+ * machines). Shapes from openrouter.ai/docs/api-reference/limits,
+ * api-docs.deepseek.com/api/get-user-balance and docs.litellm.ai/docs/proxy/virtual_keys.
+ */
+import { startDeadline } from '../providers/deadline';
+import { callJson } from '../providers/httpJson';
+import { isRecord } from '../jsonValue';
+
+export type BalanceSource = 'openrouter' | 'deepseek' | 'litellm';
+
+export interface Balance {
+  source: BalanceSource;
+  currency: string;
+  /** What is left to spend, in the currency's units; undefined when the account has no cap. */
+  remaining?: number;
+  /** The cap, when there is one (a key limit or a team budget). */
+  limit?: number;
+  /** Spent against the cap. */
+  used?: number;
+  /** False when the backend says the account cannot be used now. */
+  available: boolean;
+  resetsAt?: number;
+  fetchedAt: number;
+}
+
+const number = (value: unknown): number | undefined => {
+  const parsed = typeof value === 'string' ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : undefined;
+};
+
+export function parseOpenRouterKey(body: unknown, now: number): Balance | undefined {
+  const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
+  if (!data) return undefined;
+  const limit = number(data.limit);
+  const used = number(data.usage);
+  const remaining = number(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
+  return { source: 'openrouter', currency: 'USD', limit, used, remaining, available: remaining === undefined || remaining > 0, fetchedAt: now };
+}
+
+export function parseDeepSeekBalance(body: unknown, now: number): Balance | undefined {
+  if (!isRecord(body) || !Array.isArray(body.balance_infos)) return undefined;
+  // Prefer US dollars when the account holds several currencies.
+  const infos = body.balance_infos.filter(isRecord);
+  const info = infos.find((entry) => entry.currency === 'USD') ?? infos[0];
+  const remaining = number(info?.total_balance);
+  if (!info || remaining === undefined) return undefined;
+  return { source: 'deepseek', currency: typeof info.currency === 'string' ? info.currency : 'USD', remaining, available: body.is_available !== false && remaining > 0, fetchedAt: now };
+}
+
+export function parseLiteLlmKeyInfo(body: unknown, now: number): Balance | undefined {
+  const info = isRecord(body) && isRecord(body.info) ? body.info : undefined;
+  if (!info) return undefined;
+  const used = number(info.spend) ?? 0;
+  const limit = number(info.max_budget);
+  const reset = typeof info.budget_reset_at === 'string' ? Date.parse(info.budget_reset_at) : NaN;
+  return {
+    source: 'litellm',
+    currency: 'USD',
+    used,
+    limit,
+    remaining: limit !== undefined ? limit - used : undefined,
+    available: limit === undefined || used < limit,
+    ...(Number.isFinite(reset) && reset > now && { resetsAt: reset }),
+    fetchedAt: now,
+  };
+}
+
+/** Where each source answers, from the backend's configured base URL. */
+export function balanceUrl(source: BalanceSource, baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const root = `${url.protocol}//${url.host}`;
+  switch (source) {
+    case 'openrouter':
+      return `${baseUrl.replace(/\/+$/, '')}/key`;
+    case 'deepseek':
+      return `${root}/user/balance`;
+    case 'litellm':
+      return `${root}/key/info`;
+  }
+}
+
+export async function fetchBalance(
+  source: BalanceSource,
+  options: { providerId: string; baseUrl: string; apiKey: string; headers?: Record<string, string>; signal?: AbortSignal; now?: () => number },
+): Promise<Balance | undefined> {
+  const deadline = startDeadline({ signal: options.signal }, 10_000);
+  try {
+    const { data } = await callJson<unknown>({
+      providerId: options.providerId,
+      url: balanceUrl(source, options.baseUrl),
+      headers: { ...options.headers, authorization: `Bearer ${options.apiKey}` },
+      apiKey: options.apiKey,
+      deadline,
+    });
+    const now = (options.now ?? Date.now)();
+    if (source === 'openrouter') return parseOpenRouterKey(data, now);
+    if (source === 'deepseek') return parseDeepSeekBalance(data, now);
+    return parseLiteLlmKeyInfo(data, now);
+  } finally {
+    deadline.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateSwitchboard, eventually } from './helpers';
+
+async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'function add(a, b) {\n}\n' });
+  const source = new vscode.CancellationTokenSource();
+  await api.inlineCompletionProvider.provideInlineCompletionItems(
+    document,
+    new vscode.Position(0, 20),
+    { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+    source.token,
+  );
+}
+
+describe('usage meter in the status bar and the picker', () => {
+  const config = () => vscode.workspace.getConfiguration('switchboard');
+  let original: unknown[];
+
+  before(() => {
+    original = config().get<unknown[]>('providers') ?? [];
+  });
+  afterEach(async () => {
+    await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('providers', original, vscode.ConfigurationTarget.Global);
+  });
+
+  it('status bar text, colour and tooltip follow the meter: warning from 80%, error at the limit', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const emulator = original[0] as { baseUrl: string };
+    await config().update(
+      'providers',
+      [...original, { id: 'limited', name: 'Limited Backend', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder', limits: { requestsPerDay: 5 } }],
+      vscode.ConfigurationTarget.Global,
+    );
+    await config().update('completion.provider', 'limited', vscode.ConfigurationTarget.Global);
+    await eventually(() => api.statusBarItem.text, (text) => text.includes('Limited Backend'), 'the status bar to show the limited backend');
+
+    for (let i = 0; i < 4; i++) await complete(api);
+    await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.warningBackground', 'warning colours at 4 of 5');
+    assert.match(api.statusBarItem.text, /^\$\(warning\) Limited Backend · 4\/5$/);
+    const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /Limited Backend: 80% used, 4 of 5 requests today, resets 00:00 UTC/);
+    assert.match(tooltip, /\| Limited Backend \| 4 req · price unknown \|/);
+
+    await complete(api);
+    await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.errorBackground', 'error colours at 5 of 5');
+    assert.match(api.statusBarItem.text, /^\$\(error\) Limited Backend · 5\/5$/);
+    assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
+  });
+
+  it('the switch picker changes the settings', async () => {
+    await activateSwitchboard();
+    const emulator = original[0] as { baseUrl: string };
+    await config().update('providers', [...original, { id: 'second', name: 'Second Backend', preset: 'custom', baseUrl: emulator.baseUrl }], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'second', vscode.ConfigurationTarget.Global);
+    await config().update('chat.provider', 'second', vscode.ConfigurationTarget.Global);
+    // Open the picker, take its first entry (the emulator), then "Completion and chat".
+    const done = vscode.commands.executeCommand('switchboard.switchProvider');
+    for (const _step of ['backend', 'features']) {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await done;
+    assert.equal(config().get('completion.provider'), 'emulator');
+    assert.equal(config().get('chat.provider'), 'emulator');
+  });
+});
