@@ -85,7 +85,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         }
       }
     } catch (error) {
-      if (config && this.backends.configFor('chat') === config) {
+      if (config) {
         this.meter?.record({
           config,
           feature: 'chat',
