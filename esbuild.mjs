@@ -35,7 +35,7 @@ const contexts = await Promise.all([
   }),
   esbuild.context({
     ...common,
-    entryPoints: { chat: 'src/webview/chat/main.ts' },
+    entryPoints: { chat: 'src/webview/chat/main.ts', dashboard: 'src/webview/dashboard/main.ts' },
     outdir: 'dist/webview',
     format: 'iife',
     platform: 'browser',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Backends } from './backends';
 import { ChatViewProvider } from './chatView';
+import { registerDashboard } from './dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
 import { detectBackends } from './detection';
 import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends, meter)),
+    registerDashboard(context.extensionUri, meter),
   );
 
   // Detection probes local ports and reads files: never on the activation path.

@@ -1,0 +1,304 @@
+/**
+ * The usage dashboard's figures, computed in one pass over the ledger's raw records.
+ *
+ * Memory: the counters are bounded by days × backends (cost, unpriced) and days (requests,
+ * tokens), plus one row per (backend, model). Exact percentiles need every sample, so latencies
+ * are kept as one number per record in range, partitioned by (day, backend, model): each record's
+ * latency is held once, and the per-day, per-model and overall percentiles are all read from
+ * those same sorted arrays by a k-way merge, without a second copy. Nothing else grows with the
+ * number of records.
+ */
+import { utcDay } from './rollups';
+import type { UsageRecord } from './usageRecord';
+
+const DAY_MS = 86_400_000;
+
+/** Epoch milliseconds, both ends inclusive (as `UsageLedger.records` filters). */
+export interface DashboardRange {
+  from: number;
+  to: number;
+}
+
+/** One backend's cost, aligned with `DashboardData.days`. */
+export interface BackendSeries {
+  backend: string;
+  requests: number[];
+  /** Integer micro-dollars per day over the requests whose price is known. */
+  costMicros: number[];
+  /** Requests per day whose price is unknown: their cost is in no figure, never counted as 0. */
+  unpriced: number[];
+}
+
+/** Per-day figures, each array aligned with `DashboardData.days`. */
+export interface DailySeries {
+  requests: number[];
+  failures: number[];
+  inputTokens: number[];
+  outputTokens: number[];
+  cacheReadTokens: number[];
+  cacheWriteTokens: number[];
+  /** Nearest-rank percentiles in milliseconds; null on a day without requests. */
+  latencyP50: (number | null)[];
+  latencyP95: (number | null)[];
+}
+
+/** One row of the per-model table. */
+export interface ModelRow {
+  backend: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Integer micro-dollars over the requests whose price is known. */
+  costMicros: number;
+  unpricedRequests: number;
+  latencyP50: number;
+  /** Requests whose outcome was not 'ok'. */
+  failures: number;
+}
+
+export interface DashboardTotals {
+  requests: number;
+  failures: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costMicros: number;
+  unpricedRequests: number;
+  /** Requests whose token counts were estimated because the backend reported none. */
+  estimatedRequests: number;
+  latencyP50: number | null;
+  latencyP95: number | null;
+}
+
+/** Everything the dashboard shows; plain JSON, so it crosses to the webview as is. */
+export interface DashboardData {
+  range: DashboardRange;
+  /** UTC calendar days `YYYY-MM-DD` from the range's first to its last, oldest first. */
+  days: string[];
+  /** Sorted by cost over the range, highest first, then by name. */
+  backends: BackendSeries[];
+  daily: DailySeries;
+  /** Sorted by cost, then requests, highest first, then by backend and model. */
+  models: ModelRow[];
+  totals: DashboardTotals;
+}
+
+/** Nearest-rank: the smallest sample with at least p% of the samples at or below it. */
+export function nearestRank(count: number, percentile: number): number {
+  return Math.max(1, Math.ceil((percentile / 100) * count));
+}
+
+/** The last `days` UTC days up to `now`: 1 is today since 00:00 UTC, 7 adds the six days before. */
+export function presetRange(days: number, now: number): DashboardRange {
+  return { from: dayStart(now) - (days - 1) * DAY_MS, to: now };
+}
+
+/** The UTC days a range covers, oldest first. */
+export function daysInRange(range: DashboardRange): string[] {
+  const days: string[] = [];
+  if (!(range.to >= range.from)) return days;
+  for (let start = dayStart(range.from); start <= range.to; start += DAY_MS) days.push(utcDay(start));
+  return days;
+}
+
+interface ModelAccumulator {
+  row: ModelRow;
+  /** Latency samples per day index; each array is sorted once, after the pass. */
+  latencies: Map<number, number[]>;
+}
+
+export async function computeDashboard(
+  records: AsyncIterable<UsageRecord>,
+  range: DashboardRange,
+): Promise<DashboardData> {
+  const days = daysInRange(range);
+  const first = dayStart(range.from);
+  const zeros = () => new Array<number>(days.length).fill(0);
+  const daily = {
+    requests: zeros(),
+    failures: zeros(),
+    inputTokens: zeros(),
+    outputTokens: zeros(),
+    cacheReadTokens: zeros(),
+    cacheWriteTokens: zeros(),
+  };
+  const backends = new Map<string, BackendSeries>();
+  const models = new Map<string, ModelAccumulator>();
+  let estimatedRequests = 0;
+
+  for await (const record of records) {
+    // The caller may hand a wider stream; only the range counts.
+    if (!(record.time >= range.from && record.time <= range.to)) continue;
+    const day = Math.floor((record.time - first) / DAY_MS);
+    if (day < 0 || day >= days.length) continue;
+
+    let series = backends.get(record.backend);
+    if (!series)
+      backends.set(
+        record.backend,
+        (series = { backend: record.backend, requests: zeros(), costMicros: zeros(), unpriced: zeros() }),
+      );
+    const key = `${record.backend}\u0000${record.model}`;
+    let model = models.get(key);
+    if (!model) {
+      const row: ModelRow = {
+        backend: record.backend,
+        model: record.model,
+        requests: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costMicros: 0,
+        unpricedRequests: 0,
+        latencyP50: 0,
+        failures: 0,
+      };
+      models.set(key, (model = { row, latencies: new Map() }));
+    }
+    const failed = record.outcome !== 'ok';
+
+    daily.requests[day]! += 1;
+    series.requests[day]! += 1;
+    daily.inputTokens[day]! += record.inputTokens;
+    daily.outputTokens[day]! += record.outputTokens;
+    daily.cacheReadTokens[day]! += record.cacheReadTokens;
+    daily.cacheWriteTokens[day]! += record.cacheWriteTokens;
+    if (failed) daily.failures[day]! += 1;
+    if (!record.reported) estimatedRequests += 1;
+
+    const row = model.row;
+    row.requests += 1;
+    row.inputTokens += record.inputTokens;
+    row.outputTokens += record.outputTokens;
+    if (failed) row.failures += 1;
+    if (record.costMicros === null) {
+      series.unpriced[day]! += 1;
+      row.unpricedRequests += 1;
+    } else {
+      series.costMicros[day]! += record.costMicros;
+      row.costMicros += record.costMicros;
+    }
+
+    let samples = model.latencies.get(day);
+    if (!samples) model.latencies.set(day, (samples = []));
+    samples.push(record.latencyMs);
+  }
+
+  // Sort every partition once; all percentiles below merge these sorted arrays.
+  const byDay: number[][][] = days.map(() => []);
+  const everything: number[][] = [];
+  for (const model of models.values()) {
+    const own: number[][] = [];
+    for (const [day, samples] of model.latencies) {
+      samples.sort((a, b) => a - b);
+      byDay[day]!.push(samples);
+      own.push(samples);
+      everything.push(samples);
+    }
+    model.row.latencyP50 = percentiles(own, [50])[0] ?? 0;
+  }
+  const latencyP50: (number | null)[] = [];
+  const latencyP95: (number | null)[] = [];
+  for (const partitions of byDay) {
+    const [p50, p95] = percentiles(partitions, [50, 95]);
+    latencyP50.push(p50 ?? null);
+    latencyP95.push(p95 ?? null);
+  }
+  const [overallP50, overallP95] = percentiles(everything, [50, 95]);
+
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const rows = [...models.values()].map((model) => model.row);
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort(
+    (a, b) =>
+      b.costMicros - a.costMicros ||
+      b.requests - a.requests ||
+      byName(a.backend, b.backend) ||
+      byName(a.model, b.model),
+  );
+  const series = [...backends.values()];
+  const costOf = (entry: BackendSeries) => sum(entry.costMicros);
+  series.sort((a, b) => costOf(b) - costOf(a) || byName(a.backend, b.backend));
+
+  return {
+    range: { from: range.from, to: range.to },
+    days,
+    backends: series,
+    daily: { ...daily, latencyP50, latencyP95 },
+    models: rows,
+    totals: {
+      requests: sum(daily.requests),
+      failures: sum(daily.failures),
+      inputTokens: sum(daily.inputTokens),
+      outputTokens: sum(daily.outputTokens),
+      cacheReadTokens: sum(daily.cacheReadTokens),
+      cacheWriteTokens: sum(daily.cacheWriteTokens),
+      costMicros: sum(series.map(costOf)),
+      unpricedRequests: sum(series.map((entry) => sum(entry.unpriced))),
+      estimatedRequests,
+      latencyP50: overallP50 ?? null,
+      latencyP95: overallP95 ?? null,
+    },
+  };
+}
+
+/**
+ * Nearest-rank percentiles over the union of sorted arrays, by a k-way merge that stops at the
+ * highest rank asked for: no merged copy is made. Returns undefined entries when there are no samples.
+ */
+export function percentiles(sorted: readonly (readonly number[])[], wanted: readonly number[]): (number | undefined)[] {
+  const count = sorted.reduce((total, samples) => total + samples.length, 0);
+  if (count === 0) return wanted.map(() => undefined);
+  const ranks = wanted.map((percentile) => nearestRank(count, percentile));
+  const last = Math.max(...ranks);
+  const asked = new Set(ranks);
+  const found = new Map<number, number>();
+  // A binary min-heap of [array index, position]; the number of arrays is days × models at most.
+  const heap: [number, number][] = [];
+  const valueAt = ([array, position]: [number, number]) => sorted[array]![position]!;
+  const less = (a: number, b: number) => valueAt(heap[a]!) < valueAt(heap[b]!);
+  const swap = (a: number, b: number) => ([heap[a], heap[b]] = [heap[b]!, heap[a]!]);
+  const up = (index: number) => {
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!less(index, parent)) return;
+      swap(index, parent);
+      index = parent;
+    }
+  };
+  const down = (index: number) => {
+    for (;;) {
+      const left = index * 2 + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < heap.length && less(left, smallest)) smallest = left;
+      if (right < heap.length && less(right, smallest)) smallest = right;
+      if (smallest === index) return;
+      swap(index, smallest);
+      index = smallest;
+    }
+  };
+  sorted.forEach((samples, array) => {
+    if (samples.length) {
+      heap.push([array, 0]);
+      up(heap.length - 1);
+    }
+  });
+  for (let rank = 1; rank <= last; rank++) {
+    const top = heap[0]!;
+    if (asked.has(rank)) found.set(rank, valueAt(top));
+    if (top[1] + 1 < sorted[top[0]]!.length) top[1] += 1;
+    else {
+      const tail = heap.pop()!;
+      if (heap.length === 0) break;
+      heap[0] = tail;
+    }
+    down(0);
+  }
+  return ranks.map((rank) => found.get(rank));
+}
+
+function dayStart(time: number): number {
+  return time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+}

@@ -1,0 +1,38 @@
+/** How the dashboard writes figures. Days are UTC, as the ledger counts them. */
+import { formatMicros } from '../../core/usage/formatMoney';
+
+const counts = new Intl.NumberFormat('en-US');
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+export function formatCount(value: number): string {
+  return counts.format(value);
+}
+
+/** "12.3K" on chart axes, where space is short. */
+export function formatCompact(value: number): string {
+  return compact.format(value);
+}
+
+export function formatMs(value: number | null): string {
+  return value === null ? '—' : `${counts.format(Math.round(value))} ms`;
+}
+
+/**
+ * Cost of a group of requests. Requests without a known price are never counted as $0: all of
+ * them unpriced reads "price unknown", some of them adds "+ N unpriced".
+ */
+export function formatCost(costMicros: number, requests: number, unpriced: number): string {
+  if (requests > 0 && unpriced === requests) return 'price unknown';
+  const known = formatMicros(costMicros);
+  return unpriced > 0 ? `${known} + ${counts.format(unpriced)} unpriced` : known;
+}
+
+/** "Nov 22" for `2025-11-22`, in UTC so the label is the ledger's day wherever the reader is. */
+export function formatDay(day: string, withYear = false): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    ...(withYear && { year: 'numeric' }),
+    timeZone: 'UTC',
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The dashboard's text: totals, the per-model table and the daily figures. Every name (backend,
+ * model) comes from settings or a backend's answer, so it is set as textContent, never as HTML.
+ */
+import type { DashboardData } from '../../core/usage/dashboardData';
+import { formatCost, formatCount, formatDay, formatMs } from './format';
+
+type Align = 'text' | 'number';
+
+interface Column<Row> {
+  title: string;
+  align: Align;
+  cell(row: Row): string;
+}
+
+export function renderTotals(list: HTMLElement, data: DashboardData): void {
+  const { totals } = data;
+  const items: [string, string, string?][] = [
+    [
+      'Cost',
+      formatCost(totals.costMicros, totals.requests, totals.unpricedRequests),
+      totals.unpricedRequests ? `${formatCount(totals.unpricedRequests)} requests have no known price` : undefined,
+    ],
+    [
+      'Requests',
+      formatCount(totals.requests),
+      totals.failures ? `${formatCount(totals.failures)} failed` : 'none failed',
+    ],
+    [
+      'Tokens',
+      formatCount(totals.inputTokens + totals.outputTokens),
+      `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${formatCount(totals.estimatedRequests)} requests estimated` : ''}`,
+    ],
+    ['Latency p50', formatMs(totals.latencyP50)],
+    ['Latency p95', formatMs(totals.latencyP95)],
+  ];
+  list.replaceChildren(
+    ...items.map(([term, value, detail]) => {
+      const group = document.createElement('div');
+      group.className = 'total';
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      group.append(dt, dd);
+      if (detail) {
+        const more = document.createElement('dd');
+        more.className = 'detail';
+        more.textContent = detail;
+        group.append(more);
+      }
+      return group;
+    }),
+  );
+}
+
+export function renderModels(table: HTMLTableElement, data: DashboardData): void {
+  fillTable(table, 'Requests, tokens, cost and latency per backend and model', data.models, [
+    { title: 'Backend', align: 'text', cell: (row) => row.backend },
+    { title: 'Model', align: 'text', cell: (row) => row.model },
+    { title: 'Requests', align: 'number', cell: (row) => formatCount(row.requests) },
+    { title: 'Input tokens', align: 'number', cell: (row) => formatCount(row.inputTokens) },
+    { title: 'Output tokens', align: 'number', cell: (row) => formatCount(row.outputTokens) },
+    { title: 'Cost', align: 'number', cell: (row) => formatCost(row.costMicros, row.requests, row.unpricedRequests) },
+    { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
+    { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
+  ]);
+}
+
+/** The charts' figures as a table: what a keyboard or screen-reader user reads instead of the canvas. */
+export function renderDaily(table: HTMLTableElement, data: DashboardData): void {
+  const { daily } = data;
+  const rows = data.days.map((day, index) => ({ day, index })).reverse();
+  fillTable<{ day: string; index: number }>(table, 'Daily figures (UTC days), newest first', rows, [
+    { title: 'Day', align: 'text', cell: ({ day }) => formatDay(day, true) },
+    ...data.backends.map((series): Column<{ index: number }> => ({
+      title: `Cost: ${series.backend}`,
+      align: 'number',
+      cell: ({ index }) =>
+        series.requests[index]
+          ? formatCost(series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
+          : '—',
+    })),
+    { title: 'Requests', align: 'number', cell: ({ index }) => formatCount(daily.requests[index]!) },
+    { title: 'Failures', align: 'number', cell: ({ index }) => formatCount(daily.failures[index]!) },
+    { title: 'Input tokens', align: 'number', cell: ({ index }) => formatCount(daily.inputTokens[index]!) },
+    { title: 'Output tokens', align: 'number', cell: ({ index }) => formatCount(daily.outputTokens[index]!) },
+    { title: 'Cache-read tokens', align: 'number', cell: ({ index }) => formatCount(daily.cacheReadTokens[index]!) },
+    { title: 'Latency p50', align: 'number', cell: ({ index }) => formatMs(daily.latencyP50[index] ?? null) },
+    { title: 'Latency p95', align: 'number', cell: ({ index }) => formatMs(daily.latencyP95[index] ?? null) },
+  ]);
+}
+
+function fillTable<Row>(table: HTMLTableElement, caption: string, rows: Row[], columns: Column<Row>[]): void {
+  const captionElement = document.createElement('caption');
+  captionElement.className = 'visually-hidden';
+  captionElement.textContent = caption;
+  const head = document.createElement('thead');
+  const headRow = head.insertRow();
+  for (const column of columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.className = column.align;
+    th.textContent = column.title;
+    headRow.append(th);
+  }
+  const body = document.createElement('tbody');
+  for (const row of rows) {
+    const tr = body.insertRow();
+    columns.forEach((column, index) => {
+      // The first column names the row, so a screen reader announces it with each cell.
+      const cell = document.createElement(index === 0 ? 'th' : 'td');
+      if (index === 0) cell.scope = 'row';
+      cell.className = column.align;
+      cell.textContent = column.cell(row);
+      tr.append(cell);
+    });
+  }
+  table.replaceChildren(captionElement, head, body);
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateSwitchboard, eventually } from './helpers';
+
+const TITLE = 'Switchboard Usage';
+
+/** The dashboard's editor tabs. A webview panel's tab input carries its view type, with a prefix VS Code adds. */
+function dashboardTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(
+      (tab) =>
+        tab.label === TITLE &&
+        tab.input instanceof vscode.TabInputWebview &&
+        tab.input.viewType.endsWith('switchboard.dashboard'),
+    );
+}
+
+describe('usage dashboard', () => {
+  afterEach(async () => {
+    await vscode.window.tabGroups.close(dashboardTabs());
+  });
+
+  it('opens a webview panel titled "Switchboard Usage"', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    await vscode.commands.executeCommand('switchboard.openDashboard');
+    await eventually(
+      () => dashboardTabs().map((tab) => ({ label: tab.label, active: tab.isActive })),
+      (tabs) => tabs.length === 1 && tabs[0]?.active === true,
+      'one active dashboard tab',
+    );
+  });
+
+  it('keeps a single panel when the command runs again, and reopens after it is closed', async () => {
+    await activateSwitchboard();
+    await vscode.commands.executeCommand('switchboard.openDashboard');
+    await eventually(
+      () => dashboardTabs().length,
+      (count) => count === 1,
+      'the dashboard tab',
+    );
+    // Another editor in front, then the command again: the same panel comes back to the front.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'x' }));
+    await vscode.commands.executeCommand('switchboard.openDashboard');
+    const tabs = await eventually(
+      () => dashboardTabs().map((tab) => tab.isActive),
+      (active) => active.length === 1 && active[0] === true,
+      'the one dashboard tab to be active again',
+    );
+    assert.deepEqual(tabs, [true]);
+
+    await vscode.window.tabGroups.close(dashboardTabs());
+    await eventually(
+      () => dashboardTabs().length,
+      (count) => count === 0,
+      'the dashboard to close',
+    );
+    await vscode.commands.executeCommand('switchboard.openDashboard');
+    await eventually(
+      () => dashboardTabs().length,
+      (count) => count === 1,
+      'the dashboard to open again',
+    );
+  });
+});
