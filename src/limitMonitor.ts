@@ -19,6 +19,7 @@ const BALANCE_INTERVAL_MS = 10 * 60_000;
  */
 export class LimitMonitor implements vscode.Disposable {
   private states = new Map<string, LimitState>();
+  private overallState: LimitState | undefined;
   private readonly announcer = new StateAnnouncer();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -65,6 +66,11 @@ export class LimitMonitor implements vscode.Disposable {
     return this.states.get(backend);
   }
 
+  /** Against `switchboard.budget`: spending over all backends together. */
+  overall(): LimitState | undefined {
+    return this.overallState;
+  }
+
   update(): void {
     const now = Date.now();
     const next = new Map<string, LimitState>();
@@ -83,7 +89,19 @@ export class LimitMonitor implements vscode.Disposable {
       );
     }
     this.states = next;
+    const budget = vscode.workspace.getConfiguration('switchboard').get<{ usdPerDay?: unknown; usdPerMonth?: unknown }>('budget') ?? {};
+    const dollars = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+    const limits = { usdPerDay: dollars(budget.usdPerDay), usdPerMonth: dollars(budget.usdPerMonth) };
+    this.overallState =
+      limits.usdPerDay !== undefined || limits.usdPerMonth !== undefined
+        ? evaluateLimits({
+            limits,
+            usage: { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: this.meter.today()?.costMicros ?? 0, costMonthMicros: this.meter.month()?.costMicros ?? 0 },
+            now,
+          })
+        : undefined;
     this.changed.fire();
+    if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState)) void this.announceBudget(this.overallState);
     for (const feature of ['completion', 'chat'] as Feature[]) {
       const config = this.backends.configFor(feature);
       const state = config && next.get(config.id);
@@ -103,6 +121,15 @@ export class LimitMonitor implements vscode.Disposable {
     if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
     const picked = alternatives[buttons.indexOf(choice ?? '')];
     if (picked) await this.switchTo(config, picked, 'you chose it');
+  }
+
+  private async announceBudget(state: LimitState): Promise<void> {
+    const message = describeState('All backends', state, Date.now());
+    if (!message) return;
+    log().warn(message);
+    const choice = await vscode.window.showWarningMessage(`Switchboard: ${message}`, 'Show Usage', 'Pick…');
+    if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
+    if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
   }
 
   /** `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. */

@@ -42,7 +42,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const now = Date.now();
     // The status of whichever active backend is worse.
     const states = [completion, chat].flatMap((config) => (config ? [[config, this.limits?.stateOf(config.id)] as const] : []));
-    const [worstConfig, worstState] = states.reduce<readonly [unknown, LimitState | undefined]>(
+    const overall = this.limits?.overall();
+    const [worstConfig, worstState] = [...states, ...(overall ? [[{ name: 'All backends' }, overall] as const] : [])].reduce<readonly [unknown, LimitState | undefined]>(
       (top, next) => (rank(next[1]) > rank(top[1]) ? next : top),
       [undefined, undefined],
     );
@@ -52,7 +53,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     let figure = today && today.requests > 0 ? ` · ${costText(today)}` : '';
     if (level !== 'ok' && worstState?.worst?.kind.startsWith('requests')) figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
     if (level === 'exhausted' && worstState?.failure) figure = ` · ${worstState.failure.kind.replace(/-/g, ' ')}`;
-    this.item.text = completion ? `${icon} ${completion.name}${figure}` : `${icon} Switchboard: no backend`;
+    this.item.text = completion ? `${icon} ${completion.name} · ${completion.completionModel}${figure}` : `${icon} Switchboard: no backend`;
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -61,7 +62,9 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           : undefined;
 
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.isTrusted = { enabledCommands: ['switchboard.switchProvider', 'switchboard.toggleInlineCompletion', 'switchboard.setApiKey', 'switchboard.showUsage'] };
+    tooltip.isTrusted = {
+      enabledCommands: ['switchboard.switchProvider', 'switchboard.toggleInlineCompletion', 'switchboard.setApiKey', 'switchboard.showUsage', 'switchboard.openDashboard'],
+    };
     tooltip.appendMarkdown('**Switchboard**\n\n');
     tooltip.appendMarkdown(`Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`);
     tooltip.appendMarkdown(settings.completionEnabled ? '\n\n' : ' (off)\n\n');
@@ -89,7 +92,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     }
     if (this.lastError) tooltip.appendMarkdown(`$(warning) Last error: ${escape(this.lastError.message)}\n\n`);
     tooltip.appendMarkdown(
-      '[Switch provider](command:switchboard.switchProvider) · [Usage](command:switchboard.showUsage) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Set API key](command:switchboard.setApiKey)',
+      '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Set API key](command:switchboard.setApiKey)',
     );
     this.item.tooltip = tooltip;
     if (settings.statusBarVisible) this.item.show();

@@ -40,15 +40,42 @@ describe('usage meter in the status bar and the picker', () => {
 
     for (let i = 0; i < 4; i++) await complete(api);
     await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.warningBackground', 'warning colours at 4 of 5');
-    assert.match(api.statusBarItem.text, /^\$\(warning\) Limited Backend · 4\/5$/);
+    assert.match(api.statusBarItem.text, /^\$\(warning\) Limited Backend · emulator-coder · 4\/5$/);
     const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /Limited Backend: 80% used, 4 of 5 requests today, resets 00:00 UTC/);
     assert.match(tooltip, /\| Limited Backend \| 4 req · price unknown \|/);
 
     await complete(api);
     await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.errorBackground', 'error colours at 5 of 5');
-    assert.match(api.statusBarItem.text, /^\$\(error\) Limited Backend · 5\/5$/);
+    assert.match(api.statusBarItem.text, /^\$\(error\) Limited Backend · emulator-coder · 5\/5$/);
     assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
+  });
+
+  it('with a fallback order set, an exhausted backend is switched away from by itself', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const emulator = original[0] as { baseUrl: string };
+    await config().update(
+      'providers',
+      [
+        ...original,
+        { id: 'tiny', name: 'Tiny Quota', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder', limits: { requestsPerDay: 1 } },
+        { id: 'spare', name: 'Spare Backend', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder' },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await config().update('fallback', ['spare'], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'tiny', vscode.ConfigurationTarget.Global);
+    await config().update('chat.provider', 'tiny', vscode.ConfigurationTarget.Global);
+    try {
+      await eventually(() => api.statusBarItem.text, (text) => text.includes('Tiny Quota'), 'the status bar to show the tiny backend');
+      await complete(api);
+      await eventually(() => config().get('completion.provider'), (id) => id === 'spare', 'completion to move to the fallback');
+      assert.equal(config().get('chat.provider'), 'spare', 'chat moved with it');
+      await eventually(() => api.statusBarItem.text, (text) => text.includes('Spare Backend'), 'the status bar to follow');
+    } finally {
+      await config().update('fallback', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('the switch picker changes the settings', async () => {
