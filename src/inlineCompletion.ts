@@ -30,7 +30,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     const startedAt = Date.now();
-    const input = { text: document.getText(), offset: document.offsetAt(position), languageId: document.languageId, path: document.uri.path };
+    const input = { text: document.getText(), offset: document.offsetAt(position), languageId: document.languageId, path: vscode.workspace.asRelativePath(document.uri, false) };
     // Every request goes to the ledger, a cancelled one too: the backend may bill it anyway.
     const backend = {
       fim: async (request: Parameters<typeof provider.fim>[0]) => {
@@ -52,7 +52,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       },
     };
     try {
-      const result = await completeAt(backend, input, controller.signal);
+      const result = await completeAt(backend, input, controller.signal, undefined, config.completionModel);
       this.noteOutcome(undefined);
       if (!result || token.isCancellationRequested) return undefined;
       const selected = context.selectedCompletionInfo;

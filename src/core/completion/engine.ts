@@ -4,6 +4,7 @@
  * (prompt budget, templates, cache, type-ahead); this is the first honest version.
  */
 import type { FimRequest, FimResult } from '../providers/types';
+import { cutAtStops, templateForModel } from './fimTemplates';
 
 export interface CompletionInput {
   text: string;
@@ -36,6 +37,7 @@ export async function completeAt(
   input: CompletionInput,
   signal: AbortSignal,
   options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
+  model?: string,
 ): Promise<CompletionResult | undefined> {
   const offset = Math.max(0, Math.min(input.offset, input.text.length));
   const prefix = input.text.slice(Math.max(0, offset - options.prefixChars), offset);
@@ -44,14 +46,20 @@ export async function completeAt(
   const restOfLine = lineEnd === -1 ? suffix : suffix.slice(0, lineEnd);
   // Mid-line (something other than closers after the cursor) a completion fits on one line.
   const multiline = /^[\s)\]}>;,'"`]*$/.test(restOfLine);
+  // For backends on the raw-template route; others ignore rawPrompt and use prefix/suffix.
+  const template = model ? templateForModel(model) : undefined;
+  const lineStops = multiline ? ['\n\n\n'] : ['\n'];
   const result = await backend.fim({
     prefix,
     suffix,
+    ...(template && { rawPrompt: template.build(prefix, suffix, { path: input.path }), rawStop: template.stop }),
     maxTokens: options.maxTokens,
-    stop: multiline ? ['\n\n\n'] : ['\n'],
+    stop: lineStops,
     signal,
   });
-  const insertText = shapeCompletion(result.text, restOfLine, multiline);
+  // Some servers ignore stop sequences: never show a template's control token.
+  const text = template ? cutAtStops(result.text, template.stop) : result.text;
+  const insertText = shapeCompletion(text, restOfLine, multiline);
   if (!insertText) return undefined;
   return { insertText, model: result.model, multiline };
 }

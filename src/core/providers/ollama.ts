@@ -44,22 +44,21 @@ export class OllamaProvider implements Provider {
 
   async fim(request: FimRequest): Promise<FimResult> {
     const model = request.model ?? this.config.completionModel;
-    const native = request.rawPrompt !== undefined || (await this.supportsSuffix(model, request));
-    if (!native) return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
+    // The model's own template with `suffix` is best; a raw FIM template next; a chat prompt last.
+    const native = await this.supportsSuffix(model, request);
+    if (!native && request.rawPrompt === undefined) return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     try {
       // With raw:true Ollama applies no template: the prompt already carries the model's FIM tokens.
-      const body =
-        request.rawPrompt !== undefined
-          ? { model, prompt: request.rawPrompt, raw: true }
-          : { model, prompt: request.prefix, suffix: request.suffix };
+      const stop = [...(request.stop ?? []), ...(native ? [] : (request.rawStop ?? []))];
+      const body = native ? { model, prompt: request.prefix, suffix: request.suffix } : { model, prompt: request.rawPrompt, raw: true };
       const { data } = await callJson<GenerateResponse>({
         providerId: this.id,
         url: `${this.root}/api/generate`,
         body: {
           ...body,
           stream: false,
-          options: { num_predict: request.maxTokens ?? 128, temperature: request.temperature ?? 0, ...(request.stop?.length && { stop: request.stop }) },
+          options: { num_predict: request.maxTokens ?? 128, temperature: request.temperature ?? 0, ...(stop.length && { stop }) },
         },
         headers: this.headers(),
         apiKey: this.apiKey,

@@ -105,7 +105,8 @@ export class OpenAICompatibleProvider implements Provider {
             message: 'This backend takes completions as a raw FIM template, and none was given for the model.',
           });
         }
-        return this.fimCompletions(request, request.rawPrompt, undefined, route);
+        // OpenAI-compatible servers take at most four stop sequences: the caller's first.
+        return this.fimCompletions({ ...request, stop: [...(request.stop ?? []), ...(request.rawStop ?? [])].slice(0, 4) }, request.rawPrompt, undefined, route);
       default:
         // 'completions-suffix' and DeepSeek's /beta, which is the same call under another base URL.
         return this.fimCompletions(request, request.prefix, request.suffix, route);

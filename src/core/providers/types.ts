@@ -52,6 +52,8 @@ export interface FimRequest extends CallOptions {
    * completion engine builds templates from the model id). Other routes ignore it.
    */
   rawPrompt?: string;
+  /** The template's control tokens, added to `stop` only where `rawPrompt` is sent. */
+  rawStop?: string[];
   stop?: string[];
   maxTokens?: number;
   temperature?: number;
