@@ -1,10 +1,22 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Backends } from './backends';
 import type { ChatMessage } from './core/providers/types';
 import { ProviderError } from './core/providers/providerError';
 import { log } from './log';
 import { webviewToHost, type HostToWebview } from './protocol/chatProtocol';
 import type { UsageMeter } from './usage';
+import { webviewHtml, webviewRoots } from './webviewHtml';
+
+const CHAT_BODY = `<header id="backend" aria-live="polite"></header>
+<main id="log" role="log" aria-live="polite" aria-label="Conversation"></main>
+<form id="composer">
+  <textarea id="input" rows="3" aria-label="Message" placeholder="Ask about your code (Enter sends, Shift+Enter for a new line)"></textarea>
+  <div class="actions">
+    <button type="button" id="new" title="New chat">New</button>
+    <button type="button" id="stop" title="Stop (Escape)" disabled>Stop</button>
+    <button type="submit" id="send">Send</button>
+  </div>
+</form>`;
 
 /**
  * The chat view in the Switchboard side bar. This first version streams plain-text answers from
@@ -24,10 +36,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [bundle, media] };
-    view.webview.html = this.html(view.webview, bundle, media);
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, { title: 'Switchboard Chat', script: 'chat.js', style: 'chat.css', body: CHAT_BODY });
     view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     view.onDidDispose(() => {
       this.inFlight?.abort();
@@ -114,39 +124,4 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     void this.view?.webview.postMessage(message);
   }
 
-  private html(webview: vscode.Webview, bundle: vscode.Uri, media: vscode.Uri): string {
-    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Switchboard Chat</title>
-</head>
-<body>
-<header id="backend" aria-live="polite"></header>
-<main id="log" role="log" aria-live="polite" aria-label="Conversation"></main>
-<form id="composer">
-  <textarea id="input" rows="3" aria-label="Message" placeholder="Ask about your code (Enter sends, Shift+Enter for a new line)"></textarea>
-  <div class="actions">
-    <button type="button" id="new" title="New chat">New</button>
-    <button type="button" id="stop" title="Stop (Escape)" disabled>Stop</button>
-    <button type="submit" id="send">Send</button>
-  </div>
-</form>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-  }
 }

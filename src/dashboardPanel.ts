@@ -4,6 +4,7 @@ import type { ExportFormat } from './core/usage/exportUsage';
 import { log } from './log';
 import { webviewToHost, type HostToWebview, type RangeSelection } from './protocol/dashboardProtocol';
 import type { UsageMeter } from './usage';
+import { webviewHtml, webviewRoots } from './webviewHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'switchboard.dashboard';
 export const DASHBOARD_TITLE = 'Switchboard Usage';
@@ -45,14 +46,12 @@ class DashboardPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly meter: UsageMeter,
   ) {
-    const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, DASHBOARD_TITLE, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [bundle, media],
+      localResourceRoots: webviewRoots(extensionUri),
     });
-    this.panel.iconPath = vscode.Uri.joinPath(media, 'switchboard.svg');
-    this.panel.webview.html = html(this.panel.webview, bundle, media);
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'switchboard.svg');
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { title: DASHBOARD_TITLE, script: 'dashboard.js', style: 'dashboard.css', body: DASHBOARD_BODY });
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       meter.onDidChange(() => this.schedule()),
@@ -166,28 +165,7 @@ class DashboardPanel implements vscode.Disposable {
   }
 }
 
-function html(webview: vscode.Webview, bundle: vscode.Uri, media: vscode.Uri): string {
-  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'dashboard.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${DASHBOARD_TITLE}</title>
-</head>
-<body>
-<header class="toolbar">
+const DASHBOARD_BODY = `<header class="toolbar">
   <h1>Switchboard Usage</h1>
   <fieldset class="ranges">
     <legend>Range (UTC days)</legend>
@@ -236,8 +214,4 @@ function html(webview: vscode.Webview, bundle: vscode.Uri, media: vscode.Uri): s
     <summary>Daily figures as a table</summary>
     <div class="table-wrap"><table id="daily"></table></div>
   </details>
-</main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-}
+</main>`;
