@@ -4,8 +4,12 @@ import { ChatViewProvider } from './chatView';
 import { registerDashboard } from './dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
 import { detectBackends } from './detection';
+import { CompletionContext } from './completionContext';
+import { CompletionControls } from './completionControls';
+import { languageEnabled } from './core/completion/requestPolicy';
 import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
 import { log } from './log';
+import type { CompletionEngine } from './core/completion/engine';
 import { KeyStore } from './secrets';
 import { SwitchboardStatusBar } from './statusBar';
 import { UsageMeter } from './usage';
@@ -17,6 +21,8 @@ export interface SwitchboardApi {
   readonly activationMs: number;
   /** The registered inline completion provider, so tests can call it with a real document. */
   readonly inlineCompletionProvider: vscode.InlineCompletionItemProvider;
+  /** The engine behind it, whose counters tell the tests what was served from where. */
+  readonly completionEngine: CompletionEngine;
   /** The status bar item as VS Code holds it (the API offers no way to read another extension's item). */
   readonly statusBarItem: vscode.StatusBarItem;
   /** The usage meter over the ledger, so tests can see what was recorded. */
@@ -30,19 +36,43 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const keys = new KeyStore(context.secrets);
   const backends = new Backends(keys);
   const retentionDays = vscode.workspace.getConfiguration('switchboard').get<number>('usage.retentionDays', 90);
-  const meter = new UsageMeter(vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath, Number.isFinite(retentionDays) && retentionDays > 0 ? retentionDays : 90);
+  const meter = new UsageMeter(
+    vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath,
+    Number.isFinite(retentionDays) && retentionDays > 0 ? retentionDays : 90,
+  );
   const limits = new LimitMonitor(backends, meter, keys);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
-  const completion = new SwitchboardInlineCompletionProvider(backends, meter, (outcome) => statusBar.setError(outcome.error));
+  const controls = new CompletionControls(context.globalState);
+  const completionContext = new CompletionContext();
+  const completion = new SwitchboardInlineCompletionProvider(
+    backends,
+    meter,
+    controls.settings,
+    completionContext,
+    (outcome) => statusBar.setError(outcome.error),
+  );
+  statusBar.watchCompletion(() => {
+    const settings = controls.settings();
+    const language = vscode.window.activeTextEditor?.document.languageId;
+    return {
+      snoozedUntil: settings.snoozedUntil,
+      languageOff: language && !languageEnabled(settings.languages, language) ? language : undefined,
+    };
+  }, controls.onDidChange);
 
   context.subscriptions.push(
     meter,
     limits,
     backends,
     statusBar,
+    controls,
+    completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, new ChatViewProvider(context.extensionUri, backends, meter)),
+    vscode.window.registerWebviewViewProvider(
+      CHAT_VIEW_ID,
+      new ChatViewProvider(context.extensionUri, backends, meter),
+    ),
     registerDashboard(context.extensionUri, meter),
   );
 
@@ -50,8 +80,17 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   setTimeout(() => void runDetection(context, backends), 0);
 
   const activationMs = performance.now() - started;
-  log().info(`Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs, inlineCompletionProvider: completion, statusBarItem: statusBar.item, meter, limits };
+  log().info(
+    `Switchboard ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`,
+  );
+  return {
+    activationMs,
+    inlineCompletionProvider: completion,
+    completionEngine: completion.engine,
+    statusBarItem: statusBar.item,
+    meter,
+    limits,
+  };
 }
 
 export function deactivate(): void {}
@@ -61,12 +100,18 @@ const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
 async function runDetection(context: vscode.ExtensionContext, backends: Backends): Promise<void> {
   const found = await detectBackends(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   backends.setDetected(found);
-  if (found.length) log().info(`Found on this machine: ${found.map((backend) => `${backend.entry.name} (${backend.detail})`).join('; ')}`);
+  if (found.length)
+    log().info(
+      `Found on this machine: ${found.map((backend) => `${backend.entry.name} (${backend.detail})`).join('; ')}`,
+    );
   // Someone who relied on the Qwen OAuth free tier is told once, with the way out.
   const qwen = found.find((backend) => backend.discontinued);
   if (qwen?.discontinued && !context.globalState.get<boolean>(QWEN_NOTICE_KEY)) {
     await context.globalState.update(QWEN_NOTICE_KEY, true);
-    const choice = await vscode.window.showWarningMessage(`Switchboard found your Qwen Code login. ${qwen.discontinued}`, 'Switch Provider…');
+    const choice = await vscode.window.showWarningMessage(
+      `Switchboard found your Qwen Code login. ${qwen.discontinued}`,
+      'Switch Provider…',
+    );
     if (choice) await vscode.commands.executeCommand('switchboard.switchProvider');
   }
 }

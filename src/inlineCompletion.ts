@@ -1,19 +1,36 @@
 import * as vscode from 'vscode';
-import { completeAt } from './core/completion/engine';
+import {
+  CompletionEngine,
+  type CompletionBackend,
+  type CompletionSettings,
+  type Suggestion,
+} from './core/completion/engine';
 import { ProviderError } from './core/providers/providerError';
+import type { FimRequest } from './core/providers/types';
 import type { Backends } from './backends';
+import type { CompletionContext } from './completionContext';
 import { log } from './log';
 import type { UsageMeter } from './usage';
 
-/** Thin adapter: VS Code document and cursor in, engine result out as one ghost-text item. */
+export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
+
+/**
+ * Thin adapter: VS Code document and cursor in, engine suggestions out as ghost-text items. The
+ * engine decides whether to ask the backend at all; this class only translates and records.
+ */
 export class SwitchboardInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  readonly engine: CompletionEngine;
   private lastErrorKind: string | undefined;
 
   constructor(
     private readonly backends: Backends,
     private readonly meter: UsageMeter | undefined,
+    private readonly settings: () => CompletionSettings,
+    private readonly context: CompletionContext | undefined,
     private readonly onOutcome: (outcome: { ok: boolean; error?: ProviderError }) => void = () => {},
-  ) {}
+  ) {
+    this.engine = new CompletionEngine({ settings });
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -21,25 +38,87 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!this.backends.current().completionEnabled) return undefined;
-    if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return undefined;
-    const provider = await this.backends.providerFor('completion');
-    const config = this.backends.configFor('completion');
-    if (!provider || !config || token.isCancellationRequested) return undefined;
+    if (!this.settings().enabled) return undefined;
+    if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
+      return undefined;
+    const backend = await this.backend();
+    if (!backend || token.isCancellationRequested) return undefined;
+
+    // With the suggest widget open VS Code shows only items that extend the selected suggestion
+    // over its range: complete as if it were already inserted.
+    const selected = context.selectedCompletionInfo;
+    let text = document.getText();
+    let offset = document.offsetAt(position);
+    let range = wordBeforeCursor(document, position);
+    if (selected) {
+      const start = document.offsetAt(selected.range.start);
+      text = text.slice(0, start) + selected.text + text.slice(document.offsetAt(selected.range.end));
+      offset = start + selected.text.length;
+      range = selected.range;
+    }
+    const head = selected ? selected.text : document.getText(range);
 
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
-    const startedAt = Date.now();
-    const input = { text: document.getText(), offset: document.offsetAt(position), languageId: document.languageId, path: vscode.workspace.asRelativePath(document.uri, false) };
-    // Every request goes to the ledger, a cancelled one too: the backend may bill it anyway.
-    const backend = {
-      fim: async (request: Parameters<typeof provider.fim>[0]) => {
+    try {
+      const suggestions = await this.engine.complete(
+        {
+          documentId: document.uri.toString(),
+          text,
+          offset,
+          languageId: document.languageId,
+          path: vscode.workspace.asRelativePath(document.uri, false),
+          untitled: document.isUntitled,
+          trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'invoke' : 'automatic',
+          snippets: () => this.context?.snippetsFor(document) ?? [],
+        },
+        backend,
+        controller.signal,
+      );
+      if (token.isCancellationRequested) return undefined;
+      return suggestions.map((suggestion) =>
+        this.item(
+          head,
+          suggestion,
+          suggestion.replaceAfter ? range.with({ end: range.end.translate(0, suggestion.replaceAfter) }) : range,
+        ),
+      );
+    } catch {
+      // Already noted where the request failed; VS Code must not see a rejection per keystroke.
+      return undefined;
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private item(head: string, suggestion: Suggestion, range: vscode.Range): vscode.InlineCompletionItem {
+    // The range covers the partly typed word, so VS Code keeps showing the item while the user
+    // types on along it, before any new answer arrives.
+    const item = new vscode.InlineCompletionItem(head + suggestion.insertText, range);
+    item.command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [suggestion.source] };
+    return item;
+  }
+
+  /** The completion backend, with every request it sends recorded in the usage ledger. */
+  private async backend(): Promise<CompletionBackend | undefined> {
+    const provider = await this.backends.providerFor('completion');
+    const config = this.backends.configFor('completion');
+    if (!provider || !config) return undefined;
+    const meter = this.meter;
+    const noteOutcome = (error: unknown) => this.noteOutcome(error);
+    return {
+      id: config.id,
+      model: config.completionModel,
+      async fim(request: FimRequest) {
+        const startedAt = Date.now();
         try {
           const result = await provider.fim(request);
-          this.meter?.record({ config, feature: 'completion', model: result.model, startedAt, usage: result.usage });
+          meter?.record({ config, feature: 'completion', model: result.model, startedAt, usage: result.usage });
+          noteOutcome(undefined);
           return result;
         } catch (error) {
-          this.meter?.record({
+          // A cancelled request is recorded too: the backend may bill it anyway.
+          meter?.record({
             config,
             feature: 'completion',
             model: request.model ?? config.completionModel,
@@ -47,29 +126,11 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             promptText: request.prefix + request.suffix,
             error: error instanceof ProviderError ? error : undefined,
           });
+          if (!ProviderError.is(error, 'cancelled')) noteOutcome(error);
           throw error;
         }
       },
     };
-    try {
-      const result = await completeAt(backend, input, controller.signal, undefined, config.completionModel);
-      this.noteOutcome(undefined);
-      if (!result || token.isCancellationRequested) return undefined;
-      const selected = context.selectedCompletionInfo;
-      if (selected) {
-        // With the suggest widget open VS Code shows only items that extend the selected suggestion.
-        const typed = document.getText(selected.range);
-        if (!(typed + result.insertText).startsWith(selected.text)) return undefined;
-        return [new vscode.InlineCompletionItem(typed + result.insertText, selected.range)];
-      }
-      return [new vscode.InlineCompletionItem(result.insertText, new vscode.Range(position, position))];
-    } catch (error) {
-      if (ProviderError.is(error, 'cancelled')) return undefined;
-      this.noteOutcome(error);
-      return undefined;
-    } finally {
-      subscription.dispose();
-    }
   }
 
   /** Logs a failure when its kind changes, so a dead backend does not flood the log on every keystroke. */
@@ -82,8 +143,16 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     }
     const providerError = error instanceof ProviderError ? error : undefined;
     const kind = providerError?.kind ?? 'unknown';
-    if (kind !== this.lastErrorKind) log().warn(`Completion failed (${kind}): ${error instanceof Error ? error.message : String(error)}`);
+    if (kind !== this.lastErrorKind)
+      log().warn(`Completion failed (${kind}): ${error instanceof Error ? error.message : String(error)}`);
     this.lastErrorKind = kind;
     this.onOutcome({ ok: false, error: providerError });
   }
+}
+
+/** From the start of the identifier the cursor ends, to the cursor. */
+function wordBeforeCursor(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
+  const line = document.lineAt(position.line).text.slice(0, position.character);
+  const word = /[\p{L}\p{N}_$]+$/u.exec(line);
+  return new vscode.Range(position.translate(0, -(word?.[0].length ?? 0)), position);
 }

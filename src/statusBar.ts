@@ -16,6 +16,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private lastError: ProviderError | undefined;
   private readonly subscriptions: vscode.Disposable[];
+  private completionState: (() => CompletionState) | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -25,7 +26,20 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('switchboard.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Switchboard';
     this.item.command = 'switchboard.switchProvider';
-    this.subscriptions = [backends.onDidChange(() => this.render()), ...(limits ? [limits.onDidChange(() => this.render())] : meter ? [meter.onDidChange(() => this.render())] : [])];
+    this.subscriptions = [
+      backends.onDidChange(() => this.render()),
+      ...(limits ? [limits.onDidChange(() => this.render())] : meter ? [meter.onDidChange(() => this.render())] : []),
+    ];
+    this.render();
+  }
+
+  /** Shows snooze and per-language state; re-renders when they or the active editor change. */
+  watchCompletion(state: () => CompletionState, onDidChange: vscode.Event<void>): void {
+    this.completionState = state;
+    this.subscriptions.push(
+      onDidChange(() => this.render()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+    );
     this.render();
   }
 
@@ -41,19 +55,42 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const chat = this.backends.configFor('chat');
     const now = Date.now();
     // The status of whichever active backend is worse.
-    const states = [completion, chat].flatMap((config) => (config ? [[config, this.limits?.stateOf(config.id)] as const] : []));
+    const states = [completion, chat].flatMap((config) =>
+      config ? [[config, this.limits?.stateOf(config.id)] as const] : [],
+    );
     const overall = this.limits?.overall();
-    const [worstConfig, worstState] = [...states, ...(overall ? [[{ name: 'All backends' }, overall] as const] : [])].reduce<readonly [unknown, LimitState | undefined]>(
+    const [worstConfig, worstState] = [
+      ...states,
+      ...(overall ? [[{ name: 'All backends' }, overall] as const] : []),
+    ].reduce<readonly [unknown, LimitState | undefined]>(
       (top, next) => (rank(next[1]) > rank(top[1]) ? next : top),
       [undefined, undefined],
     );
     const level = worstState?.level ?? 'ok';
-    const icon = !settings.completionEnabled ? '$(circle-slash)' : level === 'exhausted' ? '$(error)' : level === 'warning' || this.lastError ? '$(warning)' : '$(plug)';
+    const paused = this.completionState?.();
+    const pausedText = paused?.snoozedUntil
+      ? `snoozed until ${new Date(paused.snoozedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+      : paused?.languageOff
+        ? `off for ${paused.languageOff}`
+        : undefined;
+    const icon = !settings.completionEnabled
+      ? '$(circle-slash)'
+      : paused?.snoozedUntil
+        ? '$(clock)'
+        : level === 'exhausted'
+          ? '$(error)'
+          : level === 'warning' || this.lastError
+            ? '$(warning)'
+            : '$(plug)';
     const today = this.meter?.today();
     let figure = today && today.requests > 0 ? ` · ${costText(today)}` : '';
-    if (level !== 'ok' && worstState?.worst?.kind.startsWith('requests')) figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
+    if (level !== 'ok' && worstState?.worst?.kind.startsWith('requests'))
+      figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
     if (level === 'exhausted' && worstState?.failure) figure = ` · ${worstState.failure.kind.replace(/-/g, ' ')}`;
-    this.item.text = completion ? `${icon} ${completion.name} · ${completion.completionModel}${figure}` : `${icon} Switchboard: no backend`;
+    if (pausedText && level === 'ok') figure = ` · ${pausedText}`;
+    this.item.text = completion
+      ? `${icon} ${completion.name} · ${completion.completionModel}${figure}`
+      : `${icon} Switchboard: no backend`;
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -63,11 +100,23 @@ export class SwitchboardStatusBar implements vscode.Disposable {
 
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.isTrusted = {
-      enabledCommands: ['switchboard.switchProvider', 'switchboard.toggleInlineCompletion', 'switchboard.setApiKey', 'switchboard.showUsage', 'switchboard.openDashboard'],
+      enabledCommands: [
+        'switchboard.switchProvider',
+        'switchboard.toggleInlineCompletion',
+        'switchboard.snoozeCompletion',
+        'switchboard.toggleCompletionForLanguage',
+        'switchboard.setApiKey',
+        'switchboard.showUsage',
+        'switchboard.openDashboard',
+      ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
-    tooltip.appendMarkdown(`Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`);
-    tooltip.appendMarkdown(settings.completionEnabled ? '\n\n' : ' (off)\n\n');
+    tooltip.appendMarkdown(
+      `Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`,
+    );
+    tooltip.appendMarkdown(
+      !settings.completionEnabled ? ' (off)\n\n' : pausedText ? ` (${escape(pausedText)})\n\n` : '\n\n',
+    );
     tooltip.appendMarkdown(`Chat: ${chat ? escape(`${chat.name} · ${chat.chatModel}`) : 'none'}\n\n`);
     if (worstState && level !== 'ok' && worstConfig) {
       const sentence = describeState((worstConfig as { name: string }).name, worstState, now);
@@ -79,7 +128,10 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         const state = this.limits?.stateOf(config.id);
         const day = this.meter.today(config.id);
         const month = this.meter.month(config.id);
-        const closest = state?.readings.reduce<(typeof state.readings)[number] | undefined>((top, r) => (!top || r.fraction > top.fraction ? r : top), undefined);
+        const closest = state?.readings.reduce<(typeof state.readings)[number] | undefined>(
+          (top, r) => (!top || r.fraction > top.fraction ? r : top),
+          undefined,
+        );
         const remaining = closest ? escape(describeReading(closest)) : '—';
         const resets = closest?.resetsAt ? formatReset(closest.resetsAt, now) : '—';
         tooltip.appendMarkdown(
@@ -87,12 +139,16 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         );
       }
       tooltip.appendMarkdown('\n');
-      const projected = worstState?.worst?.kind === 'requests-per-day' ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now) : undefined;
-      if (projected) tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
+      const projected =
+        worstState?.worst?.kind === 'requests-per-day'
+          ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now)
+          : undefined;
+      if (projected)
+        tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
     if (this.lastError) tooltip.appendMarkdown(`$(warning) Last error: ${escape(this.lastError.message)}\n\n`);
     tooltip.appendMarkdown(
-      '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Set API key](command:switchboard.setApiKey)',
+      '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Set API key](command:switchboard.setApiKey)',
     );
     this.item.tooltip = tooltip;
     if (settings.statusBarVisible) this.item.show();
@@ -103,6 +159,13 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
+}
+
+export interface CompletionState {
+  /** Epoch milliseconds the snooze ends, 0 when not snoozed. */
+  snoozedUntil: number;
+  /** The active editor's language when completion is off for it. */
+  languageOff: string | undefined;
 }
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */

@@ -12,7 +12,10 @@ import { startEmulator, type Emulator } from '../emulator/server';
 import { launchChromium } from '../harness/browser';
 import { flavorFromEnv, REPO_ROOT, startWorkbench, type Workbench } from '../harness/workbench';
 
-const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
 /** The server's daily allocation, and the user's own daily limit (their plan as they know it). */
 const SERVER_QUOTA = 8;
@@ -26,15 +29,34 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
 
   before(async () => {
     // DashScope's free tier as it ended: a daily allocation, then "Free allocated quota exceeded."
-    emulator = await startEmulator({ quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } } });
+    emulator = await startEmulator({
+      quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } },
+    });
     const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
       vsix: VSIX,
       settings: {
         'switchboard.providers': [
-          { id: 'qwen', name: 'Qwen (demo)', preset: 'custom', baseUrl: emulator.baseUrls.dashscope, chatModel: 'emulator-chat', completionModel: 'emulator-coder', limits: { requestsPerDay: USER_LIMIT }, prices: price },
-          { id: 'backup', name: 'Backup (demo)', preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat', completionModel: 'emulator-coder', prices: price },
+          {
+            id: 'qwen',
+            name: 'Qwen (demo)',
+            preset: 'custom',
+            baseUrl: emulator.baseUrls.dashscope,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+            limits: { requestsPerDay: USER_LIMIT },
+            prices: price,
+          },
+          {
+            id: 'backup',
+            name: 'Backup (demo)',
+            preset: 'custom',
+            baseUrl: emulator.baseUrls.openai,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+            prices: price,
+          },
         ],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
@@ -54,7 +76,10 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
 
   // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
   const statusItem = (backend: string) =>
-    page.locator('.statusbar-item', { hasText: backend, has: page.locator('.codicon-plug, .codicon-warning, .codicon-error') });
+    page.locator('.statusbar-item', {
+      hasText: backend,
+      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
+    });
 
   it('warns, then errors, then switches from the notification and completes on the new backend', async () => {
     await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
@@ -68,10 +93,11 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
       else if (await item.locator('.codicon-warning').count()) seen.push('warning');
       else seen.push('ok');
     };
-    // Type slowly so each pause asks for one completion, until the status bar shows an error.
+    // Pause after every key, longer than the adaptive debounce ever waits (600 ms), so each pause
+    // asks for one completion, until the status bar shows an error.
     for (let i = 0; i < 40 && !seen.includes('error'); i++) {
       await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(400);
+      await page.waitForTimeout(900);
       await look();
     }
     const firstWarning = seen.indexOf('warning');
@@ -79,7 +105,10 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
     assert.ok(firstWarning !== -1, `the status bar warned (seen: ${seen.join(',')})`);
     assert.ok(firstError > firstWarning, `then showed an error (seen: ${seen.join(',')})`);
     // Whichever ran out first, the server's allocation or the user's own limit, the story is the same.
-    assert.ok(emulator.count('/compatible-mode/v1/completions') >= SERVER_QUOTA - 2, 'completions went to the quota-limited backend');
+    assert.ok(
+      emulator.count('/compatible-mode/v1/completions') >= SERVER_QUOTA - 2,
+      'completions went to the quota-limited backend',
+    );
 
     const toast = page.locator('.notification-toast', { hasText: /Qwen \(demo\): (limit reached|quota used up)/ });
     await toast.waitFor({ timeout: 15_000 });
@@ -92,7 +121,10 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nconst greeting =', { delay: 60 });
     await page.waitForFunction(
-      () => [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) => el.textContent?.includes('Hello')),
+      () =>
+        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
+          el.textContent?.includes('Hello'),
+        ),
       undefined,
       { timeout: 20_000 },
     );

@@ -3,15 +3,25 @@
  * ghost text and accept it; run a command from the palette; read the status bar.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
+import { fromLine } from '../../src/core/usage/usageRecord';
 import { launchChromium } from '../harness/browser';
-import { emulatorProviderSettings, flavorFromEnv, REPO_ROOT, startWorkbench, type Workbench } from '../harness/workbench';
+import {
+  emulatorProviderSettings,
+  flavorFromEnv,
+  REPO_ROOT,
+  startWorkbench,
+  type Workbench,
+} from '../harness/workbench';
 
-const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
 
 describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
@@ -22,7 +32,11 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
 
   before(async () => {
     emulator = await startEmulator();
-    workbench = await startWorkbench({ flavor: flavorFromEnv(), vsix: VSIX, settings: emulatorProviderSettings(emulator.openaiBaseUrl) });
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: VSIX,
+      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
@@ -43,28 +57,68 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     assert.match(label ?? '', /Emulator \(demo\)/);
   });
 
-  it('shows ghost text from the emulator while typing and Tab inserts it', async () => {
+  const completionRequests = () => emulator.requests.filter((r) => r.path === '/v1/completions').length;
+  // Ghost text is rendered in pieces (leading whitespace apart), and spaces as no-break spaces.
+  const waitForGhost = (needle: string) =>
+    page.waitForFunction(
+      (want) => {
+        const text = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')]
+          .map((el) => el.textContent ?? '')
+          .join('');
+        return text.includes(want) ? text.replace(/\u00a0/g, ' ') : undefined;
+      },
+      needle,
+      { timeout: 20_000 },
+    );
+
+  /** Completion records in the usage ledger the extension wrote, wherever under the user data dir its global storage is. */
+  const ledgerCompletions = () =>
+    (readdirSync(workbench.userDataDir, { recursive: true }) as string[])
+      .filter((file) => /switchboard.*[/\\]usage-[^/\\]*\.jsonl$/.test(file))
+      .flatMap((file) => readFileSync(join(workbench.userDataDir, file), 'utf8').split('\n'))
+      .flatMap((line) => fromLine(line) ?? [])
+      .filter((record) => record.feature === 'completion');
+
+  it('shows ghost text from the emulator while typing, records the request, reuses it at the same place, and Tab inserts it', async () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.waitFor();
     await editor.locator('.view-lines').click();
-    const before = emulator.requests.filter((r) => r.path === '/v1/completions').length;
+    const before = completionRequests();
     await page.keyboard.type('const greeting =', { delay: 40 });
-    // Ghost text is rendered in pieces (leading whitespace apart), so read all of them together.
-    const ghost = await page.waitForFunction(
-      () => {
-        const text = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].map((el) => el.textContent ?? '').join('');
-        return text.includes('Hello') ? text : undefined;
-      },
-      undefined,
-      { timeout: 20_000 },
+    const ghost = await waitForGhost('Hello');
+    assert.match((await ghost.jsonValue()) ?? '', /^ 'Hello from the Switchboard emulator';$/);
+    const afterFirst = completionRequests();
+    assert.ok(afterFirst > before, 'the emulator received a completion request');
+
+    // The ledger has it, with tokens, under the active backend.
+    const deadline = Date.now() + 10_000;
+    while (
+      !ledgerCompletions().some((record) => record.backend === 'emulator' && record.outcome === 'ok') &&
+      Date.now() < deadline
+    )
+      await page.waitForTimeout(200);
+    const recorded = ledgerCompletions().filter((record) => record.backend === 'emulator' && record.outcome === 'ok');
+    assert.ok(
+      recorded.length >= 1 && (recorded[0]?.inputTokens ?? 0) > 0,
+      `the ledger has the completion request (${JSON.stringify(ledgerCompletions())})`,
     );
-    // The editor renders spaces as no-break spaces.
-    assert.match(((await ghost.jsonValue()) ?? '').replace(/\u00a0/g, ' '), /^ 'Hello from the Switchboard emulator';$/);
-    assert.ok(emulator.requests.filter((r) => r.path === '/v1/completions').length > before, 'the emulator received a completion request');
+
+    // Away and back to the same place: type a character, delete it, pause. No new request.
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('x');
+    await page.keyboard.press('Backspace');
+    await waitForGhost('Hello');
+    await page.waitForTimeout(1_500);
+    assert.equal(completionRequests(), afterFirst, 'the second pause at the same place sent no request');
+
     await page.keyboard.press('Tab');
     await page.waitForFunction(
-      () => document.querySelector('.editor-instance .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes("const greeting = 'Hello from the Switchboard emulator';"),
+      () =>
+        document
+          .querySelector('.editor-instance .view-lines')
+          ?.textContent?.replace(/\u00a0/g, ' ')
+          .includes("const greeting = 'Hello from the Switchboard emulator';"),
       undefined,
       { timeout: 10_000 },
     );

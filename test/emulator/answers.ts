@@ -12,17 +12,69 @@ export const DEFAULT_FIM_RULES: readonly FimRule[] = [
   { prefixEndsWith: 'function add(a, b) {', text: '\n  return a + b;' },
   { prefixEndsWith: 'def add(a, b):', text: '\n    return a + b' },
   { prefixEndsWith: 'const greeting =', text: " 'Hello from the Switchboard emulator';" },
+  // A partly typed word, and the same line once the suggest widget's "log" is accepted.
+  { prefixEndsWith: 'console.lo', text: "g('done');" },
+  { prefixEndsWith: 'console.log', text: "('selected');" },
 ];
 
 export const DEFAULT_FIM_TEXT = ' // suggestion from the Switchboard emulator';
 
-export function fimAnswer(prefix: string, rules: readonly FimRule[]): string {
+/** Begin and hole tokens of common FIM formats, for prompts already in a model's template. */
+const FIM_MARKERS: readonly [string, string][] = [
+  ['<|fim_prefix|>', '<|fim_suffix|>'],
+  ['<fim_prefix>', '<fim_suffix>'],
+  ['<PRE> ', ' <SUF>'],
+  ['<｜fim▁begin｜>', '<｜fim▁hole｜>'],
+];
+
+/** The text before the cursor in a raw FIM prompt, or undefined when the prompt is in no known template. */
+export function rawFimPrefix(prompt: string): string | undefined {
+  for (const [begin, hole] of FIM_MARKERS) {
+    const start = prompt.lastIndexOf(begin);
+    const end = prompt.indexOf(hole, start);
+    if (start !== -1 && end !== -1) return prompt.slice(start + begin.length, end);
+  }
+  // Codestral puts the suffix first: [SUFFIX]suffix[PREFIX]prefix.
+  const codestral = prompt.lastIndexOf('[PREFIX]');
+  if (prompt.startsWith('[SUFFIX]') && codestral !== -1) return prompt.slice(codestral + '[PREFIX]'.length);
+  return undefined;
+}
+
+/**
+ * Computes a FIM answer from the text before and after the cursor, for benchmarks that need a
+ * model which knows the file (undefined falls back to the rules).
+ */
+export type FimResponder = (prefix: string, suffix: string) => string | undefined;
+
+/** The answer to a completion prompt, in a FIM template or plain. */
+export function fimAnswer(prompt: string, rules: readonly FimRule[], responder?: FimResponder, suffix = ''): string {
+  const prefix = rawFimPrefix(prompt) ?? prompt;
+  const answer = responder?.(prefix, suffix);
+  if (answer !== undefined) return answer;
   const trimmed = prefix.replace(/[ \t]+$/, '');
   for (const rule of rules) if (trimmed.endsWith(rule.prefixEndsWith)) return rule.text;
   return DEFAULT_FIM_TEXT;
 }
 
-export function chatAnswer(lastUserMessage: string): string {
+/**
+ * A chat model asked to fill a hole answers the way real ones often do: the code in a fence, the
+ * leading line break lost.
+ */
+export function chatAnswer(
+  lastUserMessage: string,
+  rules: readonly FimRule[] = DEFAULT_FIM_RULES,
+  responder?: FimResponder,
+): string {
+  const hole = lastUserMessage.indexOf('<HOLE>');
+  if (hole !== -1) {
+    const answer = fimAnswer(
+      lastUserMessage.slice(0, hole),
+      rules,
+      responder,
+      lastUserMessage.slice(hole + '<HOLE>'.length),
+    );
+    return `\`\`\`\n${answer.replace(/^\n/, '')}\n\`\`\``;
+  }
   const quoted = lastUserMessage.length > 200 ? `${lastUserMessage.slice(0, 200)}…` : lastUserMessage;
   return `You asked: "${quoted}". This answer comes from the Switchboard emulator, a stand-in backend for trying Switchboard without an account.`;
 }

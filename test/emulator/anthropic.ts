@@ -9,7 +9,7 @@
  * Models: https://docs.anthropic.com/en/api/models-list
  */
 import { createHash } from 'node:crypto';
-import { chatAnswer } from './answers';
+import { chatAnswer, DEFAULT_FIM_RULES } from './answers';
 import type { RequestContext } from './context';
 import { badRequest, streamFailure } from './errors';
 import { generate, stopList, stringOr } from './generation';
@@ -55,10 +55,13 @@ export async function messages(ctx: RequestContext): Promise<void> {
   const model = stringOr(body.model, 'emulator-chat');
   const turns = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
   const lastUser = [...turns].reverse().find((turn) => turn.role === 'user');
-  const generation = generate(chatAnswer(contentText(lastUser?.content)), {
-    stop: stopList(body.stop_sequences),
-    maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
-  });
+  const generation = generate(
+    chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    {
+      stop: stopList(body.stop_sequences),
+      maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
+    },
+  );
   const usage = { ...inputUsage(ctx, body.system, turns), output_tokens: generation.chunks.length };
   const stopReason =
     generation.finishReason === 'length'

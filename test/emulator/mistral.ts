@@ -36,10 +36,13 @@ export async function mistralFim(ctx: RequestContext): Promise<void> {
   const model = stringOr(body.model, 'codestral-latest');
   const prompt = stringOr(body.prompt, '');
   const suffix = stringOr(body.suffix, '');
-  const generation = generate(fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES), {
-    stop: stopList(body.stop),
-    maxTokens: numberOr(body.max_tokens, undefined),
-  });
+  const generation = generate(
+    fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder, suffix),
+    {
+      stop: stopList(body.stop),
+      maxTokens: numberOr(body.max_tokens, undefined),
+    },
+  );
   const promptTokens = approxTokens(prompt + suffix);
   const usage = {
     prompt_tokens: promptTokens,

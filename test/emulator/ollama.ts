@@ -7,7 +7,7 @@
  * reports it as the `insert` capability.
  */
 import { createHash } from 'node:crypto';
-import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer } from './answers';
+import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer, rawFimPrefix } from './answers';
 import type { RequestContext } from './context';
 import { streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
@@ -19,14 +19,6 @@ const FIM_TEMPLATE =
   '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
 const CHAT_TEMPLATE =
   '{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}{{ if .Prompt }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n{{ end }}<|im_start|>assistant\n{{ .Response }}<|im_end|>';
-
-/** Begin and hole tokens of common FIM formats, for prompts sent with `raw: true`. */
-const FIM_MARKERS: readonly [string, string][] = [
-  ['<|fim_prefix|>', '<|fim_suffix|>'],
-  ['<fim_prefix>', '<fim_suffix>'],
-  ['<PRE> ', ' <SUF>'],
-  ['<｜fim▁begin｜>', '<｜fim▁hole｜>'],
-];
 
 function installedNames(ctx: RequestContext): string[] {
   return (ctx.settings.models ?? DEFAULT_MODELS).map((id) => (id.includes(':') ? id : `${id}:latest`));
@@ -88,15 +80,6 @@ export function show(ctx: RequestContext): Promise<void> {
 }
 
 /** The text before the cursor in a raw FIM prompt, or undefined when the prompt has no FIM tokens. */
-function rawFimPrefix(prompt: string): string | undefined {
-  for (const [begin, hole] of FIM_MARKERS) {
-    const start = prompt.lastIndexOf(begin);
-    const end = prompt.indexOf(hole, start);
-    if (start !== -1 && end !== -1) return prompt.slice(start + begin.length, end);
-  }
-  return undefined;
-}
-
 /** Deterministic counters and durations (ns) for the final object. */
 function stats(promptTokens: number, generation: Generation) {
   const promptEval = Math.max(1, promptTokens);
@@ -136,7 +119,9 @@ export async function generateRoute(ctx: RequestContext): Promise<void> {
   const numPredict = numberOr(options.num_predict, undefined);
   const fimPrefix = raw ? rawFimPrefix(prompt) : suffix || supportsInsert(name) ? prompt : undefined;
   const answer =
-    fimPrefix !== undefined ? fimAnswer(fimPrefix, ctx.settings.fimRules ?? DEFAULT_FIM_RULES) : chatAnswer(prompt);
+    fimPrefix !== undefined
+      ? fimAnswer(fimPrefix, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder, raw ? '' : suffix)
+      : chatAnswer(prompt);
   const generation = generate(answer, {
     stop: stopList(options.stop),
     ...(numPredict !== undefined && numPredict >= 0 && { maxTokens: numPredict }),
@@ -182,10 +167,13 @@ export async function chat(ctx: RequestContext): Promise<void> {
   >;
   const numPredict = numberOr(options.num_predict, undefined);
   const lastUser = [...turns].reverse().find((turn) => turn.role === 'user');
-  const generation = generate(chatAnswer(contentText(lastUser?.content)), {
-    stop: stopList(options.stop),
-    ...(numPredict !== undefined && numPredict >= 0 && { maxTokens: numPredict }),
-  });
+  const generation = generate(
+    chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    {
+      stop: stopList(options.stop),
+      ...(numPredict !== undefined && numPredict >= 0 && { maxTokens: numPredict }),
+    },
+  );
   const promptTokens = approxTokens(turns.map((turn) => contentText(turn.content)).join('\n'));
   const final = {
     model: body.model,

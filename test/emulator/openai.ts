@@ -45,10 +45,13 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const model = stringOr(body.model, 'emulator-chat');
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
-  const generation = generate(chatAnswer(contentText(lastUser?.content)), {
-    stop: stopList(body.stop),
-    maxTokens: numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined)),
-  });
+  const generation = generate(
+    chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    {
+      stop: stopList(body.stop),
+      maxTokens: numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined)),
+    },
+  );
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
   const usage = usageFor(ctx, promptTokens, generation.chunks.length);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
@@ -97,10 +100,13 @@ export async function completions(ctx: RequestContext, defaultMaxTokens = 16): P
   const model = stringOr(body.model, 'emulator-coder');
   const prompt = Array.isArray(body.prompt) ? stringOr(body.prompt[0], '') : stringOr(body.prompt, '');
   const suffix = stringOr(body.suffix, '');
-  const generation: Generation = generate(fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES), {
-    stop: stopList(body.stop),
-    maxTokens: numberOr(body.max_tokens, defaultMaxTokens),
-  });
+  const generation: Generation = generate(
+    fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder, suffix),
+    {
+      stop: stopList(body.stop),
+      maxTokens: numberOr(body.max_tokens, defaultMaxTokens),
+    },
+  );
   const usage = usageFor(ctx, approxTokens(prompt + suffix), generation.chunks.length);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'cmpl-emu');
   const created = Math.floor(ctx.now() / 1000);

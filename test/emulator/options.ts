@@ -3,7 +3,7 @@
  * runs (`emulator.configure(settings)`). Every field is read at request time, so a change applies
  * to the next request.
  */
-import type { FimRule } from './answers';
+import type { FimResponder, FimRule } from './answers';
 
 /** Whose wire conventions a route follows: auth header, error bodies, rate-limit headers. */
 export type Dialect =
@@ -67,6 +67,8 @@ export interface EmulatorOptions {
    */
   echoRejectedKey?: boolean;
   fimRules?: readonly FimRule[];
+  /** Answers FIM requests from the text around the cursor before the rules are tried (benchmarks). */
+  fimResponder?: FimResponder;
   /** Model ids every backend lists (Ollama shows them as `id:latest`). */
   models?: readonly string[];
   /** Generation requests allowed per clock minute; more answer 429. */

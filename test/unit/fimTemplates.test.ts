@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { completeAt, type FimBackend } from '../../src/core/completion/engine';
-import { cutAtStops, FIM_TEMPLATES, templateForModel } from '../../src/core/completion/fimTemplates';
-import type { FimRequest } from '../../src/core/providers/types';
+import { FIM_TEMPLATES, templateForModel } from '../../src/core/completion/fimTemplates';
+import { postProcess } from '../../src/core/completion/postprocess';
 
 describe('FIM templates', () => {
   it('builds each family in its own token order', () => {
@@ -34,23 +33,15 @@ describe('FIM templates', () => {
   });
 
   it('cuts a completion at a leaked control token', () => {
-    assert.equal(cutAtStops('return a + b;<|endoftext|>junk', FIM_TEMPLATES.qwen.stop), 'return a + b;');
-    assert.equal(cutAtStops('x = 1<｜end▁of▁sentence｜>', FIM_TEMPLATES.deepseek.stop), 'x = 1');
+    const cut = (raw: string, stops: readonly string[]) => postProcess(raw, { prefix: 'const x = ', suffix: '', multiline: false, languageId: 'javascript', maxLines: 12, stops, fromChat: false });
+    assert.equal(cut('a + b;<|endoftext|>junk', FIM_TEMPLATES.qwen.stop), 'a + b;');
+    assert.equal(cut('1;<｜end▁of▁sentence｜>', FIM_TEMPLATES.deepseek.stop), '1;');
   });
 
-  it('the engine sends the raw template with its stops apart, and strips leaked tokens', async () => {
-    const requests: FimRequest[] = [];
-    const backend: FimBackend = {
-      async fim(request) {
-        requests.push(request);
-        return { text: '\n  return a + b;<|file_sep|>other.ts', model: 'm', route: 'raw-template', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true } };
-      },
-    };
-    const text = 'function add(a, b) {\n}\n';
-    const result = await completeAt(backend, { text, offset: 20, languageId: 'javascript', path: 'add.js' }, new AbortController().signal, undefined, 'qwen2.5-coder:1.5b-base');
-    assert.equal(result?.insertText, '\n  return a + b;');
-    assert.equal(requests[0]?.rawPrompt, '<|repo_name|>workspace\n<|file_sep|>add.js\n<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}\n<|fim_middle|>');
-    assert.deepEqual(requests[0]?.stop, ['\n\n\n'], 'line stops only: template tokens travel in rawStop');
-    assert.deepEqual(requests[0]?.rawStop, FIM_TEMPLATES.qwen.stop);
+  it('puts context files before the edited file in the repo-level Qwen form', () => {
+    assert.equal(
+      FIM_TEMPLATES.qwen.build('a', 'b', { path: 'src/cart.ts', snippets: [{ path: 'src/tax.ts', text: 'export const rate = 0.2;' }] }),
+      '<|repo_name|>workspace\n<|file_sep|>src/tax.ts\nexport const rate = 0.2;\n<|file_sep|>src/cart.ts\n<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>',
+    );
   });
 });

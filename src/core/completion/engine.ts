@@ -1,75 +1,530 @@
 /**
- * Turns a document and a cursor into ghost text. Knows nothing of VS Code: documents arrive as
- * text, an offset and a language id. The inline-completion issue grows this into the full engine
- * (prompt budget, templates, cache, type-ahead); this is the first honest version.
+ * Turns a document and a cursor into ghost text, spending as few requests as it can. Knows nothing
+ * of VS Code: documents arrive as text, an offset and a language id.
+ *
+ * Order of the checks on each keystroke, cheapest first:
+ *   1. policy: disabled, snoozed, language off, untitled, file too large, mid-word → nothing;
+ *   2. type-ahead: the user is typing what an earlier answer says → the rest of it, no request;
+ *   3. in flight: a request started for an earlier point of this typing may still match → wait for it;
+ *   4. debounce on the user's typing rhythm; a newer keystroke cancels the wait, no request sent;
+ *   5. cache, keyed on everything that decides the answer (backend, model, template, prompt);
+ *   6. a request, kept alive while later keystrokes still match it and aborted once stale.
  */
+import { createHash } from 'node:crypto';
+import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
-import { cutAtStops, templateForModel } from './fimTemplates';
+import { sleep, systemClock, type Clock } from './clock';
+import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
+import { LruCache } from './lruCache';
+import { wantsMultiline } from './multiline';
+import { postProcess } from './postprocess';
+import { buildPrompt, type BuiltPrompt, type ContextSnippet } from './prompt';
+import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
+import { TypingRhythm } from './typingRhythm';
+
+export interface CompletionSettings extends RequestPolicy {
+  /** Prompt budget in tokens, context snippets and suffix included. */
+  promptTokens: number;
+  /** Most tokens a multi-line answer may have; single-line answers get at most 64. */
+  maxTokens: number;
+  /** Most lines a multi-line completion shows. */
+  maxLines: number;
+  /** A fixed debounce in milliseconds; undefined adapts to the user's typing. */
+  debounceMs: number | undefined;
+  /** Overrides the FIM template chosen from the model id. */
+  template: TemplateId | undefined;
+  /** Requests sent for a manual trigger, whose answers the user cycles through. */
+  manualCandidates: number;
+}
+
+export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
+  enabled: true,
+  languages: {},
+  maxFileChars: 500_000,
+  skipUntitled: false,
+  snoozedUntil: 0,
+  promptTokens: 1_500,
+  maxTokens: 128,
+  maxLines: 12,
+  debounceMs: undefined,
+  template: undefined,
+  manualCandidates: 2,
+};
 
 export interface CompletionInput {
+  /** Identifies the document (its URI): type-ahead and in-flight reuse never cross documents. */
+  documentId: string;
   text: string;
   offset: number;
   languageId: string;
+  /** Workspace-relative path, for the prompt header and repo-level templates. */
   path?: string;
+  untitled?: boolean;
+  /** 'invoke' is an explicit request: no debounce, several candidates. */
+  trigger: 'automatic' | 'invoke';
+  /** Candidate context from other files; called only when a prompt is actually built. */
+  snippets?: () => readonly ContextSnippet[];
 }
 
-export interface CompletionResult {
-  /** Text to insert at the cursor. */
-  insertText: string;
+/** The backend as the engine needs it: an identity for the cache and a FIM call. */
+export interface CompletionBackend {
+  /** Distinguishes backends in the cache (the provider id). */
+  id: string;
   model: string;
-  multiline: boolean;
-}
-
-export interface FimBackend {
   fim(request: FimRequest): Promise<FimResult>;
 }
 
-export interface EngineOptions {
-  prefixChars: number;
-  suffixChars: number;
+export type SuggestionSource = 'request' | 'cache' | 'type-ahead' | 'in-flight';
+
+export interface Suggestion {
+  /** Text to insert at the cursor. */
+  insertText: string;
+  multiline: boolean;
+  source: SuggestionSource;
+  /** Characters after the cursor the text replaces (closers the editor inserted on its own). */
+  replaceAfter?: number;
+}
+
+export type EngineEvent =
+  | { type: 'skipped'; reason: SkipReason }
+  | { type: 'debounce-cancelled' }
+  | { type: 'request' }
+  | { type: 'request-aborted' }
+  | { type: 'served'; source: SuggestionSource }
+  | { type: 'empty' };
+
+/** Counts kept for the replay benchmark and the log. */
+export interface EngineStats {
+  requests: number;
+  aborted: number;
+  debounceCancelled: number;
+  served: Record<SuggestionSource, number>;
+  skipped: number;
+}
+
+interface Remembered {
+  /** Backend and model that gave the answer: another model would answer differently. */
+  source: string;
+  documentId: string;
+  /** Offset of the cursor the answer was made for. */
+  offset: number;
+  /** Text just before and after that cursor, to tell the document has not changed around it. */
+  before: string;
+  after: string;
+  text: string;
+  multiline: boolean;
+}
+
+interface Flight extends Omit<Remembered, 'text'> {
+  controller: AbortController;
+  waiters: number;
+  graceTimer: unknown;
+  answer: Promise<string>;
+}
+
+export interface EngineDependencies {
+  settings: () => CompletionSettings;
+  clock?: Clock;
+  /** How long an abandoned in-flight request lives on in case the next keystroke still matches it. */
+  staleAfterMs?: number;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+const ANCHOR_CHARS = 256;
+const REMEMBERED = 16;
+const SINGLE_LINE_TOKENS = 64;
+
+export class CompletionEngine {
+  readonly stats: EngineStats = {
+    requests: 0,
+    aborted: 0,
+    debounceCancelled: 0,
+    served: { request: 0, cache: 0, 'type-ahead': 0, 'in-flight': 0 },
+    skipped: 0,
+  };
+  private readonly clock: Clock;
+  private readonly cache: LruCache<string>;
+  private readonly rhythm = new TypingRhythm();
+  private readonly remembered: Remembered[] = [];
+  private flight: Flight | undefined;
+  private lastKey: { documentId: string; offset: number; length: number } | undefined;
+
+  constructor(private readonly deps: EngineDependencies) {
+    this.clock = deps.clock ?? systemClock;
+    this.cache = new LruCache(100, 5 * 60_000, this.clock);
+  }
+
+  /** Suggestions for the cursor, best first; empty when there is nothing to show. Rejects with a ProviderError when the backend fails. */
+  async complete(input: CompletionInput, backend: CompletionBackend, signal: AbortSignal): Promise<Suggestion[]> {
+    const settings = this.deps.settings();
+    const now = this.clock.now();
+    const offset = Math.max(0, Math.min(input.offset, input.text.length));
+    const at = { ...input, offset };
+    if (input.trigger === 'automatic') this.noteKeystroke(at, now);
+
+    const reason = skipReason(settings, at, now);
+    if (reason && !(input.trigger === 'invoke' && reason === 'mid-word')) {
+      this.stats.skipped++;
+      this.emit({ type: 'skipped', reason });
+      return [];
+    }
+    if (input.trigger === 'invoke') return this.invoke(at, backend, settings, signal);
+
+    const ahead = this.typeAhead(at, backend);
+    if (ahead) return this.serve(ahead.text, ahead.multiline, 'type-ahead', ahead.replaceAfter);
+
+    const flight = this.flight;
+    if (flight && this.continues(flight, at, backend)) {
+      const typed = at.text.slice(flight.offset, offset);
+      const answer = await this.waitFor(flight, signal);
+      if (answer === undefined) return [];
+      if (answer.length > typed.length && answer.startsWith(typed))
+        return this.serve(answer.slice(typed.length), flight.multiline, 'in-flight');
+    } else if (flight) {
+      this.abortFlight(flight);
+    }
+
+    const delay = settings.debounceMs ?? this.rhythm.delayMs();
+    if (!(await sleep(this.clock, delay, signal))) {
+      this.stats.debounceCancelled++;
+      this.emit({ type: 'debounce-cancelled' });
+      return [];
+    }
+
+    const plan = this.plan(at, backend, settings, 0);
+    const cached = this.cache.get(plan.key);
+    if (cached !== undefined) {
+      this.remember(at, backend, cached, plan.multiline);
+      return this.serve(cached, plan.multiline, 'cache');
+    }
+    // Another request may have started while this one waited; it answers for an older point.
+    if (this.flight) this.abortFlight(this.flight);
+    const started = this.startFlight(at, backend, plan);
+    const answer = await this.waitFor(started, signal);
+    if (answer === undefined) return [];
+    return this.serve(answer, plan.multiline, 'request');
+  }
+
+  /** Forgets cached answers, e.g. after the backend or model changed. */
+  reset(): void {
+    this.cache.clear();
+    this.remembered.length = 0;
+    if (this.flight) this.abortFlight(this.flight);
+  }
+
+  private async invoke(
+    at: CompletionInput,
+    backend: CompletionBackend,
+    settings: CompletionSettings,
+    signal: AbortSignal,
+  ): Promise<Suggestion[]> {
+    const count = Math.max(1, Math.min(5, settings.manualCandidates));
+    const plans = Array.from({ length: count }, (_, index) => this.plan(at, backend, settings, index));
+    const answers = await Promise.all(
+      plans.map(async (plan) => {
+        const cached = this.cache.get(plan.key);
+        if (cached !== undefined) return { text: cached, source: 'cache' as const };
+        this.stats.requests++;
+        this.emit({ type: 'request' });
+        try {
+          const text = await this.ask(backend, plan, signal);
+          this.cache.set(plan.key, text);
+          return { text, source: 'request' as const };
+        } catch (error) {
+          if (ProviderError.is(error, 'cancelled')) return { text: '', source: 'request' as const };
+          throw error;
+        }
+      }),
+    );
+    const suggestions: Suggestion[] = [];
+    const seen = new Set<string>();
+    const add = (text: string, multiline: boolean, source: SuggestionSource) => {
+      if (!text || seen.has(text)) return;
+      seen.add(text);
+      suggestions.push({ insertText: text, multiline, source });
+    };
+    for (const [index, answer] of answers.entries()) add(answer.text, plans[index]?.multiline ?? false, answer.source);
+    // A multi-line answer's first line is a candidate of its own, free of charge.
+    for (const suggestion of [...suggestions]) {
+      if (suggestion.multiline) {
+        const firstLine = suggestion.insertText.startsWith('\n')
+          ? suggestion.insertText.split('\n', 2).join('\n')
+          : suggestion.insertText.split('\n', 1)[0];
+        if (firstLine?.trim()) add(firstLine, false, suggestion.source);
+      }
+    }
+    if (suggestions[0]) this.remember(at, backend, suggestions[0].insertText, suggestions[0].multiline);
+    for (const suggestion of suggestions) this.emit({ type: 'served', source: suggestion.source });
+    if (suggestions.length === 0) this.emit({ type: 'empty' });
+    return suggestions;
+  }
+
+  private serve(text: string, multiline: boolean, source: SuggestionSource, replaceAfter = 0): Suggestion[] {
+    if (!text) {
+      this.emit({ type: 'empty' });
+      return [];
+    }
+    this.stats.served[source]++;
+    this.emit({ type: 'served', source });
+    return [{ insertText: text, multiline, source, ...(replaceAfter > 0 && { replaceAfter }) }];
+  }
+
+  /** Learns the typing rhythm from small changes at the cursor; anything else breaks the rhythm. */
+  private noteKeystroke(at: CompletionInput, now: number): void {
+    const last = this.lastKey;
+    const typed = last && last.documentId === at.documentId ? at.offset - last.offset : Number.NaN;
+    const grown = last ? at.text.length - last.length : Number.NaN;
+    // An auto-closed bracket or quote grows the text by one more than the cursor moved.
+    if (typed >= 1 && typed <= 8 && grown >= typed && grown <= typed + 2) this.rhythm.keystroke(now);
+    else {
+      this.rhythm.interrupt();
+      this.rhythm.keystroke(now);
+    }
+    this.lastKey = { documentId: at.documentId, offset: at.offset, length: at.text.length };
+  }
+
+  /**
+   * The rest of a remembered answer when the user has typed its start since.
+   */
+  private typeAhead(
+    at: CompletionInput,
+    backend: CompletionBackend,
+  ): { text: string; multiline: boolean; replaceAfter?: number } | undefined {
+    const source = sourceOf(backend);
+    for (const entry of this.remembered) {
+      if (entry.source !== source || entry.documentId !== at.documentId || at.offset < entry.offset) continue;
+      const typed = at.text.slice(entry.offset, at.offset);
+      if (typed.length >= entry.text.length || !entry.text.startsWith(typed)) continue;
+      if (at.text.slice(Math.max(0, entry.offset - ANCHOR_CHARS), entry.offset) !== entry.before) continue;
+      const after = at.text.slice(at.offset, at.offset + ANCHOR_CHARS);
+      const rest = entry.text.slice(typed.length);
+      if (after === entry.after) return { text: rest, multiline: entry.multiline };
+      // The editor auto-closed a bracket or quote meanwhile: the answer replaces it.
+      const inserted = insertedCloser(after, entry.after);
+      if (inserted !== undefined && isSubsequence(inserted, rest.split('\n', 1)[0] ?? ''))
+        return { text: rest, multiline: entry.multiline, replaceAfter: inserted.length };
+    }
+    return undefined;
+  }
+
+  /** Whether the cursor is further along the same typing the flight was started for. */
+  private continues(flight: Flight, at: CompletionInput, backend: CompletionBackend): boolean {
+    if (flight.source !== sourceOf(backend)) return false;
+    if (flight.documentId !== at.documentId || at.offset < flight.offset || at.offset - flight.offset > 64)
+      return false;
+    if (at.text.slice(Math.max(0, flight.offset - ANCHOR_CHARS), flight.offset) !== flight.before) return false;
+    return at.text.slice(at.offset, at.offset + ANCHOR_CHARS) === flight.after;
+  }
+
+  private plan(at: CompletionInput, backend: CompletionBackend, settings: CompletionSettings, candidate: number): Plan {
+    const prompt = buildPrompt(
+      { text: at.text, offset: at.offset, languageId: at.languageId, path: at.path, snippets: at.snippets?.() ?? [] },
+      { maxPromptTokens: settings.promptTokens },
+    );
+    const fullPrefix = at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS * 4), at.offset);
+    const fullSuffix = at.text.slice(at.offset, at.offset + ANCHOR_CHARS * 4);
+    const multiline = wantsMultiline(fullPrefix, fullSuffix, at.languageId);
+    const template = templateForModel(backend.model, settings.template);
+    const maxTokens = multiline ? settings.maxTokens : Math.min(SINGLE_LINE_TOKENS, settings.maxTokens);
+    const temperature = candidate === 0 ? 0 : Math.min(1, 0.3 * candidate);
+    const fimPrefix = prompt.header + prompt.prefix;
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          backend.id,
+          backend.model,
+          template?.id ?? '',
+          multiline,
+          maxTokens,
+          temperature,
+          settings.maxLines,
+          at.languageId,
+          at.path ?? '',
+          fimPrefix,
+          prompt.suffix,
+          prompt.snippets,
+        ]),
+      )
+      .digest('base64');
+    return {
+      prompt,
+      fimPrefix,
+      multiline,
+      template,
+      maxTokens,
+      temperature,
+      key,
+      languageId: at.languageId,
+      path: at.path,
+      maxLines: settings.maxLines,
+    };
+  }
+
+  private startFlight(at: CompletionInput, backend: CompletionBackend, plan: Plan): Flight {
+    const controller = new AbortController();
+    this.stats.requests++;
+    this.emit({ type: 'request' });
+    const flight: Flight = {
+      source: sourceOf(backend),
+      documentId: at.documentId,
+      offset: at.offset,
+      before: at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS), at.offset),
+      after: at.text.slice(at.offset, at.offset + ANCHOR_CHARS),
+      multiline: plan.multiline,
+      controller,
+      waiters: 0,
+      graceTimer: undefined,
+      answer: Promise.resolve(''),
+    };
+    flight.answer = this.ask(backend, plan, controller.signal).then(
+      (text) => {
+        if (this.flight === flight) this.flight = undefined;
+        this.cache.set(plan.key, text);
+        this.remember(at, backend, text, plan.multiline);
+        return text;
+      },
+      (error: unknown) => {
+        if (this.flight === flight) this.flight = undefined;
+        throw error;
+      },
+    );
+    // Nobody may be waiting when it fails; the waiters see the rejection themselves.
+    flight.answer.catch(() => {});
+    this.flight = flight;
+    return flight;
+  }
+
+  /** The flight's answer for this caller; undefined when the caller gave up or the flight was aborted. */
+  private async waitFor(flight: Flight, signal: AbortSignal): Promise<string | undefined> {
+    flight.waiters++;
+    if (flight.graceTimer !== undefined) {
+      this.clock.clearTimeout(flight.graceTimer);
+      flight.graceTimer = undefined;
+    }
+    let onAbort: (() => void) | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      if (signal.aborted) resolve(undefined);
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([flight.answer, gaveUp]);
+    } catch (error) {
+      if (ProviderError.is(error, 'cancelled')) return undefined;
+      throw error;
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+      flight.waiters--;
+      // Abandoned: keep it a moment for the next keystroke, which may still match it.
+      if (flight.waiters === 0 && this.flight === flight) {
+        flight.graceTimer = this.clock.setTimeout(() => {
+          if (flight.waiters === 0 && this.flight === flight) this.abortFlight(flight);
+        }, this.deps.staleAfterMs ?? 400);
+      }
+    }
+  }
+
+  private abortFlight(flight: Flight): void {
+    if (flight.graceTimer !== undefined) this.clock.clearTimeout(flight.graceTimer);
+    if (this.flight === flight) this.flight = undefined;
+    if (!flight.controller.signal.aborted) {
+      flight.controller.abort();
+      this.stats.aborted++;
+      this.emit({ type: 'request-aborted' });
+    }
+  }
+
+  private async ask(backend: CompletionBackend, plan: Plan, signal: AbortSignal): Promise<string> {
+    const { prompt, template } = plan;
+    const snippetsInPrefix = !template?.takesSnippets;
+    const templatePrefix = snippetsInPrefix ? plan.fimPrefix : prompt.prefix;
+    const result = await backend.fim({
+      model: backend.model,
+      prefix: plan.fimPrefix,
+      suffix: prompt.suffix,
+      ...(template && {
+        rawPrompt: template.build(templatePrefix, prompt.suffix, {
+          path: plan.path,
+          snippets: snippetsInPrefix ? [] : prompt.snippets,
+        }),
+        rawStop: template.stop,
+      }),
+      maxTokens: plan.maxTokens,
+      temperature: plan.temperature,
+      stop: plan.multiline ? ['\n\n\n'] : ['\n'],
+      signal,
+    });
+    return postProcess(result.text, {
+      prefix: prompt.prefix,
+      suffix: prompt.suffix,
+      multiline: plan.multiline,
+      languageId: plan.languageId,
+      maxLines: plan.maxLines,
+      stops: template?.stop ?? [],
+      fromChat: result.route === 'chat',
+    });
+  }
+
+  private remember(at: CompletionInput, backend: CompletionBackend, text: string, multiline: boolean): void {
+    if (!text) return;
+    const entry: Remembered = {
+      source: sourceOf(backend),
+      documentId: at.documentId,
+      offset: at.offset,
+      before: at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS), at.offset),
+      after: at.text.slice(at.offset, at.offset + ANCHOR_CHARS),
+      text,
+      multiline,
+    };
+    const existing = this.remembered.findIndex(
+      (other) =>
+        other.source === entry.source &&
+        other.documentId === entry.documentId &&
+        other.offset === entry.offset &&
+        other.before === entry.before,
+    );
+    if (existing !== -1) this.remembered.splice(existing, 1);
+    this.remembered.unshift(entry);
+    if (this.remembered.length > REMEMBERED) this.remembered.pop();
+  }
+
+  private emit(event: EngineEvent): void {
+    this.deps.onEvent?.(event);
+  }
+}
+
+interface Plan {
+  prompt: BuiltPrompt;
+  fimPrefix: string;
+  multiline: boolean;
+  template: FimTemplate | undefined;
   maxTokens: number;
+  temperature: number;
+  key: string;
+  languageId: string;
+  path: string | undefined;
+  maxLines: number;
 }
 
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { prefixChars: 4_000, suffixChars: 1_500, maxTokens: 128 };
-
-export async function completeAt(
-  backend: FimBackend,
-  input: CompletionInput,
-  signal: AbortSignal,
-  options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
-  model?: string,
-): Promise<CompletionResult | undefined> {
-  const offset = Math.max(0, Math.min(input.offset, input.text.length));
-  const prefix = input.text.slice(Math.max(0, offset - options.prefixChars), offset);
-  const suffix = input.text.slice(offset, offset + options.suffixChars);
-  const lineEnd = suffix.indexOf('\n');
-  const restOfLine = lineEnd === -1 ? suffix : suffix.slice(0, lineEnd);
-  // Mid-line (something other than closers after the cursor) a completion fits on one line.
-  const multiline = /^[\s)\]}>;,'"`]*$/.test(restOfLine);
-  // For backends on the raw-template route; others ignore rawPrompt and use prefix/suffix.
-  const template = model ? templateForModel(model) : undefined;
-  const lineStops = multiline ? ['\n\n\n'] : ['\n'];
-  const result = await backend.fim({
-    prefix,
-    suffix,
-    ...(template && { rawPrompt: template.build(prefix, suffix, { path: input.path }), rawStop: template.stop }),
-    maxTokens: options.maxTokens,
-    stop: lineStops,
-    signal,
-  });
-  // Some servers ignore stop sequences: never show a template's control token.
-  const text = template ? cutAtStops(result.text, template.stop) : result.text;
-  const insertText = shapeCompletion(text, restOfLine, multiline);
-  if (!insertText) return undefined;
-  return { insertText, model: result.model, multiline };
+/**
+ * The closers an editor inserted right after the cursor since an answer was made (auto-closing
+ * brackets and quotes), or undefined when the text after the cursor changed some other way.
+ */
+function sourceOf(backend: CompletionBackend): string {
+  return `${backend.id}\u0000${backend.model}`;
 }
 
-/** Cuts the raw model text to what can be shown at the cursor. */
-export function shapeCompletion(raw: string, restOfLine: string, multiline: boolean): string {
-  let text = multiline ? raw : raw.split('\n', 1)[0] ?? '';
-  text = text.replace(/\s+$/, '');
-  // Drop an echo of what already follows the cursor on this line.
-  const tail = restOfLine.trim();
-  if (tail && text.endsWith(tail)) text = text.slice(0, text.length - tail.length).replace(/\s+$/, '');
-  return text;
+function isSubsequence(needle: string, haystack: string): boolean {
+  let found = 0;
+  for (const char of haystack) if (char === needle[found]) found++;
+  return found === needle.length;
+}
+
+function insertedCloser(after: string, before: string): string | undefined {
+  for (let length = 1; length <= 3; length++) {
+    const inserted = after.slice(0, length);
+    if (!/^[)\]}>'"`]+$/.test(inserted)) return undefined;
+    if (after.slice(length) === before.slice(0, before.length - length)) return inserted;
+  }
+  return undefined;
 }

@@ -7,9 +7,19 @@
 
 export type TemplateId = 'qwen' | 'deepseek' | 'codestral' | 'starcoder' | 'codellama' | 'codegemma';
 
+/** What a repo-level template can use besides the prefix and suffix. */
+export interface TemplateContext {
+  repoName?: string;
+  path?: string;
+  /** Other files' snippets, each put in as its own file (Qwen's repo-level form). */
+  snippets?: readonly { path: string; text: string }[];
+}
+
 export interface FimTemplate {
   id: TemplateId;
-  build(prefix: string, suffix: string, context?: { repoName?: string; path?: string }): string;
+  build(prefix: string, suffix: string, context?: TemplateContext): string;
+  /** Whether `build` places context snippets itself; otherwise the caller puts them in the prefix as comments. */
+  takesSnippets?: boolean;
   /** Where generation must stop: the template's own control tokens. */
   stop: string[];
 }
@@ -17,10 +27,16 @@ export interface FimTemplate {
 export const FIM_TEMPLATES: Record<TemplateId, FimTemplate> = {
   qwen: {
     id: 'qwen',
-    // Repo-level form when a path is known: <|repo_name|>, then <|file_sep|> before each file.
-    build: (prefix, suffix, context) =>
-      (context?.path ? `<|repo_name|>${context.repoName ?? 'workspace'}\n<|file_sep|>${context.path}\n` : '') +
-      `<|fim_prefix|>${prefix}<|fim_suffix|>${suffix}<|fim_middle|>`,
+    // Repo-level form when a path is known: <|repo_name|>, then <|file_sep|> before each file, the
+    // context files first and the file being edited last.
+    build: (prefix, suffix, context) => {
+      if (!context?.path) return `<|fim_prefix|>${prefix}<|fim_suffix|>${suffix}<|fim_middle|>`;
+      const files = (context.snippets ?? [])
+        .map((snippet) => `<|file_sep|>${snippet.path}\n${snippet.text}\n`)
+        .join('');
+      return `<|repo_name|>${context.repoName ?? 'workspace'}\n${files}<|file_sep|>${context.path}\n<|fim_prefix|>${prefix}<|fim_suffix|>${suffix}<|fim_middle|>`;
+    },
+    takesSnippets: true,
     stop: ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>', '<|fim_prefix|>', '<|im_end|>'],
   },
   deepseek: {
@@ -66,14 +82,4 @@ export function templateForModel(model: string, override?: TemplateId): FimTempl
   if (/codellama|code-llama/.test(id)) return FIM_TEMPLATES.codellama;
   if (/codegemma/.test(id)) return FIM_TEMPLATES.codegemma;
   return undefined;
-}
-
-/** Cuts a completion at the first control token that leaked into it. */
-export function cutAtStops(text: string, stops: readonly string[]): string {
-  let end = text.length;
-  for (const stop of stops) {
-    const at = text.indexOf(stop);
-    if (at !== -1 && at < end) end = at;
-  }
-  return text.slice(0, end);
 }

@@ -2,27 +2,251 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateSwitchboard, eventually } from './helpers';
 
+type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
+
+const config = () => vscode.workspace.getConfiguration('switchboard');
+const KEY_VARIABLE = 'SWITCHBOARD_INTEGRATION_KEY';
+
+async function itemsAt(
+  api: Api,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  context: Partial<vscode.InlineCompletionContext> = {},
+): Promise<vscode.InlineCompletionItem[]> {
+  const source = new vscode.CancellationTokenSource();
+  const result = await api.inlineCompletionProvider.provideInlineCompletionItems(
+    document,
+    position,
+    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined, ...context },
+    source.token,
+  );
+  return (Array.isArray(result) ? result : (result?.items ?? [])) as vscode.InlineCompletionItem[];
+}
+
 describe('inline completion provider', () => {
+  let original: unknown[];
+  let emulatorUrl: string;
+
+  before(async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the usage ledger to open');
+    original = config().get<unknown[]>('providers') ?? [];
+    emulatorUrl = new URL((original[0] as { baseUrl: string }).baseUrl).origin;
+    // Cloud presets need a key; the emulator takes any.
+    process.env[KEY_VARIABLE] = 'sk-integration-test';
+  });
+  afterEach(async () => {
+    await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('providers', original, vscode.ConfigurationTarget.Global);
+  });
+
   it('answers for a real document with the emulator completion at the cursor, and records it in the ledger', async () => {
-    const { inlineCompletionProvider, meter } = await activateSwitchboard();
-    await eventually(() => meter.ready, (ready) => ready, 'the usage ledger to open');
-    const before = meter.today('emulator')?.requests ?? 0;
-    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'function add(a, b) {\n}\n' });
+    const api = await activateSwitchboard();
+    const before = api.meter.today('emulator')?.requests ?? 0;
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: 'function add(a, b) {\n}\n',
+    });
     const position = new vscode.Position(0, 'function add(a, b) {'.length);
-    const source = new vscode.CancellationTokenSource();
-    const items = (await inlineCompletionProvider.provideInlineCompletionItems(
-      document,
-      position,
-      { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
-      source.token,
-    )) as vscode.InlineCompletionItem[] | undefined;
-    assert.ok(items && items.length > 0, 'the provider returned an item');
-    const [item] = items;
+    const [item, ...rest] = await itemsAt(api, document, position);
+    assert.equal(rest.length, 0);
     assert.equal(item?.insertText, '\n  return a + b;');
-    assert.ok(item?.range?.start.isEqual(position), 'the item starts at the cursor');
-    const today = meter.today('emulator');
+    assert.ok(item?.range?.isEqual(new vscode.Range(position, position)), 'an empty range at the cursor');
+    const today = api.meter.today('emulator');
     assert.equal(today?.requests, before + 1, 'one completion request recorded');
     assert.ok((today?.costMicros ?? 0) > 0, 'priced from the configured price');
     assert.equal(today?.unpricedRequests, 0);
+
+    // The same place again: answered without a request.
+    const [again] = await itemsAt(api, document, position);
+    assert.equal(again?.insertText, '\n  return a + b;');
+    assert.equal(api.meter.today('emulator')?.requests, before + 1, 'no second request');
+  });
+
+  // Every FIM protocol of the provider layer, each against the emulator's real wire format.
+  const protocols: { name: string; entry: (url: string) => Record<string, unknown> }[] = [
+    {
+      name: 'OpenAI-compatible /completions with suffix',
+      entry: (url) => ({ preset: 'custom', baseUrl: `${url}/v1`, completionModel: 'emulator-coder' }),
+    },
+    {
+      name: 'a raw Qwen template for a base model (vLLM)',
+      entry: (url) => ({ preset: 'vllm', baseUrl: `${url}/v1`, completionModel: 'Qwen/Qwen2.5-Coder-7B' }),
+    },
+    {
+      name: 'a hole-filling chat prompt for a chat-only model (OpenAI)',
+      entry: (url) => ({
+        preset: 'openai',
+        baseUrl: `${url}/v1`,
+        completionModel: 'gpt-4.1-mini',
+        apiKeyEnv: KEY_VARIABLE,
+      }),
+    },
+    {
+      name: 'Anthropic Messages',
+      entry: (url) => ({
+        preset: 'anthropic',
+        baseUrl: url,
+        completionModel: 'claude-haiku-4-5',
+        apiKeyEnv: KEY_VARIABLE,
+      }),
+    },
+    {
+      name: 'Ollama /api/generate with suffix',
+      entry: (url) => ({ preset: 'ollama', baseUrl: url, completionModel: 'emulator-coder' }),
+    },
+  ];
+  for (const [index, protocol] of protocols.entries()) {
+    it(`completes over ${protocol.name}`, async () => {
+      const api = await activateSwitchboard();
+      const id = `protocol-${index}`;
+      await config().update(
+        'providers',
+        [...original, { id, name: protocol.name, ...protocol.entry(emulatorUrl) }],
+        vscode.ConfigurationTarget.Global,
+      );
+      await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes(protocol.name),
+        'the status bar to show the new backend',
+      );
+      // A fresh file per protocol, so the answer cannot come from another backend's cache.
+      const content = `// ${id}\nfunction add(a, b) {\n}\n`;
+      const document = await vscode.workspace.openTextDocument({ language: 'javascript', content });
+      const position = new vscode.Position(1, 'function add(a, b) {'.length);
+      const [item] = await itemsAt(api, document, position);
+      assert.equal(
+        item?.insertText,
+        '\n  return a + b;',
+        'fences, echoes and control tokens are gone, the line break is kept',
+      );
+      assert.ok(item?.range?.isEqual(new vscode.Range(position, position)));
+      assert.equal(api.meter.today(id)?.requests, 1, 'the request is in the ledger under this backend');
+    });
+  }
+
+  it('replaces the partly typed word, so the item keeps showing while the user types on', async () => {
+    const api = await activateSwitchboard();
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: 'function done() {\n  console.lo\n}\n',
+    });
+    const position = new vscode.Position(1, '  console.lo'.length);
+    const [item] = await itemsAt(api, document, position);
+    assert.equal(item?.insertText, "log('done');");
+    assert.ok(
+      item?.range?.isEqual(new vscode.Range(1, '  console.'.length, 1, position.character)),
+      `range ${JSON.stringify(item?.range)}`,
+    );
+  });
+
+  it('extends the suggestion selected in the suggest widget, over its range', async () => {
+    const api = await activateSwitchboard();
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'console.l\n' });
+    const position = new vscode.Position(0, 'console.l'.length);
+    const range = new vscode.Range(0, 'console.'.length, 0, position.character);
+    const [item] = await itemsAt(api, document, position, { selectedCompletionInfo: { range, text: 'log' } });
+    assert.equal(item?.insertText, "log('selected');", 'starts with the selected suggestion');
+    assert.ok(item?.range?.isEqual(range), 'uses the selected suggestion’s range');
+  });
+
+  it('sends nothing in the middle of a word or for a language switched off', async () => {
+    const api = await activateSwitchboard();
+    const before = api.meter.today('emulator')?.requests ?? 0;
+    const midWord = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: 'const totalCount = 1;\n',
+    });
+    assert.deepEqual(await itemsAt(api, midWord, new vscode.Position(0, 'const total'.length)), []);
+    const markdown = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: '# Notes\n\nconst greeting =',
+    });
+    assert.deepEqual(
+      await itemsAt(api, markdown, new vscode.Position(2, 'const greeting ='.length)),
+      [],
+      'markdown is off by default',
+    );
+    assert.equal(api.meter.today('emulator')?.requests ?? 0, before);
+  });
+
+  it('returns several candidates for an explicit trigger', async () => {
+    const api = await activateSwitchboard();
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: '// candidates\nfunction add(a, b) {\n}\n',
+    });
+    const before = api.meter.today('emulator')?.requests ?? 0;
+    const items = await itemsAt(api, document, new vscode.Position(1, 'function add(a, b) {'.length), {
+      triggerKind: vscode.InlineCompletionTriggerKind.Invoke,
+    });
+    assert.ok(items.length >= 1);
+    assert.equal(items[0]?.insertText, '\n  return a + b;');
+    assert.equal(api.meter.today('emulator')?.requests, before + 2, 'the default of two requests for a manual trigger');
+  });
+});
+
+describe('completion controls', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('switchboard.snoozeCompletion', 0);
+    await config().update('completion.languages', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('snooze: no request while snoozed, the status bar says until when, and resume brings it back', async () => {
+    const api = await activateSwitchboard();
+    await vscode.commands.executeCommand('switchboard.snoozeCompletion', 5);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('snoozed until'),
+      'the status bar to show the snooze',
+    );
+    const before = api.meter.today('emulator')?.requests ?? 0;
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: '// snoozed\nconst greeting =',
+    });
+    const position = new vscode.Position(1, 'const greeting ='.length);
+    assert.deepEqual(await itemsAt(api, document, position), []);
+    assert.equal(api.meter.today('emulator')?.requests ?? 0, before, 'nothing sent while snoozed');
+    await vscode.commands.executeCommand('switchboard.snoozeCompletion', 0);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => !text.includes('snoozed'),
+      'the snooze to end',
+    );
+    const [item] = await itemsAt(api, document, position);
+    assert.equal(item?.insertText, " 'Hello from the Switchboard emulator';");
+  });
+
+  it('switches completion off and on for the active editor’s language', async () => {
+    const api = await activateSwitchboard();
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'def add(a, b):' });
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('switchboard.toggleCompletionForLanguage');
+    await eventually(
+      () => config().get<Record<string, boolean>>('completion.languages')?.python,
+      (on) => on === false,
+      'python to be switched off',
+    );
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('off for python'),
+      'the status bar to say so',
+    );
+    assert.equal(
+      config().get<Record<string, boolean>>('completion.languages')?.markdown,
+      false,
+      'the other defaults survive',
+    );
+    assert.deepEqual(await itemsAt(api, document, new vscode.Position(0, 'def add(a, b):'.length)), []);
+    await vscode.commands.executeCommand('switchboard.toggleCompletionForLanguage');
+    await eventually(
+      () => config().get<Record<string, boolean>>('completion.languages')?.python,
+      (on) => on === true,
+      'python to be switched on',
+    );
+    const [item] = await itemsAt(api, document, new vscode.Position(0, 'def add(a, b):'.length));
+    assert.equal(item?.insertText, '\n    return a + b');
   });
 });

@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateSwitchboard, eventually } from './helpers';
 
+let completions = 0;
+
+/** One completion request: a new function each time, so nothing is answered from the cache. */
 async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'function add(a, b) {\n}\n' });
+  const line = `function add${++completions}(a, b) {`;
+  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
   const source = new vscode.CancellationTokenSource();
   await api.inlineCompletionProvider.provideInlineCompletionItems(
     document,
-    new vscode.Position(0, 20),
-    { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+    new vscode.Position(0, line.length),
+    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
     source.token,
   );
 }
@@ -32,21 +36,43 @@ describe('usage meter in the status bar and the picker', () => {
     const emulator = original[0] as { baseUrl: string };
     await config().update(
       'providers',
-      [...original, { id: 'limited', name: 'Limited Backend', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder', limits: { requestsPerDay: 5 } }],
+      [
+        ...original,
+        {
+          id: 'limited',
+          name: 'Limited Backend',
+          preset: 'custom',
+          baseUrl: emulator.baseUrl,
+          completionModel: 'emulator-coder',
+          limits: { requestsPerDay: 5 },
+        },
+      ],
       vscode.ConfigurationTarget.Global,
     );
     await config().update('completion.provider', 'limited', vscode.ConfigurationTarget.Global);
-    await eventually(() => api.statusBarItem.text, (text) => text.includes('Limited Backend'), 'the status bar to show the limited backend');
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('Limited Backend'),
+      'the status bar to show the limited backend',
+    );
 
     for (let i = 0; i < 4; i++) await complete(api);
-    await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.warningBackground', 'warning colours at 4 of 5');
+    await eventually(
+      () => api.statusBarItem.backgroundColor?.id,
+      (id) => id === 'statusBarItem.warningBackground',
+      'warning colours at 4 of 5',
+    );
     assert.match(api.statusBarItem.text, /^\$\(warning\) Limited Backend · emulator-coder · 4\/5$/);
     const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /Limited Backend: 80% used, 4 of 5 requests today, resets 00:00 UTC/);
     assert.match(tooltip, /\| Limited Backend \| 4 req · price unknown \|/);
 
     await complete(api);
-    await eventually(() => api.statusBarItem.backgroundColor?.id, (id) => id === 'statusBarItem.errorBackground', 'error colours at 5 of 5');
+    await eventually(
+      () => api.statusBarItem.backgroundColor?.id,
+      (id) => id === 'statusBarItem.errorBackground',
+      'error colours at 5 of 5',
+    );
     assert.match(api.statusBarItem.text, /^\$\(error\) Limited Backend · emulator-coder · 5\/5$/);
     assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
   });
@@ -59,8 +85,21 @@ describe('usage meter in the status bar and the picker', () => {
       'providers',
       [
         ...original,
-        { id: 'tiny', name: 'Tiny Quota', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder', limits: { requestsPerDay: 1 } },
-        { id: 'spare', name: 'Spare Backend', preset: 'custom', baseUrl: emulator.baseUrl, completionModel: 'emulator-coder' },
+        {
+          id: 'tiny',
+          name: 'Tiny Quota',
+          preset: 'custom',
+          baseUrl: emulator.baseUrl,
+          completionModel: 'emulator-coder',
+          limits: { requestsPerDay: 1 },
+        },
+        {
+          id: 'spare',
+          name: 'Spare Backend',
+          preset: 'custom',
+          baseUrl: emulator.baseUrl,
+          completionModel: 'emulator-coder',
+        },
       ],
       vscode.ConfigurationTarget.Global,
     );
@@ -68,12 +107,28 @@ describe('usage meter in the status bar and the picker', () => {
     await config().update('completion.provider', 'tiny', vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', 'tiny', vscode.ConfigurationTarget.Global);
     try {
-      await eventually(() => api.statusBarItem.text, (text) => text.includes('Tiny Quota'), 'the status bar to show the tiny backend');
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Tiny Quota'),
+        'the status bar to show the tiny backend',
+      );
       await complete(api);
-      await eventually(() => config().get('completion.provider'), (id) => id === 'spare', 'completion to move to the fallback');
+      await eventually(
+        () => config().get('completion.provider'),
+        (id) => id === 'spare',
+        'completion to move to the fallback',
+      );
       // The two settings are written one after the other.
-      await eventually(() => config().get('chat.provider'), (id) => id === 'spare', 'chat to move with it');
-      await eventually(() => api.statusBarItem.text, (text) => text.includes('Spare Backend'), 'the status bar to follow');
+      await eventually(
+        () => config().get('chat.provider'),
+        (id) => id === 'spare',
+        'chat to move with it',
+      );
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Spare Backend'),
+        'the status bar to follow',
+      );
     } finally {
       await config().update('fallback', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -82,7 +137,11 @@ describe('usage meter in the status bar and the picker', () => {
   it('the switch picker changes the settings', async () => {
     await activateSwitchboard();
     const emulator = original[0] as { baseUrl: string };
-    await config().update('providers', [...original, { id: 'second', name: 'Second Backend', preset: 'custom', baseUrl: emulator.baseUrl }], vscode.ConfigurationTarget.Global);
+    await config().update(
+      'providers',
+      [...original, { id: 'second', name: 'Second Backend', preset: 'custom', baseUrl: emulator.baseUrl }],
+      vscode.ConfigurationTarget.Global,
+    );
     await config().update('completion.provider', 'second', vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', 'second', vscode.ConfigurationTarget.Global);
     // Open the picker, take its first entry (the emulator), then "Completion and chat".

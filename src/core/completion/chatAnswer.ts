@@ -1,0 +1,98 @@
+/**
+ * Step 2 of post-processing, for chat models asked to fill a hole: their answer may come wrapped in
+ * `<COMPLETION>`/`<HOLE>`/`<code>` tags or a code fence, and may repeat the text before the cursor.
+ * This turns such an answer into plain text that continues from the cursor.
+ */
+import { endsWithOpener } from './multiline';
+import type { Cursor } from './postprocessCursor';
+import { indentWidth, nonSpace } from './whitespace';
+
+/** Echo detection looks this many lines back: a chat model repeating more is rare. */
+const MAX_ECHO_LINES = 40;
+/** A repeat of whole lines only counts as an echo from this many non-space characters: a `});` line may well come twice. */
+const MIN_WHOLE_LINE_ECHO = 10;
+
+/** Unwraps tags and a fence and drops an echo of the prefix; single-line answers lose leading blank lines. */
+export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean): string {
+  let text = unwrapTag(unwrapTag(raw, 'COMPLETION'), 'HOLE');
+  // In Markdown a fence may be the very text being written: unwrap it only when it wraps everything.
+  text = unwrapFence(text, cursor.languageId === 'markdown');
+  text = unwrapTag(unwrapTag(text, 'COMPLETION'), 'HOLE');
+  text = unwrapCodeTag(text);
+  text = dropPrefixEcho(text, cursor);
+  if (!multiline) return text.replace(/^(?:[ \t]*\n)+/, '');
+  // At the end of `{`, a chat answer often forgets the line break its indentation implies.
+  const startsBody =
+    cursor.lineBefore.trim() !== '' &&
+    cursor.restOfLine.trim() === '' &&
+    endsWithOpener(cursor.lineBefore, cursor.languageId) &&
+    /^[ \t]+\S/.test(text) &&
+    indentWidth(text) > indentWidth(cursor.lineBefore);
+  return startsBody ? `\n${text}` : text;
+}
+
+/** Keeps what lies between `<TAG>` and `</TAG>` (either may be missing), minus the line breaks hugging them. */
+function unwrapTag(text: string, tag: string): string {
+  let out = text;
+  const open = new RegExp(`<${tag}>\\n?`, 'i').exec(out);
+  if (open) out = out.slice(open.index + open[0].length);
+  const close = new RegExp(`\\n?</${tag}>`, 'i').exec(out);
+  if (close) out = out.slice(0, close.index);
+  return out;
+}
+
+/** `<code>` is real HTML: unwrap it only when it wraps the whole answer. */
+function unwrapCodeTag(text: string): string {
+  const match = /^\s*<code>\n?([\s\S]*?)\n?<\/code>\s*$/i.exec(text);
+  return match ? (match[1] ?? '') : text;
+}
+
+/** The content of the first fenced block: the whole answer, or prose around one block. */
+function unwrapFence(text: string, onlyWhole: boolean): string {
+  const lines = text.split('\n');
+  const firstContent = lines.findIndex((line) => line.trim() !== '');
+  const start = onlyWhole ? firstContent : lines.findIndex((line) => /^\s*(?:`{3,}|~{3,})/.test(line));
+  const marker = start === -1 ? undefined : /^\s*(`{3,}|~{3,})/.exec(lines[start] ?? '')?.[1];
+  if (marker === undefined) return text;
+  const end = lines.findIndex((line, i) => i > start && line.trim().startsWith(marker) && /^\s*[`~]+\s*$/.test(line));
+  const before = lines.slice(0, start).join('\n').trim();
+  // A lone fence after code that does not introduce it ("Here is the code:") closes nothing: drop it.
+  if (end === -1 && before !== '' && !before.endsWith(':')) return lines.slice(0, start).join('\n');
+  // No closing fence otherwise: the answer was cut short, keep what came.
+  return lines.slice(start + 1, end === -1 ? undefined : end).join('\n');
+}
+
+/**
+ * Drops the start of a chat answer that repeats the current line before the cursor, possibly with
+ * whole lines before it. Lines compare without indentation: chat models re-indent what they repeat.
+ */
+function dropPrefixEcho(text: string, cursor: Cursor): string {
+  const answer = text.split('\n');
+  const before = cursor.prefix.split('\n').slice(0, -1);
+  const typed = cursor.lineBefore;
+  for (let k = Math.min(MAX_ECHO_LINES, before.length); k >= 0; k--) {
+    const echoed = before.slice(before.length - k);
+    if (answer.length < k || echoed.some((line, i) => line.trim() !== answer[i]?.trim())) continue;
+    const echoedChars = nonSpace(echoed.join(''));
+    if (typed.trim() === '') {
+      if (k > 0 && echoedChars.length >= MIN_WHOLE_LINE_ECHO) return answer.slice(k).join('\n');
+      continue;
+    }
+    const rest = afterEcho(answer[k] ?? '', typed);
+    if (rest === undefined) continue;
+    return [/\s$/.test(typed) ? rest.trimStart() : rest, ...answer.slice(k + 1)].join('\n');
+  }
+  return text;
+}
+
+/** What follows `echo` at the start of `line`, comparing non-space characters only. */
+function afterEcho(line: string, echo: string): string | undefined {
+  const wanted = nonSpace(echo);
+  let i = 0;
+  for (const ch of wanted) {
+    while (i < line.length && /\s/.test(line.charAt(i))) i++;
+    if (line.charAt(i) !== ch) return undefined;
+    i++;
+  }
+  return line.slice(i);
+}

@@ -1,0 +1,153 @@
+/**
+ * A small scanner that tells code from comments and strings, per VS Code language id. It is not a
+ * parser: it exists so that a `//` inside a URL string or a `(` inside a comment does not mislead
+ * the multi-line rules or the bracket counting in post-processing. Regex literals and heredocs are
+ * read as code.
+ */
+
+/** How a language writes comments and strings. */
+export interface LexicalSyntax {
+  readonly lineComments: readonly string[];
+  readonly blockComments: readonly (readonly [open: string, close: string])[];
+  /** String delimiters whose string ends at a line break when left open. */
+  readonly quotes: readonly string[];
+  /** String delimiters whose string may span lines (template literals, Python triple quotes). */
+  readonly longQuotes: readonly string[];
+  /** A line comment starts only at a line start or after whitespace (shell `$#`, YAML `a#b`). */
+  readonly commentAfterSpace?: boolean;
+  /** Rust: `'` opens a char literal only when a quote closes it at once; otherwise it is a lifetime. */
+  readonly charLiterals?: boolean;
+}
+
+/** The scanner's state between two pieces of text (the prefix, then the completion, then the suffix). */
+export interface ScanState {
+  readonly mode: 'code' | 'string' | 'line-comment' | 'block-comment';
+  /** What ends the current string or block comment. */
+  readonly close: string;
+  /** Whether the current string survives a line break. */
+  readonly spans: boolean;
+}
+
+/** The state at the start of a file. */
+export const IN_CODE: ScanState = { mode: 'code', close: '', spans: false };
+
+const C_STYLE: LexicalSyntax = {
+  lineComments: ['//'],
+  blockComments: [['/*', '*/']],
+  quotes: ['"', "'"],
+  longQuotes: ['`'],
+};
+const HASH: LexicalSyntax = {
+  lineComments: ['#'],
+  blockComments: [],
+  quotes: ['"', "'"],
+  longQuotes: [],
+  commentAfterSpace: true,
+};
+// Prose: an apostrophe in "don't" must not open a string.
+const PROSE: LexicalSyntax = { lineComments: [], blockComments: [], quotes: [], longQuotes: [] };
+const MARKUP: LexicalSyntax = { ...PROSE, blockComments: [['<!--', '-->']] };
+const CSS: LexicalSyntax = { ...C_STYLE, lineComments: [], longQuotes: [] };
+
+/** VS Code language ids that do not write comments the C way; every other id gets C_STYLE. */
+const SYNTAX_BY_LANGUAGE: Readonly<Record<string, LexicalSyntax>> = {
+  python: { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], longQuotes: ['"""', "'''"] },
+  rust: { ...C_STYLE, longQuotes: [], charLiterals: true },
+  php: { ...C_STYLE, lineComments: ['//', '#'] },
+  css: CSS,
+  scss: { ...CSS, lineComments: ['//'] },
+  less: { ...CSS, lineComments: ['//'] },
+  sql: { lineComments: ['--'], blockComments: [['/*', '*/']], quotes: ["'", '"'], longQuotes: [] },
+  // Lua's block comment opens with the line-comment marker, so it is listed (and tried) first.
+  lua: { lineComments: ['--'], blockComments: [['--[[', ']]']], quotes: ['"', "'"], longQuotes: [] },
+  haskell: { lineComments: ['--'], blockComments: [['{-', '-}']], quotes: ['"'], longQuotes: [] },
+  html: MARKUP,
+  xml: MARKUP,
+  markdown: PROSE,
+  plaintext: PROSE,
+  shellscript: HASH,
+  yaml: HASH,
+  toml: HASH,
+  ruby: HASH,
+  perl: HASH,
+  r: HASH,
+  elixir: HASH,
+  powershell: HASH,
+  dockerfile: HASH,
+  makefile: HASH,
+  coffeescript: HASH,
+};
+
+/** The comment and string syntax for a VS Code language id (C style when unknown). */
+export function syntaxFor(languageId: string): LexicalSyntax {
+  return SYNTAX_BY_LANGUAGE[languageId] ?? C_STYLE;
+}
+
+/**
+ * Scans `text` from state `from`, calling `visit` for every character that is code (outside
+ * strings and comments), with its index in `text`. Returns the state at the end of `text`, so a
+ * later piece of text can be scanned as its continuation.
+ */
+export function scanCode(
+  text: string,
+  syntax: LexicalSyntax,
+  from: ScanState = IN_CODE,
+  visit?: (ch: string, index: number) => void,
+): ScanState {
+  let state = from;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text.charAt(i);
+    if (state.mode === 'code') {
+      const opened = openingAt(text, i, syntax);
+      if (opened) {
+        state = opened.state;
+        i += opened.length;
+      } else {
+        visit?.(ch, i);
+        i++;
+      }
+    } else if (state.mode === 'line-comment') {
+      if (ch === '\n') state = IN_CODE;
+      i++;
+    } else if (state.mode === 'string' && ch === '\\') {
+      i += 2;
+    } else if (text.startsWith(state.close, i)) {
+      i += state.close.length;
+      state = IN_CODE;
+    } else {
+      // A one-line string left open ends with its line, which keeps one stray quote from
+      // turning the rest of the file into a string.
+      if (ch === '\n' && state.mode === 'string' && !state.spans) state = IN_CODE;
+      i++;
+    }
+  }
+  return state;
+}
+
+function openingAt(text: string, i: number, syntax: LexicalSyntax): { state: ScanState; length: number } | undefined {
+  for (const [open, close] of syntax.blockComments) {
+    if (text.startsWith(open, i)) return { state: { mode: 'block-comment', close, spans: true }, length: open.length };
+  }
+  for (const marker of syntax.lineComments) {
+    if (!text.startsWith(marker, i)) continue;
+    if (syntax.commentAfterSpace && i > 0 && !/\s/.test(text.charAt(i - 1))) continue;
+    return { state: { mode: 'line-comment', close: '\n', spans: false }, length: marker.length };
+  }
+  for (const quote of syntax.longQuotes) {
+    if (text.startsWith(quote, i))
+      return { state: { mode: 'string', close: quote, spans: true }, length: quote.length };
+  }
+  for (const quote of syntax.quotes) {
+    if (!text.startsWith(quote, i)) continue;
+    if (quote === "'" && syntax.charLiterals && !isCharLiteral(text, i)) return undefined;
+    return { state: { mode: 'string', close: quote, spans: false }, length: quote.length };
+  }
+  return undefined;
+}
+
+function isCharLiteral(text: string, i: number): boolean {
+  const literal = /'(?:\\[^'\n]*|[^\\'\n])'/y;
+  literal.lastIndex = i;
+  return literal.test(text);
+}

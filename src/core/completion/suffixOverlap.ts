@@ -1,0 +1,75 @@
+/**
+ * Steps 5, 7 and 8 of post-processing: drop what the completion repeats of the text after the
+ * cursor, whole lines first, then characters at the end of the last line, and show nothing when
+ * the whole completion only repeats what follows.
+ */
+import { isSelfContained } from './bracketBalance';
+import type { Cursor } from './postprocessCursor';
+import { nonSpace } from './whitespace';
+
+/**
+ * Drops the longest tail of lines equal (trimmed) to the next non-blank lines after the cursor. A
+ * tail holding a closer of something opened before it is left to step 6, which knows whether the
+ * suffix closes it: a `}` closing the completion's own `if` looks just like the function's `}`.
+ */
+export function dropRepeatedSuffixLines(text: string, cursor: Cursor): string {
+  const lines = text.split('\n');
+  const following = cursor.suffix
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const rest = nonSpace(cursor.restOfLine);
+  // The first line is a whole line only when nothing but indentation precedes the cursor.
+  for (let start = cursor.lineBefore.trim() === '' ? 0 : 1; start < lines.length; start++) {
+    const tail = lines.slice(start);
+    const content = tail.map((line) => line.trim()).filter((line) => line !== '');
+    if (content.length === 0 || content.some((line, i) => line !== following[i])) continue;
+    if (!isSelfContained(tail.join('\n'), cursor.syntax)) continue;
+    // The kept part must end where the rest of the cursor line can follow it.
+    const head = start === 0 ? undefined : lines[start - 1];
+    if (rest && (head === undefined || !nonSpace(head).endsWith(rest))) continue;
+    return lines.slice(0, start).join('\n');
+  }
+  return text;
+}
+
+/**
+ * Drops the longest run at the end of the last line that repeats the start of the rest of the
+ * line, ignoring spaces: `foo();` before `;`, `cart.items` before `items.length`. Brackets are step
+ * 6's business. Words are not spared: a model that ends with what follows the cursor repeats it
+ * far more often than it means the same word twice.
+ */
+export function dropRestOfLineOverlap(text: string, restOfLine: string): string {
+  const rest = nonSpace(restOfLine);
+  const lineStart = text.lastIndexOf('\n') + 1;
+  const positions: number[] = [];
+  for (let i = lineStart; i < text.length; i++) if (!/\s/.test(text.charAt(i))) positions.push(i);
+  for (let k = Math.min(positions.length, rest.length); k >= 1; k--) {
+    const from = positions[positions.length - k] ?? text.length;
+    const head = rest.slice(0, k);
+    if (nonSpace(text.slice(from)) === head && !/[()[\]{}]/.test(head)) return text.slice(0, from);
+  }
+  return text;
+}
+
+/** Trims trailing whitespace; '' when nothing is left or when the text only repeats what follows. */
+export function finish(text: string, cursor: Cursor): string {
+  const trimmed = text.replace(/\s+$/, '');
+  if (trimmed.trim() === '') return '';
+  // Before a word or an opening quote, a trailing space is part of the code: `a + ` then `b;`.
+  const space = /^[\w$'"`([{]/.test(cursor.restOfLine) ? /^[ \t]*/.exec(text.slice(trimmed.length))?.[0] : '';
+  const out = trimmed + (space ?? '');
+  const shown = collapse(out);
+  const next = collapse(cursor.suffix).split('\n').slice(0, shown.split('\n').length).join('\n');
+  return shown === next ? '' : out;
+}
+
+/** Trimmed non-blank lines: text compared regardless of indentation and blank lines. */
+function collapse(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}
