@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/workbench';
 import { benchActivation } from './activation';
+import { benchCompletion } from './completion';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   vsix: benchVsixSize,
   activation: () => benchActivation('min'),
   ledger: benchLedger,
+  completion: benchCompletion,
 };
 
 async function main(): Promise<void> {
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
     const metrics = await bench();
     for (const [key, metric] of Object.entries(metrics)) {
       results[key] = metric;
-      console.log(`  ${key} = ${metric.value} ${metric.unit}${metric.baseline !== undefined ? ` (baseline ${metric.baseline})` : ''}`);
+      console.log(
+        `  ${key} = ${metric.value} ${metric.unit}${metric.baseline !== undefined ? ` (baseline ${metric.baseline})` : ''}`,
+      );
     }
   }
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,318 @@
+/**
+ * Replays a real source file typed by a simulated developer, through our completion engine and
+ * through a naive baseline (fixed 350 ms debounce, no cache, no reuse), against the emulator over
+ * real HTTP. Typing runs on virtual time, so a quarter of an hour of typing replays in seconds and
+ * both strategies see exactly the same keystrokes; the backend's latency is added on that virtual
+ * clock, so its figure is exact rather than measured.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CompletionEngine,
+  DEFAULT_COMPLETION_SETTINGS,
+  type CompletionBackend,
+  type CompletionInput,
+  type Suggestion,
+} from '../src/core/completion/engine';
+import { sleep, type Clock } from '../src/core/completion/clock';
+import { wantsMultiline } from '../src/core/completion/multiline';
+import { postProcess } from '../src/core/completion/postprocess';
+import { buildPrompt } from '../src/core/completion/prompt';
+import { ProviderError } from '../src/core/providers/providerError';
+import type { FimRequest, FimResult, Provider } from '../src/core/providers/types';
+import { parseProviders } from '../src/core/settings/providerSettings';
+import { createProvider } from '../src/providerRuntime';
+import { startEmulator } from '../test/emulator/server';
+import { FakeClock } from '../test/harness/fakeClock';
+import { REPO_ROOT } from '../test/harness/workbench';
+
+/** Not written for this benchmark: debug's shared core, pinned by package-lock.json. */
+export const REPLAY_FILE = 'node_modules/debug/src/common.js';
+export const BACKEND_LATENCY_MS = 300;
+/** Gaps at least this long are the pauses where a developer looks for a suggestion. */
+export const PAUSE_MS = 1_000;
+/** Share of requests the simulated model answers with the file's true continuation. */
+export const MODEL_ACCURACY = 0.6;
+const NAIVE_DEBOUNCE_MS = 350;
+
+export interface Keystroke {
+  at: number;
+  /** The document after the key. */
+  text: string;
+}
+
+/** A small seeded generator, so every run replays the same typing. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Types `source` the way a person does: one key per character at log-normal intervals (median
+ * 150 ms, about 65 words a minute), Enter bringing the next line's indentation as an editor's
+ * auto-indent does, a pause of 1–3 s after half the lines and a 1–2 s "thinking" pause on 3% of
+ * other keys.
+ */
+export function typeSource(source: string, seed = 7): Keystroke[] {
+  const rand = random(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const interval = () => Math.min(900, Math.max(40, Math.exp(Math.log(150) + 0.5 * normal())));
+  const keys: Keystroke[] = [];
+  let at = 0;
+  let index = 0;
+  while (index < source.length) {
+    let next = index + 1;
+    let gap = interval();
+    if (source[index] === '\n') {
+      // Enter: the editor indents the new line.
+      while (next < source.length && (source[next] === ' ' || source[next] === '\t')) next++;
+      if (rand() < 0.5) gap = 1_000 + rand() * 2_000;
+    } else if (rand() < 0.03) {
+      gap = 1_000 + rand() * 1_000;
+    }
+    at += gap;
+    keys.push({ at: Math.round(at), text: source.slice(0, next) });
+    index = next;
+  }
+  return keys;
+}
+
+/**
+ * The simulated model: it knows the file, so it can answer with the true continuation; it does so
+ * for MODEL_ACCURACY of the cursor positions (chosen by a hash, so the same request always gets
+ * the same answer) and otherwise starts right and goes wrong after a few characters.
+ */
+export function oracle(source: string): (prefix: string) => string {
+  return (prefix) => {
+    const tail = prefix.slice(-400);
+    const found = source.indexOf(tail);
+    if (found === -1) return ' undefined;';
+    const at = found + tail.length;
+    const truth = source.slice(at, at + 240);
+    let hash = 2166136261;
+    for (let i = 0; i < 4; i++) hash = Math.imul(hash ^ ((at >> (i * 8)) & 0xff), 16777619);
+    const roll = ((hash >>> 0) % 1000) / 1000;
+    if (roll < MODEL_ACCURACY) return truth;
+    return `${truth.slice(0, (hash >>> 10) % 4)}value();`;
+  };
+}
+
+interface Strategy {
+  name: string;
+  complete(input: CompletionInput, signal: AbortSignal): Promise<Suggestion[]>;
+}
+
+export interface ReplayResult {
+  keys: number;
+  requests: number;
+  cancelled: number;
+  fromCache: number;
+  fromTypeAhead: number;
+  fromInFlight: number;
+  tokensBilled: number;
+  pauses: number;
+  shownAtPauses: number;
+  pauseToGhostMs: number[];
+  /** The same, only for pauses where a request had to be answered first (nothing was served at once). */
+  pauseToFreshGhostMs: number[];
+}
+
+/** The backend as both strategies see it: a real HTTP call, answered on the virtual clock after the latency. */
+function virtualBackend(
+  provider: Provider,
+  clock: Clock,
+  pending: Set<Promise<unknown>>,
+  tally: { requests: number; cancelled: number; tokens: number },
+): CompletionBackend {
+  return {
+    id: 'bench',
+    model: 'emulator-coder',
+    fim(request: FimRequest): Promise<FimResult> {
+      tally.requests++;
+      const real = provider.fim({ ...request, signal: undefined });
+      pending.add(real);
+      void real.then(
+        (result) => {
+          // A request the client gave up on may still be generated and billed whole.
+          tally.tokens += result.usage.inputTokens + result.usage.outputTokens;
+          pending.delete(real);
+        },
+        () => pending.delete(real),
+      );
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          clock.clearTimeout(timer);
+          tally.cancelled++;
+          reject(new ProviderError({ kind: 'cancelled', providerId: 'bench', message: 'cancelled' }));
+        };
+        const timer = clock.setTimeout(() => {
+          request.signal?.removeEventListener('abort', onAbort);
+          void real.then(resolve, reject);
+        }, BACKEND_LATENCY_MS);
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  };
+}
+
+/** The baseline most extensions ship: wait 350 ms after each key, then ask; nothing remembered. */
+function naiveStrategy(backend: CompletionBackend, clock: Clock): Strategy {
+  return {
+    name: 'naive',
+    async complete(input, signal) {
+      if (!(await sleep(clock, NAIVE_DEBOUNCE_MS, signal))) return [];
+      const prompt = buildPrompt({ text: input.text, offset: input.offset, languageId: input.languageId });
+      const multiline = wantsMultiline(
+        input.text.slice(0, input.offset),
+        input.text.slice(input.offset),
+        input.languageId,
+      );
+      try {
+        const result = await backend.fim({
+          prefix: prompt.header + prompt.prefix,
+          suffix: prompt.suffix,
+          maxTokens: multiline ? 128 : 64,
+          temperature: 0,
+          stop: multiline ? ['\n\n\n'] : ['\n'],
+          signal,
+        });
+        const text = postProcess(result.text, {
+          prefix: prompt.prefix,
+          suffix: prompt.suffix,
+          multiline,
+          languageId: input.languageId,
+          maxLines: 12,
+          stops: [],
+          fromChat: false,
+        });
+        return text ? [{ insertText: text, multiline, source: 'request' }] : [];
+      } catch (error) {
+        if (ProviderError.is(error, 'cancelled')) return [];
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Drives a strategy through the keystrokes as VS Code would: each key cancels the pending call
+ * and starts a new one. A suggestion stays visible while the user types along it (VS Code keeps
+ * showing a ghost text that still matches), for both strategies alike.
+ */
+async function replay(
+  keys: readonly Keystroke[],
+  makeStrategy: (backend: CompletionBackend, clock: Clock) => Strategy,
+  provider: Provider,
+): Promise<ReplayResult & { engine?: CompletionEngine }> {
+  const pending = new Set<Promise<unknown>>();
+  const clock = new FakeClock(() => Promise.allSettled([...pending]));
+  const tally = { requests: 0, cancelled: 0, tokens: 0 };
+  const strategy = makeStrategy(virtualBackend(provider, clock, pending, tally), clock);
+  let visible: { text: string; at: number; shownAt: number } | undefined;
+  let controller: AbortController | undefined;
+  const pauseToGhost: number[] = [];
+  const pauseToFreshGhost: number[] = [];
+  let pauses = 0;
+  let shownAtPauses = 0;
+  let previousText = '';
+  for (const [index, key] of keys.entries()) {
+    await clock.advance(key.at - clock.now());
+    controller?.abort();
+    // The ghost text survives keys that type what it shows.
+    if (visible) {
+      const typed = key.text.slice(previousText.length);
+      visible =
+        key.text.startsWith(previousText) && visible.text.startsWith(typed) && visible.text.length > typed.length
+          ? { ...visible, text: visible.text.slice(typed.length) }
+          : undefined;
+    }
+    previousText = key.text;
+    const call = new AbortController();
+    controller = call;
+    void strategy
+      .complete(
+        {
+          documentId: 'replay.js',
+          text: key.text,
+          offset: key.text.length,
+          languageId: 'javascript',
+          trigger: 'automatic',
+        },
+        call.signal,
+      )
+      .then(
+        (suggestions) => {
+          const first = suggestions[0];
+          if (!call.signal.aborted && first)
+            visible = { text: first.insertText, at: key.text.length, shownAt: clock.now() };
+        },
+        () => {},
+      );
+    const next = keys[index + 1];
+    if (next && next.at - key.at >= PAUSE_MS) {
+      pauses++;
+      const carried = visible !== undefined;
+      await clock.advance(next.at - key.at - 1);
+      if (visible) {
+        shownAtPauses++;
+        const wait = carried ? 0 : visible.shownAt - key.at;
+        pauseToGhost.push(wait);
+        if (wait > 0) pauseToFreshGhost.push(wait);
+      }
+    }
+  }
+  controller?.abort();
+  await clock.advance(5_000);
+  const engine = (strategy as { engine?: CompletionEngine }).engine;
+  return {
+    keys: keys.length,
+    requests: tally.requests,
+    cancelled: tally.cancelled,
+    fromCache: engine?.stats.served.cache ?? 0,
+    fromTypeAhead: engine?.stats.served['type-ahead'] ?? 0,
+    fromInFlight: engine?.stats.served['in-flight'] ?? 0,
+    tokensBilled: tally.tokens,
+    pauses,
+    shownAtPauses,
+    pauseToGhostMs: pauseToGhost,
+    pauseToFreshGhostMs: pauseToFreshGhost,
+  };
+}
+
+export interface ReplayComparison {
+  file: string;
+  ours: ReplayResult;
+  naive: ReplayResult;
+}
+
+export async function runReplay(): Promise<ReplayComparison> {
+  const source = readFileSync(join(REPO_ROOT, REPLAY_FILE), 'utf8');
+  const emulator = await startEmulator({ fimResponder: oracle(source) });
+  try {
+    const { providers } = parseProviders([
+      { id: 'bench', preset: 'custom', baseUrl: emulator.baseUrls.openai, completionModel: 'emulator-coder' },
+    ]);
+    const config = providers[0];
+    if (!config) throw new Error('the bench provider entry did not parse');
+    const provider = createProvider(config, undefined);
+    const keys = typeSource(source);
+    const ours = await replay(
+      keys,
+      (backend, clock) => {
+        const engine = new CompletionEngine({ settings: () => DEFAULT_COMPLETION_SETTINGS, clock });
+        return { name: 'ours', engine, complete: (input, signal) => engine.complete(input, backend, signal) };
+      },
+      provider,
+    );
+    const naive = await replay(keys, naiveStrategy, provider);
+    return { file: REPLAY_FILE, ours, naive };
+  } finally {
+    await emulator.close();
+  }
+}
