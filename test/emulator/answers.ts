@@ -75,6 +75,18 @@ export function chatAnswer(
     );
     return `\`\`\`\n${answer.replace(/^\n/, '')}\n\`\`\``;
   }
+  // Markdown with a code block, and a long answer to stop half-way: what a chat view must handle.
+  if (/\bexample\b/i.test(lastUserMessage)) return EXAMPLE_ANSWER;
+  if (/\blong answer\b/i.test(lastUserMessage)) return LONG_ANSWER;
   const quoted = lastUserMessage.length > 200 ? `${lastUserMessage.slice(0, 200)}…` : lastUserMessage;
   return `You asked: "${quoted}". This answer comes from the Switchboard emulator, a stand-in backend for trying Switchboard without an account.`;
 }
+
+export const EXAMPLE_CODE = 'function greet(name) {\n  return `Hello, ${name}!`;\n}';
+
+const EXAMPLE_ANSWER = `Here is an **example** from the Switchboard emulator:\n\n\`\`\`js\n${EXAMPLE_CODE}\n\`\`\`\n\nCall it as \`greet("you")\`.`;
+
+const LONG_ANSWER = Array.from(
+  { length: 60 },
+  (_, index) => `Paragraph ${index + 1} of a long answer from the Switchboard emulator, streamed token by token.`,
+).join('\n\n');
