@@ -36,9 +36,23 @@ export interface ProviderErrorInit {
   requestId?: string;
 }
 
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate-limited', 'overloaded', 'network', 'timeout', 'server']);
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate-limited',
+  'overloaded',
+  'network',
+  'timeout',
+  'server',
+]);
+
+/**
+ * The SDK clients are bundled apart from the extension (dist/providerRuntime.js, loaded lazily),
+ * so each bundle has its own copy of this class and a plain `instanceof` fails across them. A
+ * registry symbol marks every instance, whichever copy made it.
+ */
+const BRAND = Symbol.for('switchboard.ProviderError');
 
 export class ProviderError extends Error {
+  readonly [BRAND] = true;
   readonly kind: ProviderErrorKind;
   readonly providerId: string;
   readonly status?: number;
@@ -61,6 +75,10 @@ export class ProviderError extends Error {
     this.limitSource = init.limitSource;
     this.resetAt = init.resetAt;
     this.requestId = init.requestId;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 
   static is(value: unknown, kind?: ProviderErrorKind): value is ProviderError {
