@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildSync } from 'esbuild';
+import type * as ProviderErrorModule from '../../src/core/providers/providerError';
 
 /** A separately bundled copy of providerError.ts, as dist/extension.js and dist/providerRuntime.js each carry one. */
-function bundledCopy(): typeof import('../../src/core/providers/providerError') {
+function bundledCopy(): typeof ProviderErrorModule {
   const [output] = buildSync({
     entryPoints: [join(__dirname, '../../src/core/providers/providerError.ts')],
     bundle: true,
@@ -14,7 +15,7 @@ function bundledCopy(): typeof import('../../src/core/providers/providerError') 
   }).outputFiles;
   const module = { exports: {} as Record<string, unknown> };
   new Function('module', 'exports', 'require', output?.text ?? '')(module, module.exports, require);
-  return module.exports as unknown as typeof import('../../src/core/providers/providerError');
+  return module.exports as unknown as typeof ProviderErrorModule;
 }
 
 describe('ProviderError across bundles', () => {

@@ -126,6 +126,47 @@ describe('inline completion provider', () => {
     });
   }
 
+  it('records a failed request with its kind and shows the failure in the status bar', async () => {
+    const api = await activateSwitchboard();
+    // Nothing listens on the discard port: the connection is refused.
+    await config().update(
+      'providers',
+      [
+        ...original,
+        {
+          id: 'unreachable',
+          name: 'Unreachable Server',
+          preset: 'custom',
+          baseUrl: 'http://127.0.0.1:9/v1',
+          completionModel: 'emulator-coder',
+        },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await config().update('completion.provider', 'unreachable', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('Unreachable Server'),
+      'the status bar to show the new backend',
+    );
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: '// unreachable\nconst greeting =',
+    });
+    assert.deepEqual(await itemsAt(api, document, new vscode.Position(1, 'const greeting ='.length)), []);
+    const today = api.meter.today('unreachable');
+    assert.equal(today?.requests, 1);
+    assert.equal(today?.failedRequests, 1, 'recorded as a failure, not as an answer');
+    const failure = [] as string[];
+    for await (const record of api.meter.records()) if (record.backend === 'unreachable') failure.push(record.outcome);
+    assert.deepEqual(failure, ['network']);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('$(warning)'),
+      'the status bar to warn',
+    );
+  });
+
   it('replaces the partly typed word, so the item keeps showing while the user types on', async () => {
     const api = await activateSwitchboard();
     const document = await vscode.workspace.openTextDocument({
