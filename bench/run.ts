@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, chatRender)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/workbench';
 import { benchActivation } from './activation';
+import { benchChatRender } from './chatRender';
 import { benchCompletion } from './completion';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   activation: () => benchActivation('min'),
   ledger: benchLedger,
   completion: benchCompletion,
+  chatRender: benchChatRender,
 };
 
 async function main(): Promise<void> {
