@@ -1,127 +1,225 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Backends } from './backends';
-import type { ChatMessage } from './core/providers/types';
-import { ProviderError } from './core/providers/providerError';
+import { ChatBackendChoice } from './chatBackendChoice';
+import { ChatContext } from './chatContext';
+import { applyCode, openLink } from './chatEditorActions';
+import { CHAT_BODY } from './chatViewBody';
+import { ChatViewPublisher } from './chatViewPublisher';
+import { ChatSession, type ChatRequestRecord } from './core/chat/chatSession';
+import { ChatHistoryStore } from './core/chat/historyStore';
+import { priceOverrideFor } from './core/settings/providerSettings';
+import { loadProviderRuntime } from './lazyRuntime';
+import type { LimitMonitor } from './limitMonitor';
 import { log } from './log';
-import { webviewToHost, type HostToWebview } from './protocol/chatProtocol';
+import { webviewToHost, type HostToWebview, type WebviewToHost } from './protocol/chatProtocol';
+import type { KeyStore } from './secrets';
 import type { UsageMeter } from './usage';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
-const CHAT_BODY = `<header id="backend" aria-live="polite"></header>
-<main id="log" role="log" aria-live="polite" aria-label="Conversation"></main>
-<form id="composer">
-  <textarea id="input" rows="3" aria-label="Message" placeholder="Ask about your code (Enter sends, Shift+Enter for a new line)"></textarea>
-  <div class="actions">
-    <button type="button" id="new" title="New chat">New</button>
-    <button type="button" id="stop" title="Stop (Escape)" disabled>Stop</button>
-    <button type="submit" id="send">Send</button>
-  </div>
-</form>`;
+export interface ChatViewDeps {
+  backends: Backends;
+  keys: KeyStore;
+  meter?: UsageMeter;
+  limits?: LimitMonitor;
+  /** Per-workspace storage for the history (`ExtensionContext.workspaceState`). */
+  state: vscode.Memento;
+}
 
 /**
- * The chat view in the Switchboard side bar. This first version streams plain-text answers from
- * the chat backend; rendering is text-only (model output is never interpreted as HTML).
+ * The chat view in the Switchboard side bar. The conversation lives here, in `ChatSession`, not
+ * in the webview: an answer keeps streaming while the view is hidden, and a view shown again is
+ * drawn from the host's state. Every message from the webview is checked before it is acted on.
  */
-export class ChatViewProvider implements vscode.WebviewViewProvider {
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private history: ChatMessage[] = [];
-  private inFlight: AbortController | undefined;
-  private nextId = 1;
+  private viewSubscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly choice: ChatBackendChoice;
+  private session: ChatSession | undefined;
+  private context: ChatContext | undefined;
+  private publisher: ChatViewPublisher | undefined;
+
+  /** Registers the view `viewId` (`switchboard.chatView` in package.json); disposing it stops any answer. */
+  static register(viewId: string, extensionUri: vscode.Uri, deps: ChatViewDeps): vscode.Disposable {
+    const provider = new ChatViewProvider(extensionUri, deps);
+    return vscode.Disposable.from(vscode.window.registerWebviewViewProvider(viewId, provider), provider);
+  }
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly backends: Backends,
-    private readonly meter?: UsageMeter,
-  ) {}
+    private readonly deps: ChatViewDeps,
+  ) {
+    this.choice = new ChatBackendChoice(deps.backends, deps.keys, deps.limits);
+    this.subscriptions.push(deps.backends.onDidChange(() => void this.publisher?.backends()));
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.start();
+    for (const subscription of this.viewSubscriptions) subscription.dispose();
     this.view = view;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, { title: 'Switchboard Chat', script: 'chat.js', style: 'chat.css', body: CHAT_BODY });
-    view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
-    view.onDidDispose(() => {
-      this.inFlight?.abort();
-      this.view = undefined;
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, {
+      title: 'Switchboard Chat',
+      script: 'chat.js',
+      style: ['chat.css', 'chat-markdown.css'],
+      body: CHAT_BODY,
     });
-    this.backends.onDidChange(() => this.postBackend());
+    this.viewSubscriptions = [
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      // The answer goes on streaming; a view shown again is drawn from the session.
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
+    ];
+  }
+
+  /** The history and the editor context are read when the view is first shown, not at activation. */
+  private start(): void {
+    if (this.session) return;
+    const store = ChatHistoryStore.load(this.deps.state, (message) => log().warn(message));
+    const session = new ChatSession({
+      store,
+      backend: async () => {
+        const config = this.deps.backends.configFor('chat');
+        const provider = config && (await this.deps.backends.providerFor('chat'));
+        return config && provider ? { config, provider } : undefined;
+      },
+      record: (request) => this.record(request),
+      price: (config, model, usage) =>
+        loadProviderRuntime().priceRequest({
+          presetId: config.preset.id,
+          local: config.preset.local === true,
+          model,
+          usage,
+          override: priceOverrideFor(config, model),
+        }).micros,
+      now: () => Date.now(),
+      newId: () => crypto.randomUUID(),
+      warn: (message) => log().warn(message),
+      emit: (event) => this.publisher?.onSessionEvent(event),
+    });
+    const context = new ChatContext();
+    const publisher = new ChatViewPublisher(session, store, context, this.choice, (message) => this.post(message));
+    this.session = session;
+    this.context = context;
+    this.publisher = publisher;
+    this.subscriptions.push(
+      context,
+      publisher,
+      context.onDidChange(() => publisher.contextChips()),
+    );
+  }
+
+  private record(request: ChatRequestRecord): void {
+    this.deps.meter?.record({ ...request, feature: 'chat' });
   }
 
   private receive(raw: unknown): void {
     const parsed = webviewToHost.safeParse(raw);
     if (!parsed.success) {
-      log().warn(`Dropped an invalid message from the chat view: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`);
+      const issue = parsed.error.issues[0];
+      const type =
+        typeof raw === 'object' && raw !== null && 'type' in raw
+          ? String((raw as { type: unknown }).type).slice(0, 40)
+          : 'none';
+      log().warn(
+        `Dropped an invalid message from the chat view (type ${type}): ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown shape'}`,
+      );
       return;
     }
-    const message = parsed.data;
+    void this.act(parsed.data).catch((error: unknown) => {
+      log().error(
+        `The chat view's ${parsed.data.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+
+  private async act(message: WebviewToHost): Promise<void> {
+    const { session, context, publisher } = this;
+    if (!session || !context || !publisher) return;
     switch (message.type) {
       case 'ready':
-        this.postBackend();
+        await publisher.all();
         return;
-      case 'send':
-        void this.send(message.text);
+      case 'send': {
+        const items = context.tracker.itemsFor(message.context.revision, message.context.ids);
+        const reason = session.busy
+          ? 'An answer is still coming: wait for it, or stop it with Escape.'
+          : !items
+            ? 'The context changed as you sent; check the chips and send again.'
+            : undefined;
+        if (!message.text.trim()) return;
+        if (reason || !items) {
+          this.post({ type: 'sendRejected', text: message.text, reason: reason ?? '' });
+          return;
+        }
+        const sending = session.send(message.text, items);
+        context.afterSend();
+        await sending;
         return;
+      }
       case 'stop':
-        this.inFlight?.abort();
+        session.stop();
+        return;
+      case 'regenerate':
+        await session.regenerate();
         return;
       case 'newChat':
-        this.inFlight?.abort();
-        this.history = [];
-        this.post({ type: 'cleared' });
+        session.newChat();
+        return;
+      case 'openConversation':
+        if (!session.open(message.id)) this.post({ type: 'notice', text: 'That conversation is no longer stored.' });
+        return;
+      case 'deleteConversation':
+        await session.delete(message.id);
+        return;
+      case 'removeContext':
+        context.remove(message.id);
+        return;
+      case 'addContext':
+        await context.pick();
+        return;
+      case 'selectBackend':
+        await this.select(message.providerId);
+        return;
+      case 'switchAndRetry':
+        if (!session.busy && (await this.select(message.providerId))) await session.regenerate();
+        return;
+      case 'pickBackend':
+        await vscode.commands.executeCommand('switchboard.switchProvider');
+        return;
+      case 'setKey':
+        if (this.choice.isConfigured(message.providerId))
+          await vscode.commands.executeCommand('switchboard.setApiKey', message.providerId);
+        return;
+      case 'code':
+        this.post({ type: 'notice', text: await applyCode(message.action, message.code) });
+        return;
+      case 'openLink':
+        this.post({ type: 'notice', text: await openLink(message.href) });
         return;
     }
   }
 
-  private async send(text: string): Promise<void> {
-    this.inFlight?.abort();
-    const controller = new AbortController();
-    this.inFlight = controller;
-    const id = this.nextId++;
-    this.post({ type: 'start', id });
-    this.history.push({ role: 'user', content: text });
-    let answer = '';
-    const config = this.backends.configFor('chat');
-    const startedAt = Date.now();
-    try {
-      const provider = await this.backends.providerFor('chat');
-      if (!provider || !config) throw new Error('No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.');
-      for await (const event of provider.chat({ messages: this.history, signal: controller.signal })) {
-        if (event.type === 'text') {
-          answer += event.text;
-          this.post({ type: 'delta', id, text: event.text });
-        } else {
-          this.meter?.record({ config, feature: 'chat', model: config.chatModel, startedAt, usage: event.usage });
-          this.history.push({ role: 'assistant', content: answer });
-          this.post({ type: 'done', id, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens });
-        }
-      }
-    } catch (error) {
-      if (config) {
-        this.meter?.record({
-          config,
-          feature: 'chat',
-          model: config.chatModel,
-          startedAt,
-          promptText: this.history.map((message) => message.content).join('\n'),
-          outputText: answer,
-          error: error instanceof ProviderError ? error : undefined,
-        });
-      }
-      const stopped = ProviderError.is(error, 'cancelled');
-      // A stopped or failed answer is not kept as a complete turn.
-      this.history.pop();
-      this.post({ type: 'error', id, stopped, message: stopped ? 'Stopped.' : error instanceof Error ? error.message : String(error) });
-    } finally {
-      if (this.inFlight === controller) this.inFlight = undefined;
+  private async select(providerId: string): Promise<boolean> {
+    const taken = await this.choice.select(providerId);
+    if (!taken) {
+      const text = this.choice.isConfigured(providerId)
+        ? 'The chat backend did not change: switchboard.chat.provider is set in this workspace, which wins over the global setting.'
+        : 'That backend is no longer configured.';
+      void vscode.window.showWarningMessage(`Switchboard: ${text}`);
+      this.post({ type: 'notice', text });
+      await this.publisher?.backends();
     }
-  }
-
-  private postBackend(): void {
-    const config = this.backends.configFor('chat');
-    this.post({ type: 'backend', name: config?.name, model: config?.chatModel });
+    return taken;
   }
 
   private post(message: HostToWebview): void {
     void this.view?.webview.postMessage(message);
   }
 
+  dispose(): void {
+    this.session?.stop();
+    for (const subscription of [...this.viewSubscriptions, ...this.subscriptions]) subscription.dispose();
+  }
 }

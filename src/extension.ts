@@ -69,10 +69,13 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
-    vscode.window.registerWebviewViewProvider(
-      CHAT_VIEW_ID,
-      new ChatViewProvider(context.extensionUri, backends, meter),
-    ),
+    ChatViewProvider.register(CHAT_VIEW_ID, context.extensionUri, {
+      backends,
+      keys,
+      meter,
+      limits,
+      state: context.workspaceState,
+    }),
     registerDashboard(context.extensionUri, meter),
   );
 

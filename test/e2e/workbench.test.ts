@@ -3,13 +3,13 @@
  * ghost text and accept it; run a command from the palette; read the status bar.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { fromLine } from '../../src/core/usage/usageRecord';
 import { launchChromium } from '../harness/browser';
+import { ledgerRecords } from '../harness/ledgerFiles';
 import {
   emulatorProviderSettings,
   flavorFromEnv,
@@ -71,13 +71,8 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       { timeout: 20_000 },
     );
 
-  /** Completion records in the usage ledger the extension wrote, wherever under the user data dir its global storage is. */
   const ledgerCompletions = () =>
-    (readdirSync(workbench.userDataDir, { recursive: true }) as string[])
-      .filter((file) => /switchboard.*[/\\]usage-[^/\\]*\.jsonl$/.test(file))
-      .flatMap((file) => readFileSync(join(workbench.userDataDir, file), 'utf8').split('\n'))
-      .flatMap((line) => fromLine(line) ?? [])
-      .filter((record) => record.feature === 'completion');
+    ledgerRecords(workbench.userDataDir).filter((record) => record.feature === 'completion');
 
   it('shows ghost text from the emulator while typing, records the request, reuses it at the same place, and Tab inserts it', async () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();

@@ -1,105 +1,138 @@
 /**
- * The chat view's browser side. Model output is only ever assigned as text (textContent), never
- * as HTML, so nothing an answer contains can run here.
+ * The chat view's browser side. The host owns the conversation and decides every word and
+ * figure; this page draws what it is sent and reports what the user does. Model output reaches
+ * the page only through the markdown renderer, whose HTML is sanitized and inert.
  */
+import { MAX_CODE_CHARS } from '../../core/chat/messageLimits';
 import type { HostToWebview, WebviewToHost } from '../../protocol/chatProtocol';
+import type { RenderHooks } from './answerRenderer';
+import { BackendPicker } from './backendPicker';
+import { Composer } from './composer';
+import { ContextChips } from './contextChips';
+import { ConversationView } from './conversationView';
+import { byId } from './dom';
+import { HistoryPanel } from './historyPanel';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+interface SavedState {
+  draft?: string;
+}
+
 function main(): void {
   const vscode = acquireVsCodeApi();
-  const log = byId<HTMLElement>('log');
-  const input = byId<HTMLTextAreaElement>('input');
-  const stop = byId<HTMLButtonElement>('stop');
-  const header = byId<HTMLElement>('backend');
-  const answers = new Map<number, HTMLElement>();
+  const post = (message: WebviewToHost) => vscode.postMessage(message);
+  const status = byId('status');
+  const announce = (text: string) => {
+    // Cleared first, so the same words said twice are announced twice.
+    status.textContent = '';
+    requestAnimationFrame(() => (status.textContent = text));
+  };
+  const saved = (vscode.getState() ?? {}) as SavedState;
 
-  const addTurn = (role: 'user' | 'assistant', text: string): HTMLElement => {
-    const turn = document.createElement('section');
-    turn.className = `turn ${role}`;
-    turn.setAttribute('aria-label', role === 'user' ? 'You' : 'Answer');
-    const body = document.createElement('div');
-    body.className = 'body';
-    body.textContent = text;
-    turn.append(body);
-    log.append(turn);
-    turn.scrollIntoView({ block: 'end' });
-    return body;
+  const hooks: RenderHooks = {
+    onLink: (href) => post({ type: 'openLink', href }),
+    onCode: (action, code, language) => {
+      if (code.length > MAX_CODE_CHARS) {
+        announce('That code block is too large to copy or insert from here.');
+        return;
+      }
+      post({ type: 'code', action, code, ...(language && language.length <= 64 && { language }) });
+    },
   };
 
-  const send = () => {
-    const text = input.value.trim();
-    if (!text) return;
-    addTurn('user', text);
-    input.value = '';
-    vscode.postMessage({ type: 'send', text });
-  };
+  const conversation = new ConversationView(byId('log'), hooks, post, announce);
+  const chips = new ContextChips(byId('chips'), byId('context-total'), byId<HTMLButtonElement>('add-context'), post);
+  const composer = new Composer(
+    {
+      form: byId<HTMLFormElement>('composer'),
+      input: byId<HTMLTextAreaElement>('input'),
+      send: byId<HTMLButtonElement>('send'),
+      stop: byId<HTMLButtonElement>('stop'),
+      regenerate: byId<HTMLButtonElement>('regenerate'),
+    },
+    post,
+    () => chips.current(),
+    announce,
+    (draft) => vscode.setState({ ...saved, draft } satisfies SavedState),
+  );
+  const picker = new BackendPicker(
+    byId<HTMLSelectElement>('backend-picker'),
+    byId<HTMLButtonElement>('manage-backends'),
+    post,
+  );
+  const history = new HistoryPanel(
+    byId<HTMLButtonElement>('history'),
+    byId('history-panel'),
+    byId('history-list'),
+    byId('history-empty'),
+    post,
+    () => composer.focus(),
+  );
+  const sessionTotal = byId('session-total');
 
-  byId<HTMLFormElement>('composer').addEventListener('submit', (event) => {
-    event.preventDefault();
-    send();
-  });
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      send();
-    }
+  byId<HTMLButtonElement>('new').addEventListener('click', () => {
+    post({ type: 'newChat' });
+    history.setOpen(false);
+    composer.focus();
   });
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && !stop.disabled) vscode.postMessage({ type: 'stop' });
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (composer.stop()) {
+      event.preventDefault();
+      announce('Stopping…');
+    } else if (history.isOpen) {
+      history.setOpen(false);
+    }
   });
-  stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
-  byId<HTMLButtonElement>('new').addEventListener('click', () => vscode.postMessage({ type: 'newChat' }));
 
   window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     const message = event.data;
     switch (message.type) {
-      case 'backend':
-        header.textContent = message.name ? `${message.name} · ${message.model ?? ''}` : 'No chat backend configured';
+      case 'conversation':
+        conversation.show(message.turns, message.streamingTurnId);
         break;
-      case 'start':
-        answers.set(message.id, addTurn('assistant', ''));
-        stop.disabled = false;
+      case 'turn':
+        conversation.upsert(message.turn);
         break;
-      case 'delta': {
-        const body = answers.get(message.id);
-        if (body) body.textContent += message.text;
+      case 'turnRemoved':
+        conversation.remove(message.id);
         break;
-      }
-      case 'done': {
-        stop.disabled = true;
-        const meta = document.createElement('div');
-        meta.className = 'meta';
-        meta.textContent = `${message.inputTokens} in · ${message.outputTokens} out tokens`;
-        answers.get(message.id)?.after(meta);
+      case 'delta':
+        conversation.delta(message.turnId, message.text);
         break;
-      }
-      case 'error': {
-        stop.disabled = true;
-        const note = document.createElement('div');
-        note.className = message.stopped ? 'meta' : 'error';
-        note.setAttribute('role', message.stopped ? 'status' : 'alert');
-        note.textContent = message.message;
-        answers.get(message.id)?.after(note);
+      case 'controls':
+        composer.setControls(message.busy, message.canRegenerate);
         break;
-      }
-      case 'cleared':
-        log.replaceChildren();
-        answers.clear();
-        stop.disabled = true;
+      case 'context':
+        chips.show(message.revision, message.chips, message.totalTokens);
+        break;
+      case 'backends':
+        picker.show(message.options, message.selectedId);
+        break;
+      case 'history':
+        history.show(message.items, message.activeId);
+        break;
+      case 'totals':
+        sessionTotal.textContent = `Session: ${message.session}`;
+        sessionTotal.title = `This conversation: ${message.conversation}`;
+        break;
+      case 'sendRejected':
+        composer.restore(message.text, message.reason);
+        break;
+      case 'notice':
+        announce(message.text);
         break;
     }
   });
-  vscode.postMessage({ type: 'ready' });
-}
 
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`chat view is missing #${id}`);
-  return element as T;
+  if (saved.draft) composer.setDraft(saved.draft);
+  post({ type: 'ready' });
 }
 
 main();

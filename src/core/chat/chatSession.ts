@@ -1,0 +1,304 @@
+/**
+ * The chat's behaviour without the editor: ask, stream, stop, regenerate, switch conversations,
+ * keep history, count the cost. The host supplies the backend, the ledger and the storage, and
+ * turns the events into messages for the webview.
+ */
+import { ProviderError } from '../providers/providerError';
+import type { Provider, Usage } from '../providers/types';
+import { estimatedUsage } from '../providers/usage';
+import type { ProviderConfig } from '../settings/providerSettings';
+import { contextRef, userPrompt, type ContextItem } from './contextItems';
+import { promptMessages, type AssistantTurn, type Conversation, type Turn, type UserTurn } from './conversation';
+import { failureFacts } from './explainFailure';
+import type { ChatHistoryStore } from './historyStore';
+import { SessionTotals } from './usageText';
+
+/**
+ * A long answer is saved this often while it streams, so a crash or reload loses little; not
+ * more often, since each save writes the extension's whole workspace state.
+ */
+const CHECKPOINT_MS = 10_000;
+
+export interface ChatBackend {
+  provider: Provider;
+  config: ProviderConfig;
+}
+
+/** One request, for the usage ledger. */
+export interface ChatRequestRecord {
+  config: ProviderConfig;
+  model: string;
+  startedAt: number;
+  /** As reported by the backend; absent when it reported nothing (stopped, failed). */
+  usage?: Usage;
+  promptText: string;
+  outputText: string;
+  error?: ProviderError;
+}
+
+export type SessionEvent =
+  /** The active conversation was replaced (opened, new, deleted): draw it again whole. */
+  | { type: 'conversation' }
+  /** A turn of the active conversation was added or changed. */
+  | { type: 'turn'; turn: Turn }
+  | { type: 'turn-removed'; id: string }
+  | { type: 'delta'; turnId: string; text: string }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'history' }
+  | { type: 'totals' };
+
+export interface ChatSessionDeps {
+  store: ChatHistoryStore;
+  /** The chat backend now, or undefined when none is configured. May throw. */
+  backend(): Promise<ChatBackend | undefined>;
+  record(request: ChatRequestRecord): void;
+  /** Micro-dollars, or null when the price is unknown. */
+  price(config: ProviderConfig, model: string, usage: Usage): number | null;
+  now(): number;
+  newId(): string;
+  warn(message: string): void;
+  emit(event: SessionEvent): void;
+}
+
+interface Flight {
+  controller: AbortController;
+  conversation: Conversation;
+}
+
+export class ChatSession {
+  private conversation: Conversation;
+  private flight: Flight | undefined;
+  readonly totals = new SessionTotals();
+
+  constructor(private readonly deps: ChatSessionDeps) {
+    const activeId = deps.store.activeId();
+    this.conversation = (activeId && deps.store.get(activeId)) || this.blank();
+  }
+
+  get active(): Conversation {
+    return this.conversation;
+  }
+
+  get busy(): boolean {
+    return this.flight !== undefined;
+  }
+
+  /** The id of the answer streaming in the active conversation, if any. */
+  get streamingTurnId(): string | undefined {
+    if (this.flight?.conversation !== this.conversation) return undefined;
+    const last = this.conversation.turns[this.conversation.turns.length - 1];
+    return last?.role === 'assistant' && last.status === 'streaming' ? last.id : undefined;
+  }
+
+  /** Asks `question` with `context`; false when an answer is still streaming or there is nothing to ask. */
+  async send(question: string, context: readonly ContextItem[]): Promise<boolean> {
+    const text = question.trim();
+    if (this.flight || !text) return false;
+    const conversation = this.conversation;
+    const turn: UserTurn = {
+      role: 'user',
+      id: this.deps.newId(),
+      text,
+      prompt: userPrompt(text, context),
+      context: context.map(contextRef),
+      at: this.deps.now(),
+    };
+    conversation.turns.push(turn);
+    this.emitTurn(conversation, turn);
+    await this.answer(conversation);
+    return true;
+  }
+
+  /** Asks the last question again, replacing its answer; false when there is none or one is streaming. */
+  async regenerate(): Promise<boolean> {
+    if (this.flight) return false;
+    const conversation = this.conversation;
+    const turns = conversation.turns;
+    const last = turns[turns.length - 1];
+    const question = last?.role === 'assistant' ? turns[turns.length - 2] : last;
+    if (question?.role !== 'user') return false;
+    if (last?.role === 'assistant') {
+      turns.pop();
+      this.deps.emit({ type: 'turn-removed', id: last.id });
+    }
+    await this.answer(conversation);
+    return true;
+  }
+
+  stop(): void {
+    this.flight?.controller.abort();
+  }
+
+  newChat(): void {
+    this.stop();
+    this.conversation = this.blank();
+    void this.persist(this.deps.store.setActive(undefined));
+    this.deps.emit({ type: 'conversation' });
+    this.deps.emit({ type: 'history' });
+  }
+
+  open(id: string): boolean {
+    const conversation = this.deps.store.get(id);
+    if (!conversation) return false;
+    if (conversation === this.conversation) return true;
+    this.stop();
+    this.conversation = conversation;
+    void this.persist(this.deps.store.setActive(id));
+    this.deps.emit({ type: 'conversation' });
+    this.deps.emit({ type: 'history' });
+    return true;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (this.flight?.conversation.id === id) this.stop();
+    await this.persist(this.deps.store.delete(id));
+    if (this.conversation.id === id) {
+      this.conversation = this.blank();
+      this.deps.emit({ type: 'conversation' });
+    }
+    this.deps.emit({ type: 'history' });
+  }
+
+  private async answer(conversation: Conversation): Promise<void> {
+    const flight: Flight = { controller: new AbortController(), conversation };
+    this.flight = flight;
+    this.deps.emit({ type: 'busy', busy: true });
+    const turn: AssistantTurn = {
+      role: 'assistant',
+      id: this.deps.newId(),
+      text: '',
+      status: 'streaming',
+      at: this.deps.now(),
+    };
+    try {
+      let backend: ChatBackend | undefined;
+      let setupError: unknown;
+      try {
+        backend = await this.deps.backend();
+      } catch (error) {
+        setupError = error;
+      }
+      if (backend)
+        Object.assign(turn, {
+          backendId: backend.config.id,
+          backendName: backend.config.name,
+          model: backend.config.chatModel,
+        });
+      conversation.turns.push(turn);
+      conversation.updatedAt = turn.at;
+      this.emitTurn(conversation, turn);
+      void this.save(conversation);
+      if (flight.controller.signal.aborted) turn.status = 'stopped';
+      else if (backend) await this.stream(backend, conversation, turn, flight.controller.signal);
+      else {
+        turn.status = 'failed';
+        turn.error = setupError
+          ? failureFacts(setupError)
+          : { kind: 'no-backend', message: 'No chat backend is configured.' };
+      }
+    } finally {
+      this.flight = undefined;
+      conversation.updatedAt = this.deps.now();
+      this.emitTurn(conversation, turn);
+      this.deps.emit({ type: 'busy', busy: false });
+      this.deps.emit({ type: 'totals' });
+      await this.save(conversation);
+      this.deps.emit({ type: 'history' });
+    }
+  }
+
+  private async stream(
+    backend: ChatBackend,
+    conversation: Conversation,
+    turn: AssistantTurn,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { config } = backend;
+    const model = config.chatModel;
+    const messages = promptMessages(conversation.turns.slice(0, -1));
+    const promptText = messages.map((message) => message.content).join('\n');
+    const startedAt = this.deps.now();
+    let lastSave = startedAt;
+    let reported: Usage | undefined;
+    let error: unknown;
+    try {
+      for await (const event of backend.provider.chat({ messages, model, signal })) {
+        if (signal.aborted) break;
+        if (event.type === 'done') {
+          reported = event.usage;
+          continue;
+        }
+        turn.text += event.text;
+        if (conversation === this.conversation) this.deps.emit({ type: 'delta', turnId: turn.id, text: event.text });
+        if (this.deps.now() - lastSave >= CHECKPOINT_MS) {
+          lastSave = this.deps.now();
+          void this.save(conversation);
+        }
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    // A backend that reported its usage finished the answer, whatever came after.
+    const complete = reported !== undefined || (error === undefined && !signal.aborted);
+    const stopped = !complete && (signal.aborted || ProviderError.is(error, 'cancelled'));
+    turn.status = complete ? 'complete' : stopped ? 'stopped' : 'failed';
+    if (turn.status === 'failed') turn.error = failureFacts(error, { id: config.id, name: config.name, model });
+    const recordedError = complete
+      ? undefined
+      : ProviderError.is(error)
+        ? error
+        : stopped
+          ? new ProviderError({ kind: 'cancelled', providerId: config.id, message: 'Stopped by the user.' })
+          : undefined;
+    this.deps.record({
+      config,
+      model,
+      startedAt,
+      usage: reported,
+      promptText,
+      outputText: turn.text,
+      error: recordedError,
+    });
+    // A request refused before any answer (a bad key, a spent quota) is shown without a made-up cost.
+    if (turn.status === 'failed' && turn.text === '' && reported === undefined) return;
+    const counted = reported ?? estimatedUsage(promptText, turn.text);
+    let costMicros: number | null = null;
+    try {
+      costMicros = this.deps.price(config, model, counted);
+    } catch (priceError) {
+      this.deps.warn(`Could not price a chat request to ${config.id}: ${String(priceError)}`);
+    }
+    turn.usage = {
+      inputTokens: counted.inputTokens,
+      outputTokens: counted.outputTokens,
+      reported: counted.reported,
+      costMicros,
+    };
+    this.totals.add(turn.usage);
+  }
+
+  private emitTurn(conversation: Conversation, turn: Turn): void {
+    if (conversation === this.conversation) this.deps.emit({ type: 'turn', turn });
+  }
+
+  private async save(conversation: Conversation): Promise<void> {
+    if (conversation.turns.length === 0) return;
+    await this.persist(this.deps.store.save(conversation));
+    if (conversation === this.conversation && this.deps.store.activeId() !== conversation.id) {
+      await this.persist(this.deps.store.setActive(conversation.id));
+    }
+  }
+
+  private async persist(write: PromiseLike<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.deps.warn(`Could not save the chat history: ${String(error)}`);
+    }
+  }
+
+  private blank(): Conversation {
+    const now = this.deps.now();
+    return { id: this.deps.newId(), createdAt: now, updatedAt: now, turns: [] };
+  }
+}

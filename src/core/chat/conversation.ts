@@ -1,0 +1,98 @@
+/**
+ * A chat conversation as it is kept and sent: user turns carry the exact prompt that went to the
+ * model (question plus context blocks), answers carry how they ended and what they cost.
+ */
+import type { ChatMessage } from '../providers/types';
+import type { FailureFacts } from './explainFailure';
+
+/**
+ * `streaming` only while the request runs; a stored `streaming` answer was cut off by a reload
+ * and is read back as `stopped`. Only `complete` answers are ever sent back to a model.
+ */
+export type AnswerStatus = 'streaming' | 'complete' | 'stopped' | 'failed';
+
+/** What a context chip showed when the message was sent. */
+export interface ContextRef {
+  kind: 'selection' | 'file';
+  label: string;
+  tokens: number;
+  truncated: boolean;
+}
+
+export interface UserTurn {
+  role: 'user';
+  id: string;
+  /** The question as typed. */
+  text: string;
+  /** Exactly what was sent to the model for this turn: the context blocks and the question. */
+  prompt: string;
+  context: ContextRef[];
+  at: number;
+}
+
+export interface AnswerUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** False when the backend reported nothing (a stopped or failed answer) and the counts are estimates. */
+  reported: boolean;
+  /** Integer micro-dollars; null when the price is unknown. */
+  costMicros: number | null;
+}
+
+export interface AssistantTurn {
+  role: 'assistant';
+  id: string;
+  text: string;
+  status: AnswerStatus;
+  at: number;
+  backendId?: string;
+  backendName?: string;
+  model?: string;
+  usage?: AnswerUsage;
+  error?: FailureFacts;
+}
+
+export type Turn = UserTurn | AssistantTurn;
+
+export interface Conversation {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  turns: Turn[];
+}
+
+const TITLE_CHARS = 80;
+
+/** The first line of the first question, shortened; what the history list shows. */
+export function titleOf(conversation: Conversation): string {
+  const first = conversation.turns.find((turn): turn is UserTurn => turn.role === 'user');
+  const line = first?.text.trim().split('\n', 1)[0]?.trim() ?? '';
+  if (!line) return 'New chat';
+  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
+}
+
+/**
+ * The messages to send for a conversation whose last turn is the question being asked. A
+ * question whose answer was stopped or failed is left out with that answer: the model never
+ * sees a half-answer as a finished turn, and never two questions in a row.
+ */
+export function promptMessages(turns: readonly Turn[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < turns.length; i++) {
+    const turn = turns[i];
+    if (turn?.role !== 'user') continue;
+    const answer = turns[i + 1];
+    if (answer === undefined) {
+      messages.push({ role: 'user', content: turn.prompt });
+    } else if (answer.role === 'assistant' && answer.status === 'complete') {
+      messages.push({ role: 'user', content: turn.prompt }, { role: 'assistant', content: answer.text });
+    }
+  }
+  return messages;
+}
+
+/** The last turn, when it is an answer. */
+export function lastAnswer(conversation: Conversation): AssistantTurn | undefined {
+  const last = conversation.turns[conversation.turns.length - 1];
+  return last?.role === 'assistant' ? last : undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * Past conversations of one workspace, over a key-value storage (VS Code's workspaceState in the
+ * extension). One key per conversation, so saving an answer rewrites that conversation only.
+ * Bounded by count and by size; unreadable entries are skipped, never deleted, and reported once.
+ */
+import { titleOf, type Conversation } from './conversation';
+import { readConversation, writeConversation } from './storedConversation';
+
+/** The part of `vscode.Memento` this needs. */
+export interface KeyValueStorage {
+  get(key: string): unknown;
+  update(key: string, value: unknown): PromiseLike<void>;
+  keys(): readonly string[];
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  updatedAt: number;
+  turns: number;
+}
+
+export interface HistoryLimits {
+  conversations: number;
+  /** Characters of stored JSON over all conversations; the oldest go first past it. */
+  totalChars: number;
+}
+
+/**
+ * VS Code writes an extension's whole workspaceState as one value on every update, so the
+ * history's size is paid on each save: a few MB at most.
+ */
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { conversations: 50, totalChars: 4_000_000 };
+
+const PREFIX = 'switchboard.chat.conversation.';
+const ACTIVE_KEY = 'switchboard.chat.active';
+
+export class ChatHistoryStore {
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly sizes = new Map<string, number>();
+  private active: string | undefined;
+
+  private constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly limits: HistoryLimits,
+  ) {}
+
+  /** Reads and checks everything stored; `warn` is called at most once, when something was unreadable. */
+  static load(
+    storage: KeyValueStorage,
+    warn: (message: string) => void,
+    limits: HistoryLimits = DEFAULT_HISTORY_LIMITS,
+  ): ChatHistoryStore {
+    const store = new ChatHistoryStore(storage, limits);
+    let skipped = 0;
+    let droppedTurns = 0;
+    for (const key of storage.keys()) {
+      if (!key.startsWith(PREFIX)) continue;
+      let raw: unknown;
+      try {
+        raw = storage.get(key);
+      } catch {
+        raw = undefined;
+      }
+      const read = readConversation(raw);
+      if (!read.conversation || `${PREFIX}${read.conversation.id}` !== key) {
+        skipped += 1;
+        continue;
+      }
+      droppedTurns += read.droppedTurns;
+      store.conversations.set(read.conversation.id, read.conversation);
+      store.sizes.set(read.conversation.id, JSON.stringify(raw).length);
+    }
+    const active = storage.get(ACTIVE_KEY);
+    if (typeof active === 'string' && store.conversations.has(active)) store.active = active;
+    if (skipped || droppedTurns) {
+      const parts = [
+        skipped && `${skipped} stored conversation${skipped === 1 ? '' : 's'}`,
+        droppedTurns && `${droppedTurns} message${droppedTurns === 1 ? '' : 's'}`,
+      ].filter(Boolean);
+      warn(
+        `Chat history: ${parts.join(' and ')} could not be read and ${skipped + droppedTurns === 1 ? 'was' : 'were'} skipped; the stored data was left as it is.`,
+      );
+    }
+    return store;
+  }
+
+  /** Newest first. */
+  list(): ConversationSummary[] {
+    return [...this.conversations.values()]
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .map((conversation) => ({
+        id: conversation.id,
+        title: titleOf(conversation),
+        updatedAt: conversation.updatedAt,
+        turns: conversation.turns.length,
+      }));
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.conversations.get(id);
+  }
+
+  activeId(): string | undefined {
+    return this.active;
+  }
+
+  async setActive(id: string | undefined): Promise<void> {
+    this.active = id !== undefined && this.conversations.has(id) ? id : undefined;
+    await this.storage.update(ACTIVE_KEY, this.active);
+  }
+
+  /** Stores a conversation (an empty one is not worth a slot) and drops the oldest past the limits. */
+  async save(conversation: Conversation): Promise<void> {
+    if (conversation.turns.length === 0) return;
+    const value = writeConversation(conversation);
+    this.conversations.set(conversation.id, conversation);
+    this.sizes.set(conversation.id, JSON.stringify(value).length);
+    const writes = [this.storage.update(`${PREFIX}${conversation.id}`, value)];
+    for (const id of this.overLimit(conversation.id)) writes.push(this.remove(id));
+    await Promise.all(writes);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!this.conversations.has(id)) return;
+    await this.remove(id);
+    if (this.active === id) await this.setActive(undefined);
+  }
+
+  /** Oldest first, never the one just saved nor the active one. */
+  private overLimit(keep: string): string[] {
+    const oldest = [...this.conversations.values()].sort((a, b) => a.updatedAt - b.updatedAt);
+    let count = oldest.length;
+    let chars = [...this.sizes.values()].reduce((sum, size) => sum + size, 0);
+    const drop: string[] = [];
+    for (const conversation of oldest) {
+      if (count <= this.limits.conversations && chars <= this.limits.totalChars) break;
+      if (conversation.id === keep || conversation.id === this.active) continue;
+      drop.push(conversation.id);
+      count -= 1;
+      chars -= this.sizes.get(conversation.id) ?? 0;
+    }
+    return drop;
+  }
+
+  private remove(id: string): PromiseLike<void> {
+    this.conversations.delete(id);
+    this.sizes.delete(id);
+    return this.storage.update(`${PREFIX}${id}`, undefined);
+  }
+}

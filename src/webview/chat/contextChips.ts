@@ -1,0 +1,70 @@
+/**
+ * The context chips above the input: what goes with the next question. A question is sent with
+ * the revision and ids of the chips on screen, so the host sends exactly what is shown here.
+ */
+import type { ContextChip } from '../../core/chat/contextItems';
+import type { WebviewToHost } from '../../protocol/chatProtocol';
+import { button, el, shortCount } from './dom';
+
+export class ContextChips {
+  private revision = 0;
+  private chips: ContextChip[] = [];
+  /** Where focus goes after the host confirms a removal: the chip now at this index. */
+  private refocusAt: number | undefined;
+
+  constructor(
+    private readonly list: HTMLElement,
+    private readonly total: HTMLElement,
+    private readonly addButton: HTMLButtonElement,
+    private readonly post: (message: WebviewToHost) => void,
+  ) {
+    addButton.addEventListener('click', () => post({ type: 'addContext' }));
+  }
+
+  /** What a question sent now carries. */
+  current(): { revision: number; ids: string[] } {
+    return { revision: this.revision, ids: this.chips.map((chip) => chip.id) };
+  }
+
+  show(revision: number, chips: readonly ContextChip[], totalTokens: number): void {
+    this.revision = revision;
+    this.chips = [...chips];
+    this.list.replaceChildren(...chips.map((chip, index) => this.chip(chip, index)));
+    this.total.textContent = chips.length ? `≈ ${totalTokens.toLocaleString('en-US')} tokens of context` : 'No context';
+    if (this.refocusAt !== undefined) {
+      const buttons = this.list.querySelectorAll<HTMLButtonElement>('.chip-remove');
+      (buttons[Math.min(this.refocusAt, buttons.length - 1)] ?? this.addButton).focus();
+      this.refocusAt = undefined;
+    }
+  }
+
+  private chip(chip: ContextChip, index: number): HTMLElement {
+    const item = el('li', 'chip');
+    item.dataset.kind = chip.kind;
+    item.title = chip.description;
+    const kind = chip.kind === 'selection' ? 'Selection' : 'File';
+    const label = el('span', 'chip-label', chip.label);
+    label.setAttribute(
+      'aria-label',
+      `${kind} ${chip.label}, about ${chip.tokens.toLocaleString('en-US')} tokens${chip.truncated ? ', truncated' : ''}`,
+    );
+    const tokens = el('span', 'chip-tokens', shortCount(chip.tokens));
+    tokens.setAttribute('aria-hidden', 'true');
+    item.append(label, tokens);
+    if (chip.truncated) {
+      const mark = el('span', 'chip-truncated', 'truncated');
+      mark.setAttribute('aria-hidden', 'true');
+      item.append(mark);
+    }
+    const remove = button('chip-remove', '×', {
+      ariaLabel: `Remove ${chip.label} from the context`,
+      title: 'Remove from the context',
+    });
+    remove.addEventListener('click', () => {
+      this.refocusAt = index;
+      this.post({ type: 'removeContext', id: chip.id });
+    });
+    item.append(remove);
+    return item;
+  }
+}

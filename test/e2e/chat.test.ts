@@ -1,0 +1,143 @@
+/**
+ * The chat view in a real workbench: ask, watch the answer stream in from the emulator, insert
+ * its code block into the editor, stop a long answer half-way, reload the window and find the
+ * conversation again.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { launchChromium } from '../harness/browser';
+import { ledgerRecords } from '../harness/ledgerFiles';
+import {
+  emulatorProviderSettings,
+  flavorFromEnv,
+  REPO_ROOT,
+  startWorkbench,
+  type Workbench,
+} from '../harness/workbench';
+
+const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
+
+describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    // Slow enough to watch an answer arrive and to stop one half-way.
+    emulator = await startEmulator({ tokensPerSecond: 40 });
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: VSIX,
+      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await workbench?.stop().catch(() => {});
+    await emulator?.close().catch(() => {});
+  });
+
+  const runCommand = async (title: string) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  };
+  /** The chat view's page: VS Code nests each webview in two frames. */
+  const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  const editorText = () =>
+    page
+      .locator('.editor-instance .view-lines')
+      .first()
+      .evaluate((el) => el.textContent?.replace(/\u00a0/g, ' ') ?? '');
+
+  it('streams a markdown answer, inserts its code block, stops a long answer, and keeps the conversation across a reload', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+
+    await runCommand('Switchboard: Open Chat');
+    const chat = chatFrame();
+    await chat.locator('#input').waitFor({ timeout: 30_000 });
+    await chat.locator('#input').fill('Show me an example');
+    await chat.locator('#input').press('Enter');
+
+    // The answer is rendered markdown: a highlighted code block with its buttons, and usage under it.
+    const answer = chat.locator('.turn.assistant').last();
+    await answer.locator('.md-code code', { hasText: 'function greet(name)' }).waitFor({ timeout: 30_000 });
+    await chat.locator('.turn.assistant[data-status="complete"]').first().waitFor({ timeout: 30_000 });
+    assert.ok((await answer.locator('.md-code code span[class^="hljs"]').count()) > 0, 'the code is highlighted');
+    assert.match(await answer.locator('.usage').innerText(), /tokens/i);
+    assert.ok(
+      await answer.locator('strong', { hasText: 'example' }).count(),
+      'bold markdown is rendered, not shown as asterisks',
+    );
+
+    await answer.locator('button[data-code-action="insert"]').click();
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.editor-instance .view-lines')
+          ?.textContent?.replace(/\u00a0/g, ' ')
+          .includes('function greet(name) {'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.match(await editorText(), /return `Hello, \$\{name\}!`;/);
+
+    // A long answer, stopped half-way with Escape: it stays as stopped, and nothing more arrives.
+    await chat.locator('#input').fill('Please give a long answer');
+    await chat.locator('#input').press('Enter');
+    const long = chat.locator('.turn.assistant').last();
+    await long.locator('.body', { hasText: 'Paragraph 3 ' }).waitFor({ timeout: 30_000 });
+    assert.equal(await long.getAttribute('data-status'), 'streaming', 'still streaming when the first paragraphs show');
+    await chat.locator('#input').press('Escape');
+    await chat.locator('.turn.assistant[data-status="stopped"]').waitFor({ timeout: 10_000 });
+    const stoppedText = await long.locator('.body').innerText();
+    await page.waitForTimeout(1_500);
+    assert.equal(await long.locator('.body').innerText(), stoppedText, 'nothing arrives after the stop');
+    assert.doesNotMatch(stoppedText, /Paragraph 60 /);
+    assert.match(await long.locator('.status-note').innerText(), /Stopped/);
+
+    // Both requests are in the ledger as chat: one answered, one cancelled.
+    const chats = () => ledgerRecords(workbench.userDataDir).filter((record) => record.feature === 'chat');
+    const deadline = Date.now() + 10_000;
+    while (chats().length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.deepEqual(
+      chats()
+        .map((record) => record.outcome)
+        .sort(),
+      ['cancelled', 'ok'],
+    );
+
+    // After a reload the conversation is still there.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await runCommand('Switchboard: Open Chat');
+    const restored = chatFrame();
+    await restored.locator('.turn.user', { hasText: 'Show me an example' }).waitFor({ timeout: 30_000 });
+    await restored.locator('.turn.assistant .md-code code', { hasText: 'function greet(name)' }).waitFor();
+    assert.equal(
+      await restored.locator('.turn.assistant[data-status="stopped"]').count(),
+      1,
+      'the stopped answer is still marked stopped',
+    );
+  });
+});
