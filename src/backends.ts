@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { RateLimitSnapshot } from './core/providers/rateLimitHeaders';
-import type { Provider } from './core/providers/types';
+import type { Provider, ProviderHooks } from './core/providers/types';
 import type { DetectedBackend } from './detection';
 import type { ProviderConfig } from './core/settings/providerSettings';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { KeyStore } from './secrets';
 import { readSettings, SECTION, SettingsProblemReporter, type Settings } from './settings';
+import { VsCodeLmProvider } from './vscodeChat/vscodeLmProvider';
 
 export type Feature = 'chat' | 'completion';
 
@@ -55,17 +56,26 @@ export class Backends implements vscode.Disposable {
   /** A client for the backend serving `feature`, or undefined when none is configured. */
   async providerFor(feature: Feature): Promise<Provider | undefined> {
     const config = this.configFor(feature);
-    if (!config) return undefined;
+    return config && this.providerForConfig(config);
+  }
+
+  /** A client for one configured backend, built once per configuration and key. */
+  async providerForConfig(config: ProviderConfig): Promise<Provider> {
     const key = await this.keys.get(config.id, config.apiKeyEnv);
     // Key changes clear the cache (see the constructor), so the fingerprint needs no key material.
     const fingerprint = JSON.stringify([config, key !== undefined]);
     const cached = this.clients.get(config.id);
     if (cached?.fingerprint === fingerprint) return cached.provider;
-    const provider = loadProviderRuntime().createProvider(config, key, {
-      hooks: { onRateLimit: (providerId, snapshot) => this.rateLimits.set(providerId, snapshot) },
+    const provider = createClient(config, key, {
+      onRateLimit: (providerId, snapshot) => this.rateLimits.set(providerId, snapshot),
     });
     this.clients.set(config.id, { fingerprint, provider });
     return provider;
+  }
+
+  /** Whether a backend has what it needs to answer without asking the user: a key, where it takes one. */
+  async isReady(config: ProviderConfig): Promise<boolean> {
+    return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
   }
 
   /** Backends found on this machine that are not configured yet. */
@@ -96,6 +106,15 @@ export class Backends implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/**
+ * A new client for a backend. VS Code's own language models are reached through the editor, so
+ * that client lives here rather than in the provider runtime, which must not load `vscode`.
+ */
+export function createClient(config: ProviderConfig, apiKey: string | undefined, hooks?: ProviderHooks): Provider {
+  if (config.preset.protocol === 'vscode-lm') return new VsCodeLmProvider(config);
+  return loadProviderRuntime().createProvider(config, apiKey, { hooks });
 }
 
 function sameServer(a: string, b: string): boolean {

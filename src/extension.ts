@@ -14,6 +14,7 @@ import { KeyStore } from './secrets';
 import { SwitchboardStatusBar } from './statusBar';
 import { UsageMeter } from './usage';
 import { LimitMonitor } from './limitMonitor';
+import { registerVsCodeChat } from './vscodeChat/registerVsCodeChat';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       state: context.workspaceState,
     }),
     registerDashboard(context.extensionUri, meter),
+    ...registerVsCodeChat(context, backends, meter),
   );
 
   // Detection probes local ports and reads files: never on the activation path.

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Backends, Feature } from './backends';
+import { createClient, type Backends, type Feature } from './backends';
 import { PRESETS, type Preset } from './core/providers/presets';
 import { parseProviders, type ProviderConfig } from './core/settings/providerSettings';
 import type { LimitState } from './core/usage/limits';
@@ -9,6 +9,7 @@ import { loadProviderRuntime } from './lazyRuntime';
 import type { LimitMonitor } from './limitMonitor';
 import type { KeyStore } from './secrets';
 import { SECTION } from './settings';
+import { chooseEditorModel, detectEditorModels } from './vscodeChat/editorModelsChoice';
 
 interface BackendPick extends vscode.QuickPickItem {
   provider?: ProviderConfig;
@@ -33,7 +34,10 @@ function priceText(config: ProviderConfig): string {
 function healthText(state: LimitState | undefined): string {
   if (!state) return '';
   if (state.failure) return `$(error) ${state.failure.kind.replace(/-/g, ' ')}`;
-  const closest = state.readings.reduce<(typeof state.readings)[number] | undefined>((top, r) => (!top || r.fraction > top.fraction ? r : top), undefined);
+  const closest = state.readings.reduce<(typeof state.readings)[number] | undefined>(
+    (top, r) => (!top || r.fraction > top.fraction ? r : top),
+    undefined,
+  );
   if (!closest) return '';
   const icon = state.level === 'exhausted' ? '$(error) ' : state.level === 'warning' ? '$(warning) ' : '';
   return `${icon}${describeReading(closest)}`;
@@ -51,18 +55,26 @@ export async function pickBackend(
   options: { includeDetected?: boolean; allowAdd?: boolean } = {},
 ): Promise<ProviderConfig | undefined> {
   const { providers } = backends.current();
-  const detected = options.includeDetected ? backends.detected() : [];
+  const detected = options.includeDetected ? [...backends.detected(), ...(await detectEditorModels(providers))] : [];
   const completion = backends.configFor('completion')?.id;
   const chat = backends.configFor('chat')?.id;
   const items: BackendPick[] = await Promise.all(
     providers.map(async (provider) => {
-      const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat'].filter(Boolean).join(' + ');
-      const keyState = provider.preset.requiresKey ? ((await keys.has(provider.id, provider.apiKeyEnv)) ? '$(key) key set' : '$(circle-slash) no key') : 'no key needed';
+      const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat']
+        .filter(Boolean)
+        .join(' + ');
+      const keyState = provider.preset.requiresKey
+        ? (await keys.has(provider.id, provider.apiKeyEnv))
+          ? '$(key) key set'
+          : '$(circle-slash) no key'
+        : 'no key needed';
       const health = healthText(limits?.stateOf(provider.id));
       return {
         label: provider.name,
         description: [roles && `$(check) ${roles}`, priceText(provider)].filter(Boolean).join(' · '),
-        detail: [keyState, health, `chat ${provider.chatModel}`, `completion ${provider.completionModel}`].filter(Boolean).join(' · '),
+        detail: [keyState, health, `chat ${provider.chatModel}`, `completion ${provider.completionModel}`]
+          .filter(Boolean)
+          .join(' · '),
         provider,
       };
     }),
@@ -79,14 +91,25 @@ export async function pickBackend(
     }
   }
   if (options.allowAdd) {
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add provider…', detail: 'Pick a preset, enter the key, test the connection', add: true });
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(add) Add provider…', detail: 'Pick a preset, enter the key, test the connection', add: true },
+    );
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder,
+    matchOnDetail: true,
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   if (picked.add) return addProvider(backends, keys);
   if (!picked.detected) return picked.provider;
   if (picked.detected.discontinued) {
-    const choice = await vscode.window.showWarningMessage(picked.detected.discontinued, { modal: true }, 'Add It Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      picked.detected.discontinued,
+      { modal: true },
+      'Add It Anyway',
+    );
     if (choice !== 'Add It Anyway') return undefined;
   }
   const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
@@ -99,7 +122,7 @@ export async function addProvider(backends: Backends, keys: KeyStore): Promise<P
     PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
       label: preset.name,
       description: preset.local ? 'local' : preset.apiKeyEnv ? `$${preset.apiKeyEnv}` : '',
-      detail: preset.baseUrl,
+      detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
       preset,
     })),
     { title: 'Add provider (1/3): which backend?', matchOnDetail: true },
@@ -116,10 +139,17 @@ export async function addProvider(backends: Backends, keys: KeyStore): Promise<P
     });
     if (baseUrl === undefined) return undefined;
   }
+  const editorModel = preset.protocol === 'vscode-lm' ? await chooseEditorModel() : undefined;
+  if (preset.protocol === 'vscode-lm' && editorModel === undefined) return undefined;
   const ids = new Set(backends.current().providers.map((provider) => provider.id));
   let id = preset.id;
   for (let n = 2; ids.has(id); n++) id = `${preset.id}-${n}`;
-  const entry: Record<string, unknown> = { id, preset: preset.id, ...(baseUrl && baseUrl !== preset.baseUrl && { baseUrl }) };
+  const entry: Record<string, unknown> = {
+    id,
+    preset: preset.id,
+    ...(baseUrl && baseUrl !== preset.baseUrl && { baseUrl }),
+    ...(editorModel && editorModel !== preset.chatModel && { chatModel: editorModel, completionModel: editorModel }),
+  };
   const { providers, problems } = parseProviders([entry]);
   const config = providers[0];
   if (!config) {
@@ -141,16 +171,26 @@ export async function addProvider(backends: Backends, keys: KeyStore): Promise<P
 
   const probe = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing ${preset.name}…` },
-    async () => loadProviderRuntime().createProvider(config, key ?? (config.apiKeyEnv ? process.env[config.apiKeyEnv] : undefined)).probe(),
+    async () => createClient(config, key ?? (config.apiKeyEnv ? process.env[config.apiKeyEnv] : undefined)).probe(),
   );
   if (!probe.ok) {
-    const choice = await vscode.window.showWarningMessage(`Switchboard: ${preset.name} did not answer: ${probe.detail ?? 'no detail'}`, 'Add Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      `Switchboard: ${preset.name} did not answer: ${probe.detail ?? 'no detail'}`,
+      'Add Anyway',
+    );
     if (choice !== 'Add Anyway') return undefined;
   }
   if (key) await keys.set(id, key);
   const settings = vscode.workspace.getConfiguration(SECTION);
-  await settings.update('providers', [...(settings.get<unknown[]>('providers') ?? []), entry], vscode.ConfigurationTarget.Global);
-  void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name}${probe.ok ? ` (answered in ${Math.round(probe.latencyMs)} ms)` : ''}`, 5000);
+  await settings.update(
+    'providers',
+    [...(settings.get<unknown[]>('providers') ?? []), entry],
+    vscode.ConfigurationTarget.Global,
+  );
+  void vscode.window.setStatusBarMessage(
+    `Switchboard: added ${preset.name}${probe.ok ? ` (answered in ${Math.round(probe.latencyMs)} ms)` : ''}`,
+    5000,
+  );
   return backends.current().providers.find((provider) => provider.id === id);
 }
 

@@ -35,6 +35,9 @@ const SELF_HOSTED_PLACEHOLDERS = new Set(['custom', 'litellm']);
 
 const onThisMachine = (preset: Preset) => preset.local === true || SELF_HOSTED_PLACEHOLDERS.has(preset.id);
 
+/** VS Code's own language models are reached through the editor: no address, no key of ours. */
+const inTheEditor = (preset: Preset) => preset.protocol === 'vscode-lm';
+
 /** `v1`, `v4`, `v1beta`, `v2alpha1`: an API version path segment. */
 const VERSION_SEGMENT = /^v\d+(?:alpha|beta)?\d*$/;
 
@@ -82,6 +85,7 @@ describe('PRESETS', () => {
 
   it('uses https for hosted backends and http://127.0.0.1 for servers on this machine', () => {
     each((p) => {
+      if (inTheEditor(p)) return assert.equal(p.baseUrl, '', 'the editor’s models have no address');
       const url = new URL(p.baseUrl);
       assert.ok(!p.baseUrl.endsWith('/'), `baseUrl ${p.baseUrl} must not end with a slash`);
       assert.equal(url.search + url.hash, '', 'no query or fragment');
@@ -101,6 +105,7 @@ describe('PRESETS', () => {
 
   it('gives OpenAI-compatible presets a versioned base URL, and Anthropic/Ollama their roots', () => {
     each((p) => {
+      if (inTheEditor(p)) return;
       const segments = new URL(p.baseUrl).pathname.split('/').filter(Boolean);
       if (p.protocol === 'openai' || p.protocol === 'qwen-oauth') {
         // The version is the last segment (`/v1`) or the one before a vendor suffix (`/v1beta/openai`).
@@ -125,10 +130,13 @@ describe('PRESETS', () => {
     });
   });
 
-  it('lets only local servers and the custom entry go without a key', () => {
+  it('lets only local servers, the custom entry and the editor’s own models go without a key', () => {
     each((p) => {
       if (!p.requiresKey) {
-        assert.ok(p.local === true || p.id === 'custom', 'requiresKey false outside local/custom');
+        assert.ok(
+          p.local === true || p.id === 'custom' || inTheEditor(p),
+          'requiresKey false outside local/custom/vscode-lm',
+        );
         assert.equal(p.authStyle, 'none');
       }
       if (p.local) {
@@ -193,6 +201,19 @@ describe('PRESETS', () => {
     for (const alternative of ['dashscope', 'openrouter', 'ollama']) {
       assert.match(notice?.message ?? '', new RegExp(alternative, 'i'));
     }
+  });
+
+  it("offers VS Code's own language models as a backend that speaks through the editor", () => {
+    const editor = findPreset('vscode-lm');
+    assert.equal(editor?.protocol, 'vscode-lm');
+    assert.equal(editor?.requiresKey, false);
+    assert.equal(editor?.authStyle, 'none');
+    assert.equal(editor?.fimRoute, 'chat', 'the Language Model API is chat only');
+    assert.equal(editor?.local, undefined, 'not a server to probe on this machine');
+    assert.deepEqual(
+      PRESETS.filter(inTheEditor).map((p) => p.id),
+      ['vscode-lm'],
+    );
   });
 
   it('keeps the Qwen defaults the settings and README rely on', () => {

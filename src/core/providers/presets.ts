@@ -7,7 +7,8 @@ export type Protocol =
   | 'openai' // OpenAI-compatible chat/completions over the `openai` SDK
   | 'anthropic' // Anthropic Messages API over `@anthropic-ai/sdk`
   | 'ollama' // Ollama's native /api/* (chat also works over its /v1)
-  | 'qwen-oauth'; // Qwen Code's OAuth login (legacy free tier), OpenAI-compatible once authorised
+  | 'qwen-oauth' // Qwen Code's OAuth login (legacy free tier), OpenAI-compatible once authorised
+  | 'vscode-lm'; // the chat models VS Code itself offers (vscode.lm), reached through the editor, not HTTP
 
 /** How fill-in-the-middle reaches the backend, best first. */
 export type FimRoute =
@@ -42,6 +43,7 @@ export interface Preset {
    * - 'anthropic': the host root (`https://api.anthropic.com`); the SDK adds `/v1/messages`.
    * - 'ollama': the server root (`http://127.0.0.1:11434`); the client adds `/api/…` for the
    *   native API and `/v1` for its OpenAI-compatible routes.
+   * - 'vscode-lm': empty; the editor's models have no address of their own.
    */
   baseUrl: string;
   authStyle: AuthStyle;
@@ -515,6 +517,25 @@ export const PRESETS: readonly Preset[] = [
       note: 'Budgets and limits are set per virtual key by the proxy admin; GET /key/info reports spend, max_budget and the reset.',
     },
     docs: 'https://docs.litellm.ai/docs/simple_proxy',
+  },
+
+  // ── The editor's own models ─────────────────────────────────────────────────────────────────
+  {
+    id: 'vscode-lm',
+    name: 'VS Code language models',
+    protocol: 'vscode-lm',
+    baseUrl: '',
+    // Access is the editor's business: the chat extension that contributes the models signs the user
+    // in, and VS Code asks the user once before Switchboard may use them.
+    authStyle: 'none',
+    requiresKey: false,
+    // `auto` takes the first model VS Code offers; `<vendor>/<model id or family>` (for example
+    // `copilot/gpt-4.1`) or a bare vendor picks one.
+    chatModel: 'auto',
+    completionModel: 'auto',
+    // The Language Model API is chat only.
+    fimRoute: 'chat',
+    docs: 'https://code.visualstudio.com/api/extension-guides/ai/language-model',
   },
 ];
 

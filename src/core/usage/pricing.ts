@@ -75,6 +75,8 @@ export const DATASET_PROVIDER_BY_PRESET: ReadonlyMap<string, string | null> = ne
   ['siliconflow', null],
   // Whatever the user runs; only they know its price.
   ['custom', null],
+  // VS Code's own models are billed, if at all, by whoever contributes them (a Copilot plan).
+  ['vscode-lm', null],
 ]);
 
 let dataset: typeof GenaiPrices | undefined;
