@@ -2,6 +2,7 @@
 // `node esbuild.mjs [--production] [--watch]`
 import * as esbuild from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { writeNotices } from './scripts/lib/notices.mjs';
 
 const production = process.argv.includes('--production');
 
@@ -48,11 +49,15 @@ if (watch) {
   await Promise.all(contexts.map((ctx) => ctx.watch()));
   console.log('esbuild: watching…');
 } else {
+  const metafiles = [];
   for (const ctx of contexts) {
     const result = await ctx.rebuild();
+    metafiles.push(result.metafile);
     for (const [file, info] of Object.entries(result.metafile.outputs)) {
       if (!file.endsWith('.map')) console.log(`  ${file.padEnd(32)} ${(info.bytes / 1024).toFixed(1)} KB`);
     }
     await ctx.dispose();
   }
+  const packages = writeNotices(metafiles, 'dist/ThirdPartyNotices.txt');
+  console.log(`  dist/ThirdPartyNotices.txt          ${packages} bundled packages`);
 }
