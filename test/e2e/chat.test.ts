@@ -24,6 +24,7 @@ const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'
   version: string;
 };
 const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
+const KEY_VARIABLE = 'SWITCHBOARD_E2E_KEY';
 
 describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
@@ -34,10 +35,41 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
   before(async () => {
     // Slow enough to watch an answer arrive and to stop one half-way.
     emulator = await startEmulator({ tokensPerSecond: 40 });
+    // Besides the OpenAI-compatible emulator entry: the same emulator as Anthropic and as Ollama,
+    // and a server that is not there, for the error and its actions.
+    const settings = emulatorProviderSettings(emulator.openaiBaseUrl);
+    const price = { '*': { inputPerMTok: 3, outputPerMTok: 15 } };
+    settings['switchboard.providers'] = [
+      ...(settings['switchboard.providers'] as unknown[]),
+      {
+        id: 'claude',
+        name: 'Claude (demo)',
+        preset: 'anthropic',
+        baseUrl: emulator.baseUrls.anthropic,
+        chatModel: 'claude-haiku-4-5',
+        apiKeyEnv: KEY_VARIABLE,
+        prices: price,
+      },
+      {
+        id: 'local',
+        name: 'Ollama (demo)',
+        preset: 'ollama',
+        baseUrl: emulator.baseUrls.ollama,
+        chatModel: 'emulator-chat',
+      },
+      {
+        id: 'offline',
+        name: 'Offline (demo)',
+        preset: 'custom',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        chatModel: 'emulator-chat',
+      },
+    ];
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
       vsix: VSIX,
-      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
+      settings,
+      env: { [KEY_VARIABLE]: 'sk-e2e-test' },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -51,13 +83,28 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     await emulator?.close().catch(() => {});
   });
 
+  /**
+   * Runs a palette command. Right after a (re)load the palette can open before the extension's
+   * commands are registered, so an empty result is closed and the palette asked again.
+   */
   const runCommand = async (title: string) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      try {
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: title })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        await page.keyboard.press('Escape');
+        if (attempt === 3) throw error;
+      }
+    }
   };
   /** The chat view's page: VS Code nests each webview in two frames. */
   const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
@@ -130,6 +177,8 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     // After a reload the conversation is still there.
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The extension is active again once its status bar item is back.
+    await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).first().waitFor({ timeout: 60_000 });
     await runCommand('Switchboard: Open Chat');
     const restored = chatFrame();
     await restored.locator('.turn.user', { hasText: 'Show me an example' }).waitFor({ timeout: 30_000 });
@@ -139,5 +188,60 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       1,
       'the stopped answer is still marked stopped',
     );
+  });
+
+  it('answers over every protocol, switched from the header picker that shows each price', async () => {
+    const chat = chatFrame();
+    const picker = chat.locator('#backend-picker');
+    await chat.locator('#backend-picker option[value="claude"]').waitFor({ state: 'attached', timeout: 30_000 });
+    // Prices arrive once the provider runtime has loaded.
+    await chat
+      .locator('#backend-picker option[value="claude"]', { hasText: '$3.00' })
+      .waitFor({ state: 'attached', timeout: 30_000 });
+    assert.match(
+      await chat.locator('#backend-picker option[value="claude"]').innerText(),
+      /Claude \(demo\) · claude-haiku-4-5 · .*\$3\.00.*\$15\.00.*1M/,
+    );
+    for (const id of ['claude', 'local', 'emulator']) {
+      await picker.selectOption(id);
+      await page.waitForTimeout(300);
+      assert.equal(await picker.inputValue(), id, 'the host confirmed the switch');
+      // Only the question: no context chips, so the emulator's echo is predictable.
+      while (await chat.locator('.chip-remove').count()) await chat.locator('.chip-remove').first().click();
+      await chat.locator('#input').fill(`hello over ${id}`);
+      await chat.locator('#input').press('Enter');
+      await chat
+        .locator('.turn.assistant[data-status="complete"] .body', { hasText: `You asked: "hello over ${id}"` })
+        .waitFor({ timeout: 30_000 });
+    }
+    const deadline = Date.now() + 10_000;
+    const backends = () =>
+      new Set(
+        ledgerRecords(workbench.userDataDir)
+          .filter((r) => r.feature === 'chat' && r.outcome === 'ok')
+          .map((r) => r.backend),
+      );
+    while (!['claude', 'local', 'emulator'].every((id) => backends().has(id)) && Date.now() < deadline)
+      await page.waitForTimeout(200);
+    assert.deepEqual([...backends()].sort(), ['claude', 'emulator', 'local']);
+  });
+
+  it('explains a failure in the conversation and switches backend and retries in one click', async () => {
+    const chat = chatFrame();
+    await chat.locator('#backend-picker').selectOption('offline');
+    await page.waitForTimeout(300);
+    while (await chat.locator('.chip-remove').count()) await chat.locator('.chip-remove').first().click();
+    await chat.locator('#input').fill('hello offline');
+    await chat.locator('#input').press('Enter');
+    const failed = chat.locator('.turn.assistant[data-status="failed"]').last();
+    await failed.waitFor({ timeout: 30_000 });
+    assert.match(await failed.locator('.error').innerText(), /reach/i, 'says the server could not be reached');
+    assert.ok(await failed.locator('.action-retry').count(), 'offers a retry');
+    const switchButton = failed.locator('.action-switch').first();
+    await switchButton.click();
+    await chat
+      .locator('.turn.assistant[data-status="complete"] .body', { hasText: 'You asked: "hello offline"' })
+      .waitFor({ timeout: 30_000 });
+    assert.notEqual(await chat.locator('#backend-picker').inputValue(), 'offline', 'the chat backend was switched');
   });
 });
