@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/harness/browser';
 import { REPO_ROOT } from '../test/harness/workbench';
 import type { ChatRenderRun } from './chatRenderPage';
-import type { Metrics } from './metrics';
+import { median, round, type Metrics } from './metrics';
 
 const CHUNK = 4;
 const RUNS = 7;
@@ -95,14 +95,6 @@ export function answerOf(size: number): string {
   }
   return sections.join('\n').slice(0, size);
 }
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function pageScript(): Promise<string> {
   const result = await build({

@@ -4,29 +4,20 @@
  */
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionBackend } from '../src/core/completion/engine';
 import type { FimRequest } from '../src/core/providers/types';
-import { parseProviders } from '../src/core/settings/providerSettings';
-import { createProvider } from '../src/providerRuntime';
 import { startEmulator } from '../test/emulator/server';
-import type { Metrics } from './metrics';
+import { median, round, type Metrics } from './metrics';
 import {
   BACKEND_LATENCY_MS,
   MODEL_ACCURACY,
   PAUSE_MS,
   REPLAY_FILE,
+  emulatorProvider,
   runReplay,
   type ReplayResult,
 } from './completionReplay';
 
 const OVERHEAD_RUNS = 300;
 const WARMUP = 30;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * From the engine being asked to the completion being ready (no debounce, a cache miss every
@@ -36,12 +27,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 async function overhead(): Promise<{ ours: number; raw: number; engineOnly: number }> {
   const emulator = await startEmulator();
   try {
-    const { providers } = parseProviders([
-      { id: 'bench', preset: 'custom', baseUrl: emulator.baseUrls.openai, completionModel: 'emulator-coder' },
-    ]);
-    const config = providers[0];
-    if (!config) throw new Error('the bench provider entry did not parse');
-    const provider = createProvider(config, undefined);
+    const provider = emulatorProvider(emulator.baseUrls.openai);
     let sent: FimRequest | undefined;
     const backend: CompletionBackend = {
       id: 'bench',

@@ -291,16 +291,21 @@ export interface ReplayComparison {
   naive: ReplayResult;
 }
 
+/** The real OpenAI-compatible client pointed at the emulator, as a `custom` backend entry. */
+export function emulatorProvider(openaiBaseUrl: string): Provider {
+  const { providers } = parseProviders([
+    { id: 'bench', preset: 'custom', baseUrl: openaiBaseUrl, completionModel: 'emulator-coder' },
+  ]);
+  const config = providers[0];
+  if (!config) throw new Error('the bench provider entry did not parse');
+  return createProvider(config, undefined);
+}
+
 export async function runReplay(): Promise<ReplayComparison> {
   const source = readFileSync(join(REPO_ROOT, REPLAY_FILE), 'utf8');
   const emulator = await startEmulator({ fimResponder: oracle(source) });
   try {
-    const { providers } = parseProviders([
-      { id: 'bench', preset: 'custom', baseUrl: emulator.baseUrls.openai, completionModel: 'emulator-coder' },
-    ]);
-    const config = providers[0];
-    if (!config) throw new Error('the bench provider entry did not parse');
-    const provider = createProvider(config, undefined);
+    const provider = emulatorProvider(emulator.baseUrls.openai);
     const keys = typeSource(source);
     const ours = await replay(
       keys,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { UsageLedger, type NewUsageRecord } from '../src/core/usage/usageLedger';
 import { toLine } from '../src/core/usage/usageRecord';
 import { REPO_ROOT } from '../test/harness/workbench';
-import type { Metrics } from './metrics';
+import { round, type Metrics } from './metrics';
 
 const sample: NewUsageRecord = {
   backend: 'qwen',
@@ -74,7 +74,8 @@ async function startupMs(records: number): Promise<{ median: number; fullScan: n
     let started = performance.now();
     const first = await UsageLedger.open({ dir });
     const fullScan = performance.now() - started;
-    if (first.rollups.sum().requests !== records) throw new Error(`expected ${records} records, counted ${first.rollups.sum().requests}`);
+    if (first.rollups.sum().requests !== records)
+      throw new Error(`expected ${records} records, counted ${first.rollups.sum().requests}`);
     await first.close();
     const samples: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -97,11 +98,17 @@ async function concurrentLost(): Promise<number> {
   const each = 10_000;
   try {
     await Promise.all(
-      Array.from({ length: writers }, () =>
-        new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'unit', 'usageLedgerWriter.ts'), dir, String(each)], { stdio: 'inherit' });
-          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-        }),
+      Array.from(
+        { length: writers },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              ['--import', 'tsx', join(REPO_ROOT, 'test', 'unit', 'usageLedgerWriter.ts'), dir, String(each)],
+              { stdio: 'inherit' },
+            );
+            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
+          }),
       ),
     );
     const ledger = await UsageLedger.open({ dir });
@@ -116,7 +123,6 @@ async function concurrentLost(): Promise<number> {
   }
 }
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function benchLedger(): Promise<Metrics> {
   const rate = await appendRate();

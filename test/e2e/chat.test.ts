@@ -4,26 +4,14 @@
  * conversation again.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { launchChromium } from '../harness/browser';
+import { PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
-import {
-  emulatorProviderSettings,
-  flavorFromEnv,
-  REPO_ROOT,
-  startWorkbench,
-  type Workbench,
-} from '../harness/workbench';
+import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
-const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-  name: string;
-  version: string;
-};
-const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
 const KEY_VARIABLE = 'SWITCHBOARD_E2E_KEY';
 
 describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
@@ -67,7 +55,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     ];
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
-      vsix: VSIX,
+      vsix: PACKAGED_VSIX,
       settings,
       env: { [KEY_VARIABLE]: 'sk-e2e-test' },
     });
@@ -83,29 +71,6 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     await emulator?.close().catch(() => {});
   });
 
-  /**
-   * Runs a palette command. Right after a (re)load the palette can open before the extension's
-   * commands are registered, so an empty result is closed and the palette asked again.
-   */
-  const runCommand = async (title: string) => {
-    for (let attempt = 1; ; attempt++) {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      try {
-        await page
-          .locator('.quick-input-list .monaco-list-row', { hasText: title })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        await page.keyboard.press('Enter');
-        return;
-      } catch (error) {
-        await page.keyboard.press('Escape');
-        if (attempt === 3) throw error;
-      }
-    }
-  };
   /** The chat view's page: VS Code nests each webview in two frames. */
   const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
   const editorText = () =>
@@ -120,7 +85,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
 
-    await runCommand('Switchboard: Open Chat');
+    await runCommand(page, 'Switchboard: Open Chat');
     const chat = chatFrame();
     await chat.locator('#input').waitFor({ timeout: 30_000 });
     await chat.locator('#input').fill('Show me an example');
@@ -179,7 +144,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The extension is active again once its status bar item is back.
     await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).first().waitFor({ timeout: 60_000 });
-    await runCommand('Switchboard: Open Chat');
+    await runCommand(page, 'Switchboard: Open Chat');
     const restored = chatFrame();
     await restored.locator('.turn.user', { hasText: 'Show me an example' }).waitFor({ timeout: 30_000 });
     await restored.locator('.turn.assistant .md-code code', { hasText: 'function greet(name)' }).waitFor();

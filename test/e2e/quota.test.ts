@@ -4,19 +4,13 @@
  * chat to another backend; the next completion comes from it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { launchChromium } from '../harness/browser';
-import { flavorFromEnv, REPO_ROOT, startWorkbench, type Workbench } from '../harness/workbench';
+import { PACKAGED_VSIX } from '../harness/workbenchPage';
+import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
-const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-  name: string;
-  version: string;
-};
-const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
 /** The server's daily allocation, and the user's own daily limit (their plan as they know it). */
 const SERVER_QUOTA = 8;
 const USER_LIMIT = 10;
@@ -35,7 +29,7 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
     const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
-      vsix: VSIX,
+      vsix: PACKAGED_VSIX,
       settings: {
         'switchboard.providers': [
           {

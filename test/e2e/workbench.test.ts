@@ -3,26 +3,13 @@
  * ghost text and accept it; run a command from the palette; read the status bar.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { launchChromium } from '../harness/browser';
+import { PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
-import {
-  emulatorProviderSettings,
-  flavorFromEnv,
-  REPO_ROOT,
-  startWorkbench,
-  type Workbench,
-} from '../harness/workbench';
-
-const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-  name: string;
-  version: string;
-};
-const VSIX = join(REPO_ROOT, `${name}-${version}.vsix`);
+import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
@@ -34,7 +21,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     emulator = await startEmulator();
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
-      vsix: VSIX,
+      vsix: PACKAGED_VSIX,
       settings: emulatorProviderSettings(emulator.openaiBaseUrl),
     });
     browser = await launchChromium();
@@ -120,17 +107,9 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   });
 
   it('runs Toggle Inline Completion from the command palette and the status bar follows', async () => {
-    const runCommand = async (title: string) => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-      await page.keyboard.press('Enter');
-    };
-    await runCommand('Switchboard: Toggle Inline Completion');
+    await runCommand(page, 'Switchboard: Toggle Inline Completion');
     await statusItem().locator('.codicon-circle-slash').waitFor({ timeout: 10_000 });
-    await runCommand('Switchboard: Toggle Inline Completion');
+    await runCommand(page, 'Switchboard: Toggle Inline Completion');
     await statusItem().locator('.codicon-plug').waitFor({ timeout: 10_000 });
   });
 });

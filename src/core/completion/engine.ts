@@ -365,11 +365,7 @@ export class CompletionEngine {
     this.stats.requests++;
     this.emit({ type: 'request' });
     const flight: Flight = {
-      source: sourceOf(backend),
-      documentId: at.documentId,
-      offset: at.offset,
-      before: at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS), at.offset),
-      after: at.text.slice(at.offset, at.offset + ANCHOR_CHARS),
+      ...placeOf(at, backend),
       multiline: plan.multiline,
       controller,
       waiters: 0,
@@ -468,11 +464,7 @@ export class CompletionEngine {
   private remember(at: CompletionInput, backend: CompletionBackend, text: string, multiline: boolean): void {
     if (!text) return;
     const entry: Remembered = {
-      source: sourceOf(backend),
-      documentId: at.documentId,
-      offset: at.offset,
-      before: at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS), at.offset),
-      after: at.text.slice(at.offset, at.offset + ANCHOR_CHARS),
+      ...placeOf(at, backend),
       text,
       multiline,
     };
@@ -510,6 +502,20 @@ interface Plan {
  * The closers an editor inserted right after the cursor since an answer was made (auto-closing
  * brackets and quotes), or undefined when the text after the cursor changed some other way.
  */
+/** Where an answer was made: backend, document, cursor and the text either side of it. */
+function placeOf(
+  at: CompletionInput,
+  backend: CompletionBackend,
+): Pick<Remembered, 'source' | 'documentId' | 'offset' | 'before' | 'after'> {
+  return {
+    source: sourceOf(backend),
+    documentId: at.documentId,
+    offset: at.offset,
+    before: at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS), at.offset),
+    after: at.text.slice(at.offset, at.offset + ANCHOR_CHARS),
+  };
+}
+
 function sourceOf(backend: CompletionBackend): string {
   return `${backend.id}\u0000${backend.model}`;
 }
