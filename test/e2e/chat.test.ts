@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { launchChromium } from '../harness/browser';
-import { PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
 import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
@@ -59,17 +58,10 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       settings,
       env: { [KEY_VARIABLE]: 'sk-e2e-test' },
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    ({ browser, page } = await openWorkbenchPage(workbench));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await workbench?.stop().catch(() => {});
-    await emulator?.close().catch(() => {});
-  });
+  after(() => closeAll(browser, workbench, emulator));
 
   /** The chat view's page: VS Code nests each webview in two frames. */
   const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { launchChromium } from '../harness/browser';
-import { PACKAGED_VSIX } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 /** The server's daily allocation, and the user's own daily limit (their plan as they know it). */
@@ -56,17 +55,10 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
         'switchboard.chat.provider': 'qwen',
       },
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    ({ browser, page } = await openWorkbenchPage(workbench));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await workbench?.stop().catch(() => {});
-    await emulator?.close().catch(() => {});
-  });
+  after(() => closeAll(browser, workbench, emulator));
 
   // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
   const statusItem = (backend: string) =>

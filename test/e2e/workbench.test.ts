@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { launchChromium } from '../harness/browser';
-import { PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
 import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
@@ -24,17 +23,10 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       vsix: PACKAGED_VSIX,
       settings: emulatorProviderSettings(emulator.openaiBaseUrl),
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    ({ browser, page } = await openWorkbenchPage(workbench));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await workbench?.stop().catch(() => {});
-    await emulator?.close().catch(() => {});
-  });
+  after(() => closeAll(browser, workbench, emulator));
 
   const statusItem = () => page.locator('.statusbar-item', { hasText: 'Emulator (demo)' });
 

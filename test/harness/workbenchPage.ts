@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { REPO_ROOT } from './workbench';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { REPO_ROOT, type Workbench } from './workbench';
 
 const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   name: string;
@@ -29,5 +30,24 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       await page.keyboard.press('Escape');
       if (attempt === 3) throw error;
     }
+  }
+}
+
+/** A headless Chromium on the workbench, with the test folder open and the workbench drawn. */
+export async function openWorkbenchPage(workbench: Workbench): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return { browser, page };
+}
+
+/** Stops whatever a suite started, each even when another fails to stop. */
+export async function closeAll(
+  ...parts: ({ close(): Promise<unknown> } | { stop(): Promise<unknown> } | undefined)[]
+): Promise<void> {
+  for (const part of parts) {
+    if (!part) continue;
+    await ('close' in part ? part.close() : part.stop()).catch(() => {});
   }
 }
