@@ -22,6 +22,8 @@ export class ChatContext implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
+  /** The id each key was shown with, so the chip for a file stays the same chip while the file is edited. */
+  private idsByKey = new Map<string, string>();
   /** Key and block of each default last set, so an unchanged editor does not bump the revision. */
   private lastDefaults = '';
 
@@ -150,11 +152,19 @@ export class ChatContext implements vscode.Disposable {
     if (fingerprint === this.lastDefaults) return;
     this.lastDefaults = fingerprint;
     this.tracker.setDefaults(items);
+    // Ids of keys no longer offered or picked are forgotten, or every selection ever made would stay.
+    const live = new Set([...items, ...this.tracker.items()].map((item) => item.key));
+    for (const key of this.idsByKey.keys()) if (!live.has(key)) this.idsByKey.delete(key);
     this.changed.fire();
   }
 
   private item(key: string, source: ContextSource): ContextItem {
-    return contextItem(`ctx-${this.nextId++}`, key, source);
+    let id = this.idsByKey.get(key);
+    if (id === undefined) {
+      id = `ctx-${this.nextId++}`;
+      this.idsByKey.set(key, id);
+    }
+    return contextItem(id, key, source);
   }
 
   dispose(): void {

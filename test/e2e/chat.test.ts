@@ -65,6 +65,31 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
 
   /** The chat view's page: VS Code nests each webview in two frames. */
   const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  /**
+   * Removes every context chip. The editor can update the chips while this runs (a restored file
+   * settling after a reload), so a click that loses its chip is tried again until none are left.
+   */
+  const removeAllChips = async () => {
+    const remove = chatFrame().locator('.chip-remove');
+    const deadline = Date.now() + 20_000;
+    let quietSince = 0;
+    while (Date.now() < deadline) {
+      if ((await remove.count()) === 0) {
+        quietSince ||= Date.now();
+        if (Date.now() - quietSince >= 500) return;
+        await page.waitForTimeout(100);
+        continue;
+      }
+      quietSince = 0;
+      await remove
+        .first()
+        .click({ timeout: 2_000 })
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+        });
+    }
+    assert.fail(`context chips are still there: ${(await remove.count()).toString()}`);
+  };
   const editorText = () =>
     page
       .locator('.editor-instance .view-lines')
@@ -164,7 +189,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       await page.waitForTimeout(300);
       assert.equal(await picker.inputValue(), id, 'the host confirmed the switch');
       // Only the question: no context chips, so the emulator's echo is predictable.
-      while (await chat.locator('.chip-remove').count()) await chat.locator('.chip-remove').first().click();
+      await removeAllChips();
       await chat.locator('#input').fill(`hello over ${id}`);
       await chat.locator('#input').press('Enter');
       await chat
@@ -187,7 +212,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     const chat = chatFrame();
     await chat.locator('#backend-picker').selectOption('offline');
     await page.waitForTimeout(300);
-    while (await chat.locator('.chip-remove').count()) await chat.locator('.chip-remove').first().click();
+    await removeAllChips();
     await chat.locator('#input').fill('hello offline');
     await chat.locator('#input').press('Enter');
     const failed = chat.locator('.turn.assistant[data-status="failed"]').last();

@@ -177,6 +177,52 @@ describe('chat webview', () => {
     assert.deepEqual(posted, [{ type: 'removeContext', id: 'ctx-2' }, { type: 'addContext' }]);
   });
 
+  it('leaves an unchanged chip alone when the chips are sent again, so a click or focus on it survives', () => {
+    const posted: WebviewToHost[] = [];
+    const chips = new ContextChips(byId('chips'), byId('context-total'), byId<HTMLButtonElement>('add-context'), (m) =>
+      posted.push(m),
+    );
+    const selection = {
+      id: 'ctx-1',
+      kind: 'selection' as const,
+      label: 'a.ts:1-2',
+      description: 'Selection',
+      tokens: 12,
+      truncated: false,
+    };
+    const file = {
+      id: 'ctx-2',
+      kind: 'file' as const,
+      label: 'a.ts',
+      description: 'File',
+      tokens: 300,
+      truncated: false,
+    };
+    chips.show(1, [selection, file], 312);
+    const [selectionChip, fileChip] = [...doc.querySelectorAll('#chips .chip')];
+    chips.show(2, [selection, { ...file, tokens: 310 }], 322);
+    const after = [...doc.querySelectorAll('#chips .chip')];
+    assert.equal(after[0], selectionChip, 'the unchanged selection chip is the same element');
+    assert.notEqual(after[1], fileChip, 'the file chip whose estimate changed is drawn again');
+    assert.match(after[1]?.textContent ?? '', /310/);
+    chips.show(3, [{ ...file, tokens: 310 }, selection], 322);
+    const reordered = [...doc.querySelectorAll('#chips .chip')];
+    assert.deepEqual(
+      reordered.map((chip) => chip.textContent),
+      [after[1]?.textContent, after[0]?.textContent],
+      'the order follows the host',
+    );
+    assert.equal(reordered[0], after[1]);
+    chips.show(4, [selection], 12);
+    assert.deepEqual(
+      [...doc.querySelectorAll('#chips .chip')].map((chip) => chip === selectionChip),
+      [true],
+      'a chip the host no longer sends is gone',
+    );
+    (doc.querySelector('#chips .chip-remove') as HTMLButtonElement).click();
+    assert.deepEqual(posted, [{ type: 'removeContext', id: 'ctx-1' }]);
+  });
+
   it('Enter sends with the context, Shift+Enter does not, and nothing is sent while an answer streams', () => {
     const posted: WebviewToHost[] = [];
     const said: string[] = [];

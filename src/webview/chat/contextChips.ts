@@ -9,6 +9,8 @@ import { button, el, shortCount } from './dom';
 export class ContextChips {
   private revision = 0;
   private chips: ContextChip[] = [];
+  /** The element drawn for each chip and what it was drawn from, so an unchanged chip is left alone. */
+  private readonly drawn = new Map<string, { signature: string; element: HTMLElement }>();
   /** Where focus goes after the host confirms a removal: the chip now at this index. */
   private refocusAt: number | undefined;
 
@@ -29,7 +31,7 @@ export class ContextChips {
   show(revision: number, chips: readonly ContextChip[], totalTokens: number): void {
     this.revision = revision;
     this.chips = [...chips];
-    this.list.replaceChildren(...chips.map((chip, index) => this.chip(chip, index)));
+    this.render(chips);
     this.total.textContent = chips.length ? `≈ ${totalTokens.toLocaleString('en-US')} tokens of context` : 'No context';
     if (this.refocusAt !== undefined) {
       const buttons = this.list.querySelectorAll<HTMLButtonElement>('.chip-remove');
@@ -38,7 +40,38 @@ export class ContextChips {
     }
   }
 
-  private chip(chip: ContextChip, index: number): HTMLElement {
+  /**
+   * Touches only the chips that changed: an unchanged chip keeps its element, so focus, a hover
+   * and a click in progress survive the updates that come as the user types in the editor.
+   */
+  private render(chips: readonly ContextChip[]): void {
+    const wanted: HTMLElement[] = [];
+    const ids = new Set<string>();
+    for (const chip of chips) {
+      const signature = JSON.stringify(chip);
+      let entry = this.drawn.get(chip.id);
+      if (entry?.signature !== signature) {
+        entry?.element.remove();
+        entry = { signature, element: this.chip(chip) };
+        this.drawn.set(chip.id, entry);
+      }
+      ids.add(chip.id);
+      wanted.push(entry.element);
+    }
+    for (const [id, entry] of this.drawn) {
+      if (ids.has(id)) continue;
+      entry.element.remove();
+      this.drawn.delete(id);
+    }
+    wanted.forEach((element, index) => {
+      const there = this.list.children[index];
+      if (there !== element) this.list.insertBefore(element, there ?? null);
+    });
+    // Anything else in the list (there should be nothing) would be a chip that is not sent.
+    while (this.list.children.length > wanted.length) this.list.lastElementChild?.remove();
+  }
+
+  private chip(chip: ContextChip): HTMLElement {
     const item = el('li', 'chip');
     item.dataset.kind = chip.kind;
     item.title = chip.description;
@@ -61,7 +94,7 @@ export class ContextChips {
       title: 'Remove from the context',
     });
     remove.addEventListener('click', () => {
-      this.refocusAt = index;
+      this.refocusAt = Array.prototype.indexOf.call(this.list.children, item);
       this.post({ type: 'removeContext', id: chip.id });
     });
     item.append(remove);
