@@ -24,6 +24,8 @@ export interface SwitchboardApi {
   readonly inlineCompletionProvider: vscode.InlineCompletionItemProvider;
   /** The engine behind it, whose counters tell the tests what was served from where. */
   readonly completionEngine: CompletionEngine;
+  /** Where the completion prompt's snippets come from: recent files and the files a document imports. */
+  readonly completionContext: CompletionContext;
   /** The status bar item as VS Code holds it (the API offers no way to read another extension's item). */
   readonly statusBarItem: vscode.StatusBarItem;
   /** The usage meter over the ledger, so tests can see what was recorded. */
@@ -92,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     activationMs,
     inlineCompletionProvider: completion,
     completionEngine: completion.engine,
+    completionContext,
     statusBarItem: statusBar.item,
     meter,
     limits,

@@ -126,8 +126,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
+/** Not a provider route: the requests recorded so far, as JSON, and not itself recorded. */
+export const INSPECT_PATH = '/_emulator/requests';
+
 async function handle(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+  if (req.method === 'GET' && path === INSPECT_PATH) {
+    // For tests in another process (the extension host): what was asked, credentials left out.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(state.requests));
+    return;
+  }
   const raw = await readBody(req);
   let body: unknown = undefined;
   let unparsable = false;

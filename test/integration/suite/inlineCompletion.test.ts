@@ -226,6 +226,48 @@ describe('inline completion provider', () => {
     assert.equal(items[0]?.insertText, '\n  return a + b;');
     assert.equal(api.meter.today('emulator')?.requests, before + 2, 'the default of two requests for a manual trigger');
   });
+
+  it('shows the model the definition from a file the document imports, which the user never opened', async () => {
+    const api = await activateSwitchboard();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration workspace is open');
+    const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const helper = vscode.Uri.joinPath(folder.uri, 'lib', 'labels.js');
+    await write(
+      helper,
+      'export function formatPriceLabel(amountCents, currencyCode) {\n  return `${(amountCents / 100).toFixed(2)} ${currencyCode}`;\n}\n',
+    );
+    // Beside the workspace, not in it: an import that climbs out is not followed.
+    const outside = vscode.Uri.joinPath(folder.uri, '..', 'outsideSecrets.js');
+    await write(outside, 'export const formatPriceLabelSecret = "never sent";\n');
+    const checkout = vscode.Uri.joinPath(folder.uri, 'checkout.js');
+    await write(
+      checkout,
+      "import { formatPriceLabel } from './lib/labels';\nimport { formatPriceLabelSecret } from '../outsideSecrets';\n\nexport function describeOrder(order) {\n  const label = formatPriceLabel(\n}\n",
+    );
+    const document = await vscode.workspace.openTextDocument(checkout);
+    await vscode.window.showTextDocument(document);
+    await api.completionContext.imports.refresh(document);
+
+    // The emulator runs in the test runner's process; it lists what it was sent over HTTP.
+    const sent = async () =>
+      (await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as {
+        path: string;
+        body: { prompt?: string };
+      }[];
+    const already = (await sent()).length;
+    await itemsAt(api, document, new vscode.Position(4, '  const label = formatPriceLabel('.length));
+    const completion = (await sent()).slice(already).find((request) => request.path === '/v1/completions');
+    assert.ok(completion?.body.prompt, 'a completion request went out');
+    assert.match(completion.body.prompt, /Snippet from lib\/labels\.js:/, 'the imported file is named in the prompt');
+    assert.match(completion.body.prompt, /function formatPriceLabel\(amountCents, currencyCode\)/);
+    assert.doesNotMatch(completion.body.prompt, /never sent/, 'nothing from outside the workspace');
+    assert.ok(
+      !vscode.workspace.textDocuments.some((open) => open.uri.toString() === helper.toString()),
+      'the helper was read from disk, not opened in the editor',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
 
 describe('completion controls', () => {
