@@ -76,6 +76,19 @@ describe('the project files a document imports', () => {
       ['paths.js', 'paths.ts', 'paths.tsx', 'paths.mts', 'paths.cts'],
       "TypeScript's ESM style names the emitted .js for a .ts source",
     );
+    assert.deepEqual(
+      importCandidates({ specifier: './user.service', names: [] }, 'typescript')[0],
+      { base: 'file', path: 'user.service.ts' },
+      'a dotted name is a module name, not an extension',
+    );
+    for (const specifier of ['./secrets.json', './theme.css', './logo.svg', './.env'])
+      assert.deepEqual(importCandidates({ specifier, names: [] }, 'javascript'), [], `${specifier} is not read`);
+    assert.ok(
+      importCandidates({ specifier: './anything', names: [] }, 'javascript').every((c) =>
+        /\.[cm]?[jt]sx?$/.test(c.path),
+      ),
+      'only code files are ever tried',
+    );
     assert.deepEqual(importCandidates({ specifier: '..core.base', names: [] }, 'python'), [
       { base: 'file', path: '../core/base.py' },
       { base: 'file', path: '../core/base/__init__.py' },

@@ -35,6 +35,7 @@ const SCRIPT_LANGUAGES: ReadonlySet<string> = new Set([
   'vue',
   'svelte',
 ]);
+const ASSET = /\.(json|jsonc|css|scss|sass|less|svg|png|jpe?g|gif|webp|ico|html?|md|txt|wasm|ya?ml|toml|env)$/i;
 const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 export function followsImports(languageId: string): boolean {
@@ -140,8 +141,11 @@ export function importCandidates(ref: ImportRef, languageId: string): ImportCand
     const stem = specifier.slice(0, -extension.length);
     paths.push(specifier);
     if (extension.includes('j')) paths.push(...SCRIPT_EXTENSIONS.filter((e) => e.includes('t')).map((e) => stem + e));
-  } else if (/\.(vue|svelte|json)$/.test(specifier)) {
+  } else if (/\.(vue|svelte)$/.test(specifier)) {
     paths.push(specifier);
+  } else if (ASSET.test(specifier)) {
+    // Data and assets are not code; a JSON file may hold credentials. Only code files are ever read.
+    return [];
   } else {
     paths.push(
       ...SCRIPT_EXTENSIONS.map((e) => specifier + e),
