@@ -150,15 +150,22 @@ describe('chat session', () => {
   });
 
   it('a backend that ignores the abort still ends stopped, not complete', async () => {
+    // The backend goes on only after the stop, whatever the abort signal says.
+    let release = () => {};
+    const stopped = new Promise<void>((resolve) => (release = resolve));
     const { chat, records } = session(async function* () {
       yield { type: 'text', text: 'one' };
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await stopped;
       yield { type: 'text', text: ' two' };
       yield { type: 'done', usage: usage(1, 1) };
     });
     const sending = chat.send('q', []);
-    await new Promise((resolve) => setImmediate(resolve));
+    for (let turn = 0; chat.active.turns.at(-1)?.text !== 'one'; turn++) {
+      assert.ok(turn < 1_000, 'the first part of the answer arrives');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     chat.stop();
+    release();
     await sending;
     assert.equal(lastAnswer(chat).status, 'stopped');
     assert.equal(lastAnswer(chat).text, 'one');

@@ -70,7 +70,9 @@ describe('OpenAI-compatible provider against the emulator', () => {
         })(),
         (error: unknown) => ProviderError.is(error, 'cancelled'),
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The server learns of the abort when the socket closes: wait for it (bounded), do not time it.
+      for (let i = 0; i < 500 && slow.requests.at(-1)?.aborted !== true; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(slow.requests.at(-1)?.aborted, true);
     } finally {
       await slow.close();
