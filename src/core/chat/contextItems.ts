@@ -2,6 +2,7 @@
  * Editor context turned into the exact text sent with a question. Each item carries the block
  * it adds to the prompt, so the token estimate on its chip is the estimate of what is sent.
  */
+import { fenceFor } from '../markdownFence';
 import { estimateTokens } from '../providers/usage';
 import type { ContextRef } from './conversation';
 
@@ -47,13 +48,6 @@ export interface ContextChip {
 
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
-}
-
-/** A fence longer than any backtick run inside, so code that itself contains fences stays whole. */
-function fenceFor(text: string): string {
-  let longest = 0;
-  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** Cuts at a line end within `maxChars`, and says how much was left out. */
