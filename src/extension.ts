@@ -5,6 +5,7 @@ import { registerDashboard } from './dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
 import { detectBackends } from './detection';
 import { CompletionContext } from './completionContext';
+import { registerCompletionReport } from './completionReport';
 import { CompletionControls } from './completionControls';
 import { languageEnabled } from './core/completion/requestPolicy';
 import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
+    completion,
+    ...registerCompletionReport(completion),
     ChatViewProvider.register(CHAT_VIEW_ID, context.extensionUri, {
       backends,
       keys,

@@ -6,13 +6,27 @@ import {
   type Suggestion,
 } from './core/completion/engine';
 import { ProviderError } from './core/providers/providerError';
-import type { FimRequest } from './core/providers/types';
+import type { CompletionExchange } from './core/completion/exchangeReport';
+import type { FimRequest, FimResult } from './core/providers/types';
 import type { Backends } from './backends';
 import type { CompletionContext } from './completionContext';
 import { log } from './log';
 import type { UsageMeter } from './usage';
+import type { ProviderConfig } from './core/settings/providerSettings';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
+
+/** One request to the completion backend as the wrapper saw it, answered or failed. */
+interface ExchangeNote {
+  config: ProviderConfig;
+  request: FimRequest;
+  startedAt: number;
+  costMicros: number | null;
+  result?: FimResult;
+  /** What the ledger counted for a failed request (an estimate). */
+  inputTokens?: number;
+  error?: ProviderError;
+}
 
 /**
  * Thin adapter: VS Code document and cursor in, engine suggestions out as ghost-text items. The
@@ -21,6 +35,10 @@ export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
 export class SwitchboardInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   readonly engine: CompletionEngine;
   private lastErrorKind: string | undefined;
+  private last: CompletionExchange | undefined;
+  private readonly exchanged = new vscode.EventEmitter<void>();
+  /** Fires after each request to the backend, answered or not. */
+  readonly onDidExchange = this.exchanged.event;
 
   constructor(
     private readonly backends: Backends,
@@ -30,6 +48,15 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     private readonly onOutcome: (outcome: { ok: boolean; error?: ProviderError }) => void = () => {},
   ) {
     this.engine = new CompletionEngine({ settings });
+  }
+
+  /** The last request this window sent for a completion, for the "Show Last Completion Request" page. */
+  get lastExchange(): CompletionExchange | undefined {
+    return this.last;
+  }
+
+  dispose(): void {
+    this.exchanged.dispose();
   }
 
   async provideInlineCompletionItems(
@@ -106,6 +133,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     if (!provider || !config) return undefined;
     const meter = this.meter;
     const noteOutcome = (error: unknown) => this.noteOutcome(error);
+    const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);
     return {
       id: config.id,
       model: config.completionModel,
@@ -113,24 +141,67 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         const startedAt = Date.now();
         try {
           const result = await provider.fim(request);
-          meter?.record({ config, feature: 'completion', model: result.model, startedAt, usage: result.usage });
+          const recorded = meter?.record({
+            config,
+            feature: 'completion',
+            model: result.model,
+            startedAt,
+            usage: result.usage,
+          });
           noteOutcome(undefined);
+          noteExchange({ config, request, result, startedAt, costMicros: recorded?.costMicros ?? null });
           return result;
         } catch (error) {
           // A cancelled request is recorded too: the backend may bill it anyway.
-          meter?.record({
+          const providerError = error instanceof ProviderError ? error : undefined;
+          const recorded = meter?.record({
             config,
             feature: 'completion',
             model: request.model ?? config.completionModel,
             startedAt,
             promptText: request.prefix + request.suffix,
-            error: error instanceof ProviderError ? error : undefined,
+            error: providerError,
           });
           if (!ProviderError.is(error, 'cancelled')) noteOutcome(error);
+          noteExchange({
+            config,
+            request,
+            startedAt,
+            costMicros: recorded?.costMicros ?? null,
+            inputTokens: recorded?.inputTokens,
+            error: providerError,
+          });
           throw error;
         }
       },
     };
+  }
+
+  private noteExchange(exchange: ExchangeNote): void {
+    const { config, request, result, error } = exchange;
+    const now = Date.now();
+    this.last = {
+      time: now,
+      backendId: config.id,
+      backendName: config.name,
+      model: result?.model ?? request.model ?? config.completionModel,
+      ...(result && { route: result.route, answer: result.text }),
+      ...(result?.finishReason && { finishReason: result.finishReason }),
+      prefix: request.prefix,
+      suffix: request.suffix,
+      ...(request.rawPrompt !== undefined && { rawPrompt: request.rawPrompt }),
+      ...(request.stop && { stop: request.stop }),
+      ...(request.maxTokens !== undefined && { maxTokens: request.maxTokens }),
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      inputTokens: result?.usage.inputTokens ?? exchange.inputTokens ?? 0,
+      outputTokens: result?.usage.outputTokens ?? 0,
+      reported: result?.usage.reported ?? false,
+      costMicros: exchange.costMicros,
+      latencyMs: now - exchange.startedAt,
+      outcome: error?.kind ?? (result ? 'ok' : 'failed'),
+      ...(error && { errorMessage: error.message }),
+    };
+    this.exchanged.fire();
   }
 
   /** Logs a failure when its kind changes, so a dead backend does not flood the log on every keystroke. */

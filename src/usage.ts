@@ -59,16 +59,27 @@ export class UsageMeter implements vscode.Disposable {
         });
         for (const record of this.pending.splice(0)) ledger.append(record);
         this.timers.push(
-          setInterval(() => void ledger.refresh().catch((error: unknown) => log().warn(`Usage ledger refresh failed: ${String(error)}`)), REFRESH_MS),
+          setInterval(
+            () =>
+              void ledger
+                .refresh()
+                .catch((error: unknown) => log().warn(`Usage ledger refresh failed: ${String(error)}`)),
+            REFRESH_MS,
+          ),
           setInterval(() => void ledger.checkpoint().catch(() => {}), CHECKPOINT_MS),
         );
         for (const timer of this.timers) timer.unref();
         this.changed.fire();
       })
-      .catch((error: unknown) => log().error(`The usage ledger could not be opened in ${storageDir}: ${String(error)}. Usage is not recorded in this window.`));
+      .catch((error: unknown) =>
+        log().error(
+          `The usage ledger could not be opened in ${storageDir}: ${String(error)}. Usage is not recorded in this window.`,
+        ),
+      );
   }
 
-  record(outcome: RequestOutcome): void {
+  /** Records the request and returns what was recorded (tokens, cost, latency, outcome). */
+  record(outcome: RequestOutcome): NewUsageRecord {
     const { config, usage, error } = outcome;
     const counted: Usage = usage ?? {
       inputTokens: estimateTokens(outcome.promptText ?? ''),
@@ -109,6 +120,7 @@ export class UsageMeter implements vscode.Disposable {
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
+    return record;
   }
 
   private observe(record: UsageRecord): void {
@@ -161,7 +173,9 @@ export class UsageMeter implements vscode.Disposable {
     try {
       return await exportUsage(this.ledger.records(), format, out);
     } finally {
-      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
     }
   }
 

@@ -68,7 +68,8 @@ export class OllamaProvider implements Provider {
       const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
       return {
         text,
-        route: 'ollama-generate',
+        // Named apart, so a report of what was sent knows it was the raw template.
+        route: native ? 'ollama-generate' : 'ollama-raw',
         model: data.model ?? model,
         finishReason: data.done_reason,
         usage: reported

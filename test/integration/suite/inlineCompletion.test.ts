@@ -268,6 +268,57 @@ describe('inline completion provider', () => {
     );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('shows the last request on a read-only page that follows each new one, with no key or header value in it', async () => {
+    const api = await activateSwitchboard();
+    await config().update(
+      'providers',
+      [
+        ...original,
+        {
+          id: 'keyed',
+          name: 'Keyed Gateway',
+          preset: 'custom',
+          baseUrl: `${emulatorUrl}/v1`,
+          completionModel: 'emulator-coder',
+          apiKeyEnv: KEY_VARIABLE,
+          headers: { 'X-Team-Token': 'team-secret-123' },
+          prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+        },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await config().update('completion.provider', 'keyed', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('Keyed Gateway'),
+      'the new backend',
+    );
+    await vscode.commands.executeCommand('switchboard.showLastCompletion');
+    const page = () => vscode.workspace.textDocuments.find((open) => open.uri.scheme === 'switchboard-completion');
+    await eventually(page, Boolean, 'the page to open');
+    assert.equal(page()?.languageId, 'markdown');
+
+    for (const marker of ['first', 'second']) {
+      const document = await vscode.workspace.openTextDocument({
+        language: 'javascript',
+        content: `// ${marker} request\nfunction add(a, b) {\n}\n`,
+      });
+      await itemsAt(api, document, new vscode.Position(1, 'function add(a, b) {'.length));
+      const text = await eventually(
+        () => page()?.getText() ?? '',
+        (shown) => shown.includes(`// ${marker} request`),
+        `the page to show the ${marker} request`,
+      );
+      assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(`keyed`\), model `emulator-coder`/);
+      assert.match(text, /OpenAI-compatible \/completions with a suffix/);
+      assert.match(text, /## Answer, as the backend sent it[^\n]*\n\n```\n\n {2}return a \+ b;/);
+      assert.match(text, /\*\*cost:\*\* \$0\.0/, 'priced with the price in the settings');
+      assert.doesNotMatch(text, /sk-integration-test|team-secret-123/, 'no key and no header value');
+    }
+    assert.equal(page()?.isDirty, false, 'never dirty, never asks to be saved');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
 
 describe('completion controls', () => {
