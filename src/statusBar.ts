@@ -108,6 +108,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         'switchboard.setApiKey',
         'switchboard.showUsage',
         'switchboard.openDashboard',
+        'switchboard.showLastCompletion',
       ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
@@ -146,9 +147,12 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       if (projected)
         tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
-    if (this.lastError) tooltip.appendMarkdown(`$(warning) Last error: ${escape(this.lastError.message)}\n\n`);
+    if (this.lastError)
+      tooltip.appendMarkdown(
+        `$(warning) Last error: ${escape(this.lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
+      );
     tooltip.appendMarkdown(
-      '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Set API key](command:switchboard.setApiKey)',
+      '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Last completion request](command:switchboard.showLastCompletion) · [Set API key](command:switchboard.setApiKey)',
     );
     this.item.tooltip = tooltip;
     if (settings.statusBarVisible) this.item.show();

@@ -165,6 +165,22 @@ describe('inline completion provider', () => {
       (text) => text.includes('$(warning)'),
       'the status bar to warn',
     );
+    // The warning's tooltip leads to the request that failed, in words.
+    assert.match(
+      (api.statusBarItem.tooltip as vscode.MarkdownString).value,
+      /Last error: [^\n]*\(\[details\]\(command:switchboard\.showLastCompletion\)\)/,
+    );
+    await vscode.commands.executeCommand('switchboard.showLastCompletion');
+    const page = await eventually(
+      () =>
+        vscode.workspace.textDocuments.find((open) => open.uri.scheme === 'switchboard-completion')?.getText() ?? '',
+      (text) => text.includes('Unreachable Server'),
+      'the page to show the failed request',
+    );
+    assert.match(page, /\*\*Outcome:\*\* network: /);
+    assert.match(page, /\*\*Route:\*\* not known \(the request failed\)/);
+    assert.doesNotMatch(page, /## Answer/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('replaces the partly typed word, so the item keeps showing while the user types on', async () => {
