@@ -11,7 +11,7 @@ if (production) await rm('dist', { recursive: true, force: true });
 const watch = process.argv.includes('--watch');
 
 /** Heavy code (the SDKs) lives in its own file and is required on first use, so activation stays cheap. */
-const lazyEntries = { providerRuntime: 'src/providerRuntime.ts' };
+const lazyEntries = { providerRuntime: 'src/backends/providerRuntime.ts' };
 
 const common = {
   bundle: true,

@@ -14,14 +14,14 @@ import {
   type CompletionInput,
   type Suggestion,
 } from '../src/core/completion/engine';
-import { sleep, type Clock } from '../src/core/completion/clock';
+import { sleep, type Clock } from '../src/core/clock';
 import { wantsMultiline } from '../src/core/completion/multiline';
 import { postProcess } from '../src/core/completion/postprocess';
 import { buildPrompt } from '../src/core/completion/prompt';
 import { ProviderError } from '../src/core/providers/providerError';
 import type { FimRequest, FimResult, Provider } from '../src/core/providers/types';
 import { parseProviders } from '../src/core/settings/providerSettings';
-import { createProvider } from '../src/providerRuntime';
+import { createProvider } from '../src/backends/providerRuntime';
 import { startEmulator } from '../test/emulator/server';
 import { FakeClock } from '../test/harness/fakeClock';
 import { REPO_ROOT } from '../test/harness/workbench';

@@ -104,7 +104,7 @@ async function concurrentLost(): Promise<number> {
           new Promise<void>((resolve, reject) => {
             const child = spawn(
               process.execPath,
-              ['--import', 'tsx', join(REPO_ROOT, 'test', 'unit', 'usageLedgerWriter.ts'), dir, String(each)],
+              ['--import', 'tsx', join(REPO_ROOT, 'test', 'harness', 'usageLedgerWriter.ts'), dir, String(each)],
               { stdio: 'inherit' },
             );
             child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { Backends } from './backends';
-import type { LimitMonitor } from './limitMonitor';
-import { addProvider, chooseFeatures, pickBackend } from './switchPicker';
+import type { Backends } from './backends/backends';
+import type { LimitMonitor } from './usage/limitMonitor';
+import { addProvider, chooseFeatures, pickBackend } from './backends/switchPicker';
 import { formatMicros } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
-import type { UsageMeter } from './usage';
-import type { KeyStore } from './secrets';
-import { SECTION } from './settings';
+import type { UsageMeter } from './usage/usageMeter';
+import type { KeyStore } from './backends/keyStore';
+import { SECTION } from './backends/settings';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 

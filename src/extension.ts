@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
-import { Backends } from './backends';
-import { ChatViewProvider } from './chatView';
-import { registerDashboard } from './dashboardPanel';
+import { Backends } from './backends/backends';
+import { ChatViewProvider } from './chat/chatViewProvider';
+import { registerDashboard } from './usage/dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
-import { detectBackends } from './detection';
-import { CompletionContext } from './completionContext';
-import { registerCompletionReport } from './completionReport';
-import { CompletionControls } from './completionControls';
+import { detectBackends } from './backends/detection';
+import { CompletionContextFiles } from './completion/contextFiles';
+import { registerCompletionReport } from './completion/lastRequestReport';
+import { CompletionControls } from './completion/completionControls';
 import { languageEnabled } from './core/completion/requestPolicy';
-import { SwitchboardInlineCompletionProvider } from './inlineCompletion';
+import { SwitchboardInlineCompletionProvider } from './completion/inlineCompletionProvider';
 import { log } from './log';
 import type { CompletionEngine } from './core/completion/engine';
-import { KeyStore } from './secrets';
-import { SwitchboardStatusBar } from './statusBar';
-import { UsageMeter } from './usage';
-import { LimitMonitor } from './limitMonitor';
-import { registerVsCodeChat } from './vscodeChat/registerVsCodeChat';
+import { KeyStore } from './backends/keyStore';
+import { SwitchboardStatusBar } from './usage/statusBar';
+import { UsageMeter } from './usage/usageMeter';
+import { LimitMonitor } from './usage/limitMonitor';
+import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -26,7 +26,7 @@ export interface SwitchboardApi {
   /** The engine behind it, whose counters tell the tests what was served from where. */
   readonly completionEngine: CompletionEngine;
   /** Where the completion prompt's snippets come from: recent files and the files a document imports. */
-  readonly completionContext: CompletionContext;
+  readonly completionContext: CompletionContextFiles;
   /** The status bar item as VS Code holds it (the API offers no way to read another extension's item). */
   readonly statusBarItem: vscode.StatusBarItem;
   /** The usage meter over the ledger, so tests can see what was recorded. */
@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const limits = new LimitMonitor(backends, meter, keys);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
   const controls = new CompletionControls(context.globalState);
-  const completionContext = new CompletionContext();
+  const completionContext = new CompletionContextFiles();
   const completion = new SwitchboardInlineCompletionProvider(
     backends,
     meter,

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
-import { sleep, systemClock, type Clock } from './clock';
+import { sleep, systemClock, type Clock } from '../clock';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
 import { LruCache } from './lruCache';
 import { wantsMultiline } from './multiline';

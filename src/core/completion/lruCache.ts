@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 /**
  * A bounded least-recently-used map with expiry. Bounded because an unbounded completion cache

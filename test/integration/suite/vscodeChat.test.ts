@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
-import { createProvider } from '../../../src/providerRuntime';
-import { participantHandler, PARTICIPANT_ID } from '../../../src/vscodeChat/chatParticipant';
-import { NO_MODELS, VsCodeLmProvider } from '../../../src/vscodeChat/vscodeLmProvider';
+import { createProvider } from '../../../src/backends/providerRuntime';
+import { participantHandler, PARTICIPANT_ID } from '../../../src/chat/vscodeChat/chatParticipant';
+import { NO_MODELS, VsCodeLmProvider } from '../../../src/chat/vscodeChat/vscodeLmProvider';
 import { activateSwitchboard, eventually, EXTENSION_ID } from './helpers';
 
 type Api = Awaited<ReturnType<typeof activateSwitchboard>>;

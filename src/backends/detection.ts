@@ -1,0 +1,71 @@
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { detectEnvKeys } from '../core/detection/envKeys';
+import { detectLocalServers } from '../core/detection/localServers';
+import { importQwenCode, readImportedKey, type KeySource } from '../core/detection/qwenCodeImport';
+import { findPreset } from '../core/providers/presets';
+import { log } from '../log';
+
+/** A backend found on this machine that is not configured yet: one pick away in the switcher. */
+export interface DetectedBackend {
+  entry: { id: string; preset: string; name: string; baseUrl?: string; apiKeyEnv?: string; chatModel?: string };
+  /** Where it was found, shown in the picker. */
+  detail: string;
+  keySource?: KeySource;
+  discontinued?: string;
+}
+
+/**
+ * Looks for local servers, keys in the environment and an existing Qwen Code setup. Runs after
+ * activation, never blocking it, and never throws: detection is a convenience.
+ */
+export async function detectBackends(workspaceFolder: string | undefined): Promise<DetectedBackend[]> {
+  const [servers, qwen] = await Promise.all([
+    detectLocalServers().catch(() => []),
+    importQwenCode({ home: homedir(), cwd: workspaceFolder }).catch(() => ({ found: false, entries: [], notes: [] })),
+  ]);
+  const found: DetectedBackend[] = [];
+  for (const server of servers) {
+    const preset = findPreset(server.presetId);
+    if (!preset) continue;
+    const models = server.models.length ? `${server.models.length} model${server.models.length === 1 ? '' : 's'}` : 'no model loaded';
+    found.push({ entry: { id: server.presetId, preset: server.presetId, name: preset.name, baseUrl: server.baseUrl }, detail: `running at ${server.baseUrl} · ${models}` });
+  }
+  for (const key of detectEnvKeys(process.env)) {
+    const preset = findPreset(key.presetId);
+    if (!preset) continue;
+    found.push({
+      entry: { id: key.presetId, preset: key.presetId, name: preset.name, apiKeyEnv: key.envVar, ...(key.baseUrl && { baseUrl: key.baseUrl }) },
+      detail: `key in $${key.envVar}`,
+    });
+  }
+  for (const entry of qwen.entries) {
+    found.push({
+      entry: { id: entry.id, preset: entry.preset, name: entry.name, baseUrl: entry.baseUrl, apiKeyEnv: entry.apiKeyEnv, chatModel: entry.chatModel },
+      detail: entry.discontinued ? 'Qwen Code login (free tier ended)' : 'from your Qwen Code setup',
+      keySource: entry.keySource,
+      discontinued: entry.discontinued,
+    });
+  }
+  for (const note of qwen.notes) log().info(`Qwen Code import: ${note}`);
+  return found;
+}
+
+/**
+ * Adds a detected backend to the user's settings. A key that Qwen Code kept in a file is copied
+ * into secret storage only now, when the user picked it.
+ */
+export async function adoptDetected(detected: DetectedBackend, storeKey: (providerId: string, key: string) => Thenable<void>): Promise<string> {
+  const config = vscode.workspace.getConfiguration('switchboard');
+  const current = config.get<{ id?: unknown }[]>('providers') ?? [];
+  const ids = new Set(current.map((entry) => entry.id));
+  let id = detected.entry.id;
+  for (let n = 2; ids.has(id); n++) id = `${detected.entry.id}-${n}`;
+  const entry = Object.fromEntries(Object.entries({ ...detected.entry, id }).filter(([, value]) => value !== undefined));
+  await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
+  if (detected.keySource) {
+    const key = await readImportedKey(detected.keySource);
+    if (key) await storeKey(id, key);
+  }
+  return id;
+}

@@ -1,0 +1,225 @@
+import * as vscode from 'vscode';
+import type { Backends } from '../backends/backends';
+import { ChatBackendChoice } from './chatBackendChoice';
+import { EditorContextSource } from './editorContextSource';
+import { applyCode, openLink } from './editorActions';
+import { CHAT_BODY } from './chatViewBody';
+import { ChatViewPublisher } from './chatViewPublisher';
+import { ChatSession, type ChatRequestRecord } from '../core/chat/chatSession';
+import { ChatHistoryStore } from '../core/chat/historyStore';
+import { priceOverrideFor } from '../core/settings/providerSettings';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
+import type { LimitMonitor } from '../usage/limitMonitor';
+import { log } from '../log';
+import { webviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/chatProtocol';
+import type { KeyStore } from '../backends/keyStore';
+import type { UsageMeter } from '../usage/usageMeter';
+import { webviewHtml, webviewRoots } from '../webviewHtml';
+
+export interface ChatViewDeps {
+  backends: Backends;
+  keys: KeyStore;
+  meter?: UsageMeter;
+  limits?: LimitMonitor;
+  /** Per-workspace storage for the history (`ExtensionContext.workspaceState`). */
+  state: vscode.Memento;
+}
+
+/**
+ * The chat view in the Switchboard side bar. The conversation lives here, in `ChatSession`, not
+ * in the webview: an answer keeps streaming while the view is hidden, and a view shown again is
+ * drawn from the host's state. Every message from the webview is checked before it is acted on.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private viewSubscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly choice: ChatBackendChoice;
+  private session: ChatSession | undefined;
+  private context: EditorContextSource | undefined;
+  private publisher: ChatViewPublisher | undefined;
+
+  /** Registers the view `viewId` (`switchboard.chatView` in package.json); disposing it stops any answer. */
+  static register(viewId: string, extensionUri: vscode.Uri, deps: ChatViewDeps): vscode.Disposable {
+    const provider = new ChatViewProvider(extensionUri, deps);
+    return vscode.Disposable.from(vscode.window.registerWebviewViewProvider(viewId, provider), provider);
+  }
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: ChatViewDeps,
+  ) {
+    this.choice = new ChatBackendChoice(deps.backends, deps.keys, deps.limits);
+    this.subscriptions.push(deps.backends.onDidChange(() => void this.publisher?.backends()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.start();
+    for (const subscription of this.viewSubscriptions) subscription.dispose();
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, {
+      title: 'Switchboard Chat',
+      script: 'chat.js',
+      style: ['chat.css', 'chat-markdown.css'],
+      body: CHAT_BODY,
+    });
+    this.viewSubscriptions = [
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      // The answer goes on streaming; a view shown again is drawn from the session.
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
+    ];
+  }
+
+  /** The history and the editor context are read when the view is first shown, not at activation. */
+  private start(): void {
+    if (this.session) return;
+    const store = ChatHistoryStore.load(this.deps.state, (message) => log().warn(message));
+    const session = new ChatSession({
+      store,
+      backend: async () => {
+        const config = this.deps.backends.configFor('chat');
+        const provider = config && (await this.deps.backends.providerFor('chat'));
+        return config && provider ? { config, provider } : undefined;
+      },
+      record: (request) => this.record(request),
+      price: (config, model, usage) =>
+        loadProviderRuntime().priceRequest({
+          presetId: config.preset.id,
+          local: config.preset.local === true,
+          model,
+          usage,
+          override: priceOverrideFor(config, model),
+        }).micros,
+      now: () => Date.now(),
+      newId: () => crypto.randomUUID(),
+      warn: (message) => log().warn(message),
+      emit: (event) => this.publisher?.onSessionEvent(event),
+    });
+    const context = new EditorContextSource();
+    const publisher = new ChatViewPublisher(session, store, context, this.choice, (message) => this.post(message));
+    this.session = session;
+    this.context = context;
+    this.publisher = publisher;
+    this.subscriptions.push(
+      context,
+      publisher,
+      context.onDidChange(() => publisher.contextChips()),
+    );
+  }
+
+  private record(request: ChatRequestRecord): void {
+    this.deps.meter?.record({ ...request, feature: 'chat' });
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = webviewToHost.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const type =
+        typeof raw === 'object' && raw !== null && 'type' in raw
+          ? String((raw as { type: unknown }).type).slice(0, 40)
+          : 'none';
+      log().warn(
+        `Dropped an invalid message from the chat view (type ${type}): ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown shape'}`,
+      );
+      return;
+    }
+    void this.act(parsed.data).catch((error: unknown) => {
+      log().error(
+        `The chat view's ${parsed.data.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+
+  private async act(message: WebviewToHost): Promise<void> {
+    const { session, context, publisher } = this;
+    if (!session || !context || !publisher) return;
+    switch (message.type) {
+      case 'ready':
+        await publisher.all();
+        return;
+      case 'send': {
+        const items = context.tracker.itemsFor(message.context.revision, message.context.ids);
+        const reason = session.busy
+          ? 'An answer is still coming: wait for it, or stop it with Escape.'
+          : !items
+            ? 'The context changed as you sent; check the chips and send again.'
+            : undefined;
+        if (!message.text.trim()) return;
+        if (reason || !items) {
+          this.post({ type: 'sendRejected', text: message.text, reason: reason ?? '' });
+          return;
+        }
+        const sending = session.send(message.text, items);
+        context.afterSend();
+        await sending;
+        return;
+      }
+      case 'stop':
+        session.stop();
+        return;
+      case 'regenerate':
+        await session.regenerate();
+        return;
+      case 'newChat':
+        session.newChat();
+        return;
+      case 'openConversation':
+        if (!session.open(message.id)) this.post({ type: 'notice', text: 'That conversation is no longer stored.' });
+        return;
+      case 'deleteConversation':
+        await session.delete(message.id);
+        return;
+      case 'removeContext':
+        context.remove(message.id);
+        return;
+      case 'addContext':
+        await context.pick();
+        return;
+      case 'selectBackend':
+        await this.select(message.providerId);
+        return;
+      case 'switchAndRetry':
+        if (!session.busy && (await this.select(message.providerId))) await session.regenerate();
+        return;
+      case 'pickBackend':
+        await vscode.commands.executeCommand('switchboard.switchProvider');
+        return;
+      case 'setKey':
+        if (this.choice.isConfigured(message.providerId))
+          await vscode.commands.executeCommand('switchboard.setApiKey', message.providerId);
+        return;
+      case 'code':
+        this.post({ type: 'notice', text: await applyCode(message.action, message.code) });
+        return;
+      case 'openLink':
+        this.post({ type: 'notice', text: await openLink(message.href) });
+        return;
+    }
+  }
+
+  private async select(providerId: string): Promise<boolean> {
+    const taken = await this.choice.select(providerId);
+    if (!taken) {
+      const text = this.choice.isConfigured(providerId)
+        ? 'The chat backend did not change: switchboard.chat.provider is set in this workspace, which wins over the global setting.'
+        : 'That backend is no longer configured.';
+      void vscode.window.showWarningMessage(`Switchboard: ${text}`);
+      this.post({ type: 'notice', text });
+      await this.publisher?.backends();
+    }
+    return taken;
+  }
+
+  private post(message: HostToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.session?.stop();
+    for (const subscription of [...this.viewSubscriptions, ...this.subscriptions]) subscription.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { linkTarget } from '../core/chat/linkTarget';
+import { log } from '../log';
+
+/**
+ * What the chat's code-block buttons do: copy to the clipboard, insert at the cursor, or replace
+ * the selection, in the editor the user last worked in. Returns a short status for the view.
+ */
+export async function applyCode(action: 'copy' | 'insert' | 'replace', code: string): Promise<string> {
+  if (action === 'copy') {
+    await vscode.env.clipboard.writeText(code);
+    return 'Code copied.';
+  }
+  // Focus in the chat view leaves the editor it came from active.
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  if (!editor) {
+    void vscode.window.showInformationMessage('Switchboard: open a file first, then insert the code.');
+    return 'No editor is open to insert into.';
+  }
+  const done = await editor.edit((edit) => {
+    for (const selection of editor.selections) {
+      if (action === 'insert') edit.insert(selection.active, code);
+      else edit.replace(selection, code);
+    }
+  });
+  if (!done) return 'The editor did not accept the edit.';
+  editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return action === 'insert' ? 'Code inserted at the cursor.' : 'Selection replaced with the code.';
+}
+
+/**
+ * Opens a link from an answer after checking where it leads: web pages through VS Code's own
+ * link handling (which asks before opening a new domain), files only inside the workspace.
+ * Returns a short status for the view.
+ */
+export async function openLink(href: string): Promise<string> {
+  const roots = (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => folder.uri.fsPath);
+  const target = linkTarget(href, roots);
+  switch (target.kind) {
+    case 'external':
+      await vscode.env.openExternal(vscode.Uri.parse(target.url, true));
+      return `Opened ${target.url}`;
+    case 'file':
+      for (const path of target.paths) {
+        const uri = vscode.Uri.file(path);
+        try {
+          const stat = await vscode.workspace.fs.stat(uri);
+          if (stat.type & vscode.FileType.Directory) {
+            await vscode.commands.executeCommand('revealInExplorer', uri);
+            return `Revealed ${vscode.workspace.asRelativePath(uri)} in the Explorer.`;
+          }
+        } catch {
+          continue;
+        }
+        const line = target.line === undefined ? undefined : new vscode.Position(target.line - 1, 0);
+        await vscode.window.showTextDocument(uri, {
+          preview: true,
+          ...(line && { selection: new vscode.Range(line, line) }),
+        });
+        return `Opened ${vscode.workspace.asRelativePath(uri)}`;
+      }
+      return 'That file does not exist in the workspace.';
+    case 'rejected':
+      log().info(`Chat: did not open a link from an answer (${target.reason}).`);
+      return `Not opened: ${target.reason}.`;
+  }
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { Backends } from '../../backends/backends';
+import { ProviderError } from '../../core/providers/providerError';
+import type { UsageMeter } from '../../usage/usageMeter';
+import { participantMessages } from './chatMessages';
+import { meteredChat } from './meteredChat';
+
+/** Declared under `contributes.chatParticipants` in package.json; VS Code rejects an undeclared id. */
+export const PARTICIPANT_ID = 'switchboard.chat';
+
+/** What the participant needs from Backends: the chat backend's settings and its client. */
+export type ChatBackend = Pick<Backends, 'configFor' | 'providerFor'>;
+
+/**
+ * `@switchboard` in VS Code's chat: answers from the same backend as the Switchboard chat view,
+ * streaming markdown. A failure ends the answer with the backend's own plain-words message.
+ */
+export function participantHandler(backends: ChatBackend, meter: UsageMeter | undefined): vscode.ChatRequestHandler {
+  return async (request, context, response, token) => {
+    const config = backends.configFor('chat');
+    if (!config) {
+      return {
+        errorDetails: { message: 'No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.' },
+      };
+    }
+    try {
+      const provider = await backends.providerFor('chat');
+      if (!provider) throw new Error(`Switchboard could not reach ${config.name}.`);
+      response.progress(`Asking ${config.name} (${config.chatModel})…`);
+      await meteredChat({
+        provider,
+        config,
+        meter,
+        messages: participantMessages(context.history, request.prompt),
+        token,
+        onText: (text) => response.markdown(text),
+      });
+      return { metadata: { backend: config.id, model: config.chatModel } };
+    } catch (error) {
+      if (ProviderError.is(error, 'cancelled')) return { metadata: { backend: config.id, cancelled: true } };
+      const message = error instanceof Error ? error.message : String(error);
+      return { errorDetails: { message: `${config.name}: ${message}` }, metadata: { backend: config.id } };
+    }
+  };
+}
+
+export function registerChatParticipant(
+  extensionUri: vscode.Uri,
+  backends: ChatBackend,
+  meter: UsageMeter | undefined,
+): vscode.ChatParticipant {
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, participantHandler(backends, meter));
+  participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+  return participant;
+}

@@ -1,0 +1,229 @@
+import * as vscode from 'vscode';
+import {
+  CompletionEngine,
+  type CompletionBackend,
+  type CompletionSettings,
+  type Suggestion,
+} from '../core/completion/engine';
+import { ProviderError } from '../core/providers/providerError';
+import type { CompletionExchange } from '../core/completion/exchangeReport';
+import type { FimRequest, FimResult } from '../core/providers/types';
+import type { Backends } from '../backends/backends';
+import type { CompletionContextFiles } from './contextFiles';
+import { log } from '../log';
+import type { UsageMeter } from '../usage/usageMeter';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+
+export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
+
+/** One request to the completion backend as the wrapper saw it, answered or failed. */
+interface ExchangeNote {
+  config: ProviderConfig;
+  request: FimRequest;
+  startedAt: number;
+  costMicros: number | null;
+  result?: FimResult;
+  /** What the ledger counted for a failed request (an estimate). */
+  inputTokens?: number;
+  error?: ProviderError;
+}
+
+/**
+ * Thin adapter: VS Code document and cursor in, engine suggestions out as ghost-text items. The
+ * engine decides whether to ask the backend at all; this class only translates and records.
+ */
+export class SwitchboardInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  readonly engine: CompletionEngine;
+  private lastErrorKind: string | undefined;
+  private last: CompletionExchange | undefined;
+  private readonly exchanged = new vscode.EventEmitter<void>();
+  /** Fires after each request to the backend, answered or not. */
+  readonly onDidExchange = this.exchanged.event;
+
+  constructor(
+    private readonly backends: Backends,
+    private readonly meter: UsageMeter | undefined,
+    private readonly settings: () => CompletionSettings,
+    private readonly context: CompletionContextFiles | undefined,
+    private readonly onOutcome: (outcome: { ok: boolean; error?: ProviderError }) => void = () => {},
+  ) {
+    this.engine = new CompletionEngine({ settings });
+  }
+
+  /** The last request this window sent for a completion, for the "Show Last Completion Request" page. */
+  get lastExchange(): CompletionExchange | undefined {
+    return this.last;
+  }
+
+  dispose(): void {
+    this.exchanged.dispose();
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    if (!this.settings().enabled) return undefined;
+    if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
+      return undefined;
+    const backend = await this.backend();
+    if (!backend || token.isCancellationRequested) return undefined;
+
+    // With the suggest widget open VS Code shows only items that extend the selected suggestion
+    // over its range: complete as if it were already inserted.
+    const selected = context.selectedCompletionInfo;
+    let text = document.getText();
+    let offset = document.offsetAt(position);
+    let range = wordBeforeCursor(document, position);
+    if (selected) {
+      const start = document.offsetAt(selected.range.start);
+      text = text.slice(0, start) + selected.text + text.slice(document.offsetAt(selected.range.end));
+      offset = start + selected.text.length;
+      range = selected.range;
+    }
+    const head = selected ? selected.text : document.getText(range);
+
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const suggestions = await this.engine.complete(
+        {
+          documentId: document.uri.toString(),
+          text,
+          offset,
+          languageId: document.languageId,
+          path: vscode.workspace.asRelativePath(document.uri, false),
+          untitled: document.isUntitled,
+          trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'invoke' : 'automatic',
+          snippets: () => this.context?.snippetsFor(document) ?? [],
+        },
+        backend,
+        controller.signal,
+      );
+      if (token.isCancellationRequested) return undefined;
+      return suggestions.map((suggestion) =>
+        this.item(
+          head,
+          suggestion,
+          suggestion.replaceAfter ? range.with({ end: range.end.translate(0, suggestion.replaceAfter) }) : range,
+        ),
+      );
+    } catch {
+      // Already noted where the request failed; VS Code must not see a rejection per keystroke.
+      return undefined;
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private item(head: string, suggestion: Suggestion, range: vscode.Range): vscode.InlineCompletionItem {
+    // The range covers the partly typed word, so VS Code keeps showing the item while the user
+    // types on along it, before any new answer arrives.
+    const item = new vscode.InlineCompletionItem(head + suggestion.insertText, range);
+    item.command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [suggestion.source] };
+    return item;
+  }
+
+  /** The completion backend, with every request it sends recorded in the usage ledger. */
+  private async backend(): Promise<CompletionBackend | undefined> {
+    const provider = await this.backends.providerFor('completion');
+    const config = this.backends.configFor('completion');
+    if (!provider || !config) return undefined;
+    const meter = this.meter;
+    const noteOutcome = (error: unknown) => this.noteOutcome(error);
+    const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);
+    return {
+      id: config.id,
+      model: config.completionModel,
+      async fim(request: FimRequest) {
+        const startedAt = Date.now();
+        try {
+          const result = await provider.fim(request);
+          const recorded = meter?.record({
+            config,
+            feature: 'completion',
+            model: result.model,
+            startedAt,
+            usage: result.usage,
+          });
+          noteOutcome(undefined);
+          noteExchange({ config, request, result, startedAt, costMicros: recorded?.costMicros ?? null });
+          return result;
+        } catch (error) {
+          // A cancelled request is recorded too: the backend may bill it anyway.
+          const providerError = error instanceof ProviderError ? error : undefined;
+          const recorded = meter?.record({
+            config,
+            feature: 'completion',
+            model: request.model ?? config.completionModel,
+            startedAt,
+            promptText: request.prefix + request.suffix,
+            error: providerError,
+          });
+          if (!ProviderError.is(error, 'cancelled')) noteOutcome(error);
+          noteExchange({
+            config,
+            request,
+            startedAt,
+            costMicros: recorded?.costMicros ?? null,
+            inputTokens: recorded?.inputTokens,
+            error: providerError,
+          });
+          throw error;
+        }
+      },
+    };
+  }
+
+  private noteExchange(exchange: ExchangeNote): void {
+    const { config, request, result, error } = exchange;
+    const now = Date.now();
+    this.last = {
+      time: now,
+      backendId: config.id,
+      backendName: config.name,
+      model: result?.model ?? request.model ?? config.completionModel,
+      ...(result && { route: result.route, answer: result.text }),
+      ...(result?.finishReason && { finishReason: result.finishReason }),
+      prefix: request.prefix,
+      suffix: request.suffix,
+      ...(request.rawPrompt !== undefined && { rawPrompt: request.rawPrompt }),
+      ...(request.stop && { stop: request.stop }),
+      ...(request.maxTokens !== undefined && { maxTokens: request.maxTokens }),
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      inputTokens: result?.usage.inputTokens ?? exchange.inputTokens ?? 0,
+      outputTokens: result?.usage.outputTokens ?? 0,
+      reported: result?.usage.reported ?? false,
+      costMicros: exchange.costMicros,
+      latencyMs: now - exchange.startedAt,
+      outcome: error?.kind ?? (result ? 'ok' : 'failed'),
+      ...(error && { errorMessage: error.message }),
+    };
+    this.exchanged.fire();
+  }
+
+  /** Logs a failure when its kind changes, so a dead backend does not flood the log on every keystroke. */
+  private noteOutcome(error: unknown): void {
+    if (error === undefined) {
+      if (this.lastErrorKind) log().info('Completion backend answered again.');
+      this.lastErrorKind = undefined;
+      this.onOutcome({ ok: true });
+      return;
+    }
+    const providerError = error instanceof ProviderError ? error : undefined;
+    const kind = providerError?.kind ?? 'unknown';
+    if (kind !== this.lastErrorKind)
+      log().warn(`Completion failed (${kind}): ${error instanceof Error ? error.message : String(error)}`);
+    this.lastErrorKind = kind;
+    this.onOutcome({ ok: false, error: providerError });
+  }
+}
+
+/** From the start of the identifier the cursor ends, to the cursor. */
+function wordBeforeCursor(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
+  const line = document.lineAt(position.line).text.slice(0, position.character);
+  const word = /[\p{L}\p{N}_$]+$/u.exec(line);
+  return new vscode.Range(position.translate(0, -(word?.[0].length ?? 0)), position);
+}

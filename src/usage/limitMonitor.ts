@@ -1,0 +1,198 @@
+import * as vscode from 'vscode';
+import type { Backends, Feature } from '../backends/backends';
+import { fetchBalance, type Balance } from '../core/usage/balances';
+import { evaluateLimits, type LimitState } from '../core/usage/limits';
+import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../core/usage/switchAdvice';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+import { adoptDetected } from '../backends/detection';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { log } from '../log';
+import type { KeyStore } from '../backends/keyStore';
+import type { UsageMeter } from './usageMeter';
+
+const BALANCE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Watches every configured backend against its limits. When one that serves completion or chat
+ * changes to a worse state, says so once, in plain words, with buttons that switch to the best
+ * alternatives; with `switchboard.fallback` set, switches by itself and says so.
+ */
+export class LimitMonitor implements vscode.Disposable {
+  private states = new Map<string, LimitState>();
+  private overallState: LimitState | undefined;
+  private readonly announcer = new StateAnnouncer();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly balances = new Map<string, Balance>();
+  private readonly balanceTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly backends: Backends,
+    private readonly meter: UsageMeter,
+    private readonly keys: KeyStore,
+  ) {
+    this.subscriptions = [this.changed, meter.onDidChange(() => this.update()), backends.onDidChange(() => this.update())];
+    // Balances are polled politely: shortly after start, then every ten minutes, and on demand.
+    setTimeout(() => void this.refreshBalances(), 5_000).unref();
+    this.balanceTimer = setInterval(() => void this.refreshBalances(), BALANCE_INTERVAL_MS);
+    this.balanceTimer.unref();
+  }
+
+  /** Asks every backend that tells its balance (OpenRouter, DeepSeek, a LiteLLM proxy). */
+  async refreshBalances(): Promise<void> {
+    let changed = false;
+    await Promise.all(
+      this.backends.current().providers.map(async (config) => {
+        const source = config.preset.balance;
+        if (!source) return;
+        const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
+        if (!apiKey) return;
+        try {
+          const balance = await fetchBalance(source, { providerId: config.id, baseUrl: config.baseUrl, apiKey, headers: config.headers });
+          if (balance) {
+            this.balances.set(config.id, balance);
+            changed = true;
+          }
+        } catch (error) {
+          log().info(`Could not read the balance of ${config.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    if (changed) this.update();
+  }
+
+  stateOf(backend: string): LimitState | undefined {
+    return this.states.get(backend);
+  }
+
+  /** Against `switchboard.budget`: spending over all backends together. */
+  overall(): LimitState | undefined {
+    return this.overallState;
+  }
+
+  update(): void {
+    const now = Date.now();
+    const next = new Map<string, LimitState>();
+    for (const config of this.backends.current().providers) {
+      next.set(
+        config.id,
+        evaluateLimits({
+          limits: config.limits,
+          presetQuota: config.preset.quota,
+          usage: this.meter.usageOf(config.id),
+          rateLimit: this.backends.rateLimits.get(config.id),
+          failure: this.meter.failureOf(config.id),
+          balance: this.balances.get(config.id),
+          now,
+        }),
+      );
+    }
+    this.states = next;
+    const budget = vscode.workspace.getConfiguration('switchboard').get<{ usdPerDay?: unknown; usdPerMonth?: unknown }>('budget') ?? {};
+    const dollars = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+    const limits = { usdPerDay: dollars(budget.usdPerDay), usdPerMonth: dollars(budget.usdPerMonth) };
+    this.overallState =
+      limits.usdPerDay !== undefined || limits.usdPerMonth !== undefined
+        ? evaluateLimits({
+            limits,
+            usage: { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: this.meter.today()?.costMicros ?? 0, costMonthMicros: this.meter.month()?.costMicros ?? 0 },
+            now,
+          })
+        : undefined;
+    this.changed.fire();
+    if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState)) void this.announceBudget(this.overallState);
+    for (const feature of ['completion', 'chat'] as Feature[]) {
+      const config = this.backends.configFor(feature);
+      const state = config && next.get(config.id);
+      if (config && state && this.announcer.shouldAnnounce(config.id, state)) void this.announce(config, state);
+    }
+  }
+
+  private async announce(config: ProviderConfig, state: LimitState): Promise<void> {
+    const message = describeState(config.name, state, Date.now());
+    if (!message) return;
+    log().warn(message);
+    const alternatives = rankAlternatives(config.id, await this.candidates());
+    if (state.level === 'exhausted' && (await this.autoFallback(config))) return;
+    const show = state.level === 'exhausted' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
+    const choice = await show(`Switchboard: ${message}`, ...buttons, 'Pick…');
+    if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
+    const picked = alternatives[buttons.indexOf(choice ?? '')];
+    if (picked) await this.switchTo(config, picked, 'you chose it');
+  }
+
+  private async announceBudget(state: LimitState): Promise<void> {
+    const message = describeState('All backends', state, Date.now());
+    if (!message) return;
+    log().warn(message);
+    const choice = await vscode.window.showWarningMessage(`Switchboard: ${message}`, 'Show Usage', 'Pick…');
+    if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
+    if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
+  }
+
+  /** `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. */
+  private async autoFallback(from: ProviderConfig): Promise<boolean> {
+    const order = vscode.workspace.getConfiguration('switchboard').get<unknown>('fallback');
+    if (!Array.isArray(order) || order.length === 0) return false;
+    const all = await this.candidates();
+    const target = order
+      .filter((id): id is string => typeof id === 'string' && id !== from.id)
+      .map((id) => all.find((candidate) => candidate.id === id))
+      .find((candidate) => candidate && candidate.ready && candidate.level !== 'exhausted');
+    if (!target) return false;
+    await this.switchTo(from, target, 'the fallback order');
+    return true;
+  }
+
+  private async switchTo(from: ProviderConfig, to: Candidate, why: string): Promise<void> {
+    let id = to.id;
+    if (!to.configured) {
+      const detected = this.backends.detected().find((candidate) => candidate.entry.id === to.id);
+      if (!detected) return;
+      id = await adoptDetected(detected, (providerId, key) => this.keys.set(providerId, key));
+    }
+    const features = (['completion', 'chat'] as Feature[]).filter((feature) => this.backends.configFor(feature)?.id === from.id);
+    await this.backends.choose(id, features.length ? features : ['completion', 'chat']);
+    const text = `Switchboard: ${from.name} ran out; ${features.join(' and ') || 'completion and chat'} now use ${to.name} (${why}).`;
+    log().info(text);
+    void vscode.window.setStatusBarMessage(text, 10_000);
+  }
+
+  private async candidates(): Promise<Candidate[]> {
+    const priceOf = (presetId: string, model: string, local: boolean) => {
+      try {
+        const price = loadProviderRuntime().pricePerMTok(presetId, model, local);
+        return price ? price.input + price.output : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const configured = await Promise.all(
+      this.backends.current().providers.map(async (config) => ({
+        id: config.id,
+        name: config.name,
+        level: this.states.get(config.id)?.level ?? 'ok',
+        ready: !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv)),
+        local: config.preset.local === true,
+        pricePerMTok: priceOf(config.preset.id, config.completionModel, config.preset.local === true),
+        configured: true,
+      })),
+    );
+    const detected = this.backends.detected().map((found) => ({
+      id: found.entry.id,
+      name: found.entry.name,
+      level: 'ok' as const,
+      ready: !found.discontinued,
+      local: found.entry.baseUrl?.startsWith('http://127.0.0.1') === true,
+      configured: false,
+    }));
+    return [...configured, ...detected];
+  }
+
+  dispose(): void {
+    clearInterval(this.balanceTimer);
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}

@@ -1,0 +1,197 @@
+import { createWriteStream } from 'node:fs';
+import * as vscode from 'vscode';
+import { exportUsage, type ExportFormat } from '../core/usage/exportUsage';
+import type { ProviderError } from '../core/providers/providerError';
+import type { Usage } from '../core/providers/types';
+import { priceOverrideFor, type ProviderConfig } from '../core/settings/providerSettings';
+import { utcDay, type Totals } from '../core/usage/rollups';
+import { UsageLedger, type NewUsageRecord } from '../core/usage/usageLedger';
+import type { Feature, UsageRecord } from '../core/usage/usageRecord';
+import type { BackendUsage, HardFailure } from '../core/usage/limits';
+import type { ProviderErrorKind } from '../core/providers/providerError';
+import { estimateTokens } from '../core/providers/usage';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { log } from '../log';
+
+const BLOCKING: ReadonlySet<string> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
+
+/** How often a window picks up the other windows' requests. */
+const REFRESH_MS = 3_000;
+const CHECKPOINT_MS = 5 * 60_000;
+
+export interface RequestOutcome {
+  config: ProviderConfig;
+  feature: Feature;
+  model: string;
+  startedAt: number;
+  /** Reported by the backend, or undefined when the request failed before any count. */
+  usage?: Usage;
+  /** What was sent, for an estimate when nothing was reported (a cancelled request may still be billed). */
+  promptText?: string;
+  outputText?: string;
+  error?: ProviderError;
+}
+
+/**
+ * The host's side of the usage ledger: opens it in global storage without holding up activation,
+ * records every request, and keeps the totals current across windows.
+ */
+export class UsageMeter implements vscode.Disposable {
+  private ledger: UsageLedger | undefined;
+  private readonly pending: NewUsageRecord[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** Finish times of each backend's requests in the last minute, from every window. */
+  private readonly recent = new Map<string, number[]>();
+  /** Each backend's last quota, balance or auth failure since its last success, from every window. */
+  private readonly failures = new Map<string, HardFailure>();
+  /** Messages of failures seen in this window, which the ledger does not carry. */
+  private readonly messages = new Map<string, string>();
+
+  constructor(storageDir: string, retentionDays: number) {
+    UsageLedger.open({ dir: storageDir, retentionDays })
+      .then((ledger) => {
+        this.ledger = ledger;
+        ledger.onRecords((records) => {
+          for (const record of records) this.observe(record);
+          this.changed.fire();
+        });
+        for (const record of this.pending.splice(0)) ledger.append(record);
+        this.timers.push(
+          setInterval(
+            () =>
+              void ledger
+                .refresh()
+                .catch((error: unknown) => log().warn(`Usage ledger refresh failed: ${String(error)}`)),
+            REFRESH_MS,
+          ),
+          setInterval(() => void ledger.checkpoint().catch(() => {}), CHECKPOINT_MS),
+        );
+        for (const timer of this.timers) timer.unref();
+        this.changed.fire();
+      })
+      .catch((error: unknown) =>
+        log().error(
+          `The usage ledger could not be opened in ${storageDir}: ${String(error)}. Usage is not recorded in this window.`,
+        ),
+      );
+  }
+
+  /** Records the request and returns what was recorded (tokens, cost, latency, outcome). */
+  record(outcome: RequestOutcome): NewUsageRecord {
+    const { config, usage, error } = outcome;
+    const counted: Usage = usage ?? {
+      inputTokens: estimateTokens(outcome.promptText ?? ''),
+      outputTokens: estimateTokens(outcome.outputText ?? ''),
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reported: false,
+    };
+    let costMicros: number | null = null;
+    try {
+      costMicros = loadProviderRuntime().priceRequest({
+        presetId: config.preset.id,
+        local: config.preset.local === true,
+        model: outcome.model,
+        usage: counted,
+        override: priceOverrideFor(config, outcome.model),
+      }).micros;
+    } catch (priceError) {
+      log().warn(`Could not price a request to ${config.id}: ${String(priceError)}`);
+    }
+    const record: NewUsageRecord = {
+      backend: config.id,
+      model: outcome.model,
+      feature: outcome.feature,
+      inputTokens: counted.inputTokens,
+      outputTokens: counted.outputTokens,
+      cacheReadTokens: counted.cacheReadTokens,
+      cacheWriteTokens: counted.cacheWriteTokens,
+      reported: counted.reported,
+      costMicros,
+      latencyMs: Date.now() - outcome.startedAt,
+      outcome: error?.kind ?? 'ok',
+    };
+    if (error) this.messages.set(config.id, error.message);
+    try {
+      if (this.ledger) this.ledger.append(record);
+      else this.pending.push(record);
+    } catch (appendError) {
+      log().error(`Could not write to the usage ledger: ${String(appendError)}`);
+    }
+    return record;
+  }
+
+  private observe(record: UsageRecord): void {
+    const times = (this.recent.get(record.backend) ?? []).filter((time) => time > Date.now() - 60_000);
+    times.push(record.time);
+    this.recent.set(record.backend, times);
+    if (record.outcome === 'ok') this.failures.delete(record.backend);
+    else if (BLOCKING.has(record.outcome)) {
+      this.failures.set(record.backend, {
+        kind: record.outcome as ProviderErrorKind,
+        message: this.messages.get(record.backend) ?? record.outcome.replace(/-/g, ' '),
+        at: record.time,
+      });
+    }
+  }
+
+  /** What the limits need to know about one backend. */
+  usageOf(backend: string): BackendUsage {
+    const now = Date.now();
+    return {
+      requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => time > now - 60_000).length,
+      requestsToday: this.today(backend)?.requests ?? 0,
+      costTodayMicros: this.today(backend)?.costMicros ?? 0,
+      costMonthMicros: this.month(backend)?.costMicros ?? 0,
+    };
+  }
+
+  failureOf(backend: string): HardFailure | undefined {
+    return this.failures.get(backend);
+  }
+
+  /** Today's totals (UTC day), for one backend or all. */
+  today(backend?: string): Totals | undefined {
+    const day = utcDay(Date.now());
+    return this.ledger?.rollups.sum({ fromDay: day, toDay: day, backend });
+  }
+
+  /** This calendar month's totals (UTC), for one backend or all. */
+  month(backend?: string): Totals | undefined {
+    const now = new Date();
+    const first = utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    return this.ledger?.rollups.sum({ fromDay: first, backend });
+  }
+
+  /** Writes every record still on disk to `file`, as CSV or JSON; returns how many. */
+  async export(file: string, format: ExportFormat): Promise<number> {
+    if (!this.ledger) throw new Error('the usage ledger is not open');
+    await this.ledger.refresh();
+    const out = createWriteStream(file, { mode: 0o600 });
+    try {
+      return await exportUsage(this.ledger.records(), format, out);
+    } finally {
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+    }
+  }
+
+  /** The raw records still on disk, from every window, streamed; for the usage dashboard. */
+  records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
+    if (!this.ledger) throw new Error('the usage ledger is not open');
+    return this.ledger.records(filter);
+  }
+
+  get ready(): boolean {
+    return this.ledger !== undefined;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    void this.ledger?.close();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contextItem, MAX_CONTEXT_CHARS, userPrompt, type ContextItem } from '../../../src/core/chat/contextItems';
+import { ContextTracker } from '../../../src/core/chat/contextTracker';
+import { estimateTokens } from '../../../src/core/providers/usage';
+
+const selection = (id: string, text = 'let total = 0;\nfor (const x of xs) total += x;') =>
+  contextItem(id, 'selection:file:///w/src/sum.ts:4', {
+    kind: 'selection',
+    path: 'src/sum.ts',
+    language: 'typescript',
+    text,
+    startLine: 4,
+    endLine: 5,
+  });
+const file = (id: string, path = 'src/sum.ts', text = 'export function sum(xs: number[]) {\n  return 0;\n}\n') =>
+  contextItem(id, `file:file:///w/${path}`, { kind: 'file', path, language: 'typescript', text });
+
+/** What the host does on send: the items of the revision and ids the webview showed. */
+function sent(tracker: ContextTracker, question: string): string {
+  const { revision, chips } = tracker.snapshot();
+  const items = tracker.itemsFor(
+    revision,
+    chips.map((chip) => chip.id),
+  );
+  assert.ok(items);
+  return userPrompt(question, items);
+}
+
+describe('chat context assembly', () => {
+  it('sends a block per item, then the question, each block fenced with its language', () => {
+    const items = [selection('a'), file('b')];
+    const prompt = userPrompt('Why is the total wrong?', items);
+    assert.equal(
+      prompt,
+      [
+        'Selection from src/sum.ts, lines 4-5:',
+        '```typescript',
+        'let total = 0;',
+        'for (const x of xs) total += x;',
+        '```',
+        '',
+        'File src/sum.ts:',
+        '```typescript',
+        'export function sum(xs: number[]) {',
+        '  return 0;',
+        '}',
+        '```',
+        '',
+        'Why is the total wrong?',
+      ].join('\n'),
+    );
+    assert.equal(userPrompt('Just a question', []), 'Just a question');
+  });
+
+  it("estimates each chip's tokens from exactly the block it sends", () => {
+    const item = file('b');
+    assert.equal(item.tokens, estimateTokens(item.block));
+    assert.ok(userPrompt('q', [item]).includes(item.block));
+    assert.equal(item.label, 'sum.ts');
+    assert.equal(selection('a').label, 'sum.ts:4-5');
+    const oneLine = contextItem('x', 'k', { kind: 'selection', path: 'a.ts', text: 'x', startLine: 3, endLine: 3 });
+    assert.equal(oneLine.label, 'a.ts:3');
+    assert.ok(oneLine.block.startsWith('Selection from a.ts, line 3:\n'));
+    assert.match(item.description, /^File src\/sum\.ts · about \d+ tokens$/);
+  });
+
+  it('uses a longer fence when the code itself contains one', () => {
+    const item = file('b', 'README.md', 'Run:\n```sh\nnpm test\n```\n');
+    assert.ok(item.block.includes('````typescript\nRun:'), item.block);
+    assert.ok(item.block.endsWith('\n````'));
+  });
+
+  it('truncates a large file at a line end and says so in the prompt and on the chip', () => {
+    const line = 'const value = computeSomethingExpensive(input);\n';
+    const big = line.repeat(Math.ceil((MAX_CONTEXT_CHARS * 2) / line.length));
+    const item = file('b', 'src/big.ts', big);
+    assert.equal(item.truncated, true);
+    assert.ok(item.block.length < MAX_CONTEXT_CHARS + 500, 'the block stays near the limit');
+    const totalLines = big.split('\n').length;
+    assert.match(
+      item.block,
+      new RegExp(
+        `\\n\`\`\`\\n\\[Truncated: only the first [\\d,]+ of ${totalLines.toLocaleString('en-US')} lines are included\\.\\]$`,
+      ),
+    );
+    assert.ok(!item.block.includes('computeSomethingExpensive(inp\n'), 'no line is cut in half');
+    assert.match(item.description, /Truncated/);
+    assert.equal(file('c').truncated, false);
+  });
+
+  it('what is sent equals the chips shown: the selection and current file by default', () => {
+    const tracker = new ContextTracker();
+    tracker.setDefaults([selection('a'), file('b')]);
+    const { chips, totalTokens } = tracker.snapshot();
+    assert.deepEqual(
+      chips.map((chip) => chip.label),
+      ['sum.ts:4-5', 'sum.ts'],
+    );
+    assert.equal(totalTokens, chips[0]!.tokens + chips[1]!.tokens);
+    const prompt = sent(tracker, 'q');
+    assert.ok(prompt.includes('Selection from src/sum.ts') && prompt.includes('File src/sum.ts:'));
+  });
+
+  it('removing a chip removes it from the prompt, and it stays removed while the editor offers the same', () => {
+    const tracker = new ContextTracker();
+    tracker.setDefaults([selection('a'), file('b')]);
+    assert.equal(tracker.remove('b'), true);
+    assert.deepEqual(
+      tracker.snapshot().chips.map((chip) => chip.id),
+      ['a'],
+    );
+    assert.ok(!sent(tracker, 'q').includes('File src/sum.ts:'));
+    // The editor reports the same file again (the cursor moved): still removed.
+    tracker.setDefaults([selection('c'), file('d')]);
+    assert.deepEqual(
+      tracker.snapshot().chips.map((chip) => chip.label),
+      ['sum.ts:4-5'],
+    );
+    // Another file: the removal is forgotten, so coming back offers it again.
+    tracker.setDefaults([file('e', 'src/other.ts')]);
+    tracker.setDefaults([file('f')]);
+    assert.deepEqual(
+      tracker.snapshot().chips.map((chip) => chip.label),
+      ['sum.ts'],
+    );
+    assert.equal(tracker.remove('nope'), false);
+  });
+
+  it('sends the revision the webview showed, even after the editor moved on', () => {
+    const tracker = new ContextTracker();
+    tracker.setDefaults([file('b')]);
+    const shown = tracker.snapshot();
+    tracker.setDefaults([file('z', 'src/elsewhere.ts')]);
+    const items = tracker.itemsFor(shown.revision, ['b']);
+    assert.deepEqual(
+      items?.map((item) => item.id),
+      ['b'],
+    );
+    assert.equal(tracker.itemsFor(shown.revision, ['z']), undefined, 'an id not shown in that revision is refused');
+    assert.equal(tracker.itemsFor(999, []), undefined, 'an unknown revision is refused');
+    assert.deepEqual(tracker.itemsFor(shown.revision, []), [], 'every chip removed: nothing is sent');
+  });
+
+  it('adds picked files once, and drops them after sending while keeping the defaults', () => {
+    const tracker = new ContextTracker();
+    tracker.setDefaults([file('b')]);
+    tracker.add([file('p1', 'src/a.ts'), file('p2', 'src/a.ts'), file('p3', 'src/b.ts')]);
+    assert.deepEqual(
+      tracker.snapshot().chips.map((chip) => chip.label),
+      ['sum.ts', 'a.ts', 'b.ts'],
+    );
+    tracker.add([file('dup')]);
+    assert.equal(
+      tracker.snapshot().chips.length,
+      3,
+      'a picked file already shown as the current file is not shown twice',
+    );
+    tracker.clearPicked();
+    assert.deepEqual(
+      tracker.snapshot().chips.map((chip) => chip.label),
+      ['sum.ts'],
+    );
+  });
+
+  it('bumps the revision on every change, so stale sends are detected', () => {
+    const tracker = new ContextTracker();
+    const revisions: number[] = [tracker.snapshot().revision];
+    const items: ContextItem[] = [file('b')];
+    tracker.setDefaults(items);
+    revisions.push(tracker.snapshot().revision);
+    tracker.remove('b');
+    revisions.push(tracker.snapshot().revision);
+    assert.deepEqual(revisions, [0, 1, 2]);
+  });
+});

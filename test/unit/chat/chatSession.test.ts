@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../../src/core/chat/chatSession';
+import { contextItem } from '../../../src/core/chat/contextItems';
+import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conversation';
+import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/historyStore';
+import { ProviderError } from '../../../src/core/providers/providerError';
+import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/providers/types';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
+
+class MemoryStorage implements KeyValueStorage {
+  readonly data = new Map<string, unknown>();
+  get(key: string): unknown {
+    return structuredClone(this.data.get(key));
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, structuredClone(value));
+  }
+  keys(): readonly string[] {
+    return [...this.data.keys()];
+  }
+}
+
+const [config] = parseProviders([{ id: 'deepseek', preset: 'deepseek', chatModel: 'deepseek-chat' }]).providers;
+assert.ok(config);
+
+const usage = (inputTokens: number, outputTokens: number): Usage => ({
+  inputTokens,
+  outputTokens,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reported: true,
+});
+
+type Script = (request: ChatRequest) => AsyncGenerator<ChatEvent>;
+
+/** A provider that plays `script` for each request and remembers what it was asked. */
+function provider(script: Script): Provider & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    id: 'deepseek',
+    requests,
+    chat: (request) => {
+      requests.push(request);
+      return script(request);
+    },
+    fim: () => Promise.reject(new Error('unused')),
+    listModels: () => Promise.resolve([]),
+    probe: () => Promise.resolve({ ok: true, latencyMs: 0 }),
+  };
+}
+
+const answers = (...texts: string[]): Script =>
+  async function* () {
+    for (const text of texts) yield { type: 'text', text };
+    yield { type: 'done', usage: usage(100, 20) };
+  };
+
+/** Streams "partial", then waits for the abort and throws as the real clients do. */
+const untilStopped: Script = async function* (request) {
+  yield { type: 'text', text: 'partial' };
+  await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
+  throw new ProviderError({ kind: 'cancelled', providerId: 'deepseek', message: 'Cancelled.' });
+};
+
+function session(script: Script, storage = new MemoryStorage(), options: { backend?: boolean } = {}) {
+  const fake = provider(script);
+  const events: SessionEvent[] = [];
+  const records: ChatRequestRecord[] = [];
+  let id = 0;
+  let now = 1_000;
+  const chat = new ChatSession({
+    store: ChatHistoryStore.load(storage, () => {}),
+    backend: async () => (options.backend === false ? undefined : { provider: fake, config: config! }),
+    record: (request) => records.push(request),
+    price: (_config, _model, counted) => counted.inputTokens * 2 + counted.outputTokens * 10,
+    now: () => (now += 10),
+    newId: () => `id-${++id}`,
+    warn: () => {},
+    emit: (event) => events.push(event),
+  });
+  return { chat, fake, events, records, storage };
+}
+
+const lastAnswer = (chat: ChatSession) => chat.active.turns[chat.active.turns.length - 1] as AssistantTurn;
+
+describe('chat session', () => {
+  it('streams an answer, records it with its usage and prices it', async () => {
+    const { chat, events, records, fake } = session(answers('Hello', ', world'));
+    assert.equal(await chat.send('  Hi  ', []), true);
+    const answer = lastAnswer(chat);
+    assert.equal(answer.status, 'complete');
+    assert.equal(answer.text, 'Hello, world');
+    assert.deepEqual(answer.usage, { inputTokens: 100, outputTokens: 20, reported: true, costMicros: 400 });
+    assert.deepEqual(
+      events.filter((event) => event.type === 'delta').map((event) => event.type === 'delta' && event.text),
+      ['Hello', ', world'],
+    );
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.error, undefined);
+    assert.deepEqual(records[0]!.usage, usage(100, 20));
+    assert.equal(records[0]!.model, 'deepseek-chat');
+    assert.deepEqual(fake.requests[0]!.messages, [{ role: 'user', content: 'Hi' }]);
+    assert.equal(fake.requests[0]!.model, 'deepseek-chat');
+    assert.equal(answer.backendName, config!.name);
+  });
+
+  it('sends exactly the context shown with the question', async () => {
+    const { chat, fake } = session(answers('ok'));
+    const item = contextItem('ctx-1', 'file:a', {
+      kind: 'file',
+      path: 'src/a.ts',
+      language: 'ts',
+      text: 'const a = 1;',
+    });
+    await chat.send('What is a?', [item]);
+    assert.equal(fake.requests[0]!.messages[0]!.content, `${item.block}\n\nWhat is a?`);
+    const question = chat.active.turns[0]!;
+    assert.ok(question.role === 'user');
+    assert.equal(question.text, 'What is a?');
+    assert.deepEqual(question.context, [{ kind: 'file', label: 'a.ts', tokens: item.tokens, truncated: false }]);
+  });
+
+  it('stopping keeps the partial answer as stopped, never complete, and never sends it back', async () => {
+    let calls = 0;
+    const { chat, records, fake } = session(async function* (request) {
+      calls += 1;
+      if (calls === 1) yield* untilStopped(request);
+      else yield* answers('fine')(request);
+    });
+    const sending = chat.send('First question', []);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(chat.busy, true);
+    chat.stop();
+    await sending;
+    const stopped = lastAnswer(chat);
+    assert.equal(stopped.status, 'stopped');
+    assert.equal(stopped.text, 'partial');
+    assert.equal(stopped.usage?.reported, false, 'a stopped answer shows an estimate');
+    assert.equal(records[0]!.error?.kind, 'cancelled');
+    assert.equal(records[0]!.outputText, 'partial');
+
+    await chat.send('Second question', []);
+    assert.deepEqual(
+      fake.requests[1]!.messages,
+      [{ role: 'user', content: 'Second question' }],
+      'the stopped exchange is left out',
+    );
+  });
+
+  it('a backend that ignores the abort still ends stopped, not complete', async () => {
+    // The backend goes on only after the stop, whatever the abort signal says.
+    let release = () => {};
+    const stopped = new Promise<void>((resolve) => (release = resolve));
+    const { chat, records } = session(async function* () {
+      yield { type: 'text', text: 'one' };
+      await stopped;
+      yield { type: 'text', text: ' two' };
+      yield { type: 'done', usage: usage(1, 1) };
+    });
+    const sending = chat.send('q', []);
+    for (let turn = 0; chat.active.turns.at(-1)?.text !== 'one'; turn++) {
+      assert.ok(turn < 1_000, 'the first part of the answer arrives');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    chat.stop();
+    release();
+    await sending;
+    assert.equal(lastAnswer(chat).status, 'stopped');
+    assert.equal(lastAnswer(chat).text, 'one');
+    assert.equal(records[0]!.error?.kind, 'cancelled');
+  });
+
+  it('a failure is kept with its facts, shown without a made-up cost, and left out of the next prompt', async () => {
+    let calls = 0;
+    const { chat, records, fake } = session(async function* (request) {
+      calls += 1;
+      if (calls === 1)
+        throw new ProviderError({
+          kind: 'auth',
+          providerId: 'deepseek',
+          message: 'Authentication failed (deepseek 401).',
+          status: 401,
+        });
+      yield* answers('ok')(request);
+    });
+    await chat.send('q1', []);
+    const failed = lastAnswer(chat);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.kind, 'auth');
+    assert.equal(failed.error?.providerId, 'deepseek');
+    assert.equal(failed.usage, undefined);
+    assert.equal(chat.totals.value.requests, 0);
+    assert.equal(records[0]!.error?.kind, 'auth', 'the ledger still gets the failed request');
+    await chat.send('q2', []);
+    assert.deepEqual(
+      fake.requests[1]!.messages.map((message) => message.content),
+      ['q2'],
+    );
+  });
+
+  it("knows a ProviderError thrown from the runtime bundle's own copy of the class", async () => {
+    // dist/providerRuntime.js bundles its own ProviderError: same brand and fields, another class.
+    class ForeignProviderError extends Error {
+      override name = 'ProviderError';
+      kind = 'network';
+      providerId = 'deepseek';
+      retryable = true;
+    }
+    const { chat, records } = session(async function* () {
+      yield* [];
+      throw Object.assign(new ForeignProviderError('Could not reach http://127.0.0.1:9/v1: fetch failed'), {
+        [Symbol.for('switchboard.ProviderError')]: true,
+      });
+    });
+    await chat.send('q', []);
+    assert.equal(lastAnswer(chat).error?.kind, 'network');
+    assert.equal(records[0]!.error?.kind, 'network');
+    assert.ok(records[0]!.error instanceof ProviderError);
+  });
+
+  it('regenerate replaces the last answer and asks the same question again', async () => {
+    let n = 0;
+    const { chat, fake, events } = session(async function* (request) {
+      n += 1;
+      yield* answers(`answer ${n}`)(request);
+    });
+    await chat.send('q', []);
+    const first = lastAnswer(chat).id;
+    assert.equal(await chat.regenerate(), true);
+    assert.equal(chat.active.turns.length, 2);
+    assert.equal(lastAnswer(chat).text, 'answer 2');
+    assert.deepEqual(fake.requests[1]!.messages, [{ role: 'user', content: 'q' }]);
+    assert.ok(events.some((event) => event.type === 'turn-removed' && event.id === first));
+  });
+
+  it('refuses to send while an answer streams', async () => {
+    const { chat } = session(untilStopped);
+    const sending = chat.send('q', []);
+    assert.equal(await chat.send('again', []), false);
+    assert.equal(await chat.regenerate(), false);
+    chat.stop();
+    await sending;
+    assert.equal(await chat.send('   ', []), false, 'nothing to ask');
+  });
+
+  it('with no backend, the answer fails as no-backend', async () => {
+    const { chat, records } = session(answers('x'), new MemoryStorage(), { backend: false });
+    await chat.send('q', []);
+    assert.equal(lastAnswer(chat).status, 'failed');
+    assert.equal(lastAnswer(chat).error?.kind, 'no-backend');
+    assert.equal(records.length, 0);
+  });
+
+  it('keeps the history across a restart and reopens a past conversation', async () => {
+    const storage = new MemoryStorage();
+    const first = session(answers('one'), storage);
+    await first.chat.send('first conversation', []);
+    const firstId = first.chat.active.id;
+    first.chat.newChat();
+    await first.chat.send('second conversation', []);
+
+    const again = session(answers('x'), storage);
+    assert.equal(
+      again.chat.active.turns[0]?.role === 'user' && again.chat.active.turns[0].text,
+      'second conversation',
+      'the active conversation comes back',
+    );
+    assert.equal(again.chat.open(firstId), true);
+    assert.equal(lastAnswer(again.chat).text, 'one');
+    assert.ok(again.events.some((event) => event.type === 'conversation'));
+    assert.equal(again.chat.open('missing'), false);
+    await again.chat.delete(firstId);
+    assert.equal(again.chat.active.turns.length, 0, 'deleting the open conversation starts a new one');
+  });
+
+  it('adds every priced request to the session total', async () => {
+    const { chat } = session(answers('a'));
+    await chat.send('q1', []);
+    await chat.send('q2', []);
+    assert.deepEqual(chat.totals.value, {
+      requests: 2,
+      inputTokens: 200,
+      outputTokens: 40,
+      costMicros: 800,
+      unpriced: 0,
+    });
+  });
+});
+
+describe('prompt messages', () => {
+  it('pairs questions with complete answers only and ends with the open question', () => {
+    const at = 0;
+    const messages = promptMessages([
+      { role: 'user', id: '1', text: 'a', prompt: 'A', context: [], at },
+      { role: 'assistant', id: '2', text: 'answer A', status: 'complete', at },
+      { role: 'user', id: '3', text: 'b', prompt: 'B', context: [], at },
+      { role: 'assistant', id: '4', text: 'half', status: 'stopped', at },
+      { role: 'user', id: '5', text: 'c', prompt: 'C', context: [], at },
+      { role: 'assistant', id: '6', text: '', status: 'failed', at },
+      { role: 'user', id: '7', text: 'd', prompt: 'D', context: [], at },
+    ]);
+    assert.deepEqual(messages, [
+      { role: 'user', content: 'A' },
+      { role: 'assistant', content: 'answer A' },
+      { role: 'user', content: 'D' },
+    ]);
+  });
+});

@@ -1,0 +1,396 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  CompletionEngine,
+  DEFAULT_COMPLETION_SETTINGS,
+  type CompletionBackend,
+  type CompletionInput,
+  type CompletionSettings,
+  type Suggestion,
+} from '../../../src/core/completion/engine';
+import { ProviderError } from '../../../src/core/providers/providerError';
+import type { FimRequest } from '../../../src/core/providers/types';
+import { FakeClock } from '../../harness/fakeClock';
+
+interface FakeBackend extends CompletionBackend {
+  requests: FimRequest[];
+  aborted: number;
+}
+
+/** A backend on the fake clock: answers `answer(request)` after `latencyMs`, honours abort. */
+function fakeBackend(
+  clock: FakeClock,
+  answer: (request: FimRequest) => string,
+  latencyMs = 200,
+  model = 'test-model',
+  route = 'completions-suffix',
+): FakeBackend {
+  const backend: FakeBackend = {
+    id: 'fake',
+    model,
+    requests: [],
+    aborted: 0,
+    fim(request) {
+      backend.requests.push(request);
+      return new Promise((resolve, reject) => {
+        const timer = clock.setTimeout(() => {
+          try {
+            resolve({
+              text: answer(request),
+              model,
+              route,
+              usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+            });
+          } catch (error) {
+            reject(error);
+          }
+        }, latencyMs);
+        request.signal?.addEventListener('abort', () => {
+          clock.clearTimeout(timer);
+          backend.aborted++;
+          reject(new ProviderError({ kind: 'cancelled', providerId: 'fake', message: 'cancelled' }));
+        });
+      });
+    },
+  };
+  return backend;
+}
+
+function setup(
+  settings: Partial<CompletionSettings> = {},
+  answer: (request: FimRequest) => string = () => ' + 1;',
+  latencyMs = 200,
+) {
+  const clock = new FakeClock();
+  const backend = fakeBackend(clock, answer, latencyMs);
+  const engine = new CompletionEngine({
+    settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 100, ...settings }),
+    clock,
+  });
+  return { clock, backend, engine };
+}
+
+const DOC = 'file:///work/a.ts';
+
+function input(text: string, offset = text.length, extra: Partial<CompletionInput> = {}): CompletionInput {
+  return { documentId: DOC, text, offset, languageId: 'typescript', path: 'a.ts', trigger: 'automatic', ...extra };
+}
+
+/** Starts a completion like VS Code does for a keystroke: returns the call and its cancel. */
+function keystroke(engine: CompletionEngine, backend: CompletionBackend, at: CompletionInput) {
+  const controller = new AbortController();
+  let result: Suggestion[] | undefined;
+  let error: unknown;
+  const done = engine.complete(at, backend, controller.signal).then(
+    (value) => (result = value),
+    (caught: unknown) => (error = caught),
+  );
+  return {
+    cancel: () => controller.abort(),
+    done,
+    get result() {
+      return result;
+    },
+    get error() {
+      return error;
+    },
+  };
+}
+
+describe('completion engine: debounce and cancellation', () => {
+  it('sends nothing while the user keeps typing, and one request once they pause', async () => {
+    const { clock, backend, engine } = setup();
+    let previous: ReturnType<typeof keystroke> | undefined;
+    const typed = 'const total = count';
+    for (let length = 14; length <= typed.length; length++) {
+      previous?.cancel();
+      previous = keystroke(engine, backend, input(typed.slice(0, length)));
+      await clock.advance(60);
+    }
+    assert.equal(backend.requests.length, 0, 'keys 60 ms apart under a 100 ms debounce');
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 1);
+    assert.deepEqual(
+      previous?.result?.map((s) => s.insertText),
+      [' + 1;'],
+    );
+    assert.equal(engine.stats.debounceCancelled, typed.length - 14);
+  });
+
+  it('sends nothing at all when the call is cancelled during the debounce', async () => {
+    const { clock, backend, engine } = setup();
+    const call = keystroke(engine, backend, input('let x ='));
+    await clock.advance(50);
+    call.cancel();
+    await clock.advance(1_000);
+    assert.equal(backend.requests.length, 0);
+    assert.deepEqual(call.result, []);
+  });
+
+  it('aborts an in-flight request once the cursor moves somewhere it cannot apply', async () => {
+    const { clock, backend, engine } = setup();
+    const first = keystroke(engine, backend, input('let x =\nlet y =', 7));
+    await clock.advance(150);
+    assert.equal(backend.requests.length, 1, 'the first request is in flight');
+    first.cancel();
+    keystroke(engine, backend, input('let x =\nlet y =', 15));
+    await clock.advance(1);
+    assert.equal(backend.aborted, 1, 'the request for the other line is stale');
+  });
+
+  it('aborts an abandoned request when no matching keystroke follows', async () => {
+    const { clock, backend, engine } = setup({}, () => ' 1;', 2_000);
+    const call = keystroke(engine, backend, input('let x ='));
+    await clock.advance(150);
+    call.cancel();
+    await clock.advance(300);
+    assert.equal(backend.aborted, 0, 'kept a moment in case the next key still matches');
+    await clock.advance(500);
+    assert.equal(backend.aborted, 1);
+  });
+
+  it('learns a fast typist and waits less than for a slow one', async () => {
+    const delays: number[] = [];
+    for (const interval of [70, 260]) {
+      const { clock, backend, engine } = setup({ debounceMs: undefined });
+      const text = 'const someLongIdentifierName';
+      let last: ReturnType<typeof keystroke> | undefined;
+      for (let length = 6; length <= text.length; length++) {
+        last?.cancel();
+        last = keystroke(engine, backend, input(text.slice(0, length)));
+        await clock.advance(interval);
+      }
+      const before = backend.requests.length;
+      const pausedAt = clock.now() - interval;
+      while (backend.requests.length === before) await clock.advance(5);
+      delays.push(clock.now() - pausedAt);
+    }
+    const [fast, slow] = delays as [number, number];
+    assert.ok(fast < slow, `fast typist waited ${fast} ms, slow ${slow} ms`);
+    assert.ok(slow > 260, 'a slow typist’s ordinary gap does not fire a request');
+  });
+});
+
+describe('completion engine: reuse', () => {
+  it('answers a second pause at the same place from the cache', async () => {
+    const { clock, backend, engine } = setup();
+    const first = keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    assert.deepEqual(
+      first.result?.map((s) => s.source),
+      ['request'],
+    );
+    // The user moves away and comes back: the same prompt again.
+    keystroke(engine, backend, input('const total =', 3)).cancel();
+    const again = keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 1);
+    assert.deepEqual(
+      again.result?.map((s) => s.insertText),
+      [' + 1;'],
+    );
+  });
+
+  it('keys the cache on what decides the answer: another model or another suffix asks again', async () => {
+    const { clock, backend, engine } = setup();
+    keystroke(engine, backend, input('const total =\n', 13));
+    await clock.advance(400);
+    keystroke(engine, backend, input('const total =\nreturn total;', 13));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 2, 'a different suffix');
+    keystroke(engine, { ...backend, model: 'other-model' }, input('const total =\nreturn total;', 13));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 3, 'a different model');
+  });
+
+  it('serves the rest of an answer while the user types along it, with no request', async () => {
+    const { clock, backend, engine } = setup({}, () => ' items.reduce((sum, item) => sum + item.price, 0);');
+    keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    const typed = keystroke(engine, backend, input('const total = items.red'));
+    await clock.advance(1);
+    assert.deepEqual(typed.result, [
+      { insertText: 'uce((sum, item) => sum + item.price, 0);', multiline: false, source: 'type-ahead' },
+    ]);
+    assert.equal(backend.requests.length, 1);
+  });
+
+  it('asks again once the user types something the answer did not say', async () => {
+    const { clock, backend, engine } = setup({}, () => ' items.length;');
+    keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    const diverged = keystroke(engine, backend, input('const total = order'));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 2);
+    assert.equal(diverged.result?.[0]?.source, 'request');
+  });
+
+  it('drops an auto-closed bracket from the rest of the answer', async () => {
+    const { clock, backend, engine } = setup({}, () => ' format(value);');
+    keystroke(engine, backend, input('const label ='));
+    await clock.advance(400);
+    // The user typed " format(" and the editor added ")" after the cursor.
+    const typed = keystroke(engine, backend, input('const label = format()', 'const label = format('.length));
+    await clock.advance(1);
+    assert.deepEqual(
+      typed.result,
+      [{ insertText: 'value);', multiline: false, source: 'type-ahead', replaceAfter: 1 }],
+      'the answer replaces the auto-inserted ")"',
+    );
+    assert.equal(backend.requests.length, 1);
+  });
+
+  it('reuses a request still in flight when the new keystrokes match its answer', async () => {
+    const { clock, backend, engine } = setup({}, () => ' items.length;', 300);
+    const first = keystroke(engine, backend, input('const count ='));
+    await clock.advance(150);
+    assert.equal(backend.requests.length, 1);
+    first.cancel();
+    const second = keystroke(engine, backend, input('const count = it'));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 1, 'no second request');
+    assert.equal(backend.aborted, 0, 'the first was not thrown away');
+    assert.deepEqual(second.result, [{ insertText: 'ems.length;', multiline: false, source: 'in-flight' }]);
+  });
+});
+
+describe('completion engine: when not to ask', () => {
+  const cases: [string, Partial<CompletionSettings>, CompletionInput][] = [
+    ['mid-word', {}, input('const totalCount = 1;', 'const total'.length)],
+    ['snoozed', { snoozedUntil: 60_000 }, input('const x =')],
+    ['language off', { languages: { typescript: false } }, input('const x =')],
+    ['language off by default', { languages: { '*': false } }, input('const x =')],
+    ['untitled when the user says so', { skipUntitled: true }, input('const x =', undefined, { untitled: true })],
+    ['file too large', { maxFileChars: 10 }, input('const x = 12345678901234567890')],
+    ['disabled', { enabled: false }, input('const x =')],
+  ];
+  for (const [name, settings, at] of cases) {
+    it(`sends no request: ${name}`, async () => {
+      const { clock, backend, engine } = setup(settings);
+      const call = keystroke(engine, backend, at);
+      await clock.advance(1_000);
+      assert.equal(backend.requests.length, 0);
+      assert.deepEqual(call.result, []);
+      assert.equal(engine.stats.skipped, 1);
+    });
+  }
+
+  it('still asks in a language switched on when the default is off', async () => {
+    const { clock, backend, engine } = setup({ languages: { '*': false, typescript: true } });
+    keystroke(engine, backend, input('const x ='));
+    await clock.advance(1_000);
+    assert.equal(backend.requests.length, 1);
+  });
+});
+
+describe('completion engine: requests', () => {
+  it('builds a byte-identical request for the same input, whatever order the snippets come in', async () => {
+    const snippets = [
+      {
+        path: 'src/cart.ts',
+        text: 'export function cartTotal(items: Item[]) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}',
+      },
+      { path: 'src/tax.ts', text: 'export function withTax(total: number) {\n  return total * 1.2;\n}' },
+    ];
+    const requests: FimRequest[] = [];
+    for (const order of [snippets, [...snippets].reverse()]) {
+      const { clock, backend, engine } = setup();
+      keystroke(
+        engine,
+        backend,
+        input('const items: Item[] = [];\nconst total = cartTotal(items);\nconst due = withTax(', undefined, {
+          snippets: () => order,
+        }),
+      );
+      await clock.advance(400);
+      assert.ok(backend.requests[0]);
+      requests.push(backend.requests[0]);
+    }
+    const strip = ({ signal: _signal, ...rest }: FimRequest) => rest;
+    assert.deepEqual(strip(requests[0]!), strip(requests[1]!));
+    assert.match(requests[0]!.prefix, /cartTotal|withTax/, 'a related snippet is in the prompt');
+  });
+
+  it('sends the raw template for a base model, with snippets as repo files', async () => {
+    const clock = new FakeClock();
+    const backend = fakeBackend(
+      clock,
+      () => '\n  return a + b;<|file_sep|>other.ts',
+      10,
+      'qwen2.5-coder:1.5b-base',
+      'raw-template',
+    );
+    const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }), clock });
+    const call = keystroke(
+      engine,
+      backend,
+      input('function add(a, b) {\n}\n', 20, {
+        path: 'add.js',
+        languageId: 'javascript',
+        snippets: () => [{ path: 'sum.js', text: 'function sum(a, b) { return add(a, b); }' }],
+      }),
+    );
+    await clock.advance(100);
+    assert.equal(
+      backend.requests[0]?.rawPrompt,
+      '<|repo_name|>workspace\n<|file_sep|>sum.js\nfunction sum(a, b) { return add(a, b); }\n<|file_sep|>add.js\n<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}\n<|fim_middle|>',
+    );
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      ['\n  return a + b;'],
+      'the leaked control token and what follows are cut',
+    );
+  });
+
+  it('asks for one line mid-line and for a block after an opener', async () => {
+    const { clock, backend, engine } = setup({}, () => 'a, b');
+    keystroke(engine, backend, input('call(x, ) + 1', 'call(x, '.length));
+    await clock.advance(400);
+    keystroke(engine, backend, input('function add(a, b) {\n}', 'function add(a, b) {'.length));
+    await clock.advance(400);
+    assert.deepEqual(
+      backend.requests.map((r) => r.stop),
+      [['\n'], ['\n\n\n']],
+    );
+    assert.ok(
+      (backend.requests[0]?.maxTokens ?? 0) < (backend.requests[1]?.maxTokens ?? 0),
+      'a single line gets a smaller token budget',
+    );
+  });
+
+  it('returns several candidates for a manual trigger, at once and without duplicates', async () => {
+    let call = 0;
+    const { clock, backend, engine } = setup(
+      { manualCandidates: 3 },
+      () => ['\n  return a + b;\n', '\n  return a + b;\n', '\n  const sum = a + b;\n  return sum;'][call++] ?? '',
+    );
+    const manual = keystroke(engine, backend, input('function add(a, b) {\n}', 20, { trigger: 'invoke' }));
+    await clock.advance(250);
+    assert.equal(backend.requests.length, 3);
+    assert.deepEqual(
+      manual.result?.map((s) => s.insertText),
+      ['\n  return a + b;', '\n  const sum = a + b;\n  return sum;', '\n  const sum = a + b;'],
+      'the two equal answers shown once, plus the first line of the multi-line one',
+    );
+  });
+
+  it('passes a backend failure to the caller and does not cache it', async () => {
+    const clock = new FakeClock();
+    let fail = true;
+    const backend = fakeBackend(clock, () => {
+      if (fail) throw new ProviderError({ kind: 'rate-limited', providerId: 'fake', message: 'slow down' });
+      return ' 42;';
+    });
+    const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }), clock });
+    const failed = keystroke(engine, backend, input('const answer ='));
+    await clock.advance(300);
+    assert.ok(ProviderError.is(failed.error, 'rate-limited'));
+    fail = false;
+    const retried = keystroke(engine, backend, input('const answer ='));
+    await clock.advance(300);
+    assert.deepEqual(
+      retried.result?.map((s) => s.insertText),
+      [' 42;'],
+    );
+  });
+});

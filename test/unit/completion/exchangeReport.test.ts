@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exchangeReport, type CompletionExchange } from '../../../src/core/completion/exchangeReport';
+
+const answered: CompletionExchange = {
+  time: Date.UTC(2026, 10, 22, 18, 5, 3),
+  backendId: 'deepseek',
+  backendName: 'DeepSeek',
+  model: 'deepseek-chat',
+  route: 'deepseek-beta',
+  prefix: '// Snippet from lib/labels.js:\n// export function formatPriceLabel(c) {}\nconst label = formatPriceLabel(',
+  suffix: ');\n',
+  stop: ['\n'],
+  maxTokens: 48,
+  temperature: 0,
+  answer: 'order.totalCents);',
+  finishReason: 'stop',
+  inputTokens: 1234,
+  outputTokens: 6,
+  reported: true,
+  costMicros: 350,
+  latencyMs: 287.4,
+  outcome: 'ok',
+};
+
+describe('the last completion request, as the user reads it', () => {
+  it('names the backend and route, shows the prompt on both sides of the cursor, the answer, tokens, cost and time', () => {
+    const report = exchangeReport(answered);
+    assert.match(report, /\*\*Backend:\*\* DeepSeek \(`deepseek`\), model `deepseek-chat`/);
+    assert.match(report, /\*\*Route:\*\* DeepSeek \/beta completions with a suffix/);
+    assert.match(report, /\*\*When:\*\* 2026-11-22 18:05:03 UTC, 287 ms/);
+    assert.match(report, /1,234 in, 6 out; \*\*cost:\*\* \$0\.00035/);
+    assert.match(report, /at most 48 tokens, temperature 0, stop at "\\n"/);
+    assert.match(report, /## Before the cursor[^\n]*\n\n```\n\/\/ Snippet from lib\/labels\.js:/);
+    assert.match(report, /## After the cursor\n\n```\n\);\n```/);
+    assert.match(report, /## Answer, as the backend sent it \(finish reason: stop\)\n\n```\norder\.totalCents\);\n```/);
+  });
+
+  it('shows the raw template prompt when that is what went out, and says a chat answer was taken out of a reply', () => {
+    const raw = exchangeReport({
+      ...answered,
+      route: 'raw-template',
+      rawPrompt: '<|fim_prefix|>const a = <|fim_suffix|>;<|fim_middle|>',
+    });
+    assert.match(raw, /## Prompt, as sent in the model's template\n\n```\n<\|fim_prefix\|>const a = /);
+    assert.doesNotMatch(raw, /## Before the cursor/, 'the prefix alone was not what was sent');
+    const viaChat = exchangeReport({ ...answered, route: 'chat', rawPrompt: 'ignored' });
+    assert.match(viaChat, /## Before the cursor/);
+    assert.match(viaChat, /## Answer, taken out of the chat reply/);
+  });
+
+  it('reports a failure in words with no answer, estimated tokens marked, and an unknown price said so', () => {
+    const failed = exchangeReport({
+      ...answered,
+      route: undefined,
+      answer: undefined,
+      finishReason: undefined,
+      outputTokens: 0,
+      reported: false,
+      costMicros: null,
+      outcome: 'rate_limit',
+      errorMessage: 'DeepSeek: rate limit reached; try again in 20 s.',
+    });
+    assert.match(failed, /\*\*Outcome:\*\* rate_limit: DeepSeek: rate limit reached; try again in 20 s\./);
+    assert.match(failed, /\*\*Route:\*\* not known \(the request failed\)/);
+    assert.match(failed, /1,234 in, 0 out \(estimated\); \*\*cost:\*\* price unknown/);
+    assert.doesNotMatch(failed, /## Answer/);
+  });
+
+  it('keeps code that holds its own fences inside one block', () => {
+    const report = exchangeReport({ ...answered, prefix: 'const md = `\n```js\nx\n```\n`;\n' });
+    assert.match(report, /\n````\nconst md = `\n```js\nx\n```\n`;\n````\n/);
+  });
+
+  it('says how to fill the page when nothing was sent yet', () => {
+    assert.match(exchangeReport(undefined), /No completion request has been sent from this window yet/);
+  });
+});

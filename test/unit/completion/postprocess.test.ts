@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { wantsMultiline } from '../../../src/core/completion/multiline';
+import { postProcess, type PostProcessContext } from '../../../src/core/completion/postprocess';
+
+/**
+ * Post-processes `raw` at the cursor mark of `doc`, single- or multi-line as `wantsMultiline`
+ * decides there unless `options` says otherwise.
+ */
+function complete(doc: string, raw: string, options: Partial<PostProcessContext> = {}): string {
+  const [prefix = '', suffix = ''] = doc.split('█');
+  const languageId = options.languageId ?? 'typescript';
+  return postProcess(raw, {
+    prefix,
+    suffix,
+    languageId,
+    multiline: wantsMultiline(prefix, suffix, languageId),
+    maxLines: 12,
+    stops: [],
+    fromChat: false,
+    ...options,
+  });
+}
+
+const chat = { fromChat: true };
+
+describe('post-processing: correct answers', () => {
+  it('passes a correct answer through unchanged', () => {
+    assert.equal(complete('function add(a: number, b: number) {█\n}\n', '\n  return a + b;'), '\n  return a + b;');
+    assert.equal(
+      complete('const total = items.reduce(█);\n', '(sum, item) => sum + item.price, 0'),
+      '(sum, item) => sum + item.price, 0',
+    );
+    assert.equal(
+      complete('def area(r):\n    █\n', 'return math.pi * r ** 2', { languageId: 'python' }),
+      'return math.pi * r ** 2',
+    );
+    const block = 'if (!user) {\n    throw new Error("no user");\n  }\n  return user.name;';
+    assert.equal(complete('function name(user) {\n  █\n}\n', block), block);
+  });
+
+  it('keeps only the first line of a single-line completion, and nothing when that line is empty', () => {
+    assert.equal(complete('const limit = █\n', '10;\nconst offset = 0;'), '10;');
+    assert.equal(complete('const limit = 10;█\n', '\nconst offset = 0;'), '');
+  });
+});
+
+describe('post-processing: leaked control tokens', () => {
+  it('cuts at the control tokens of every FIM family, whatever the template', () => {
+    const leaks = [
+      'total += price;<|fim_suffix|>\n}',
+      'total += price;<|fim_middle|>',
+      'total += price;<|endoftext|><|fim_prefix|>',
+      'total += price;<|file_sep|>src/cart.ts',
+      'total += price;<|im_end|>',
+      'total += price;<｜fim▁hole｜>}',
+      'total += price;<｜end▁of▁sentence｜>',
+      'total += price;<|EOT|>',
+      'total += price; <EOT>',
+      'total += price;<MID>',
+      'total += price;[SUFFIX]}',
+      'total += price;</s>',
+      'total += price;<fim_middle>',
+      'total += price;<|file_separator|>',
+      'total += price;<end_of_turn>',
+      'total += price;<eos>',
+    ];
+    for (const raw of leaks) assert.equal(complete('  █\n', raw), 'total += price;', raw);
+  });
+
+  it("cuts at the template's own stop strings", () => {
+    assert.equal(complete('█', 'x = 1\n\n\ndef other():', { stops: ['\n\n\n'], languageId: 'python' }), 'x = 1');
+  });
+
+  it('does not take HTML for CodeLlama tokens', () => {
+    assert.equal(complete('const html = `█`;', '<pre>code</pre>'), '<pre>code</pre>');
+  });
+});
+
+describe('post-processing: the suffix already has it', () => {
+  it('drops a closing brace line the suffix repeats', () => {
+    assert.equal(complete('function total() {\n  █\n}\n', 'return sum;\n}'), 'return sum;');
+    assert.equal(complete('items.map((item) => {█});\n', '\n  return item.id;\n});'), '\n  return item.id;');
+  });
+
+  it('drops `);` repeated at the end of the line, and a `)` the rest of the line supplies', () => {
+    assert.equal(complete('  console.log(█);\n', "'ready');"), "'ready'");
+    assert.equal(complete('foo(█)', 'a, b)'), 'a, b');
+    assert.equal(complete('send(█, options)', 'payload)', { multiline: false }), 'payload');
+  });
+
+  it('drops `;` and a closing quote the rest of the line already has', () => {
+    assert.equal(complete('const x = █;', 'compute();'), 'compute()');
+    assert.equal(complete('const greeting = "█";', 'hello, world";'), 'hello, world');
+  });
+
+  it('drops trailing lines that repeat the next lines after the cursor', () => {
+    assert.equal(
+      complete('function f(a) {\n  █\n  return a + b;\n}\n', 'const b = 2;\n  return a + b;'),
+      'const b = 2;',
+    );
+  });
+
+  it('returns nothing when the completion only repeats what follows the cursor', () => {
+    assert.equal(complete('function f() {\n  █\n  return x;\n}\n', 'return x;'), '');
+    assert.equal(complete('function f() {\n  return x;█\n}\n', ' }'), '');
+    assert.equal(complete('if (ready) █{\n', '{'), '');
+  });
+
+  it('drops words the rest of the line repeats, keeping the space before them', () => {
+    assert.equal(complete('const area = █height;', 'width * height;'), 'width * ');
+    assert.equal(complete('const total = █items.length;', 'cart.items'), 'cart.');
+  });
+});
+
+describe('post-processing: brackets', () => {
+  it('keeps a closer that closes its own opener', () => {
+    assert.equal(complete('foo(█)', 'bar()'), 'bar()');
+    assert.equal(complete('function f(x) {\n  █\n}\n', 'if (x) {\n    go();\n  }'), 'if (x) {\n    go();\n  }');
+  });
+
+  it('keeps a closer the suffix does not supply', () => {
+    assert.equal(complete('class Cart {\n  total() {█\n}\n', '\n    return 1;\n  }'), '\n    return 1;\n  }');
+    assert.equal(complete('outer(\n  foo(█\n  x,\n)', 'a)'), 'a)', 'the later `)` belongs to outer(');
+    assert.equal(complete('wrap(parse(█)', 'text))'), 'text)', 'one `)` is there, the other is needed');
+    const spec = 'describe("cart", () => {\n  it("adds", () => {\n    expect(█\n  });\n});\n';
+    assert.equal(
+      complete(spec, 'cart.total).toBe(3);'),
+      'cart.total).toBe(3);',
+      'the suffix closes only it( and describe(',
+    );
+    assert.equal(complete('setState({█)', ' count: 1 })'), ' count: 1 }', 'the `)` after the cursor closes setState(');
+  });
+
+  it('ignores brackets inside strings and comments', () => {
+    assert.equal(complete('text.split(█)', "')')"), "')'");
+    assert.equal(complete('pick(█)', '"}") // ) closes pick'), '"}"');
+  });
+
+  it('keeps an opener the rest of the line closes, or one that continues on the next line', () => {
+    assert.equal(complete('foo(█)', 'bar(x', { multiline: false }), 'bar(x');
+    assert.equal(complete('const result = █', 'compute(first,'), 'compute(first,');
+    assert.equal(complete('const result = █', 'await fetch(url, {'), 'await fetch(url, {');
+  });
+
+  it('cuts a single line that stops inside a bracket nothing closes back to before it', () => {
+    assert.equal(complete('const x = █', 'console.log(foo(a, b'), 'console.log');
+  });
+
+  it('leaves a multi-line completion open: the next request goes on', () => {
+    assert.equal(complete('function f() {█', '\n  if (x) {\n    go(', { maxLines: 3 }), '\n  if (x) {\n    go(');
+  });
+});
+
+describe('post-processing: indentation and lines', () => {
+  it('stops a Python block where it dedents', () => {
+    const doc = 'def add(a, b):█\n\nprint(add(1, 2))\n';
+    assert.equal(
+      complete(doc, '\n    return a + b\n\nprint(add(1, 2))', { languageId: 'python' }),
+      '\n    return a + b',
+    );
+    const loop = 'for x in xs:\n    █\nprint("done")\n';
+    const raw = 'total += x\nprint("done")\nprint("again")';
+    assert.equal(complete(loop, raw, { languageId: 'python' }), 'total += x');
+  });
+
+  it("keeps Python's else: at the if's indentation", () => {
+    const raw = '\n    a()\nelse:\n    b()\nprint()';
+    assert.equal(complete('if ok:█\n', raw, { languageId: 'python' }), '\n    a()\nelse:\n    b()');
+  });
+
+  it('stops a TypeScript block at the closing line the suffix already has', () => {
+    const doc = 'function f() {\n  if (ok) {\n    █\n  }\n  done();\n}\n';
+    assert.equal(complete(doc, "log('ok');\n  }\n  done();\n}"), "log('ok');");
+  });
+
+  it('keeps `} else {` and the closing brace when the suffix does not close the block', () => {
+    const raw = '\n  x();\n} else {\n  y();\n}\nmore();';
+    assert.equal(complete('if (a) {█\n', raw), '\n  x();\n} else {\n  y();\n}');
+  });
+
+  it('drops the indentation a model repeats from a whitespace-only line', () => {
+    assert.equal(complete('def add(a, b):\n    █', '    return a + b', { languageId: 'python' }), 'return a + b');
+    assert.equal(complete('function f() {\n\t█\n}\n', '\treturn 1;\n}'), 'return 1;');
+    assert.equal(
+      complete('class A {\n  m() {\n    █\n  }\n}\n', '    this.x = 1;\n    this.y = 2;'),
+      'this.x = 1;\n    this.y = 2;',
+    );
+  });
+
+  it('caps the lines and drops trailing blank lines', () => {
+    const raw = '\n' + '  step();\n'.repeat(20);
+    assert.equal(complete('function run() {█\n}\n', raw, { maxLines: 3 }), '\n  step();\n  step();\n  step();');
+    assert.equal(complete('function run() {█\n}\n', '\n  step();\n\n\n'), '\n  step();');
+  });
+
+  it('reads Windows line endings and answers with \\n (VS Code converts on insert)', () => {
+    assert.equal(complete('function f() {\r\n  █\r\n}\r\n', 'return 1;\r\n}'), 'return 1;');
+    assert.equal(complete('function f() {█\r\n}\r\n', '\r\n  a();\r\n  b();\r\n}'), '\n  a();\n  b();');
+  });
+});
+
+describe('post-processing: chat answers', () => {
+  const body = 'function add(a, b) {\n  █\n}\n';
+
+  it('unwraps a fenced answer, with or without prose around it', () => {
+    assert.equal(complete(body, '```ts\nreturn a + b;\n```', chat), 'return a + b;');
+    const prose = 'Here is the completion:\n\n```typescript\nreturn a + b;\n```\nThis returns the sum.';
+    assert.equal(complete(body, prose, chat), 'return a + b;');
+    assert.equal(complete('x = █', 'foo()\n```', { ...chat, multiline: true }), 'foo()', 'a stray closing fence');
+  });
+
+  it('unwraps <COMPLETION>, <HOLE> and <code> tags', () => {
+    assert.equal(complete(body, '<COMPLETION>return a + b;</COMPLETION>', chat), 'return a + b;');
+    assert.equal(complete('const x = █', '<completion>\nfoo()\n</completion>', chat), 'foo()');
+    assert.equal(complete('const x = █', '<HOLE>foo()</HOLE>', chat), 'foo()');
+    assert.equal(complete('const x = █', '<code>foo()</code>', chat), 'foo()');
+    const jsx = '<p>Use <code>npm</code></p>;';
+    assert.equal(
+      complete('const el = █', jsx, { ...chat, languageId: 'typescriptreact' }),
+      jsx,
+      '<code> inside JSX stays',
+    );
+    const hint = 'Run <code>npm test</code>';
+    assert.equal(complete('  <p>█</p>', hint, { ...chat, languageId: 'typescriptreact' }), hint);
+  });
+
+  it('drops an echo of the current line and of the lines before it', () => {
+    assert.equal(complete('  const total = █\n', 'const total = items.length;', chat), 'items.length;');
+    assert.equal(complete('  ret█\n', 'return total;', chat), 'urn total;');
+    assert.equal(complete('  r█\n', 'return total;', chat), 'eturn total;');
+    assert.equal(complete('  const total = █\n', '\n\nitems.length;', chat), 'items.length;', 'leading blank lines');
+    const echo = '```js\nfunction add(a, b) {\n  return a + b;\n}\n```';
+    assert.equal(complete(body, echo, chat), 'return a + b;');
+  });
+
+  it('does not take a repeated short closing line for an echo', () => {
+    const doc = 'describe("cart", () => {\n  it("adds", () => {\n  });\n█';
+    assert.equal(complete(doc, '});', chat), '});');
+  });
+
+  it('drops an echo of the suffix at the end of the answer', () => {
+    assert.equal(complete('if (█) {\n  go();\n}\n', 'x > 0) {\n  go();\n}', chat), 'x > 0');
+  });
+
+  it('drops indentation a chat answer repeats, even shallower than the cursor line', () => {
+    assert.equal(complete('class A {\n  m() {\n    █\n  }\n}\n', '  this.x = 1;', chat), 'this.x = 1;');
+  });
+
+  it('starts a new line after an opener when the answer forgot the line break', () => {
+    assert.equal(complete('function f() {█\n}\n', '  return 1;', chat), '\n  return 1;');
+  });
+
+  it('keeps a fence that is part of the Markdown being written', () => {
+    assert.equal(
+      complete('Some text █', 'and more\n```js', { ...chat, languageId: 'markdown', multiline: true }),
+      'and more\n```js',
+    );
+  });
+});

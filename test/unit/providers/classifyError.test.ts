@@ -1,0 +1,617 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyHttpError, classifyStreamError, type HeaderSource } from '../../../src/core/providers/classifyError';
+import type { ProviderError, ProviderErrorKind } from '../../../src/core/providers/providerError';
+
+const NOW = Date.parse('2026-02-06T19:08:04Z');
+const OPENAI_KEY = 'sk-proj-abcDEF1234567890ghijklmnopQRSTuvwx';
+const DASHSCOPE_KEY = 'sk-0123456789abcdef0123456789abcdef';
+
+function http(
+  providerId: string,
+  status: number,
+  body: unknown,
+  headers: HeaderSource = {},
+  apiKey?: string,
+): ProviderError {
+  return classifyHttpError({ providerId, status, body, headers, apiKey, now: NOW });
+}
+
+function expectKind(error: ProviderError, kind: ProviderErrorKind, retryable: boolean, status?: number): void {
+  assert.equal(error.kind, kind, error.message);
+  assert.equal(error.retryable, retryable, `retryable for ${kind}`);
+  assert.equal(error.status, status);
+}
+
+describe('classifyHttpError: OpenAI', () => {
+  const openaiQuota = (code: string | null) => ({
+    error: {
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota',
+      param: null,
+      code,
+    },
+  });
+
+  it('429 insufficient_quota is quota-exhausted, not retryable, with no wait even when headers offer one', () => {
+    const error = http('openai', 429, openaiQuota('insufficient_quota'), {
+      'retry-after': '20',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '1s',
+    });
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.retryAfterMs, undefined);
+    assert.equal(error.code, 'insufficient_quota');
+    assert.match(error.message, /^Quota exhausted \(openai 429\): You exceeded your current quota/);
+  });
+
+  it('the older shape with only the type set is quota-exhausted too', () => {
+    expectKind(http('openai', 429, openaiQuota(null)), 'quota-exhausted', false, 429);
+  });
+
+  // error.type stays insufficient_quota; error.code names the billing cause
+  // (https://help.openai.com/en/articles/6614457-troubleshooting-api-usage-and-spend-limits).
+  for (const code of [
+    'credit_balance_exhausted',
+    'organization_spend_limit_exceeded',
+    'project_spend_limit_exceeded',
+    'organization_usage_limit_exceeded',
+  ]) {
+    it(`429 ${code} is quota-exhausted and keeps the specific code`, () => {
+      const error = http('openai', 429, openaiQuota(code));
+      expectKind(error, 'quota-exhausted', false, 429);
+      assert.equal(error.code, code);
+    });
+  }
+
+  it('429 rate_limit_exceeded is rate-limited and waits for the exhausted window', () => {
+    const error = http(
+      'openai',
+      429,
+      {
+        error: {
+          message:
+            'Rate limit reached for gpt-4.1 in organization org-abc on tokens per min (TPM): Limit 30000, Used 29500, Requested 1200. Please try again in 1.4s.',
+          type: 'tokens',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
+      },
+      {
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '499',
+        'x-ratelimit-reset-requests': '120ms',
+        'x-ratelimit-limit-tokens': '30000',
+        'x-ratelimit-remaining-tokens': '0',
+        'x-ratelimit-reset-tokens': '1.4s',
+        'x-request-id': 'req_d2f6',
+      },
+    );
+    expectKind(error, 'rate-limited', true, 429);
+    assert.equal(error.retryAfterMs, 1_400);
+    assert.equal(error.resetAt, NOW + 1_400);
+    assert.equal(error.requestId, 'req_d2f6');
+  });
+
+  it('retry-after-ms beats the windows', () => {
+    const error = http(
+      'openai',
+      429,
+      { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+      new Headers({
+        'retry-after-ms': '250',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '6m0s',
+      }),
+    );
+    assert.equal(error.retryAfterMs, 250);
+  });
+
+  it('401 invalid_api_key is auth, and the echoed key is redacted', () => {
+    const error = http(
+      'openai',
+      401,
+      {
+        error: {
+          message: `Incorrect API key provided: ${OPENAI_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
+      {},
+      OPENAI_KEY,
+    );
+    expectKind(error, 'auth', false, 401);
+    assert.ok(!error.message.includes(OPENAI_KEY), error.message);
+    assert.ok(!error.message.includes('ghijklmnop'), error.message);
+    assert.match(error.message, /^Authentication failed \(openai 401\): Incorrect API key provided: \[redacted\]/);
+  });
+
+  it('redacts a key-shaped token even when the caller did not pass the key', () => {
+    const error = http('openai', 401, {
+      error: {
+        message: `Incorrect API key provided: ${OPENAI_KEY}.`,
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      },
+    });
+    assert.ok(!error.message.includes(OPENAI_KEY), error.message);
+  });
+
+  it('404 model_not_found is model-not-found', () => {
+    const error = http('openai', 404, {
+      error: {
+        message: 'The model `gpt-9` does not exist or you do not have access to it.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      },
+    });
+    expectKind(error, 'model-not-found', false, 404);
+  });
+
+  it('400 context_length_exceeded is context-too-long', () => {
+    const error = http('openai', 400, {
+      error: {
+        message:
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    });
+    expectKind(error, 'context-too-long', false, 400);
+  });
+
+  it('decides on the code, never on words in the message', () => {
+    const error = http('openai', 400, {
+      error: {
+        message: 'Invalid value for rate limit quota: insufficient_quota is not a valid tier.',
+        type: 'invalid_request_error',
+        param: 'service_tier',
+        code: null,
+      },
+    });
+    expectKind(error, 'bad-request', false, 400);
+  });
+});
+
+describe('classifyHttpError: Anthropic', () => {
+  const anthropic = (type: string, message: string, details?: unknown) => ({
+    type: 'error',
+    error: { ...(details !== undefined && { details }), type, message },
+    request_id: 'req_011CZR7dxurmpk4f459h33CD',
+  });
+
+  it('429 rate_limit_error with retry-after is rate-limited and waits as told', () => {
+    const error = http(
+      'anthropic',
+      429,
+      anthropic(
+        'rate_limit_error',
+        'This request would exceed the rate limit for your organization of 50,000 input tokens per minute.',
+        null,
+      ),
+      {
+        'retry-after': '17',
+        'anthropic-ratelimit-input-tokens-limit': '50000',
+        'anthropic-ratelimit-input-tokens-remaining': '0',
+        'anthropic-ratelimit-input-tokens-reset': '2026-02-06T19:09:00Z',
+        'request-id': 'req_011CZR7dxurmpk4f459h33CD',
+      },
+    );
+    expectKind(error, 'rate-limited', true, 429);
+    assert.equal(error.retryAfterMs, 17_000);
+    assert.equal(error.requestId, 'req_011CZR7dxurmpk4f459h33CD');
+  });
+
+  it('429 rate_limit_error with details.error_code enforced_spend_limit_reached is quota-exhausted', () => {
+    const body = anthropic(
+      'rate_limit_error',
+      "This request would exceed your account's monthly spend limit. Please try again later.",
+      { error_code: 'enforced_spend_limit_reached' },
+    );
+    // No retry-after: access resumes next month.
+    const error = http('anthropic', 429, body, { 'request-id': 'req_011CcEKSiJyvQLd8zW1kBxWe' });
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.code, 'enforced_spend_limit_reached');
+    assert.equal(error.retryAfterMs, undefined);
+  });
+
+  it('529 overloaded_error is overloaded and retryable', () => {
+    expectKind(http('anthropic', 529, anthropic('overloaded_error', 'Overloaded')), 'overloaded', true, 529);
+  });
+
+  it('402 billing_error is insufficient-balance', () => {
+    const error = http(
+      'anthropic',
+      402,
+      anthropic('billing_error', 'Your credit balance is too low to access the Anthropic API.'),
+    );
+    expectKind(error, 'insufficient-balance', false, 402);
+  });
+
+  it('400 invalid_request_error for a user spend limit stays bad-request (only the message tells)', () => {
+    const error = http(
+      'anthropic',
+      400,
+      anthropic(
+        'invalid_request_error',
+        'You have reached your specified API usage limits. You will regain access on 2026-03-01 at 00:00 UTC.',
+      ),
+    );
+    expectKind(error, 'bad-request', false, 400);
+  });
+
+  it('401 authentication_error and 403 permission_error are auth', () => {
+    expectKind(http('anthropic', 401, anthropic('authentication_error', 'invalid x-api-key')), 'auth', false, 401);
+    expectKind(
+      http(
+        'anthropic',
+        403,
+        anthropic('permission_error', 'Your API key does not have permission to use the specified resource.'),
+      ),
+      'auth',
+      false,
+      403,
+    );
+  });
+
+  it('404 not_found_error is model-not-found', () => {
+    expectKind(http('anthropic', 404, anthropic('not_found_error', 'model: claude-9')), 'model-not-found', false, 404);
+  });
+
+  it('413 request_too_large is context-too-long, also when Cloudflare answers in HTML', () => {
+    expectKind(
+      http('anthropic', 413, anthropic('request_too_large', 'Request exceeds the maximum allowed number of bytes.')),
+      'context-too-long',
+      false,
+      413,
+    );
+    const html = http('anthropic', 413, '<html><head><title>413 Request Entity Too Large</title></head></html>');
+    expectKind(html, 'context-too-long', false, 413);
+    assert.equal(html.message, 'Request too long for the model (anthropic 413).');
+  });
+
+  it('500 api_error is server and retryable', () => {
+    expectKind(http('anthropic', 500, anthropic('api_error', 'Internal server error')), 'server', true, 500);
+  });
+});
+
+describe('classifyHttpError: DashScope (Model Studio)', () => {
+  it('native Throttling and Throttling.RateQuota are rate-limited', () => {
+    const rate = http('dashscope', 429, {
+      code: 'Throttling.RateQuota',
+      message: 'Requests rate limit exceeded, please try again later.',
+      request_id: '1f6a7a5e-2c1d-9b3e-8d7a-0c5b2e4f6a1b',
+    });
+    expectKind(rate, 'rate-limited', true, 429);
+    assert.equal(rate.code, 'Throttling.RateQuota');
+    assert.equal(rate.requestId, '1f6a7a5e-2c1d-9b3e-8d7a-0c5b2e4f6a1b');
+    expectKind(
+      http('dashscope', 429, { code: 'Throttling', message: 'Requests throttling triggered.', request_id: 'r1' }),
+      'rate-limited',
+      true,
+      429,
+    );
+  });
+
+  it('native Throttling.AllocationQuota is quota-exhausted', () => {
+    const error = http('qwen', 429, {
+      code: 'Throttling.AllocationQuota',
+      message: 'Free allocated quota exceeded.',
+      request_id: 'r2',
+    });
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.message, 'Quota exhausted (qwen 429): Free allocated quota exceeded.');
+  });
+
+  it('compatible-mode insufficient_quota is quota-exhausted', () => {
+    const error = http('dashscope', 429, {
+      error: {
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+      request_id: 'r3',
+    });
+    expectKind(error, 'quota-exhausted', false, 429);
+  });
+
+  it('403 AllocationQuota.FreeTierOnly is quota-exhausted', () => {
+    const error = http('dashscope', 403, {
+      error: {
+        message:
+          'The free quota has been exhausted. To continue accessing the model on a paid basis, please complete your payment information.',
+        type: 'AllocationQuota.FreeTierOnly',
+        param: null,
+        code: 'AllocationQuota.FreeTierOnly',
+      },
+    });
+    expectKind(error, 'quota-exhausted', false, 403);
+  });
+
+  it('Arrearage (compatible 400, native 403) is insufficient-balance', () => {
+    // Body as quoted on https://help.aliyun.com/en/model-studio/error-code.
+    const compatible = http('dashscope', 400, {
+      error: {
+        code: 'Arrearage',
+        param: null,
+        message: 'Access denied, please make sure your account is in good standing.',
+        type: 'Arrearage',
+      },
+    });
+    expectKind(compatible, 'insufficient-balance', false, 400);
+    const native = http('dashscope', 403, {
+      code: 'Arrearage',
+      message: 'Access denied, please make sure your account is in good standing.',
+      request_id: 'r4',
+    });
+    expectKind(native, 'insufficient-balance', false, 403);
+  });
+
+  it('InvalidApiKey / invalid_api_key 401 is auth, and the echoed key is redacted', () => {
+    const native = http(
+      'dashscope',
+      401,
+      { code: 'InvalidApiKey', message: `Invalid API-key provided: ${DASHSCOPE_KEY}`, request_id: 'r5' },
+      {},
+      DASHSCOPE_KEY,
+    );
+    expectKind(native, 'auth', false, 401);
+    assert.ok(!native.message.includes(DASHSCOPE_KEY), native.message);
+    const compatible = http('dashscope', 401, {
+      error: {
+        message: 'Incorrect API key provided. ',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
+    expectKind(compatible, 'auth', false, 401);
+  });
+});
+
+describe('classifyHttpError: DeepSeek', () => {
+  it('402 Insufficient Balance is insufficient-balance despite its generic code', () => {
+    // The real body (https://github.com/Aider-AI/aider/issues/4851): code and type say nothing, the status does.
+    const error = http('deepseek', 402, {
+      error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' },
+    });
+    expectKind(error, 'insufficient-balance', false, 402);
+    assert.equal(error.message, 'Insufficient balance (deepseek 402): Insufficient Balance');
+  });
+
+  it('429 is rate-limited with no wait, since DeepSeek sends no rate-limit headers', () => {
+    const error = http('deepseek', 429, {
+      error: { message: 'Rate Limit Reached', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' },
+    });
+    expectKind(error, 'rate-limited', true, 429);
+    assert.equal(error.retryAfterMs, undefined);
+  });
+
+  it('503 is overloaded', () => {
+    const error = http('deepseek', 503, {
+      error: { message: 'Server Overloaded', type: 'unknown_error', param: null, code: 'invalid_request_error' },
+    });
+    expectKind(error, 'overloaded', true, 503);
+  });
+});
+
+describe('classifyHttpError: OpenRouter', () => {
+  it('402 with limit_source openrouter_credits is insufficient-balance and keeps the source', () => {
+    const error = http('openrouter', 402, {
+      error: {
+        code: 402,
+        message: 'Insufficient credits. Add more using https://openrouter.ai/credits',
+        metadata: { limit_source: 'openrouter_credits' },
+      },
+    });
+    expectKind(error, 'insufficient-balance', false, 402);
+    assert.equal(error.limitSource, 'openrouter_credits');
+  });
+
+  it('402 with limit_source openrouter_key_limit is quota-exhausted and keeps the source', () => {
+    const error = http('openrouter', 402, {
+      error: {
+        code: 402,
+        message: 'Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys',
+        metadata: { limit_source: 'openrouter_key_limit' },
+      },
+    });
+    expectKind(error, 'quota-exhausted', false, 402);
+    assert.equal(error.limitSource, 'openrouter_key_limit');
+  });
+
+  it('429 is rate-limited; the reset copied into the body sets the wait', () => {
+    // Shape from https://github.com/Gitlawb/openclaude/issues/936; a daily cap resets hours away.
+    const resetAt = NOW + 5 * 3_600_000;
+    const error = http('openrouter', 429, {
+      error: {
+        message: 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
+        code: 429,
+        metadata: {
+          headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt) },
+        },
+      },
+    });
+    expectKind(error, 'rate-limited', true, 429);
+    assert.equal(error.retryAfterMs, 5 * 3_600_000);
+    assert.equal(error.resetAt, resetAt);
+  });
+
+  it('a real retry-after header beats the copy in the body', () => {
+    const error = http(
+      'openrouter',
+      429,
+      { error: { code: 429, message: 'Rate limit exceeded', metadata: { headers: { 'Retry-After': '600' } } } },
+      new Headers({ 'Retry-After': '3' }),
+    );
+    assert.equal(error.retryAfterMs, 3_000);
+  });
+});
+
+describe('classifyHttpError: the inner error object, as openai-node hands it over', () => {
+  // openai-node's APIError.error is the body's `error` member, not the body.
+  it('reads the type when the code is null', () => {
+    const inner = {
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota',
+      param: null,
+      code: null,
+    };
+    expectKind(http('openai', 429, inner), 'quota-exhausted', false, 429);
+  });
+
+  it("reads OpenRouter's limit_source and copied headers", () => {
+    const keyLimit = http('openrouter', 402, {
+      code: 402,
+      message: 'Key limit exceeded (total limit).',
+      metadata: { limit_source: 'openrouter_key_limit' },
+    });
+    expectKind(keyLimit, 'quota-exhausted', false, 402);
+    assert.equal(keyLimit.limitSource, 'openrouter_key_limit');
+    const limited = http('openrouter', 429, {
+      code: 429,
+      message: 'Rate limit exceeded: free-models-per-min.',
+      metadata: { headers: { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW + 40_000) } },
+    });
+    assert.equal(limited.retryAfterMs, 40_000);
+  });
+
+  it("reads Anthropic's details when handed the error member alone", () => {
+    const inner = {
+      details: { error_code: 'enforced_spend_limit_reached' },
+      type: 'rate_limit_error',
+      message: "This request would exceed your account's monthly spend limit.",
+    };
+    expectKind(http('anthropic', 429, inner), 'quota-exhausted', false, 429);
+  });
+});
+
+describe('classifyHttpError: Qwen OAuth', () => {
+  it('401 "invalid access token or token expired" is auth, not retryable', () => {
+    const error = http('qwen-oauth', 401, {
+      error: { message: 'invalid access token or token expired', type: 'invalid_request_error' },
+    });
+    expectKind(error, 'auth', false, 401);
+    assert.equal(error.message, 'Authentication failed (qwen-oauth 401): invalid access token or token expired');
+  });
+});
+
+describe('classifyHttpError: status fallbacks and messages', () => {
+  const cases: [number, ProviderErrorKind, boolean][] = [
+    [400, 'bad-request', false],
+    [401, 'auth', false],
+    [402, 'insufficient-balance', false],
+    [404, 'model-not-found', false],
+    [408, 'timeout', true],
+    [418, 'bad-request', false],
+    [429, 'rate-limited', true],
+    [500, 'server', true],
+    [502, 'server', true],
+    [503, 'overloaded', true],
+  ];
+  for (const [status, kind, retryable] of cases) {
+    it(`${status} with an empty body is ${kind}`, () => {
+      const error = http('custom', status, '');
+      expectKind(error, kind, retryable, status);
+      assert.match(error.message, new RegExp(`\\(custom ${status}\\)\\.$`));
+    });
+  }
+
+  it('a raw text body becomes the message', () => {
+    const error = http('ollama', 500, 'model runner has unexpectedly stopped');
+    assert.equal(error.message, 'Backend error (ollama 500): model runner has unexpectedly stopped');
+  });
+
+  it('a JSON string body is parsed before deciding', () => {
+    const body = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    expectKind(http('anthropic', 529, body), 'overloaded', true, 529);
+  });
+
+  it('a 503 with an HTTP-date retry-after waits until then', () => {
+    const error = http('custom', 503, '', { 'Retry-After': new Date(NOW + 30_000).toUTCString() });
+    expectKind(error, 'overloaded', true, 503);
+    assert.equal(error.retryAfterMs, 30_000);
+  });
+
+  it('collapses whitespace and shortens a long message', () => {
+    const error = http('custom', 400, { error: { message: `line one\n\n  line two ${'x'.repeat(1_000)}` } });
+    assert.ok(error.message.startsWith('Request rejected (custom 400): line one line two x'), error.message);
+    assert.ok(error.message.length < 360, `length ${error.message.length}`);
+    assert.ok(error.message.endsWith('…'));
+  });
+
+  it('survives bodies of the wrong shape', () => {
+    for (const body of [null, undefined, 42, [], { error: 'boom' }, { error: { code: {}, type: 7, message: [] } }]) {
+      const error = http('custom', 500, body);
+      expectKind(error, 'server', true, 500);
+    }
+    assert.equal(http('custom', 500, { error: 'boom' }).message, 'Backend error (custom 500): boom');
+  });
+});
+
+describe('classifyStreamError', () => {
+  it("Anthropic's event: error overloaded_error is overloaded", () => {
+    const error = classifyStreamError({
+      providerId: 'anthropic',
+      data: { type: 'error', error: { details: null, type: 'overloaded_error', message: 'Overloaded' } },
+    });
+    expectKind(error, 'overloaded', true, undefined);
+    assert.equal(error.message, 'Backend overloaded (anthropic): Overloaded');
+  });
+
+  it('an OpenRouter mid-stream chunk with a numeric code maps through the status', () => {
+    const data = {
+      id: 'gen-1741305600-abc',
+      object: 'chat.completion.chunk',
+      created: 1741305600,
+      model: 'qwen/qwen3-coder',
+      provider: 'Alibaba',
+      error: { code: 502, message: 'Provider returned error' },
+      choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+    };
+    const error = classifyStreamError({ providerId: 'openrouter', data });
+    expectKind(error, 'server', true, undefined);
+    assert.equal(error.code, '502');
+    const limited = classifyStreamError({
+      providerId: 'openrouter',
+      data: JSON.stringify({ ...data, error: { code: 429, message: 'Rate limit exceeded' } }),
+    });
+    expectKind(limited, 'rate-limited', true, undefined);
+  });
+
+  it('an OpenRouter chunk with a string code uses the code', () => {
+    const error = classifyStreamError({
+      providerId: 'openrouter',
+      data: { error: { code: 'context_length_exceeded', message: 'too long' } },
+    });
+    expectKind(error, 'context-too-long', false, undefined);
+  });
+
+  it("OpenAI's in-stream server_error is server", () => {
+    const error = classifyStreamError({
+      providerId: 'openai',
+      data: {
+        error: {
+          message: 'The server had an error while processing your request. Sorry about that!',
+          type: 'server_error',
+        },
+      },
+    });
+    expectKind(error, 'server', true, undefined);
+  });
+
+  it('with no usable signal it is a retryable server failure, and keys are redacted', () => {
+    const error = classifyStreamError({
+      providerId: 'custom',
+      data: `upstream died, key ${OPENAI_KEY}`,
+      apiKey: OPENAI_KEY,
+    });
+    expectKind(error, 'server', true, undefined);
+    assert.ok(!error.message.includes(OPENAI_KEY), error.message);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Every protocol through the one Provider interface, against the emulator over real sockets:
+ * chat streams with usage, FIM where the backend has it, faults become the right kind, and a
+ * cancelled stream leaves nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PRESETS } from '../../../src/core/providers/presets';
+import { ProviderError } from '../../../src/core/providers/providerError';
+import type { Provider } from '../../../src/core/providers/types';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
+import { createProvider } from '../../../src/backends/providerRuntime';
+import { startEmulator, type Emulator } from '../../emulator/server';
+
+const KEY = 'sk-emu-PLANTEDKEY-0123456789abcdefghij';
+
+function provider(entry: Record<string, unknown>, key: string | undefined = KEY, qwenCredentialsFile?: string): Provider {
+  const { providers, problems } = parseProviders([{ id: 'p', ...entry }]);
+  assert.deepEqual(problems, []);
+  assert.ok(providers[0]);
+  return createProvider(providers[0], key, { qwenCredentialsFile });
+}
+
+async function collect(p: Provider, content = 'hello') {
+  let text = '';
+  let usage;
+  for await (const event of p.chat({ messages: [{ role: 'user', content }], maxTokens: 200 })) {
+    if (event.type === 'text') text += event.text;
+    else usage = event.usage;
+  }
+  return { text, usage };
+}
+
+describe('every protocol through one interface', () => {
+  let emulator: Emulator;
+  let scratch: string;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY });
+    scratch = mkdtempSync(join(tmpdir(), 'sb-providers-'));
+  });
+  after(async () => {
+    await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const cases: { name: string; entry: () => Record<string, unknown>; fimPath: string | RegExp; rawPrompt?: string }[] = [
+    { name: 'OpenAI-compatible, /v1/completions with suffix', entry: () => ({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat', completionModel: 'emulator-coder' }), fimPath: '/v1/completions' },
+    { name: 'DashScope, FIM over chat', entry: () => ({ preset: 'dashscope-intl', baseUrl: emulator.baseUrls.dashscope }), fimPath: '/compatible-mode/v1/chat/completions' },
+    {
+      name: 'DashScope China, raw template',
+      entry: () => ({ preset: 'dashscope-cn', baseUrl: emulator.baseUrls.dashscope }),
+      fimPath: '/compatible-mode/v1/completions',
+      rawPrompt: '<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}<|fim_middle|>',
+    },
+    { name: 'DeepSeek, /beta/completions', entry: () => ({ preset: 'deepseek', baseUrl: emulator.baseUrls.openai, fimBaseUrl: emulator.baseUrls.deepseekBeta }), fimPath: '/beta/completions' },
+    { name: 'Mistral, /v1/fim/completions', entry: () => ({ preset: 'mistral', baseUrl: emulator.baseUrls.mistral }), fimPath: '/v1/fim/completions' },
+    { name: 'OpenRouter, FIM over chat', entry: () => ({ preset: 'openrouter', baseUrl: emulator.baseUrls.openrouter }), fimPath: '/api/v1/chat/completions' },
+    { name: 'Anthropic, FIM over chat', entry: () => ({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }), fimPath: '/v1/messages' },
+    { name: 'Ollama, native /api/generate with suffix', entry: () => ({ preset: 'ollama', baseUrl: emulator.baseUrls.ollama, chatModel: 'emulator-chat', completionModel: 'emulator-coder' }), fimPath: '/api/generate' },
+  ];
+
+  for (const testCase of cases) {
+    it(`${testCase.name}: streams chat with reported usage`, async () => {
+      const { text, usage } = await collect(provider(testCase.entry()), 'what is 2+2?');
+      assert.match(text, /You asked: "what is 2\+2\?"/);
+      assert.equal(usage?.reported, true, 'the backend reported usage');
+      assert.ok((usage?.inputTokens ?? 0) > 0 && (usage?.outputTokens ?? 0) > 0);
+    });
+
+    it(`${testCase.name}: fills in the middle on its route`, async () => {
+      const before = emulator.count(testCase.fimPath);
+      const result = await provider(testCase.entry()).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, rawPrompt: testCase.rawPrompt });
+      assert.equal(emulator.count(testCase.fimPath), before + 1, `one request to ${String(testCase.fimPath)}`);
+      assert.ok(result.text.length > 0, 'some completion text');
+      assert.ok(!/<HOLE>|```/.test(result.text), 'no prompt markup or fences leak into the completion');
+      assert.ok(result.usage.inputTokens > 0);
+    });
+  }
+
+  it('Qwen Code OAuth: uses the token from oauth_creds.json against resource_url', async () => {
+    const file = join(scratch, 'oauth_creds.json');
+    writeFileSync(file, JSON.stringify({ access_token: KEY, refresh_token: 'r-token-abcdef123456', token_type: 'Bearer', resource_url: emulator.url, expiry_date: Date.now() + 3_600_000 }));
+    const { text } = await collect(provider({ preset: 'qwen-oauth' }, undefined, file), 'hi qwen');
+    assert.match(text, /You asked: "hi qwen"/);
+  });
+
+  it('Qwen Code OAuth: an exhausted free allocation says the tier ended and names alternatives', async () => {
+    const file = join(scratch, 'oauth_creds.json');
+    writeFileSync(file, JSON.stringify({ access_token: KEY, refresh_token: 'r-token-abcdef123456', token_type: 'Bearer', resource_url: emulator.url, expiry_date: Date.now() + 3_600_000 }));
+    emulator.configure({ quotas: { openai: { requestsPerDay: 0, quotaStyle: 'dashscope-free' } } });
+    try {
+      await assert.rejects(collect(provider({ preset: 'qwen-oauth' }, undefined, file)), (error: unknown) => {
+        assert.ok(ProviderError.is(error, 'quota-exhausted'), String(error));
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /ended on 2026-04-15/);
+        assert.match(error.message, /Model Studio|OpenRouter|Ollama/);
+        return true;
+      });
+    } finally {
+      emulator.configure({ quotas: undefined });
+      emulator.resetQuota();
+    }
+  });
+
+  it('every preset in the catalogue answers chat and FIM through the same interface', async () => {
+    for (const preset of PRESETS.filter((p) => p.protocol !== 'qwen-oauth' && p.protocol !== 'vscode-lm')) {
+      const baseUrl =
+        preset.protocol === 'anthropic'
+          ? emulator.baseUrls.anthropic
+          : preset.protocol === 'ollama'
+            ? emulator.baseUrls.ollama
+            : preset.fimRoute === 'mistral-fim'
+              ? emulator.baseUrls.mistral
+              : emulator.baseUrls.openai;
+      const entry = {
+        preset: preset.id,
+        baseUrl,
+        ...(preset.fimRoute === 'deepseek-beta' && { fimBaseUrl: emulator.baseUrls.deepseekBeta }),
+        ...(preset.protocol === 'ollama' && { completionModel: 'emulator-coder' }),
+      };
+      const { text } = await collect(provider(entry), `preset ${preset.id}`);
+      assert.match(text, new RegExp(`You asked: "preset ${preset.id}"`), preset.id);
+      const rawPrompt = preset.fimRoute === 'raw-template' ? '<|fim_prefix|>const x =<|fim_suffix|><|fim_middle|>' : undefined;
+      const result = await provider(entry).fim({ prefix: 'const greeting =', suffix: '', rawPrompt });
+      assert.ok(result.text.length > 0, `${preset.id} completed over ${result.route}`);
+    }
+  });
+
+  it('lists models and probes health on each protocol', async () => {
+    for (const testCase of cases) {
+      const p = provider(testCase.entry());
+      const probe = await p.probe();
+      assert.equal(probe.ok, true, `${testCase.name}: ${probe.detail}`);
+      assert.ok((await p.listModels()).length > 0, testCase.name);
+    }
+  });
+});
+
+describe('faults become the right kind, never an unhandled rejection', () => {
+  let emulator: Emulator;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  before(async () => {
+    emulator = await startEmulator({ tokensPerSecond: 0 });
+    process.on('unhandledRejection', onUnhandled);
+  });
+  after(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await emulator.close();
+    assert.deepEqual(unhandled, []);
+  });
+
+  const openai = () => provider({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat' }, undefined);
+  const anthropic = () => provider({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }, KEY);
+
+  const expectKind = async (p: Provider, kind: string, timeoutMs?: number) => {
+    await assert.rejects(
+      (async () => {
+        for await (const _ of p.chat({ messages: [{ role: 'user', content: 'x' }], timeoutMs })) void _;
+      })(),
+      (error: unknown) => {
+        assert.ok(error instanceof ProviderError, `a ProviderError, got ${String(error)}`);
+        assert.equal(error.kind, kind, error.message);
+        return true;
+      },
+    );
+  };
+
+  it('connection reset mid-stream → network', async () => {
+    emulator.fault({ kind: 'reset', afterChunks: 2, path: '/v1/chat/completions' });
+    await expectKind(openai(), 'network');
+  });
+
+  it('malformed SSE → server', async () => {
+    emulator.fault({ kind: 'malformed-sse', afterChunks: 1, path: '/v1/chat/completions' });
+    await expectKind(openai(), 'server');
+  });
+
+  it('a stalled stream → timeout', async () => {
+    emulator.fault({ kind: 'stall', afterChunks: 1, path: '/v1/chat/completions' });
+    await expectKind(openai(), 'timeout', 300);
+  });
+
+  it('slow headers past the deadline → timeout', async () => {
+    emulator.fault({ kind: 'slow-headers', delayMs: 2_000, path: '/v1/chat/completions' });
+    await expectKind(openai(), 'timeout', 200);
+  });
+
+  it('HTTP 500 that persists → server (after retries)', async () => {
+    emulator.fault({ kind: 'server-error', status: 500, path: '/v1/chat/completions', times: 10 });
+    try {
+      await expectKind(openai(), 'server');
+    } finally {
+      emulator.clearFaults();
+    }
+  });
+
+  it('one 503 then success: the retry policy recovers', async () => {
+    emulator.fault({ kind: 'server-error', status: 503, path: '/v1/chat/completions', times: 1 });
+    const { text } = await collect(openai());
+    assert.match(text, /You asked/);
+  });
+
+  it('Anthropic overloaded error event mid-stream → overloaded', async () => {
+    emulator.fault({ kind: 'error-event', afterChunks: 2, path: '/v1/messages' });
+    await expectKind(anthropic(), 'overloaded');
+  });
+
+  it('cancelling mid-stream stops the request on the server and leaves no timer behind', async () => {
+    emulator.configure({ tokensPerSecond: 20 });
+    try {
+      const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const controller = new AbortController();
+      let received = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const event of anthropic().chat({ messages: [{ role: 'user', content: 'long please' }], signal: controller.signal })) {
+            if (event.type === 'text' && ++received === 2) controller.abort();
+          }
+        })(),
+        (error: unknown) => ProviderError.is(error, 'cancelled'),
+      );
+      // The server learns of the abort when the socket closes: wait for it (bounded), do not time it.
+      for (let i = 0; i < 500 && emulator.requests.at(-1)?.aborted !== true; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(emulator.requests.at(-1)?.aborted, true, 'the server saw the client go away');
+      const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      assert.ok(timersAfter <= timersBefore, `timers before ${timersBefore}, after ${timersAfter}`);
+    } finally {
+      emulator.configure({ tokensPerSecond: 0 });
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseProviders, priceOverrideFor } from '../../../src/core/settings/providerSettings';
+
+describe('parseProviders', () => {
+  it('fills an entry from its preset and keeps overrides', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'qwen', preset: 'dashscope-intl', completionModel: 'qwen2.5-coder-7b-instruct', limits: { requestsPerDay: 2000 } },
+    ]);
+    assert.deepEqual(problems, []);
+    assert.equal(providers.length, 1);
+    const [qwen] = providers;
+    assert.equal(qwen?.baseUrl, 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1');
+    assert.equal(qwen?.chatModel, 'qwen3-coder-plus');
+    assert.equal(qwen?.completionModel, 'qwen2.5-coder-7b-instruct');
+    assert.equal(qwen?.apiKeyEnv, 'DASHSCOPE_API_KEY');
+    assert.deepEqual(qwen?.limits, { requestsPerDay: 2000 });
+  });
+
+  it('drops bad entries with one readable message each and keeps the good ones', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'ok', preset: 'ollama' },
+      { id: 'wrong-type', preset: 42 },
+      { id: 'nope', preset: 'no-such-preset' },
+      { id: 'bad-url', preset: 'custom', baseUrl: 'ftp://example.com' },
+      { id: 'ok', preset: 'openai' },
+      { id: 'limits', preset: 'custom', limits: { requestsPerDay: -3 } },
+      'just a string',
+    ]);
+    assert.deepEqual(
+      providers.map((p) => p.id),
+      ['ok'],
+    );
+    assert.equal(problems.length, 6);
+    const text = problems.map((p) => p.message);
+    assert.match(text[0] ?? '', /switchboard\.providers\[1\]\.preset must be a preset id/);
+    assert.match(text[1] ?? '', /"no-such-preset" is not a known preset; use one of: .*dashscope-intl/);
+    assert.match(text[2] ?? '', /\[3\]\.baseUrl must be an http:\/\/ or https:\/\/ URL/);
+    assert.match(text[3] ?? '', /\[4\]\.id "ok" is used twice/);
+    assert.match(text[4] ?? '', /\[5\]\.limits\.requestsPerDay must be above 0/);
+    assert.match(text[5] ?? '', /\[6\] must be an object like/);
+  });
+
+  it('ignores a credential put in headers and says where the key belongs', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'gw', preset: 'custom', headers: { 'X-Team': 'web', Authorization: 'Bearer sk-live-abcdefghijklmnop' } },
+    ]);
+    assert.deepEqual(providers[0]?.headers, { 'X-Team': 'web' });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]?.message ?? '', /headers\["Authorization"\] carries a credential.*Set API Key/);
+    assert.ok(!problems[0]?.message.includes('sk-live'), 'the message does not repeat the key');
+  });
+
+  it('reads per-model price overrides and rejects a malformed one', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'qwen', preset: 'dashscope-intl', prices: { 'qwen3-coder-plus': { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 }, '*': { inputPerMTok: 0.3, outputPerMTok: 1.5 } } },
+      { id: 'bad', preset: 'custom', prices: { m: { inputPerMTok: -1, outputPerMTok: 1 } } },
+    ]);
+    assert.equal(providers.length, 1);
+    const [qwen] = providers;
+    assert.ok(qwen);
+    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-plus'), { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 });
+    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-flash'), { inputPerMTok: 0.3, outputPerMTok: 1.5 });
+    assert.match(problems[0]?.message ?? '', /\[1\]\.prices\.m\.inputPerMTok must not be negative/);
+  });
+
+  it('explains a setting that is not a list instead of throwing', () => {
+    const { providers, problems } = parseProviders({ id: 'qwen' });
+    assert.deepEqual(providers, []);
+    assert.match(problems[0]?.message ?? '', /must be a list of provider entries/);
+  });
+
+  it('treats a missing setting as no providers and no problem', () => {
+    assert.deepEqual(parseProviders(undefined), { providers: [], problems: [] });
+  });
+});

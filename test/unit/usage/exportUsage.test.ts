@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { exportUsage, microsToUsd } from '../../../src/core/usage/exportUsage';
+import type { UsageRecord } from '../../../src/core/usage/usageRecord';
+
+const base: UsageRecord = {
+  id: 'w:0',
+  time: Date.UTC(2026, 10, 22, 9, 30),
+  backend: 'qwen',
+  model: 'qwen3-coder-plus',
+  feature: 'completion',
+  inputTokens: 1_480,
+  outputTokens: 24,
+  cacheReadTokens: 1_024,
+  cacheWriteTokens: 0,
+  reported: true,
+  costMicros: 1_702,
+  latencyMs: 312,
+  outcome: 'ok',
+};
+
+async function* from(records: UsageRecord[]) {
+  yield* records;
+}
+
+async function run(records: UsageRecord[], format: 'csv' | 'json'): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const count = await exportUsage(from(records), format, out);
+  assert.equal(count, records.length);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('usage export', () => {
+  it('writes CSV with exact dollar amounts, an empty cost for an unknown price, and quoted text', async () => {
+    const csv = await run(
+      [base, { ...base, id: 'w:1', model: 'my,model', costMicros: null, reported: false, outcome: 'cancelled' }, { ...base, id: 'w:2', backend: '=HYPERLINK("x")' }],
+      'csv',
+    );
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines[0], 'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost_usd,latency_ms,outcome');
+    assert.equal(lines[1], '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,312,ok');
+    assert.equal(lines[2], '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,312,cancelled');
+    assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
+  });
+
+  it('writes JSON that parses back to the same records', async () => {
+    const parsed = JSON.parse(await run([base, { ...base, id: 'w:1', costMicros: 2_500_000 }], 'json')) as { cost_usd: string; id: string }[];
+    assert.deepEqual(
+      parsed.map((r) => [r.id, r.cost_usd]),
+      [
+        ['w:0', '0.001702'],
+        ['w:1', '2.500000'],
+      ],
+    );
+    assert.deepEqual(JSON.parse(await run([], 'json')), []);
+  });
+
+  it('converts micro-dollars without floating-point error', () => {
+    assert.equal(microsToUsd(100_000_000_001), '100000.000001');
+    assert.equal(microsToUsd(0), '0.000000');
+    assert.equal(microsToUsd(null), '');
+  });
+});
