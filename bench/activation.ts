@@ -20,13 +20,26 @@ interface ProbeResult {
 export async function benchActivation(flavor: Flavor, runs = 3): Promise<Metrics> {
   const scratch = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const probe = join(REPO_ROOT, 'out', 'bench', 'activationProbe.js');
-  await esbuild.build({ entryPoints: [join(REPO_ROOT, 'bench', 'activationProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [join(REPO_ROOT, 'bench', 'activationProbe.ts')],
+    outfile: probe,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
   const samples: ProbeResult[] = [];
   const browser = await launchChromium();
   try {
     for (let i = 0; i < runs; i++) {
       const resultFile = join(scratch, `run-${i}.json`);
-      const workbench = await startWorkbench({ flavor, settings: {}, env: { SWITCHBOARD_TEST_RESULTS: resultFile }, quiet: true });
+      const workbench = await startWorkbench({
+        flavor,
+        settings: {},
+        env: { SWITCHBOARD_TEST_RESULTS: resultFile },
+        quiet: true,
+      });
       try {
         const page = await browser.newPage();
         await page.goto(testPayloadUrl(workbench, probe));

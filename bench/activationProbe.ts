@@ -17,5 +17,6 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- measuring an eager load is the point
   require(join(extension.extensionPath, 'dist', 'providerRuntime.js'));
   const eagerSdkMs = performance.now() - started;
-  if (out) writeFileSync(out, JSON.stringify({ activationMs: api.activationMs, eagerSdkMs, vscodeVersion: vscode.version }));
+  if (out)
+    writeFileSync(out, JSON.stringify({ activationMs: api.activationMs, eagerSdkMs, vscodeVersion: vscode.version }));
 }

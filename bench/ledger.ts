@@ -123,7 +123,6 @@ async function concurrentLost(): Promise<number> {
   }
 }
 
-
 export async function benchLedger(): Promise<Metrics> {
   const rate = await appendRate();
   const small = await startupMs(1_000);

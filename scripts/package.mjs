@@ -11,10 +11,15 @@ const out = join(root, `${name}-${version}.vsix`);
 // vsce runs `vscode:prepublish` (the production build) first. Everything is bundled, so
 // node_modules is not shipped (--no-dependencies).
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (result.status !== 0) {
   console.error('npm run package: vsce failed (see above).');
   process.exit(result.status ?? 1);
 }
 const bytes = statSync(out).size;
-console.log(`${name}-${version}.vsix: ${(bytes / 1024).toFixed(1)} KB (${bytes} bytes)${bytes > 1024 * 1024 ? ' — over the 1 MB aim' : ''}`);
+console.log(
+  `${name}-${version}.vsix: ${(bytes / 1024).toFixed(1)} KB (${bytes} bytes)${bytes > 1024 * 1024 ? ' — over the 1 MB aim' : ''}`,
+);

@@ -18,12 +18,10 @@ import { startEmulator, type Emulator } from '../test/emulator/server';
 const ROOT = resolve(__dirname, '..');
 const SANDBOX = join(ROOT, '.sandbox');
 
-
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? undefined : process.argv[index + 1];
 }
-
 
 async function main(): Promise<void> {
   const flavor = option('flavor') ?? 'current';
@@ -31,17 +29,30 @@ async function main(): Promise<void> {
   const port = option('port') ? Number(option('port')) : 0;
 
   console.log('sandbox: building the VSIX …');
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (built.status !== 0) throw new Error('building the VSIX failed (run `npm run package` to see why)');
-  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const vsix = join(ROOT, `${name}-${version}.vsix`);
 
   // The same detection the extension runs: keys in the environment (they stay there) and local servers.
   const providers: Record<string, unknown>[] = [];
   for (const key of detectEnvKeys(process.env)) {
-    if (findPreset(key.presetId)) providers.push({ id: key.presetId, preset: key.presetId, apiKeyEnv: key.envVar, ...(key.baseUrl && { baseUrl: key.baseUrl }) });
+    if (findPreset(key.presetId))
+      providers.push({
+        id: key.presetId,
+        preset: key.presetId,
+        apiKeyEnv: key.envVar,
+        ...(key.baseUrl && { baseUrl: key.baseUrl }),
+      });
   }
-  for (const server of await detectLocalServers()) providers.push({ id: server.presetId, preset: server.presetId, baseUrl: server.baseUrl });
+  for (const server of await detectLocalServers())
+    providers.push({ id: server.presetId, preset: server.presetId, baseUrl: server.baseUrl });
 
   let emulator: Emulator | undefined;
   if (providers.length === 0 || process.argv.includes('--emulator')) {
@@ -94,7 +105,9 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`Switchboard sandbox (VS Code ${server.vscodeVersion}) is ready:`);
   console.log(`  ${server.url}?folder=${encodeURIComponent(workspace)}`);
-  console.log(`  backends: ${providers.map((p) => p.name ?? p.id).join(', ')}${emulator ? ` (emulator at ${emulator.url})` : ''}`);
+  console.log(
+    `  backends: ${providers.map((p) => p.name ?? p.id).join(', ')}${emulator ? ` (emulator at ${emulator.url})` : ''}`,
+  );
   console.log('  Open add.js and pause after "function add(a, b) {", or type "const greeting =" in scratch.js.');
   console.log('  Press Ctrl+C to stop.');
 

@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const step of [['run', 'build'], ['exec', '--', 'node', 'scripts/build-tests.mjs']]) {
+for (const step of [
+  ['run', 'build'],
+  ['exec', '--', 'node', 'scripts/build-tests.mjs'],
+]) {
   if (spawnSync('npm', step, { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 const version = process.argv.includes('--min') ? '1.100.3' : 'stable';
@@ -22,7 +25,9 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`test:electron: ${message}`);
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|download/i.test(message)) {
-    console.error('test:electron: VS Code could not be downloaded (no internet?). `npm test` runs the same suites in code-server.');
+    console.error(
+      'test:electron: VS Code could not be downloaded (no internet?). `npm test` runs the same suites in code-server.',
+    );
   }
   process.exit(1);
 }

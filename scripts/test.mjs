@@ -56,7 +56,21 @@ function testFiles(dir) {
 /** Runs node's test runner, reading the counts from a TAP copy of its report. */
 async function nodeTests(label, files, env = {}, extraArgs = []) {
   const tap = join(scratch, `${label.replace(/\W+/g, '-')}.tap`);
-  const code = await run(process.execPath, [...tsx, '--test', '--test-concurrency=1', ...extraArgs, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], env);
+  const code = await run(
+    process.execPath,
+    [
+      ...tsx,
+      '--test',
+      '--test-concurrency=1',
+      ...extraArgs,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    env,
+  );
   let text = '';
   try {
     text = readFileSync(tap, 'utf8');
@@ -76,14 +90,18 @@ function record(label, passed, failed) {
 try {
   if (!args.includes('--no-build')) {
     if ((await run(npm, ['run', 'build'])) !== 0) fail('the build failed (see above)');
-    if (tiers.includes('integration') && (await run(process.execPath, ['scripts/build-tests.mjs'])) !== 0) fail('building the integration suites failed');
-    if (tiers.includes('e2e') && (await run(process.execPath, ['scripts/package.mjs'])) !== 0) fail('packaging the VSIX failed');
+    if (tiers.includes('integration') && (await run(process.execPath, ['scripts/build-tests.mjs'])) !== 0)
+      fail('building the integration suites failed');
+    if (tiers.includes('e2e') && (await run(process.execPath, ['scripts/package.mjs'])) !== 0)
+      fail('packaging the VSIX failed');
   }
   if (tiers.includes('unit')) await nodeTests('unit', testFiles('test/unit'));
   for (const flavor of flavors) {
     if (tiers.includes('integration')) {
       const summary = join(scratch, `integration-${flavor}.json`);
-      const code = await run(process.execPath, [...tsx, 'test/harness/runIntegration.ts', summary], { SWITCHBOARD_FLAVOR: flavor });
+      const code = await run(process.execPath, [...tsx, 'test/harness/runIntegration.ts', summary], {
+        SWITCHBOARD_FLAVOR: flavor,
+      });
       let result = { passed: 0, failed: 1 };
       try {
         result = JSON.parse(readFileSync(summary, 'utf8'));
@@ -93,7 +111,10 @@ try {
       record(`integration (${flavor})`, result.passed, Math.max(result.failed, code === 0 ? 0 : 1));
     }
     // A hung workbench fails its test after 5 minutes instead of hanging CI; the after hooks still stop every process.
-    if (tiers.includes('e2e')) await nodeTests(`e2e (${flavor})`, testFiles('test/e2e'), { SWITCHBOARD_FLAVOR: flavor }, ['--test-timeout=300000']);
+    if (tiers.includes('e2e'))
+      await nodeTests(`e2e (${flavor})`, testFiles('test/e2e'), { SWITCHBOARD_FLAVOR: flavor }, [
+        '--test-timeout=300000',
+      ]);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

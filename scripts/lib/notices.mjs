@@ -18,14 +18,19 @@ function packageDir(input) {
  */
 export function writeNotices(metafiles, outFile) {
   const dirs = new Set();
-  for (const metafile of metafiles) for (const input of Object.keys(metafile.inputs)) {
-    const dir = packageDir(input);
-    if (dir) dirs.add(dir);
-  }
+  for (const metafile of metafiles)
+    for (const input of Object.keys(metafile.inputs)) {
+      const dir = packageDir(input);
+      if (dir) dirs.add(dir);
+    }
   const sections = [...dirs].sort().map((dir) => {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const licenceFile = existsSync(dir) ? readdirSync(dir).find((file) => /^(licen[cs]e|copying)(\.|$)/i.test(file)) : undefined;
-    const text = licenceFile ? readFileSync(join(dir, licenceFile), 'utf8').trim() : `Licence: ${manifest.license ?? 'see the package'}`;
+    const licenceFile = existsSync(dir)
+      ? readdirSync(dir).find((file) => /^(licen[cs]e|copying)(\.|$)/i.test(file))
+      : undefined;
+    const text = licenceFile
+      ? readFileSync(join(dir, licenceFile), 'utf8').trim()
+      : `Licence: ${manifest.license ?? 'see the package'}`;
     return `${manifest.name} ${manifest.version} (${manifest.license ?? 'unknown'})\n${'-'.repeat(60)}\n${text}\n`;
   });
   writeFileSync(outFile, `Switchboard bundles the following packages.\n\n${sections.join('\n')}`);

@@ -28,20 +28,38 @@ export async function detectBackends(workspaceFolder: string | undefined): Promi
   for (const server of servers) {
     const preset = findPreset(server.presetId);
     if (!preset) continue;
-    const models = server.models.length ? `${server.models.length} model${server.models.length === 1 ? '' : 's'}` : 'no model loaded';
-    found.push({ entry: { id: server.presetId, preset: server.presetId, name: preset.name, baseUrl: server.baseUrl }, detail: `running at ${server.baseUrl} · ${models}` });
+    const models = server.models.length
+      ? `${server.models.length} model${server.models.length === 1 ? '' : 's'}`
+      : 'no model loaded';
+    found.push({
+      entry: { id: server.presetId, preset: server.presetId, name: preset.name, baseUrl: server.baseUrl },
+      detail: `running at ${server.baseUrl} · ${models}`,
+    });
   }
   for (const key of detectEnvKeys(process.env)) {
     const preset = findPreset(key.presetId);
     if (!preset) continue;
     found.push({
-      entry: { id: key.presetId, preset: key.presetId, name: preset.name, apiKeyEnv: key.envVar, ...(key.baseUrl && { baseUrl: key.baseUrl }) },
+      entry: {
+        id: key.presetId,
+        preset: key.presetId,
+        name: preset.name,
+        apiKeyEnv: key.envVar,
+        ...(key.baseUrl && { baseUrl: key.baseUrl }),
+      },
       detail: `key in $${key.envVar}`,
     });
   }
   for (const entry of qwen.entries) {
     found.push({
-      entry: { id: entry.id, preset: entry.preset, name: entry.name, baseUrl: entry.baseUrl, apiKeyEnv: entry.apiKeyEnv, chatModel: entry.chatModel },
+      entry: {
+        id: entry.id,
+        preset: entry.preset,
+        name: entry.name,
+        baseUrl: entry.baseUrl,
+        apiKeyEnv: entry.apiKeyEnv,
+        chatModel: entry.chatModel,
+      },
       detail: entry.discontinued ? 'Qwen Code login (free tier ended)' : 'from your Qwen Code setup',
       keySource: entry.keySource,
       discontinued: entry.discontinued,
@@ -55,13 +73,18 @@ export async function detectBackends(workspaceFolder: string | undefined): Promi
  * Adds a detected backend to the user's settings. A key that Qwen Code kept in a file is copied
  * into secret storage only now, when the user picked it.
  */
-export async function adoptDetected(detected: DetectedBackend, storeKey: (providerId: string, key: string) => Thenable<void>): Promise<string> {
+export async function adoptDetected(
+  detected: DetectedBackend,
+  storeKey: (providerId: string, key: string) => Thenable<void>,
+): Promise<string> {
   const config = vscode.workspace.getConfiguration('switchboard');
   const current = config.get<{ id?: unknown }[]>('providers') ?? [];
   const ids = new Set(current.map((entry) => entry.id));
   let id = detected.entry.id;
   for (let n = 2; ids.has(id); n++) id = `${detected.entry.id}-${n}`;
-  const entry = Object.fromEntries(Object.entries({ ...detected.entry, id }).filter(([, value]) => value !== undefined));
+  const entry = Object.fromEntries(
+    Object.entries({ ...detected.entry, id }).filter(([, value]) => value !== undefined),
+  );
   await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
   if (detected.keySource) {
     const key = await readImportedKey(detected.keySource);

@@ -141,7 +141,7 @@ export class ImportedFiles implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => this.forgetDocument(document.uri.toString())),
     ];
     const active = vscode.window.activeTextEditor?.document;
-    if (active) this.refresh(active);
+    if (active) void this.refresh(active);
   }
 
   /** The imported files known for `document`, in import order. */

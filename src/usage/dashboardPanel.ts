@@ -51,7 +51,12 @@ class DashboardPanel implements vscode.Disposable {
       localResourceRoots: webviewRoots(extensionUri),
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'switchboard.svg');
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { title: DASHBOARD_TITLE, script: 'dashboard.js', style: 'dashboard.css', body: DASHBOARD_BODY });
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
+      title: DASHBOARD_TITLE,
+      script: 'dashboard.js',
+      style: 'dashboard.css',
+      body: DASHBOARD_BODY,
+    });
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       meter.onDidChange(() => this.schedule()),

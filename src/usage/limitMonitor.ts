@@ -32,7 +32,11 @@ export class LimitMonitor implements vscode.Disposable {
     private readonly meter: UsageMeter,
     private readonly keys: KeyStore,
   ) {
-    this.subscriptions = [this.changed, meter.onDidChange(() => this.update()), backends.onDidChange(() => this.update())];
+    this.subscriptions = [
+      this.changed,
+      meter.onDidChange(() => this.update()),
+      backends.onDidChange(() => this.update()),
+    ];
     // Balances are polled politely: shortly after start, then every ten minutes, and on demand.
     setTimeout(() => void this.refreshBalances(), 5_000).unref();
     this.balanceTimer = setInterval(() => void this.refreshBalances(), BALANCE_INTERVAL_MS);
@@ -49,13 +53,20 @@ export class LimitMonitor implements vscode.Disposable {
         const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
         if (!apiKey) return;
         try {
-          const balance = await fetchBalance(source, { providerId: config.id, baseUrl: config.baseUrl, apiKey, headers: config.headers });
+          const balance = await fetchBalance(source, {
+            providerId: config.id,
+            baseUrl: config.baseUrl,
+            apiKey,
+            headers: config.headers,
+          });
           if (balance) {
             this.balances.set(config.id, balance);
             changed = true;
           }
         } catch (error) {
-          log().info(`Could not read the balance of ${config.name}: ${error instanceof Error ? error.message : String(error)}`);
+          log().info(
+            `Could not read the balance of ${config.name}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }),
     );
@@ -89,19 +100,28 @@ export class LimitMonitor implements vscode.Disposable {
       );
     }
     this.states = next;
-    const budget = vscode.workspace.getConfiguration('switchboard').get<{ usdPerDay?: unknown; usdPerMonth?: unknown }>('budget') ?? {};
-    const dollars = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+    const budget =
+      vscode.workspace.getConfiguration('switchboard').get<{ usdPerDay?: unknown; usdPerMonth?: unknown }>('budget') ??
+      {};
+    const dollars = (value: unknown) =>
+      typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
     const limits = { usdPerDay: dollars(budget.usdPerDay), usdPerMonth: dollars(budget.usdPerMonth) };
     this.overallState =
       limits.usdPerDay !== undefined || limits.usdPerMonth !== undefined
         ? evaluateLimits({
             limits,
-            usage: { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: this.meter.today()?.costMicros ?? 0, costMonthMicros: this.meter.month()?.costMicros ?? 0 },
+            usage: {
+              requestsLastMinute: 0,
+              requestsToday: 0,
+              costTodayMicros: this.meter.today()?.costMicros ?? 0,
+              costMonthMicros: this.meter.month()?.costMicros ?? 0,
+            },
             now,
           })
         : undefined;
     this.changed.fire();
-    if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState)) void this.announceBudget(this.overallState);
+    if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState))
+      void this.announceBudget(this.overallState);
     for (const feature of ['completion', 'chat'] as Feature[]) {
       const config = this.backends.configFor(feature);
       const state = config && next.get(config.id);
@@ -153,7 +173,9 @@ export class LimitMonitor implements vscode.Disposable {
       if (!detected) return;
       id = await adoptDetected(detected, (providerId, key) => this.keys.set(providerId, key));
     }
-    const features = (['completion', 'chat'] as Feature[]).filter((feature) => this.backends.configFor(feature)?.id === from.id);
+    const features = (['completion', 'chat'] as Feature[]).filter(
+      (feature) => this.backends.configFor(feature)?.id === from.id,
+    );
     await this.backends.choose(id, features.length ? features : ['completion', 'chat']);
     const text = `Switchboard: ${from.name} ran out; ${features.join(' and ') || 'completion and chat'} now use ${to.name} (${why}).`;
     log().info(text);

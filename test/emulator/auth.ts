@@ -22,5 +22,7 @@ export function authRefusal(ctx: RequestContext): Reply | undefined {
   const expected = ctx.settings.apiKey;
   if (ctx.dialect === 'ollama' || expected === undefined) return undefined;
   const presented = presentedCredential(ctx);
-  return presented === expected ? undefined : authFailure(ctx.dialect, presented, ctx.requestId, ctx.settings.echoRejectedKey === true);
+  return presented === expected
+    ? undefined
+    : authFailure(ctx.dialect, presented, ctx.requestId, ctx.settings.echoRejectedKey === true);
 }

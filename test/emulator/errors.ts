@@ -40,7 +40,12 @@ export function maskKey(key: string): string {
   return key.length < 12 ? '****' : `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`;
 }
 
-export function authFailure(dialect: Dialect, presented: string | undefined, requestId: string, echoKey = false): Reply {
+export function authFailure(
+  dialect: Dialect,
+  presented: string | undefined,
+  requestId: string,
+  echoKey = false,
+): Reply {
   switch (dialect) {
     case 'anthropic':
       return {

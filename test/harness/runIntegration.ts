@@ -11,7 +11,14 @@ import type { Browser } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
 import type { IntegrationResults } from '../integration/index';
 import { launchChromium } from './browser';
-import { emulatorProviderSettings, flavorFromEnv, REPO_ROOT, startWorkbench, testPayloadUrl, type Workbench } from './workbench';
+import {
+  emulatorProviderSettings,
+  flavorFromEnv,
+  REPO_ROOT,
+  startWorkbench,
+  testPayloadUrl,
+  type Workbench,
+} from './workbench';
 
 const RESULTS_TIMEOUT_MS = 240_000;
 
@@ -25,7 +32,11 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   try {
     emulator = await startEmulator();
-    workbench = await startWorkbench({ flavor, settings: emulatorProviderSettings(emulator.openaiBaseUrl), env: { SWITCHBOARD_TEST_RESULTS: resultsFile } });
+    workbench = await startWorkbench({
+      flavor,
+      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
+      env: { SWITCHBOARD_TEST_RESULTS: resultsFile },
+    });
     browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(testPayloadUrl(workbench, join(REPO_ROOT, 'out', 'test', 'integration', 'index.js')));
@@ -33,7 +44,16 @@ async function main(): Promise<number> {
     console.log(`integration (${flavor}): VS Code ${results.vscodeVersion}, Node ${results.nodeVersion}`);
     for (const test of results.passed) console.log(`  ✔ ${test.title}`);
     for (const test of results.failed) console.log(`  ✖ ${test.title}\n${indent(test.error)}`);
-    if (summaryFile) writeFileSync(summaryFile, JSON.stringify({ passed: results.passed.length, failed: results.failed.length, metrics: results.metrics, vscodeVersion: results.vscodeVersion }));
+    if (summaryFile)
+      writeFileSync(
+        summaryFile,
+        JSON.stringify({
+          passed: results.passed.length,
+          failed: results.failed.length,
+          metrics: results.metrics,
+          vscodeVersion: results.vscodeVersion,
+        }),
+      );
     return results.failed.length === 0 && results.passed.length > 0 ? 0 : 1;
   } catch (error) {
     console.log(`  ✖ integration (${flavor}) could not run: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,8 +79,12 @@ async function waitForResults(file: string, workbench: Workbench): Promise<Integ
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const log = existsSync(workbench.logFile) ? readFileSync(workbench.logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
-  throw new Error(`the extension host wrote no results within ${RESULTS_TIMEOUT_MS / 1000} s. Last code-server output:\n${log}`);
+  const log = existsSync(workbench.logFile)
+    ? readFileSync(workbench.logFile, 'utf8').split('\n').slice(-20).join('\n')
+    : '';
+  throw new Error(
+    `the extension host wrote no results within ${RESULTS_TIMEOUT_MS / 1000} s. Last code-server output:\n${log}`,
+  );
 }
 
 function indent(text: string): string {

@@ -6,7 +6,19 @@ async function main(): Promise<void> {
   if (!dir || !count) throw new Error('usage: usageLedgerWriter DIR COUNT');
   const ledger = await UsageLedger.open({ dir });
   for (let i = 0; i < Number(count); i++) {
-    ledger.append({ backend: `w${process.pid}`, model: 'm', feature: 'completion', inputTokens: 10, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true, costMicros: 7, latencyMs: 5, outcome: 'ok' });
+    ledger.append({
+      backend: `w${process.pid}`,
+      model: 'm',
+      feature: 'completion',
+      inputTokens: 10,
+      outputTokens: 2,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reported: true,
+      costMicros: 7,
+      latencyMs: 5,
+      outcome: 'ok',
+    });
     // Let the other writers interleave with us.
     if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -12,7 +12,8 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export function flavorFromEnv(): Flavor {
   const value = process.env.SWITCHBOARD_FLAVOR ?? 'min';
-  if (value !== 'min' && value !== 'current') throw new Error(`SWITCHBOARD_FLAVOR must be "min" or "current", not "${value}"`);
+  if (value !== 'min' && value !== 'current')
+    throw new Error(`SWITCHBOARD_FLAVOR must be "min" or "current", not "${value}"`);
   return value;
 }
 

@@ -20,22 +20,36 @@ export async function run(): Promise<void> {
   const resultsFile = process.env.SWITCHBOARD_TEST_RESULTS;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the real vscode module, loaded in the host
   const vscode = require('vscode') as typeof VsCode;
-  const results: IntegrationResults = { vscodeVersion: vscode.version, nodeVersion: process.version, passed: [], failed: [], metrics: {} };
+  const results: IntegrationResults = {
+    vscodeVersion: vscode.version,
+    nodeVersion: process.version,
+    passed: [],
+    failed: [],
+    metrics: {},
+  };
   (globalThis as { switchboardMetrics?: Record<string, number> }).switchboardMetrics = results.metrics;
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'dot' });
   const suiteDir = join(__dirname, 'suite');
   const grep = process.env.SWITCHBOARD_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of readdirSync(suiteDir).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(join(suiteDir, file));
+  for (const file of readdirSync(suiteDir)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(join(suiteDir, file));
   try {
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', (test) => results.passed.push({ title: test.fullTitle(), durationMs: test.duration ?? 0 }));
-      runner.on('fail', (test, error: Error) => results.failed.push({ title: test.fullTitle(), error: error.stack ?? String(error) }));
+      runner.on('fail', (test, error: Error) =>
+        results.failed.push({ title: test.fullTitle(), error: error.stack ?? String(error) }),
+      );
     });
   } catch (error) {
-    results.failed.push({ title: 'loading the integration suites', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    results.failed.push({
+      title: 'loading the integration suites',
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
   if (resultsFile) writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   // Under @vscode/test-electron a rejected run() is how failures are reported.

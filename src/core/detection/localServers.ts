@@ -192,5 +192,3 @@ function serverRoot(baseUrl: string): string | undefined {
     return undefined;
   }
 }
-
-

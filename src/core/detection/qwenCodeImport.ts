@@ -432,4 +432,3 @@ async function firstFile(candidates: string[]): Promise<string | undefined> {
   }
   return undefined;
 }
-

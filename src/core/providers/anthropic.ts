@@ -9,7 +9,18 @@ import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryi
 import type { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProviderHooks, ProbeResult, Usage } from './types';
+import type {
+  CallOptions,
+  ChatEvent,
+  ChatRequest,
+  FimRequest,
+  FimResult,
+  ModelInfo,
+  Provider,
+  ProviderHooks,
+  ProbeResult,
+  Usage,
+} from './types';
 import { estimatedUsage } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -67,7 +78,13 @@ export class AnthropicProvider implements Provider {
         this.noteHeaders(response.headers);
         return data;
       });
-      const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: false };
+      const usage: Usage = {
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reported: false,
+      };
       let finishReason: string | undefined;
       for await (const event of stream) {
         switch (event.type) {
@@ -111,7 +128,8 @@ export class AnthropicProvider implements Provider {
     const deadline = startDeadline(options, 10_000);
     try {
       const models: ModelInfo[] = [];
-      for await (const model of this.client.models.list({}, { signal: deadline.signal })) models.push({ id: model.id, name: model.display_name });
+      for await (const model of this.client.models.list({}, { signal: deadline.signal }))
+        models.push({ id: model.id, name: model.display_name });
       return models;
     } catch (error) {
       throw this.toProviderError(error, deadline);
@@ -134,6 +152,12 @@ export class AnthropicProvider implements Provider {
 
   private toProviderError(error: unknown, deadline: Deadline): ProviderError {
     this.noteHeaders((error as { headers?: Headers }).headers);
-    return fromSdkError(error, Anthropic, { providerId: this.id, apiKey: this.apiKey, baseUrl: this.config.baseUrl, deadline, rawBodyOf: this.errorBodies.bodyOf });
+    return fromSdkError(error, Anthropic, {
+      providerId: this.id,
+      apiKey: this.apiKey,
+      baseUrl: this.config.baseUrl,
+      deadline,
+      rawBodyOf: this.errorBodies.bodyOf,
+    });
   }
 }

@@ -119,7 +119,6 @@ interface ErrorFacts {
   bodyHeaders?: Record<string, string>;
 }
 
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

@@ -4,11 +4,25 @@ import { cleanHoleFillAnswer, holeFillChatRequest } from './holeFillPrompt';
 import type { ProviderError } from './providerError';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import { withRetry, type RetryOptions } from './retryPolicy';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, ProbeResult, ProviderHooks, Usage } from './types';
+import type {
+  CallOptions,
+  ChatEvent,
+  ChatRequest,
+  FimRequest,
+  FimResult,
+  ModelInfo,
+  ProbeResult,
+  ProviderHooks,
+  Usage,
+} from './types';
 import { estimatedUsage } from './usage';
 
 /** Fills the hole with a chat model and keeps only the code of its answer. */
-export async function fimOverChat(chat: (request: ChatRequest) => AsyncIterable<ChatEvent>, request: FimRequest, model: string): Promise<FimResult> {
+export async function fimOverChat(
+  chat: (request: ChatRequest) => AsyncIterable<ChatEvent>,
+  request: FimRequest,
+  model: string,
+): Promise<FimResult> {
   const chatRequest = holeFillChatRequest({ ...request, model });
   let text = '';
   let usage: Usage | undefined;
@@ -20,17 +34,30 @@ export async function fimOverChat(chat: (request: ChatRequest) => AsyncIterable<
       finishReason = event.finishReason;
     }
   }
-  return { text: cleanHoleFillAnswer(text), route: 'chat', model, finishReason, usage: usage ?? estimatedUsage(request.prefix + request.suffix, text) };
+  return {
+    text: cleanHoleFillAnswer(text),
+    route: 'chat',
+    model,
+    finishReason,
+    usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
+  };
 }
 
 /** A cheap health check: listing models costs nothing on every backend we know. */
-export async function probeByListing(listModels: (options: CallOptions) => Promise<ModelInfo[]>, options: CallOptions = {}): Promise<ProbeResult> {
+export async function probeByListing(
+  listModels: (options: CallOptions) => Promise<ModelInfo[]>,
+  options: CallOptions = {},
+): Promise<ProbeResult> {
   const started = performance.now();
   try {
     const models = await listModels({ timeoutMs: 3_000, ...options });
     return { ok: true, latencyMs: performance.now() - started, detail: `${models.length} models` };
   } catch (error) {
-    return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      latencyMs: performance.now() - started,
+      detail: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -54,7 +81,11 @@ export function retryingCall<T>(
 }
 
 /** Hands a response's rate-limit headers to the usage meter. */
-export function reportRateLimits(hooks: ProviderHooks | undefined, providerId: string, headers: Headers | undefined): void {
+export function reportRateLimits(
+  hooks: ProviderHooks | undefined,
+  providerId: string,
+  headers: Headers | undefined,
+): void {
   if (!headers || typeof headers.get !== 'function' || !hooks?.onRateLimit) return;
   const snapshot = parseRateLimitHeaders(headers, Date.now());
   if (snapshot) hooks.onRateLimit(providerId, snapshot);
@@ -72,7 +103,10 @@ export function errorBodyCapture(): { fetch: typeof fetch; bodyOf(headers: unkno
     async fetch(input, init) {
       const response = await fetch(input, init);
       if (!response.ok) {
-        const text = await response.clone().text().catch(() => '');
+        const text = await response
+          .clone()
+          .text()
+          .catch(() => '');
         let body: unknown = text;
         try {
           body = JSON.parse(text);

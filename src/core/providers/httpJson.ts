@@ -30,7 +30,11 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
   } catch (error) {
     if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new ProviderError({ kind: 'network', providerId: call.providerId, message: redactSecrets(`Could not reach ${new URL(call.url).origin}: ${cause}`, [call.apiKey]) });
+    throw new ProviderError({
+      kind: 'network',
+      providerId: call.providerId,
+      message: redactSecrets(`Could not reach ${new URL(call.url).origin}: ${cause}`, [call.apiKey]),
+    });
   }
   let text: string;
   try {
@@ -38,7 +42,11 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
   } catch {
     throw call.deadline.signal.aborted
       ? abortError(call.providerId, call.deadline)
-      : new ProviderError({ kind: 'network', providerId: call.providerId, message: 'The connection closed before the answer was complete.' });
+      : new ProviderError({
+          kind: 'network',
+          providerId: call.providerId,
+          message: 'The connection closed before the answer was complete.',
+        });
   }
   let body: unknown = text;
   try {
@@ -47,10 +55,20 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
     // Not JSON: keep the text for the error message.
   }
   if (!response.ok) {
-    throw classifyHttpError({ providerId: call.providerId, status: response.status, body, headers: response.headers, apiKey: call.apiKey });
+    throw classifyHttpError({
+      providerId: call.providerId,
+      status: response.status,
+      body,
+      headers: response.headers,
+      apiKey: call.apiKey,
+    });
   }
   if (typeof body !== 'object' || body === null) {
-    throw new ProviderError({ kind: 'server', providerId: call.providerId, message: `The backend answered ${new URL(call.url).pathname} with something other than JSON.` });
+    throw new ProviderError({
+      kind: 'server',
+      providerId: call.providerId,
+      message: `The backend answered ${new URL(call.url).pathname} with something other than JSON.`,
+    });
   }
   return { data: body as T, headers: response.headers };
 }

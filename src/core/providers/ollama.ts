@@ -7,7 +7,16 @@ import { fimOverChat, probeByListing } from './clientSupport';
 import { startDeadline } from './deadline';
 import { callJson } from './httpJson';
 import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProbeResult } from './types';
+import type {
+  CallOptions,
+  ChatEvent,
+  ChatRequest,
+  FimRequest,
+  FimResult,
+  ModelInfo,
+  Provider,
+  ProbeResult,
+} from './types';
 import { estimatedUsage } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -46,19 +55,26 @@ export class OllamaProvider implements Provider {
     const model = request.model ?? this.config.completionModel;
     // The model's own template with `suffix` is best; a raw FIM template next; a chat prompt last.
     const native = await this.supportsSuffix(model, request);
-    if (!native && request.rawPrompt === undefined) return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
+    if (!native && request.rawPrompt === undefined)
+      return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     try {
       // With raw:true Ollama applies no template: the prompt already carries the model's FIM tokens.
       const stop = [...(request.stop ?? []), ...(native ? [] : (request.rawStop ?? []))];
-      const body = native ? { model, prompt: request.prefix, suffix: request.suffix } : { model, prompt: request.rawPrompt, raw: true };
+      const body = native
+        ? { model, prompt: request.prefix, suffix: request.suffix }
+        : { model, prompt: request.rawPrompt, raw: true };
       const { data } = await callJson<GenerateResponse>({
         providerId: this.id,
         url: `${this.root}/api/generate`,
         body: {
           ...body,
           stream: false,
-          options: { num_predict: request.maxTokens ?? 128, temperature: request.temperature ?? 0, ...(stop.length && { stop }) },
+          options: {
+            num_predict: request.maxTokens ?? 128,
+            temperature: request.temperature ?? 0,
+            ...(stop.length && { stop }),
+          },
         },
         headers: this.headers(),
         apiKey: this.apiKey,
@@ -73,7 +89,13 @@ export class OllamaProvider implements Provider {
         model: data.model ?? model,
         finishReason: data.done_reason,
         usage: reported
-          ? { inputTokens: data.prompt_eval_count ?? 0, outputTokens: data.eval_count ?? 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true }
+          ? {
+              inputTokens: data.prompt_eval_count ?? 0,
+              outputTokens: data.eval_count ?? 0,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              reported: true,
+            }
           : estimatedUsage(request.prefix + request.suffix, text),
       };
     } finally {
@@ -91,7 +113,7 @@ export class OllamaProvider implements Provider {
         apiKey: this.apiKey,
         deadline,
       });
-      return (data.models ?? []).flatMap((m) => (m.name ?? m.model ? [{ id: (m.name ?? m.model) as string }] : []));
+      return (data.models ?? []).flatMap((m) => ((m.name ?? m.model) ? [{ id: (m.name ?? m.model) as string }] : []));
     } finally {
       deadline.dispose();
     }

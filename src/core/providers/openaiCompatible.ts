@@ -9,7 +9,18 @@ import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryi
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProviderHooks, ProbeResult, Usage } from './types';
+import type {
+  CallOptions,
+  ChatEvent,
+  ChatRequest,
+  FimRequest,
+  FimResult,
+  ModelInfo,
+  Provider,
+  ProviderHooks,
+  ProbeResult,
+  Usage,
+} from './types';
 import { estimatedUsage } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -80,9 +91,17 @@ export class OpenAICompatibleProvider implements Provider {
       // look complete, so say why it ended.
       if (deadline.signal.aborted) throw abortError(this.id, deadline);
       if (finishReason === 'error') {
-        throw new ProviderError({ kind: 'server', providerId: this.id, message: 'The backend stopped the answer with an error.' });
+        throw new ProviderError({
+          kind: 'server',
+          providerId: this.id,
+          message: 'The backend stopped the answer with an error.',
+        });
       }
-      yield { type: 'done', usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), answer), finishReason };
+      yield {
+        type: 'done',
+        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), answer),
+        finishReason,
+      };
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
@@ -94,7 +113,11 @@ export class OpenAICompatibleProvider implements Provider {
     const route = this.config.preset.fimRoute;
     switch (route) {
       case 'chat':
-        return fimOverChat((chatRequest) => this.chat(chatRequest), request, request.model ?? this.config.completionModel);
+        return fimOverChat(
+          (chatRequest) => this.chat(chatRequest),
+          request,
+          request.model ?? this.config.completionModel,
+        );
       case 'mistral-fim':
         return this.fimMistral(request);
       case 'raw-template':
@@ -106,7 +129,12 @@ export class OpenAICompatibleProvider implements Provider {
           });
         }
         // OpenAI-compatible servers take at most four stop sequences: the caller's first.
-        return this.fimCompletions({ ...request, stop: [...(request.stop ?? []), ...(request.rawStop ?? [])].slice(0, 4) }, request.rawPrompt, undefined, route);
+        return this.fimCompletions(
+          { ...request, stop: [...(request.stop ?? []), ...(request.rawStop ?? [])].slice(0, 4) },
+          request.rawPrompt,
+          undefined,
+          route,
+        );
       default:
         // 'completions-suffix' and DeepSeek's /beta, which is the same call under another base URL.
         return this.fimCompletions(request, request.prefix, request.suffix, route);
@@ -130,7 +158,12 @@ export class OpenAICompatibleProvider implements Provider {
     return probeByListing((o) => this.listModels(o), options);
   }
 
-  private async fimCompletions(request: FimRequest, prompt: string, suffix: string | undefined, route: string): Promise<FimResult> {
+  private async fimCompletions(
+    request: FimRequest,
+    prompt: string,
+    suffix: string | undefined,
+    route: string,
+  ): Promise<FimResult> {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.completionModel;
     const client = this.config.fimBaseUrl ? (this.fimClient ??= this.makeClient(this.config.fimBaseUrl)) : this.client;
@@ -206,7 +239,6 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-
   private retrying<T>(deadline: Deadline, operation: () => Promise<T>): Promise<T> {
     return retryingCall(deadline, operation, (error) => this.toProviderError(error, deadline), this.options.retry);
   }
@@ -230,7 +262,13 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   private toProviderError(error: unknown, deadline: Deadline): ProviderError {
-    const providerError = fromSdkError(error, OpenAI, { providerId: this.id, apiKey: this.apiKey, baseUrl: this.config.baseUrl, deadline, rawBodyOf: this.errorBodies.bodyOf });
+    const providerError = fromSdkError(error, OpenAI, {
+      providerId: this.id,
+      apiKey: this.apiKey,
+      baseUrl: this.config.baseUrl,
+      deadline,
+      rawBodyOf: this.errorBodies.bodyOf,
+    });
     this.noteHeaders((error as { headers?: Headers }).headers);
     return providerError;
   }
@@ -242,7 +280,11 @@ interface MistralFimResponse {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
-function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null }): Usage {
+function toUsage(usage: {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}): Usage {
   return {
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,

@@ -273,5 +273,3 @@ function causeMessage(error: Error): string | undefined {
   if (cause instanceof Error) return (cause as NodeJS.ErrnoException).code ?? cause.message;
   return undefined;
 }
-
-

@@ -10,7 +10,16 @@ import type { ProviderConfig } from '../settings/providerSettings';
 import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
 import { ProviderError } from './providerError';
 import { QWEN_OAUTH_DISCONTINUED, QwenOAuthCredentials } from './qwenOAuth';
-import type { CallOptions, ChatEvent, ChatRequest, FimRequest, FimResult, ModelInfo, Provider, ProbeResult } from './types';
+import type {
+  CallOptions,
+  ChatEvent,
+  ChatRequest,
+  FimRequest,
+  FimResult,
+  ModelInfo,
+  Provider,
+  ProbeResult,
+} from './types';
 
 export interface QwenOAuthProviderOptions extends OpenAICompatibleOptions {
   credentialsFile?: string;
@@ -62,14 +71,21 @@ export class QwenOAuthProvider implements Provider {
       await this.provider(options.signal);
       return { ok: true, latencyMs: performance.now() - started, detail: 'Qwen Code login found' };
     } catch (error) {
-      return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        latencyMs: performance.now() - started,
+        detail: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
   private async provider(signal: AbortSignal | undefined): Promise<OpenAICompatibleProvider> {
     const { token, baseUrl } = await this.credentials.accessToken(signal);
     if (this.client?.token !== token) {
-      const config: ProviderConfig = { ...this.config, baseUrl: this.config.baseUrl === this.config.preset.baseUrl ? baseUrl : this.config.baseUrl };
+      const config: ProviderConfig = {
+        ...this.config,
+        baseUrl: this.config.baseUrl === this.config.preset.baseUrl ? baseUrl : this.config.baseUrl,
+      };
       this.client = { token, provider: new OpenAICompatibleProvider(config, token, this.options) };
     }
     return this.client.provider;

@@ -41,8 +41,10 @@ export function abortError(providerId: string, deadline: Deadline | undefined): 
 export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: ErrorContext): ProviderError {
   const { providerId, apiKey } = context;
   // The retry policy reports any abort as 'cancelled'; our own deadline makes it a timeout.
-  if (error instanceof ProviderError) return error.kind === 'cancelled' ? abortError(providerId, context.deadline) : error;
-  if (context.deadline?.signal.aborted || error instanceof classes.APIUserAbortError) return abortError(providerId, context.deadline);
+  if (error instanceof ProviderError)
+    return error.kind === 'cancelled' ? abortError(providerId, context.deadline) : error;
+  if (context.deadline?.signal.aborted || error instanceof classes.APIUserAbortError)
+    return abortError(providerId, context.deadline);
   if (error instanceof classes.APIConnectionTimeoutError) {
     return new ProviderError({ kind: 'timeout', providerId, message: 'The backend did not answer in time.' });
   }
@@ -69,7 +71,11 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
   }
   // A reply the SDK could not parse (broken SSE, HTML from a proxy) is the server's fault.
   if (error instanceof SyntaxError) {
-    return new ProviderError({ kind: 'server', providerId, message: 'The backend sent a reply that could not be read.' });
+    return new ProviderError({
+      kind: 'server',
+      providerId,
+      message: 'The backend sent a reply that could not be read.',
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError({ kind: 'network', providerId, message: redactSecrets(message, [apiKey]) });

@@ -6,5 +6,11 @@ export function estimateTokens(text: string): number {
 }
 
 export function estimatedUsage(input: string, output: string): Usage {
-  return { inputTokens: estimateTokens(input), outputTokens: estimateTokens(output), cacheReadTokens: 0, cacheWriteTokens: 0, reported: false };
+  return {
+    inputTokens: estimateTokens(input),
+    outputTokens: estimateTokens(output),
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reported: false,
+  };
 }

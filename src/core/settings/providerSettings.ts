@@ -8,7 +8,9 @@ import { findPreset, PRESETS, type Preset } from '../providers/presets';
 
 // zod/mini keeps the activation bundle small (the classic build adds ~450 KB); its default
 // messages are terse, so every user-facing check carries its own.
-const positiveInt = z.number('must be a whole number').check(z.int('must be a whole number'), z.positive('must be above 0'));
+const positiveInt = z
+  .number('must be a whole number')
+  .check(z.int('must be a whole number'), z.positive('must be above 0'));
 const dollars = z.number('must be a number of US dollars').check(z.nonnegative('must not be negative'));
 
 const limitsSchema = z.strictObject(
@@ -47,7 +49,9 @@ const text = (what: string) => z.string(`must be ${what}`).check(z.minLength(1, 
 
 const entrySchema = z.object(
   {
-    id: z.string('must be a text id').check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "-", "_" or "."')),
+    id: z
+      .string('must be a text id')
+      .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "-", "_" or "."')),
     preset: text('a preset id'),
     name: z.optional(text('a display name')),
     chatModel: z.optional(text('a model id')),
@@ -55,7 +59,9 @@ const entrySchema = z.object(
     baseUrl: z.optional(httpUrl),
     fimBaseUrl: z.optional(httpUrl),
     headers: z.optional(z.record(z.string(), z.string('must be text'), 'must map header names to text values')),
-    apiKeyEnv: z.optional(z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))),
+    apiKeyEnv: z.optional(
+      z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
+    ),
     limits: z.optional(limitsSchema),
     /** Prices per model id ("*" for every model), overriding the price dataset. */
     prices: z.optional(z.record(z.string(), priceSchema, 'must map model ids (or "*") to prices')),
@@ -104,7 +110,10 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
   const problems: SettingsProblem[] = [];
   if (raw === undefined || raw === null) return { providers: [], problems };
   if (!Array.isArray(raw)) {
-    problems.push({ setting, message: `${setting} must be a list of provider entries, e.g. [{ "id": "qwen", "preset": "dashscope-intl" }].` });
+    problems.push({
+      setting,
+      message: `${setting} must be a list of provider entries, e.g. [{ "id": "qwen", "preset": "dashscope-intl" }].`,
+    });
     return { providers: [], problems };
   }
   const providers: ProviderConfig[] = [];
@@ -115,7 +124,10 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? `.${issue.path.join('.')}` : '';
-      problems.push({ setting: where, message: `${where}${field} ${issue?.message ?? 'is invalid'}; fix or remove this entry.` });
+      problems.push({
+        setting: where,
+        message: `${where}${field} ${issue?.message ?? 'is invalid'}; fix or remove this entry.`,
+      });
       return;
     }
     const entry = parsed.data;
@@ -128,7 +140,10 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       return;
     }
     if (seen.has(entry.id)) {
-      problems.push({ setting: where, message: `${where}.id "${entry.id}" is used twice; give each provider its own id.` });
+      problems.push({
+        setting: where,
+        message: `${where}.id "${entry.id}" is used twice; give each provider its own id.`,
+      });
       return;
     }
     seen.add(entry.id);

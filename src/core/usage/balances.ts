@@ -35,8 +35,17 @@ export function parseOpenRouterKey(body: unknown, now: number): Balance | undefi
   if (!data) return undefined;
   const limit = number(data.limit);
   const used = number(data.usage);
-  const remaining = number(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
-  return { source: 'openrouter', currency: 'USD', limit, used, remaining, available: remaining === undefined || remaining > 0, fetchedAt: now };
+  const remaining =
+    number(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
+  return {
+    source: 'openrouter',
+    currency: 'USD',
+    limit,
+    used,
+    remaining,
+    available: remaining === undefined || remaining > 0,
+    fetchedAt: now,
+  };
 }
 
 export function parseDeepSeekBalance(body: unknown, now: number): Balance | undefined {
@@ -46,7 +55,13 @@ export function parseDeepSeekBalance(body: unknown, now: number): Balance | unde
   const info = infos.find((entry) => entry.currency === 'USD') ?? infos[0];
   const remaining = number(info?.total_balance);
   if (!info || remaining === undefined) return undefined;
-  return { source: 'deepseek', currency: typeof info.currency === 'string' ? info.currency : 'USD', remaining, available: body.is_available !== false && remaining > 0, fetchedAt: now };
+  return {
+    source: 'deepseek',
+    currency: typeof info.currency === 'string' ? info.currency : 'USD',
+    remaining,
+    available: body.is_available !== false && remaining > 0,
+    fetchedAt: now,
+  };
 }
 
 export function parseLiteLlmKeyInfo(body: unknown, now: number): Balance | undefined {
@@ -83,7 +98,14 @@ export function balanceUrl(source: BalanceSource, baseUrl: string): string {
 
 export async function fetchBalance(
   source: BalanceSource,
-  options: { providerId: string; baseUrl: string; apiKey: string; headers?: Record<string, string>; signal?: AbortSignal; now?: () => number },
+  options: {
+    providerId: string;
+    baseUrl: string;
+    apiKey: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    now?: () => number;
+  },
 ): Promise<Balance | undefined> {
   const deadline = startDeadline({ signal: options.signal }, 10_000);
   try {

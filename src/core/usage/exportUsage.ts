@@ -61,7 +61,11 @@ function write(out: Writable, text: string): Promise<void> {
 }
 
 /** Returns how many records were written. */
-export async function exportUsage(records: AsyncIterable<UsageRecord>, format: ExportFormat, out: Writable): Promise<number> {
+export async function exportUsage(
+  records: AsyncIterable<UsageRecord>,
+  format: ExportFormat,
+  out: Writable,
+): Promise<number> {
   let count = 0;
   if (format === 'csv') {
     await write(out, `${COLUMNS.join(',')}\n`);

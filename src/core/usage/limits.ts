@@ -84,7 +84,13 @@ export function nextUtcMonth(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
 }
 
-function reading(kind: LimitKind, used: number, limit: number, source: LimitReading['source'], resetsAt?: number): LimitReading {
+function reading(
+  kind: LimitKind,
+  used: number,
+  limit: number,
+  source: LimitReading['source'],
+  resetsAt?: number,
+): LimitReading {
   const fraction = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
   return { kind, used, limit, fraction, source, ...(resetsAt !== undefined && { resetsAt }) };
 }
@@ -95,11 +101,47 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
   const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
   // The user's limit wins over the published one: they know their plan.
   const perMinute = limits.requestsPerMinute ?? presetQuota?.requestsPerMinute;
-  if (perMinute !== undefined) readings.push(reading('requests-per-minute', usage.requestsLastMinute, perMinute, limits.requestsPerMinute !== undefined ? 'settings' : 'preset', minute));
+  if (perMinute !== undefined)
+    readings.push(
+      reading(
+        'requests-per-minute',
+        usage.requestsLastMinute,
+        perMinute,
+        limits.requestsPerMinute !== undefined ? 'settings' : 'preset',
+        minute,
+      ),
+    );
   const perDay = limits.requestsPerDay ?? presetQuota?.requestsPerDay;
-  if (perDay !== undefined) readings.push(reading('requests-per-day', usage.requestsToday, perDay, limits.requestsPerDay !== undefined ? 'settings' : 'preset', nextUtcMidnight(now)));
-  if (limits.usdPerDay !== undefined) readings.push(reading('usd-per-day', usage.costTodayMicros, Math.round(limits.usdPerDay * 1_000_000), 'settings', nextUtcMidnight(now)));
-  if (limits.usdPerMonth !== undefined) readings.push(reading('usd-per-month', usage.costMonthMicros, Math.round(limits.usdPerMonth * 1_000_000), 'settings', nextUtcMonth(now)));
+  if (perDay !== undefined)
+    readings.push(
+      reading(
+        'requests-per-day',
+        usage.requestsToday,
+        perDay,
+        limits.requestsPerDay !== undefined ? 'settings' : 'preset',
+        nextUtcMidnight(now),
+      ),
+    );
+  if (limits.usdPerDay !== undefined)
+    readings.push(
+      reading(
+        'usd-per-day',
+        usage.costTodayMicros,
+        Math.round(limits.usdPerDay * 1_000_000),
+        'settings',
+        nextUtcMidnight(now),
+      ),
+    );
+  if (limits.usdPerMonth !== undefined)
+    readings.push(
+      reading(
+        'usd-per-month',
+        usage.costMonthMicros,
+        Math.round(limits.usdPerMonth * 1_000_000),
+        'settings',
+        nextUtcMonth(now),
+      ),
+    );
   for (const [kind, window] of [
     ['server-requests', rateLimit?.requests],
     ['server-tokens', rateLimit?.tokens],
@@ -112,16 +154,41 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
   const balance = inputs.balance;
   if (balance) {
     if (balance.limit !== undefined && balance.used !== undefined) {
-      readings.push({ ...reading('balance', balance.used, balance.limit, 'server', balance.resetsAt), currency: balance.currency });
+      readings.push({
+        ...reading('balance', balance.used, balance.limit, 'server', balance.resetsAt),
+        currency: balance.currency,
+      });
     } else if (balance.remaining !== undefined) {
       // An uncapped balance has no share to speak of: warn under one unit of currency left, stop at zero.
-      const fraction = !balance.available || balance.remaining <= 0 ? 1 : balance.remaining < LOW_BALANCE ? WARNING_FRACTION : 0;
-      readings.push({ kind: 'balance', used: 0, limit: balance.remaining, fraction, source: 'server', currency: balance.currency, uncapped: true });
+      const fraction =
+        !balance.available || balance.remaining <= 0 ? 1 : balance.remaining < LOW_BALANCE ? WARNING_FRACTION : 0;
+      readings.push({
+        kind: 'balance',
+        used: 0,
+        limit: balance.remaining,
+        fraction,
+        source: 'server',
+        currency: balance.currency,
+        uncapped: true,
+      });
     }
   }
-  const worst = readings.reduce<LimitReading | undefined>((top, next) => (!top || next.fraction > top.fraction ? next : top), undefined);
-  const failure = inputs.failure && BLOCKING_FAILURES.has(inputs.failure.kind) && !(inputs.failure.resetsAt !== undefined && inputs.failure.resetsAt <= now) ? inputs.failure : undefined;
-  const level: Level = failure || (worst && worst.fraction >= 1) ? 'exhausted' : worst && worst.fraction >= WARNING_FRACTION ? 'warning' : 'ok';
+  const worst = readings.reduce<LimitReading | undefined>(
+    (top, next) => (!top || next.fraction > top.fraction ? next : top),
+    undefined,
+  );
+  const failure =
+    inputs.failure &&
+    BLOCKING_FAILURES.has(inputs.failure.kind) &&
+    !(inputs.failure.resetsAt !== undefined && inputs.failure.resetsAt <= now)
+      ? inputs.failure
+      : undefined;
+  const level: Level =
+    failure || (worst && worst.fraction >= 1)
+      ? 'exhausted'
+      : worst && worst.fraction >= WARNING_FRACTION
+        ? 'warning'
+        : 'ok';
   return { level, readings, ...(worst && level !== 'ok' && { worst }), ...(failure && { failure }) };
 }
 

@@ -24,9 +24,14 @@ const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
   'requests-per-day': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests today`,
   'usd-per-day': (r) => `${formatMicros(r.used)} of today's ${formatMicros(r.limit)} budget`,
   'usd-per-month': (r) => `${formatMicros(r.used)} of this month's ${formatMicros(r.limit)} budget`,
-  'server-requests': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests in the server's window`,
-  'server-tokens': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} tokens in the server's window`,
-  balance: (r) => (r.uncapped ? `${money(Math.max(0, r.limit), r.currency)} balance left` : `${money(r.used, r.currency)} of ${money(r.limit, r.currency)} spent`),
+  'server-requests': (r) =>
+    `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests in the server's window`,
+  'server-tokens': (r) =>
+    `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} tokens in the server's window`,
+  balance: (r) =>
+    r.uncapped
+      ? `${money(Math.max(0, r.limit), r.currency)} balance left`
+      : `${money(r.used, r.currency)} of ${money(r.limit, r.currency)} spent`,
 };
 
 export function describeReading(reading: LimitReading): string {
@@ -94,7 +99,11 @@ export interface Candidate {
 /** Best first: configured and healthy, then cheapest (unknown prices last), a local backend always offered. */
 export function rankAlternatives(currentId: string, candidates: readonly Candidate[], count = 2): Candidate[] {
   const usable = candidates.filter((c) => c.id !== currentId && c.ready && c.level !== 'exhausted');
-  const score = (c: Candidate) => [c.configured ? 0 : 1, c.level === 'ok' ? 0 : 1, c.local ? 0 : c.pricePerMTok ?? Number.MAX_SAFE_INTEGER];
+  const score = (c: Candidate) => [
+    c.configured ? 0 : 1,
+    c.level === 'ok' ? 0 : 1,
+    c.local ? 0 : (c.pricePerMTok ?? Number.MAX_SAFE_INTEGER),
+  ];
   const sorted = [...usable].sort((a, b) => {
     const [x, y] = [score(a), score(b)];
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);

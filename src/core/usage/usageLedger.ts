@@ -72,7 +72,11 @@ export class UsageLedger {
    * line, and the caller never waits on the disk.
    */
   append(input: NewUsageRecord): UsageRecord {
-    const record: UsageRecord = { ...input, id: `${this.writerId}:${this.sequence++}`, time: input.time ?? (this.options.now ?? Date.now)() };
+    const record: UsageRecord = {
+      ...input,
+      id: `${this.writerId}:${this.sequence++}`,
+      time: input.time ?? (this.options.now ?? Date.now)(),
+    };
     const line = toLine(record);
     this.fd ??= openSync(join(this.options.dir, this.ownFile), 'a', 0o600);
     writeSync(this.fd, line);
@@ -99,7 +103,10 @@ export class UsageLedger {
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
     for (const file of await this.files()) {
       // Streamed line by line: the history can be far larger than memory should hold.
-      const lines = createInterface({ input: createReadStream(join(this.options.dir, file), 'utf8'), crlfDelay: Infinity });
+      const lines = createInterface({
+        input: createReadStream(join(this.options.dir, file), 'utf8'),
+        crlfDelay: Infinity,
+      });
       for await (const line of lines) {
         if (!line) continue;
         const record = fromLine(line);
@@ -115,7 +122,11 @@ export class UsageLedger {
   async checkpoint(): Promise<void> {
     const file = join(this.options.dir, CHECKPOINT);
     const temp = `${file}.${this.writerId}.tmp`;
-    const body = JSON.stringify({ version: CHECKPOINT_VERSION, offsets: Object.fromEntries(this.offsets), rollups: this.rollups.toJSON() });
+    const body = JSON.stringify({
+      version: CHECKPOINT_VERSION,
+      offsets: Object.fromEntries(this.offsets),
+      rollups: this.rollups.toJSON(),
+    });
     await writeFile(temp, body, { mode: 0o600 });
     // rename() replaces atomically: a reader sees the old checkpoint or the new one, never half.
     await rename(temp, file);
@@ -134,7 +145,10 @@ export class UsageLedger {
       if (file === this.ownFile) continue;
       const path = join(this.options.dir, file);
       const from = this.offsets.get(file) ?? 0;
-      const size = await stat(path).then((s) => s.size, () => -1);
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => -1,
+      );
       if (size <= from) continue;
       const handle = await open(path, 'r');
       try {
@@ -198,7 +212,8 @@ export class UsageLedger {
 async function readCheckpoint(path: string): Promise<{ rollups: Rollups; offsets: Map<string, number> }> {
   try {
     const raw = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; offsets?: unknown; rollups?: unknown };
-    if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null) throw new Error('old checkpoint');
+    if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
+      throw new Error('old checkpoint');
     const offsets = new Map<string, number>();
     for (const [file, offset] of Object.entries(raw.offsets)) {
       if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) offsets.set(file, offset);

@@ -50,7 +50,8 @@ export function fromLine(line: string): UsageRecord | undefined {
   }
   if (!isRecord(raw)) return undefined;
   const { id, t, b, m, f, i, o, cr, cw, r, c, l, k } = raw;
-  const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
+  const count = (value: unknown) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
   const input = count(i);
   const output = count(o);
   const cacheRead = count(cr);

@@ -14,8 +14,9 @@ describe('Switchboard in a real extension host', () => {
   it('registers every command it contributes', async () => {
     await activateSwitchboard();
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string }[] } })
-      .contributes.commands.map((c) => c.command);
+    const contributed = (
+      vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string }[] } }
+    ).contributes.commands.map((c) => c.command);
     assert.ok(contributed.length >= 5);
     for (const command of [
       'switchboard.switchProvider',

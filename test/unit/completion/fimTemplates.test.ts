@@ -33,14 +33,26 @@ describe('FIM templates', () => {
   });
 
   it('cuts a completion at a leaked control token', () => {
-    const cut = (raw: string, stops: readonly string[]) => postProcess(raw, { prefix: 'const x = ', suffix: '', multiline: false, languageId: 'javascript', maxLines: 12, stops, fromChat: false });
+    const cut = (raw: string, stops: readonly string[]) =>
+      postProcess(raw, {
+        prefix: 'const x = ',
+        suffix: '',
+        multiline: false,
+        languageId: 'javascript',
+        maxLines: 12,
+        stops,
+        fromChat: false,
+      });
     assert.equal(cut('a + b;<|endoftext|>junk', FIM_TEMPLATES.qwen.stop), 'a + b;');
     assert.equal(cut('1;<｜end▁of▁sentence｜>', FIM_TEMPLATES.deepseek.stop), '1;');
   });
 
   it('puts context files before the edited file in the repo-level Qwen form', () => {
     assert.equal(
-      FIM_TEMPLATES.qwen.build('a', 'b', { path: 'src/cart.ts', snippets: [{ path: 'src/tax.ts', text: 'export const rate = 0.2;' }] }),
+      FIM_TEMPLATES.qwen.build('a', 'b', {
+        path: 'src/cart.ts',
+        snippets: [{ path: 'src/tax.ts', text: 'export const rate = 0.2;' }],
+      }),
       '<|repo_name|>workspace\n<|file_sep|>src/tax.ts\nexport const rate = 0.2;\n<|file_sep|>src/cart.ts\n<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>',
     );
   });

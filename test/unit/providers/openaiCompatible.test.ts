@@ -7,7 +7,13 @@ import { startEmulator, type Emulator } from '../../emulator/server';
 
 function configFor(emulator: Emulator): ProviderConfig {
   const { providers } = parseProviders([
-    { id: 'emu', preset: 'custom', baseUrl: emulator.openaiBaseUrl, chatModel: 'emulator-chat', completionModel: 'emulator-coder' },
+    {
+      id: 'emu',
+      preset: 'custom',
+      baseUrl: emulator.openaiBaseUrl,
+      chatModel: 'emulator-chat',
+      completionModel: 'emulator-coder',
+    },
   ]);
   assert.ok(providers[0]);
   return providers[0];
@@ -64,7 +70,10 @@ describe('OpenAI-compatible provider against the emulator', () => {
       let received = 0;
       await assert.rejects(
         (async () => {
-          for await (const event of provider.chat({ messages: [{ role: 'user', content: 'long answer please' }], signal: controller.signal })) {
+          for await (const event of provider.chat({
+            messages: [{ role: 'user', content: 'long answer please' }],
+            signal: controller.signal,
+          })) {
             if (event.type === 'text' && ++received === 2) controller.abort();
           }
         })(),
@@ -84,6 +93,8 @@ describe('OpenAI-compatible provider against the emulator', () => {
     const config = configFor(closed);
     await closed.close();
     const provider = new OpenAICompatibleProvider(config, undefined);
-    await assert.rejects(provider.fim({ prefix: 'x', suffix: '' }), (error: unknown) => ProviderError.is(error, 'network'));
+    await assert.rejects(provider.fim({ prefix: 'x', suffix: '' }), (error: unknown) =>
+      ProviderError.is(error, 'network'),
+    );
   });
 });

@@ -17,7 +17,11 @@ import { startEmulator, type Emulator } from '../../emulator/server';
 
 const KEY = 'sk-emu-PLANTEDKEY-0123456789abcdefghij';
 
-function provider(entry: Record<string, unknown>, key: string | undefined = KEY, qwenCredentialsFile?: string): Provider {
+function provider(
+  entry: Record<string, unknown>,
+  key: string | undefined = KEY,
+  qwenCredentialsFile?: string,
+): Provider {
   const { providers, problems } = parseProviders([{ id: 'p', ...entry }]);
   assert.deepEqual(problems, []);
   assert.ok(providers[0]);
@@ -46,21 +50,64 @@ describe('every protocol through one interface', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const cases: { name: string; entry: () => Record<string, unknown>; fimPath: string | RegExp; rawPrompt?: string }[] = [
-    { name: 'OpenAI-compatible, /v1/completions with suffix', entry: () => ({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat', completionModel: 'emulator-coder' }), fimPath: '/v1/completions' },
-    { name: 'DashScope, FIM over chat', entry: () => ({ preset: 'dashscope-intl', baseUrl: emulator.baseUrls.dashscope }), fimPath: '/compatible-mode/v1/chat/completions' },
-    {
-      name: 'DashScope China, raw template',
-      entry: () => ({ preset: 'dashscope-cn', baseUrl: emulator.baseUrls.dashscope }),
-      fimPath: '/compatible-mode/v1/completions',
-      rawPrompt: '<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}<|fim_middle|>',
-    },
-    { name: 'DeepSeek, /beta/completions', entry: () => ({ preset: 'deepseek', baseUrl: emulator.baseUrls.openai, fimBaseUrl: emulator.baseUrls.deepseekBeta }), fimPath: '/beta/completions' },
-    { name: 'Mistral, /v1/fim/completions', entry: () => ({ preset: 'mistral', baseUrl: emulator.baseUrls.mistral }), fimPath: '/v1/fim/completions' },
-    { name: 'OpenRouter, FIM over chat', entry: () => ({ preset: 'openrouter', baseUrl: emulator.baseUrls.openrouter }), fimPath: '/api/v1/chat/completions' },
-    { name: 'Anthropic, FIM over chat', entry: () => ({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }), fimPath: '/v1/messages' },
-    { name: 'Ollama, native /api/generate with suffix', entry: () => ({ preset: 'ollama', baseUrl: emulator.baseUrls.ollama, chatModel: 'emulator-chat', completionModel: 'emulator-coder' }), fimPath: '/api/generate' },
-  ];
+  const cases: { name: string; entry: () => Record<string, unknown>; fimPath: string | RegExp; rawPrompt?: string }[] =
+    [
+      {
+        name: 'OpenAI-compatible, /v1/completions with suffix',
+        entry: () => ({
+          preset: 'custom',
+          baseUrl: emulator.baseUrls.openai,
+          chatModel: 'emulator-chat',
+          completionModel: 'emulator-coder',
+        }),
+        fimPath: '/v1/completions',
+      },
+      {
+        name: 'DashScope, FIM over chat',
+        entry: () => ({ preset: 'dashscope-intl', baseUrl: emulator.baseUrls.dashscope }),
+        fimPath: '/compatible-mode/v1/chat/completions',
+      },
+      {
+        name: 'DashScope China, raw template',
+        entry: () => ({ preset: 'dashscope-cn', baseUrl: emulator.baseUrls.dashscope }),
+        fimPath: '/compatible-mode/v1/completions',
+        rawPrompt: '<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}<|fim_middle|>',
+      },
+      {
+        name: 'DeepSeek, /beta/completions',
+        entry: () => ({
+          preset: 'deepseek',
+          baseUrl: emulator.baseUrls.openai,
+          fimBaseUrl: emulator.baseUrls.deepseekBeta,
+        }),
+        fimPath: '/beta/completions',
+      },
+      {
+        name: 'Mistral, /v1/fim/completions',
+        entry: () => ({ preset: 'mistral', baseUrl: emulator.baseUrls.mistral }),
+        fimPath: '/v1/fim/completions',
+      },
+      {
+        name: 'OpenRouter, FIM over chat',
+        entry: () => ({ preset: 'openrouter', baseUrl: emulator.baseUrls.openrouter }),
+        fimPath: '/api/v1/chat/completions',
+      },
+      {
+        name: 'Anthropic, FIM over chat',
+        entry: () => ({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }),
+        fimPath: '/v1/messages',
+      },
+      {
+        name: 'Ollama, native /api/generate with suffix',
+        entry: () => ({
+          preset: 'ollama',
+          baseUrl: emulator.baseUrls.ollama,
+          chatModel: 'emulator-chat',
+          completionModel: 'emulator-coder',
+        }),
+        fimPath: '/api/generate',
+      },
+    ];
 
   for (const testCase of cases) {
     it(`${testCase.name}: streams chat with reported usage`, async () => {
@@ -72,7 +119,12 @@ describe('every protocol through one interface', () => {
 
     it(`${testCase.name}: fills in the middle on its route`, async () => {
       const before = emulator.count(testCase.fimPath);
-      const result = await provider(testCase.entry()).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, rawPrompt: testCase.rawPrompt });
+      const result = await provider(testCase.entry()).fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        rawPrompt: testCase.rawPrompt,
+      });
       assert.equal(emulator.count(testCase.fimPath), before + 1, `one request to ${String(testCase.fimPath)}`);
       assert.ok(result.text.length > 0, 'some completion text');
       assert.ok(!/<HOLE>|```/.test(result.text), 'no prompt markup or fences leak into the completion');
@@ -82,14 +134,32 @@ describe('every protocol through one interface', () => {
 
   it('Qwen Code OAuth: uses the token from oauth_creds.json against resource_url', async () => {
     const file = join(scratch, 'oauth_creds.json');
-    writeFileSync(file, JSON.stringify({ access_token: KEY, refresh_token: 'r-token-abcdef123456', token_type: 'Bearer', resource_url: emulator.url, expiry_date: Date.now() + 3_600_000 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        access_token: KEY,
+        refresh_token: 'r-token-abcdef123456',
+        token_type: 'Bearer',
+        resource_url: emulator.url,
+        expiry_date: Date.now() + 3_600_000,
+      }),
+    );
     const { text } = await collect(provider({ preset: 'qwen-oauth' }, undefined, file), 'hi qwen');
     assert.match(text, /You asked: "hi qwen"/);
   });
 
   it('Qwen Code OAuth: an exhausted free allocation says the tier ended and names alternatives', async () => {
     const file = join(scratch, 'oauth_creds.json');
-    writeFileSync(file, JSON.stringify({ access_token: KEY, refresh_token: 'r-token-abcdef123456', token_type: 'Bearer', resource_url: emulator.url, expiry_date: Date.now() + 3_600_000 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        access_token: KEY,
+        refresh_token: 'r-token-abcdef123456',
+        token_type: 'Bearer',
+        resource_url: emulator.url,
+        expiry_date: Date.now() + 3_600_000,
+      }),
+    );
     emulator.configure({ quotas: { openai: { requestsPerDay: 0, quotaStyle: 'dashscope-free' } } });
     try {
       await assert.rejects(collect(provider({ preset: 'qwen-oauth' }, undefined, file)), (error: unknown) => {
@@ -123,7 +193,8 @@ describe('every protocol through one interface', () => {
       };
       const { text } = await collect(provider(entry), `preset ${preset.id}`);
       assert.match(text, new RegExp(`You asked: "preset ${preset.id}"`), preset.id);
-      const rawPrompt = preset.fimRoute === 'raw-template' ? '<|fim_prefix|>const x =<|fim_suffix|><|fim_middle|>' : undefined;
+      const rawPrompt =
+        preset.fimRoute === 'raw-template' ? '<|fim_prefix|>const x =<|fim_suffix|><|fim_middle|>' : undefined;
       const result = await provider(entry).fim({ prefix: 'const greeting =', suffix: '', rawPrompt });
       assert.ok(result.text.length > 0, `${preset.id} completed over ${result.route}`);
     }
@@ -153,7 +224,8 @@ describe('faults become the right kind, never an unhandled rejection', () => {
     assert.deepEqual(unhandled, []);
   });
 
-  const openai = () => provider({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat' }, undefined);
+  const openai = () =>
+    provider({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat' }, undefined);
   const anthropic = () => provider({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }, KEY);
 
   const expectKind = async (p: Provider, kind: string, timeoutMs?: number) => {
@@ -217,7 +289,10 @@ describe('faults become the right kind, never an unhandled rejection', () => {
       let received = 0;
       await assert.rejects(
         (async () => {
-          for await (const event of anthropic().chat({ messages: [{ role: 'user', content: 'long please' }], signal: controller.signal })) {
+          for await (const event of anthropic().chat({
+            messages: [{ role: 'user', content: 'long please' }],
+            signal: controller.signal,
+          })) {
             if (event.type === 'text' && ++received === 2) controller.abort();
           }
         })(),

@@ -31,7 +31,12 @@ describe('a planted key never leaks', () => {
   });
 
   const entries = () => [
-    { preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat', completionModel: 'emulator-coder' },
+    {
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      chatModel: 'emulator-chat',
+      completionModel: 'emulator-coder',
+    },
     { preset: 'dashscope-intl', baseUrl: emulator.baseUrls.dashscope },
     { preset: 'deepseek', baseUrl: emulator.baseUrls.openai, fimBaseUrl: emulator.baseUrls.deepseekBeta },
     { preset: 'mistral', baseUrl: emulator.baseUrls.mistral },
@@ -43,7 +48,9 @@ describe('a planted key never leaks', () => {
   async function exercise(key: string): Promise<void> {
     const { providers } = parseProviders(entries().map((entry, index) => ({ id: `p${index}`, ...entry })));
     for (const config of providers) {
-      const provider = createProvider(config, key, { hooks: { onRateLimit: (_id, snapshot) => snapshots.push(snapshot) } });
+      const provider = createProvider(config, key, {
+        hooks: { onRateLimit: (_id, snapshot) => snapshots.push(snapshot) },
+      });
       const outcomes: unknown[] = [];
       try {
         for await (const event of provider.chat({ messages: [{ role: 'user', content: 'hi' }] })) outcomes.push(event);

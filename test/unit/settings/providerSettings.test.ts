@@ -5,7 +5,12 @@ import { parseProviders, priceOverrideFor } from '../../../src/core/settings/pro
 describe('parseProviders', () => {
   it('fills an entry from its preset and keeps overrides', () => {
     const { providers, problems } = parseProviders([
-      { id: 'qwen', preset: 'dashscope-intl', completionModel: 'qwen2.5-coder-7b-instruct', limits: { requestsPerDay: 2000 } },
+      {
+        id: 'qwen',
+        preset: 'dashscope-intl',
+        completionModel: 'qwen2.5-coder-7b-instruct',
+        limits: { requestsPerDay: 2000 },
+      },
     ]);
     assert.deepEqual(problems, []);
     assert.equal(providers.length, 1);
@@ -53,13 +58,24 @@ describe('parseProviders', () => {
 
   it('reads per-model price overrides and rejects a malformed one', () => {
     const { providers, problems } = parseProviders([
-      { id: 'qwen', preset: 'dashscope-intl', prices: { 'qwen3-coder-plus': { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 }, '*': { inputPerMTok: 0.3, outputPerMTok: 1.5 } } },
+      {
+        id: 'qwen',
+        preset: 'dashscope-intl',
+        prices: {
+          'qwen3-coder-plus': { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 },
+          '*': { inputPerMTok: 0.3, outputPerMTok: 1.5 },
+        },
+      },
       { id: 'bad', preset: 'custom', prices: { m: { inputPerMTok: -1, outputPerMTok: 1 } } },
     ]);
     assert.equal(providers.length, 1);
     const [qwen] = providers;
     assert.ok(qwen);
-    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-plus'), { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1 });
+    assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-plus'), {
+      inputPerMTok: 1,
+      outputPerMTok: 5,
+      cacheReadPerMTok: 0.1,
+    });
     assert.deepEqual(priceOverrideFor(qwen, 'qwen3-coder-flash'), { inputPerMTok: 0.3, outputPerMTok: 1.5 });
     assert.match(problems[0]?.message ?? '', /\[1\]\.prices\.m\.inputPerMTok must not be negative/);
   });

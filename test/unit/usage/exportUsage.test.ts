@@ -36,18 +36,34 @@ async function run(records: UsageRecord[], format: 'csv' | 'json'): Promise<stri
 describe('usage export', () => {
   it('writes CSV with exact dollar amounts, an empty cost for an unknown price, and quoted text', async () => {
     const csv = await run(
-      [base, { ...base, id: 'w:1', model: 'my,model', costMicros: null, reported: false, outcome: 'cancelled' }, { ...base, id: 'w:2', backend: '=HYPERLINK("x")' }],
+      [
+        base,
+        { ...base, id: 'w:1', model: 'my,model', costMicros: null, reported: false, outcome: 'cancelled' },
+        { ...base, id: 'w:2', backend: '=HYPERLINK("x")' },
+      ],
       'csv',
     );
     const lines = csv.trimEnd().split('\n');
-    assert.equal(lines[0], 'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost_usd,latency_ms,outcome');
-    assert.equal(lines[1], '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,312,ok');
-    assert.equal(lines[2], '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,312,cancelled');
+    assert.equal(
+      lines[0],
+      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost_usd,latency_ms,outcome',
+    );
+    assert.equal(
+      lines[1],
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,312,ok',
+    );
+    assert.equal(
+      lines[2],
+      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,312,cancelled',
+    );
     assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
   });
 
   it('writes JSON that parses back to the same records', async () => {
-    const parsed = JSON.parse(await run([base, { ...base, id: 'w:1', costMicros: 2_500_000 }], 'json')) as { cost_usd: string; id: string }[];
+    const parsed = JSON.parse(await run([base, { ...base, id: 'w:1', costMicros: 2_500_000 }], 'json')) as {
+      cost_usd: string;
+      id: string;
+    }[];
     assert.deepEqual(
       parsed.map((r) => [r.id, r.cost_usd]),
       [

@@ -9,7 +9,8 @@ const inputs = (over: Partial<LimitInputs>): LimitInputs => ({ limits: {}, usage
 
 describe('limits', () => {
   it('is ok below 80% of every limit, warns from 80%, is exhausted at 100%', () => {
-    const at = (requestsToday: number) => evaluateLimits(inputs({ limits: { requestsPerDay: 100 }, usage: { ...usage, requestsToday } })).level;
+    const at = (requestsToday: number) =>
+      evaluateLimits(inputs({ limits: { requestsPerDay: 100 }, usage: { ...usage, requestsToday } })).level;
     assert.equal(at(79), 'ok');
     assert.equal(at(80), 'warning');
     assert.equal(at(100), 'exhausted');
@@ -38,24 +39,41 @@ describe('limits', () => {
     const fromPreset = evaluateLimits(inputs({ presetQuota: preset, usage: { ...usage, requestsToday: 45 } }));
     assert.equal(fromPreset.level, 'warning');
     assert.equal(fromPreset.worst?.source, 'preset');
-    const own = evaluateLimits(inputs({ presetQuota: preset, limits: { requestsPerDay: 1000 }, usage: { ...usage, requestsToday: 45 } }));
+    const own = evaluateLimits(
+      inputs({ presetQuota: preset, limits: { requestsPerDay: 1000 }, usage: { ...usage, requestsToday: 45 } }),
+    );
     assert.equal(own.level, 'ok');
   });
 
   it('ignores a server window that has already reset', () => {
-    const state = evaluateLimits(inputs({ rateLimit: { observedAt: NOON - 120_000, requests: { limit: 60, remaining: 0, resetAt: NOON - 60_000 } } }));
+    const state = evaluateLimits(
+      inputs({
+        rateLimit: { observedAt: NOON - 120_000, requests: { limit: 60, remaining: 0, resetAt: NOON - 60_000 } },
+      }),
+    );
     assert.equal(state.level, 'ok');
   });
 
   it('a quota, balance or auth failure from the server exhausts the backend until it resets', () => {
-    const failure = { kind: 'quota-exhausted' as const, message: 'Free allocated quota exceeded.', at: NOON, resetsAt: Date.UTC(2026, 10, 23) };
+    const failure = {
+      kind: 'quota-exhausted' as const,
+      message: 'Free allocated quota exceeded.',
+      at: NOON,
+      resetsAt: Date.UTC(2026, 10, 23),
+    };
     assert.equal(evaluateLimits(inputs({ failure })).level, 'exhausted');
     assert.equal(evaluateLimits(inputs({ failure, now: Date.UTC(2026, 10, 23, 0, 0, 1) })).level, 'ok');
-    assert.equal(evaluateLimits(inputs({ failure: { ...failure, kind: 'rate-limited' } })).level, 'ok', 'a rate limit passes by itself');
+    assert.equal(
+      evaluateLimits(inputs({ failure: { ...failure, kind: 'rate-limited' } })).level,
+      'ok',
+      'a rate limit passes by itself',
+    );
   });
 
   it('projects when a daily quota runs out at the current pace', () => {
-    const state = evaluateLimits(inputs({ limits: { requestsPerDay: 2000 }, usage: { ...usage, requestsToday: 1000 } }));
+    const state = evaluateLimits(
+      inputs({ limits: { requestsPerDay: 2000 }, usage: { ...usage, requestsToday: 1000 } }),
+    );
     const reading = state.readings[0];
     assert.ok(reading);
     // 1,000 requests in the 12 hours since midnight: the next 1,000 take another 12, past the reset.
@@ -67,13 +85,23 @@ describe('limits', () => {
 
 describe('switch advice', () => {
   it('says what happened, whose limit and when it resets, in plain words', () => {
-    const failure = { kind: 'quota-exhausted' as const, message: 'Free allocated quota exceeded.', at: NOON, resetsAt: Date.UTC(2026, 10, 23) };
+    const failure = {
+      kind: 'quota-exhausted' as const,
+      message: 'Free allocated quota exceeded.',
+      at: NOON,
+      resetsAt: Date.UTC(2026, 10, 23),
+    };
     assert.equal(
       describeState('Qwen (Model Studio)', evaluateLimits(inputs({ failure })), NOON),
       'Qwen (Model Studio): quota used up (Free allocated quota exceeded.). Resets 00:00 UTC.',
     );
-    const warning = evaluateLimits(inputs({ limits: { requestsPerDay: 2000 }, usage: { ...usage, requestsToday: 1700 } }));
-    assert.equal(describeState('Qwen', warning, NOON), 'Qwen: 85% used, 1,700 of 2,000 requests today, resets 00:00 UTC.');
+    const warning = evaluateLimits(
+      inputs({ limits: { requestsPerDay: 2000 }, usage: { ...usage, requestsToday: 1700 } }),
+    );
+    assert.equal(
+      describeState('Qwen', warning, NOON),
+      'Qwen: 85% used, 1,700 of 2,000 requests today, resets 00:00 UTC.',
+    );
     assert.equal(describeState('Qwen', evaluateLimits(inputs({})), NOON), undefined);
   });
 
@@ -88,7 +116,14 @@ describe('switch advice', () => {
   });
 
   it('offers configured healthy backends first, then the cheapest, and always a local one', () => {
-    const c = (over: Partial<Candidate> & { id: string }): Candidate => ({ name: over.id, level: 'ok', ready: true, local: false, configured: true, ...over });
+    const c = (over: Partial<Candidate> & { id: string }): Candidate => ({
+      name: over.id,
+      level: 'ok',
+      ready: true,
+      local: false,
+      configured: true,
+      ...over,
+    });
     const ranked = rankAlternatives('qwen', [
       c({ id: 'qwen' }),
       c({ id: 'pricey', pricePerMTok: 18 }),

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -115,11 +124,17 @@ describe('usage ledger', () => {
     const writers = 4;
     const each = 1_500;
     await Promise.all(
-      Array.from({ length: writers }, () =>
-        new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../harness/usageLedgerWriter.ts'), dir, String(each)], { stdio: 'inherit' });
-          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-        }),
+      Array.from(
+        { length: writers },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              ['--import', 'tsx', join(__dirname, '../../harness/usageLedgerWriter.ts'), dir, String(each)],
+              { stdio: 'inherit' },
+            );
+            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
+          }),
       ),
     );
     const ledger = await UsageLedger.open({ dir });
@@ -140,7 +155,10 @@ describe('usage ledger', () => {
     const path = join(dir, file);
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, 'x'.repeat(text.length));
-    appendFileSync(path, toLine({ ...record({ costMicros: 1 }), id: 'later:0', time: Date.now() } as Parameters<typeof toLine>[0]));
+    appendFileSync(
+      path,
+      toLine({ ...record({ costMicros: 1 }), id: 'later:0', time: Date.now() } as Parameters<typeof toLine>[0]),
+    );
     const reopened = await UsageLedger.open({ dir });
     assert.equal(reopened.rollups.sum().requests, 501);
     assert.equal(reopened.skippedLines, 0);
