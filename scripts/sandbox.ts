@@ -28,12 +28,8 @@ async function main(): Promise<void> {
   if (flavor !== 'min' && flavor !== 'current') throw new Error('--flavor must be "min" or "current"');
   const port = option('port') ? Number(option('port')) : 0;
 
-  console.log('sandbox: building the VSIX …');
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (built.status !== 0) throw new Error('building the VSIX failed (run `npm run package` to see why)');
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the VSIX failed (see above)');
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     name: string;
     version: string;

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureReady } from './lib/bootstrap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -19,6 +20,8 @@ const listArg = (name, all) => {
 };
 const tiers = listArg('tier', ['unit', 'integration', 'e2e']);
 const flavors = listArg('flavor', ['min', 'current']);
+// A fresh clone needs nothing but this command: system packages for the editor tiers, then node_modules.
+ensureReady({ system: tiers.some((tier) => tier !== 'unit'), label: 'npm test' });
 const scratch = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
 const totals = { passed: 0, failed: 0 };
 const lines = [];
