@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { Backends } from './backends/backends';
 import type { LimitMonitor } from './usage/limitMonitor';
-import { addProvider, chooseFeatures, pickBackend } from './backends/switchPicker';
+import { chooseFeatures, pickBackend } from './backends/switchPicker';
+import { addProvider } from './backends/addProviderWizard';
+import { chooseModel } from './backends/modelChoice';
+import { createClient } from './backends/backends';
 import { formatMicros } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
@@ -18,7 +21,17 @@ export function registerCommands(
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys, limits)),
-    vscode.commands.registerCommand('switchboard.addProvider', () => addProvider(backends, keys)),
+    vscode.commands.registerCommand('switchboard.addProvider', (presetId?: unknown) =>
+      addProvider(backends, keys, typeof presetId === 'string' ? { presetId } : {}),
+    ),
+    vscode.commands.registerCommand('switchboard.chooseModel', (providerId?: unknown) =>
+      chooseModel(
+        backends,
+        keys,
+        () => pickBackend(backends, keys, limits, 'Choose a model for which backend?'),
+        typeof providerId === 'string' ? providerId : undefined,
+      ),
+    ),
     vscode.commands.registerCommand('switchboard.setApiKey', (providerId?: string) =>
       setApiKey(backends, keys, providerId),
     ),
@@ -63,7 +76,23 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
     return;
   }
   await keys.set(provider.id, key.trim());
-  void vscode.window.showInformationMessage(`Switchboard: key saved for ${provider.name}.`);
+  // Say what the key does, not only that it was stored: a typo shows now, not at the first request.
+  const probe = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing the key with ${provider.name}…` },
+    () => createClient(provider, key.trim()).probe(),
+  );
+  if (probe.ok) {
+    void vscode.window.showInformationMessage(
+      `Switchboard: key saved for ${provider.name}, and it works: ${probe.detail ?? 'the server answered'} in ${Math.round(probe.latencyMs)} ms.`,
+    );
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    `Switchboard: key saved for ${provider.name}, but the connection test failed.`,
+    { modal: true, detail: probe.detail ?? 'No detail.' },
+    'Change Key',
+  );
+  if (choice === 'Change Key') await setApiKey(backends, keys, provider.id);
 }
 
 /** Today's and this month's requests and cost per backend, from the ledger of every window. */

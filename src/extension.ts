@@ -16,6 +16,8 @@ import { SwitchboardStatusBar } from './usage/statusBar';
 import { UsageMeter } from './usage/usageMeter';
 import { LimitMonitor } from './usage/limitMonitor';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
+import { trySample } from './onboarding/trySample';
+import { openWalkthrough, welcomeOnFirstRun } from './onboarding/welcome';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -84,10 +86,21 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     }),
     registerDashboard(context.extensionUri, meter),
     ...registerVsCodeChat(context, backends, meter),
+    vscode.commands.registerCommand('switchboard.getStarted', () => openWalkthrough(context)),
+    vscode.commands.registerCommand('switchboard.tryCompletion', () =>
+      trySample(async () => {
+        const config = backends.configFor('completion');
+        return config !== undefined && (await backends.isReady(config));
+      }),
+    ),
   );
 
   // Detection probes local ports and reads files: never on the activation path.
   setTimeout(() => void runDetection(context, backends), 0);
+  setTimeout(
+    () => void welcomeOnFirstRun(context).catch((error: unknown) => log().info(`Welcome: ${String(error)}`)),
+    0,
+  );
 
   const activationMs = performance.now() - started;
   log().info(

@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import { createClient, type Backends, type Feature } from './backends';
-import { PRESETS, type Preset } from '../core/providers/presets';
-import { parseProviders, type ProviderConfig } from '../core/settings/providerSettings';
+import type { Backends, Feature } from './backends';
+import type { ProviderConfig } from '../core/settings/providerSettings';
 import type { LimitState } from '../core/usage/limits';
 import { describeReading } from '../core/usage/switchAdvice';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { KeyStore } from './keyStore';
-import { SECTION } from './settings';
-import { chooseEditorModel, detectEditorModels } from '../chat/vscodeChat/editorModelsChoice';
+import { detectEditorModels } from '../chat/vscodeChat/editorModelsChoice';
+import { addProvider } from './addProviderWizard';
 
 interface BackendPick extends vscode.QuickPickItem {
   provider?: ProviderConfig;
@@ -113,84 +112,6 @@ export async function pickBackend(
     if (choice !== 'Add It Anyway') return undefined;
   }
   const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
-  return backends.current().providers.find((provider) => provider.id === id);
-}
-
-/** Preset → base URL where it varies → key into secret storage → test connection → added. */
-export async function addProvider(backends: Backends, keys: KeyStore): Promise<ProviderConfig | undefined> {
-  const presetPick = await vscode.window.showQuickPick(
-    PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
-      label: preset.name,
-      description: preset.local ? 'local' : preset.apiKeyEnv ? `$${preset.apiKeyEnv}` : '',
-      detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
-      preset,
-    })),
-    { title: 'Add provider (1/3): which backend?', matchOnDetail: true },
-  );
-  if (!presetPick) return undefined;
-  const preset: Preset = presetPick.preset;
-  let baseUrl: string | undefined;
-  if (preset.local || preset.id === 'custom' || preset.id === 'litellm') {
-    baseUrl = await vscode.window.showInputBox({
-      title: `Add provider (2/3): where does ${preset.name} run?`,
-      value: preset.baseUrl,
-      ignoreFocusOut: true,
-      validateInput: (value) => (/^https?:\/\/[^\s]+$/.test(value) ? undefined : 'An http:// or https:// URL'),
-    });
-    if (baseUrl === undefined) return undefined;
-  }
-  const editorModel = preset.protocol === 'vscode-lm' ? await chooseEditorModel() : undefined;
-  if (preset.protocol === 'vscode-lm' && editorModel === undefined) return undefined;
-  const ids = new Set(backends.current().providers.map((provider) => provider.id));
-  let id = preset.id;
-  for (let n = 2; ids.has(id); n++) id = `${preset.id}-${n}`;
-  const entry: Record<string, unknown> = {
-    id,
-    preset: preset.id,
-    ...(baseUrl && baseUrl !== preset.baseUrl && { baseUrl }),
-    ...(editorModel && editorModel !== preset.chatModel && { chatModel: editorModel, completionModel: editorModel }),
-  };
-  const { providers, problems } = parseProviders([entry]);
-  const config = providers[0];
-  if (!config) {
-    void vscode.window.showErrorMessage(`Switchboard: ${problems[0]?.message ?? 'that entry is not valid'}`);
-    return undefined;
-  }
-
-  let key: string | undefined;
-  if (preset.requiresKey) {
-    key = await vscode.window.showInputBox({
-      title: `Add provider (3/3): API key for ${preset.name}`,
-      prompt: `Kept in VS Code's secret storage, never in settings.${preset.apiKeyEnv ? ` Leave empty to use $${preset.apiKeyEnv}.` : ''}`,
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (key === undefined) return undefined;
-    key = key.trim() || undefined;
-  }
-
-  const probe = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing ${preset.name}…` },
-    async () => createClient(config, key ?? (config.apiKeyEnv ? process.env[config.apiKeyEnv] : undefined)).probe(),
-  );
-  if (!probe.ok) {
-    const choice = await vscode.window.showWarningMessage(
-      `Switchboard: ${preset.name} did not answer: ${probe.detail ?? 'no detail'}`,
-      'Add Anyway',
-    );
-    if (choice !== 'Add Anyway') return undefined;
-  }
-  if (key) await keys.set(id, key);
-  const settings = vscode.workspace.getConfiguration(SECTION);
-  await settings.update(
-    'providers',
-    [...(settings.get<unknown[]>('providers') ?? []), entry],
-    vscode.ConfigurationTarget.Global,
-  );
-  void vscode.window.setStatusBarMessage(
-    `Switchboard: added ${preset.name}${probe.ok ? ` (answered in ${Math.round(probe.latencyMs)} ms)` : ''}`,
-    5000,
-  );
   return backends.current().providers.find((provider) => provider.id === id);
 }
 

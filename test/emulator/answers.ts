@@ -12,6 +12,11 @@ export const DEFAULT_FIM_RULES: readonly FimRule[] = [
   { prefixEndsWith: 'function add(a, b) {', text: '\n  return a + b;' },
   { prefixEndsWith: 'def add(a, b):', text: '\n    return a + b' },
   { prefixEndsWith: 'const greeting =', text: " 'Hello from the Switchboard emulator';" },
+  // The walkthrough's sample (src/onboarding/trySample.ts): the cursor on the body's empty line.
+  {
+    prefixEndsWith: 'function isPrime(n) {\n',
+    text: 'if (n < 2) return false;\n  for (let i = 2; i * i <= n; i++) if (n % i === 0) return false;\n  return true;',
+  },
   // A partly typed word, and the same line once the suggest widget's "log" is accepted.
   { prefixEndsWith: 'console.lo', text: "g('done');" },
   { prefixEndsWith: 'console.log', text: "('selected');" },

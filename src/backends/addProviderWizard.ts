@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import { createClient, type Backends } from './backends';
+import { findPreset, PRESETS, type Preset } from '../core/providers/presets';
+import { parseProviders, type ProviderConfig } from '../core/settings/providerSettings';
+import { chooseEditorModel } from '../chat/vscodeChat/editorModelsChoice';
+import type { KeyStore } from './keyStore';
+import { SECTION } from './settings';
+import { listModelIds, pickModel } from './modelChoice';
+
+/** The wizard's steps that apply to one preset, so the title counts right ("2/4"). */
+function stepsFor(preset: Preset, presetChosen: boolean): string[] {
+  return [
+    ...(presetChosen ? [] : ['backend']),
+    ...(needsUrl(preset) ? ['url'] : []),
+    ...(preset.requiresKey ? ['key'] : []),
+    ...(preset.protocol === 'vscode-lm' ? ['editor-model'] : ['models']),
+  ];
+}
+
+const needsUrl = (preset: Preset) => preset.local === true || preset.id === 'custom' || preset.id === 'litellm';
+
+/** A new entry's id: the preset's, numbered when that is taken ("ollama-2"). */
+function freeId(backends: Backends, presetId: string): string {
+  const ids = new Set(backends.current().providers.map((provider) => provider.id));
+  let id = presetId;
+  for (let n = 2; ids.has(id); n++) id = `${presetId}-${n}`;
+  return id;
+}
+
+/**
+ * Add Provider: preset → where it runs (when that varies) → key into secret storage → connection
+ * test (Retry / Change key / Add anyway) → models (from the backend's own list) → saved to user
+ * settings. `presetId` starts at a given preset (the Qwen Code migration does).
+ */
+export async function addProvider(
+  backends: Backends,
+  keys: KeyStore,
+  options: { presetId?: string } = {},
+): Promise<ProviderConfig | undefined> {
+  const given = options.presetId ? findPreset(options.presetId) : undefined;
+  const preset = given ?? (await pickPreset());
+  if (!preset) return undefined;
+  const steps = stepsFor(preset, given !== undefined);
+  const title = (step: string, what: string) => `Add provider (${steps.indexOf(step) + 1}/${steps.length}): ${what}`;
+
+  let baseUrl: string | undefined;
+  if (needsUrl(preset)) {
+    baseUrl = await vscode.window.showInputBox({
+      title: title('url', `where does ${preset.name} run?`),
+      value: preset.baseUrl,
+      ignoreFocusOut: true,
+      validateInput: (value) => (/^https?:\/\/[^\s]+$/.test(value) ? undefined : 'An http:// or https:// URL'),
+    });
+    if (baseUrl === undefined) return undefined;
+  }
+  const id = freeId(backends, preset.id);
+  const entry: Record<string, unknown> = {
+    id,
+    preset: preset.id,
+    ...(baseUrl && baseUrl !== preset.baseUrl && { baseUrl }),
+  };
+  if (preset.protocol === 'vscode-lm') {
+    const editorModel = await chooseEditorModel();
+    if (editorModel === undefined) return undefined;
+    if (editorModel !== preset.chatModel)
+      Object.assign(entry, { chatModel: editorModel, completionModel: editorModel });
+  }
+  const config = parseEntry(entry);
+  if (!config) return undefined;
+
+  let key: string | undefined;
+  const askKey = async (): Promise<boolean> => {
+    const typed = await vscode.window.showInputBox({
+      title: title('key', `API key for ${preset.name}`),
+      prompt: `Kept in VS Code's secret storage, never in settings.${preset.apiKeyEnv ? ` Leave empty to use $${preset.apiKeyEnv}.` : ''}`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (typed === undefined) return false;
+    key = typed.trim() || undefined;
+    return true;
+  };
+  if (preset.requiresKey && !(await askKey())) return undefined;
+
+  // The connection test: a failure is answered, never dismissed by a timeout.
+  for (;;) {
+    const client = createClient(config, key ?? (config.apiKeyEnv ? process.env[config.apiKeyEnv] : undefined));
+    const probe = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing ${preset.name}…` },
+      () => client.probe(),
+    );
+    if (probe.ok) {
+      if (preset.protocol !== 'vscode-lm') {
+        const ids = await listModelIds(client, config);
+        for (const role of ['chat', 'completion'] as const) {
+          const model = await pickModel(ids, config, role, title('models', `model for ${role}`));
+          if (model === undefined) return undefined;
+          if (model !== (role === 'chat' ? config.chatModel : config.completionModel)) entry[`${role}Model`] = model;
+        }
+      }
+      await save(id, key, entry, keys);
+      void vscode.window.setStatusBarMessage(
+        `Switchboard: added ${preset.name} (answered in ${Math.round(probe.latencyMs)} ms)`,
+        5000,
+      );
+      return backends.current().providers.find((provider) => provider.id === id);
+    }
+    const actions = ['Retry', ...(preset.requiresKey ? ['Change Key'] : []), 'Add Anyway'];
+    const choice = await vscode.window.showWarningMessage(
+      `${preset.name} did not answer the connection test.`,
+      { modal: true, detail: `${probe.detail ?? 'No detail.'}\n\nAdd it anyway to fix it later, or try again.` },
+      ...actions,
+    );
+    if (choice === 'Retry') continue;
+    if (choice === 'Change Key') {
+      if (!(await askKey())) return undefined;
+      continue;
+    }
+    if (choice !== 'Add Anyway') return undefined;
+    await save(id, key, entry, keys);
+    void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name} without a working connection`, 5000);
+    return backends.current().providers.find((provider) => provider.id === id);
+  }
+}
+
+async function pickPreset(): Promise<Preset | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
+      label: preset.name,
+      description: preset.local ? 'local' : preset.apiKeyEnv ? `$${preset.apiKeyEnv}` : '',
+      detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
+      preset,
+    })),
+    { title: 'Add provider: which backend?', matchOnDetail: true, ignoreFocusOut: true },
+  );
+  return pick?.preset;
+}
+
+function parseEntry(entry: Record<string, unknown>): ProviderConfig | undefined {
+  const { providers, problems } = parseProviders([entry]);
+  if (!providers[0])
+    void vscode.window.showErrorMessage(`Switchboard: ${problems[0]?.message ?? 'that entry is not valid'}`);
+  return providers[0];
+}
+
+async function save(id: string, key: string | undefined, entry: Record<string, unknown>, keys: KeyStore) {
+  if (key) await keys.set(id, key);
+  const settings = vscode.workspace.getConfiguration(SECTION);
+  const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
+  await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+
+/**
+ * The walkthrough's "try it" sample: the cursor rests where a block is due, so ghost text comes at
+ * the pause with nothing typed. VS Code asks for inline completions only after an edit or on
+ * request, so the request is made here (once, for this one cursor position).
+ */
+export const SAMPLE = [
+  '// Switchboard sample. The cursor waits inside the function below: pause, and the body appears',
+  '// as ghost text. Tab accepts it, Escape dismisses it. Nothing here is saved unless you save it.',
+  'function isPrime(n) {',
+  '  ',
+  '}',
+  '',
+].join('\n');
+
+/** Line and column of the cursor in {@link SAMPLE}: the indented empty line in the body. */
+const CURSOR = new vscode.Position(3, 2);
+
+/** Opens the sample and asks for a completion; first offers Add Provider when no backend can answer. */
+export async function trySample(completionReady: () => Promise<boolean>): Promise<void> {
+  if (!(await completionReady())) {
+    const choice = await vscode.window.showInformationMessage(
+      'Switchboard: inline completion needs a backend first (a local Ollama, or a provider with its key).',
+      'Add Provider…',
+    );
+    if (choice) await vscode.commands.executeCommand('switchboard.addProvider');
+    if (!(await completionReady())) return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: SAMPLE });
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  editor.selection = new vscode.Selection(CURSOR, CURSOR);
+  editor.revealRange(new vscode.Range(CURSOR, CURSOR));
+  await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+}

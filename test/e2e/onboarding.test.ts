@@ -1,0 +1,80 @@
+/**
+ * A new user's first minutes, in the real workbench with the packaged VSIX: the walkthrough opens
+ * by itself on the first run, its first step opens Add Provider, and its completion step opens a
+ * sample where ghost text appears at the pause, with nothing typed.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+describe(`a new user's first run (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    emulator = await startEmulator();
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      settings: { ...emulatorProviderSettings(emulator.openaiBaseUrl), 'switchboard.showWelcome': true },
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  const walkthrough = () => page.locator('.gettingStartedContainer');
+  const step = (title: string) => walkthrough().locator('.getting-started-step', { hasText: title });
+
+  it('opens the walkthrough by itself, and its first step opens Add Provider', async () => {
+    await walkthrough().getByText('Get started with Switchboard').first().waitFor({ timeout: 60_000 });
+    await step('Choose a backend').click();
+    await step('Choose a backend').getByRole('button', { name: 'Add Provider…' }).click();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.filter({ hasText: 'Add provider' }).waitFor({ timeout: 15_000 });
+    assert.match((await title.textContent()) ?? '', /Add provider: which backend\?/);
+    // The presets are offered, by name (the list is long: filter it as a user would).
+    await page.locator('.quick-input-widget input').fill('Ollama');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ollama' }).first().waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('has a step on prices and budgets', async () => {
+    await step('Prices and budgets').waitFor();
+  });
+
+  it('opens a sample from the completion step where the pause shows ghost text, nothing typed', async () => {
+    const before = emulator.requests.filter((r) => r.path === '/v1/completions').length;
+    await step('Try inline completion').click();
+    await step('Try inline completion').getByRole('button', { name: 'Try It' }).click();
+    const ghost = await page.waitForFunction(
+      () => {
+        const text = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')]
+          .map((el) => el.textContent ?? '')
+          .join('')
+          .replace(/\u00a0/g, ' ');
+        return text.includes('if (n < 2)') && text.includes('return true;') ? text : undefined;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.match((await ghost.jsonValue()) ?? '', /for \(let i = 2; i \* i <= n; i\+\+\)/);
+    assert.ok(emulator.requests.filter((r) => r.path === '/v1/completions').length > before);
+    // It is the sample, in an editor of its own, and Tab takes the whole block.
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.editor-instance .view-lines')
+          ?.textContent?.replace(/\u00a0/g, ' ')
+          .includes('return true;'),
+      undefined,
+      { timeout: 10_000 },
+    );
+  });
+});
