@@ -1,0 +1,88 @@
+/**
+ * Add Provider as a user goes through it, in the real workbench with the packaged VSIX: a server
+ * that is not there is answered (Retry / Add Anyway, until one is clicked), a working one lists its
+ * models to choose from, and the entry lands in user settings under the next free id.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+describe(`Add Provider (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    emulator = await startEmulator();
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+    await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  const input = () => page.locator('.quick-input-widget input');
+  const title = () => page.locator('.quick-input-widget .quick-input-title');
+  const userProviders = () =>
+    (
+      JSON.parse(readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8')) as {
+        'switchboard.providers'?: { id: string; preset: string; baseUrl?: string; chatModel?: string }[];
+      }
+    )['switchboard.providers'] ?? [];
+
+  /** Starts the wizard on the OpenAI-compatible preset and enters `url` at its second step. */
+  async function startWith(url: string): Promise<void> {
+    await runCommand(page, 'Switchboard: Add Provider…');
+    await title().filter({ hasText: 'which backend?' }).waitFor();
+    await input().fill('OpenAI-compatible server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The preset needs no key: its steps are where, then models. The counter says so.
+    await title().filter({ hasText: 'Add provider (1/2): where does OpenAI-compatible server run?' }).waitFor();
+    await input().fill(url);
+    await page.keyboard.press('Enter');
+  }
+
+  it('keeps a failed connection test on screen until it is answered, and Retry tests again', async () => {
+    await startWith('http://127.0.0.1:9/v1');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: 'did not answer the connection test' }).waitFor({ timeout: 20_000 });
+    for (const button of ['Retry', 'Add Anyway', 'Cancel'])
+      await dialog.getByRole('button', { name: button }).waitFor();
+    await page.waitForTimeout(6_000); // longer than a notification would stay
+    assert.ok(await dialog.isVisible(), 'the failure stays until answered');
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    await dialog.filter({ hasText: 'did not answer the connection test' }).waitFor({ timeout: 20_000 });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(userProviders().length, 1, 'nothing was added');
+  });
+
+  it('offers the server’s own models and saves the entry in user settings', async () => {
+    await startWith(emulator.openaiBaseUrl);
+    await title().filter({ hasText: 'Add provider (2/2): model for chat' }).waitFor({ timeout: 20_000 });
+    const models = page.locator('.quick-input-list .monaco-list-row');
+    await models.filter({ hasText: 'emulator-chat' }).first().waitFor();
+    await input().fill('emulator-chat');
+    await page.keyboard.press('Enter');
+    await title().filter({ hasText: 'Add provider (2/2): model for completion' }).waitFor();
+    await input().fill('emulator-coder');
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 10_000;
+    while (userProviders().length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+    const added = userProviders().at(-1);
+    assert.deepEqual(
+      { id: added?.id, preset: added?.preset, baseUrl: added?.baseUrl, chatModel: added?.chatModel },
+      { id: 'custom', preset: 'custom', baseUrl: emulator.openaiBaseUrl, chatModel: 'emulator-chat' },
+    );
+  });
+});
