@@ -122,7 +122,7 @@ export function deactivate(): void {}
 const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
 
 async function runDetection(context: vscode.ExtensionContext, backends: Backends): Promise<void> {
-  const found = await detectBackends(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  const found = await detectBackends();
   backends.setDetected(found);
   if (found.length)
     log().info(

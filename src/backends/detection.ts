@@ -16,13 +16,14 @@ export interface DetectedBackend {
 }
 
 /**
- * Looks for local servers, keys in the environment and an existing Qwen Code setup. Runs after
- * activation, never blocking it, and never throws: detection is a convenience.
+ * Looks for local servers, keys in the environment and an existing Qwen Code setup in the user's
+ * home. Runs after activation, never blocking it, and never throws: detection is a convenience.
+ * Nothing in the workspace is read: a cloned repository must not decide where a key is sent.
  */
-export async function detectBackends(workspaceFolder: string | undefined): Promise<DetectedBackend[]> {
+export async function detectBackends(): Promise<DetectedBackend[]> {
   const [servers, qwen] = await Promise.all([
     detectLocalServers().catch(() => []),
-    importQwenCode({ home: homedir(), cwd: workspaceFolder }).catch(() => ({ found: false, entries: [], notes: [] })),
+    importQwenCode({ home: homedir() }).catch(() => ({ found: false, entries: [], notes: [] })),
   ]);
   const found: DetectedBackend[] = [];
   for (const server of servers) {
@@ -60,13 +61,20 @@ export async function detectBackends(workspaceFolder: string | undefined): Promi
         apiKeyEnv: entry.apiKeyEnv,
         chatModel: entry.chatModel,
       },
-      detail: entry.discontinued ? 'Qwen Code login (free tier ended)' : 'from your Qwen Code setup',
+      detail: entry.discontinued
+        ? 'Qwen Code login (free tier ended)'
+        : `from your Qwen Code setup${entry.baseUrl ? ` · ${entry.baseUrl}` : ''}${keyPlace(entry.keySource)}`,
       keySource: entry.keySource,
       discontinued: entry.discontinued,
     });
   }
   for (const note of qwen.notes) log().info(`Qwen Code import: ${note}`);
   return found;
+}
+
+function keyPlace(source: KeySource | undefined): string {
+  if (!source) return '';
+  return source.kind === 'env-file' ? ` · key ${source.variable} in ${source.file}` : ` · key in ${source.file}`;
 }
 
 /**

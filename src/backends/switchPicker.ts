@@ -3,6 +3,7 @@ import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import type { LimitState } from '../core/usage/limits';
 import { describeReading } from '../core/usage/switchAdvice';
+import { nameWithHost } from '../core/net/serverLabel';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
@@ -69,7 +70,7 @@ export async function pickBackend(
         : 'no key needed';
       const health = healthText(limits?.stateOf(provider.id));
       return {
-        label: provider.name,
+        label: nameWithHost(provider.name, provider.preset.id, provider.baseUrl),
         description: [roles && `$(check) ${roles}`, priceText(provider)].filter(Boolean).join(' · '),
         detail: [keyState, health, `chat ${provider.chatModel}`, `completion ${provider.completionModel}`]
           .filter(Boolean)
@@ -82,7 +83,7 @@ export async function pickBackend(
     items.push({ label: 'Found on this machine', kind: vscode.QuickPickItemKind.Separator });
     for (const candidate of detected) {
       items.push({
-        label: `$(search) ${candidate.entry.name}`,
+        label: `$(search) ${nameWithHost(candidate.entry.name, candidate.entry.preset, candidate.entry.baseUrl)}`,
         description: candidate.discontinued ? '$(warning) free tier ended' : 'add',
         detail: candidate.detail,
         detected: candidate,

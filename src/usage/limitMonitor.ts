@@ -7,6 +7,9 @@ import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { log } from '../log';
+import { isLoopbackUrl } from '../core/net/loopback';
+import { nameWithHost } from '../core/net/serverLabel';
+import { findPreset } from '../core/providers/presets';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 
@@ -194,20 +197,21 @@ export class LimitMonitor implements vscode.Disposable {
     const configured = await Promise.all(
       this.backends.current().providers.map(async (config) => ({
         id: config.id,
-        name: config.name,
+        name: nameWithHost(config.name, config.preset.id, config.baseUrl),
         level: this.states.get(config.id)?.level ?? 'ok',
         ready: !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv)),
-        local: config.preset.local === true,
+        // Offered as the always-there way out only when it really runs on this machine.
+        local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
         pricePerMTok: priceOf(config.preset.id, config.completionModel, config.preset.local === true),
         configured: true,
       })),
     );
     const detected = this.backends.detected().map((found) => ({
       id: found.entry.id,
-      name: found.entry.name,
+      name: nameWithHost(found.entry.name, found.entry.preset, found.entry.baseUrl),
       level: 'ok' as const,
       ready: !found.discontinued,
-      local: found.entry.baseUrl?.startsWith('http://127.0.0.1') === true,
+      local: isLoopbackUrl(found.entry.baseUrl ?? findPreset(found.entry.preset)?.baseUrl),
       configured: false,
     }));
     return [...configured, ...detected];

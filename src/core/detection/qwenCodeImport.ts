@@ -6,8 +6,9 @@
  * - `~/.qwen/settings.json` (JSON with comments): `security.auth.selectedType`, `model.name`,
  *   `modelProviders` (auth type → `[{ id, name?, envKey?, baseUrl? }]`), `env`,
  *   `security.auth.apiKey|baseUrl`; v1 files used top-level `selectedAuthType` and `model`.
- * - ONE `.env` file: the first that exists walking up from the workspace (`.qwen/.env`, then
- *   `.env`, per folder), with `~/.qwen/.env` then `~/.env` at the home folder or after the root.
+ * - ONE `.env` file: `~/.qwen/.env`, else `~/.env`. Qwen Code itself first walks up from its
+ *   working folder, but Switchboard never reads a workspace's `.qwen/` or `.env`, nor any folder
+ *   above it: a cloned repository must not choose the server a key from elsewhere is sent to.
  *   Qwen Code does not merge variables across files.
  * - Precedence per variable: process environment, then that `.env`, then settings.json `env`.
  * - For a model: the `modelProviders` entry whose id is `model.name`, then OPENAI_* variables
@@ -15,13 +16,16 @@
  *
  * Secrets are never copied into the result: an entry says where its key lives instead.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isLoopbackUrl } from '../net/loopback';
 import { findPreset } from '../providers/presets';
 import { QWEN_OAUTH_DISCONTINUED } from '../providers/qwenOAuth';
 import { redactSecrets } from '../providers/redact';
 import { cleanBaseUrl, presetForBaseUrl } from './envKeys';
 import { isRecord } from '../jsonValue';
+import { MAX_DOTENV_CHARS, parseDotenv } from './dotenv';
+import { MAX_JSONC_CHARS, parseJsonWithComments } from './jsonc';
 
 /** Where an imported key can be read from, with the user's consent, to store it in SecretStorage. */
 export type KeySource =
@@ -50,9 +54,8 @@ export interface QwenCodeImport {
 }
 
 export interface QwenCodeImportOptions {
+  /** The user's home folder: the only place Qwen Code's files are read from. */
   home: string;
-  /** The workspace folder; `.env` files are looked up from here as Qwen Code does from its cwd. */
-  cwd?: string;
   /** Defaults to `process.env`. */
   env?: Record<string, string | undefined>;
   now?: number;
@@ -85,12 +88,12 @@ export async function importQwenCode(options: QwenCodeImportOptions): Promise<Qw
   const qwenDir = join(options.home, '.qwen');
   const notes: string[] = [];
   const secrets: string[] = [];
-  if (!(await isDir(qwenDir)) && !(options.cwd && (await isDir(join(options.cwd, '.qwen'))))) {
+  if (!(await isDir(qwenDir))) {
     return { found: false, entries: [], notes };
   }
 
   const settingsFile = join(qwenDir, 'settings.json');
-  const settingsText = await readText(settingsFile);
+  const settingsText = await readText(settingsFile, MAX_JSONC_CHARS, notes);
   let settings: Record<string, unknown> = {};
   if (settingsText !== undefined) {
     const parsed = parseJsonWithComments(settingsText);
@@ -100,8 +103,8 @@ export async function importQwenCode(options: QwenCodeImportOptions): Promise<Qw
     else settings = parsed.value;
   }
 
-  const envFile = await findEnvFile(options.cwd, options.home);
-  const fileEnv = envFile ? parseDotenv((await readText(envFile)) ?? '') : {};
+  const envFile = await firstFile([join(qwenDir, '.env'), join(options.home, '.env')]);
+  const fileEnv = envFile ? parseDotenv((await readText(envFile, MAX_DOTENV_CHARS, notes)) ?? '') : {};
   const settingsEnv = isRecord(settings.env) ? settings.env : {};
   for (const value of [...Object.values(fileEnv), ...Object.values(settingsEnv)])
     if (typeof value === 'string') secrets.push(value);
@@ -148,7 +151,7 @@ export async function importQwenCode(options: QwenCodeImportOptions): Promise<Qw
 
   // --- Qwen OAuth ---
   const credsFile = join(qwenDir, 'oauth_creds.json');
-  const credsText = await readText(credsFile);
+  const credsText = await readText(credsFile, MAX_JSONC_CHARS, notes);
   let hasCreds = false;
   if (credsText !== undefined) {
     const parsed = parseJsonWithComments(credsText);
@@ -242,7 +245,7 @@ export async function importQwenCode(options: QwenCodeImportOptions): Promise<Qw
 
 /** Reads the key an entry's `keySource` points at; undefined when it is no longer there. Never throws. */
 export async function readImportedKey(source: KeySource): Promise<string | undefined> {
-  const text = await readText(source.file);
+  const text = await readText(source.file, source.kind === 'env-file' ? MAX_DOTENV_CHARS : MAX_JSONC_CHARS);
   if (text === undefined) return undefined;
   if (source.kind === 'env-file') return parseDotenv(text)[source.variable]?.trim() || undefined;
   const parsed = parseJsonWithComments(text);
@@ -250,70 +253,6 @@ export async function readImportedKey(source: KeySource): Promise<string | undef
   let value: unknown = parsed.value;
   for (const part of source.path.split('.')) value = isRecord(value) ? value[part] : undefined;
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-/**
- * dotenv syntax as the `dotenv` package reads it: `KEY=value` or `KEY: value`, optional `export `,
- * `#` comments (an unquoted value ends at the first `#`), '…', "…" (with \n and \r escapes) and
- * `…` quotes, quoted values across lines; the last assignment of a key wins.
- */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:\s)\s*(.*)$/.exec(lines[i] ?? '');
-    if (!match) continue;
-    const key = match[1] as string;
-    const rest = match[2] as string;
-    const quote = rest[0];
-    let value: string | undefined;
-    if (quote === '"' || quote === "'" || quote === '`') {
-      let body = rest.slice(1);
-      let last = i;
-      let end = closingQuote(body, quote);
-      while (end < 0 && last + 1 < lines.length) {
-        body += `\n${lines[++last]}`;
-        end = closingQuote(body, quote);
-      }
-      if (end >= 0) {
-        value = body.slice(0, end);
-        if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
-        i = last;
-      }
-    }
-    out[key] = value ?? (rest.split('#')[0] ?? '').trim();
-  }
-  return out;
-}
-
-function closingQuote(text: string, quote: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && text[i + 1] === quote) i++;
-    else if (text[i] === quote) return i;
-  }
-  return -1;
-}
-
-/** Qwen Code's findEnvFile: the first `.env` walking up from cwd, with the home candidates at home. */
-async function findEnvFile(cwd: string | undefined, home: string): Promise<string | undefined> {
-  const homeDir = resolve(home);
-  const homeCandidates = [join(homeDir, '.qwen', '.env'), join(homeDir, '.env')];
-  if (!cwd) return firstFile(homeCandidates);
-  let dir = resolve(cwd);
-  let visitedHome = false;
-  for (;;) {
-    if (dir === homeDir) {
-      visitedHome = true;
-      const found = await firstFile(homeCandidates);
-      if (found) return found;
-    } else {
-      const found = await firstFile([join(dir, '.qwen', '.env'), join(dir, '.env')]);
-      if (found) return found;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return visitedHome ? undefined : firstFile(homeCandidates);
-    dir = parent;
-  }
 }
 
 function modelProviders(
@@ -343,10 +282,7 @@ function presetFor(authType: AuthType, baseUrl: string | undefined): string | un
 }
 
 function isLocal(preset: string, baseUrl: string | undefined): boolean {
-  if (preset === 'ollama') return true;
-  if (!baseUrl) return false;
-  const host = new URL(baseUrl).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  return isLoopbackUrl(baseUrl ?? findPreset(preset)?.baseUrl);
 }
 
 function isApiAuthType(value: string | undefined): value is AuthType {
@@ -357,59 +293,28 @@ function fromQwenConfig(found: Lookup | undefined): boolean {
   return found !== undefined && found.source !== 'process';
 }
 
-type JsonResult = { ok: true; value: unknown } | { ok: false; where: string };
-
-/** JSON with // and /* comments, as Qwen Code reads settings (strip-json-comments); errors say where, never what. */
-function parseJsonWithComments(text: string): JsonResult {
-  const source = stripJsonComments(text.replace(/^\uFEFF/, ''));
-  try {
-    return { ok: true, value: JSON.parse(source) };
-  } catch (error) {
-    // V8 messages can quote the text around the error, which may be a key: report a position only.
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    if (position === undefined) return { ok: false, where: '' };
-    const before = source.slice(0, Number(position)).split('\n');
-    return { ok: false, where: ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})` };
-  }
-}
-
-/** Blanks out comments (keeping line/column positions) outside strings. */
-function stripJsonComments(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i] ?? '';
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
-      const block = text[i + 1] === '*';
-      const endAt = block ? text.indexOf('*/', i + 2) : text.indexOf('\n', i);
-      const stop = endAt < 0 ? text.length : block ? endAt + 2 : endAt;
-      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop - 1;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 function pick(value: unknown, ...path: string[]): unknown {
   let current = value;
   for (const part of path) current = isRecord(current) ? current[part] : undefined;
   return current;
 }
 
-async function readText(file: string): Promise<string | undefined> {
+/** A regular file's text, or undefined when it is missing, not a file, or larger than `maxChars` bytes (noted). */
+async function readText(file: string, maxChars: number, notes?: string[]): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    return await readFile(file, 'utf8');
+    handle = await open(file, 'r');
+    const info = await handle.stat();
+    if (!info.isFile()) return undefined;
+    if (info.size > maxChars) {
+      notes?.push(`${file} is larger than ${Math.round(maxChars / 1000)} kB; Switchboard did not read it.`);
+      return undefined;
+    }
+    return await handle.readFile('utf8');
   } catch {
     return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 

@@ -7,12 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { detectEnvKeys } from '../../../src/core/detection/envKeys';
 import { detectLocalServers } from '../../../src/core/detection/localServers';
-import {
-  importQwenCode,
-  parseDotenv,
-  readImportedKey,
-  type ImportedEntry,
-} from '../../../src/core/detection/qwenCodeImport';
+import { importQwenCode, readImportedKey, type ImportedEntry } from '../../../src/core/detection/qwenCodeImport';
 
 interface TestServer {
   url: string;
@@ -256,38 +251,6 @@ describe('detectEnvKeys', () => {
   });
 });
 
-describe('parseDotenv', () => {
-  it('reads dotenv syntax: comments, export, quotes, escapes, multi-line values', () => {
-    const parsed = parseDotenv(
-      [
-        '# a comment',
-        '',
-        'PLAIN=value # trailing comment',
-        'export EXPORTED = spaced ',
-        "SINGLE='keep # this \\n raw'",
-        'DOUBLE="line1\\nline2"',
-        'MULTI="first',
-        'second"',
-        'BACKTICK=`it\'s "fine"`',
-        'EMPTY=',
-        'COLON: works',
-        'not a line',
-        'PLAIN=overridden',
-      ].join('\r\n'),
-    );
-    assert.deepEqual(parsed, {
-      PLAIN: 'overridden',
-      EXPORTED: 'spaced',
-      SINGLE: 'keep # this \\n raw',
-      DOUBLE: 'line1\nline2',
-      MULTI: 'first\nsecond',
-      BACKTICK: 'it\'s "fine"',
-      EMPTY: '',
-      COLON: 'works',
-    });
-  });
-});
-
 /** Display names come from the preset catalogue; the tests check everything else. */
 function withoutNames(entries: ImportedEntry[]): Omit<ImportedEntry, 'name'>[] {
   return entries.map(({ name, ...rest }) => {
@@ -323,7 +286,7 @@ describe('importQwenCode', () => {
   it('finds nothing in an empty home', async () => {
     await freshDirs();
     await put(join(home, '.env'), `OPENAI_API_KEY=${planted}\n`); // a generic .env alone is not a Qwen Code setup
-    assert.deepEqual(await importQwenCode({ home, cwd, env: {} }), { found: false, entries: [], notes: [] });
+    assert.deepEqual(await importQwenCode({ home, env: {} }), { found: false, entries: [], notes: [] });
   });
 
   it('imports OpenAI-compatible mode configured in settings.json env (with comments)', async () => {
@@ -341,7 +304,7 @@ describe('importQwenCode', () => {
         }
       }`,
     );
-    const result = await importQwenCode({ home, cwd, env: {} });
+    const result = await importQwenCode({ home, env: {} });
     assert.equal(result.found, true);
     assert.deepEqual(withoutNames(result.entries), [
       {
@@ -365,7 +328,7 @@ describe('importQwenCode', () => {
       envFile,
       `# qwen\nexport OPENAI_API_KEY="${planted}"\nOPENAI_BASE_URL=https://openrouter.ai/api/v1\nOPENAI_MODEL='qwen/qwen3-coder:free' # free\n`,
     );
-    const result = await importQwenCode({ home, cwd, env: {} });
+    const result = await importQwenCode({ home, env: {} });
     assert.equal(result.found, true);
     assert.deepEqual(withoutNames(result.entries), [
       {
@@ -379,36 +342,30 @@ describe('importQwenCode', () => {
     assert.equal(await readImportedKey({ kind: 'env-file', file: envFile, variable: 'OPENAI_API_KEY' }), planted);
   });
 
-  it('uses only the first .env found from the workspace, as Qwen Code does (no merging across files)', async () => {
+  it('never reads a workspace .qwen/ or .env, nor any folder above it: only the home folder', async () => {
     await freshDirs();
     await put(
       join(home, '.qwen', '.env'),
       `OPENAI_API_KEY=${planted}-home\nOPENAI_BASE_URL=https://api.deepseek.com/v1\nOPENAI_MODEL=deepseek-chat\n`,
     );
-    await put(join(cwd, '.env'), `OPENAI_API_KEY=${planted}-cwd\nOPENAI_BASE_URL=http://10.0.0.7:8000/v1\n`);
-    let result = await importQwenCode({ home, cwd, env: {} });
+    // A cloned repository (and the folder it sits in) pointing the user's key at its own server.
+    const hostile = `OPENAI_BASE_URL=http://127.0.0.1.attacker.example:8000/v1\nOPENAI_MODEL=exfil\n`;
+    await put(join(cwd, '.qwen', '.env'), hostile);
+    await put(join(cwd, '.qwen', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'openai' } } }));
+    await put(join(cwd, '.env'), hostile);
+    await put(join(root, '.env'), hostile);
+    // Passed the way the old API took the workspace folder: it must have no effect.
+    const options = { home, cwd, env: { OPENAI_API_KEY: `${planted}-process` } };
+    const result = await importQwenCode(options);
     assert.deepEqual(
-      result.entries.map(({ preset, baseUrl, chatModel, keySource }) => ({ preset, baseUrl, chatModel, keySource })),
-      [
-        {
-          preset: 'custom',
-          baseUrl: 'http://10.0.0.7:8000/v1',
-          chatModel: undefined,
-          keySource: { kind: 'env-file', file: join(cwd, '.env'), variable: 'OPENAI_API_KEY' },
-        },
-      ],
+      result.entries.map(({ preset, baseUrl, chatModel }) => ({ preset, baseUrl, chatModel })),
+      [{ preset: 'deepseek', baseUrl: undefined, chatModel: 'deepseek-chat' }],
     );
-    // <cwd>/.qwen/.env is preferred over <cwd>/.env.
-    await put(
-      join(cwd, '.qwen', '.env'),
-      `OPENAI_API_KEY=${planted}-qwen\nOPENAI_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n`,
-    );
-    result = await importQwenCode({ home, cwd, env: {} });
-    assert.deepEqual(
-      result.entries.map((e) => [e.preset, e.keySource]),
-      [['dashscope-cn', { kind: 'env-file', file: join(cwd, '.qwen', '.env'), variable: 'OPENAI_API_KEY' }]],
-    );
-    assert.ok(!JSON.stringify(result).includes(planted));
+    assert.ok(!JSON.stringify(result).includes('attacker'));
+
+    // With no Qwen Code setup in the home folder, a workspace-only one is not a setup at all.
+    await rm(join(home, '.qwen'), { recursive: true });
+    assert.deepEqual(await importQwenCode(options), { found: false, entries: [], notes: [] });
   });
 
   it('lets the process environment win over .env and settings, and points at the variable', async () => {
@@ -419,7 +376,6 @@ describe('importQwenCode', () => {
     );
     const result = await importQwenCode({
       home,
-      cwd,
       env: {
         OPENAI_API_KEY: `${planted}-process`,
         OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
@@ -460,7 +416,7 @@ describe('importQwenCode', () => {
         },
       }),
     );
-    const result = await importQwenCode({ home, cwd, env: {} });
+    const result = await importQwenCode({ home, env: {} });
     assert.deepEqual(
       result.entries.map(({ id, preset, chatModel, baseUrl, keySource }) => ({
         id,
@@ -519,7 +475,7 @@ describe('importQwenCode', () => {
         expiry_date: Date.UTC(2026, 3, 10),
       }),
     );
-    const result = await importQwenCode({ home, cwd, env: {}, now: Date.UTC(2026, 4, 1) });
+    const result = await importQwenCode({ home, env: {}, now: Date.UTC(2026, 4, 1) });
     assert.equal(result.found, true);
     assert.equal(result.entries.length, 1);
     const entry = result.entries[0];
@@ -540,7 +496,7 @@ describe('importQwenCode', () => {
     await put(settingsFile, `{ "env": { "OPENAI_API_KEY": "${planted}" },, }`);
     await put(join(home, '.qwen', 'oauth_creds.json'), '{ not json');
     await put(join(home, '.qwen', '.env'), `OPENAI_API_KEY=${planted}\nOPENAI_BASE_URL=https://api.deepseek.com/v1\n`);
-    const result = await importQwenCode({ home, cwd, env: {} });
+    const result = await importQwenCode({ home, env: {} });
     assert.equal(result.found, true);
     assert.ok(
       result.notes.some((note) => note.includes(settingsFile) && note.includes('not valid JSON')),
@@ -560,7 +516,7 @@ describe('importQwenCode', () => {
       join(home, '.qwen', 'settings.json'),
       JSON.stringify({ security: { auth: { selectedType: 'vertex-ai' } } }),
     );
-    const result = await importQwenCode({ home, cwd, env: {} });
+    const result = await importQwenCode({ home, env: {} });
     assert.equal(result.found, true);
     assert.deepEqual(result.entries, []);
     assert.match(result.notes[0] ?? '', /vertex-ai/);
