@@ -26,6 +26,8 @@ export interface ImportCandidate {
 /** Imports followed per document, and the lines scanned for them: imports sit at the top. */
 export const MAX_IMPORTS = 8;
 const SCAN_LINES = 300;
+/** A minified file has its whole text on the first line: the scan also stops after this many characters. */
+const SCAN_CHARS = 30_000;
 
 const SCRIPT_LANGUAGES: ReadonlySet<string> = new Set([
   'javascript',
@@ -45,7 +47,7 @@ export function followsImports(languageId: string): boolean {
 function headOf(text: string): string {
   let end = 0;
   for (let line = 0; line < SCAN_LINES && end !== -1; line++) end = text.indexOf('\n', end + (line ? 1 : 0));
-  return end === -1 ? text : text.slice(0, end);
+  return (end === -1 ? text : text.slice(0, end)).slice(0, SCAN_CHARS);
 }
 
 function names(list: string): string[] {
@@ -64,7 +66,8 @@ function names(list: string): string[] {
 function scriptImports(head: string): ImportRef[] {
   const found: ImportRef[] = [];
   // import x, { a, b as c } from './m'; export { a } from './m'; import type { T } from './m'
-  const fromClause = /\b(?:import|export)\s+(?:type\s+)?([^'";()=]*?)\s*from\s*['"]([^'"\n]+)['"]/g;
+  // The clause is bounded so each `import` word costs at most that much, whatever follows it.
+  const fromClause = /\b(?:import|export)\s+(?:type\s+)?([^'";()=]{0,2000}?)\s*from\s*['"]([^'"\n]{1,500})['"]/g;
   for (const match of head.matchAll(fromClause)) {
     const clause = match[1] ?? '';
     const braces = /\{([^}]*)\}/.exec(clause);
