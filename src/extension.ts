@@ -59,10 +59,14 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
   statusBar.watchCompletion(() => {
     const settings = controls.settings();
-    const language = vscode.window.activeTextEditor?.document.languageId;
+    const document = vscode.window.activeTextEditor?.document;
+    const language = document?.languageId;
+    const excludedBy = document && completion.exclude.excludedBy(document.uri);
     return {
       snoozedUntil: settings.snoozedUntil,
       languageOff: language && !languageEnabled(settings.languages, language) ? language : undefined,
+      offReason:
+        excludedBy && `it matches "${excludedBy}" in switchboard.completion.exclude, files that may hold secrets`,
     };
   }, controls.onDidChange);
 

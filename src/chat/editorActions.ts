@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { linkTarget } from '../core/chat/linkTarget';
 import { log } from '../log';
+import { realPathInside } from '../core/fsPaths/realPathInside';
 
 /**
  * What the chat's code-block buttons do: copy to the clipboard, insert at the cursor, or replace
@@ -44,7 +45,10 @@ export async function openLink(href: string): Promise<string> {
       return `Opened ${target.url}`;
     case 'file':
       for (const path of target.paths) {
-        const uri = vscode.Uri.file(path);
+        // Inside the workspace by its text is not enough: a linked folder can lead out of it.
+        const real = await realPathInside(path, roots);
+        if (real === undefined) continue;
+        const uri = vscode.Uri.file(real);
         try {
           const stat = await vscode.workspace.fs.stat(uri);
           if (stat.type & vscode.FileType.Directory) {
@@ -61,7 +65,7 @@ export async function openLink(href: string): Promise<string> {
         });
         return `Opened ${vscode.workspace.asRelativePath(uri)}`;
       }
-      return 'That file does not exist in the workspace.';
+      return 'That file does not exist in the workspace (or a link leads outside it).';
     case 'rejected':
       log().info(`Chat: did not open a link from an answer (${target.reason}).`);
       return `Not opened: ${target.reason}.`;

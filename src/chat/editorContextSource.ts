@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { contextItem, type ContextItem, type ContextSource } from '../core/chat/contextItems';
 import { ContextTracker, MAX_PICKED } from '../core/chat/contextTracker';
 import { log } from '../log';
+import { realPathInside } from '../core/fsPaths/realPathInside';
+import { CompletionExclude } from '../completion/completionExclude';
 
 /** Typing and moving the cursor settle before the chips are recomputed. */
 const SETTLE_MS = 250;
@@ -26,11 +28,14 @@ export class EditorContextSource implements vscode.Disposable {
   private idsByKey = new Map<string, string>();
   /** Key and block of each default last set, so an unchanged editor does not bump the revision. */
   private lastDefaults = '';
+  /** A file that may hold secrets is never a chip by itself; the user can still add it by hand. */
+  private readonly exclude = new CompletionExclude();
 
   constructor() {
     const active = (editor: vscode.TextEditor) => editor === vscode.window.activeTextEditor;
     this.subscriptions = [
       this.changed,
+      this.exclude,
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.window.onDidChangeTextEditorSelection((event) => active(event.textEditor) && this.schedule()),
       vscode.workspace.onDidChangeTextDocument(
@@ -56,8 +61,18 @@ export class EditorContextSource implements vscode.Disposable {
     if (!uris?.length) return;
     const items: ContextItem[] = [];
     const failed: string[] = [];
+    const refused: string[] = [];
+    const roots = (vscode.workspace.workspaceFolders ?? [])
+      .filter((folder) => folder.uri.scheme === 'file')
+      .map((folder) => folder.uri.fsPath);
     for (const uri of uris.slice(0, MAX_PICKED)) {
       const path = vscode.workspace.asRelativePath(uri, false);
+      // Listed as a workspace file, but a link may lead anywhere: the real path must stay inside.
+      if (roots.length && uri.scheme === 'file' && !(await realPathInside(uri.fsPath, roots))) {
+        log().info(`Chat context: did not add ${path}: it leads outside the workspace through a link.`);
+        refused.push(path);
+        continue;
+      }
       try {
         const stat = await vscode.workspace.fs.stat(uri);
         if (stat.size > MAX_PICK_BYTES) throw new Error(`larger than ${MAX_PICK_BYTES / 1_000_000} MB`);
@@ -75,8 +90,15 @@ export class EditorContextSource implements vscode.Disposable {
         failed.push(path);
       }
     }
-    if (failed.length) {
-      void vscode.window.showWarningMessage(`Switchboard: could not read ${failed.join(', ')} as text.`);
+    if (failed.length || refused.length) {
+      void vscode.window.showWarningMessage(
+        [
+          failed.length ? `Switchboard: could not read ${failed.join(', ')} as text.` : '',
+          refused.length ? `Switchboard: did not add ${refused.join(', ')}: a link leads outside the workspace.` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
     }
     this.tracker.add(items);
     this.changed.fire();
@@ -122,7 +144,7 @@ export class EditorContextSource implements vscode.Disposable {
   private refresh(): void {
     const editor = vscode.window.activeTextEditor;
     const items: ContextItem[] = [];
-    if (editor && SCHEMES.has(editor.document.uri.scheme)) {
+    if (editor && SCHEMES.has(editor.document.uri.scheme) && !this.exclude.excludedBy(editor.document.uri)) {
       const { document, selection } = editor;
       const uri = document.uri.toString();
       const path = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);

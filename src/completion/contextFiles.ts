@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { followsImports, importCandidates, importExcerpt, importsOf, MAX_IMPORTS } from '../core/completion/imports';
 import type { ContextSnippet } from '../core/completion/prompt';
 import { log } from '../log';
+import { realPathInside } from '../core/fsPaths/realPathInside';
+import { CompletionExclude } from './completionExclude';
 
 const TRACKED = 20;
 const CANDIDATES = 6;
@@ -30,6 +32,8 @@ interface Seen {
 export class CompletionContextFiles implements vscode.Disposable {
   private readonly recent: Seen[] = [];
   private readonly subscriptions: vscode.Disposable[];
+  /** Files that may hold secrets are never offered, however recently they were open. */
+  readonly exclude = new CompletionExclude();
 
   constructor() {
     this.subscriptions = [
@@ -42,29 +46,40 @@ export class CompletionContextFiles implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       this.imports,
+      this.exclude,
     ];
     for (const editor of vscode.window.visibleTextEditors) this.note(editor.document.uri, undefined);
   }
 
   /** The project files a document imports; kept up to date for the active editor. */
-  readonly imports = new ImportedFiles();
+  readonly imports = new ImportedFiles(this.exclude);
 
-  /** Candidate snippets for `document`: recent same-language files first, then other visible editors. */
+  /**
+   * Candidate snippets for `document`: recent same-language files first, then other visible
+   * editors. None in Restricted Mode: an untrusted workspace's other files are not context.
+   */
   snippetsFor(document: vscode.TextDocument): ContextSnippet[] {
+    if (!vscode.workspace.isTrusted) return [];
     const current = document.uri.toString();
     const byUri = new Map(vscode.workspace.textDocuments.map((doc) => [doc.uri.toString(), doc]));
     const snippets: ContextSnippet[] = [];
     for (const seen of this.recent) {
       if (snippets.length >= CANDIDATES) break;
       const other = byUri.get(seen.uri);
-      if (!other || seen.uri === current || other.languageId !== document.languageId || other.uri.scheme === 'output')
+      if (
+        !other ||
+        seen.uri === current ||
+        other.languageId !== document.languageId ||
+        other.uri.scheme === 'output' ||
+        this.exclude.excludedBy(other.uri)
+      )
         continue;
       snippets.push({ path: vscode.workspace.asRelativePath(other.uri, false), text: excerpt(other, seen.editedLine) });
     }
     const offered = new Set(snippets.map((snippet) => snippet.path));
     for (const imported of this.imports.filesOf(document)) {
       const path = vscode.workspace.asRelativePath(imported.uri, false);
-      if (imported.uri.toString() === current || offered.has(path)) continue;
+      if (imported.uri.toString() === current || offered.has(path) || this.exclude.excludedBy(imported.uri)) continue;
       // An open document's text is the one being edited; the file on disk may be behind it.
       const open = byUri.get(imported.uri.toString());
       const text = open ? importExcerpt(open.getText(), imported.names, WHOLE_FILE_LINES) : imported.excerpt;
@@ -130,7 +145,7 @@ export class ImportedFiles implements vscode.Disposable {
   /** The lookup in progress, so tests and callers can wait for it. */
   private running: Promise<void> = Promise.resolve();
 
-  constructor() {
+  constructor(private readonly exclude: CompletionExclude) {
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.refresh(editor.document)),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -178,7 +193,13 @@ export class ImportedFiles implements vscode.Disposable {
   private async lookUp(document: vscode.TextDocument, onlyIfImportsChanged: boolean): Promise<void> {
     const key = document.uri.toString();
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-    if (!folder || !followsImports(document.languageId)) {
+    // Only on the local disk (a virtual folder is not walked here) and only in a trusted workspace.
+    if (
+      !folder ||
+      folder.uri.scheme !== 'file' ||
+      !vscode.workspace.isTrusted ||
+      !followsImports(document.languageId)
+    ) {
       this.forgetDocument(key);
       return;
     }
@@ -193,8 +214,8 @@ export class ImportedFiles implements vscode.Disposable {
         const uri = vscode.Uri.joinPath(candidate.base === 'root' ? folder.uri : directory, candidate.path);
         // Only the project's own files: an import that climbs out of the folder is not followed.
         if (vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() !== folder.uri.toString()) continue;
-        if (uri.toString() === key) continue;
-        const text = await this.load(uri);
+        if (uri.toString() === key || this.exclude.excludedBy(uri)) continue;
+        const text = await this.load(uri, folder.uri);
         if (text !== undefined) {
           found.push({ uri, names: ref.names, excerpt: importExcerpt(text, ref.names, WHOLE_FILE_LINES) });
           break;
@@ -209,8 +230,14 @@ export class ImportedFiles implements vscode.Disposable {
     }
   }
 
-  /** The file's text, read again only when it changed; undefined when it is not a readable text file. */
-  private async load(uri: vscode.Uri): Promise<string | undefined> {
+  /**
+   * The file's text, read again only when it changed; undefined when it is not a readable text
+   * file or its real path (links resolved) is outside the workspace folder.
+   */
+  private async load(linked: vscode.Uri, folder: vscode.Uri): Promise<string | undefined> {
+    const real = await realPathInside(linked.fsPath, [folder.fsPath]);
+    if (real === undefined) return undefined;
+    const uri = vscode.Uri.file(real);
     let stat: vscode.FileStat;
     try {
       stat = await vscode.workspace.fs.stat(uri);

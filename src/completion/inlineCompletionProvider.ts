@@ -10,6 +10,7 @@ import type { CompletionExchange } from '../core/completion/exchangeReport';
 import type { FimRequest, FimResult } from '../core/providers/types';
 import type { Backends } from '../backends/backends';
 import type { CompletionContextFiles } from './contextFiles';
+import { CompletionExclude } from './completionExclude';
 import { log } from '../log';
 import type { UsageMeter } from '../usage/usageMeter';
 import type { ProviderConfig } from '../core/settings/providerSettings';
@@ -34,6 +35,8 @@ interface ExchangeNote {
  */
 export class SwitchboardInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   readonly engine: CompletionEngine;
+  /** Files that may hold secrets get no request at all. */
+  readonly exclude = new CompletionExclude();
   private lastErrorKind: string | undefined;
   private last: CompletionExchange | undefined;
   private readonly exchanged = new vscode.EventEmitter<void>();
@@ -57,6 +60,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
 
   dispose(): void {
     this.exchanged.dispose();
+    this.exclude.dispose();
   }
 
   async provideInlineCompletionItems(
@@ -66,6 +70,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!this.settings().enabled) return undefined;
+    if (this.exclude.excludedBy(document.uri)) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
       return undefined;
     const backend = await this.backend();

@@ -72,7 +72,11 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       ? `snoozed until ${new Date(paused.snoozedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
       : paused?.languageOff
         ? `off for ${paused.languageOff}`
-        : undefined;
+        : paused?.offReason
+          ? 'off for this file'
+          : undefined;
+    // The tooltip has room for why.
+    const pausedWhy = pausedText && !paused?.snoozedUntil && !paused?.languageOff ? paused?.offReason : undefined;
     const icon = !settings.completionEnabled
       ? '$(circle-slash)'
       : paused?.snoozedUntil
@@ -116,7 +120,11 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       `Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`,
     );
     tooltip.appendMarkdown(
-      !settings.completionEnabled ? ' (off)\n\n' : pausedText ? ` (${escape(pausedText)})\n\n` : '\n\n',
+      !settings.completionEnabled
+        ? ' (off)\n\n'
+        : pausedText
+          ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n`
+          : '\n\n',
     );
     tooltip.appendMarkdown(`Chat: ${chat ? escape(`${chat.name} · ${chat.chatModel}`) : 'none'}\n\n`);
     if (worstState && level !== 'ok' && worstConfig) {
@@ -170,6 +178,8 @@ export interface CompletionState {
   snoozedUntil: number;
   /** The active editor's language when completion is off for it. */
   languageOff: string | undefined;
+  /** Why completion is off for the active file otherwise, in a few words. */
+  offReason?: string;
 }
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */

@@ -3,14 +3,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PRESET_IDS } from '../../../src/core/providers/presets';
+import { DEFAULT_COMPLETION_EXCLUDE } from '../../../src/core/completion/excludeGlobs';
 
 interface SettingSchema {
   scope?: string;
+  default?: unknown;
   items?: { properties?: Record<string, { enum?: string[] }> };
 }
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, SettingSchema> } };
+  capabilities?: {
+    untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[]; description?: string };
+    virtualWorkspaces?: { supported?: unknown; description?: string };
+  };
 };
 const settings = manifest.contributes.configuration.properties;
 
@@ -24,5 +30,25 @@ describe('package.json contributions', () => {
 
   it('offers exactly the catalogue presets in settings.json completion', () => {
     assert.deepEqual(settings['switchboard.providers']?.items?.properties?.preset?.enum, [...PRESET_IDS]);
+  });
+});
+
+describe('what a workspace may decide', () => {
+  it('keeps the completion exclude list user-scope, with the same default as the code', () => {
+    const exclude = settings['switchboard.completion.exclude'];
+    assert.ok(['application', 'machine'].includes(exclude?.scope ?? ''), 'a repository cannot shorten the list');
+    assert.deepEqual(exclude?.default, [...DEFAULT_COMPLETION_EXCLUDE]);
+  });
+
+  it('declares Restricted Mode and virtual folders as limited, naming settings that exist', () => {
+    const untrusted = manifest.capabilities?.untrustedWorkspaces;
+    assert.equal(untrusted?.supported, 'limited');
+    assert.ok(untrusted?.description);
+    const restricted = untrusted?.restrictedConfigurations ?? [];
+    for (const name of ['switchboard.completion.promptTokens', 'switchboard.completion.maxTokens'])
+      assert.ok(restricted.includes(name), `${name} is restricted`);
+    for (const name of restricted) assert.ok(settings[name], `${name} is a contributed setting`);
+    assert.equal(manifest.capabilities?.virtualWorkspaces?.supported, 'limited');
+    assert.ok(manifest.capabilities?.virtualWorkspaces?.description);
   });
 });

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { compileExclude, DEFAULT_COMPLETION_EXCLUDE } from '../core/completion/excludeGlobs';
+import { SECTION } from '../backends/settings';
+
+const KEY = 'completion.exclude';
+
+/**
+ * `switchboard.completion.exclude`: files that get no completion request and are never sent as
+ * context. The user's list (or the default) decides; a workspace can add patterns, never remove
+ * one, so a cloned repository cannot open its `.env` to completion.
+ */
+export class CompletionExclude implements vscode.Disposable {
+  private matcher: ((path: string) => string | undefined) | undefined;
+  private readonly subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(`${SECTION}.${KEY}`)) this.matcher = undefined;
+  });
+
+  /** The pattern that excludes `uri`, or undefined when completion and context may use it. */
+  excludedBy(uri: vscode.Uri): string | undefined {
+    this.matcher ??= compileExclude(patterns());
+    return this.matcher(uri.path);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+function patterns(): unknown[] {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>(KEY);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const user = inspected?.globalValue !== undefined ? list(inspected.globalValue) : [...DEFAULT_COMPLETION_EXCLUDE];
+  return [...user, ...list(inspected?.workspaceValue), ...list(inspected?.workspaceFolderValue)];
+}
