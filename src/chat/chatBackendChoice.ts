@@ -1,3 +1,5 @@
+import { isLoopbackUrl } from '../core/net/loopback';
+import { nameWithHost } from '../core/net/serverLabel';
 import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
@@ -51,10 +53,10 @@ export class ChatBackendChoice {
         const price = this.price(config);
         return {
           id: config.id,
-          name: config.name,
+          name: nameWithHost(config.name, config.preset.id, config.baseUrl),
           level: this.limits?.stateOf(config.id)?.level ?? 'ok',
           ready: await this.ready(config),
-          local: config.preset.local === true,
+          local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
           pricePerMTok: price ? price.input + price.output : undefined,
           configured: true,
         };
