@@ -3,6 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateSwitchboard, eventually } from './helpers';
+import { openLink } from '../../../src/chat/editorActions';
 
 type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
 
@@ -113,5 +114,18 @@ describe('files that may hold secrets', () => {
     await itemsAt(api, document, new vscode.Position(2, 'export const value = linkedHelper('.length));
     for (const request of (await sent()).slice(already))
       assert.doesNotMatch(JSON.stringify(request.body), /never sent linked/);
+  });
+
+  it('does not open a chat link through a link that leads outside the workspace', async () => {
+    const outside = join(folder.uri.fsPath, '..', 'outside-linked');
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, 'notes.txt'), 'outside the workspace\n');
+    await symlink(outside, join(folder.uri.fsPath, 'vendor'), 'dir').catch(() => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const status = await openLink('vendor/notes.txt');
+    assert.match(status, /does not exist in the workspace/);
+    assert.equal(vscode.window.activeTextEditor, undefined, 'nothing was opened');
+    // A file really inside still opens.
+    assert.match(await openLink('add.js'), /^Opened/);
   });
 });
