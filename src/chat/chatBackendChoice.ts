@@ -37,7 +37,7 @@ export class ChatBackendChoice {
         const price = withPrices ? perMTokText(this.price(config)) : '…';
         return {
           id: config.id,
-          label: `${config.name} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
+          label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
           ready,
         };
       }),

@@ -182,7 +182,8 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       .waitFor({ state: 'attached', timeout: 30_000 });
     assert.match(
       await chat.locator('#backend-picker option[value="claude"]').innerText(),
-      /Claude \(demo\) · claude-haiku-4-5 · .*\$3\.00.*\$15\.00.*1M/,
+      // Not Anthropic's own endpoint, so the host it goes to is in the name.
+      /Claude \(demo\) · 127\.0\.0\.1:\d+ · claude-haiku-4-5 · .*\$3\.00.*\$15\.00.*1M/,
     );
     for (const id of ['claude', 'local', 'emulator']) {
       await picker.selectOption(id);
