@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, chatRender)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, corpus, chatRender)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../test/harness/workbench';
 import { benchActivation } from './activation';
 import { benchChatRender } from './chatRender';
 import { benchCompletion } from './completion';
+import { benchCompletionCorpus } from './completionCorpus';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   activation: () => benchActivation('min'),
   ledger: benchLedger,
   completion: benchCompletion,
+  corpus: benchCompletionCorpus,
   chatRender: benchChatRender,
 };
 

@@ -7,6 +7,9 @@ import { endsWithOpener } from './multiline';
 import type { Cursor } from './postprocessCursor';
 import { indentWidth } from './whitespace';
 
+/** A keyword that ends a block on a line of its own (`end`, `end)`, `fi;`), not an identifier being assigned or called. */
+export const KEYWORD_CLOSER = /^(?:end|fi|done|esac)\b(?!\s*[=(:])/;
+
 /**
  * On a whitespace-only line the editor already put the indentation in: a model (chat models
  * especially) that writes it again would double it.
@@ -62,8 +65,12 @@ function blockIndents(lines: readonly string[], cursor: Cursor): { body: number;
   return { body, opener: openerLine === undefined ? -1 : indentWidth(openerLine) };
 }
 
-function closesBlock(line: string, languageId: string): boolean {
+/**
+ * Whether a line closes a block: a closing bracket, a keyword that ends a block (Ruby and Lua `end`,
+ * shell `fi`, `done`, `esac`), a closing tag, or Python's `else:` and friends.
+ */
+export function closesBlock(line: string, languageId: string): boolean {
   const text = line.trim();
-  if (/^[)\]}]/.test(text)) return true;
+  if (/^[)\]}]/.test(text) || /^<\/[\w:.-]+>/.test(text) || KEYWORD_CLOSER.test(text)) return true;
   return languageId === 'python' && /^(?:elif|else|except|finally)\b.*:$/.test(text);
 }

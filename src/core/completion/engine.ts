@@ -16,7 +16,7 @@ import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
 import { LruCache } from './lruCache';
-import { wantsMultiline } from './multiline';
+import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
@@ -79,6 +79,7 @@ export type SuggestionSource = 'request' | 'cache' | 'type-ahead' | 'in-flight';
 export interface Suggestion {
   /** Text to insert at the cursor. */
   insertText: string;
+  /** Whether the text spans several lines. */
   multiline: boolean;
   source: SuggestionSource;
   /** Characters after the cursor the text replaces (closers the editor inserted on its own). */
@@ -171,7 +172,7 @@ export class CompletionEngine {
     if (input.trigger === 'invoke') return this.invoke(at, backend, settings, signal);
 
     const ahead = this.typeAhead(at, backend);
-    if (ahead) return this.serve(ahead.text, ahead.multiline, 'type-ahead', ahead.replaceAfter);
+    if (ahead) return this.serve(ahead.text, 'type-ahead', ahead.replaceAfter);
 
     const flight = this.flight;
     if (flight && this.continues(flight, at, backend)) {
@@ -179,7 +180,7 @@ export class CompletionEngine {
       const answer = await this.waitFor(flight, signal);
       if (answer === undefined) return [];
       if (answer.length > typed.length && answer.startsWith(typed))
-        return this.serve(answer.slice(typed.length), flight.multiline, 'in-flight');
+        return this.serve(answer.slice(typed.length), 'in-flight');
     } else if (flight) {
       this.abortFlight(flight);
     }
@@ -195,14 +196,14 @@ export class CompletionEngine {
     const cached = this.cache.get(plan.key);
     if (cached !== undefined) {
       this.remember(at, backend, cached, plan.multiline);
-      return this.serve(cached, plan.multiline, 'cache');
+      return this.serve(cached, 'cache');
     }
     // Another request may have started while this one waited; it answers for an older point.
     if (this.flight) this.abortFlight(this.flight);
     const started = this.startFlight(at, backend, plan);
     const answer = await this.waitFor(started, signal);
     if (answer === undefined) return [];
-    return this.serve(answer, plan.multiline, 'request');
+    return this.serve(answer, 'request');
   }
 
   /** Forgets cached answers, e.g. after the backend or model changed. */
@@ -241,7 +242,7 @@ export class CompletionEngine {
     const add = (text: string, multiline: boolean, source: SuggestionSource) => {
       if (!text || seen.has(text)) return;
       seen.add(text);
-      suggestions.push({ insertText: text, multiline, source });
+      suggestions.push({ insertText: text, multiline: multiline && text.includes('\n'), source });
     };
     for (const [index, answer] of answers.entries()) add(answer.text, plans[index]?.multiline ?? false, answer.source);
     // A multi-line answer's first line is a candidate of its own, free of charge.
@@ -259,14 +260,14 @@ export class CompletionEngine {
     return suggestions;
   }
 
-  private serve(text: string, multiline: boolean, source: SuggestionSource, replaceAfter = 0): Suggestion[] {
+  private serve(text: string, source: SuggestionSource, replaceAfter = 0): Suggestion[] {
     if (!text) {
       this.emit({ type: 'empty' });
       return [];
     }
     this.stats.served[source]++;
     this.emit({ type: 'served', source });
-    return [{ insertText: text, multiline, source, ...(replaceAfter > 0 && { replaceAfter }) }];
+    return [{ insertText: text, multiline: text.includes('\n'), source, ...(replaceAfter > 0 && { replaceAfter }) }];
   }
 
   /** Learns the typing rhythm from small changes at the cursor; anything else breaks the rhythm. */
@@ -323,7 +324,8 @@ export class CompletionEngine {
     );
     const fullPrefix = at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS * 4), at.offset);
     const fullSuffix = at.text.slice(at.offset, at.offset + ANCHOR_CHARS * 4);
-    const multiline = wantsMultiline(fullPrefix, fullSuffix, at.languageId);
+    const shape = completionShape(fullPrefix, fullSuffix, at.languageId);
+    const multiline = shape !== 'single';
     const template = templateForModel(backend.model, settings.template);
     const maxTokens = multiline ? settings.maxTokens : Math.min(SINGLE_LINE_TOKENS, settings.maxTokens);
     const temperature = candidate === 0 ? 0 : Math.min(1, 0.3 * candidate);
@@ -334,7 +336,7 @@ export class CompletionEngine {
           backend.id,
           backend.model,
           template?.id ?? '',
-          multiline,
+          shape,
           maxTokens,
           temperature,
           settings.maxLines,
@@ -350,6 +352,7 @@ export class CompletionEngine {
       prompt,
       fimPrefix,
       multiline,
+      shape,
       template,
       maxTokens,
       temperature,
@@ -454,6 +457,7 @@ export class CompletionEngine {
       prefix: prompt.prefix,
       suffix: prompt.suffix,
       multiline: plan.multiline,
+      shape: plan.shape,
       languageId: plan.languageId,
       maxLines: plan.maxLines,
       stops: template?.stop ?? [],
@@ -489,6 +493,7 @@ interface Plan {
   prompt: BuiltPrompt;
   fimPrefix: string;
   multiline: boolean;
+  shape: CompletionShape;
   template: FimTemplate | undefined;
   maxTokens: number;
   temperature: number;

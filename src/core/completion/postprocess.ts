@@ -5,8 +5,11 @@
  *  2. chat answers only: unwrap `<COMPLETION>`/`<HOLE>`/`<code>` tags and a code fence, drop an echo
  *     of the text before the cursor;
  *  3. drop indentation the model repeated from a whitespace-only cursor line;
- *  4. shape the lines: the first line only for a single-line completion; otherwise stop where the
- *     text leaves the cursor's block, cap at `maxLines`, drop trailing blank lines;
+ *  3b. never double a space: after a space already typed, the answer's leading spaces go;
+ *  4. shape the lines by the cursor's `CompletionShape`: the first line only for `single`; for
+ *     `line` the first line, or the block it opens, or the next line when the answer starts with a
+ *     line break; for `block` stop where the text leaves the cursor's block (or closes the string a
+ *     docstring opened); cap at `maxLines`, drop trailing blank lines;
  *  5. drop trailing lines that repeat the lines after the cursor;
  *  6. brackets: cut at a closer whose opener the suffix already closes; a single line may not
  *     leave open a bracket that nothing closes (it is cut back to before that bracket);
@@ -17,6 +20,8 @@
  */
 import { cutOverClosing, cutUnclosedOpeners } from './bracketBalance';
 import { dropRepeatedIndent, shapeBlock } from './blockShape';
+import { shapeLine } from './lineShape';
+import type { CompletionShape } from './multiline';
 import { unwrapChatAnswer } from './chatAnswer';
 import { cutAtControlTokens } from './leakedTokens';
 import { readCursor } from './postprocessCursor';
@@ -31,6 +36,8 @@ export interface PostProcessContext {
   suffix: string;
   /** From `wantsMultiline`: false keeps the first line only. */
   multiline: boolean;
+  /** From `completionShape`; when absent, `block` for a multi-line completion and `single` otherwise. */
+  shape?: CompletionShape;
   languageId: string;
   /** Cap on lines for a multi-line completion (the engine's default is 12). */
   maxLines: number;
@@ -43,13 +50,27 @@ export interface PostProcessContext {
 /** Turns raw model text into what the ghost text shows at the cursor; '' when nothing is worth showing. */
 export function postProcess(raw: string, ctx: PostProcessContext): string {
   const cursor = readCursor(ctx.prefix, ctx.suffix, ctx.languageId);
+  const shape = ctx.shape ?? (ctx.multiline ? 'block' : 'single');
   let text = cutAtControlTokens(toLf(raw), ctx.stops);
-  if (ctx.fromChat) text = unwrapChatAnswer(text, cursor, ctx.multiline);
+  // Chat models open with stray blank lines too often for one to mean "the next line".
+  if (ctx.fromChat) text = unwrapChatAnswer(text, cursor, shape === 'block');
   text = dropRepeatedIndent(text, cursor.lineBefore, ctx.fromChat);
-  text = ctx.multiline ? shapeBlock(text, cursor, ctx.maxLines) : (text.split('\n', 1)[0] ?? '');
+  if (cursor.lineBefore.trim() !== '' && /[ \t]$/.test(cursor.lineBefore)) text = text.replace(/^[ \t]+/, '');
+  if (shape === 'block') text = closeStringOnce(shapeBlock(text, cursor, ctx.maxLines), cursor);
+  else if (shape === 'line') text = shapeLine(text, cursor, ctx.maxLines);
+  else text = text.split('\n', 1)[0] ?? '';
   text = dropRepeatedSuffixLines(text, cursor);
   text = cutOverClosing(text, cursor);
-  if (!ctx.multiline) text = cutUnclosedOpeners(text, cursor);
+  if (shape !== 'block' && !text.includes('\n')) text = cutUnclosedOpeners(text, cursor);
   text = dropRestOfLineOverlap(text, cursor.restOfLine);
   return finish(text, cursor);
+}
+
+/** In a docstring (or another string that spans lines) the block ends with the line that closes it. */
+function closeStringOnce(text: string, cursor: ReturnType<typeof readCursor>): string {
+  if (cursor.state.mode !== 'string' || !cursor.state.spans) return text;
+  const close = text.indexOf(cursor.state.close);
+  if (close === -1) return text;
+  const lineEnd = text.indexOf('\n', close);
+  return lineEnd === -1 ? text : text.slice(0, lineEnd);
 }

@@ -5,7 +5,8 @@
  */
 import { isSelfContained } from './bracketBalance';
 import type { Cursor } from './postprocessCursor';
-import { nonSpace } from './whitespace';
+import { KEYWORD_CLOSER } from './blockShape';
+import { indentWidth, nonSpace } from './whitespace';
 
 /**
  * Drops the longest tail of lines equal (trimmed) to the next non-blank lines after the cursor. A
@@ -14,17 +15,29 @@ import { nonSpace } from './whitespace';
  */
 export function dropRepeatedSuffixLines(text: string, cursor: Cursor): string {
   const lines = text.split('\n');
-  const following = cursor.suffix
+  const followingLines = cursor.suffix
     .split('\n')
     .slice(1)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+    .filter((line) => line.trim() !== '');
+  const following = followingLines.map((line) => line.trim());
+  // A keyword closer (`end`, `fi`) carries no bracket to count: only its indentation tells the
+  // method's `end` from the class's `end` that follows.
+  const closerMoved = (tail: readonly string[], start: number) =>
+    tail
+      .filter((line) => line.trim() !== '')
+      .some((line, i) => {
+        if (!KEYWORD_CLOSER.test(line.trim())) return false;
+        const at = start + tail.indexOf(line);
+        const indent = indentWidth(at === 0 ? cursor.lineBefore + line : line);
+        return indent !== indentWidth(followingLines[i] ?? '');
+      });
   const rest = nonSpace(cursor.restOfLine);
   // The first line is a whole line only when nothing but indentation precedes the cursor.
   for (let start = cursor.lineBefore.trim() === '' ? 0 : 1; start < lines.length; start++) {
     const tail = lines.slice(start);
     const content = tail.map((line) => line.trim()).filter((line) => line !== '');
     if (content.length === 0 || content.some((line, i) => line !== following[i])) continue;
+    if (closerMoved(tail, start)) continue;
     if (!isSelfContained(tail.join('\n'), cursor.syntax)) continue;
     // The kept part must end where the rest of the cursor line can follow it.
     const head = start === 0 ? undefined : lines[start - 1];

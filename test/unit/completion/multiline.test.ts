@@ -1,76 +1,81 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanCode, syntaxFor } from '../../../src/core/completion/codeScan';
-import { wantsMultiline } from '../../../src/core/completion/multiline';
+import { completionShape, type CompletionShape } from '../../../src/core/completion/multiline';
 
 /** Splits a document at the cursor mark and asks for the decision there. */
-function multilineAt(doc: string, languageId = 'typescript'): boolean {
+function shapeAt(doc: string, languageId = 'typescript'): CompletionShape {
   const [prefix = '', suffix = ''] = doc.split('█');
-  return wantsMultiline(prefix, suffix, languageId);
+  return completionShape(prefix, suffix, languageId);
 }
 
-describe('single- or multi-line completion', () => {
+describe('the shape of a completion: block, line or single line', () => {
   it('is multi-line after an opener at the end of a line, closers after the cursor or not', () => {
-    assert.equal(multilineAt('function add(a: number, b: number) {█\n}\n'), true);
-    assert.equal(multilineAt('items.map((item) => {█});\n'), true, 'only closers after the cursor');
-    assert.equal(multilineAt('const point = [█]'), true);
-    assert.equal(multilineAt('const onClick = () =>█\n'), true);
-    assert.equal(multilineAt('if (ready) { █\n'), true, 'a space after the brace');
+    assert.equal(shapeAt('function add(a: number, b: number) {█\n}\n'), 'block');
+    assert.equal(shapeAt('items.map((item) => {█});\n'), 'block', 'only closers after the cursor');
+    assert.equal(shapeAt('const point = [█]'), 'block');
+    assert.equal(shapeAt('const onClick = () =>█\n'), 'block');
+    assert.equal(shapeAt('if (ready) { █\n'), 'block', 'a space after the brace');
   });
 
   it('is multi-line at an empty block: a fresh indented line, or top level after a blank line', () => {
-    assert.equal(multilineAt('class Cart {\n  total = 0;\n\n  █\n}\n'), true);
-    assert.equal(multilineAt('import { x } from "./x";\n\n█'), true);
-    assert.equal(multilineAt('█'), true, 'an empty file');
+    assert.equal(shapeAt('class Cart {\n  total = 0;\n\n  █\n}\n'), 'block');
+    assert.equal(shapeAt('import { x } from "./x";\n\n█'), 'block');
+    assert.equal(shapeAt('█'), 'block', 'an empty file');
   });
 
   it("is multi-line after a Python ':' but not after a TypeScript one", () => {
-    assert.equal(multilineAt('def area(radius):█\n', 'python'), true);
-    assert.equal(multilineAt('for item in cart:\n    if item.free:█', 'python'), true);
-    assert.equal(multilineAt('switch (kind) {\n  case "a":█\n', 'typescript'), false);
+    assert.equal(shapeAt('def area(radius):█\n', 'python'), 'block');
+    assert.equal(shapeAt('for item in cart:\n    if item.free:█', 'python'), 'block');
+    assert.equal(shapeAt('switch (kind) {\n  case "a":█\n', 'typescript'), 'line');
   });
 
   it('is single-line mid-line', () => {
-    assert.equal(multilineAt('const total = █items.length;'), false);
-    assert.equal(multilineAt('foo(█bar)'), false, 'after an opener, but real text follows');
-    assert.equal(multilineAt('if (█x > 0) {'), false);
+    assert.equal(shapeAt('const total = █items.length;'), 'single');
+    assert.equal(shapeAt('foo(█bar)'), 'single', 'after an opener, but real text follows');
+    assert.equal(shapeAt('if (█x > 0) {'), 'single');
   });
 
-  it('is single-line at the end of a line that opens nothing', () => {
-    assert.equal(multilineAt('const total = 0;█\n'), false);
-    assert.equal(multilineAt('  return a█\n}'), false);
+  it('is a line that may grow at the end of a line of code that opens nothing (yet)', () => {
+    assert.equal(shapeAt('const total = 0;█\n'), 'line', 'the model may give the next line');
+    assert.equal(shapeAt('  return a█\n}'), 'line');
+    assert.equal(shapeAt('export interface User █\n'), 'line', 'the model may give the block');
+    assert.equal(shapeAt('def area(radius)█\n', 'python'), 'line');
+    assert.equal(shapeAt('.button█\n', 'css'), 'line');
   });
 
   it('is single-line in a line comment, in each family of comment markers', () => {
-    assert.equal(multilineAt('// Returns the sum of {█\n'), false, 'an opener inside a comment opens nothing');
-    assert.equal(multilineAt('const x = 1; // see (█'), false);
-    assert.equal(multilineAt('# group the rows by [█', 'python'), false);
-    assert.equal(multilineAt('  # install deps:█', 'yaml'), false);
-    assert.equal(multilineAt('echo done # {█', 'shellscript'), false);
-    assert.equal(multilineAt('-- totals per (█', 'sql'), false);
-    assert.equal(multilineAt('-- cache the {█', 'lua'), false);
+    assert.equal(shapeAt('// Returns the sum of {█\n'), 'single', 'an opener inside a comment opens nothing');
+    assert.equal(shapeAt('const x = 1; // see (█'), 'single');
+    assert.equal(shapeAt('# group the rows by [█', 'python'), 'single');
+    assert.equal(shapeAt('  # install deps:█', 'yaml'), 'single');
+    assert.equal(shapeAt('echo done # {█', 'shellscript'), 'single');
+    assert.equal(shapeAt('-- totals per (█', 'sql'), 'single');
+    assert.equal(shapeAt('-- cache the {█', 'lua'), 'single');
   });
 
   it('is single-line inside an unclosed block comment, multi-line once it is closed', () => {
-    assert.equal(multilineAt('/**\n * Adds two numbers.\n * █\n */'), false);
-    assert.equal(multilineAt('/* helpers */\nfunction f() {█\n}'), true);
+    assert.equal(shapeAt('/**\n * Adds two numbers.\n * █\n */'), 'single');
+    assert.equal(shapeAt('/* helpers */\nfunction f() {█\n}'), 'block');
   });
 
-  it('is single-line inside a Python docstring', () => {
-    assert.equal(multilineAt('def area(radius):\n    """█', 'python'), false);
-    assert.equal(multilineAt('def area(radius):\n    """Area of a circle."""\n    █', 'python'), true);
+  it('is a block right after an opening triple quote, single-line further inside the docstring', () => {
+    assert.equal(shapeAt('def area(radius):\n    """█', 'python'), 'block');
+    assert.equal(shapeAt('def area(radius):\n    """█"""', 'python'), 'single', 'the editor closed it already');
+    assert.equal(shapeAt('def area(radius):\n    """Area of █', 'python'), 'single');
+    assert.equal(shapeAt('def area(radius):\n    """Area of a circle."""\n    █', 'python'), 'block');
   });
 
   it('does not take comment markers inside strings for comments', () => {
-    assert.equal(multilineAt('fetch("https://example.com/api", {█\n'), true);
-    assert.equal(multilineAt("print('# of rows:', {█", 'python'), true);
-    assert.equal(multilineAt('[ $# -eq 0 ] && {█', 'shellscript'), true, '$# is not a shell comment');
-    assert.equal(multilineAt('const quote = "\\"//"; render({█'), true, 'an escaped quote does not end the string');
+    assert.equal(shapeAt('fetch("https://example.com/api", {█\n'), 'block');
+    assert.equal(shapeAt("print('# of rows:', {█", 'python'), 'block');
+    assert.equal(shapeAt('[ $# -eq 0 ] && {█', 'shellscript'), 'block', '$# is not a shell comment');
+    assert.equal(shapeAt('const quote = "\\"//"; render({█'), 'block', 'an escaped quote does not end the string');
   });
 
   it('reads a Rust lifetime as code, not as an unclosed char literal', () => {
-    assert.equal(multilineAt("fn first(words: &'a str) {█\n}", 'rust'), true);
-    assert.equal(multilineAt("let quote = '\"'; if ok {█", 'rust'), true, 'a char literal holding a double quote');
+    assert.equal(shapeAt("fn first(words: &'a str) {█\n}", 'rust'), 'block');
+    assert.equal(shapeAt("let quote = '\"'; if ok {█", 'rust'), 'block', 'a char literal holding a double quote');
   });
 });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { wantsMultiline } from '../../../src/core/completion/multiline';
+import { completionShape } from '../../../src/core/completion/multiline';
 import { postProcess, type PostProcessContext } from '../../../src/core/completion/postprocess';
 
 /**
- * Post-processes `raw` at the cursor mark of `doc`, single- or multi-line as `wantsMultiline`
+ * Post-processes `raw` at the cursor mark of `doc`, in the shape `completionShape`
  * decides there unless `options` says otherwise.
  */
 function complete(doc: string, raw: string, options: Partial<PostProcessContext> = {}): string {
@@ -14,7 +14,8 @@ function complete(doc: string, raw: string, options: Partial<PostProcessContext>
     prefix,
     suffix,
     languageId,
-    multiline: wantsMultiline(prefix, suffix, languageId),
+    shape: completionShape(prefix, suffix, languageId),
+    multiline: completionShape(prefix, suffix, languageId) !== 'single',
     maxLines: 12,
     stops: [],
     fromChat: false,
@@ -39,9 +40,10 @@ describe('post-processing: correct answers', () => {
     assert.equal(complete('function name(user) {\n  █\n}\n', block), block);
   });
 
-  it('keeps only the first line of a single-line completion, and nothing when that line is empty', () => {
+  it('keeps only the first line after code, or the next line when the answer starts with a line break', () => {
     assert.equal(complete('const limit = █\n', '10;\nconst offset = 0;'), '10;');
-    assert.equal(complete('const limit = 10;█\n', '\nconst offset = 0;'), '');
+    assert.equal(complete('const limit = 10;█\n', '\nconst offset = 0;\nconst page = 1;'), '\nconst offset = 0;');
+    assert.equal(complete('foo(█bar)', 'a, \nb'), 'a, ', 'mid-line: the first line only');
   });
 });
 
@@ -253,8 +255,84 @@ describe('post-processing: chat answers', () => {
 
   it('keeps a fence that is part of the Markdown being written', () => {
     assert.equal(
-      complete('Some text █', 'and more\n```js', { ...chat, languageId: 'markdown', multiline: true }),
+      complete('Some text █', 'and more\n```js', { ...chat, languageId: 'markdown', multiline: true, shape: 'block' }),
       'and more\n```js',
     );
+  });
+});
+
+describe('post-processing: whole blocks when a block is due (issue #14)', () => {
+  it('gives the block a first line opens after a signature, a header or a selector', () => {
+    assert.equal(
+      complete(
+        'export function total(items: Item[]): number█\n',
+        ' {\n  return items.length;\n}\n\nexport const x = 1;',
+      ),
+      ' {\n  return items.length;\n}',
+    );
+    assert.equal(complete('interface User █\n', '{\n  id: string;\n}'), '{\n  id: string;\n}');
+    assert.equal(
+      complete('.button█\n', ' {\n  color: red;\n}\n\n.link {', { languageId: 'css' }),
+      ' {\n  color: red;\n}',
+    );
+    assert.equal(
+      complete('def area(r)█\n', ':\n    return r * r\n\nprint(area(2))', { languageId: 'python' }),
+      ':\n    return r * r',
+    );
+    assert.equal(
+      complete('class Account █\n', '{\npublic:\n    int id;\n};\n\nint main() {', { languageId: 'cpp' }),
+      '{\npublic:\n    int id;\n};',
+      'a bracket block ends where its brackets balance, whatever the indentation',
+    );
+  });
+
+  it('keeps one line when the first line opens nothing', () => {
+    assert.equal(complete('const limit = █\n', '10;\nconst offset = 0;'), '10;');
+  });
+
+  it('gives the whole docstring after an opening triple quote, and stops where it closes', () => {
+    assert.equal(
+      complete(
+        'def f(path):\n    """█\n    return 1\n',
+        'Read it.\n\n    Args:\n        path: the file.\n    """\n    return 1',
+        {
+          languageId: 'python',
+        },
+      ),
+      'Read it.\n\n    Args:\n        path: the file.\n    """',
+    );
+  });
+
+  it('accepts an answer that starts on the next line: a closing brace, the next key, a body', () => {
+    assert.equal(complete('function f() {\n  return 1;█\n', '\n}'), '\n}');
+    assert.equal(
+      complete('services:\n  web:\n    image: nginx█\n', '\n    ports:\n      - "80"\n  db:', { languageId: 'yaml' }),
+      '\n    ports:\n      - "80"',
+    );
+    assert.equal(
+      complete('class A\n  def total█\nend\n', '\n    items.sum\n  end\n\n  def tax', { languageId: 'ruby' }),
+      '\n    items.sum\n  end',
+      'a body and the end that closes it, though the file has an end (the class one) after it',
+    );
+    assert.equal(
+      complete('if [ -z "$X" ]; then█\n', '\n  exit 1\nfi\necho ok', { languageId: 'shellscript' }),
+      '\n  exit 1\nfi',
+    );
+  });
+
+  it('shows nothing for a next line that only repeats the line after the cursor', () => {
+    assert.equal(complete('function f() {\n  a();█\n  b();\n}\n', '\n  b();'), '');
+    assert.equal(complete('function f() {\n  return 1;█\n}\n', '\n}'), '');
+  });
+
+  it('never doubles a space the user already typed', () => {
+    assert.equal(complete('const body = await █\n', ' request.json();'), 'request.json();');
+    assert.equal(complete('name: █\n', ' CI', { languageId: 'yaml' }), 'CI');
+    assert.equal(complete('if (a > █\n', '  b) {'), 'b) {');
+  });
+
+  it('drops a closing keyword line the file already has at the same indentation only', () => {
+    assert.equal(complete('def greet(name)\n  █\nend\n', '"Hello"\nend', { languageId: 'ruby' }), '"Hello"');
+    assert.equal(complete('for i in 1..3 do\n  █\nend\n', 'print(i)\nend', { languageId: 'lua' }), 'print(i)');
   });
 });

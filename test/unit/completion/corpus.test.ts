@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadCorpus, runCorpus } from './corpusCases';
+
+/** The share of corpus cases the engine must get exactly right. */
+const REQUIRED_PASS_RATIO = 0.95;
+
+describe('completion corpus: model answers across languages', () => {
+  it('covers at least 20 languages', () => {
+    const languages = new Set(loadCorpus().map((item) => item.languageId));
+    assert.ok(languages.size >= 20, `${languages.size} languages: ${[...languages].join(', ')}`);
+  });
+
+  it(`inserts what a careful reader would in at least ${REQUIRED_PASS_RATIO * 100}% of the cases`, async (t) => {
+    const outcomes = await runCorpus();
+    const failed = outcomes.filter((outcome) => !outcome.pass);
+    for (const outcome of failed) {
+      t.diagnostic(
+        `FAIL ${outcome.case.file} "${outcome.case.title}"\n  expected ${JSON.stringify(outcome.case.expected)}\n  actual   ${JSON.stringify(outcome.actual)}`,
+      );
+    }
+    const ratio = (outcomes.length - failed.length) / outcomes.length;
+    t.diagnostic(`corpus pass ratio ${ratio.toFixed(3)} (${outcomes.length - failed.length} of ${outcomes.length})`);
+    assert.ok(
+      ratio >= REQUIRED_PASS_RATIO,
+      `pass ratio ${ratio.toFixed(3)}: ${failed.length} of ${outcomes.length} failed`,
+    );
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Loads the completion corpus (test/unit/completion/corpus/*.txt, format in its README) and runs
+ * each case through the real engine, with a backend that answers the raw model text cut at the
+ * stop strings the engine sends, as a real backend would. Shared by the unit test and the bench.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CompletionEngine,
+  DEFAULT_COMPLETION_SETTINGS,
+  type CompletionBackend,
+} from '../../../src/core/completion/engine';
+import type { FimRequest } from '../../../src/core/providers/types';
+
+export interface CorpusCase {
+  file: string;
+  languageId: string;
+  title: string;
+  prefix: string;
+  suffix: string;
+  raw: string;
+  expected: string;
+}
+
+export interface CorpusOutcome {
+  case: CorpusCase;
+  actual: string;
+  pass: boolean;
+}
+
+export const CORPUS_DIR = join(__dirname, 'corpus');
+const SECTION = /^--- (document|raw|expected)$/;
+const HEADER = /^=== ([\w-]+): (.+)$/;
+
+export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
+  const cases: CorpusCase[] = [];
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.txt'))
+    .sort()) {
+    let current: { languageId: string; title: string; sections: Record<string, string[]> } | undefined;
+    let section: string[] | undefined;
+    const flush = () => {
+      if (!current) return;
+      const text = (name: string) => trimTrailingBlank(current?.sections[name] ?? []).join('\n');
+      const document = `${text('document')}\n`;
+      const cursor = document.indexOf('█');
+      if (cursor === -1 || document.indexOf('█', cursor + 1) !== -1)
+        throw new Error(`${file}: "${current.title}" needs exactly one cursor mark █`);
+      cases.push({
+        file,
+        languageId: current.languageId,
+        title: current.title,
+        prefix: document.slice(0, cursor),
+        suffix: document.slice(cursor + 1),
+        raw: text('raw'),
+        expected: text('expected'),
+      });
+    };
+    for (const line of readFileSync(join(dir, file), 'utf8').replace(/\r\n/g, '\n').split('\n')) {
+      const header = HEADER.exec(line);
+      const marker = SECTION.exec(line);
+      if (header) {
+        flush();
+        current = { languageId: header[1] ?? '', title: header[2] ?? '', sections: {} };
+        section = undefined;
+      } else if (marker && current) {
+        section = current.sections[marker[1] ?? ''] = [];
+      } else if (section) {
+        section.push(line);
+      }
+    }
+    flush();
+  }
+  return cases;
+}
+
+function trimTrailingBlank(lines: readonly string[]): string[] {
+  const out = [...lines];
+  while (out.length > 0 && out.at(-1)?.trim() === '') out.pop();
+  return out;
+}
+
+/** The raw answer as a backend returns it: cut at the first stop string the request carries. */
+function applyStops(raw: string, stops: readonly string[]): string {
+  let end = raw.length;
+  for (const stop of stops) {
+    const at = raw.indexOf(stop);
+    if (stop && at !== -1 && at < end) end = at;
+  }
+  return raw.slice(0, end);
+}
+
+/** What the engine shows for one case: the first suggestion's text, '' when none. */
+export async function runCase(item: CorpusCase): Promise<CorpusOutcome> {
+  const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }) });
+  const backend: CompletionBackend = {
+    id: 'corpus',
+    model: 'corpus-model',
+    fim: (request: FimRequest) =>
+      Promise.resolve({
+        text: applyStops(item.raw, request.stop ?? []),
+        model: 'corpus-model',
+        route: 'completions-suffix',
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+      }),
+  };
+  const text = item.prefix + item.suffix;
+  const suggestions = await engine.complete(
+    {
+      documentId: `corpus:${item.file}:${item.title}`,
+      text,
+      offset: item.prefix.length,
+      languageId: item.languageId,
+      path: `example.${item.languageId}`,
+      trigger: 'automatic',
+    },
+    backend,
+    new AbortController().signal,
+  );
+  const actual = suggestions[0]?.insertText ?? '';
+  return { case: item, actual, pass: actual === item.expected };
+}
+
+export async function runCorpus(): Promise<CorpusOutcome[]> {
+  const outcomes: CorpusOutcome[] = [];
+  for (const item of loadCorpus()) outcomes.push(await runCase(item));
+  return outcomes;
+}
