@@ -88,5 +88,6 @@ export function readCompletionSettings(snoozedUntil: number): CompletionSettings
         : undefined,
     template: TEMPLATE_IDS.find((id) => id === template),
     manualCandidates: int('completion.manualCandidates', defaults.manualCandidates, 1, 5),
+    reuse: config.get<unknown>('completion.reuse') !== false,
   };
 }

@@ -15,12 +15,14 @@ import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
+import { cutAtControlTokens } from './leakedTokens';
 import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
-import { TypingRhythm } from './typingRhythm';
+import { keyKind, TypingRhythm } from './typingRhythm';
+import { toLf } from './whitespace';
 
 export interface CompletionSettings extends RequestPolicy {
   /** Prompt budget in tokens, context snippets and suffix included. */
@@ -35,6 +37,11 @@ export interface CompletionSettings extends RequestPolicy {
   template: TemplateId | undefined;
   /** Requests sent for a manual trigger, whose answers the user cycles through. */
   manualCandidates: number;
+  /**
+   * Serve from earlier answers: type-ahead, a request still in flight, the cache. Off only to
+   * measure what reuse saves (the benchmarks' baseline).
+   */
+  reuse: boolean;
 }
 
 export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
@@ -49,6 +56,7 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   debounceMs: undefined,
   template: undefined,
   manualCandidates: 2,
+  reuse: true,
 };
 
 export interface CompletionInput {
@@ -114,9 +122,14 @@ interface Remembered {
   after: string;
   text: string;
   multiline: boolean;
+  /**
+   * Whole lines the model gave after the shown text (the shown text is its first line, say): kept
+   * for type-ahead only, so typing on across Enter is served without a new request.
+   */
+  more: string;
 }
 
-interface Flight extends Omit<Remembered, 'text'> {
+interface Flight extends Omit<Remembered, 'text' | 'more'> {
   controller: AbortController;
   waiters: number;
   graceTimer: unknown;
@@ -145,6 +158,8 @@ export class CompletionEngine {
   };
   private readonly clock: Clock;
   private readonly cache: LruCache<string>;
+  /** Per cache key: the lines after the shown text the model gave too (`Remembered.more`). */
+  private readonly moreByKey: LruCache<string>;
   private readonly rhythm = new TypingRhythm();
   private readonly remembered: Remembered[] = [];
   private flight: Flight | undefined;
@@ -153,6 +168,7 @@ export class CompletionEngine {
   constructor(private readonly deps: EngineDependencies) {
     this.clock = deps.clock ?? systemClock;
     this.cache = new LruCache(100, 5 * 60_000, this.clock);
+    this.moreByKey = new LruCache(100, 5 * 60_000, this.clock);
   }
 
   /** Suggestions for the cursor, best first; empty when there is nothing to show. Rejects with a ProviderError when the backend fails. */
@@ -171,11 +187,11 @@ export class CompletionEngine {
     }
     if (input.trigger === 'invoke') return this.invoke(at, backend, settings, signal);
 
-    const ahead = this.typeAhead(at, backend);
+    const ahead = settings.reuse ? this.typeAhead(at, backend) : undefined;
     if (ahead) return this.serve(ahead.text, 'type-ahead', ahead.replaceAfter);
 
     const flight = this.flight;
-    if (flight && this.continues(flight, at, backend)) {
+    if (flight && settings.reuse && this.continues(flight, at, backend)) {
       const typed = at.text.slice(flight.offset, offset);
       const answer = await this.waitFor(flight, signal);
       if (answer === undefined) return [];
@@ -185,7 +201,7 @@ export class CompletionEngine {
       this.abortFlight(flight);
     }
 
-    const delay = settings.debounceMs ?? this.rhythm.delayMs();
+    const delay = settings.debounceMs ?? this.rhythm.delayMs(keyKind(at.text.slice(Math.max(0, offset - 200), offset)));
     if (!(await sleep(this.clock, delay, signal))) {
       this.stats.debounceCancelled++;
       this.emit({ type: 'debounce-cancelled' });
@@ -193,9 +209,9 @@ export class CompletionEngine {
     }
 
     const plan = this.plan(at, backend, settings, 0);
-    const cached = this.cache.get(plan.key);
+    const cached = settings.reuse ? this.cache.get(plan.key) : undefined;
     if (cached !== undefined) {
-      this.remember(at, backend, cached, plan.multiline);
+      this.remember(at, backend, cached, plan.multiline, this.moreByKey.get(plan.key));
       return this.serve(cached, 'cache');
     }
     // Another request may have started while this one waited; it answers for an older point.
@@ -276,10 +292,13 @@ export class CompletionEngine {
     const typed = last && last.documentId === at.documentId ? at.offset - last.offset : Number.NaN;
     const grown = last ? at.text.length - last.length : Number.NaN;
     // An auto-closed bracket or quote grows the text by one more than the cursor moved.
-    if (typed >= 1 && typed <= 8 && grown >= typed && grown <= typed + 2) this.rhythm.keystroke(now);
+    const kind = keyKind(at.text.slice(Math.max(0, at.offset - 200), at.offset));
+    // Enter with the new line's indentation is one key, however many spaces the editor put in.
+    if (typed >= 1 && grown >= typed && grown <= typed + 2 && (typed <= 8 || kind === 'enter'))
+      this.rhythm.keystroke(now, kind);
     else {
       this.rhythm.interrupt();
-      this.rhythm.keystroke(now);
+      this.rhythm.keystroke(now, kind);
     }
     this.lastKey = { documentId: at.documentId, offset: at.offset, length: at.text.length };
   }
@@ -295,9 +314,11 @@ export class CompletionEngine {
     for (const entry of this.remembered) {
       if (entry.source !== source || entry.documentId !== at.documentId || at.offset < entry.offset) continue;
       const typed = at.text.slice(entry.offset, at.offset);
-      if (typed.length >= entry.text.length || !entry.text.startsWith(typed)) continue;
       if (at.text.slice(Math.max(0, entry.offset - ANCHOR_CHARS), entry.offset) !== entry.before) continue;
       const after = at.text.slice(at.offset, at.offset + ANCHOR_CHARS);
+      const beyond = this.typeAheadBeyond(entry, typed, after);
+      if (beyond) return beyond;
+      if (typed.length >= entry.text.length || !entry.text.startsWith(typed)) continue;
       const rest = entry.text.slice(typed.length);
       if (after === entry.after) return { text: rest, multiline: entry.multiline };
       // The editor auto-closed a bracket or quote meanwhile: the answer replaces it.
@@ -306,6 +327,26 @@ export class CompletionEngine {
         return { text: rest, multiline: entry.multiline, replaceAfter: inserted.length };
     }
     return undefined;
+  }
+
+  /**
+   * Typing went past the shown text into the lines the model gave after it (across Enter): the
+   * rest of the current line, or the next line when the cursor is at the end of one.
+   */
+  private typeAheadBeyond(
+    entry: Remembered,
+    typed: string,
+    after: string,
+  ): { text: string; multiline: boolean } | undefined {
+    if (!entry.more || typed.length < entry.text.length || after !== entry.after) return undefined;
+    const full = entry.text + entry.more;
+    if (typed.length >= full.length || !full.startsWith(typed)) return undefined;
+    const rest = full.slice(typed.length);
+    const lineEnd = rest.indexOf('\n');
+    if (lineEnd > 0) return { text: rest.slice(0, lineEnd).trimEnd(), multiline: false };
+    if (lineEnd === -1) return rest.trim() ? { text: rest, multiline: false } : undefined;
+    const next = rest.split('\n', 2).join('\n');
+    return next.trim() ? { text: next, multiline: true } : undefined;
   }
 
   /** Whether the cursor is further along the same typing the flight was started for. */
@@ -379,7 +420,7 @@ export class CompletionEngine {
       (text) => {
         if (this.flight === flight) this.flight = undefined;
         this.cache.set(plan.key, text);
-        this.remember(at, backend, text, plan.multiline);
+        this.remember(at, backend, text, plan.multiline, this.moreByKey.get(plan.key));
         return text;
       },
       (error: unknown) => {
@@ -453,7 +494,7 @@ export class CompletionEngine {
       stop: plan.multiline ? ['\n\n\n'] : ['\n'],
       signal,
     });
-    return postProcess(result.text, {
+    const shown = postProcess(result.text, {
       prefix: prompt.prefix,
       suffix: prompt.suffix,
       multiline: plan.multiline,
@@ -463,14 +504,18 @@ export class CompletionEngine {
       stops: template?.stop ?? [],
       fromChat: result.route === 'chat',
     });
+    if (result.route !== 'chat')
+      this.moreByKey.set(plan.key, linesAfter(result.text, shown, template?.stop ?? [], plan.maxLines));
+    return shown;
   }
 
-  private remember(at: CompletionInput, backend: CompletionBackend, text: string, multiline: boolean): void {
+  private remember(at: CompletionInput, backend: CompletionBackend, text: string, multiline: boolean, more = ''): void {
     if (!text) return;
     const entry: Remembered = {
       ...placeOf(at, backend),
       text,
       multiline,
+      more,
     };
     const existing = this.remembered.findIndex(
       (other) =>
@@ -538,4 +583,20 @@ function insertedCloser(after: string, before: string): string | undefined {
     if (after.slice(length) === before.slice(0, before.length - length)) return inserted;
   }
   return undefined;
+}
+
+/**
+ * The whole lines a raw answer gives after the shown text, when the shown text is exactly its
+ * start: what the user may type next, across Enter. Cut at a blank line (the model moved on to
+ * something else) and at `maxLines`; '' when the shown text was reshaped.
+ */
+function linesAfter(raw: string, shown: string, stops: readonly string[], maxLines: number): string {
+  const text = cutAtControlTokens(toLf(raw), stops);
+  if (!shown || !text.startsWith(shown)) return '';
+  const rest = text.slice(shown.length);
+  if (!rest.startsWith('\n')) return '';
+  const lines = rest.slice(1).split('\n');
+  const blank = lines.findIndex((line) => line.trim() === '');
+  const whole = lines.slice(0, blank === -1 ? lines.length - 1 : blank).slice(0, maxLines);
+  return whole.length ? `\n${whole.join('\n')}` : '';
 }

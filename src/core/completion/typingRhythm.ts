@@ -3,7 +3,12 @@
  * the user's own inter-key intervals. A fixed delay either fires between the keys of a slow typist
  * (billing requests nobody waits for) or keeps a fast typist waiting. Tabby scales its delay by
  * the recent typing interval in the same spirit; the figures here are our own, tuned on the
- * replay benchmark.
+ * replay benchmarks.
+ *
+ * It also learns where this user stops to think: after which kind of key (a line end, a `(`, a
+ * `:` …) a pause usually follows. After such a key the request goes out at once, so the answer is
+ * on its way while the user is still deciding; elsewhere the wait stays, so ordinary hesitations
+ * bill nothing.
  */
 export interface RhythmOptions {
   /** Delay used before enough keystrokes have been seen. */
@@ -13,43 +18,92 @@ export interface RhythmOptions {
   /** Intervals longer than this are pauses, not typing, and are not learned from. */
   pauseMs: number;
   samples: number;
+  /** After a kind of key followed by a pause at least this often, ask at once. */
+  pauseShareToSendAtOnce: number;
+  /** Keys of a kind seen before its pause share is trusted. */
+  minKindSamples: number;
 }
 
-export const DEFAULT_RHYTHM: RhythmOptions = { initialMs: 300, minMs: 150, maxMs: 600, pauseMs: 1_500, samples: 40 };
+export const DEFAULT_RHYTHM: RhythmOptions = {
+  initialMs: 300,
+  minMs: 150,
+  maxMs: 600,
+  pauseMs: 800,
+  samples: 40,
+  pauseShareToSendAtOnce: 0.3,
+  minKindSamples: 4,
+};
+
+/** How many recent keys of each kind are remembered for its pause share. */
+const KIND_WINDOW = 24;
 
 export class TypingRhythm {
   private readonly intervals: number[] = [];
   private lastKeyAt: number | undefined;
+  private lastKind: string | undefined;
+  /** Per kind of key: recent outcomes, true where a pause followed. */
+  private readonly pausesAfter = new Map<string, boolean[]>();
 
   constructor(private readonly options: RhythmOptions = DEFAULT_RHYTHM) {}
 
-  /** Notes a keystroke (a change of a few characters at the cursor) at time `at`. */
-  keystroke(at: number): void {
+  /** Notes a keystroke (a change of a few characters at the cursor) at time `at`; `kind` is what was typed (see `keyKind`). */
+  keystroke(at: number, kind?: string): void {
     if (this.lastKeyAt !== undefined) {
       const interval = at - this.lastKeyAt;
       if (interval > 0 && interval < this.options.pauseMs) {
         this.intervals.push(interval);
         if (this.intervals.length > this.options.samples) this.intervals.shift();
       }
+      if (this.lastKind !== undefined && interval > 0) {
+        const outcomes = this.pausesAfter.get(this.lastKind) ?? [];
+        outcomes.push(interval >= this.options.pauseMs);
+        if (outcomes.length > KIND_WINDOW) outcomes.shift();
+        this.pausesAfter.set(this.lastKind, outcomes);
+      }
     }
     this.lastKeyAt = at;
+    this.lastKind = kind;
   }
 
   /** Notes that the cursor jumped or the document changed otherwise: the next interval is not typing. */
   interrupt(): void {
     this.lastKeyAt = undefined;
+    this.lastKind = undefined;
+  }
+
+  /** The share of recent keys of this kind that a pause followed; undefined while too few were seen. */
+  pauseShareAfter(kind: string): number | undefined {
+    const outcomes = this.pausesAfter.get(kind);
+    if (!outcomes || outcomes.length < this.options.minKindSamples) return undefined;
+    return outcomes.filter(Boolean).length / outcomes.length;
   }
 
   /**
-   * The wait after a keystroke: a little above the user's usual longest gap within typing (the
-   * 85th percentile of recent intervals), so ordinary hesitations between keys do not fire a
-   * request but a real pause does.
+   * The wait after a keystroke of `kind`: none where this user usually pauses; elsewhere a little
+   * above the user's usual longest gap within typing (the 90th percentile of recent intervals), so
+   * ordinary hesitations between keys do not fire a request but a real pause does.
    */
-  delayMs(): number {
+  delayMs(kind?: string): number {
     const { initialMs, minMs, maxMs } = this.options;
+    const share = kind === undefined ? undefined : this.pauseShareAfter(kind);
+    if (share !== undefined && share >= this.options.pauseShareToSendAtOnce) return 0;
     if (this.intervals.length < 8) return initialMs;
     const sorted = [...this.intervals].sort((a, b) => a - b);
     const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] ?? initialMs;
     return Math.round(Math.min(maxMs, Math.max(minMs, p90 * 1.25)));
   }
+}
+
+/**
+ * The kind of key that left the text as it is before the cursor: `enter` at the start of a line
+ * (indentation aside), the character itself for punctuation, `word` or `space` otherwise.
+ */
+export function keyKind(textBefore: string): string {
+  const lineStart = textBefore.lastIndexOf('\n') + 1;
+  if (lineStart > 0 && textBefore.slice(lineStart).trim() === '') return 'enter';
+  const last = textBefore.charAt(textBefore.length - 1);
+  if (last === '') return 'start';
+  if (/[\p{L}\p{N}_$]/u.test(last)) return 'word';
+  if (/\s/.test(last)) return 'space';
+  return last;
 }

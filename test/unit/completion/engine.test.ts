@@ -171,6 +171,116 @@ describe('completion engine: debounce and cancellation', () => {
   });
 });
 
+describe('completion engine: type-ahead across Enter', () => {
+  it('serves the next lines the model gave while the user types them, with no new request', async () => {
+    const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\nconst c = 3;\n\nexport {};');
+    const first = keystroke(engine, backend, input('const a ='));
+    await clock.advance(400);
+    assert.deepEqual(
+      first.result?.map((s) => s.insertText),
+      [' 1;'],
+    );
+    const atLineEnd = keystroke(engine, backend, input('const a = 1;'));
+    await clock.advance(1);
+    assert.deepEqual(
+      atLineEnd.result?.map((s) => s.insertText),
+      ['\nconst b = 2;'],
+      'the next line, on the next line',
+    );
+    const afterEnter = keystroke(engine, backend, input('const a = 1;\nconst'));
+    await clock.advance(1);
+    assert.deepEqual(
+      afterEnter.result?.map((s) => [s.insertText, s.source]),
+      [[' b = 2;', 'type-ahead']],
+    );
+    const third = keystroke(engine, backend, input('const a = 1;\nconst b = 2;\n'));
+    await clock.advance(1);
+    assert.deepEqual(
+      third.result?.map((s) => s.insertText),
+      ['const c = 3;'],
+    );
+    assert.equal(backend.requests.length, 1);
+  });
+
+  it('does not serve past a blank line or where the user typed something else', async () => {
+    const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\n\nconst c = 3;\n');
+    keystroke(engine, backend, input('const a ='));
+    await clock.advance(400);
+    const other = keystroke(engine, backend, input('const a = 1;\nlet'));
+    await clock.advance(1);
+    assert.notEqual(other.result?.[0]?.source, 'type-ahead');
+  });
+});
+
+describe('completion engine: sending where this user pauses', () => {
+  /**
+   * Types `lines` at 150 ms a key, pausing 2 s after every line end (Enter) and never elsewhere,
+   * and returns the requests sent and how long after each pause's last key the request went out.
+   */
+  async function typeWithPausesAfterEnter(settings: Partial<CompletionSettings>, lines: readonly string[]) {
+    const { clock, backend, engine } = setup({ debounceMs: undefined, ...settings }, () => ' // x');
+    let text = '';
+    let last: ReturnType<typeof keystroke> | undefined;
+    const waits: number[] = [];
+    for (const line of lines) {
+      for (const char of `${line}\n`) {
+        text += char;
+        last?.cancel();
+        const before = backend.requests.length;
+        last = keystroke(engine, backend, input(text));
+        if (char === '\n') {
+          const pausedAt = clock.now();
+          await clock.advance(0);
+          let waited = 0;
+          while (backend.requests.length === before && waited < 2_000) {
+            await clock.advance(10);
+            waited += 10;
+          }
+          waits.push(clock.now() - pausedAt);
+          await clock.advance(2_000 - waited);
+        } else {
+          await clock.advance(150);
+        }
+      }
+    }
+    return { waits, requests: backend.requests.length };
+  }
+
+  const LINES = Array.from({ length: 12 }, (_, i) => `let value${i} = compute(${i});`);
+
+  it('asks at once after the kind of key this user pauses after, once it has learned that', async () => {
+    const { waits } = await typeWithPausesAfterEnter({}, LINES);
+    assert.ok(waits[0]! > 100, `before learning, the first pause waits the debounce (${waits[0]} ms)`);
+    assert.deepEqual(waits.slice(-6), [0, 0, 0, 0, 0, 0], 'after a few lines, Enter sends at once');
+  });
+
+  it('still waits after ordinary keys, so typing without a pause sends nothing', async () => {
+    const { requests } = await typeWithPausesAfterEnter({}, LINES);
+    assert.equal(requests, LINES.length, 'one request per pause, none between keys 150 ms apart');
+  });
+
+  it('keeps a fixed debounce when the user set one', async () => {
+    const { waits } = await typeWithPausesAfterEnter({ debounceMs: 350 }, LINES);
+    assert.ok(
+      waits.every((wait) => wait >= 350),
+      waits.join(', '),
+    );
+  });
+
+  it('serves nothing from earlier answers with reuse off: every pause asks again', async () => {
+    const { clock, backend, engine } = setup({ reuse: false }, () => ' + 1;');
+    keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    const again = keystroke(engine, backend, input('const total ='));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 2, 'no cache');
+    const along = keystroke(engine, backend, input('const total = +'));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 3, 'no type-ahead');
+    assert.deepEqual([again.result?.[0]?.source, along.result?.[0]?.source], ['request', 'request']);
+  });
+});
+
 describe('completion engine: reuse', () => {
   it('answers a second pause at the same place from the cache', async () => {
     const { clock, backend, engine } = setup();
