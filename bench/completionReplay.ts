@@ -15,7 +15,7 @@ import {
   type Suggestion,
 } from '../src/core/completion/engine';
 import { sleep, type Clock } from '../src/core/clock';
-import { wantsMultiline } from '../src/core/completion/multiline';
+import { completionShape } from '../src/core/completion/multiline';
 import { postProcess } from '../src/core/completion/postprocess';
 import { buildPrompt } from '../src/core/completion/prompt';
 import { ProviderError } from '../src/core/providers/providerError';
@@ -168,11 +168,10 @@ function naiveStrategy(backend: CompletionBackend, clock: Clock): Strategy {
     async complete(input, signal) {
       if (!(await sleep(clock, NAIVE_DEBOUNCE_MS, signal))) return [];
       const prompt = buildPrompt({ text: input.text, offset: input.offset, languageId: input.languageId });
-      const multiline = wantsMultiline(
-        input.text.slice(0, input.offset),
-        input.text.slice(input.offset),
-        input.languageId,
-      );
+      // What several extensions do: several lines only at an empty line or after an opener.
+      const multiline =
+        completionShape(input.text.slice(0, input.offset), input.text.slice(input.offset), input.languageId) ===
+        'block';
       try {
         const result = await backend.fim({
           prefix: prompt.header + prompt.prefix,

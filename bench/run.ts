@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, corpus, chatRender)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, corpus, completionEditor, chatRender)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { benchActivation } from './activation';
 import { benchChatRender } from './chatRender';
 import { benchCompletion } from './completion';
 import { benchCompletionCorpus } from './completionCorpus';
+import { benchCompletionEditor } from './completionEditor';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   ledger: benchLedger,
   completion: benchCompletion,
   corpus: benchCompletionCorpus,
+  completionEditor: benchCompletionEditor,
   chatRender: benchChatRender,
 };
 

@@ -3,8 +3,11 @@
  * ghost text and accept it; run a command from the palette; read the status bar.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_FIM_RULES } from '../emulator/answers';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
@@ -17,7 +20,18 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({
+      fimRules: [
+        ...DEFAULT_FIM_RULES,
+        // A signature with no brace yet: the model gives the whole block.
+        {
+          prefixEndsWith: 'function area(width, height)',
+          text: ' {\n  const size = width * height;\n  return size;\n}\n\nfunction next() {',
+        },
+        // The end of a function's last statement: the completion is the closing brace on the next line.
+        { prefixEndsWith: 'return total;', text: '\n}\n' },
+      ],
+    });
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
       vsix: PACKAGED_VSIX,
@@ -44,7 +58,8 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
         const text = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')]
           .map((el) => el.textContent ?? '')
           .join('');
-        return text.includes(want) ? text.replace(/\u00a0/g, ' ') : undefined;
+        const shown = text.replace(/\u00a0/g, ' ');
+        return shown.includes(want) ? shown : undefined;
       },
       needle,
       { timeout: 20_000 },
@@ -96,6 +111,67 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       undefined,
       { timeout: 10_000 },
     );
+  });
+
+  /** Opens a workspace file by name through Quick Open and puts the cursor at its end. */
+  async function openAtEnd(file: string, content: string): Promise<void> {
+    writeFileSync(join(workbench.folder, file), content);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type(file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: content.split('\n')[0] ?? '' }).waitFor({ timeout: 10_000 });
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+  }
+
+  const editorText = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.editor-instance .view-lines .view-line')]
+        // Monaco reuses line elements: their order in the DOM is not the document's.
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+
+  it('shows a whole block after a signature and Tab inserts all of it', async () => {
+    await openAtEnd('area.js', '// Areas\n');
+    await page.keyboard.type('function area(width, height)', { delay: 40 });
+    const ghost = await waitForGhost('return size;');
+    assert.match((await ghost.jsonValue()) ?? '', /const size = width \* height;/);
+    assert.doesNotMatch((await ghost.jsonValue()) ?? '', /next/, 'the block stops where it closes');
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('.editor-instance .view-lines')?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('return size;}'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const text = await editorText();
+    assert.match(text, /function area\(width, height\) \{\n {2}const size = width \* height;\n {2}return size;\n\}/);
+  });
+
+  it('shows a closing brace on the next line and Tab inserts it', async () => {
+    await openAtEnd(
+      'total.js',
+      'function sum(items) {\n  let total = 0;\n  for (const item of items) total += item;\n  return total',
+    );
+    await page.keyboard.type(';', { delay: 40 });
+    await waitForGhost('}');
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.editor-instance .view-lines .view-line')].some(
+          (line) => line.textContent === '}',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.match(await editorText(), /return total;\n\}/);
   });
 
   it('runs Toggle Inline Completion from the command palette and the status bar follows', async () => {

@@ -1,0 +1,321 @@
+/**
+ * The in-editor replay (issue #14): the packaged VSIX in code-server, driven by headless Chromium,
+ * a real source file typed with human-like seeded timing, the emulator answering after a fixed
+ * 150 ms. Ghost text is timed as the page shows it: from the last key before a pause to the first
+ * animation frame with a ghost-text decoration in the DOM.
+ *
+ * Two windows are measured with the same keystrokes: ours (default settings) and the baseline most
+ * extensions ship (a fixed 350 ms debounce, no reuse: `completion.debounceMs: 350`,
+ * `completion.reuse: false`). Each types the excerpt in two emulator modes: `generic`, where the
+ * answer never matches what the user types next (every pause needs a fresh request), and
+ * `continuation`, where it is the file's real continuation (so type-ahead can serve it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../test/emulator/server';
+import { ledgerRecords } from '../test/harness/ledgerFiles';
+import { emulatorProviderSettings, REPO_ROOT, startWorkbench, type Workbench } from '../test/harness/workbench';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../test/harness/workbenchPage';
+import { median, round, type Metrics } from './metrics';
+
+/** Not written for this benchmark: debug's shared core (pinned by package-lock.json), lines 41–52. */
+const SOURCE_FILE = 'node_modules/debug/src/common.js';
+const SOURCE_LINES: readonly [number, number] = [41, 52];
+export const EDITOR_BACKEND_LATENCY_MS = 150;
+const RUNS = Number(process.env.SWITCHBOARD_EDITOR_RUNS ?? 3);
+/** Gaps at least this long are the pauses where a developer looks for a suggestion. */
+const PAUSE_MS = 900;
+
+/** Editor behaviour that would change the typed text or cover the ghost text. */
+const PLAIN_EDITOR = {
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoClosingComments': 'never',
+  'editor.autoSurround': 'never',
+  'editor.autoIndent': 'none',
+  'editor.formatOnType': false,
+  'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.wordBasedSuggestions': 'off',
+  'editor.parameterHints.enabled': false,
+  'editor.hover.enabled': false,
+  'editor.acceptSuggestionOnEnter': 'off',
+  'editor.inlineSuggest.enabled': true,
+  'files.autoSave': 'afterDelay',
+};
+
+interface Key {
+  /** Milliseconds after the start of typing. */
+  at: number;
+  /** What the key types: one character, or a line break with the next line's indentation. */
+  text: string;
+}
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * A developer typing `source`: log-normal gaps between keys (median 150 ms, σ 0.5, clipped to
+ * 40–800 ms), and thinking pauses of 0.9–2.5 s after half the line ends and a fifth of the
+ * punctuation keys. Enter carries the next line's indentation (the editor's auto-indent).
+ */
+export function typist(source: string, seed: number): Key[] {
+  const rand = random(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const gap = () => Math.min(800, Math.max(40, Math.exp(Math.log(150) + 0.5 * normal())));
+  const keys: Key[] = [];
+  let at = 0;
+  let index = 0;
+  let previous = '';
+  while (index < source.length) {
+    let next = index + 1;
+    if (source[index] === '\n') while (next < source.length && /[ \t]/.test(source[next] ?? '')) next++;
+    const thinking = (previous === '\n' && rand() < 0.5) || (/[;,{}()[\]:=.]/.test(previous) && rand() < 0.2);
+    at += thinking ? 900 + rand() * 1_600 : gap();
+    keys.push({ at: Math.round(at), text: source.slice(index, next) });
+    previous = source[index] ?? '';
+    index = next;
+  }
+  return keys;
+}
+
+export interface EditorRun {
+  keys: number;
+  generations: number;
+  tokens: number;
+  pauses: number;
+  shown: number;
+  /** Pause → ghost in ms for the pauses that showed one. */
+  delays: number[];
+}
+
+/** Installed in the page: times the first frame with ghost text after the latest mark. */
+const WATCHER = `(() => {
+  window.__sbMark = () => {
+    const rec = { t0: performance.now(), t1: null };
+    window.__sbRec = rec;
+    const check = () => {
+      if (window.__sbRec !== rec) return;
+      const els = document.querySelectorAll('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+      let text = '';
+      for (const el of els) text += el.textContent || '';
+      if (text.replace(/\\u00a0/g, ' ').trim()) { rec.t1 = performance.now(); return; }
+      requestAnimationFrame(check);
+    };
+    check();
+  };
+  window.__sbRead = () => { const rec = window.__sbRec; window.__sbRec = null; return rec; };
+})()`;
+
+async function typeRun(
+  page: Page,
+  emulator: Emulator,
+  workbench: Workbench,
+  file: string,
+  keys: readonly Key[],
+): Promise<EditorRun> {
+  await openByName(page, file);
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor();
+  await page.waitForTimeout(1_000);
+  await editor.locator('.view-lines').click();
+  await page.evaluate(WATCHER);
+  const tokensBefore = completionTokens(workbench);
+  const requestsBefore = completionRequests(emulator);
+  const run: EditorRun = { keys: keys.length, generations: 0, tokens: 0, pauses: 0, shown: 0, delays: [] };
+  const start = Date.now();
+  for (const [i, key] of keys.entries()) {
+    const wait = start + key.at - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A pause that began at the previous key ends now: read what the page showed during it.
+    if (i > 0 && key.at - (keys[i - 1]?.at ?? 0) >= PAUSE_MS) {
+      const rec = (await page.evaluate('window.__sbRead()')) as { t0: number; t1: number | null } | null;
+      run.pauses++;
+      if (rec?.t1 != null) {
+        run.shown++;
+        run.delays.push(rec.t1 - rec.t0);
+      }
+    }
+    // Enter and the new line's indentation arrive as one edit, as an editor's auto-indent makes them.
+    if (key.text.startsWith('\n')) {
+      await page.keyboard.insertText(key.text);
+    } else {
+      await page.keyboard.type(key.text);
+    }
+    const next = keys[i + 1];
+    if (next && next.at - key.at >= PAUSE_MS) await page.evaluate('window.__sbMark()');
+  }
+  await page.waitForTimeout(1_500);
+  run.generations = completionRequests(emulator) - requestsBefore;
+  run.tokens = completionTokens(workbench) - tokensBefore;
+  await page.keyboard.press('Escape');
+  return run;
+}
+
+/** Opens a workspace file through Quick Open; a file created a moment ago may need a second look. */
+async function openByName(page: Page, file: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(file);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt === 4) throw error;
+    }
+  }
+}
+
+function completionRequests(emulator: Emulator): number {
+  return emulator.requests.filter((request) => request.path === '/v1/completions').length;
+}
+
+function completionTokens(workbench: Workbench): number {
+  return ledgerRecords(workbench.userDataDir)
+    .filter((record) => record.feature === 'completion')
+    .reduce((sum, record) => sum + (record.inputTokens ?? 0) + (record.outputTokens ?? 0), 0);
+}
+
+/** The file's real continuation after the prompt's text before the cursor. */
+function continuation(source: string): (prefix: string) => string | undefined {
+  return (prefix) => {
+    // The prompt starts with a header the file does not have: match the longest tail it does have.
+    for (let length = Math.min(300, prefix.length); length >= 1; length--) {
+      const tail = prefix.slice(-length);
+      const found = source.indexOf(tail);
+      if (found !== -1) return source.slice(found + length, found + length + 300);
+    }
+    return undefined;
+  };
+}
+
+type Mode = 'generic' | 'continuation';
+type Strategy = 'ours' | 'baseline';
+
+const STRATEGY_SETTINGS: Record<Strategy, Record<string, unknown>> = {
+  ours: {},
+  baseline: { 'switchboard.completion.debounceMs': 350, 'switchboard.completion.reuse': false },
+};
+
+export async function measureInEditor(
+  runs = RUNS,
+  log: (line: string) => void = console.log,
+): Promise<Record<Strategy, Record<Mode, EditorRun[]>>> {
+  const lines = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8').split('\n');
+  const source = `${lines.slice(SOURCE_LINES[0] - 1, SOURCE_LINES[1]).join('\n')}\n`;
+  const results: Record<Strategy, Record<Mode, EditorRun[]>> = {
+    ours: { generic: [], continuation: [] },
+    baseline: { generic: [], continuation: [] },
+  };
+  for (const strategy of ['ours', 'baseline'] as const) {
+    const emulator = await startEmulator({ latencyMs: EDITOR_BACKEND_LATENCY_MS });
+    let workbench: Workbench | undefined;
+    let browser: Awaited<ReturnType<typeof openWorkbenchPage>>['browser'] | undefined;
+    try {
+      workbench = await startWorkbench({
+        flavor: 'min',
+        vsix: PACKAGED_VSIX,
+        quiet: true,
+        settings: {
+          ...emulatorProviderSettings(emulator.openaiBaseUrl),
+          ...PLAIN_EDITOR,
+          ...STRATEGY_SETTINGS[strategy],
+        },
+      });
+      for (let run = 1; run <= runs; run++)
+        for (const mode of ['generic', 'continuation'])
+          writeFileSync(join(workbench.folder, `replay-${mode}-${run}.js`), '');
+      const opened = await openWorkbenchPage(workbench);
+      browser = opened.browser;
+      await opened.page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
+      for (let run = 1; run <= runs; run++) {
+        for (const mode of ['generic', 'continuation'] as const) {
+          emulator.configure({ fimResponder: mode === 'continuation' ? continuation(source) : undefined });
+          const file = `replay-${mode}-${run}.js`;
+          const result = await typeRun(opened.page, emulator, workbench, file, typist(source, run));
+          results[strategy][mode].push(result);
+          log(
+            `  ${strategy} ${mode} run ${run}: ${result.generations} generations / ${result.keys} keys, ghost at ${result.shown}/${result.pauses} pauses, p50 ${round(median(result.delays), 0)} ms, ${result.tokens} tokens`,
+          );
+        }
+      }
+    } finally {
+      await closeAll(browser, workbench, emulator);
+    }
+  }
+  return results;
+}
+
+function summary(runs: readonly EditorRun[]) {
+  const per100 = runs.map((run) => (100 * run.generations) / run.keys);
+  return {
+    p50: median(runs.map((run) => median(run.delays))),
+    p90: median(runs.map((run) => percentile(run.delays, 0.9))),
+    per100: median(per100),
+    shown: median(runs.map((run) => run.shown / Math.max(1, run.pauses))),
+    tokensPer100: median(runs.map((run) => (100 * run.tokens) / run.keys)),
+    pauses: median(runs.map((run) => run.pauses)),
+    keys: runs[0]?.keys ?? 0,
+  };
+}
+
+function percentile(values: readonly number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
+}
+
+export async function benchCompletionEditor(): Promise<Metrics> {
+  const results = await measureInEditor();
+  const ours = summary(results.ours.generic);
+  const base = summary(results.baseline.generic);
+  const oursRight = summary(results.ours.continuation);
+  const baseRight = summary(results.baseline.continuation);
+  const setup = `VS Code 1.100.3 (code-server) + headless Chromium, packaged VSIX, emulator at ${EDITOR_BACKEND_LATENCY_MS} ms; ${SOURCE_FILE} lines ${SOURCE_LINES.join('–')} (${ours.keys} keys) typed with log-normal gaps (median 150 ms) and 0.9–2.5 s pauses after half the line ends and a fifth of the punctuation; medians of ${RUNS} runs (seeds 1–${RUNS}); a shared 2-core machine`;
+  const modes = (a: ReturnType<typeof summary>, b: ReturnType<typeof summary>) =>
+    `ours p50 ${round(a.p50, 0)} / p90 ${round(a.p90, 0)} ms, ${round(a.per100, 2)} generations and ${round(a.tokensPer100, 0)} tokens per 100 keys, ghost at ${round(a.shown, 3)} of pauses; baseline p50 ${round(b.p50, 0)} / p90 ${round(b.p90, 0)} ms, ${round(b.per100, 2)} generations and ${round(b.tokensPer100, 0)} tokens per 100 keys, ghost at ${round(b.shown, 3)}`;
+  const generic = `answers that never match the next keys: ${modes(ours, base)}`;
+  const right = `answers that are the file's continuation: ${modes(oursRight, baseRight)}`;
+  return {
+    'completion.editor_pause_to_ghost_ms_p50': {
+      value: round(ours.p50, 0),
+      unit: 'ms',
+      better: 'lower',
+      baseline: round(base.p50, 0),
+      note: `${setup}. ${generic}. ${right}`,
+    },
+    'completion.editor_generations_per_100_keys': {
+      value: round(ours.per100, 2),
+      unit: 'generations',
+      better: 'lower',
+      baseline: round(base.per100, 2),
+      note: `answers that never match (the worst case for reuse); with the file's continuation: ours ${round(oursRight.per100, 2)}, baseline ${round(baseRight.per100, 2)}`,
+    },
+    'completion.editor_shown_at_pauses_ratio': {
+      value: round(ours.shown, 3),
+      unit: 'ratio',
+      better: 'higher',
+      baseline: round(base.shown, 3),
+      note: `pauses with ghost text before the next key, of ${ours.pauses} pauses per run; with the file's continuation: ours ${round(oursRight.shown, 3)}, baseline ${round(baseRight.shown, 3)}`,
+    },
+    'completion.editor_typeahead_saving': {
+      value: round(1 - oursRight.per100 / ours.per100, 3),
+      unit: 'ratio',
+      better: 'higher',
+      baseline: round(1 - baseRight.per100 / base.per100, 3),
+      note: `generations saved when the answers are the file's continuation against answers that never match: ours ${round(oursRight.per100, 2)} vs ${round(ours.per100, 2)} per 100 keys; baseline (no reuse) ${round(baseRight.per100, 2)} vs ${round(base.per100, 2)}`,
+    },
+  };
+}
