@@ -13,6 +13,12 @@ import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harne
 import { ledgerRecords } from '../harness/ledgerFiles';
 import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
+/** Files the completion tests open, each ending where the cursor goes. */
+const FILES: Record<string, string> = {
+  'area.js': '// Areas\n',
+  'total.js': 'function sum(items) {\n  let total = 0;\n  for (const item of items) total += item;\n  return total',
+};
+
 describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
   let workbench: Workbench;
@@ -37,6 +43,8 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       vsix: PACKAGED_VSIX,
       settings: emulatorProviderSettings(emulator.openaiBaseUrl),
     });
+    // Written before the window opens: Quick Open may not list a file created a moment ago.
+    for (const [file, content] of Object.entries(FILES)) writeFileSync(join(workbench.folder, file), content);
     ({ browser, page } = await openWorkbenchPage(workbench));
   });
 
@@ -114,12 +122,24 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   });
 
   /** Opens a workspace file by name through Quick Open and puts the cursor at its end. */
-  async function openAtEnd(file: string, content: string): Promise<void> {
-    writeFileSync(join(workbench.folder, file), content);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  async function openAtEnd(file: string): Promise<void> {
+    const content = FILES[file] ?? '';
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(file);
+      try {
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: file })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     await page.keyboard.press('Enter');
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.locator('.view-lines', { hasText: content.split('\n')[0] ?? '' }).waitFor({ timeout: 10_000 });
@@ -137,7 +157,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     );
 
   it('shows a whole block after a signature and Tab inserts all of it', async () => {
-    await openAtEnd('area.js', '// Areas\n');
+    await openAtEnd('area.js');
     await page.keyboard.type('function area(width, height)', { delay: 40 });
     const ghost = await waitForGhost('return size;');
     assert.match((await ghost.jsonValue()) ?? '', /const size = width \* height;/);
@@ -156,10 +176,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   });
 
   it('shows a closing brace on the next line and Tab inserts it', async () => {
-    await openAtEnd(
-      'total.js',
-      'function sum(items) {\n  let total = 0;\n  for (const item of items) total += item;\n  return total',
-    );
+    await openAtEnd('total.js');
     await page.keyboard.type(';', { delay: 40 });
     await waitForGhost('}');
     await page.keyboard.press('Tab');
