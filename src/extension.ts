@@ -4,6 +4,7 @@ import { ChatViewProvider } from './chat/chatViewProvider';
 import { registerDashboard } from './usage/dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
 import { detectBackends } from './backends/detection';
+import { offerQwenRoutes } from './backends/qwenMigration';
 import { CompletionContextFiles } from './completion/contextFiles';
 import { registerCompletionReport } from './completion/lastRequestReport';
 import { CompletionControls } from './completion/completionControls';
@@ -100,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
 
   // Detection probes local ports and reads files: never on the activation path.
-  setTimeout(() => void runDetection(context, backends), 0);
+  setTimeout(() => void runDetection(context, backends, keys), 0);
   setTimeout(
     () => void welcomeOnFirstRun(context).catch((error: unknown) => log().info(`Welcome: ${String(error)}`)),
     0,
@@ -125,21 +126,18 @@ export function deactivate(): void {}
 
 const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
 
-async function runDetection(context: vscode.ExtensionContext, backends: Backends): Promise<void> {
+async function runDetection(context: vscode.ExtensionContext, backends: Backends, keys: KeyStore): Promise<void> {
   const found = await detectBackends();
   backends.setDetected(found);
   if (found.length)
     log().info(
       `Found on this machine: ${found.map((backend) => `${backend.entry.name} (${backend.detail})`).join('; ')}`,
     );
-  // Someone who relied on the Qwen OAuth free tier is told once, with the way out.
+  // Someone who relied on the Qwen OAuth free tier is told once, with the ways out; the notice is
+  // a modal, so it stays until answered, and counts as shown only then.
   const qwen = found.find((backend) => backend.discontinued);
   if (qwen?.discontinued && !context.globalState.get<boolean>(QWEN_NOTICE_KEY)) {
+    await offerQwenRoutes(backends, keys);
     await context.globalState.update(QWEN_NOTICE_KEY, true);
-    const choice = await vscode.window.showWarningMessage(
-      `Switchboard found your Qwen Code login. ${qwen.discontinued}`,
-      'Switch Provider…',
-    );
-    if (choice) await vscode.commands.executeCommand('switchboard.switchProvider');
   }
 }

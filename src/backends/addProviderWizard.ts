@@ -78,6 +78,15 @@ export async function addProvider(
     });
     if (typed === undefined) return false;
     key = typed.trim() || undefined;
+    const mismatch = key && keyMismatch(preset, key);
+    if (mismatch) {
+      const choice = await vscode.window.showWarningMessage(
+        `Switchboard: ${mismatch}`,
+        { modal: true },
+        'Use This Key',
+      );
+      if (choice !== 'Use This Key') return askKey();
+    }
     return true;
   };
   if (preset.requiresKey && !(await askKey())) return undefined;
@@ -127,7 +136,13 @@ async function pickPreset(): Promise<Preset | undefined> {
   const pick = await vscode.window.showQuickPick(
     PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
       label: preset.name,
-      description: preset.local ? 'local' : preset.apiKeyEnv ? `$${preset.apiKeyEnv}` : '',
+      description: preset.local
+        ? 'local'
+        : preset.plan
+          ? 'subscription · requests included in plan'
+          : preset.apiKeyEnv
+            ? `$${preset.apiKeyEnv}`
+            : '',
       detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
       preset,
     })),
@@ -148,4 +163,17 @@ async function save(id: string, key: string | undefined, entry: Record<string, u
   const settings = vscode.workspace.getConfiguration(SECTION);
   const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
   await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * A key that belongs to another endpoint: Alibaba's Coding Plan keys (`sk-sp-…`) work only on the
+ * Coding Plan hosts, and Model Studio keys only on Model Studio's. Only the prefix is looked at.
+ */
+function keyMismatch(preset: Preset, key: string): string | undefined {
+  const codingPrefix = findPreset('coding-plan-intl')?.keyPrefix;
+  if (preset.keyPrefix && !key.startsWith(preset.keyPrefix))
+    return `${preset.name} keys start with "${preset.keyPrefix}"; this one does not, so it is probably a key for another service (a Model Studio key does not work on the Coding Plan).`;
+  if (!preset.keyPrefix && codingPrefix && preset.id.startsWith('dashscope') && key.startsWith(codingPrefix))
+    return `This looks like an Alibaba Coding Plan key ("${codingPrefix}…"), which works only with the Coding Plan presets, not with ${preset.name}.`;
+  return undefined;
 }

@@ -10,22 +10,31 @@ import type { LimitMonitor } from '../usage/limitMonitor';
 import type { KeyStore } from './keyStore';
 import { detectEditorModels } from '../chat/vscodeChat/editorModelsChoice';
 import { addProvider } from './addProviderWizard';
+import type { MigrationRoute } from '../core/detection/qwenMigration';
+import { addRoute, currentRoutes, offerQwenRoutes } from './qwenMigration';
 
 interface BackendPick extends vscode.QuickPickItem {
   provider?: ProviderConfig;
   detected?: DetectedBackend;
   add?: true;
+  route?: MigrationRoute;
 }
 
-/** "$1.00 / $5.00 per 1M", "free", or "price unknown"; loads the price data, so only on a user's pick. */
+/**
+ * How a backend is paid for, marked distinctly: "$(calendar) included in plan", "$(gift) free",
+ * "$(vm) local, free", "$(credit-card) $1.00 / $5.00 per 1M" or "price unknown". Loads the price
+ * data, so only on a user's pick.
+ */
 function priceText(config: ProviderConfig): string {
+  if (config.plan) return '$(calendar) included in plan';
   const override = config.prices[config.chatModel] ?? config.prices['*'];
-  if (override) return `$${override.inputPerMTok} / $${override.outputPerMTok} per 1M`;
+  if (override) return `$(credit-card) $${override.inputPerMTok} / $${override.outputPerMTok} per 1M`;
+  if (config.preset.local) return '$(vm) local, free';
   try {
-    const price = loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, config.preset.local === true);
+    const price = loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, false);
     if (!price) return 'price unknown';
-    if (price.input === 0 && price.output === 0) return 'free';
-    return `$${price.input} / $${price.output} per 1M`;
+    if (price.input === 0 && price.output === 0) return '$(gift) free';
+    return `$(credit-card) $${price.input} / $${price.output} per 1M`;
   } catch {
     return 'price unknown';
   }
@@ -89,6 +98,13 @@ export async function pickBackend(
         detected: candidate,
       });
     }
+    // The ended Qwen Code login leads somewhere: the routes Qwen Code itself recommends.
+    if (detected.some((candidate) => candidate.discontinued)) {
+      items.push({ label: 'Instead of the Qwen Code login', kind: vscode.QuickPickItemKind.Separator });
+      for (const route of currentRoutes(backends)) {
+        items.push({ label: `$(arrow-right) ${route.label.replace(/…$/, '')}`, detail: route.cost, route });
+      }
+    }
   }
   if (options.allowAdd) {
     items.push(
@@ -103,15 +119,10 @@ export async function pickBackend(
   });
   if (!picked) return undefined;
   if (picked.add) return addProvider(backends, keys);
+  if (picked.route) return addRoute(backends, keys, picked.route);
   if (!picked.detected) return picked.provider;
-  if (picked.detected.discontinued) {
-    const choice = await vscode.window.showWarningMessage(
-      picked.detected.discontinued,
-      { modal: true },
-      'Add It Anyway',
-    );
-    if (choice !== 'Add It Anyway') return undefined;
-  }
+  // The login is gone (401): adding it would only fail. Offer where to go instead.
+  if (picked.detected.discontinued) return offerQwenRoutes(backends, keys, { chooseFeatures: false });
   const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
   return backends.current().providers.find((provider) => provider.id === id);
 }

@@ -34,7 +34,8 @@ export class ChatBackendChoice {
     const options = await Promise.all(
       providers.map(async (config) => {
         const ready = await this.ready(config);
-        const price = withPrices ? perMTokText(this.price(config)) : '…';
+        // Plan, free and paid backends read differently: "included in plan", "free", "$0.40 / $1.60 per 1M".
+        const price = config.plan ? 'included in plan' : withPrices ? perMTokText(this.price(config)) : '…';
         return {
           id: config.id,
           label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
@@ -57,7 +58,8 @@ export class ChatBackendChoice {
           level: this.limits?.stateOf(config.id)?.level ?? 'ok',
           ready: await this.ready(config),
           local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
-          pricePerMTok: price ? price.input + price.output : undefined,
+          // Nothing more to pay per request on a plan: ranked with the free ones.
+          pricePerMTok: config.plan ? 0 : price ? price.input + price.output : undefined,
           configured: true,
         };
       }),

@@ -89,6 +89,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         loadProviderRuntime().priceRequest({
           presetId: config.preset.id,
           local: config.preset.local === true,
+          plan: config.plan !== undefined,
           model,
           usage,
           override: priceOverrideFor(config, model),

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Backends, Feature } from '../backends/backends';
 import { fetchBalance, type Balance } from '../core/usage/balances';
 import { evaluateLimits, type LimitState } from '../core/usage/limits';
+import { fetchPlanQuota, type PlanQuota } from '../core/usage/planQuota';
+import { planReadings } from '../core/usage/planWindows';
 import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
@@ -14,6 +16,8 @@ import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
+/** A provider's own plan figures are preferred to the local count while this fresh. */
+const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
 
 /**
  * Watches every configured backend against its limits. When one that serves completion or chat
@@ -28,6 +32,7 @@ export class LimitMonitor implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private readonly balances = new Map<string, Balance>();
+  private readonly planQuotas = new Map<string, PlanQuota>();
   private readonly balanceTimer: NodeJS.Timeout;
 
   constructor(
@@ -46,11 +51,15 @@ export class LimitMonitor implements vscode.Disposable {
     this.balanceTimer.unref();
   }
 
-  /** Asks every backend that tells its balance (OpenRouter, DeepSeek, a LiteLLM proxy). */
+  /**
+   * Asks every backend that tells its balance (OpenRouter, DeepSeek, Moonshot, a LiteLLM proxy)
+   * or its plan's usage (Z.ai's GLM Coding Plan).
+   */
   async refreshBalances(): Promise<void> {
     let changed = false;
     await Promise.all(
       this.backends.current().providers.map(async (config) => {
+        if (config.plan?.usageEndpoint === 'zai-quota') changed = (await this.refreshPlanQuota(config)) || changed;
         const source = config.preset.balance;
         if (!source) return;
         const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
@@ -76,6 +85,27 @@ export class LimitMonitor implements vscode.Disposable {
     if (changed) this.update();
   }
 
+  private async refreshPlanQuota(config: ProviderConfig): Promise<boolean> {
+    const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
+    if (!apiKey) return false;
+    try {
+      const quota = await fetchPlanQuota({
+        providerId: config.id,
+        baseUrl: config.baseUrl,
+        apiKey,
+        headers: config.headers,
+      });
+      if (!quota) return false;
+      this.planQuotas.set(config.id, quota);
+      return true;
+    } catch (error) {
+      log().info(
+        `Could not read the plan usage of ${config.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return false;
+    }
+  }
+
   stateOf(backend: string): LimitState | undefined {
     return this.states.get(backend);
   }
@@ -88,7 +118,18 @@ export class LimitMonitor implements vscode.Disposable {
   update(): void {
     const now = Date.now();
     const next = new Map<string, LimitState>();
-    for (const config of this.backends.current().providers) {
+    const providers = this.backends.current().providers;
+    this.meter.trackPlans(providers.filter((config) => config.plan).map((config) => config.id));
+    for (const config of providers) {
+      const balance = this.balances.get(config.id);
+      const usesFree = [config.chatModel, config.completionModel].some((model) => model.endsWith(':free'));
+      const server = this.planQuotas.get(config.id);
+      const plan = config.plan;
+      const planWindows = !plan
+        ? undefined
+        : server && now - server.fetchedAt < PLAN_QUOTA_FRESH_MS
+          ? server.windows
+          : planReadings(plan.windows, this.meter.planTimes(config.id), now, plan.unit);
       next.set(
         config.id,
         evaluateLimits({
@@ -97,7 +138,12 @@ export class LimitMonitor implements vscode.Disposable {
           usage: this.meter.usageOf(config.id),
           rateLimit: this.backends.rateLimits.get(config.id),
           failure: this.meter.failureOf(config.id),
-          balance: this.balances.get(config.id),
+          balance,
+          ...(planWindows && {
+            planWindows,
+            planSource: planWindows === server?.windows ? 'server' : plan?.tier === 'custom' ? 'settings' : 'preset',
+          }),
+          ...(usesFree && balance?.freeDaily && { freeDaily: balance.freeDaily }),
           now,
         }),
       );
@@ -202,7 +248,7 @@ export class LimitMonitor implements vscode.Disposable {
         ready: !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv)),
         // Offered as the always-there way out only when it really runs on this machine.
         local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
-        pricePerMTok: priceOf(config.preset.id, config.completionModel, config.preset.local === true),
+        pricePerMTok: config.plan ? 0 : priceOf(config.preset.id, config.completionModel, config.preset.local === true),
         configured: true,
       })),
     );

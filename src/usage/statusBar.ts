@@ -6,7 +6,8 @@ import type { Totals } from '../core/usage/rollups';
 import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
 import { describeReading, describeState, formatReset } from '../core/usage/switchAdvice';
-import { projectExhaustion, type LimitState } from '../core/usage/limits';
+import { planWindowReadings, projectExhaustion, type LimitState } from '../core/usage/limits';
+import { nearestWindowText } from '../core/usage/planWindows';
 
 /**
  * The "Switchboard" status bar item: which backend serves completion and chat, and whether it
@@ -92,8 +93,16 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
     if (level === 'exhausted' && worstState?.failure) figure = ` · ${worstState.failure.kind.replace(/-/g, ' ')}`;
     if (pausedText && level === 'ok') figure = ` · ${pausedText}`;
+    // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
+    const planned = [completion, chat].find((config) => config?.plan);
+    const plannedState = planned && this.limits?.stateOf(planned.id);
+    // A refused key or an empty account says more than the window does.
+    const planText =
+      planned?.plan &&
+      (!plannedState?.failure || plannedState.failure.kind === 'quota-exhausted') &&
+      nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
     this.item.text = completion
-      ? `${icon} ${completion.name} · ${completion.completionModel}${figure}`
+      ? `${icon} ${planText && !(pausedText && level === 'ok') ? planText : `${completion.name} · ${completion.completionModel}${figure}`}`
       : `${icon} Switchboard: no backend`;
     this.item.backgroundColor =
       level === 'exhausted'
@@ -143,11 +152,31 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         );
         const remaining = closest ? escape(describeReading(closest)) : '—';
         const resets = closest?.resetsAt ? formatReset(closest.resetsAt, now) : '—';
+        const spent = (totals: Totals | undefined) =>
+          config.plan ? 'included in plan' : totals ? costText(totals) : '$0.00';
         tooltip.appendMarkdown(
-          `| ${escape(config.name)} | ${day?.requests ?? 0} req · ${day ? costText(day) : '$0.00'} | ${month ? costText(month) : '$0.00'} | ${remaining} | ${resets} |\n`,
+          `| ${escape(config.name)} | ${day?.requests ?? 0} req · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
         );
       }
       tooltip.appendMarkdown('\n');
+      for (const config of settings.providers) {
+        const plan = config.plan;
+        if (!plan) continue;
+        const windows = planWindowReadings(this.limits?.stateOf(config.id))
+          .map((w) =>
+            w.unit === 'percent'
+              ? `${Math.round(w.used)}% ${w.window}`
+              : `${w.used.toLocaleString('en-US')} / ${w.limit.toLocaleString('en-US')} ${w.window}`,
+          )
+          .join(' · ');
+        const tier =
+          plan.tier === 'custom'
+            ? 'your numbers'
+            : `${plan.tier} tier${plan.tierAssumed ? ' (assumed: set plan.tier)' : ''}`;
+        tooltip.appendMarkdown(
+          `${escape(config.name)}: ${escape(tier)}${plan.price ? ` · ${escape(plan.price)}` : ''}${windows ? ` · ${escape(windows)}` : ''}${plan.note ? ` · ${escape(plan.note)}` : ''}\n\n`,
+        );
+      }
       const projected =
         worstState?.worst?.kind === 'requests-per-day'
           ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now)

@@ -10,6 +10,7 @@ import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
 import type { ProviderErrorKind } from '../core/providers/providerError';
 import { estimateTokens } from '../core/providers/usage';
+import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { log } from '../log';
 
@@ -48,6 +49,9 @@ export class UsageMeter implements vscode.Disposable {
   private readonly failures = new Map<string, HardFailure>();
   /** Messages of failures seen in this window, which the ledger does not carry. */
   private readonly messages = new Map<string, string>();
+  /** Backends on a subscription plan, whose every request time is kept for the plan's windows. */
+  private planBackends: ReadonlySet<string> = new Set();
+  private readonly plans = new PlanUsage((backend) => this.planBackends.has(backend));
 
   constructor(storageDir: string, retentionDays: number) {
     UsageLedger.open({ dir: storageDir, retentionDays })
@@ -55,8 +59,10 @@ export class UsageMeter implements vscode.Disposable {
         this.ledger = ledger;
         ledger.onRecords((records) => {
           for (const record of records) this.observe(record);
+          this.plans.add(records, Date.now());
           this.changed.fire();
         });
+        if (this.planBackends.size) void this.scanPlanHistory();
         for (const record of this.pending.splice(0)) ledger.append(record);
         this.timers.push(
           setInterval(
@@ -93,6 +99,7 @@ export class UsageMeter implements vscode.Disposable {
       costMicros = loadProviderRuntime().priceRequest({
         presetId: config.preset.id,
         local: config.preset.local === true,
+        plan: config.plan !== undefined,
         model: outcome.model,
         usage: counted,
         override: priceOverrideFor(config, outcome.model),
@@ -146,6 +153,35 @@ export class UsageMeter implements vscode.Disposable {
       costTodayMicros: this.today(backend)?.costMicros ?? 0,
       costMonthMicros: this.month(backend)?.costMicros ?? 0,
     };
+  }
+
+  /**
+   * Which backends are on a plan. A backend new to the list has its last month read from the
+   * records on disk (every window's), so its windows are right from the start.
+   */
+  trackPlans(backends: readonly string[]): void {
+    const added = backends.some((backend) => !this.planBackends.has(backend));
+    this.planBackends = new Set(backends);
+    if (added && this.ledger) void this.scanPlanHistory();
+  }
+
+  /** Finish times of a plan backend's requests over the last month, from every window, ascending. */
+  planTimes(backend: string): readonly number[] {
+    return this.plans.timesOf(backend);
+  }
+
+  private async scanPlanHistory(): Promise<void> {
+    const ledger = this.ledger;
+    if (!ledger) return;
+    const now = Date.now();
+    const found: UsageRecord[] = [];
+    try {
+      for await (const record of ledger.records({ from: now - PLAN_HISTORY_MS }))
+        if (this.planBackends.has(record.backend)) found.push(record);
+    } catch (error) {
+      log().warn(`Could not read the plan history from the usage ledger: ${String(error)}`);
+    }
+    if (this.plans.add(found, now)) this.changed.fire();
   }
 
   failureOf(backend: string): HardFailure | undefined {

@@ -15,8 +15,16 @@ export class FakeClock implements Clock {
   private order = 0;
   private timers: Timer[] = [];
 
-  /** `idle` is awaited before each timer fires: the replay benchmark waits there for real sockets. */
-  constructor(private readonly idle: () => Promise<unknown> = settle) {}
+  /**
+   * `idle` is awaited before each timer fires: the replay benchmark waits there for real sockets.
+   * `start` is the epoch the clock begins at, for tests about calendar dates.
+   */
+  constructor(
+    private readonly idle: () => Promise<unknown> = settle,
+    start = 0,
+  ) {
+    this.time = start;
+  }
 
   now(): number {
     return this.time;

@@ -273,6 +273,7 @@ export class ChatSession {
       outputTokens: counted.outputTokens,
       reported: counted.reported,
       costMicros,
+      ...(config.plan && { inPlan: true }),
     };
     this.totals.add(turn.usage);
   }

@@ -37,6 +37,8 @@ export interface AnswerUsage {
   reported: boolean;
   /** Integer micro-dollars; null when the price is unknown. */
   costMicros: number | null;
+  /** True when a subscription plan covers the request: shown as "included in plan", not as $0. */
+  inPlan?: boolean;
 }
 
 export interface AssistantTurn {

@@ -21,6 +21,8 @@ export interface FailureFacts {
   /** Epoch ms when the limit lifts, when the backend said. */
   resetAt?: number;
   limitSource?: string;
+  /** The backend's own error code, when it gave one (`AllocationQuota.FreeTierOnly`). */
+  code?: string;
 }
 
 /** In order of usefulness: the first is the one to offer most prominently. */
@@ -48,6 +50,7 @@ export function failureFacts(thrown: unknown, backend?: { id: string; name: stri
       status: error.status,
       resetAt: error.resetAt,
       limitSource: error.limitSource,
+      ...(error.code !== undefined && { code: error.code }),
     };
   }
   return { ...base, kind: 'unknown', message: error instanceof Error ? error.message : String(error) };
@@ -57,6 +60,9 @@ export function failureFacts(thrown: unknown, backend?: { id: string; name: stri
 export function failureKind(kind: string): FailureKind {
   return isProviderErrorKind(kind) || kind === 'no-backend' ? kind : 'unknown';
 }
+
+/** Model Studio's answer when its free quota is spent and the account takes nothing else. */
+const FREE_TIER_ONLY = 'allocationquota.freetieronly';
 
 /** OpenRouter names the limit that ran out (https://openrouter.ai/docs/api_reference/limits). */
 const LIMIT_SOURCES: Record<string, string> = {
@@ -92,6 +98,12 @@ export function explainFailure(facts: FailureFacts, now: number): FailureExplana
         actions: ['retry', 'switch'],
       };
     case 'quota-exhausted':
+      if (facts.code?.toLowerCase() === FREE_TIER_ONLY)
+        return {
+          headline: `Your Model Studio free quota for ${facts.model ?? 'this model'} is used up, and "Free Quota Only" is on.`,
+          detail: `Model Studio stops these calls instead of billing them (403 AllocationQuota.FreeTierOnly). To keep using ${name}, turn off "Free Quota Only" in the Model Studio console (calls are then billed pay-as-you-go), or switch to another backend.`,
+          actions: ['switch'],
+        };
       return {
         headline: `Your ${name} quota is used up.`,
         detail: `This is ${whose}. Requests fail until it resets or the limit is raised; another backend can answer now.`,

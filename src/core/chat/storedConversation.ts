@@ -32,6 +32,7 @@ const failure = z.object({
   status: z.optional(z.number()),
   resetAt: z.optional(epochMs),
   limitSource: z.optional(z.string()),
+  code: z.optional(z.string()),
 });
 
 const assistantTurn = z.object({
@@ -44,7 +45,13 @@ const assistantTurn = z.object({
   backendName: z.optional(z.string()),
   model: z.optional(z.string()),
   usage: z.optional(
-    z.object({ inputTokens: count, outputTokens: count, reported: z.boolean(), costMicros: z.nullable(z.number()) }),
+    z.object({
+      inputTokens: count,
+      outputTokens: count,
+      reported: z.boolean(),
+      costMicros: z.nullable(z.number()),
+      inPlan: z.optional(z.boolean()),
+    }),
   ),
   error: z.optional(failure),
 });

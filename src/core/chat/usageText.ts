@@ -10,7 +10,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** "1,234 in · 56 out tokens · $0.0012", with "≈" and "(estimated)" when the backend reported nothing. */
 export function usageLine(usage: AnswerUsage): string {
   const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${usage.reported ? '' : ' (estimated)'}`;
-  return `${tokens} · ${formatMicros(usage.costMicros)}`;
+  return `${tokens} · ${usage.inPlan ? 'included in plan' : formatMicros(usage.costMicros)}`;
 }
 
 /** "$0.40 / $1.60 per 1M", "free", or "price unknown". */
@@ -28,6 +28,8 @@ export interface Totals {
   costMicros: number;
   /** Requests whose price is unknown: not in `costMicros`. */
   unpriced: number;
+  /** Requests a subscription plan covers. */
+  inPlan?: number;
 }
 
 export class SessionTotals {
@@ -49,15 +51,20 @@ export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
     outputTokens: totals.outputTokens + usage.outputTokens,
     costMicros: totals.costMicros + (usage.costMicros ?? 0),
     unpriced: totals.unpriced + (usage.costMicros === null ? 1 : 0),
+    ...((totals.inPlan || usage.inPlan) && { inPlan: (totals.inPlan ?? 0) + (usage.inPlan ? 1 : 0) }),
   };
 }
 
 /** "3 requests · 12,345 tokens · $0.0123", or "no requests yet". */
 export function totalsLine(totals: Totals): string {
   if (totals.requests === 0) return 'no requests yet';
+  const inPlan = totals.inPlan ?? 0;
+  const paid = totals.requests - inPlan;
   const cost =
-    totals.unpriced === totals.requests
-      ? 'price unknown'
-      : `${formatMicros(totals.costMicros)}${totals.unpriced ? ` + ${totals.unpriced} unpriced` : ''}`;
+    paid === 0
+      ? 'included in plan'
+      : totals.unpriced === paid
+        ? `price unknown${inPlan ? ` + ${inPlan} in plan` : ''}`
+        : `${formatMicros(totals.costMicros)}${totals.unpriced ? ` + ${totals.unpriced} unpriced` : ''}${inPlan ? ` + ${inPlan} in plan` : ''}`;
   return `${count(totals.requests)} request${totals.requests === 1 ? '' : 's'} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
 }

@@ -14,6 +14,7 @@ export interface DetectedEnvKey {
 /** Environment variable → preset id, in the order results are reported. */
 export const ENV_KEY_PRESETS: readonly { envVar: string; presetId: string }[] = [
   { envVar: 'DASHSCOPE_API_KEY', presetId: 'dashscope-intl' },
+  { envVar: 'BAILIAN_CODING_PLAN_API_KEY', presetId: 'coding-plan-intl' },
   { envVar: 'OPENAI_API_KEY', presetId: 'openai' },
   { envVar: 'ANTHROPIC_API_KEY', presetId: 'anthropic' },
   { envVar: 'DEEPSEEK_API_KEY', presetId: 'deepseek' },
@@ -43,7 +44,13 @@ export function detectEnvKeys(env: Record<string, string | undefined>): Detected
   const seen = new Set<string>();
   for (const { envVar, presetId } of ENV_KEY_PRESETS) {
     if (!env[envVar]?.trim()) continue;
-    const result = envVar === 'OPENAI_API_KEY' ? openAiCompatible(env) : { presetId, envVar };
+    const result =
+      envVar === 'OPENAI_API_KEY'
+        ? openAiCompatible(env)
+        : // A Coding Plan key (`sk-sp-…`) does not work on Model Studio's pay-as-you-go endpoint.
+          envVar === 'DASHSCOPE_API_KEY' && env[envVar]?.trim().startsWith('sk-sp-')
+          ? { presetId: 'coding-plan-intl', envVar }
+          : { presetId, envVar };
     const key = `${result.presetId} ${result.baseUrl ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -68,6 +75,8 @@ const HOST_PRESETS: Readonly<Record<string, string>> = {
   'dashscope-intl.aliyuncs.com': 'dashscope-intl',
   'dashscope.aliyuncs.com': 'dashscope-cn',
   'dashscope-us.aliyuncs.com': 'dashscope-us',
+  'coding-intl.dashscope.aliyuncs.com': 'coding-plan-intl',
+  'coding.dashscope.aliyuncs.com': 'coding-plan-cn',
   'openrouter.ai': 'openrouter',
   'api.deepseek.com': 'deepseek',
   '127.0.0.1:11434': 'ollama',
@@ -78,7 +87,7 @@ const HOST_PRESETS: Readonly<Record<string, string>> = {
 /**
  * The preset an OpenAI-compatible base URL belongs to, or 'custom'. Exact host match on purpose:
  * `coding.dashscope.aliyuncs.com` (Alibaba's Coding Plan) takes different keys from
- * `dashscope.aliyuncs.com`, and workspace hosts like `{id}.ap-southeast-1.maas.aliyuncs.com` are
+ * `dashscope.aliyuncs.com` and has presets of its own, and workspace hosts like `{id}.ap-southeast-1.maas.aliyuncs.com` are
  * per-account.
  */
 export function presetForBaseUrl(baseUrl: string): string {

@@ -172,13 +172,31 @@ function kindFromFacts(facts: ErrorFacts): { kind: ProviderErrorKind; code: stri
   return undefined;
 }
 
+/**
+ * Codes whose plain words say more than their kind's: Model Studio's free quota with "Free Quota
+ * Only" on stops calls rather than billing them, which "Quota exhausted" does not tell.
+ */
+const CODE_WORDS: ReadonlyMap<string, { prefix: string; explanation: string }> = new Map([
+  [
+    'allocationquota.freetieronly',
+    {
+      prefix: 'Free quota used up',
+      explanation:
+        '"Free Quota Only" is on, so Model Studio stops the calls instead of billing them; turn it off in the Model Studio console to continue at pay-as-you-go prices.',
+    },
+  ],
+]);
+
 function userMessage(
   kind: ProviderErrorKind,
   where: string,
   backendMessage: string | undefined,
   apiKey?: string,
+  code?: string,
 ): string {
-  const head = `${PREFIX[kind]} (${where})`;
+  const words = code ? CODE_WORDS.get(code.toLowerCase()) : undefined;
+  if (words) backendMessage = `${words.explanation}${backendMessage ? ` ${backendMessage}` : ''}`;
+  const head = `${words?.prefix ?? PREFIX[kind]} (${where})`;
   if (!backendMessage) return `${head}.`;
   const clean = redactSecrets(backendMessage.replace(/\s+/g, ' ').trim(), [apiKey]);
   const short = clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS - 1)}…` : clean;
@@ -231,7 +249,7 @@ export function classifyHttpError(input: HttpErrorInput): ProviderError {
     kind,
     providerId: input.providerId,
     status: input.status,
-    message: userMessage(kind, `${input.providerId} ${input.status}`, facts.message, input.apiKey),
+    message: userMessage(kind, `${input.providerId} ${input.status}`, facts.message, input.apiKey, decided?.code),
     code: decided?.code ?? facts.identifiers[0],
     retryAfterMs,
     resetAt: retryAfterMs === undefined ? undefined : now + retryAfterMs,

@@ -19,6 +19,19 @@ export type FimRoute =
   | 'raw-template' // a model-specific FIM template sent as the prompt of /v1/completions
   | 'chat'; // a hole-filling prompt over chat, for chat-only models
 
+import {
+  ALIBABA_CODING_PLAN_CN,
+  ALIBABA_CODING_PLAN_INTL,
+  ZAI_GLM_CODING_PLAN,
+  type SubscriptionPlan,
+} from './subscriptionPlans';
+
+/**
+ * How a backend's requests are paid for: by the token ('paid'), by a flat subscription whose
+ * requests are "included in plan", by nobody ('free'), or not at all (a server on this machine).
+ */
+export type Billing = 'paid' | 'plan' | 'free' | 'local';
+
 /** How the key is sent. */
 export type AuthStyle = 'bearer' | 'x-api-key' | 'none' | 'oauth';
 
@@ -62,7 +75,13 @@ export interface Preset {
   models?: readonly string[];
   quota?: PublishedQuota;
   /** Where the backend tells its balance or budget, when it does. */
-  balance?: 'openrouter' | 'deepseek' | 'litellm';
+  balance?: 'openrouter' | 'deepseek' | 'litellm' | 'moonshot';
+  /** How requests are paid for; 'paid' (or 'local' for local servers) when unset. */
+  billing?: Billing;
+  /** The subscription whose windows limit this backend, for `billing: 'plan'`. */
+  plan?: SubscriptionPlan;
+  /** Keys for this backend start so; a key of another form is for another endpoint. */
+  keyPrefix?: string;
   /** A backend that no longer serves new requests (the Qwen OAuth free tier, ended 2026-04-15). */
   discontinued?: { since: string; message: string };
   docs: string;
@@ -165,6 +184,47 @@ export const PRESETS: readonly Preset[] = [
     quota: DASHSCOPE_QUOTA,
     docs: 'https://www.alibabacloud.com/help/en/model-studio/completions',
   },
+  // Alibaba Cloud Coding Plan: a flat monthly subscription with request windows (5 h, week,
+  // month), on endpoints and keys of its own (`sk-sp-…`; a Model Studio key does not work there).
+  // Qwen Code's VS Code companion uses these base URLs (packages/vscode-ide-companion/src/services/
+  // subscriptionPlanDefinitions.ts). When a window is spent, calls fail; they never fall back to
+  // pay-as-you-go.
+  {
+    id: 'coding-plan-intl',
+    name: 'Alibaba Coding Plan (international)',
+    protocol: 'openai',
+    baseUrl: 'https://coding-intl.dashscope.aliyuncs.com/v1',
+    // The variable Qwen Code's own setup uses for Coding Plan keys (Bailian is Model Studio's Chinese name).
+    apiKeyEnv: 'BAILIAN_CODING_PLAN_API_KEY',
+    authStyle: 'bearer',
+    requiresKey: true,
+    keyPrefix: 'sk-sp-',
+    billing: 'plan',
+    plan: ALIBABA_CODING_PLAN_INTL,
+    chatModel: 'qwen3-coder-plus',
+    // The plan's fast coder; qwen3-coder-flash is not among the plan's models.
+    completionModel: 'qwen3-coder-next',
+    fimRoute: 'chat',
+    models: ['qwen3-coder-next', 'qwen3.7-plus', 'qwen3-max-2026-01-23', 'glm-5', 'kimi-k2.5'],
+    docs: 'https://www.alibabacloud.com/help/en/model-studio/coding-plan',
+  },
+  {
+    id: 'coding-plan-cn',
+    name: 'Alibaba Coding Plan (China)',
+    protocol: 'openai',
+    baseUrl: 'https://coding.dashscope.aliyuncs.com/v1',
+    apiKeyEnv: 'BAILIAN_CODING_PLAN_API_KEY',
+    authStyle: 'bearer',
+    requiresKey: true,
+    keyPrefix: 'sk-sp-',
+    billing: 'plan',
+    plan: ALIBABA_CODING_PLAN_CN,
+    chatModel: 'qwen3-coder-plus',
+    completionModel: 'qwen3-coder-next',
+    fimRoute: 'chat',
+    models: ['qwen3-coder-next', 'qwen3.7-plus', 'qwen3-max-2026-01-23', 'glm-5', 'kimi-k2.5'],
+    docs: 'https://help.aliyun.com/zh/model-studio/coding-plan',
+  },
   {
     id: 'qwen-oauth',
     name: 'Qwen Code login (legacy free tier)',
@@ -185,7 +245,7 @@ export const PRESETS: readonly Preset[] = [
     discontinued: {
       since: QWEN_OAUTH_END,
       message:
-        'The Qwen Code OAuth free tier ended on 2026-04-15; logins now fail with 401. Use Qwen through Alibaba Model Studio (dashscope-intl, dashscope-us or dashscope-cn with a DASHSCOPE_API_KEY), the free qwen/qwen3-coder:free on OpenRouter (openrouter), or a local qwen2.5-coder in Ollama (ollama).',
+        "The Qwen Code OAuth free tier ended on 2026-04-15; logins now fail with 401. Use Qwen through Alibaba's Coding Plan (coding-plan-intl or coding-plan-cn, a flat monthly subscription), Alibaba Model Studio pay-as-you-go (dashscope-intl, dashscope-us or dashscope-cn with a DASHSCOPE_API_KEY), the free qwen/qwen3-coder:free on OpenRouter (openrouter), or a local qwen2.5-coder in Ollama (ollama).",
     },
     docs: 'https://github.com/QwenLM/qwen-code',
   },
@@ -398,6 +458,7 @@ export const PRESETS: readonly Preset[] = [
   // ── Chinese labs (international endpoints) ───────────────────────────────────────────────────
   {
     id: 'moonshot',
+    balance: 'moonshot',
     name: 'Moonshot Kimi',
     protocol: 'openai',
     // International platform; mainland China accounts use https://api.moonshot.cn/v1 (keys differ).
@@ -429,6 +490,24 @@ export const PRESETS: readonly Preset[] = [
     models: ['glm-5', 'glm-4.7', 'glm-4.6'],
     // unverified: Z.ai's own docs were not in the corpus; values from integrators' docs.
     docs: 'https://docs.z.ai/guides/overview/quick-start',
+  },
+
+  {
+    id: 'zai-coding-plan',
+    name: 'Z.ai GLM Coding Plan',
+    protocol: 'openai',
+    // The plan's own OpenAI-compatible root; the same Z.ai key as the pay-as-you-go API.
+    baseUrl: 'https://api.z.ai/api/coding/paas/v4',
+    apiKeyEnv: 'ZAI_API_KEY',
+    authStyle: 'bearer',
+    requiresKey: true,
+    billing: 'plan',
+    plan: ZAI_GLM_CODING_PLAN,
+    chatModel: 'glm-5.1',
+    completionModel: 'glm-4.5-air',
+    fimRoute: 'chat',
+    models: ['glm-5-turbo', 'glm-4.7'],
+    docs: 'https://docs.z.ai/devpack/overview',
   },
 
   // ── On this machine ─────────────────────────────────────────────────────────────────────────

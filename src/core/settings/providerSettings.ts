@@ -5,6 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { findPreset, PRESETS, type Preset } from '../providers/presets';
+import { resolvePlan, type ResolvedPlan } from '../usage/planSettings';
+import { isTimeZone } from '../usage/zonedTime';
 
 // zod/mini keeps the activation bundle small (the classic build adds ~450 KB); its default
 // messages are terse, so every user-facing check carries its own.
@@ -22,6 +24,34 @@ const limitsSchema = z.strictObject(
   },
   'must be an object with requestsPerMinute, requestsPerDay, usdPerDay or usdPerMonth',
 );
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+const hourOfDay = z
+  .number('must be an hour from 0 to 23')
+  .check(z.int('must be a whole hour'), z.minimum(0, 'must be 0 to 23'), z.maximum(23, 'must be 0 to 23'));
+const timeZone = z
+  .string('must be a time zone such as "Asia/Shanghai"')
+  .check(z.refine(isTimeZone, 'must be a time zone such as "Asia/Shanghai" or "UTC"'));
+const planSchema = z.strictObject(
+  {
+    tier: z.optional(z.enum(['lite', 'pro', 'max', 'custom'], 'must be "lite", "pro", "max" or "custom"')),
+    /** Custom numbers win over the tier's. */
+    requestsPer5h: z.optional(positiveInt),
+    requestsPerWeek: z.optional(positiveInt),
+    requestsPerMonth: z.optional(positiveInt),
+    weeklyResetDay: z.optional(z.enum(WEEKDAYS, 'must be a weekday in English, e.g. "monday"')),
+    weeklyResetHour: z.optional(hourOfDay),
+    monthlyResetDay: z.optional(
+      z
+        .number('must be a day of the month')
+        .check(z.int('must be a whole day'), z.minimum(1, 'must be 1 to 31'), z.maximum(31, 'must be 1 to 31')),
+    ),
+    resetTimeZone: z.optional(timeZone),
+  },
+  'must be an object like { "tier": "pro" } or { "requestsPer5h": 1200 }',
+);
+
+export type PlanSettings = z.infer<typeof planSchema>;
 
 const perMTok = z.number('must be US dollars per 1M tokens').check(z.nonnegative('must not be negative'));
 const priceSchema = z.strictObject(
@@ -63,6 +93,8 @@ const entrySchema = z.object(
       z.string('must be text').check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')),
     ),
     limits: z.optional(limitsSchema),
+    /** A subscription plan's tier and windows (Coding Plan presets, or any backend with custom numbers). */
+    plan: z.optional(planSchema),
     /** Prices per model id ("*" for every model), overriding the price dataset. */
     prices: z.optional(z.record(z.string(), priceSchema, 'must map model ids (or "*") to prices')),
   },
@@ -87,6 +119,8 @@ export interface ProviderConfig {
   apiKeyEnv?: string;
   limits: ProviderLimits;
   prices: Record<string, ModelPrice>;
+  /** The plan whose windows limit this backend; its requests are "included in plan". */
+  plan?: ResolvedPlan;
 }
 
 export type ModelPrice = z.infer<typeof priceSchema>;
@@ -157,6 +191,12 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
         message: `${where}.headers["${name}"] carries a credential, which does not belong in settings and was ignored. Remove it and run "Switchboard: Set API Key": the key is kept in VS Code's secret storage.`,
       });
     }
+    const plan = resolvePlan(preset.plan, entry.plan);
+    if (plan.problem)
+      problems.push({
+        setting: `${where}.plan`,
+        message: `${where}.plan.tier ${plan.problem}; the smallest tier is used.`,
+      });
     providers.push({
       id: entry.id,
       name: entry.name ?? preset.name,
@@ -169,6 +209,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
       limits: entry.limits ?? {},
       prices: entry.prices ?? {},
+      ...(plan.plan && { plan: plan.plan }),
     });
   });
   return { providers, problems };

@@ -1,14 +1,15 @@
 /**
  * Real balances where a backend exposes them: OpenRouter `GET /api/v1/key`, DeepSeek
- * `GET /user/balance`, and a LiteLLM proxy's `GET /key/info` (a team budget shared by many
- * machines). Shapes from openrouter.ai/docs/api-reference/limits,
- * api-docs.deepseek.com/api/get-user-balance and docs.litellm.ai/docs/proxy/virtual_keys.
+ * `GET /user/balance`, Moonshot `GET /v1/users/me/balance`, and a LiteLLM proxy's
+ * `GET /key/info` (a team budget shared by many machines). Shapes from
+ * openrouter.ai/docs/api-reference/limits, api-docs.deepseek.com/api/get-user-balance,
+ * platform.moonshot.ai/docs (balance) and docs.litellm.ai/docs/proxy/virtual_keys.
  */
 import { startDeadline } from '../providers/deadline';
 import { callJson } from '../providers/httpJson';
 import { isRecord } from '../jsonValue';
 
-export type BalanceSource = 'openrouter' | 'deepseek' | 'litellm';
+export type BalanceSource = 'openrouter' | 'deepseek' | 'litellm' | 'moonshot';
 
 export interface Balance {
   source: BalanceSource;
@@ -22,6 +23,11 @@ export interface Balance {
   /** False when the backend says the account cannot be used now. */
   available: boolean;
   resetsAt?: number;
+  /**
+   * OpenRouter's `:free` allowance for the account (UTC day; its ceiling depends on the credits
+   * ever bought: 50 below $10, 1,000 from $10).
+   */
+  freeDaily?: { used: number; limit: number; resetsAt: number };
   fetchedAt: number;
 }
 
@@ -37,6 +43,11 @@ export function parseOpenRouterKey(body: unknown, now: number): Balance | undefi
   const used = number(data.usage);
   const remaining =
     number(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
+  const free = isRecord(data.free_model_daily_requests) ? data.free_model_daily_requests : undefined;
+  const freeLimit = number(free?.limit);
+  const freeUsed =
+    number(free?.used) ?? (freeLimit !== undefined ? freeLimit - (number(free?.remaining) ?? freeLimit) : undefined);
+  const DAY = 86_400_000;
   return {
     source: 'openrouter',
     currency: 'USD',
@@ -44,8 +55,20 @@ export function parseOpenRouterKey(body: unknown, now: number): Balance | undefi
     used,
     remaining,
     available: remaining === undefined || remaining > 0,
+    ...(freeLimit !== undefined &&
+      freeUsed !== undefined && {
+        freeDaily: { used: Math.max(0, freeUsed), limit: freeLimit, resetsAt: Math.floor(now / DAY) * DAY + DAY },
+      }),
     fetchedAt: now,
   };
+}
+
+/** `{code, data: {available_balance, voucher_balance, cash_balance}, status}`; CNY on the .cn platform. */
+export function parseMoonshotBalance(body: unknown, now: number, currency: string): Balance | undefined {
+  const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
+  const remaining = number(data?.available_balance);
+  if (remaining === undefined) return undefined;
+  return { source: 'moonshot', currency, remaining, available: remaining > 0, fetchedAt: now };
 }
 
 export function parseDeepSeekBalance(body: unknown, now: number): Balance | undefined {
@@ -93,6 +116,8 @@ export function balanceUrl(source: BalanceSource, baseUrl: string): string {
       return `${root}/user/balance`;
     case 'litellm':
       return `${root}/key/info`;
+    case 'moonshot':
+      return `${baseUrl.replace(/\/+$/, '')}/users/me/balance`;
   }
 }
 
@@ -119,6 +144,8 @@ export async function fetchBalance(
     const now = (options.now ?? Date.now)();
     if (source === 'openrouter') return parseOpenRouterKey(data, now);
     if (source === 'deepseek') return parseDeepSeekBalance(data, now);
+    if (source === 'moonshot')
+      return parseMoonshotBalance(data, now, new URL(options.baseUrl).hostname.endsWith('.cn') ? 'CNY' : 'USD');
     return parseLiteLlmKeyInfo(data, now);
   } finally {
     deadline.dispose();

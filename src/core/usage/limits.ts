@@ -7,6 +7,7 @@ import type { PublishedQuota } from '../providers/presets';
 import type { ProviderErrorKind } from '../providers/providerError';
 import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
 import type { Balance } from './balances';
+import type { PlanWindowReading } from './planWindows';
 
 export type Level = 'ok' | 'warning' | 'exhausted';
 
@@ -17,7 +18,11 @@ export type LimitKind =
   | 'usd-per-month'
   | 'server-requests'
   | 'server-tokens'
-  | 'balance';
+  | 'balance'
+  /** A subscription plan's window (5 h, week, month), counted here or told by the provider. */
+  | 'plan-window'
+  /** OpenRouter's account-wide allowance of `:free` requests per UTC day, as its key endpoint tells. */
+  | 'free-requests-per-day';
 
 export interface LimitReading {
   kind: LimitKind;
@@ -32,6 +37,10 @@ export interface LimitReading {
   currency?: string;
   /** For a balance with no cap: `limit` is what is left, and `fraction` only says low or empty. */
   uncapped?: boolean;
+  /** For a plan window: "in 5 h", "this week", "this month". */
+  window?: string;
+  /** For a plan window: what is counted; 'percent' when the provider tells only a share. */
+  unit?: PlanWindowReading['unit'];
 }
 
 /** A failure that says the backend will not serve until something changes. */
@@ -57,6 +66,12 @@ export interface LimitInputs {
   balance?: Balance;
   /** The last quota, balance or auth failure since the last success. */
   failure?: HardFailure;
+  /** The plan's windows: the provider's own figures when it tells them, else the local count. */
+  planWindows?: readonly PlanWindowReading[];
+  /** Where the plan's figures come from. */
+  planSource?: 'preset' | 'settings' | 'server';
+  /** OpenRouter's `:free` daily allowance, for a backend that uses a `:free` model. */
+  freeDaily?: { used: number; limit: number; resetsAt: number };
   now: number;
 }
 
@@ -111,7 +126,8 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
         minute,
       ),
     );
-  const perDay = limits.requestsPerDay ?? presetQuota?.requestsPerDay;
+  // The provider's own daily figure replaces the published one (OpenRouter's depends on credits bought).
+  const perDay = limits.requestsPerDay ?? (inputs.freeDaily ? undefined : presetQuota?.requestsPerDay);
   if (perDay !== undefined)
     readings.push(
       reading(
@@ -151,6 +167,24 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
     if (window.resetAt !== undefined && window.resetAt <= now) continue;
     readings.push(reading(kind, window.limit - window.remaining, window.limit, 'server', window.resetAt));
   }
+  for (const window of inputs.planWindows ?? []) {
+    readings.push({
+      ...reading('plan-window', window.used, window.limit, inputs.planSource ?? 'preset', window.resetsAt),
+      fraction: window.fraction,
+      window: window.window,
+      ...(window.unit && { unit: window.unit }),
+    });
+  }
+  if (inputs.freeDaily)
+    readings.push(
+      reading(
+        'free-requests-per-day',
+        inputs.freeDaily.used,
+        inputs.freeDaily.limit,
+        'server',
+        inputs.freeDaily.resetsAt,
+      ),
+    );
   const balance = inputs.balance;
   if (balance) {
     if (balance.limit !== undefined && balance.used !== undefined) {
@@ -201,4 +235,22 @@ export function projectExhaustion(reading: LimitReading, windowStart: number, no
   const perMs = reading.used / (now - windowStart);
   const at = now + (reading.limit - reading.used) / perMs;
   return reading.resetsAt !== undefined && at >= reading.resetsAt ? undefined : at;
+}
+
+/** The plan windows among a state's readings, as the status bar text needs them. */
+export function planWindowReadings(state: LimitState | undefined): PlanWindowReading[] {
+  return (state?.readings ?? []).flatMap((r) =>
+    r.kind === 'plan-window'
+      ? [
+          {
+            window: r.window ?? '',
+            used: r.used,
+            limit: r.limit,
+            fraction: r.fraction,
+            ...(r.resetsAt !== undefined && { resetsAt: r.resetsAt }),
+            ...(r.unit && { unit: r.unit }),
+          },
+        ]
+      : [],
+  );
 }

@@ -15,7 +15,11 @@ import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { Usage } from '../providers/types';
 
 /** A request's cost. `null` means nobody knows, which is never the same as free. */
-export type Price = { micros: number; source: 'dataset' | 'override' | 'local' } | { micros: null; source: 'unknown' };
+export type Price =
+  | { micros: number; source: 'dataset' | 'override' | 'local' }
+  /** A flat subscription's request: nothing more to pay, shown as "included in plan", never as $0. */
+  | { micros: 0; source: 'plan' }
+  | { micros: null; source: 'unknown' };
 
 /** The user's own rates for a backend, in USD per 1M tokens. Cache rates default to the input rate. */
 export interface PriceOverride {
@@ -29,6 +33,8 @@ export interface PriceInput {
   presetId: string;
   /** The preset's `local` flag: a server on this machine costs nothing. */
   local: boolean;
+  /** True for a backend on a subscription plan: its requests are included in the plan. */
+  plan?: boolean;
   model: string;
   /**
    * `inputTokens` counts every input token, cache reads and writes included (OpenAI's
@@ -70,6 +76,10 @@ export const DATASET_PROVIDER_BY_PRESET: ReadonlyMap<string, string | null> = ne
   ['dashscope-intl', null],
   ['dashscope-us', null],
   ['dashscope-cn', null],
+  // Flat subscriptions: their requests are "included in plan" (priceRequest's `plan`), not priced.
+  ['coding-plan-intl', null],
+  ['coding-plan-cn', null],
+  ['zai-coding-plan', null],
   // Discontinued (2026-04-15): what its requests would cost is moot.
   ['qwen-oauth', null],
   ['siliconflow', null],
@@ -219,6 +229,7 @@ export function priceRequest(input: PriceInput): Price {
     );
   }
   if (input.local) return { micros: 0, source: 'local' };
+  if (input.plan) return { micros: 0, source: 'plan' };
   const price = datasetPrice(input.presetId, input.model, input.at ?? new Date());
   return price ? priced(datasetRates(price, usage.inputTokens), usage, 'dataset') : UNKNOWN;
 }

@@ -28,6 +28,12 @@ const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
     `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests in the server's window`,
   'server-tokens': (r) =>
     `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} tokens in the server's window`,
+  'plan-window': (r) =>
+    r.unit === 'percent'
+      ? `${Math.round(r.used)}% of the plan ${r.window ?? ''}`.trimEnd()
+      : `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} plan ${r.unit ?? 'requests'} ${r.window ?? ''}`.trimEnd(),
+  'free-requests-per-day': (r) =>
+    `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} free-model requests today`,
   balance: (r) =>
     r.uncapped
       ? `${money(Math.max(0, r.limit), r.currency)} balance left`

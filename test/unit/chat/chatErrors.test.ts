@@ -4,6 +4,8 @@ import type { AssistantTurn } from '../../../src/core/chat/conversation';
 import { explainFailure, failureFacts, type FailureFacts } from '../../../src/core/chat/explainFailure';
 import { turnView } from '../../../src/core/chat/turnViews';
 import { ProviderError } from '../../../src/core/providers/providerError';
+import { classifyHttpError } from '../../../src/core/providers/classifyError';
+import { readConversation, writeConversation } from '../../../src/core/chat/storedConversation';
 
 const NOW = Date.UTC(2026, 10, 22, 14, 0, 0);
 const qwen = { id: 'qwen', name: 'Qwen (Model Studio)', model: 'qwen3-coder-plus' };
@@ -60,6 +62,35 @@ describe('chat error explanations', () => {
     const balance = explainFailure({ kind: 'insufficient-balance', message: 'x', backendName: 'DeepSeek' }, NOW);
     assert.match(balance.headline, /DeepSeek account has run out of credit/);
     assert.deepEqual(balance.actions, ['switch', 'retry']);
+  });
+
+  it('403 AllocationQuota.FreeTierOnly: the free quota is spent and "Free Quota Only" stops the calls', () => {
+    const body = {
+      error: {
+        message:
+          'The free quota has been exhausted. To continue accessing the model on a paid basis, please complete your payment information.',
+        type: 'AllocationQuota.FreeTierOnly',
+        param: null,
+        code: 'AllocationQuota.FreeTierOnly',
+      },
+    };
+    const thrown = classifyHttpError({ providerId: 'qwen', status: 403, body, headers: {}, now: NOW });
+    assert.match(thrown.message, /^Free quota used up \(qwen 403\): "Free Quota Only" is on/);
+    const explained = explainFailure(facts(thrown), NOW);
+    assert.equal(
+      explained.headline,
+      'Your Model Studio free quota for qwen3-coder-plus is used up, and "Free Quota Only" is on.',
+    );
+    assert.match(explained.detail, /stops these calls instead of billing them \(403 AllocationQuota\.FreeTierOnly\)/);
+    assert.match(explained.detail, /turn off "Free Quota Only" in the Model Studio console/);
+    assert.deepEqual(explained.actions, ['switch'], 'retrying cannot help until the setting changes');
+    // Kept through history: a reloaded conversation explains it the same way.
+    const saved = { id: 'c1', createdAt: NOW, updatedAt: NOW, turns: [failedTurn(facts(thrown))] };
+    const reloaded = readConversation(JSON.parse(JSON.stringify(writeConversation(saved)))).conversation?.turns[0];
+    assert.ok(reloaded);
+    const view = turnView(reloaded, { now: NOW, actionable: false, alternatives: [] });
+    assert.ok(view.role === 'assistant');
+    assert.match(view.error?.headline ?? '', /free quota/);
   });
 
   it('auth or an expired key: set the key first', () => {

@@ -434,10 +434,11 @@ describe('importQwenCode', () => {
           keySource: { kind: 'settings-file', file: settingsFile, path: 'env.DASHSCOPE_API_KEY' },
         },
         {
-          id: 'qwen-code-custom',
-          preset: 'custom',
+          // Alibaba's Coding Plan has presets of its own: its windows are counted, its requests included in plan.
+          id: 'qwen-code-coding-plan-cn',
+          preset: 'coding-plan-cn',
           chatModel: 'qwen3-coder-plus',
-          baseUrl: 'https://coding.dashscope.aliyuncs.com/v1',
+          baseUrl: undefined,
           keySource: { kind: 'settings-file', file: settingsFile, path: 'env.BAILIAN_CODING_PLAN_API_KEY' },
         },
         { id: 'qwen-code-ollama', preset: 'ollama', chatModel: 'qwen2.5-7b', baseUrl: undefined, keySource: undefined },

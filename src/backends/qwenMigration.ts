@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { Backends } from './backends';
+import { migrationNotice, migrationRoutes, type MigrationRoute } from '../core/detection/qwenMigration';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+import { adoptDetected } from './detection';
+import type { KeyStore } from './keyStore';
+import { addProvider } from './addProviderWizard';
+// A cycle with switchPicker, which offers these routes too; only functions cross it, called later.
+import { chooseFeatures } from './switchPicker';
+
+/** The routes to offer now: the three Qwen Code recommends, and Ollama when it was found running. */
+export function currentRoutes(backends: Backends): MigrationRoute[] {
+  return migrationRoutes(backends.detected().some((found) => found.entry.preset === 'ollama'));
+}
+
+/**
+ * The Qwen Code notice: a modal, so it stays until answered, with one button per route and one
+ * line each on what it costs. A route opens Add Provider at its preset (Ollama is adopted as
+ * found). From the notice the new backend is then put to work; from the picker, the picker's
+ * caller asks what it serves.
+ */
+export async function offerQwenRoutes(
+  backends: Backends,
+  keys: KeyStore,
+  options: { chooseFeatures: boolean } = { chooseFeatures: true },
+): Promise<ProviderConfig | undefined> {
+  const routes = currentRoutes(backends);
+  const { message, detail } = migrationNotice(routes);
+  const choice = await vscode.window.showWarningMessage(
+    message,
+    { modal: true, detail },
+    ...routes.map((r) => r.label),
+  );
+  const route = routes.find((candidate) => candidate.label === choice);
+  const config = route && (await addRoute(backends, keys, route));
+  if (!config || !options.chooseFeatures) return config;
+  const features = await chooseFeatures(config);
+  if (features) await backends.choose(config.id, features);
+  return config;
+}
+
+/** Adds the route's backend; undefined when the user stopped on the way. */
+export async function addRoute(
+  backends: Backends,
+  keys: KeyStore,
+  route: MigrationRoute,
+): Promise<ProviderConfig | undefined> {
+  if (route.id !== 'ollama') return addProvider(backends, keys, { presetId: route.presetId });
+  const ollama = backends.detected().find((found) => found.entry.preset === 'ollama');
+  if (!ollama) return undefined;
+  const id = await adoptDetected(ollama, (providerId, key) => keys.set(providerId, key));
+  return backends.current().providers.find((provider) => provider.id === id);
+}

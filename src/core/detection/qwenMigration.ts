@@ -1,0 +1,58 @@
+/**
+ * Where someone whose Qwen Code OAuth login ended can go. The first three are the routes Qwen
+ * Code's own README recommended when the free tier ended on 2026-04-15 (QwenLM/qwen-code PR
+ * #3210): Alibaba's Coding Plan, Model Studio with one's own key, OpenRouter. A local Ollama is
+ * offered too when one is running. Each names the preset Add Provider starts from, and says in
+ * one line how it is paid for.
+ */
+
+export interface MigrationRoute {
+  id: 'coding-plan' | 'model-studio' | 'openrouter-free' | 'ollama';
+  /** The button. */
+  label: string;
+  /** The preset Add Provider opens with. */
+  presetId: string;
+  /** How it differs in cost, in one line. */
+  cost: string;
+}
+
+const ROUTES: readonly MigrationRoute[] = [
+  {
+    id: 'coding-plan',
+    label: 'Coding Plan…',
+    presetId: 'coding-plan-intl',
+    cost: 'Coding Plan: a flat monthly subscription (Lite about $10, Pro about $50); requests are included up to its 5-hour, weekly and monthly windows, then stop until they reset. Needs its own sk-sp- key.',
+  },
+  {
+    id: 'model-studio',
+    label: 'Model Studio…',
+    presetId: 'dashscope-intl',
+    cost: 'Model Studio pay-as-you-go: billed per token (qwen3-coder-plus $1 in / $5 out per 1M tokens in Singapore); new accounts get a free quota of about 1M tokens per model for 90 days, Singapore only.',
+  },
+  {
+    id: 'openrouter-free',
+    label: 'OpenRouter (free)…',
+    presetId: 'openrouter',
+    cost: 'OpenRouter qwen/qwen3-coder:free: $0, limited to 20 requests a minute and 50 a day (1,000 a day once $10 of credits was ever bought); free routes may train on prompts.',
+  },
+  {
+    id: 'ollama',
+    label: 'Local Ollama',
+    presetId: 'ollama',
+    cost: 'Ollama on this machine: free and private; as good and as fast as the model your hardware runs.',
+  },
+];
+
+/** The routes to offer: the three recommended, and Ollama only when it is running here. */
+export function migrationRoutes(ollamaRunning: boolean): MigrationRoute[] {
+  return ROUTES.filter((route) => route.id !== 'ollama' || ollamaRunning);
+}
+
+/** The notice's text: what ended, and one line per route on what it costs. */
+export function migrationNotice(routes: readonly MigrationRoute[]): { message: string; detail: string } {
+  return {
+    message:
+      'Switchboard found your Qwen Code login, but its free tier ended on 2026-04-15 and the login no longer works. Choose where to go instead:',
+    detail: routes.map((route) => `• ${route.cost}`).join('\n'),
+  };
+}

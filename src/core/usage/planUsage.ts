@@ -1,0 +1,70 @@
+/**
+ * The finish times of every request each plan backend made, from every window of VS Code: fed by
+ * the ledger's records (this window's as they are appended, the others' as they are read, and
+ * the history on disk at start), each counted once however often it is seen.
+ */
+import type { UsageRecord } from './usageRecord';
+
+/**
+ * Outcomes that never used a plan request: the server was not reached, or refused the request
+ * before serving it (a spent window, a bad key). Everything else counts, cancelled requests
+ * included: the server may have served them.
+ */
+const NOT_COUNTED: ReadonlySet<string> = new Set([
+  'network',
+  'auth',
+  'quota-exhausted',
+  'insufficient-balance',
+  'rate-limited',
+]);
+
+/** The longest window a plan has (a month of 31 days), plus a day of slack. */
+export const PLAN_HISTORY_MS = 32 * 86_400_000;
+
+export function countsAgainstPlan(record: Pick<UsageRecord, 'outcome' | 'feature'>): boolean {
+  return !NOT_COUNTED.has(record.outcome);
+}
+
+export class PlanUsage {
+  private readonly times = new Map<string, number[]>();
+  private readonly seen = new Map<string, Map<string, number>>();
+
+  constructor(private readonly tracked: (backend: string) => boolean) {}
+
+  /** Takes every record of a tracked backend that counts; returns whether any was new. */
+  add(records: Iterable<UsageRecord>, now: number): boolean {
+    const touched = new Set<number[]>();
+    for (const record of records) {
+      if (!this.tracked(record.backend) || !countsAgainstPlan(record)) continue;
+      if (record.time <= now - PLAN_HISTORY_MS) continue;
+      let ids = this.seen.get(record.backend);
+      if (!ids) this.seen.set(record.backend, (ids = new Map()));
+      if (ids.has(record.id)) continue;
+      ids.set(record.id, record.time);
+      let times = this.times.get(record.backend);
+      if (!times) this.times.set(record.backend, (times = []));
+      times.push(record.time);
+      touched.add(times);
+    }
+    // Other windows' records arrive late and out of order: sort once per batch.
+    for (const times of touched) times.sort((a, b) => a - b);
+    this.prune(now);
+    return touched.size > 0;
+  }
+
+  /** Ascending finish times within the history kept. */
+  timesOf(backend: string): readonly number[] {
+    return this.times.get(backend) ?? [];
+  }
+
+  private prune(now: number): void {
+    const cutoff = now - PLAN_HISTORY_MS;
+    for (const [backend, times] of this.times) {
+      let drop = 0;
+      while (drop < times.length && (times[drop] ?? 0) <= cutoff) drop += 1;
+      if (drop) times.splice(0, drop);
+      const ids = this.seen.get(backend);
+      if (ids && drop) for (const [id, time] of ids) if (time <= cutoff) ids.delete(id);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { countWindow } from '../../../src/core/usage/planWindows';
+import { PLAN_HISTORY_MS, PlanUsage } from '../../../src/core/usage/planUsage';
+import { UsageLedger } from '../../../src/core/usage/usageLedger';
+import type { UsageRecord } from '../../../src/core/usage/usageRecord';
+
+const FIVE_HOURS = { kind: 'rolling', hours: 5, limit: 6000 } as const;
+
+function record(over: Partial<UsageRecord>): UsageRecord {
+  return {
+    id: 'x:0',
+    time: 0,
+    backend: 'plan',
+    model: 'qwen3-coder-plus',
+    feature: 'completion',
+    inputTokens: 10,
+    outputTokens: 2,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reported: true,
+    costMicros: 0,
+    latencyMs: 5,
+    outcome: 'ok',
+    ...over,
+  };
+}
+
+function writer(dir: string, count: number, backend: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '../../harness/usageLedgerWriter.ts'), dir, String(count), backend],
+      { stdio: 'inherit' },
+    );
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
+  });
+}
+
+describe('plan usage from several windows of VS Code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-plan-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("counts every process's requests to the plan once, and only the plan's", async () => {
+    const ledger = await UsageLedger.open({ dir });
+    const usage = new PlanUsage((backend) => backend === 'coding-plan');
+    ledger.onRecords((records) => usage.add(records, Date.now()));
+    // This window's own requests, before and while the other windows write.
+    for (let i = 0; i < 5; i++) ledger.append(record({ backend: 'coding-plan', time: Date.now() }));
+    await Promise.all([writer(dir, 40, 'coding-plan'), writer(dir, 60, 'coding-plan'), writer(dir, 30, 'deepseek')]);
+    await ledger.refresh();
+    const now = Date.now();
+    assert.equal(countWindow(FIVE_HOURS, usage.timesOf('coding-plan'), now).used, 105);
+    assert.equal(usage.timesOf('deepseek').length, 0, 'backends without a plan are not kept');
+
+    // A start-up scan of the history on disk sees the same records again: nothing counts twice.
+    const all: UsageRecord[] = [];
+    for await (const r of ledger.records({ from: now - PLAN_HISTORY_MS })) all.push(r);
+    assert.equal(usage.add(all, now), false);
+    assert.equal(countWindow(FIVE_HOURS, usage.timesOf('coding-plan'), now).used, 105);
+
+    // A window that opens now (a new VS Code window) counts the same from the files alone.
+    const fresh = new PlanUsage((backend) => backend === 'coding-plan');
+    const second = await UsageLedger.open({ dir });
+    const scan: UsageRecord[] = [];
+    for await (const r of second.records({ from: now - PLAN_HISTORY_MS })) scan.push(r);
+    fresh.add(scan, now);
+    assert.equal(countWindow(FIVE_HOURS, fresh.timesOf('coding-plan'), now).used, 105);
+    await second.close();
+    await ledger.close();
+  });
+
+  it('requests that never reached the server or were refused do not count; cancelled ones do', () => {
+    const usage = new PlanUsage(() => true);
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    const outcomes = ['ok', 'cancelled', 'server', 'timeout', 'network', 'auth', 'quota-exhausted', 'rate-limited'];
+    usage.add(
+      outcomes.map((outcome, i) => record({ id: `w:${i}`, time: now - 1000 + i, outcome })),
+      now,
+    );
+    assert.equal(usage.timesOf('plan').length, 4);
+  });
+
+  it('records arriving out of order are kept in time order, and old ones are dropped', () => {
+    const usage = new PlanUsage(() => true);
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    usage.add([record({ id: 'a:1', time: now - 10 }), record({ id: 'b:1', time: now - 30 })], now);
+    usage.add([record({ id: 'c:1', time: now - 20 }), record({ id: 'd:1', time: now - PLAN_HISTORY_MS - 1 })], now);
+    assert.deepEqual(usage.timesOf('plan'), [now - 30, now - 20, now - 10]);
+    usage.add([], now + PLAN_HISTORY_MS - 25);
+    assert.deepEqual(usage.timesOf('plan'), [now - 20, now - 10]);
+  });
+});
