@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { detectEnvKeys } from '../../../src/core/detection/envKeys';
+import { migrationNotice, migrationRoutes } from '../../../src/core/detection/qwenMigration';
+import { findPreset } from '../../../src/core/providers/presets';
+
+describe('after the Qwen Code login ended', () => {
+  it('offers the three routes Qwen Code recommends, each a working preset, and Ollama only when it runs', () => {
+    const routes = migrationRoutes(false);
+    assert.deepEqual(
+      routes.map((route) => route.presetId),
+      ['coding-plan-intl', 'dashscope-intl', 'openrouter'],
+    );
+    for (const route of migrationRoutes(true)) {
+      const preset = findPreset(route.presetId);
+      assert.ok(preset && !preset.discontinued, `${route.presetId} can be added`);
+    }
+    assert.equal(migrationRoutes(true).at(-1)?.presetId, 'ollama');
+    // OpenRouter's route lands on the free Qwen coder as it is added.
+    assert.equal(findPreset('openrouter')?.chatModel, 'qwen/qwen3-coder:free');
+  });
+
+  it('says in one line each how the routes differ in cost', () => {
+    const { message, detail } = migrationNotice(migrationRoutes(true));
+    assert.match(message, /free tier ended on 2026-04-15/);
+    const lines = detail.split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0] ?? '', /flat monthly subscription/);
+    assert.match(lines[1] ?? '', /per token.*free quota/);
+    assert.match(lines[2] ?? '', /\$0.*50 a day.*1,000/);
+    assert.match(lines[3] ?? '', /free and private/);
+  });
+
+  it('a Coding Plan key in DASHSCOPE_API_KEY is found as the Coding Plan, not Model Studio', () => {
+    assert.deepEqual(detectEnvKeys({ DASHSCOPE_API_KEY: 'sk-sp-0123456789abcdef' }), [
+      { presetId: 'coding-plan-intl', envVar: 'DASHSCOPE_API_KEY' },
+    ]);
+    assert.deepEqual(detectEnvKeys({ DASHSCOPE_API_KEY: 'sk-0123456789abcdef' }), [
+      { presetId: 'dashscope-intl', envVar: 'DASHSCOPE_API_KEY' },
+    ]);
+  });
+});
