@@ -57,6 +57,7 @@ export function authFailure(
         ),
       };
     case 'dashscope':
+    case 'coding-plan':
       return {
         status: 401,
         body: {
@@ -96,6 +97,7 @@ export function authFailure(
       };
     case 'ollama':
     case 'openai':
+    case 'zai':
       return {
         status: 401,
         body: presented
@@ -127,6 +129,7 @@ export function badRequest(dialect: Dialect, message: string, requestId: string)
     case 'openrouter':
       return { status: 400, body: { error: { code: 400, message } } };
     case 'dashscope':
+    case 'coding-plan':
       return {
         status: 400,
         body: { ...openAiError(message, 'invalid_request_error', 'invalid_parameter_error'), request_id: requestId },
@@ -135,6 +138,7 @@ export function badRequest(dialect: Dialect, message: string, requestId: string)
       return { status: 400, body: openAiError(message, 'invalid_request_error', 'invalid_request_error') };
     case 'litellm':
     case 'openai':
+    case 'zai':
       return { status: 400, body: openAiError(message, 'invalid_request_error', null) };
   }
 }
@@ -190,6 +194,7 @@ export function serverFailure(dialect: Dialect, status: number, requestId: strin
         },
       };
     case 'dashscope':
+    case 'coding-plan':
       return {
         status,
         body: {
@@ -219,6 +224,7 @@ export function serverFailure(dialect: Dialect, status: number, requestId: strin
         },
       };
     case 'openai':
+    case 'zai':
       if (status === 502) return { status, body: CLOUDFLARE_502, contentType: 'text/html' };
       return {
         status,

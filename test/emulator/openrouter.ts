@@ -47,12 +47,73 @@ export function keyInfo(ctx: RequestContext): Promise<void> {
       byok_usage_monthly: 0,
       is_free_tier: key.isFreeTier,
       rate_limit: key.rateLimit,
+      // The account's `:free` allowance for the UTC day; its ceiling depends on credits ever bought
+      // (https://openrouter.ai/docs/client-sdks/typescript/models/freemodeldailyrequests).
+      free_model_daily_requests: {
+        limit: freeDailyLimit(key),
+        remaining: Math.max(0, freeDailyLimit(key) - freeUsedToday(ctx)),
+        used: freeUsedToday(ctx),
+      },
     },
   });
 }
 
+const FREE_PER_MINUTE = 20;
+const DAY = 86_400_000;
+/** `:free` requests served per emulator and UTC day. */
+const freeCounts = new WeakMap<object, { day: number; used: number; minute: number; inMinute: number }>();
+
+/** Forgets the `:free` requests counted so far (the emulator's `resetQuota()`). */
+export function resetFreeCounts(state: object): void {
+  freeCounts.delete(state);
+}
+
+function freeDailyLimit(key: ReturnType<typeof account>): number {
+  // NO_CREDITS_RPD=50 below a $10 purchase, HAS_CREDITS_RPD=1000 from it (openrouter.ai free-variant docs).
+  return (key.creditsPurchased ?? key.credits) >= 10 ? 1000 : 50;
+}
+
+function freeCounter(ctx: RequestContext) {
+  const now = ctx.state.now();
+  let counter = freeCounts.get(ctx.state);
+  if (!counter || counter.day !== Math.floor(now / DAY)) {
+    counter = { day: Math.floor(now / DAY), used: 0, minute: Math.floor(now / 60_000), inMinute: 0 };
+    freeCounts.set(ctx.state, counter);
+  }
+  if (counter.minute !== Math.floor(now / 60_000)) {
+    counter.minute = Math.floor(now / 60_000);
+    counter.inMinute = 0;
+  }
+  return counter;
+}
+
+function freeUsedToday(ctx: RequestContext): number {
+  return freeCounter(ctx).used;
+}
+
+/**
+ * `:free` variants draw on the account's allowance: 20 a minute and 50 or 1,000 a UTC day, for all
+ * free models together; past it, the 429 OpenRouter sends (free-models-per-min / -per-day).
+ */
+function freeModelRefusal(ctx: RequestContext): Reply | undefined {
+  const counter = freeCounter(ctx);
+  const limit = freeDailyLimit(account(ctx));
+  const perDay = counter.used >= limit;
+  if (perDay || counter.inMinute >= FREE_PER_MINUTE) {
+    const message = perDay
+      ? `Rate limit exceeded: free-models-per-day. ${limit < 1000 ? 'Add 10 credits to unlock 1000 free model requests per day' : ''}`.trim()
+      : 'Rate limit exceeded: free-models-per-min. ';
+    return { status: 429, body: { error: { message, code: 429, metadata: { provider_name: null } } } };
+  }
+  counter.used += 1;
+  counter.inMinute += 1;
+  return undefined;
+}
+
 /** OpenRouter refuses to generate when the account's credits or the key's limit are spent. */
 export function openRouterAccountRefusal(ctx: RequestContext): Reply | undefined {
+  // Free variants need no credits; they draw on the free allowance instead.
+  if (typeof ctx.json.model === 'string' && ctx.json.model.endsWith(':free')) return freeModelRefusal(ctx);
   const key = account(ctx);
   if (key.credits <= 0) {
     return {

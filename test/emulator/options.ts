@@ -7,15 +7,31 @@ import type { FimResponder, FimRule } from './answers';
 
 /** Whose wire conventions a route follows: auth header, error bodies, rate-limit headers. */
 export type Dialect =
-  'openai' | 'dashscope' | 'anthropic' | 'ollama' | 'deepseek' | 'mistral' | 'openrouter' | 'litellm';
+  | 'openai'
+  | 'dashscope'
+  | 'anthropic'
+  | 'ollama'
+  | 'deepseek'
+  | 'mistral'
+  | 'openrouter'
+  | 'litellm'
+  /** Alibaba's Coding Plan (coding-intl.dashscope.aliyuncs.com/v1): DashScope's compatible mode on a host of its own. */
+  | 'coding-plan'
+  /** Z.ai: the GLM Coding Plan's OpenAI-compatible root and its quota endpoint. */
+  | 'zai';
 
 /** Whose exact 429/402 body and headers an exhausted scripted quota answers with. */
-export type QuotaStyle = 'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter';
+export type QuotaStyle =
+  'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter' | 'coding-plan';
 
 /** A quota for one backend, overriding the emulator-wide quota fields. */
 export interface BackendQuota {
   requestsPerMinute?: number;
   requestsPerDay?: number;
+  /** A subscription plan's rolling window: requests in any 5 hours. */
+  requestsPer5h?: number;
+  /** A subscription plan's week, from Monday 00:00 UTC+8 (Alibaba's Coding Plan reset). */
+  requestsPerWeek?: number;
   tokensPerMinute?: number;
   quotaStyle?: QuotaStyle;
 }
@@ -38,7 +54,18 @@ export interface OpenRouterAccount {
   isFreeTier?: boolean;
   /** Account balance in USD; 0 or less answers 402 with `limit_source: openrouter_credits`. */
   credits?: number;
+  /** USD of credits ever bought; from $10 the `:free` allowance is 1,000 a day instead of 50. Default: `credits`. */
+  creditsPurchased?: number;
   rateLimit?: { requests: number; interval: string };
+}
+
+/** The Z.ai GLM Coding Plan account behind `/api/monitor/usage/quota/limit`. */
+export interface ZaiAccount {
+  level?: 'lite' | 'pro' | 'max';
+  /** Tokens allowed per 5 hours (reported, not enforced). */
+  tokensPer5h?: number;
+  /** Answer as newer accounts do: `percentage` and `nextResetTime` only, no counts. */
+  percentageOnly?: boolean;
 }
 
 /** The LiteLLM virtual key behind `/key/info`. */
@@ -90,6 +117,7 @@ export interface EmulatorOptions {
   deepseek?: DeepSeekAccount;
   openrouter?: OpenRouterAccount;
   litellm?: LiteLlmKey;
+  zai?: ZaiAccount;
 }
 
 /** What `configure()` may change while the emulator runs: everything but the port. */

@@ -13,6 +13,9 @@
  *   Insufficient Balance; no rate-limit headers).
  * OpenRouter: https://openrouter.ai/docs/api-reference/limits (free-models-per-min/-per-day,
  *   X-RateLimit-* on the 429).
+ * Alibaba's Coding Plan: a spent window fails the call (no pay-as-you-go fallback). Its own error
+ *   body is not documented; the endpoint is DashScope's compatible mode on another host, so it
+ *   answers as that mode answers a spent allocation (429 `insufficient_quota`).
  */
 import { anthropicError, openAiError, type Reply } from './errors';
 import type { QuotaStyle } from './options';
@@ -48,6 +51,8 @@ export function quotaRejection(style: QuotaStyle, q: QuotaContext): Reply {
         : { status: 429, body: openAiError('Rate Limit Reached', 'rate_limit_error', 'invalid_request_error') };
     case 'openrouter':
       return openRouterQuota(q);
+    case 'coding-plan':
+      return codingPlanQuota(q);
   }
 }
 
@@ -130,4 +135,26 @@ function openRouterQuota(q: QuotaContext): Reply {
       ? 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day'
       : 'Rate limit exceeded: free-models-per-min. ';
   return { status: 429, headers, body: { error: { message, code: 429, metadata: { headers, provider_name: null } } } };
+}
+
+function codingPlanQuota(q: QuotaContext): Reply {
+  if (q.window === 'minute')
+    return {
+      status: 429,
+      body: {
+        ...openAiError('Requests rate limit exceeded, please try again later.', 'limit_requests', 'limit_requests'),
+        request_id: q.requestId,
+      },
+    };
+  return {
+    status: 429,
+    body: {
+      ...openAiError(
+        'Allocated quota exceeded, please increase your quota limit.',
+        'insufficient_quota',
+        'insufficient_quota',
+      ),
+      request_id: q.requestId,
+    },
+  };
 }

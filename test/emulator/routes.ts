@@ -12,6 +12,7 @@ import { chat, generateRoute, show, tags } from './ollama';
 import { chatCompletions, completions, listModels } from './openai';
 import type { Dialect, QuotaStyle } from './options';
 import { keyInfo, openRouterAccountRefusal } from './openrouter';
+import { zaiQuota } from './zai';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -58,6 +59,25 @@ export const ROUTES: readonly Route[] = [
     generates: true,
     handle: (ctx) => completions(ctx),
   },
+  // Alibaba's Coding Plan (coding-intl.dashscope.aliyuncs.com/v1): chat only, plan windows.
+  { method: 'GET', path: '/coding/v1/models', dialect: 'coding-plan', handle: listModels },
+  {
+    method: 'POST',
+    path: '/coding/v1/chat/completions',
+    dialect: 'coding-plan',
+    generates: true,
+    handle: chatCompletions,
+  },
+  // Z.ai's GLM Coding Plan and its quota endpoint.
+  { method: 'GET', path: '/api/coding/paas/v4/models', dialect: 'zai', handle: listModels },
+  {
+    method: 'POST',
+    path: '/api/coding/paas/v4/chat/completions',
+    dialect: 'zai',
+    generates: true,
+    handle: chatCompletions,
+  },
+  { method: 'GET', path: '/api/monitor/usage/quota/limit', dialect: 'zai', handle: zaiQuota },
   // DeepSeek.
   { method: 'GET', path: '/models', dialect: 'deepseek', handle: listModels },
   { method: 'POST', path: '/chat/completions', dialect: 'deepseek', generates: true, handle: chatCompletions },
@@ -102,6 +122,9 @@ export const NATIVE_QUOTA_STYLE: Record<Dialect, QuotaStyle | undefined> = {
   mistral: 'openai',
   litellm: 'openai',
   ollama: undefined,
+  'coding-plan': 'coding-plan',
+  // Z.ai's own quota errors are not emulated; its requests are counted for the quota endpoint.
+  zai: 'openai',
 };
 
 /** Backends that refuse to generate on an empty account. */

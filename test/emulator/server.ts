@@ -12,6 +12,7 @@ import { badRequest, openAiError, serverFailure } from './errors';
 import { FaultQueue, type FaultSpec } from './faults';
 import { closeServer, listen, readBody } from './httpIo';
 import type { EmulatorOptions, EmulatorSettings } from './options';
+import { resetFreeCounts } from './openrouter';
 import { backendQuota } from './quota';
 import { quotaRejection } from './quotaStyles';
 import { anthropicRateLimitHeaders, openAiRateLimitHeaders } from './rateLimitHeaders';
@@ -52,6 +53,10 @@ export interface EmulatorBaseUrls {
   dashscope: string;
   /** LiteLLM proxy root (`/key/info`). */
   litellm: string;
+  /** Alibaba's Coding Plan OpenAI-compatible root (`…/coding/v1`). */
+  codingPlan: string;
+  /** Z.ai's GLM Coding Plan root (`…/api/coding/paas/v4`); its quota endpoint is on the same host. */
+  zaiCodingPlan: string;
 }
 
 export interface Emulator {
@@ -112,6 +117,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       openrouter: `${url}/api/v1`,
       dashscope: `${url}/compatible-mode/v1`,
       litellm: url,
+      codingPlan: `${url}/coding/v1`,
+      zaiCodingPlan: `${url}/api/coding/paas/v4`,
     },
     port,
     requests: state.requests,
@@ -119,7 +126,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     configure: (settings) => void Object.assign(options, settings),
     fault: (spec) => state.faults.add(spec),
     clearFaults: () => state.faults.clear(),
-    resetQuota: () => state.quotas.forEach((tracker) => tracker.reset()),
+    resetQuota: () => {
+      state.quotas.forEach((tracker) => tracker.reset());
+      resetFreeCounts(state);
+    },
     count: (path) =>
       state.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path))).length,
     close: () => closeServer(server),

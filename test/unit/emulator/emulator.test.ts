@@ -91,6 +91,7 @@ describe('provider emulator', () => {
       deepseek: undefined,
       openrouter: undefined,
       litellm: undefined,
+      zai: undefined,
     });
   });
 
@@ -654,6 +655,112 @@ describe('provider emulator', () => {
       };
       assert.deepEqual(last.error, { code: 'server_error', message: 'Provider disconnected unexpectedly' });
       assert.equal(last.choices[0]?.finish_reason, 'error');
+    });
+  });
+
+  describe('OpenRouter :free allowance', () => {
+    const free = () => chat('/api/v1/chat/completions', { model: 'qwen/qwen3-coder:free' });
+    const allowance = async () =>
+      ((await (await get('/api/v1/key')).json()) as { data: { free_model_daily_requests: Record<string, number> } })
+        .data.free_model_daily_requests;
+
+    it('reports the day’s free-model requests, 50 below $10 of credits bought, and refuses past it', async () => {
+      emu.configure({ openrouter: { credits: 0, creditsPurchased: 0 } });
+      assert.deepEqual(await allowance(), { limit: 50, remaining: 50, used: 0 });
+      assert.equal((await free()).status, 200, 'free models need no credits');
+      assert.equal((await chat('/api/v1/chat/completions')).status, 402, 'paid ones do');
+      assert.deepEqual(await allowance(), { limit: 50, remaining: 49, used: 1 });
+      for (let i = 1; i < 50; i++) {
+        if (i % 20 === 0) clock += 60_000;
+        assert.equal((await free()).status, 200, `request ${i + 1}`);
+      }
+      const refused = await free();
+      assert.equal(refused.status, 429);
+      assert.deepEqual(await refused.json(), {
+        error: {
+          message:
+            'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
+          code: 429,
+          metadata: { provider_name: null },
+        },
+      });
+      clock = Date.UTC(2025, 0, 2, 0, 0, 1);
+      assert.deepEqual(await allowance(), { limit: 50, remaining: 50, used: 0 }, 'the UTC day rolled over');
+    });
+
+    it('1,000 a day once $10 was ever bought; 20 a minute either way', async () => {
+      emu.configure({ openrouter: { credits: 1, creditsPurchased: 10 } });
+      assert.equal((await allowance()).limit, 1000);
+      for (let i = 0; i < 20; i++) assert.equal((await free()).status, 200);
+      const refused = await free();
+      assert.equal(refused.status, 429);
+      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /free-models-per-min/);
+    });
+  });
+
+  describe("Alibaba's Coding Plan", () => {
+    const plan = (extra: Record<string, unknown> = {}) =>
+      chat('/coding/v1/chat/completions', { model: 'qwen3-coder-plus', ...extra });
+
+    it('serves chat until the 5-hour window is spent, then refuses as DashScope compatible mode does', async () => {
+      emu.configure({ quotas: { 'coding-plan': { requestsPer5h: 3 } } });
+      for (let i = 0; i < 3; i++) assert.equal((await plan()).status, 200);
+      const refused = await plan();
+      assert.equal(refused.status, 429);
+      const body = (await refused.json()) as { error: Record<string, unknown>; request_id: string };
+      assert.deepEqual(body.error, {
+        message: 'Allocated quota exceeded, please increase your quota limit.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      });
+      assert.match(body.request_id, /^req_emu/);
+      clock += 5 * 3_600_000;
+      assert.equal((await plan()).status, 200, 'the oldest requests left the window');
+    });
+
+    it('the week resets Monday 00:00 UTC+8 (Sunday 16:00 UTC)', async () => {
+      emu.configure({ quotas: { 'coding-plan': { requestsPerWeek: 2 } } });
+      // 2025-01-05 is a Sunday.
+      clock = Date.UTC(2025, 0, 5, 15, 0, 0);
+      assert.equal((await plan()).status, 200);
+      assert.equal((await plan()).status, 200);
+      assert.equal((await plan()).status, 429);
+      clock = Date.UTC(2025, 0, 5, 16, 0, 0);
+      assert.equal((await plan()).status, 200, 'a new plan week');
+    });
+
+    it('a Model Studio key is refused with DashScope’s 401', async () => {
+      const res = await chat('/coding/v1/chat/completions', {}, { ...bearer, authorization: 'Bearer sk-wrong' });
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
+    });
+  });
+
+  describe("Z.ai's GLM Coding Plan quota endpoint", () => {
+    it('reports the 5-hour token window with counts, or only a share on newer accounts', async () => {
+      emu.configure({ zai: { level: 'pro', tokensPer5h: 1000 } });
+      assert.equal((await chat('/api/coding/paas/v4/chat/completions', { model: 'glm-5.1' })).status, 200);
+      const quota = (await (await get('/api/monitor/usage/quota/limit')).json()) as {
+        code: number;
+        success: boolean;
+        data: { level: string; limits: Record<string, unknown>[] };
+      };
+      assert.equal(quota.code, 200);
+      assert.equal(quota.success, true);
+      assert.equal(quota.data.level, 'pro');
+      const tokens = quota.data.limits.find((limit) => limit.type === 'TOKENS_LIMIT');
+      assert.equal(tokens?.unit, 3);
+      assert.equal(tokens?.number, 5);
+      assert.equal(tokens?.usage, 1000);
+      assert.ok((tokens?.currentValue as number) > 0, 'the chat request counted');
+      assert.equal(tokens?.nextResetTime, clock + 5 * 3_600_000);
+      emu.configure({ zai: { percentageOnly: true, tokensPer5h: 1000 } });
+      const newer = (await (await get('/api/monitor/usage/quota/limit')).json()) as {
+        data: { limits: Record<string, unknown>[] };
+      };
+      const share = newer.data.limits.find((limit) => limit.type === 'TOKENS_LIMIT');
+      assert.deepEqual(Object.keys(share ?? {}).sort(), ['nextResetTime', 'number', 'percentage', 'type', 'unit']);
     });
   });
 
