@@ -4,6 +4,7 @@ import { fetchBalance, type Balance } from '../core/usage/balances';
 import { evaluateLimits, type LimitState } from '../core/usage/limits';
 import { fetchPlanQuota, type PlanQuota } from '../core/usage/planQuota';
 import { planReadings } from '../core/usage/planWindows';
+import { freeQuotaReadings, type FreeQuotaReading } from '../core/usage/freeQuota';
 import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
@@ -106,6 +107,15 @@ export class LimitMonitor implements vscode.Disposable {
     }
   }
 
+  /** Where a backend's free token allowances stand, for the status bar's tooltip too. */
+  freeTokensOf(config: ProviderConfig, now = Date.now()): FreeQuotaReading[] {
+    return freeQuotaReadings(
+      config.freeQuota,
+      (model, fromDay) => this.meter.tokensSince(config.id, model, fromDay),
+      now,
+    );
+  }
+
   stateOf(backend: string): LimitState | undefined {
     return this.states.get(backend);
   }
@@ -144,6 +154,7 @@ export class LimitMonitor implements vscode.Disposable {
             planSource: planWindows === server?.windows ? 'server' : plan?.tier === 'custom' ? 'settings' : 'preset',
           }),
           ...(usesFree && balance?.freeDaily && { freeDaily: balance.freeDaily }),
+          ...(config.freeQuota.length && { freeTokens: this.freeTokensOf(config, now) }),
           now,
         }),
       );

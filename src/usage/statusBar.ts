@@ -160,6 +160,10 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       }
       tooltip.appendMarkdown('\n');
       for (const config of settings.providers) {
+        for (const free of this.limits?.freeTokensOf(config, now) ?? [])
+          tooltip.appendMarkdown(
+            `${escape(config.name)} · free quota for ${escape(free.model)}: ${free.remaining.toLocaleString('en-US')} of ${free.limit.toLocaleString('en-US')} free tokens remaining, until ${new Date(free.expiresAt - 1).toISOString().slice(0, 10)}\n\n`,
+          );
         const plan = config.plan;
         if (!plan) continue;
         const windows = planWindowReadings(this.limits?.stateOf(config.id))

@@ -188,6 +188,12 @@ export class UsageMeter implements vscode.Disposable {
     return this.failures.get(backend);
   }
 
+  /** Input and output tokens one backend sent to and got from a model since a UTC day, from every window. */
+  tokensSince(backend: string, model: string, fromDay: string): number {
+    const totals = this.ledger?.rollups.sum({ fromDay, backend, model });
+    return totals ? totals.inputTokens + totals.outputTokens : 0;
+  }
+
   /** Today's totals (UTC day), for one backend or all. */
   today(backend?: string): Totals | undefined {
     const day = utcDay(Date.now());

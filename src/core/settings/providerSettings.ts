@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { findPreset, PRESETS, type Preset } from '../providers/presets';
 import { resolvePlan, type ResolvedPlan } from '../usage/planSettings';
 import { isTimeZone } from '../usage/zonedTime';
+import { isIsoDay, type FreeQuotaSetting } from '../usage/freeQuota';
 
 // zod/mini keeps the activation bundle small (the classic build adds ~450 KB); its default
 // messages are terse, so every user-facing check carries its own.
@@ -53,6 +54,19 @@ const planSchema = z.strictObject(
 
 export type PlanSettings = z.infer<typeof planSchema>;
 
+const text = (what: string) => z.string(`must be ${what}`).check(z.minLength(1, `must be ${what}`));
+
+const isoDay = z
+  .string('must be a date like "2027-03-01"')
+  .check(z.refine(isIsoDay, 'must be a date like "2027-03-01"'));
+const freeQuotaSchema = z.array(
+  z.strictObject(
+    { model: text('a model id'), tokens: positiveInt, until: isoDay, since: z.optional(isoDay) },
+    'must be { "model": …, "tokens": …, "until": "YYYY-MM-DD" }',
+  ),
+  'must be a list of { "model", "tokens", "until" } entries',
+);
+
 const perMTok = z.number('must be US dollars per 1M tokens').check(z.nonnegative('must not be negative'));
 const priceSchema = z.strictObject(
   {
@@ -75,8 +89,6 @@ const httpUrl = z.string('must be a URL').check(
   }, 'must be an http:// or https:// URL'),
 );
 
-const text = (what: string) => z.string(`must be ${what}`).check(z.minLength(1, `must be ${what}`));
-
 const entrySchema = z.object(
   {
     id: z
@@ -95,6 +107,8 @@ const entrySchema = z.object(
     limits: z.optional(limitsSchema),
     /** A subscription plan's tier and windows (Coding Plan presets, or any backend with custom numbers). */
     plan: z.optional(planSchema),
+    /** Free token allowances per model (Model Studio's new-user quota). */
+    freeQuota: z.optional(freeQuotaSchema),
     /** Prices per model id ("*" for every model), overriding the price dataset. */
     prices: z.optional(z.record(z.string(), priceSchema, 'must map model ids (or "*") to prices')),
   },
@@ -121,6 +135,8 @@ export interface ProviderConfig {
   prices: Record<string, ModelPrice>;
   /** The plan whose windows limit this backend; its requests are "included in plan". */
   plan?: ResolvedPlan;
+  /** Free token allowances per model, counted down locally. */
+  freeQuota: FreeQuotaSetting[];
 }
 
 export type ModelPrice = z.infer<typeof priceSchema>;
@@ -209,6 +225,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
       limits: entry.limits ?? {},
       prices: entry.prices ?? {},
+      freeQuota: entry.freeQuota ?? [],
       ...(plan.plan && { plan: plan.plan }),
     });
   });

@@ -7,6 +7,7 @@ import type { PublishedQuota } from '../providers/presets';
 import type { ProviderErrorKind } from '../providers/providerError';
 import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
 import type { Balance } from './balances';
+import type { FreeQuotaReading } from './freeQuota';
 import type { PlanWindowReading } from './planWindows';
 
 export type Level = 'ok' | 'warning' | 'exhausted';
@@ -22,7 +23,9 @@ export type LimitKind =
   /** A subscription plan's window (5 h, week, month), counted here or told by the provider. */
   | 'plan-window'
   /** OpenRouter's account-wide allowance of `:free` requests per UTC day, as its key endpoint tells. */
-  | 'free-requests-per-day';
+  | 'free-requests-per-day'
+  /** A free allowance of tokens for one model (Model Studio's new-user quota), counted here. */
+  | 'free-tokens';
 
 export interface LimitReading {
   kind: LimitKind;
@@ -41,6 +44,8 @@ export interface LimitReading {
   window?: string;
   /** For a plan window: what is counted; 'percent' when the provider tells only a share. */
   unit?: PlanWindowReading['unit'];
+  /** For a free allowance: the model it is for. */
+  model?: string;
 }
 
 /** A failure that says the backend will not serve until something changes. */
@@ -72,6 +77,8 @@ export interface LimitInputs {
   planSource?: 'preset' | 'settings' | 'server';
   /** OpenRouter's `:free` daily allowance, for a backend that uses a `:free` model. */
   freeDaily?: { used: number; limit: number; resetsAt: number };
+  /** Free token allowances per model and where they stand. */
+  freeTokens?: readonly FreeQuotaReading[];
   now: number;
 }
 
@@ -87,6 +94,8 @@ export interface LimitState {
 export const WARNING_FRACTION = 0.8;
 const BLOCKING_FAILURES: ReadonlySet<ProviderErrorKind> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
 const DAY_MS = 86_400_000;
+/** The highest share a warning-only reading reports: a warning, never "exhausted". */
+const NOT_BLOCKING = 0.999;
 /** Below this much (dollars, yuan…) left, an uncapped balance warns. */
 const LOW_BALANCE = 1;
 
@@ -185,6 +194,16 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
         inputs.freeDaily.resetsAt,
       ),
     );
+  for (const free of inputs.freeTokens ?? []) {
+    // Past the allowance calls are billed, not refused (unless "Free Quota Only" is on, which the
+    // server then says): a spent allowance warns, it never blocks on its own.
+    const share = free.limit > 0 ? free.used / free.limit : 1;
+    readings.push({
+      ...reading('free-tokens', free.used, free.limit, 'settings'),
+      fraction: Math.min(share, NOT_BLOCKING),
+      model: free.model,
+    });
+  }
   const balance = inputs.balance;
   if (balance) {
     if (balance.limit !== undefined && balance.used !== undefined) {

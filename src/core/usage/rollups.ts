@@ -94,7 +94,7 @@ export class Rollups {
   }
 
   /** Sums the entries that match; every field of the filter is optional. */
-  sum(filter: { fromDay?: string; toDay?: string; backend?: string; feature?: Feature } = {}): Totals {
+  sum(filter: { fromDay?: string; toDay?: string; backend?: string; model?: string; feature?: Feature } = {}): Totals {
     const total = emptyTotals();
     for (const [text, totals] of this.byKey) {
       const key = parseKey(text);
@@ -102,6 +102,7 @@ export class Rollups {
       if (filter.fromDay && key.day < filter.fromDay) continue;
       if (filter.toDay && key.day > filter.toDay) continue;
       if (filter.backend !== undefined && key.backend !== filter.backend) continue;
+      if (filter.model !== undefined && key.model !== filter.model) continue;
       if (filter.feature !== undefined && key.feature !== filter.feature) continue;
       addTotals(total, totals);
     }

@@ -34,6 +34,10 @@ const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
       : `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} plan ${r.unit ?? 'requests'} ${r.window ?? ''}`.trimEnd(),
   'free-requests-per-day': (r) =>
     `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} free-model requests today`,
+  'free-tokens': (r) =>
+    r.used >= r.limit
+      ? `free tokens for ${r.model ?? 'the model'} used up; calls are now billed`
+      : `${(r.limit - r.used).toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} free tokens remaining for ${r.model ?? 'the model'}`,
   balance: (r) =>
     r.uncapped
       ? `${money(Math.max(0, r.limit), r.currency)} balance left`

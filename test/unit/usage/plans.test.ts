@@ -6,6 +6,7 @@ import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { parseOpenRouterKey, parseMoonshotBalance } from '../../../src/core/usage/balances';
 import { evaluateLimits, planWindowReadings, type BackendUsage } from '../../../src/core/usage/limits';
 import { parseZaiQuota, zaiQuotaUrl } from '../../../src/core/usage/planQuota';
+import { freeQuotaReadings } from '../../../src/core/usage/freeQuota';
 import { nearestWindowText, planReadings } from '../../../src/core/usage/planWindows';
 import { priceRequest } from '../../../src/core/usage/pricing';
 import { describeState } from '../../../src/core/usage/switchAdvice';
@@ -241,5 +242,64 @@ describe("providers' own usage figures", () => {
       available: true,
       fetchedAt: NOW,
     });
+  });
+});
+
+describe("Model Studio's free quota", () => {
+  const quota = { model: 'qwen3-coder-plus', tokens: 1_000_000, until: '2027-03-01' };
+
+  it('counts the tokens sent to that model since its start and warns before it runs out', () => {
+    const asked: string[] = [];
+    const readings = freeQuotaReadings(
+      [quota],
+      (model, fromDay) => {
+        asked.push(`${model} ${fromDay}`);
+        return 850_000;
+      },
+      NOW,
+    );
+    // 90 days before the end of 2027-03-01.
+    assert.deepEqual(asked, ['qwen3-coder-plus 2026-12-02']);
+    assert.deepEqual(readings, [
+      {
+        model: 'qwen3-coder-plus',
+        used: 850_000,
+        limit: 1_000_000,
+        remaining: 150_000,
+        expiresAt: Date.parse('2027-03-02T00:00:00Z'),
+      },
+    ]);
+    const state = evaluateLimits({ limits: {}, usage: IDLE, freeTokens: readings, now: NOW });
+    assert.equal(state.level, 'warning');
+    assert.match(
+      describeState('Qwen', state, NOW) ?? '',
+      /150,000 of 1,000,000 free tokens remaining for qwen3-coder-plus/,
+    );
+  });
+
+  it('a spent allowance warns but does not block: calls are then billed', () => {
+    const readings = freeQuotaReadings([{ ...quota, since: '2026-12-01' }], () => 1_200_000, NOW);
+    assert.equal(readings[0]?.remaining, 0);
+    const state = evaluateLimits({ limits: {}, usage: IDLE, freeTokens: readings, now: NOW });
+    assert.equal(state.level, 'warning');
+    assert.match(
+      describeState('Qwen', state, NOW) ?? '',
+      /free tokens for qwen3-coder-plus used up; calls are now billed/,
+    );
+  });
+
+  it('an expired allowance is gone; a bad date is a clear settings problem', () => {
+    assert.deepEqual(
+      freeQuotaReadings([{ ...quota, until: '2026-12-04' }], () => 0, NOW),
+      [],
+    );
+    const { problems } = parseProviders([
+      {
+        id: 'q',
+        preset: 'dashscope-intl',
+        freeQuota: [{ model: 'qwen3-coder-plus', tokens: 1000, until: '2027-02-30' }],
+      },
+    ]);
+    assert.match(problems[0]?.message ?? '', /freeQuota\.0\.until must be a date like "2027-03-01"/);
   });
 });

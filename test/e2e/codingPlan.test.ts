@@ -1,0 +1,127 @@
+/**
+ * A Coding Plan in the real workbench: the status bar shows the plan's 5-hour window, its count
+ * rises with every completion (from the shared ledger), it warns from 80%, and at the limit the
+ * notification offers the switch, which moves completion to another backend.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+/** The plan's 5-hour window as the user set it (the emulator enforces the same). */
+const PER_5H = 10;
+
+describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    emulator = await startEmulator({ quotas: { 'coding-plan': { requestsPer5h: PER_5H } } });
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      // A Coding Plan key, as Qwen Code keeps it.
+      env: { BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-e2e-0123456789abcdef' },
+      settings: {
+        'switchboard.providers': [
+          {
+            id: 'plan',
+            preset: 'coding-plan-intl',
+            baseUrl: emulator.baseUrls.codingPlan,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+            plan: { tier: 'lite', requestsPer5h: PER_5H },
+          },
+          {
+            id: 'backup',
+            name: 'Backup (demo)',
+            preset: 'custom',
+            baseUrl: emulator.baseUrls.openai,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+            prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+          },
+        ],
+        'switchboard.completion.provider': 'plan',
+        'switchboard.chat.provider': 'plan',
+      },
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  const planItem = () =>
+    page.locator('.statusbar-item', {
+      hasText: /Coding Plan · \d+ \/ 10 in 5 h/,
+      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
+    });
+
+  it('shows the window, counts each completion, warns at 80% and offers the switch at the limit', async () => {
+    await planItem().waitFor({ timeout: 60_000 });
+    assert.match((await planItem().innerText()).trim(), /Coding Plan · 0 \/ 10 in 5 h$/);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+    await page.locator('.editor-instance .view-lines').first().click();
+
+    const seen: { used: number; state: string }[] = [];
+    const look = async () => {
+      const item = planItem();
+      const text = await item.innerText().catch(() => '');
+      const used = Number(/· (\d+) \/ 10/.exec(text)?.[1] ?? -1);
+      const state = (await item.locator('.codicon-error').count())
+        ? 'error'
+        : (await item.locator('.codicon-warning').count())
+          ? 'warning'
+          : 'ok';
+      seen.push({ used, state });
+    };
+    // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
+    for (let i = 0; i < 40 && !seen.some((s) => s.state === 'error'); i++) {
+      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
+      await page.waitForTimeout(900);
+      await look();
+    }
+    const trace = seen.map((s) => `${s.used}:${s.state}`).join(',');
+    const counts = seen.map((s) => s.used).filter((n) => n >= 0);
+    assert.ok(
+      counts.length > 3 && counts.every((n, i) => i === 0 || n >= (counts[i - 1] ?? 0)),
+      `the count only rises (${trace})`,
+    );
+    assert.ok(new Set(counts).size >= 4, `it rose with the completions (${trace})`);
+    const firstWarning = seen.findIndex((s) => s.state === 'warning');
+    assert.ok(firstWarning !== -1 && (seen[firstWarning]?.used ?? 0) >= 8, `warned from 8 of 10 (${trace})`);
+    assert.ok(
+      seen.slice(0, firstWarning).every((s) => s.used < 8),
+      `not before (${trace})`,
+    );
+    assert.ok(
+      seen.some((s) => s.state === 'error' && s.used >= 10),
+      `then the limit (${trace})`,
+    );
+    // The status bar's time is local: "resets HH:MM".
+    assert.match(await planItem().innerText(), /resets \d\d:\d\d/);
+
+    const toast = page.locator('.notification-toast', { hasText: /Coding Plan.*limit reached|quota used up/ });
+    await toast.waitFor({ timeout: 15_000 });
+    await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
+    await page.locator('.statusbar-item', { hasText: 'Backup (demo)' }).waitFor({ timeout: 15_000 });
+
+    const before = emulator.count('/v1/completions');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconst greeting =', { delay: 60 });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
+          el.textContent?.includes('Hello'),
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the backup');
+  });
+});
