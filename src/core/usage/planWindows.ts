@@ -141,15 +141,15 @@ export function windowPhrase(count: WindowCount): string {
   return count.window.kind === 'rolling' ? `in ${count.label}` : count.label;
 }
 
-/** The window closest to its limit (the sooner reset on a tie): the one worth showing. */
-export function nearestWindow<T extends { fraction: number; resetsAt?: number }>(
-  readings: readonly T[],
-): T | undefined {
-  return readings.reduce<T | undefined>((best, next) => {
-    if (!best || next.fraction > best.fraction) return next;
-    if (next.fraction === best.fraction && (next.resetsAt ?? Infinity) < (best.resetsAt ?? Infinity)) return next;
-    return best;
-  }, undefined);
+/**
+ * The window closest to its limit: the one worth showing. On a tie the first wins, and plans list
+ * their shortest window first (5 h, then the week, then the month), which is the one that bites first.
+ */
+export function nearestWindow<T extends { fraction: number }>(readings: readonly T[]): T | undefined {
+  return readings.reduce<T | undefined>(
+    (best, next) => (!best || next.fraction > best.fraction ? next : best),
+    undefined,
+  );
 }
 
 /**

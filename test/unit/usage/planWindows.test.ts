@@ -187,3 +187,11 @@ describe('nearestWindowText with a provider-told share', () => {
     assert.equal(text, 'GLM Coding Plan · 32% in 5 h · resets 12:00');
   });
 });
+
+describe('the nearest window with nothing used yet', () => {
+  it('is the shortest one, the 5 hours', () => {
+    const now = at('2026-12-05T10:00:00Z');
+    const readings = [ROLLING, WEEKLY, MONTHLY].map((window) => asReading(countWindow(window, [], now)));
+    assert.equal(nearestWindowText('Coding Plan', readings, now, 'UTC'), 'Coding Plan · 0 / 6,000 in 5 h');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Someone whose Qwen Code login ended opens VS Code: the notice stays until answered, offers the
+ * routes Qwen Code recommends with what each costs, and each is one click from Add Provider at
+ * the right preset.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
+  let home: string;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    // A home with Qwen Code's ended OAuth login in it, as its users have.
+    home = mkdtempSync(join(tmpdir(), 'switchboard-qwen-home-'));
+    mkdirSync(join(home, '.qwen'));
+    writeFileSync(
+      join(home, '.qwen', 'oauth_creds.json'),
+      JSON.stringify({
+        access_token: 'expired-access-token',
+        refresh_token: 'expired-refresh-token',
+        token_type: 'Bearer',
+        resource_url: 'portal.qwen.ai',
+        expiry_date: Date.parse('2026-04-14T00:00:00Z'),
+      }),
+    );
+    writeFileSync(
+      join(home, '.qwen', 'settings.json'),
+      JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } } }),
+    );
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      env: { HOME: home },
+      settings: { 'switchboard.providers': [] },
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+  });
+
+  after(async () => {
+    await closeAll(browser, workbench);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('offers the Coding Plan, Model Studio and OpenRouter with their costs, each opening Add Provider at its preset', async () => {
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 90_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /free tier ended on 2026-04-15/);
+    assert.match(text, /flat monthly subscription/);
+    assert.match(text, /per token.*free quota/s);
+    assert.match(text, /qwen\/qwen3-coder:free: \$0/);
+    const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
+    for (const route of ['Coding Plan…', 'Model Studio…', 'OpenRouter (free)…'])
+      assert.ok(buttons.includes(route), `a button for ${route} (${buttons.join(', ')})`);
+    assert.ok(!buttons.some((b) => /anyway/i.test(b)), 'nothing offers to add the dead login');
+    await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'qwen-code-routes.png') });
+
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'OpenRouter (free)…' }).click();
+    // Add Provider starts at the key: the preset is already chosen.
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.waitFor({ timeout: 15_000 });
+    assert.equal((await title.innerText()).trim(), 'Add provider (3/3): API key for OpenRouter');
+    await page.keyboard.press('Escape');
+  });
+});
