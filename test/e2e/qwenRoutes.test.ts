@@ -68,7 +68,7 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
     // Add Provider starts at the key: the preset is already chosen.
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.waitFor({ timeout: 15_000 });
-    assert.equal((await title.innerText()).trim(), 'Add provider (3/3): API key for OpenRouter');
+    assert.match((await title.innerText()).trim(), /^Add provider \(1\/\d\): API key for OpenRouter$/);
     await page.keyboard.press('Escape');
   });
 });
