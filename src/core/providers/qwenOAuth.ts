@@ -46,7 +46,8 @@ export const QWEN_OAUTH_DEFAULT_RESOURCE = 'portal.qwen.ai';
 /** What to tell a user whose Qwen OAuth login no longer works. */
 export const QWEN_OAUTH_DISCONTINUED =
   'The Qwen OAuth free tier ended on 2026-04-15, so this login no longer serves requests. ' +
-  'To keep using Qwen: Alibaba Model Studio pay-as-you-go with an API key (preset dashscope-intl, model qwen3-coder-plus), ' +
+  "To keep using Qwen: Alibaba's Coding Plan, a flat monthly subscription (preset coding-plan-intl), " +
+  'Alibaba Model Studio pay-as-you-go with an API key (preset dashscope-intl, model qwen3-coder-plus), ' +
   "OpenRouter's free qwen/qwen3-coder:free, or a local Ollama model such as qwen2.5-coder.";
 
 // Used when the token server leaves out expires_in; Qwen's access tokens have lived about this long.
