@@ -108,7 +108,13 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
     const toast = page.locator('.notification-toast', { hasText: /Coding Plan.*limit reached|quota used up/ });
     await toast.waitFor({ timeout: 15_000 });
     await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
-    await page.locator('.statusbar-item', { hasText: 'Backup (demo)' }).waitFor({ timeout: 15_000 });
+    // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
+    await page
+      .locator('.statusbar-item', {
+        hasText: 'Backup (demo)',
+        has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
+      })
+      .waitFor({ timeout: 15_000 });
 
     const before = emulator.count('/v1/completions');
     await page.locator('.editor-instance .view-lines').first().click();
