@@ -4,6 +4,7 @@
  * notification offers the switch, which moves completion to another backend.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
@@ -77,6 +78,8 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
         : (await item.locator('.codicon-warning').count())
           ? 'warning'
           : 'ok';
+      if (state === 'warning' && !seen.some((s) => s.state === 'warning'))
+        await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'coding-plan-status.png') });
       seen.push({ used, state });
     };
     // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
