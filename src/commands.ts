@@ -5,7 +5,7 @@ import { chooseFeatures, pickBackend } from './backends/switchPicker';
 import { addProvider } from './backends/addProviderWizard';
 import { chooseModel } from './backends/modelChoice';
 import { createClient } from './backends/backends';
-import { formatMicros } from './core/usage/formatMoney';
+import { formatTotalCost, plural } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
 import type { KeyStore } from './backends/keyStore';
@@ -103,11 +103,8 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   }
   const line = (totals: Totals | undefined) => {
     if (!totals || totals.requests === 0) return 'no requests';
-    const cost =
-      totals.unpricedRequests === totals.requests
-        ? 'price unknown'
-        : `${formatMicros(totals.costMicros)}${totals.unpricedRequests ? ` + ${totals.unpricedRequests} unpriced` : ''}`;
-    return `${totals.requests} requests · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
+    const cost = formatTotalCost(totals.cost, totals.requests, totals.unpricedRequests);
+    return `${plural(totals.requests, 'request')} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
   };
   const items: vscode.QuickPickItem[] = [
     {

@@ -85,14 +85,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return config && provider ? { config, provider } : undefined;
       },
       record: (request) => this.record(request),
-      price: (config, model, usage) =>
-        loadProviderRuntime().priceRequest({
+      price: (config, model, usage) => {
+        const price = loadProviderRuntime().priceRequest({
           presetId: config.preset.id,
+          baseUrl: config.baseUrl,
           local: config.preset.local === true,
           model,
           usage,
           override: priceOverrideFor(config, model),
-        }).micros,
+        });
+        return price.micros === null
+          ? { costMicros: null, currency: 'USD' }
+          : { costMicros: price.micros, currency: price.currency };
+      },
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
       warn: (message) => log().warn(message),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { ProviderError } from '../core/providers/providerError';
-import { formatMicros } from '../core/usage/formatMoney';
+import { formatAmounts } from '../core/usage/formatMoney';
 import type { Totals } from '../core/usage/rollups';
 import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
@@ -187,10 +187,10 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
 }
 
-/** "$0.0042", or "$0.0042 + unpriced" when some requests had no known price (never shown as free). */
+/** "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as free). */
 function costText(totals: Totals): string {
   if (totals.unpricedRequests === totals.requests) return 'price unknown';
-  return `${formatMicros(totals.costMicros)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
+  return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
 
 function rank(state: LimitState | undefined): number {

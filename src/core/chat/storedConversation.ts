@@ -44,7 +44,13 @@ const assistantTurn = z.object({
   backendName: z.optional(z.string()),
   model: z.optional(z.string()),
   usage: z.optional(
-    z.object({ inputTokens: count, outputTokens: count, reported: z.boolean(), costMicros: z.nullable(z.number()) }),
+    z.object({
+      inputTokens: count,
+      outputTokens: count,
+      reported: z.boolean(),
+      costMicros: z.nullable(z.number()),
+      currency: z.optional(z.enum(['USD', 'CNY'])),
+    }),
   ),
   error: z.optional(failure),
 });

@@ -2,7 +2,8 @@
  * Tokens and money as the chat shows them: under each answer, and summed over the session (this
  * window, every request, stopped and failed ones included, since those may be billed too).
  */
-import { formatMicros } from '../usage/formatMoney';
+import { formatMoney, formatPrice, formatTotalCost, plural } from '../usage/formatMoney';
+import { addAmount, type Amounts, type Currency } from '../usage/money';
 import type { AnswerUsage } from './conversation';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -10,28 +11,26 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** "1,234 in · 56 out tokens · $0.0012", with "≈" and "(estimated)" when the backend reported nothing. */
 export function usageLine(usage: AnswerUsage): string {
   const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${usage.reported ? '' : ' (estimated)'}`;
-  return `${tokens} · ${formatMicros(usage.costMicros)}`;
+  return `${tokens} · ${formatMoney(usage.costMicros, usage.currency)}`;
 }
 
-/** "$0.40 / $1.60 per 1M", "free", or "price unknown". */
-export function perMTokText(price: { input: number; output: number } | undefined): string {
-  if (!price) return 'price unknown';
-  if (price.input === 0 && price.output === 0) return 'free';
-  const dollars = (n: number) => `$${n >= 0.01 || n === 0 ? n.toFixed(2) : String(Number(n.toPrecision(2)))}`;
-  return `${dollars(price.input)} / ${dollars(price.output)} per 1M`;
+/** "$0.4 / $1.6 per 1M", "¥4 / ¥16 per 1M", "free", or "price unknown". */
+export function perMTokText(price: { input: number; output: number; currency?: Currency } | undefined): string {
+  return formatPrice(price);
 }
 
 export interface Totals {
   requests: number;
   inputTokens: number;
   outputTokens: number;
-  costMicros: number;
-  /** Requests whose price is unknown: not in `costMicros`. */
+  /** Per currency, never summed across currencies. */
+  cost: Amounts;
+  /** Requests whose price is unknown: not in `cost`. */
   unpriced: number;
 }
 
 export class SessionTotals {
-  private totals: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, unpriced: 0 };
+  private totals: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, cost: {}, unpriced: 0 };
 
   add(usage: AnswerUsage): void {
     this.totals = addUsage(this.totals, usage);
@@ -47,7 +46,7 @@ export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
     requests: totals.requests + 1,
     inputTokens: totals.inputTokens + usage.inputTokens,
     outputTokens: totals.outputTokens + usage.outputTokens,
-    costMicros: totals.costMicros + (usage.costMicros ?? 0),
+    cost: withCost(totals.cost, usage),
     unpriced: totals.unpriced + (usage.costMicros === null ? 1 : 0),
   };
 }
@@ -55,9 +54,12 @@ export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
 /** "3 requests · 12,345 tokens · $0.0123", or "no requests yet". */
 export function totalsLine(totals: Totals): string {
   if (totals.requests === 0) return 'no requests yet';
-  const cost =
-    totals.unpriced === totals.requests
-      ? 'price unknown'
-      : `${formatMicros(totals.costMicros)}${totals.unpriced ? ` + ${totals.unpriced} unpriced` : ''}`;
-  return `${count(totals.requests)} request${totals.requests === 1 ? '' : 's'} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
+  const cost = formatTotalCost(totals.cost, totals.requests, totals.unpriced);
+  return `${plural(totals.requests, 'request')} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
+}
+
+function withCost(cost: Amounts, usage: AnswerUsage): Amounts {
+  const next = { ...cost };
+  if (usage.costMicros !== null) addAmount(next, usage.currency ?? 'USD', usage.costMicros);
+  return next;
 }

@@ -31,6 +31,16 @@ export interface PublishedQuota {
   note?: string;
 }
 
+/**
+ * How a backend's requests are paid for:
+ * - 'paid': by the token, at a price Switchboard knows (the price dataset or its own table);
+ * - 'plan': included in a subscription (a coding plan, a Copilot seat), not billed per request;
+ * - 'free': costs nothing (a free tier or free model);
+ * - 'local': runs on this machine;
+ * - 'user': the user's own server or gateway, whose price only they know ("Set price…").
+ */
+export type Billing = 'paid' | 'plan' | 'free' | 'local' | 'user';
+
 export interface Preset {
   id: string;
   name: string;
@@ -53,6 +63,8 @@ export interface Preset {
   requiresKey: boolean;
   /** True for servers on this machine: cost $0, found by probing their default port. */
   local?: boolean;
+  /** Default: 'local' when `local`, else 'paid'. See `billingOf`. */
+  billing?: Billing;
   chatModel: string;
   completionModel: string;
   fimRoute: FimRoute;
@@ -100,6 +112,7 @@ export const PRESETS: readonly Preset[] = [
     baseUrl: 'http://127.0.0.1:8000/v1',
     authStyle: 'none',
     requiresKey: false,
+    billing: 'user',
     chatModel: 'default',
     completionModel: 'default',
     // The legacy OpenAI shape; servers that reject `suffix` need `raw-template` (see vllm below).
@@ -173,6 +186,8 @@ export const PRESETS: readonly Preset[] = [
     baseUrl: 'https://portal.qwen.ai/v1',
     authStyle: 'oauth',
     requiresKey: true,
+    // It was a free tier; it has ended, so nothing more is billed either.
+    billing: 'free',
     chatModel: 'qwen3-coder-plus',
     completionModel: 'qwen3-coder-flash',
     fimRoute: 'chat',
@@ -508,6 +523,8 @@ export const PRESETS: readonly Preset[] = [
     apiKeyEnv: 'LITELLM_API_KEY',
     authStyle: 'bearer',
     requiresKey: true,
+    // What sits behind a team gateway's aliases, and at what price, only its admin knows.
+    billing: 'user',
     // Model names are the `model_name` aliases in the proxy's config.yaml.
     chatModel: 'default',
     completionModel: 'default',
@@ -529,6 +546,8 @@ export const PRESETS: readonly Preset[] = [
     // in, and VS Code asks the user once before Switchboard may use them.
     authStyle: 'none',
     requiresKey: false,
+    // Billed, if at all, by whoever contributes the models (a Copilot plan), not per request here.
+    billing: 'plan',
     // `auto` takes the first model VS Code offers; `<vendor>/<model id or family>` (for example
     // `copilot/gpt-4.1`) or a bare vendor picks one.
     chatModel: 'auto',
@@ -541,6 +560,10 @@ export const PRESETS: readonly Preset[] = [
 
 /** Every preset id, in catalogue order: what users may type in `switchboard.providers[].preset`. */
 export const PRESET_IDS: readonly string[] = PRESETS.map((preset) => preset.id);
+
+export function billingOf(preset: Preset): Billing {
+  return preset.billing ?? (preset.local ? 'local' : 'paid');
+}
 
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((preset) => preset.id === id);

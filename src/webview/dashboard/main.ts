@@ -14,7 +14,7 @@ import {
   type LegendEntry,
   type Theme,
 } from './charts';
-import { formatCost, formatCount, formatDay, formatMs } from './format';
+import { formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 import { renderDaily, renderModels, renderTotals } from './tables';
 
 interface VsCodeApi {
@@ -157,7 +157,7 @@ function describeDay(data: DashboardData, day: number): string {
     .filter((series) => series.requests[day])
     .map(
       (series) =>
-        `${series.backend} ${formatCost(series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
+        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
     );
   const { daily } = data;
   return [

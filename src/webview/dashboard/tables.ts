@@ -3,7 +3,7 @@
  * model) comes from settings or a backend's answer, so it is set as textContent, never as HTML.
  */
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatCost, formatCount, formatDay, formatMs } from './format';
+import { formatCost, formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 
 type Align = 'text' | 'number';
 
@@ -18,7 +18,7 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
   const items: [string, string, string?][] = [
     [
       'Cost',
-      formatCost(totals.costMicros, totals.requests, totals.unpricedRequests),
+      formatCost(totals.cost, totals.requests, totals.unpricedRequests),
       totals.unpricedRequests ? `${formatCount(totals.unpricedRequests)} requests have no known price` : undefined,
     ],
     [
@@ -61,7 +61,11 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
     { title: 'Requests', align: 'number', cell: (row) => formatCount(row.requests) },
     { title: 'Input tokens', align: 'number', cell: (row) => formatCount(row.inputTokens) },
     { title: 'Output tokens', align: 'number', cell: (row) => formatCount(row.outputTokens) },
-    { title: 'Cost', align: 'number', cell: (row) => formatCost(row.costMicros, row.requests, row.unpricedRequests) },
+    {
+      title: 'Cost',
+      align: 'number',
+      cell: (row) => formatCostIn(row.currency, row.costMicros, row.requests, row.unpricedRequests),
+    },
     { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
     { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
   ]);
@@ -74,11 +78,11 @@ export function renderDaily(table: HTMLTableElement, data: DashboardData): void 
   fillTable<{ day: string; index: number }>(table, 'Daily figures (UTC days), newest first', rows, [
     { title: 'Day', align: 'text', cell: ({ day }) => formatDay(day, true) },
     ...data.backends.map((series): Column<{ index: number }> => ({
-      title: `Cost: ${series.backend}`,
+      title: `Cost: ${seriesLabel(series)}`,
       align: 'number',
       cell: ({ index }) =>
         series.requests[index]
-          ? formatCost(series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
+          ? formatCostIn(series.currency, series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
           : '—',
     })),
     { title: 'Requests', align: 'number', cell: ({ index }) => formatCount(daily.requests[index]!) },

@@ -54,7 +54,7 @@ describe('inline completion provider', () => {
     assert.ok(item?.range?.isEqual(new vscode.Range(position, position)), 'an empty range at the cursor');
     const today = api.meter.today('emulator');
     assert.equal(today?.requests, before + 1, 'one completion request recorded');
-    assert.ok((today?.costMicros ?? 0) > 0, 'priced from the configured price');
+    assert.ok((today?.cost.USD ?? 0) > 0, 'priced from the configured price');
     assert.equal(today?.unpricedRequests, 0);
 
     // The same place again: answered without a request.
