@@ -8,6 +8,7 @@ import { createClient } from './backends/backends';
 import { formatTotalCost, plural } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
+import { setPrice } from './usage/setPriceCommand';
 import type { KeyStore } from './backends/keyStore';
 import { SECTION } from './backends/settings';
 
@@ -41,6 +42,13 @@ export function registerCommands(
     vscode.commands.registerCommand('switchboard.showUsage', () => showUsage(backends, meter)),
     vscode.commands.registerCommand('switchboard.toggleInlineCompletion', () => toggleCompletion(backends)),
     vscode.commands.registerCommand('switchboard.exportUsage', () => exportUsageFile(meter)),
+    vscode.commands.registerCommand('switchboard.setPrice', (providerId?: unknown, model?: unknown) =>
+      setPrice(
+        backends,
+        typeof providerId === 'string' ? providerId : undefined,
+        typeof model === 'string' ? model : undefined,
+      ),
+    ),
   ];
 }
 

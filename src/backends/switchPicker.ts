@@ -4,6 +4,8 @@ import type { ProviderConfig } from '../core/settings/providerSettings';
 import type { LimitState } from '../core/usage/limits';
 import { describeReading } from '../core/usage/switchAdvice';
 import { nameWithHost } from '../core/net/serverLabel';
+import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
+import { formatPrice } from '../core/usage/formatMoney';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
@@ -15,20 +17,17 @@ interface BackendPick extends vscode.QuickPickItem {
   provider?: ProviderConfig;
   detected?: DetectedBackend;
   add?: true;
+  /** "Set price…" for this backend's model. */
+  setPrice?: { provider: ProviderConfig; model: string };
 }
 
-/** "$1.00 / $5.00 per 1M", "free", or "price unknown"; loads the price data, so only on a user's pick. */
+/** The price data loads only on a user's pick. */
+const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
+  loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
+
+/** "$1.00 / $5.00 per 1M", "¥4.00 / ¥16.00 per 1M", "free", or "price unknown". */
 function priceText(config: ProviderConfig): string {
-  const override = config.prices[config.chatModel] ?? config.prices['*'];
-  if (override) return `$${override.inputPerMTok} / $${override.outputPerMTok} per 1M`;
-  try {
-    const price = loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, config.preset.local === true);
-    if (!price) return 'price unknown';
-    if (price.input === 0 && price.output === 0) return 'free';
-    return `$${price.input} / $${price.output} per 1M`;
-  } catch {
-    return 'price unknown';
-  }
+  return formatPrice(backendPerMTok(config, config.chatModel, lookup));
 }
 
 function healthText(state: LimitState | undefined): string {
@@ -90,6 +89,22 @@ export async function pickBackend(
       });
     }
   }
+  const unpriced = providers.flatMap((provider) =>
+    [...new Set([provider.chatModel, provider.completionModel])]
+      .filter((model) => needsPrice(provider, model, lookup))
+      .map((model) => ({ provider, model })),
+  );
+  if (unpriced.length) {
+    items.push({ label: 'Prices', kind: vscode.QuickPickItemKind.Separator });
+    for (const target of unpriced) {
+      items.push({
+        label: `$(tag) Set price…`,
+        description: `${target.provider.name} · ${target.model}`,
+        detail: 'Its price is unknown, so its spend is not counted. Enter input and output per 1M tokens.',
+        setPrice: target,
+      });
+    }
+  }
   if (options.allowAdd) {
     items.push(
       { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -102,6 +117,10 @@ export async function pickBackend(
     matchOnDescription: true,
   });
   if (!picked) return undefined;
+  if (picked.setPrice) {
+    await vscode.commands.executeCommand('switchboard.setPrice', picked.setPrice.provider.id, picked.setPrice.model);
+    return undefined;
+  }
   if (picked.add) return addProvider(backends, keys);
   if (!picked.detected) return picked.provider;
   if (picked.detected.discontinued) {

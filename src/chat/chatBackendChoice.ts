@@ -3,7 +3,9 @@ import { nameWithHost } from '../core/net/serverLabel';
 import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
-import { priceOverrideFor, type ProviderConfig } from '../core/settings/providerSettings';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+import { backendPerMTok } from '../core/usage/backendPrice';
+import type { PerMTok } from '../core/usage/pricing';
 import { rankAlternatives, type Candidate } from '../core/usage/switchAdvice';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
@@ -94,13 +96,9 @@ export class ChatBackendChoice {
     return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
   }
 
-  private price(config: ProviderConfig): { input: number; output: number } | undefined {
-    const override = priceOverrideFor(config, config.chatModel);
-    if (override) return { input: override.inputPerMTok, output: override.outputPerMTok };
-    try {
-      return loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, config.preset.local === true);
-    } catch {
-      return undefined;
-    }
+  private price(config: ProviderConfig): PerMTok | undefined {
+    return backendPerMTok(config, config.chatModel, (presetId, model, local, baseUrl) =>
+      loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl),
+    );
   }
 }

@@ -113,6 +113,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         'switchboard.showUsage',
         'switchboard.openDashboard',
         'switchboard.showLastCompletion',
+        'switchboard.setPrice',
       ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
@@ -148,6 +149,14 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         );
       }
       tooltip.appendMarkdown('\n');
+      // Spend that cannot be counted can be fixed from here: one link per backend with unpriced requests today.
+      for (const config of settings.providers) {
+        if (!this.meter.today(config.id)?.unpricedRequests) continue;
+        const args = encodeURIComponent(JSON.stringify([config.id]));
+        tooltip.appendMarkdown(
+          `${escape(config.name)} has requests with no known price: [Set price…](command:switchboard.setPrice?${args})\n\n`,
+        );
+      }
       const projected =
         worstState?.worst?.kind === 'requests-per-day'
           ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now)
