@@ -4,13 +4,16 @@ import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { backendPerMTok } from '../core/usage/backendPrice';
+import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
 import type { PerMTok } from '../core/usage/pricing';
 import { rankAlternatives, type Candidate } from '../core/usage/switchAdvice';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { BackendOption } from '../protocol/chatProtocol';
 import type { KeyStore } from '../backends/keyStore';
+
+const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
+  loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
 
 /** How long a settings write may take to reach `Backends` before the switch is reported as not taken. */
 const SWITCH_WAIT_MS = 3_000;
@@ -41,6 +44,7 @@ export class ChatBackendChoice {
           id: config.id,
           label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
           ready,
+          ...(withPrices && needsPrice(config, config.chatModel, lookup) && { priceUnknown: true }),
         };
       }),
     );
@@ -97,8 +101,6 @@ export class ChatBackendChoice {
   }
 
   private price(config: ProviderConfig): PerMTok | undefined {
-    return backendPerMTok(config, config.chatModel, (presetId, model, local, baseUrl) =>
-      loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl),
-    );
+    return backendPerMTok(config, config.chatModel, lookup);
   }
 }

@@ -193,6 +193,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');
         return;
+      case 'setPrice': {
+        const config = this.deps.backends.current().providers.find((entry) => entry.id === message.providerId);
+        if (config) await vscode.commands.executeCommand('switchboard.setPrice', config.id, config.chatModel);
+        return;
+      }
       case 'setKey':
         if (this.choice.isConfigured(message.providerId))
           await vscode.commands.executeCommand('switchboard.setApiKey', message.providerId);
