@@ -147,7 +147,7 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
   const format = target.fsPath.toLowerCase().endsWith('.json') ? 'json' : 'csv';
   try {
     const count = await meter.export(target.fsPath, format);
-    void vscode.window.showInformationMessage(`Switchboard: exported ${count} requests to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(`Switchboard: exported ${plural(count, 'request')} to ${target.fsPath}.`);
   } catch (error) {
     void vscode.window.showErrorMessage(
       `Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatAmounts, formatMoney } from '../../core/usage/formatMoney';
+import { formatAmounts, formatMoney, plural } from '../../core/usage/formatMoney';
 import type { Currency } from '../../core/usage/money';
 import { formatCompact, formatDay, formatMs } from './format';
 
@@ -174,7 +174,7 @@ export function trafficChart(data: DashboardData, theme: Theme, onHover: (day: n
       { label: 'Requests', colour: requestsColour },
       ...lines.map(({ label, colour, dashed }) => ({ label, colour, dashed })),
     ],
-    summary: `${data.totals.requests} requests, ${data.totals.inputTokens} input and ${data.totals.outputTokens} output tokens over ${days.length} days.`,
+    summary: `${plural(data.totals.requests, 'request')}, ${plural(data.totals.inputTokens, 'input token')} and ${plural(data.totals.outputTokens, 'output token')} over ${plural(days.length, 'day')}.`,
     values: [days.map((_, index) => index), daily.requests, ...lines.map((line) => line.values)],
     shape: `traffic|${days.join()}`,
     build: (width) => ({

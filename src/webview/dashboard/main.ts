@@ -2,6 +2,7 @@
  * The usage dashboard's browser side. The host computes every figure; this page draws them and
  * reports the range and export choices back. Names are set as text only (see tables.ts).
  */
+import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
 import type { HostToWebview, RangeSelection, WebviewToHost } from '../../protocol/dashboardProtocol';
 import {
@@ -148,7 +149,7 @@ function describeRange(selection: RangeSelection, data: DashboardData): string {
   const span =
     !first || !last ? '' : first === last ? formatDay(first, true) : `${formatDay(first)} – ${formatDay(last, true)}`;
   const name = 'days' in selection ? (selection.days === 1 ? 'Today' : `Last ${selection.days} days`) : 'Custom range';
-  const count = data.totals.requests === 0 ? 'no requests' : `${formatCount(data.totals.requests)} requests`;
+  const count = data.totals.requests === 0 ? 'no requests' : plural(data.totals.requests, 'request');
   return `${name} (${span}, UTC): ${count}`;
 }
 
@@ -163,7 +164,7 @@ function describeDay(data: DashboardData, day: number): string {
   return [
     formatDay(data.days[day]!, true),
     costs.length ? costs.join(', ') : 'no cost',
-    `${formatCount(daily.requests[day]!)} requests`,
+    plural(daily.requests[day]!, 'request'),
     `${formatCount(daily.inputTokens[day]!)} in / ${formatCount(daily.outputTokens[day]!)} out tokens`,
     `p50 ${formatMs(daily.latencyP50[day] ?? null)}, p95 ${formatMs(daily.latencyP95[day] ?? null)}`,
   ].join(' · ');

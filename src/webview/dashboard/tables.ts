@@ -2,6 +2,7 @@
  * The dashboard's text: totals, the per-model table and the daily figures. Every name (backend,
  * model) comes from settings or a backend's answer, so it is set as textContent, never as HTML.
  */
+import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
 import { formatCost, formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 
@@ -19,7 +20,9 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
     [
       'Cost',
       formatCost(totals.cost, totals.requests, totals.unpricedRequests),
-      totals.unpricedRequests ? `${formatCount(totals.unpricedRequests)} requests have no known price` : undefined,
+      totals.unpricedRequests
+        ? `${plural(totals.unpricedRequests, 'request')} ${totals.unpricedRequests === 1 ? 'has' : 'have'} no known price`
+        : undefined,
     ],
     [
       'Requests',
@@ -29,7 +32,7 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
     [
       'Tokens',
       formatCount(totals.inputTokens + totals.outputTokens),
-      `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${formatCount(totals.estimatedRequests)} requests estimated` : ''}`,
+      `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${plural(totals.estimatedRequests, 'request')} estimated` : ''}`,
     ],
     ['Latency p50', formatMs(totals.latencyP50)],
     ['Latency p95', formatMs(totals.latencyP95)],
