@@ -38,7 +38,7 @@ async function appendRate(): Promise<{ ours: number; raw: number }> {
     const ours = count / ((performance.now() - started) / 1000);
     await ledger.close();
     const fd = openSync(join(dir, 'raw.txt'), 'a');
-    const line = toLine({ ...sample, id: 'raw:0', time: Date.now() });
+    const line = toLine({ ...sample, currency: 'USD', id: 'raw:0', time: Date.now() });
     started = performance.now();
     for (let i = 0; i < count; i++) writeSync(fd, line);
     const raw = count / ((performance.now() - started) / 1000);
@@ -59,7 +59,15 @@ function writeHistory(dir: string, records: number): void {
     const fd = openSync(join(dir, `usage-hist${String(f).padStart(4, '0')}.jsonl`), 'a');
     const lines: string[] = [];
     for (let i = 0; i < perFile && written < records; i++, written++) {
-      lines.push(toLine({ ...sample, backend: `b${written % 5}`, id: `h${f}:${i}`, time: start + written * 25_000 }));
+      lines.push(
+        toLine({
+          ...sample,
+          currency: 'USD',
+          backend: `b${written % 5}`,
+          id: `h${f}:${i}`,
+          time: start + written * 25_000,
+        }),
+      );
       if (lines.length === 5_000) writeSync(fd, lines.splice(0).join(''));
     }
     if (lines.length) writeSync(fd, lines.join(''));

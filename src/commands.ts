@@ -5,9 +5,10 @@ import { chooseFeatures, pickBackend } from './backends/switchPicker';
 import { addProvider } from './backends/addProviderWizard';
 import { chooseModel } from './backends/modelChoice';
 import { createClient } from './backends/backends';
-import { formatMicros } from './core/usage/formatMoney';
+import { formatTotalCost, plural } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
+import { setPrice } from './usage/setPriceCommand';
 import type { KeyStore } from './backends/keyStore';
 import { SECTION } from './backends/settings';
 
@@ -41,6 +42,13 @@ export function registerCommands(
     vscode.commands.registerCommand('switchboard.showUsage', () => showUsage(backends, meter)),
     vscode.commands.registerCommand('switchboard.toggleInlineCompletion', () => toggleCompletion(backends)),
     vscode.commands.registerCommand('switchboard.exportUsage', () => exportUsageFile(meter)),
+    vscode.commands.registerCommand('switchboard.setPrice', (providerId?: unknown, model?: unknown) =>
+      setPrice(
+        backends,
+        typeof providerId === 'string' ? providerId : undefined,
+        typeof model === 'string' ? model : undefined,
+      ),
+    ),
   ];
 }
 
@@ -103,11 +111,8 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   }
   const line = (totals: Totals | undefined) => {
     if (!totals || totals.requests === 0) return 'no requests';
-    const cost =
-      totals.unpricedRequests === totals.requests
-        ? 'price unknown'
-        : `${formatMicros(totals.costMicros)}${totals.unpricedRequests ? ` + ${totals.unpricedRequests} unpriced` : ''}`;
-    return `${totals.requests} requests · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
+    const cost = formatTotalCost(totals.cost, totals.requests, totals.unpricedRequests);
+    return `${plural(totals.requests, 'request')} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
   };
   const items: vscode.QuickPickItem[] = [
     {
@@ -142,7 +147,7 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
   const format = target.fsPath.toLowerCase().endsWith('.json') ? 'json' : 'csv';
   try {
     const count = await meter.export(target.fsPath, format);
-    void vscode.window.showInformationMessage(`Switchboard: exported ${count} requests to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(`Switchboard: exported ${plural(count, 'request')} to ${target.fsPath}.`);
   } catch (error) {
     void vscode.window.showErrorMessage(
       `Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -6,6 +6,8 @@ import { chooseEditorModel } from '../chat/vscodeChat/editorModelsChoice';
 import type { KeyStore } from './keyStore';
 import { SECTION } from './settings';
 import { listModelIds, pickModel } from './modelChoice';
+import { loadProviderRuntime } from './lazyRuntime';
+import { presetPriceText } from '../core/usage/backendPrice';
 
 /** The wizard's steps that apply to one preset, so the title counts right ("2/4"). */
 function stepsFor(preset: Preset, presetChosen: boolean): string[] {
@@ -136,13 +138,10 @@ async function pickPreset(): Promise<Preset | undefined> {
   const pick = await vscode.window.showQuickPick(
     PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
       label: preset.name,
-      description: preset.local
-        ? 'local'
-        : preset.plan
-          ? 'subscription · requests included in plan'
-          : preset.apiKeyEnv
-            ? `$${preset.apiKeyEnv}`
-            : '',
+      // Its price (or local / free / included in a plan), and "price unknown" said as such.
+      description: presetPriceText(preset, (presetId, model, local, url) =>
+        loadProviderRuntime().pricePerMTok(presetId, model, local, url),
+      ),
       detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
       preset,
     })),

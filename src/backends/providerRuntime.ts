@@ -11,7 +11,7 @@ import type { Provider, ProviderHooks } from '../core/providers/types';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 
 // Pricing carries the price dataset, so it loads with the clients rather than at activation.
-export { formatMicros, pricePerMTok, priceRequest } from '../core/usage/pricing';
+export { pricePerMTok, priceRequest } from '../core/usage/pricing';
 
 export interface RuntimeOptions {
   hooks?: ProviderHooks;

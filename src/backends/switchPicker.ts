@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from '../core/settings/providerSettings';
+import { billingOf } from '../core/providers/presets';
 import type { LimitState } from '../core/usage/limits';
 import { describeReading } from '../core/usage/switchAdvice';
 import { nameWithHost } from '../core/net/serverLabel';
+import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
+import { formatPrice } from '../core/usage/formatMoney';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
@@ -18,26 +21,26 @@ interface BackendPick extends vscode.QuickPickItem {
   detected?: DetectedBackend;
   add?: true;
   route?: MigrationRoute;
+  /** "Set price…" for this backend's model. */
+  setPrice?: { provider: ProviderConfig; model: string };
 }
+
+/** The price data loads only on a user's pick. */
+const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
+  loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
 
 /**
  * How a backend is paid for, marked distinctly: "$(calendar) included in plan", "$(gift) free",
- * "$(vm) local, free", "$(credit-card) $1.00 / $5.00 per 1M" or "price unknown". Loads the price
- * data, so only on a user's pick.
+ * "$(vm) local, free", "$(credit-card) $1.00 / $5.00 per 1M" (or ¥ for a yuan price list), or
+ * "price unknown".
  */
 function priceText(config: ProviderConfig): string {
   if (config.plan) return '$(calendar) included in plan';
-  const override = config.prices[config.chatModel] ?? config.prices['*'];
-  if (override) return `$(credit-card) $${override.inputPerMTok} / $${override.outputPerMTok} per 1M`;
-  if (config.preset.local) return '$(vm) local, free';
-  try {
-    const price = loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, false);
-    if (!price) return 'price unknown';
-    if (price.input === 0 && price.output === 0) return '$(gift) free';
-    return `$(credit-card) $${price.input} / $${price.output} per 1M`;
-  } catch {
-    return 'price unknown';
-  }
+  if (billingOf(config.preset) === 'local') return '$(vm) local, free';
+  const price = backendPerMTok(config, config.chatModel, lookup);
+  if (!price) return 'price unknown';
+  if (price.input === 0 && price.output === 0) return '$(gift) free';
+  return `$(credit-card) ${formatPrice(price)}`;
 }
 
 function healthText(state: LimitState | undefined): string {
@@ -106,6 +109,22 @@ export async function pickBackend(
       }
     }
   }
+  const unpriced = providers.flatMap((provider) =>
+    [...new Set([provider.chatModel, provider.completionModel])]
+      .filter((model) => needsPrice(provider, model, lookup))
+      .map((model) => ({ provider, model })),
+  );
+  if (unpriced.length) {
+    items.push({ label: 'Prices', kind: vscode.QuickPickItemKind.Separator });
+    for (const target of unpriced) {
+      items.push({
+        label: `$(tag) Set price…`,
+        description: `${target.provider.name} · ${target.model}`,
+        detail: 'Its price is unknown, so its spend is not counted. Enter input and output per 1M tokens.',
+        setPrice: target,
+      });
+    }
+  }
   if (options.allowAdd) {
     items.push(
       { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -118,6 +137,10 @@ export async function pickBackend(
     matchOnDescription: true,
   });
   if (!picked) return undefined;
+  if (picked.setPrice) {
+    await vscode.commands.executeCommand('switchboard.setPrice', picked.setPrice.provider.id, picked.setPrice.model);
+    return undefined;
+  }
   if (picked.add) return addProvider(backends, keys);
   if (picked.route) return addRoute(backends, keys, picked.route);
   if (!picked.detected) return picked.provider;

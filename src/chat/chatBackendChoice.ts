@@ -3,12 +3,17 @@ import { nameWithHost } from '../core/net/serverLabel';
 import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
-import { priceOverrideFor, type ProviderConfig } from '../core/settings/providerSettings';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
+import type { PerMTok } from '../core/usage/pricing';
 import { rankAlternatives, type Candidate } from '../core/usage/switchAdvice';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { BackendOption } from '../protocol/chatProtocol';
 import type { KeyStore } from '../backends/keyStore';
+
+const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
+  loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
 
 /** How long a settings write may take to reach `Backends` before the switch is reported as not taken. */
 const SWITCH_WAIT_MS = 3_000;
@@ -40,6 +45,7 @@ export class ChatBackendChoice {
           id: config.id,
           label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
           ready,
+          ...(withPrices && needsPrice(config, config.chatModel, lookup) && { priceUnknown: true }),
         };
       }),
     );
@@ -96,13 +102,7 @@ export class ChatBackendChoice {
     return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
   }
 
-  private price(config: ProviderConfig): { input: number; output: number } | undefined {
-    const override = priceOverrideFor(config, config.chatModel);
-    if (override) return { input: override.inputPerMTok, output: override.outputPerMTok };
-    try {
-      return loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, config.preset.local === true);
-    } catch {
-      return undefined;
-    }
+  private price(config: ProviderConfig): PerMTok | undefined {
+    return backendPerMTok(config, config.chatModel, lookup);
   }
 }

@@ -85,15 +85,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return config && provider ? { config, provider } : undefined;
       },
       record: (request) => this.record(request),
-      price: (config, model, usage) =>
-        loadProviderRuntime().priceRequest({
+      price: (config, model, usage) => {
+        const price = loadProviderRuntime().priceRequest({
           presetId: config.preset.id,
+          baseUrl: config.baseUrl,
           local: config.preset.local === true,
           plan: config.plan !== undefined,
           model,
           usage,
           override: priceOverrideFor(config, model),
-        }).micros,
+        });
+        return price.micros === null
+          ? { costMicros: null, currency: 'USD' }
+          : { costMicros: price.micros, currency: price.currency };
+      },
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
       warn: (message) => log().warn(message),
@@ -189,6 +194,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');
         return;
+      case 'setPrice': {
+        const config = this.deps.backends.current().providers.find((entry) => entry.id === message.providerId);
+        if (config) await vscode.commands.executeCommand('switchboard.setPrice', config.id, config.chatModel);
+        return;
+      }
       case 'setKey':
         if (this.choice.isConfigured(message.providerId))
           await vscode.commands.executeCommand('switchboard.setApiKey', message.providerId);

@@ -126,7 +126,7 @@ export class ChatViewPublisher {
   }
 
   private totals(): void {
-    let conversation: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, unpriced: 0 };
+    let conversation: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, cost: {}, unpriced: 0 };
     for (const turn of this.session.active.turns) {
       if (turn.role === 'assistant' && turn.usage) conversation = addUsage(conversation, turn.usage);
     }

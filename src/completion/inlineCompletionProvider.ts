@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Currency } from '../core/usage/money';
 import {
   CompletionEngine,
   type CompletionBackend,
@@ -23,6 +24,7 @@ interface ExchangeNote {
   request: FimRequest;
   startedAt: number;
   costMicros: number | null;
+  currency?: Currency;
   result?: FimResult;
   /** What the ledger counted for a failed request (an estimate). */
   inputTokens?: number;
@@ -154,7 +156,14 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             usage: result.usage,
           });
           noteOutcome(undefined);
-          noteExchange({ config, request, result, startedAt, costMicros: recorded?.costMicros ?? null });
+          noteExchange({
+            config,
+            request,
+            result,
+            startedAt,
+            costMicros: recorded?.costMicros ?? null,
+            currency: recorded?.currency,
+          });
           return result;
         } catch (error) {
           // A cancelled request is recorded too: the backend may bill it anyway.
@@ -173,6 +182,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             request,
             startedAt,
             costMicros: recorded?.costMicros ?? null,
+            currency: recorded?.currency,
             inputTokens: recorded?.inputTokens,
             error: providerError,
           });
@@ -202,6 +212,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       outputTokens: result?.usage.outputTokens ?? 0,
       reported: result?.usage.reported ?? false,
       costMicros: exchange.costMicros,
+      currency: exchange.currency,
       latencyMs: now - exchange.startedAt,
       outcome: error?.kind ?? (result ? 'ok' : 'failed'),
       ...(error && { errorMessage: error.message }),

@@ -42,6 +42,8 @@ export const webviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pickBackend') }),
   /** Runs "Switchboard: Set API Key" for `providerId`. */
   z.strictObject({ type: z.literal('setKey'), providerId }),
+  /** Runs "Switchboard: Set Price…" for `providerId`'s chat model. */
+  z.strictObject({ type: z.literal('setPrice'), providerId }),
   z.strictObject({
     type: z.literal('code'),
     action: z.enum(['copy', 'insert', 'replace']),
@@ -58,6 +60,8 @@ export interface BackendOption {
   label: string;
   /** Has a key, or needs none. */
   ready: boolean;
+  /** A paid or user-priced backend whose chat model has no known price: the header offers "Set price…". */
+  priceUnknown?: boolean;
 }
 
 export type HostToWebview =

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plural } from '../core/usage/formatMoney';
 import { computeDashboard, presetRange } from '../core/usage/dashboardData';
 import type { ExportFormat } from '../core/usage/exportUsage';
 import { log } from '../log';
@@ -146,7 +147,9 @@ class DashboardPanel implements vscode.Disposable {
     if (!target) return;
     try {
       const count = await this.meter.export(target.fsPath, format);
-      void vscode.window.showInformationMessage(`Switchboard: exported ${count} requests to ${target.fsPath}.`);
+      void vscode.window.showInformationMessage(
+        `Switchboard: exported ${plural(count, 'request')} to ${target.fsPath}.`,
+      );
     } catch (error) {
       void vscode.window.showErrorMessage(
         `Switchboard: the export failed: ${error instanceof Error ? error.message : String(error)}`,

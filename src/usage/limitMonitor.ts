@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from '../backends/backends';
 import { fetchBalance, type Balance } from '../core/usage/balances';
-import { evaluateLimits, type LimitState } from '../core/usage/limits';
+import { evaluateLimits, type Budgets, type LimitState } from '../core/usage/limits';
 import { fetchPlanQuota, type PlanQuota } from '../core/usage/planQuota';
 import { planReadings } from '../core/usage/planWindows';
 import { freeQuotaReadings, type FreeQuotaReading } from '../core/usage/freeQuota';
@@ -161,24 +161,27 @@ export class LimitMonitor implements vscode.Disposable {
     }
     this.states = next;
     const budget =
-      vscode.workspace.getConfiguration('switchboard').get<{ usdPerDay?: unknown; usdPerMonth?: unknown }>('budget') ??
-      {};
+      vscode.workspace.getConfiguration('switchboard').get<Partial<Record<keyof Budgets, unknown>>>('budget') ?? {};
     const dollars = (value: unknown) =>
       typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-    const limits = { usdPerDay: dollars(budget.usdPerDay), usdPerMonth: dollars(budget.usdPerMonth) };
-    this.overallState =
-      limits.usdPerDay !== undefined || limits.usdPerMonth !== undefined
-        ? evaluateLimits({
-            limits,
-            usage: {
-              requestsLastMinute: 0,
-              requestsToday: 0,
-              costTodayMicros: this.meter.today()?.costMicros ?? 0,
-              costMonthMicros: this.meter.month()?.costMicros ?? 0,
-            },
-            now,
-          })
-        : undefined;
+    const limits: Budgets = {
+      usdPerDay: dollars(budget.usdPerDay),
+      usdPerMonth: dollars(budget.usdPerMonth),
+      cnyPerDay: dollars(budget.cnyPerDay),
+      cnyPerMonth: dollars(budget.cnyPerMonth),
+    };
+    this.overallState = Object.values(limits).some((value) => value !== undefined)
+      ? evaluateLimits({
+          limits,
+          usage: {
+            requestsLastMinute: 0,
+            requestsToday: 0,
+            costToday: this.meter.today()?.cost ?? {},
+            costMonth: this.meter.month()?.cost ?? {},
+          },
+          now,
+        })
+      : undefined;
     this.changed.fire();
     if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState))
       void this.announceBudget(this.overallState);

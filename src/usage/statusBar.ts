@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { ProviderError } from '../core/providers/providerError';
-import { formatMicros } from '../core/usage/formatMoney';
+import { formatAmounts } from '../core/usage/formatMoney';
 import type { Totals } from '../core/usage/rollups';
 import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
@@ -122,6 +122,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         'switchboard.showUsage',
         'switchboard.openDashboard',
         'switchboard.showLastCompletion',
+        'switchboard.setPrice',
       ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
@@ -181,6 +182,14 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           `${escape(config.name)}: ${escape(tier)}${plan.price ? ` · ${escape(plan.price)}` : ''}${windows ? ` · ${escape(windows)}` : ''}${plan.note ? ` · ${escape(plan.note)}` : ''}\n\n`,
         );
       }
+      // Spend that cannot be counted can be fixed from here: one link per backend with unpriced requests today.
+      for (const config of settings.providers) {
+        if (!this.meter.today(config.id)?.unpricedRequests) continue;
+        const args = encodeURIComponent(JSON.stringify([config.id]));
+        tooltip.appendMarkdown(
+          `${escape(config.name)} has requests with no known price: [Set price…](command:switchboard.setPrice?${args})\n\n`,
+        );
+      }
       const projected =
         worstState?.worst?.kind === 'requests-per-day'
           ? projectExhaustion(worstState.worst, Math.floor(now / 86_400_000) * 86_400_000, now)
@@ -220,10 +229,10 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
 }
 
-/** "$0.0042", or "$0.0042 + unpriced" when some requests had no known price (never shown as free). */
+/** "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as free). */
 function costText(totals: Totals): string {
   if (totals.unpricedRequests === totals.requests) return 'price unknown';
-  return `${formatMicros(totals.costMicros)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
+  return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
 
 function rank(state: LimitState | undefined): number {

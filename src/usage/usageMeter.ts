@@ -9,8 +9,9 @@ import { UsageLedger, type NewUsageRecord } from '../core/usage/usageLedger';
 import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
 import type { ProviderErrorKind } from '../core/providers/providerError';
-import { estimateTokens } from '../core/providers/usage';
 import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
+import { meterRequest } from '../core/usage/meterRequest';
+import type { Price } from '../core/usage/pricing';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { log } from '../log';
 
@@ -86,27 +87,23 @@ export class UsageMeter implements vscode.Disposable {
 
   /** Records the request and returns what was recorded (tokens, cost, latency, outcome). */
   record(outcome: RequestOutcome): NewUsageRecord {
-    const { config, usage, error } = outcome;
-    const counted: Usage = usage ?? {
-      inputTokens: estimateTokens(outcome.promptText ?? ''),
-      outputTokens: estimateTokens(outcome.outputText ?? ''),
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reported: false,
-    };
-    let costMicros: number | null = null;
-    try {
-      costMicros = loadProviderRuntime().priceRequest({
-        presetId: config.preset.id,
-        local: config.preset.local === true,
-        plan: config.plan !== undefined,
-        model: outcome.model,
-        usage: counted,
-        override: priceOverrideFor(config, outcome.model),
-      }).micros;
-    } catch (priceError) {
-      log().warn(`Could not price a request to ${config.id}: ${String(priceError)}`);
-    }
+    const { config, error } = outcome;
+    const { usage: counted, price } = meterRequest(outcome, (usage: Usage): Price => {
+      try {
+        return loadProviderRuntime().priceRequest({
+          presetId: config.preset.id,
+          baseUrl: config.baseUrl,
+          local: config.preset.local === true,
+          plan: config.plan !== undefined,
+          model: outcome.model,
+          usage,
+          override: priceOverrideFor(config, outcome.model),
+        });
+      } catch (priceError) {
+        log().warn(`Could not price a request to ${config.id}: ${String(priceError)}`);
+        return { micros: null, source: 'unknown' };
+      }
+    });
     const record: NewUsageRecord = {
       backend: config.id,
       model: outcome.model,
@@ -116,7 +113,8 @@ export class UsageMeter implements vscode.Disposable {
       cacheReadTokens: counted.cacheReadTokens,
       cacheWriteTokens: counted.cacheWriteTokens,
       reported: counted.reported,
-      costMicros,
+      costMicros: price.micros,
+      currency: price.micros === null ? 'USD' : price.currency,
       latencyMs: Date.now() - outcome.startedAt,
       outcome: error?.kind ?? 'ok',
     };
@@ -150,8 +148,8 @@ export class UsageMeter implements vscode.Disposable {
     return {
       requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => time > now - 60_000).length,
       requestsToday: this.today(backend)?.requests ?? 0,
-      costTodayMicros: this.today(backend)?.costMicros ?? 0,
-      costMonthMicros: this.month(backend)?.costMicros ?? 0,
+      costToday: this.today(backend)?.cost ?? {},
+      costMonth: this.month(backend)?.cost ?? {},
     };
   }
 

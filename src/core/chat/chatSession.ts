@@ -3,6 +3,7 @@
  * keep history, count the cost. The host supplies the backend, the ledger and the storage, and
  * turns the events into messages for the webview.
  */
+import type { Currency } from '../usage/money';
 import { ProviderError } from '../providers/providerError';
 import type { Provider, Usage } from '../providers/types';
 import { estimatedUsage } from '../providers/usage';
@@ -53,7 +54,8 @@ export interface ChatSessionDeps {
   backend(): Promise<ChatBackend | undefined>;
   record(request: ChatRequestRecord): void;
   /** Micro-dollars, or null when the price is unknown. */
-  price(config: ProviderConfig, model: string, usage: Usage): number | null;
+  /** The cost and its currency; `costMicros` null when unknown. */
+  price(config: ProviderConfig, model: string, usage: Usage): { costMicros: number | null; currency: Currency };
   now(): number;
   newId(): string;
   warn(message: string): void;
@@ -262,9 +264,9 @@ export class ChatSession {
     // A request refused before any answer (a bad key, a spent quota) is shown without a made-up cost.
     if (turn.status === 'failed' && turn.text === '' && reported === undefined) return;
     const counted = reported ?? estimatedUsage(promptText, turn.text);
-    let costMicros: number | null = null;
+    let cost: { costMicros: number | null; currency: Currency } = { costMicros: null, currency: 'USD' };
     try {
-      costMicros = this.deps.price(config, model, counted);
+      cost = this.deps.price(config, model, counted);
     } catch (priceError) {
       this.deps.warn(`Could not price a chat request to ${config.id}: ${String(priceError)}`);
     }
@@ -272,7 +274,8 @@ export class ChatSession {
       inputTokens: counted.inputTokens,
       outputTokens: counted.outputTokens,
       reported: counted.reported,
-      costMicros,
+      costMicros: cost.costMicros,
+      ...(cost.currency !== 'USD' && { currency: cost.currency }),
       ...(config.plan && { inPlan: true }),
     };
     this.totals.add(turn.usage);

@@ -2,6 +2,7 @@
  * A chat conversation as it is kept and sent: user turns carry the exact prompt that went to the
  * model (question plus context blocks), answers carry how they ended and what they cost.
  */
+import type { Currency } from '../usage/money';
 import type { ChatMessage } from '../providers/types';
 import type { FailureFacts } from './explainFailure';
 
@@ -35,10 +36,12 @@ export interface AnswerUsage {
   outputTokens: number;
   /** False when the backend reported nothing (a stopped or failed answer) and the counts are estimates. */
   reported: boolean;
-  /** Integer micro-dollars; null when the price is unknown. */
+  /** Integer micro-units of `currency`; null when the price is unknown. */
   costMicros: number | null;
   /** True when a subscription plan covers the request: shown as "included in plan", not as $0. */
   inPlan?: boolean;
+  /** Absent in answers saved before currencies existed: USD. */
+  currency?: Currency;
 }
 
 export interface AssistantTurn {

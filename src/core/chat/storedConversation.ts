@@ -51,6 +51,7 @@ const assistantTurn = z.object({
       reported: z.boolean(),
       costMicros: z.nullable(z.number()),
       inPlan: z.optional(z.boolean()),
+      currency: z.optional(z.enum(['USD', 'CNY'])),
     }),
   ),
   error: z.optional(failure),

@@ -2,7 +2,8 @@
  * Tokens and money as the chat shows them: under each answer, and summed over the session (this
  * window, every request, stopped and failed ones included, since those may be billed too).
  */
-import { formatMicros } from '../usage/formatMoney';
+import { formatMoney, formatPrice, formatTotalCost, plural } from '../usage/formatMoney';
+import { addAmount, type Amounts, type Currency } from '../usage/money';
 import type { AnswerUsage } from './conversation';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -10,30 +11,28 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** "1,234 in · 56 out tokens · $0.0012", with "≈" and "(estimated)" when the backend reported nothing. */
 export function usageLine(usage: AnswerUsage): string {
   const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${usage.reported ? '' : ' (estimated)'}`;
-  return `${tokens} · ${usage.inPlan ? 'included in plan' : formatMicros(usage.costMicros)}`;
+  return `${tokens} · ${usage.inPlan ? 'included in plan' : formatMoney(usage.costMicros, usage.currency)}`;
 }
 
-/** "$0.40 / $1.60 per 1M", "free", or "price unknown". */
-export function perMTokText(price: { input: number; output: number } | undefined): string {
-  if (!price) return 'price unknown';
-  if (price.input === 0 && price.output === 0) return 'free';
-  const dollars = (n: number) => `$${n >= 0.01 || n === 0 ? n.toFixed(2) : String(Number(n.toPrecision(2)))}`;
-  return `${dollars(price.input)} / ${dollars(price.output)} per 1M`;
+/** "$0.4 / $1.6 per 1M", "¥4 / ¥16 per 1M", "free", or "price unknown". */
+export function perMTokText(price: { input: number; output: number; currency?: Currency } | undefined): string {
+  return formatPrice(price);
 }
 
 export interface Totals {
   requests: number;
   inputTokens: number;
   outputTokens: number;
-  costMicros: number;
-  /** Requests whose price is unknown: not in `costMicros`. */
+  /** Per currency, never summed across currencies. */
+  cost: Amounts;
+  /** Requests whose price is unknown: not in `cost`. */
   unpriced: number;
   /** Requests a subscription plan covers. */
   inPlan?: number;
 }
 
 export class SessionTotals {
-  private totals: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, unpriced: 0 };
+  private totals: Totals = { requests: 0, inputTokens: 0, outputTokens: 0, cost: {}, unpriced: 0 };
 
   add(usage: AnswerUsage): void {
     this.totals = addUsage(this.totals, usage);
@@ -49,7 +48,7 @@ export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
     requests: totals.requests + 1,
     inputTokens: totals.inputTokens + usage.inputTokens,
     outputTokens: totals.outputTokens + usage.outputTokens,
-    costMicros: totals.costMicros + (usage.costMicros ?? 0),
+    cost: withCost(totals.cost, usage),
     unpriced: totals.unpriced + (usage.costMicros === null ? 1 : 0),
     ...((totals.inPlan || usage.inPlan) && { inPlan: (totals.inPlan ?? 0) + (usage.inPlan ? 1 : 0) }),
   };
@@ -63,8 +62,12 @@ export function totalsLine(totals: Totals): string {
   const cost =
     paid === 0
       ? 'included in plan'
-      : totals.unpriced === paid
-        ? `price unknown${inPlan ? ` + ${inPlan} in plan` : ''}`
-        : `${formatMicros(totals.costMicros)}${totals.unpriced ? ` + ${totals.unpriced} unpriced` : ''}${inPlan ? ` + ${inPlan} in plan` : ''}`;
-  return `${count(totals.requests)} request${totals.requests === 1 ? '' : 's'} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
+      : `${formatTotalCost(totals.cost, paid, totals.unpriced)}${inPlan ? ` + ${inPlan} in plan` : ''}`;
+  return `${plural(totals.requests, 'request')} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
+}
+
+function withCost(cost: Amounts, usage: AnswerUsage): Amounts {
+  const next = { ...cost };
+  if (usage.costMicros !== null) addAmount(next, usage.currency ?? 'USD', usage.costMicros);
+  return next;
 }

@@ -4,7 +4,8 @@
  * suggest that?" and "what does my code go out as?" without a network trace.
  */
 import { fenceFor } from '../markdownFence';
-import { formatMicros } from '../usage/formatMoney';
+import { formatMoney } from '../usage/formatMoney';
+import type { Currency } from '../usage/money';
 
 export interface CompletionExchange {
   /** Epoch milliseconds when the answer (or the failure) came. */
@@ -29,6 +30,8 @@ export interface CompletionExchange {
   /** False when the counts are estimates. */
   reported: boolean;
   costMicros: number | null;
+  /** Of `costMicros`; USD when absent. */
+  currency?: Currency;
   latencyMs: number;
   /** 'ok' or the failure's kind. */
   outcome: string;
@@ -71,7 +74,7 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
     `- **Route:** ${exchange.route ? (ROUTES[exchange.route] ?? exchange.route) : 'not known (the request failed)'}`,
     `- **When:** ${when}, ${Math.round(exchange.latencyMs).toLocaleString('en-US')} ms`,
     `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : exchange.outcome}${exchange.errorMessage ? `: ${exchange.errorMessage}` : ''}`,
-    `- **Tokens:** ${tokens}; **cost:** ${formatMicros(exchange.costMicros)}`,
+    `- **Tokens:** ${tokens}; **cost:** ${formatMoney(exchange.costMicros, exchange.currency)}`,
     `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => JSON.stringify(stop)).join(', ')}` : ''}`,
     '',
   ];

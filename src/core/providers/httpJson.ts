@@ -5,6 +5,7 @@
 import { classifyHttpError } from './classifyError';
 import type { Deadline } from './deadline';
 import { ProviderError } from './providerError';
+import { neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
 import { abortError } from './sdkErrors';
 
@@ -34,6 +35,7 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
       kind: 'network',
       providerId: call.providerId,
       message: redactSecrets(`Could not reach ${new URL(call.url).origin}: ${cause}`, [call.apiKey]),
+      notSent: neverReachedServer(error),
     });
   }
   let text: string;

@@ -26,12 +26,6 @@ import {
   type SubscriptionPlan,
 } from './subscriptionPlans';
 
-/**
- * How a backend's requests are paid for: by the token ('paid'), by a flat subscription whose
- * requests are "included in plan", by nobody ('free'), or not at all (a server on this machine).
- */
-export type Billing = 'paid' | 'plan' | 'free' | 'local';
-
 /** How the key is sent. */
 export type AuthStyle = 'bearer' | 'x-api-key' | 'none' | 'oauth';
 
@@ -43,6 +37,16 @@ export interface PublishedQuota {
   /** Where the figure comes from, or what it depends on. */
   note?: string;
 }
+
+/**
+ * How a backend's requests are paid for:
+ * - 'paid': by the token, at a price Switchboard knows (the price dataset or its own table);
+ * - 'plan': included in a subscription (a coding plan, a Copilot seat), not billed per request;
+ * - 'free': costs nothing (a free tier or free model);
+ * - 'local': runs on this machine;
+ * - 'user': the user's own server or gateway, whose price only they know ("Set price…").
+ */
+export type Billing = 'paid' | 'plan' | 'free' | 'local' | 'user';
 
 export interface Preset {
   id: string;
@@ -119,6 +123,7 @@ export const PRESETS: readonly Preset[] = [
     baseUrl: 'http://127.0.0.1:8000/v1',
     authStyle: 'none',
     requiresKey: false,
+    billing: 'user',
     chatModel: 'default',
     completionModel: 'default',
     // The legacy OpenAI shape; servers that reject `suffix` need `raw-template` (see vllm below).
@@ -233,6 +238,8 @@ export const PRESETS: readonly Preset[] = [
     baseUrl: 'https://portal.qwen.ai/v1',
     authStyle: 'oauth',
     requiresKey: true,
+    // It was a free tier; it has ended, so nothing more is billed either.
+    billing: 'free',
     chatModel: 'qwen3-coder-plus',
     completionModel: 'qwen3-coder-flash',
     fimRoute: 'chat',
@@ -587,6 +594,8 @@ export const PRESETS: readonly Preset[] = [
     apiKeyEnv: 'LITELLM_API_KEY',
     authStyle: 'bearer',
     requiresKey: true,
+    // What sits behind a team gateway's aliases, and at what price, only its admin knows.
+    billing: 'user',
     // Model names are the `model_name` aliases in the proxy's config.yaml.
     chatModel: 'default',
     completionModel: 'default',
@@ -608,6 +617,8 @@ export const PRESETS: readonly Preset[] = [
     // in, and VS Code asks the user once before Switchboard may use them.
     authStyle: 'none',
     requiresKey: false,
+    // Billed, if at all, by whoever contributes the models (a Copilot plan), not per request here.
+    billing: 'plan',
     // `auto` takes the first model VS Code offers; `<vendor>/<model id or family>` (for example
     // `copilot/gpt-4.1`) or a bare vendor picks one.
     chatModel: 'auto',
@@ -620,6 +631,10 @@ export const PRESETS: readonly Preset[] = [
 
 /** Every preset id, in catalogue order: what users may type in `switchboard.providers[].preset`. */
 export const PRESET_IDS: readonly string[] = PRESETS.map((preset) => preset.id);
+
+export function billingOf(preset: Preset): Billing {
+  return preset.billing ?? (preset.local ? 'local' : 'paid');
+}
 
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((preset) => preset.id === id);

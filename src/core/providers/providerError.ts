@@ -34,6 +34,8 @@ export interface ProviderErrorInit {
   resetAt?: number;
   /** The backend's request id, for a support ticket. */
   requestId?: string;
+  /** A 'network' failure before any connection: the server never saw the request, so it cost nothing. */
+  notSent?: boolean;
 }
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
@@ -62,6 +64,7 @@ export class ProviderError extends Error {
   readonly limitSource?: string;
   readonly resetAt?: number;
   readonly requestId?: string;
+  readonly notSent?: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message);
@@ -75,6 +78,7 @@ export class ProviderError extends Error {
     this.limitSource = init.limitSource;
     this.resetAt = init.resetAt;
     this.requestId = init.requestId;
+    if (init.notSent) this.notSent = true;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -5,6 +5,7 @@
 import { classifyHttpError, classifyStreamError } from './classifyError';
 import type { Deadline } from './deadline';
 import { ProviderError } from './providerError';
+import { neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -55,6 +56,7 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
       kind: 'network',
       providerId,
       message: redactSecrets(`Could not reach ${context.baseUrl}: ${detail}`, [apiKey]),
+      notSent: neverReachedServer(error),
     });
   }
   if (error instanceof classes.APIError) {
@@ -78,5 +80,10 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError({ kind: 'network', providerId, message: redactSecrets(message, [apiKey]) });
+  return new ProviderError({
+    kind: 'network',
+    providerId,
+    message: redactSecrets(message, [apiKey]),
+    notSent: neverReachedServer(error),
+  });
 }

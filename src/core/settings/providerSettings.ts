@@ -15,6 +15,7 @@ const positiveInt = z
   .number('must be a whole number')
   .check(z.int('must be a whole number'), z.positive('must be above 0'));
 const dollars = z.number('must be a number of US dollars').check(z.nonnegative('must not be negative'));
+const yuan = z.number('must be a number of yuan (CNY)').check(z.nonnegative('must not be negative'));
 
 const limitsSchema = z.strictObject(
   {
@@ -22,8 +23,10 @@ const limitsSchema = z.strictObject(
     requestsPerDay: z.optional(positiveInt),
     usdPerDay: z.optional(dollars),
     usdPerMonth: z.optional(dollars),
+    cnyPerDay: z.optional(yuan),
+    cnyPerMonth: z.optional(yuan),
   },
-  'must be an object with requestsPerMinute, requestsPerDay, usdPerDay or usdPerMonth',
+  'must be an object with requestsPerMinute, requestsPerDay, usdPerDay, usdPerMonth, cnyPerDay or cnyPerMonth',
 );
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -67,15 +70,16 @@ const freeQuotaSchema = z.array(
   'must be a list of { "model", "tokens", "until" } entries',
 );
 
-const perMTok = z.number('must be US dollars per 1M tokens').check(z.nonnegative('must not be negative'));
+const perMTok = z.number('must be an amount per 1M tokens').check(z.nonnegative('must not be negative'));
 const priceSchema = z.strictObject(
   {
+    currency: z.optional(z.enum(['USD', 'CNY'], 'must be "USD" or "CNY"')),
     inputPerMTok: perMTok,
     outputPerMTok: perMTok,
     cacheReadPerMTok: z.optional(perMTok),
     cacheWritePerMTok: z.optional(perMTok),
   },
-  'must be { "inputPerMTok": …, "outputPerMTok": … } in US dollars per 1M tokens',
+  'must be { "inputPerMTok": …, "outputPerMTok": … } per 1M tokens (US dollars unless "currency": "CNY")',
 );
 
 const httpUrl = z.string('must be a URL').check(

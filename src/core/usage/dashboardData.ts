@@ -8,6 +8,7 @@
  * those same sorted arrays by a k-way merge, without a second copy. Nothing else grows with the
  * number of records.
  */
+import { addAmount, compareAmounts, type Amounts, type Currency } from './money';
 import { utcDay } from './rollups';
 import type { UsageRecord } from './usageRecord';
 
@@ -19,11 +20,15 @@ export interface DashboardRange {
   to: number;
 }
 
-/** One backend's cost, aligned with `DashboardData.days`. */
+/**
+ * One backend's cost in one currency, aligned with `DashboardData.days`. A backend billed in two
+ * currencies (a price set in yuan for one model) has two series; they are never added up.
+ */
 export interface BackendSeries {
   backend: string;
+  currency: Currency;
   requests: number[];
-  /** Integer micro-dollars per day over the requests whose price is known. */
+  /** Integer micro-units of `currency` per day over the requests whose price is known. */
   costMicros: number[];
   /** Requests per day whose price is unknown: their cost is in no figure, never counted as 0. */
   unpriced: number[];
@@ -46,10 +51,11 @@ export interface DailySeries {
 export interface ModelRow {
   backend: string;
   model: string;
+  currency: Currency;
   requests: number;
   inputTokens: number;
   outputTokens: number;
-  /** Integer micro-dollars over the requests whose price is known. */
+  /** Integer micro-units of `currency` over the requests whose price is known. */
   costMicros: number;
   unpricedRequests: number;
   latencyP50: number;
@@ -64,7 +70,8 @@ export interface DashboardTotals {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
-  costMicros: number;
+  /** Per currency, never summed across currencies. */
+  cost: Amounts;
   unpricedRequests: number;
   /** Requests whose token counts were estimated because the backend reported none. */
   estimatedRequests: number;
@@ -134,18 +141,26 @@ export async function computeDashboard(
     const day = Math.floor((record.time - first) / DAY_MS);
     if (day < 0 || day >= days.length) continue;
 
-    let series = backends.get(record.backend);
+    const seriesKey = `${record.backend}\u0000${record.currency}`;
+    let series = backends.get(seriesKey);
     if (!series)
       backends.set(
-        record.backend,
-        (series = { backend: record.backend, requests: zeros(), costMicros: zeros(), unpriced: zeros() }),
+        seriesKey,
+        (series = {
+          backend: record.backend,
+          currency: record.currency,
+          requests: zeros(),
+          costMicros: zeros(),
+          unpriced: zeros(),
+        }),
       );
-    const key = `${record.backend}\u0000${record.model}`;
+    const key = `${record.backend}\u0000${record.model}\u0000${record.currency}`;
     let model = models.get(key);
     if (!model) {
       const row: ModelRow = {
         backend: record.backend,
         model: record.model,
+        currency: record.currency,
         requests: 0,
         inputTokens: 0,
         outputTokens: 0,
@@ -210,16 +225,19 @@ export async function computeDashboard(
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   const rows = [...models.values()].map((model) => model.row);
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const amountOf = (currency: Currency, micros: number): Amounts => ({ [currency]: micros });
   rows.sort(
     (a, b) =>
-      b.costMicros - a.costMicros ||
+      compareAmounts(amountOf(b.currency, b.costMicros), amountOf(a.currency, a.costMicros)) ||
       b.requests - a.requests ||
       byName(a.backend, b.backend) ||
       byName(a.model, b.model),
   );
   const series = [...backends.values()];
-  const costOf = (entry: BackendSeries) => sum(entry.costMicros);
-  series.sort((a, b) => costOf(b) - costOf(a) || byName(a.backend, b.backend));
+  const costOf = (entry: BackendSeries) => amountOf(entry.currency, sum(entry.costMicros));
+  series.sort((a, b) => compareAmounts(costOf(b), costOf(a)) || byName(a.backend, b.backend));
+  const cost: Amounts = {};
+  for (const entry of series) addAmount(cost, entry.currency, sum(entry.costMicros));
 
   return {
     range: { from: range.from, to: range.to },
@@ -234,7 +252,7 @@ export async function computeDashboard(
       outputTokens: sum(daily.outputTokens),
       cacheReadTokens: sum(daily.cacheReadTokens),
       cacheWriteTokens: sum(daily.cacheWriteTokens),
-      costMicros: sum(series.map(costOf)),
+      cost,
       unpricedRequests: sum(series.map((entry) => sum(entry.unpriced))),
       estimatedRequests,
       latencyP50: overallP50 ?? null,

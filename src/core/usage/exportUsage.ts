@@ -14,13 +14,15 @@ const COLUMNS = [
   'cache_read_tokens',
   'cache_write_tokens',
   'tokens_reported',
-  'cost_usd',
+  // In `currency`: a yuan figure is never written as dollars, and nothing is converted.
+  'cost',
+  'currency',
   'latency_ms',
   'outcome',
 ] as const;
 
-/** Micro-dollars as an exact decimal string ("0.001702"); empty when the price is unknown. */
-export function microsToUsd(micros: number | null): string {
+/** Micro-units as an exact decimal string ("0.001702"); empty when the price is unknown. */
+export function microsToUnits(micros: number | null): string {
   if (micros === null) return '';
   const sign = micros < 0 ? '-' : '';
   const abs = Math.abs(micros);
@@ -44,7 +46,8 @@ function row(record: UsageRecord): string[] {
     String(record.cacheReadTokens),
     String(record.cacheWriteTokens),
     record.reported ? 'reported' : 'estimated',
-    microsToUsd(record.costMicros),
+    microsToUnits(record.costMicros),
+    record.costMicros === null ? '' : record.currency,
     String(Math.round(record.latencyMs)),
     record.outcome,
   ];

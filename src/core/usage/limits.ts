@@ -1,6 +1,6 @@
 /**
  * Where a backend stands against every limit we know of: the user's own (requests per minute and
- * day, dollars per day and month), the quotas its preset publishes, the rate-limit headers it
+ * day, dollars or yuan per day and month, each in its own currency), the quotas its preset publishes, the rate-limit headers it
  * sent, and the last hard failure (a quota, balance or key refused by the server itself).
  */
 import type { PublishedQuota } from '../providers/presets';
@@ -9,6 +9,7 @@ import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
 import type { Balance } from './balances';
 import type { FreeQuotaReading } from './freeQuota';
 import type { PlanWindowReading } from './planWindows';
+import type { Amounts, Currency } from './money';
 
 export type Level = 'ok' | 'warning' | 'exhausted';
 
@@ -17,6 +18,8 @@ export type LimitKind =
   | 'requests-per-day'
   | 'usd-per-day'
   | 'usd-per-month'
+  | 'cny-per-day'
+  | 'cny-per-month'
   | 'server-requests'
   | 'server-tokens'
   | 'balance'
@@ -36,7 +39,10 @@ export interface LimitReading {
   /** Epoch ms when the window resets, when known. */
   resetsAt?: number;
   source: 'settings' | 'preset' | 'server';
-  /** For balances: the currency of `used` and `limit` (in its units, not micros). */
+  /**
+   * For budgets: the currency of `used` and `limit` (micro-units). For balances: the currency of
+   * `used` and `limit` (in its units, not micros).
+   */
   currency?: string;
   /** For a balance with no cap: `limit` is what is left, and `fraction` only says low or empty. */
   uncapped?: boolean;
@@ -59,12 +65,21 @@ export interface HardFailure {
 export interface BackendUsage {
   requestsLastMinute: number;
   requestsToday: number;
-  costTodayMicros: number;
-  costMonthMicros: number;
+  /** Spend per currency; a budget only ever compares against its own currency. */
+  costToday: Amounts;
+  costMonth: Amounts;
+}
+
+/** A spending limit in one currency, per day and per month. */
+export interface Budgets {
+  usdPerDay?: number;
+  usdPerMonth?: number;
+  cnyPerDay?: number;
+  cnyPerMonth?: number;
 }
 
 export interface LimitInputs {
-  limits: { requestsPerMinute?: number; requestsPerDay?: number; usdPerDay?: number; usdPerMonth?: number };
+  limits: { requestsPerMinute?: number; requestsPerDay?: number } & Budgets;
   presetQuota?: PublishedQuota;
   usage: BackendUsage;
   rateLimit?: RateLimitSnapshot;
@@ -147,26 +162,18 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
         nextUtcMidnight(now),
       ),
     );
-  if (limits.usdPerDay !== undefined)
-    readings.push(
-      reading(
-        'usd-per-day',
-        usage.costTodayMicros,
-        Math.round(limits.usdPerDay * 1_000_000),
-        'settings',
-        nextUtcMidnight(now),
-      ),
-    );
-  if (limits.usdPerMonth !== undefined)
-    readings.push(
-      reading(
-        'usd-per-month',
-        usage.costMonthMicros,
-        Math.round(limits.usdPerMonth * 1_000_000),
-        'settings',
-        nextUtcMonth(now),
-      ),
-    );
+  const budgets: [LimitKind, number | undefined, Currency, 'day' | 'month'][] = [
+    ['usd-per-day', limits.usdPerDay, 'USD', 'day'],
+    ['usd-per-month', limits.usdPerMonth, 'USD', 'month'],
+    ['cny-per-day', limits.cnyPerDay, 'CNY', 'day'],
+    ['cny-per-month', limits.cnyPerMonth, 'CNY', 'month'],
+  ];
+  for (const [kind, amount, currency, period] of budgets) {
+    if (amount === undefined) continue;
+    const spent = (period === 'day' ? usage.costToday : usage.costMonth)[currency] ?? 0;
+    const resets = period === 'day' ? nextUtcMidnight(now) : nextUtcMonth(now);
+    readings.push({ ...reading(kind, spent, Math.round(amount * 1_000_000), 'settings', resets), currency });
+  }
   for (const [kind, window] of [
     ['server-requests', rateLimit?.requests],
     ['server-tokens', rateLimit?.tokens],

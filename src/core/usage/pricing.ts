@@ -1,10 +1,13 @@
 /**
- * What a request cost, in integer micro-dollars (1 USD = 1,000,000 micros).
+ * What a request cost, in integer micro-units of the currency it is billed in (1 USD or 1 CNY =
+ * 1,000,000 micros).
  *
  * Prices come from `@pydantic/genai-prices`, a maintained dataset bundled with the extension:
  * version 0.1.8, published 2026-09-23, pinned exactly in package.json. It is never refreshed at run
  * time: its optional `updatePrices` auto-update fetches from GitHub, and nothing here calls it.
  * Newer prices arrive by bumping the package (and the figures in test/unit/pricing.test.ts).
+ * Models the dataset lacks (Model Studio, SiliconFlow, some of Z.ai and Together) are priced from
+ * Switchboard's own table (priceTable.ts), which never shadows the dataset.
  *
  * The dataset resolves the model and the rate in force at the request's time (it knows
  * time-of-day and dated price changes); the arithmetic is ours and exact, so a cost is rounded
@@ -13,16 +16,20 @@
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { Usage } from '../providers/types';
+import type { Currency } from './money';
+import { findPriceRow, priceListFor, tierFor } from './priceList';
 
 /** A request's cost. `null` means nobody knows, which is never the same as free. */
 export type Price =
-  | { micros: number; source: 'dataset' | 'override' | 'local' }
+  | { micros: number; currency: Currency; source: 'dataset' | 'table' | 'override' | 'local' | 'not-sent' }
   /** A flat subscription's request: nothing more to pay, shown as "included in plan", never as $0. */
-  | { micros: 0; source: 'plan' }
+  | { micros: 0; currency: Currency; source: 'plan' }
   | { micros: null; source: 'unknown' };
 
-/** The user's own rates for a backend, in USD per 1M tokens. Cache rates default to the input rate. */
+/** The user's own rates for a backend, per 1M tokens. Cache rates default to the input rate. */
 export interface PriceOverride {
+  /** Default USD. */
+  currency?: Currency;
   inputPerMTok: number;
   outputPerMTok: number;
   cacheReadPerMTok?: number;
@@ -31,6 +38,8 @@ export interface PriceOverride {
 
 export interface PriceInput {
   presetId: string;
+  /** The backend's address: for Model Studio and SiliconFlow its host names the region and currency. */
+  baseUrl?: string;
   /** The preset's `local` flag: a server on this machine costs nothing. */
   local: boolean;
   /** True for a backend on a subscription plan: its requests are included in the plan. */
@@ -207,9 +216,32 @@ function costMicros(rates: Rates, usage: Usage): number | undefined {
   return Number((2n * numerator + denominator) / (2n * denominator));
 }
 
-function priced(rates: Rates | undefined, usage: Usage, source: 'dataset' | 'override'): Price {
+function priced(
+  rates: Rates | undefined,
+  usage: Usage,
+  currency: Currency,
+  source: 'dataset' | 'table' | 'override',
+): Price {
   const micros = rates && costMicros(rates, usage);
-  return micros === undefined ? UNKNOWN : { micros, source };
+  return micros === undefined ? UNKNOWN : { micros, currency, source };
+}
+
+/** Our own table's row for the model, when the dataset has none. */
+function tableRates(input: PriceInput): { rates: Rates | undefined; currency: Currency } | undefined {
+  const list = priceListFor(input.presetId, input.baseUrl);
+  const row = list && findPriceRow(list, input.model);
+  if (!row) return undefined;
+  const tier = tierFor(row, input.usage.inputTokens);
+  return {
+    currency: row.currency,
+    rates: toRates({
+      input: tier.input,
+      output: tier.output,
+      cacheRead: tier.cacheRead,
+      cacheWrite: undefined,
+      perKRequests: undefined,
+    }),
+  };
 }
 
 /** The cost of one request. */
@@ -225,31 +257,39 @@ export function priceRequest(input: PriceInput): Price {
         perKRequests: undefined,
       }),
       usage,
+      override.currency ?? 'USD',
       'override',
     );
   }
-  if (input.local) return { micros: 0, source: 'local' };
-  if (input.plan) return { micros: 0, source: 'plan' };
+  if (input.local) return { micros: 0, currency: 'USD', source: 'local' };
+  if (input.plan) return { micros: 0, currency: 'USD', source: 'plan' };
   const price = datasetPrice(input.presetId, input.model, input.at ?? new Date());
-  return price ? priced(datasetRates(price, usage.inputTokens), usage, 'dataset') : UNKNOWN;
+  if (price) return priced(datasetRates(price, usage.inputTokens), usage, 'USD', 'dataset');
+  const table = tableRates(input);
+  return table ? priced(table.rates, usage, table.currency, 'table') : UNKNOWN;
+}
+
+/** Base input and output rates per 1M tokens, in their currency. */
+export interface PerMTok {
+  input: number;
+  output: number;
+  currency: Currency;
 }
 
 /**
- * Today's base input and output rates in USD per 1M tokens, for pickers; the first tier of a
- * tiered price. Undefined when unknown, or when the model is not priced by the token.
+ * Today's base input and output rates per 1M tokens, for pickers; the first tier of a tiered
+ * price. Undefined when unknown, or when the model is not priced by the token.
  */
-export function pricePerMTok(
-  presetId: string,
-  model: string,
-  local: boolean,
-): { input: number; output: number } | undefined {
-  if (local) return { input: 0, output: 0 };
+export function pricePerMTok(presetId: string, model: string, local: boolean, baseUrl?: string): PerMTok | undefined {
+  if (local) return { input: 0, output: 0, currency: 'USD' };
   const price = datasetPrice(presetId, model, new Date());
-  if (!price) return undefined;
+  if (!price) {
+    const list = priceListFor(presetId, baseUrl);
+    const row = list && findPriceRow(list, model);
+    const tier = row?.tiers[0];
+    return row && tier ? { input: tier.input, output: tier.output, currency: row.currency } : undefined;
+  }
   const { input_mtok: input, output_mtok: output } = price;
   if (input === undefined && output === undefined && Object.keys(price).length > 0) return undefined;
-  return { input: rateAt(input, 0) ?? 0, output: rateAt(output, 0) ?? 0 };
+  return { input: rateAt(input, 0) ?? 0, output: rateAt(output, 0) ?? 0, currency: 'USD' };
 }
-
-// The formatter lives apart so the status bar can show money without loading the price dataset.
-export { formatMicros } from './formatMoney';

@@ -2,6 +2,7 @@
  * Daily totals per backend, model and feature. The meter reads these instead of the raw history,
  * so its memory and start-up time do not grow with the number of requests ever made.
  */
+import { addAmount, addAmounts, CURRENCIES, type Amounts } from './money';
 import type { Feature, UsageRecord } from './usageRecord';
 
 export interface Totals {
@@ -10,9 +11,9 @@ export interface Totals {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
-  /** Integer micro-dollars over the requests whose price is known. */
-  costMicros: number;
-  /** Requests whose price is unknown: their cost is not in `costMicros`. */
+  /** Micro-units per currency over the requests whose price is known; never summed across currencies. */
+  cost: Amounts;
+  /** Requests whose price is unknown: their cost is not in `cost`. */
   unpricedRequests: number;
   estimatedRequests: number;
   failedRequests: number;
@@ -26,7 +27,7 @@ export function emptyTotals(): Totals {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
-    costMicros: 0,
+    cost: {},
     unpricedRequests: 0,
     estimatedRequests: 0,
     failedRequests: 0,
@@ -41,14 +42,18 @@ export function addRecord(totals: Totals, record: UsageRecord): void {
   totals.cacheReadTokens += record.cacheReadTokens;
   totals.cacheWriteTokens += record.cacheWriteTokens;
   if (record.costMicros === null) totals.unpricedRequests += 1;
-  else totals.costMicros += record.costMicros;
+  else addAmount(totals.cost, record.currency, record.costMicros);
   if (!record.reported) totals.estimatedRequests += 1;
   if (record.outcome !== 'ok') totals.failedRequests += 1;
   totals.latencyMsTotal += record.latencyMs;
 }
 
+type Counter = Exclude<keyof Totals, 'cost'>;
+const COUNTERS = Object.keys(emptyTotals()).filter((key) => key !== 'cost') as Counter[];
+
 export function addTotals(into: Totals, from: Totals): void {
-  for (const key of Object.keys(into) as (keyof Totals)[]) into[key] += from[key];
+  for (const key of COUNTERS) into[key] += from[key];
+  addAmounts(into.cost, from.cost);
 }
 
 /** UTC calendar day, `YYYY-MM-DD`: provider quotas (DashScope's, for one) reset at 00:00 UTC. */
@@ -126,9 +131,19 @@ export class Rollups {
     for (const [key, totals] of Object.entries(value as Record<string, unknown>)) {
       if (!parseKey(key) || typeof totals !== 'object' || totals === null) continue;
       const clean = emptyTotals();
-      for (const field of Object.keys(clean) as (keyof Totals)[]) {
-        const number = (totals as Record<string, unknown>)[field];
+      const raw = totals as Record<string, unknown>;
+      for (const field of COUNTERS) {
+        const number = raw[field];
         if (typeof number === 'number' && Number.isFinite(number)) clean[field] = number;
+      }
+      // Checkpoints written before currencies existed hold one USD figure.
+      const cost =
+        typeof raw.cost === 'object' && raw.cost !== null
+          ? (raw.cost as Record<string, unknown>)
+          : { USD: raw.costMicros };
+      for (const currency of CURRENCIES) {
+        const micros = cost[currency];
+        if (typeof micros === 'number' && Number.isFinite(micros)) clean.cost[currency] = micros;
       }
       rollups.byKey.set(key, clean);
     }

@@ -2,12 +2,12 @@
  * What to tell a user when a backend runs out, and where to send them: plain words, one message
  * per change of state, and the best alternatives first.
  */
-import { formatMicros } from './formatMoney';
+import { formatMoney, formatUnits } from './formatMoney';
 import type { LimitReading, LimitState } from './limits';
 
-function money(amount: number, currency = 'USD'): string {
-  return currency === 'USD' ? formatMicros(Math.round(amount * 1_000_000)) : `${amount.toFixed(2)} ${currency}`;
-}
+const money = formatUnits;
+const budget = (r: LimitReading, period: string) =>
+  `${formatMoney(r.used, r.currency === 'CNY' ? 'CNY' : 'USD')} of ${period} ${formatMoney(r.limit, r.currency === 'CNY' ? 'CNY' : 'USD')} budget`;
 
 /** "00:00 UTC", or "Nov 23, 00:00 UTC" when it is not today. */
 export function formatReset(resetsAt: number, now: number): string {
@@ -22,8 +22,10 @@ export function formatReset(resetsAt: number, now: number): string {
 const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
   'requests-per-minute': (r) => `${r.used} of ${r.limit} requests this minute`,
   'requests-per-day': (r) => `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests today`,
-  'usd-per-day': (r) => `${formatMicros(r.used)} of today's ${formatMicros(r.limit)} budget`,
-  'usd-per-month': (r) => `${formatMicros(r.used)} of this month's ${formatMicros(r.limit)} budget`,
+  'usd-per-day': (r) => budget(r, "today's"),
+  'usd-per-month': (r) => budget(r, "this month's"),
+  'cny-per-day': (r) => budget(r, "today's"),
+  'cny-per-month': (r) => budget(r, "this month's"),
   'server-requests': (r) =>
     `${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} requests in the server's window`,
   'server-tokens': (r) =>

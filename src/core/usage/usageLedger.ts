@@ -15,6 +15,7 @@ import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Currency } from './money';
 import { Rollups } from './rollups';
 import { fromLine, toLine, type UsageRecord } from './usageRecord';
 
@@ -31,7 +32,8 @@ export interface LedgerOptions {
   now?: () => number;
 }
 
-export type NewUsageRecord = Omit<UsageRecord, 'id' | 'time'> & { time?: number };
+/** A record to append; `currency` defaults to USD. */
+export type NewUsageRecord = Omit<UsageRecord, 'id' | 'time' | 'currency'> & { time?: number; currency?: Currency };
 
 export class UsageLedger {
   readonly rollups: Rollups;
@@ -74,6 +76,7 @@ export class UsageLedger {
   append(input: NewUsageRecord): UsageRecord {
     const record: UsageRecord = {
       ...input,
+      currency: input.currency ?? 'USD',
       id: `${this.writerId}:${this.sequence++}`,
       time: input.time ?? (this.options.now ?? Date.now)(),
     };

@@ -3,6 +3,7 @@
  * a million records near 150 MB); `toLine`/`fromLine` are the only places that know the keys.
  */
 import { isRecord } from '../jsonValue';
+import { isCurrency, type Currency } from './money';
 
 export type Feature = 'completion' | 'chat' | 'probe';
 
@@ -20,8 +21,10 @@ export interface UsageRecord {
   cacheWriteTokens: number;
   /** False when the backend reported no counts and they were estimated. */
   reported: boolean;
-  /** Integer micro-dollars; null when the price is unknown (never guessed as 0). */
+  /** Integer micro-units of `currency`; null when the price is unknown (never guessed as 0). */
   costMicros: number | null;
+  /** What `costMicros` is counted in. Lines written before currencies existed are USD. */
+  currency: Currency;
   latencyMs: number;
   /** 'ok', or the ProviderError kind that ended the request ('cancelled' included: it may still be billed). */
   outcome: string;
@@ -36,7 +39,8 @@ export function toLine(record: UsageRecord): string {
   return (
     `{"id":${text(record.id)},"t":${record.time},"b":${text(record.backend)},"m":${text(record.model)},"f":${text(record.feature)}` +
     `,"i":${record.inputTokens},"o":${record.outputTokens},"cr":${record.cacheReadTokens},"cw":${record.cacheWriteTokens}` +
-    `,"r":${record.reported ? 1 : 0},"c":${record.costMicros === null ? 'null' : record.costMicros},"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}}\n`
+    `,"r":${record.reported ? 1 : 0},"c":${record.costMicros === null ? 'null' : record.costMicros}${!record.currency || record.currency === 'USD' ? '' : `,"cu":${text(record.currency)}`}` +
+    `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}}\n`
   );
 }
 
@@ -49,7 +53,7 @@ export function fromLine(line: string): UsageRecord | undefined {
     return undefined;
   }
   if (!isRecord(raw)) return undefined;
-  const { id, t, b, m, f, i, o, cr, cw, r, c, l, k } = raw;
+  const { id, t, b, m, f, i, o, cr, cw, r, c, cu, l, k } = raw;
   const count = (value: unknown) =>
     typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
   const input = count(i);
@@ -68,6 +72,7 @@ export function fromLine(line: string): UsageRecord | undefined {
     cacheRead === undefined ||
     cacheWrite === undefined ||
     !(c === null || (typeof c === 'number' && Number.isInteger(c))) ||
+    !(cu === undefined || isCurrency(cu)) ||
     typeof l !== 'number' ||
     typeof k !== 'string'
   ) {
@@ -85,6 +90,7 @@ export function fromLine(line: string): UsageRecord | undefined {
     cacheWriteTokens: cacheWrite,
     reported: r === 1,
     costMicros: c,
+    currency: cu ?? 'USD',
     latencyMs: l,
     outcome: k,
   };

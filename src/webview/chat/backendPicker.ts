@@ -9,8 +9,12 @@ export class BackendPicker {
   constructor(
     private readonly select: HTMLSelectElement,
     manage: HTMLButtonElement,
+    private readonly setPrice: HTMLButtonElement,
     private readonly post: (message: WebviewToHost) => void,
   ) {
+    setPrice.addEventListener('click', () => {
+      if (select.value) post({ type: 'setPrice', providerId: select.value });
+    });
     select.addEventListener('change', () => {
       if (select.value) post({ type: 'selectBackend', providerId: select.value });
     });
@@ -44,6 +48,7 @@ export class BackendPicker {
     this.select.disabled = options.length === 0;
     this.select.value = selectedId ?? '';
     const chosen = options.find((option) => option.id === selectedId);
+    this.setPrice.hidden = chosen?.priceUnknown !== true;
     this.select.title = chosen
       ? `Chat backend: ${chosen.label}`
       : 'Chat backend and model, with the price per 1M input / output tokens';

@@ -64,6 +64,7 @@ function main(): void {
   const picker = new BackendPicker(
     byId<HTMLSelectElement>('backend-picker'),
     byId<HTMLButtonElement>('manage-backends'),
+    byId<HTMLButtonElement>('set-price'),
     post,
   );
   const history = new HistoryPanel(

@@ -5,7 +5,8 @@
  */
 import uPlot from 'uplot';
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatMicros } from '../../core/usage/formatMoney';
+import { formatAmounts, formatMoney, plural } from '../../core/usage/formatMoney';
+import type { Currency } from '../../core/usage/money';
 import { formatCompact, formatDay, formatMs } from './format';
 
 const HEIGHT = 220;
@@ -13,7 +14,7 @@ const HEIGHT = 220;
 const LEFT_AXIS = 80;
 const RIGHT_AXIS = 64;
 const LABEL_SIZE = 24;
-const MICROS_PER_USD = 1_000_000;
+const MICROS_PER_UNIT = 1_000_000;
 
 /** Colours and font read from VS Code's theme variables, so the charts follow the theme. */
 export interface Theme {
@@ -100,14 +101,24 @@ export class DayChart {
   }
 }
 
+/**
+ * The currency the cost chart plots: one axis cannot hold dollars and yuan without an exchange
+ * rate, so it shows US dollars unless only yuan were spent; the summary names the other.
+ */
+function chartCurrency(data: DashboardData): Currency {
+  return !data.totals.cost.USD && data.totals.cost.CNY ? 'CNY' : 'USD';
+}
+
 /** Cost per day, one bar per day with a segment per backend, stacked in the order of `data.backends`. */
 export function costChart(data: DashboardData, theme: Theme, onHover: (day: number | null) => void): ChartSpec {
-  const { days, backends } = data;
+  const { days } = data;
+  const currency = chartCurrency(data);
+  const backends = data.backends.filter((series) => series.currency === currency);
   // Bars overlap rather than stack: each series is drawn from zero to its running total, the
   // tallest (last backend's) first, so each backend shows as the band above the ones below it.
   const running = days.map(() => 0);
   const totals = backends.map((series) =>
-    series.costMicros.map((micros, day) => (running[day]! += micros) / MICROS_PER_USD),
+    series.costMicros.map((micros, day) => (running[day]! += micros) / MICROS_PER_UNIT),
   );
   const order = backends.map((_, index) => index).reverse();
   const bars = uPlot.paths.bars!({ size: [0.7, 56], align: 0 });
@@ -120,9 +131,9 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
           : series.backend,
       colour: colourOf(theme, index),
     })),
-    summary: costSummary(data),
+    summary: costSummary(data, currency),
     values: [days.map((_, index) => index), ...order.map((index) => totals[index]!)],
-    shape: `cost|${days.join()}|${backends.map((series) => series.backend).join('\u0000')}`,
+    shape: `cost|${currency}|${days.join()}|${backends.map((series) => series.backend).join('\u0000')}`,
     build: (width) => ({
       ...frame(width, days, theme, onHover),
       series: [
@@ -142,7 +153,7 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
         {
           ...axisStyle(theme),
           size: LEFT_AXIS,
-          values: (_plot, splits) => splits.map((usd) => formatMicros(Math.round(usd * MICROS_PER_USD))),
+          values: (_plot, splits) => splits.map((units) => formatMoney(Math.round(units * MICROS_PER_UNIT), currency)),
         },
       ],
     }),
@@ -163,7 +174,7 @@ export function trafficChart(data: DashboardData, theme: Theme, onHover: (day: n
       { label: 'Requests', colour: requestsColour },
       ...lines.map(({ label, colour, dashed }) => ({ label, colour, dashed })),
     ],
-    summary: `${data.totals.requests} requests, ${data.totals.inputTokens} input and ${data.totals.outputTokens} output tokens over ${days.length} days.`,
+    summary: `${plural(data.totals.requests, 'request')}, ${plural(data.totals.inputTokens, 'input token')} and ${plural(data.totals.outputTokens, 'output token')} over ${plural(days.length, 'day')}.`,
     values: [days.map((_, index) => index), daily.requests, ...lines.map((line) => line.values)],
     shape: `traffic|${days.join()}`,
     build: (width) => ({
@@ -250,13 +261,17 @@ export function latencyChart(data: DashboardData, theme: Theme, onHover: (day: n
   };
 }
 
-function costSummary(data: DashboardData): string {
-  const perDay = data.days.map((_, day) => data.backends.reduce((sum, series) => sum + series.costMicros[day]!, 0));
+function costSummary(data: DashboardData, currency: Currency): string {
+  const charted = data.backends.filter((series) => series.currency === currency);
+  const perDay = data.days.map((_, day) => charted.reduce((sum, series) => sum + series.costMicros[day]!, 0));
   const top = perDay.reduce((best, micros, day) => (micros > (perDay[best] ?? 0) ? day : best), 0);
   const highest = perDay[top]
-    ? ` The most expensive day was ${formatDay(data.days[top]!)} at ${formatMicros(perDay[top])}.`
+    ? ` The most expensive day was ${formatDay(data.days[top]!)} at ${formatMoney(perDay[top]!, currency)}.`
     : '';
-  return `${formatMicros(data.totals.costMicros)} over ${data.days.length} days across ${data.backends.length} backends.${highest}`;
+  const names = new Set(data.backends.map((series) => series.backend));
+  const other = currency === 'USD' ? 'CNY' : 'USD';
+  const apart = data.totals.cost[other] ? ` The chart shows ${currency} only; ${other} is kept apart.` : '';
+  return `${formatAmounts(data.totals.cost)} over ${data.days.length} days across ${names.size} backends.${highest}${apart}`;
 }
 
 /** What every chart shares: size, no built-in legend, a cursor synced across the charts, hover reporting. */

@@ -1,5 +1,6 @@
 /** How the dashboard writes figures. Days are UTC, as the ledger counts them. */
-import { formatMicros } from '../../core/usage/formatMoney';
+import { formatMoney, formatTotalCost } from '../../core/usage/formatMoney';
+import type { Amounts, Currency } from '../../core/usage/money';
 
 const counts = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
@@ -21,11 +22,16 @@ export function formatMs(value: number | null): string {
  * Cost of a group of requests. Requests without a known price are never counted as $0: all of
  * them unpriced reads "price unknown", some of them adds "+ N unpriced".
  */
-export function formatCost(costMicros: number, requests: number, unpriced: number): string {
-  if (requests > 0 && unpriced === requests) return 'price unknown';
-  const known = formatMicros(costMicros);
-  return unpriced > 0 ? `${known} + ${counts.format(unpriced)} unpriced` : known;
+export function formatCost(cost: Amounts, requests: number, unpriced: number): string {
+  return formatTotalCost(cost, requests, unpriced);
 }
+
+/** One currency's figure, for a series or a row that is in one currency. */
+export function formatCostIn(currency: Currency, micros: number, requests: number, unpriced: number): string {
+  return formatCost({ [currency]: micros }, requests, unpriced);
+}
+
+export { formatMoney };
 
 /** "Nov 22" for `2025-11-22`, in UTC so the label is the ledger's day wherever the reader is. */
 export function formatDay(day: string, withYear = false): string {
@@ -35,4 +41,9 @@ export function formatDay(day: string, withYear = false): string {
     ...(withYear && { year: 'numeric' }),
     timeZone: 'UTC',
   });
+}
+
+/** A backend's name, with its currency when that is not US dollars ("qwen-cn (CNY)"). */
+export function seriesLabel(series: { backend: string; currency: Currency }): string {
+  return series.currency === 'USD' ? series.backend : `${series.backend} (${series.currency})`;
 }

@@ -2,6 +2,7 @@
  * The usage dashboard's browser side. The host computes every figure; this page draws them and
  * reports the range and export choices back. Names are set as text only (see tables.ts).
  */
+import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
 import type { HostToWebview, RangeSelection, WebviewToHost } from '../../protocol/dashboardProtocol';
 import {
@@ -14,7 +15,7 @@ import {
   type LegendEntry,
   type Theme,
 } from './charts';
-import { formatCost, formatCount, formatDay, formatMs } from './format';
+import { formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 import { renderDaily, renderModels, renderTotals } from './tables';
 
 interface VsCodeApi {
@@ -148,7 +149,7 @@ function describeRange(selection: RangeSelection, data: DashboardData): string {
   const span =
     !first || !last ? '' : first === last ? formatDay(first, true) : `${formatDay(first)} – ${formatDay(last, true)}`;
   const name = 'days' in selection ? (selection.days === 1 ? 'Today' : `Last ${selection.days} days`) : 'Custom range';
-  const count = data.totals.requests === 0 ? 'no requests' : `${formatCount(data.totals.requests)} requests`;
+  const count = data.totals.requests === 0 ? 'no requests' : plural(data.totals.requests, 'request');
   return `${name} (${span}, UTC): ${count}`;
 }
 
@@ -157,13 +158,13 @@ function describeDay(data: DashboardData, day: number): string {
     .filter((series) => series.requests[day])
     .map(
       (series) =>
-        `${series.backend} ${formatCost(series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
+        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
     );
   const { daily } = data;
   return [
     formatDay(data.days[day]!, true),
     costs.length ? costs.join(', ') : 'no cost',
-    `${formatCount(daily.requests[day]!)} requests`,
+    plural(daily.requests[day]!, 'request'),
     `${formatCount(daily.inputTokens[day]!)} in / ${formatCount(daily.outputTokens[day]!)} out tokens`,
     `p50 ${formatMs(daily.latencyP50[day] ?? null)}, p95 ${formatMs(daily.latencyP95[day] ?? null)}`,
   ].join(' · ');

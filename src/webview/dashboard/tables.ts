@@ -2,8 +2,9 @@
  * The dashboard's text: totals, the per-model table and the daily figures. Every name (backend,
  * model) comes from settings or a backend's answer, so it is set as textContent, never as HTML.
  */
+import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatCost, formatCount, formatDay, formatMs } from './format';
+import { formatCost, formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 
 type Align = 'text' | 'number';
 
@@ -18,8 +19,10 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
   const items: [string, string, string?][] = [
     [
       'Cost',
-      formatCost(totals.costMicros, totals.requests, totals.unpricedRequests),
-      totals.unpricedRequests ? `${formatCount(totals.unpricedRequests)} requests have no known price` : undefined,
+      formatCost(totals.cost, totals.requests, totals.unpricedRequests),
+      totals.unpricedRequests
+        ? `${plural(totals.unpricedRequests, 'request')} ${totals.unpricedRequests === 1 ? 'has' : 'have'} no known price`
+        : undefined,
     ],
     [
       'Requests',
@@ -29,7 +32,7 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
     [
       'Tokens',
       formatCount(totals.inputTokens + totals.outputTokens),
-      `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${formatCount(totals.estimatedRequests)} requests estimated` : ''}`,
+      `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${plural(totals.estimatedRequests, 'request')} estimated` : ''}`,
     ],
     ['Latency p50', formatMs(totals.latencyP50)],
     ['Latency p95', formatMs(totals.latencyP95)],
@@ -61,7 +64,11 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
     { title: 'Requests', align: 'number', cell: (row) => formatCount(row.requests) },
     { title: 'Input tokens', align: 'number', cell: (row) => formatCount(row.inputTokens) },
     { title: 'Output tokens', align: 'number', cell: (row) => formatCount(row.outputTokens) },
-    { title: 'Cost', align: 'number', cell: (row) => formatCost(row.costMicros, row.requests, row.unpricedRequests) },
+    {
+      title: 'Cost',
+      align: 'number',
+      cell: (row) => formatCostIn(row.currency, row.costMicros, row.requests, row.unpricedRequests),
+    },
     { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
     { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
   ]);
@@ -74,11 +81,11 @@ export function renderDaily(table: HTMLTableElement, data: DashboardData): void 
   fillTable<{ day: string; index: number }>(table, 'Daily figures (UTC days), newest first', rows, [
     { title: 'Day', align: 'text', cell: ({ day }) => formatDay(day, true) },
     ...data.backends.map((series): Column<{ index: number }> => ({
-      title: `Cost: ${series.backend}`,
+      title: `Cost: ${seriesLabel(series)}`,
       align: 'number',
       cell: ({ index }) =>
         series.requests[index]
-          ? formatCost(series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
+          ? formatCostIn(series.currency, series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
           : '—',
     })),
     { title: 'Requests', align: 'number', cell: ({ index }) => formatCount(daily.requests[index]!) },

@@ -74,7 +74,10 @@ function session(script: Script, storage = new MemoryStorage(), options: { backe
     store: ChatHistoryStore.load(storage, () => {}),
     backend: async () => (options.backend === false ? undefined : { provider: fake, config: config! }),
     record: (request) => records.push(request),
-    price: (_config, _model, counted) => counted.inputTokens * 2 + counted.outputTokens * 10,
+    price: (_config, _model, counted) => ({
+      costMicros: counted.inputTokens * 2 + counted.outputTokens * 10,
+      currency: 'USD',
+    }),
     now: () => (now += 10),
     newId: () => `id-${++id}`,
     warn: () => {},
@@ -283,7 +286,7 @@ describe('chat session', () => {
       requests: 2,
       inputTokens: 200,
       outputTokens: 40,
-      costMicros: 800,
+      cost: { USD: 800 },
       unpriced: 0,
     });
   });

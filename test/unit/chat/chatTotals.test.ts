@@ -29,12 +29,12 @@ describe('chat usage and session totals', () => {
       requests: 3,
       inputTokens: 4050,
       outputTokens: 1110,
-      costMicros: 2_515_000,
+      cost: { USD: 2_515_000 },
       unpriced: 1,
     });
     assert.equal(totalsLine(totals.value), '3 requests · 5,160 tokens · $2.52 + 1 unpriced');
     assert.equal(
-      totalsLine({ requests: 2, inputTokens: 1, outputTokens: 1, costMicros: 0, unpriced: 2 }),
+      totalsLine({ requests: 2, inputTokens: 1, outputTokens: 1, cost: {}, unpriced: 2 }),
       '2 requests · 2 tokens · price unknown',
     );
   });

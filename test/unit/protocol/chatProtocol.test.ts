@@ -32,6 +32,7 @@ const VALID = [
   { type: 'switchAndRetry', providerId: 'local.ollama_2' },
   { type: 'pickBackend' },
   { type: 'setKey', providerId: 'deepseek' },
+  { type: 'setPrice', providerId: 'my-server' },
   { type: 'code', action: 'copy', code: 'const x = 1;', language: 'ts' },
   { type: 'code', action: 'insert', code: 'x' },
   { type: 'code', action: 'replace', code: '' },
@@ -42,7 +43,7 @@ describe('chat protocol: webview to host', () => {
   it('accepts one of each message kind', () => {
     for (const message of VALID) accepts(message);
     const kinds = new Set(VALID.map((message) => message.type));
-    assert.equal(kinds.size, 15, 'every message kind has a valid example');
+    assert.equal(kinds.size, 16, 'every message kind has a valid example');
   });
 
   it('rejects an unknown type, a missing type and non-objects', () => {
@@ -98,6 +99,7 @@ describe('chat protocol: webview to host', () => {
     rejects({ type: 'selectBackend', providerId: '' });
     rejects({ type: 'selectBackend', providerId: '-starts-with-dash' });
     rejects({ type: 'setKey', providerId: 'has space' });
+    rejects({ type: 'setPrice', providerId: 'box', inputPerMTok: 1 });
     rejects({ type: 'switchAndRetry', providerId: 'x'.repeat(65) });
   });
 });

@@ -88,13 +88,14 @@ describe('OpenAI-compatible provider against the emulator', () => {
     }
   });
 
-  it('reports an unreachable server as a network error', async () => {
+  it('reports an unreachable server as a network error that never reached it (so it costs nothing)', async () => {
     const closed = await startEmulator();
     const config = configFor(closed);
     await closed.close();
     const provider = new OpenAICompatibleProvider(config, undefined);
-    await assert.rejects(provider.fim({ prefix: 'x', suffix: '' }), (error: unknown) =>
-      ProviderError.is(error, 'network'),
+    await assert.rejects(
+      provider.fim({ prefix: 'x', suffix: '' }),
+      (error: unknown) => ProviderError.is(error, 'network') && error.notSent === true,
     );
   });
 });

@@ -241,9 +241,16 @@ describe('faults become the right kind, never an unhandled rejection', () => {
     );
   };
 
-  it('connection reset mid-stream → network', async () => {
+  it('connection reset mid-stream → network, and the server did see the request (it may bill it)', async () => {
     emulator.fault({ kind: 'reset', afterChunks: 2, path: '/v1/chat/completions' });
     await expectKind(openai(), 'network');
+    emulator.fault({ kind: 'reset', afterChunks: 2, path: '/v1/chat/completions' });
+    await assert.rejects(
+      (async () => {
+        for await (const _ of openai().chat({ messages: [{ role: 'user', content: 'x' }] })) void _;
+      })(),
+      (error: unknown) => error instanceof ProviderError && error.notSent !== true,
+    );
   });
 
   it('malformed SSE → server', async () => {

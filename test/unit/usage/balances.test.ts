@@ -11,7 +11,7 @@ import { describeState } from '../../../src/core/usage/switchAdvice';
 import { startEmulator, type Emulator } from '../../emulator/server';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
-const usage = { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: 0, costMonthMicros: 0 };
+const usage = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
 
 describe('balances', () => {
   it('reads an OpenRouter key with a limit as spent-of-limit', () => {
@@ -40,7 +40,7 @@ describe('balances', () => {
     assert.equal(evaluateLimits({ limits: {}, usage, balance: low, now: NOW }).level, 'warning');
     assert.equal(
       describeState('DeepSeek', evaluateLimits({ limits: {}, usage, balance: low, now: NOW }), NOW),
-      'DeepSeek: 80% used, 0.60 CNY balance left.',
+      'DeepSeek: 80% used, ¥0.60 balance left.',
     );
     const empty = parseDeepSeekBalance(
       { is_available: false, balance_infos: [{ currency: 'USD', total_balance: '0.00' }] },

@@ -20,6 +20,7 @@ function record(overrides: Partial<UsageRecord> = {}): UsageRecord {
     id: `w:${sequence++}`,
     time: NOV_20 + 9 * 3_600_000,
     backend: 'qwen',
+    currency: 'USD',
     model: 'qwen3-coder-plus',
     feature: 'completion',
     inputTokens: 100,
@@ -88,7 +89,7 @@ describe('dashboard data', () => {
       ],
     );
     assert.deepEqual(data.daily.requests, [3, 1, 1]);
-    assert.equal(data.totals.costMicros, 14_700);
+    assert.deepEqual(data.totals.cost, { USD: 14_700 });
     for (const series of data.backends) for (const micros of series.costMicros) assert.ok(Number.isInteger(micros));
   });
 
@@ -104,7 +105,7 @@ describe('dashboard data', () => {
     const [series] = data.backends;
     assert.deepEqual(series?.costMicros, [300, 0, 0]);
     assert.deepEqual(series?.unpriced, [1, 1, 0]);
-    assert.equal(data.totals.costMicros, 300);
+    assert.deepEqual(data.totals.cost, { USD: 300 });
     assert.equal(data.totals.unpricedRequests, 2);
     const plus = data.models.find((row) => row.model === 'qwen3-coder-plus');
     assert.deepEqual([plus?.requests, plus?.costMicros, plus?.unpricedRequests], [2, 0, 2]);
@@ -189,6 +190,7 @@ describe('dashboard data', () => {
         record({ backend: 'qwen', model: 'plus', inputTokens: 20, outputTokens: 2, costMicros: 200, latencyMs: 100 }),
         record({
           backend: 'qwen',
+          currency: 'USD',
           model: 'plus',
           inputTokens: 30,
           outputTokens: 3,
@@ -205,6 +207,7 @@ describe('dashboard data', () => {
     assert.deepEqual(data.models, [
       {
         backend: 'openai',
+        currency: 'USD',
         model: 'plus',
         requests: 1,
         inputTokens: 5,
@@ -216,6 +219,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'qwen',
+        currency: 'USD',
         model: 'plus',
         requests: 3,
         inputTokens: 60,
@@ -227,6 +231,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'ollama',
+        currency: 'USD',
         model: 'coder',
         requests: 1,
         inputTokens: 100,

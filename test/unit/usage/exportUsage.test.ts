@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { exportUsage, microsToUsd } from '../../../src/core/usage/exportUsage';
+import { exportUsage, microsToUnits } from '../../../src/core/usage/exportUsage';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
 
 const base: UsageRecord = {
@@ -16,6 +16,7 @@ const base: UsageRecord = {
   cacheWriteTokens: 0,
   reported: true,
   costMicros: 1_702,
+  currency: 'USD',
   latencyMs: 312,
   outcome: 'ok',
 };
@@ -46,26 +47,27 @@ describe('usage export', () => {
     const lines = csv.trimEnd().split('\n');
     assert.equal(
       lines[0],
-      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost_usd,latency_ms,outcome',
+      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,latency_ms,outcome',
     );
     assert.equal(
       lines[1],
-      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,312,ok',
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,312,ok',
     );
     assert.equal(
       lines[2],
-      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,312,cancelled',
+      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,312,cancelled',
     );
     assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
   });
 
   it('writes JSON that parses back to the same records', async () => {
     const parsed = JSON.parse(await run([base, { ...base, id: 'w:1', costMicros: 2_500_000 }], 'json')) as {
-      cost_usd: string;
+      cost: string;
+      currency: string;
       id: string;
     }[];
     assert.deepEqual(
-      parsed.map((r) => [r.id, r.cost_usd]),
+      parsed.map((r) => [r.id, r.cost]),
       [
         ['w:0', '0.001702'],
         ['w:1', '2.500000'],
@@ -75,8 +77,8 @@ describe('usage export', () => {
   });
 
   it('converts micro-dollars without floating-point error', () => {
-    assert.equal(microsToUsd(100_000_000_001), '100000.000001');
-    assert.equal(microsToUsd(0), '0.000000');
-    assert.equal(microsToUsd(null), '');
+    assert.equal(microsToUnits(100_000_000_001), '100000.000001');
+    assert.equal(microsToUnits(0), '0.000000');
+    assert.equal(microsToUnits(null), '');
   });
 });

@@ -4,7 +4,7 @@ import { evaluateLimits, projectExhaustion, type LimitInputs } from '../../../sr
 import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../../../src/core/usage/switchAdvice';
 
 const NOON = Date.UTC(2026, 10, 22, 12, 0, 0);
-const usage = { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: 0, costMonthMicros: 0 };
+const usage = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
 const inputs = (over: Partial<LimitInputs>): LimitInputs => ({ limits: {}, usage, now: NOON, ...over });
 
 describe('limits', () => {
@@ -20,7 +20,12 @@ describe('limits', () => {
     const state = evaluateLimits(
       inputs({
         limits: { requestsPerDay: 1000, usdPerDay: 2, usdPerMonth: 20 },
-        usage: { requestsLastMinute: 1, requestsToday: 10, costTodayMicros: 1_700_000, costMonthMicros: 5_000_000 },
+        usage: {
+          requestsLastMinute: 1,
+          requestsToday: 10,
+          costToday: { USD: 1_700_000 },
+          costMonth: { USD: 5_000_000 },
+        },
         rateLimit: { observedAt: NOON, requests: { limit: 60, remaining: 30, resetAt: NOON + 30_000 } },
       }),
     );

@@ -14,7 +14,7 @@ import { fetchPlanQuota } from '../../../src/core/usage/planQuota';
 import { startEmulator, type Emulator } from '../../emulator/server';
 
 const KEY = 'sk-sp-emu-0123456789abcdefghijkl';
-const IDLE = { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: 0, costMonthMicros: 0 };
+const IDLE = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
 
 async function ask(entry: Record<string, unknown>): Promise<void> {
   const { providers, problems } = parseProviders([{ id: 'plan', ...entry }]);

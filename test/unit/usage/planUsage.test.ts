@@ -24,6 +24,7 @@ function record(over: Partial<UsageRecord>): UsageRecord {
     cacheWriteTokens: 0,
     reported: true,
     costMicros: 0,
+    currency: 'USD',
     latencyMs: 5,
     outcome: 'ok',
     ...over,

@@ -12,7 +12,7 @@ import { priceRequest } from '../../../src/core/usage/pricing';
 import { describeState } from '../../../src/core/usage/switchAdvice';
 
 const NOW = Date.parse('2026-12-05T10:00:00Z');
-const IDLE: BackendUsage = { requestsLastMinute: 0, requestsToday: 0, costTodayMicros: 0, costMonthMicros: 0 };
+const IDLE: BackendUsage = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
 
 function planOf(entry: Record<string, unknown>) {
   const { providers, problems } = parseProviders([{ id: 'p', ...entry }]);
@@ -127,6 +127,7 @@ describe('included in plan', () => {
       priceRequest({ presetId: 'coding-plan-intl', local: false, plan: true, model: 'qwen3-coder-plus', usage }),
       {
         micros: 0,
+        currency: 'USD',
         source: 'plan',
       },
     );
@@ -140,11 +141,11 @@ describe('included in plan', () => {
       '1,000 in · 100 out tokens · included in plan',
     );
     assert.equal(
-      totalsLine({ requests: 3, inputTokens: 10, outputTokens: 5, costMicros: 0, unpriced: 0, inPlan: 3 }),
+      totalsLine({ requests: 3, inputTokens: 10, outputTokens: 5, cost: {}, unpriced: 0, inPlan: 3 }),
       '3 requests · 15 tokens · included in plan',
     );
     assert.equal(
-      totalsLine({ requests: 3, inputTokens: 10, outputTokens: 5, costMicros: 4200, unpriced: 0, inPlan: 2 }),
+      totalsLine({ requests: 3, inputTokens: 10, outputTokens: 5, cost: { USD: 4200 }, unpriced: 0, inPlan: 2 }),
       '3 requests · 15 tokens · $0.0042 + 2 in plan',
     );
   });

@@ -4,7 +4,7 @@ import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import { PRESETS } from '../../../src/core/providers/presets';
 import type { Usage } from '../../../src/core/providers/types';
 import type { Price, PriceInput } from '../../../src/core/usage/pricing';
-import { DATASET_PROVIDER_BY_PRESET, formatMicros, pricePerMTok, priceRequest } from '../../../src/core/usage/pricing';
+import { DATASET_PROVIDER_BY_PRESET, pricePerMTok, priceRequest } from '../../../src/core/usage/pricing';
 
 // Expected figures are tokens × USD-per-1M, which is micro-dollars; rates are the bundled
 // dataset's (@pydantic/genai-prices 0.1.8). A fixed time keeps dated and time-of-day prices still.
@@ -39,6 +39,7 @@ describe('priceRequest from the dataset', () => {
     // 12,345 × 3 + 678 × 15 = 37,035 + 10,170
     assert.deepEqual(price('anthropic', 'claude-sonnet-4-6', usage(12_345, 678)), {
       micros: 47_205,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -47,6 +48,7 @@ describe('priceRequest from the dataset', () => {
     // 1,000,000 × 0.4 + 250,000 × 1.6
     assert.deepEqual(price('openai', 'gpt-4.1-mini', usage(1_000_000, 250_000)), {
       micros: 800_000,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -54,31 +56,41 @@ describe('priceRequest from the dataset', () => {
   it('prices deepseek-v4-flash at the rate in force at the request time', () => {
     const tokens = usage(10_000, 2_000, 4_000);
     // Off-peak since 2026-08-17: $0.22 / $0.66, cache hit $0.007: 6,000 × 0.22 + 4,000 × 0.007 + 2,000 × 0.66.
-    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', tokens), { micros: 2_668, source: 'dataset' });
+    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', tokens), {
+      micros: 2_668,
+      currency: 'USD',
+      source: 'dataset',
+    });
     // Peak (UTC 01:00–04:00) doubles every rate: 6,000 × 0.44 + 4,000 × 0.014 + 2,000 × 1.32.
     const peak = new Date('2026-10-01T02:00:00Z');
     assert.deepEqual(price('deepseek', 'deepseek-v4-flash', tokens, { at: peak }), {
       micros: 5_336,
+      currency: 'USD',
       source: 'dataset',
     });
   });
 
   it('maps the gemini preset to the dataset provider "google"', () => {
     // gemini-3.7-flash: $0.75 / $3.75. 1,000 × 0.75 + 1,000 × 3.75
-    assert.deepEqual(price('gemini', 'gemini-3.7-flash', usage(1_000, 1_000)), { micros: 4_500, source: 'dataset' });
+    assert.deepEqual(price('gemini', 'gemini-3.7-flash', usage(1_000, 1_000)), {
+      micros: 4_500,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('maps the codestral preset to Mistral: Codestral $0.30 / $0.90', () => {
     // 10,000 × 0.3 + 1,000 × 0.9
     assert.deepEqual(price('codestral', 'codestral-latest', usage(10_000, 1_000)), {
       micros: 3_900,
+      currency: 'USD',
       source: 'dataset',
     });
   });
 
   it('finds a model by its dated id', () => {
     const dated = price('anthropic', 'claude-sonnet-4-5-20250929', usage(1_000, 0));
-    assert.deepEqual(dated, { micros: 3_000, source: 'dataset' });
+    assert.deepEqual(dated, { micros: 3_000, currency: 'USD', source: 'dataset' });
   });
 });
 
@@ -89,11 +101,13 @@ describe('tiered prices', () => {
     // 200,000 is not over the threshold: $3 / $15. 200,000 × 3 + 1,000 × 15
     assert.deepEqual(price('anthropic', 'claude-sonnet-4-5', usage(200_000, 1_000)), {
       micros: 615_000,
+      currency: 'USD',
       source: 'dataset',
     });
     // 200,001: $6 / $22.50 for the whole request. 200,001 × 6 + 1,000 × 22.5
     assert.deepEqual(price('anthropic', 'claude-sonnet-4-5', usage(200_001, 1_000)), {
       micros: 1_222_506,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -102,16 +116,22 @@ describe('tiered prices', () => {
     // 250,000 input of which 200,000 cached: over 200K, so $6 input, $0.60 cache read, $22.50 output.
     // 50,000 × 6 + 200,000 × 0.6 + 100 × 22.5 = 300,000 + 120,000 + 2,250
     const tokens = usage(250_000, 100, 200_000);
-    assert.deepEqual(price('anthropic', 'claude-sonnet-4-5', tokens), { micros: 422_250, source: 'dataset' });
+    assert.deepEqual(price('anthropic', 'claude-sonnet-4-5', tokens), {
+      micros: 422_250,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('applies Gemini 3.1 Pro tiers: $2 / $12 up to 200K input, $4 / $18 above', () => {
     assert.deepEqual(price('gemini', 'gemini-3.1-pro-preview', usage(100_000, 1_000)), {
       micros: 212_000,
+      currency: 'USD',
       source: 'dataset',
     });
     assert.deepEqual(price('gemini', 'gemini-3.1-pro-preview', usage(300_000, 1_000)), {
       micros: 1_218_000,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -120,20 +140,29 @@ describe('tiered prices', () => {
 describe('cache tokens', () => {
   it('bills cache reads at the cache rate (gpt-4.1-mini: $0.10 instead of $0.40)', () => {
     // 20,000 × 0.4 + 80,000 × 0.1; all at the input rate it would be 40,000.
-    assert.deepEqual(price('openai', 'gpt-4.1-mini', usage(100_000, 0, 80_000)), { micros: 16_000, source: 'dataset' });
+    assert.deepEqual(price('openai', 'gpt-4.1-mini', usage(100_000, 0, 80_000)), {
+      micros: 16_000,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('bills cache writes at the write rate (Claude Sonnet 4.6: $3.75)', () => {
     // 2,000 × 3 + 8,000 × 3.75 + 1,000 × 0.3 (reads) = 6,000 + 30,000 + 300
     assert.deepEqual(price('anthropic', 'claude-sonnet-4-6', usage(11_000, 0, 1_000, 8_000)), {
       micros: 36_300,
+      currency: 'USD',
       source: 'dataset',
     });
   });
 
   it('bills cache reads at the input rate when the model has no cache price (Codestral)', () => {
     // 1,000 × 0.3, the same as without the cache.
-    assert.deepEqual(price('mistral', 'codestral-latest', usage(1_000, 0, 600)), { micros: 300, source: 'dataset' });
+    assert.deepEqual(price('mistral', 'codestral-latest', usage(1_000, 0, 600)), {
+      micros: 300,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('is unknown when cache tokens exceed the input they are part of', () => {
@@ -155,6 +184,7 @@ describe('overrides, local backends and unknown models', () => {
     // 10,000 × 1 + 2,000 × 5 (the dataset would give 4,000 + 3,200)
     assert.deepEqual(price('openai', 'gpt-4.1-mini', usage(10_000, 2_000), { override }), {
       micros: 20_000,
+      currency: 'USD',
       source: 'override',
     });
   });
@@ -163,6 +193,7 @@ describe('overrides, local backends and unknown models', () => {
     // 32,000 input of which 12,000 cached, 1,000 output: 20,000 × 1 + 12,000 × 0.1 + 1,000 × 5
     assert.deepEqual(price('dashscope-intl', 'qwen3-coder-plus', usage(32_000, 1_000, 12_000), { override }), {
       micros: 26_200,
+      currency: 'USD',
       source: 'override',
     });
   });
@@ -171,13 +202,14 @@ describe('overrides, local backends and unknown models', () => {
     const flat = { inputPerMTok: 2, outputPerMTok: 8 };
     assert.deepEqual(price('custom', 'default', usage(1_000, 0, 400, 100), { override: flat }), {
       micros: 2_000,
+      currency: 'USD',
       source: 'override',
     });
   });
 
   it('lets an override win over the local flag', () => {
     const remoteGpu = price('vllm', 'Qwen/Qwen2.5-Coder-7B-Instruct', usage(1_000, 1_000), { local: true, override });
-    assert.deepEqual(remoteGpu, { micros: 6_000, source: 'override' });
+    assert.deepEqual(remoteGpu, { micros: 6_000, currency: 'USD', source: 'override' });
   });
 
   it('is unknown, not a guess, for an override with an unusable rate', () => {
@@ -188,6 +220,7 @@ describe('overrides, local backends and unknown models', () => {
   it('costs a local backend nothing, whatever the model', () => {
     assert.deepEqual(price('ollama', 'qwen2.5-coder:7b', usage(5_000_000, 1_000_000), { local: true }), {
       micros: 0,
+      currency: 'USD',
       source: 'local',
     });
   });
@@ -198,9 +231,10 @@ describe('overrides, local backends and unknown models', () => {
     assert.notEqual(result.micros, 0);
   });
 
-  it('is unknown for backends the dataset has no provider for', () => {
-    assert.deepEqual(price('dashscope-intl', 'qwen3-coder-plus', usage(1_000, 1_000)), UNKNOWN);
+  it('is unknown where neither the dataset nor our own table has a price', () => {
+    // prices-research.json: no source for this model on siliconflow.com.
     assert.deepEqual(price('siliconflow', 'Qwen/Qwen2.5-Coder-7B-Instruct', usage(1_000, 1_000)), UNKNOWN);
+    assert.deepEqual(price('dashscope-intl', 'qwen3-coder-next', usage(1_000, 1_000)), UNKNOWN);
     // A custom server may be named after a paid model; its price is still the user's to give.
     assert.deepEqual(price('custom', 'gpt-4.1-mini', usage(1_000, 1_000)), UNKNOWN);
   });
@@ -209,12 +243,17 @@ describe('overrides, local backends and unknown models', () => {
     // Together has no openai/gpt-oss-120b entry; OpenRouter and Groq do, at other prices.
     assert.deepEqual(price('together', 'openai/gpt-oss-120b', usage(1_000, 1_000)), UNKNOWN);
     // Groq's own: $0.15 / $0.60.
-    assert.deepEqual(price('groq', 'openai/gpt-oss-120b', usage(1_000, 1_000)), { micros: 750, source: 'dataset' });
+    assert.deepEqual(price('groq', 'openai/gpt-oss-120b', usage(1_000, 1_000)), {
+      micros: 750,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('lets LiteLLM name the provider in the model, and stays unknown for a bare alias', () => {
     assert.deepEqual(price('litellm', 'openai/gpt-4.1-mini', usage(1_000_000, 0)), {
       micros: 400_000,
+      currency: 'USD',
       source: 'dataset',
     });
     assert.deepEqual(price('litellm', 'default', usage(1_000, 1_000)), UNKNOWN);
@@ -225,6 +264,7 @@ describe('OpenRouter :free variants', () => {
   it('costs qwen/qwen3-coder:free nothing (listed in the dataset with empty prices)', () => {
     assert.deepEqual(price('openrouter', 'qwen/qwen3-coder:free', usage(50_000, 5_000)), {
       micros: 0,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -232,6 +272,7 @@ describe('OpenRouter :free variants', () => {
   it('costs a :free variant the dataset does not list yet nothing', () => {
     assert.deepEqual(price('openrouter', 'newlab/new-model:free', usage(50_000, 5_000)), {
       micros: 0,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -240,6 +281,7 @@ describe('OpenRouter :free variants', () => {
     // 50,000 × 0.22 + 5,000 × 1.8
     assert.deepEqual(price('openrouter', 'qwen/qwen3-coder', usage(50_000, 5_000)), {
       micros: 20_000,
+      currency: 'USD',
       source: 'dataset',
     });
   });
@@ -252,20 +294,40 @@ describe('OpenRouter :free variants', () => {
 describe('rounding to whole micro-dollars', () => {
   it('rounds half up', () => {
     // deepseek-v4-flash cache hits at $0.007: 500 × 0.007 = 3.5 → 4; 499 × 0.007 = 3.493 → 3.
-    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', usage(500, 0, 500)), { micros: 4, source: 'dataset' });
-    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', usage(499, 0, 499)), { micros: 3, source: 'dataset' });
+    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', usage(500, 0, 500)), {
+      micros: 4,
+      currency: 'USD',
+      source: 'dataset',
+    });
+    assert.deepEqual(price('deepseek', 'deepseek-v4-flash', usage(499, 0, 499)), {
+      micros: 3,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('rounds exactly where floating point would not', () => {
     // Opus 4.8 cache reads at $0.50: 249 × 0.5 = 124.5 → 125. In floating point 0.5 × 249 / 1e6
     // dollars is 124.49999999999999 micros, which Math.round takes to 124.
-    assert.deepEqual(price('anthropic', 'claude-opus-4-8', usage(249, 0, 249)), { micros: 125, source: 'dataset' });
+    assert.deepEqual(price('anthropic', 'claude-opus-4-8', usage(249, 0, 249)), {
+      micros: 125,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('rounds once, after summing', () => {
     // llama-3.1-8b-instant $0.05 / $0.08: 9 × 0.05 + 1 × 0.08 = 0.53 → 1 (each part alone rounds to 0).
-    assert.deepEqual(price('groq', 'llama-3.1-8b-instant', usage(9, 1)), { micros: 1, source: 'dataset' });
-    assert.deepEqual(price('groq', 'llama-3.1-8b-instant', usage(9, 0)), { micros: 0, source: 'dataset' });
+    assert.deepEqual(price('groq', 'llama-3.1-8b-instant', usage(9, 1)), {
+      micros: 1,
+      currency: 'USD',
+      source: 'dataset',
+    });
+    assert.deepEqual(price('groq', 'llama-3.1-8b-instant', usage(9, 0)), {
+      micros: 0,
+      currency: 'USD',
+      source: 'dataset',
+    });
   });
 
   it('returns integers for fractional per-token prices', () => {
@@ -315,48 +377,38 @@ describe('rounding to whole micro-dollars', () => {
 
 describe('pricePerMTok', () => {
   it('gives input and output rates per 1M tokens', () => {
-    assert.deepEqual(pricePerMTok('openai', 'gpt-4.1-mini', false), { input: 0.4, output: 1.6 });
+    assert.deepEqual(pricePerMTok('openai', 'gpt-4.1-mini', false), { input: 0.4, output: 1.6, currency: 'USD' });
   });
 
   it('gives the first tier of a tiered price', () => {
-    assert.deepEqual(pricePerMTok('anthropic', 'claude-sonnet-4-5', false), { input: 3, output: 15 });
+    assert.deepEqual(pricePerMTok('anthropic', 'claude-sonnet-4-5', false), { input: 3, output: 15, currency: 'USD' });
   });
 
   it('is zero for local backends and :free variants', () => {
-    assert.deepEqual(pricePerMTok('ollama', 'qwen2.5-coder:7b', true), { input: 0, output: 0 });
-    assert.deepEqual(pricePerMTok('openrouter', 'qwen/qwen3-coder:free', false), { input: 0, output: 0 });
+    assert.deepEqual(pricePerMTok('ollama', 'qwen2.5-coder:7b', true), { input: 0, output: 0, currency: 'USD' });
+    assert.deepEqual(pricePerMTok('openrouter', 'qwen/qwen3-coder:free', false), {
+      input: 0,
+      output: 0,
+      currency: 'USD',
+    });
   });
 
   it('is undefined when unknown', () => {
     assert.equal(pricePerMTok('openai', 'gpt-nonexistent-9', false), undefined);
-    assert.equal(pricePerMTok('dashscope-intl', 'qwen3-coder-plus', false), undefined);
+    assert.equal(pricePerMTok('dashscope-intl', 'qwen3-coder-next', false), undefined);
   });
-});
 
-describe('formatMicros', () => {
-  const cases: [number | null, string][] = [
-    [null, 'price unknown'],
-    [0, '$0.00'],
-    [1, '$0.000001'],
-    [42, '$0.000042'],
-    [4_200, '$0.0042'],
-    [4_250, '$0.0043'],
-    [9_949, '$0.0099'],
-    [9_950, '$0.01'],
-    [10_000, '$0.01'],
-    [14_999, '$0.01'],
-    [15_000, '$0.02'],
-    [1_230_000, '$1.23'],
-    [1_234_567, '$1.23'],
-    [1_235_000, '$1.24'],
-    [100_000_000, '$100.00'],
-    [1_234_567_890, '$1,234.57'],
-  ];
-  for (const [micros, text] of cases) {
-    it(`shows ${micros} as ${text}`, () => {
-      assert.equal(formatMicros(micros), text);
+  it('gives the first tier of our own table, in its currency, by the region the host names', () => {
+    assert.deepEqual(pricePerMTok('dashscope-intl', 'qwen3-coder-plus', false), {
+      input: 1,
+      output: 5,
+      currency: 'USD',
     });
-  }
+    assert.deepEqual(
+      pricePerMTok('dashscope-intl', 'qwen3-coder-plus', false, 'https://dashscope.aliyuncs.com/compatible-mode/v1'),
+      { input: 4, output: 16, currency: 'CNY' },
+    );
+  });
 });
 
 describe('preset coverage', () => {

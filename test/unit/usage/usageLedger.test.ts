@@ -53,7 +53,7 @@ describe('usage ledger', () => {
     const reopened = await UsageLedger.open({ dir });
     const today = reopened.rollups.sum({ fromDay: '2026-11-22', toDay: '2026-11-22', backend: 'qwen' });
     assert.equal(today.requests, 3);
-    assert.equal(today.costMicros, 3_200);
+    assert.equal(today.cost.USD, 3_200);
     assert.equal(today.unpricedRequests, 1, 'an unknown price is counted apart, not as $0');
     assert.equal(today.failedRequests, 1);
     assert.equal(reopened.rollups.sum({ feature: 'chat' }).inputTokens, 1_000);
@@ -114,8 +114,8 @@ describe('usage ledger', () => {
     b.append(record({ costMicros: 5 }));
     await Promise.all([b.refresh(), b.refresh()]);
     await a.refresh();
-    assert.equal(a.rollups.sum().costMicros, 25);
-    assert.equal(b.rollups.sum().costMicros, 25, 'overlapping refreshes count each record once');
+    assert.equal(a.rollups.sum().cost.USD, 25);
+    assert.equal(b.rollups.sum().cost.USD, 25, 'overlapping refreshes count each record once');
     await a.close();
     await b.close();
   });
@@ -175,12 +175,12 @@ describe('usage ledger', () => {
     utimesSync(join(dir, file), longAgo, longAgo);
     const ledger = await UsageLedger.open({ dir, retentionDays: 90 });
     assert.deepEqual(ledgerFiles(dir), []);
-    assert.equal(ledger.rollups.sum().costMicros, 42);
+    assert.equal(ledger.rollups.sum().cost.USD, 42);
     await ledger.close();
   });
 
   it('round-trips a record through its line and rejects malformed ones', () => {
-    const full = { ...record(), id: 'w:1', time: 1_700_000_000_000 } as Parameters<typeof toLine>[0];
+    const full = { ...record({ currency: 'CNY' }), id: 'w:1', time: 1_700_000_000_000 } as Parameters<typeof toLine>[0];
     assert.deepEqual(fromLine(toLine(full).trimEnd()), full);
     assert.equal(fromLine('{"id":"x"}'), undefined);
     assert.equal(fromLine('not json'), undefined);

@@ -1,0 +1,34 @@
+/**
+ * What one request is recorded as: the tokens it used (reported, or estimated from the text
+ * when the backend said nothing, since a cancelled or failed request may still be billed) and
+ * what that cost.
+ */
+import type { ProviderErrorKind } from '../providers/providerError';
+import type { Usage } from '../providers/types';
+import { estimatedUsage } from '../providers/usage';
+import type { Price } from './pricing';
+
+export interface MeterInput {
+  /** Reported by the backend, or undefined when the request failed before any count. */
+  usage?: Usage;
+  promptText?: string;
+  outputText?: string;
+  error?: { kind: ProviderErrorKind; notSent?: boolean };
+}
+
+export interface Metered {
+  usage: Usage;
+  price: Price;
+}
+
+const NOTHING: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true };
+
+/** `price` is the pricing function (passed in so the price data loads only where it is needed). */
+export function meterRequest(input: MeterInput, price: (usage: Usage) => Price): Metered {
+  // No connection was made, so nothing was billed: a failure, not spend, and never "unpriced".
+  if (input.error?.kind === 'network' && input.error.notSent) {
+    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'not-sent' } };
+  }
+  const usage = input.usage ?? estimatedUsage(input.promptText ?? '', input.outputText ?? '');
+  return { usage, price: price(usage) };
+}
