@@ -47,8 +47,8 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
     await input().fill('OpenAI-compatible server');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server' }).first().waitFor();
     await page.keyboard.press('Enter');
-    // The preset needs no key: its steps are where, then models. The counter says so.
-    await title().filter({ hasText: 'Add provider (1/2): where does OpenAI-compatible server run?' }).waitFor();
+    // The preset needs no key: after the backend come where, then models. The counter says so.
+    await title().filter({ hasText: 'Add provider (2/3): where does OpenAI-compatible server run?' }).waitFor();
     await input().fill(url);
     await page.keyboard.press('Enter');
   }
@@ -69,12 +69,12 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
 
   it('offers the server’s own models and saves the entry in user settings', async () => {
     await startWith(emulator.openaiBaseUrl);
-    await title().filter({ hasText: 'Add provider (2/2): model for chat' }).waitFor({ timeout: 20_000 });
+    await title().filter({ hasText: 'Add provider (3/3): model for chat' }).waitFor({ timeout: 20_000 });
     const models = page.locator('.quick-input-list .monaco-list-row');
     await models.filter({ hasText: 'emulator-chat' }).first().waitFor();
     await input().fill('emulator-chat');
     await page.keyboard.press('Enter');
-    await title().filter({ hasText: 'Add provider (2/2): model for completion' }).waitFor();
+    await title().filter({ hasText: 'Add provider (3/3): model for completion' }).waitFor();
     await input().fill('emulator-coder');
     await page.keyboard.press('Enter');
     const deadline = Date.now() + 10_000;
