@@ -1,14 +1,11 @@
-import { isLoopbackUrl } from '../core/net/loopback';
 import { nameWithHost } from '../core/net/serverLabel';
 import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
-import { priceOverrideFor, type ProviderConfig } from '../core/settings/providerSettings';
-import { rankAlternatives, type Candidate } from '../core/usage/switchAdvice';
-import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { switchAlternatives } from '../backends/alternatives';
+import { backendPrice } from '../backends/backendPrices';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { BackendOption } from '../protocol/chatProtocol';
-import type { KeyStore } from '../backends/keyStore';
 
 /** How long a settings write may take to reach `Backends` before the switch is reported as not taken. */
 const SWITCH_WAIT_MS = 3_000;
@@ -21,7 +18,6 @@ const SWITCH_WAIT_MS = 3_000;
 export class ChatBackendChoice {
   constructor(
     private readonly backends: Backends,
-    private readonly keys: KeyStore,
     private readonly limits: LimitMonitor | undefined,
   ) {}
 
@@ -33,9 +29,9 @@ export class ChatBackendChoice {
     const providers = this.backends.current().providers;
     const options = await Promise.all(
       providers.map(async (config) => {
-        const ready = await this.ready(config);
+        const ready = await this.backends.isReady(config);
         // Plan, free and paid backends read differently: "included in plan", "free", "$0.40 / $1.60 per 1M".
-        const price = config.plan ? 'included in plan' : withPrices ? perMTokText(this.price(config)) : '…';
+        const price = config.plan ? 'included in plan' : withPrices ? perMTokText(backendPrice(config, 'chat')) : '…';
         return {
           id: config.id,
           label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
@@ -49,22 +45,8 @@ export class ChatBackendChoice {
 
   /** Configured backends worth switching to from `currentId`, best first. */
   async alternatives(currentId: string | undefined): Promise<Alternative[]> {
-    const candidates: Candidate[] = await Promise.all(
-      this.backends.current().providers.map(async (config) => {
-        const price = this.price(config);
-        return {
-          id: config.id,
-          name: nameWithHost(config.name, config.preset.id, config.baseUrl),
-          level: this.limits?.stateOf(config.id)?.level ?? 'ok',
-          ready: await this.ready(config),
-          local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
-          // Nothing more to pay per request on a plan: ranked with the free ones.
-          pricePerMTok: config.plan ? 0 : price ? price.input + price.output : undefined,
-          configured: true,
-        };
-      }),
-    );
-    return rankAlternatives(currentId ?? '', candidates).map(({ id, name }) => ({ id, name }));
+    const ranked = await switchAlternatives(this.backends, currentId, 'chat', (id) => this.limits?.stateOf(id)?.level);
+    return ranked.map(({ id, name }) => ({ id, name }));
   }
 
   isConfigured(providerId: string): boolean {
@@ -90,19 +72,5 @@ export class ChatBackendChoice {
       });
     }
     return this.backends.configFor('chat')?.id === providerId;
-  }
-
-  private async ready(config: ProviderConfig): Promise<boolean> {
-    return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
-  }
-
-  private price(config: ProviderConfig): { input: number; output: number } | undefined {
-    const override = priceOverrideFor(config, config.chatModel);
-    if (override) return { input: override.inputPerMTok, output: override.outputPerMTok };
-    try {
-      return loadProviderRuntime().pricePerMTok(config.preset.id, config.chatModel, config.preset.local === true);
-    } catch {
-      return undefined;
-    }
   }
 }

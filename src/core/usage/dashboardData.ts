@@ -21,7 +21,10 @@ export interface DashboardRange {
 
 /** One backend's cost, aligned with `DashboardData.days`. */
 export interface BackendSeries {
+  /** The backend's id, as the ledger records it. */
   backend: string;
+  /** What the user calls it (its entry's name, else its id); the id when it is no longer configured. */
+  label: string;
   requests: number[];
   /** Integer micro-dollars per day over the requests whose price is known. */
   costMicros: number[];
@@ -45,6 +48,8 @@ export interface DailySeries {
 /** One row of the per-model table. */
 export interface ModelRow {
   backend: string;
+  /** As `BackendSeries.label`. */
+  label: string;
   model: string;
   requests: number;
   inputTokens: number;
@@ -77,7 +82,7 @@ export interface DashboardData {
   range: DashboardRange;
   /** UTC calendar days `YYYY-MM-DD` from the range's first to its last, oldest first. */
   days: string[];
-  /** Sorted by cost over the range, highest first, then by name. */
+  /** Sorted by cost over the range, highest first, then by label. */
   backends: BackendSeries[];
   daily: DailySeries;
   /** Sorted by cost, then requests, highest first, then by backend and model. */
@@ -112,6 +117,7 @@ interface ModelAccumulator {
 export async function computeDashboard(
   records: AsyncIterable<UsageRecord>,
   range: DashboardRange,
+  labelOf: (backendId: string) => string = (backendId) => backendId,
 ): Promise<DashboardData> {
   const days = daysInRange(range);
   const first = dayStart(range.from);
@@ -138,13 +144,20 @@ export async function computeDashboard(
     if (!series)
       backends.set(
         record.backend,
-        (series = { backend: record.backend, requests: zeros(), costMicros: zeros(), unpriced: zeros() }),
+        (series = {
+          backend: record.backend,
+          label: labelOf(record.backend),
+          requests: zeros(),
+          costMicros: zeros(),
+          unpriced: zeros(),
+        }),
       );
     const key = `${record.backend}\u0000${record.model}`;
     let model = models.get(key);
     if (!model) {
       const row: ModelRow = {
         backend: record.backend,
+        label: series.label,
         model: record.model,
         requests: 0,
         inputTokens: 0,
@@ -214,12 +227,13 @@ export async function computeDashboard(
     (a, b) =>
       b.costMicros - a.costMicros ||
       b.requests - a.requests ||
+      byName(a.label, b.label) ||
       byName(a.backend, b.backend) ||
       byName(a.model, b.model),
   );
   const series = [...backends.values()];
   const costOf = (entry: BackendSeries) => sum(entry.costMicros);
-  series.sort((a, b) => costOf(b) - costOf(a) || byName(a.backend, b.backend));
+  series.sort((a, b) => costOf(b) - costOf(a) || byName(a.label, b.label) || byName(a.backend, b.backend));
 
   return {
     range: { from: range.from, to: range.to },

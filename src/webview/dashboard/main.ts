@@ -157,7 +157,7 @@ function describeDay(data: DashboardData, day: number): string {
     .filter((series) => series.requests[day])
     .map(
       (series) =>
-        `${series.backend} ${formatCost(series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
+        `${series.label} ${formatCost(series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
     );
   const { daily } = data;
   return [

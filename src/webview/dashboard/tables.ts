@@ -56,7 +56,7 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
 
 export function renderModels(table: HTMLTableElement, data: DashboardData): void {
   fillTable(table, 'Requests, tokens, cost and latency per backend and model', data.models, [
-    { title: 'Backend', align: 'text', cell: (row) => row.backend },
+    { title: 'Backend', align: 'text', cell: (row) => row.label },
     { title: 'Model', align: 'text', cell: (row) => row.model },
     { title: 'Requests', align: 'number', cell: (row) => formatCount(row.requests) },
     { title: 'Input tokens', align: 'number', cell: (row) => formatCount(row.inputTokens) },
@@ -74,7 +74,7 @@ export function renderDaily(table: HTMLTableElement, data: DashboardData): void 
   fillTable<{ day: string; index: number }>(table, 'Daily figures (UTC days), newest first', rows, [
     { title: 'Day', align: 'text', cell: ({ day }) => formatDay(day, true) },
     ...data.backends.map((series): Column<{ index: number }> => ({
-      title: `Cost: ${series.backend}`,
+      title: `Cost: ${series.label}`,
       align: 'number',
       cell: ({ index }) =>
         series.requests[index]

@@ -205,6 +205,7 @@ describe('dashboard data', () => {
     assert.deepEqual(data.models, [
       {
         backend: 'openai',
+        label: 'openai',
         model: 'plus',
         requests: 1,
         inputTokens: 5,
@@ -216,6 +217,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'qwen',
+        label: 'qwen',
         model: 'plus',
         requests: 3,
         inputTokens: 60,
@@ -227,6 +229,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'ollama',
+        label: 'ollama',
         model: 'coder',
         requests: 1,
         inputTokens: 100,
