@@ -107,7 +107,8 @@ describe('inline completion provider', () => {
       );
       await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
       await eventually(
-        () => api.statusBarItem.text,
+        // The item's text shortens a long name; its accessible label carries it whole.
+        () => api.statusBarItem.accessibilityInformation?.label ?? '',
         (text) => text.includes(protocol.name),
         'the status bar to show the new backend',
       );
@@ -145,7 +146,7 @@ describe('inline completion provider', () => {
     );
     await config().update('completion.provider', 'unreachable', vscode.ConfigurationTarget.Global);
     await eventually(
-      () => api.statusBarItem.text,
+      () => api.statusBarItem.accessibilityInformation?.label ?? '',
       (text) => text.includes('Unreachable Server'),
       'the status bar to show the new backend',
     );
