@@ -256,6 +256,7 @@ function sumTotals(all: readonly (Totals | undefined)[]): Totals {
 
 /** "$0.0042", or "$0.0042 + unpriced" when some requests had no known price (never shown as free). */
 function costText(totals: Totals): string {
+  if (totals.requests === 0) return '$0.00';
   if (totals.unpricedRequests === totals.requests) return 'price unknown';
   return `${formatMicros(totals.costMicros)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
