@@ -58,6 +58,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const completion = this.backends.configFor('completion');
     const chat = this.backends.configFor('chat');
     const now = Date.now();
+    // A failure of the backend completion used before a switch is no news about the one it uses now.
+    const lastError = this.lastError?.providerId === completion?.id ? this.lastError : undefined;
     // The status of whichever active backend is worse, or of the budget over all of them.
     const states = [completion, chat].flatMap((config) =>
       config ? [[config.name, this.limits?.stateOf(config.id)] as const] : [],
@@ -89,7 +91,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         ? '$(clock)'
         : level === 'exhausted'
           ? '$(error)'
-          : level === 'warning' || this.lastError
+          : level === 'warning' || lastError
             ? '$(warning)'
             : '$(plug)';
     // Today's spend of the backends named beside it, never the total of all of them.
@@ -116,7 +118,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : level === 'warning' || this.lastError
+        : level === 'warning' || lastError
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const sentence = worstState && level !== 'ok' && worstName ? describeState(worstName, worstState, now) : undefined;
@@ -191,9 +193,9 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       if (projected)
         tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
-    if (this.lastError)
+    if (lastError)
       tooltip.appendMarkdown(
-        `$(warning) Last error: ${escape(this.lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
+        `$(warning) Last error: ${escape(lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
       );
     tooltip.appendMarkdown(
       '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Last completion request](command:switchboard.showLastCompletion) · [Set API key](command:switchboard.setApiKey)',

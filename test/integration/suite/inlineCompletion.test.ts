@@ -327,7 +327,7 @@ describe('inline completion provider', () => {
         (shown) => shown.includes(`// ${marker} request`),
         `the page to show the ${marker} request`,
       );
-      assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(`keyed`\), model `emulator-coder`/);
+      assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(id keyed\), model emulator-coder/);
       assert.match(text, /OpenAI-compatible \/completions with a suffix/);
       assert.match(text, /## Answer, as the backend sent it[^\n]*\n\n```\n\n {2}return a \+ b;/);
       assert.match(text, /\*\*cost:\*\* \$0\.0/, 'priced with the price in the settings');
