@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       limits,
       state: context.workspaceState,
     }),
-    registerDashboard(context.extensionUri, meter),
+    registerDashboard(context.extensionUri, meter, backends),
     ...registerVsCodeChat(context, backends, meter),
     vscode.commands.registerCommand('switchboard.getStarted', () => openWalkthrough(context)),
     vscode.commands.registerCommand('switchboard.tryCompletion', () =>

@@ -3,12 +3,13 @@ import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { billingOf } from '../core/providers/presets';
 import type { LimitState } from '../core/usage/limits';
-import { describeReading } from '../core/usage/switchAdvice';
+import { closestReading, describeReading } from '../core/usage/switchAdvice';
 import { nameWithHost } from '../core/net/serverLabel';
 import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
 import { formatPrice } from '../core/usage/formatMoney';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
+import { backendDetail } from '../core/settings/backendLabel';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { KeyStore } from './keyStore';
 import { detectEditorModels } from '../chat/vscodeChat/editorModelsChoice';
@@ -46,10 +47,7 @@ function priceText(config: ProviderConfig): string {
 function healthText(state: LimitState | undefined): string {
   if (!state) return '';
   if (state.failure) return `$(error) ${state.failure.kind.replace(/-/g, ' ')}`;
-  const closest = state.readings.reduce<(typeof state.readings)[number] | undefined>(
-    (top, r) => (!top || r.fraction > top.fraction ? r : top),
-    undefined,
-  );
+  const closest = closestReading(state);
   if (!closest) return '';
   const icon = state.level === 'exhausted' ? '$(error) ' : state.level === 'warning' ? '$(warning) ' : '';
   return `${icon}${describeReading(closest)}`;
@@ -75,16 +73,22 @@ export async function pickBackend(
       const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat']
         .filter(Boolean)
         .join(' + ');
-      const keyState = provider.preset.requiresKey
-        ? (await keys.has(provider.id, provider.apiKeyEnv))
+      const keyState = !provider.preset.requiresKey
+        ? 'no key needed'
+        : (await backends.isReady(provider))
           ? '$(key) key set'
-          : '$(circle-slash) no key'
-        : 'no key needed';
+          : '$(circle-slash) no key';
       const health = healthText(limits?.stateOf(provider.id));
       return {
         label: nameWithHost(provider.name, provider.preset.id, provider.baseUrl),
         description: [roles && `$(check) ${roles}`, priceText(provider)].filter(Boolean).join(' · '),
-        detail: [keyState, health, `chat ${provider.chatModel}`, `completion ${provider.completionModel}`]
+        detail: [
+          backendDetail(provider),
+          keyState,
+          health,
+          `chat ${provider.chatModel}`,
+          `completion ${provider.completionModel}`,
+        ]
           .filter(Boolean)
           .join(' · '),
         provider,

@@ -1,16 +1,13 @@
-import { isLoopbackUrl } from '../core/net/loopback';
 import { nameWithHost } from '../core/net/serverLabel';
 import type { Backends } from '../backends/backends';
 import type { Alternative } from '../core/chat/turnViews';
 import { perMTokText } from '../core/chat/usageText';
-import type { ProviderConfig } from '../core/settings/providerSettings';
-import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
-import type { PerMTok } from '../core/usage/pricing';
-import { rankAlternatives, type Candidate } from '../core/usage/switchAdvice';
+import { needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { switchAlternatives } from '../backends/alternatives';
+import { backendPrice } from '../backends/backendPrices';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import type { BackendOption } from '../protocol/chatProtocol';
-import type { KeyStore } from '../backends/keyStore';
 
 const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
   loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
@@ -26,7 +23,6 @@ const SWITCH_WAIT_MS = 3_000;
 export class ChatBackendChoice {
   constructor(
     private readonly backends: Backends,
-    private readonly keys: KeyStore,
     private readonly limits: LimitMonitor | undefined,
   ) {}
 
@@ -38,9 +34,9 @@ export class ChatBackendChoice {
     const providers = this.backends.current().providers;
     const options = await Promise.all(
       providers.map(async (config) => {
-        const ready = await this.ready(config);
+        const ready = await this.backends.isReady(config);
         // Plan, free and paid backends read differently: "included in plan", "free", "$0.40 / $1.60 per 1M".
-        const price = config.plan ? 'included in plan' : withPrices ? perMTokText(this.price(config)) : '…';
+        const price = config.plan ? 'included in plan' : withPrices ? perMTokText(backendPrice(config, 'chat')) : '…';
         return {
           id: config.id,
           label: `${nameWithHost(config.name, config.preset.id, config.baseUrl)} · ${config.chatModel} · ${price}${ready ? '' : ' · no key'}`,
@@ -55,22 +51,8 @@ export class ChatBackendChoice {
 
   /** Configured backends worth switching to from `currentId`, best first. */
   async alternatives(currentId: string | undefined): Promise<Alternative[]> {
-    const candidates: Candidate[] = await Promise.all(
-      this.backends.current().providers.map(async (config) => {
-        const price = this.price(config);
-        return {
-          id: config.id,
-          name: nameWithHost(config.name, config.preset.id, config.baseUrl),
-          level: this.limits?.stateOf(config.id)?.level ?? 'ok',
-          ready: await this.ready(config),
-          local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
-          // Nothing more to pay per request on a plan: ranked with the free ones.
-          pricePerMTok: config.plan ? 0 : price ? price.input + price.output : undefined,
-          configured: true,
-        };
-      }),
-    );
-    return rankAlternatives(currentId ?? '', candidates).map(({ id, name }) => ({ id, name }));
+    const ranked = await switchAlternatives(this.backends, currentId, 'chat', (id) => this.limits?.stateOf(id)?.level);
+    return ranked.map(({ id, name }) => ({ id, name }));
   }
 
   isConfigured(providerId: string): boolean {
@@ -96,13 +78,5 @@ export class ChatBackendChoice {
       });
     }
     return this.backends.configFor('chat')?.id === providerId;
-  }
-
-  private async ready(config: ProviderConfig): Promise<boolean> {
-    return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
-  }
-
-  private price(config: ProviderConfig): PerMTok | undefined {
-    return backendPerMTok(config, config.chatModel, lookup);
   }
 }

@@ -7,8 +7,7 @@ import { CHAT_BODY } from './chatViewBody';
 import { ChatViewPublisher } from './chatViewPublisher';
 import { ChatSession, type ChatRequestRecord } from '../core/chat/chatSession';
 import { ChatHistoryStore } from '../core/chat/historyStore';
-import { priceOverrideFor } from '../core/settings/providerSettings';
-import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { requestCost } from '../backends/backendPrices';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import { log } from '../log';
 import { webviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/chatProtocol';
@@ -49,7 +48,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly deps: ChatViewDeps,
   ) {
-    this.choice = new ChatBackendChoice(deps.backends, deps.keys, deps.limits);
+    this.choice = new ChatBackendChoice(deps.backends, deps.limits);
     this.subscriptions.push(deps.backends.onDidChange(() => void this.publisher?.backends()));
   }
 
@@ -86,15 +85,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       },
       record: (request) => this.record(request),
       price: (config, model, usage) => {
-        const price = loadProviderRuntime().priceRequest({
-          presetId: config.preset.id,
-          baseUrl: config.baseUrl,
-          local: config.preset.local === true,
-          plan: config.plan !== undefined,
-          model,
-          usage,
-          override: priceOverrideFor(config, model),
-        });
+        const price = requestCost(config, model, usage);
         return price.micros === null
           ? { costMicros: null, currency: 'USD' }
           : { costMicros: price.micros, currency: price.currency };

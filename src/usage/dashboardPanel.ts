@@ -5,6 +5,7 @@ import type { ExportFormat } from '../core/usage/exportUsage';
 import { log } from '../log';
 import { webviewToHost, type HostToWebview, type RangeSelection } from '../protocol/dashboardProtocol';
 import type { UsageMeter } from './usageMeter';
+import type { Backends } from '../backends/backends';
 import { webviewHtml, webviewRoots } from '../webviewHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'switchboard.dashboard';
@@ -14,12 +15,12 @@ export const DASHBOARD_TITLE = 'Switchboard Usage';
 const REFRESH_DELAY_MS = 1_000;
 
 /** Registers "Switchboard: Open Usage Dashboard". Nothing is built until the command runs. */
-export function registerDashboard(extensionUri: vscode.Uri, meter: UsageMeter): vscode.Disposable {
+export function registerDashboard(extensionUri: vscode.Uri, meter: UsageMeter, backends: Backends): vscode.Disposable {
   let panel: DashboardPanel | undefined;
   const command = vscode.commands.registerCommand('switchboard.openDashboard', () => {
     if (panel) panel.reveal();
     else {
-      panel = new DashboardPanel(extensionUri, meter);
+      panel = new DashboardPanel(extensionUri, meter, backends);
       panel.onDidDispose(() => (panel = undefined));
     }
   });
@@ -46,6 +47,7 @@ class DashboardPanel implements vscode.Disposable {
   constructor(
     extensionUri: vscode.Uri,
     private readonly meter: UsageMeter,
+    private readonly backends: Backends,
   ) {
     this.panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, DASHBOARD_TITLE, vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -61,6 +63,7 @@ class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       meter.onDidChange(() => this.schedule()),
+      backends.onDidChange(() => this.schedule()),
       this.panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -119,7 +122,9 @@ class DashboardPanel implements vscode.Disposable {
     const range = 'days' in selection ? presetRange(selection.days, Date.now()) : selection;
     try {
       const started = Date.now();
-      const data = await computeDashboard(this.meter.records(range), range);
+      const providers = this.backends.current().providers;
+      const labelOf = (id: string) => providers.find((config) => config.id === id)?.name ?? id;
+      const data = await computeDashboard(this.meter.records(range), range, labelOf);
       this.lastComputeMs = Date.now() - started;
       if (generation === this.generation) this.post({ type: 'data', selection, data, updatedAt: Date.now() });
     } catch (error) {

@@ -5,20 +5,29 @@ import { evaluateLimits, type Budgets, type LimitState } from '../core/usage/lim
 import { fetchPlanQuota, type PlanQuota } from '../core/usage/planQuota';
 import { planReadings } from '../core/usage/planWindows';
 import { freeQuotaReadings, type FreeQuotaReading } from '../core/usage/freeQuota';
-import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../core/usage/switchAdvice';
+import {
+  describeState,
+  rankAlternatives,
+  serverWords,
+  StateAnnouncer,
+  type Candidate,
+} from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
-import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { backendCandidates } from '../backends/alternatives';
 import { log } from '../log';
-import { isLoopbackUrl } from '../core/net/loopback';
-import { nameWithHost } from '../core/net/serverLabel';
-import { findPreset } from '../core/providers/presets';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
 /** A provider's own plan figures are preferred to the local count while this fresh. */
 const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
+
+export interface Notice {
+  level: 'warning' | 'error';
+  message: string;
+  buttons: string[];
+}
 
 /**
  * Watches every configured backend against its limits. When one that serves completion or chat
@@ -31,6 +40,9 @@ export class LimitMonitor implements vscode.Disposable {
   private readonly announcer = new StateAnnouncer();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly notified = new vscode.EventEmitter<Notice>();
+  /** Each notification as it is shown: one per event, which the integration tests count. */
+  readonly onDidNotify = this.notified.event;
   private readonly subscriptions: vscode.Disposable[];
   private readonly balances = new Map<string, Balance>();
   private readonly planQuotas = new Map<string, PlanQuota>();
@@ -43,6 +55,7 @@ export class LimitMonitor implements vscode.Disposable {
   ) {
     this.subscriptions = [
       this.changed,
+      this.notified,
       meter.onDidChange(() => this.update()),
       backends.onDidChange(() => this.update()),
     ];
@@ -193,33 +206,41 @@ export class LimitMonitor implements vscode.Disposable {
   }
 
   private async announce(config: ProviderConfig, state: LimitState): Promise<void> {
-    const message = describeState(config.name, state, Date.now());
-    if (!message) return;
+    const sentence = describeState(config.name, state, Date.now());
+    if (!sentence) return;
+    const words = serverWords(state);
+    // Notifications show no `detail` unless modal, so the server's words follow the sentence.
+    const message = words ? `${sentence} The server said: “${words}”` : sentence;
     log().warn(message);
-    const alternatives = rankAlternatives(config.id, await this.candidates());
+    const alternatives = rankAlternatives(config.id, await this.candidates(config));
     if (state.level === 'exhausted' && (await this.autoFallback(config))) return;
-    const show = state.level === 'exhausted' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
-    const choice = await show(`Switchboard: ${message}`, ...buttons, 'Pick…');
+    const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, [...buttons, 'Pick…']);
     if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
     const picked = alternatives[buttons.indexOf(choice ?? '')];
     if (picked) await this.switchTo(config, picked, 'you chose it');
   }
 
   private async announceBudget(state: LimitState): Promise<void> {
-    const message = describeState('All backends', state, Date.now());
+    const message = describeState('Your spending on all backends', state, Date.now());
     if (!message) return;
     log().warn(message);
-    const choice = await vscode.window.showWarningMessage(`Switchboard: ${message}`, 'Show Usage', 'Pick…');
+    const choice = await this.notify('warning', message, ['Show Usage', 'Pick…']);
     if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
     if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
+  }
+
+  private notify(level: Notice['level'], message: string, buttons: string[]): Thenable<string | undefined> {
+    this.notified.fire({ level, message, buttons });
+    const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    return show(`Switchboard: ${message}`, ...buttons);
   }
 
   /** `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. */
   private async autoFallback(from: ProviderConfig): Promise<boolean> {
     const order = vscode.workspace.getConfiguration('switchboard').get<unknown>('fallback');
     if (!Array.isArray(order) || order.length === 0) return false;
-    const all = await this.candidates();
+    const all = await this.candidates(from);
     const target = order
       .filter((id): id is string => typeof id === 'string' && id !== from.id)
       .map((id) => all.find((candidate) => candidate.id === id))
@@ -245,36 +266,10 @@ export class LimitMonitor implements vscode.Disposable {
     void vscode.window.setStatusBarMessage(text, 10_000);
   }
 
-  private async candidates(): Promise<Candidate[]> {
-    const priceOf = (presetId: string, model: string, local: boolean) => {
-      try {
-        const price = loadProviderRuntime().pricePerMTok(presetId, model, local);
-        return price ? price.input + price.output : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const configured = await Promise.all(
-      this.backends.current().providers.map(async (config) => ({
-        id: config.id,
-        name: nameWithHost(config.name, config.preset.id, config.baseUrl),
-        level: this.states.get(config.id)?.level ?? 'ok',
-        ready: !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv)),
-        // Offered as the always-there way out only when it really runs on this machine.
-        local: config.preset.local === true && isLoopbackUrl(config.baseUrl),
-        pricePerMTok: config.plan ? 0 : priceOf(config.preset.id, config.completionModel, config.preset.local === true),
-        configured: true,
-      })),
-    );
-    const detected = this.backends.detected().map((found) => ({
-      id: found.entry.id,
-      name: nameWithHost(found.entry.name, found.entry.preset, found.entry.baseUrl),
-      level: 'ok' as const,
-      ready: !found.discontinued,
-      local: isLoopbackUrl(found.entry.baseUrl ?? findPreset(found.entry.preset)?.baseUrl),
-      configured: false,
-    }));
-    return [...configured, ...detected];
+  /** Every backend to offer instead of `from`, priced for the role it serves. */
+  private candidates(from: ProviderConfig): Promise<Candidate[]> {
+    const role = this.backends.configFor('completion')?.id === from.id ? 'completion' : 'chat';
+    return backendCandidates(this.backends, role, (id) => this.states.get(id)?.level, true);
   }
 
   dispose(): void {

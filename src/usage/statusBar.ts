@@ -2,10 +2,14 @@ import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
-import type { Totals } from '../core/usage/rollups';
+import { addAmounts } from '../core/usage/money';
+import { emptyTotals, type Totals } from '../core/usage/rollups';
+import type { ProviderConfig } from '../core/settings/providerSettings';
+import { backendDetail } from '../core/settings/backendLabel';
+import { failureFigure, limitFigure, rolesLabel } from '../core/usage/statusSummary';
 import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
-import { describeReading, describeState, formatReset } from '../core/usage/switchAdvice';
+import { closestReading, describeRemaining, describeState, formatReset } from '../core/usage/switchAdvice';
 import { planWindowReadings, projectExhaustion, type LimitState } from '../core/usage/limits';
 import { nearestWindowText } from '../core/usage/planWindows';
 
@@ -55,44 +59,50 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const completion = this.backends.configFor('completion');
     const chat = this.backends.configFor('chat');
     const now = Date.now();
-    // The status of whichever active backend is worse.
+    // A failure of the backend completion used before a switch is no news about the one it uses now.
+    const lastError = this.lastError?.providerId === completion?.id ? this.lastError : undefined;
+    // The status of whichever active backend is worse, or of the budget over all of them.
     const states = [completion, chat].flatMap((config) =>
-      config ? [[config, this.limits?.stateOf(config.id)] as const] : [],
+      config ? [[config.name, this.limits?.stateOf(config.id)] as const] : [],
     );
     const overall = this.limits?.overall();
-    const [worstConfig, worstState] = [
+    const [worstName, worstState] = [
       ...states,
-      ...(overall ? [[{ name: 'All backends' }, overall] as const] : []),
-    ].reduce<readonly [unknown, LimitState | undefined]>(
+      ...(overall ? [['Your spending on all backends', overall] as const] : []),
+    ].reduce<readonly [string | undefined, LimitState | undefined]>(
       (top, next) => (rank(next[1]) > rank(top[1]) ? next : top),
       [undefined, undefined],
     );
     const level = worstState?.level ?? 'ok';
     const paused = this.completionState?.();
-    const pausedText = paused?.snoozedUntil
-      ? `snoozed until ${new Date(paused.snoozedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
-      : paused?.languageOff
-        ? `off for ${paused.languageOff}`
-        : paused?.offReason
-          ? 'off for this file'
-          : undefined;
+    const pausedText = !settings.completionEnabled
+      ? 'completion off'
+      : paused?.snoozedUntil
+        ? `snoozed until ${new Date(paused.snoozedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+        : paused?.languageOff
+          ? `off for ${paused.languageOff}`
+          : paused?.offReason
+            ? 'off for this file'
+            : undefined;
     // The tooltip has room for why.
-    const pausedWhy = pausedText && !paused?.snoozedUntil && !paused?.languageOff ? paused?.offReason : undefined;
+    const pausedWhy = pausedText === 'off for this file' ? paused?.offReason : undefined;
     const icon = !settings.completionEnabled
       ? '$(circle-slash)'
       : paused?.snoozedUntil
         ? '$(clock)'
         : level === 'exhausted'
           ? '$(error)'
-          : level === 'warning' || this.lastError
+          : level === 'warning' || lastError
             ? '$(warning)'
             : '$(plug)';
-    const today = this.meter?.today();
-    let figure = today && today.requests > 0 ? ` · ${costText(today)}` : '';
-    if (level !== 'ok' && worstState?.worst?.kind.startsWith('requests'))
-      figure = ` · ${worstState.worst.used.toLocaleString('en-US')}/${worstState.worst.limit.toLocaleString('en-US')}`;
-    if (level === 'exhausted' && worstState?.failure) figure = ` · ${worstState.failure.kind.replace(/-/g, ' ')}`;
-    if (pausedText && level === 'ok') figure = ` · ${pausedText}`;
+    // Today's spend of the backends named beside it, never the total of all of them.
+    const shown = [...new Set([completion?.id, chat?.id].filter((id): id is string => id !== undefined))];
+    const spent = this.meter ? sumTotals(shown.map((id) => this.meter?.today(id))) : undefined;
+    const figure =
+      (level === 'exhausted' && worstState && failureFigure(worstState)) ||
+      (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
+      pausedText ||
+      (spent && spent.requests > 0 ? `${costText(spent)} today` : undefined);
     // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
     const planned = [completion, chat].find((config) => config?.plan);
     const plannedState = planned && this.limits?.stateOf(planned.id);
@@ -101,15 +111,18 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       planned?.plan &&
       (!plannedState?.failure || plannedState.failure.kind === 'quota-exhausted') &&
       nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
-    this.item.text = completion
-      ? `${icon} ${planText && !(pausedText && level === 'ok') ? planText : `${completion.name} · ${completion.completionModel}${figure}`}`
-      : `${icon} Switchboard: no backend`;
+    const segments = [
+      `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
+      planText && !(pausedText && level === 'ok') ? planText : figure,
+    ].filter(Boolean);
+    this.item.text = segments.join(' · ');
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : level === 'warning' || this.lastError
+        : level === 'warning' || lastError
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
+    const sentence = worstState && level !== 'ok' && worstName ? describeState(worstName, worstState, now) : undefined;
 
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.isTrusted = {
@@ -127,36 +140,29 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
     tooltip.appendMarkdown(
-      `Completion: ${completion ? escape(`${completion.name} · ${completion.completionModel}`) : 'none'}`,
+      `Completion: ${completion ? escape(roleLine(completion, completion.completionModel)) : 'none'}`,
     );
     tooltip.appendMarkdown(
-      !settings.completionEnabled
-        ? ' (off)\n\n'
-        : pausedText
-          ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n`
-          : '\n\n',
+      pausedText ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n` : '\n\n',
     );
-    tooltip.appendMarkdown(`Chat: ${chat ? escape(`${chat.name} · ${chat.chatModel}`) : 'none'}\n\n`);
-    if (worstState && level !== 'ok' && worstConfig) {
-      const sentence = describeState((worstConfig as { name: string }).name, worstState, now);
-      if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
-    }
+    tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
+    if (spent && spent.requests > 0)
+      tooltip.appendMarkdown(
+        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,
+      );
+    if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
     if (this.meter && settings.providers.length) {
       tooltip.appendMarkdown('| backend | today | month | remaining | resets |\n|---|---|---|---|---|\n');
       for (const config of settings.providers) {
-        const state = this.limits?.stateOf(config.id);
+        const closest = closestReading(this.limits?.stateOf(config.id));
         const day = this.meter.today(config.id);
         const month = this.meter.month(config.id);
-        const closest = state?.readings.reduce<(typeof state.readings)[number] | undefined>(
-          (top, r) => (!top || r.fraction > top.fraction ? r : top),
-          undefined,
-        );
-        const remaining = closest ? escape(describeReading(closest)) : '—';
-        const resets = closest?.resetsAt ? formatReset(closest.resetsAt, now) : '—';
+        const remaining = closest ? escape(describeRemaining(closest)) : '—';
+        const resets = closest?.resetsAt ? escape(formatReset(closest.resetsAt, now)) : '—';
         const spent = (totals: Totals | undefined) =>
-          config.plan ? 'included in plan' : totals ? costText(totals) : '$0.00';
+          config.plan ? 'included in plan' : totals ? escape(costText(totals)) : '$0.00';
         tooltip.appendMarkdown(
-          `| ${escape(config.name)} | ${day?.requests ?? 0} req · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
+          `| ${escape(config.name)} | ${requestsText(day?.requests ?? 0)} · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
         );
       }
       tooltip.appendMarkdown('\n');
@@ -197,14 +203,24 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       if (projected)
         tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
-    if (this.lastError)
+    if (lastError)
       tooltip.appendMarkdown(
-        `$(warning) Last error: ${escape(this.lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
+        `$(warning) Last error: ${escape(lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
       );
     tooltip.appendMarkdown(
       '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Last completion request](command:switchboard.showLastCompletion) · [Set API key](command:switchboard.setApiKey)',
     );
     this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = {
+      role: 'button',
+      label: [
+        completion ? `Switchboard completion: ${completion.name}` : 'Switchboard: no completion backend',
+        chat && chat.id !== completion?.id ? `chat: ${chat.name}` : undefined,
+        sentence ?? figure,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    };
     if (settings.statusBarVisible) this.item.show();
     else this.item.hide();
   }
@@ -229,8 +245,30 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
 }
 
+/** "Qwen (Alibaba Cloud Model Studio) · qwen3-coder-plus": the label, the preset where it differs, the model. */
+function roleLine(config: ProviderConfig, model: string): string {
+  const detail = backendDetail(config);
+  return `${config.name}${detail ? ` (${detail})` : ''} · ${model}`;
+}
+
+function requestsText(requests: number): string {
+  return `${requests} req`;
+}
+
+function sumTotals(all: readonly (Totals | undefined)[]): Totals {
+  const sum = emptyTotals();
+  for (const totals of all) {
+    if (!totals) continue;
+    sum.requests += totals.requests;
+    addAmounts(sum.cost, totals.cost);
+    sum.unpricedRequests += totals.unpricedRequests;
+  }
+  return sum;
+}
+
 /** "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as free). */
 function costText(totals: Totals): string {
+  if (totals.requests === 0) return '$0.00';
   if (totals.unpricedRequests === totals.requests) return 'price unknown';
   return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }

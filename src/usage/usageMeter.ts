@@ -1,21 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import * as vscode from 'vscode';
 import { exportUsage, type ExportFormat } from '../core/usage/exportUsage';
-import type { ProviderError } from '../core/providers/providerError';
+import { isBlockingKind, type ProviderError } from '../core/providers/providerError';
 import type { Usage } from '../core/providers/types';
-import { priceOverrideFor, type ProviderConfig } from '../core/settings/providerSettings';
+import type { ProviderConfig } from '../core/settings/providerSettings';
 import { utcDay, type Totals } from '../core/usage/rollups';
 import { UsageLedger, type NewUsageRecord } from '../core/usage/usageLedger';
 import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
-import type { ProviderErrorKind } from '../core/providers/providerError';
 import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
 import { meterRequest } from '../core/usage/meterRequest';
-import type { Price } from '../core/usage/pricing';
-import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { requestCost } from '../backends/backendPrices';
 import { log } from '../log';
-
-const BLOCKING: ReadonlySet<string> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
 
 /** How often a window picks up the other windows' requests. */
 const REFRESH_MS = 3_000;
@@ -88,22 +84,9 @@ export class UsageMeter implements vscode.Disposable {
   /** Records the request and returns what was recorded (tokens, cost, latency, outcome). */
   record(outcome: RequestOutcome): NewUsageRecord {
     const { config, error } = outcome;
-    const { usage: counted, price } = meterRequest(outcome, (usage: Usage): Price => {
-      try {
-        return loadProviderRuntime().priceRequest({
-          presetId: config.preset.id,
-          baseUrl: config.baseUrl,
-          local: config.preset.local === true,
-          plan: config.plan !== undefined,
-          model: outcome.model,
-          usage,
-          override: priceOverrideFor(config, outcome.model),
-        });
-      } catch (priceError) {
-        log().warn(`Could not price a request to ${config.id}: ${String(priceError)}`);
-        return { micros: null, source: 'unknown' };
-      }
-    });
+    const { usage: counted, price } = meterRequest(outcome, (usage: Usage) =>
+      requestCost(config, outcome.model, usage),
+    );
     const record: NewUsageRecord = {
       backend: config.id,
       model: outcome.model,
@@ -133,9 +116,9 @@ export class UsageMeter implements vscode.Disposable {
     times.push(record.time);
     this.recent.set(record.backend, times);
     if (record.outcome === 'ok') this.failures.delete(record.backend);
-    else if (BLOCKING.has(record.outcome)) {
+    else if (isBlockingKind(record.outcome)) {
       this.failures.set(record.backend, {
-        kind: record.outcome as ProviderErrorKind,
+        kind: record.outcome,
         message: this.messages.get(record.backend) ?? record.outcome.replace(/-/g, ' '),
         at: record.time,
       });

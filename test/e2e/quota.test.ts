@@ -96,9 +96,27 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
       'completions went to the quota-limited backend',
     );
 
-    const toast = page.locator('.notification-toast', { hasText: /Qwen \(demo\): (limit reached|quota used up)/ });
-    await toast.waitFor({ timeout: 15_000 });
-    await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
+    // Running out is one event, whichever limit went first: one toast, one sentence.
+    const outOf = /Qwen \(demo\) (reached its limit|has used up its quota)/;
+    const toast = page.locator('.notification-toast', { hasText: outOf });
+    await toast.first().waitFor({ timeout: 15_000 });
+    // Both preset entries are "OpenAI-compatible server": the buttons name the user's backends.
+    const buttons = await toast.first().locator('.monaco-button').allTextContents();
+    // The host follows the name wherever it is not the preset's own.
+    assert.ok(
+      buttons.some((text) => text.startsWith('Switch to Backup (demo)')),
+      `buttons: ${buttons.join(', ')}`,
+    );
+    assert.ok(!buttons.some((text) => /OpenAI-compatible/.test(text)), `buttons: ${buttons.join(', ')}`);
+    // A second toast for the same event would come with the next refused requests: make some.
+    for (let i = 0; i < 3; i++) {
+      await page.locator('.editor-instance .view-lines').first().click();
+      await page.keyboard.type('y');
+      await page.waitForTimeout(900);
+    }
+    assert.equal(await toast.count(), 1, 'one notification for running out');
+    assert.doesNotMatch((await toast.first().textContent()) ?? '', /\(\(|\.\)\./, 'no words nested in parentheses');
+    await toast.first().locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
     await statusItem('Backup (demo)').waitFor({ timeout: 15_000 });
 
     const before = emulator.count('/v1/completions');

@@ -2,9 +2,8 @@
  * A failed chat request in plain words: what happened, whose limit it was, when it lifts, and
  * what the user can do about it. Decided by the error's kind, never by its message text.
  */
-import { ProviderError, type ProviderErrorKind } from '../providers/providerError';
+import { isProviderErrorKind, ProviderError, type ProviderErrorKind } from '../providers/providerError';
 import { formatReset } from '../usage/switchAdvice';
-import { isProviderErrorKind } from './providerErrorKinds';
 
 /** Beyond the backend's kinds: no backend configured, and a failure that is no `ProviderError`. */
 export type FailureKind = ProviderErrorKind | 'no-backend' | 'unknown';

@@ -52,6 +52,15 @@ const ROUTES: Readonly<Record<string, string>> = {
 /** Routes that send `rawPrompt` instead of the prefix and suffix. */
 const RAW_ROUTES: ReadonlySet<string> = new Set(['raw-template', 'ollama-raw']);
 
+/**
+ * Text from a server or settings, set inline: every character Markdown (or the preview's HTML)
+ * could read as markup or a link is escaped, and it stays on one line. Only fenced blocks hold
+ * text as is, and a fence never renders markup.
+ */
+function inline(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_{}[\]()#!<>|~&:]/g, '\\$&');
+}
+
 function block(text: string): string {
   const fence = fenceFor(text);
   return `${fence}\n${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${fence}`;
@@ -70,12 +79,14 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
   const lines = [
     '# Last completion request',
     '',
-    `- **Backend:** ${exchange.backendName} (\`${exchange.backendId}\`), model \`${exchange.model}\``,
-    `- **Route:** ${exchange.route ? (ROUTES[exchange.route] ?? exchange.route) : 'not known (the request failed)'}`,
+    `**${inline(exchange.backendName)}** · model **${inline(exchange.model)}** · cost **${inline(formatMoney(exchange.costMicros, exchange.currency))}**`,
+    '',
+    `- **Backend:** ${inline(exchange.backendName)} (id ${inline(exchange.backendId)}), model ${inline(exchange.model)}`,
+    `- **Route:** ${exchange.route ? inline(ROUTES[exchange.route] ?? exchange.route) : 'not known (the request failed)'}`,
     `- **When:** ${when}, ${Math.round(exchange.latencyMs).toLocaleString('en-US')} ms`,
-    `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : exchange.outcome}${exchange.errorMessage ? `: ${exchange.errorMessage}` : ''}`,
-    `- **Tokens:** ${tokens}; **cost:** ${formatMoney(exchange.costMicros, exchange.currency)}`,
-    `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => JSON.stringify(stop)).join(', ')}` : ''}`,
+    `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : inline(exchange.outcome)}${exchange.errorMessage ? `: ${inline(exchange.errorMessage)}` : ''}`,
+    `- **Tokens:** ${tokens}; **cost:** ${inline(formatMoney(exchange.costMicros, exchange.currency))}`,
+    `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => inline(JSON.stringify(stop))).join(', ')}` : ''}`,
     '',
   ];
   if (exchange.rawPrompt !== undefined && exchange.route !== undefined && RAW_ROUTES.has(exchange.route)) {
@@ -94,7 +105,7 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
   }
   if (exchange.answer !== undefined) {
     lines.push(
-      `## Answer${exchange.route === 'chat' ? ', taken out of the chat reply' : ', as the backend sent it'}${exchange.finishReason ? ` (finish reason: ${exchange.finishReason})` : ''}`,
+      `## Answer${exchange.route === 'chat' ? ', taken out of the chat reply' : ', as the backend sent it'}${exchange.finishReason ? ` (finish reason: ${inline(exchange.finishReason)})` : ''}`,
       '',
       block(exchange.answer),
       '',

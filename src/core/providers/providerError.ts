@@ -3,19 +3,40 @@
  * never on message text.
  */
 
-export type ProviderErrorKind =
-  | 'auth'
-  | 'quota-exhausted'
-  | 'insufficient-balance'
-  | 'rate-limited'
-  | 'overloaded'
-  | 'context-too-long'
-  | 'bad-request'
-  | 'model-not-found'
-  | 'network'
-  | 'timeout'
-  | 'cancelled'
-  | 'server';
+/** Every kind of backend failure, declared once; stored records and conversations are checked against it. */
+export const PROVIDER_ERROR_KINDS = [
+  'auth',
+  'quota-exhausted',
+  'insufficient-balance',
+  'rate-limited',
+  'overloaded',
+  'context-too-long',
+  'bad-request',
+  'model-not-found',
+  'network',
+  'timeout',
+  'cancelled',
+  'server',
+] as const;
+
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
+
+const KINDS: ReadonlySet<string> = new Set(PROVIDER_ERROR_KINDS);
+
+/** Validates a kind read back from storage (a conversation, a ledger record). */
+export function isProviderErrorKind(kind: string): kind is ProviderErrorKind {
+  return KINDS.has(kind);
+}
+
+/**
+ * Kinds after which the backend will not serve until something changes (the quota resets, the
+ * balance is topped up, a new key is set): they block the backend, unlike a passing failure.
+ */
+const BLOCKING: ReadonlySet<string> = new Set<ProviderErrorKind>(['quota-exhausted', 'insufficient-balance', 'auth']);
+
+export function isBlockingKind(kind: string): kind is ProviderErrorKind {
+  return BLOCKING.has(kind);
+}
 
 export interface ProviderErrorInit {
   kind: ProviderErrorKind;

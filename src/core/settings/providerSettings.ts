@@ -8,6 +8,7 @@ import { findPreset, PRESETS, type Preset } from '../providers/presets';
 import { resolvePlan, type ResolvedPlan } from '../usage/planSettings';
 import { isTimeZone } from '../usage/zonedTime';
 import { isIsoDay, type FreeQuotaSetting } from '../usage/freeQuota';
+import { backendLabel } from './backendLabel';
 
 // zod/mini keeps the activation bundle small (the classic build adds ~450 KB); its default
 // messages are terse, so every user-facing check carries its own.
@@ -126,6 +127,7 @@ export type ProviderLimits = z.infer<typeof limitsSchema>;
 /** A provider entry with every default from its preset filled in. */
 export interface ProviderConfig {
   id: string;
+  /** What the user called it: the entry's `name`, else its `id` (see `backendLabel`); never the preset's name by default. */
   name: string;
   preset: Preset;
   baseUrl: string;
@@ -219,7 +221,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       });
     providers.push({
       id: entry.id,
-      name: entry.name ?? preset.name,
+      name: backendLabel(entry),
       preset,
       baseUrl: entry.baseUrl ?? preset.baseUrl,
       fimBaseUrl: entry.fimBaseUrl ?? preset.fimBaseUrl,

@@ -1,14 +1,31 @@
 /**
- * A backend's price per 1M tokens for a model: the user's own price when they set one, else the
- * price lists'. The one place the picker, the chat header and Add Provider read it from.
+ * A backend's price, worked out in one place for every view that shows or ranks it (the switch
+ * picker, the chat header, Add Provider, the notifications' "switch to …" order) and for the
+ * meter: the user's own price for the model wins, then the price lists, and unknown stays unknown.
  */
 import { billingOf, type Preset } from '../providers/presets';
+import type { Usage } from '../providers/types';
 import { priceOverrideFor, type ProviderConfig } from '../settings/providerSettings';
 import { formatPrice } from './formatMoney';
-import type { PerMTok } from './pricing';
+import type { PerMTok, Price, PriceInput } from './pricing';
+
+export type { PerMTok };
 
 /** `pricePerMTok` from pricing.ts, passed in so the price data loads only where it is used. */
 export type PerMTokLookup = (presetId: string, model: string, local: boolean, baseUrl?: string) => PerMTok | undefined;
+
+/** The price data's half of pricing, which the editor side loads lazily (it is large). */
+export interface PriceTable {
+  pricePerMTok: PerMTokLookup;
+  priceRequest(input: PriceInput): Price;
+}
+
+export type Role = 'chat' | 'completion';
+
+/** The model a backend uses for a role. */
+export function modelFor(config: ProviderConfig, role: Role): string {
+  return role === 'chat' ? config.chatModel : config.completionModel;
+}
 
 export function backendPerMTok(config: ProviderConfig, model: string, lookup: PerMTokLookup): PerMTok | undefined {
   const override = priceOverrideFor(config, model);
@@ -17,8 +34,16 @@ export function backendPerMTok(config: ProviderConfig, model: string, lookup: Pe
   try {
     return lookup(config.preset.id, model, config.preset.local === true, config.baseUrl);
   } catch {
+    // The price data failed to load: the price is unknown, which is never the same as free.
     return undefined;
   }
+}
+
+/** Today's price per 1M tokens of `model` on `config`; undefined when nobody knows it. */
+export function pricePerMTokOf(config: ProviderConfig, model: string, table: () => PriceTable): PerMTok | undefined {
+  return backendPerMTok(config, model, (presetId, m, local, baseUrl) =>
+    table().pricePerMTok(presetId, m, local, baseUrl),
+  );
 }
 
 /** Whether "Set price…" should be offered: a paid or user-priced backend whose price nobody knows. */
@@ -41,4 +66,36 @@ export function presetPriceText(preset: Preset, lookup: PerMTokLookup): string {
   }
   if (price) return `${preset.chatModel}: ${formatPrice(price)}`;
   return billing === 'user' ? 'price unknown: yours to set' : 'price unknown: set it after adding';
+}
+
+/**
+ * Input plus output per 1M tokens, the figure alternatives are ranked by. Prices in another
+ * currency than US dollars are not comparable without an exchange rate, so they rank as unknown.
+ */
+export function rankingPrice(price: PerMTok | undefined): number | undefined {
+  if (!price || (price.currency ?? 'USD') !== 'USD') return undefined;
+  return price.input + price.output;
+}
+
+/** What one request cost, in its currency (micros null when the price is unknown). Throws when the price data cannot load. */
+export function requestPrice(config: ProviderConfig, model: string, usage: Usage, table: () => PriceTable): Price {
+  return table().priceRequest({
+    presetId: config.preset.id,
+    baseUrl: config.baseUrl,
+    local: config.preset.local === true,
+    plan: config.plan !== undefined,
+    model,
+    usage,
+    override: priceOverrideFor(config, model),
+  });
+}
+
+/** The micro-units of {@link requestPrice}, or null when the price is unknown. */
+export function requestCostMicros(
+  config: ProviderConfig,
+  model: string,
+  usage: Usage,
+  table: () => PriceTable,
+): number | null {
+  return requestPrice(config, model, usage, table).micros;
 }

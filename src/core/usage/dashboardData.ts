@@ -25,8 +25,11 @@ export interface DashboardRange {
  * currencies (a price set in yuan for one model) has two series; they are never added up.
  */
 export interface BackendSeries {
+  /** The backend's id, as the ledger records it. */
   backend: string;
   currency: Currency;
+  /** What the user calls it (its entry's name, else its id); the id when it is no longer configured. */
+  label: string;
   requests: number[];
   /** Integer micro-units of `currency` per day over the requests whose price is known. */
   costMicros: number[];
@@ -50,6 +53,8 @@ export interface DailySeries {
 /** One row of the per-model table. */
 export interface ModelRow {
   backend: string;
+  /** As `BackendSeries.label`. */
+  label: string;
   model: string;
   currency: Currency;
   requests: number;
@@ -84,7 +89,7 @@ export interface DashboardData {
   range: DashboardRange;
   /** UTC calendar days `YYYY-MM-DD` from the range's first to its last, oldest first. */
   days: string[];
-  /** Sorted by cost over the range, highest first, then by name. */
+  /** Sorted by cost over the range, highest first, then by label. */
   backends: BackendSeries[];
   daily: DailySeries;
   /** Sorted by cost, then requests, highest first, then by backend and model. */
@@ -119,6 +124,7 @@ interface ModelAccumulator {
 export async function computeDashboard(
   records: AsyncIterable<UsageRecord>,
   range: DashboardRange,
+  labelOf: (backendId: string) => string = (backendId) => backendId,
 ): Promise<DashboardData> {
   const days = daysInRange(range);
   const first = dayStart(range.from);
@@ -148,6 +154,7 @@ export async function computeDashboard(
         seriesKey,
         (series = {
           backend: record.backend,
+          label: labelOf(record.backend),
           currency: record.currency,
           requests: zeros(),
           costMicros: zeros(),
@@ -159,6 +166,7 @@ export async function computeDashboard(
     if (!model) {
       const row: ModelRow = {
         backend: record.backend,
+        label: series.label,
         model: record.model,
         currency: record.currency,
         requests: 0,
@@ -230,12 +238,15 @@ export async function computeDashboard(
     (a, b) =>
       compareAmounts(amountOf(b.currency, b.costMicros), amountOf(a.currency, a.costMicros)) ||
       b.requests - a.requests ||
+      byName(a.label, b.label) ||
       byName(a.backend, b.backend) ||
       byName(a.model, b.model),
   );
   const series = [...backends.values()];
   const costOf = (entry: BackendSeries) => amountOf(entry.currency, sum(entry.costMicros));
-  series.sort((a, b) => compareAmounts(costOf(b), costOf(a)) || byName(a.backend, b.backend));
+  series.sort(
+    (a, b) => compareAmounts(costOf(b), costOf(a)) || byName(a.label, b.label) || byName(a.backend, b.backend),
+  );
   const cost: Amounts = {};
   for (const entry of series) addAmount(cost, entry.currency, sum(entry.costMicros));
 

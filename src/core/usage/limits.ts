@@ -4,7 +4,7 @@
  * sent, and the last hard failure (a quota, balance or key refused by the server itself).
  */
 import type { PublishedQuota } from '../providers/presets';
-import type { ProviderErrorKind } from '../providers/providerError';
+import { isBlockingKind, type ProviderErrorKind } from '../providers/providerError';
 import type { RateLimitSnapshot } from '../providers/rateLimitHeaders';
 import type { Balance } from './balances';
 import type { FreeQuotaReading } from './freeQuota';
@@ -107,7 +107,6 @@ export interface LimitState {
 
 /** From this share of a limit on, the status bar warns. */
 export const WARNING_FRACTION = 0.8;
-const BLOCKING_FAILURES: ReadonlySet<ProviderErrorKind> = new Set(['quota-exhausted', 'insufficient-balance', 'auth']);
 const DAY_MS = 86_400_000;
 /** The highest share a warning-only reading reports: a warning, never "exhausted". */
 const NOT_BLOCKING = 0.999;
@@ -239,7 +238,7 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
   );
   const failure =
     inputs.failure &&
-    BLOCKING_FAILURES.has(inputs.failure.kind) &&
+    isBlockingKind(inputs.failure.kind) &&
     !(inputs.failure.resetsAt !== undefined && inputs.failure.resetsAt <= now)
       ? inputs.failure
       : undefined;

@@ -9,14 +9,34 @@ const money = formatUnits;
 const budget = (r: LimitReading, period: string) =>
   `${formatMoney(r.used, r.currency === 'CNY' ? 'CNY' : 'USD')} of ${period} ${formatMoney(r.limit, r.currency === 'CNY' ? 'CNY' : 'USD')} budget`;
 
-/** "00:00 UTC", or "Nov 23, 00:00 UTC" when it is not today. */
-export function formatReset(resetsAt: number, now: number): string {
-  const at = new Date(resetsAt);
-  const time = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
-  const sameDay = new Date(now).toISOString().slice(0, 10) === at.toISOString().slice(0, 10);
-  const nextMidnight = resetsAt % 86_400_000 === 0 && resetsAt - now <= 86_400_000;
-  if (sameDay || nextMidnight) return time;
-  return `${at.toLocaleString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })}, ${time}`;
+/**
+ * "14:00 CET", or "Nov 23, 00:00 UTC" when it is not on the same day, in `timeZone` (default: this
+ * machine's zone, so a reset reads in the user's own time, with the zone named).
+ */
+export function formatReset(resetsAt: number, now: number, timeZone?: string): string {
+  const zone = timeZone ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const parts = (time: number) =>
+    Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'short',
+      })
+        .formatToParts(time)
+        .map((part) => [part.type, part.value]),
+    ) as Record<string, string>;
+  const at = parts(resetsAt);
+  const today = parts(now);
+  const time = `${at.hour}:${at.minute} ${at.timeZoneName}`;
+  const sameDay = at.year === today.year && at.month === today.month && at.day === today.day;
+  // A reset at the coming midnight is tonight's, whichever date it formally falls on.
+  const tonight = at.hour === '00' && at.minute === '00' && resetsAt - now <= 86_400_000 && resetsAt > now;
+  return sameDay || tonight ? time : `${at.month} ${at.day}, ${time}`;
 }
 
 const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
@@ -50,33 +70,82 @@ export function describeReading(reading: LimitReading): string {
   return LIMIT_WORDS[reading.kind](reading);
 }
 
-/** One sentence on where a backend stands, or undefined when all is well. */
-export function describeState(name: string, state: LimitState, now: number): string | undefined {
+const count = (n: number) => Math.max(0, n).toLocaleString('en-US');
+
+const REMAINING_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
+  'requests-per-minute': (r) => `${count(r.limit - r.used)} requests this minute`,
+  'requests-per-day': (r) => `${count(r.limit - r.used)} requests today`,
+  'usd-per-day': (r) => `${formatMoney(Math.max(0, r.limit - r.used), 'USD')} today`,
+  'usd-per-month': (r) => `${formatMoney(Math.max(0, r.limit - r.used), 'USD')} this month`,
+  'cny-per-day': (r) => `${formatMoney(Math.max(0, r.limit - r.used), 'CNY')} today`,
+  'cny-per-month': (r) => `${formatMoney(Math.max(0, r.limit - r.used), 'CNY')} this month`,
+  'server-requests': (r) => `${count(r.limit - r.used)} requests`,
+  'server-tokens': (r) => `${count(r.limit - r.used)} tokens`,
+  balance: (r) => money(Math.max(0, r.uncapped ? r.limit : r.limit - r.used), r.currency),
+  'plan-window': (r) =>
+    r.unit === 'percent'
+      ? `${Math.max(0, Math.round(100 - r.used))}% of the plan ${r.window ?? ''}`.trimEnd()
+      : `${count(r.limit - r.used)} plan ${r.unit ?? 'requests'} ${r.window ?? ''}`.trimEnd(),
+  'free-requests-per-day': (r) => `${count(r.limit - r.used)} free-model requests today`,
+  'free-tokens': (r) => `${count(r.limit - r.used)} free tokens`,
+};
+
+/** What is left under a limit: "1 requests today" reads wrong, so counts say "requests" only from 2. */
+export function describeRemaining(reading: LimitReading): string {
+  return REMAINING_WORDS[reading.kind](reading)
+    .replace(/^1 requests/, '1 request')
+    .replace(/^1 tokens/, '1 token');
+}
+
+/** The reading nearest its limit, the one that matters now. */
+export function closestReading(state: LimitState | undefined): LimitReading | undefined {
+  return state?.readings.reduce<LimitReading | undefined>(
+    (top, reading) => (!top || reading.fraction > top.fraction ? reading : top),
+    undefined,
+  );
+}
+
+/**
+ * One sentence on where a backend stands, or undefined when all is well. The server's own words,
+ * when it gave some, are apart in `serverWords`, not nested in the sentence.
+ */
+export function describeState(name: string, state: LimitState, now: number, timeZone?: string): string | undefined {
   if (state.failure) {
-    const reset = state.failure.resetsAt !== undefined ? ` Resets ${formatReset(state.failure.resetsAt, now)}.` : '';
+    const resetsAt = state.failure.resetsAt;
     switch (state.failure.kind) {
       case 'quota-exhausted':
-        return `${name}: quota used up (${state.failure.message}).${reset}`;
+        return resetsAt !== undefined
+          ? `${name} has used up its quota until ${formatReset(resetsAt, now, timeZone)}.`
+          : `${name} has used up its quota.`;
       case 'insufficient-balance':
-        return `${name}: the account balance is used up (${state.failure.message}). Top it up or switch.`;
+        return `${name} has no balance left: top it up or switch.`;
       case 'auth':
-        return `${name}: the key or login was refused (${state.failure.message}). Set a new key or switch.`;
+        return `${name} refused the key: set a new key or switch.`;
       default:
-        return `${name}: ${state.failure.message}`;
+        return `${name} stopped answering.`;
     }
   }
   const worst = state.worst;
   if (!worst) return undefined;
-  const reset = worst.resetsAt !== undefined ? `, resets ${formatReset(worst.resetsAt, now)}` : '';
-  if (state.level === 'exhausted') return `${name}: limit reached, ${describeReading(worst)}${reset}.`;
-  return `${name}: ${Math.floor(worst.fraction * 100)}% used, ${describeReading(worst)}${reset}.`;
+  const reset = worst.resetsAt !== undefined ? `; it resets at ${formatReset(worst.resetsAt, now, timeZone)}` : '';
+  if (state.level === 'exhausted') return `${name} reached its limit: ${describeReading(worst)}${reset}.`;
+  return `${name} is at ${Math.floor(worst.fraction * 100)}% of a limit: ${describeReading(worst)}${reset}.`;
 }
 
-/** A stable key for "the same situation", so a notification is shown once per change. */
+/** What the server itself said about a failure, when it said something. */
+export function serverWords(state: LimitState): string | undefined {
+  const words = state.failure?.message.trim();
+  return words ? words : undefined;
+}
+
+/**
+ * One event, one notification: the level rising (to a warning, to out) is the event. Running out
+ * by a limit and then by the server's quota is one event; a refused key is another, since its
+ * remedy differs.
+ */
 export function stateKey(state: LimitState): string {
-  if (state.level === 'ok') return 'ok';
-  if (state.failure) return `${state.level}:${state.failure.kind}`;
-  return `${state.level}:${state.worst?.kind ?? ''}`;
+  if (state.level !== 'exhausted') return state.level;
+  return state.failure?.kind === 'auth' ? 'exhausted:auth' : 'exhausted';
 }
 
 /**
@@ -89,10 +158,11 @@ export class StateAnnouncer {
   shouldAnnounce(backend: string, state: LimitState): boolean {
     const key = stateKey(state);
     const previous = this.last.get(backend) ?? 'ok';
+    if (key === previous) return false;
+    // Going from exhausted back to a warning is an improvement, not news; remember the worse one.
+    if (previous.startsWith('exhausted') && state.level === 'warning') return false;
     this.last.set(backend, key);
-    if (key === previous || state.level === 'ok') return false;
-    // Going from exhausted back to a warning is an improvement, not news.
-    return !(previous.startsWith('exhausted') && state.level === 'warning');
+    return state.level !== 'ok';
   }
 }
 

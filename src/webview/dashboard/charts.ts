@@ -127,8 +127,8 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
       // A backend whose every request is unpriced has no bar: say so rather than leave a blank.
       label:
         series.costMicros.every((micros) => micros === 0) && series.unpriced.some(Boolean)
-          ? `${series.backend} (price unknown)`
-          : series.backend,
+          ? `${series.label} (price unknown)`
+          : series.label,
       colour: colourOf(theme, index),
     })),
     summary: costSummary(data, currency),
@@ -139,7 +139,7 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
       series: [
         {},
         ...order.map((index) => ({
-          label: backends[index]!.backend,
+          label: backends[index]!.label,
           stroke: colourOf(theme, index),
           fill: colourOf(theme, index),
           width: 0,

@@ -44,6 +44,6 @@ export function formatDay(day: string, withYear = false): string {
 }
 
 /** A backend's name, with its currency when that is not US dollars ("qwen-cn (CNY)"). */
-export function seriesLabel(series: { backend: string; currency: Currency }): string {
-  return series.currency === 'USD' ? series.backend : `${series.backend} (${series.currency})`;
+export function seriesLabel(series: { label: string; currency: Currency }): string {
+  return series.currency === 'USD' ? series.label : `${series.label} (${series.currency})`;
 }

@@ -59,7 +59,7 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
 
 export function renderModels(table: HTMLTableElement, data: DashboardData): void {
   fillTable(table, 'Requests, tokens, cost and latency per backend and model', data.models, [
-    { title: 'Backend', align: 'text', cell: (row) => row.backend },
+    { title: 'Backend', align: 'text', cell: (row) => row.label },
     { title: 'Model', align: 'text', cell: (row) => row.model },
     { title: 'Requests', align: 'number', cell: (row) => formatCount(row.requests) },
     { title: 'Input tokens', align: 'number', cell: (row) => formatCount(row.inputTokens) },

@@ -107,7 +107,8 @@ describe('inline completion provider', () => {
       );
       await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
       await eventually(
-        () => api.statusBarItem.text,
+        // The item's text shortens a long name; its accessible label carries it whole.
+        () => api.statusBarItem.accessibilityInformation?.label ?? '',
         (text) => text.includes(protocol.name),
         'the status bar to show the new backend',
       );
@@ -145,7 +146,7 @@ describe('inline completion provider', () => {
     );
     await config().update('completion.provider', 'unreachable', vscode.ConfigurationTarget.Global);
     await eventually(
-      () => api.statusBarItem.text,
+      () => api.statusBarItem.accessibilityInformation?.label ?? '',
       (text) => text.includes('Unreachable Server'),
       'the status bar to show the new backend',
     );
@@ -326,7 +327,7 @@ describe('inline completion provider', () => {
         (shown) => shown.includes(`// ${marker} request`),
         `the page to show the ${marker} request`,
       );
-      assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(`keyed`\), model `emulator-coder`/);
+      assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(id keyed\), model emulator-coder/);
       assert.match(text, /OpenAI-compatible \/completions with a suffix/);
       assert.match(text, /## Answer, as the backend sent it[^\n]*\n\n```\n\n {2}return a \+ b;/);
       assert.match(text, /\*\*cost:\*\* (< )?\$0\.0/, 'priced with the price in the settings');

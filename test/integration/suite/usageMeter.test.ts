@@ -62,10 +62,16 @@ describe('usage meter in the status bar and the picker', () => {
       (id) => id === 'statusBarItem.warningBackground',
       'warning colours at 4 of 5',
     );
-    assert.match(api.statusBarItem.text, /^\$\(warning\) Limited Backend · emulator-coder · 4\/5$/);
+    assert.match(
+      api.statusBarItem.text,
+      /^\$\(warning\) Limited Backend · chat: Emulator \(demo\) · 4\/5 requests today$/,
+    );
     const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
-    assert.match(tooltip, /Limited Backend: 80% used, 4 of 5 requests today, resets 00:00 UTC/);
-    assert.match(tooltip, /\| Limited Backend \| 4 req · price unknown \|/);
+    assert.match(tooltip, /Limited Backend is at 80% of a limit: 4 of 5 requests today; it resets at 00:00 UTC/);
+    assert.match(
+      tooltip,
+      /\| Limited Backend \| 4 req · price unknown \| price unknown \| 1 request today \| 00:00 UTC \|/,
+    );
 
     await complete(api);
     await eventually(
@@ -73,7 +79,10 @@ describe('usage meter in the status bar and the picker', () => {
       (id) => id === 'statusBarItem.errorBackground',
       'error colours at 5 of 5',
     );
-    assert.match(api.statusBarItem.text, /^\$\(error\) Limited Backend · emulator-coder · 5\/5$/);
+    assert.match(
+      api.statusBarItem.text,
+      /^\$\(error\) Limited Backend · chat: Emulator \(demo\) · 5\/5 requests today$/,
+    );
     assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
   });
 

@@ -203,7 +203,8 @@ describe('Switchboard inside VS Code chat', () => {
       api.meter,
     );
     const failed = await failing(chatRequest('hello'), { history: [] }, recordingStream().stream, source.token);
-    assert.match(failed?.errorDetails?.message ?? '', /^OpenAI-compatible server: Could not reach/);
+    // Called by its id: the entry has no name.
+    assert.match(failed?.errorDetails?.message ?? '', /^broken: Could not reach/);
     assert.doesNotMatch(failed?.errorDetails?.message ?? '', /\n\s+at /, 'no stack trace');
 
     // Cancelled before it starts: no answer, no error shown.
@@ -249,8 +250,9 @@ describe('Switchboard inside VS Code chat', () => {
     );
     await config().update('completion.provider', 'editor', vscode.ConfigurationTarget.Global);
     await eventually(
-      () => api.statusBarItem.text,
-      (text) => text.includes('VS Code language models'),
+      // Called by its id, with the preset beside it in the tooltip.
+      () => (api.statusBarItem.tooltip as vscode.MarkdownString).value,
+      (text) => text.includes('Completion: editor (VS Code language models)'),
       'the status bar to show the editor’s models',
     );
     const from = Date.now();

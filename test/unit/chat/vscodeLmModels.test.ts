@@ -22,7 +22,9 @@ describe('VS Code language models as a backend', () => {
     ]);
     assert.deepEqual(problems, []);
     assert.equal(providers[0]?.preset.protocol, 'vscode-lm');
-    assert.equal(providers[0]?.name, 'VS Code language models');
+    // Called by its id, with the preset as the detail beside it.
+    assert.equal(providers[0]?.name, 'editor');
+    assert.equal(providers[0]?.preset.name, 'VS Code language models');
     assert.equal(providers[0]?.chatModel, 'auto');
     assert.equal(providers[0]?.baseUrl, '');
     assert.equal(providers[1]?.chatModel, 'copilot/gpt-4.1');

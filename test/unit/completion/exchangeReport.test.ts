@@ -26,11 +26,15 @@ const answered: CompletionExchange = {
 describe('the last completion request, as the user reads it', () => {
   it('names the backend and route, shows the prompt on both sides of the cursor, the answer, tokens, cost and time', () => {
     const report = exchangeReport(answered);
-    assert.match(report, /\*\*Backend:\*\* DeepSeek \(`deepseek`\), model `deepseek-chat`/);
+    assert.match(
+      report,
+      /^# Last completion request\n\n\*\*DeepSeek\*\* · model \*\*deepseek-chat\*\* · cost \*\*\$0\.00035\*\*\n/,
+    );
+    assert.match(report, /\*\*Backend:\*\* DeepSeek \(id deepseek\), model deepseek-chat/);
     assert.match(report, /\*\*Route:\*\* DeepSeek \/beta completions with a suffix/);
     assert.match(report, /\*\*When:\*\* 2026-11-22 18:05:03 UTC, 287 ms/);
     assert.match(report, /1,234 in, 6 out; \*\*cost:\*\* \$0\.00035/);
-    assert.match(report, /at most 48 tokens, temperature 0, stop at "\\n"/);
+    assert.match(report, /at most 48 tokens, temperature 0, stop at "\\\\n"/);
     assert.match(report, /## Before the cursor[^\n]*\n\n```\n\/\/ Snippet from lib\/labels\.js:/);
     assert.match(report, /## After the cursor\n\n```\n\);\n```/);
     assert.match(report, /## Answer, as the backend sent it \(finish reason: stop\)\n\n```\norder\.totalCents\);\n```/);
@@ -61,10 +65,26 @@ describe('the last completion request, as the user reads it', () => {
       outcome: 'rate_limit',
       errorMessage: 'DeepSeek: rate limit reached; try again in 20 s.',
     });
-    assert.match(failed, /\*\*Outcome:\*\* rate_limit: DeepSeek: rate limit reached; try again in 20 s\./);
+    assert.match(failed, /\*\*Outcome:\*\* rate\\_limit: DeepSeek\\: rate limit reached; try again in 20 s\./);
     assert.match(failed, /\*\*Route:\*\* not known \(the request failed\)/);
     assert.match(failed, /1,234 in, 0 out \(estimated\); \*\*cost:\*\* price unknown/);
     assert.doesNotMatch(failed, /## Answer/);
+  });
+
+  it('keeps server text outside the code blocks inert: no markup, no link, no HTML', () => {
+    const hostile = exchangeReport({
+      ...answered,
+      model: 'm<script>alert(1)</script>',
+      outcome: 'server',
+      errorMessage:
+        'Oops <img src="https://tracker.example/p.png"> [Run](command:workbench.action.terminal.new)\n# Heading',
+      finishReason: '**bold** `tick`',
+    });
+    const outsideFences = hostile.replace(/^(`{3,})\n[\s\S]*?\n\1$/gm, '');
+    assert.doesNotMatch(outsideFences, /(^|[^\\])</, 'every < is escaped');
+    assert.doesNotMatch(outsideFences, /(^|[^\\])\]\(/, 'no link can form');
+    assert.doesNotMatch(outsideFences, /(^|[^\\])\*\*bold/, 'no emphasis from the server');
+    assert.doesNotMatch(outsideFences, /^# Heading/m, 'a newline in server text cannot start a heading');
   });
 
   it('keeps code that holds its own fences inside one block', () => {

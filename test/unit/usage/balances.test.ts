@@ -25,7 +25,7 @@ describe('balances', () => {
     );
     const state = evaluateLimits({ limits: {}, usage, balance, now: NOW });
     assert.equal(state.level, 'warning');
-    assert.equal(describeState('OpenRouter', state, NOW), 'OpenRouter: 85% used, $8.50 of $10.00 spent.');
+    assert.equal(describeState('OpenRouter', state, NOW), 'OpenRouter is at 85% of a limit: $8.50 of $10.00 spent.');
   });
 
   it('reads a DeepSeek balance (amounts are strings) and stops at zero', () => {
@@ -40,7 +40,7 @@ describe('balances', () => {
     assert.equal(evaluateLimits({ limits: {}, usage, balance: low, now: NOW }).level, 'warning');
     assert.equal(
       describeState('DeepSeek', evaluateLimits({ limits: {}, usage, balance: low, now: NOW }), NOW),
-      'DeepSeek: 80% used, ¥0.60 balance left.',
+      'DeepSeek is at 80% of a limit: ¥0.60 balance left.',
     );
     const empty = parseDeepSeekBalance(
       { is_available: false, balance_infos: [{ currency: 'USD', total_balance: '0.00' }] },
@@ -64,8 +64,8 @@ describe('balances', () => {
     const state = evaluateLimits({ limits: {}, usage, balance: budget, now: NOW });
     assert.equal(state.level, 'exhausted');
     assert.match(
-      describeState('Team gateway', state, NOW) ?? '',
-      /limit reached, \$100\.00 of \$100\.00 spent, resets Dec 1, 00:00 UTC/,
+      describeState('Team gateway', state, NOW, 'UTC') ?? '',
+      /^Team gateway reached its limit: \$100\.00 of \$100\.00 spent; it resets at Dec 1, 00:00 UTC\.$/,
     );
   });
 

@@ -207,6 +207,7 @@ describe('dashboard data', () => {
     assert.deepEqual(data.models, [
       {
         backend: 'openai',
+        label: 'openai',
         currency: 'USD',
         model: 'plus',
         requests: 1,
@@ -219,6 +220,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'qwen',
+        label: 'qwen',
         currency: 'USD',
         model: 'plus',
         requests: 3,
@@ -231,6 +233,7 @@ describe('dashboard data', () => {
       },
       {
         backend: 'ollama',
+        label: 'ollama',
         currency: 'USD',
         model: 'coder',
         requests: 1,

@@ -97,15 +97,15 @@ describe('switch advice', () => {
       resetsAt: Date.UTC(2026, 10, 23),
     };
     assert.equal(
-      describeState('Qwen (Model Studio)', evaluateLimits(inputs({ failure })), NOON),
-      'Qwen (Model Studio): quota used up (Free allocated quota exceeded.). Resets 00:00 UTC.',
+      describeState('Qwen (Model Studio)', evaluateLimits(inputs({ failure })), NOON, 'UTC'),
+      'Qwen (Model Studio) has used up its quota until 00:00 UTC.',
     );
     const warning = evaluateLimits(
       inputs({ limits: { requestsPerDay: 2000 }, usage: { ...usage, requestsToday: 1700 } }),
     );
     assert.equal(
-      describeState('Qwen', warning, NOON),
-      'Qwen: 85% used, 1,700 of 2,000 requests today, resets 00:00 UTC.',
+      describeState('Qwen', warning, NOON, 'UTC'),
+      'Qwen is at 85% of a limit: 1,700 of 2,000 requests today; it resets at 00:00 UTC.',
     );
     assert.equal(describeState('Qwen', evaluateLimits(inputs({})), NOON), undefined);
   });

@@ -108,10 +108,16 @@ describe('plan windows as limits', () => {
     const warning = at(8);
     assert.equal(warning.level, 'warning');
     assert.equal(warning.worst?.kind, 'plan-window');
-    assert.match(describeState('Coding Plan', warning, NOW) ?? '', /80% used, 8 of 10 plan requests in 5 h, resets /);
+    assert.match(
+      describeState('Coding Plan', warning, NOW) ?? '',
+      /is at 80% of a limit: 8 of 10 plan requests in 5 h; it resets at /,
+    );
     const exhausted = at(10);
     assert.equal(exhausted.level, 'exhausted');
-    assert.match(describeState('Coding Plan', exhausted, NOW) ?? '', /limit reached, 10 of 10 plan requests in 5 h/);
+    assert.match(
+      describeState('Coding Plan', exhausted, NOW) ?? '',
+      /reached its limit: 10 of 10 plan requests in 5 h/,
+    );
     assert.equal(
       nearestWindowText('Coding Plan', planWindowReadings(warning), NOW, 'UTC'),
       'Coding Plan · 8 / 10 in 5 h · resets 14:52',

@@ -1,0 +1,59 @@
+/**
+ * The words of the status bar item, which must stay short (VS Code's own items share the bar):
+ * the backends by their short labels, both when chat and completion differ, and one figure that
+ * says what it is. Everything else goes in the tooltip.
+ */
+import { shortLabel } from '../settings/backendLabel';
+import type { LimitReading, LimitState } from './limits';
+
+/** "Qwen", or "Qwen · chat: Backup" when chat is served by another backend. */
+export function rolesLabel(completion: string | undefined, chat: string | undefined): string {
+  if (completion === undefined && chat === undefined) return 'Switchboard: no backend';
+  if (completion === undefined) return `chat: ${shortLabel(chat ?? '')}`;
+  if (chat === undefined || chat === completion) return shortLabel(completion);
+  return `${shortLabel(completion, 16)} · chat: ${shortLabel(chat, 16)}`;
+}
+
+const SHORT: Record<LimitReading['kind'], string> = {
+  'requests-per-minute': 'requests this minute',
+  'requests-per-day': 'requests today',
+  'usd-per-day': 'of today’s budget',
+  'usd-per-month': 'of the month’s budget',
+  'cny-per-day': 'of today’s yuan budget',
+  'cny-per-month': 'of the month’s yuan budget',
+  'server-requests': 'requests in the server’s window',
+  'server-tokens': 'of the server’s tokens',
+  balance: 'of the balance',
+  'plan-window': 'of the plan window',
+  'free-requests-per-day': 'free requests today',
+  'free-tokens': 'of the free tokens',
+};
+
+/** The figure for a limit nearing or at its end: "4/5 requests today", "92% of today’s budget". */
+export function limitFigure(reading: LimitReading): string {
+  if (
+    reading.kind === 'requests-per-minute' ||
+    reading.kind === 'requests-per-day' ||
+    reading.kind === 'server-requests'
+  )
+    return `${reading.used.toLocaleString('en-US')}/${reading.limit.toLocaleString('en-US')} ${SHORT[reading.kind]}`;
+  if (reading.kind === 'balance' && reading.uncapped) return reading.limit > 0 ? 'balance low' : 'balance used up';
+  return `${Math.min(999, Math.floor(reading.fraction * 100))}% ${SHORT[reading.kind]}`;
+}
+
+/** Why a backend stopped, in two or three words. */
+export function failureFigure(state: LimitState): string | undefined {
+  const kind = state.failure?.kind;
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'quota-exhausted':
+      return 'quota used up';
+    case 'insufficient-balance':
+      return 'balance used up';
+    case 'auth':
+      return 'key refused';
+    default:
+      return kind.replace(/-/g, ' ');
+  }
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluateLimits, type LimitInputs } from '../../../src/core/usage/limits';
+import { failureFigure, limitFigure, rolesLabel } from '../../../src/core/usage/statusSummary';
+import {
+  closestReading,
+  describeRemaining,
+  describeState,
+  formatReset,
+  serverWords,
+  StateAnnouncer,
+} from '../../../src/core/usage/switchAdvice';
+
+const NOON = Date.UTC(2026, 10, 22, 12, 0, 0);
+const usage = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
+const inputs = (over: Partial<LimitInputs>): LimitInputs => ({ limits: {}, usage, now: NOON, ...over });
+const quota = { kind: 'quota-exhausted' as const, message: 'Free allocated quota exceeded.', at: NOON };
+
+describe('one notification per event', () => {
+  it('running out by the limit, then by the server quota, is announced once', () => {
+    const announcer = new StateAnnouncer();
+    const limits = { requestsPerDay: 5 };
+    const warned = evaluateLimits(inputs({ limits, usage: { ...usage, requestsToday: 4 } }));
+    const limitReached = evaluateLimits(inputs({ limits, usage: { ...usage, requestsToday: 5 } }));
+    const quotaRefused = evaluateLimits(inputs({ limits, usage: { ...usage, requestsToday: 6 }, failure: quota }));
+    const seen = [warned, limitReached, quotaRefused, limitReached, quotaRefused].map((state) =>
+      announcer.shouldAnnounce('qwen', state),
+    );
+    assert.deepEqual(seen, [true, true, false, false, false]);
+  });
+
+  it('the server quota first, then the limit, is announced once too; a refused key is news', () => {
+    const announcer = new StateAnnouncer();
+    const limits = { requestsPerDay: 4 };
+    const quotaRefused = evaluateLimits(inputs({ limits, usage: { ...usage, requestsToday: 2 }, failure: quota }));
+    const limitReached = evaluateLimits(inputs({ limits, usage: { ...usage, requestsToday: 4 } }));
+    const keyRefused = evaluateLimits(
+      inputs({ failure: { kind: 'auth', message: 'Incorrect API key provided.', at: NOON } }),
+    );
+    const seen = [quotaRefused, limitReached, keyRefused].map((state) => announcer.shouldAnnounce('qwen', state));
+    assert.deepEqual(seen, [true, false, true]);
+  });
+
+  it('says it in one sentence, with the server’s words apart rather than in parentheses', () => {
+    const state = evaluateLimits(inputs({ failure: { ...quota, resetsAt: Date.UTC(2026, 10, 23) } }));
+    const sentence = describeState('Qwen (demo)', state, NOON, 'UTC');
+    assert.equal(sentence, 'Qwen (demo) has used up its quota until 00:00 UTC.');
+    assert.doesNotMatch(sentence ?? '', /Free allocated/);
+    assert.equal(serverWords(state), 'Free allocated quota exceeded.');
+    assert.equal(
+      describeState('Qwen', evaluateLimits(inputs({ failure: { ...quota, kind: 'auth' } })), NOON),
+      'Qwen refused the key: set a new key or switch.',
+    );
+  });
+});
+
+describe('times in the user’s own zone', () => {
+  it('names the zone, and the date only when it is not the same day there', () => {
+    const midnightUtc = Date.UTC(2026, 10, 23);
+    assert.equal(formatReset(midnightUtc, NOON, 'UTC'), '00:00 UTC');
+    assert.equal(formatReset(midnightUtc, NOON, 'Europe/Berlin'), 'Nov 23, 01:00 GMT+1');
+    assert.equal(formatReset(midnightUtc, NOON, 'America/New_York'), '19:00 EST');
+    assert.equal(formatReset(midnightUtc, NOON, 'Asia/Shanghai'), 'Nov 23, 08:00 GMT+8');
+    assert.equal(formatReset(Date.UTC(2026, 11, 1), NOON, 'UTC'), 'Dec 1, 00:00 UTC');
+  });
+});
+
+describe('what remains, and the status bar’s words', () => {
+  it('the remaining column shows what is left, not used of limit', () => {
+    const state = evaluateLimits(inputs({ limits: { requestsPerDay: 5 }, usage: { ...usage, requestsToday: 4 } }));
+    const reading = closestReading(state);
+    assert.ok(reading);
+    assert.equal(describeRemaining(reading), '1 request today');
+    const spent = evaluateLimits(
+      inputs({ limits: { usdPerDay: 2 }, usage: { ...usage, costToday: { USD: 1_600_000 } } }),
+    ).worst;
+    assert.ok(spent);
+    assert.equal(describeRemaining(spent), '$0.40 today');
+    const over = evaluateLimits(inputs({ limits: { requestsPerDay: 5 }, usage: { ...usage, requestsToday: 7 } }));
+    assert.equal(describeRemaining(closestReading(over)!), '0 requests today', 'never a negative count');
+  });
+
+  it('names both roles when chat and completion differ, one label when they do not', () => {
+    assert.equal(rolesLabel('Qwen (demo)', 'Qwen (demo)'), 'Qwen (demo)');
+    assert.equal(rolesLabel('Qwen (demo)', 'Backup (demo)'), 'Qwen (demo) · chat: Backup (demo)');
+    assert.equal(rolesLabel(undefined, 'Backup'), 'chat: Backup');
+    assert.equal(rolesLabel(undefined, undefined), 'Switchboard: no backend');
+    assert.ok(rolesLabel('A very long name for a gateway', 'Another very long backend name').length <= 41);
+  });
+
+  it('the one figure says what it counts', () => {
+    const state = evaluateLimits(inputs({ limits: { requestsPerDay: 5 }, usage: { ...usage, requestsToday: 4 } }));
+    assert.equal(limitFigure(state.worst!), '4/5 requests today');
+    const budget = evaluateLimits(
+      inputs({ limits: { usdPerDay: 2 }, usage: { ...usage, costToday: { USD: 1_900_000 } } }),
+    );
+    assert.equal(limitFigure(budget.worst!), '95% of today’s budget');
+    assert.equal(failureFigure(evaluateLimits(inputs({ failure: quota }))), 'quota used up');
+    assert.equal(failureFigure(state), undefined);
+  });
+});
