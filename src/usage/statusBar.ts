@@ -226,7 +226,7 @@ export interface CompletionState {
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]<>|!$]/g, '\\$&');
 }
 
 /** "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as free). */

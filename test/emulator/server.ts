@@ -178,7 +178,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
   if (refusal) return ctx.send(refusal);
   if (state.settings.latencyMs && !(await ctx.sleep(state.settings.latencyMs))) return;
 
-  const quotaStyle = backendQuota(state.settings, route.dialect).quotaStyle ?? NATIVE_QUOTA_STYLE[route.dialect];
+  const quota = backendQuota(state.settings, route.dialect);
+  const quotaStyle = quota.quotaStyle ?? NATIVE_QUOTA_STYLE[route.dialect];
   const exhausted =
     route.generates && route.dialect !== 'ollama' && quotaStyle ? ctx.quota.admit(approxTokens(raw)) : undefined;
   // OpenAI and Anthropic describe the quota on every response, refusals included.
@@ -194,6 +195,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
         requestId: ctx.requestId,
         model,
         compatibleMode: route.dialect === 'dashscope',
+        message: quota.quotaMessage,
       }),
     );
   }

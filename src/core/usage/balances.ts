@@ -78,9 +78,12 @@ export function parseDeepSeekBalance(body: unknown, now: number): Balance | unde
   const info = infos.find((entry) => entry.currency === 'USD') ?? infos[0];
   const remaining = number(info?.total_balance);
   if (!info || remaining === undefined) return undefined;
+  // The currency is shown beside the figure: only an ISO code is taken from the server, never text.
+  const currency = info.currency === undefined ? 'USD' : info.currency;
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
   return {
     source: 'deepseek',
-    currency: typeof info.currency === 'string' ? info.currency : 'USD',
+    currency,
     remaining,
     available: body.is_available !== false && remaining > 0,
     fetchedAt: now,
