@@ -4,7 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline } from './deadline';
+import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
 import type { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
@@ -23,7 +23,8 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
+const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
 const SDK_TIMEOUT_MS = 10 * 60_000;
 /** Anthropic requires max_tokens on every request. */
 const DEFAULT_MAX_TOKENS = 4_096;
@@ -56,7 +57,7 @@ export class AnthropicProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const deadline = startDeadline(request, CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     let answer = '';
     try {
@@ -87,6 +88,7 @@ export class AnthropicProvider implements Provider {
       };
       let finishReason: string | undefined;
       for await (const event of stream) {
+        deadline.alive();
         switch (event.type) {
           case 'message_start':
             usage.cacheReadTokens = event.message.usage.cache_read_input_tokens ?? 0;

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline } from './deadline';
+import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
@@ -23,6 +23,8 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
+/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
+const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 60_000;
 const SDK_TIMEOUT_MS = 10 * 60_000;
 
@@ -49,7 +51,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const deadline = startDeadline(request, CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
@@ -78,6 +80,7 @@ export class OpenAICompatibleProvider implements Provider {
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {
+        deadline.alive();
         const choice = chunk.choices[0];
         const text = choice?.delta?.content;
         if (text) {

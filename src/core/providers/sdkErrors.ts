@@ -35,7 +35,7 @@ export interface ErrorContext {
 
 export function abortError(providerId: string, deadline: Deadline | undefined): ProviderError {
   return deadline?.timedOut()
-    ? new ProviderError({ kind: 'timeout', providerId, message: 'The backend did not answer in time.' })
+    ? new ProviderError({ kind: 'timeout', providerId, message: deadline.timeoutText() })
     : new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.' });
 }
 
