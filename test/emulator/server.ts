@@ -204,6 +204,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
 
   const fault = state.faults.take(path);
   if (fault?.kind === 'server-error') return ctx.send(serverFailure(route.dialect, fault.status ?? 500, ctx.requestId));
+  if (fault?.kind === 'huge-body') return ctx.sendHuge(fault);
+  if (fault?.kind === 'redirect') {
+    ctx.res.writeHead(fault.status ?? 307, { location: fault.location, 'content-length': '0' });
+    return void ctx.res.end();
+  }
   if (fault?.kind === 'slow-headers') {
     if (!(await ctx.sleep(fault.delayMs))) return;
   } else ctx.fault = fault;

@@ -6,6 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { guardedFetch } from './guardedFetch';
 import type { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
@@ -36,7 +37,7 @@ export interface AnthropicOptions {
 
 export class AnthropicProvider implements Provider {
   readonly id: string;
-  private readonly errorBodies = errorBodyCapture();
+  private readonly errorBodies: ReturnType<typeof errorBodyCapture>;
   private readonly client: Anthropic;
 
   constructor(
@@ -44,6 +45,9 @@ export class AnthropicProvider implements Provider {
     private readonly apiKey: string | undefined,
     private readonly options: AnthropicOptions = {},
   ) {
+    this.errorBodies = errorBodyCapture(
+      guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
+    );
     this.id = config.id;
     this.client = new Anthropic({
       apiKey: apiKey ?? null,

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
@@ -37,7 +38,7 @@ export interface OpenAICompatibleOptions {
 
 export class OpenAICompatibleProvider implements Provider {
   readonly id: string;
-  private readonly errorBodies = errorBodyCapture();
+  private readonly errorBodies: ReturnType<typeof errorBodyCapture>;
   private readonly client: OpenAI;
   private fimClient: OpenAI | undefined;
 
@@ -47,6 +48,9 @@ export class OpenAICompatibleProvider implements Provider {
     private readonly options: OpenAICompatibleOptions = {},
   ) {
     this.id = config.id;
+    this.errorBodies = errorBodyCapture(
+      guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
+    );
     this.client = this.makeClient(options.chatBaseUrl ?? config.baseUrl);
   }
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { startDeadline } from './deadline';
+import { BODY_LIMITS, bounded } from './guardedFetch';
 import { kindFromStatus, ProviderError } from './providerError';
 import { redactSecrets, rememberSecret } from './redact';
 import { isRecord, parseJson } from '../jsonValue';
@@ -147,7 +148,7 @@ export class QwenOAuthCredentials {
         signal: deadline.signal,
       });
       status = response.status;
-      text = await response.text();
+      text = await bounded(response, BODY_LIMITS, 'qwen-oauth').text();
     } catch (error) {
       if (deadline.timedOut()) {
         throw new ProviderError({

