@@ -22,14 +22,12 @@ const finite = (value: unknown): value is number => typeof value === 'number' &&
 
 /** The user's number; a repository's only when it is lower (`'lower'`) or higher (`'higher'`) and so cheaper. */
 export function cheaperNumber(scoped: ScopedValue | undefined, cheaper: 'lower' | 'higher'): unknown {
-  let value = scoped?.globalValue ?? scoped?.defaultValue;
+  const user = scoped?.globalValue ?? scoped?.defaultValue;
+  // With no number of the user's own (an adaptive debounce), only the caller knows what is cheaper.
+  if (!finite(user)) return user;
+  let value = user;
   for (const candidate of repositoryValues(scoped)) {
-    if (!finite(candidate)) continue;
-    if (!finite(value)) {
-      // The user has no number (e.g. an adaptive debounce): only the caller knows what is cheaper.
-      continue;
-    }
-    value = cheaper === 'lower' ? Math.min(value, candidate) : Math.max(value, candidate);
+    if (finite(candidate)) value = cheaper === 'lower' ? Math.min(value, candidate) : Math.max(value, candidate);
   }
   return value;
 }

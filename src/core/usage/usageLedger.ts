@@ -28,6 +28,7 @@ const FILE_PREFIX = 'usage-';
 const FILE_SUFFIX = '.jsonl';
 const CHECKPOINT = 'usage-checkpoint.json';
 const CHECKPOINT_VERSION = 1;
+const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 /** A window's clock may lag, or its day roll over late: a day's file is kept this much longer. */
 const RETENTION_GRACE_MS = 2 * DAY_MS;
@@ -273,6 +274,8 @@ export class UsageLedger {
 
 async function readCheckpoint(path: string): Promise<{ rollups: Rollups; offsets: Map<string, number> }> {
   try {
+    // Daily rollups of years of use stay far below this; a larger file is not one we wrote.
+    if ((await stat(path)).size > MAX_CHECKPOINT_BYTES) throw new Error('checkpoint too large');
     const raw = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; offsets?: unknown; rollups?: unknown };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');
