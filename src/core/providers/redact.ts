@@ -33,8 +33,9 @@ const SHAPES: readonly [RegExp, string][] = [
   [/\b(gsk_|xai-|gh[pousr]_|github_pat_|hf_)[A-Za-z0-9_]{16,}/g, '$1…[redacted]'],
   // JSON Web Tokens (most OAuth access and id tokens).
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[redacted jwt]'],
-  // Authorization headers, whatever the scheme's token looks like.
-  [/\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1$2[redacted]'],
+  // Authorization headers. "Basic" is also an English word: only a credential-looking value (with a digit) goes.
+  [/\b(Bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1$2[redacted]'],
+  [/\b(Basic)(\s+)(?=[A-Za-z0-9+/=]*\d)[A-Za-z0-9+/=]{12,}/g, '$1$2[redacted]'],
   // OAuth and key fields in JSON, form bodies, headers and query strings.
   [
     /\b((?:access_token|refresh_token|id_token|client_secret|api[_-]?key|x-api-key|x-goog-api-key|authorization|password)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}]{6,}/gi,

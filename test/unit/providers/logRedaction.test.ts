@@ -64,3 +64,14 @@ describe('one redaction choke point for the log', () => {
     assert.equal(redactSecrets('plain words stay as they are'), 'plain words stay as they are');
   });
 });
+
+describe('redaction leaves ordinary words alone', () => {
+  it('error messages in prose keep their words', () => {
+    for (const text of [
+      'Basic information about the request is missing.',
+      'Token limit exceeded: maximum token allowance is 32768.',
+      'Range of input length should be [1, 30720].',
+    ])
+      assert.equal(redactSecrets(text), text);
+  });
+});
