@@ -7,6 +7,7 @@
  * - Every body is bounded: an error body is cut at 64 KB, any other at 16 MB, a stream at 64 MB,
  *   and a line of a stream at 1 MB. A server cannot grow the extension host's memory at will.
  */
+import { isLoopbackHost } from '../net/loopback';
 import { ProviderError } from './providerError';
 
 export interface BodyLimits {
@@ -45,14 +46,6 @@ const NO_BODY: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key'];
 /** What the OpenAI SDK sends when a local server needs no key (it insists on one). */
 const NO_KEY = 'Bearer no-key';
-
-/** Loopback after URL parsing: `localhost`, 127.0.0.0/8 and ::1, nothing that merely starts like them. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((part) => Number(part) <= 255);
-}
 
 function urlOf(input: string | URL | Request): URL {
   return new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);

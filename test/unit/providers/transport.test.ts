@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createProvider } from '../../../src/backends/providerRuntime';
-import { guardedFetch, isLoopbackHost } from '../../../src/core/providers/guardedFetch';
+import { isLoopbackHost } from '../../../src/core/net/loopback';
+import { guardedFetch } from '../../../src/core/providers/guardedFetch';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { balanceUrl } from '../../../src/core/usage/balances';
