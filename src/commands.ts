@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { setCompletionEnabled } from './completion/spendToggles';
 import type { Backends } from './backends/backends';
 import type { LimitMonitor } from './usage/limitMonitor';
 import { chooseFeatures, pickBackend } from './backends/switchPicker';
@@ -10,7 +11,6 @@ import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
 import { setPrice } from './usage/setPriceCommand';
 import type { KeyStore } from './backends/keyStore';
-import { SECTION } from './backends/settings';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 
@@ -157,8 +157,6 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
 
 async function toggleCompletion(backends: Backends): Promise<void> {
   const enabled = !backends.current().completionEnabled;
-  await vscode.workspace
-    .getConfiguration(SECTION)
-    .update('completion.enabled', enabled, vscode.ConfigurationTarget.Global);
+  await setCompletionEnabled(enabled);
   void vscode.window.setStatusBarMessage(`Switchboard: inline completion ${enabled ? 'on' : 'off'}`, 3000);
 }

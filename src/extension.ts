@@ -19,6 +19,7 @@ import { LimitMonitor } from './usage/limitMonitor';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
 import { trySample } from './onboarding/trySample';
 import { openWalkthrough, welcomeOnFirstRun } from './onboarding/welcome';
+import { initPlainHttpConsent } from './backends/plainHttpConsent';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -41,6 +42,7 @@ export interface SwitchboardApi {
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const started = performance.now();
   const keys = new KeyStore(context.secrets);
+  initPlainHttpConsent(context.globalState);
   const backends = new Backends(keys);
   const retentionDays = vscode.workspace.getConfiguration('switchboard').get<number>('usage.retentionDays', 90);
   const meter = new UsageMeter(

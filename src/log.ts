@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { redactingLog } from './core/redactingLog';
 
 let channel: vscode.LogOutputChannel | undefined;
 
-/** The "Switchboard" output channel. Never pass it a key: everything logged is redacted first. */
+/** The "Switchboard" output channel. Everything written to it passes one redactor (key shapes and every loaded key). */
 export function log(): vscode.LogOutputChannel {
-  channel ??= vscode.window.createOutputChannel('Switchboard', { log: true });
+  channel ??= redactingLog(vscode.window.createOutputChannel('Switchboard', { log: true }));
   return channel;
 }

@@ -7,6 +7,8 @@ import { loadProviderRuntime } from './lazyRuntime';
 import type { KeyStore } from './keyStore';
 import { readSettings, SECTION, SettingsProblemReporter, type Settings } from './settings';
 import { VsCodeLmProvider } from '../chat/vscodeChat/vscodeLmProvider';
+import { guardedProvider } from '../core/providers/guardedProvider';
+import { askPlainHttpKey } from './plainHttpConsent';
 
 export type Feature = 'chat' | 'completion';
 
@@ -112,9 +114,11 @@ export class Backends implements vscode.Disposable {
  * A new client for a backend. VS Code's own language models are reached through the editor, so
  * that client lives here rather than in the provider runtime, which must not load `vscode`.
  */
-export function createClient(config: ProviderConfig, apiKey: string | undefined, hooks?: ProviderHooks): Provider {
-  if (config.preset.protocol === 'vscode-lm') return new VsCodeLmProvider(config);
-  return loadProviderRuntime().createProvider(config, apiKey, { hooks });
+export function createClient(config: ProviderConfig, apiKey: string | undefined, hooks: ProviderHooks = {}): Provider {
+  hooks = { ...hooks, confirmPlainHttpKey: (origin) => askPlainHttpKey(origin, config.name) };
+  // Whatever the client, what a server names (models, reasons) reaches the UI inert and bounded.
+  if (config.preset.protocol === 'vscode-lm') return guardedProvider(new VsCodeLmProvider(config));
+  return guardedProvider(loadProviderRuntime().createProvider(config, apiKey, { hooks }));
 }
 
 function sameServer(a: string, b: string): boolean {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { rememberSecret } from '../core/providers/redact';
 
 /**
  * API keys live in VS Code's SecretStorage. An environment variable named by the provider is a
@@ -12,9 +13,11 @@ export class KeyStore {
 
   async get(providerId: string, envName?: string): Promise<string | undefined> {
     const stored = await this.secrets.get(secretName(providerId));
-    if (stored) return stored;
     const fromEnv = envName ? this.env[envName] : undefined;
-    return fromEnv && fromEnv.trim() ? fromEnv.trim() : undefined;
+    const key = stored || (fromEnv && fromEnv.trim() ? fromEnv.trim() : undefined);
+    // Whatever its shape, a loaded key is redacted from the log from now on.
+    rememberSecret(key);
+    return key;
   }
 
   async has(providerId: string, envName?: string): Promise<boolean> {
@@ -22,6 +25,7 @@ export class KeyStore {
   }
 
   set(providerId: string, key: string): Thenable<void> {
+    rememberSecret(key);
     return this.secrets.store(secretName(providerId), key);
   }
 

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/completion/engine';
 import type { TemplateId } from '../core/completion/fimTemplates';
+import { DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
 import { parseProviders, type ProviderConfig, type SettingsProblem } from '../core/settings/providerSettings';
+import { cheaperLanguages, cheaperNumber, cheaperSwitch } from '../core/settings/spendScopes';
 
 export const SECTION = 'switchboard';
 
@@ -27,7 +29,7 @@ export function readSettings(): Settings {
     problems,
     chatProviderId: pickId('chat.provider'),
     completionProviderId: pickId('completion.provider'),
-    completionEnabled: config.get<boolean>('completion.enabled', true) !== false,
+    completionEnabled: cheaperSwitch(config.inspect('completion.enabled')),
     statusBarVisible: config.get<boolean>('statusBar.show', true) !== false,
   };
 }
@@ -55,39 +57,46 @@ const TEMPLATE_IDS: readonly TemplateId[] = ['qwen', 'deepseek', 'codestral', 's
 /**
  * The completion settings, each kept to a sane range: a typo in settings.json (VS Code flags it
  * there too) falls back to the default instead of breaking completion. The snooze lives in
- * global state, not in settings, and is filled in by the caller.
+ * global state, not in settings, and is filled in by the caller. Settings that raise spend take
+ * a workspace's value only where it lowers spend (see spendScopes).
  */
 export function readCompletionSettings(snoozedUntil: number): CompletionSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const defaults = DEFAULT_COMPLETION_SETTINGS;
-  const int = (key: string, fallback: number, min: number, max: number): number => {
-    const value = config.get<unknown>(key);
-    return typeof value === 'number' && Number.isFinite(value)
-      ? Math.round(Math.min(max, Math.max(min, value)))
-      : fallback;
-  };
-  const languages: Record<string, boolean> = {};
-  const rawLanguages = config.get<unknown>('completion.languages');
-  if (rawLanguages && typeof rawLanguages === 'object') {
-    for (const [language, on] of Object.entries(rawLanguages)) if (typeof on === 'boolean') languages[language] = on;
-  }
+  const int = (value: unknown, fallback: number, min: number, max: number): number =>
+    typeof value === 'number' && Number.isFinite(value) ? Math.round(Math.min(max, Math.max(min, value))) : fallback;
+  const lower = (key: string) => cheaperNumber(config.inspect(key), 'lower');
   const template = config.get<unknown>('completion.template');
-  const debounce = config.get<unknown>('completion.debounceMs');
   return {
-    enabled: config.get<boolean>('completion.enabled', true) !== false,
-    languages,
-    maxFileChars: int('completion.maxFileSizeKB', defaults.maxFileChars / 1000, 1, 100_000) * 1000,
-    skipUntitled: config.get<unknown>('completion.inUntitled') === false,
+    enabled: cheaperSwitch(config.inspect('completion.enabled')),
+    languages: cheaperLanguages(config.inspect('completion.languages')),
+    maxFileChars: int(lower('completion.maxFileSizeKB'), defaults.maxFileChars / 1000, 1, 100_000) * 1000,
+    skipUntitled: !cheaperSwitch(config.inspect('completion.inUntitled')),
     snoozedUntil,
-    promptTokens: int('completion.promptTokens', defaults.promptTokens, 256, 32_000),
-    maxTokens: int('completion.maxTokens', defaults.maxTokens, 16, 2_048),
-    maxLines: int('completion.maxLines', defaults.maxLines, 1, 200),
-    debounceMs:
-      typeof debounce === 'number' && Number.isFinite(debounce)
-        ? Math.min(5_000, Math.max(0, Math.round(debounce)))
-        : undefined,
+    promptTokens: int(lower('completion.promptTokens'), defaults.promptTokens, 256, 32_000),
+    maxTokens: int(lower('completion.maxTokens'), defaults.maxTokens, 16, 2_048),
+    maxLines: int(config.get<unknown>('completion.maxLines'), defaults.maxLines, 1, 200),
+    debounceMs: debounceSetting(config),
     template: TEMPLATE_IDS.find((id) => id === template),
-    manualCandidates: int('completion.manualCandidates', defaults.manualCandidates, 1, 5),
+    manualCandidates: int(lower('completion.manualCandidates'), defaults.manualCandidates, 1, 5),
     reuse: config.get<unknown>('completion.reuse') !== false,
   };
+}
+
+/**
+ * A longer debounce sends fewer requests. With no number of the user's own the wait adapts to
+ * their typing (up to DEFAULT_RHYTHM.maxMs), so a repository's number counts only from there up.
+ */
+function debounceSetting(config: vscode.WorkspaceConfiguration): number | undefined {
+  const scoped = config.inspect('completion.debounceMs');
+  const user = scoped?.globalValue ?? scoped?.defaultValue;
+  const clamp = (value: number) => Math.min(5_000, Math.max(0, Math.round(value)));
+  if (typeof user === 'number' && Number.isFinite(user)) {
+    const value = cheaperNumber(scoped, 'higher');
+    return typeof value === 'number' ? clamp(value) : clamp(user);
+  }
+  const repository = [scoped?.workspaceValue, scoped?.workspaceFolderValue].filter(
+    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value >= DEFAULT_RHYTHM.maxMs,
+  );
+  return repository.length ? clamp(Math.max(...repository)) : undefined;
 }

@@ -3,6 +3,7 @@ import type { CompletionSettings } from '../core/completion/engine';
 import { languageEnabled } from '../core/completion/requestPolicy';
 import { ACCEPTED_COMMAND } from './inlineCompletionProvider';
 import { readCompletionSettings, SECTION } from '../backends/settings';
+import { setLanguageEnabled } from './spendToggles';
 
 const SNOOZE_KEY = 'switchboard.completion.snoozedUntil';
 const SNOOZE_CHOICES = [5, 15, 30, 60];
@@ -82,12 +83,9 @@ export class CompletionControls implements vscode.Disposable {
       );
       return;
     }
-    const config = vscode.workspace.getConfiguration(SECTION);
-    // The whole effective map is written, so the defaults (plaintext and markdown off) survive.
-    const current = { ...this.settings().languages };
-    const on = !languageEnabled(current, language);
-    current[language] = on;
-    await config.update('completion.languages', current, vscode.ConfigurationTarget.Global);
+    const on = !languageEnabled(this.settings().languages, language);
+    // Written to the scopes that decide it; the user's own map keeps its defaults (plaintext and markdown off).
+    await setLanguageEnabled(language, on);
     void vscode.window.setStatusBarMessage(`Switchboard: completion ${on ? 'on' : 'off'} for ${language}`, 3000);
   }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from '../backends/backends';
 import { fetchBalance, type Balance } from '../core/usage/balances';
+import { plainHttpAllowed } from '../backends/plainHttpConsent';
 import { evaluateLimits, type Budgets, type LimitState } from '../core/usage/limits';
 import { fetchPlanQuota, type PlanQuota } from '../core/usage/planQuota';
 import { planReadings } from '../core/usage/planWindows';
@@ -84,6 +85,8 @@ export class LimitMonitor implements vscode.Disposable {
             baseUrl: config.baseUrl,
             apiKey,
             headers: config.headers,
+            // A background poll never asks; it sends over plain http only where the user said yes.
+            confirmPlainHttpKey: plainHttpAllowed,
           });
           if (balance) {
             this.balances.set(config.id, balance);

@@ -242,7 +242,7 @@ export interface CompletionState {
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|!]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]<>|!$]/g, '\\$&');
 }
 
 /** "Qwen (Alibaba Cloud Model Studio) · qwen3-coder-plus": the label, the preset where it differs, the model. */

@@ -174,6 +174,41 @@ export class RequestContext {
     return stream;
   }
 
+  /**
+   * Writes an oversized answer in 64 KB pieces, honouring back-pressure, until `bytes` are out or
+   * the client hangs up: a JSON error or body whose message never ends, or an event stream whose
+   * first line never ends.
+   */
+  async sendHuge(fault: { bytes: number; status?: number; stream?: boolean }): Promise<void> {
+    const status = fault.status ?? 200;
+    const head = fault.stream ? 'data: {"choices":[{"delta":{"content":"' : '{"error":{"message":"';
+    this.writeHead(status, { 'content-type': fault.stream ? 'text/event-stream' : 'application/json' });
+    const piece = Buffer.alloc(64 * 1024, 'A');
+    let sent = 0;
+    const write = (data: Buffer | string) =>
+      new Promise<boolean>((resolve) => {
+        if (this.res.destroyed || this.signal.aborted) return resolve(false);
+        if (this.res.write(data)) resolve(true);
+        else {
+          const done = (ok: boolean) => {
+            this.res.off('drain', onDrain);
+            this.res.off('close', onClose);
+            resolve(ok);
+          };
+          const onDrain = () => done(true);
+          const onClose = () => done(false);
+          this.res.once('drain', onDrain);
+          this.res.once('close', onClose);
+        }
+      });
+    if (!(await write(head))) return;
+    while (sent < fault.bytes) {
+      if (!(await write(piece))) return;
+      sent += piece.length;
+    }
+    this.res.end(fault.stream ? '"}}]}\n\n' : '"}}');
+  }
+
   /** Drops the connection with a TCP reset, as a crashed upstream or proxy would. */
   resetSocket(): void {
     this.resetByFault = true;

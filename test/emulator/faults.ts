@@ -27,7 +27,15 @@ export type Fault =
   /** The backend's own 5xx body: 500, 502 or 503 (529 is Anthropic's "overloaded"). */
   | { kind: 'server-error'; status?: number }
   /** A delay before the response headers, on top of `latencyMs`. */
-  | { kind: 'slow-headers'; delayMs: number };
+  | { kind: 'slow-headers'; delayMs: number }
+  /**
+   * A hostile or broken server's oversized answer, written in 64 KB pieces: an error body
+   * (`status` ≥ 400, a JSON error whose message never ends), a 200 JSON body that never ends, or a
+   * 200 event stream whose first `data:` line never ends. Stops at `bytes` or when the client goes.
+   */
+  | { kind: 'huge-body'; bytes: number; status?: number; stream?: boolean }
+  /** A redirect (307 by default) to `location`, before anything is served. */
+  | { kind: 'redirect'; location: string; status?: number };
 
 export type FaultKind = Fault['kind'];
 

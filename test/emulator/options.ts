@@ -34,6 +34,8 @@ export interface BackendQuota {
   requestsPerWeek?: number;
   tokensPerMinute?: number;
   quotaStyle?: QuotaStyle;
+  /** The words of the quota-exhausted error instead of the style's own (a hostile server's, say). */
+  quotaMessage?: string;
 }
 
 /** The DeepSeek account behind `/user/balance`; a total of 0 makes generation answer 402. */

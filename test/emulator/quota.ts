@@ -143,5 +143,6 @@ export function backendQuota(settings: EmulatorSettings, dialect: Dialect): Back
     requestsPerWeek: own.requestsPerWeek,
     tokensPerMinute: own.tokensPerMinute ?? settings.tokensPerMinute,
     quotaStyle: own.quotaStyle ?? settings.quotaStyle,
+    quotaMessage: own.quotaMessage,
   };
 }

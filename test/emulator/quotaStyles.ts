@@ -34,6 +34,8 @@ export interface QuotaContext {
   model: string;
   /** DashScope's OpenAI-compatible mode wraps errors in `{"error": …}`; its native API does not. */
   compatibleMode: boolean;
+  /** Replaces the quota-exhausted message (not the per-minute one). */
+  message?: string;
 }
 
 export function quotaRejection(style: QuotaStyle, q: QuotaContext): Reply {
@@ -68,7 +70,8 @@ function openAiQuota(q: QuotaContext): Reply {
       status: 429,
       headers,
       body: openAiError(
-        'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        q.message ??
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
         'insufficient_quota',
         'insufficient_quota',
       ),
@@ -116,9 +119,12 @@ function dashScopeQuota(style: 'dashscope' | 'dashscope-free', q: QuotaContext):
   // The free tier answers the same way whichever window ran out, as users of Qwen OAuth saw it.
   const native =
     style === 'dashscope-free'
-      ? { code: 'Throttling.AllocationQuota', message: 'Free allocated quota exceeded.' }
+      ? { code: 'Throttling.AllocationQuota', message: q.message ?? 'Free allocated quota exceeded.' }
       : q.window === 'day'
-        ? { code: 'Throttling.AllocationQuota', message: 'Allocated quota exceeded, please increase your quota limit.' }
+        ? {
+            code: 'Throttling.AllocationQuota',
+            message: q.message ?? 'Allocated quota exceeded, please increase your quota limit.',
+          }
         : { code: 'Throttling.RateQuota', message: 'Requests rate limit exceeded, please try again later.' };
   if (!q.compatibleMode) return { status: 429, body: { ...native, request_id: q.requestId } };
   const compatible =

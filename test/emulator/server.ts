@@ -178,7 +178,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
   if (refusal) return ctx.send(refusal);
   if (state.settings.latencyMs && !(await ctx.sleep(state.settings.latencyMs))) return;
 
-  const quotaStyle = backendQuota(state.settings, route.dialect).quotaStyle ?? NATIVE_QUOTA_STYLE[route.dialect];
+  const quota = backendQuota(state.settings, route.dialect);
+  const quotaStyle = quota.quotaStyle ?? NATIVE_QUOTA_STYLE[route.dialect];
   const exhausted =
     route.generates && route.dialect !== 'ollama' && quotaStyle ? ctx.quota.admit(approxTokens(raw)) : undefined;
   // OpenAI and Anthropic describe the quota on every response, refusals included.
@@ -194,6 +195,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
         requestId: ctx.requestId,
         model,
         compatibleMode: route.dialect === 'dashscope',
+        message: quota.quotaMessage,
       }),
     );
   }
@@ -202,6 +204,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Emulator
 
   const fault = state.faults.take(path);
   if (fault?.kind === 'server-error') return ctx.send(serverFailure(route.dialect, fault.status ?? 500, ctx.requestId));
+  if (fault?.kind === 'huge-body') return ctx.sendHuge(fault);
+  if (fault?.kind === 'redirect') {
+    ctx.res.writeHead(fault.status ?? 307, { location: fault.location, 'content-length': '0' });
+    return void ctx.res.end();
+  }
   if (fault?.kind === 'slow-headers') {
     if (!(await ctx.sleep(fault.delayMs))) return;
   } else ctx.fault = fault;

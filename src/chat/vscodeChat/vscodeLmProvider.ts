@@ -21,7 +21,8 @@ import { estimatedUsage } from '../../core/providers/usage';
 import type { ProviderConfig } from '../../core/settings/providerSettings';
 import { editorModelId, matchEditorModel, withoutSwitchboard } from './editorModelMatch';
 
-const DEFAULT_TIMEOUT_MS = 120_000;
+/** Silence limits: how long a model may take to start, and to pause mid-answer; never how long it talks. */
+const CHAT_SILENCE = { firstByteMs: 120_000, idleMs: 60_000 };
 /** Shown by VS Code when it asks the user, once, whether Switchboard may use another extension's models. */
 const JUSTIFICATION = 'Switchboard sends your chat and inline completion requests to the model you chose.';
 
@@ -60,7 +61,7 @@ export class VsCodeLmProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const deadline = startDeadline(request, CHAT_SILENCE);
     const cancellation = new vscode.CancellationTokenSource();
     const onAbort = () => cancellation.cancel();
     deadline.signal.addEventListener('abort', onAbort, { once: true });
@@ -71,6 +72,7 @@ export class VsCodeLmProvider implements Provider {
       const response = await model.sendRequest(messages, { justification: JUSTIFICATION }, cancellation.token);
       for await (const text of response.text) {
         if (deadline.signal.aborted) break;
+        deadline.alive();
         answer += text;
         yield { type: 'text', text };
       }
@@ -136,11 +138,7 @@ export class VsCodeLmProvider implements Provider {
 
   private aborted(deadline: Deadline): ProviderError {
     return deadline.timedOut()
-      ? new ProviderError({
-          kind: 'timeout',
-          providerId: this.id,
-          message: 'The language model did not answer in time.',
-        })
+      ? new ProviderError({ kind: 'timeout', providerId: this.id, message: deadline.timeoutText() })
       : new ProviderError({ kind: 'cancelled', providerId: this.id, message: 'Cancelled.' });
   }
 

@@ -4,8 +4,9 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline } from './deadline';
+import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { guardedFetch } from './guardedFetch';
 import type { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
@@ -23,7 +24,8 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
+const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
 const SDK_TIMEOUT_MS = 10 * 60_000;
 /** Anthropic requires max_tokens on every request. */
 const DEFAULT_MAX_TOKENS = 4_096;
@@ -35,7 +37,7 @@ export interface AnthropicOptions {
 
 export class AnthropicProvider implements Provider {
   readonly id: string;
-  private readonly errorBodies = errorBodyCapture();
+  private readonly errorBodies: ReturnType<typeof errorBodyCapture>;
   private readonly client: Anthropic;
 
   constructor(
@@ -43,6 +45,9 @@ export class AnthropicProvider implements Provider {
     private readonly apiKey: string | undefined,
     private readonly options: AnthropicOptions = {},
   ) {
+    this.errorBodies = errorBodyCapture(
+      guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
+    );
     this.id = config.id;
     this.client = new Anthropic({
       apiKey: apiKey ?? null,
@@ -56,7 +61,7 @@ export class AnthropicProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const deadline = startDeadline(request, CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     let answer = '';
     try {
@@ -87,6 +92,7 @@ export class AnthropicProvider implements Provider {
       };
       let finishReason: string | undefined;
       for await (const event of stream) {
+        deadline.alive();
         switch (event.type) {
           case 'message_start':
             usage.cacheReadTokens = event.message.usage.cache_read_input_tokens ?? 0;

@@ -97,11 +97,12 @@ export function reportRateLimits(
  * classifier empty; the SDK passes the response's own Headers object to its error, which lets
  * `bodyOf` find the body again.
  */
-export function errorBodyCapture(): { fetch: typeof fetch; bodyOf(headers: unknown): unknown } {
+export function errorBodyCapture(transport: typeof fetch): { fetch: typeof fetch; bodyOf(headers: unknown): unknown } {
   const bodies = new WeakMap<object, unknown>();
   return {
     async fetch(input, init) {
-      const response = await fetch(input, init);
+      // The transport (see guardedFetch) has already cut an error body to a bounded size.
+      const response = await transport(input, init);
       if (!response.ok) {
         const text = await response
           .clone()

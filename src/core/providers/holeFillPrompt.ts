@@ -17,6 +17,8 @@ export function holeFillChatRequest(request: FimRequest): ChatRequest {
     stop: request.stop,
     signal: request.signal,
     timeoutMs: request.timeoutMs,
+    idleTimeoutMs: request.idleTimeoutMs,
+    clock: request.clock,
     model: request.model,
   };
 }

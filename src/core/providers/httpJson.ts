@@ -4,6 +4,7 @@
  */
 import { classifyHttpError } from './classifyError';
 import type { Deadline } from './deadline';
+import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
 import { neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
@@ -17,18 +18,26 @@ export interface JsonCall {
   headers?: Record<string, string>;
   apiKey?: string;
   deadline: Deadline;
+  /** See `ProviderHooks.confirmPlainHttpKey`. */
+  confirmPlainHttpKey?: (origin: string) => Promise<boolean>;
 }
 
 export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: Headers }> {
   let response: Response;
   try {
-    response = await fetch(call.url, {
+    const transport = guardedFetch({
+      providerId: call.providerId,
+      apiKey: call.apiKey,
+      confirmPlainHttpKey: call.confirmPlainHttpKey,
+    });
+    response = await transport(call.url, {
       method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
       headers: { ...(call.body !== undefined && { 'content-type': 'application/json' }), ...call.headers },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal: call.deadline.signal,
     });
   } catch (error) {
+    if (error instanceof ProviderError) throw error;
     if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
     throw new ProviderError({
@@ -41,7 +50,8 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
   let text: string;
   try {
     text = await response.text();
-  } catch {
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
     throw call.deadline.signal.aborted
       ? abortError(call.providerId, call.deadline)
       : new ProviderError({

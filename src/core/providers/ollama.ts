@@ -35,6 +35,7 @@ export class OllamaProvider implements Provider {
   private readonly chatClient: OpenAICompatibleProvider;
   /** Whether a model's template takes a suffix, from /api/show; asked once per model. */
   private readonly suffixSupport = new Map<string, Promise<boolean>>();
+  private readonly confirmPlainHttpKey: ((origin: string) => Promise<boolean>) | undefined;
 
   constructor(
     private readonly config: ProviderConfig,
@@ -42,6 +43,7 @@ export class OllamaProvider implements Provider {
     options: OpenAICompatibleOptions = {},
   ) {
     this.id = config.id;
+    this.confirmPlainHttpKey = options.hooks?.confirmPlainHttpKey?.bind(options.hooks);
     // Accept both the server root and a root ending in /v1 (what users paste from Ollama's docs).
     this.root = config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
     this.chatClient = new OpenAICompatibleProvider(config, apiKey, { ...options, chatBaseUrl: `${this.root}/v1` });
@@ -78,6 +80,7 @@ export class OllamaProvider implements Provider {
         },
         headers: this.headers(),
         apiKey: this.apiKey,
+        confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
       });
       const text = data.response ?? '';
@@ -111,6 +114,7 @@ export class OllamaProvider implements Provider {
         url: `${this.root}/api/tags`,
         headers: this.headers(),
         apiKey: this.apiKey,
+        confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
       });
       return (data.models ?? []).flatMap((m) => ((m.name ?? m.model) ? [{ id: (m.name ?? m.model) as string }] : []));
@@ -136,6 +140,7 @@ export class OllamaProvider implements Provider {
             body: { model },
             headers: this.headers(),
             apiKey: this.apiKey,
+            confirmPlainHttpKey: this.confirmPlainHttpKey,
             deadline,
           });
           return data.capabilities?.includes('insert') === true || /\.Suffix\b/.test(data.template ?? '');

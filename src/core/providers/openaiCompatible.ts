@@ -4,8 +4,9 @@
  */
 import OpenAI from 'openai';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline } from './deadline';
+import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
@@ -23,6 +24,8 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
+/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
+const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 60_000;
 const SDK_TIMEOUT_MS = 10 * 60_000;
 
@@ -35,7 +38,7 @@ export interface OpenAICompatibleOptions {
 
 export class OpenAICompatibleProvider implements Provider {
   readonly id: string;
-  private readonly errorBodies = errorBodyCapture();
+  private readonly errorBodies: ReturnType<typeof errorBodyCapture>;
   private readonly client: OpenAI;
   private fimClient: OpenAI | undefined;
 
@@ -45,11 +48,14 @@ export class OpenAICompatibleProvider implements Provider {
     private readonly options: OpenAICompatibleOptions = {},
   ) {
     this.id = config.id;
+    this.errorBodies = errorBodyCapture(
+      guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
+    );
     this.client = this.makeClient(options.chatBaseUrl ?? config.baseUrl);
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const deadline = startDeadline(request, CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
@@ -78,6 +84,7 @@ export class OpenAICompatibleProvider implements Provider {
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {
+        deadline.alive();
         const choice = chunk.choices[0];
         const text = choice?.delta?.content;
         if (text) {

@@ -2,6 +2,7 @@
  * Every backend failure becomes one `ProviderError` with a `kind`; callers switch on the kind,
  * never on message text.
  */
+import { plainServerText } from './serverText';
 
 /** Every kind of backend failure, declared once; stored records and conversations are checked against it. */
 export const PROVIDER_ERROR_KINDS = [
@@ -88,17 +89,18 @@ export class ProviderError extends Error {
   readonly notSent?: boolean;
 
   constructor(init: ProviderErrorInit) {
-    super(init.message);
+    // Messages carry a server's words and reach notifications: made inert and bounded here, once.
+    super(plainServerText(init.message));
     this.name = 'ProviderError';
     this.kind = init.kind;
     this.providerId = init.providerId;
     this.status = init.status;
     this.retryable = init.retryable ?? RETRYABLE.has(init.kind);
     this.retryAfterMs = init.retryAfterMs;
-    this.code = init.code;
-    this.limitSource = init.limitSource;
+    this.code = init.code === undefined ? undefined : plainServerText(init.code, 80);
+    this.limitSource = init.limitSource === undefined ? undefined : plainServerText(init.limitSource, 80);
     this.resetAt = init.resetAt;
-    this.requestId = init.requestId;
+    this.requestId = init.requestId === undefined ? undefined : plainServerText(init.requestId, 120);
     if (init.notSent) this.notSent = true;
   }
 

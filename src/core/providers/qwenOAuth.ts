@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { startDeadline } from './deadline';
+import { BODY_LIMITS, bounded } from './guardedFetch';
 import { kindFromStatus, ProviderError } from './providerError';
-import { redactSecrets } from './redact';
+import { redactSecrets, rememberSecret } from './redact';
 import { isRecord, parseJson } from '../jsonValue';
 
 /** The file's shape; Qwen Code writes every field, older versions sometimes left some out. */
@@ -109,6 +110,8 @@ export class QwenOAuthCredentials {
       throw this.authError(`No Qwen Code login found at ${this.file}. ${QWEN_OAUTH_DISCONTINUED}`);
     }
     if (!this.isFresh(creds)) creds = await this.refreshOnce(creds, signal);
+    rememberSecret(creds.access_token);
+    rememberSecret(creds.refresh_token);
     return { token: creds.access_token, baseUrl: qwenBaseUrl(creds.resource_url) };
   }
 
@@ -145,7 +148,7 @@ export class QwenOAuthCredentials {
         signal: deadline.signal,
       });
       status = response.status;
-      text = await response.text();
+      text = await bounded(response, BODY_LIMITS, 'qwen-oauth').text();
     } catch (error) {
       if (deadline.timedOut()) {
         throw new ProviderError({

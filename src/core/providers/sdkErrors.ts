@@ -35,7 +35,7 @@ export interface ErrorContext {
 
 export function abortError(providerId: string, deadline: Deadline | undefined): ProviderError {
   return deadline?.timedOut()
-    ? new ProviderError({ kind: 'timeout', providerId, message: 'The backend did not answer in time.' })
+    ? new ProviderError({ kind: 'timeout', providerId, message: deadline.timeoutText() })
     : new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.' });
 }
 
@@ -51,6 +51,8 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
   }
   if (error instanceof classes.APIConnectionError) {
     const cause = (error as Error & { cause?: unknown }).cause;
+    // Our own transport refused (a redirect elsewhere, a key over plain http, a body too large).
+    if (cause instanceof ProviderError) return cause;
     const detail = cause instanceof Error ? cause.message : error.message;
     return new ProviderError({
       kind: 'network',

@@ -3,6 +3,7 @@
  * Nothing here knows about VS Code.
  */
 
+import type { Clock } from '../clock';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
 
 export type ChatRole = 'user' | 'assistant';
@@ -15,8 +16,15 @@ export interface ChatMessage {
 /** Options every call accepts: the caller can always cancel, and nothing waits forever. */
 export interface CallOptions {
   signal?: AbortSignal;
-  /** Overall deadline for the call in milliseconds. */
+  /**
+   * Longest wait in milliseconds for the answer to start (for a call that is not streamed, for
+   * the whole answer). A streamed answer is not limited in length, only in silence.
+   */
   timeoutMs?: number;
+  /** Longest silence in milliseconds between two parts of a streamed answer. */
+  idleTimeoutMs?: number;
+  /** The clock the limits run on; tests pass a fake one. */
+  clock?: Clock;
 }
 
 export interface ChatRequest extends CallOptions {
@@ -83,6 +91,11 @@ export interface ProbeResult {
 export interface ProviderHooks {
   /** Rate-limit headers seen on a response (success or failure). */
   onRateLimit?(providerId: string, snapshot: RateLimitSnapshot): void;
+  /**
+   * Asked before a key goes over plain http to a server that is not this machine; true sends it.
+   * Without it, such a request is refused.
+   */
+  confirmPlainHttpKey?(origin: string): Promise<boolean>;
 }
 
 export interface Provider {

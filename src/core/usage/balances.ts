@@ -78,9 +78,12 @@ export function parseDeepSeekBalance(body: unknown, now: number): Balance | unde
   const info = infos.find((entry) => entry.currency === 'USD') ?? infos[0];
   const remaining = number(info?.total_balance);
   if (!info || remaining === undefined) return undefined;
+  // The currency is shown beside the figure: only an ISO code is taken from the server, never text.
+  const currency = info.currency === undefined ? 'USD' : info.currency;
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
   return {
     source: 'deepseek',
-    currency: typeof info.currency === 'string' ? info.currency : 'USD',
+    currency,
     remaining,
     available: body.is_available !== false && remaining > 0,
     fetchedAt: now,
@@ -115,7 +118,9 @@ export function balanceUrl(source: BalanceSource, baseUrl: string): string {
     case 'deepseek':
       return `${root}/user/balance`;
     case 'litellm':
-      return `${root}/key/info`;
+      // A gateway behind a path (https://gw.example/litellm/) answers under that path too; only
+      // the OpenAI-style /v1 suffix is not part of it.
+      return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/key/info`;
     case 'moonshot':
       return `${baseUrl.replace(/\/+$/, '')}/users/me/balance`;
   }
@@ -130,6 +135,8 @@ export async function fetchBalance(
     headers?: Record<string, string>;
     signal?: AbortSignal;
     now?: () => number;
+    /** See `ProviderHooks.confirmPlainHttpKey`; a background poll should not ask, only check. */
+    confirmPlainHttpKey?: (origin: string) => Promise<boolean>;
   },
 ): Promise<Balance | undefined> {
   const deadline = startDeadline({ signal: options.signal }, 10_000);
@@ -139,6 +146,7 @@ export async function fetchBalance(
       url: balanceUrl(source, options.baseUrl),
       headers: { ...options.headers, authorization: `Bearer ${options.apiKey}` },
       apiKey: options.apiKey,
+      confirmPlainHttpKey: options.confirmPlainHttpKey,
       deadline,
     });
     const now = (options.now ?? Date.now)();

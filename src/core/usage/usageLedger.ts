@@ -8,28 +8,41 @@
  *   include the other windows' requests after the next `refresh()`.
  * - Bounded. The meter keeps daily rollups, not records. A checkpoint of rollups and offsets,
  *   replaced atomically, lets start-up read only what was written since, however long the
- *   history. Raw files past the retention period are deleted; their rollups stay.
+ *   history. Files are read in fixed-size chunks, and a line too long to be a record is passed over.
+ * - Survives damage. Every field is validated on read; a bad line is skipped and counted. A short
+ *   write (disk full) leaves a torn fragment, and the next append starts on a fresh line.
+ * - Retention by name, not mtime. A writer starts a new file each UTC day (`usage-<day>-<writer>`),
+ *   so a file whose day ended more than the retention period (and a grace) ago is never written
+ *   again, and deleting it cannot lose another window's records.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { wholeLines } from './ledgerLines';
 import type { Currency } from './money';
-import { Rollups } from './rollups';
+import { Rollups, utcDay } from './rollups';
 import { fromLine, toLine, type UsageRecord } from './usageRecord';
 
 const FILE_PREFIX = 'usage-';
 const FILE_SUFFIX = '.jsonl';
 const CHECKPOINT = 'usage-checkpoint.json';
 const CHECKPOINT_VERSION = 1;
+const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const DAY_MS = 86_400_000;
+/** A window's clock may lag, or its day roll over late: a day's file is kept this much longer. */
+const RETENTION_GRACE_MS = 2 * DAY_MS;
+/** Files from before names carried a day: only their mtime is known, so they get a long grace. */
+const LEGACY_GRACE_MS = 30 * DAY_MS;
+const DAY_IN_NAME = /^usage-(\d{4}-\d{2}-\d{2})-/;
 
 export interface LedgerOptions {
   dir: string;
   /** Raw records older than this many days are deleted (their daily totals are kept). */
   retentionDays?: number;
   now?: () => number;
+  /** The write call, replaceable only so a test can fill the disk halfway through a line. */
+  writeSync?: (fd: number, data: Buffer) => number;
 }
 
 /** A record to append; `currency` defaults to USD. */
@@ -37,11 +50,17 @@ export type NewUsageRecord = Omit<UsageRecord, 'id' | 'time' | 'currency'> & { t
 
 export class UsageLedger {
   readonly rollups: Rollups;
-  /** Lines that were complete but unreadable (a foreign edit); torn last lines are not counted. */
+  /** Lines that were complete but unreadable (a foreign edit, a torn write); a last line still being written is not counted. */
   skippedLines = 0;
+  /** Appends that did not reach the disk whole (disk full); their records still count in this window. */
+  failedWrites = 0;
   private readonly writerId: string;
-  private readonly ownFile: string;
+  /** This window's file for the current day, and every file it wrote since it opened. */
+  private ownFile = '';
+  private readonly ownFiles = new Set<string>();
   private fd: number | undefined;
+  /** The own file ends in a fragment of a failed write: the next append starts a new line. */
+  private tornTail = false;
   private sequence = 0;
   private readonly offsets: Map<string, number>;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
@@ -56,7 +75,6 @@ export class UsageLedger {
     this.offsets = offsets;
     const now = options.now ?? Date.now;
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
-    this.ownFile = `${FILE_PREFIX}${this.writerId}${FILE_SUFFIX}`;
   }
 
   /** Opens the ledger in `dir`: the checkpoint, then whatever was appended since. */
@@ -80,14 +98,51 @@ export class UsageLedger {
       id: `${this.writerId}:${this.sequence++}`,
       time: input.time ?? (this.options.now ?? Date.now)(),
     };
-    const line = toLine(record);
-    this.fd ??= openSync(join(this.options.dir, this.ownFile), 'a', 0o600);
-    writeSync(this.fd, line);
-    // Our own lines are counted now; the offset moves past them so refresh() does not count them twice.
-    this.offsets.set(this.ownFile, (this.offsets.get(this.ownFile) ?? 0) + Buffer.byteLength(line));
+    this.write(toLine(record));
     this.rollups.add(record);
     this.emit([record]);
     return record;
+  }
+
+  /**
+   * Appends one line to this window's file for today. Never throws: a full disk loses the line on
+   * disk (the record still counts here), and a fragment it left is closed by the next append.
+   */
+  private write(line: string): void {
+    this.rollToday();
+    const data = Buffer.from(this.tornTail ? `\n${line}` : line);
+    const write = this.options.writeSync ?? ((fd: number, bytes: Buffer) => writeSync(fd, bytes));
+    let written = 0;
+    try {
+      this.fd ??= openSync(join(this.options.dir, this.ownFile), 'a', 0o600);
+      // A write may land in part; only this window writes this file, so the rest can follow.
+      while (written < data.length) written += write(this.fd, data.subarray(written));
+      this.tornTail = false;
+    } catch {
+      this.failedWrites += 1;
+      this.tornTail = written > 0 || this.tornTail;
+      if (this.fd !== undefined) {
+        try {
+          written = fstatSync(this.fd).size - (this.offsets.get(this.ownFile) ?? 0);
+          this.tornTail = written > 0 || this.tornTail;
+        } catch {
+          // The size stays as counted.
+        }
+      }
+    }
+    // Our own lines are counted now; the offset moves past them so a later start does not count them twice.
+    this.offsets.set(this.ownFile, (this.offsets.get(this.ownFile) ?? 0) + written);
+  }
+
+  /** Moves to a new file when the UTC day has changed since the last append. */
+  private rollToday(): void {
+    const name = `${FILE_PREFIX}${utcDay((this.options.now ?? Date.now)())}-${this.writerId}${FILE_SUFFIX}`;
+    if (name === this.ownFile) return;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.tornTail = false;
+    this.ownFile = name;
+    this.ownFiles.add(name);
   }
 
   /** Reads what other windows appended since the last look. Returns the new records. */
@@ -105,14 +160,10 @@ export class UsageLedger {
   /** Every raw record still on disk (within retention), oldest file first; for export and the dashboard. */
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
     for (const file of await this.files()) {
-      // Streamed line by line: the history can be far larger than memory should hold.
-      const lines = createInterface({
-        input: createReadStream(join(this.options.dir, file), 'utf8'),
-        crlfDelay: Infinity,
-      });
-      for await (const line of lines) {
-        if (!line) continue;
-        const record = fromLine(line);
+      // Streamed in chunks: the history can be far larger than memory should hold.
+      for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
+        if (!text) continue;
+        const record = fromLine(text);
         if (!record) continue;
         if (filter.from !== undefined && record.time < filter.from) continue;
         if (filter.to !== undefined && record.time > filter.to) continue;
@@ -145,7 +196,7 @@ export class UsageLedger {
   private async readNew(): Promise<UsageRecord[]> {
     const fresh: UsageRecord[] = [];
     for (const file of await this.files()) {
-      if (file === this.ownFile) continue;
+      if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
       const from = this.offsets.get(file) ?? 0;
       const size = await stat(path).then(
@@ -153,31 +204,30 @@ export class UsageLedger {
         () => -1,
       );
       if (size <= from) continue;
-      const handle = await open(path, 'r');
-      try {
-        const buffer = Buffer.alloc(size - from);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
-        const chunk = buffer.subarray(0, bytesRead);
-        // Only whole lines: a line still being written (or torn by a crash) waits.
-        const end = chunk.lastIndexOf(0x0a);
-        if (end === -1) continue;
-        for (const line of chunk.subarray(0, end).toString('utf8').split('\n')) {
-          if (!line) continue;
-          const record = fromLine(line);
-          if (record) {
-            this.rollups.add(record);
-            fresh.push(record);
-          } else {
-            this.skippedLines += 1;
-          }
+      // Only whole lines: a line still being written (or torn by a crash) waits.
+      for await (const { text, end } of wholeLines(path, from)) {
+        this.offsets.set(file, end);
+        if (!text) {
+          if (text === undefined) this.skippedLines += 1;
+          continue;
         }
-        this.offsets.set(file, from + end + 1);
-      } finally {
-        await handle.close();
+        const record = fromLine(text);
+        if (record && this.count(record)) fresh.push(record);
+        else this.skippedLines += 1;
       }
     }
     if (fresh.length) this.emit(fresh);
     return fresh;
+  }
+
+  /** Adds a record read from disk to the rollups; whatever it holds, the ledger keeps going. */
+  private count(record: UsageRecord): boolean {
+    try {
+      this.rollups.add(record);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async files(): Promise<string[]> {
@@ -185,15 +235,25 @@ export class UsageLedger {
     return names.filter((name) => name.startsWith(FILE_PREFIX) && name.endsWith(FILE_SUFFIX)).sort();
   }
 
-  /** Deletes other writers' files past retention, once fully counted. */
+  /**
+   * Deletes other writers' files past retention, once fully counted. A file's day comes from its
+   * name; a writer only ever appends to today's file, so a day long past is never written again.
+   */
   private async removeExpired(): Promise<void> {
     const days = this.options.retentionDays;
     if (!days || days <= 0) return;
     const cutoff = (this.options.now ?? Date.now)() - days * DAY_MS;
     for (const file of await this.files()) {
+      if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
       const info = await stat(path).catch(() => undefined);
-      if (!info || info.mtimeMs >= cutoff) continue;
+      if (!info) continue;
+      const day = DAY_IN_NAME.exec(file)?.[1];
+      const dayStart = day === undefined ? NaN : Date.parse(`${day}T00:00:00Z`);
+      const expired = Number.isFinite(dayStart)
+        ? dayStart + DAY_MS + RETENTION_GRACE_MS <= cutoff
+        : info.mtimeMs + LEGACY_GRACE_MS < cutoff;
+      if (!expired) continue;
       // Count whatever is left in it first, so its totals survive in the rollups.
       if ((this.offsets.get(file) ?? 0) < info.size) await this.readNew();
       await unlink(path).catch(() => {});
@@ -214,6 +274,8 @@ export class UsageLedger {
 
 async function readCheckpoint(path: string): Promise<{ rollups: Rollups; offsets: Map<string, number> }> {
   try {
+    // Daily rollups of years of use stay far below this; a larger file is not one we wrote.
+    if ((await stat(path)).size > MAX_CHECKPOINT_BYTES) throw new Error('checkpoint too large');
     const raw = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; offsets?: unknown; rollups?: unknown };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');

@@ -44,7 +44,19 @@ export function toLine(record: UsageRecord): string {
   );
 }
 
-/** Parses one line; anything malformed (a torn write, a foreign edit) is undefined, never a throw. */
+/** Field caps on read: the ledger is a file any process can write, so nothing in it is trusted. */
+const MAX_ID_CHARS = 128;
+const MAX_NAME_CHARS = 256;
+const MAX_OUTCOME_CHARS = 64;
+/** Times past year 9999 are a foreign edit or a broken clock; days are formatted from them. */
+const MIN_TIME = 0;
+const MAX_TIME = Date.UTC(9999, 11, 31);
+
+const count = (value: unknown) =>
+  Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+const name = (value: unknown, max: number) => (typeof value === 'string' && value.length <= max ? value : undefined);
+
+/** Parses one line; anything malformed or out of range (a torn write, a foreign edit) is undefined, never a throw. */
 export function fromLine(line: string): UsageRecord | undefined {
   let raw: unknown;
   try {
@@ -53,45 +65,52 @@ export function fromLine(line: string): UsageRecord | undefined {
     return undefined;
   }
   if (!isRecord(raw)) return undefined;
-  const { id, t, b, m, f, i, o, cr, cw, r, c, cu, l, k } = raw;
-  const count = (value: unknown) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-  const input = count(i);
-  const output = count(o);
-  const cacheRead = count(cr);
-  const cacheWrite = count(cw);
+  const { t, f, r, c, cu, l } = raw;
+  const id = name(raw.id, MAX_ID_CHARS);
+  const backend = name(raw.b, MAX_NAME_CHARS);
+  const model = name(raw.m, MAX_NAME_CHARS);
+  const outcome = name(raw.k, MAX_OUTCOME_CHARS);
+  const input = count(raw.i);
+  const output = count(raw.o);
+  const cacheRead = count(raw.cr);
+  const cacheWrite = count(raw.cw);
+  const time = count(t);
   if (
-    typeof id !== 'string' ||
-    typeof t !== 'number' ||
-    typeof b !== 'string' ||
-    typeof m !== 'string' ||
+    id === undefined ||
+    time === undefined ||
+    time < MIN_TIME ||
+    time > MAX_TIME ||
+    backend === undefined ||
+    model === undefined ||
     typeof f !== 'string' ||
     !FEATURES.has(f) ||
     input === undefined ||
     output === undefined ||
     cacheRead === undefined ||
     cacheWrite === undefined ||
-    !(c === null || (typeof c === 'number' && Number.isInteger(c))) ||
+    !(c === null || count(c) !== undefined) ||
     !(cu === undefined || isCurrency(cu)) ||
     typeof l !== 'number' ||
-    typeof k !== 'string'
+    !Number.isFinite(l) ||
+    l < 0 ||
+    outcome === undefined
   ) {
     return undefined;
   }
   return {
     id,
-    time: t,
-    backend: b,
-    model: m,
+    time,
+    backend,
+    model,
     feature: f as Feature,
     inputTokens: input,
     outputTokens: output,
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     reported: r === 1,
-    costMicros: c,
+    costMicros: c as number | null,
     currency: cu ?? 'USD',
     latencyMs: l,
-    outcome: k,
+    outcome,
   };
 }

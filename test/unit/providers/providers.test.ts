@@ -231,7 +231,12 @@ describe('faults become the right kind, never an unhandled rejection', () => {
   const expectKind = async (p: Provider, kind: string, timeoutMs?: number) => {
     await assert.rejects(
       (async () => {
-        for await (const _ of p.chat({ messages: [{ role: 'user', content: 'x' }], timeoutMs })) void _;
+        for await (const _ of p.chat({
+          messages: [{ role: 'user', content: 'x' }],
+          timeoutMs,
+          idleTimeoutMs: timeoutMs,
+        }))
+          void _;
       })(),
       (error: unknown) => {
         assert.ok(error instanceof ProviderError, `a ProviderError, got ${String(error)}`);

@@ -1,0 +1,117 @@
+/**
+ * Timeouts measure silence, not length: a long answer that keeps streaming arrives whole, a
+ * backend that never starts or stalls mid-answer still fails as a timeout.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createProvider } from '../../../src/backends/providerRuntime';
+import { startDeadline } from '../../../src/core/providers/deadline';
+import { ProviderError } from '../../../src/core/providers/providerError';
+import type { Provider } from '../../../src/core/providers/types';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { FakeClock } from '../../harness/fakeClock';
+
+const LIMITS = { firstByteMs: 60_000, idleMs: 30_000 };
+
+describe('silence limits on a fake clock', () => {
+  it('an answer streaming steadily for ten minutes is never cut', async () => {
+    const clock = new FakeClock();
+    const deadline = startDeadline({ clock }, LIMITS);
+    await clock.advance(20_000);
+    for (let second = 0; second < 600; second += 10) {
+      deadline.alive();
+      await clock.advance(10_000);
+    }
+    assert.equal(deadline.signal.aborted, false);
+    deadline.dispose();
+  });
+
+  it('a backend that goes quiet mid-answer fails after the idle limit', async () => {
+    const clock = new FakeClock();
+    const deadline = startDeadline({ clock }, LIMITS);
+    deadline.alive();
+    await clock.advance(29_000);
+    deadline.alive();
+    await clock.advance(29_000);
+    assert.equal(deadline.signal.aborted, false, 'each part restarts the limit');
+    await clock.advance(2_000);
+    assert.equal(deadline.timedOut(), true);
+    assert.match(deadline.timeoutText(), /went silent for 30 s/);
+    deadline.dispose();
+  });
+
+  it('a backend that never starts fails after the first-byte limit', async () => {
+    const clock = new FakeClock();
+    const deadline = startDeadline({ clock }, LIMITS);
+    await clock.advance(59_000);
+    assert.equal(deadline.signal.aborted, false);
+    await clock.advance(1_000);
+    assert.equal(deadline.timedOut(), true);
+    assert.match(deadline.timeoutText(), /did not start answering within 60 s/);
+  });
+
+  it("the caller's own cancel is a cancel, not a timeout", () => {
+    const caller = new AbortController();
+    const deadline = startDeadline({ signal: caller.signal, clock: new FakeClock() }, LIMITS);
+    caller.abort();
+    assert.equal(deadline.signal.aborted, true);
+    assert.equal(deadline.timedOut(), false);
+    deadline.dispose();
+  });
+});
+
+describe('silence limits against the emulator streaming slowly', () => {
+  const KEY = 'sk-emu-SILENCEKEY-0123456789abcdefghij';
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY });
+  });
+  after(() => emulator.close());
+
+  const clients: [string, () => Provider, string][] = [
+    [
+      'OpenAI-compatible',
+      () => client({ preset: 'custom', baseUrl: emulator.baseUrls.openai }),
+      '/v1/chat/completions',
+    ],
+    ['Anthropic', () => client({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }), '/v1/messages'],
+  ];
+  function client(entry: Record<string, unknown>): Provider {
+    const { providers } = parseProviders([{ id: 'p', chatModel: 'emulator-chat', ...entry }]);
+    assert.ok(providers[0]);
+    return createProvider(providers[0], KEY);
+  }
+  async function answer(provider: Provider, limitMs: number): Promise<string> {
+    let text = '';
+    for await (const event of provider.chat({
+      messages: [{ role: 'user', content: 'tell me about silence' }],
+      timeoutMs: limitMs,
+      idleTimeoutMs: limitMs,
+    }))
+      if (event.type === 'text') text += event.text;
+    return text;
+  }
+
+  for (const [name, make, path] of clients) {
+    it(`${name}: an answer three times longer than the limit, never silent that long, arrives whole`, async () => {
+      // About 30 tokens at 10 a second: some 3 s of steady streaming against 1 s limits.
+      emulator.configure({ tokensPerSecond: 10 });
+      try {
+        const text = await answer(make(), 1_000);
+        assert.match(text, /This answer comes from the Switchboard emulator, a stand-in backend .* account\.$/);
+      } finally {
+        emulator.configure({ tokensPerSecond: 0 });
+      }
+    });
+
+    it(`${name}: a stream that stalls after it started fails as a timeout`, async () => {
+      emulator.fault({ kind: 'stall', afterChunks: 2, path });
+      await assert.rejects(answer(make(), 500), (error: unknown) => {
+        assert.ok(ProviderError.is(error, 'timeout'), String(error));
+        assert.match(error.message, /went silent/);
+        return true;
+      });
+    });
+  }
+});

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cheaperLanguages, cheaperNumber, cheaperSwitch, mapAllows } from '../../../src/core/settings/spendScopes';
+
+describe('spend settings from a repository only lower spend', () => {
+  it('numbers: the lower (or for a wait, the higher) of the user and the repository', () => {
+    assert.equal(cheaperNumber({ defaultValue: 1500, workspaceValue: 30_000 }, 'lower'), 1500);
+    assert.equal(cheaperNumber({ defaultValue: 1500, globalValue: 800, workspaceValue: 1000 }, 'lower'), 800);
+    assert.equal(cheaperNumber({ defaultValue: 1500, workspaceFolderValue: 400 }, 'lower'), 400);
+    assert.equal(cheaperNumber({ defaultValue: 300, workspaceValue: 0 }, 'higher'), 300);
+  });
+
+  it('switches: a repository can turn off, never on', () => {
+    assert.equal(cheaperSwitch({ defaultValue: true, globalValue: false, workspaceValue: true }), false);
+    assert.equal(cheaperSwitch({ defaultValue: true, workspaceFolderValue: false }), false);
+    assert.equal(cheaperSwitch({ defaultValue: true }), true);
+  });
+
+  it('languages: on only where the user and every repository map allow it', () => {
+    const languages = cheaperLanguages({
+      defaultValue: { '*': true, plaintext: false },
+      workspaceValue: { '*': true, plaintext: true, python: false },
+      workspaceFolderValue: { '*': false, go: true },
+    });
+    assert.equal(mapAllows(languages, 'plaintext'), false);
+    assert.equal(mapAllows(languages, 'python'), false);
+    assert.equal(mapAllows(languages, 'go'), true);
+    assert.equal(mapAllows(languages, 'rust'), false, "the folder's * off counts for languages nobody names");
+  });
+});

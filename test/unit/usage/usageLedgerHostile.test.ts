@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
+import { toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
+
+const DAY = 86_400_000;
+const record = (overrides: Partial<NewUsageRecord> = {}): NewUsageRecord => ({
+  backend: 'qwen',
+  model: 'qwen3-coder-plus',
+  feature: 'chat',
+  inputTokens: 100,
+  outputTokens: 20,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reported: true,
+  costMicros: 200,
+  latencyMs: 120,
+  outcome: 'ok',
+  ...overrides,
+});
+const line = (n: number, time: number) => toLine({ ...record(), id: `other:${n}`, time } as UsageRecord);
+const jsonlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+
+describe('usage ledger under hostile or damaged files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-ledger-hostile-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens past records with out-of-range or ill-typed fields, skipping and counting each', async () => {
+    const now = Date.UTC(2026, 10, 22, 12);
+    const good = line(1, now);
+    const bad = [
+      good.replace(`"t":${now}`, '"t":9e15'),
+      good.replace(`"t":${now}`, '"t":-5'),
+      good.replace(`"t":${now}`, '"t":1.5'),
+      good.replace('"l":120', '"l":-1'),
+      good.replace('"c":200', '"c":-200'),
+      good.replace('"i":100', '"i":1e300'),
+      good.replace('"m":"qwen3-coder-plus"', `"m":"${'x'.repeat(5_000)}"`),
+      good.replace('"k":"ok"', `"k":"${'y'.repeat(5_000)}"`),
+    ];
+    writeFileSync(join(dir, 'usage-foreign.jsonl'), [...bad, good].join(''));
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    assert.equal(ledger.rollups.sum().requests, 1, 'only the sound record counts');
+    assert.equal(ledger.skippedLines, bad.length);
+    // The ledger keeps recording after meeting the bad lines.
+    ledger.append(record());
+    assert.equal(ledger.rollups.sum().requests, 2);
+    await ledger.close();
+  });
+
+  it('a short write (disk full) never merges the torn record with the next one', async () => {
+    let failNext = true;
+    const ledger = await UsageLedger.open({
+      dir,
+      // The disk fills halfway through the first line: part of it lands, then ENOSPC.
+      writeSync: (fd, data) => {
+        if (failNext) {
+          failNext = false;
+          writeSync(fd, data.subarray(0, Math.floor(data.length / 2)));
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        }
+        return writeSync(fd, data);
+      },
+    });
+    assert.doesNotThrow(() => ledger.append(record({ costMicros: 1 })), 'a full disk is not the caller’s problem');
+    ledger.append(record({ costMicros: 2 }));
+    ledger.append(record({ costMicros: 4 }));
+    // Another window reads the file as it is on disk.
+    const other = await UsageLedger.open({ dir: dir });
+    assert.equal(other.rollups.sum().requests, 2, 'both records after the torn one are whole');
+    assert.equal(other.rollups.sum().cost.USD, 6);
+    assert.equal(other.skippedLines, 1, 'the torn fragment is counted as skipped');
+    await other.close();
+    await ledger.close();
+  });
+
+  it('retention never deletes a file another window is still writing, however old its mtime', async () => {
+    const start = Date.UTC(2026, 10, 22, 12);
+    const writer = await UsageLedger.open({ dir, now: () => start });
+    writer.append(record({ costMicros: 1, time: start }));
+    const [file] = jsonlFiles(dir);
+    assert.ok(file);
+    // A window idle in the background, or a clock or sync tool that set the mtime back.
+    const longAgo = new Date(start - 200 * DAY);
+    utimesSync(join(dir, file), longAgo, longAgo);
+
+    const reader = await UsageLedger.open({ dir, retentionDays: 90, now: () => start + 60_000 });
+    writer.append(record({ costMicros: 2, time: start + 120_000 }));
+    await reader.refresh();
+    assert.equal(reader.rollups.sum().cost.USD, 3, "the writer's later record is not lost to an unlinked file");
+    await writer.close();
+    await reader.close();
+  });
+
+  it('retention deletes files of periods fully past, by their name, and keeps their totals', async () => {
+    const then = Date.UTC(2026, 0, 10, 12);
+    const old = await UsageLedger.open({ dir, now: () => then });
+    old.append(record({ costMicros: 42, time: then }));
+    await old.close();
+    assert.equal(jsonlFiles(dir).length, 1);
+    const later = await UsageLedger.open({ dir, retentionDays: 90, now: () => then + 100 * DAY });
+    assert.deepEqual(jsonlFiles(dir), []);
+    assert.equal(later.rollups.sum().cost.USD, 42);
+    await later.close();
+  });
+
+  it('a line far longer than any record is skipped without reading it whole, and the rest counts', async () => {
+    const now = Date.UTC(2026, 10, 22, 12);
+    const path = join(dir, 'usage-foreign.jsonl');
+    writeFileSync(path, line(1, now));
+    // 24 MB of one line with no newline yet: a reader must not hold it, and must not count it.
+    const block = 'z'.repeat(1 << 20);
+    for (let i = 0; i < 24; i++) appendFileSync(path, block);
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    assert.equal(ledger.rollups.sum().requests, 1);
+    appendFileSync(path, `\n${line(2, now)}`);
+    await ledger.refresh();
+    assert.equal(ledger.rollups.sum().requests, 2);
+    assert.equal(ledger.skippedLines, 1);
+    let seen = 0;
+    for await (const r of ledger.records()) seen += r.id.startsWith('other:') ? 1 : 0;
+    assert.equal(seen, 2);
+    await ledger.close();
+  });
+});
