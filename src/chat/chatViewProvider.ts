@@ -5,9 +5,8 @@ import { EditorContextSource } from './editorContextSource';
 import { applyCode, openLink } from './editorActions';
 import { CHAT_BODY } from './chatViewBody';
 import { ChatViewPublisher } from './chatViewPublisher';
-import { ChatSession, type ChatRequestRecord } from '../core/chat/chatSession';
+import { ChatSession, type ChatRequestRecord, type RecordedUsage } from '../core/chat/chatSession';
 import { ChatHistoryStore } from '../core/chat/historyStore';
-import { requestCost } from '../backends/backendPrices';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import { log } from '../log';
 import { webviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/chatProtocol';
@@ -84,12 +83,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return config && provider ? { config, provider } : undefined;
       },
       record: (request) => this.record(request),
-      price: (config, model, usage) => {
-        const price = requestCost(config, model, usage);
-        return price.micros === null
-          ? { costMicros: null, currency: 'USD' }
-          : { costMicros: price.micros, currency: price.currency };
-      },
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
       warn: (message) => log().warn(message),
@@ -107,8 +100,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  private record(request: ChatRequestRecord): void {
-    this.deps.meter?.record({ ...request, feature: 'chat' });
+  private record(request: ChatRequestRecord): RecordedUsage | undefined {
+    const recorded = this.deps.meter?.record({ ...request, feature: 'chat' });
+    return recorded && { ...recorded, currency: recorded.currency ?? 'USD' };
   }
 
   private receive(raw: unknown): void {

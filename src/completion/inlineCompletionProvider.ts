@@ -167,7 +167,15 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           return result;
         } catch (error) {
           // A cancelled request is recorded too: the backend may bill it anyway.
-          const providerError = error instanceof ProviderError ? error : undefined;
+          // Whatever failed is recorded as a failure, never as an answer ("ok").
+          const providerError =
+            error instanceof ProviderError
+              ? error
+              : new ProviderError({
+                  kind: 'server',
+                  providerId: config.id,
+                  message: error instanceof Error ? error.message : String(error),
+                });
           const recorded = meter?.record({
             config,
             feature: 'completion',

@@ -6,7 +6,7 @@
 import type { Currency } from '../usage/money';
 import { ProviderError } from '../providers/providerError';
 import type { Provider, Usage } from '../providers/types';
-import { estimatedUsage } from '../providers/usage';
+import { meterRequest } from '../usage/meterRequest';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { contextRef, userPrompt, type ContextItem } from './contextItems';
 import { promptMessages, type AssistantTurn, type Conversation, type Turn, type UserTurn } from './conversation';
@@ -52,10 +52,11 @@ export interface ChatSessionDeps {
   store: ChatHistoryStore;
   /** The chat backend now, or undefined when none is configured. May throw. */
   backend(): Promise<ChatBackend | undefined>;
-  record(request: ChatRequestRecord): void;
-  /** Micro-dollars, or null when the price is unknown. */
-  /** The cost and its currency; `costMicros` null when unknown. */
-  price(config: ProviderConfig, model: string, usage: Usage): { costMicros: number | null; currency: Currency };
+  /**
+   * Records the request in the ledger and returns what it counted (tokens reported or estimated,
+   * cost in its currency): the answer shows exactly what was metered. Undefined when nothing meters.
+   */
+  record(request: ChatRequestRecord): RecordedUsage | undefined;
   now(): number;
   newId(): string;
   warn(message: string): void;
@@ -65,6 +66,20 @@ export interface ChatSessionDeps {
 interface Flight {
   controller: AbortController;
   conversation: Conversation;
+}
+
+/** What the ledger counted for one request: the tokens (reported or estimated) and the cost in its currency. */
+export interface RecordedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  reported: boolean;
+  costMicros: number | null;
+  currency: Currency;
+}
+
+function unpricedUsage(request: Parameters<typeof meterRequest>[0]): RecordedUsage {
+  const { usage } = meterRequest(request, () => ({ micros: null, source: 'unknown' }));
+  return { ...usage, costMicros: null, currency: 'USD' };
 }
 
 export class ChatSession {
@@ -252,7 +267,7 @@ export class ChatSession {
         : stopped
           ? new ProviderError({ kind: 'cancelled', providerId: config.id, message: 'Stopped by the user.' })
           : undefined;
-    this.deps.record({
+    const request = {
       config,
       model,
       startedAt,
@@ -260,22 +275,23 @@ export class ChatSession {
       promptText,
       outputText: turn.text,
       error: recordedError,
-    });
+    };
+    let recorded: RecordedUsage | undefined;
+    try {
+      recorded = this.deps.record(request);
+    } catch (recordError) {
+      this.deps.warn(`Could not record a chat request to ${config.id}: ${String(recordError)}`);
+    }
     // A request refused before any answer (a bad key, a spent quota) is shown without a made-up cost.
     if (turn.status === 'failed' && turn.text === '' && reported === undefined) return;
-    const counted = reported ?? estimatedUsage(promptText, turn.text);
-    let cost: { costMicros: number | null; currency: Currency } = { costMicros: null, currency: 'USD' };
-    try {
-      cost = this.deps.price(config, model, counted);
-    } catch (priceError) {
-      this.deps.warn(`Could not price a chat request to ${config.id}: ${String(priceError)}`);
-    }
+    // Without a meter the same counting rule still applies, with the price unknown.
+    const counted = recorded ?? unpricedUsage(request);
     turn.usage = {
       inputTokens: counted.inputTokens,
       outputTokens: counted.outputTokens,
       reported: counted.reported,
-      costMicros: cost.costMicros,
-      ...(cost.currency !== 'USD' && { currency: cost.currency }),
+      costMicros: counted.costMicros,
+      ...(counted.currency !== 'USD' && { currency: counted.currency }),
       ...(config.plan && { inPlan: true }),
     };
     this.totals.add(turn.usage);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { meterRequest } from '../../../src/core/usage/meterRequest';
 import { describe, it } from 'node:test';
 import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../../src/core/chat/chatSession';
 import { contextItem } from '../../../src/core/chat/contextItems';
@@ -73,11 +74,16 @@ function session(script: Script, storage = new MemoryStorage(), options: { backe
   const chat = new ChatSession({
     store: ChatHistoryStore.load(storage, () => {}),
     backend: async () => (options.backend === false ? undefined : { provider: fake, config: config! }),
-    record: (request) => records.push(request),
-    price: (_config, _model, counted) => ({
-      costMicros: counted.inputTokens * 2 + counted.outputTokens * 10,
-      currency: 'USD',
-    }),
+    // The real counting rule, at a made-up price of 2 and 10 micro-dollars a token.
+    record: (request) => {
+      records.push(request);
+      const { usage, price } = meterRequest(request, (counted) => ({
+        micros: counted.inputTokens * 2 + counted.outputTokens * 10,
+        currency: 'USD',
+        source: 'override',
+      }));
+      return { ...usage, costMicros: price.micros, currency: 'USD' };
+    },
     now: () => (now += 10),
     newId: () => `id-${++id}`,
     warn: () => {},
