@@ -28,6 +28,12 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('keeps the choice of backend per role user-scope: a repository cannot move you to a dearer one', () => {
+    for (const name of ['switchboard.completion.provider', 'switchboard.chat.provider']) {
+      assert.ok(['application', 'machine'].includes(settings[name]?.scope ?? ''), `${name} is user-scope only`);
+    }
+  });
+
   it('offers exactly the catalogue presets in settings.json completion', () => {
     assert.deepEqual(settings['switchboard.providers']?.items?.properties?.preset?.enum, [...PRESET_IDS]);
   });
