@@ -104,7 +104,10 @@ async function main(): Promise<void> {
   console.log(
     `  backends: ${providers.map((p) => p.name ?? p.id).join(', ')}${emulator ? ` (emulator at ${emulator.url})` : ''}`,
   );
-  console.log('  Open add.js and pause after "function add(a, b) {", or type "const greeting =" in scratch.js.');
+  console.log(
+    '  On the first run the walkthrough opens: its "Try It" shows ghost text in a sample with nothing typed.',
+  );
+  console.log('  Or open add.js and pause after "function add(a, b) {", or type "const greeting =" in scratch.js.');
   console.log('  Press Ctrl+C to stop.');
 
   let stopping = false;
