@@ -108,7 +108,7 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
     // The status bar's time is local: "resets HH:MM".
     assert.match(await planItem().innerText(), /resets \d\d:\d\d/);
 
-    const toast = page.locator('.notification-toast', { hasText: /Coding Plan.*limit reached|quota used up/ });
+    const toast = page.locator('.notification-toast', { hasText: /reached its limit|used up its quota/ });
     await toast.waitFor({ timeout: 15_000 });
     await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
     // The Switchboard item carries an icon; the transient "now use …" message beside it does not.

@@ -120,7 +120,7 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
   it('offers nothing from the repository when the quota runs out, whatever button is clicked', async () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
     await page.locator('.editor-instance .view-lines').first().click();
-    const toast = page.locator('.notification-toast', { hasText: /(limit reached|quota used up)/ });
+    const toast = page.locator('.notification-toast', { hasText: /(reached its limit|used up its quota)/ });
     for (let i = 0; i < 40 && !(await toast.count()); i++) {
       await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
       await page.waitForTimeout(900);

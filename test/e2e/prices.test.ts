@@ -13,7 +13,8 @@ import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbe
 import { formatMoney } from '../../src/core/usage/formatMoney';
 
 const KEY_VARIABLE = 'SWITCHBOARD_E2E_DASHSCOPE_KEY';
-const NAME = 'Qwen Singapore (demo)';
+// Short enough that the status bar shows it whole (it shortens labels over 20 characters).
+const NAME = 'Qwen SG (demo)';
 
 describe(`Model Studio prices (${flavorFromEnv()})`, () => {
   let emulator: Emulator;

@@ -59,7 +59,7 @@ describe(`a server's error message is never a link (${flavorFromEnv()})`, () => 
     assert.ok(emulator.count('/compatible-mode/v1/completions') >= 1, 'the completion reached the hostile server');
     const message = toast.first().locator('.notification-list-item-message');
     const text = await message.innerText();
-    assert.match(text, /quota used up/);
+    assert.match(text, /used up its quota/);
     assert.equal(await message.locator('a').count(), 0, `no link in the notification: ${text}`);
     assert.equal(await message.locator('.codicon-verified').count(), 0, 'no icon from the server');
     assert.doesNotMatch(text, /\]\(command:/, 'no link syntax left to render');

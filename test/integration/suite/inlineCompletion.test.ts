@@ -330,7 +330,7 @@ describe('inline completion provider', () => {
       assert.match(text, /\*\*Backend:\*\* Keyed Gateway \(id keyed\), model emulator-coder/);
       assert.match(text, /OpenAI-compatible \/completions with a suffix/);
       assert.match(text, /## Answer, as the backend sent it[^\n]*\n\n```\n\n {2}return a \+ b;/);
-      assert.match(text, /\*\*cost:\*\* (< )?\$0\.0/, 'priced with the price in the settings');
+      assert.match(text, /\*\*cost:\*\* (\\?< )?\$0\.0/, 'priced with the price in the settings');
       assert.doesNotMatch(text, /sk-integration-test|team-secret-123/, 'no key and no header value');
     }
     assert.equal(page()?.isDirty, false, 'never dirty, never asks to be saved');
