@@ -111,7 +111,7 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   }
   const line = (totals: Totals | undefined) => {
     if (!totals || totals.requests === 0) return 'no requests';
-    const cost = formatTotalCost(totals.cost, totals.requests, totals.unpricedRequests);
+    const cost = formatTotalCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests);
     return `${plural(totals.requests, 'request')} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
   };
   const items: vscode.QuickPickItem[] = [

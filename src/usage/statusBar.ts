@@ -262,14 +262,19 @@ function sumTotals(all: readonly (Totals | undefined)[]): Totals {
     sum.requests += totals.requests;
     addAmounts(sum.cost, totals.cost);
     sum.unpricedRequests += totals.unpricedRequests;
+    sum.planRequests += totals.planRequests;
   }
   return sum;
 }
 
-/** "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as free). */
+/**
+ * "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as
+ * free); "included in plan" when a plan covers every request.
+ */
 function costText(totals: Totals): string {
   if (totals.requests === 0) return '$0.00';
-  if (totals.unpricedRequests === totals.requests) return 'price unknown';
+  if (totals.planRequests >= totals.requests) return 'included in plan';
+  if (totals.unpricedRequests >= totals.requests - totals.planRequests) return 'price unknown';
   return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
 

@@ -100,6 +100,7 @@ export class UsageMeter implements vscode.Disposable {
       currency: price.micros === null ? 'USD' : price.currency,
       latencyMs: Date.now() - outcome.startedAt,
       outcome: error?.kind ?? 'ok',
+      ...(price.source === 'plan' && { inPlan: true }),
     };
     if (error) this.messages.set(config.id, error.message);
     try {

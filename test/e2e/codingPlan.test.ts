@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 /** The plan's 5-hour window as the user set it (the emulator enforces the same). */
@@ -133,5 +133,22 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
       { timeout: 20_000 },
     );
     assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the backup');
+  });
+
+  it("shows the plan's requests in the usage dashboard as included in the plan, never as $0.00", async () => {
+    await runCommand(page, 'Switchboard: Open Usage Dashboard');
+    const dashboard = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    const planRow = dashboard.locator('#models tr', {
+      has: dashboard.locator('td, th', { hasText: /^plan$/ }),
+      hasText: 'emulator-coder',
+    });
+    await planRow.first().waitFor({ timeout: 30_000 });
+    const rowText = await planRow.first().innerText();
+    assert.match(rowText, /included in plan/, rowText);
+    assert.doesNotMatch(rowText, /\$0\.00/, rowText);
+    // The total names the plan's share beside the backup's metered cost.
+    assert.match(await dashboard.locator('#totals').innerText(), /in plan/);
+    if (process.env.SWITCHBOARD_SCREENSHOTS)
+      await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'dashboard-plan.png') });
   });
 });

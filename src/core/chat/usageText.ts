@@ -57,12 +57,7 @@ export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
 /** "3 requests · 12,345 tokens · $0.0123", or "no requests yet". */
 export function totalsLine(totals: Totals): string {
   if (totals.requests === 0) return 'no requests yet';
-  const inPlan = totals.inPlan ?? 0;
-  const paid = totals.requests - inPlan;
-  const cost =
-    paid === 0
-      ? 'included in plan'
-      : `${formatTotalCost(totals.cost, paid, totals.unpriced)}${inPlan ? ` + ${inPlan} in plan` : ''}`;
+  const cost = formatTotalCost(totals.cost, totals.requests, totals.unpriced, totals.inPlan ?? 0);
   return `${plural(totals.requests, 'request')} · ${count(totals.inputTokens + totals.outputTokens)} tokens · ${cost}`;
 }
 

@@ -455,10 +455,13 @@ export const PRESETS: readonly Preset[] = [
     requiresKey: true,
     // unverified: chat model id not confirmed on SiliconFlow's model list.
     chatModel: 'Qwen/Qwen3-Coder-480B-A35B-Instruct',
-    // SiliconFlow documents /completions with `prompt` + `suffix` for these Qwen2.5-Coder models.
-    completionModel: 'Qwen/Qwen2.5-Coder-7B-Instruct',
+    // SiliconFlow documents /completions with `prompt` + `suffix` for DeepSeek-V3 and the
+    // Qwen2.5-Coder models; of those only DeepSeek-V3 has a published price on siliconflow.com
+    // ($0.25 / $1.00 per 1M), so it is the default: a default that prices as "unknown" would
+    // leave the status bar and budgets blind (#12). The Qwen coders stay one pick away.
+    completionModel: 'deepseek-ai/DeepSeek-V3',
     fimRoute: 'completions-suffix',
-    models: ['Qwen/Qwen2.5-Coder-32B-Instruct', 'deepseek-ai/DeepSeek-V3'],
+    models: ['Qwen/Qwen2.5-Coder-7B-Instruct', 'Qwen/Qwen2.5-Coder-32B-Instruct', 'deepseek-ai/DeepSeek-V3'],
     docs: 'https://docs.siliconflow.cn/en/userguide/guides/fim',
   },
 

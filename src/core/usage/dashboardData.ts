@@ -35,6 +35,8 @@ export interface BackendSeries {
   costMicros: number[];
   /** Requests per day whose price is unknown: their cost is in no figure, never counted as 0. */
   unpriced: number[];
+  /** Requests per day a subscription plan covers: "included in plan", never "$0.00". */
+  inPlan: number[];
 }
 
 /** Per-day figures, each array aligned with `DashboardData.days`. */
@@ -63,6 +65,8 @@ export interface ModelRow {
   /** Integer micro-units of `currency` over the requests whose price is known. */
   costMicros: number;
   unpricedRequests: number;
+  /** Requests a subscription plan covers. */
+  planRequests: number;
   latencyP50: number;
   /** Requests whose outcome was not 'ok'. */
   failures: number;
@@ -78,6 +82,8 @@ export interface DashboardTotals {
   /** Per currency, never summed across currencies. */
   cost: Amounts;
   unpricedRequests: number;
+  /** Requests a subscription plan covers: in `cost` as 0, shown as "included in plan". */
+  planRequests: number;
   /** Requests whose token counts were estimated because the backend reported none. */
   estimatedRequests: number;
   latencyP50: number | null;
@@ -159,6 +165,7 @@ export async function computeDashboard(
           requests: zeros(),
           costMicros: zeros(),
           unpriced: zeros(),
+          inPlan: zeros(),
         }),
       );
     const key = `${record.backend}\u0000${record.model}\u0000${record.currency}`;
@@ -174,6 +181,7 @@ export async function computeDashboard(
         outputTokens: 0,
         costMicros: 0,
         unpricedRequests: 0,
+        planRequests: 0,
         latencyP50: 0,
         failures: 0,
       };
@@ -195,6 +203,10 @@ export async function computeDashboard(
     row.inputTokens += record.inputTokens;
     row.outputTokens += record.outputTokens;
     if (failed) row.failures += 1;
+    if (record.inPlan) {
+      series.inPlan[day]! += 1;
+      row.planRequests += 1;
+    }
     if (record.costMicros === null) {
       series.unpriced[day]! += 1;
       row.unpricedRequests += 1;
@@ -265,6 +277,7 @@ export async function computeDashboard(
       cacheWriteTokens: sum(daily.cacheWriteTokens),
       cost,
       unpricedRequests: sum(series.map((entry) => sum(entry.unpriced))),
+      planRequests: sum(series.map((entry) => sum(entry.inPlan))),
       estimatedRequests,
       latencyP50: overallP50 ?? null,
       latencyP95: overallP95 ?? null,

@@ -17,6 +17,8 @@ const COLUMNS = [
   // In `currency`: a yuan figure is never written as dollars, and nothing is converted.
   'cost',
   'currency',
+  // "metered", "included in plan" (cost left empty: the plan is paid apart) or "price unknown".
+  'billing',
   'latency_ms',
   'outcome',
 ] as const;
@@ -46,8 +48,9 @@ function row(record: UsageRecord): string[] {
     String(record.cacheReadTokens),
     String(record.cacheWriteTokens),
     record.reported ? 'reported' : 'estimated',
-    microsToUnits(record.costMicros),
-    record.costMicros === null ? '' : record.currency,
+    record.inPlan ? '' : microsToUnits(record.costMicros),
+    record.costMicros === null || record.inPlan ? '' : record.currency,
+    record.inPlan ? 'included in plan' : record.costMicros === null ? 'price unknown' : 'metered',
     String(Math.round(record.latencyMs)),
     record.outcome,
   ];

@@ -74,10 +74,17 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
 }
 
-/** A total over some requests: "price unknown" when none of them had a price, else `formatSpend`. */
-export function formatTotalCost(cost: Amounts, requests: number, unpricedRequests: number): string {
-  if (requests > 0 && unpricedRequests === requests) return 'price unknown';
-  return formatSpend(cost, unpricedRequests);
+/**
+ * A total over some requests: "included in plan" when a plan covers all of them, "price unknown"
+ * when none of the rest had a price, else `formatSpend`, with "+ N in plan" for the plan's share
+ * (a plan's request is never shown as "$0.00").
+ */
+export function formatTotalCost(cost: Amounts, requests: number, unpricedRequests: number, planRequests = 0): string {
+  if (requests > 0 && planRequests >= requests) return 'included in plan';
+  const metered = requests - planRequests;
+  const inPlan = planRequests > 0 ? ` + ${planRequests.toLocaleString('en-US')} in plan` : '';
+  if (metered > 0 && unpricedRequests >= metered) return `price unknown${inPlan}`;
+  return `${formatSpend(cost, unpricedRequests)}${inPlan}`;
 }
 
 /** A model's price per 1M tokens, or "price unknown" (never "free" by default). */

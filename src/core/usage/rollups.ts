@@ -15,6 +15,8 @@ export interface Totals {
   cost: Amounts;
   /** Requests whose price is unknown: their cost is not in `cost`. */
   unpricedRequests: number;
+  /** Requests a subscription plan covers: in `cost` as 0, shown as "included in plan". */
+  planRequests: number;
   estimatedRequests: number;
   failedRequests: number;
   latencyMsTotal: number;
@@ -29,6 +31,7 @@ export function emptyTotals(): Totals {
     cacheWriteTokens: 0,
     cost: {},
     unpricedRequests: 0,
+    planRequests: 0,
     estimatedRequests: 0,
     failedRequests: 0,
     latencyMsTotal: 0,
@@ -41,6 +44,7 @@ export function addRecord(totals: Totals, record: UsageRecord): void {
   totals.outputTokens += record.outputTokens;
   totals.cacheReadTokens += record.cacheReadTokens;
   totals.cacheWriteTokens += record.cacheWriteTokens;
+  if (record.inPlan) totals.planRequests += 1;
   if (record.costMicros === null) totals.unpricedRequests += 1;
   else addAmount(totals.cost, record.currency, record.costMicros);
   if (!record.reported) totals.estimatedRequests += 1;

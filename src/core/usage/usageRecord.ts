@@ -28,6 +28,11 @@ export interface UsageRecord {
   latencyMs: number;
   /** 'ok', or the ProviderError kind that ended the request ('cancelled' included: it may still be billed). */
   outcome: string;
+  /**
+   * True when a subscription plan covers the request: `costMicros` is 0 because nothing more is
+   * paid, and every view says "included in plan" rather than "$0.00".
+   */
+  inPlan?: boolean;
 }
 
 const FEATURES: ReadonlySet<string> = new Set(['completion', 'chat', 'probe']);
@@ -40,7 +45,7 @@ export function toLine(record: UsageRecord): string {
     `{"id":${text(record.id)},"t":${record.time},"b":${text(record.backend)},"m":${text(record.model)},"f":${text(record.feature)}` +
     `,"i":${record.inputTokens},"o":${record.outputTokens},"cr":${record.cacheReadTokens},"cw":${record.cacheWriteTokens}` +
     `,"r":${record.reported ? 1 : 0},"c":${record.costMicros === null ? 'null' : record.costMicros}${!record.currency || record.currency === 'USD' ? '' : `,"cu":${text(record.currency)}`}` +
-    `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}}\n`
+    `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}${record.inPlan ? ',"ip":1' : ''}}\n`
   );
 }
 
@@ -112,5 +117,6 @@ export function fromLine(line: string): UsageRecord | undefined {
     currency: cu ?? 'USD',
     latencyMs: l,
     outcome,
+    ...(raw.ip === 1 && { inPlan: true }),
   };
 }

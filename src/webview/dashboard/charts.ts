@@ -125,10 +125,13 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
   return {
     legend: backends.map((series, index) => ({
       // A backend whose every request is unpriced has no bar: say so rather than leave a blank.
-      label:
-        series.costMicros.every((micros) => micros === 0) && series.unpriced.some(Boolean)
+      label: !series.costMicros.every((micros) => micros === 0)
+        ? series.label
+        : series.unpriced.some(Boolean)
           ? `${series.label} (price unknown)`
-          : series.label,
+          : series.inPlan.some(Boolean)
+            ? `${series.label} (included in plan)`
+            : series.label,
       colour: colourOf(theme, index),
     })),
     summary: costSummary(data, currency),

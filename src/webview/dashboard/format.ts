@@ -20,15 +20,22 @@ export function formatMs(value: number | null): string {
 
 /**
  * Cost of a group of requests. Requests without a known price are never counted as $0: all of
- * them unpriced reads "price unknown", some of them adds "+ N unpriced".
+ * them unpriced reads "price unknown", some of them adds "+ N unpriced"; a plan's requests read
+ * "included in plan" (all) or "+ N in plan" (some).
  */
-export function formatCost(cost: Amounts, requests: number, unpriced: number): string {
-  return formatTotalCost(cost, requests, unpriced);
+export function formatCost(cost: Amounts, requests: number, unpriced: number, inPlan = 0): string {
+  return formatTotalCost(cost, requests, unpriced, inPlan);
 }
 
 /** One currency's figure, for a series or a row that is in one currency. */
-export function formatCostIn(currency: Currency, micros: number, requests: number, unpriced: number): string {
-  return formatCost({ [currency]: micros }, requests, unpriced);
+export function formatCostIn(
+  currency: Currency,
+  micros: number,
+  requests: number,
+  unpriced: number,
+  inPlan = 0,
+): string {
+  return formatCost({ [currency]: micros }, requests, unpriced, inPlan);
 }
 
 export { formatMoney };

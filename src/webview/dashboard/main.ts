@@ -67,10 +67,17 @@ function main(): void {
       renderLegend(legend, spec.legend);
       chart.render(spec);
     }
-    const unpriced = data.totals.unpricedRequests;
-    byId('cost-note').textContent = unpriced
-      ? `${formatCount(unpriced)} of ${formatCount(data.totals.requests)} requests have no known price: they are not in this chart, and are shown as "price unknown", never as $0.`
-      : '';
+    const { unpricedRequests: unpriced, planRequests: inPlan, requests } = data.totals;
+    byId('cost-note').textContent = [
+      unpriced
+        ? `${formatCount(unpriced)} of ${formatCount(requests)} requests have no known price: they are not in this chart, and are shown as "price unknown", never as $0.`
+        : '',
+      inPlan
+        ? `${formatCount(inPlan)} of ${formatCount(requests)} requests are included in a subscription plan: they cost nothing more per request and are shown as "included in plan".`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     renderModels(byId<HTMLTableElement>('models'), data);
     renderDaily(byId<HTMLTableElement>('daily'), data);
   };
@@ -158,7 +165,7 @@ function describeDay(data: DashboardData, day: number): string {
     .filter((series) => series.requests[day])
     .map(
       (series) =>
-        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!)}`,
+        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!, series.inPlan[day]!)}`,
     );
   const { daily } = data;
   return [

@@ -19,10 +19,15 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
   const items: [string, string, string?][] = [
     [
       'Cost',
-      formatCost(totals.cost, totals.requests, totals.unpricedRequests),
-      totals.unpricedRequests
-        ? `${plural(totals.unpricedRequests, 'request')} ${totals.unpricedRequests === 1 ? 'has' : 'have'} no known price`
-        : undefined,
+      formatCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests),
+      [
+        totals.unpricedRequests
+          ? `${plural(totals.unpricedRequests, 'request')} ${totals.unpricedRequests === 1 ? 'has' : 'have'} no known price`
+          : '',
+        totals.planRequests ? `${plural(totals.planRequests, 'request')} included in a plan` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ') || undefined,
     ],
     [
       'Requests',
@@ -67,7 +72,7 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
     {
       title: 'Cost',
       align: 'number',
-      cell: (row) => formatCostIn(row.currency, row.costMicros, row.requests, row.unpricedRequests),
+      cell: (row) => formatCostIn(row.currency, row.costMicros, row.requests, row.unpricedRequests, row.planRequests),
     },
     { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
     { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
@@ -85,7 +90,13 @@ export function renderDaily(table: HTMLTableElement, data: DashboardData): void 
       align: 'number',
       cell: ({ index }) =>
         series.requests[index]
-          ? formatCostIn(series.currency, series.costMicros[index]!, series.requests[index], series.unpriced[index]!)
+          ? formatCostIn(
+              series.currency,
+              series.costMicros[index]!,
+              series.requests[index],
+              series.unpriced[index]!,
+              series.inPlan[index]!,
+            )
           : '—',
     })),
     { title: 'Requests', align: 'number', cell: ({ index }) => formatCount(daily.requests[index]!) },

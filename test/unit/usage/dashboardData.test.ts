@@ -9,6 +9,7 @@ import {
   type DashboardRange,
 } from '../../../src/core/usage/dashboardData';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
+import { formatCost, formatCostIn } from '../../../src/webview/dashboard/format';
 import { webviewToHost } from '../../../src/protocol/dashboardProtocol';
 
 const DAY = 86_400_000;
@@ -109,6 +110,30 @@ describe('dashboard data', () => {
     assert.equal(data.totals.unpricedRequests, 2);
     const plus = data.models.find((row) => row.model === 'qwen3-coder-plus');
     assert.deepEqual([plus?.requests, plus?.costMicros, plus?.unpricedRequests], [2, 0, 2]);
+  });
+
+  it("marks a plan's requests as included in the plan, per day, per model and in total", async () => {
+    const data = await computeDashboard(
+      stream([
+        record({ backend: 'coding-plan', costMicros: 0, inPlan: true }),
+        record({ backend: 'coding-plan', costMicros: 0, inPlan: true, time: NOV_20 + DAY }),
+        record({ backend: 'deepseek', model: 'deepseek-chat', costMicros: 420 }),
+      ]),
+      THREE_DAYS,
+    );
+    const plan = data.backends.find((series) => series.backend === 'coding-plan');
+    assert.deepEqual(plan?.inPlan, [1, 1, 0]);
+    assert.equal(data.totals.planRequests, 2);
+    const row = data.models.find((entry) => entry.backend === 'coding-plan');
+    assert.equal(row?.planRequests, 2);
+    assert.equal(
+      formatCostIn(row!.currency, row!.costMicros, row!.requests, row!.unpricedRequests, row!.planRequests),
+      'included in plan',
+    );
+    assert.equal(
+      formatCost(data.totals.cost, data.totals.requests, data.totals.unpricedRequests, data.totals.planRequests),
+      '$0.00042 + 2 in plan',
+    );
   });
 
   it('counts only the records inside the range, both ends inclusive', async () => {
@@ -215,6 +240,7 @@ describe('dashboard data', () => {
         outputTokens: 5,
         costMicros: 5_000,
         unpricedRequests: 0,
+        planRequests: 0,
         latencyP50: 50,
         failures: 0,
       },
@@ -228,6 +254,7 @@ describe('dashboard data', () => {
         outputTokens: 6,
         costMicros: 300,
         unpricedRequests: 1,
+        planRequests: 0,
         latencyP50: 200,
         failures: 1,
       },
@@ -241,6 +268,7 @@ describe('dashboard data', () => {
         outputTokens: 10,
         costMicros: 0,
         unpricedRequests: 0,
+        planRequests: 0,
         latencyP50: 10,
         failures: 0,
       },

@@ -47,17 +47,28 @@ describe('usage export', () => {
     const lines = csv.trimEnd().split('\n');
     assert.equal(
       lines[0],
-      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,latency_ms,outcome',
+      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,billing,latency_ms,outcome',
     );
     assert.equal(
       lines[1],
-      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,312,ok',
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,metered,312,ok',
     );
     assert.equal(
       lines[2],
-      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,312,cancelled',
+      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,price unknown,312,cancelled',
     );
     assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
+  });
+
+  it('writes a plan request as "included in plan", never as a cost of 0', async () => {
+    const planned = { ...base, backend: 'coding-plan', costMicros: 0, inPlan: true };
+    const [, line] = (await run([planned], 'csv')).trimEnd().split('\n');
+    assert.equal(
+      line,
+      '2026-11-22T09:30:00.000Z,coding-plan,qwen3-coder-plus,completion,1480,24,1024,0,reported,,,included in plan,312,ok',
+    );
+    const [entry] = JSON.parse(await run([planned], 'json')) as { cost: string; billing: string }[];
+    assert.deepEqual([entry?.cost, entry?.billing], ['', 'included in plan']);
   });
 
   it('writes JSON that parses back to the same records', async () => {

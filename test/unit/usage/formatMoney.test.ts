@@ -53,6 +53,10 @@ describe('formatAmounts and formatSpend', () => {
     assert.equal(formatSpend({ USD: 420_000 }, 2), '$0.42 + 2 unpriced');
     assert.equal(formatTotalCost({}, 3, 3), 'price unknown');
     assert.equal(formatTotalCost({ CNY: 10_000 }, 3, 1), '¥0.01 + 1 unpriced');
+    // A plan's requests are never "$0.00": all of them read "included in plan", some add "+ N in plan".
+    assert.equal(formatTotalCost({}, 4, 0, 4), 'included in plan');
+    assert.equal(formatTotalCost({ USD: 420_000 }, 5, 0, 3), '$0.42 + 3 in plan');
+    assert.equal(formatTotalCost({}, 5, 2, 3), 'price unknown + 3 in plan');
   });
 
   it('writes a balance in whole units of a known or foreign currency', () => {

@@ -7,12 +7,7 @@ import { priceRequest } from '../../../src/core/usage/pricing';
  * Default models no source prices, each with why. A row here that gets a price must leave the
  * list (the test says so), so the list never hides a fixed gap.
  */
-const KNOWN_GAPS: ReadonlyMap<string, string> = new Map([
-  [
-    'siliconflow/Qwen/Qwen2.5-Coder-7B-Instruct',
-    'siliconflow.com does not list it (prices-research.json: unknown); free on siliconflow.cn',
-  ],
-]);
+const KNOWN_GAPS: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 describe('every preset prices its default models', () => {
   for (const preset of PRESETS) {

@@ -159,6 +159,10 @@ describe('usage ledger', () => {
   it('round-trips a record through its line and rejects malformed ones', () => {
     const full = { ...record({ currency: 'CNY' }), id: 'w:1', time: 1_700_000_000_000 } as Parameters<typeof toLine>[0];
     assert.deepEqual(fromLine(toLine(full).trimEnd()), full);
+    // A plan's request keeps its mark through the file, so no view can show it as "$0.00".
+    const planned = { ...full, costMicros: 0, currency: 'USD' as const, inPlan: true };
+    assert.deepEqual(fromLine(toLine(planned).trimEnd()), planned);
+    assert.equal(fromLine(toLine(full).trimEnd())?.inPlan, undefined);
     assert.equal(fromLine('{"id":"x"}'), undefined);
     assert.equal(fromLine('not json'), undefined);
     assert.equal(fromLine(toLine({ ...full, inputTokens: -1 }).trimEnd()), undefined);
