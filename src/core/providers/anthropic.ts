@@ -4,7 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
+import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
 import { guardedFetch } from './guardedFetch';
 import type { ProviderError } from './providerError';
@@ -24,9 +24,6 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
-/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
-const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
-const SDK_TIMEOUT_MS = 10 * 60_000;
 /** Anthropic requires max_tokens on every request. */
 const DEFAULT_MAX_TOKENS = 4_096;
 
@@ -61,7 +58,7 @@ export class AnthropicProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, CHAT_SILENCE);
+    const deadline = startDeadline(request, HOSTED_CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     let answer = '';
     try {

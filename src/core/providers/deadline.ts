@@ -25,6 +25,14 @@ export interface SilenceLimits {
   idleMs: number;
 }
 
+/**
+ * The hosted SDKs' chat limits: how long a backend may take to start, and to pause mid-answer;
+ * never how long it talks.
+ */
+export const HOSTED_CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
+/** The SDK's own timeout is only a backstop behind the silence limits, which end a call first. */
+export const SDK_TIMEOUT_MS = 10 * 60_000;
+
 /** Limits from the call's options, else the defaults; a plain number is both limits. */
 export function silenceLimits(options: CallOptions, defaults: number | SilenceLimits): SilenceLimits {
   const base = typeof defaults === 'number' ? { firstByteMs: defaults, idleMs: defaults } : defaults;

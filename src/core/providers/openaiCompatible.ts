@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { startDeadline, type Deadline, type SilenceLimits } from './deadline';
+import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
 import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
@@ -24,10 +24,7 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
-/** Silence limits: how long a backend may take to start, and to pause mid-answer; never how long it talks. */
-const CHAT_SILENCE: SilenceLimits = { firstByteMs: 60_000, idleMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 60_000;
-const SDK_TIMEOUT_MS = 10 * 60_000;
 
 export interface OpenAICompatibleOptions {
   hooks?: ProviderHooks;
@@ -55,7 +52,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    const deadline = startDeadline(request, CHAT_SILENCE);
+    const deadline = startDeadline(request, HOSTED_CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
