@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { serverFailure, type Reply, type StreamFrame } from './errors';
 import { isStreamFault, type Fault, type FaultQueue } from './faults';
 import type { Dialect, EmulatorSettings } from './options';
+import type { PrefixCache } from './prefixCache';
 import { backendQuota, QuotaTracker } from './quota';
 import type { RecordedRequest } from './recording';
 import { EventStream, type StreamFormat } from './sse';
@@ -22,6 +23,8 @@ export interface EmulatorState {
   faults: FaultQueue;
   /** Prompt prefixes Anthropic would hold in its cache (for cache_read vs cache_creation). */
   promptCache: Set<string>;
+  /** Recent prompts per backend, for the implicit prefix cache (`implicitPrefixCache`). */
+  prefixCache: PrefixCache;
   /** Source of deterministic ids. */
   sequence: number;
   now(): number;

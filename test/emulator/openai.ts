@@ -14,6 +14,7 @@ import type { RequestContext } from './context';
 import { streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
 import { DEFAULT_MODELS } from './options';
+import { IMPLICIT_CACHE_RULES } from './prefixCache';
 import { approxTokens } from './tokens';
 
 export function listModels(ctx: RequestContext): Promise<void> {
@@ -53,7 +54,9 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
     },
   );
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
-  const usage = usageFor(ctx, promptTokens, generation.chunks.length);
+  // The cache sees the conversation as the model does: each role, then its text, in order.
+  const rendered = messages.map((message) => `${String(message.role)}\n${contentText(message.content)}\n`).join('');
+  const usage = usageFor(ctx, promptTokens, generation.chunks.length, rendered);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
@@ -107,7 +110,8 @@ export async function completions(ctx: RequestContext, defaultMaxTokens = 16): P
       maxTokens: numberOr(body.max_tokens, defaultMaxTokens),
     },
   );
-  const usage = usageFor(ctx, approxTokens(prompt + suffix), generation.chunks.length);
+  // A FIM model reads the prefix, then the hole marker, then the suffix (PSM).
+  const usage = usageFor(ctx, approxTokens(prompt + suffix), generation.chunks.length, `${prompt}\u0000${suffix}`);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'cmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
@@ -140,15 +144,21 @@ export async function completions(ctx: RequestContext, defaultMaxTokens = 16): P
   await stream.end('data: [DONE]\n\n');
 }
 
-function usageFor(ctx: RequestContext, promptTokens: number, completionTokens: number) {
+function usageFor(ctx: RequestContext, promptTokens: number, completionTokens: number, promptText: string) {
   const usage = {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
   };
-  // DeepSeek reports its context cache next to the usual counters; nothing is cached here.
-  return ctx.dialect === 'deepseek'
-    ? { ...usage, prompt_cache_hit_tokens: 0, prompt_cache_miss_tokens: promptTokens }
+  const cached = ctx.settings.implicitPrefixCache
+    ? Math.min(promptTokens, ctx.state.prefixCache.lookup(ctx.dialect, promptText) ?? 0)
+    : 0;
+  // DeepSeek reports its context cache in counters of its own; OpenAI and DashScope in
+  // prompt_tokens_details, only when they have one.
+  if (ctx.dialect === 'deepseek')
+    return { ...usage, prompt_cache_hit_tokens: cached, prompt_cache_miss_tokens: promptTokens - cached };
+  return ctx.settings.implicitPrefixCache && ctx.dialect in IMPLICIT_CACHE_RULES
+    ? { ...usage, prompt_tokens_details: { cached_tokens: cached } }
     : usage;
 }
 
@@ -160,7 +170,7 @@ async function sendUsageChunk(
   ctx: RequestContext,
   stream: ReturnType<RequestContext['stream']>,
   base: Record<string, unknown>,
-  usage: Record<string, number>,
+  usage: Record<string, unknown>,
   finish: Record<string, unknown>,
 ): Promise<boolean> {
   if (ctx.dialect === 'openrouter') return stream.send({ data: { ...base, choices: [finish], usage } });

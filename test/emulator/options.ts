@@ -98,6 +98,12 @@ export interface EmulatorOptions {
   fimRules?: readonly FimRule[];
   /** Answers FIM requests from the text around the cursor before the rules are tried (benchmarks). */
   fimResponder?: FimResponder;
+  /**
+   * Report cache hits as the hosted backends do (DeepSeek, OpenAI, Model Studio, the Coding Plan):
+   * the longest prefix a prompt shares with a recent one on the same backend, by each backend's
+   * rules (prefixCache.ts). Off by default, so usage stays simple for tests that do not ask.
+   */
+  implicitPrefixCache?: boolean;
   /** Model ids every backend lists (Ollama shows them as `id:latest`). */
   models?: readonly string[];
   /** Generation requests allowed per clock minute; more answer 429. */

@@ -13,6 +13,7 @@ import { FaultQueue, type FaultSpec } from './faults';
 import { closeServer, listen, readBody } from './httpIo';
 import type { EmulatorOptions, EmulatorSettings } from './options';
 import { resetFreeCounts } from './openrouter';
+import { PrefixCache } from './prefixCache';
 import { backendQuota } from './quota';
 import { quotaRejection } from './quotaStyles';
 import { anthropicRateLimitHeaders, openAiRateLimitHeaders } from './rateLimitHeaders';
@@ -89,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     quotas: new Map(),
     faults: new FaultQueue(),
     promptCache: new Set(),
+    prefixCache: new PrefixCache(),
     sequence: 0,
     now: () => options.now?.() ?? Date.now(),
   };
