@@ -34,6 +34,11 @@ const FIM_MARKERS: readonly [string, string][] = [
 
 /** The text before the cursor in a raw FIM prompt, or undefined when the prompt is in no known template. */
 export function rawFimPrefix(prompt: string): string | undefined {
+  // Code Llama suffix-first: <PRE> <SUF>suffix <MID> prefix.
+  if (prompt.startsWith('<PRE> <SUF>')) {
+    const middle = prompt.indexOf(' <MID> ');
+    if (middle !== -1) return prompt.slice(middle + ' <MID> '.length);
+  }
   for (const [begin, hole] of FIM_MARKERS) {
     const start = prompt.lastIndexOf(begin);
     const end = prompt.indexOf(hole, start);
@@ -61,6 +66,21 @@ export function fimAnswer(prompt: string, rules: readonly FimRule[], responder?:
   return DEFAULT_FIM_TEXT;
 }
 
+// Switchboard's suffix-first hole-fill layout (src/core/providers/holeFillPrompt.ts).
+const SUFFIX_LABEL = 'Code after the hole:\n';
+const PREFIX_LABEL = '\nCode before the hole, then the hole:\n';
+
+/** The code before and after the hole, in either layout: prefix<HOLE>suffix, or labelled suffix first. */
+function holeFillParts(message: string, hole: number): { prefix: string; suffix: string } {
+  const prefixAt = message.lastIndexOf(PREFIX_LABEL, hole);
+  if (message.startsWith(SUFFIX_LABEL) && prefixAt !== -1 && message.endsWith('<HOLE>'))
+    return {
+      prefix: message.slice(prefixAt + PREFIX_LABEL.length, hole),
+      suffix: message.slice(SUFFIX_LABEL.length, prefixAt),
+    };
+  return { prefix: message.slice(0, hole), suffix: message.slice(hole + '<HOLE>'.length) };
+}
+
 /**
  * A chat model asked to fill a hole answers the way real ones often do: the code in a fence, the
  * leading line break lost.
@@ -72,12 +92,8 @@ export function chatAnswer(
 ): string {
   const hole = lastUserMessage.indexOf('<HOLE>');
   if (hole !== -1) {
-    const answer = fimAnswer(
-      lastUserMessage.slice(0, hole),
-      rules,
-      responder,
-      lastUserMessage.slice(hole + '<HOLE>'.length),
-    );
+    const { prefix, suffix } = holeFillParts(lastUserMessage, hole);
+    const answer = fimAnswer(prefix, rules, responder, suffix);
     return `\`\`\`\n${answer.replace(/^\n/, '')}\n\`\`\``;
   }
   // Markdown with a code block, and a long answer to stop half-way: what a chat view must handle.

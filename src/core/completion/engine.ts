@@ -19,7 +19,7 @@ import { cutAtControlTokens } from './leakedTokens';
 import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
-import { buildPrompt, type BuiltPrompt, type ContextSnippet } from './prompt';
+import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
 import { keyKind, TypingRhythm } from './typingRhythm';
 import { toLf } from './whitespace';
@@ -42,6 +42,8 @@ export interface CompletionSettings extends RequestPolicy {
    * measure what reuse saves (the benchmarks' baseline).
    */
   reuse: boolean;
+  /** 'legacy' lays prompts out as before prompt-cache ordering; only the benchmark's baseline sets it. */
+  promptOrder?: PromptOrder;
 }
 
 export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
@@ -360,7 +362,14 @@ export class CompletionEngine {
 
   private plan(at: CompletionInput, backend: CompletionBackend, settings: CompletionSettings, candidate: number): Plan {
     const prompt = buildPrompt(
-      { text: at.text, offset: at.offset, languageId: at.languageId, path: at.path, snippets: at.snippets?.() ?? [] },
+      {
+        text: at.text,
+        offset: at.offset,
+        languageId: at.languageId,
+        path: at.path,
+        snippets: at.snippets?.() ?? [],
+        order: settings.promptOrder,
+      },
       { maxPromptTokens: settings.promptTokens },
     );
     const fullPrefix = at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS * 4), at.offset);
@@ -401,6 +410,7 @@ export class CompletionEngine {
       languageId: at.languageId,
       path: at.path,
       maxLines: settings.maxLines,
+      order: settings.promptOrder,
     };
   }
 
@@ -486,12 +496,14 @@ export class CompletionEngine {
         rawPrompt: template.build(templatePrefix, prompt.suffix, {
           path: plan.path,
           snippets: snippetsInPrefix ? [] : prompt.snippets,
+          order: plan.order,
         }),
         rawStop: template.stop,
       }),
       maxTokens: plan.maxTokens,
       temperature: plan.temperature,
       stop: plan.multiline ? ['\n\n\n'] : ['\n'],
+      ...(plan.order && { promptOrder: plan.order }),
       signal,
     });
     const shown = postProcess(result.text, {
@@ -546,6 +558,7 @@ interface Plan {
   languageId: string;
   path: string | undefined;
   maxLines: number;
+  order: PromptOrder | undefined;
 }
 
 /**

@@ -1,6 +1,9 @@
 /**
  * Fill-in-the-middle templates for base models, chosen from the model id. Token spellings are the
  * models' own (DeepSeek-Coder uses full-width bars and "▁", not ASCII spaces: Twinny got that wrong).
+ * Where a family was trained suffix-first (Codestral, Code Llama), the suffix goes first: typing
+ * then changes only the prompt's end, which a backend's prefix cache rewards. Qwen-Coder,
+ * DeepSeek-Coder, StarCoder and CodeGemma document the prefix-first order only, so they keep it.
  * Sources: the Qwen2.5-Coder and DeepSeek-Coder model cards, Mistral's Codestral docs, the
  * StarCoder2, CodeLlama and CodeGemma papers/model cards.
  */
@@ -13,6 +16,12 @@ export interface TemplateContext {
   path?: string;
   /** Other files' snippets, each put in as its own file (Qwen's repo-level form). */
   snippets?: readonly { path: string; text: string }[];
+  /**
+   * 'stable' (the default) puts the suffix before the prefix where the family was trained on it
+   * (SPM), so consecutive prompts differ only at their end and a prompt cache serves the rest;
+   * 'legacy' is the earlier prefix-first order, for the benchmark's baseline.
+   */
+  order?: 'stable' | 'legacy';
 }
 
 export interface FimTemplate {
@@ -57,7 +66,10 @@ export const FIM_TEMPLATES: Record<TemplateId, FimTemplate> = {
   },
   codellama: {
     id: 'codellama',
-    build: (prefix, suffix) => `<PRE> ${prefix} <SUF>${suffix} <MID>`,
+    // Code Llama was trained on both orders; its reference code writes the suffix-first one as
+    // "<PRE> <SUF>{suffix} <MID> {prefix}" (meta-llama/codellama, llama/generation.py).
+    build: (prefix, suffix, context) =>
+      context?.order === 'legacy' ? `<PRE> ${prefix} <SUF>${suffix} <MID>` : `<PRE> <SUF>${suffix} <MID> ${prefix}`,
     stop: ['<EOT>', '<PRE>', '<SUF>', '<MID>'],
   },
   codegemma: {

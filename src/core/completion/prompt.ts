@@ -4,6 +4,12 @@
  * and the context snippets leave, and never less than half. The result is a pure function of the
  * input: the same request must give the same bytes, or a server's prompt cache and our own LRU
  * would never recognise it.
+ *
+ * Hosted backends (DeepSeek, Model Studio, OpenAI) bill the start a prompt shares with a recent
+ * one at a fraction of the price. So what changes least comes first and stays byte-identical from
+ * one key to the next: the header's snippets are chosen from the lines above the cursor's line,
+ * not from the word being typed, and the prefix window's start moves in coarse steps rather than
+ * with every key.
  */
 import { estimateTokens } from '../providers/usage';
 import { commentLine, commentSyntax, type CommentStyle } from './commentSyntax';
@@ -28,7 +34,12 @@ export interface PromptInput {
   path?: string;
   /** Candidate windows from other files: already the same language, the current file excluded. */
   snippets?: readonly ContextSnippet[];
+  /** 'stable' (the default) keeps consecutive prompts' starts identical; 'legacy' is the order before, for the benchmark's baseline. */
+  order?: PromptOrder;
 }
+
+/** How a prompt is laid out: see the module comment. 'legacy' exists only to measure what 'stable' saves. */
+export type PromptOrder = 'stable' | 'legacy';
 
 /** How the token budget of one prompt is shared out. */
 export interface PromptBudget {
@@ -73,6 +84,12 @@ const CHARS_PER_TOKEN = 4;
 const QUERY_LINES = 20;
 // Comment markers make the rendered header longer than the snippet texts the selector counted.
 const HEADER_FIT_ATTEMPTS = 3;
+/**
+ * The prefix window starts at a multiple of this many characters of the document (then at the
+ * next line start), so it stays put for this many keys of typing: 64 tokens, DeepSeek's cache unit.
+ * The prefix gives up less than this to it.
+ */
+export const PREFIX_STEP_CHARS = 256;
 
 interface Limits {
   totalChars: number;
@@ -107,16 +124,21 @@ function resolveBudget(partial: Partial<PromptBudget>): Limits {
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
-/** Where a prefix of at most `maxChars` before `offset` starts: a line start, unless the cursor line is too long. */
-function prefixWindowStart(text: string, offset: number, maxChars: number): number {
+/**
+ * Where a prefix of at most `maxChars` before `offset` starts: a line start, unless the cursor line
+ * is too long. `step` > 1 rounds the earliest allowed start up to a multiple of it, so the start
+ * does not follow every key.
+ */
+function prefixWindowStart(text: string, offset: number, maxChars: number, step = 1): number {
   if (maxChars <= 0) return offset;
-  const limit = offset - maxChars;
-  if (limit <= 0) return 0;
+  const earliest = offset - maxChars;
+  if (earliest <= 0) return 0;
   const cursorLineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
-  if (limit > cursorLineStart) {
+  if (earliest > cursorLineStart) {
     // Cut mid-line, but never between the halves of a surrogate pair: a lone half is not valid UTF-16.
-    return isLowSurrogate(text.charCodeAt(limit)) ? limit + 1 : limit;
+    return isLowSurrogate(text.charCodeAt(earliest)) ? earliest + 1 : earliest;
   }
+  const limit = Math.min(cursorLineStart, Math.ceil(earliest / step) * step);
   return text[limit - 1] === '\n' ? limit : text.indexOf('\n', limit) + 1;
 }
 
@@ -152,6 +174,7 @@ function buildHeader(
   limits: Limits,
 ): Header {
   const { text } = input;
+  const stable = input.order !== 'legacy';
   const style = commentSyntax(input.languageId);
   const pathLine = input.path ? commentLine(style, `Path: ${input.path.replace(/[\r\n]+/g, ' ')}`) : '';
   const cap = limits.headerTokens;
@@ -160,8 +183,14 @@ function buildHeader(
   if (candidates.length === 0 || limits.maxSnippets === 0) return { header: pathLine, snippets: [] };
 
   // The prefix is never shorter than this window, so every query line is in the final prompt.
-  const shortestStart = prefixWindowStart(text, offset, roomAfterSuffix - cap * CHARS_PER_TOKEN);
-  const query = text.slice(shortestStart, offset).split('\n').slice(-QUERY_LINES).join('\n');
+  const step = stable ? PREFIX_STEP_CHARS : 1;
+  const shortestStart = prefixWindowStart(text, offset, roomAfterSuffix - cap * CHARS_PER_TOKEN, step);
+  // The line being typed changes with every key; the lines above it only at Enter, and the
+  // snippets they choose open the prompt, where a change costs every cached token after it. On
+  // the window's first line there is nothing above to go by.
+  const cursorLineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
+  const queryEnd = stable && cursorLineStart > shortestStart ? cursorLineStart : offset;
+  const query = text.slice(shortestStart, queryEnd).split('\n').slice(-QUERY_LINES).join('\n');
   // Nor longer than this one: a snippet absent from it cannot repeat what the prompt already shows.
   const widestPrefix = text.slice(prefixWindowStart(text, offset, roomAfterSuffix), offset);
   const exclude = (candidate: string): boolean => {
@@ -202,7 +231,8 @@ export function buildPrompt(input: PromptInput, budget: Partial<PromptBudget> = 
   const suffix = text.slice(offset, suffixEnd);
   const roomAfterSuffix = limits.totalChars - suffix.length;
   const { header, snippets } = buildHeader(input, offset, suffix, roomAfterSuffix, limits);
-  const prefixStart = prefixWindowStart(text, offset, roomAfterSuffix - header.length);
+  const step = input.order === 'legacy' ? 1 : PREFIX_STEP_CHARS;
+  const prefixStart = prefixWindowStart(text, offset, roomAfterSuffix - header.length, step);
   const prefix = text.slice(prefixStart, offset);
   return {
     prefix,

@@ -1,6 +1,11 @@
 /**
  * The 'chat' FIM route: asks a chat-only model (Claude, GPT, qwen3-coder-plus over chat) to fill a
  * hole. The completion engine may pass its own prompt; this is the default shape.
+ *
+ * The code after the hole comes first and the code before it last, ending at the hole: typing
+ * changes only the end of the message, so a backend's prefix cache (Model Studio, DeepSeek,
+ * OpenAI) serves nearly all of the next prompt at its cache-hit price. Written prefix-first, the
+ * whole suffix followed the cursor and was paid in full on every request.
  */
 import type { ChatRequest, FimRequest } from './types';
 
@@ -11,7 +16,7 @@ const SYSTEM =
 export function holeFillChatRequest(request: FimRequest): ChatRequest {
   return {
     system: SYSTEM,
-    messages: [{ role: 'user', content: `${request.prefix}<HOLE>${request.suffix}` }],
+    messages: [{ role: 'user', content: holeFillMessage(request) }],
     maxTokens: request.maxTokens ?? 128,
     temperature: request.temperature ?? 0,
     stop: request.stop,
@@ -21,6 +26,16 @@ export function holeFillChatRequest(request: FimRequest): ChatRequest {
     clock: request.clock,
     model: request.model,
   };
+}
+
+/** Labels, so the model does not read the code after the hole as coming first; neither holds the marker. */
+export const SUFFIX_LABEL = 'Code after the hole:\n';
+export const PREFIX_LABEL = 'Code before the hole, then the hole:\n';
+
+function holeFillMessage(request: FimRequest): string {
+  if (request.promptOrder === 'legacy') return `${request.prefix}<HOLE>${request.suffix}`;
+  if (!request.suffix) return `${request.prefix}<HOLE>`;
+  return `${SUFFIX_LABEL}${request.suffix}\n${PREFIX_LABEL}${request.prefix}<HOLE>`;
 }
 
 /** Chat models sometimes wrap their answer in a fence or echo the hole marker; keep only the code. */

@@ -65,6 +65,12 @@ export interface FimRequest extends CallOptions {
   stop?: string[];
   maxTokens?: number;
   temperature?: number;
+  /**
+   * The 'chat' route's message layout: 'stable' (the default) puts the code after the hole first,
+   * so consecutive prompts share all but the last few characters; 'legacy' is the earlier
+   * prefix-first layout, kept for the benchmark's baseline.
+   */
+  promptOrder?: 'stable' | 'legacy';
 }
 
 export interface FimResult {

@@ -13,7 +13,9 @@ describe('FIM templates', () => {
     assert.equal(FIM_TEMPLATES.deepseek.build('a', 'b'), '<｜fim▁begin｜>a<｜fim▁hole｜>b<｜fim▁end｜>');
     assert.equal(FIM_TEMPLATES.codestral.build('a', 'b'), '[SUFFIX]b[PREFIX]a');
     assert.equal(FIM_TEMPLATES.starcoder.build('a', 'b'), '<fim_prefix>a<fim_suffix>b<fim_middle>');
-    assert.equal(FIM_TEMPLATES.codellama.build('a', 'b'), '<PRE> a <SUF>b <MID>');
+    // Code Llama suffix-first (SPM), so typing changes only the prompt's end; the old order for the benchmark.
+    assert.equal(FIM_TEMPLATES.codellama.build('a', 'b'), '<PRE> <SUF>b <MID> a');
+    assert.equal(FIM_TEMPLATES.codellama.build('a', 'b', { order: 'legacy' }), '<PRE> a <SUF>b <MID>');
     assert.equal(FIM_TEMPLATES.codegemma.build('a', 'b'), '<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>');
   });
 

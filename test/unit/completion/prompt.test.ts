@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildPrompt, commentSyntax, type ContextSnippet, type PromptInput } from '../../../src/core/completion/prompt';
+import {
+  buildPrompt,
+  commentSyntax,
+  PREFIX_STEP_CHARS,
+  type ContextSnippet,
+  type PromptInput,
+} from '../../../src/core/completion/prompt';
 import { estimateTokens } from '../../../src/core/providers/usage';
 
 /** Lines of uneven length, so a cut at a character limit would almost never land on a line boundary. */
@@ -8,6 +14,8 @@ function codeLines(count: number, tag = 'v'): string[] {
   return Array.from({ length: count }, (_, i) => `const ${tag}${i} = compute${i % 7}(${'x'.repeat(i % 13)});`);
 }
 const LONGEST_LINE = codeLines(13).reduce((max, line) => Math.max(max, line.length + 1), 0) + 4;
+/** What the prefix may give up: its start moves in steps (for the backends' prompt caches), then to a line start. */
+const PREFIX_SLACK = PREFIX_STEP_CHARS + LONGEST_LINE;
 
 const CART_BLOCK = [
   'function applyDiscount(cartTotal, discountRate) {',
@@ -30,7 +38,7 @@ describe('buildPrompt budget', () => {
     assert.ok(built.suffix.length > 375 * 4 - LONGEST_LINE, 'the suffix uses its share');
     assert.ok(built.promptTokens <= 1_500);
     assert.equal(built.promptTokens, estimateTokens(built.header + built.prefix + built.suffix));
-    assert.ok(built.prefix.length > 6_000 - built.suffix.length - LONGEST_LINE, 'the prefix takes the rest');
+    assert.ok(built.prefix.length > 6_000 - built.suffix.length - PREFIX_SLACK, 'the prefix takes the rest');
     assert.equal(built.prefix, input.text.slice(built.prefixStart, input.offset));
     assert.equal(built.suffix, input.text.slice(input.offset, built.suffixEnd));
   });
@@ -47,7 +55,7 @@ describe('buildPrompt budget', () => {
     const built = buildPrompt(input, { maxPromptTokens: 1_000, suffixShare: 0.9, snippetShare: 0.9 });
     assert.ok(built.snippets.length > 0, 'snippets were offered and used');
     assert.ok(estimateTokens(built.suffix) <= 250 && estimateTokens(built.header) <= 250);
-    assert.ok(built.prefix.length >= 2_000 - LONGEST_LINE, `prefix only ${built.prefix.length} chars`);
+    assert.ok(built.prefix.length >= 2_000 - PREFIX_SLACK, `prefix only ${built.prefix.length} chars`);
     assert.ok(built.promptTokens <= 1_000);
   });
 
@@ -94,7 +102,7 @@ describe('buildPrompt snippets and header', () => {
     assert.ok(estimateTokens(built.header) <= 375, `header ${estimateTokens(built.header)} tokens`);
     assert.ok(built.promptTokens <= 1_500);
     assert.ok(built.prefix.length <= 6_000 - built.suffix.length - built.header.length);
-    assert.ok(built.prefix.length > 6_000 - built.suffix.length - built.header.length - LONGEST_LINE);
+    assert.ok(built.prefix.length > 6_000 - built.suffix.length - built.header.length - PREFIX_SLACK);
     for (const snippet of built.snippets) assert.ok(built.header.includes(`// Snippet from ${snippet.path}:\n`));
     const noRoom = buildPrompt(input, { snippetShare: 0 });
     assert.deepEqual([noRoom.header, noRoom.snippets], ['', []], 'not even the path line without a share');
@@ -191,5 +199,52 @@ describe('buildPrompt determinism', () => {
     assert.deepEqual(buildPrompt(reversed), first);
     assert.ok(first.snippets.some((s) => s.path === 'src/a-twin.ts'));
     assert.ok(!first.snippets.some((s) => s.path === 'src/b-twin.ts'));
+  });
+});
+
+describe('buildPrompt for prompt caches', () => {
+  /** Types `line` one key at a time at the end of `head`, with `tail` after the cursor; the prompt at each key. */
+  function typeLine(head: string, line: string, tail: string, extra: Partial<PromptInput> = {}) {
+    return Array.from({ length: line.length + 1 }, (_, typed) => {
+      const text = `${head}${line.slice(0, typed)}${tail}`;
+      return buildPrompt({
+        text,
+        offset: head.length + typed,
+        languageId: 'typescript',
+        path: 'src/cart.ts',
+        ...extra,
+      });
+    });
+  }
+  const candidates: ContextSnippet[] = [
+    { path: 'src/cart.ts', text: CART_BLOCK },
+    {
+      path: 'src/zoo.ts',
+      text: 'export function feedZebra(zebraStall, hayBale) {\n  return zebraStall.fill(hayBale);\n}',
+    },
+  ];
+  const LINE = 'const fed = feedZebra(zebraStall, hayBale) + applyDiscount(cartTotal, discountRate);';
+
+  it('keeps the start of consecutive prompts byte-identical while a line is typed', () => {
+    const { text, offset } = documentAround(3_000, 3_000);
+    const prompts = typeLine(text.slice(0, offset), LINE, text.slice(offset), { snippets: candidates });
+    let moved = 0;
+    for (let key = 1; key < prompts.length; key++) {
+      const before = prompts[key - 1]!;
+      const after = prompts[key]!;
+      assert.equal(after.header, before.header, `the header changed at key ${key}`);
+      if (after.prefixStart !== before.prefixStart) moved++;
+      else assert.ok((after.header + after.prefix).startsWith(before.header + before.prefix), `key ${key}`);
+    }
+    // One step boundary at most is crossed in a line this long.
+    assert.ok(moved <= Math.ceil(LINE.length / PREFIX_STEP_CHARS), `the window start moved ${moved} times`);
+    assert.ok(prompts[0]!.snippets.length > 0, 'snippets are offered');
+  });
+
+  it('the legacy order, kept for the benchmark, moves the window with the typing', () => {
+    const { text, offset } = documentAround(3_000, 3_000);
+    const prompts = typeLine(text.slice(0, offset), LINE, text.slice(offset), { order: 'legacy' });
+    const starts = new Set(prompts.map((p) => p.prefixStart));
+    assert.ok(starts.size > Math.ceil(LINE.length / PREFIX_STEP_CHARS) + 1, `only ${starts.size} starts`);
   });
 });
