@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, corpus, completionEditor, chatRender)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../test/harness/workbench';
 import { benchActivation } from './activation';
 import { benchChatRender } from './chatRender';
 import { benchCompletion } from './completion';
+import { benchCompletionCache } from './completionCache';
 import { benchCompletionCorpus } from './completionCorpus';
 import { benchCompletionEditor } from './completionEditor';
 import { benchLedger } from './ledger';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   activation: () => benchActivation('min'),
   ledger: benchLedger,
   completion: benchCompletion,
+  completionCache: benchCompletionCache,
   corpus: benchCompletionCorpus,
   completionEditor: benchCompletionEditor,
   chatRender: benchChatRender,
