@@ -90,6 +90,8 @@ const HEADER_FIT_ATTEMPTS = 3;
  * The prefix gives up less than this to it.
  */
 export const PREFIX_STEP_CHARS = 256;
+// About a dozen lines of code: how far the cursor goes before the shown snippet windows are chosen again.
+const WINDOW_QUERY_STEP_CHARS = 512;
 
 interface Limits {
   totalChars: number;
@@ -190,7 +192,13 @@ function buildHeader(
   // the window's first line there is nothing above to go by.
   const cursorLineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
   const queryEnd = stable && cursorLineStart > shortestStart ? cursorLineStart : offset;
-  const query = text.slice(shortestStart, queryEnd).split('\n').slice(-QUERY_LINES).join('\n');
+  const lastLines = (end: number) => text.slice(shortestStart, end).split('\n').slice(-QUERY_LINES).join('\n');
+  const query = lastLines(queryEnd);
+  // Which window of a chosen file is shown follows the typing more slowly still: the lines above a
+  // point that moves only every WINDOW_QUERY_STEP_CHARS of the document.
+  const steadyPoint = Math.floor(cursorLineStart / WINDOW_QUERY_STEP_CHARS) * WINDOW_QUERY_STEP_CHARS;
+  const windowQueryEnd = steadyPoint > 0 ? text.lastIndexOf('\n', steadyPoint - 1) + 1 : 0;
+  const windowQuery = stable && windowQueryEnd > shortestStart ? lastLines(windowQueryEnd) : undefined;
   // Nor longer than this one: a snippet absent from it cannot repeat what the prompt already shows.
   const widestPrefix = text.slice(prefixWindowStart(text, offset, roomAfterSuffix), offset);
   const exclude = (candidate: string): boolean => {
@@ -202,7 +210,7 @@ function buildHeader(
   let header = pathLine;
   let tokenBudget = cap - estimateTokens(pathLine);
   for (let attempt = 0; attempt < HEADER_FIT_ATTEMPTS && tokenBudget > 0; attempt++) {
-    chosen = selectSnippets(candidates, query, { maxSnippets: limits.maxSnippets, tokenBudget, exclude });
+    chosen = selectSnippets(candidates, query, { maxSnippets: limits.maxSnippets, tokenBudget, exclude, windowQuery });
     header = pathLine + renderSnippets(style, chosen);
     const over = estimateTokens(header) - cap;
     if (over <= 0) break;

@@ -15,6 +15,12 @@ export interface SnippetOptions {
   tokenBudget: number;
   /** Windows for which this returns true are passed over (the prompt builder skips text it already holds). */
   exclude?: (text: string) => boolean;
+  /**
+   * Picks which window of each chosen file is shown, while `query` still ranks the files. The
+   * prompt builder passes text that changes less often than `query`, so the shown windows, which
+   * open the prompt, stay the same from one request to the next.
+   */
+  windowQuery?: string;
 }
 
 /** Twenty lines: enough to show a function's signature and body start, small enough for three in a prompt. */
@@ -176,10 +182,16 @@ export function selectSnippets(
   if (queryWords.size === 0) return [];
   const windowLines = Math.max(1, Math.floor(options.maxLinesPerSnippet ?? DEFAULT_MAX_LINES_PER_SNIPPET));
 
+  const windowWords = new Set<string>();
+  if (options.windowQuery !== undefined) addWords(options.windowQuery, windowWords);
+
   const ranked: Scored[] = [];
   for (const candidate of candidates) {
-    const best = bestWindow(candidate, indexFor(candidate, windowLines), queryWords, options.exclude);
-    if (best) ranked.push(best);
+    const index = indexFor(candidate, windowLines);
+    const best = bestWindow(candidate, index, queryWords, options.exclude);
+    if (!best) continue;
+    const shown = windowWords.size > 0 ? bestWindow(candidate, index, windowWords, options.exclude) : undefined;
+    ranked.push(shown ? { ...best, startLine: shown.startLine, text: shown.text } : best);
   }
   ranked.sort(byRelevance);
 

@@ -241,6 +241,31 @@ describe('buildPrompt for prompt caches', () => {
     assert.ok(prompts[0]!.snippets.length > 0, 'snippets are offered');
   });
 
+  it('changes the snippets at the top of the prompt only every few hundred characters of typing', () => {
+    // One library file in 20-line blocks. The code above the cursor uses block 9; each typed line
+    // names more of another block than the one before, so the freshest line always points at
+    // another window.
+    const library = Array.from({ length: 10 }, (_, block) =>
+      Array.from({ length: 20 }, (_, i) => `export const item${block}x${i} = build(${i});`).join('\n'),
+    ).join('\n');
+    const typed = Array.from(
+      { length: 8 },
+      (_, line) => `use(${Array.from({ length: 2 + 2 * line }, (_, i) => `item${line}x${i}`).join(', ')});\n`,
+    ).join('');
+    const { text, offset } = documentAround(3_000, 3_000);
+    const above = `${text.slice(0, offset)}${'use(item9x0, item9x1);\n'.repeat(30)}`;
+    const headerChanges = (order: 'stable' | 'legacy') => {
+      const prompts = typeLine(above, typed, text.slice(offset), {
+        snippets: [{ path: 'src/library.ts', text: library }],
+        order,
+      });
+      return prompts.filter((p, key) => key > 0 && p.header !== prompts[key - 1]!.header).length;
+    };
+    const stable = headerChanges('stable');
+    assert.ok(stable <= Math.ceil(typed.length / 512) + 1, `the header changed ${stable} times`);
+    assert.ok(headerChanges('legacy') > stable + 2, 'the legacy order follows every line');
+  });
+
   it('the legacy order, kept for the benchmark, moves the window with the typing', () => {
     const { text, offset } = documentAround(3_000, 3_000);
     const prompts = typeLine(text.slice(0, offset), LINE, text.slice(offset), { order: 'legacy' });

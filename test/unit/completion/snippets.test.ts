@@ -127,3 +127,22 @@ describe('selectSnippets', () => {
     assert.ok(chosen[0]?.text.includes(CART_CODE));
   });
 });
+
+describe('selectSnippets windowQuery', () => {
+  it('ranks files by the query but shows the window the steadier windowQuery picks', () => {
+    const widgets = filler(40, 'W');
+    const cart = { path: 'src/cart.ts', text: `${CART_CODE}\n${filler(60, 'A')}\n${widgets}` };
+    const unrelated = { path: 'src/zoo.ts', text: 'export const zebraStall = feedZebra();\n' };
+    const steady = 'renderWidgetW3(canvasNode, paletteColour);\n';
+    const chosen = selectSnippets([unrelated, cart], QUERY, { ...options, maxSnippets: 1, windowQuery: steady });
+    assert.deepEqual(
+      chosen.map((s) => s.path),
+      ['src/cart.ts'],
+      'the query still decides which file',
+    );
+    assert.ok(chosen[0]?.text.includes('renderWidgetW3'), 'the window is the one windowQuery matches');
+    assert.ok(!chosen[0]?.text.includes('applyDiscount'));
+    const fresh = selectSnippets([unrelated, cart], QUERY, { ...options, maxSnippets: 1 });
+    assert.ok(fresh[0]?.text.includes('applyDiscount'), 'without it, the query picks the window');
+  });
+});
