@@ -7,9 +7,9 @@
  *
  * Hosted backends (DeepSeek, Model Studio, OpenAI) bill the start a prompt shares with a recent
  * one at a fraction of the price. So what changes least comes first and stays byte-identical from
- * one key to the next: the header's snippets are chosen from the lines above the cursor's line,
- * not from the word being typed, and the prefix window's start moves in coarse steps rather than
- * with every key.
+ * one key to the next: the header's files are chosen from the lines above the cursor's line, not
+ * from the word being typed, the window shown of each from lines that move only every 512
+ * characters, and the prefix window's start moves in 256-character steps rather than with every key.
  */
 import { estimateTokens } from '../providers/usage';
 import { commentLine, commentSyntax, type CommentStyle } from './commentSyntax';
