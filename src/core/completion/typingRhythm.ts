@@ -8,7 +8,9 @@
  * It also learns where this user stops to think: after which kind of key (a line end, a `(`, a
  * `:` …) a pause usually follows. After such a key the request goes out at once, so the answer is
  * on its way while the user is still deciding; elsewhere the wait stays, so ordinary hesitations
- * bill nothing.
+ * bill nothing. After a kind of key this user (almost) never pauses after, such as a letter in the
+ * middle of a word for most people, the wait is longer still: a slow key there is a hesitation, and
+ * a request fired at it would be billed for an answer nobody stops to read.
  */
 export interface RhythmOptions {
   /** Delay used before enough keystrokes have been seen. */
@@ -22,6 +24,22 @@ export interface RhythmOptions {
   pauseShareToSendAtOnce: number;
   /** Keys of a kind seen before its pause share is trusted. */
   minKindSamples: number;
+  /**
+   * The share assumed before any key of a kind is seen, and how many keys' worth it weighs: a few
+   * chance pauses after a rare key do not make it a place to ask at once.
+   */
+  priorPauseShare: number;
+  priorWeight: number;
+  /**
+   * Kinds of key with a prior of their own, trusted from the first key: most people stop to think
+   * at line ends, so a first session asks at once there until this user's rhythm says otherwise.
+   */
+  priorPauseShareByKind: Readonly<Record<string, number>>;
+  /** After a kind followed by a pause at most this often, over `quietKindSamples` keys, wait longer. */
+  quietPauseShare: number;
+  quietKindSamples: number;
+  /** The longer wait, as a multiple of the 90th-percentile gap (at most `pauseMs`). */
+  quietGapFactor: number;
 }
 
 export const DEFAULT_RHYTHM: RhythmOptions = {
@@ -32,6 +50,12 @@ export const DEFAULT_RHYTHM: RhythmOptions = {
   samples: 40,
   pauseShareToSendAtOnce: 0.3,
   minKindSamples: 4,
+  priorPauseShare: 0.1,
+  priorWeight: 6,
+  priorPauseShareByKind: { enter: 0.3 },
+  quietPauseShare: 0.05,
+  quietKindSamples: 20,
+  quietGapFactor: 2,
 };
 
 /** How many recent keys of each kind are remembered for its pause share. */
@@ -71,17 +95,25 @@ export class TypingRhythm {
     this.lastKind = undefined;
   }
 
-  /** The share of recent keys of this kind that a pause followed; undefined while too few were seen. */
+  /**
+   * The share of recent keys of this kind that a pause followed, drawn towards the prior while few
+   * were seen; undefined while too few were seen for a kind without a prior of its own.
+   */
   pauseShareAfter(kind: string): number | undefined {
     const outcomes = this.pausesAfter.get(kind);
-    if (!outcomes || outcomes.length < this.options.minKindSamples) return undefined;
-    return outcomes.filter(Boolean).length / outcomes.length;
+    const own = this.options.priorPauseShareByKind[kind];
+    const seen = outcomes?.length ?? 0;
+    if (own === undefined && seen < this.options.minKindSamples) return undefined;
+    const prior = own ?? this.options.priorPauseShare;
+    const { priorWeight } = this.options;
+    return ((outcomes?.filter(Boolean).length ?? 0) + prior * priorWeight) / (seen + priorWeight);
   }
 
   /**
    * The wait after a keystroke of `kind`: none where this user usually pauses; elsewhere a little
    * above the user's usual longest gap within typing (the 90th percentile of recent intervals), so
-   * ordinary hesitations between keys do not fire a request but a real pause does.
+   * ordinary hesitations between keys do not fire a request but a real pause does; and twice that
+   * gap (up to what counts as a pause) after kinds this user has not paused after lately.
    */
   delayMs(kind?: string): number {
     const { initialMs, minMs, maxMs } = this.options;
@@ -90,7 +122,16 @@ export class TypingRhythm {
     if (this.intervals.length < 8) return initialMs;
     const sorted = [...this.intervals].sort((a, b) => a - b);
     const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] ?? initialMs;
-    return Math.round(Math.min(maxMs, Math.max(minMs, p90 * 1.25)));
+    const usual = Math.round(Math.min(maxMs, Math.max(minMs, p90 * 1.25)));
+    if (kind === undefined || !this.quietAfter(kind)) return usual;
+    return Math.max(usual, Math.round(Math.min(this.options.pauseMs, p90 * this.options.quietGapFactor)));
+  }
+
+  /** Whether this user has seen enough keys of this kind lately and almost never paused after one. */
+  private quietAfter(kind: string): boolean {
+    const outcomes = this.pausesAfter.get(kind);
+    if (!outcomes || outcomes.length < this.options.quietKindSamples) return false;
+    return outcomes.filter(Boolean).length / outcomes.length <= this.options.quietPauseShare;
   }
 }
 

@@ -214,10 +214,15 @@ describe('completion engine: type-ahead across Enter', () => {
 
 describe('completion engine: sending where this user pauses', () => {
   /**
-   * Types `lines` at 150 ms a key, pausing 2 s after every line end (Enter) and never elsewhere,
-   * and returns the requests sent and how long after each pause's last key the request went out.
+   * Types `lines` at 150 ms a key, pausing 2 s after every `pauseAfter` character and never
+   * elsewhere, and returns the requests sent and how long after each pause's last key the request
+   * went out.
    */
-  async function typeWithPausesAfterEnter(settings: Partial<CompletionSettings>, lines: readonly string[]) {
+  async function typeWithPausesAfter(
+    settings: Partial<CompletionSettings>,
+    lines: readonly string[],
+    pauseAfter = '\n',
+  ) {
     const { clock, backend, engine } = setup({ debounceMs: undefined, ...settings }, () => ' // x');
     let text = '';
     let last: ReturnType<typeof keystroke> | undefined;
@@ -228,7 +233,7 @@ describe('completion engine: sending where this user pauses', () => {
         last?.cancel();
         const before = backend.requests.length;
         last = keystroke(engine, backend, input(text));
-        if (char === '\n') {
+        if (char === pauseAfter) {
           const pausedAt = clock.now();
           await clock.advance(0);
           let waited = 0;
@@ -246,21 +251,78 @@ describe('completion engine: sending where this user pauses', () => {
     return { waits, requests: backend.requests.length };
   }
 
+  /**
+   * Types `keys` (each a piece of text and the gap after it, in ms) into one document and returns,
+   * per key, whether a request went out before the next key.
+   */
+  async function typeKeys(keys: readonly (readonly [string, number])[]) {
+    const { clock, backend, engine } = setup({ debounceMs: undefined }, () => ' // x');
+    let text = '';
+    let last: ReturnType<typeof keystroke> | undefined;
+    const sent: boolean[] = [];
+    for (const [piece, gap] of keys) {
+      text += piece;
+      last?.cancel();
+      const before = backend.requests.length;
+      last = keystroke(engine, backend, input(text));
+      await clock.advance(gap);
+      sent.push(backend.requests.length > before);
+    }
+    return sent;
+  }
+
+  /** An identifier typed a letter at a time, 120 and 180 ms apart in turn. */
+  const letters = (word: string) => [...word].map((char, i) => [char, i % 2 ? 180 : 120] as const);
+
   const LINES = Array.from({ length: 12 }, (_, i) => `let value${i} = compute(${i});`);
 
   it('asks at once after the kind of key this user pauses after, once it has learned that', async () => {
-    const { waits } = await typeWithPausesAfterEnter({}, LINES);
+    const { waits } = await typeWithPausesAfter({}, LINES, ';');
     assert.ok(waits[0]! > 100, `before learning, the first pause waits the debounce (${waits[0]} ms)`);
-    assert.deepEqual(waits.slice(-6), [0, 0, 0, 0, 0, 0], 'after a few lines, Enter sends at once');
+    assert.deepEqual(waits.slice(-6), [0, 0, 0, 0, 0, 0], 'after a few lines, ";" sends at once');
+  });
+
+  it('asks at once at a line end from the first line, as most people stop to think there', async () => {
+    const { waits } = await typeWithPausesAfter({}, LINES);
+    assert.deepEqual(
+      waits,
+      LINES.map(() => 0),
+    );
+  });
+
+  it('stops asking at once at line ends for a user who types on past them', async () => {
+    const keys = LINES.flatMap((line) => [...letters(line), ['\n', 150] as const]);
+    const sent = await typeKeys(keys);
+    const atEnter = keys.flatMap(([piece], i) => (piece === '\n' ? [sent[i]] : []));
+    assert.equal(atEnter[0], true, 'the first line end asks at once, before anything is known');
+    assert.deepEqual(
+      atEnter.slice(2),
+      LINES.slice(2).map(() => false),
+      'then a 150 ms gap after Enter sends nothing',
+    );
+  });
+
+  it('waits longer after keys this user never pauses after, so a hesitation mid-word sends nothing', async () => {
+    const word = 'someRatherLongIdentifierNameForTheTest';
+    const sent = await typeKeys([...letters(word), ['X', 330], ...letters('more'), ['Y', 2_000]]);
+    assert.equal(sent.at(word.length), false, 'a 330 ms hesitation after a letter, with gaps of up to 180 ms');
+    assert.equal(sent.at(-1), true, 'a real pause after a letter still gets its answer');
+  });
+
+  it('does not ask at once after a rare key that a pause happened to follow twice', async () => {
+    const call = (pause: boolean) => [...letters('fn'), ['(', pause ? 2_000 : 150] as const, ...letters('x);')];
+    const keys = [...call(true), ...call(true), ...call(false), ...call(false), ...call(false), ...letters('fn')];
+    const sent = await typeKeys([...keys, ['(', 100]]);
+    assert.equal(sent.at(-1), false, 'two pauses in five "(" are chance, not this user\'s rhythm');
   });
 
   it('still waits after ordinary keys, so typing without a pause sends nothing', async () => {
-    const { requests } = await typeWithPausesAfterEnter({}, LINES);
+    const { requests } = await typeWithPausesAfter({}, LINES);
     assert.equal(requests, LINES.length, 'one request per pause, none between keys 150 ms apart');
   });
 
   it('keeps a fixed debounce when the user set one', async () => {
-    const { waits } = await typeWithPausesAfterEnter({ debounceMs: 350 }, LINES);
+    const { waits } = await typeWithPausesAfter({ debounceMs: 350 }, LINES);
     assert.ok(
       waits.every((wait) => wait >= 350),
       waits.join(', '),
