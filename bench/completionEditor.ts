@@ -189,14 +189,17 @@ function completionTokens(workbench: Workbench): number {
     .reduce((sum, record) => sum + (record.inputTokens ?? 0) + (record.outputTokens ?? 0), 0);
 }
 
-/** The file's real continuation after the prompt's text before the cursor. */
-function continuation(source: string): (prefix: string) => string | undefined {
+/**
+ * The file's real continuation after the prompt's text before the cursor. `source` is the excerpt
+ * typed, found at `start` in `file`: past the excerpt's end the file goes on, and so does the answer.
+ */
+function continuation(source: string, file: string, start: number): (prefix: string) => string | undefined {
   return (prefix) => {
     // The prompt starts with a header the file does not have: match the longest tail it does have.
     for (let length = Math.min(300, prefix.length); length >= 1; length--) {
       const tail = prefix.slice(-length);
       const found = source.indexOf(tail);
-      if (found !== -1) return source.slice(found + length, found + length + 300);
+      if (found !== -1) return file.slice(start + found + length, start + found + length + 300);
     }
     return undefined;
   };
@@ -214,8 +217,10 @@ export async function measureInEditor(
   runs = RUNS,
   log: (line: string) => void = console.log,
 ): Promise<Record<Strategy, Record<Mode, EditorRun[]>>> {
-  const lines = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8').split('\n');
+  const whole = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8');
+  const lines = whole.split('\n');
   const source = `${lines.slice(SOURCE_LINES[0] - 1, SOURCE_LINES[1]).join('\n')}\n`;
+  const start = whole.indexOf(source);
   const results: Record<Strategy, Record<Mode, EditorRun[]>> = {
     ours: { generic: [], continuation: [] },
     baseline: { generic: [], continuation: [] },
@@ -243,7 +248,9 @@ export async function measureInEditor(
       await opened.page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
       for (let run = 1; run <= runs; run++) {
         for (const mode of ['generic', 'continuation'] as const) {
-          emulator.configure({ fimResponder: mode === 'continuation' ? continuation(source) : undefined });
+          emulator.configure({
+            fimResponder: mode === 'continuation' ? continuation(source, whole, start) : undefined,
+          });
           const file = `replay-${mode}-${run}.js`;
           const result = await typeRun(opened.page, emulator, workbench, file, typist(source, run));
           results[strategy][mode].push(result);
