@@ -16,10 +16,12 @@ import { KeyStore } from './backends/keyStore';
 import { SwitchboardStatusBar } from './usage/statusBar';
 import { UsageMeter } from './usage/usageMeter';
 import { LimitMonitor } from './usage/limitMonitor';
+import { BudgetGuard } from './usage/budgetGuard';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
 import { trySample } from './onboarding/trySample';
 import { openWalkthrough, welcomeOnFirstRun } from './onboarding/welcome';
 import { initPlainHttpConsent } from './backends/plainHttpConsent';
+import type { ProviderConfig } from './core/settings/providerSettings';
 
 /** What `activate` returns: used by the integration tests and the activation benchmark. */
 export interface SwitchboardApi {
@@ -51,6 +53,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
   const limits = new LimitMonitor(backends, meter, keys);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
+  const budgets = new BudgetGuard(backends, meter, limits);
+  limits.budgetOffer = (config, state) => budgets.offer(config, state);
+  statusBar.budgetPause = () => budgets.statusText();
+  const confirmChat = (config: ProviderConfig) => budgets.confirmChat(config);
   const controls = new CompletionControls(context.globalState);
   const completionContext = new CompletionContextFiles();
   const completion = new SwitchboardInlineCompletionProvider(
@@ -60,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     (outcome) => statusBar.setError(outcome.error),
   );
+  completion.budgetGate = (config, invoked, settings) => budgets.allowCompletion(config, invoked, settings);
   statusBar.watchCompletion(() => {
     const settings = controls.settings();
     const document = vscode.window.activeTextEditor?.document;
@@ -76,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(
     meter,
     limits,
+    budgets,
+    budgets.onDidChange(() => statusBar.render()),
     backends,
     statusBar,
     controls,
@@ -90,9 +99,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       meter,
       limits,
       state: context.workspaceState,
+      confirmChat,
     }),
     registerDashboard(context.extensionUri, meter, backends),
-    ...registerVsCodeChat(context, backends, meter),
+    ...registerVsCodeChat(context, backends, meter, confirmChat),
     vscode.commands.registerCommand('switchboard.getStarted', () => openWalkthrough(context)),
     vscode.commands.registerCommand('switchboard.tryCompletion', () =>
       trySample(async () => {

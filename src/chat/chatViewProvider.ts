@@ -12,7 +12,11 @@ import { log } from '../log';
 import { webviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/chatProtocol';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from '../usage/usageMeter';
+import type { ProviderConfig } from '../core/settings/providerSettings';
 import { webviewHtml, webviewRoots } from '../webviewHtml';
+
+const BUDGET_DECLINED =
+  'Not sent: the budget is reached. Raise it, switch to another backend, or send again and confirm.';
 
 export interface ChatViewDeps {
   backends: Backends;
@@ -21,6 +25,8 @@ export interface ChatViewDeps {
   limits?: LimitMonitor;
   /** Per-workspace storage for the history (`ExtensionContext.workspaceState`). */
   state: vscode.Memento;
+  /** Asks before a request past a budget that holds; false sends nothing. */
+  confirmChat?: (config: ProviderConfig) => Promise<boolean>;
 }
 
 /**
@@ -144,6 +150,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           this.post({ type: 'sendRejected', text: message.text, reason: reason ?? '' });
           return;
         }
+        if (!(await this.budgetAllows())) {
+          this.post({ type: 'sendRejected', text: message.text, reason: BUDGET_DECLINED });
+          return;
+        }
         const sending = session.send(message.text, items);
         context.afterSend();
         await sending;
@@ -153,7 +163,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         session.stop();
         return;
       case 'regenerate':
-        await session.regenerate();
+        if (!session.busy && (await this.budgetAllows())) await session.regenerate();
         return;
       case 'newChat':
         session.newChat();
@@ -174,7 +184,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.select(message.providerId);
         return;
       case 'switchAndRetry':
-        if (!session.busy && (await this.select(message.providerId))) await session.regenerate();
+        if (!session.busy && (await this.select(message.providerId)) && (await this.budgetAllows()))
+          await session.regenerate();
         return;
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');
@@ -195,6 +206,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.post({ type: 'notice', text: await openLink(message.href) });
         return;
     }
+  }
+
+  /** The budget's say on the next request to the chat backend: true to send. */
+  private async budgetAllows(): Promise<boolean> {
+    const config = this.deps.backends.configFor('chat');
+    return !config || !this.deps.confirmChat || (await this.deps.confirmChat(config));
   }
 
   private async select(providerId: string): Promise<boolean> {

@@ -44,6 +44,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   private readonly exchanged = new vscode.EventEmitter<void>();
   /** Fires after each request to the backend, answered or not. */
   readonly onDidExchange = this.exchanged.event;
+  /** The budget guard: false stops the request (a reached budget pauses automatic completion). */
+  budgetGate: ((config: ProviderConfig, invoked: boolean, settings: CompletionSettings) => boolean) | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -75,6 +77,9 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     if (this.exclude.excludedBy(document.uri)) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
       return undefined;
+    const budgetConfig = this.budgetGate && this.backends.configFor('completion');
+    const invoked = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    if (budgetConfig && !this.budgetGate?.(budgetConfig, invoked, this.settings())) return undefined;
     const backend = await this.backend();
     if (!backend || token.isCancellationRequested) return undefined;
 

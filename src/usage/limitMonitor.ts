@@ -19,6 +19,7 @@ import { backendCandidates } from '../backends/alternatives';
 import { log } from '../log';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
+import type { BudgetOffer } from './budgetGuard';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
 /** A provider's own plan figures are preferred to the local count while this fresh. */
@@ -48,6 +49,8 @@ export class LimitMonitor implements vscode.Disposable {
   private readonly balances = new Map<string, Balance>();
   private readonly planQuotas = new Map<string, PlanQuota>();
   private readonly balanceTimer: NodeJS.Timeout;
+  /** The budget guard's note and buttons for a notification about a budget (`config` undefined: the overall one). */
+  budgetOffer: ((config: ProviderConfig | undefined, state: LimitState) => BudgetOffer | undefined) | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -212,25 +215,39 @@ export class LimitMonitor implements vscode.Disposable {
     const sentence = describeState(config.name, state, Date.now());
     if (!sentence) return;
     const words = serverWords(state);
+    const budget = this.budgetOffer?.(config, state);
     // Notifications show no `detail` unless modal, so the server's words follow the sentence.
-    const message = words ? `${sentence} The server said: “${words}”` : sentence;
+    const message = [sentence, words && `The server said: “${words}”`, budget?.note].filter(Boolean).join(' ');
     log().warn(message);
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
     if (state.level === 'exhausted' && (await this.autoFallback(config))) return;
     const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
-    const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, [...buttons, 'Pick…']);
+    const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, [
+      ...(budget?.buttons ?? []),
+      ...buttons,
+      'Pick…',
+    ]);
+    await budget?.act(choice);
     if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
     const picked = alternatives[buttons.indexOf(choice ?? '')];
     if (picked) await this.switchTo(config, picked, 'you chose it');
   }
 
   private async announceBudget(state: LimitState): Promise<void> {
-    const message = describeState('Your spending on all backends', state, Date.now());
-    if (!message) return;
+    const sentence = describeState('Your spending on all backends', state, Date.now());
+    if (!sentence) return;
+    const budget = this.budgetOffer?.(undefined, state);
+    const message = budget?.note ? `${sentence} ${budget.note}` : sentence;
     log().warn(message);
-    const choice = await this.notify('warning', message, ['Show Usage', 'Pick…']);
+    // The switch buttons lead away from what spends: the completion backend's alternatives.
+    const completion = this.backends.configFor('completion');
+    const alternatives = completion ? rankAlternatives(completion.id, await this.candidates(completion)) : [];
+    const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
+    const choice = await this.notify('warning', message, [...(budget?.buttons ?? []), ...buttons, 'Show Usage']);
+    await budget?.act(choice);
     if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
-    if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
+    const picked = completion && alternatives[buttons.indexOf(choice ?? '')];
+    if (picked) await this.switchTo(completion, picked, 'you chose it');
   }
 
   private notify(level: Notice['level'], message: string, buttons: string[]): Thenable<string | undefined> {

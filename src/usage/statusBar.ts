@@ -22,6 +22,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   private lastError: ProviderError | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private completionState: (() => CompletionState) | undefined;
+  /** A reached budget's pause of automatic completion: the figure and the tooltip's line. */
+  budgetPause: (() => { figure: string; tooltip: string } | undefined) | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -75,6 +77,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     );
     const level = worstState?.level ?? 'ok';
     const paused = this.completionState?.();
+    // A pause by a budget is news only while completion would otherwise run.
+    const budgetPause = settings.completionEnabled && !paused?.snoozedUntil ? this.budgetPause?.() : undefined;
     const pausedText = !settings.completionEnabled
       ? 'completion off'
       : paused?.snoozedUntil
@@ -90,15 +94,18 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       ? '$(circle-slash)'
       : paused?.snoozedUntil
         ? '$(clock)'
-        : level === 'exhausted'
-          ? '$(error)'
-          : level === 'warning' || lastError
-            ? '$(warning)'
-            : '$(plug)';
+        : budgetPause
+          ? '$(debug-pause)'
+          : level === 'exhausted'
+            ? '$(error)'
+            : level === 'warning' || lastError
+              ? '$(warning)'
+              : '$(plug)';
     // Today's spend of the backends named beside it, never the total of all of them.
     const shown = [...new Set([completion?.id, chat?.id].filter((id): id is string => id !== undefined))];
     const spent = this.meter ? sumTotals(shown.map((id) => this.meter?.today(id))) : undefined;
     const figure =
+      budgetPause?.figure ||
       (level === 'exhausted' && worstState && failureFigure(worstState)) ||
       (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
       pausedText ||
@@ -113,7 +120,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
     const segments = [
       `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
-      planText && !(pausedText && level === 'ok') ? planText : figure,
+      planText && !(pausedText && level === 'ok') && !budgetPause ? planText : figure,
     ].filter(Boolean);
     this.item.text = segments.join(' · ');
     this.item.backgroundColor =
@@ -146,6 +153,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       pausedText ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n` : '\n\n',
     );
     tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
+    if (budgetPause) tooltip.appendMarkdown(`$(debug-pause) ${escape(budgetPause.tooltip)}\n\n`);
     if (spent && spent.requests > 0)
       tooltip.appendMarkdown(
         `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends } from '../../backends/backends';
 import { ProviderError } from '../../core/providers/providerError';
 import type { UsageMeter } from '../../usage/usageMeter';
+import type { ProviderConfig } from '../../core/settings/providerSettings';
 import { participantMessages } from './chatMessages';
 import { meteredChat } from './meteredChat';
 
@@ -15,7 +16,11 @@ export type ChatBackend = Pick<Backends, 'configFor' | 'providerFor'>;
  * `@switchboard` in VS Code's chat: answers from the same backend as the Switchboard chat view,
  * streaming markdown. A failure ends the answer with the backend's own plain-words message.
  */
-export function participantHandler(backends: ChatBackend, meter: UsageMeter | undefined): vscode.ChatRequestHandler {
+export function participantHandler(
+  backends: ChatBackend,
+  meter: UsageMeter | undefined,
+  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
+): vscode.ChatRequestHandler {
   return async (request, context, response, token) => {
     const config = backends.configFor('chat');
     if (!config) {
@@ -23,6 +28,11 @@ export function participantHandler(backends: ChatBackend, meter: UsageMeter | un
         errorDetails: { message: 'No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.' },
       };
     }
+    if (confirmChat && !(await confirmChat(config)))
+      return {
+        errorDetails: { message: `Not sent: ${config.name} is past its budget.` },
+        metadata: { backend: config.id },
+      };
     try {
       const provider = await backends.providerFor('chat');
       if (!provider) throw new Error(`Switchboard could not reach ${config.name}.`);
@@ -48,8 +58,12 @@ export function registerChatParticipant(
   extensionUri: vscode.Uri,
   backends: ChatBackend,
   meter: UsageMeter | undefined,
+  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
 ): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, participantHandler(backends, meter));
+  const participant = vscode.chat.createChatParticipant(
+    PARTICIPANT_ID,
+    participantHandler(backends, meter, confirmChat),
+  );
   participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   return participant;
 }

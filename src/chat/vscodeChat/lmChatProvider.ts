@@ -53,6 +53,7 @@ export class SwitchboardLanguageModels implements LanguageModelChatProvider<Swit
   constructor(
     private readonly backends: Backends,
     private readonly meter: UsageMeter | undefined,
+    private readonly confirmChat?: (config: ProviderConfig) => Promise<boolean>,
   ) {
     // VS Code asks for the list again when told it changed: settings, keys.
     this.subscription = backends.onDidChange(() => this.changed.fire());
@@ -82,6 +83,8 @@ export class SwitchboardLanguageModels implements LanguageModelChatProvider<Swit
     if (!config || config.preset.protocol === 'vscode-lm') {
       throw vscode.LanguageModelError.NotFound(`Switchboard has no backend "${model.backendId}" any more.`);
     }
+    if (this.confirmChat && !(await this.confirmChat(config)))
+      throw vscode.LanguageModelError.NoPermissions(`Not sent: ${config.name} is past its budget.`);
     const provider = await this.backends.providerForConfig(config);
     await meteredChat({
       provider,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends } from '../../backends/backends';
 import { log } from '../../log';
 import type { UsageMeter } from '../../usage/usageMeter';
+import type { ProviderConfig } from '../../core/settings/providerSettings';
 import { registerChatParticipant } from './chatParticipant';
 import { SwitchboardLanguageModels } from './lmChatProvider';
 import { languageModelChatProviderApi } from './lmApi';
@@ -17,13 +18,15 @@ export function registerVsCodeChat(
   context: vscode.ExtensionContext,
   backends: Backends,
   meter: UsageMeter | undefined,
+  /** Asks before a request past a budget that holds; false sends nothing. */
+  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
 ): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   const outcome: string[] = [];
 
   if (typeof vscode.chat?.createChatParticipant === 'function') {
     try {
-      disposables.push(registerChatParticipant(context.extensionUri, backends, meter));
+      disposables.push(registerChatParticipant(context.extensionUri, backends, meter, confirmChat));
       outcome.push('the @switchboard chat participant');
     } catch (error) {
       log().warn(`VS Code chat: the @switchboard participant could not be registered: ${String(error)}`);
@@ -35,7 +38,7 @@ export function registerVsCodeChat(
   const registerModels = languageModelChatProviderApi();
   if (registerModels) {
     try {
-      const models = new SwitchboardLanguageModels(backends, meter);
+      const models = new SwitchboardLanguageModels(backends, meter, confirmChat);
       disposables.push(models, registerModels(SWITCHBOARD_VENDOR, models));
       outcome.push(`Switchboard's backends as "${SWITCHBOARD_VENDOR}" language models`);
     } catch (error) {

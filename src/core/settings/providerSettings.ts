@@ -26,8 +26,10 @@ const limitsSchema = z.strictObject(
     usdPerMonth: z.optional(dollars),
     cnyPerDay: z.optional(yuan),
     cnyPerMonth: z.optional(yuan),
+    /** What this entry's budgets do at 100%: pause automatic completion (the default) or only warn. */
+    action: z.optional(z.enum(['pause', 'warn'], 'must be "pause" or "warn"')),
   },
-  'must be an object with requestsPerMinute, requestsPerDay, usdPerDay, usdPerMonth, cnyPerDay or cnyPerMonth',
+  'must be an object with requestsPerMinute, requestsPerDay, usdPerDay, usdPerMonth, cnyPerDay, cnyPerMonth or action',
 );
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;

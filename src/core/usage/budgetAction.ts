@@ -1,0 +1,123 @@
+/**
+ * What a reached budget does. A budget that only warns is not a budget: by default, at 100%
+ * automatic completion pauses for the backends the budget covers until the budget resets, and a
+ * chat request that would start past it asks first. `warn` keeps a budget to a warning for those
+ * who want that. Requests already sent are never touched: they finish and are recorded.
+ */
+import type { LimitReading } from './limits';
+import type { Currency } from './money';
+
+export type BudgetAction = 'pause' | 'warn';
+
+export const DEFAULT_BUDGET_ACTION: BudgetAction = 'pause';
+
+/** `action` as a setting gives it: anything but "warn" holds, so a typo never turns a budget off. */
+export function budgetActionOf(value: unknown): BudgetAction {
+  return value === 'warn' ? 'warn' : DEFAULT_BUDGET_ACTION;
+}
+
+/** A reading of a spending budget (dollars or yuan, per day or month), not of a request count or quota. */
+export function isBudgetReading(reading: LimitReading): boolean {
+  return (
+    reading.kind === 'usd-per-day' ||
+    reading.kind === 'usd-per-month' ||
+    reading.kind === 'cny-per-day' ||
+    reading.kind === 'cny-per-month'
+  );
+}
+
+/** One place budgets are set: `switchboard.budget` (all backends) or a provider entry's `limits`. */
+export interface BudgetScope {
+  /** The backend a provider's `limits` cover; undefined for `switchboard.budget`, which covers all. */
+  backend?: string;
+  /** Whose spending: "Qwen", or "all backends". */
+  name: string;
+  action: BudgetAction;
+  /** The scope's readings as `evaluateLimits` made them; only its budget readings count here. */
+  readings: readonly LimitReading[];
+}
+
+/** A budget that holds completion (and makes chat ask) until `until`, its reset. */
+export interface BudgetHold {
+  backend?: string;
+  name: string;
+  reading: LimitReading;
+  action: BudgetAction;
+  until: number;
+  /** Chosen by hand ("Pause completion until reset") before the budget was reached. */
+  manual?: boolean;
+}
+
+/**
+ * What a backend can add to a budget: `'nothing'` for a local, free or plan backend (its requests
+ * cost no money per request), the currency it is priced in, or undefined when its price is unknown
+ * (then every budget covers it: unknown is never free).
+ */
+export type BackendSpend = 'nothing' | Currency | undefined;
+
+/** Every budget at or past 100% that has not reset by `now`, whatever its action. */
+export function reachedBudgets(scopes: readonly BudgetScope[], now: number): BudgetHold[] {
+  return scopes.flatMap((scope) =>
+    scope.readings
+      .filter((reading) => isBudgetReading(reading) && reading.fraction >= 1 && (reading.resetsAt ?? 0) > now)
+      .map((reading) => ({
+        ...(scope.backend !== undefined && { backend: scope.backend }),
+        name: scope.name,
+        reading,
+        action: scope.action,
+        until: reading.resetsAt ?? now,
+      })),
+  );
+}
+
+/** Whether a budget can be spent by a backend: its own, or the overall one in the backend's currency. */
+export function covers(hold: Pick<BudgetHold, 'backend' | 'reading'>, backend: string, spend: BackendSpend): boolean {
+  if (spend === 'nothing') return false;
+  if (hold.backend !== undefined) return hold.backend === backend;
+  return spend === undefined || (hold.reading.currency ?? 'USD') === spend;
+}
+
+export interface BudgetDecisionInput {
+  scopes: readonly BudgetScope[];
+  /** Pauses chosen by hand, each until its budget's reset. */
+  manual?: readonly BudgetHold[];
+  backend: string;
+  spend: BackendSpend;
+  now: number;
+}
+
+export interface BudgetDecision {
+  /** Automatic completion waits until this hold ends (the latest of them); undefined: it may ask. */
+  completion?: BudgetHold;
+  /** A chat request asks first, naming this budget; undefined: it goes. */
+  chat?: BudgetHold;
+  /** Reached budgets set to `warn` that cover the backend: said, nothing stopped. */
+  warnOnly: BudgetHold[];
+}
+
+/** What the budgets say about one backend's next completion and chat request at `now`. */
+export function decideBudgets(input: BudgetDecisionInput): BudgetDecision {
+  const { backend, spend, now } = input;
+  const reached = reachedBudgets(input.scopes, now).filter((hold) => covers(hold, backend, spend));
+  const holding = reached.filter((hold) => hold.action === 'pause');
+  const manual = (input.manual ?? []).filter((hold) => hold.until > now && covers(hold, backend, spend));
+  const latest = (holds: readonly BudgetHold[]) =>
+    holds.reduce<BudgetHold | undefined>((top, hold) => (!top || hold.until > top.until ? hold : top), undefined);
+  const completion = latest([...holding, ...manual]);
+  const chat = latest(holding);
+  return {
+    ...(completion && { completion }),
+    ...(chat && { chat }),
+    warnOnly: reached.filter((hold) => hold.action === 'warn'),
+  };
+}
+
+/** The budget reading nearest its end in a scope, for the notification's "Pause completion until reset". */
+export function nearestBudget(scope: BudgetScope): LimitReading | undefined {
+  return scope.readings
+    .filter(isBudgetReading)
+    .reduce<LimitReading | undefined>(
+      (top, reading) => (!top || reading.fraction > top.fraction ? reading : top),
+      undefined,
+    );
+}

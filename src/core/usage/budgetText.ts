@@ -1,0 +1,93 @@
+/**
+ * The words of a budget that holds: the status bar figure, the tooltip line, the notification's
+ * note, the chat's question, and the check of a raised budget typed by the user.
+ */
+import { formatMoney } from './formatMoney';
+import type { BudgetHold } from './budgetAction';
+import type { LimitReading } from './limits';
+import { describeReading, formatReset } from './switchAdvice';
+
+/** The setting key a budget reading comes from: `usdPerDay`, `cnyPerMonth`… */
+export function budgetKey(reading: LimitReading): 'usdPerDay' | 'usdPerMonth' | 'cnyPerDay' | 'cnyPerMonth' {
+  switch (reading.kind) {
+    case 'usd-per-month':
+      return 'usdPerMonth';
+    case 'cny-per-day':
+      return 'cnyPerDay';
+    case 'cny-per-month':
+      return 'cnyPerMonth';
+    default:
+      return 'usdPerDay';
+  }
+}
+
+/** "today's $0.50 budget", "this month's ¥20.00 budget". */
+export function budgetName(reading: LimitReading): string {
+  const period = reading.kind.endsWith('-per-day') ? "today's" : "this month's";
+  return `${period} ${formatMoney(reading.limit, reading.currency === 'CNY' ? 'CNY' : 'USD')} budget`;
+}
+
+/** "Qwen's today's $0.50 budget" or "the overall today's $0.50 budget". */
+function whose(hold: BudgetHold): string {
+  return hold.backend === undefined
+    ? `the overall ${budgetName(hold.reading)}`
+    : `${hold.name}'s ${budgetName(hold.reading)}`;
+}
+
+/** "00:00", or "Jan 1" when the pause ends on another day: short enough for the status bar. */
+function shortTime(at: number, now: number, timeZone?: string): string {
+  const zone = timeZone ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const day = (time: number) => new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'short' }).format(time);
+  // The coming midnight is tonight's, whichever date it formally falls on.
+  if (day(at) === day(now) || (at - now <= 86_400_000 && day(at - 1) === day(now)))
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(at);
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, month: 'short', day: 'numeric' }).format(at);
+}
+
+/** The status bar's figure: "completion paused · budget · until 00:00". */
+export function pausedFigure(hold: BudgetHold, now: number, timeZone?: string): string {
+  return `completion paused · budget · until ${shortTime(hold.until, now, timeZone)}`;
+}
+
+/** The tooltip's line: which budget holds, until when, and what was spent today. */
+export function pausedTooltip(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
+  const why = hold.manual ? `paused by you until ${whose(hold)} resets` : `paused by ${whose(hold)}`;
+  return `Automatic completion ${why}, until ${formatReset(hold.until, now, timeZone)} (${describeReading(hold.reading)}; spent today: ${spentToday}). Alt+\\ still asks, and says what it may cost.`;
+}
+
+/** Added to the notification when a budget is reached and its action pauses: the pause is already on. */
+export function pausedNote(hold: BudgetHold, now: number, timeZone?: string): string {
+  return `Automatic completion is paused until ${formatReset(hold.until, now, timeZone)}; Alt+\\ still asks.`;
+}
+
+/** The modal question before a chat request past a budget. */
+export function chatQuestion(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
+  return `${hold.backend === undefined ? 'Your spending on all backends' : hold.name} reached ${budgetName(hold.reading)} (${describeReading(hold.reading)}); it resets at ${formatReset(hold.until, now, timeZone)}. Spent today: ${spentToday}. Send this chat request anyway?`;
+}
+
+/** What the status bar says when Alt+\ asks past a paused budget. */
+export function manualTriggerNote(hold: BudgetHold, upTo: string | undefined): string {
+  return `Switchboard: completion is paused by ${whose(hold)}; this request you asked for ${upTo ? `costs up to ${upTo}` : 'has no known price'}.`;
+}
+
+/**
+ * A new budget as typed in "Raise budget…": a plain number of dollars or yuan, above what has
+ * been spent (a budget at or below it would hold at once). Returns the amount or a message.
+ */
+export function parseBudget(
+  text: string,
+  reading: LimitReading,
+): { amount: number; error?: undefined } | { amount?: undefined; error: string } {
+  const trimmed = text.trim().replace(/^[$¥]/, '');
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(trimmed)) return { error: 'Type an amount such as 5 or 2.50.' };
+  const amount = Number(trimmed);
+  const currency = reading.currency === 'CNY' ? 'CNY' : 'USD';
+  if (Math.round(amount * 1_000_000) <= reading.used)
+    return { error: `Type more than what is already spent (${formatMoney(reading.used, currency)}).` };
+  return { amount };
+}
