@@ -187,7 +187,7 @@ export class BudgetGuard implements vscode.Disposable {
     const pausing = reached !== undefined && scope.action === 'pause';
     const buttons = [...(pausing ? [] : [PAUSE_BUTTON]), RAISE_BUTTON];
     return {
-      ...(pausing && { note: pausedNote(reached, now) }),
+      ...(pausing && { note: pausedNote(reached, now, state.worst === reading) }),
       buttons,
       act: async (choice) => {
         if (choice === PAUSE_BUTTON) this.pauseUntilReset(scope, reading);

@@ -60,9 +60,12 @@ export function pausedTooltip(hold: BudgetHold, spentToday: string, now: number,
   return `Automatic completion ${why}, until ${formatReset(hold.until, now, timeZone)} (${describeReading(hold.reading)}; spent today: ${spentToday}). Alt+\\ still asks, and says what it may cost.`;
 }
 
-/** Added to the notification when a budget is reached and its action pauses: the pause is already on. */
-export function pausedNote(hold: BudgetHold, now: number, timeZone?: string): string {
-  return `Automatic completion is paused until ${formatReset(hold.until, now, timeZone)}; Alt+\\ still asks.`;
+/**
+ * Added to the notification when a budget is reached and its action pauses: the pause is already
+ * on. When the sentence before it is about this budget, it named the reset already.
+ */
+export function pausedNote(hold: BudgetHold, now: number, resetNamed: boolean, timeZone?: string): string {
+  return `Automatic completion is paused until ${resetNamed ? 'then' : formatReset(hold.until, now, timeZone)}; Alt+\\ still asks.`;
 }
 
 /** The modal question before a chat request past a budget. */

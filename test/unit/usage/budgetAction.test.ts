@@ -17,7 +17,7 @@ import {
 import type { Amounts } from '../../../src/core/usage/money';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { utcDay } from '../../../src/core/usage/rollups';
-import { chatQuestion, parseBudget, pausedFigure, pausedTooltip } from '../../../src/core/usage/budgetText';
+import { chatQuestion, parseBudget, pausedFigure, pausedNote, pausedTooltip } from '../../../src/core/usage/budgetText';
 
 const HOUR = 3_600_000;
 /** 20:00 UTC on Jan 30: the day resets in 4 hours, the month two days later. */
@@ -234,6 +234,12 @@ describe('the words of a budget that holds', () => {
     const tooltip = pausedTooltip(hold, '$0.52', now, 'UTC');
     assert.match(tooltip, /qwen's today's \$0\.50 budget/);
     assert.match(tooltip, /spent today: \$0\.52/);
+  });
+
+  it('the notification says the pause is on, naming the reset once', () => {
+    assert.ok(hold);
+    assert.equal(pausedNote(hold, now, true, 'UTC'), 'Automatic completion is paused until then; Alt+\\ still asks.');
+    assert.match(pausedNote(hold, now, false, 'UTC'), /paused until 00:00 UTC;/);
   });
 
   it("the chat's question shows today's spend", () => {
