@@ -34,6 +34,15 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('keeps budgets and their action user-scope: a repository cannot turn a pause into a warning', () => {
+    const budget = settings['switchboard.budget'] as SettingSchema & {
+      properties?: Record<string, { enum?: string[]; default?: unknown }>;
+    };
+    assert.ok(['application', 'machine'].includes(budget?.scope ?? ''), 'switchboard.budget is user-scope only');
+    assert.deepEqual(budget.properties?.action?.enum, ['pause', 'warn']);
+    assert.equal(budget.properties?.action?.default, 'pause');
+  });
+
   it('offers exactly the catalogue presets in settings.json completion', () => {
     assert.deepEqual(settings['switchboard.providers']?.items?.properties?.preset?.enum, [...PRESET_IDS]);
   });
