@@ -141,9 +141,11 @@ export class BudgetGuard implements vscode.Disposable {
       );
     }
     if (!invoked) return false;
+    // Asked for, completion sends one request per candidate (as the engine counts them).
+    const requests = Math.max(1, Math.min(5, settings.manualCandidates));
     const price = requestCost(config, config.completionModel, {
-      inputTokens: settings.promptTokens,
-      outputTokens: settings.maxTokens,
+      inputTokens: settings.promptTokens * requests,
+      outputTokens: settings.maxTokens * requests,
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
       reported: false,

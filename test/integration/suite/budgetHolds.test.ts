@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { activateSwitchboard, eventually } from './helpers';
+
+let completions = 0;
+
+/** One completion request, automatic or asked for: a new function each time, so nothing comes from the cache. */
+async function complete(
+  api: Awaited<ReturnType<typeof activateSwitchboard>>,
+  trigger: vscode.InlineCompletionTriggerKind,
+): Promise<void> {
+  const line = `function budget${++completions}(a, b) {`;
+  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
+  const source = new vscode.CancellationTokenSource();
+  await api.inlineCompletionProvider.provideInlineCompletionItems(
+    document,
+    new vscode.Position(0, line.length),
+    { triggerKind: trigger, selectedCompletionInfo: undefined },
+    source.token,
+  );
+}
+
+const { Automatic, Invoke } = vscode.InlineCompletionTriggerKind;
+const COMPLETIONS = '/v1/completions';
+
+describe("a backend's own budget", () => {
+  const config = () => vscode.workspace.getConfiguration('switchboard');
+  let original: unknown[];
+  let emulator: Emulator;
+
+  before(async () => {
+    original = config().get<unknown[]>('providers') ?? [];
+    emulator = await startEmulator();
+  });
+  after(async () => {
+    await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('providers', original, vscode.ConfigurationTarget.Global);
+    await emulator.close();
+  });
+
+  const entry = (action: 'pause' | 'warn') => ({
+    id: 'budgeted',
+    name: 'Budgeted (demo)',
+    preset: 'custom',
+    baseUrl: emulator.baseUrls.openai,
+    completionModel: 'emulator-coder',
+    // One request spends the day's budget.
+    limits: { usdPerDay: 0.000001, action },
+    prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+  });
+
+  it('pauses automatic completion at 100%, lets Alt+\\ through, and only warns with "warn"', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    await config().update('providers', [entry('pause')], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'budgeted', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('Budgeted'),
+      'the backend in use',
+    );
+
+    await complete(api, Automatic);
+    assert.equal(emulator.count(COMPLETIONS), 1, 'the first request goes out');
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('completion paused'),
+      'the pause',
+    );
+    assert.match(api.statusBarItem.text, /completion paused · budget · until \d\d:\d\d/);
+    const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
+    // Markdown-escaped: "\<", "\$".
+    assert.match(tooltip, /paused by Budgeted \(demo\)'s today's .+ budget, until/);
+    assert.match(tooltip, /spent today: \\\$0\.\d+/);
+
+    for (let i = 0; i < 3; i++) await complete(api, Automatic);
+    assert.equal(emulator.count(COMPLETIONS), 1, 'no automatic request while the budget holds');
+
+    // Asked for, completion sends one request per candidate (`completion.manualCandidates`).
+    await complete(api, Invoke);
+    const asked = emulator.count(COMPLETIONS);
+    assert.ok(asked > 1, 'a request asked for still goes');
+
+    await config().update('providers', [entry('warn')], vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => !text.includes('completion paused'),
+      'the pause to end',
+    );
+    await complete(api, Automatic);
+    assert.equal(emulator.count(COMPLETIONS), asked + 1, 'a budget set to warn stops nothing');
+  });
+});
