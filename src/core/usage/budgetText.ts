@@ -27,10 +27,10 @@ export function budgetName(reading: LimitReading): string {
   return `${period} ${formatMoney(reading.limit, reading.currency === 'CNY' ? 'CNY' : 'USD')} budget`;
 }
 
-/** "Qwen's today's $0.50 budget" or "the overall today's $0.50 budget". */
+/** "Qwen's today's $0.50 budget" or "today's $0.50 budget over all backends". */
 function whose(hold: BudgetHold): string {
   return hold.backend === undefined
-    ? `the overall ${budgetName(hold.reading)}`
+    ? `${budgetName(hold.reading)} over all backends`
     : `${hold.name}'s ${budgetName(hold.reading)}`;
 }
 

@@ -242,6 +242,20 @@ describe('the words of a budget that holds', () => {
     assert.match(pausedNote(hold, now, false, 'UTC'), /paused until 00:00 UTC;/);
   });
 
+  it('names the overall budget as such', () => {
+    const overall = decideBudgets({
+      scopes: [scope({ usdPerDay: 0.5 }, { today: { USD: 520_000 } }, now)],
+      backend: 'qwen',
+      spend: 'USD',
+      now,
+    }).completion;
+    assert.ok(overall);
+    assert.match(
+      pausedTooltip(overall, '$0.52', now, 'UTC'),
+      /paused by today's \$0\.50 budget over all backends, until 00:00 UTC/,
+    );
+  });
+
   it("the chat's question shows today's spend", () => {
     assert.ok(hold);
     assert.match(chatQuestion(hold, '$0.52', now, 'UTC'), /Spent today: \$0\.52\. Send this chat request anyway\?/);
