@@ -8,12 +8,13 @@ import { offerQwenRoutes } from './backends/qwenMigration';
 import { CompletionContextFiles } from './completion/contextFiles';
 import { registerCompletionReport } from './completion/lastRequestReport';
 import { CompletionControls } from './completion/completionControls';
+import { CompletionGears } from './completion/completionGears';
 import { languageEnabled } from './core/completion/requestPolicy';
 import { SwitchboardInlineCompletionProvider } from './completion/inlineCompletionProvider';
 import { log } from './log';
 import type { CompletionEngine } from './core/completion/engine';
 import { KeyStore } from './backends/keyStore';
-import { SwitchboardStatusBar } from './usage/statusBar';
+import { SwitchboardStatusBar, type CompletionState } from './usage/statusBar';
 import { UsageMeter } from './usage/usageMeter';
 import { LimitMonitor } from './usage/limitMonitor';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
@@ -60,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     (outcome) => statusBar.setError(outcome.error),
   );
+  const gears = new CompletionGears(backends, limits);
+  completion.useGears(gears);
   statusBar.watchCompletion(() => {
     const settings = controls.settings();
     const document = vscode.window.activeTextEditor?.document;
@@ -70,8 +73,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       languageOff: language && !languageEnabled(settings.languages, language) ? language : undefined,
       offReason:
         excludedBy && `it matches "${excludedBy}" in switchboard.completion.exclude, files that may hold secrets`,
+      gear: gearState(gears),
     };
   }, controls.onDidChange);
+  gears.onDidChange(() => statusBar.render());
 
   context.subscriptions.push(
     meter,
@@ -79,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     backends,
     statusBar,
     controls,
+    gears,
     completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
@@ -125,6 +131,11 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 }
 
 export function deactivate(): void {}
+
+function gearState(gears: CompletionGears): CompletionState['gear'] {
+  const text = gears.statusText();
+  return text ? { text, tooltip: (escape) => gears.tooltip(escape) } : undefined;
+}
 
 const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
 
