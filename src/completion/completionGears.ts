@@ -94,7 +94,7 @@ export class CompletionGears implements vscode.Disposable {
     const share = `${Math.round(this.readSettings().chatShare * 100)}%`;
     switch (decision.gear) {
       case 'slowed':
-        return `Completion pauses longer before each request (${(decision.pauseMs / 1000).toFixed(1)} s) so chat keeps ${share} of the window: ${why}. ${link}`;
+        return `Completion waits longer before each request (one every ${Math.ceil((decision.intervalMs ?? 0) / 1000)} s at most) so chat keeps ${share} of the window: ${why}. ${link}`;
       case 'manual':
         return `Completion sends only when you ask (Alt+\\\\) so chat keeps ${share} of the window: ${why}. ${link}`;
       case 'local':

@@ -36,6 +36,8 @@ export interface GearDecision {
   pauseMs: number;
   /** For `slowed`: how much of that is the spacing still owed since the last request. */
   spacingMs?: number;
+  /** For `slowed`: the spacing between requests that makes the rest last until the reset. */
+  intervalMs?: number;
   /** The limit that decided it; absent in full gear with nothing near. */
   reading?: LimitReading;
   /** Why: the share used passed the threshold, the pace would not last, or only chat's share is left. */
@@ -97,13 +99,13 @@ function gearFor(
   // Slowed: space the requests so what completion may spend lasts until the reset.
   const interval = timeLeft / spendable;
   const last = sent.length ? Math.max(...sent) : -Infinity;
+  if (interval > MAX_SPACING_MS) return { gear: 'manual', pauseMs: 0, reading, why: 'pace' };
   const spacingMs = Math.max(0, Math.ceil(last + interval - now));
-  if (spacingMs > MAX_PAUSE_MS || interval > MAX_SPACING_MS)
-    return { gear: 'manual', pauseMs: 0, reading, why: 'pace' };
   return {
     gear: 'slowed',
     pauseMs: Math.max(SLOWED_PAUSE_MS, spacingMs),
     spacingMs,
+    intervalMs: Math.ceil(interval),
     reading,
     why: pastThreshold ? 'threshold' : 'pace',
   };
@@ -198,7 +200,8 @@ export class CompletionThrottle {
 
   /**
    * Whether an automatic request to the limited backend may go out now; waits first in slowed
-   * gear. False when it must not (manual gear, or a newer keystroke cancelled the wait).
+   * gear. False when it must not: manual gear, a newer keystroke cancelled the wait, or the
+   * request's turn is further off than anyone waits at a pause (a later pause may have it).
    */
   async admit(signal: AbortSignal): Promise<boolean> {
     let decision = this.decide();
@@ -209,7 +212,7 @@ export class CompletionThrottle {
       const wait = round === 0 ? decision.pauseMs : (decision.spacingMs ?? 0);
       if (wait <= 0) break;
       waited += wait;
-      if (waited > MAX_PAUSE_MS + SLOWED_PAUSE_MS || !(await sleep(this.clock, wait, signal))) return false;
+      if (waited > MAX_PAUSE_MS || !(await sleep(this.clock, wait, signal))) return false;
       decision = this.decide();
     }
     this.noteRequest();

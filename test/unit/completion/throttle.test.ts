@@ -217,6 +217,23 @@ describe('the throttle holds automatic requests to the gear', () => {
     assert.equal(second, false);
   });
 
+  it('holds a request whose turn is further off than anyone waits, and stays in slowed gear', async () => {
+    // 25 of 30 used with 10% for chat: 2 left over the 50 s to the reset, one every 25 s.
+    const { clock, throttle } = setup(() => 25, { chatShare: 0.1 });
+    const first = throttle.admit(new AbortController().signal);
+    await clock.advance(SLOWED_PAUSE_MS);
+    assert.equal(await first, true);
+    assert.equal(await throttle.admit(new AbortController().signal), false, 'held at once, no 25 s wait');
+    const decision = throttle.decide();
+    assert.equal(decision.gear, 'slowed');
+    assert.equal(decision.intervalMs, 24_500, '49 s left after the first pause, for 2 requests');
+    // Its turn comes: the next pause sends it.
+    await clock.advance(24_000 - SLOWED_PAUSE_MS);
+    const later = throttle.admit(new AbortController().signal);
+    await clock.advance(SLOWED_PAUSE_MS);
+    assert.equal(await later, true);
+  });
+
   it('sends nothing automatically in manual gear', async () => {
     const { throttle } = setup(() => 24);
     assert.equal(await throttle.admit(new AbortController().signal), false);
