@@ -33,6 +33,7 @@ export class CompletionGears implements vscode.Disposable {
   private cached: ThrottleSettings | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private warnedBackend: string | undefined;
+  private completionId: string | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -46,11 +47,16 @@ export class CompletionGears implements vscode.Disposable {
       },
       () => (this.cached ??= this.readSettings()),
     );
+    this.completionId = backends.configFor('completion')?.id;
     this.subscriptions = [
       this.changed,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SECTION)) {
           this.cached = undefined;
+          // "Full speed" was chosen for one backend's window, not for whichever serves next.
+          const completionId = this.backends.configFor('completion')?.id;
+          if (completionId !== this.completionId) this.throttle.yieldAgain();
+          this.completionId = completionId;
           this.refresh();
         }
       }),

@@ -106,6 +106,14 @@ describe('completion yields to chat when the rate-limit headers say the window i
     );
     assert.equal(await complete(api), 1, 'at full speed the request goes out at once');
     assert.equal(emulator.count('/v1/completions'), before + 1);
+
+    // Run again, it lets completion yield again.
+    await vscode.commands.executeCommand('switchboard.completionFullSpeed');
+    await eventually(
+      () => api.statusBarItem.text,
+      (value) => value.includes('completion slowed · 86% of 30 requests used'),
+      'the status bar to show the slowed gear again',
+    );
   });
 
   it('sends nothing automatically once only chat\u2019s share is left, and says Alt+\\ still works', async () => {
