@@ -19,6 +19,8 @@ async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): P
 }
 
 const LIMIT = 30;
+/** A new backend id per test: the headers a backend sent last are remembered, as they should be. */
+let round = 0;
 
 describe('completion yields to chat when the rate-limit headers say the window is nearly spent', () => {
   const config = () => vscode.workspace.getConfiguration('switchboard');
@@ -48,7 +50,7 @@ describe('completion yields to chat when the rate-limit headers say the window i
       [
         ...original,
         {
-          id: 'limited',
+          id: `limited${++round}`,
           name: 'Limited',
           preset: 'custom',
           baseUrl: emulator.openaiBaseUrl,
@@ -57,7 +59,7 @@ describe('completion yields to chat when the rate-limit headers say the window i
       ],
       vscode.ConfigurationTarget.Global,
     );
-    await config().update('completion.provider', 'limited', vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', `limited${round}`, vscode.ConfigurationTarget.Global);
   });
   afterEach(async () => {
     await config().update('completion.chatShare', undefined, vscode.ConfigurationTarget.Global);
