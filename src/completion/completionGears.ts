@@ -153,6 +153,7 @@ export class CompletionGears implements vscode.Disposable {
       threshold: share('completion.lowQuotaThreshold', DEFAULT_THROTTLE_SETTINGS.threshold, 0.5, 1),
       chatShare: share('completion.chatShare', DEFAULT_THROTTLE_SETTINGS.chatShare, 0, 0.5),
       hasLowQuotaBackend: this.lowQuotaBackend() !== undefined,
+      enabled: config.inspect<unknown>('completion.yieldToChat')?.globalValue !== false,
     };
   }
 

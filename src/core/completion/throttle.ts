@@ -22,12 +22,15 @@ export interface ThrottleSettings {
   chatShare: number;
   /** Whether a local backend takes completion over instead of slowing or stopping it. */
   hasLowQuotaBackend: boolean;
+  /** False: completion never yields (`switchboard.completion.yieldToChat`). */
+  enabled: boolean;
 }
 
 export const DEFAULT_THROTTLE_SETTINGS: ThrottleSettings = {
   threshold: 0.8,
   chatShare: 0.2,
   hasLowQuotaBackend: false,
+  enabled: true,
 };
 
 export interface GearDecision {
@@ -93,8 +96,11 @@ function gearFor(
     return pastThreshold ? { gear: 'slowed', pauseMs: SLOWED_PAUSE_MS, reading, why: 'threshold' } : full;
   const lookback = Math.min(PACE_LOOKBACK_MS, Math.max(MIN_LOOKBACK_MS, timeLeft));
   const sent = recent.filter((time) => time > now - lookback && time <= now);
-  // At this pace until the reset, would completion spend more than it may?
-  const overPace = (sent.length / lookback) * timeLeft > spendable;
+  // At this pace until the reset, would completion spend more than it may? For a window longer
+  // than the lookback, asked only from half the threshold on: a quarter hour's burst says little
+  // about the rest of five hours.
+  const paceTells = timeLeft <= PACE_LOOKBACK_MS || reading.fraction >= settings.threshold / 2;
+  const overPace = paceTells && (sent.length / lookback) * timeLeft > spendable;
   if (!pastThreshold && !overPace) return full;
   // Slowed: space the requests so what completion may spend lasts until the reset.
   const interval = timeLeft / spendable;
@@ -123,6 +129,7 @@ export function decideGear(
   overrideUntil = 0,
 ): GearDecision {
   let worst: Omit<GearDecision, 'overridden'> = { gear: 'full', pauseMs: 0 };
+  if (!settings.enabled) return worst;
   for (const reading of readings) {
     if (!countsRequests(reading)) continue;
     const verdict = gearFor(reading, now, recent, settings);

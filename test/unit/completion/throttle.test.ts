@@ -68,6 +68,36 @@ describe('completion gears', () => {
     assert.equal(decideGear([perMinute(14, now)], now, sentBefore(now, 10, 59_000), settings()).gear, 'full');
   });
 
+  it('in a window longer than a quarter hour, asks about the pace only from half the threshold on', () => {
+    const now = T0;
+    const plan = (used: number): LimitReading => ({
+      kind: 'plan-window',
+      used,
+      limit: 1_000,
+      fraction: used / 1_000,
+      source: 'preset',
+      resetsAt: now + 3 * 3_600_000,
+      window: 'in 5 h',
+      unit: 'requests',
+    });
+    // A hundred requests in the last quarter hour would be 1,200 more by the reset.
+    const burst = sentBefore(now, 100, 15 * 60_000 - 1_000);
+    assert.equal(decideGear([plan(390)], now, burst, settings()).gear, 'full', '39% is below 40%');
+    const decision = decideGear([plan(400)], now, burst, settings());
+    assert.equal(decision.gear, 'slowed');
+    assert.equal(decision.intervalMs, 27_000, '400 requests over 3 hours');
+    // A minute's window is all lookback: its pace counts from the start.
+    const later = now + 20_000;
+    assert.equal(decideGear([perMinute(5, later)], later, sentBefore(later, 40, 59_000), settings()).gear, 'slowed');
+  });
+
+  it('never yields with switchboard.completion.yieldToChat off', () => {
+    const now = T0 + 20_000;
+    const off = settings({ enabled: false });
+    assert.equal(decideGear([perMinute(29, now)], now, sentBefore(now, 40, 59_000), off).gear, 'full');
+    assert.equal(gearText(decideGear([perMinute(29, now)], now, [], off)), undefined);
+  });
+
   it('slows down past the threshold whatever the pace, keeping at least the least pause', () => {
     const now = T0 + 20_000;
     const chat10 = settings({ chatShare: 0.1 });
