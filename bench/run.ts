@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender, routing)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { benchCompletionEditor } from './completionEditor';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
+import { benchYieldToChat } from './yieldReplay';
 
 const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   vsix: benchVsixSize,
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   corpus: benchCompletionCorpus,
   completionEditor: benchCompletionEditor,
   chatRender: benchChatRender,
+  routing: benchYieldToChat,
 };
 
 async function main(): Promise<void> {

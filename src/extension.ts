@@ -8,12 +8,13 @@ import { offerQwenRoutes } from './backends/qwenMigration';
 import { CompletionContextFiles } from './completion/contextFiles';
 import { registerCompletionReport } from './completion/lastRequestReport';
 import { CompletionControls } from './completion/completionControls';
+import { CompletionGears } from './completion/completionGears';
 import { languageEnabled } from './core/completion/requestPolicy';
 import { SwitchboardInlineCompletionProvider } from './completion/inlineCompletionProvider';
 import { log } from './log';
 import type { CompletionEngine } from './core/completion/engine';
 import { KeyStore } from './backends/keyStore';
-import { SwitchboardStatusBar } from './usage/statusBar';
+import { SwitchboardStatusBar, type CompletionState } from './usage/statusBar';
 import { UsageMeter } from './usage/usageMeter';
 import { LimitMonitor } from './usage/limitMonitor';
 import { BudgetGuard } from './usage/budgetGuard';
@@ -67,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     (outcome) => statusBar.setError(outcome.error),
   );
   completion.budgetGate = (config, invoked, settings) => budgets.allowCompletion(config, invoked, settings);
+  const gears = new CompletionGears(backends, limits);
+  completion.useGears(gears);
   statusBar.watchCompletion(() => {
     const settings = controls.settings();
     const document = vscode.window.activeTextEditor?.document;
@@ -77,8 +80,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       languageOff: language && !languageEnabled(settings.languages, language) ? language : undefined,
       offReason:
         excludedBy && `it matches "${excludedBy}" in switchboard.completion.exclude, files that may hold secrets`,
+      gear: gearState(gears),
     };
   }, controls.onDidChange);
+  gears.onDidChange(() => statusBar.render());
 
   context.subscriptions.push(
     meter,
@@ -88,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     backends,
     statusBar,
     controls,
+    gears,
     completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),
@@ -135,6 +141,11 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 }
 
 export function deactivate(): void {}
+
+function gearState(gears: CompletionGears): CompletionState['gear'] {
+  const text = gears.statusText();
+  return text ? { text, tooltip: (escape) => gears.tooltip(escape) } : undefined;
+}
 
 const QWEN_NOTICE_KEY = 'switchboard.qwenOAuthNoticeShown';
 

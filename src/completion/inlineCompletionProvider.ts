@@ -18,6 +18,12 @@ import type { ProviderConfig } from '../core/settings/providerSettings';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
 
+/** Completion's gears (completionGears.ts): may hold automatic requests or hand them to a local stand-in. */
+export interface GearsHook {
+  admit(backendId: string, signal: AbortSignal): Promise<boolean>;
+  standIn(): ProviderConfig | undefined;
+}
+
 /** One request to the completion backend as the wrapper saw it, answered or failed. */
 interface ExchangeNote {
   config: ProviderConfig;
@@ -42,6 +48,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   private lastErrorKind: string | undefined;
   private last: CompletionExchange | undefined;
   private readonly exchanged = new vscode.EventEmitter<void>();
+  private gears: GearsHook | undefined;
   /** Fires after each request to the backend, answered or not. */
   readonly onDidExchange = this.exchanged.event;
   /** The budget guard: false stops the request (a reached budget pauses automatic completion). */
@@ -54,7 +61,15 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     private readonly context: CompletionContextFiles | undefined,
     private readonly onOutcome: (outcome: { ok: boolean; error?: ProviderError }) => void = () => {},
   ) {
-    this.engine = new CompletionEngine({ settings });
+    this.engine = new CompletionEngine({
+      settings,
+      beforeRequest: (backend, signal) => this.gears?.admit(backend.id, signal) ?? Promise.resolve(true),
+    });
+  }
+
+  /** Lets completion's gears hold requests when a window runs low. */
+  useGears(gears: GearsHook): void {
+    this.gears = gears;
   }
 
   /** The last request this window sent for a completion, for the "Show Last Completion Request" page. */
@@ -140,9 +155,9 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
 
   /** The completion backend, with every request it sends recorded in the usage ledger. */
   private async backend(): Promise<CompletionBackend | undefined> {
-    const provider = await this.backends.providerFor('completion');
-    const config = this.backends.configFor('completion');
-    if (!provider || !config) return undefined;
+    const config = this.gears?.standIn() ?? this.backends.configFor('completion');
+    if (!config) return undefined;
+    const provider = await this.backends.providerForConfig(config);
     const meter = this.meter;
     const noteOutcome = (error: unknown) => this.noteOutcome(error);
     const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);

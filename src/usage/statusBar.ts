@@ -88,6 +88,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           : paused?.offReason
             ? 'off for this file'
             : undefined;
+    // Completion's gear says which limit holds it back: "completion slowed · 82% of 30/min used".
+    const gear = settings.completionEnabled && !paused?.snoozedUntil ? paused?.gear : undefined;
     // The tooltip has room for why.
     const pausedWhy = pausedText === 'off for this file' ? paused?.offReason : undefined;
     const icon = !settings.completionEnabled
@@ -107,6 +109,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const figure =
       budgetPause?.figure ||
       (level === 'exhausted' && worstState && failureFigure(worstState)) ||
+      gear?.text ||
       (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
       pausedText ||
       (spent && spent.requests > 0 ? `${costText(spent)} today` : undefined);
@@ -120,7 +123,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
     const segments = [
       `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
-      planText && !(pausedText && level === 'ok') && !budgetPause ? planText : figure,
+      planText && !gear && !(pausedText && level === 'ok') && !budgetPause ? planText : figure,
     ].filter(Boolean);
     this.item.text = segments.join(' · ');
     this.item.backgroundColor =
@@ -143,6 +146,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         'switchboard.openDashboard',
         'switchboard.showLastCompletion',
         'switchboard.setPrice',
+        'switchboard.completionFullSpeed',
       ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
@@ -152,6 +156,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown(
       pausedText ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n` : '\n\n',
     );
+    const gearWhy = gear?.tooltip(escape);
+    if (gearWhy) tooltip.appendMarkdown(`$(dashboard) ${gearWhy}\n\n`);
     tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
     if (budgetPause) tooltip.appendMarkdown(`$(debug-pause) ${escape(budgetPause.tooltip)}\n\n`);
     if (spent && spent.requests > 0)
@@ -246,6 +252,8 @@ export interface CompletionState {
   languageOff: string | undefined;
   /** Why completion is off for the active file otherwise, in a few words. */
   offReason?: string;
+  /** Completion's gear when a window runs low; the tooltip's sentence is Markdown, built with `escape`. */
+  gear?: { text: string; tooltip: (escape: (text: string) => string) => string | undefined };
 }
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */

@@ -49,6 +49,8 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
         ],
         'switchboard.completion.provider': 'plan',
         'switchboard.chat.provider': 'plan',
+        // This test runs the window out through completion on purpose: completion must not yield to chat.
+        'switchboard.completion.yieldToChat': false,
       },
     });
     ({ browser, page } = await openWorkbenchPage(workbench));

@@ -53,6 +53,8 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
         ],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
+        // This test runs the window out through completion on purpose: completion must not yield to chat.
+        'switchboard.completion.yieldToChat': false,
       },
     });
     ({ browser, page } = await openWorkbenchPage(workbench));

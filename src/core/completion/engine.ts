@@ -101,6 +101,7 @@ export type EngineEvent =
   | { type: 'debounce-cancelled' }
   | { type: 'request' }
   | { type: 'request-aborted' }
+  | { type: 'held' }
   | { type: 'served'; source: SuggestionSource }
   | { type: 'empty' };
 
@@ -144,6 +145,11 @@ export interface EngineDependencies {
   /** How long an abandoned in-flight request lives on in case the next keystroke still matches it. */
   staleAfterMs?: number;
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Asked before an automatic request goes to the backend (after type-ahead, debounce and cache):
+   * may wait, and false sends nothing. Completion's gears hold requests here (throttle.ts).
+   */
+  beforeRequest?: (backend: CompletionBackend, signal: AbortSignal) => Promise<boolean>;
 }
 
 const ANCHOR_CHARS = 256;
@@ -215,6 +221,10 @@ export class CompletionEngine {
     if (cached !== undefined) {
       this.remember(at, backend, cached, plan.multiline, this.moreByKey.get(plan.key));
       return this.serve(cached, 'cache');
+    }
+    if (this.deps.beforeRequest && !(await this.deps.beforeRequest(backend, signal))) {
+      this.emit({ type: 'held' });
+      return [];
     }
     // Another request may have started while this one waited; it answers for an older point.
     if (this.flight) this.abortFlight(this.flight);

@@ -29,10 +29,13 @@ describe('backend names, split roles and one notification per event', () => {
 
   before(async () => {
     original = config().get<unknown[]>('providers') ?? [];
+    // This test runs the quota out through completion on purpose: completion must not yield to chat.
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
     // A second emulator, in this extension host, whose DashScope side enforces a daily quota.
     emulator = await startEmulator({ quotas: { dashscope: { requestsPerDay: QUOTA, quotaStyle: 'dashscope-free' } } });
   });
   after(async () => {
+    await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
     await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);

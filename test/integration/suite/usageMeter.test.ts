@@ -21,8 +21,13 @@ describe('usage meter in the status bar and the picker', () => {
   const config = () => vscode.workspace.getConfiguration('switchboard');
   let original: unknown[];
 
-  before(() => {
+  before(async () => {
     original = config().get<unknown[]>('providers') ?? [];
+    // These tests run limits out through completion on purpose: completion must not yield to chat.
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
   });
   afterEach(async () => {
     await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
