@@ -255,8 +255,9 @@ export class LimitMonitor implements vscode.Disposable {
   }
 
   /**
-   * The switch picker opened after a limit: picking there is a fallback too, weighed and
-   * counted like a button's. False when the user said no or the fallback budget is spent.
+   * A switch the user picks after a limit or a failure (the picker opened from the notification,
+   * the chat's "Switch to … and retry") is a fallback too, weighed and counted like a button's.
+   * False when the user said no or the fallback budget is spent.
    */
   async guardPickedFallback(fromId: string, to: ProviderConfig, roles: Feature[]): Promise<boolean> {
     const from = this.backends.current().providers.find((config) => config.id === fromId);

@@ -26,7 +26,7 @@ describe('the automatic fallback never slides into paid', () => {
     original = config().get<unknown[]>('providers') ?? [];
   });
   afterEach(async () => {
-    for (const key of ['completion.provider', 'chat.provider', 'fallback', 'paidFallbackAllowed'])
+    for (const key of ['completion.provider', 'chat.provider', 'fallback', 'paidFallbackAllowed', 'fallbackBudget'])
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
   });
@@ -116,5 +116,48 @@ describe('the automatic fallback never slides into paid', () => {
       (id) => id === 'paid-spare',
       'completion to move to the confirmed paid backend',
     );
+  });
+
+  it('at the daily fallback budget, sends the roles back and says so once', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      await config().update('paidFallbackAllowed', ['paid-spare'], vscode.ConfigurationTarget.Global);
+      // Ten micro-dollars: less than one request to the spare costs.
+      await config().update('fallbackBudget', { usdPerDay: 0.00001 }, vscode.ConfigurationTarget.Global);
+      await setUp('free-tiny-3');
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Free Tiny'),
+        'the free backend',
+      );
+      await complete(api);
+      await eventually(
+        () => config().get('completion.provider'),
+        (id) => id === 'paid-spare',
+        'the fallback',
+      );
+      await complete(api);
+      await eventually(
+        () => config().get('completion.provider'),
+        (id) => id === 'free-tiny-3',
+        'completion to go back at the cap',
+        10_000,
+      );
+      const capped = notices.filter((notice) => /fallback budget/.test(notice.message));
+      assert.equal(capped.length, 1, JSON.stringify(notices));
+      assert.match(capped[0]!.message, /completion and chat went back to Free Tiny/);
+      assert.ok(
+        capped[0]!.buttons.some((label) => label.startsWith('Keep using Paid Spare')),
+        capped[0]!.buttons.join(),
+      );
+      await complete(api);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      assert.equal(notices.filter((notice) => /fallback budget/.test(notice.message)).length, 1, 'said once');
+    } finally {
+      subscription.dispose();
+    }
   });
 });
