@@ -146,7 +146,12 @@ describe('the automatic fallback never slides into paid', () => {
         'completion to go back at the cap',
         10_000,
       );
-      const capped = notices.filter((notice) => /fallback budget/.test(notice.message));
+      // The notification follows the two settings writes that move the roles back.
+      const capped = await eventually(
+        () => notices.filter((notice) => /fallback budget/.test(notice.message)),
+        (found) => found.length > 0,
+        'the notification at the cap',
+      );
       assert.equal(capped.length, 1, JSON.stringify(notices));
       assert.match(capped[0]!.message, /completion and chat went back to Free Tiny/);
       assert.ok(
