@@ -21,7 +21,9 @@ export function registerCommands(
   limits: LimitMonitor,
 ): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('switchboard.switchProvider', () => switchProvider(backends, keys, limits)),
+    vscode.commands.registerCommand('switchboard.switchProvider', (options?: unknown) =>
+      switchProvider(backends, keys, limits, afterLimitOf(options)),
+    ),
     vscode.commands.registerCommand('switchboard.addProvider', (presetId?: unknown) =>
       addProvider(backends, keys, typeof presetId === 'string' ? { presetId } : {}),
     ),
@@ -52,7 +54,18 @@ export function registerCommands(
   ];
 }
 
-async function switchProvider(backends: Backends, keys: KeyStore, limits: LimitMonitor): Promise<void> {
+/** The backend that ran out, when the picker was opened from its limit notification. */
+function afterLimitOf(options: unknown): string | undefined {
+  const id = (options as { afterLimitOf?: unknown } | undefined)?.afterLimitOf;
+  return typeof id === 'string' ? id : undefined;
+}
+
+async function switchProvider(
+  backends: Backends,
+  keys: KeyStore,
+  limits: LimitMonitor,
+  afterLimit?: string,
+): Promise<void> {
   void limits.refreshBalances();
   const provider = await pickBackend(backends, keys, limits, 'Switch to which backend?', {
     includeDetected: true,
@@ -61,6 +74,8 @@ async function switchProvider(backends: Backends, keys: KeyStore, limits: LimitM
   if (!provider) return;
   const features = await chooseFeatures(provider);
   if (!features) return;
+  // After a limit, a pick is a fallback: a paid one is confirmed first and counts toward the fallback budget.
+  if (afterLimit && !(await limits.guardPickedFallback(afterLimit, provider, features))) return;
   await backends.choose(provider.id, features);
   void vscode.window.setStatusBarMessage(`Switchboard: ${features.join(' and ')} now use ${provider.name}`, 4000);
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { billingOf } from '../core/providers/presets';
 import type { LimitState } from '../core/usage/limits';
 import { closestReading, describeReading } from '../core/usage/switchAdvice';
 import { nameWithHost } from '../core/net/serverLabel';
-import { backendPerMTok, needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
+import { needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
+import { backendCost } from '../core/usage/costClass';
 import { formatPrice } from '../core/usage/formatMoney';
 import { adoptDetected, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
@@ -31,16 +31,15 @@ const lookup: PerMTokLookup = (presetId, model, local, baseUrl) =>
   loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl);
 
 /**
- * How a backend is paid for, marked distinctly: "$(calendar) included in plan", "$(gift) free",
- * "$(vm) local, free", "$(credit-card) $1.00 / $5.00 per 1M" (or ¥ for a yuan price list), or
- * "price unknown".
+ * How a backend is paid for (for chat, its class from the same rule the paid-fallback guard uses),
+ * marked distinctly: "$(calendar) included in plan", "$(gift) free", "$(vm) local, free",
+ * "$(credit-card) $1.00 / $5.00 per 1M" (or ¥ for a yuan price list), or "$(credit-card) price unknown".
  */
 function priceText(config: ProviderConfig): string {
-  if (config.plan) return '$(calendar) included in plan';
-  if (billingOf(config.preset) === 'local') return '$(vm) local, free';
-  const price = backendPerMTok(config, config.chatModel, lookup);
-  if (!price) return 'price unknown';
-  if (price.input === 0 && price.output === 0) return '$(gift) free';
+  const { costClass, price } = backendCost(config, 'chat', lookup);
+  if (costClass === 'plan') return '$(calendar) included in plan';
+  if (costClass === 'local') return '$(vm) local, free';
+  if (costClass === 'free') return '$(gift) free';
   return `$(credit-card) ${formatPrice(price)}`;
 }
 

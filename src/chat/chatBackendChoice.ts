@@ -55,6 +55,17 @@ export class ChatBackendChoice {
     return ranked.map(({ id, name }) => ({ id, name }));
   }
 
+  /**
+   * Whether chat may fall back from its backend to `providerId` after a failure: a move from local,
+   * free or plan to paid is confirmed once per target, and the daily fallback budget applies.
+   */
+  async mayFallBackTo(providerId: string): Promise<boolean> {
+    const from = this.backends.configFor('chat');
+    const to = this.backends.current().providers.find((config) => config.id === providerId);
+    if (!from || !to || !this.limits) return true;
+    return this.limits.guardPickedFallback(from.id, to, ['chat']);
+  }
+
   isConfigured(providerId: string): boolean {
     return this.backends.current().providers.some((config) => config.id === providerId);
   }

@@ -184,8 +184,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.select(message.providerId);
         return;
       case 'switchAndRetry':
-        if (!session.busy && (await this.select(message.providerId)) && (await this.budgetAllows()))
-          await session.regenerate();
+        // A switch after a failure is a fallback: a paid one is confirmed first (the paid guard).
+        if (session.busy || !(await this.choice.mayFallBackTo(message.providerId))) return;
+        if ((await this.select(message.providerId)) && (await this.budgetAllows())) await session.regenerate();
         return;
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');

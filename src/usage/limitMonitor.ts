@@ -20,6 +20,7 @@ import { log } from '../log';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 import type { BudgetOffer } from './budgetGuard';
+import { PaidFallbackGuard, type FallbackOffer } from './paidFallback';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
 /** A provider's own plan figures are preferred to the local count while this fresh. */
@@ -51,12 +52,16 @@ export class LimitMonitor implements vscode.Disposable {
   private readonly balanceTimer: NodeJS.Timeout;
   /** The budget guard's note and buttons for a notification about a budget (`config` undefined: the overall one). */
   budgetOffer: ((config: ProviderConfig | undefined, state: LimitState) => BudgetOffer | undefined) | undefined;
+  private readonly paidGuard: PaidFallbackGuard;
 
   constructor(
     private readonly backends: Backends,
     private readonly meter: UsageMeter,
     private readonly keys: KeyStore,
   ) {
+    this.paidGuard = new PaidFallbackGuard(backends, meter, (level, message, buttons) =>
+      this.notify(level, message, buttons),
+    );
     this.subscriptions = [
       this.changed,
       this.notified,
@@ -202,6 +207,9 @@ export class LimitMonitor implements vscode.Disposable {
         })
       : undefined;
     this.changed.fire();
+    void this.paidGuard
+      .check()
+      .catch((error: unknown) => log().warn(`The fallback budget check failed: ${String(error)}`));
     if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState))
       void this.announceBudget(this.overallState);
     for (const feature of ['completion', 'chat'] as Feature[]) {
@@ -217,20 +225,49 @@ export class LimitMonitor implements vscode.Disposable {
     const words = serverWords(state);
     const budget = this.budgetOffer?.(config, state);
     // Notifications show no `detail` unless modal, so the server's words follow the sentence.
-    const message = [sentence, words && `The server said: “${words}”`, budget?.note].filter(Boolean).join(' ');
+    let message = [sentence, words && `The server said: “${words}”`, budget?.note].filter(Boolean).join(' ');
     log().warn(message);
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
-    if (state.level === 'exhausted' && (await this.autoFallback(config))) return;
-    const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
+    const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
+    if (auto === true) return;
+    // Never slide into paid: a paid switch the user has not confirmed says its price and asks.
+    const offers = alternatives
+      .map((candidate) => this.paidGuard.offer(config, candidate))
+      .filter((offer) => offer.verdict !== 'capped');
+    if (auto && auto.verdict === 'ask') {
+      message += ` Next in switchboard.fallback is ${auto.candidate.name}, which is paid (${auto.estimate}): nothing was switched.`;
+      offers.splice(0, offers.length, auto, ...offers.filter((offer) => offer.candidate.id !== auto.candidate.id));
+    }
+    const cap = this.paidGuard.capSentence();
+    if (cap) message += ` ${cap}`;
+    const buttons = offers.map((offer) => offer.label);
     const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, [
       ...(budget?.buttons ?? []),
       ...buttons,
       'Pick…',
     ]);
     await budget?.act(choice);
-    if (choice === 'Pick…') await vscode.commands.executeCommand('switchboard.switchProvider');
-    const picked = alternatives[buttons.indexOf(choice ?? '')];
-    if (picked) await this.switchTo(config, picked, 'you chose it');
+    if (choice === 'Pick…')
+      await vscode.commands.executeCommand('switchboard.switchProvider', { afterLimitOf: config.id });
+    const picked = offers[buttons.indexOf(choice ?? '')];
+    if (picked && (await this.paidGuard.mayProceed(config, picked)))
+      await this.fallBack(config, picked, 'you chose it');
+  }
+
+  /**
+   * A switch the user picks after a limit or a failure (the picker opened from the notification,
+   * the chat's "Switch to … and retry") is a fallback too, weighed and counted like a button's.
+   * False when the user said no or the fallback budget is spent.
+   */
+  async guardPickedFallback(fromId: string, to: ProviderConfig, roles: Feature[]): Promise<boolean> {
+    const from = this.backends.current().providers.find((config) => config.id === fromId);
+    if (!from || from.id === to.id) return true;
+    const candidate = (await this.candidates(from)).find((c) => c.id === to.id);
+    if (!candidate) return true;
+    const offer = this.paidGuard.offer(from, candidate, roles);
+    if (!(await this.paidGuard.mayProceed(from, offer))) return false;
+    this.paidGuard.began(from, offer, to.id);
+    return true;
   }
 
   private async announceBudget(state: LimitState): Promise<void> {
@@ -256,8 +293,11 @@ export class LimitMonitor implements vscode.Disposable {
     return show(`Switchboard: ${message}`, ...buttons);
   }
 
-  /** `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. */
-  private async autoFallback(from: ProviderConfig): Promise<boolean> {
+  /**
+   * `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. True
+   * when it switched; the offer when the paid guard held it back; false when there is none.
+   */
+  private async autoFallback(from: ProviderConfig): Promise<boolean | FallbackOffer> {
     const order = vscode.workspace.getConfiguration('switchboard').get<unknown>('fallback');
     if (!Array.isArray(order) || order.length === 0) return false;
     const all = await this.candidates(from);
@@ -266,15 +306,23 @@ export class LimitMonitor implements vscode.Disposable {
       .map((id) => all.find((candidate) => candidate.id === id))
       .find((candidate) => candidate && candidate.ready && candidate.level !== 'exhausted');
     if (!target) return false;
-    await this.switchTo(from, target, 'the fallback order');
+    const offer = this.paidGuard.offer(from, target);
+    if (offer.verdict !== 'switch') return offer;
+    await this.fallBack(from, offer, 'the fallback order');
     return true;
   }
 
-  private async switchTo(from: ProviderConfig, to: Candidate, why: string): Promise<void> {
+  /** A fallback the guard let through: switch, and count what it spends against the fallback budget. */
+  private async fallBack(from: ProviderConfig, offer: FallbackOffer, why: string): Promise<void> {
+    const id = await this.switchTo(from, offer.candidate, why);
+    if (id) this.paidGuard.began(from, offer, id);
+  }
+
+  private async switchTo(from: ProviderConfig, to: Candidate, why: string): Promise<string | undefined> {
     let id = to.id;
     if (!to.configured) {
       const detected = this.backends.detected().find((candidate) => candidate.entry.id === to.id);
-      if (!detected) return;
+      if (!detected) return undefined;
       id = await adoptDetected(detected, (providerId, key) => this.keys.set(providerId, key));
     }
     const features = (['completion', 'chat'] as Feature[]).filter(
@@ -284,6 +332,7 @@ export class LimitMonitor implements vscode.Disposable {
     const text = `Switchboard: ${from.name} ran out; ${features.join(' and ') || 'completion and chat'} now use ${to.name} (${why}).`;
     log().info(text);
     void vscode.window.setStatusBarMessage(text, 10_000);
+    return id;
   }
 
   /** Every backend to offer instead of `from`, priced for the role it serves. */

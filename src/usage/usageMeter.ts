@@ -5,6 +5,7 @@ import { isBlockingKind, type ProviderError } from '../core/providers/providerEr
 import type { Usage } from '../core/providers/types';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { utcDay, type Totals } from '../core/usage/rollups';
+import { addAmounts, type Amounts } from '../core/usage/money';
 import { UsageLedger, type NewUsageRecord } from '../core/usage/usageLedger';
 import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
@@ -180,6 +181,14 @@ export class UsageMeter implements vscode.Disposable {
   today(backend?: string): Totals | undefined {
     const day = utcDay(Date.now());
     return this.ledger?.rollups.sum({ fromDay: day, toDay: day, backend });
+  }
+
+  /** What one backend's requests for some features cost on one UTC day, from every window. */
+  costOn(backend: string, features: readonly Feature[], day: string): Amounts {
+    const cost: Amounts = {};
+    for (const feature of features)
+      addAmounts(cost, this.ledger?.rollups.sum({ fromDay: day, toDay: day, backend, feature }).cost ?? {});
+    return cost;
   }
 
   /** This calendar month's totals (UTC), for one backend or all. */

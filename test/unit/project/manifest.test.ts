@@ -28,6 +28,12 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('keeps the paid-fallback confirmations and the fallback budget user-scope: a repository cannot allow spending', () => {
+    for (const name of ['switchboard.paidFallbackAllowed', 'switchboard.fallbackBudget']) {
+      assert.ok(['application', 'machine'].includes(settings[name]?.scope ?? ''), `${name} is user-scope only`);
+    }
+  });
+
   it('keeps the choice of backend per role user-scope: a repository cannot move you to a dearer one', () => {
     for (const name of ['switchboard.completion.provider', 'switchboard.chat.provider']) {
       assert.ok(['application', 'machine'].includes(settings[name]?.scope ?? ''), `${name} is user-scope only`);

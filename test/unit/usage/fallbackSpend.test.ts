@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Role } from '../../../src/core/usage/backendPrice';
+import type { Amounts } from '../../../src/core/usage/money';
+import { FallbackSpend, parseFallbackBudget } from '../../../src/core/usage/fallbackSpend';
+import { utcDay } from '../../../src/core/usage/rollups';
+import { FakeClock } from '../../harness/fakeClock';
+
+const HOUR = 3_600_000;
+const START = Date.UTC(2026, 11, 5, 9, 0);
+
+/** A stand-in for the ledger's daily rollups: cost per backend, role and UTC day, in USD micros. */
+class FakeLedger {
+  private readonly cost = new Map<string, number>();
+  constructor(private readonly clock: FakeClock) {}
+  spend(backend: string, role: Role, micros: number, currency: 'USD' | 'CNY' = 'USD'): void {
+    const key = [backend, role, utcDay(this.clock.now()), currency].join('|');
+    this.cost.set(key, (this.cost.get(key) ?? 0) + micros);
+  }
+  costOn = (backend: string, roles: readonly Role[], day: string): Amounts => {
+    const out: Amounts = {};
+    for (const currency of ['USD', 'CNY'] as const)
+      for (const role of roles) {
+        const micros = this.cost.get([backend, role, day, currency].join('|'));
+        if (micros) out[currency] = (out[currency] ?? 0) + micros;
+      }
+    return out;
+  };
+}
+
+function setup() {
+  const clock = new FakeClock(undefined, START);
+  const ledger = new FakeLedger(clock);
+  return { clock, ledger, spend: new FallbackSpend(clock, ledger.costOn) };
+}
+
+describe('the daily fallback budget', () => {
+  it('reads the setting per currency and ignores what is not a daily amount', () => {
+    assert.deepEqual(parseFallbackBudget({ usdPerDay: 1 }), { USD: 1_000_000 });
+    assert.deepEqual(parseFallbackBudget({ usdPerDay: 0.5, cnyPerDay: 3 }), { USD: 500_000, CNY: 3_000_000 });
+    assert.equal(parseFallbackBudget({ usdPerDay: -1 }), undefined);
+    assert.equal(parseFallbackBudget({ usdPerDay: '1' }), undefined);
+    assert.equal(parseFallbackBudget([]), undefined);
+    assert.equal(parseFallbackBudget(undefined), undefined);
+    assert.equal(parseFallbackBudget({}), undefined);
+  });
+
+  it('counts only what the target spent for the moved roles after the switch, and caps it', () => {
+    const { ledger, spend } = setup();
+    const budget = parseFallbackBudget({ usdPerDay: 1 });
+    // Spent before the fallback, and by a role that did not move: not the fallback's.
+    ledger.spend('ds', 'completion', 700_000);
+    ledger.spend('ds', 'chat', 2_000_000);
+    spend.began('or', 'ds', ['completion']);
+    assert.deepEqual(spend.spentToday(), {});
+    ledger.spend('ds', 'completion', 600_000);
+    assert.deepEqual(spend.spentToday(), { USD: 600_000 });
+    assert.equal(spend.reached(budget), undefined);
+    ledger.spend('ds', 'completion', 400_000);
+    assert.equal(spend.reached(budget), 'USD');
+    // Another currency's spend never fills a dollar cap.
+    assert.equal(spend.reached({ CNY: 5_000_000 }), undefined);
+  });
+
+  it('keeps what an ended fallback spent for the rest of the day, and starts afresh at 00:00 UTC', async () => {
+    const { clock, ledger, spend } = setup();
+    const budget = parseFallbackBudget({ usdPerDay: 1 });
+    spend.began('or', 'ds', ['chat']);
+    ledger.spend('ds', 'chat', 800_000);
+    // The user moved chat elsewhere: the fallback ended, its spend still counts today.
+    spend.settle(() => false);
+    assert.deepEqual(spend.active(), []);
+    ledger.spend('ds', 'chat', 5_000_000);
+    assert.deepEqual(spend.spentToday(), { USD: 800_000 }, 'spend after the fallback ended is not a fallback’s');
+    spend.began('or', 'gw', ['chat']);
+    ledger.spend('gw', 'chat', 300_000);
+    assert.equal(spend.reached(budget), 'USD');
+    assert.equal(spend.shouldAnnounceCap(), true);
+    assert.equal(spend.shouldAnnounceCap(), false, 'said once a day');
+
+    await clock.advance(15 * HOUR); // past midnight UTC
+    spend.settle(() => true);
+    assert.deepEqual(spend.spentToday(), {}, 'a new day');
+    assert.equal(spend.reached(budget), undefined);
+    // The fallback still active counts from midnight, not from its baseline of yesterday.
+    ledger.spend('gw', 'chat', 250_000);
+    assert.deepEqual(spend.spentToday(), { USD: 250_000 });
+    assert.deepEqual(
+      spend.active().map(({ from, target, roles }) => ({ from, target, roles })),
+      [{ from: 'or', target: 'gw', roles: ['chat'] }],
+    );
+    ledger.spend('gw', 'chat', 750_000);
+    assert.equal(spend.reached(budget), 'USD');
+    assert.equal(spend.shouldAnnounceCap(), true, 'said again on the new day');
+  });
+
+  it('a zero budget allows no paid fallback at all', () => {
+    const { spend } = setup();
+    assert.equal(spend.reached(parseFallbackBudget({ usdPerDay: 0 })), 'USD');
+  });
+});

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
+import type { PriceTable } from '../../../src/core/usage/backendPrice';
+import { backendCost, costClassOf, requestEstimateText } from '../../../src/core/usage/costClass';
+import { pricePerMTok, priceRequest } from '../../../src/core/usage/pricing';
+import {
+  fallbackVerdict,
+  parseAllowedTargets,
+  quotedRole,
+  slidesIntoPaid,
+  switchButton,
+  type RoleMove,
+} from '../../../src/core/usage/paidGuard';
+
+const table = (): PriceTable => ({ pricePerMTok, priceRequest });
+const lookup = pricePerMTok;
+
+function config(entry: Record<string, unknown>): ProviderConfig {
+  const { providers, problems } = parseProviders([entry]);
+  assert.deepEqual(problems, []);
+  return providers[0]!;
+}
+
+describe('how a backend is paid for, in one place', () => {
+  it('reads the preset: a local server, a plan, a free tier, a priced API', () => {
+    assert.equal(costClassOf(config({ id: 'o', preset: 'ollama' }), 'completion', lookup), 'local');
+    assert.equal(costClassOf(config({ id: 'cp', preset: 'coding-plan-intl' }), 'chat', lookup), 'plan');
+    assert.equal(costClassOf(config({ id: 'lm', preset: 'vscode-lm' }), 'chat', lookup), 'plan');
+    const deepseek = backendCost(config({ id: 'ds', preset: 'deepseek' }), 'chat', lookup);
+    assert.equal(deepseek.costClass, 'paid');
+    assert.ok(deepseek.price && deepseek.price.input > 0, 'with its price');
+  });
+
+  it("reads the model: OpenRouter's :free variant is free, the same model without it is paid", () => {
+    const entry = {
+      id: 'or',
+      preset: 'openrouter',
+      chatModel: 'qwen/qwen3-coder:free',
+      completionModel: 'qwen/qwen3-coder',
+    };
+    assert.equal(costClassOf(config(entry), 'chat', lookup), 'free');
+    assert.equal(costClassOf(config(entry), 'completion', lookup), 'paid');
+  });
+
+  it("reads the user's settings: a plan in the entry, a price of their own, a server of their own", () => {
+    assert.equal(
+      costClassOf(config({ id: 'ds', preset: 'deepseek', plan: { requestsPer5h: 100 } }), 'chat', lookup),
+      'plan',
+    );
+    const priced = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
+    const zero = { '*': { inputPerMTok: 0, outputPerMTok: 0 } };
+    assert.equal(costClassOf(config({ id: 'c', preset: 'custom', prices: priced }), 'chat', lookup), 'paid');
+    assert.equal(
+      costClassOf(
+        config({ id: 'c', preset: 'custom', baseUrl: 'https://gpu.example/v1', prices: zero }),
+        'chat',
+        lookup,
+      ),
+      'free',
+    );
+    // A rented "local" vLLM the user priced is paid, whatever its preset says.
+    assert.equal(costClassOf(config({ id: 'v', preset: 'ollama', prices: priced }), 'chat', lookup), 'paid');
+    // No price: unknown, which is never free, even on this machine (a LiteLLM gateway listens there).
+    for (const baseUrl of ['http://127.0.0.1:8000/v1', 'https://gpu.example/v1'])
+      assert.equal(costClassOf(config({ id: 'c', preset: 'custom', baseUrl }), 'chat', lookup), 'paid', baseUrl);
+    assert.equal(costClassOf(config({ id: 'l', preset: 'litellm' }), 'chat', lookup), 'paid');
+  });
+
+  it('quotes a typical request of the role in its currency, and an unknown price as unknown, never $0', () => {
+    const priced = config({ id: 'c', preset: 'custom', prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } } });
+    // 4,000 in + 500 out at $1/$5 per 1M: $0.004 + $0.0025.
+    assert.equal(requestEstimateText(priced, 'chat', table), '~$0.0065/request');
+    // 1,500 in + 60 out: $0.0015 + $0.0003.
+    assert.equal(requestEstimateText(priced, 'completion', table), '~$0.0018/request');
+    const yuan = config({
+      id: 'y',
+      preset: 'custom',
+      prices: { '*': { currency: 'CNY', inputPerMTok: 4, outputPerMTok: 16 } },
+    });
+    assert.equal(requestEstimateText(yuan, 'chat', table), '~¥0.02/request');
+    const unknown = config({ id: 'c', preset: 'custom', baseUrl: 'https://gpu.example/v1' });
+    assert.equal(requestEstimateText(unknown, 'chat', table), 'price unknown');
+    const broken = (): PriceTable => {
+      throw new Error('the price data did not load');
+    };
+    assert.equal(requestEstimateText(config({ id: 'ds', preset: 'deepseek' }), 'chat', broken), 'price unknown');
+  });
+});
+
+describe('the paid guard', () => {
+  const move = (from: RoleMove['from'], to: RoleMove['to'], role: RoleMove['role'] = 'chat'): RoleMove => ({
+    role,
+    from,
+    to,
+  });
+
+  it('asks before moving a role from local, free or plan to paid, and only then', () => {
+    for (const from of ['local', 'free', 'plan'] as const) {
+      assert.equal(slidesIntoPaid([move(from, 'paid')]), true, from);
+      assert.equal(
+        fallbackVerdict({ targetId: 'ds', moves: [move(from, 'paid')], allowed: [], capReached: false }),
+        'ask',
+      );
+    }
+    assert.equal(
+      fallbackVerdict({ targetId: 'ds', moves: [move('paid', 'paid')], allowed: [], capReached: false }),
+      'switch',
+    );
+    assert.equal(
+      fallbackVerdict({ targetId: 'o', moves: [move('free', 'local')], allowed: [], capReached: false }),
+      'switch',
+    );
+    // One role sliding into paid is enough, even when the other was paid already.
+    const both = [move('paid', 'paid', 'completion'), move('free', 'paid', 'chat')];
+    assert.equal(fallbackVerdict({ targetId: 'ds', moves: both, allowed: [], capReached: false }), 'ask');
+  });
+
+  it('remembers a confirmation per target, automatic or clicked alike', () => {
+    const moves = [move('free', 'paid')];
+    assert.equal(fallbackVerdict({ targetId: 'ds', moves, allowed: ['ds'], capReached: false }), 'switch');
+    assert.equal(fallbackVerdict({ targetId: 'other', moves, allowed: ['ds'], capReached: false }), 'ask');
+    assert.deepEqual(parseAllowedTargets(['ds', 3, '', null, 'x'.repeat(65), 'gw']), ['ds', 'gw']);
+    assert.deepEqual(parseAllowedTargets('ds'), []);
+    assert.deepEqual(parseAllowedTargets(undefined), []);
+  });
+
+  it('stops every spending fallback at the cap, a confirmed one and paid to paid included, but not a free one', () => {
+    assert.equal(
+      fallbackVerdict({ targetId: 'ds', moves: [move('free', 'paid')], allowed: ['ds'], capReached: true }),
+      'capped',
+    );
+    assert.equal(
+      fallbackVerdict({ targetId: 'ds', moves: [move('paid', 'paid')], allowed: [], capReached: true }),
+      'capped',
+    );
+    assert.equal(
+      fallbackVerdict({ targetId: 'o', moves: [move('free', 'local')], allowed: [], capReached: true }),
+      'switch',
+    );
+  });
+
+  it('says the cost on the button, quoting the dearer role', () => {
+    assert.equal(switchButton('DeepSeek', true, '~$0.002/request'), 'Switch to DeepSeek (paid, ~$0.002/request)');
+    assert.equal(switchButton('DeepSeek', true, 'price unknown'), 'Switch to DeepSeek (paid, price unknown)');
+    assert.equal(switchButton('Ollama', false, '~$0.00/request'), 'Switch to Ollama');
+    assert.equal(quotedRole(['completion', 'chat']), 'chat');
+    assert.equal(quotedRole(['completion']), 'completion');
+  });
+});
