@@ -11,6 +11,8 @@
  *   history. Files are read in fixed-size chunks, and a line too long to be a record is passed over.
  * - Survives damage. Every field is validated on read; a bad line is skipped and counted. A short
  *   write (disk full) leaves a torn fragment, and the next append starts on a fresh line.
+ * - Completion events (a suggestion shown, accepted, still there later) are lines of their own in
+ *   the same files, counted in `acceptance` beside the request rollups.
  * - Retention by name, not mtime. A writer starts a new file each UTC day (`usage-<day>-<writer>`),
  *   so a file whose day ended more than the retention period (and a grace) ago is never written
  *   again, and deleting it cannot lose another window's records.
@@ -19,6 +21,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AcceptanceRollups } from './acceptance';
+import { fromEventLine, toEventLine, type CompletionEvent } from './completionEvent';
 import { wholeLines } from './ledgerLines';
 import type { Currency } from './money';
 import { Rollups, utcDay } from './rollups';
@@ -48,8 +52,13 @@ export interface LedgerOptions {
 /** A record to append; `currency` defaults to USD. */
 export type NewUsageRecord = Omit<UsageRecord, 'id' | 'time' | 'currency'> & { time?: number; currency?: Currency };
 
+/** An event to append; its time defaults to now. */
+export type NewCompletionEvent = Omit<CompletionEvent, 'id' | 'time'> & { time?: number };
+
 export class UsageLedger {
   readonly rollups: Rollups;
+  /** Completion events per day, backend and model, from every window. */
+  readonly acceptance: AcceptanceRollups;
   /** Lines that were complete but unreadable (a foreign edit, a torn write); a last line still being written is not counted. */
   skippedLines = 0;
   /** Appends that did not reach the disk whole (disk full); their records still count in this window. */
@@ -64,14 +73,17 @@ export class UsageLedger {
   private sequence = 0;
   private readonly offsets: Map<string, number>;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
+  private readonly eventListeners = new Set<(events: CompletionEvent[]) => void>();
   private refreshing: Promise<UsageRecord[]> | undefined;
 
   private constructor(
     private readonly options: LedgerOptions,
     rollups: Rollups,
     offsets: Map<string, number>,
+    acceptance: AcceptanceRollups,
   ) {
     this.rollups = rollups;
+    this.acceptance = acceptance;
     this.offsets = offsets;
     const now = options.now ?? Date.now;
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -80,8 +92,8 @@ export class UsageLedger {
   /** Opens the ledger in `dir`: the checkpoint, then whatever was appended since. */
   static async open(options: LedgerOptions): Promise<UsageLedger> {
     await mkdir(options.dir, { recursive: true });
-    const { rollups, offsets } = await readCheckpoint(join(options.dir, CHECKPOINT));
-    const ledger = new UsageLedger(options, rollups, offsets);
+    const { rollups, offsets, acceptance } = await readCheckpoint(join(options.dir, CHECKPOINT));
+    const ledger = new UsageLedger(options, rollups, offsets, acceptance);
     await ledger.removeExpired();
     await ledger.refresh();
     return ledger;
@@ -102,6 +114,19 @@ export class UsageLedger {
     this.rollups.add(record);
     this.emit([record]);
     return record;
+  }
+
+  /** Records a completion event; like `append`, one synchronous write of one line. */
+  appendEvent(input: NewCompletionEvent): CompletionEvent {
+    const event: CompletionEvent = {
+      ...input,
+      id: `${this.writerId}:${this.sequence++}`,
+      time: input.time ?? (this.options.now ?? Date.now)(),
+    };
+    this.write(toEventLine(event));
+    this.acceptance.add(event);
+    this.emitEvents([event]);
+    return event;
   }
 
   /**
@@ -157,6 +182,11 @@ export class UsageLedger {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  onEvents(listener: (events: CompletionEvent[]) => void): { dispose(): void } {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
+
   /** Every raw record still on disk (within retention), oldest file first; for export and the dashboard. */
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
     for (const file of await this.files()) {
@@ -172,6 +202,21 @@ export class UsageLedger {
     }
   }
 
+  /** Every completion event still on disk (within retention), oldest file first; for export and the dashboard. */
+  async *events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
+    for (const file of await this.files()) {
+      for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
+        // Request lines never carry "e"; a cheap test before a second parse.
+        if (!text || !text.includes('"e":')) continue;
+        const event = fromEventLine(text);
+        if (!event) continue;
+        if (filter.from !== undefined && event.time < filter.from) continue;
+        if (filter.to !== undefined && event.time > filter.to) continue;
+        yield event;
+      }
+    }
+  }
+
   /** Writes the rollups and offsets so the next start reads only what comes after. */
   async checkpoint(): Promise<void> {
     const file = join(this.options.dir, CHECKPOINT);
@@ -180,6 +225,7 @@ export class UsageLedger {
       version: CHECKPOINT_VERSION,
       offsets: Object.fromEntries(this.offsets),
       rollups: this.rollups.toJSON(),
+      acceptance: this.acceptance.toJSON(),
     });
     await writeFile(temp, body, { mode: 0o600 });
     // rename() replaces atomically: a reader sees the old checkpoint or the new one, never half.
@@ -195,6 +241,7 @@ export class UsageLedger {
 
   private async readNew(): Promise<UsageRecord[]> {
     const fresh: UsageRecord[] = [];
+    const events: CompletionEvent[] = [];
     for (const file of await this.files()) {
       if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
@@ -212,11 +259,19 @@ export class UsageLedger {
           continue;
         }
         const record = fromLine(text);
-        if (record && this.count(record)) fresh.push(record);
-        else this.skippedLines += 1;
+        if (record && this.count(record)) {
+          fresh.push(record);
+          continue;
+        }
+        const event = record ? undefined : fromEventLine(text);
+        if (event) {
+          this.acceptance.add(event);
+          events.push(event);
+        } else this.skippedLines += 1;
       }
     }
     if (fresh.length) this.emit(fresh);
+    if (events.length) this.emitEvents(events);
     return fresh;
   }
 
@@ -261,6 +316,16 @@ export class UsageLedger {
     }
   }
 
+  private emitEvents(events: CompletionEvent[]): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(events);
+      } catch {
+        // A listener's failure must not stop the ledger.
+      }
+    }
+  }
+
   private emit(records: UsageRecord[]): void {
     for (const listener of this.listeners) {
       try {
@@ -272,20 +337,28 @@ export class UsageLedger {
   }
 }
 
-async function readCheckpoint(path: string): Promise<{ rollups: Rollups; offsets: Map<string, number> }> {
+async function readCheckpoint(
+  path: string,
+): Promise<{ rollups: Rollups; offsets: Map<string, number>; acceptance: AcceptanceRollups }> {
   try {
     // Daily rollups of years of use stay far below this; a larger file is not one we wrote.
     if ((await stat(path)).size > MAX_CHECKPOINT_BYTES) throw new Error('checkpoint too large');
-    const raw = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; offsets?: unknown; rollups?: unknown };
+    const raw = JSON.parse(await readFile(path, 'utf8')) as {
+      version?: unknown;
+      offsets?: unknown;
+      rollups?: unknown;
+      acceptance?: unknown;
+    };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');
     const offsets = new Map<string, number>();
     for (const [file, offset] of Object.entries(raw.offsets)) {
       if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) offsets.set(file, offset);
     }
-    return { rollups: Rollups.fromJSON(raw.rollups), offsets };
+    // A checkpoint from before completion events has none: there were none to count.
+    return { rollups: Rollups.fromJSON(raw.rollups), offsets, acceptance: AcceptanceRollups.fromJSON(raw.acceptance) };
   } catch {
     // No checkpoint (first start) or an unreadable one: start from zero and read every file.
-    return { rollups: new Rollups(), offsets: new Map() };
+    return { rollups: new Rollups(), offsets: new Map(), acceptance: new AcceptanceRollups() };
   }
 }

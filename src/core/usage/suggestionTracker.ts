@@ -1,0 +1,158 @@
+/**
+ * Follows completion suggestions from answer to document: which request each one came from, when
+ * it was offered, taken whole or in part, and whether the text was still there some seconds
+ * later. Emits the ledger's completion events; knows nothing of VS Code.
+ *
+ * VS Code 1.100–1.104 tells a stable extension only of a whole accept (the item's command).
+ * "Shown" and partial accepts are proposed API (`inlineCompletionsAdditions`), which registration
+ * refuses without the proposal, so both are inferred here: an item handed to the editor counts as
+ * shown once per suggestion (however many keystrokes it is served along), and a single edit that
+ * inserts the start of the visible suggestion at the cursor is a word or line accept.
+ */
+import type { Clock } from '../clock';
+import type { AcceptedHow, CompletionEvent } from './completionEvent';
+
+export type TrackedEvent = Omit<CompletionEvent, 'id' | 'time'>;
+
+export interface TrackerDependencies {
+  clock: Clock;
+  emit: (event: TrackedEvent) => void;
+  /** The document's current text, or undefined once it is closed. */
+  documentText: (documentId: string) => string | undefined;
+  /** How long after an accept the text is looked for. */
+  keepAfterMs?: number;
+}
+
+/** Where a suggestion came from: the request record and what it recorded. */
+export interface Origin {
+  backend: string;
+  model: string;
+  request?: string;
+}
+
+interface Answer extends Origin {
+  text: string;
+}
+
+interface Tracked {
+  /** Identifies the suggestion in the item's command arguments. */
+  token: number;
+  key: string;
+  origin: Origin;
+  documentId: string;
+  /** The cursor the latest offer was made at, and the text it offered from there. */
+  offset: number;
+  text: string;
+  accepted: boolean;
+}
+
+export const KEEP_AFTER_MS = 30_000;
+const ANSWERS = 32;
+const SUGGESTIONS = 64;
+/** How far from where it went accepted text is looked for: edits above it shift it a little. */
+const NEAR_CHARS = 2_000;
+/** An editor's own two-key insertions (an auto-closed pair, Enter with indentation) are not accepts. */
+const EDITOR_INSERTION = /^(\s*|[([{'"`][)\]}'"`])$/;
+
+export class SuggestionTracker {
+  private readonly answers: Answer[] = [];
+  private readonly suggestions: Tracked[] = [];
+  private visible: Tracked | undefined;
+  private nextToken = 1;
+  private readonly timers = new Set<unknown>();
+  private readonly keepAfterMs: number;
+
+  constructor(private readonly deps: TrackerDependencies) {
+    this.keepAfterMs = deps.keepAfterMs ?? KEEP_AFTER_MS;
+  }
+
+  /** A backend answered: later suggestions made of this text are linked to its request. */
+  answered(origin: Origin, text: string): void {
+    if (!text) return;
+    this.answers.unshift({ ...origin, text });
+    this.answers.length = Math.min(this.answers.length, ANSWERS);
+  }
+
+  /**
+   * A suggestion was handed to the editor at `offset`. Returns its token for the accept command.
+   * The same suggestion served again as the user types along it is one suggestion, shown once.
+   */
+  offered(documentId: string, offset: number, text: string, fallback: Origin): number {
+    const origin = this.originOf(text, fallback);
+    // Typing along a suggestion moves the cursor and shortens the text; where it ends stays put.
+    const key = `${origin.request ?? origin.backend}\u0000${documentId}\u0000${offset + text.length}`;
+    let tracked = this.suggestions.find((entry) => entry.key === key);
+    if (tracked) Object.assign(tracked, { offset, text });
+    else {
+      tracked = { token: this.nextToken++, key, origin, documentId, offset, text, accepted: false };
+      this.suggestions.unshift(tracked);
+      this.suggestions.length = Math.min(this.suggestions.length, SUGGESTIONS);
+      this.deps.emit({ kind: 'shown', ...origin, chars: text.length });
+    }
+    this.visible = tracked;
+    return tracked.token;
+  }
+
+  /** The editor accepted a suggestion whole (its command ran). */
+  acceptedWhole(token: unknown): void {
+    const tracked = this.suggestions.find((entry) => entry.token === token);
+    if (tracked) this.accept(tracked, 'whole', tracked.offset, tracked.text);
+  }
+
+  /**
+   * One edit of a document: when it inserts, at the cursor of the visible suggestion, the start
+   * of that suggestion (more than one key's worth, short of all of it), a word or a line of it
+   * was accepted.
+   */
+  edited(documentId: string, offset: number, removed: number, inserted: string): void {
+    const visible = this.visible;
+    if (!visible || visible.documentId !== documentId || offset !== visible.offset || removed !== 0) return;
+    if (inserted.length < 2 || inserted.length >= visible.text.length || EDITOR_INSERTION.test(inserted)) return;
+    if (!visible.text.startsWith(inserted)) return;
+    const how: AcceptedHow = inserted.includes('\n') || visible.text[inserted.length] === '\n' ? 'line' : 'word';
+    this.accept(visible, how, offset, inserted);
+    // What is left is still the same suggestion, now further along.
+    visible.offset = offset + inserted.length;
+    visible.text = visible.text.slice(inserted.length);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) this.deps.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private accept(tracked: Tracked, how: AcceptedHow, offset: number, text: string): void {
+    // Taking the rest after a word is the same suggestion: one accept, and one check of what stayed.
+    if (tracked.accepted) return;
+    tracked.accepted = true;
+    this.deps.emit({ kind: 'accepted', how, ...tracked.origin, chars: text.length });
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      const now = this.deps.documentText(tracked.documentId);
+      // A closed document cannot be checked: no figure rather than a guess.
+      if (now === undefined) return;
+      const kept = stillPresent(now, offset, text);
+      this.deps.emit({ kind: kept ? 'kept' : 'removed', ...tracked.origin, chars: text.length });
+    }, this.keepAfterMs);
+    this.timers.add(timer);
+  }
+
+  /** The newest answer this text is part of; else the backend's newest answer; else the fallback. */
+  private originOf(text: string, fallback: Origin): Origin {
+    const line = text
+      .split('\n')
+      .find((part) => part.trim())
+      ?.trim();
+    const ofBackend = this.answers.filter((answer) => answer.backend === fallback.backend);
+    const answer = (line && ofBackend.find((entry) => entry.text.includes(line))) ?? ofBackend[0];
+    return answer ? { backend: answer.backend, model: answer.model, request: answer.request } : fallback;
+  }
+}
+
+/** Whether `text` (its visible part) is still in `document` near `offset`. */
+export function stillPresent(document: string, offset: number, text: string): boolean {
+  const wanted = text.trim();
+  if (!wanted) return true;
+  const from = Math.max(0, offset - NEAR_CHARS);
+  return document.slice(from, offset + text.length + NEAR_CHARS).includes(wanted);
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  KEEP_AFTER_MS,
+  stillPresent,
+  SuggestionTracker,
+  type TrackedEvent,
+} from '../../../src/core/usage/suggestionTracker';
+import { FakeClock } from '../../harness/fakeClock';
+
+function setup(initial: string) {
+  const clock = new FakeClock();
+  const events: TrackedEvent[] = [];
+  const documents = new Map([['a.ts', initial]]);
+  const tracker = new SuggestionTracker({
+    clock,
+    emit: (event) => events.push(event),
+    documentText: (id) => documents.get(id),
+  });
+  const fallback = { backend: 'qwen', model: 'configured-model' };
+  return { clock, events, documents, tracker, fallback };
+}
+
+const kinds = (events: TrackedEvent[]) => events.map((event) => `${event.kind}${event.how ? `:${event.how}` : ''}`);
+
+describe('following a suggestion from answer to document', () => {
+  it('shows a suggestion once while the user types along it, links it to its request, and records a whole accept', async () => {
+    const { clock, events, documents, tracker, fallback } = setup('const total = ');
+    tracker.answered({ backend: 'qwen', model: 'qwen3-coder', request: 'w:7' }, 'price * count;\n');
+    const token = tracker.offered('a.ts', 14, 'price * count;', fallback);
+    // Two keys typed along it: served again by type-ahead, still the same suggestion.
+    assert.equal(tracker.offered('a.ts', 16, 'ice * count;', fallback), token);
+    tracker.acceptedWhole(token);
+    tracker.acceptedWhole(token);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:whole']);
+    assert.deepEqual(events[1], {
+      kind: 'accepted',
+      how: 'whole',
+      backend: 'qwen',
+      model: 'qwen3-coder',
+      request: 'w:7',
+      chars: 12,
+    });
+    documents.set('a.ts', 'const total = price * count;');
+    await clock.advance(KEEP_AFTER_MS - 1);
+    assert.equal(events.length, 2, 'not checked before its time');
+    await clock.advance(1);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:whole', 'kept']);
+  });
+
+  it('records an accepted word, then the rest as the same suggestion, and finds it undone later', async () => {
+    const { clock, events, documents, tracker, fallback } = setup('return ');
+    tracker.answered({ backend: 'qwen', model: 'm', request: 'w:1' }, 'items.map(render)');
+    const token = tracker.offered('a.ts', 7, 'items.map(render)', fallback);
+    // Ctrl+Right: the editor inserts the next word of the suggestion in one edit.
+    tracker.edited('a.ts', 7, 0, 'items');
+    assert.equal(tracker.offered('a.ts', 12, '.map(render)', fallback), token);
+    tracker.acceptedWhole(token);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:word']);
+    documents.set('a.ts', 'return null');
+    await clock.advance(KEEP_AFTER_MS);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:word', 'removed']);
+  });
+
+  it('tells a line accept from a word, and typing or the editor’s own insertions from an accept', () => {
+    const { events, tracker, fallback } = setup('');
+    tracker.offered('a.ts', 0, 'if (ready) {\n  start();\n}', fallback);
+    tracker.edited('a.ts', 0, 0, 'i'); // one key typed
+    tracker.edited('a.ts', 0, 0, '()'); // an auto-closed pair
+    tracker.edited('a.ts', 0, 0, '\n  '); // Enter with indentation
+    tracker.edited('a.ts', 3, 0, 'ready'); // not at the cursor
+    tracker.edited('a.ts', 0, 2, 'if'); // a replacement, not an insertion
+    tracker.edited('b.ts', 0, 0, 'if (ready) {'); // another document
+    assert.deepEqual(kinds(events), ['shown']);
+    tracker.edited('a.ts', 0, 0, 'if (ready) {');
+    assert.deepEqual(kinds(events), ['shown', 'accepted:line']);
+  });
+
+  it('falls back to the backend’s newest answer, then to the configured model, for the link', () => {
+    const { events, tracker, fallback } = setup('');
+    tracker.offered('a.ts', 0, 'nothing answered this', fallback);
+    tracker.answered({ backend: 'other', model: 'x', request: 'o:1' }, 'nothing answered this');
+    tracker.answered({ backend: 'qwen', model: 'served-model', request: 'w:2' }, 'something else');
+    tracker.offered('a.ts', 50, 'nothing answered this', fallback);
+    assert.deepEqual(
+      events.map((event) => [event.backend, event.model, event.request]),
+      [
+        ['qwen', 'configured-model', undefined],
+        ['qwen', 'served-model', 'w:2'],
+      ],
+    );
+  });
+
+  it('checks nothing in a closed document and nothing after dispose', async () => {
+    const { clock, events, documents, tracker, fallback } = setup('x');
+    tracker.acceptedWhole(tracker.offered('a.ts', 1, ' = 1;', fallback));
+    documents.delete('a.ts');
+    await clock.advance(KEEP_AFTER_MS);
+    tracker.acceptedWhole(tracker.offered('a.ts', 9, ' = 2;', fallback));
+    tracker.dispose();
+    await clock.advance(KEEP_AFTER_MS);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:whole', 'shown', 'accepted:whole']);
+  });
+
+  it('finds accepted text near where it went, not anywhere', () => {
+    const far = `${'\n'.repeat(5_000)}items.map(render)`;
+    assert.equal(stillPresent(`// a comment added above\nreturn items.map(render)`, 7, 'items.map(render)'), true);
+    assert.equal(stillPresent(far, 7, 'items.map(render)'), false);
+    assert.equal(stillPresent('return', 6, '   '), true, 'whitespace alone is not checked');
+  });
+});
