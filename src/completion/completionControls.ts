@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { CompletionSettings } from '../core/completion/engine';
 import { languageEnabled } from '../core/completion/requestPolicy';
-import { ACCEPTED_COMMAND } from './inlineCompletionProvider';
 import { readCompletionSettings, SECTION } from '../backends/settings';
 import { setLanguageEnabled } from './spendToggles';
 
@@ -18,7 +17,6 @@ export class CompletionControls implements vscode.Disposable {
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  readonly accepted = { count: 0 };
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly state: vscode.Memento) {
@@ -34,9 +32,6 @@ export class CompletionControls implements vscode.Disposable {
       vscode.commands.registerCommand('switchboard.triggerCompletion', () =>
         vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'),
       ),
-      vscode.commands.registerCommand(ACCEPTED_COMMAND, () => {
-        this.accepted.count++;
-      }),
     ];
     this.scheduleWake();
   }

@@ -15,6 +15,8 @@ import { CompletionExclude } from './completionExclude';
 import { log } from '../log';
 import type { UsageMeter } from '../usage/usageMeter';
 import type { ProviderConfig } from '../core/settings/providerSettings';
+import { systemClock } from '../core/clock';
+import { SuggestionTracker } from '../core/usage/suggestionTracker';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
 
@@ -53,6 +55,9 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   readonly onDidExchange = this.exchanged.event;
   /** The budget guard: false stops the request (a reached budget pauses automatic completion). */
   budgetGate: ((config: ProviderConfig, invoked: boolean, settings: CompletionSettings) => boolean) | undefined;
+  /** What became of each suggestion (shown, accepted, still there later), for the usage ledger. */
+  readonly suggestions: SuggestionTracker;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly backends: Backends,
@@ -65,6 +70,23 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       settings,
       beforeRequest: (backend, signal) => this.gears?.admit(backend.id, signal) ?? Promise.resolve(true),
     });
+    this.suggestions = new SuggestionTracker({
+      clock: systemClock,
+      emit: (event) => meter?.recordEvent(event),
+      documentText: (id) => vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === id)?.getText(),
+    });
+    this.subscriptions = [
+      // A whole accept runs the item's command; the token says which suggestion it was.
+      vscode.commands.registerCommand(ACCEPTED_COMMAND, (_source?: unknown, token?: unknown) =>
+        this.suggestions.acceptedWhole(token),
+      ),
+      // Accepting a word or a line has no stable event: it shows as one edit inserting the suggestion's start.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const [change, more] = event.contentChanges;
+        if (change && !more)
+          this.suggestions.edited(event.document.uri.toString(), change.rangeOffset, change.rangeLength, change.text);
+      }),
+    ];
   }
 
   /** Lets completion's gears hold requests when a window runs low. */
@@ -78,6 +100,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   }
 
   dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.suggestions.dispose();
     this.exchanged.dispose();
     this.exclude.dispose();
   }
@@ -130,11 +154,20 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         controller.signal,
       );
       if (token.isCancellationRequested) return undefined;
-      return suggestions.map((suggestion) =>
+      const documentId = document.uri.toString();
+      const cursor = document.offsetAt(position);
+      return suggestions.map((suggestion, index) =>
         this.item(
           head,
           suggestion,
           suggestion.replaceAfter ? range.with({ end: range.end.translate(0, suggestion.replaceAfter) }) : range,
+          this.suggestions.offered(
+            documentId,
+            cursor,
+            suggestion.insertText,
+            { backend: backend.id, model: backend.model },
+            index === 0,
+          ),
         ),
       );
     } catch {
@@ -145,11 +178,16 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     }
   }
 
-  private item(head: string, suggestion: Suggestion, range: vscode.Range): vscode.InlineCompletionItem {
+  private item(
+    head: string,
+    suggestion: Suggestion,
+    range: vscode.Range,
+    tracked: number,
+  ): vscode.InlineCompletionItem {
     // The range covers the partly typed word, so VS Code keeps showing the item while the user
     // types on along it, before any new answer arrives.
     const item = new vscode.InlineCompletionItem(head + suggestion.insertText, range);
-    item.command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [suggestion.source] };
+    item.command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [suggestion.source, tracked] };
     return item;
   }
 
@@ -161,6 +199,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     const meter = this.meter;
     const noteOutcome = (error: unknown) => this.noteOutcome(error);
     const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);
+    const tracker = this.suggestions;
     return {
       id: config.id,
       model: config.completionModel,
@@ -175,6 +214,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             startedAt,
             usage: result.usage,
           });
+          tracker.answered({ backend: config.id, model: result.model, request: recorded?.id }, result.text);
           noteOutcome(undefined);
           noteExchange({
             config,

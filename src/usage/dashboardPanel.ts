@@ -124,7 +124,9 @@ class DashboardPanel implements vscode.Disposable {
       const started = Date.now();
       const providers = this.backends.current().providers;
       const labelOf = (id: string) => providers.find((config) => config.id === id)?.name ?? id;
-      const data = await computeDashboard(this.meter.records(range), range, labelOf);
+      const data = await computeDashboard(this.meter.records(range), range, labelOf, {
+        events: this.meter.events(range),
+      });
       this.lastComputeMs = Date.now() - started;
       if (generation === this.generation) this.post({ type: 'data', selection, data, updatedAt: Date.now() });
     } catch (error) {
@@ -222,6 +224,11 @@ const DASHBOARD_BODY = `<header class="toolbar">
   <section id="models-section" aria-labelledby="models-title">
     <h2 id="models-title">By model</h2>
     <div class="table-wrap"><table id="models"></table></div>
+  </section>
+  <section id="acceptance-section" aria-labelledby="acceptance-title" hidden>
+    <h2 id="acceptance-title">What a completion is worth</h2>
+    <p class="note">Suggestions count as shown when handed to the editor; cost per accepted is every completion request's cost over the accepted ones.</p>
+    <div class="table-wrap"><table id="acceptance"></table></div>
   </section>
   <details id="daily-details">
     <summary>Daily figures as a table</summary>

@@ -3,7 +3,8 @@ import type { Backends } from '../backends/backends';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
 import { addAmounts } from '../core/usage/money';
-import { emptyTotals, type Totals } from '../core/usage/rollups';
+import { emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
+import { describeAcceptance } from '../core/usage/acceptanceText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { backendDetail } from '../core/settings/backendLabel';
 import { failureFigure, limitFigure, rolesLabel } from '../core/usage/statusSummary';
@@ -160,6 +161,11 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     if (gearWhy) tooltip.appendMarkdown(`$(dashboard) ${gearWhy}\n\n`);
     tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
     if (budgetPause) tooltip.appendMarkdown(`$(debug-pause) ${escape(budgetPause.tooltip)}\n\n`);
+    // What a completion is worth on this backend, so a cheaper one can be judged on it.
+    const worth = completion && this.meter?.acceptanceOf(completion.id, utcDay(now));
+    const worthText = worth && describeAcceptance(worth);
+    if (completion && worthText)
+      tooltip.appendMarkdown(`Completion on ${escape(completion.name)} today: ${escape(worthText)}\n\n`);
     if (spent && spent.requests > 0)
       tooltip.appendMarkdown(
         `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,

@@ -6,7 +6,9 @@ import type { Usage } from '../core/providers/types';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { utcDay, type Totals } from '../core/usage/rollups';
 import { addAmounts, type Amounts } from '../core/usage/money';
-import { UsageLedger, type NewUsageRecord } from '../core/usage/usageLedger';
+import { UsageLedger, type NewCompletionEvent, type NewUsageRecord } from '../core/usage/usageLedger';
+import { acceptanceFigures, emptyRequestTotals, sumCounts, type AcceptanceFigures } from '../core/usage/acceptance';
+import type { CompletionEvent } from '../core/usage/completionEvent';
 import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
 import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
@@ -38,6 +40,7 @@ export interface RequestOutcome {
 export class UsageMeter implements vscode.Disposable {
   private ledger: UsageLedger | undefined;
   private readonly pending: NewUsageRecord[] = [];
+  private readonly pendingEvents: NewCompletionEvent[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -60,8 +63,10 @@ export class UsageMeter implements vscode.Disposable {
           this.plans.add(records, Date.now());
           this.changed.fire();
         });
+        ledger.onEvents(() => this.changed.fire());
         if (this.planBackends.size) void this.scanPlanHistory();
         for (const record of this.pending.splice(0)) ledger.append(record);
+        for (const event of this.pendingEvents.splice(0)) ledger.appendEvent(event);
         this.timers.push(
           setInterval(
             () =>
@@ -82,8 +87,11 @@ export class UsageMeter implements vscode.Disposable {
       );
   }
 
-  /** Records the request and returns what was recorded (tokens, cost, latency, outcome). */
-  record(outcome: RequestOutcome): NewUsageRecord {
+  /**
+   * Records the request and returns what was recorded (tokens, cost, latency, outcome), with the
+   * record's id once the ledger is open (completion events link to it).
+   */
+  record(outcome: RequestOutcome): NewUsageRecord & { id?: string } {
     const { config, error } = outcome;
     const { usage: counted, price } = meterRequest(outcome, (usage: Usage) =>
       requestCost(config, outcome.model, usage),
@@ -105,12 +113,42 @@ export class UsageMeter implements vscode.Disposable {
     };
     if (error) this.messages.set(config.id, error.message);
     try {
-      if (this.ledger) this.ledger.append(record);
-      else this.pending.push(record);
+      if (this.ledger) return this.ledger.append(record);
+      this.pending.push(record);
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
     return record;
+  }
+
+  /** Records what became of a completion suggestion (shown, accepted, kept). */
+  recordEvent(event: NewCompletionEvent): void {
+    try {
+      if (this.ledger) this.ledger.appendEvent(event);
+      else this.pendingEvents.push(event);
+    } catch (appendError) {
+      log().error(`Could not write to the usage ledger: ${String(appendError)}`);
+    }
+  }
+
+  /** What one backend's completions were worth since a UTC day (all its models together), from every window. */
+  acceptanceOf(backend: string, fromDay: string): AcceptanceFigures | undefined {
+    const ledger = this.ledger;
+    if (!ledger) return undefined;
+    const totals = ledger.rollups.sum({ fromDay, backend, feature: 'completion' });
+    const requests = emptyRequestTotals();
+    requests.requests = totals.requests;
+    requests.includedRequests = totals.planRequests;
+    requests.cost = totals.cost;
+    requests.unpricedRequests = totals.unpricedRequests;
+    const counts = sumCounts(ledger.acceptance.byModel({ fromDay, backend }).values());
+    return acceptanceFigures(backend, '', requests, counts);
+  }
+
+  /** The completion events still on disk, from every window, streamed; for the usage dashboard. */
+  events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
+    if (!this.ledger) throw new Error('the usage ledger is not open');
+    return this.ledger.events(filter);
   }
 
   private observe(record: UsageRecord): void {
@@ -204,7 +242,7 @@ export class UsageMeter implements vscode.Disposable {
     await this.ledger.refresh();
     const out = createWriteStream(file, { mode: 0o600 });
     try {
-      return await exportUsage(this.ledger.records(), format, out);
+      return await exportUsage(this.ledger.records(), format, out, this.ledger.events());
     } finally {
       await new Promise<void>((resolve, reject) =>
         out.end((error?: Error | null) => (error ? reject(error) : resolve())),

@@ -142,11 +142,9 @@ export class AcceptanceTally {
   private readonly requests = new Map<string, RequestTotals>();
   private readonly counts = new Map<string, AcceptanceCounts>();
 
-  /**
-   * Counts a completion request; other features are ignored. `included` marks a request
-   * included in a plan.
-   */
-  addRequest(record: UsageRecord, included = false): void {
+  /** Counts a completion request; other features are ignored. */
+  addRequest(record: UsageRecord): void {
+    const included = record.inPlan === true;
     if (record.feature !== 'completion') return;
     const key = pairKey(record.backend, record.model);
     let totals = this.requests.get(key);

@@ -8,6 +8,8 @@
  * those same sorted arrays by a k-way merge, without a second copy. Nothing else grows with the
  * number of records.
  */
+import { AcceptanceTally, type AcceptanceFigures } from './acceptance';
+import type { CompletionEvent } from './completionEvent';
 import { addAmount, compareAmounts, type Amounts, type Currency } from './money';
 import { utcDay } from './rollups';
 import type { UsageRecord } from './usageRecord';
@@ -90,6 +92,12 @@ export interface DashboardTotals {
   latencyP95: number | null;
 }
 
+/** What completion was worth on one backend and model over the range. */
+export interface AcceptanceRow extends AcceptanceFigures {
+  /** As `BackendSeries.label`. */
+  label: string;
+}
+
 /** Everything the dashboard shows; plain JSON, so it crosses to the webview as is. */
 export interface DashboardData {
   range: DashboardRange;
@@ -101,6 +109,13 @@ export interface DashboardData {
   /** Sorted by cost, then requests, highest first, then by backend and model. */
   models: ModelRow[];
   totals: DashboardTotals;
+  /** Per backend and model that had completion requests or suggestions, by label then model. */
+  acceptance: AcceptanceRow[];
+}
+
+export interface DashboardSources {
+  /** Completion events (shown, accepted, kept); none when absent. */
+  events?: AsyncIterable<CompletionEvent>;
 }
 
 /** Nearest-rank: the smallest sample with at least p% of the samples at or below it. */
@@ -131,7 +146,9 @@ export async function computeDashboard(
   records: AsyncIterable<UsageRecord>,
   range: DashboardRange,
   labelOf: (backendId: string) => string = (backendId) => backendId,
+  sources: DashboardSources = {},
 ): Promise<DashboardData> {
+  const acceptance = new AcceptanceTally();
   const days = daysInRange(range);
   const first = dayStart(range.from);
   const zeros = () => new Array<number>(days.length).fill(0);
@@ -152,6 +169,7 @@ export async function computeDashboard(
     if (!(record.time >= range.from && record.time <= range.to)) continue;
     const day = Math.floor((record.time - first) / DAY_MS);
     if (day < 0 || day >= days.length) continue;
+    acceptance.addRequest(record);
 
     const seriesKey = `${record.backend}\u0000${record.currency}`;
     let series = backends.get(seriesKey);
@@ -262,6 +280,14 @@ export async function computeDashboard(
   const cost: Amounts = {};
   for (const entry of series) addAmount(cost, entry.currency, sum(entry.costMicros));
 
+  for await (const event of sources.events ?? []) {
+    if (event.time >= range.from && event.time <= range.to) acceptance.addEvent(event);
+  }
+  const acceptanceRows = acceptance
+    .rows()
+    .map((row) => ({ ...row, label: labelOf(row.backend) }))
+    .sort((a, b) => byName(a.label, b.label) || byName(a.backend, b.backend) || byName(a.model, b.model));
+
   return {
     range: { from: range.from, to: range.to },
     days,
@@ -282,6 +308,7 @@ export async function computeDashboard(
       latencyP50: overallP50 ?? null,
       latencyP95: overallP95 ?? null,
     },
+    acceptance: acceptanceRows,
   };
 }
 

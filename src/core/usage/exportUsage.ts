@@ -1,5 +1,10 @@
-/** Writes ledger records as CSV or JSON, streaming, so a long history never sits in memory whole. */
+/**
+ * Writes ledger records as CSV or JSON, streaming, so a long history never sits in memory whole.
+ * Completion events follow the requests as rows of their own (`record` says which), linked to
+ * their request by `request_id`; their token, cost and latency cells are empty.
+ */
 import type { Writable } from 'node:stream';
+import type { CompletionEvent } from './completionEvent';
 import type { UsageRecord } from './usageRecord';
 
 export type ExportFormat = 'csv' | 'json';
@@ -21,6 +26,12 @@ const COLUMNS = [
   'billing',
   'latency_ms',
   'outcome',
+  // Added with completion events; older columns keep their places.
+  'record',
+  'id',
+  'request_id',
+  'accepted_how',
+  'chars',
 ] as const;
 
 /** Micro-units as an exact decimal string ("0.001702"); empty when the price is unknown. */
@@ -53,6 +64,27 @@ function row(record: UsageRecord): string[] {
     record.inPlan ? 'included in plan' : record.costMicros === null ? 'price unknown' : 'metered',
     String(Math.round(record.latencyMs)),
     record.outcome,
+    'request',
+    record.id,
+    '',
+    '',
+    '',
+  ];
+}
+
+function eventRow(event: CompletionEvent): string[] {
+  return [
+    new Date(event.time).toISOString(),
+    event.backend,
+    event.model,
+    'completion',
+    // Tokens, cost, billing, latency and outcome belong to the request.
+    ...new Array<string>(COLUMNS.indexOf('record') - 4).fill(''),
+    event.kind,
+    event.id,
+    event.request ?? '',
+    event.how ?? '',
+    String(event.chars),
   ];
 }
 
@@ -66,11 +98,12 @@ function write(out: Writable, text: string): Promise<void> {
   });
 }
 
-/** Returns how many records were written. */
+/** Returns how many request records were written (the events are written after them). */
 export async function exportUsage(
   records: AsyncIterable<UsageRecord>,
   format: ExportFormat,
   out: Writable,
+  events: AsyncIterable<CompletionEvent> = (async function* () {})(),
 ): Promise<number> {
   let count = 0;
   if (format === 'csv') {
@@ -79,15 +112,20 @@ export async function exportUsage(
       await write(out, `${row(record).map(csvField).join(',')}\n`);
       count++;
     }
+    for await (const event of events) await write(out, `${eventRow(event).map(csvField).join(',')}\n`);
     return count;
   }
+  let written = 0;
+  const entry = async (cells: string[]) => {
+    const object = Object.fromEntries(COLUMNS.map((column, index) => [column, cells[index]]));
+    await write(out, `${written++ === 0 ? '\n' : ',\n'}${JSON.stringify(object)}`);
+  };
   await write(out, '[');
   for await (const record of records) {
-    const cells = row(record);
-    const entry = Object.fromEntries(COLUMNS.map((column, index) => [column, cells[index]]));
-    await write(out, `${count === 0 ? '\n' : ',\n'}${JSON.stringify({ ...entry, id: record.id })}`);
+    await entry(row(record));
     count++;
   }
-  await write(out, count ? '\n]\n' : ']\n');
+  for await (const event of events) await entry(eventRow(event));
+  await write(out, written ? '\n]\n' : ']\n');
   return count;
 }

@@ -43,6 +43,8 @@ interface Tracked {
   /** The cursor the latest offer was made at, and the text it offered from there. */
   offset: number;
   text: string;
+  /** Whether its `shown` event was written: a second candidate is only once the user cycles to and takes it. */
+  shown: boolean;
   accepted: boolean;
 }
 
@@ -76,20 +78,24 @@ export class SuggestionTracker {
   /**
    * A suggestion was handed to the editor at `offset`. Returns its token for the accept command.
    * The same suggestion served again as the user types along it is one suggestion, shown once.
+   * `shown` is false for the candidates behind the first, which the editor shows only when the
+   * user cycles to them.
    */
-  offered(documentId: string, offset: number, text: string, fallback: Origin): number {
+  offered(documentId: string, offset: number, text: string, fallback: Origin, shown = true): number {
     const origin = this.originOf(text, fallback);
     // Typing along a suggestion moves the cursor and shortens the text; where it ends stays put.
     const key = `${origin.request ?? origin.backend}\u0000${documentId}\u0000${offset + text.length}`;
     let tracked = this.suggestions.find((entry) => entry.key === key);
     if (tracked) Object.assign(tracked, { offset, text });
     else {
-      tracked = { token: this.nextToken++, key, origin, documentId, offset, text, accepted: false };
+      tracked = { token: this.nextToken++, key, origin, documentId, offset, text, shown: false, accepted: false };
       this.suggestions.unshift(tracked);
       this.suggestions.length = Math.min(this.suggestions.length, SUGGESTIONS);
-      this.deps.emit({ kind: 'shown', ...origin, chars: text.length });
     }
-    this.visible = tracked;
+    if (shown) {
+      this.show(tracked);
+      this.visible = tracked;
+    }
     return tracked.token;
   }
 
@@ -121,10 +127,17 @@ export class SuggestionTracker {
     this.timers.clear();
   }
 
+  private show(tracked: Tracked): void {
+    if (tracked.shown) return;
+    tracked.shown = true;
+    this.deps.emit({ kind: 'shown', ...tracked.origin, chars: tracked.text.length });
+  }
+
   private accept(tracked: Tracked, how: AcceptedHow, offset: number, text: string): void {
     // Taking the rest after a word is the same suggestion: one accept, and one check of what stayed.
     if (tracked.accepted) return;
     tracked.accepted = true;
+    this.show(tracked);
     this.deps.emit({ kind: 'accepted', how, ...tracked.origin, chars: text.length });
     const timer = this.deps.clock.setTimeout(() => {
       this.timers.delete(timer);

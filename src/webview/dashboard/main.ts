@@ -16,7 +16,7 @@ import {
   type Theme,
 } from './charts';
 import { formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
-import { renderDaily, renderModels, renderTotals } from './tables';
+import { renderAcceptance, renderDaily, renderModels, renderTotals } from './tables';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -57,7 +57,9 @@ function main(): void {
     const empty = data.totals.requests === 0;
     byId('empty').hidden = !empty;
     for (const id of ['charts', 'models-section', 'daily-details']) byId(id).hidden = empty;
+    byId('acceptance-section').hidden = data.acceptance.length === 0;
     renderTotals(byId('totals'), data);
+    renderAcceptance(byId<HTMLTableElement>('acceptance'), data);
     if (empty) {
       for (const { chart } of Object.values(charts)) chart.destroy();
       return;

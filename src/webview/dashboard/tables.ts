@@ -4,6 +4,7 @@
  */
 import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
+import { formatCostPerAccepted, formatPerAccepted, formatRate } from '../../core/usage/acceptanceText';
 import { formatCost, formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
 
 type Align = 'text' | 'number';
@@ -77,6 +78,37 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
     { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
     { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
   ]);
+}
+
+/** What a completion is worth per backend and model: is the cheaper backend good enough? */
+export function renderAcceptance(table: HTMLTableElement, data: DashboardData): void {
+  fillTable(
+    table,
+    'Completion suggestions shown and accepted, and their cost, per backend and model',
+    data.acceptance,
+    [
+      { title: 'Backend', align: 'text', cell: (row) => row.label },
+      { title: 'Model', align: 'text', cell: (row) => row.model },
+      { title: 'Shown', align: 'number', cell: (row) => formatCount(row.shown) },
+      {
+        title: 'Accepted',
+        align: 'number',
+        cell: (row) =>
+          row.acceptedPartial
+            ? `${formatCount(row.accepted)} (${formatCount(row.acceptedPartial)} in part)`
+            : formatCount(row.accepted),
+      },
+      { title: 'Acceptance rate', align: 'number', cell: (row) => formatRate(row.acceptanceRate) },
+      { title: 'Requests per accepted', align: 'number', cell: (row) => formatPerAccepted(row.requestsPerAccepted) },
+      { title: 'Cost per accepted', align: 'number', cell: (row) => formatCostPerAccepted(row.costPerAccepted) },
+      {
+        title: 'Still there after 30 s',
+        align: 'number',
+        cell: (row) =>
+          row.keptRate === null ? '—' : `${formatRate(row.keptRate)} of ${formatCount(row.kept + row.removed)}`,
+      },
+    ],
+  );
 }
 
 /** The charts' figures as a table: what a keyboard or screen-reader user reads instead of the canvas. */

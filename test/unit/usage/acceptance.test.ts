@@ -10,7 +10,9 @@ import {
   acceptanceFigures,
   emptyCounts,
   figuresFromRollups,
+  type RequestTotals,
 } from '../../../src/core/usage/acceptance';
+import { describeAcceptance, formatCostPerAccepted } from '../../../src/core/usage/acceptanceText';
 import { fromEventLine, toEventLine, type CompletionEvent } from '../../../src/core/usage/completionEvent';
 import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
@@ -116,7 +118,7 @@ describe('what a completion is worth', () => {
     );
     assert.deepEqual(plan.costPerAccepted, { kind: 'included' });
     const tally = new AcceptanceTally();
-    tally.addRequest(asRecord({ costMicros: 0 }), true);
+    tally.addRequest(asRecord({ costMicros: 0, inPlan: true }));
     tally.addEvent(event({ kind: 'accepted', how: 'whole' }));
     assert.deepEqual(tally.rows()[0]?.costPerAccepted, { kind: 'included' });
   });
@@ -295,5 +297,30 @@ describe('completion events in the usage ledger', () => {
     assert.equal(today.get('qwen\u0000qwen3-coder-plus')?.shown, 1);
     const copy = AcceptanceRollups.fromJSON(JSON.parse(JSON.stringify(rollups)));
     assert.equal(copy.byModel().get('qwen\u0000qwen3-coder-plus')?.shown, 2);
+  });
+});
+
+describe('acceptance figures as text', () => {
+  const figures = (requests: RequestTotals, counts: Partial<ReturnType<typeof emptyCounts>>) =>
+    acceptanceFigures('qwen', '', requests, { ...emptyCounts(), ...counts });
+  const paid = { requests: 5, cost: { USD: 2_000 }, unpricedRequests: 0, includedRequests: 0 };
+
+  it('reads the rate, the requests and the cost per accepted suggestion', () => {
+    assert.equal(
+      describeAcceptance(figures(paid, { shown: 10, accepted: 2, acceptedWhole: 2, kept: 1, removed: 1 })),
+      '2 of 10 suggestions accepted (20%) · 2.5 requests and $0.001 per accepted · 1 of 2 still there after 30 s',
+    );
+    assert.equal(describeAcceptance(figures(paid, {})), undefined, 'nothing shown: nothing to say');
+    assert.equal(describeAcceptance(figures(paid, { shown: 3 })), '0 of 3 suggestions accepted (0%)');
+  });
+
+  it('never writes an unknown cost as $0', () => {
+    const text = describeAcceptance(
+      figures({ requests: 2, cost: {}, unpricedRequests: 2, includedRequests: 0 }, { shown: 2, accepted: 1 }),
+    );
+    assert.match(text ?? '', /price unknown \(2 requests without a price\) per accepted/);
+    assert.doesNotMatch(text ?? '', /\$0/);
+    assert.equal(formatCostPerAccepted({ kind: 'included' }), 'included in plan');
+    assert.equal(formatCostPerAccepted({ kind: 'known', perAccepted: { USD: 400, CNY: 3_000 } }), '$0.0004 · ¥0.003');
   });
 });

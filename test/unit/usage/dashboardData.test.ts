@@ -8,6 +8,7 @@ import {
   presetRange,
   type DashboardRange,
 } from '../../../src/core/usage/dashboardData';
+import type { CompletionEvent } from '../../../src/core/usage/completionEvent';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
 import { formatCost, formatCostIn } from '../../../src/webview/dashboard/format';
 import { webviewToHost } from '../../../src/protocol/dashboardProtocol';
@@ -299,5 +300,60 @@ describe('dashboard messages from the webview', () => {
     ]) {
       assert.equal(webviewToHost.safeParse(message).success, false, JSON.stringify(message));
     }
+  });
+});
+
+describe('dashboard: what a completion is worth', () => {
+  const event = (overrides: Partial<CompletionEvent>): CompletionEvent => ({
+    id: `w:${sequence++}`,
+    time: NOV_20 + 10 * 3_600_000,
+    kind: 'shown',
+    backend: 'qwen',
+    model: 'qwen3-coder-plus',
+    chars: 8,
+    ...overrides,
+  });
+  async function* events(list: CompletionEvent[]): AsyncIterable<CompletionEvent> {
+    yield* list;
+  }
+
+  it('gives each backend and model its acceptance rate and cost per accepted suggestion, within the range', async () => {
+    const data = await computeDashboard(
+      stream([
+        record(),
+        record(),
+        record({ backend: 'local', model: 'coder', costMicros: 0 }),
+        record({ backend: 'plan', model: 'coder', costMicros: 0, inPlan: true }),
+        record({ feature: 'chat', costMicros: 90_000 }),
+      ]),
+      THREE_DAYS,
+      (id) => (id === 'qwen' ? 'Qwen' : id),
+      {
+        events: events([
+          event({}),
+          event({}),
+          event({ kind: 'accepted', how: 'whole' }),
+          event({ kind: 'accepted', how: 'whole', time: NOV_20 + 3 * DAY }),
+          event({ backend: 'local', model: 'coder' }),
+          event({ backend: 'plan', model: 'coder', kind: 'accepted', how: 'line' }),
+        ]),
+      },
+    );
+    assert.deepEqual(
+      data.acceptance.map((row) => [
+        row.label,
+        row.model,
+        row.shown,
+        row.accepted,
+        row.acceptanceRate,
+        row.costPerAccepted,
+      ]),
+      [
+        ['Qwen', 'qwen3-coder-plus', 2, 1, 0.5, { kind: 'known', perAccepted: { USD: 2_000 } }],
+        ['local', 'coder', 1, 0, 0, { kind: 'none' }],
+        ['plan', 'coder', 0, 1, null, { kind: 'included' }],
+      ],
+    );
+    assert.equal(data.acceptance[0]?.requestsPerAccepted, 2, 'the chat request is not a completion request');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { exportUsage, microsToUnits } from '../../../src/core/usage/exportUsage';
+import type { CompletionEvent } from '../../../src/core/usage/completionEvent';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
 
 const base: UsageRecord = {
@@ -47,15 +48,15 @@ describe('usage export', () => {
     const lines = csv.trimEnd().split('\n');
     assert.equal(
       lines[0],
-      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,billing,latency_ms,outcome',
+      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,billing,latency_ms,outcome,record,id,request_id,accepted_how,chars',
     );
     assert.equal(
       lines[1],
-      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,metered,312,ok',
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,metered,312,ok,request,w:0,,,',
     );
     assert.equal(
       lines[2],
-      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,price unknown,312,cancelled',
+      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,price unknown,312,cancelled,request,w:1,,,',
     );
     assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
   });
@@ -65,7 +66,7 @@ describe('usage export', () => {
     const [, line] = (await run([planned], 'csv')).trimEnd().split('\n');
     assert.equal(
       line,
-      '2026-11-22T09:30:00.000Z,coding-plan,qwen3-coder-plus,completion,1480,24,1024,0,reported,,,included in plan,312,ok',
+      '2026-11-22T09:30:00.000Z,coding-plan,qwen3-coder-plus,completion,1480,24,1024,0,reported,,,included in plan,312,ok,request,w:0,,,',
     );
     const [entry] = JSON.parse(await run([planned], 'json')) as { cost: string; billing: string }[];
     assert.deepEqual([entry?.cost, entry?.billing], ['', 'included in plan']);
@@ -85,6 +86,50 @@ describe('usage export', () => {
       ],
     );
     assert.deepEqual(JSON.parse(await run([], 'json')), []);
+  });
+
+  it('writes completion events after the requests, linked to their request, with no cost of their own', async () => {
+    const events = async function* (): AsyncIterable<CompletionEvent> {
+      yield {
+        id: 'w:1',
+        time: base.time + 1_000,
+        kind: 'shown',
+        backend: 'qwen',
+        model: base.model,
+        request: 'w:0',
+        chars: 14,
+      };
+      yield {
+        id: 'w:2',
+        time: base.time + 2_000,
+        kind: 'accepted',
+        how: 'word',
+        backend: '=cmd',
+        model: base.model,
+        chars: 5,
+      };
+    };
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    assert.equal(await exportUsage(from([base]), 'csv', out, events()), 1, 'the count is of requests');
+    const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
+    assert.equal(lines[2], '2026-11-22T09:30:01.000Z,qwen,qwen3-coder-plus,completion,,,,,,,,,,,shown,w:1,w:0,,14');
+    assert.equal(lines[3], `2026-11-22T09:30:02.000Z,'=cmd,qwen3-coder-plus,completion,,,,,,,,,,,accepted,w:2,,word,5`);
+
+    const json = new PassThrough();
+    const parts: Buffer[] = [];
+    json.on('data', (chunk: Buffer) => parts.push(chunk));
+    await exportUsage(from([base]), 'json', json, events());
+    const parsed = JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, string>[];
+    assert.deepEqual(
+      parsed.map((entry) => [entry.record, entry.id, entry.request_id, entry.cost]),
+      [
+        ['request', 'w:0', '', '0.001702'],
+        ['shown', 'w:1', 'w:0', ''],
+        ['accepted', 'w:2', '', ''],
+      ],
+    );
   });
 
   it('converts micro-dollars without floating-point error', () => {

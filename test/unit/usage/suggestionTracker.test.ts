@@ -91,6 +91,15 @@ describe('following a suggestion from answer to document', () => {
     );
   });
 
+  it('counts a second candidate as shown only when the user cycles to it and takes it', () => {
+    const { events, tracker, fallback } = setup('');
+    tracker.offered('a.ts', 0, 'first()', fallback);
+    const second = tracker.offered('a.ts', 0, 'second()', fallback, false);
+    assert.deepEqual(kinds(events), ['shown']);
+    tracker.acceptedWhole(second);
+    assert.deepEqual(kinds(events), ['shown', 'shown', 'accepted:whole']);
+  });
+
   it('checks nothing in a closed document and nothing after dispose', async () => {
     const { clock, events, documents, tracker, fallback } = setup('x');
     tracker.acceptedWhole(tracker.offered('a.ts', 1, ' = 1;', fallback));
