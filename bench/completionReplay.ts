@@ -88,7 +88,7 @@ export function typeSource(source: string, seed = 7): Keystroke[] {
  * for MODEL_ACCURACY of the cursor positions (chosen by a hash, so the same request always gets
  * the same answer) and otherwise starts right and goes wrong after a few characters.
  */
-export function oracle(source: string): (prefix: string) => string {
+export function oracle(source: string, accuracy = MODEL_ACCURACY): (prefix: string) => string {
   return (prefix) => {
     const tail = prefix.slice(-400);
     const found = source.indexOf(tail);
@@ -98,7 +98,7 @@ export function oracle(source: string): (prefix: string) => string {
     let hash = 2166136261;
     for (let i = 0; i < 4; i++) hash = Math.imul(hash ^ ((at >> (i * 8)) & 0xff), 16777619);
     const roll = ((hash >>> 0) % 1000) / 1000;
-    if (roll < MODEL_ACCURACY) return truth;
+    if (roll < accuracy) return truth;
     return `${truth.slice(0, (hash >>> 10) % 4)}value();`;
   };
 }
@@ -124,8 +124,8 @@ export interface ReplayResult {
 }
 
 /** The backend as both strategies see it: a real HTTP call, answered on the virtual clock after the latency. */
-function virtualBackend(
-  provider: Provider,
+export function virtualBackend(
+  provider: Pick<Provider, 'fim'>,
   clock: Clock,
   pending: Set<Promise<unknown>>,
   tally: { requests: number; cancelled: number; tokens: number },

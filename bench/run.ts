@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender, routing)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender, routing, acceptance)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/workbench';
+import { benchAcceptance } from './acceptance';
 import { benchActivation } from './activation';
 import { benchChatRender } from './chatRender';
 import { benchCompletion } from './completion';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   completionEditor: benchCompletionEditor,
   chatRender: benchChatRender,
   routing: benchYieldToChat,
+  acceptance: benchAcceptance,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateSwitchboard, eventually } from './helpers';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Opens `content` in an editor with the cursor at the end of `line`, and asks for ghost text there. */
+async function suggestAt(content: string, line: number): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content });
+  const editor = await vscode.window.showTextDocument(document);
+  const end = document.lineAt(line).range.end;
+  editor.selection = new vscode.Selection(end, end);
+  await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+  return editor;
+}
+
+describe('what a completion is worth', () => {
+  before(async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the usage ledger to open');
+  });
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('accepting ghost text in the editor records it shown and accepted, and the tooltip shows the rate', async () => {
+    const api = await activateSwitchboard();
+    const before = api.meter.acceptanceOf('emulator', today());
+    assert.ok(before);
+    const editor = await suggestAt('// accept whole\nfunction add(a, b) {\n}\n', 1);
+    await eventually(
+      () => api.meter.acceptanceOf('emulator', today())?.shown ?? 0,
+      (shown) => shown > before.shown,
+      'the suggestion to be shown',
+      10_000,
+    );
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    await eventually(
+      () => editor.document.getText(),
+      (text) => text.includes('return a + b;'),
+      'the suggestion to be inserted',
+    );
+    const after = await eventually(
+      () => api.meter.acceptanceOf('emulator', today()),
+      (figures) => (figures?.accepted ?? 0) > before.accepted,
+      'the accept to be recorded',
+    );
+    assert.equal(after?.acceptedWhole, before.acceptedWhole + 1);
+    assert.equal(after?.shown, before.shown + 1, 'shown once, however many candidates came back');
+    assert.ok((after?.acceptanceRate ?? 0) > 0);
+    assert.equal(after?.costPerAccepted.kind, 'known', 'the emulator entry has a price: a cost per accepted');
+    const tooltip = await eventually(
+      () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+      (text) => text.includes('suggestions accepted') || text.includes('suggestion accepted'),
+      'the tooltip to show the acceptance figures',
+    );
+    assert.match(tooltip, /Completion on Emulator \(demo\) today: \d+ of \d+ suggestions? accepted \(\d+%\)/);
+    assert.match(tooltip, /requests and \$[\d.]+ per accepted/);
+  });
+
+  it('accepting the next word records a partial accept', async () => {
+    const api = await activateSwitchboard();
+    const before = api.meter.acceptanceOf('emulator', today());
+    assert.ok(before);
+    const editor = await suggestAt('// accept a word\nconst greeting =', 1);
+    await eventually(
+      () => api.meter.acceptanceOf('emulator', today())?.shown ?? 0,
+      (shown) => shown > before.shown,
+      'the suggestion to be shown',
+      10_000,
+    );
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
+    await eventually(
+      () => editor.document.lineAt(1).text,
+      (text) => text.length > 'const greeting ='.length,
+      'a word to be inserted',
+    );
+    const after = await eventually(
+      () => api.meter.acceptanceOf('emulator', today()),
+      (figures) => (figures?.acceptedPartial ?? 0) > before.acceptedPartial,
+      'the partial accept to be recorded',
+    );
+    assert.equal(after?.acceptedWhole, before.acceptedWhole, 'a word is not a whole accept');
+    assert.match(editor.document.lineAt(1).text, /^const greeting = 'Hello/);
+  });
+});
