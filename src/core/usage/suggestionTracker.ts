@@ -83,9 +83,13 @@ export class SuggestionTracker {
    */
   offered(documentId: string, offset: number, text: string, fallback: Origin, shown = true): number {
     const origin = this.originOf(text, fallback);
-    // Typing along a suggestion moves the cursor and shortens the text; where it ends stays put.
-    const key = `${origin.request ?? origin.backend}\u0000${documentId}\u0000${offset + text.length}`;
-    let tracked = this.suggestions.find((entry) => entry.key === key);
+    // Typing along a suggestion moves the cursor and shortens the text; where it ends, and how,
+    // stay put. The same text there from another request (a manual trigger after an automatic
+    // one) is the same suggestion to the user.
+    const key = `${origin.backend}\u0000${documentId}\u0000${offset + text.length}`;
+    let tracked = this.suggestions.find(
+      (entry) => entry.key === key && (entry.text.endsWith(text) || text.endsWith(entry.text)),
+    );
     if (tracked) Object.assign(tracked, { offset, text });
     else {
       tracked = { token: this.nextToken++, key, origin, documentId, offset, text, shown: false, accepted: false };

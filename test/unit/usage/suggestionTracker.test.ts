@@ -91,6 +91,16 @@ describe('following a suggestion from answer to document', () => {
     );
   });
 
+  it('counts the same text at the same place once, whichever request brought it', () => {
+    const { events, tracker, fallback } = setup('');
+    tracker.answered({ backend: 'qwen', model: 'm', request: 'w:1' }, 'return a + b;');
+    const first = tracker.offered('a.ts', 4, 'return a + b;', fallback);
+    tracker.answered({ backend: 'qwen', model: 'm', request: 'w:2' }, 'return a + b;');
+    assert.equal(tracker.offered('a.ts', 4, 'return a + b;', fallback), first);
+    tracker.offered('a.ts', 4, 'return a - b;', fallback);
+    assert.deepEqual(kinds(events), ['shown', 'shown']);
+  });
+
   it('counts a second candidate as shown only when the user cycles to it and takes it', () => {
     const { events, tracker, fallback } = setup('');
     tracker.offered('a.ts', 0, 'first()', fallback);
