@@ -112,18 +112,24 @@ export class SuggestionTracker {
   /**
    * One edit of a document: when it inserts, at the cursor of the visible suggestion, the start
    * of that suggestion (more than one key's worth, short of all of it), a word or a line of it
-   * was accepted.
+   * was accepted. The editor may write the accepted part over the word typed before the cursor
+   * (the item's range), so an edit that ends at the cursor counts from there. A key typed along
+   * the suggestion, or whitespace the editor inserts on its own, moves the suggestion on without
+   * an accept.
    */
   edited(documentId: string, offset: number, removed: number, inserted: string): void {
     const visible = this.visible;
-    if (!visible || visible.documentId !== documentId || offset !== visible.offset || removed !== 0) return;
-    if (inserted.length < 2 || inserted.length >= visible.text.length || EDITOR_INSERTION.test(inserted)) return;
-    if (!visible.text.startsWith(inserted)) return;
-    const how: AcceptedHow = inserted.includes('\n') || visible.text[inserted.length] === '\n' ? 'line' : 'word';
-    this.accept(visible, how, offset, inserted);
+    if (!visible || visible.documentId !== documentId || offset + removed !== visible.offset) return;
+    if (inserted.length <= removed) return;
+    const added = inserted.slice(removed);
+    if (added.length >= visible.text.length || !visible.text.startsWith(added)) return;
+    if (added.length >= 2 && !EDITOR_INSERTION.test(added)) {
+      const how: AcceptedHow = added.includes('\n') || visible.text[added.length] === '\n' ? 'line' : 'word';
+      this.accept(visible, how, visible.offset, added);
+    }
     // What is left is still the same suggestion, now further along.
-    visible.offset = offset + inserted.length;
-    visible.text = visible.text.slice(inserted.length);
+    visible.offset += added.length;
+    visible.text = visible.text.slice(added.length);
   }
 
   dispose(): void {

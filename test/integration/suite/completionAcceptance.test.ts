@@ -53,7 +53,8 @@ describe('what a completion is worth', () => {
       'the tooltip to show the acceptance figures',
     );
     assert.match(tooltip, /Completion on Emulator \(demo\) today: \d+ of \d+ suggestions? accepted \(\d+%\)/);
-    assert.match(tooltip, /requests and \$[\d.]+ per accepted/);
+    // Markdown-escaped: "\\< \\$0.0001".
+    assert.match(tooltip, /requests and (\\< )?\\\$[\d.]+ per accepted/);
   });
 
   it('accepting the next word records a partial accept', async () => {
@@ -67,6 +68,12 @@ describe('what a completion is worth', () => {
       'the suggestion to be shown',
       10_000,
     );
+    // What the editor's edits were, for the failure message.
+    const changes: string[] = [];
+    const watch = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === editor.document)
+        changes.push(JSON.stringify(event.contentChanges.map((c) => [c.rangeOffset, c.rangeLength, c.text])));
+    });
     await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
     await eventually(
       () => editor.document.lineAt(1).text,
@@ -76,8 +83,8 @@ describe('what a completion is worth', () => {
     const after = await eventually(
       () => api.meter.acceptanceOf('emulator', today()),
       (figures) => (figures?.acceptedPartial ?? 0) > before.acceptedPartial,
-      'the partial accept to be recorded',
-    );
+      `the partial accept to be recorded (edits: ${changes.join(' ')})`,
+    ).finally(() => watch.dispose());
     assert.equal(after?.acceptedWhole, before.acceptedWhole, 'a word is not a whole accept');
     assert.match(editor.document.lineAt(1).text, /^const greeting = 'Hello/);
   });

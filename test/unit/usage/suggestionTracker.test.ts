@@ -65,15 +65,25 @@ describe('following a suggestion from answer to document', () => {
   it('tells a line accept from a word, and typing or the editor’s own insertions from an accept', () => {
     const { events, tracker, fallback } = setup('');
     tracker.offered('a.ts', 0, 'if (ready) {\n  start();\n}', fallback);
-    tracker.edited('a.ts', 0, 0, 'i'); // one key typed
     tracker.edited('a.ts', 0, 0, '()'); // an auto-closed pair
     tracker.edited('a.ts', 0, 0, '\n  '); // Enter with indentation
     tracker.edited('a.ts', 3, 0, 'ready'); // not at the cursor
-    tracker.edited('a.ts', 0, 2, 'if'); // a replacement, not an insertion
+    tracker.edited('a.ts', 0, 2, 'if'); // a replacement of text before the cursor, nothing added
     tracker.edited('b.ts', 0, 0, 'if (ready) {'); // another document
     assert.deepEqual(kinds(events), ['shown']);
     tracker.edited('a.ts', 0, 0, 'if (ready) {');
     assert.deepEqual(kinds(events), ['shown', 'accepted:line']);
+  });
+
+  it('follows keys typed along the suggestion, and an accept written over the word before the cursor', () => {
+    const { events, tracker, fallback } = setup('');
+    tracker.offered('a.ts', 4, " 'Hello there';", fallback);
+    tracker.edited('a.ts', 4, 0, ' '); // a space typed, as the suggestion says
+    assert.deepEqual(kinds(events), ['shown']);
+    // The editor writes the typed word and the accepted one over the item's range.
+    tracker.edited('a.ts', 2, 3, "ab 'Hello");
+    assert.deepEqual(kinds(events), ['shown', 'accepted:word']);
+    assert.equal(events[1]?.chars, "'Hello".length);
   });
 
   it('falls back to the backend’s newest answer, then to the configured model, for the link', () => {
