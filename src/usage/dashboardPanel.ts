@@ -227,7 +227,7 @@ const DASHBOARD_BODY = `<header class="toolbar">
   </section>
   <section id="acceptance-section" aria-labelledby="acceptance-title" hidden>
     <h2 id="acceptance-title">What a completion is worth</h2>
-    <p class="note">Suggestions count as shown when handed to the editor; cost per accepted is every completion request's cost over the accepted ones.</p>
+    <p class="note">Shown: handed to the editor. Cost per accepted: every completion request's cost over the suggestions taken, whole or a word or line at a time. Kept: still in the file 30 s after the accept.</p>
     <div class="table-wrap"><table id="acceptance"></table></div>
   </section>
   <details id="daily-details">

@@ -73,6 +73,7 @@ describe(`what a completion is worth, in the workbench (${flavorFromEnv()})`, ()
     assert.match(cells[4] ?? '', /^\d+%$/, 'an acceptance rate');
     assert.match(cells[5] ?? '', /^\d+(\.\d)?$/, 'requests per accepted');
     assert.match(cells[6] ?? '', /^(< )?\$\d/, 'the emulator entry has a price: a cost per accepted in dollars');
+    await row.first().scrollIntoViewIfNeeded();
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', `acceptance-dashboard-${flavorFromEnv()}.png`) });
     if (process.env.SWITCHBOARD_SCREENSHOTS)

@@ -20,7 +20,7 @@ export function formatCostPerAccepted(cost: CostPerAccepted): string {
     case 'included':
       return 'included in plan';
     case 'unknown':
-      return `price unknown (${plural(cost.unpricedRequests, 'request')} without a price)`;
+      return 'price unknown';
     case 'known':
       return formatAmounts(cost.perAccepted);
   }
@@ -35,9 +35,13 @@ export function describeAcceptance(figures: AcceptanceFigures): string | undefin
   const parts = [
     `${figures.accepted} of ${plural(figures.shown, 'suggestion')} accepted (${formatRate(figures.acceptanceRate)})`,
   ];
-  if (figures.accepted > 0)
+  const cost = figures.costPerAccepted;
+  const requests = formatPerAccepted(figures.requestsPerAccepted);
+  if (cost.kind === 'known') parts.push(`${requests} requests and ${formatCostPerAccepted(cost)} per accepted`);
+  else if (cost.kind === 'included') parts.push(`${requests} requests per accepted, included in plan`);
+  else if (cost.kind === 'unknown')
     parts.push(
-      `${formatPerAccepted(figures.requestsPerAccepted)} requests and ${formatCostPerAccepted(figures.costPerAccepted)} per accepted`,
+      `${requests} requests per accepted, cost unknown (${plural(cost.unpricedRequests, 'request')} without a price)`,
     );
   const checked = figures.kept + figures.removed;
   if (checked > 0) parts.push(`${figures.kept} of ${checked} still there after 30 s`);

@@ -100,9 +100,16 @@ export function renderAcceptance(table: HTMLTableElement, data: DashboardData): 
       },
       { title: 'Acceptance rate', align: 'number', cell: (row) => formatRate(row.acceptanceRate) },
       { title: 'Requests per accepted', align: 'number', cell: (row) => formatPerAccepted(row.requestsPerAccepted) },
-      { title: 'Cost per accepted', align: 'number', cell: (row) => formatCostPerAccepted(row.costPerAccepted) },
       {
-        title: 'Still there after 30 s',
+        title: 'Cost per accepted',
+        align: 'number',
+        cell: (row) =>
+          row.costPerAccepted.kind === 'unknown'
+            ? `${formatCostPerAccepted(row.costPerAccepted)} (${formatCount(row.costPerAccepted.unpricedRequests)} unpriced)`
+            : formatCostPerAccepted(row.costPerAccepted),
+      },
+      {
+        title: 'Kept after 30 s',
         align: 'number',
         cell: (row) =>
           row.keptRate === null ? '—' : `${formatRate(row.keptRate)} of ${formatCount(row.kept + row.removed)}`,

@@ -318,7 +318,7 @@ describe('acceptance figures as text', () => {
     const text = describeAcceptance(
       figures({ requests: 2, cost: {}, unpricedRequests: 2, includedRequests: 0 }, { shown: 2, accepted: 1 }),
     );
-    assert.match(text ?? '', /price unknown \(2 requests without a price\) per accepted/);
+    assert.match(text ?? '', /2 requests per accepted, cost unknown \(2 requests without a price\)$/);
     assert.doesNotMatch(text ?? '', /\$0/);
     assert.equal(formatCostPerAccepted({ kind: 'included' }), 'included in plan');
     assert.equal(formatCostPerAccepted({ kind: 'known', perAccepted: { USD: 400, CNY: 3_000 } }), '$0.0004 · ¥0.003');
