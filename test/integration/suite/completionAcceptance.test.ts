@@ -74,18 +74,24 @@ describe('what a completion is worth', () => {
       if (event.document === editor.document)
         changes.push(JSON.stringify(event.contentChanges.map((c) => [c.rangeOffset, c.rangeLength, c.text])));
     });
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
-    await eventually(
-      () => editor.document.lineAt(1).text,
-      (text) => text.length > 'const greeting ='.length,
-      'a word to be inserted',
-    );
+    // VS Code takes the leading space (and may take the quote) as a word of its own.
+    for (let word = 0; word < 4 && !editor.document.lineAt(1).text.includes('Hello'); word++) {
+      const length = editor.document.lineAt(1).text.length;
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
+      await eventually(
+        () => editor.document.lineAt(1).text.length,
+        (now) => now > length,
+        `word ${word + 1} to be inserted`,
+      );
+    }
     const after = await eventually(
       () => api.meter.acceptanceOf('emulator', today()),
       (figures) => (figures?.acceptedPartial ?? 0) > before.acceptedPartial,
       `the partial accept to be recorded (edits: ${changes.join(' ')})`,
     ).finally(() => watch.dispose());
     assert.equal(after?.acceptedWhole, before.acceptedWhole, 'a word is not a whole accept');
-    assert.match(editor.document.lineAt(1).text, /^const greeting = 'Hello/);
+    const line = editor.document.lineAt(1).text;
+    assert.ok(line.includes('Hello'), line);
+    assert.ok("const greeting = 'Hello from the Switchboard emulator';".startsWith(line), `a part, not all: ${line}`);
   });
 });
