@@ -18,6 +18,7 @@ import { SwitchboardStatusBar, type CompletionState } from './usage/statusBar';
 import { UsageMeter } from './usage/usageMeter';
 import { LimitMonitor } from './usage/limitMonitor';
 import { BudgetGuard } from './usage/budgetGuard';
+import { ReturnAtReset } from './usage/returnAtReset';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
 import { trySample } from './onboarding/trySample';
 import { openWalkthrough, welcomeOnFirstRun } from './onboarding/welcome';
@@ -58,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   limits.budgetOffer = (config, state) => budgets.offer(config, state);
   statusBar.budgetPause = () => budgets.statusText();
   const confirmChat = (config: ProviderConfig) => budgets.confirmChat(config);
+  const returns = new ReturnAtReset(backends, meter, limits, context.globalState);
+  statusBar.watchReturn(() => returns.view(), returns.onDidChange);
   const controls = new CompletionControls(context.globalState);
   const completionContext = new CompletionContextFiles();
   const completion = new SwitchboardInlineCompletionProvider(
@@ -90,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     limits,
     budgets,
     budgets.onDidChange(() => statusBar.render()),
+    returns,
     backends,
     statusBar,
     controls,

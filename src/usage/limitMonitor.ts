@@ -26,6 +26,16 @@ const BALANCE_INTERVAL_MS = 10 * 60_000;
 /** A provider's own plan figures are preferred to the local count while this fresh. */
 const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
 
+/** A switch caused by a limit, as it happened: the return at the reset remembers it. */
+export interface LimitSwitch {
+  from: ProviderConfig;
+  to: string;
+  toName: string;
+  roles: Feature[];
+  /** By `switchboard.fallback`, not by the user's click. */
+  automatic: boolean;
+}
+
 export interface Notice {
   level: 'warning' | 'error';
   message: string;
@@ -46,6 +56,8 @@ export class LimitMonitor implements vscode.Disposable {
   private readonly notified = new vscode.EventEmitter<Notice>();
   /** Each notification as it is shown: one per event, which the integration tests count. */
   readonly onDidNotify = this.notified.event;
+  private readonly switched = new vscode.EventEmitter<LimitSwitch>();
+  readonly onDidSwitch = this.switched.event;
   private readonly subscriptions: vscode.Disposable[];
   private readonly balances = new Map<string, Balance>();
   private readonly planQuotas = new Map<string, PlanQuota>();
@@ -65,6 +77,7 @@ export class LimitMonitor implements vscode.Disposable {
     this.subscriptions = [
       this.changed,
       this.notified,
+      this.switched,
       meter.onDidChange(() => this.update()),
       backends.onDidChange(() => this.update()),
     ];
@@ -328,7 +341,9 @@ export class LimitMonitor implements vscode.Disposable {
     const features = (['completion', 'chat'] as Feature[]).filter(
       (feature) => this.backends.configFor(feature)?.id === from.id,
     );
-    await this.backends.choose(id, features.length ? features : ['completion', 'chat']);
+    const roles: Feature[] = features.length ? features : ['completion', 'chat'];
+    await this.backends.choose(id, roles);
+    this.switched.fire({ from, to: id, toName: to.name, roles, automatic: why === 'the fallback order' });
     const text = `Switchboard: ${from.name} ran out; ${features.join(' and ') || 'completion and chat'} now use ${to.name} (${why}).`;
     log().info(text);
     void vscode.window.setStatusBarMessage(text, 10_000);

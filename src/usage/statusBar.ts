@@ -13,6 +13,7 @@ import type { LimitMonitor } from './limitMonitor';
 import { closestReading, describeRemaining, describeState, formatReset } from '../core/usage/switchAdvice';
 import { planWindowReadings, projectExhaustion, type LimitState } from '../core/usage/limits';
 import { nearestWindowText } from '../core/usage/planWindows';
+import type { ReturnView } from './returnAtReset';
 
 /**
  * The "Switchboard" status bar item: which backend serves completion and chat, and whether it
@@ -25,6 +26,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   private completionState: (() => CompletionState) | undefined;
   /** A reached budget's pause of automatic completion: the figure and the tooltip's line. */
   budgetPause: (() => { figure: string; tooltip: string } | undefined) | undefined;
+  private returnView: (() => ReturnView | undefined) | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -48,6 +50,13 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       onDidChange(() => this.render()),
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
     );
+    this.render();
+  }
+
+  /** Shows a return that waits for a limit to reset: "on Ollama until Qwen resets at 14:20". */
+  watchReturn(view: () => ReturnView | undefined, onDidChange: vscode.Event<void>): void {
+    this.returnView = view;
+    this.subscriptions.push(onDidChange(() => this.render()));
     this.render();
   }
 
@@ -122,9 +131,13 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       planned?.plan &&
       (!plannedState?.failure || plannedState.failure.kind === 'quota-exhausted') &&
       nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
+    const waiting = this.returnView?.();
+    // "on Ollama until Qwen resets …" names the backend in use: said once when it serves both roles.
+    const onlyWaiting = waiting && completion?.id === waiting.on && chat?.id === waiting.on;
     const segments = [
-      `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
+      onlyWaiting ? `${icon} ${waiting.text}` : `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
       planText && !gear && !(pausedText && level === 'ok') && !budgetPause ? planText : figure,
+      !onlyWaiting && waiting?.text,
     ].filter(Boolean);
     this.item.text = segments.join(' · ');
     this.item.backgroundColor =
@@ -148,6 +161,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         'switchboard.showLastCompletion',
         'switchboard.setPrice',
         'switchboard.completionFullSpeed',
+        'switchboard.tryBackendAgain',
       ],
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
@@ -171,6 +185,11 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,
       );
     if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
+    for (const detail of waiting?.details ?? []) tooltip.appendMarkdown(`$(history) ${escape(detail)}\n\n`);
+    for (const backend of waiting?.tryAgain ?? []) {
+      const args = encodeURIComponent(JSON.stringify([backend.id]));
+      tooltip.appendMarkdown(`[Try ${escape(backend.name)} again](command:switchboard.tryBackendAgain?${args})\n\n`);
+    }
     if (this.meter && settings.providers.length) {
       tooltip.appendMarkdown('| backend | today | month | remaining | resets |\n|---|---|---|---|---|\n');
       for (const config of settings.providers) {
