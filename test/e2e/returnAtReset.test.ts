@@ -1,0 +1,139 @@
+/**
+ * The return at the reset, in the real workbench: the emulator allows a few requests per minute;
+ * completion uses them up; `switchboard.fallback` moves completion and chat to the local backup
+ * (an emulated Ollama); the status bar counts down to the reset; when the emulator's minute rolls
+ * over, one probe finds the original backend answering, and the next completion comes from it.
+ */
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+const PER_MINUTE = 4;
+const COMPLETIONS = '/v1/completions';
+const OLLAMA_GENERATE = '/api/generate';
+const CHAT = '/v1/chat/completions';
+
+describe(`return at the reset (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    emulator = await startEmulator({ quotas: { openai: { requestsPerMinute: PER_MINUTE } } });
+    const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      settings: {
+        'switchboard.providers': [
+          {
+            id: 'qwen',
+            name: 'Qwen (demo)',
+            preset: 'custom',
+            baseUrl: emulator.baseUrls.openai,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+            prices: price,
+          },
+          {
+            id: 'local',
+            name: 'Ollama (demo)',
+            preset: 'ollama',
+            baseUrl: emulator.baseUrls.ollama,
+            chatModel: 'emulator-chat',
+            completionModel: 'emulator-coder',
+          },
+        ],
+        'switchboard.completion.provider': 'qwen',
+        'switchboard.chat.provider': 'qwen',
+        'switchboard.fallback': ['local'],
+      },
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  const statusItem = (text: string | RegExp) =>
+    page.locator('.statusbar-item', {
+      hasText: text,
+      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
+    });
+  const ghostText = (words: string) =>
+    page.waitForFunction(
+      (expected) =>
+        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
+          el.textContent?.includes(expected),
+        ),
+      words,
+      { timeout: 20_000 },
+    );
+
+  it('falls back to the local backup, counts down to the reset, and comes back after it', async () => {
+    await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+    await page.locator('.editor-instance .view-lines').first().click();
+
+    // The emulator's minute starts now, so the reset comes a known while after the quota is spent.
+    const shift = Date.now() % 60_000;
+    emulator.configure({ now: () => Date.now() - shift });
+    const windowEnds = Date.now() + 60_000;
+
+    const countdown = statusItem(/on Ollama \(demo\) until Qwen \(demo\) resets at \d\d:\d\d/);
+    // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
+    for (let i = 0; i < 20 && !(await countdown.count()); i++) {
+      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
+      await page.waitForTimeout(900);
+    }
+    await countdown.waitFor({ timeout: 10_000 });
+    assert.ok(Date.now() < windowEnds, 'the quota ran out within the minute');
+    assert.ok(emulator.count(COMPLETIONS) >= PER_MINUTE, 'completions went to the limited backend first');
+    const shot = process.env.SWITCHBOARD_SCREENSHOTS
+      ? join(__dirname, '..', '..', 'media', 'return-at-reset.png')
+      : join(tmpdir(), `switchboard-return-at-reset-${flavorFromEnv()}.png`);
+    await page.screenshot({ path: shot });
+
+    // The tooltip says why, when, and how the return happens.
+    await countdown.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'Qwen (demo) resets at' });
+    await hover.first().waitFor({ timeout: 10_000 });
+    assert.match(
+      (await hover.first().innerText()).replace(/\s+/g, ' '),
+      /then Switchboard checks it with one small request and moves back by itself/,
+    );
+    await page.screenshot({ path: shot.replace(/\.png$/, '-tooltip.png') });
+    await page.mouse.move(10, 10);
+
+    // Meanwhile completion comes from the local backup.
+    const onOllama = emulator.count(OLLAMA_GENERATE);
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconst greeting =', { delay: 60 });
+    await ghostText('Hello');
+    assert.ok(emulator.count(OLLAMA_GENERATE) > onOllama, 'the completion came from the local backup');
+    await page.keyboard.press('Escape');
+
+    // No probe before the reset.
+    assert.ok(Date.now() < windowEnds, 'still inside the spent minute');
+    assert.equal(emulator.count(CHAT), 0, 'nothing probed the limited backend before its reset');
+
+    // After the reset: one probe, and the roles are back on the original backend.
+    await statusItem(/^\s*Qwen \(demo\)/).waitFor({ timeout: windowEnds - Date.now() + 30_000 });
+    assert.ok(Date.now() >= windowEnds - 1_000, 'not before the reset');
+    assert.equal(emulator.count(CHAT), 1, 'one probe after the reset');
+    assert.equal(await countdown.count(), 0, 'the countdown is gone');
+
+    const onQwen = emulator.count(COMPLETIONS);
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nconst greeting =', { delay: 60 });
+    await ghostText('Hello');
+    assert.ok(emulator.count(COMPLETIONS) > onQwen, 'the next completion came from the original backend again');
+  });
+});
