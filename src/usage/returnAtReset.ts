@@ -14,6 +14,7 @@ import {
 } from '../core/usage/returnPlan';
 import { ReturnScheduler, type ProbeOutcome } from '../core/usage/returnScheduler';
 import { describeState, formatReset } from '../core/usage/switchAdvice';
+import type { LimitState } from '../core/usage/limits';
 import { systemClock } from '../core/clock';
 import { log } from '../log';
 import type { LimitMonitor, LimitSwitch } from './limitMonitor';
@@ -25,6 +26,22 @@ export const TRY_AGAIN_COMMAND = 'switchboard.tryBackendAgain';
 const PROBE_TIMEOUT_MS = 20_000;
 /** How often the tooltip's "in 4 min" is brought up to date while a return waits. */
 const TICK_MS = 30_000;
+
+/** The state as the reason for a switch: when it resets is said once, by the countdown. */
+function withoutReset(state: LimitState): LimitState {
+  const strip = <T extends { resetsAt?: number }>(value: T): T => {
+    const copy = { ...value };
+    delete copy.resetsAt;
+    return copy;
+  };
+  return {
+    ...state,
+    ...(state.worst && { worst: strip(state.worst) }),
+    ...(state.failure && { failure: strip(state.failure) }),
+  };
+}
+
+const CLOCK_TIME = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** What the status bar shows about a waiting return. */
 export interface ReturnView {
@@ -86,7 +103,8 @@ export class ReturnAtReset implements vscode.Disposable {
     const plans = this.scheduler.current();
     const first = plans.find((plan) => plan.roles.includes('completion')) ?? plans[0];
     if (!first) return undefined;
-    const local = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    // The machine's own zone, 24-hour like formatReset, without the zone's name: the bar is short.
+    const local = (at: number) => CLOCK_TIME.format(at);
     const zoned = (at: number) => formatReset(at, now);
     const short = { ...first, fromName: shortLabel(first.fromName), toName: shortLabel(first.toName) };
     return {
@@ -107,9 +125,10 @@ export class ReturnAtReset implements vscode.Disposable {
       from: event.from.id,
       fromName: event.from.name,
       to: event.to,
-      toName: event.toName,
+      // The candidate's label may carry the server's host (for the button); the plan says the name.
+      toName: this.configOf(event.to)?.name ?? event.toName,
       roles: event.roles,
-      why: (state && describeState(event.from.name, state, now)) ?? `${event.from.name} ran out.`,
+      why: (state && describeState(event.from.name, withoutReset(state), now)) ?? `${event.from.name} ran out.`,
       automatic: event.automatic,
       ...(resetsAt !== undefined && { resetsAt }),
     });
