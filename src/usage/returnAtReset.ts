@@ -72,7 +72,7 @@ export class ReturnAtReset implements vscode.Disposable {
   constructor(
     private readonly backends: Backends,
     private readonly meter: UsageMeter,
-    limits: LimitMonitor,
+    private readonly limits: LimitMonitor,
     private readonly state: vscode.Memento,
   ) {
     this.scheduler = new ReturnScheduler(
@@ -87,7 +87,7 @@ export class ReturnAtReset implements vscode.Disposable {
     );
     this.subscriptions = [
       this.changedEmitter,
-      limits.onDidSwitch((event) => this.remember(limits, event)),
+      limits.onDidSwitch((event) => this.remember(event)),
       backends.onDidChange(() => this.reconcile()),
       vscode.commands.registerCommand(TRY_AGAIN_COMMAND, (backend?: unknown) => this.tryAgain(backend)),
     ];
@@ -117,9 +117,9 @@ export class ReturnAtReset implements vscode.Disposable {
     };
   }
 
-  private remember(limits: LimitMonitor, event: LimitSwitch): void {
+  private remember(event: LimitSwitch): void {
     const now = Date.now();
-    const state = limits.stateOf(event.from.id);
+    const state = this.limits.stateOf(event.from.id);
     const resetsAt = knownReset(state, this.backends.rateLimits.get(event.from.id), now);
     this.scheduler.record({
       from: event.from.id,
@@ -158,6 +158,16 @@ export class ReturnAtReset implements vscode.Disposable {
   private async probe(plan: ReturnPlan): Promise<ProbeOutcome> {
     const config = this.configOf(plan.from);
     if (!config) return { ok: false, message: `${plan.fromName} is no longer configured.` };
+    // The user's own limit is not the server's to lift: while it holds, nothing is sent.
+    const own = this.limits
+      .stateOf(config.id)
+      ?.readings.find((reading) => reading.source === 'settings' && reading.fraction >= 1);
+    if (own)
+      return {
+        ok: false,
+        message: `${config.name} is still past the limit in your settings.`,
+        ...(own.resetsAt !== undefined && { resetsAt: own.resetsAt }),
+      };
     const model = plan.roles.includes('chat') ? config.chatModel : config.completionModel;
     const startedAt = Date.now();
     const promptText = 'Hi';

@@ -74,6 +74,22 @@ describe('return at the reset', () => {
     assert.match(tooltip, /Completion and chat moved to Standby because Daily One reached its limit/, text);
     assert.match(tooltip, /then Switchboard checks it with one small request and moves back by itself/);
 
+    // "Try Daily One again" sends nothing while the user's own limit holds, and says so.
+    const probes = async () => {
+      let count = 0;
+      for await (const record of api.meter.records({ from: Date.now() - 60_000 }))
+        if (record.feature === 'probe') count++;
+      return count;
+    };
+    await vscode.commands.executeCommand('switchboard.tryBackendAgain', 'daily-one');
+    assert.equal(await probes(), 0, "no request past the user's own limit");
+    await eventually(
+      () => api.statusBarItem.text,
+      (value) => /^\$\(plug\) on Standby · trying Daily One again at \d\d:\d\d$/.test(value),
+      'the next try, at the reset',
+    );
+    assert.equal(config().get('completion.provider'), 'standby');
+
     // The user moves completion themselves: completion stays; chat still waits for the reset.
     await config().update('completion.provider', 'emulator', vscode.ConfigurationTarget.Global);
     await eventually(
