@@ -94,7 +94,10 @@ describe('return at the reset', () => {
     await config().update('completion.provider', 'emulator', vscode.ConfigurationTarget.Global);
     await eventually(
       () => api.statusBarItem.text,
-      (value) => / · on Standby until Daily One resets at \d\d:\d\d$/.test(value) && !value.startsWith('$(plug) on'),
+      (value) =>
+        /^\$\(plug\) Emulator \(demo\) · chat: Standby .*· on Standby · trying Daily One again at \d\d:\d\d$/.test(
+          value,
+        ),
       'only chat to wait',
     );
     assert.match((api.statusBarItem.tooltip as vscode.MarkdownString).value, /Chat moved to Standby/);
