@@ -24,6 +24,7 @@ describe('return at the reset', () => {
   });
   afterEach(async () => {
     await config().update('fallback', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
     await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
@@ -56,6 +57,8 @@ describe('return at the reset', () => {
       vscode.ConfigurationTarget.Global,
     );
     await config().update('fallback', ['standby'], vscode.ConfigurationTarget.Global);
+    // Completion spends the window to its end here, as it does with the yielding turned off.
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
     await config().update('completion.provider', 'daily-one', vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', 'daily-one', vscode.ConfigurationTarget.Global);
     await eventually(
