@@ -60,6 +60,9 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
         'switchboard.completion.provider': 'free',
         'switchboard.chat.provider': 'free',
         'switchboard.fallback': ['deepseek'],
+        // The free backend's daily count is spent by completion on purpose, which its gears would
+        // otherwise keep for chat.
+        'switchboard.completion.yieldToChat': false,
       },
     });
     ({ browser, page } = await openWorkbenchPage(workbench));

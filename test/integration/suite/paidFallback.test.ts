@@ -26,7 +26,14 @@ describe('the automatic fallback never slides into paid', () => {
     original = config().get<unknown[]>('providers') ?? [];
   });
   afterEach(async () => {
-    for (const key of ['completion.provider', 'chat.provider', 'fallback', 'paidFallbackAllowed', 'fallbackBudget'])
+    for (const key of [
+      'completion.provider',
+      'chat.provider',
+      'fallback',
+      'paidFallbackAllowed',
+      'fallbackBudget',
+      'completion.yieldToChat',
+    ])
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
   });
@@ -59,6 +66,8 @@ describe('the automatic fallback never slides into paid', () => {
       vscode.ConfigurationTarget.Global,
     );
     await config().update('fallback', ['paid-spare'], vscode.ConfigurationTarget.Global);
+    // The one request a day is spent by completion on purpose, which its gears would keep for chat.
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
     await config().update('completion.provider', freeId, vscode.ConfigurationTarget.Global);
     await config().update('chat.provider', freeId, vscode.ConfigurationTarget.Global);
   }
