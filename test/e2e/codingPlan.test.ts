@@ -114,6 +114,10 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
     const toast = page.locator('.notification-toast', { hasText: /reached its limit|used up its quota/ });
     await toast.waitFor({ timeout: 15_000 });
     await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
+    // From a plan to a pay-per-token backup is a move into paid: it asks once, with the price.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /Backup \(demo\).* is paid \(~\$0\.\d+\/request\)/ });
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: /^Switch to Backup/ }).click();
     // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
     await page
       .locator('.statusbar-item', {
