@@ -206,26 +206,49 @@ function continuation(source: string, file: string, start: number): (prefix: str
 }
 
 type Mode = 'generic' | 'continuation';
-type Strategy = 'ours' | 'baseline';
+type Strategy = 'ours' | 'baseline' | 'fast' | 'frugal';
 
-const STRATEGY_SETTINGS: Record<Strategy, Record<string, unknown>> = {
-  ours: {},
-  baseline: { 'switchboard.completion.debounceMs': 350, 'switchboard.completion.reuse': false },
-};
+/**
+ * The windows measured, each with its settings and modes: ours (the defaults), the baseline, and
+ * ours at the two other `completion.speed` settings, which trade generations for pause → ghost
+ * time the other way round (generic mode only: with right answers type-ahead serves them alike).
+ */
+const WINDOWS: readonly {
+  strategy: Strategy;
+  settings: Record<string, unknown>;
+  modes: readonly Mode[];
+  /** At most this many runs (seeds 1–n): the speed windows are context for the headline, not it. */
+  maxRuns?: number;
+}[] = [
+  { strategy: 'ours', settings: {}, modes: ['generic', 'continuation'] },
+  {
+    strategy: 'baseline',
+    settings: { 'switchboard.completion.debounceMs': 350, 'switchboard.completion.reuse': false },
+    modes: ['generic', 'continuation'],
+  },
+  { strategy: 'fast', settings: { 'switchboard.completion.speed': 'fast' }, modes: ['generic'], maxRuns: 3 },
+  { strategy: 'frugal', settings: { 'switchboard.completion.speed': 'frugal' }, modes: ['generic'], maxRuns: 3 },
+];
+
+export type EditorResults = Record<Strategy, Record<Mode, EditorRun[]>>;
 
 export async function measureInEditor(
   runs = RUNS,
   log: (line: string) => void = console.log,
-): Promise<Record<Strategy, Record<Mode, EditorRun[]>>> {
+  only: readonly Strategy[] = WINDOWS.map((window) => window.strategy),
+): Promise<EditorResults> {
   const whole = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8');
   const lines = whole.split('\n');
   const source = `${lines.slice(SOURCE_LINES[0] - 1, SOURCE_LINES[1]).join('\n')}\n`;
   const start = whole.indexOf(source);
-  const results: Record<Strategy, Record<Mode, EditorRun[]>> = {
+  const results: EditorResults = {
     ours: { generic: [], continuation: [] },
     baseline: { generic: [], continuation: [] },
+    fast: { generic: [], continuation: [] },
+    frugal: { generic: [], continuation: [] },
   };
-  for (const strategy of ['ours', 'baseline'] as const) {
+  for (const { strategy, settings, modes, maxRuns } of WINDOWS.filter((window) => only.includes(window.strategy))) {
+    const count = Math.min(runs, maxRuns ?? runs);
     const emulator = await startEmulator({ latencyMs: EDITOR_BACKEND_LATENCY_MS });
     let workbench: Workbench | undefined;
     let browser: Awaited<ReturnType<typeof openWorkbenchPage>>['browser'] | undefined;
@@ -237,17 +260,16 @@ export async function measureInEditor(
         settings: {
           ...emulatorProviderSettings(emulator.openaiBaseUrl),
           ...PLAIN_EDITOR,
-          ...STRATEGY_SETTINGS[strategy],
+          ...settings,
         },
       });
-      for (let run = 1; run <= runs; run++)
-        for (const mode of ['generic', 'continuation'])
-          writeFileSync(join(workbench.folder, `replay-${mode}-${run}.js`), '');
+      for (let run = 1; run <= count; run++)
+        for (const mode of modes) writeFileSync(join(workbench.folder, `replay-${mode}-${run}.js`), '');
       const opened = await openWorkbenchPage(workbench);
       browser = opened.browser;
       await opened.page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
-      for (let run = 1; run <= runs; run++) {
-        for (const mode of ['generic', 'continuation'] as const) {
+      for (let run = 1; run <= count; run++) {
+        for (const mode of modes) {
           emulator.configure({
             fimResponder: mode === 'continuation' ? continuation(source, whole, start) : undefined,
           });
@@ -255,7 +277,7 @@ export async function measureInEditor(
           const result = await typeRun(opened.page, emulator, workbench, file, typist(source, run));
           results[strategy][mode].push(result);
           log(
-            `  ${strategy} ${mode} run ${run}: ${result.generations} generations / ${result.keys} keys, ghost at ${result.shown}/${result.pauses} pauses, p50 ${round(median(result.delays), 0)} ms, ${result.tokens} tokens`,
+            `  ${strategy} ${mode} run ${run}: ${result.generations} generations / ${result.keys} keys, ghost at ${result.shown}/${result.pauses} pauses, p50 ${round(median(result.delays), 0)} ms, p90 ${round(percentile(result.delays, 0.9), 0)} ms, ${result.tokens} tokens`,
           );
         }
       }
@@ -317,12 +339,40 @@ export async function benchCompletionEditor(): Promise<Metrics> {
       baseline: round(base.shown, 3),
       note: `pauses with ghost text before the next key, of ${ours.pauses} pauses per run; with the file's continuation: ours ${round(oursRight.shown, 3)}, baseline ${round(baseRight.shown, 3)}`,
     },
+    ...speedMetrics('fast', summary(results.fast.generic), base),
+    ...speedMetrics('frugal', summary(results.frugal.generic), base),
     'completion.editor_typeahead_saving': {
       value: round(1 - oursRight.per100 / ours.per100, 3),
       unit: 'ratio',
       better: 'higher',
       baseline: round(1 - baseRight.per100 / base.per100, 3),
       note: `generations saved when the answers are the file's continuation against answers that never match: ours ${round(oursRight.per100, 2)} vs ${round(ours.per100, 2)} per 100 keys; baseline (no reuse) ${round(baseRight.per100, 2)} vs ${round(base.per100, 2)}`,
+    },
+  };
+}
+
+/** The other `completion.speed` settings in the generic mode, each against the baseline of the same run. */
+function speedMetrics(
+  speed: 'fast' | 'frugal',
+  ours: ReturnType<typeof summary>,
+  base: ReturnType<typeof summary>,
+): Metrics {
+  const runs = Math.min(RUNS, 3);
+  const what = `"completion.speed": "${speed}", answers that never match, medians of ${runs} runs (seeds 1–${runs}); ghost at ${round(ours.shown, 3)} of pauses; baseline = the fixed 350 ms debounce with no reuse (medians of ${RUNS} runs)`;
+  return {
+    [`completion.editor_${speed}_pause_to_ghost_ms_p50`]: {
+      value: round(ours.p50, 0),
+      unit: 'ms',
+      better: 'lower',
+      baseline: round(base.p50, 0),
+      note: `${what}; p90 ${round(ours.p90, 0)} ms; ${round(ours.per100, 2)} generations per 100 keys`,
+    },
+    [`completion.editor_${speed}_generations_per_100_keys`]: {
+      value: round(ours.per100, 2),
+      unit: 'generations',
+      better: 'lower',
+      baseline: round(base.per100, 2),
+      note: `${what}; ${round(ours.tokensPer100, 0)} tokens per 100 keys; pause → ghost p50 ${round(ours.p50, 0)} ms`,
     },
   };
 }

@@ -163,6 +163,8 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: count }, (_, i) => i + 1);
   const strategies: Record<string, CompletionSettings> = {
     ours: DEFAULT_COMPLETION_SETTINGS,
+    'ours, speed fast': { ...DEFAULT_COMPLETION_SETTINGS, speed: 'fast' },
+    'ours, speed frugal': { ...DEFAULT_COMPLETION_SETTINGS, speed: 'frugal' },
     baseline: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 350, reuse: false },
   };
   for (const [name, settings] of Object.entries(strategies)) {

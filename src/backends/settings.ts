@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/completion/engine';
 import type { TemplateId } from '../core/completion/fimTemplates';
-import { DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
+import { COMPLETION_SPEEDS, DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
 import { parseProviders, type ProviderConfig, type SettingsProblem } from '../core/settings/providerSettings';
-import { cheaperLanguages, cheaperNumber, cheaperSwitch } from '../core/settings/spendScopes';
+import { cheaperChoice, cheaperLanguages, cheaperNumber, cheaperSwitch } from '../core/settings/spendScopes';
 
 export const SECTION = 'switchboard';
 
@@ -80,6 +80,7 @@ export function readCompletionSettings(snoozedUntil: number): CompletionSettings
     template: TEMPLATE_IDS.find((id) => id === template),
     manualCandidates: int(lower('completion.manualCandidates'), defaults.manualCandidates, 1, 5),
     reuse: config.get<unknown>('completion.reuse') !== false,
+    speed: cheaperChoice(config.inspect('completion.speed'), COMPLETION_SPEEDS, defaults.speed),
   };
 }
 

@@ -21,7 +21,7 @@ import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
-import { keyKind, TypingRhythm } from './typingRhythm';
+import { keyKind, SEND_AT_ONCE_SHARE, TypingRhythm, type CompletionSpeed } from './typingRhythm';
 import { toLf } from './whitespace';
 
 export interface CompletionSettings extends RequestPolicy {
@@ -42,6 +42,11 @@ export interface CompletionSettings extends RequestPolicy {
    * measure what reuse saves (the benchmarks' baseline).
    */
   reuse: boolean;
+  /**
+   * How eagerly automatic completion asks where this user tends to pause (see SEND_AT_ONCE_SHARE):
+   * faster ghost text at more pauses for more requests, or the other way round.
+   */
+  speed: CompletionSpeed;
   /** 'legacy' lays prompts out as before prompt-cache ordering; only the benchmark's baseline sets it. */
   promptOrder?: PromptOrder;
 }
@@ -59,6 +64,7 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   template: undefined,
   manualCandidates: 2,
   reuse: true,
+  speed: 'balanced',
 };
 
 export interface CompletionInput {
@@ -209,7 +215,12 @@ export class CompletionEngine {
       this.abortFlight(flight);
     }
 
-    const delay = settings.debounceMs ?? this.rhythm.delayMs(keyKind(at.text.slice(Math.max(0, offset - 200), offset)));
+    const delay =
+      settings.debounceMs ??
+      this.rhythm.delayMs(
+        keyKind(at.text.slice(Math.max(0, offset - 200), offset)),
+        SEND_AT_ONCE_SHARE[settings.speed] ?? SEND_AT_ONCE_SHARE.balanced,
+      );
     if (!(await sleep(this.clock, delay, signal))) {
       this.stats.debounceCancelled++;
       this.emit({ type: 'debounce-cancelled' });

@@ -42,13 +42,29 @@ export interface RhythmOptions {
   quietGapFactor: number;
 }
 
+/**
+ * How eagerly completion asks, as the user chose it: the pause share at or above which a kind of
+ * key asks at once. `frugal` never asks at once (every request waits for a real pause), `fast`
+ * asks after any kind this user pauses after about one time in ten.
+ */
+export type CompletionSpeed = 'frugal' | 'balanced' | 'fast';
+
+/** The speeds from the cheapest to the dearest: a repository's choice counts only when cheaper. */
+export const COMPLETION_SPEEDS: readonly CompletionSpeed[] = ['frugal', 'balanced', 'fast'];
+
+export const SEND_AT_ONCE_SHARE: Readonly<Record<CompletionSpeed, number>> = {
+  frugal: Number.POSITIVE_INFINITY,
+  balanced: 0.3,
+  fast: 0.12,
+};
+
 export const DEFAULT_RHYTHM: RhythmOptions = {
   initialMs: 300,
   minMs: 150,
   maxMs: 600,
   pauseMs: 800,
   samples: 40,
-  pauseShareToSendAtOnce: 0.3,
+  pauseShareToSendAtOnce: SEND_AT_ONCE_SHARE.balanced,
   minKindSamples: 4,
   priorPauseShare: 0.1,
   priorWeight: 6,
@@ -114,11 +130,14 @@ export class TypingRhythm {
    * above the user's usual longest gap within typing (the 90th percentile of recent intervals), so
    * ordinary hesitations between keys do not fire a request but a real pause does; and twice that
    * gap (up to what counts as a pause) after kinds this user has not paused after lately.
+   * `sendAtOnceShare` overrides how often a pause must follow a kind for it to ask at once (the
+   * user's speed setting): lower asks at more kinds, so ghost text comes sooner at more pauses and
+   * more requests are sent that no pause follows.
    */
-  delayMs(kind?: string): number {
+  delayMs(kind?: string, sendAtOnceShare = this.options.pauseShareToSendAtOnce): number {
     const { initialMs, minMs, maxMs } = this.options;
     const share = kind === undefined ? undefined : this.pauseShareAfter(kind);
-    if (share !== undefined && share >= this.options.pauseShareToSendAtOnce) return 0;
+    if (share !== undefined && share >= sendAtOnceShare) return 0;
     if (this.intervals.length < 8) return initialMs;
     const sorted = [...this.intervals].sort((a, b) => a - b);
     const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] ?? initialMs;

@@ -32,6 +32,25 @@ export function cheaperNumber(scoped: ScopedValue | undefined, cheaper: 'lower' 
   return value;
 }
 
+/**
+ * One of `choices`, listed from the cheapest: the user's (or the default) when it is one of them,
+ * else `fallback`; a repository's only when it is cheaper.
+ */
+export function cheaperChoice<T extends string>(
+  scoped: ScopedValue | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const rank = (value: unknown) => choices.indexOf(value as T);
+  const user = scoped?.globalValue ?? scoped?.defaultValue;
+  let best = rank(user) === -1 ? choices.indexOf(fallback) : rank(user);
+  for (const candidate of repositoryValues(scoped)) {
+    const candidateRank = rank(candidate);
+    if (candidateRank !== -1 && candidateRank < best) best = candidateRank;
+  }
+  return choices[best] ?? fallback;
+}
+
 /** A switch that costs money when on: on only if the user has it on and no repository turns it off. */
 export function cheaperSwitch(scoped: ScopedValue | undefined, fallback = true): boolean {
   const user = scoped?.globalValue ?? scoped?.defaultValue;

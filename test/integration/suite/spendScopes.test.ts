@@ -17,6 +17,7 @@ const KEYS = [
   'completion.manualCandidates',
   'completion.debounceMs',
   'completion.maxFileSizeKB',
+  'completion.speed',
 ];
 
 describe('a repository cannot raise what the user spends', () => {
@@ -40,6 +41,7 @@ describe('a repository cannot raise what the user spends', () => {
     await set('completion.maxTokens', 2_000, W);
     await set('completion.manualCandidates', 5, W);
     await set('completion.debounceMs', 0, W);
+    await set('completion.speed', 'fast', W);
     await set('completion.maxFileSizeKB', 50_000, W);
     await set('completion.languages', { '*': true, plaintext: true, markdown: true }, W);
     await set('completion.enabled', true, W);
@@ -48,6 +50,7 @@ describe('a repository cannot raise what the user spends', () => {
     assert.equal(settings.maxTokens, 128);
     assert.equal(settings.manualCandidates, 2);
     assert.equal(settings.debounceMs, undefined, 'the adaptive debounce, not a zero wait');
+    assert.equal(settings.speed, 'balanced', 'the default speed, not the dearer one the repository chose');
     assert.equal(settings.maxFileChars, 500_000);
     assert.equal(languageEnabled(settings.languages, 'plaintext'), false, 'a repository cannot switch a language on');
     assert.equal(settings.enabled, false, 'nor completion itself');
@@ -61,9 +64,11 @@ describe('a repository cannot raise what the user spends', () => {
     await set('completion.promptTokens', 500, W);
     await set('completion.languages', { python: false }, W);
     await set('completion.debounceMs', 1_200, W);
+    await set('completion.speed', 'frugal', W);
     settings = readCompletionSettings(0);
     assert.equal(settings.promptTokens, 500, 'a smaller prompt from the repository counts');
     assert.equal(settings.debounceMs, 1_200, 'a longer wait from the repository counts');
+    assert.equal(settings.speed, 'frugal', 'a slower speed from the repository counts');
     assert.equal(languageEnabled(settings.languages, 'python'), false, 'a repository can switch a language off');
     assert.equal(languageEnabled(settings.languages, 'javascript'), true);
     assert.equal(settings.enabled, true);

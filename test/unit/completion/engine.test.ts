@@ -255,8 +255,8 @@ describe('completion engine: sending where this user pauses', () => {
    * Types `keys` (each a piece of text and the gap after it, in ms) into one document and returns,
    * per key, whether a request went out before the next key.
    */
-  async function typeKeys(keys: readonly (readonly [string, number])[]) {
-    const { clock, backend, engine } = setup({ debounceMs: undefined }, () => ' // x');
+  async function typeKeys(keys: readonly (readonly [string, number])[], settings: Partial<CompletionSettings> = {}) {
+    const { clock, backend, engine } = setup({ debounceMs: undefined, ...settings }, () => ' // x');
     let text = '';
     let last: ReturnType<typeof keystroke> | undefined;
     const sent: boolean[] = [];
@@ -314,6 +314,25 @@ describe('completion engine: sending where this user pauses', () => {
     const keys = [...call(true), ...call(true), ...call(false), ...call(false), ...call(false), ...letters('fn')];
     const sent = await typeKeys([...keys, ['(', 100]]);
     assert.equal(sent.at(-1), false, 'two pauses in five "(" are chance, not this user\'s rhythm');
+  });
+
+  it('at speed "fast" asks at once after a key this user stops at one time in five; "balanced" waits there', async () => {
+    const call = (pause: boolean) => [...letters('fn'), ['(', pause ? 2_000 : 150] as const, ...letters('x);')];
+    const keys = Array.from({ length: 10 }, (_, i) => call(i % 5 === 0)).flat();
+    const last = [...letters('fn'), ['(', 100] as const];
+    const fast = await typeKeys([...keys, ...last], { speed: 'fast' });
+    const balanced = await typeKeys([...keys, ...last], { speed: 'balanced' });
+    assert.equal(fast.at(-1), true, 'fast: the request leaves with the "(" key');
+    assert.equal(balanced.at(-1), false, 'balanced: a 100 ms gap after "(" sends nothing');
+  });
+
+  it('at speed "frugal" never asks at once, not even at line ends', async () => {
+    const { waits, requests } = await typeWithPausesAfter({ speed: 'frugal' }, LINES);
+    assert.ok(
+      waits.every((wait) => wait >= 150),
+      `every pause waited the debounce: ${waits.join(', ')}`,
+    );
+    assert.equal(requests, LINES.length, 'and each pause still got its request');
   });
 
   it('still waits after ordinary keys, so typing without a pause sends nothing', async () => {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cheaperLanguages, cheaperNumber, cheaperSwitch, mapAllows } from '../../../src/core/settings/spendScopes';
+import {
+  cheaperChoice,
+  cheaperLanguages,
+  cheaperNumber,
+  cheaperSwitch,
+  mapAllows,
+} from '../../../src/core/settings/spendScopes';
 
 describe('spend settings from a repository only lower spend', () => {
   it('numbers: the lower (or for a wait, the higher) of the user and the repository', () => {
@@ -8,6 +14,23 @@ describe('spend settings from a repository only lower spend', () => {
     assert.equal(cheaperNumber({ defaultValue: 1500, globalValue: 800, workspaceValue: 1000 }, 'lower'), 800);
     assert.equal(cheaperNumber({ defaultValue: 1500, workspaceFolderValue: 400 }, 'lower'), 400);
     assert.equal(cheaperNumber({ defaultValue: 300, workspaceValue: 0 }, 'higher'), 300);
+  });
+
+  it('choices: a repository can pick a cheaper one, never a dearer one or an unknown one', () => {
+    const speeds = ['frugal', 'balanced', 'fast'] as const;
+    assert.equal(cheaperChoice({ defaultValue: 'balanced', workspaceValue: 'fast' }, speeds, 'balanced'), 'balanced');
+    assert.equal(cheaperChoice({ defaultValue: 'balanced', workspaceValue: 'frugal' }, speeds, 'balanced'), 'frugal');
+    assert.equal(
+      cheaperChoice(
+        { defaultValue: 'balanced', globalValue: 'fast', workspaceFolderValue: 'balanced' },
+        speeds,
+        'balanced',
+      ),
+      'balanced',
+    );
+    assert.equal(cheaperChoice({ defaultValue: 'balanced', globalValue: 'fast' }, speeds, 'balanced'), 'fast');
+    assert.equal(cheaperChoice({ defaultValue: 'balanced', globalValue: 'turbo' }, speeds, 'balanced'), 'balanced');
+    assert.equal(cheaperChoice({ defaultValue: 'fast', workspaceValue: 'turbo' }, speeds, 'balanced'), 'fast');
   });
 
   it('switches: a repository can turn off, never on', () => {
