@@ -71,6 +71,13 @@ export interface FimRequest extends CallOptions {
    * prefix-first layout, kept for the benchmark's baseline.
    */
   promptOrder?: 'stable' | 'legacy';
+  /**
+   * Called as the answer streams in, with the raw text received so far (not a delta), so the
+   * completion engine can show a first line before the rest has arrived. A provider that can
+   * stream its FIM route streams when this is given; one that cannot ignores it and the caller
+   * gets the whole text from the result as before. Never called after the call settles.
+   */
+  onText?: (textSoFar: string) => void;
 }
 
 export interface FimResult {
