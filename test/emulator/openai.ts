@@ -11,7 +11,7 @@
  */
 import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer } from './answers';
 import type { RequestContext } from './context';
-import { streamFailure } from './errors';
+import { badRequest, streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
 import { DEFAULT_MODELS } from './options';
 import { IMPLICIT_CACHE_RULES } from './prefixCache';
@@ -103,6 +103,8 @@ export async function completions(ctx: RequestContext, defaultMaxTokens = 16): P
   const model = stringOr(body.model, 'emulator-coder');
   const prompt = Array.isArray(body.prompt) ? stringOr(body.prompt[0], '') : stringOr(body.prompt, '');
   const suffix = stringOr(body.suffix, '');
+  if (ctx.settings.refuseStreamOptions && body.stream_options !== undefined)
+    return ctx.send(badRequest(ctx.dialect, 'Unrecognized request argument supplied: stream_options', ctx.requestId));
   const generation: Generation = generate(
     fimAnswer(prompt, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder, suffix),
     {

@@ -95,6 +95,11 @@ export interface EmulatorOptions {
    * that nothing downstream repeats it.
    */
   echoRejectedKey?: boolean;
+  /**
+   * Answer 400 to a `/completions` request that carries `stream_options`, as OpenAI-compatible
+   * proxies that predate the field do ("Unrecognized request argument supplied: stream_options").
+   */
+  refuseStreamOptions?: boolean;
   fimRules?: readonly FimRule[];
   /** Answers FIM requests from the text around the cursor before the rules are tried (benchmarks). */
   fimResponder?: FimResponder;

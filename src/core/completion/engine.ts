@@ -21,6 +21,7 @@ import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
+import { settledAnswer } from './settledAnswer';
 import { keyKind, SEND_AT_ONCE_SHARE, TypingRhythm, type CompletionSpeed } from './typingRhythm';
 import { toLf } from './whitespace';
 
@@ -447,18 +448,34 @@ export class CompletionEngine {
       graceTimer: undefined,
       answer: Promise.resolve(''),
     };
-    flight.answer = this.ask(backend, plan, controller.signal).then(
-      (text) => {
+    const keep = (text: string) => {
+      this.cache.set(plan.key, text);
+      this.remember(at, backend, text, plan.multiline, this.moreByKey.get(plan.key));
+    };
+    flight.answer = new Promise<string>((resolve, reject) => {
+      let shown = false;
+      // The ghost text may be settled while the answer still streams: show it now. The flight is
+      // then over for the engine (a newer request no longer aborts it); the rest of the answer
+      // still arrives, is metered, and serves type-ahead across Enter once it has.
+      const show = (text: string) => {
+        if (shown) return;
+        shown = true;
         if (this.flight === flight) this.flight = undefined;
-        this.cache.set(plan.key, text);
-        this.remember(at, backend, text, plan.multiline, this.moreByKey.get(plan.key));
-        return text;
-      },
-      (error: unknown) => {
-        if (this.flight === flight) this.flight = undefined;
-        throw error;
-      },
-    );
+        keep(text);
+        resolve(text);
+      };
+      this.ask(backend, plan, controller.signal, show).then(
+        (text) => {
+          if (shown) keep(text);
+          else show(text);
+        },
+        (error: unknown) => {
+          if (shown) return;
+          if (this.flight === flight) this.flight = undefined;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
     // Nobody may be waiting when it fails; the waiters see the rejection themselves.
     flight.answer.catch(() => {});
     this.flight = flight;
@@ -505,10 +522,38 @@ export class CompletionEngine {
     }
   }
 
-  private async ask(backend: CompletionBackend, plan: Plan, signal: AbortSignal): Promise<string> {
+  /**
+   * Asks the backend and post-processes its answer. `settled` hears the ghost text early when a
+   * streamed multi-line answer's lines so far already fix it (see settledAnswer).
+   */
+  private async ask(
+    backend: CompletionBackend,
+    plan: Plan,
+    signal: AbortSignal,
+    settled?: (shown: string) => void,
+  ): Promise<string> {
     const { prompt, template } = plan;
     const snippetsInPrefix = !template?.takesSnippets;
     const templatePrefix = snippetsInPrefix ? plan.fimPrefix : prompt.prefix;
+    const processing = {
+      prefix: prompt.prefix,
+      suffix: prompt.suffix,
+      multiline: plan.multiline,
+      shape: plan.shape,
+      languageId: plan.languageId,
+      maxLines: plan.maxLines,
+      stops: template?.stop ?? [],
+      fromChat: false,
+    };
+    let judgedLines = 0;
+    const onText = (textSoFar: string) => {
+      // Judged once per new whole line: a line still arriving is never shown cut.
+      const lines = textSoFar.split('\n').length - 1;
+      if (lines === judgedLines) return;
+      judgedLines = lines;
+      const shown = settledAnswer(textSoFar, processing);
+      if (shown !== undefined) settled?.(shown);
+    };
     const result = await backend.fim({
       model: backend.model,
       prefix: plan.fimPrefix,
@@ -525,18 +570,11 @@ export class CompletionEngine {
       temperature: plan.temperature,
       stop: plan.multiline ? ['\n\n\n'] : ['\n'],
       ...(plan.order && { promptOrder: plan.order }),
+      // A single line ends at the first line break anyway: nothing to show sooner.
+      ...(plan.multiline && settled && { onText }),
       signal,
     });
-    const shown = postProcess(result.text, {
-      prefix: prompt.prefix,
-      suffix: prompt.suffix,
-      multiline: plan.multiline,
-      shape: plan.shape,
-      languageId: plan.languageId,
-      maxLines: plan.maxLines,
-      stops: template?.stop ?? [],
-      fromChat: result.route === 'chat',
-    });
+    const shown = postProcess(result.text, { ...processing, fromChat: result.route === 'chat' });
     if (result.route !== 'chat')
       this.moreByKey.set(plan.key, linesAfter(result.text, shown, template?.stop ?? [], plan.maxLines));
     return shown;

@@ -38,6 +38,8 @@ export class OpenAICompatibleProvider implements Provider {
   private readonly errorBodies: ReturnType<typeof errorBodyCapture>;
   private readonly client: OpenAI;
   private fimClient: OpenAI | undefined;
+  /** Whether FIM calls may stream; off for good once the server refused a streamed one. */
+  private fimStreams = true;
 
   constructor(
     private readonly config: ProviderConfig,
@@ -168,9 +170,29 @@ export class OpenAICompatibleProvider implements Provider {
     suffix: string | undefined,
     route: string,
   ): Promise<FimResult> {
+    if (!request.onText || !this.fimStreams) return this.fimCompletionsWhole(request, prompt, suffix, route);
+    try {
+      return await this.fimCompletionsStreamed(request, request.onText, prompt, suffix, route);
+    } catch (error) {
+      // A server that refuses a streamed FIM call outright (an old proxy that knows no
+      // `stream_options`, say) was billed nothing: the same request goes again unstreamed, and
+      // when that works, this backend gets whole answers from now on.
+      if (!ProviderError.is(error, 'bad-request')) throw error;
+      const whole = await this.fimCompletionsWhole(request, prompt, suffix, route);
+      this.fimStreams = false;
+      return whole;
+    }
+  }
+
+  private async fimCompletionsWhole(
+    request: FimRequest,
+    prompt: string,
+    suffix: string | undefined,
+    route: string,
+  ): Promise<FimResult> {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.completionModel;
-    const client = this.config.fimBaseUrl ? (this.fimClient ??= this.makeClient(this.config.fimBaseUrl)) : this.client;
+    const client = this.fimCompletionsClient();
     try {
       const response = await this.retrying(deadline, async () => {
         const { data, response: raw } = await client.completions
@@ -203,6 +225,77 @@ export class OpenAICompatibleProvider implements Provider {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * The same call, streamed: `onText` hears the text so far after every chunk, so the completion
+   * engine can show a first line while the rest is still being generated. Usage comes in the last
+   * chunk where the server reports it (`stream_options.include_usage`), else it is estimated.
+   */
+  private async fimCompletionsStreamed(
+    request: FimRequest,
+    onText: (textSoFar: string) => void,
+    prompt: string,
+    suffix: string | undefined,
+    route: string,
+  ): Promise<FimResult> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const model = request.model ?? this.config.completionModel;
+    const client = this.fimCompletionsClient();
+    let text = '';
+    try {
+      // Retrying is safe only until the first token, as for chat.
+      const stream = await this.retrying(deadline, async () => {
+        const { data, response: raw } = await client.completions
+          .create(
+            {
+              model,
+              prompt,
+              ...(suffix !== undefined && { suffix }),
+              max_tokens: request.maxTokens ?? 128,
+              temperature: request.temperature ?? 0,
+              ...(request.stop?.length && { stop: request.stop }),
+              stream: true,
+              stream_options: { include_usage: true },
+            },
+            { signal: deadline.signal },
+          )
+          .withResponse();
+        this.noteHeaders(raw.headers);
+        return data;
+      });
+      let usage: Usage | undefined;
+      let finishReason: string | undefined;
+      let answeredBy: string | undefined;
+      for await (const chunk of stream) {
+        deadline.alive();
+        answeredBy ||= chunk.model;
+        const choice = chunk.choices[0];
+        if (choice?.text) {
+          text += choice.text;
+          onText(text);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) usage = toUsage(chunk.usage);
+      }
+      // The SDK ends iteration quietly when the request is aborted: a cut-off answer is not one.
+      if (deadline.signal.aborted) throw abortError(this.id, deadline);
+      return {
+        text,
+        route,
+        model: answeredBy || model,
+        finishReason,
+        usage: usage ?? estimatedUsage(prompt + (suffix ?? ''), text),
+      };
+    } catch (error) {
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private fimCompletionsClient(): OpenAI {
+    return this.config.fimBaseUrl ? (this.fimClient ??= this.makeClient(this.config.fimBaseUrl)) : this.client;
   }
 
   /** Mistral's FIM endpoint is not part of the OpenAI API, but the SDK's generic POST reaches it. */

@@ -26,4 +26,14 @@ describe('completion corpus: model answers across languages', () => {
       `pass ratio ${ratio.toFixed(3)}: ${failed.length} of ${outcomes.length} failed`,
     );
   });
+
+  it('shows the same text when the answer streams in: nothing shown early differs from the whole answer', async () => {
+    const whole = await runCorpus();
+    const streamed = await runCorpus(true);
+    const differ = streamed.filter((outcome, i) => outcome.actual !== whole[i]?.actual);
+    assert.deepEqual(
+      differ.map((outcome) => `${outcome.case.file} "${outcome.case.title}": ${JSON.stringify(outcome.actual)}`),
+      [],
+    );
+  });
 });

@@ -90,19 +90,26 @@ function applyStops(raw: string, stops: readonly string[]): string {
   return raw.slice(0, end);
 }
 
-/** What the engine shows for one case: the first suggestion's text, '' when none. */
-export async function runCase(item: CorpusCase): Promise<CorpusOutcome> {
+/**
+ * What the engine shows for one case: the first suggestion's text, '' when none. `streamed` plays
+ * the answer to the engine a character at a time first (`onText`), as a streaming backend does, so
+ * whatever the engine shows before the answer ends is what it shows.
+ */
+export async function runCase(item: CorpusCase, streamed = false): Promise<CorpusOutcome> {
   const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }) });
   const backend: CompletionBackend = {
     id: 'corpus',
     model: 'corpus-model',
-    fim: (request: FimRequest) =>
-      Promise.resolve({
-        text: applyStops(item.raw, request.stop ?? []),
+    fim: (request: FimRequest) => {
+      const text = applyStops(item.raw, request.stop ?? []);
+      if (streamed) for (let end = 1; end <= text.length; end++) request.onText?.(text.slice(0, end));
+      return Promise.resolve({
+        text,
         model: 'corpus-model',
         route: 'completions-suffix',
         usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
-      }),
+      });
+    },
   };
   const text = item.prefix + item.suffix;
   const suggestions = await engine.complete(
@@ -121,8 +128,8 @@ export async function runCase(item: CorpusCase): Promise<CorpusOutcome> {
   return { case: item, actual, pass: actual === item.expected };
 }
 
-export async function runCorpus(): Promise<CorpusOutcome[]> {
+export async function runCorpus(streamed = false): Promise<CorpusOutcome[]> {
   const outcomes: CorpusOutcome[] = [];
-  for (const item of loadCorpus()) outcomes.push(await runCase(item));
+  for (const item of loadCorpus()) outcomes.push(await runCase(item, streamed));
   return outcomes;
 }

@@ -497,7 +497,8 @@ describe('completion engine: requests', () => {
       assert.ok(backend.requests[0]);
       requests.push(backend.requests[0]);
     }
-    const strip = ({ signal: _signal, ...rest }: FimRequest) => rest;
+    // What goes over the wire: not the abort signal or the stream callback.
+    const strip = ({ signal: _signal, onText: _onText, ...rest }: FimRequest) => rest;
     assert.deepEqual(strip(requests[0]!), strip(requests[1]!));
     assert.match(requests[0]!.prefix, /cartTotal|withTax/, 'a related snippet is in the prompt');
   });
@@ -583,5 +584,125 @@ describe('completion engine: requests', () => {
       retried.result?.map((s) => s.insertText),
       [' 42;'],
     );
+  });
+});
+
+describe('completion engine: streamed answers', () => {
+  /**
+   * A backend that streams `answer` a line every `lineMs` after `latencyMs`, calling `onText` with
+   * the text so far, and settles when the last line is in (or rejects with `failAfterLines`).
+   */
+  function streamingSetup(answer: string, lineMs = 100, latencyMs = 150, failAfterLines?: number) {
+    const clock = new FakeClock();
+    const requests: FimRequest[] = [];
+    const backend: CompletionBackend = {
+      id: 'stream',
+      model: 'test-model',
+      fim(request) {
+        requests.push(request);
+        const pieces = answer.split(/(?<=\n)/);
+        return new Promise((resolve, reject) => {
+          let sent = '';
+          const timers: unknown[] = [];
+          pieces.forEach((piece, i) => {
+            timers.push(
+              clock.setTimeout(
+                () => {
+                  if (failAfterLines !== undefined && i === failAfterLines) {
+                    reject(new ProviderError({ kind: 'network', providerId: 'stream', message: 'reset' }));
+                    return;
+                  }
+                  sent += piece;
+                  request.onText?.(sent);
+                  if (i === pieces.length - 1)
+                    resolve({
+                      text: sent,
+                      model: 'test-model',
+                      route: 'completions-suffix',
+                      usage: {
+                        inputTokens: 10,
+                        outputTokens: 40,
+                        cacheReadTokens: 0,
+                        cacheWriteTokens: 0,
+                        reported: true,
+                      },
+                    });
+                },
+                latencyMs + i * lineMs,
+              ),
+            );
+          });
+          request.signal?.addEventListener('abort', () => {
+            for (const timer of timers) clock.clearTimeout(timer);
+            reject(new ProviderError({ kind: 'cancelled', providerId: 'stream', message: 'cancelled' }));
+          });
+        });
+      },
+    };
+    const engine = new CompletionEngine({
+      settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }),
+      clock,
+    });
+    return { clock, backend, engine, requests };
+  }
+
+  const RUNS_ON = ' + 1;\nconsole.log(total);\nconst more = total * 2;\nexport { more };\nexport { total };\n';
+
+  it("shows a line completion's first line as soon as it is in, not when the whole answer is", async () => {
+    const { clock, backend, engine } = streamingSetup(RUNS_ON);
+    const call = keystroke(engine, backend, input('const total = items.length'));
+    await clock.advance(260);
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      [' + 1;'],
+      'shown 110 ms after the first byte; the whole answer needs 400 ms more',
+    );
+  });
+
+  it('waits while a first line opens a block, and shows the block once it closes', async () => {
+    const answer = ' {\n  return a + b;\n}\n\nfunction next() {\n  return 0;\n}\n';
+    const { clock, backend, engine } = streamingSetup(answer);
+    const call = keystroke(engine, backend, input('function add(a: number, b: number)'));
+    await clock.advance(300);
+    const early: unknown = call.result;
+    assert.equal(early, undefined, 'two lines in, the block is still open');
+    await clock.advance(60);
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      [' {\n  return a + b;\n}'],
+      'shown with its closing line, 500 ms before the answer ends',
+    );
+  });
+
+  it('serves the rest for type-ahead across Enter once it has arrived, without a new request', async () => {
+    const { clock, backend, engine, requests } = streamingSetup(RUNS_ON);
+    keystroke(engine, backend, input('const total = items.length'));
+    await clock.advance(1_000);
+    const next = keystroke(engine, backend, input('const total = items.length + 1;\nconsole'));
+    await clock.advance(1);
+    assert.deepEqual(
+      next.result?.map((s) => [s.insertText, s.source]),
+      [['.log(total);', 'type-ahead']],
+    );
+    assert.equal(requests.length, 1);
+  });
+
+  it('keeps what it showed when the stream breaks after the first line, and the caller sees no error', async () => {
+    const { clock, backend, engine } = streamingSetup(RUNS_ON, 100, 150, 2);
+    const call = keystroke(engine, backend, input('const total = items.length'));
+    await clock.advance(1_000);
+    assert.equal(call.error, undefined);
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      [' + 1;'],
+    );
+  });
+
+  it('asks a single-line completion without a stream callback: it ends at its first line break anyway', async () => {
+    const { clock, backend, engine, requests } = streamingSetup('total: ";\n');
+    keystroke(engine, backend, input('const label = "the '));
+    await clock.advance(400);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]?.onText, undefined);
   });
 });

@@ -51,6 +51,44 @@ describe('OpenAI-compatible provider against the emulator', () => {
     assert.equal((sent?.body as { suffix?: string }).suffix, '\n}\n');
   });
 
+  it('streams a FIM answer when asked: the caller hears it grow, and the result has all of it and the usage', async () => {
+    const provider = new OpenAICompatibleProvider(configFor(emulator), key);
+    const heard: string[] = [];
+    const result = await provider.fim({
+      prefix: 'function add(a, b) {',
+      suffix: '\n}\n',
+      maxTokens: 32,
+      onText: (text) => heard.push(text),
+    });
+    assert.equal(result.text, '\n  return a + b;');
+    assert.ok(heard.length > 1, `several chunks, each the text so far: ${JSON.stringify(heard)}`);
+    assert.equal(heard.at(-1), result.text);
+    assert.ok(heard.every((text, i) => i === 0 || text.startsWith(heard[i - 1] ?? '')));
+    assert.equal(result.usage.reported, true, "the server's own count, from the stream's last chunk");
+    const sent = emulator.requests.at(-1)?.body as { stream?: unknown; stream_options?: unknown };
+    assert.equal(sent.stream, true);
+    assert.deepEqual(sent.stream_options, { include_usage: true });
+  });
+
+  it('asks a server that refuses streamed FIM again unstreamed, and from then on whole', async () => {
+    const proxy = await startEmulator({ refuseStreamOptions: true, tokensPerSecond: 0 });
+    try {
+      const provider = new OpenAICompatibleProvider(configFor(proxy), undefined);
+      const ask = () =>
+        provider.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 32, onText: () => {} });
+      assert.equal((await ask()).text, '\n  return a + b;');
+      assert.deepEqual(
+        proxy.requests.map((request) => (request.body as { stream?: boolean }).stream === true),
+        [true, false],
+        'refused once, then the same request unstreamed',
+      );
+      assert.equal((await ask()).text, '\n  return a + b;');
+      assert.equal(proxy.requests.length, 3, 'the next one goes unstreamed at once');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('turns a rejected key into an auth error that does not contain the key', async () => {
     const wrong = 'sk-wrong-abcdefghijklmnopqrstuvwxyz012345';
     const provider = new OpenAICompatibleProvider(configFor(emulator), wrong);

@@ -1,0 +1,40 @@
+/**
+ * A streamed answer's ghost text before the stream ends. Post-processing cuts most answers well
+ * before the model stops: a `line` completion keeps its first line unless that line opens a block,
+ * a block ends where it closes. Once the lines received so far already contain that cut, the rest
+ * of the stream cannot change what is shown, and the user need not wait for it (at tens of tokens
+ * a second, a 128-token answer takes seconds after its first line).
+ *
+ * "Cannot change" is tested, not assumed: the shown text must stay the same whatever line comes
+ * next, for a set of next lines that would each extend or end a block differently (deeper, at the
+ * same indentation, at none, after a blank line, a closer, a keyword closer, the line after the
+ * cursor). Only whole lines are judged, so a line still arriving is never shown cut.
+ */
+import { postProcess, type PostProcessContext } from './postprocess';
+
+/** The ghost text for `raw` so far, when no further text could change it; undefined otherwise. */
+export function settledAnswer(raw: string, ctx: PostProcessContext): string | undefined {
+  const end = raw.lastIndexOf('\n');
+  if (end === -1) return undefined;
+  const complete = raw.slice(0, end + 1);
+  const shown = postProcess(complete, ctx);
+  if (!shown) return undefined;
+  // The answer's first line goes on the cursor's line: its indentation is that line's.
+  const asInDocument = ctx.prefix.slice(ctx.prefix.lastIndexOf('\n') + 1) + complete;
+  const last = [...asInDocument.split('\n')].reverse().find((line) => line.trim() !== '') ?? '';
+  const indent = /^[ \t]*/.exec(last)?.[0] ?? '';
+  const afterCursor = ctx.suffix.split('\n').find((line) => line.trim() !== '') ?? '';
+  const nextLines = [
+    `${indent}x`,
+    `${indent}  x`,
+    `${indent}    x`,
+    `${indent}\tx`,
+    'x',
+    `\n${indent}x`,
+    `${indent}}`,
+    '}',
+    `${indent}end`,
+    afterCursor,
+  ];
+  return nextLines.every((next) => postProcess(`${complete}${next}\n`, ctx) === shown) ? shown : undefined;
+}
