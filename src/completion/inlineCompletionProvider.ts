@@ -205,8 +205,24 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       model: config.completionModel,
       async fim(request: FimRequest) {
         const startedAt = Date.now();
+        // A streamed answer may be shown before it is recorded: the tracker learns its text as it
+        // comes, and its record once there is one.
+        const listener = request.onText;
+        const progress = listener
+          ? tracker.answering({ backend: config.id, model: request.model ?? config.completionModel })
+          : undefined;
+        const sent =
+          listener && progress
+            ? {
+                ...request,
+                onText: (textSoFar: string) => {
+                  progress.text(textSoFar);
+                  listener(textSoFar);
+                },
+              }
+            : request;
         try {
-          const result = await provider.fim(request);
+          const result = await provider.fim(sent);
           const recorded = meter?.record({
             config,
             feature: 'completion',
@@ -214,7 +230,9 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             startedAt,
             usage: result.usage,
           });
-          tracker.answered({ backend: config.id, model: result.model, request: recorded?.id }, result.text);
+          const origin = { backend: config.id, model: result.model, request: recorded?.id };
+          if (progress) progress.settle(origin, result.text);
+          else tracker.answered(origin, result.text);
           noteOutcome(undefined);
           noteExchange({
             config,
@@ -244,6 +262,10 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             promptText: request.prefix + request.suffix,
             error: providerError,
           });
+          progress?.settle(
+            { backend: config.id, model: request.model ?? config.completionModel, request: recorded?.id },
+            '',
+          );
           if (!ProviderError.is(error, 'cancelled')) noteOutcome(error);
           noteExchange({
             config,

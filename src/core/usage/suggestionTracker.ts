@@ -32,13 +32,27 @@ export interface Origin {
 
 interface Answer extends Origin {
   text: string;
+  /**
+   * Still streaming: its request is not recorded yet, so events of suggestions made of it wait
+   * here until it settles and names its record.
+   */
+  held?: (() => void)[];
+}
+
+/** An answer being streamed, as its caller updates it. */
+export interface AnswerInProgress {
+  /** The text received so far. */
+  text(textSoFar: string): void;
+  /** The answer ended (or failed): its record, and its whole text. */
+  settle(origin: Origin, text: string): void;
 }
 
 interface Tracked {
   /** Identifies the suggestion in the item's command arguments. */
   token: number;
   key: string;
-  origin: Origin;
+  /** The answer it was made of (its request may still be unknown while it streams), or the fallback. */
+  origin: Answer | Origin;
   documentId: string;
   /** The cursor the latest offer was made at, and the text it offered from there. */
   offset: number;
@@ -73,6 +87,28 @@ export class SuggestionTracker {
     if (!text) return;
     this.answers.unshift({ ...origin, text });
     this.answers.length = Math.min(this.answers.length, ANSWERS);
+  }
+
+  /**
+   * A backend began a streamed answer, whose first lines may be offered before it ends. They link
+   * to it like any answer's; what they emit before it settles is written once it has, with its
+   * request record, so no event names another request or none.
+   */
+  answering(origin: Origin): AnswerInProgress {
+    const answer: Answer = { ...origin, text: '', held: [] };
+    this.answers.unshift(answer);
+    this.answers.length = Math.min(this.answers.length, ANSWERS);
+    return {
+      text: (textSoFar) => {
+        answer.text = textSoFar;
+      },
+      settle: (final, text) => {
+        Object.assign(answer, { backend: final.backend, model: final.model, request: final.request, text });
+        const held = answer.held ?? [];
+        delete answer.held;
+        for (const write of held) write();
+      },
+    };
   }
 
   /**
@@ -140,7 +176,19 @@ export class SuggestionTracker {
   private show(tracked: Tracked): void {
     if (tracked.shown) return;
     tracked.shown = true;
-    this.deps.emit({ kind: 'shown', ...tracked.origin, chars: tracked.text.length });
+    const chars = tracked.text.length;
+    this.emitFor(tracked, () => ({ kind: 'shown', chars }));
+  }
+
+  /** Emits an event of this suggestion now, or once its streamed answer has settled. */
+  private emitFor(tracked: Tracked, event: () => Omit<TrackedEvent, keyof Origin>): void {
+    const write = () => {
+      const { backend, model, request } = tracked.origin;
+      this.deps.emit({ ...event(), backend, model, ...(request !== undefined && { request }) } as TrackedEvent);
+    };
+    const held = 'held' in tracked.origin ? tracked.origin.held : undefined;
+    if (held) held.push(write);
+    else write();
   }
 
   private accept(tracked: Tracked, how: AcceptedHow, offset: number, text: string): void {
@@ -148,27 +196,29 @@ export class SuggestionTracker {
     if (tracked.accepted) return;
     tracked.accepted = true;
     this.show(tracked);
-    this.deps.emit({ kind: 'accepted', how, ...tracked.origin, chars: text.length });
+    this.emitFor(tracked, () => ({ kind: 'accepted', how, chars: text.length }));
     const timer = this.deps.clock.setTimeout(() => {
       this.timers.delete(timer);
       const now = this.deps.documentText(tracked.documentId);
       // A closed document cannot be checked: no figure rather than a guess.
       if (now === undefined) return;
       const kept = stillPresent(now, offset, text);
-      this.deps.emit({ kind: kept ? 'kept' : 'removed', ...tracked.origin, chars: text.length });
+      this.emitFor(tracked, () => ({ kind: kept ? 'kept' : 'removed', chars: text.length }));
     }, this.keepAfterMs);
     this.timers.add(timer);
   }
 
   /** The newest answer this text is part of; else the backend's newest answer; else the fallback. */
-  private originOf(text: string, fallback: Origin): Origin {
+  private originOf(text: string, fallback: Origin): Answer | Origin {
     const line = text
       .split('\n')
       .find((part) => part.trim())
       ?.trim();
     const ofBackend = this.answers.filter((answer) => answer.backend === fallback.backend);
     const answer = (line && ofBackend.find((entry) => entry.text.includes(line))) ?? ofBackend[0];
-    return answer ? { backend: answer.backend, model: answer.model, request: answer.request } : fallback;
+    // A settled answer is copied (its entry may be reused); one still streaming is kept by reference to learn its record.
+    if (!answer) return fallback;
+    return answer.held ? answer : { backend: answer.backend, model: answer.model, request: answer.request };
   }
 }
 

@@ -86,6 +86,26 @@ describe('following a suggestion from answer to document', () => {
     assert.equal(events[1]?.chars, "'Hello".length);
   });
 
+  it('links a suggestion shown from a streamed answer to that answer’s request, once it is recorded', () => {
+    const { events, tracker, fallback } = setup('const total = ');
+    tracker.answered({ backend: 'qwen', model: 'qwen3-coder', request: 'w:6' }, 'items.length;\n');
+    const streaming = tracker.answering({ backend: 'qwen', model: 'configured-model' });
+    streaming.text('price * count;\n');
+    const token = tracker.offered('a.ts', 14, 'price * count;', fallback);
+    tracker.acceptedWhole(token);
+    assert.equal(events.length, 0, 'nothing written while the request has no record: it would name none, or w:6');
+    streaming.settle({ backend: 'qwen', model: 'qwen3-coder', request: 'w:7' }, 'price * count;\nconst more = 1;\n');
+    assert.deepEqual(
+      events.map((event) => [event.kind, event.request, event.model]),
+      [
+        ['shown', 'w:7', 'qwen3-coder'],
+        ['accepted', 'w:7', 'qwen3-coder'],
+      ],
+    );
+    tracker.offered('a.ts', 40, 'const more = 1;', fallback);
+    assert.equal(events.at(-1)?.request, 'w:7', 'the rest, served later, links to it too');
+  });
+
   it('falls back to the backend’s newest answer, then to the configured model, for the link', () => {
     const { events, tracker, fallback } = setup('');
     tracker.offered('a.ts', 0, 'nothing answered this', fallback);
