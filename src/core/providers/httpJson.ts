@@ -23,14 +23,61 @@ export interface JsonCall {
 }
 
 export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: Headers }> {
-  let response: Response;
+  const response = await send(call);
+  const text = await readAll(response, call);
+  const body = parsed(text);
+  if (!response.ok) throw httpError(call, response, body);
+  if (typeof body !== 'object' || body === null) throw notJson(call);
+  return { data: body as T, headers: response.headers };
+}
+
+/**
+ * A call answered with newline-delimited JSON (Ollama's streams): `onLine` hears each object as
+ * it arrives, and every chunk tells the deadline the server is alive. An error status is read
+ * whole and classified like any other; a line that is not a JSON object is a broken stream.
+ */
+export async function callJsonLines(call: JsonCall, onLine: (line: Record<string, unknown>) => void): Promise<Headers> {
+  const response = await send(call);
+  if (!response.ok) throw httpError(call, response, parsed(await readAll(response, call)));
+  if (!response.body) throw notJson(call);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  const take = (line: string) => {
+    if (!line.trim()) return;
+    const value = parsed(line);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notJson(call);
+    onLine(value as Record<string, unknown>);
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      call.deadline.alive();
+      pending += decoder.decode(value, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) take(line);
+    }
+    take(pending + decoder.decode());
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    if (error instanceof ProviderError) throw error;
+    throw cutShort(call);
+  }
+  // A stream can end quietly when it is aborted: a cut-off answer is not an answer.
+  if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
+  return response.headers;
+}
+
+async function send(call: JsonCall): Promise<Response> {
   try {
     const transport = guardedFetch({
       providerId: call.providerId,
       apiKey: call.apiKey,
       confirmPlainHttpKey: call.confirmPlainHttpKey,
     });
-    response = await transport(call.url, {
+    return await transport(call.url, {
       method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
       headers: { ...(call.body !== undefined && { 'content-type': 'application/json' }), ...call.headers },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
@@ -47,40 +94,50 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
       notSent: neverReachedServer(error),
     });
   }
-  let text: string;
+}
+
+async function readAll(response: Response, call: JsonCall): Promise<string> {
   try {
-    text = await response.text();
+    return await response.text();
   } catch (error) {
     if (error instanceof ProviderError) throw error;
-    throw call.deadline.signal.aborted
-      ? abortError(call.providerId, call.deadline)
-      : new ProviderError({
-          kind: 'network',
-          providerId: call.providerId,
-          message: 'The connection closed before the answer was complete.',
-        });
+    throw cutShort(call);
   }
-  let body: unknown = text;
+}
+
+function cutShort(call: JsonCall): ProviderError {
+  return call.deadline.signal.aborted
+    ? abortError(call.providerId, call.deadline)
+    : new ProviderError({
+        kind: 'network',
+        providerId: call.providerId,
+        message: 'The connection closed before the answer was complete.',
+      });
+}
+
+/** JSON when it parses; otherwise the text itself, for an error message. */
+function parsed(text: string): unknown {
   try {
-    body = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    // Not JSON: keep the text for the error message.
+    return text;
   }
-  if (!response.ok) {
-    throw classifyHttpError({
-      providerId: call.providerId,
-      status: response.status,
-      body,
-      headers: response.headers,
-      apiKey: call.apiKey,
-    });
-  }
-  if (typeof body !== 'object' || body === null) {
-    throw new ProviderError({
-      kind: 'server',
-      providerId: call.providerId,
-      message: `The backend answered ${new URL(call.url).pathname} with something other than JSON.`,
-    });
-  }
-  return { data: body as T, headers: response.headers };
+}
+
+function httpError(call: JsonCall, response: Response, body: unknown): ProviderError {
+  return classifyHttpError({
+    providerId: call.providerId,
+    status: response.status,
+    body,
+    headers: response.headers,
+    apiKey: call.apiKey,
+  });
+}
+
+function notJson(call: JsonCall): ProviderError {
+  return new ProviderError({
+    kind: 'server',
+    providerId: call.providerId,
+    message: `The backend answered ${new URL(call.url).pathname} with something other than JSON.`,
+  });
 }

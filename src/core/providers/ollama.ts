@@ -5,7 +5,8 @@
 import type { ProviderConfig } from '../settings/providerSettings';
 import { fimOverChat, probeByListing } from './clientSupport';
 import { startDeadline } from './deadline';
-import { callJson } from './httpJson';
+import { callJson, callJsonLines, type JsonCall } from './httpJson';
+import { ProviderError } from './providerError';
 import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
 import type {
   CallOptions,
@@ -66,12 +67,13 @@ export class OllamaProvider implements Provider {
       const body = native
         ? { model, prompt: request.prefix, suffix: request.suffix }
         : { model, prompt: request.rawPrompt, raw: true };
-      const { data } = await callJson<GenerateResponse>({
+      const call = {
         providerId: this.id,
         url: `${this.root}/api/generate`,
         body: {
           ...body,
-          stream: false,
+          // Streamed when the caller listens: a local model's first line shows while it writes the rest.
+          stream: request.onText !== undefined,
           options: {
             num_predict: request.maxTokens ?? 128,
             temperature: request.temperature ?? 0,
@@ -82,7 +84,10 @@ export class OllamaProvider implements Provider {
         apiKey: this.apiKey,
         confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
-      });
+      };
+      const data = request.onText
+        ? await this.generateStreamed(call, request.onText)
+        : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
       const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
       return {
@@ -104,6 +109,30 @@ export class OllamaProvider implements Provider {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /** /api/generate's stream of JSON lines, gathered into the one answer `stream: false` gives. */
+  private async generateStreamed(call: JsonCall, onText: (textSoFar: string) => void): Promise<GenerateResponse> {
+    const whole: GenerateResponse = { response: '' };
+    await callJsonLines(call, (line) => {
+      if (typeof line.error === 'string')
+        throw new ProviderError({
+          kind: 'server',
+          providerId: this.id,
+          message: `Ollama stopped the answer with an error: ${line.error}`,
+        });
+      if (typeof line.response === 'string' && line.response) {
+        whole.response += line.response;
+        onText(whole.response ?? '');
+      }
+      if (typeof line.model === 'string') whole.model = line.model;
+      if (line.done === true) {
+        if (typeof line.done_reason === 'string') whole.done_reason = line.done_reason;
+        if (typeof line.prompt_eval_count === 'number') whole.prompt_eval_count = line.prompt_eval_count;
+        if (typeof line.eval_count === 'number') whole.eval_count = line.eval_count;
+      }
+    });
+    return whole;
   }
 
   async listModels(options: CallOptions = {}): Promise<ModelInfo[]> {

@@ -132,6 +132,54 @@ describe('every protocol through one interface', () => {
     });
   }
 
+  for (const testCase of cases) {
+    it(`${testCase.name}: a listener to a streamed FIM answer hears it grow to the whole answer`, async () => {
+      const ask = (onText?: (text: string) => void) =>
+        provider(testCase.entry()).fim({
+          prefix: 'function add(a, b) {',
+          suffix: '\n}\n',
+          maxTokens: 64,
+          rawPrompt: testCase.rawPrompt,
+          ...(onText && { onText }),
+        });
+      const whole = await ask();
+      const heard: string[] = [];
+      const streamed = await ask((text) => heard.push(text));
+      assert.equal(streamed.text, whole.text, 'the same answer, streamed or not');
+      // Routes that cannot stream (Mistral's FIM, a chat hole-fill) stay silent and answer whole.
+      if (heard.length) assert.equal(heard.at(-1), streamed.text);
+      assert.equal(streamed.usage.reported, whole.usage.reported);
+    });
+  }
+
+  it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
+    const heard: string[] = [];
+    const result = await provider({
+      preset: 'ollama',
+      baseUrl: emulator.baseUrls.ollama,
+      chatModel: 'emulator-chat',
+      completionModel: 'emulator-coder',
+    }).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, onText: (text) => heard.push(text) });
+    assert.ok(heard.length > 1, JSON.stringify(heard));
+    assert.equal(heard.at(-1), result.text);
+    assert.equal((emulator.requests.at(-1)?.body as { stream?: unknown }).stream, true);
+    assert.equal(result.usage.reported, true);
+    assert.ok(result.usage.outputTokens > 0);
+  });
+
+  it("Ollama: an error line in the middle of a streamed answer is the server's error, not an answer", async () => {
+    emulator.fault({ kind: 'error-event', path: '/api/generate' });
+    await assert.rejects(
+      provider({
+        preset: 'ollama',
+        baseUrl: emulator.baseUrls.ollama,
+        chatModel: 'emulator-chat',
+        completionModel: 'emulator-coder',
+      }).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, onText: () => {} }),
+      (error: unknown) => ProviderError.is(error, 'server'),
+    );
+  });
+
   it('Qwen Code OAuth: uses the token from oauth_creds.json against resource_url', async () => {
     const file = join(scratch, 'oauth_creds.json');
     writeFileSync(
