@@ -28,7 +28,7 @@ const RUNS = Number(process.env.SWITCHBOARD_EDITOR_RUNS ?? 3);
 const PAUSE_MS = 900;
 
 /** Editor behaviour that would change the typed text or cover the ghost text. */
-const PLAIN_EDITOR = {
+export const PLAIN_EDITOR = {
   'editor.autoClosingBrackets': 'never',
   'editor.autoClosingQuotes': 'never',
   'editor.autoClosingComments': 'never',
@@ -116,7 +116,7 @@ const WATCHER = `(() => {
   window.__sbRead = () => { const rec = window.__sbRec; window.__sbRec = null; return rec; };
 })()`;
 
-async function typeRun(
+export async function typeRun(
   page: Page,
   emulator: Emulator,
   workbench: Workbench,
@@ -232,15 +232,20 @@ const WINDOWS: readonly {
 
 export type EditorResults = Record<Strategy, Record<Mode, EditorRun[]>>;
 
+/** The excerpt typed, the whole file it comes from, and where in the file it starts. */
+export function excerpt(): { source: string; whole: string; start: number } {
+  const whole = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8');
+  const lines = whole.split('\n');
+  const source = `${lines.slice(SOURCE_LINES[0] - 1, SOURCE_LINES[1]).join('\n')}\n`;
+  return { source, whole, start: whole.indexOf(source) };
+}
+
 export async function measureInEditor(
   runs = RUNS,
   log: (line: string) => void = console.log,
   only: readonly Strategy[] = WINDOWS.map((window) => window.strategy),
 ): Promise<EditorResults> {
-  const whole = readFileSync(join(REPO_ROOT, SOURCE_FILE), 'utf8');
-  const lines = whole.split('\n');
-  const source = `${lines.slice(SOURCE_LINES[0] - 1, SOURCE_LINES[1]).join('\n')}\n`;
-  const start = whole.indexOf(source);
+  const { source, whole, start } = excerpt();
   const results: EditorResults = {
     ours: { generic: [], continuation: [] },
     baseline: { generic: [], continuation: [] },
@@ -288,7 +293,7 @@ export async function measureInEditor(
   return results;
 }
 
-function summary(runs: readonly EditorRun[]) {
+export function summary(runs: readonly EditorRun[]) {
   const per100 = runs.map((run) => (100 * run.generations) / run.keys);
   return {
     p50: median(runs.map((run) => median(run.delays))),
@@ -301,7 +306,7 @@ function summary(runs: readonly EditorRun[]) {
   };
 }
 
-function percentile(values: readonly number[], share: number): number {
+export function percentile(values: readonly number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
 }
