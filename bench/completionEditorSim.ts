@@ -26,6 +26,8 @@ const EDITOR_DEBOUNCE_MS = 50;
 const PAINT_MS = 25;
 const PAUSE_MS = 900;
 const GENERIC_ANSWER = ' // suggestion from the Switchboard emulator';
+/** As in completionEditorStream.ts: a model that runs on past its first line. */
+const RUNNING_ANSWER = `${GENERIC_ANSWER}\n${'const emulated = next(emulated);\n'.repeat(40)}`;
 
 const whole = readFileSync(join(REPO_ROOT, 'node_modules/debug/src/common.js'), 'utf8');
 const source = `${whole.split('\n').slice(40, 52).join('\n')}\n`;
@@ -49,27 +51,62 @@ interface SimRun {
   p50: number;
 }
 
-async function typeOnce(engine: CompletionEngine, clock: FakeClock, mode: Mode, seed: number): Promise<SimRun> {
+/**
+ * A backend that streams like the emulator at `tokensPerSecond` (a word-ish chunk a token, the
+ * answer cut at the request's stop strings and `maxTokens`), telling `onText` only when `streams`.
+ */
+interface Streaming {
+  tokensPerSecond: number;
+  streams: boolean;
+  answer: string;
+}
+
+async function typeOnce(
+  engine: CompletionEngine,
+  clock: FakeClock,
+  mode: Mode,
+  seed: number,
+  streaming?: Streaming,
+): Promise<SimRun> {
   let generations = 0;
   const backend: CompletionBackend = {
     id: 'emulator',
     model: 'emulator-coder',
     fim(request) {
       generations++;
-      const text = mode === 'continuation' ? continuation(request.prefix) : GENERIC_ANSWER;
+      let text = streaming?.answer ?? (mode === 'continuation' ? continuation(request.prefix) : GENERIC_ANSWER);
+      for (const stop of request.stop ?? []) if (text.includes(stop)) text = text.slice(0, text.indexOf(stop));
+      const chunks = (text.match(/\S+\s*|\s+/g) ?? []).slice(0, request.maxTokens ?? 128);
+      text = chunks.join('');
+      const perChunk = streaming ? 1000 / streaming.tokensPerSecond : 0;
       return new Promise((resolve, reject) => {
-        const timer = clock.setTimeout(
-          () =>
-            resolve({
-              text,
-              model: 'emulator-coder',
-              route: 'completions-suffix',
-              usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
-            }),
-          EDITOR_BACKEND_LATENCY_MS,
+        const timers: unknown[] = [];
+        let sent = '';
+        chunks.forEach((chunk, i) => {
+          timers.push(
+            clock.setTimeout(
+              () => {
+                sent += chunk;
+                if (streaming?.streams) request.onText?.(sent);
+              },
+              EDITOR_BACKEND_LATENCY_MS + (i + 1) * perChunk,
+            ),
+          );
+        });
+        timers.push(
+          clock.setTimeout(
+            () =>
+              resolve({
+                text,
+                model: 'emulator-coder',
+                route: 'completions-suffix',
+                usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+              }),
+            EDITOR_BACKEND_LATENCY_MS + chunks.length * perChunk,
+          ),
         );
         request.signal?.addEventListener('abort', () => {
-          clock.clearTimeout(timer);
+          for (const timer of timers) clock.clearTimeout(timer);
           reject(new ProviderError({ kind: 'cancelled', providerId: 'emulator', message: 'cancelled' }));
         });
       });
@@ -153,6 +190,24 @@ export async function simulateEditor(settings: CompletionSettings, seeds: readon
   return { first, learned, bench };
 }
 
+/** Generic mode against a backend streaming a long answer at 50 tokens a second, seeds 1–n, first runs. */
+export async function simulateStreaming(seeds: readonly number[], streams: boolean): Promise<SimRun[]> {
+  const clock = new FakeClock();
+  const runs: SimRun[] = [];
+  const streaming: Streaming = { tokensPerSecond: 50, streams, answer: RUNNING_ANSWER };
+  for (const seed of seeds)
+    runs.push(
+      await typeOnce(
+        new CompletionEngine({ settings: () => DEFAULT_COMPLETION_SETTINGS, clock }),
+        clock,
+        'generic',
+        seed,
+        streaming,
+      ),
+    );
+  return runs;
+}
+
 function describe(runs: readonly SimRun[]): string {
   const per100 = runs.map((run) => (100 * run.generations) / run.keys);
   return `p50 ${Math.round(median(runs.map((run) => run.p50)))} ms [${runs.map((run) => Math.round(run.p50)).join(' ')}], generations/100 keys ${median(per100).toFixed(2)} [${runs.map((run) => run.generations).join(' ')}], ghost at ${runs.reduce((sum, run) => sum + run.shown, 0)}/${runs.reduce((sum, run) => sum + run.pauses, 0)} pauses`;
@@ -167,6 +222,12 @@ async function main(): Promise<void> {
     'ours, speed frugal': { ...DEFAULT_COMPLETION_SETTINGS, speed: 'frugal' },
     baseline: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 350, reuse: false },
   };
+  for (const streams of [true, false]) {
+    const runs = await simulateStreaming(seeds, streams);
+    console.log(
+      `streaming backend (50 tokens/s), ${streams ? 'shown as lines arrive' : 'shown when the answer ends'}, seeds 1–${count}: ${describe(runs)}`,
+    );
+  }
   for (const [name, settings] of Object.entries(strategies)) {
     const { first, learned, bench } = await simulateEditor(settings, seeds);
     console.log(`${name}
