@@ -196,17 +196,7 @@ export class OpenAICompatibleProvider implements Provider {
     try {
       const response = await this.retrying(deadline, async () => {
         const { data, response: raw } = await client.completions
-          .create(
-            {
-              model,
-              prompt,
-              ...(suffix !== undefined && { suffix }),
-              max_tokens: request.maxTokens ?? 128,
-              temperature: request.temperature ?? 0,
-              ...(request.stop?.length && { stop: request.stop }),
-            },
-            { signal: deadline.signal },
-          )
+          .create({ ...completionsBody(request, model, prompt, suffix), stream: false }, { signal: deadline.signal })
           .withResponse();
         this.noteHeaders(raw.headers);
         return data;
@@ -249,12 +239,7 @@ export class OpenAICompatibleProvider implements Provider {
         const { data, response: raw } = await client.completions
           .create(
             {
-              model,
-              prompt,
-              ...(suffix !== undefined && { suffix }),
-              max_tokens: request.maxTokens ?? 128,
-              temperature: request.temperature ?? 0,
-              ...(request.stop?.length && { stop: request.stop }),
+              ...completionsBody(request, model, prompt, suffix),
               stream: true,
               stream_options: { include_usage: true },
             },
@@ -390,5 +375,17 @@ function toUsage(usage: {
     cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
     cacheWriteTokens: 0,
     reported: true,
+  };
+}
+
+/** The `/completions` body both FIM calls send, streamed or not. */
+function completionsBody(request: FimRequest, model: string, prompt: string, suffix: string | undefined) {
+  return {
+    model,
+    prompt,
+    ...(suffix !== undefined && { suffix }),
+    max_tokens: request.maxTokens ?? 128,
+    temperature: request.temperature ?? 0,
+    ...(request.stop?.length && { stop: request.stop }),
   };
 }
