@@ -1,25 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { activateSwitchboard, eventually } from './helpers';
-
-let completions = 0;
-
-/** One completion request, automatic or asked for: a new function each time, so nothing comes from the cache. */
-async function complete(
-  api: Awaited<ReturnType<typeof activateSwitchboard>>,
-  trigger: vscode.InlineCompletionTriggerKind,
-): Promise<void> {
-  const line = `function budget${++completions}(a, b) {`;
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
-  const source = new vscode.CancellationTokenSource();
-  await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    new vscode.Position(0, line.length),
-    { triggerKind: trigger, selectedCompletionInfo: undefined },
-    source.token,
-  );
-}
+import { activateSwitchboard, completeNewFunction, eventually } from './helpers';
 
 const { Automatic, Invoke } = vscode.InlineCompletionTriggerKind;
 const COMPLETIONS = '/v1/completions';
@@ -61,7 +43,7 @@ describe("a backend's own budget", () => {
       'the backend in use',
     );
 
-    await complete(api, Automatic);
+    await completeNewFunction(api, 'budget', Automatic);
     assert.equal(emulator.count(COMPLETIONS), 1, 'the first request goes out');
     await eventually(
       () => api.statusBarItem.text,
@@ -74,11 +56,11 @@ describe("a backend's own budget", () => {
     assert.match(tooltip, /paused by Budgeted \(demo\)'s today's .+ budget, until/);
     assert.match(tooltip, /spent today: \\\$0\.\d+/);
 
-    for (let i = 0; i < 3; i++) await complete(api, Automatic);
+    for (let i = 0; i < 3; i++) await completeNewFunction(api, 'budget', Automatic);
     assert.equal(emulator.count(COMPLETIONS), 1, 'no automatic request while the budget holds');
 
     // Asked for, completion sends one request per candidate (`completion.manualCandidates`).
-    await complete(api, Invoke);
+    await completeNewFunction(api, 'budget', Invoke);
     const asked = emulator.count(COMPLETIONS);
     assert.ok(asked > 1, 'a request asked for still goes');
 
@@ -88,7 +70,7 @@ describe("a backend's own budget", () => {
       (text) => !text.includes('completion paused'),
       'the pause to end',
     );
-    await complete(api, Automatic);
+    await completeNewFunction(api, 'budget', Automatic);
     assert.equal(emulator.count(COMPLETIONS), asked + 1, 'a budget set to warn stops nothing');
   });
 });

@@ -2,22 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { Notice } from '../../../src/usage/limitMonitor';
-import { activateSwitchboard, eventually } from './helpers';
-
-let completions = 0;
-
-/** One completion request: a new function each time, so nothing is answered from the cache. */
-async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
-  const line = `function quota${++completions}(a, b) {`;
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
-  const source = new vscode.CancellationTokenSource();
-  await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    new vscode.Position(0, line.length),
-    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-    source.token,
-  );
-}
+import { activateSwitchboard, completeNewFunction, eventually } from './helpers';
 
 /** The server's daily allocation, and the user's own daily limit: the same, so both run out together. */
 const QUOTA = 3;
@@ -85,7 +70,7 @@ describe('backend names, split roles and one notification per event', () => {
       );
 
       // Up to the limit (the user's), then past it (the server refuses): one event.
-      for (let i = 0; i < QUOTA + 2; i++) await complete(api);
+      for (let i = 0; i < QUOTA + 2; i++) await completeNewFunction(api, 'quota');
       await eventually(
         () => api.limits.stateOf('qwen-quota')?.failure?.kind,
         (kind) => kind === 'quota-exhausted',

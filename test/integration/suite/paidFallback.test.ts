@@ -1,90 +1,55 @@
 import assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import type { Notice } from '../../../src/usage/limitMonitor';
-import { activateSwitchboard, eventually } from './helpers';
-
-let completions = 0;
-
-/** One completion request: a new function each time, so nothing is answered from the cache. */
-async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
-  const line = `function paid${++completions}(a, b) {`;
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
-  const source = new vscode.CancellationTokenSource();
-  await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    new vscode.Position(0, line.length),
-    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-    source.token,
-  );
-}
+import {
+  activateWithLedger,
+  completeNewFunction,
+  config,
+  emulatorBackend,
+  eventually,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
 
 describe('the automatic fallback never slides into paid', () => {
-  const config = () => vscode.workspace.getConfiguration('switchboard');
-  let original: unknown[];
-
-  before(() => {
-    original = config().get<unknown[]>('providers') ?? [];
-  });
-  afterEach(async () => {
-    for (const key of [
-      'completion.provider',
-      'chat.provider',
-      'fallback',
-      'paidFallbackAllowed',
-      'fallbackBudget',
-      'completion.yieldToChat',
-    ])
-      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    await config().update('providers', original, vscode.ConfigurationTarget.Global);
-  });
+  const start = restoreSettingsAfterEach([
+    'completion.provider',
+    'chat.provider',
+    'fallback',
+    'paidFallbackAllowed',
+    'fallbackBudget',
+    'completion.yieldToChat',
+  ]);
 
   /** A free backend (the user's own price of 0) with a daily limit of one request, and a paid spare. */
   async function setUp(freeId: string): Promise<void> {
-    const emulator = original[0] as { baseUrl: string };
-    await config().update(
-      'providers',
-      [
-        ...original,
-        {
-          id: freeId,
-          name: 'Free Tiny',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, freeId, 'Free Tiny', {
           limits: { requestsPerDay: 1 },
           prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
-        },
-        {
-          id: 'paid-spare',
-          name: 'Paid Spare',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
+        }),
+        emulatorBackend(start.emulatorBaseUrl, 'paid-spare', 'Paid Spare', {
           prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
-        },
+        }),
       ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('fallback', ['paid-spare'], vscode.ConfigurationTarget.Global);
-    // The one request a day is spent by completion on purpose, which its gears would keep for chat.
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', freeId, vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', freeId, vscode.ConfigurationTarget.Global);
+      fallback: ['paid-spare'],
+      // The one request a day is spent by completion on purpose, which its gears would keep for chat.
+      'completion.yieldToChat': false,
+      'completion.provider': freeId,
+      'chat.provider': freeId,
+    });
   }
 
   it('asks with the price instead of switching to a paid backend not confirmed yet', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const api = await activateWithLedger();
     const notices: Notice[] = [];
     const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
     try {
       await setUp('free-tiny');
-      await eventually(
-        () => api.statusBarItem.text,
-        (text) => text.includes('Free Tiny'),
-        'the free backend',
-      );
-      await complete(api);
+      await statusBarText(api, (text) => text.includes('Free Tiny'), 'the free backend');
+      await completeNewFunction(api, 'paid');
       const asked = await eventually(
         () => notices.find((notice) => notice.level === 'error' && /nothing was switched/.test(notice.message)),
         Boolean,
@@ -109,17 +74,12 @@ describe('the automatic fallback never slides into paid', () => {
   });
 
   it('switches by itself to a paid backend the user confirmed before', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    await config().update('paidFallbackAllowed', ['paid-spare'], vscode.ConfigurationTarget.Global);
+    const api = await activateWithLedger();
+    await setUserSettings({ paidFallbackAllowed: ['paid-spare'] });
     // Another id: a backend the monitor has not announced yet, with nothing counted today.
     await setUp('free-tiny-2');
-    await eventually(
-      () => api.statusBarItem.text,
-      (text) => text.includes('Free Tiny'),
-      'the free backend',
-    );
-    await complete(api);
+    await statusBarText(api, (text) => text.includes('Free Tiny'), 'the free backend');
+    await completeNewFunction(api, 'paid');
     await eventually(
       () => config().get('completion.provider'),
       (id) => id === 'paid-spare',
@@ -128,27 +88,22 @@ describe('the automatic fallback never slides into paid', () => {
   });
 
   it('at the daily fallback budget, sends the roles back and says so once', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const api = await activateWithLedger();
     const notices: Notice[] = [];
     const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
     try {
-      await config().update('paidFallbackAllowed', ['paid-spare'], vscode.ConfigurationTarget.Global);
+      await setUserSettings({ paidFallbackAllowed: ['paid-spare'] });
       // Ten micro-dollars: less than one request to the spare costs.
-      await config().update('fallbackBudget', { usdPerDay: 0.00001 }, vscode.ConfigurationTarget.Global);
+      await setUserSettings({ fallbackBudget: { usdPerDay: 0.00001 } });
       await setUp('free-tiny-3');
-      await eventually(
-        () => api.statusBarItem.text,
-        (text) => text.includes('Free Tiny'),
-        'the free backend',
-      );
-      await complete(api);
+      await statusBarText(api, (text) => text.includes('Free Tiny'), 'the free backend');
+      await completeNewFunction(api, 'paid');
       await eventually(
         () => config().get('completion.provider'),
         (id) => id === 'paid-spare',
         'the fallback',
       );
-      await complete(api);
+      await completeNewFunction(api, 'paid');
       await eventually(
         () => config().get('completion.provider'),
         (id) => id === 'free-tiny-3',
@@ -167,7 +122,7 @@ describe('the automatic fallback never slides into paid', () => {
         capped[0]!.buttons.some((label) => label.startsWith('Keep using Paid Spare')),
         capped[0]!.buttons.join(),
       );
-      await complete(api);
+      await completeNewFunction(api, 'paid');
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       assert.equal(notices.filter((notice) => /fallback budget/.test(notice.message)).length, 1, 'said once');
     } finally {

@@ -1,75 +1,42 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateSwitchboard, eventually } from './helpers';
-
-/** One completion request at a fresh spot, so nothing is answered from the cache. */
-async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
-  const line = `function returnAtReset${Date.now()}(a, b) {`;
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
-  const source = new vscode.CancellationTokenSource();
-  await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    new vscode.Position(0, line.length),
-    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-    source.token,
-  );
-}
+import {
+  activateWithLedger,
+  completeNewFunction,
+  config,
+  emulatorBackend,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
 
 describe('return at the reset', () => {
-  const config = () => vscode.workspace.getConfiguration('switchboard');
-  let original: unknown[];
-
-  before(() => {
-    original = config().get<unknown[]>('providers') ?? [];
-  });
-  afterEach(async () => {
-    await config().update('fallback', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('providers', original, vscode.ConfigurationTarget.Global);
-  });
+  const start = restoreSettingsAfterEach([
+    'fallback',
+    'completion.yieldToChat',
+    'completion.provider',
+    'chat.provider',
+  ]);
 
   it('counts down to the reset after a fallback, and a manual switch of each role cancels its return', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    const emulator = original[0] as { baseUrl: string };
-    await config().update(
-      'providers',
-      [
-        ...original,
-        {
-          id: 'daily-one',
-          name: 'Daily One',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
-          limits: { requestsPerDay: 1 },
-        },
-        {
-          id: 'standby',
-          name: 'Standby',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
-        },
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'daily-one', 'Daily One', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'standby', 'Standby'),
       ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('fallback', ['standby'], vscode.ConfigurationTarget.Global);
-    // Completion spends the window to its end here, as it does with the yielding turned off.
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'daily-one', vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', 'daily-one', vscode.ConfigurationTarget.Global);
-    await eventually(
-      () => api.statusBarItem.text,
-      (text) => text.includes('Daily One'),
-      'the status bar to show the limited backend',
-    );
-    await complete(api);
+      fallback: ['standby'],
+      // Completion spends the window to its end here, as it does with the yielding turned off.
+      'completion.yieldToChat': false,
+      'completion.provider': 'daily-one',
+      'chat.provider': 'daily-one',
+    });
+    await statusBarText(api, (text) => text.includes('Daily One'), 'the status bar to show the limited backend');
+    await completeNewFunction(api, 'returnAtReset');
     // The user's own daily limit resets at the next UTC midnight, shown in this machine's time.
-    const text = await eventually(
-      () => api.statusBarItem.text,
+    const text = await statusBarText(
+      api,
       (value) => /^\$\(plug\) on Standby until Daily One resets at \d\d:\d\d$/.test(value),
       'the countdown in the status bar',
     );
@@ -86,17 +53,17 @@ describe('return at the reset', () => {
     };
     await vscode.commands.executeCommand('switchboard.tryBackendAgain', 'daily-one');
     assert.equal(await probes(), 0, "no request past the user's own limit");
-    await eventually(
-      () => api.statusBarItem.text,
+    await statusBarText(
+      api,
       (value) => /^\$\(plug\) on Standby · trying Daily One again at \d\d:\d\d$/.test(value),
       'the next try, at the reset',
     );
     assert.equal(config().get('completion.provider'), 'standby');
 
     // The user moves completion themselves: completion stays; chat still waits for the reset.
-    await config().update('completion.provider', 'emulator', vscode.ConfigurationTarget.Global);
-    await eventually(
-      () => api.statusBarItem.text,
+    await setUserSettings({ 'completion.provider': 'emulator' });
+    await statusBarText(
+      api,
       (value) =>
         /^\$\(plug\) Emulator \(demo\) · chat: Standby .*· on Standby · trying Daily One again at \d\d:\d\d$/.test(
           value,
@@ -104,11 +71,7 @@ describe('return at the reset', () => {
       'only chat to wait',
     );
     assert.match((api.statusBarItem.tooltip as vscode.MarkdownString).value, /Chat moved to Standby/);
-    await config().update('chat.provider', 'emulator', vscode.ConfigurationTarget.Global);
-    await eventually(
-      () => api.statusBarItem.text,
-      (value) => !value.includes('Daily One'),
-      'no return to wait for',
-    );
+    await setUserSettings({ 'chat.provider': 'emulator' });
+    await statusBarText(api, (value) => !value.includes('Daily One'), 'no return to wait for');
   });
 });

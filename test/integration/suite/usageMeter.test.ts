@@ -1,67 +1,37 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateSwitchboard, eventually } from './helpers';
-
-let completions = 0;
-
-/** One completion request: a new function each time, so nothing is answered from the cache. */
-async function complete(api: Awaited<ReturnType<typeof activateSwitchboard>>): Promise<void> {
-  const line = `function add${++completions}(a, b) {`;
-  const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
-  const source = new vscode.CancellationTokenSource();
-  await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    new vscode.Position(0, line.length),
-    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-    source.token,
-  );
-}
+import {
+  activateSwitchboard,
+  activateWithLedger,
+  clearUserSettings,
+  completeNewFunction,
+  config,
+  emulatorBackend,
+  eventually,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
 
 describe('usage meter in the status bar and the picker', () => {
-  const config = () => vscode.workspace.getConfiguration('switchboard');
-  let original: unknown[];
+  const start = restoreSettingsAfterEach(['completion.provider', 'chat.provider']);
 
-  before(async () => {
-    original = config().get<unknown[]>('providers') ?? [];
-    // These tests run limits out through completion on purpose: completion must not yield to chat.
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-  });
-  after(async () => {
-    await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
-  });
-  afterEach(async () => {
-    await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('providers', original, vscode.ConfigurationTarget.Global);
-  });
+  // These tests run limits out through completion on purpose: completion must not yield to chat.
+  before(() => setUserSettings({ 'completion.yieldToChat': false }));
+  after(() => clearUserSettings(['completion.yieldToChat']));
 
   it('status bar text, colour and tooltip follow the meter: warning from 80%, error at the limit', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    const emulator = original[0] as { baseUrl: string };
-    await config().update(
-      'providers',
-      [
-        ...original,
-        {
-          id: 'limited',
-          name: 'Limited Backend',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
-          limits: { requestsPerDay: 5 },
-        },
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'limited', 'Limited Backend', { limits: { requestsPerDay: 5 } }),
       ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('completion.provider', 'limited', vscode.ConfigurationTarget.Global);
-    await eventually(
-      () => api.statusBarItem.text,
-      (text) => text.includes('Limited Backend'),
-      'the status bar to show the limited backend',
-    );
+      'completion.provider': 'limited',
+    });
+    await statusBarText(api, (text) => text.includes('Limited Backend'), 'the status bar to show the limited backend');
 
-    for (let i = 0; i < 4; i++) await complete(api);
+    for (let i = 0; i < 4; i++) await completeNewFunction(api, 'add');
     await eventually(
       () => api.statusBarItem.backgroundColor?.id,
       (id) => id === 'statusBarItem.warningBackground',
@@ -78,7 +48,7 @@ describe('usage meter in the status bar and the picker', () => {
       /\| Limited Backend \| 4 req · price unknown \| price unknown \| 1 request today \| 00:00 UTC \|/,
     );
 
-    await complete(api);
+    await completeNewFunction(api, 'add');
     await eventually(
       () => api.statusBarItem.backgroundColor?.id,
       (id) => id === 'statusBarItem.errorBackground',
@@ -92,41 +62,20 @@ describe('usage meter in the status bar and the picker', () => {
   });
 
   it('with a fallback order set, an exhausted backend is switched away from by itself', async () => {
-    const api = await activateSwitchboard();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    const emulator = original[0] as { baseUrl: string };
-    await config().update(
-      'providers',
-      [
-        ...original,
-        {
-          id: 'tiny',
-          name: 'Tiny Quota',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
-          limits: { requestsPerDay: 1 },
-        },
-        {
-          id: 'spare',
-          name: 'Spare Backend',
-          preset: 'custom',
-          baseUrl: emulator.baseUrl,
-          completionModel: 'emulator-coder',
-        },
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'tiny', 'Tiny Quota', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'spare', 'Spare Backend'),
       ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('fallback', ['spare'], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'tiny', vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', 'tiny', vscode.ConfigurationTarget.Global);
+      fallback: ['spare'],
+      'completion.provider': 'tiny',
+      'chat.provider': 'tiny',
+    });
     try {
-      await eventually(
-        () => api.statusBarItem.text,
-        (text) => text.includes('Tiny Quota'),
-        'the status bar to show the tiny backend',
-      );
-      await complete(api);
+      await statusBarText(api, (text) => text.includes('Tiny Quota'), 'the status bar to show the tiny backend');
+      await completeNewFunction(api, 'add');
       await eventually(
         () => config().get('completion.provider'),
         (id) => id === 'spare',
@@ -138,26 +87,22 @@ describe('usage meter in the status bar and the picker', () => {
         (id) => id === 'spare',
         'chat to move with it',
       );
-      await eventually(
-        () => api.statusBarItem.text,
-        (text) => text.includes('Spare Backend'),
-        'the status bar to follow',
-      );
+      await statusBarText(api, (text) => text.includes('Spare Backend'), 'the status bar to follow');
     } finally {
-      await config().update('fallback', undefined, vscode.ConfigurationTarget.Global);
+      await clearUserSettings(['fallback']);
     }
   });
 
   it('the switch picker changes the settings', async () => {
     await activateSwitchboard();
-    const emulator = original[0] as { baseUrl: string };
-    await config().update(
-      'providers',
-      [...original, { id: 'second', name: 'Second Backend', preset: 'custom', baseUrl: emulator.baseUrl }],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('completion.provider', 'second', vscode.ConfigurationTarget.Global);
-    await config().update('chat.provider', 'second', vscode.ConfigurationTarget.Global);
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        { id: 'second', name: 'Second Backend', preset: 'custom', baseUrl: start.emulatorBaseUrl },
+      ],
+      'completion.provider': 'second',
+      'chat.provider': 'second',
+    });
     // Open the picker, take its first entry (the emulator), then "Completion and chat".
     const done = vscode.commands.executeCommand('switchboard.switchProvider');
     for (const _step of ['backend', 'features']) {
