@@ -50,6 +50,22 @@ describe('every protocol through one interface', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** Qwen Code's OAuth login, valid for an hour, pointing at the emulator: the credentials file's path. */
+  const writeQwenCredentials = () => {
+    const file = join(scratch, 'oauth_creds.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        access_token: KEY,
+        refresh_token: 'r-token-abcdef123456',
+        token_type: 'Bearer',
+        resource_url: emulator.url,
+        expiry_date: Date.now() + 3_600_000,
+      }),
+    );
+    return file;
+  };
+
   const cases: { name: string; entry: () => Record<string, unknown>; fimPath: string | RegExp; rawPrompt?: string }[] =
     [
       {
@@ -181,33 +197,13 @@ describe('every protocol through one interface', () => {
   });
 
   it('Qwen Code OAuth: uses the token from oauth_creds.json against resource_url', async () => {
-    const file = join(scratch, 'oauth_creds.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        access_token: KEY,
-        refresh_token: 'r-token-abcdef123456',
-        token_type: 'Bearer',
-        resource_url: emulator.url,
-        expiry_date: Date.now() + 3_600_000,
-      }),
-    );
+    const file = writeQwenCredentials();
     const { text } = await collect(provider({ preset: 'qwen-oauth' }, undefined, file), 'hi qwen');
     assert.match(text, /You asked: "hi qwen"/);
   });
 
   it('Qwen Code OAuth: an exhausted free allocation says the tier ended and names alternatives', async () => {
-    const file = join(scratch, 'oauth_creds.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        access_token: KEY,
-        refresh_token: 'r-token-abcdef123456',
-        token_type: 'Bearer',
-        resource_url: emulator.url,
-        expiry_date: Date.now() + 3_600_000,
-      }),
-    );
+    const file = writeQwenCredentials();
     emulator.configure({ quotas: { openai: { requestsPerDay: 0, quotaStyle: 'dashscope-free' } } });
     try {
       await assert.rejects(collect(provider({ preset: 'qwen-oauth' }, undefined, file)), (error: unknown) => {

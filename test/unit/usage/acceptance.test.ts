@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,21 +15,9 @@ import { describeAcceptance, formatCostPerAccepted } from '../../../src/core/usa
 import { fromEventLine, toEventLine, type CompletionEvent } from '../../../src/core/usage/completionEvent';
 import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
+import { runLedgerWriters, sampleRequest } from '../../harness/ledgerFixtures';
 
-const request = (overrides: Partial<NewUsageRecord> = {}): NewUsageRecord => ({
-  backend: 'qwen',
-  model: 'qwen3-coder-plus',
-  feature: 'completion',
-  inputTokens: 100,
-  outputTokens: 20,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  reported: true,
-  costMicros: 300,
-  latencyMs: 120,
-  outcome: 'ok',
-  ...overrides,
-});
+const request = (overrides: Partial<NewUsageRecord> = {}) => sampleRequest({ costMicros: 300, ...overrides });
 
 const asRecord = (overrides: Partial<UsageRecord> = {}): UsageRecord => ({
   ...request(),
@@ -231,28 +218,7 @@ describe('completion events in the usage ledger', () => {
   it('computes the per-backend figures from several processes writing at once', async () => {
     const writers = 3;
     const each = 400;
-    await Promise.all(
-      Array.from(
-        { length: writers },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(
-              process.execPath,
-              [
-                '--import',
-                'tsx',
-                join(__dirname, '../../harness/usageLedgerWriter.ts'),
-                dir,
-                String(each),
-                'qwen',
-                '--events',
-              ],
-              { stdio: 'inherit' },
-            );
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-          }),
-      ),
-    );
+    await runLedgerWriters(dir, writers, each, 'qwen', '--events');
     const ledger = await UsageLedger.open({ dir });
     assert.equal(ledger.skippedLines, 0);
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../harness/fakeClock';
+import { runLedgerWriters } from '../../harness/ledgerFixtures';
 import { evaluateLimits, type Budgets } from '../../../src/core/usage/limits';
 import {
   budgetActionOf,
@@ -173,20 +173,7 @@ describe('a budget that holds', () => {
       const writers = 3;
       const each = 40;
       // Each writer records `each` requests of 7 micro-dollars to the same backend.
-      await Promise.all(
-        Array.from(
-          { length: writers },
-          () =>
-            new Promise<void>((resolve, reject) => {
-              const child = spawn(
-                process.execPath,
-                ['--import', 'tsx', join(__dirname, '../../harness/usageLedgerWriter.ts'), dir, String(each), 'qwen'],
-                { stdio: 'inherit' },
-              );
-              child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-            }),
-        ),
-      );
+      await runLedgerWriters(dir, writers, each, 'qwen');
       const ledger = await UsageLedger.open({ dir });
       const now = Date.now();
       const day = utcDay(now);

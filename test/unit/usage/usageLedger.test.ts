@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
+import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { fromLine, toLine } from '../../../src/core/usage/usageRecord';
+import { runLedgerWriters, sampleRequest } from '../../harness/ledgerFixtures';
 
-const record = (overrides: Partial<NewUsageRecord> = {}): NewUsageRecord => ({
-  backend: 'qwen',
-  model: 'qwen3-coder-plus',
-  feature: 'completion',
-  inputTokens: 100,
-  outputTokens: 20,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  reported: true,
-  costMicros: 200,
-  latencyMs: 120,
-  outcome: 'ok',
-  ...overrides,
-});
+const record = sampleRequest;
 
 const ledgerFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
 
@@ -114,20 +101,7 @@ describe('usage ledger', () => {
   it('several processes append at once without losing or double-counting a record', async () => {
     const writers = 4;
     const each = 1_500;
-    await Promise.all(
-      Array.from(
-        { length: writers },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(
-              process.execPath,
-              ['--import', 'tsx', join(__dirname, '../../harness/usageLedgerWriter.ts'), dir, String(each)],
-              { stdio: 'inherit' },
-            );
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-          }),
-      ),
-    );
+    await runLedgerWriters(dir, writers, each);
     const ledger = await UsageLedger.open({ dir });
     assert.equal(ledger.rollups.sum().requests, writers * each);
     const ids = new Set<string>();

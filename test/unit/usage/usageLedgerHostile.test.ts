@@ -5,22 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
 import { toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
+import { sampleRequest } from '../../harness/ledgerFixtures';
 
 const DAY = 86_400_000;
-const record = (overrides: Partial<NewUsageRecord> = {}): NewUsageRecord => ({
-  backend: 'qwen',
-  model: 'qwen3-coder-plus',
-  feature: 'chat',
-  inputTokens: 100,
-  outputTokens: 20,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  reported: true,
-  costMicros: 200,
-  latencyMs: 120,
-  outcome: 'ok',
-  ...overrides,
-});
+const record = (overrides: Partial<NewUsageRecord> = {}) => sampleRequest({ feature: 'chat', ...overrides });
 const line = (n: number, time: number) => toLine({ ...record(), id: `other:${n}`, time } as UsageRecord);
 const jsonlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
 
