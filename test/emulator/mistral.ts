@@ -8,6 +8,7 @@ import { DEFAULT_FIM_RULES, fimAnswer } from './answers';
 import type { RequestContext } from './context';
 import { streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr } from './generation';
+import { sendChatDeltas } from './openai';
 import { approxTokens } from './tokens';
 
 export async function mistralFim(ctx: RequestContext): Promise<void> {
@@ -71,21 +72,7 @@ export async function mistralFim(ctx: RequestContext): Promise<void> {
   }
   const base = { id, object: 'chat.completion.chunk', created, model };
   const stream = ctx.stream('sse', streamFailure('mistral', base));
-  if (
-    !(await stream.send({
-      data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
-    }))
-  )
-    return;
-  for (const chunk of generation.chunks) {
-    if (
-      !(await stream.send(
-        { data: { ...base, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] } },
-        true,
-      ))
-    )
-      return;
-  }
+  if (!(await sendChatDeltas(stream, base, generation.chunks))) return;
   if (
     !(await stream.send({
       data: { ...base, choices: [{ index: 0, delta: { content: '' }, finish_reason: generation.finishReason }], usage },

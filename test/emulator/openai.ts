@@ -15,6 +15,7 @@ import { badRequest, streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
 import { DEFAULT_MODELS } from './options';
 import { IMPLICIT_CACHE_RULES } from './prefixCache';
+import type { EventStream } from './sse';
 import { approxTokens } from './tokens';
 
 export function listModels(ctx: RequestContext): Promise<void> {
@@ -75,26 +76,36 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const base = { id, object: 'chat.completion.chunk', created, model };
   const stream = ctx.stream('sse', streamFailure(ctx.dialect, base));
   if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
+  if (!(await sendChatDeltas(stream, base, generation.chunks))) return;
+  const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
+  if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
+  if (!(await sendUsageChunk(ctx, stream, base, usage, { ...finish, delta: { content: '', role: 'assistant' } })))
+    return;
+  await stream.end('data: [DONE]\n\n');
+}
+
+/**
+ * The body of a `chat.completion.chunk` stream, in the shape Mistral shares with OpenAI: the
+ * assistant's role first, then each piece of text as a content delta at the stream's pace. How
+ * the stream ends (finish reason, usage) differs between them. False once the stream is over.
+ */
+export async function sendChatDeltas(stream: EventStream, base: object, chunks: readonly string[]): Promise<boolean> {
   if (
     !(await stream.send({
       data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
     }))
   )
-    return;
-  for (const chunk of generation.chunks) {
+    return false;
+  for (const chunk of chunks) {
     if (
       !(await stream.send(
         { data: { ...base, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] } },
         true,
       ))
     )
-      return;
+      return false;
   }
-  const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
-  if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
-  if (!(await sendUsageChunk(ctx, stream, base, usage, { ...finish, delta: { content: '', role: 'assistant' } })))
-    return;
-  await stream.end('data: [DONE]\n\n');
+  return true;
 }
 
 /** The legacy completions API; `suffix` makes it fill in the middle. */
