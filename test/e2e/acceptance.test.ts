@@ -8,15 +8,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import type { Emulator } from '../emulator/server';
 import {
-  emulatorProviderSettings,
-  flavorFromEnv,
-  REPO_ROOT,
-  startWorkbench,
-  type Workbench,
-} from '../harness/workbench';
+  closeAll,
+  openWorkbenchSession,
+  runCommand,
+  waitForEditorText,
+  waitForGhostText,
+  webviewFrame,
+} from '../harness/workbenchPage';
+import { flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 describe(`what a completion is worth, in the workbench (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
@@ -25,13 +26,7 @@ describe(`what a completion is worth, in the workbench (${flavorFromEnv()})`, ()
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession());
   });
 
   after(() => closeAll(browser, workbench, emulator));
@@ -43,27 +38,12 @@ describe(`what a completion is worth, in the workbench (${flavorFromEnv()})`, ()
     await editor.waitFor();
     await editor.locator('.view-lines').click();
     await page.keyboard.type('const greeting =', { delay: 40 });
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-          el.textContent?.includes('Hello'),
-        ),
-      undefined,
-      { timeout: 20_000 },
-    );
+    await waitForGhostText(page, 'Hello');
     await page.keyboard.press('Tab');
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('.editor-instance .view-lines')
-          ?.textContent?.replace(/\u00a0/g, ' ')
-          .includes("const greeting = 'Hello from the Switchboard emulator';"),
-      undefined,
-      { timeout: 10_000 },
-    );
+    await waitForEditorText(page, "const greeting = 'Hello from the Switchboard emulator';");
 
     await runCommand(page, 'Switchboard: Open Usage Dashboard');
-    const dashboard = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    const dashboard = webviewFrame(page, 'last');
     const row = dashboard.locator('#acceptance tbody tr', { hasText: 'Emulator (demo)' });
     await row.first().waitFor({ timeout: 30_000 });
     const cells = await row.first().locator('th, td').allInnerTexts();

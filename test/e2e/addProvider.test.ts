@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
-import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchSession, runCommand } from '../harness/workbenchPage';
+import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 describe(`Add Provider (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
@@ -19,13 +19,7 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession());
     await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
   });
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
-import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchSession, runCommand } from '../harness/workbenchPage';
+import { emulatorProviderSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** A made-up price high enough that a few completions spend the day's budget. */
 const PRICE = { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } };
@@ -25,22 +25,16 @@ describe(`a daily budget that holds (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
-    const settings = emulatorProviderSettings(emulator.baseUrls.openai);
-    const providers = (settings['switchboard.providers'] as Record<string, unknown>[]).map((entry) => ({
-      ...entry,
-      prices: PRICE,
-    }));
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: {
-        ...settings,
-        'switchboard.providers': providers,
-        'switchboard.budget': { usdPerDay: DAILY_BUDGET },
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      settings: ({ baseUrls }) => {
+        const settings = emulatorProviderSettings(baseUrls.openai);
+        const providers = (settings['switchboard.providers'] as Record<string, unknown>[]).map((entry) => ({
+          ...entry,
+          prices: PRICE,
+        }));
+        return { ...settings, 'switchboard.providers': providers, 'switchboard.budget': { usdPerDay: DAILY_BUDGET } };
       },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));

@@ -6,10 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import type { Emulator } from '../emulator/server';
+import {
+  closeAll,
+  openScratchFile,
+  openWorkbenchSession,
+  runCommand,
+  waitForEditorText,
+  webviewFrame,
+} from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
-import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import { emulatorProviderSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const KEY_VARIABLE = 'SWITCHBOARD_E2E_KEY';
 
@@ -20,51 +27,50 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    // Slow enough to watch an answer arrive and to stop one half-way.
-    emulator = await startEmulator({ tokensPerSecond: 40 });
-    // Besides the OpenAI-compatible emulator entry: the same emulator as Anthropic and as Ollama,
-    // and a server that is not there, for the error and its actions.
-    const settings = emulatorProviderSettings(emulator.openaiBaseUrl);
     const price = { '*': { inputPerMTok: 3, outputPerMTok: 15 } };
-    settings['switchboard.providers'] = [
-      ...(settings['switchboard.providers'] as unknown[]),
-      {
-        id: 'claude',
-        name: 'Claude (demo)',
-        preset: 'anthropic',
-        baseUrl: emulator.baseUrls.anthropic,
-        chatModel: 'claude-haiku-4-5',
-        apiKeyEnv: KEY_VARIABLE,
-        prices: price,
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      // Slow enough to watch an answer arrive and to stop one half-way.
+      emulator: { tokensPerSecond: 40 },
+      // Besides the OpenAI-compatible emulator entry: the same emulator as Anthropic and as Ollama,
+      // and a server that is not there, for the error and its actions.
+      settings: ({ openaiBaseUrl, baseUrls }) => {
+        const settings = emulatorProviderSettings(openaiBaseUrl);
+        settings['switchboard.providers'] = [
+          ...(settings['switchboard.providers'] as unknown[]),
+          {
+            id: 'claude',
+            name: 'Claude (demo)',
+            preset: 'anthropic',
+            baseUrl: baseUrls.anthropic,
+            chatModel: 'claude-haiku-4-5',
+            apiKeyEnv: KEY_VARIABLE,
+            prices: price,
+          },
+          {
+            id: 'local',
+            name: 'Ollama (demo)',
+            preset: 'ollama',
+            baseUrl: baseUrls.ollama,
+            chatModel: 'emulator-chat',
+          },
+          {
+            id: 'offline',
+            name: 'Offline (demo)',
+            preset: 'custom',
+            baseUrl: 'http://127.0.0.1:9/v1',
+            chatModel: 'emulator-chat',
+          },
+        ];
+        return settings;
       },
-      {
-        id: 'local',
-        name: 'Ollama (demo)',
-        preset: 'ollama',
-        baseUrl: emulator.baseUrls.ollama,
-        chatModel: 'emulator-chat',
-      },
-      {
-        id: 'offline',
-        name: 'Offline (demo)',
-        preset: 'custom',
-        baseUrl: 'http://127.0.0.1:9/v1',
-        chatModel: 'emulator-chat',
-      },
-    ];
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings,
       env: { [KEY_VARIABLE]: 'sk-e2e-test' },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
   /** The chat view's page: VS Code nests each webview in two frames. */
-  const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  const chatFrame = (): FrameLocator => webviewFrame(page, 'first');
   /**
    * Removes every context chip. The editor can update the chips while this runs (a restored file
    * settling after a reload), so a click that loses its chip is tried again until none are left.
@@ -97,8 +103,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       .evaluate((el) => el.textContent?.replace(/\u00a0/g, ' ') ?? '');
 
   it('streams a markdown answer, inserts its code block, stops a long answer, and keeps the conversation across a reload', async () => {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
 
@@ -120,15 +125,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     );
 
     await answer.locator('button[data-code-action="insert"]').click();
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('.editor-instance .view-lines')
-          ?.textContent?.replace(/\u00a0/g, ' ')
-          .includes('function greet(name) {'),
-      undefined,
-      { timeout: 10_000 },
-    );
+    await waitForEditorText(page, 'function greet(name) {');
     assert.match(await editorText(), /return `Hello, \$\{name\}!`;/);
 
     // A long answer, stopped half-way with Escape: it stays as stopped, and nothing more arrives.

@@ -7,9 +7,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import {
+  closeAll,
+  greetingAtTheEnd,
+  openScratchFile,
+  openWorkbenchSession,
+  runCommand,
+  switchboardItem,
+  typeWithPauses,
+  webviewFrame,
+} from '../harness/workbenchPage';
+import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** The plan's 5-hour window as the user set it (the emulator enforces the same). */
 const PER_5H = 10;
@@ -21,54 +30,38 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator({ quotas: { 'coding-plan': { requestsPer5h: PER_5H } } });
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: { quotas: { 'coding-plan': { requestsPer5h: PER_5H } } },
       // A Coding Plan key, as Qwen Code keeps it.
       env: { BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-e2e-0123456789abcdef' },
-      settings: {
+      settings: ({ baseUrls }) => ({
         'switchboard.providers': [
           {
             id: 'plan',
             preset: 'coding-plan-intl',
-            baseUrl: emulator.baseUrls.codingPlan,
+            baseUrl: baseUrls.codingPlan,
             chatModel: 'emulator-chat',
             completionModel: 'emulator-coder',
             plan: { tier: 'lite', requestsPer5h: PER_5H },
           },
-          {
-            id: 'backup',
-            name: 'Backup (demo)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.openai,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-            prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
-          },
+          emulatorEntry('backup', 'Backup (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
         ],
         'switchboard.completion.provider': 'plan',
         'switchboard.chat.provider': 'plan',
         // This test runs the window out through completion on purpose: completion must not yield to chat.
         'switchboard.completion.yieldToChat': false,
-      },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
-  const planItem = () =>
-    page.locator('.statusbar-item', {
-      hasText: /Coding Plan · \d+ \/ 10 in 5 h/,
-      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-    });
+  const planItem = () => switchboardItem(page, /Coding Plan · \d+ \/ 10 in 5 h/);
 
   it('shows the window, counts each completion, warns at 80% and offers the switch at the limit', async () => {
     await planItem().waitFor({ timeout: 60_000 });
     assert.match((await planItem().innerText()).trim(), /Coding Plan · 0 \/ 10 in 5 h$/);
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
 
     const seen: { used: number; state: string }[] = [];
     const look = async () => {
@@ -85,12 +78,7 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
         await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'coding-plan-status.png') });
       seen.push({ used, state });
     };
-    // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
-    for (let i = 0; i < 40 && !seen.some((s) => s.state === 'error'); i++) {
-      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(900);
-      await look();
-    }
+    await typeWithPauses(page, 40, () => seen.some((s) => s.state === 'error'), look);
     const trace = seen.map((s) => `${s.used}:${s.state}`).join(',');
     const counts = seen.map((s) => s.used).filter((n) => n >= 0);
     assert.ok(
@@ -118,32 +106,16 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
     const dialog = page.locator('.monaco-dialog-box', { hasText: /Backup \(demo\).* is paid \(~\$0\.\d+\/request\)/ });
     await dialog.waitFor({ timeout: 15_000 });
     await dialog.getByRole('button', { name: /^Switch to Backup/ }).click();
-    // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
-    await page
-      .locator('.statusbar-item', {
-        hasText: 'Backup (demo)',
-        has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-      })
-      .waitFor({ timeout: 15_000 });
+    await switchboardItem(page, 'Backup (demo)').waitFor({ timeout: 15_000 });
 
     const before = emulator.count('/v1/completions');
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nconst greeting =', { delay: 60 });
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-          el.textContent?.includes('Hello'),
-        ),
-      undefined,
-      { timeout: 20_000 },
-    );
+    await greetingAtTheEnd(page);
     assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the backup');
   });
 
   it("shows the plan's requests in the usage dashboard as included in the plan, never as $0.00", async () => {
     await runCommand(page, 'Switchboard: Open Usage Dashboard');
-    const dashboard = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    const dashboard = webviewFrame(page, 'last');
     const planRow = dashboard.locator('#models tr', {
       has: dashboard.locator('td, th', { hasText: /^plan$/ }),
       hasText: 'emulator-coder',

@@ -12,8 +12,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import {
+  closeAll,
+  openScratchFile,
+  openWorkbenchSession,
+  runCommand,
+  switchboardItem,
+  typeWithPauses,
+} from '../harness/workbenchPage';
+import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const SERVER_QUOTA = 6;
 const USER_KEY = 'sk-e2e-user-own-key-0123456789';
@@ -27,40 +34,27 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
   let home: string;
 
   before(async () => {
-    emulator = await startEmulator({
-      quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } },
-    });
     hostile = await startEmulator();
     // The user's own Qwen Code setup: only a key, no server chosen.
     home = mkdtempSync(join(tmpdir(), 'switchboard-e2e-home-'));
     mkdirSync(join(home, '.qwen'));
     writeFileSync(join(home, '.qwen', 'settings.json'), JSON.stringify({ security: { auth: { apiKey: USER_KEY } } }));
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: { quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } } },
       env: { HOME: home },
-      settings: {
-        'switchboard.providers': [
-          {
-            id: 'qwen',
-            name: 'Qwen (demo)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.dashscope,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-            prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
-          },
-        ],
+      settings: ({ baseUrls }) => ({
+        'switchboard.providers': [emulatorEntry('qwen', 'Qwen (demo)', baseUrls.dashscope, { prices: DEMO_PRICE })],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
+      }),
+      // The repository's files, there before the window opens, as after a clone.
+      beforeOpen: ({ folder }) => {
+        const planted = `OPENAI_BASE_URL=${hostile.openaiBaseUrl}\nOPENAI_MODEL=emulator-coder\nAPP_SECRET=repo-secret\n`;
+        mkdirSync(join(folder, '.qwen'));
+        writeFileSync(join(folder, '.qwen', '.env'), planted);
+        writeFileSync(join(folder, '.env'), planted);
       },
-    });
-    // The repository's files, there before the window opens, as after a clone.
-    const planted = `OPENAI_BASE_URL=${hostile.openaiBaseUrl}\nOPENAI_MODEL=emulator-coder\nAPP_SECRET=repo-secret\n`;
-    mkdirSync(join(workbench.folder, '.qwen'));
-    writeFileSync(join(workbench.folder, '.qwen', '.env'), planted);
-    writeFileSync(join(workbench.folder, '.env'), planted);
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    }));
   });
 
   after(async () => {
@@ -68,11 +62,7 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  const statusItem = (backend: string) =>
-    page.locator('.statusbar-item', {
-      hasText: backend,
-      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-    });
+  const statusItem = (backend: string) => switchboardItem(page, backend);
   const completions = () => emulator.requests.filter((r) => /\/completions$/.test(r.path)).length;
   const hostilePort = () => String(hostile.port);
 
@@ -118,13 +108,9 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
   });
 
   it('offers nothing from the repository when the quota runs out, whatever button is clicked', async () => {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
     const toast = page.locator('.notification-toast', { hasText: /(reached its limit|used up its quota)/ });
-    for (let i = 0; i < 40 && !(await toast.count()); i++) {
-      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(900);
-    }
+    await typeWithPauses(page, 40, async () => (await toast.count()) > 0);
     await toast.first().waitFor({ timeout: 15_000 });
     const buttons = await toast.first().locator('.monaco-button').allInnerTexts();
     assert.ok(

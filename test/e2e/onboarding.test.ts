@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
-import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchSession, waitForEditorText } from '../harness/workbenchPage';
+import { emulatorProviderSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 describe(`a new user's first run (${flavorFromEnv()})`, () => {
   let emulator: Emulator;
@@ -17,13 +17,12 @@ describe(`a new user's first run (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: { ...emulatorProviderSettings(emulator.openaiBaseUrl), 'switchboard.showWelcome': true },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      settings: ({ openaiBaseUrl }) => ({
+        ...emulatorProviderSettings(openaiBaseUrl),
+        'switchboard.showWelcome': true,
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
@@ -67,14 +66,6 @@ describe(`a new user's first run (${flavorFromEnv()})`, () => {
     assert.ok(emulator.requests.filter((r) => r.path === '/v1/completions').length > before);
     // It is the sample, in an editor of its own, and Tab takes the whole block.
     await page.keyboard.press('Tab');
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('.editor-instance .view-lines')
-          ?.textContent?.replace(/\u00a0/g, ' ')
-          .includes('return true;'),
-      undefined,
-      { timeout: 10_000 },
-    );
+    await waitForEditorText(page, 'return true;');
   });
 });

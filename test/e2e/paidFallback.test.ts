@@ -10,9 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import {
+  closeAll,
+  greetingAtTheEnd,
+  openScratchFile,
+  openWorkbenchSession,
+  switchboardItem,
+  typeWithPauses,
+} from '../harness/workbenchPage';
+import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** The user's own daily count for the free model, and the emulator's. */
 const FREE_PER_DAY = 4;
@@ -33,18 +40,16 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator({ quotas: { openrouter: { requestsPerDay: FREE_PER_DAY } } });
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: { quotas: { openrouter: { requestsPerDay: FREE_PER_DAY } } },
       env: { OPENROUTER_API_KEY: 'sk-or-v1-e2e-0123456789abcdef', DEEPSEEK_API_KEY: 'sk-e2e-0123456789abcdef' },
-      settings: {
+      settings: ({ baseUrls }) => ({
         'switchboard.providers': [
           {
             id: 'free',
             name: 'Free (demo)',
             preset: 'openrouter',
-            baseUrl: emulator.baseUrls.openrouter,
+            baseUrl: baseUrls.openrouter,
             chatModel: 'qwen/qwen3-coder:free',
             completionModel: 'qwen/qwen3-coder:free',
             limits: { requestsPerDay: FREE_PER_DAY },
@@ -53,8 +58,8 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
             id: 'deepseek',
             name: 'DeepSeek (demo)',
             preset: 'deepseek',
-            baseUrl: emulator.baseUrls.deepseek,
-            fimBaseUrl: emulator.baseUrls.deepseekBeta,
+            baseUrl: baseUrls.deepseek,
+            fimBaseUrl: baseUrls.deepseekBeta,
           },
         ],
         'switchboard.completion.provider': 'free',
@@ -63,31 +68,21 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
         // The free backend's daily count is spent by completion on purpose, which its gears would
         // otherwise keep for chat.
         'switchboard.completion.yieldToChat': false,
-      },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
-  const statusItem = (backend: string) =>
-    page.locator('.statusbar-item', {
-      hasText: backend,
-      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-    });
+  const statusItem = (backend: string) => switchboardItem(page, backend);
   const deepseekRequests = () => emulator.count('/chat/completions') + emulator.count('/beta/completions');
 
   it('asks first, with the price, and switches only on a yes', async () => {
     await statusItem('Free (demo)').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
 
     const held = page.locator('.notification-toast', { hasText: /nothing was switched/ });
-    // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
-    for (let i = 0; i < 30 && !(await held.count()); i++) {
-      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(900);
-    }
+    await typeWithPauses(page, 30, async () => (await held.count()) > 0);
     await held.first().waitFor({ timeout: 15_000 });
     const text = (await held.first().textContent()) ?? '';
     assert.match(text, /Free \(demo\) (reached its limit|has used up its quota)/);
@@ -115,17 +110,7 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
 
     await dialog.getByRole('button', { name: /^Switch to DeepSeek/ }).click();
     await statusItem('DeepSeek (demo)').waitFor({ timeout: 15_000 });
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nconst greeting =', { delay: 60 });
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-          el.textContent?.includes('Hello'),
-        ),
-      undefined,
-      { timeout: 20_000 },
-    );
+    await greetingAtTheEnd(page);
     assert.ok(deepseekRequests() > 0, 'after the yes, completions come from DeepSeek');
   });
 });

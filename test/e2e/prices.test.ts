@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
+import type { Emulator } from '../emulator/server';
 import { ledgerRecords } from '../harness/ledgerFiles';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import { closeAll, openWorkbenchSession, runCommand, webviewFrame } from '../harness/workbenchPage';
+import { flavorFromEnv, type Workbench } from '../harness/workbench';
 import { formatMoney } from '../../src/core/usage/formatMoney';
 
 const KEY_VARIABLE = 'SWITCHBOARD_E2E_DASHSCOPE_KEY';
@@ -23,32 +23,28 @@ describe(`Model Studio prices (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: {
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      settings: ({ baseUrls }) => ({
         'switchboard.providers': [
           // The preset's own models (qwen3-coder-plus for chat); no `prices`: the table prices it.
           {
             id: 'qwen-sg',
             name: NAME,
             preset: 'dashscope-intl',
-            baseUrl: emulator.baseUrls.dashscope,
+            baseUrl: baseUrls.dashscope,
             apiKeyEnv: KEY_VARIABLE,
           },
         ],
         'switchboard.completion.provider': 'qwen-sg',
         'switchboard.chat.provider': 'qwen-sg',
-      },
+      }),
       env: { [KEY_VARIABLE]: 'sk-e2e-dashscope' },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
-  const chatFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  const chatFrame = (): FrameLocator => webviewFrame(page, 'first');
 
   it('shows a real dollar cost per request in the chat and in the status bar tooltip', async () => {
     await runCommand(page, 'Switchboard: Open Chat');

@@ -6,9 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import {
+  closeAll,
+  greetingAtTheEnd,
+  openScratchFile,
+  openWorkbenchSession,
+  switchboardItem,
+  typeWithPauses,
+} from '../harness/workbenchPage';
+import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** The server's daily allocation, and the user's own daily limit (their plan as they know it). */
 const SERVER_QUOTA = 8;
@@ -21,58 +28,32 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    // DashScope's free tier as it ended: a daily allocation, then "Free allocated quota exceeded."
-    emulator = await startEmulator({
-      quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } },
-    });
-    const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: {
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      // DashScope's free tier as it ended: a daily allocation, then "Free allocated quota exceeded."
+      emulator: { quotas: { dashscope: { requestsPerDay: SERVER_QUOTA, quotaStyle: 'dashscope-free' } } },
+      settings: ({ baseUrls }) => ({
         'switchboard.providers': [
-          {
-            id: 'qwen',
-            name: 'Qwen (demo)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.dashscope,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
+          emulatorEntry('qwen', 'Qwen (demo)', baseUrls.dashscope, {
             limits: { requestsPerDay: USER_LIMIT },
-            prices: price,
-          },
-          {
-            id: 'backup',
-            name: 'Backup (demo)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.openai,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-            prices: price,
-          },
+            prices: DEMO_PRICE,
+          }),
+          emulatorEntry('backup', 'Backup (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
         ],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
         // This test runs the window out through completion on purpose: completion must not yield to chat.
         'switchboard.completion.yieldToChat': false,
-      },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
-  // The Switchboard item carries an icon; the transient "now use …" message beside it does not.
-  const statusItem = (backend: string) =>
-    page.locator('.statusbar-item', {
-      hasText: backend,
-      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-    });
+  const statusItem = (backend: string) => switchboardItem(page, backend);
 
   it('warns, then errors, then switches from the notification and completes on the new backend', async () => {
     await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
 
     const seen: string[] = [];
     const look = async () => {
@@ -81,13 +62,8 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
       else if (await item.locator('.codicon-warning').count()) seen.push('warning');
       else seen.push('ok');
     };
-    // Pause after every key, longer than the adaptive debounce ever waits (600 ms), so each pause
-    // asks for one completion, until the status bar shows an error.
-    for (let i = 0; i < 40 && !seen.includes('error'); i++) {
-      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(900);
-      await look();
-    }
+    // One completion asked for at each pause, until the status bar shows an error.
+    await typeWithPauses(page, 40, () => seen.includes('error'), look);
     const firstWarning = seen.indexOf('warning');
     const firstError = seen.indexOf('error');
     assert.ok(firstWarning !== -1, `the status bar warned (seen: ${seen.join(',')})`);
@@ -123,17 +99,7 @@ describe(`running out of a quota (${flavorFromEnv()})`, () => {
 
     const before = emulator.count('/v1/completions');
     // The click left focus on the notification; back to the editor, at the end of the file.
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nconst greeting =', { delay: 60 });
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-          el.textContent?.includes('Hello'),
-        ),
-      undefined,
-      { timeout: 20_000 },
-    );
+    await greetingAtTheEnd(page);
     assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the new backend');
   });
 });

@@ -9,9 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import {
+  closeAll,
+  greetingAtTheEnd,
+  openScratchFile,
+  openWorkbenchSession,
+  switchboardItem,
+  typeWithPauses,
+} from '../harness/workbenchPage';
+import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const PER_MINUTE = 4;
 const COMPLETIONS = '/v1/completions';
@@ -25,62 +32,29 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator({ quotas: { openai: { requestsPerMinute: PER_MINUTE } } });
-    const price = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: {
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: { quotas: { openai: { requestsPerMinute: PER_MINUTE } } },
+      settings: ({ baseUrls }) => ({
         'switchboard.providers': [
-          {
-            id: 'qwen',
-            name: 'Qwen (demo)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.openai,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-            prices: price,
-          },
-          {
-            id: 'local',
-            name: 'Ollama (demo)',
-            preset: 'ollama',
-            baseUrl: emulator.baseUrls.ollama,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-          },
+          emulatorEntry('qwen', 'Qwen (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
+          emulatorEntry('local', 'Ollama (demo)', baseUrls.ollama, { preset: 'ollama' }),
         ],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
         'switchboard.fallback': ['local'],
         // Completion spends the window to its end here, as it does with the yielding turned off.
         'switchboard.completion.yieldToChat': false,
-      },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
-  const statusItem = (text: string | RegExp) =>
-    page.locator('.statusbar-item', {
-      hasText: text,
-      has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
-    });
-  const ghostText = (words: string) =>
-    page.waitForFunction(
-      (expected) =>
-        [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-          el.textContent?.includes(expected),
-        ),
-      words,
-      { timeout: 20_000 },
-    );
+  const statusItem = (text: string | RegExp) => switchboardItem(page, text);
 
   it('falls back to the local backup, counts down to the reset, and comes back after it', async () => {
     await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
 
     // The emulator's minute starts now, so the reset comes a known while after the quota is spent.
     const shift = Date.now() % 60_000;
@@ -88,11 +62,7 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
     const windowEnds = Date.now() + 60_000;
 
     const countdown = statusItem(/on Ollama \(demo\) until Qwen \(demo\) resets at \d\d:\d\d/);
-    // Each pause is longer than the adaptive debounce ever waits, so it asks for one completion.
-    for (let i = 0; i < 20 && !(await countdown.count()); i++) {
-      await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
-      await page.waitForTimeout(900);
-    }
+    await typeWithPauses(page, 20, async () => (await countdown.count()) > 0);
     await countdown.waitFor({ timeout: 10_000 }).catch(async (error: unknown) => {
       const bar = (await page.locator('.statusbar-item').allInnerTexts()).filter(Boolean).join(' | ');
       const toasts = (await page.locator('.notification-toast').allInnerTexts()).join(' | ');
@@ -124,10 +94,7 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
 
     // Meanwhile completion comes from the local backup.
     const onOllama = emulator.count(OLLAMA_GENERATE);
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nconst greeting =', { delay: 60 });
-    await ghostText('Hello');
+    await greetingAtTheEnd(page);
     assert.ok(emulator.count(OLLAMA_GENERATE) > onOllama, 'the completion came from the local backup');
     await page.keyboard.press('Escape');
 
@@ -142,10 +109,7 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
     assert.equal(await countdown.count(), 0, 'the countdown is gone');
 
     const onQwen = emulator.count(COMPLETIONS);
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nconst greeting =', { delay: 60 });
-    await ghostText('Hello');
+    await greetingAtTheEnd(page);
     assert.ok(emulator.count(COMPLETIONS) > onQwen, 'the next completion came from the original backend again');
   });
 });

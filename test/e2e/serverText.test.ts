@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
-import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import type { Emulator } from '../emulator/server';
+import { closeAll, openScratchFile, openWorkbenchSession } from '../harness/workbenchPage';
+import { emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const HOSTILE =
   'Free allocated quota exceeded. [Restore your quota](command:workbench.action.openGlobalKeybindings) ' +
@@ -20,36 +20,23 @@ describe(`a server's error message is never a link (${flavorFromEnv()})`, () => 
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator({
-      quotas: { dashscope: { requestsPerDay: 0, quotaStyle: 'dashscope-free', quotaMessage: HOSTILE } },
-    });
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: {
-        'switchboard.providers': [
-          {
-            id: 'qwen',
-            name: 'Qwen (hostile)',
-            preset: 'custom',
-            baseUrl: emulator.baseUrls.dashscope,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-          },
-        ],
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: {
+        quotas: { dashscope: { requestsPerDay: 0, quotaStyle: 'dashscope-free', quotaMessage: HOSTILE } },
+      },
+      settings: ({ baseUrls }) => ({
+        'switchboard.providers': [emulatorEntry('qwen', 'Qwen (hostile)', baseUrls.dashscope)],
         'switchboard.completion.provider': 'qwen',
         'switchboard.chat.provider': 'qwen',
-      },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+      }),
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
 
   it('the quota notification shows the words but no link, HTML or icon from the server', async () => {
     await page.locator('.statusbar-item', { hasText: 'Qwen (hostile)' }).first().waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    await page.locator('.editor-instance .view-lines').first().click();
+    await openScratchFile(page);
     const toast = page.locator('.notification-toast', { hasText: 'Restore your quota' });
     for (let i = 0; i < 10 && !(await toast.count()); i++) {
       await page.keyboard.type(i % 3 === 2 ? '\n' : 'x');

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_FIM_RULES } from '../emulator/answers';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand } from '../harness/workbenchPage';
+import type { Emulator } from '../emulator/server';
+import { closeAll, openWorkbenchSession, runCommand, waitForEditorText } from '../harness/workbenchPage';
 import { ledgerRecords } from '../harness/ledgerFiles';
-import { emulatorProviderSettings, flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** Files the completion tests open, each ending where the cursor goes. */
 const FILES: Record<string, string> = {
@@ -26,26 +26,24 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    emulator = await startEmulator({
-      fimRules: [
-        ...DEFAULT_FIM_RULES,
-        // A signature with no brace yet: the model gives the whole block.
-        {
-          prefixEndsWith: 'function area(width, height)',
-          text: ' {\n  const size = width * height;\n  return size;\n}\n\nfunction next() {',
-        },
-        // The end of a function's last statement: the completion is the closing brace on the next line.
-        { prefixEndsWith: 'return total;', text: '\n}\n' },
-      ],
-    });
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      settings: emulatorProviderSettings(emulator.openaiBaseUrl),
-    });
-    // Written before the window opens: Quick Open may not list a file created a moment ago.
-    for (const [file, content] of Object.entries(FILES)) writeFileSync(join(workbench.folder, file), content);
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({
+      emulator: {
+        fimRules: [
+          ...DEFAULT_FIM_RULES,
+          // A signature with no brace yet: the model gives the whole block.
+          {
+            prefixEndsWith: 'function area(width, height)',
+            text: ' {\n  const size = width * height;\n  return size;\n}\n\nfunction next() {',
+          },
+          // The end of a function's last statement: the completion is the closing brace on the next line.
+          { prefixEndsWith: 'return total;', text: '\n}\n' },
+        ],
+      },
+      // Written before the window opens: Quick Open may not list a file created a moment ago.
+      beforeOpen: ({ folder }) => {
+        for (const [file, content] of Object.entries(FILES)) writeFileSync(join(folder, file), content);
+      },
+    }));
   });
 
   after(() => closeAll(browser, workbench, emulator));
@@ -110,15 +108,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     assert.equal(completionRequests(), afterFirst, 'the second pause at the same place sent no request');
 
     await page.keyboard.press('Tab');
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('.editor-instance .view-lines')
-          ?.textContent?.replace(/\u00a0/g, ' ')
-          .includes("const greeting = 'Hello from the Switchboard emulator';"),
-      undefined,
-      { timeout: 10_000 },
-    );
+    await waitForEditorText(page, "const greeting = 'Hello from the Switchboard emulator';");
   });
 
   /** Opens a workspace file by name through Quick Open and puts the cursor at its end. */
@@ -163,14 +153,7 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
     assert.match((await ghost.jsonValue()) ?? '', /const size = width \* height;/);
     assert.doesNotMatch((await ghost.jsonValue()) ?? '', /next/, 'the block stops where it closes');
     await page.keyboard.press('Tab');
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('.editor-instance .view-lines')?.textContent ?? '')
-          .replace(/\u00a0/g, ' ')
-          .includes('return size;}'),
-      undefined,
-      { timeout: 10_000 },
-    );
+    await waitForEditorText(page, 'return size;}');
     const text = await editorText();
     assert.match(text, /function area\(width, height\) \{\n {2}const size = width \* height;\n {2}return size;\n\}/);
   });

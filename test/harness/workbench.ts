@@ -101,20 +101,30 @@ export function testPayloadUrl(workbench: Workbench, extensionTestsPath: string)
   return `${workbench.url}?folder=${encodeURIComponent(workbench.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** A made-up price, so the meter has real money to show. */
+export const DEMO_PRICE = { '*': { inputPerMTok: 1, outputPerMTok: 5 } };
+
+/** A user-defined backend entry on an emulator route, with the emulator's chat and coder models. */
+export function emulatorEntry(
+  id: string,
+  name: string,
+  baseUrl: string,
+  more: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    name,
+    preset: 'custom',
+    baseUrl,
+    chatModel: 'emulator-chat',
+    completionModel: 'emulator-coder',
+    ...more,
+  };
+}
+
 export function emulatorProviderSettings(openaiBaseUrl: string): Record<string, unknown> {
   return {
-    'switchboard.providers': [
-      {
-        id: 'emulator',
-        name: 'Emulator (demo)',
-        preset: 'custom',
-        baseUrl: openaiBaseUrl,
-        chatModel: 'emulator-chat',
-        completionModel: 'emulator-coder',
-        // A made-up price, so the meter has real money to show.
-        prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
-      },
-    ],
+    'switchboard.providers': [emulatorEntry('emulator', 'Emulator (demo)', openaiBaseUrl, { prices: DEMO_PRICE })],
     'switchboard.completion.provider': 'emulator',
     'switchboard.chat.provider': 'emulator',
   };

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
 import { launchChromium } from './browser';
-import { REPO_ROOT, type Workbench } from './workbench';
+import { emulatorProviderSettings, flavorFromEnv, REPO_ROOT, startWorkbench, type Workbench } from './workbench';
 
 const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   name: string;
@@ -50,4 +51,116 @@ export async function closeAll(
     if (!part) continue;
     await ('close' in part ? part.close() : part.stop()).catch(() => {});
   }
+}
+
+/** What an e2e suite runs against: the emulator, a fresh workbench with the packaged VSIX, a page on it. */
+export interface WorkbenchSession {
+  emulator: Emulator;
+  workbench: Workbench;
+  browser: Browser;
+  page: Page;
+}
+
+export interface WorkbenchSessionOptions {
+  /** How the emulator behaves: quotas, FIM rules, speed. */
+  emulator?: EmulatorOptions;
+  /** The user settings, given the emulator; by default its OpenAI-compatible side as the one backend. */
+  settings?: (emulator: Emulator) => Record<string, unknown>;
+  env?: Record<string, string>;
+  /** Runs once the workbench is up and before the page opens: files that must be there from the start. */
+  beforeOpen?: (workbench: Workbench) => void;
+}
+
+/**
+ * Starts the emulator, a workbench of the flavor under test with the packaged VSIX, and a
+ * Chromium page on it. Stops what it started when a later step fails; `closeAll` the rest after.
+ */
+export async function openWorkbenchSession(options: WorkbenchSessionOptions = {}): Promise<WorkbenchSession> {
+  const emulator = await startEmulator(options.emulator);
+  let workbench: Workbench | undefined;
+  try {
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      settings: options.settings ? options.settings(emulator) : emulatorProviderSettings(emulator.openaiBaseUrl),
+      env: options.env,
+    });
+    options.beforeOpen?.(workbench);
+    const { browser, page } = await openWorkbenchPage(workbench);
+    return { emulator, workbench, browser, page };
+  } catch (error) {
+    await closeAll(workbench, emulator);
+    throw error;
+  }
+}
+
+/** Switchboard's status bar item: it carries an icon; the transient "now use …" message beside it does not. */
+export function switchboardItem(page: Page, text: string | RegExp): Locator {
+  return page.locator('.statusbar-item', {
+    hasText: text,
+    has: page.locator('.codicon-plug, .codicon-warning, .codicon-error'),
+  });
+}
+
+/** Opens the sample workspace's scratch.js from the explorer and puts the cursor in it. */
+export async function openScratchFile(page: Page): Promise<void> {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+  await page.locator('.editor-instance .view-lines').first().click();
+}
+
+/**
+ * Types one key at a time, each followed by a pause longer than the adaptive debounce ever waits
+ * (600 ms), so each pause asks for one completion; every eighth key is a new line. Stops when
+ * `done` says so or after `most` keys; `onPause` looks at the workbench after each pause.
+ */
+export async function typeWithPauses(
+  page: Page,
+  most: number,
+  done: () => boolean | Promise<boolean>,
+  onPause?: () => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < most && !(await done()); i++) {
+    await page.keyboard.type(i % 8 === 7 ? '\n' : 'x');
+    await page.waitForTimeout(900);
+    await onPause?.();
+  }
+}
+
+/** Waits for ghost text that holds `words`. */
+export async function waitForGhostText(page: Page, words: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    (expected) =>
+      [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
+        el.textContent?.includes(expected),
+      ),
+    words,
+    { timeout },
+  );
+}
+
+/** Starts `const greeting =` on a new last line of the editor and waits for the emulator's greeting as ghost text. */
+export async function greetingAtTheEnd(page: Page): Promise<void> {
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nconst greeting =', { delay: 60 });
+  await waitForGhostText(page, 'Hello');
+}
+
+/** Waits until the editor in front holds `text` (non-breaking spaces read as spaces). */
+export async function waitForEditorText(page: Page, text: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    (expected) =>
+      document
+        .querySelector('.editor-instance .view-lines')
+        ?.textContent?.replace(/\u00a0/g, ' ')
+        .includes(expected),
+    text,
+    { timeout },
+  );
+}
+
+/** The content frame of a Switchboard webview: the first one opened (chat) or the last (the dashboard). */
+export function webviewFrame(page: Page, which: 'first' | 'last'): FrameLocator {
+  const outer = page.frameLocator('iframe.webview.ready');
+  return (which === 'first' ? outer.first() : outer.last()).frameLocator('#active-frame');
 }
