@@ -19,12 +19,13 @@ import { completionShape } from '../src/core/completion/multiline';
 import { postProcess } from '../src/core/completion/postprocess';
 import { buildPrompt } from '../src/core/completion/prompt';
 import { ProviderError } from '../src/core/providers/providerError';
-import type { FimRequest, FimResult, Provider } from '../src/core/providers/types';
+import type { Provider } from '../src/core/providers/types';
 import { parseProviders } from '../src/core/settings/providerSettings';
 import { createProvider } from '../src/backends/providerRuntime';
 import { startEmulator } from '../test/emulator/server';
 import { FakeClock } from '../test/harness/fakeClock';
 import { REPO_ROOT } from '../test/harness/workbench';
+import { latentBackend, typeAlong } from './replayDriver';
 
 /** Not written for this benchmark: debug's shared core, pinned by package-lock.json. */
 export const REPLAY_FILE = 'node_modules/debug/src/common.js';
@@ -130,35 +131,14 @@ export function virtualBackend(
   pending: Set<Promise<unknown>>,
   tally: { requests: number; cancelled: number; tokens: number },
 ): CompletionBackend {
-  return {
-    id: 'bench',
-    model: 'emulator-coder',
-    fim(request: FimRequest): Promise<FimResult> {
-      tally.requests++;
-      const real = provider.fim({ ...request, signal: undefined });
-      pending.add(real);
-      void real.then(
-        (result) => {
-          // A request the client gave up on may still be generated and billed whole.
-          tally.tokens += result.usage.inputTokens + result.usage.outputTokens;
-          pending.delete(real);
-        },
-        () => pending.delete(real),
-      );
-      return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          clock.clearTimeout(timer);
-          tally.cancelled++;
-          reject(new ProviderError({ kind: 'cancelled', providerId: 'bench', message: 'cancelled' }));
-        };
-        const timer = clock.setTimeout(() => {
-          request.signal?.removeEventListener('abort', onAbort);
-          void real.then(resolve, reject);
-        }, BACKEND_LATENCY_MS);
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-      });
+  return latentBackend('bench', provider, clock, pending, BACKEND_LATENCY_MS, {
+    requested: () => tally.requests++,
+    // A request the client gave up on may still be generated and billed whole.
+    answered: (result) => {
+      tally.tokens += result.usage.inputTokens + result.usage.outputTokens;
     },
-  };
+    cancelled: () => tally.cancelled++,
+  });
 }
 
 /** The baseline most extensions ship: wait 350 ms after each key, then ask; nothing remembered. */
@@ -199,11 +179,7 @@ function naiveStrategy(backend: CompletionBackend, clock: Clock): Strategy {
   };
 }
 
-/**
- * Drives a strategy through the keystrokes as VS Code would: each key cancels the pending call
- * and starts a new one. A suggestion stays visible while the user types along it (VS Code keeps
- * showing a ghost text that still matches), for both strategies alike.
- */
+/** Types the keystrokes through a strategy (see `typeAlong`), counting what reached the backend. */
 async function replay(
   keys: readonly Keystroke[],
   makeStrategy: (backend: CompletionBackend, clock: Clock) => Strategy,
@@ -213,61 +189,9 @@ async function replay(
   const clock = new FakeClock(() => Promise.allSettled([...pending]));
   const tally = { requests: 0, cancelled: 0, tokens: 0 };
   const strategy = makeStrategy(virtualBackend(provider, clock, pending, tally), clock);
-  let visible: { text: string; at: number; shownAt: number } | undefined;
-  let controller: AbortController | undefined;
-  const pauseToGhost: number[] = [];
-  const pauseToFreshGhost: number[] = [];
-  let pauses = 0;
-  let shownAtPauses = 0;
-  let previousText = '';
-  for (const [index, key] of keys.entries()) {
-    await clock.advance(key.at - clock.now());
-    controller?.abort();
-    // The ghost text survives keys that type what it shows.
-    if (visible) {
-      const typed = key.text.slice(previousText.length);
-      visible =
-        key.text.startsWith(previousText) && visible.text.startsWith(typed) && visible.text.length > typed.length
-          ? { ...visible, text: visible.text.slice(typed.length) }
-          : undefined;
-    }
-    previousText = key.text;
-    const call = new AbortController();
-    controller = call;
-    void strategy
-      .complete(
-        {
-          documentId: 'replay.js',
-          text: key.text,
-          offset: key.text.length,
-          languageId: 'javascript',
-          trigger: 'automatic',
-        },
-        call.signal,
-      )
-      .then(
-        (suggestions) => {
-          const first = suggestions[0];
-          if (!call.signal.aborted && first)
-            visible = { text: first.insertText, at: key.text.length, shownAt: clock.now() };
-        },
-        () => {},
-      );
-    const next = keys[index + 1];
-    if (next && next.at - key.at >= PAUSE_MS) {
-      pauses++;
-      const carried = visible !== undefined;
-      await clock.advance(next.at - key.at - 1);
-      if (visible) {
-        shownAtPauses++;
-        const wait = carried ? 0 : visible.shownAt - key.at;
-        pauseToGhost.push(wait);
-        if (wait > 0) pauseToFreshGhost.push(wait);
-      }
-    }
-  }
-  controller?.abort();
-  await clock.advance(5_000);
+  const pauses = await typeAlong(keys, clock, (input, signal) => strategy.complete(input, signal), {
+    pauseMs: PAUSE_MS,
+  });
   const engine = (strategy as { engine?: CompletionEngine }).engine;
   return {
     keys: keys.length,
@@ -277,10 +201,7 @@ async function replay(
     fromTypeAhead: engine?.stats.served['type-ahead'] ?? 0,
     fromInFlight: engine?.stats.served['in-flight'] ?? 0,
     tokensBilled: tally.tokens,
-    pauses,
-    shownAtPauses,
-    pauseToGhostMs: pauseToGhost,
-    pauseToFreshGhostMs: pauseToFreshGhost,
+    ...pauses,
   };
 }
 

@@ -13,7 +13,7 @@ import { CompletionThrottle, DEFAULT_THROTTLE_SETTINGS } from '../src/core/compl
 import { OpenAICompatibleProvider } from '../src/core/providers/openaiCompatible';
 import { ProviderError } from '../src/core/providers/providerError';
 import type { RateLimitSnapshot } from '../src/core/providers/rateLimitHeaders';
-import type { FimRequest, FimResult, Provider } from '../src/core/providers/types';
+import type { Provider } from '../src/core/providers/types';
 import { parseProviders } from '../src/core/settings/providerSettings';
 import { evaluateLimits } from '../src/core/usage/limits';
 import { startEmulator, type Emulator } from '../test/emulator/server';
@@ -21,6 +21,7 @@ import { FakeClock } from '../test/harness/fakeClock';
 import { REPO_ROOT } from '../test/harness/workbench';
 import { round, type Metrics } from './metrics';
 import { BACKEND_LATENCY_MS, PAUSE_MS, REPLAY_FILE, typeSource, type Keystroke } from './completionReplay';
+import { latentBackend, typeAlong } from './replayDriver';
 
 export const REQUESTS_PER_MINUTE = 30;
 /** Every few minutes of typing the user turns to chat for a short exchange: questions 10 s apart. */
@@ -104,37 +105,14 @@ async function run(source: string, keys: readonly Keystroke[], gears: boolean): 
       window[feature]++;
       windows.set(minute, window);
     };
-    const backend: CompletionBackend = {
-      id: 'limited',
-      model: 'emulator-coder',
-      fim(request: FimRequest): Promise<FimResult> {
-        tally.completionRequests++;
-        const real = provider.fim({ ...request, signal: undefined });
-        pending.add(real);
-        void real.then(
-          () => {
-            count('completion');
-            pending.delete(real);
-          },
-          (error: unknown) => {
-            if (ProviderError.is(error, 'rate-limited')) tally.completion429s++;
-            else count('completion');
-            pending.delete(real);
-          },
-        );
-        return new Promise((resolve, reject) => {
-          const onAbort = () => {
-            clock.clearTimeout(timer);
-            reject(new ProviderError({ kind: 'cancelled', providerId: 'limited', message: 'cancelled' }));
-          };
-          const timer = clock.setTimeout(() => {
-            request.signal?.removeEventListener('abort', onAbort);
-            void real.then(resolve, reject);
-          }, BACKEND_LATENCY_MS);
-          request.signal?.addEventListener('abort', onAbort, { once: true });
-        });
+    const backend = latentBackend('limited', provider, clock, pending, BACKEND_LATENCY_MS, {
+      requested: () => tally.completionRequests++,
+      answered: () => count('completion'),
+      failed: (error) => {
+        if (ProviderError.is(error, 'rate-limited')) tally.completion429s++;
+        else count('completion');
       },
-    };
+    });
     const askChat = () => {
       tally.chatRequests++;
       const asked = (async () => {
@@ -159,60 +137,17 @@ async function run(source: string, keys: readonly Keystroke[], gears: boolean): 
       },
     });
 
-    let visible: string | undefined;
-    let previous = '';
-    let controller: AbortController | undefined;
     // The times the user asks chat, fixed in advance, the same for both runs.
     const last = START + (keys.at(-1)?.at ?? 0);
     const chatTimes: number[] = [];
     for (let at = START + CHAT_EVERY_MS / 2; at < last; at += CHAT_EVERY_MS)
       for (let question = 0; question < CHAT_QUESTIONS; question++) chatTimes.push(at + question * CHAT_GAP_MS);
-    let nextChat = 0;
-    let pauses = 0;
-    let shownAtPauses = 0;
-    for (const [index, key] of keys.entries()) {
-      const at = START + key.at;
-      for (let time = chatTimes[nextChat]; time !== undefined && time <= at; time = chatTimes[++nextChat]) {
-        await clock.advance(time - clock.now());
-        askChat();
-      }
-      await clock.advance(at - clock.now());
-      controller?.abort();
-      const typed = key.text.slice(previous.length);
-      visible =
-        visible && key.text.startsWith(previous) && visible.startsWith(typed) && visible.length > typed.length
-          ? visible.slice(typed.length)
-          : undefined;
-      previous = key.text;
-      const call = new AbortController();
-      controller = call;
-      void engine
-        .complete(
-          {
-            documentId: 'replay.js',
-            text: key.text,
-            offset: key.text.length,
-            languageId: 'javascript',
-            trigger: 'automatic',
-          },
-          backend,
-          call.signal,
-        )
-        .then(
-          (suggestions) => {
-            if (!call.signal.aborted && suggestions[0]) visible = suggestions[0].insertText;
-          },
-          () => {},
-        );
-      const next = keys[index + 1];
-      if (next && next.at - key.at >= PAUSE_MS) {
-        pauses++;
-        await clock.advance(next.at - key.at - 1);
-        if (visible) shownAtPauses++;
-      }
-    }
-    controller?.abort();
-    await clock.advance(5_000);
+    const { pauses, shownAtPauses } = await typeAlong(
+      keys,
+      clock,
+      (input, signal) => engine.complete(input, backend, signal),
+      { pauseMs: PAUSE_MS, start: START, interludes: { at: chatTimes, run: askChat } },
+    );
     const all = [...windows.values()];
     const end = windows.get(Math.floor(clock.now() / 60_000)) ?? { completion: 0, chat: 0 };
     return {
