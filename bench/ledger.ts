@@ -5,13 +5,12 @@
  *   history; baseline = the same with 1,000 records (target: within 2×).
  * ledger.concurrent_lost: 4 processes × 10,000 appends at once; records lost or duplicated.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageLedger, type NewUsageRecord } from '../src/core/usage/usageLedger';
 import { toLine } from '../src/core/usage/usageRecord';
-import { REPO_ROOT } from '../test/harness/workbench';
+import { runLedgerWriters } from '../test/harness/ledgerFixtures';
 import { round, type Metrics } from './metrics';
 
 const sample: NewUsageRecord = {
@@ -105,20 +104,7 @@ async function concurrentLost(): Promise<number> {
   const writers = 4;
   const each = 10_000;
   try {
-    await Promise.all(
-      Array.from(
-        { length: writers },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(
-              process.execPath,
-              ['--import', 'tsx', join(REPO_ROOT, 'test', 'harness', 'usageLedgerWriter.ts'), dir, String(each)],
-              { stdio: 'inherit' },
-            );
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
-          }),
-      ),
-    );
+    await runLedgerWriters(dir, writers, each);
     const ledger = await UsageLedger.open({ dir });
     const ids = new Map<string, number>();
     for await (const record of ledger.records()) ids.set(record.id, (ids.get(record.id) ?? 0) + 1);
