@@ -79,12 +79,19 @@ const RANK: Record<Gear, number> = { full: 0, slowed: 1, manual: 2, local: 2 };
 
 /** One reading's verdict. */
 function gearFor(
-  reading: LimitReading,
+  counted: LimitReading,
   now: number,
   recent: readonly number[],
   settings: ThrottleSettings,
 ): Omit<GearDecision, 'overridden'> {
   const full = { gear: 'full' as const, pauseMs: 0 };
+  // A server's count is as old as the response that carried it: completion's requests sent since
+  // (one still in flight, say) spend the window too, or a small window lets one more through.
+  const unseen =
+    counted.observedAt === undefined ? 0 : recent.filter((time) => time >= (counted.observedAt ?? now)).length;
+  const reading = unseen
+    ? { ...counted, used: counted.used + unseen, fraction: (counted.used + unseen) / Math.max(1, counted.limit) }
+    : counted;
   if (reading.limit <= 0 || (reading.resetsAt !== undefined && reading.resetsAt <= now)) return full;
   // What completion may still spend: the window less what is used and less chat's share.
   const spendable = reading.limit * (1 - settings.chatShare) - reading.used;

@@ -52,6 +52,11 @@ export interface LimitReading {
   unit?: PlanWindowReading['unit'];
   /** For a free allowance: the model it is for. */
   model?: string;
+  /**
+   * For a server's own count: when the response carrying it was read. Requests sent since are not
+   * in `used` yet.
+   */
+  observedAt?: number;
 }
 
 /** A failure that says the backend will not serve until something changes. */
@@ -180,7 +185,10 @@ export function evaluateLimits(inputs: LimitInputs): LimitState {
     // A server window that has already reset says nothing about now.
     if (window?.limit === undefined || window.remaining === undefined) continue;
     if (window.resetAt !== undefined && window.resetAt <= now) continue;
-    readings.push(reading(kind, window.limit - window.remaining, window.limit, 'server', window.resetAt));
+    readings.push({
+      ...reading(kind, window.limit - window.remaining, window.limit, 'server', window.resetAt),
+      ...(rateLimit && { observedAt: rateLimit.observedAt }),
+    });
   }
   for (const window of inputs.planWindows ?? []) {
     readings.push({

@@ -124,6 +124,15 @@ describe('completion gears', () => {
     assert.equal(decideGear([perMinute(30, now)], now, [], settings({ chatShare: 0 })).gear, 'manual');
   });
 
+  it('counts its own requests sent since the server last told its count: one in flight spends the window too', () => {
+    const now = T0 + 20_000;
+    // 15 of 20 used, as the last response said at now − 300 ms; one completion request left since.
+    const reading = { ...perMinute(15, now, 20, 'server-requests'), observedAt: now - 300 };
+    const sentSince = [now - 100];
+    assert.equal(decideGear([reading], now, sentSince, settings()).gear, 'manual', "16 of 20: only chat's share left");
+    assert.equal(decideGear([reading], now, [now - 400], settings()).gear !== 'manual', true, 'already counted');
+  });
+
   it('goes manual-only when the spacing the window needs is longer than anyone waits', () => {
     const now = T0;
     const day: LimitReading = {
