@@ -13,9 +13,12 @@ import type { Keystroke } from './completionReplay';
 /** What a latent backend reports as its requests go; all optional. */
 export interface BackendTally {
   requested?(): void;
-  /** The real request's answer, which comes (and is billed) even when the caller gave up on it. */
-  answered?(result: FimResult): void;
-  failed?(error: unknown): void;
+  /**
+   * The real request's answer, which comes (and is billed) even when the caller gave up on it.
+   * `sentAt` is when it went out: a server counts a request in the window it arrived in.
+   */
+  answered?(result: FimResult, sentAt: number): void;
+  failed?(error: unknown, sentAt: number): void;
   /** The caller gave up before the latency was over. */
   cancelled?(): void;
 }
@@ -38,15 +41,16 @@ export function latentBackend(
     model: 'emulator-coder',
     fim(request: FimRequest): Promise<FimResult> {
       tally.requested?.();
+      const sentAt = clock.now();
       const real = provider.fim({ ...request, signal: undefined });
       pending.add(real);
       void real.then(
         (result) => {
-          tally.answered?.(result);
+          tally.answered?.(result, sentAt);
           pending.delete(real);
         },
         (error: unknown) => {
-          tally.failed?.(error);
+          tally.failed?.(error, sentAt);
           pending.delete(real);
         },
       );
