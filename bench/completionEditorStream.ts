@@ -10,10 +10,10 @@
  * every pause needs its own request. Not part of `npm run bench` (it needs the second build):
  *   SWITCHBOARD_BEFORE_VSIX=/path/to/before.vsix node --import tsx bench/completionEditorStream.ts
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/server';
-import { emulatorProviderSettings, startWorkbench, type Workbench } from '../test/harness/workbench';
+import { emulatorProviderSettings, REPO_ROOT, startWorkbench, type Workbench } from '../test/harness/workbench';
 import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../test/harness/workbenchPage';
 import {
   EDITOR_BACKEND_LATENCY_MS,
@@ -24,7 +24,7 @@ import {
   typist,
   type EditorRun,
 } from './completionEditor';
-import { median, round } from './metrics';
+import { median, round, type Metrics } from './metrics';
 
 export const STREAM_TOKENS_PER_SECOND = 50;
 const RUNS = Number(process.env.SWITCHBOARD_EDITOR_RUNS ?? 3);
@@ -81,17 +81,40 @@ function p50AllPauses(runs: readonly EditorRun[]): number {
 async function main(): Promise<void> {
   const before = process.env.SWITCHBOARD_BEFORE_VSIX;
   if (!before) throw new Error('set SWITCHBOARD_BEFORE_VSIX to the earlier build to compare with');
+  const label = process.env.SWITCHBOARD_BEFORE_LABEL ?? 'the earlier build';
   const now = await measure(PACKAGED_VSIX, RUNS, console.log);
   const then = await measure(before, RUNS, console.log);
+  const lines: string[] = [];
   for (const [name, runs] of [
     ['now', now],
     ['before', then],
   ] as const) {
     const s = summary(runs);
-    console.log(
-      `${name}: ghost at ${round(s.shown, 3)} of pauses; pause → ghost p50 ${round(s.p50, 0)} ms of those shown, ${round(p50AllPauses(runs), 0)} ms over all pauses (none = never); p90 ${round(s.p90, 0)} ms; ${round(s.per100, 2)} generations and ${round(s.tokensPer100, 0)} tokens per 100 keys (medians of ${RUNS} runs)`,
-    );
+    const line = `${name}: ghost at ${round(s.shown, 3)} of pauses; pause → ghost p50 ${s.shown ? `${round(p50AllPauses(runs), 0)} ms` : 'never'} over all pauses (a pause without ghost text counts as never); p90 ${s.shown ? `${round(s.p90, 0)} ms` : 'never'}; ${round(s.per100, 2)} generations and ${round(s.tokensPer100, 0)} tokens per 100 keys`;
+    console.log(line);
+    lines.push(line);
   }
+  const ours = summary(now);
+  const base = summary(then);
+  const setup = `VS Code 1.100.3 (code-server), packaged VSIX, emulator at ${EDITOR_BACKEND_LATENCY_MS} ms to the first byte then ${STREAM_TOKENS_PER_SECOND} tokens/s, answers that run on for many lines and never match the next keys; medians of ${RUNS} runs (seeds 1–${RUNS}); baseline = ${label}, whole answers, same keystrokes. ${lines.join('. ')}`;
+  const file = join(REPO_ROOT, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Metrics;
+  results['completion.editor_stream_shown_at_pauses_ratio'] = {
+    value: round(ours.shown, 3),
+    unit: 'ratio',
+    better: 'higher',
+    baseline: round(base.shown, 3),
+    note: `pauses with ghost text before the next key against a streaming backend. ${setup}`,
+  };
+  results['completion.editor_stream_pause_to_ghost_ms_p50'] = {
+    value: round(p50AllPauses(now), 0),
+    unit: 'ms',
+    better: 'lower',
+    ...(base.shown > 0 && { baseline: round(p50AllPauses(then), 0) }),
+    note: `over all pauses; the baseline showed ghost text at ${round(base.shown, 3)} of pauses (no figure: never)`,
+  };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${file}`);
 }
 
 if (require.main === module)
