@@ -3,6 +3,7 @@
  * only in data (base URL, models, FIM route), not in code.
  */
 import OpenAI from 'openai';
+import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
@@ -284,21 +285,65 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** Mistral's FIM endpoint is not part of the OpenAI API, but the SDK's generic POST reaches it. */
-  private async fimMistral(request: FimRequest): Promise<FimResult> {
+  private fimMistral(request: FimRequest): Promise<FimResult> {
+    return request.onText ? this.fimMistralStreamed(request, request.onText) : this.fimMistralWhole(request);
+  }
+
+  /** The same, streamed as chat-style deltas; Mistral puts the usage in the last chunk. */
+  private async fimMistralStreamed(request: FimRequest, onText: (textSoFar: string) => void): Promise<FimResult> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    const model = request.model ?? this.config.completionModel;
+    let text = '';
+    try {
+      const stream = await this.retrying(deadline, async () => {
+        const { data, response: raw } = await this.client
+          .post<Stream<MistralFimChunk>>('/fim/completions', {
+            body: { ...mistralFimBody(request, model), stream: true },
+            stream: true,
+            signal: deadline.signal,
+          })
+          .withResponse();
+        this.noteHeaders(raw.headers);
+        return data;
+      });
+      let usage: Usage | undefined;
+      let finishReason: string | undefined;
+      let answeredBy: string | undefined;
+      for await (const chunk of stream) {
+        deadline.alive();
+        answeredBy ||= chunk.model;
+        const choice = chunk.choices?.[0];
+        const piece = choice?.delta?.content;
+        if (typeof piece === 'string' && piece) {
+          text += piece;
+          onText(text);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) usage = toUsage(chunk.usage);
+      }
+      if (deadline.signal.aborted) throw abortError(this.id, deadline);
+      return {
+        text,
+        route: 'mistral-fim',
+        model: answeredBy || model,
+        finishReason,
+        usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
+      };
+    } catch (error) {
+      throw this.toProviderError(error, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async fimMistralWhole(request: FimRequest): Promise<FimResult> {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.completionModel;
     try {
       const response = await this.retrying(deadline, async () => {
         const { data, response: raw } = await this.client
           .post<MistralFimResponse>('/fim/completions', {
-            body: {
-              model,
-              prompt: request.prefix,
-              suffix: request.suffix,
-              max_tokens: request.maxTokens ?? 128,
-              temperature: request.temperature ?? 0,
-              ...(request.stop?.length && { stop: request.stop }),
-            },
+            body: mistralFimBody(request, model),
             signal: deadline.signal,
           })
           .withResponse();
@@ -354,6 +399,23 @@ export class OpenAICompatibleProvider implements Provider {
     this.noteHeaders((error as { headers?: Headers }).headers);
     return providerError;
   }
+}
+
+interface MistralFimChunk {
+  model?: string;
+  choices?: { delta?: { content?: unknown }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+function mistralFimBody(request: FimRequest, model: string) {
+  return {
+    model,
+    prompt: request.prefix,
+    suffix: request.suffix,
+    max_tokens: request.maxTokens ?? 128,
+    temperature: request.temperature ?? 0,
+    ...(request.stop?.length && { stop: request.stop }),
+  };
 }
 
 interface MistralFimResponse {

@@ -183,6 +183,23 @@ describe('every protocol through one interface', () => {
     assert.ok(result.usage.outputTokens > 0);
   });
 
+  it('Mistral streams its FIM endpoint to a listener, with the usage of its last chunk', async () => {
+    const heard: string[] = [];
+    const result = await provider({ preset: 'mistral', baseUrl: emulator.baseUrls.mistral }).fim({
+      prefix: 'function add(a, b) {',
+      suffix: '\n}\n',
+      maxTokens: 64,
+      onText: (text) => heard.push(text),
+    });
+    assert.ok(heard.length > 1, JSON.stringify(heard));
+    assert.equal(heard.at(-1), result.text);
+    const sent = emulator.requests.at(-1);
+    assert.equal(sent?.path, '/v1/fim/completions');
+    assert.equal((sent?.body as { stream?: unknown }).stream, true);
+    assert.equal(result.usage.reported, true);
+    assert.equal(result.route, 'mistral-fim');
+  });
+
   it("Ollama: an error line in the middle of a streamed answer is the server's error, not an answer", async () => {
     emulator.fault({ kind: 'error-event', path: '/api/generate' });
     await assert.rejects(
