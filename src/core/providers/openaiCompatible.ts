@@ -233,7 +233,6 @@ export class OpenAICompatibleProvider implements Provider {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.completionModel;
     const client = this.fimCompletionsClient();
-    let text = '';
     try {
       // Retrying is safe only until the first token, as for chat.
       const stream = await this.retrying(deadline, async () => {
@@ -250,34 +249,54 @@ export class OpenAICompatibleProvider implements Provider {
         this.noteHeaders(raw.headers);
         return data;
       });
-      let usage: Usage | undefined;
-      let finishReason: string | undefined;
-      let answeredBy: string | undefined;
-      for await (const chunk of stream) {
-        deadline.alive();
-        answeredBy ||= chunk.model;
-        const choice = chunk.choices[0];
-        if (choice?.text) {
-          text += choice.text;
-          onText(text);
-        }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = toUsage(chunk.usage);
-      }
-      // The SDK ends iteration quietly when the request is aborted: a cut-off answer is not one.
-      if (deadline.signal.aborted) throw abortError(this.id, deadline);
-      return {
-        text,
+      return await this.gatherFim(stream, (choice) => choice.text, {
+        deadline,
+        onText,
         route,
-        model: answeredBy || model,
-        finishReason,
-        usage: usage ?? estimatedUsage(prompt + (suffix ?? ''), text),
-      };
+        model,
+        promptText: prompt + (suffix ?? ''),
+      });
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * Reads a streamed FIM answer to its end: `onText` hears the text so far after every piece; the
+   * usage is the server's from its last chunk where it reports one, else an estimate.
+   */
+  private async gatherFim<Choice extends { finish_reason?: string | null }>(
+    stream: AsyncIterable<{ model?: string; choices?: Choice[]; usage?: UsageCounts | null }>,
+    piece: (choice: Choice) => unknown,
+    how: { deadline: Deadline; onText: (textSoFar: string) => void; route: string; model: string; promptText: string },
+  ): Promise<FimResult> {
+    let text = '';
+    let usage: Usage | undefined;
+    let finishReason: string | undefined;
+    let answeredBy: string | undefined;
+    for await (const chunk of stream) {
+      how.deadline.alive();
+      answeredBy ||= chunk.model;
+      const choice = chunk.choices?.[0];
+      const more = choice ? piece(choice) : undefined;
+      if (typeof more === 'string' && more) {
+        text += more;
+        how.onText(text);
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) usage = toUsage(chunk.usage);
+    }
+    // The SDK ends iteration quietly when the request is aborted: a cut-off answer is not one.
+    if (how.deadline.signal.aborted) throw abortError(this.id, how.deadline);
+    return {
+      text,
+      route: how.route,
+      model: answeredBy || how.model,
+      finishReason,
+      usage: usage ?? estimatedUsage(how.promptText, text),
+    };
   }
 
   private fimCompletionsClient(): OpenAI {
@@ -293,7 +312,6 @@ export class OpenAICompatibleProvider implements Provider {
   private async fimMistralStreamed(request: FimRequest, onText: (textSoFar: string) => void): Promise<FimResult> {
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     const model = request.model ?? this.config.completionModel;
-    let text = '';
     try {
       const stream = await this.retrying(deadline, async () => {
         const { data, response: raw } = await this.client
@@ -306,29 +324,13 @@ export class OpenAICompatibleProvider implements Provider {
         this.noteHeaders(raw.headers);
         return data;
       });
-      let usage: Usage | undefined;
-      let finishReason: string | undefined;
-      let answeredBy: string | undefined;
-      for await (const chunk of stream) {
-        deadline.alive();
-        answeredBy ||= chunk.model;
-        const choice = chunk.choices?.[0];
-        const piece = choice?.delta?.content;
-        if (typeof piece === 'string' && piece) {
-          text += piece;
-          onText(text);
-        }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = toUsage(chunk.usage);
-      }
-      if (deadline.signal.aborted) throw abortError(this.id, deadline);
-      return {
-        text,
+      return await this.gatherFim(stream, (choice) => choice.delta?.content, {
+        deadline,
+        onText,
         route: 'mistral-fim',
-        model: answeredBy || model,
-        finishReason,
-        usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
-      };
+        model,
+        promptText: request.prefix + request.suffix,
+      });
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
@@ -424,13 +426,16 @@ interface MistralFimResponse {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
-function toUsage(usage: {
+/** Usage counts as OpenAI-style servers report them. */
+interface UsageCounts {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
   /** DeepSeek's own count of input tokens served from its context cache (api-docs.deepseek.com/guides/kv_cache). */
   prompt_cache_hit_tokens?: number;
-}): Usage {
+}
+
+function toUsage(usage: UsageCounts): Usage {
   return {
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
