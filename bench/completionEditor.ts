@@ -18,6 +18,7 @@ import { ledgerRecords } from '../test/harness/ledgerFiles';
 import { emulatorProviderSettings, REPO_ROOT, startWorkbench, type Workbench } from '../test/harness/workbench';
 import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../test/harness/workbenchPage';
 import { median, round, type Metrics } from './metrics';
+import { keyGaps, seededRandom } from './replayDriver';
 
 /** Not written for this benchmark: debug's shared core (pinned by package-lock.json), lines 41–52. */
 const SOURCE_FILE = 'node_modules/debug/src/common.js';
@@ -52,26 +53,14 @@ interface Key {
   text: string;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A developer typing `source`: log-normal gaps between keys (median 150 ms, σ 0.5, clipped to
  * 40–800 ms), and thinking pauses of 0.9–2.5 s after half the line ends and a fifth of the
  * punctuation keys. Enter carries the next line's indentation (the editor's auto-indent).
  */
 export function typist(source: string, seed: number): Key[] {
-  const rand = random(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const gap = () => Math.min(800, Math.max(40, Math.exp(Math.log(150) + 0.5 * normal())));
+  const rand = seededRandom(seed);
+  const gap = keyGaps(rand, 800);
   const keys: Key[] = [];
   let at = 0;
   let index = 0;

@@ -25,7 +25,7 @@ import { createProvider } from '../src/backends/providerRuntime';
 import { startEmulator } from '../test/emulator/server';
 import { FakeClock } from '../test/harness/fakeClock';
 import { REPO_ROOT } from '../test/harness/workbench';
-import { latentBackend, typeAlong } from './replayDriver';
+import { keyGaps, latentBackend, seededRandom, typeAlong } from './replayDriver';
 
 /** Not written for this benchmark: debug's shared core, pinned by package-lock.json. */
 export const REPLAY_FILE = 'node_modules/debug/src/common.js';
@@ -42,18 +42,6 @@ export interface Keystroke {
   text: string;
 }
 
-/** A small seeded generator, so every run replays the same typing. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Types `source` the way a person does: one key per character at log-normal intervals (median
  * 150 ms, about 65 words a minute), Enter bringing the next line's indentation as an editor's
@@ -61,9 +49,8 @@ function random(seed: number): () => number {
  * other keys.
  */
 export function typeSource(source: string, seed = 7): Keystroke[] {
-  const rand = random(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const interval = () => Math.min(900, Math.max(40, Math.exp(Math.log(150) + 0.5 * normal())));
+  const rand = seededRandom(seed);
+  const interval = keyGaps(rand, 900);
   const keys: Keystroke[] = [];
   let at = 0;
   let index = 0;

@@ -164,3 +164,21 @@ export async function typeAlong(
   await clock.advance(5_000);
   return figures;
 }
+
+/** A small seeded generator, so every run replays the same typing. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Gaps between a person's keys: log-normal around a 150 ms median (σ 0.5), clipped to 40 ms–`maxMs`. */
+export function keyGaps(rand: () => number, maxMs: number): () => number {
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return () => Math.min(maxMs, Math.max(40, Math.exp(Math.log(150) + 0.5 * normal())));
+}
