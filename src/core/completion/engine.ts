@@ -143,7 +143,12 @@ interface Flight extends Omit<Remembered, 'text' | 'more'> {
   controller: AbortController;
   waiters: number;
   graceTimer: unknown;
+  /** The ghost text, which a streamed answer settles before it ends. */
   answer: Promise<string>;
+  /** Whether `answer` is settled while the rest still streams in. */
+  shown: boolean;
+  /** Settles when the backend's answer has ended, one way or the other. */
+  done: Promise<void>;
 }
 
 export interface EngineDependencies {
@@ -212,6 +217,13 @@ export class CompletionEngine {
       if (answer === undefined) return [];
       if (answer.length > typed.length && answer.startsWith(typed))
         return this.serve(answer.slice(typed.length), 'in-flight');
+      // All the ghost text typed while the rest of the answer still streams: the next lines come
+      // with it (type-ahead across Enter), so wait for them rather than ask again.
+      if (flight.shown && typed.startsWith(answer) && this.flight === flight) {
+        if (!(await settles(flight.done, signal))) return [];
+        const rest = this.typeAhead(at, backend);
+        if (rest) return this.serve(rest.text, 'type-ahead', rest.replaceAfter);
+      }
     } else if (flight) {
       this.abortFlight(flight);
     }
@@ -447,31 +459,41 @@ export class CompletionEngine {
       waiters: 0,
       graceTimer: undefined,
       answer: Promise.resolve(''),
+      shown: false,
+      done: Promise.resolve(),
     };
     const keep = (text: string) => {
       this.cache.set(plan.key, text);
       this.remember(at, backend, text, plan.multiline, this.moreByKey.get(plan.key));
     };
+    let ended: () => void = () => {};
+    flight.done = new Promise<void>((resolve) => (ended = resolve));
     flight.answer = new Promise<string>((resolve, reject) => {
       let shown = false;
-      // The ghost text may be settled while the answer still streams: show it now. The flight is
-      // then over for the engine (a newer request no longer aborts it); the rest of the answer
-      // still arrives, is metered, and serves type-ahead across Enter once it has.
+      // The ghost text may be settled while the answer still streams: show it now. The rest still
+      // arrives, is metered, and serves type-ahead across Enter; it stays the engine's flight, so
+      // keys that leave the ghost text behind abort it (and its billing) as they would any.
       const show = (text: string) => {
         if (shown) return;
         shown = true;
-        if (this.flight === flight) this.flight = undefined;
         keep(text);
         resolve(text);
       };
-      this.ask(backend, plan, controller.signal, show).then(
+      const settled = (text: string) => {
+        flight.shown = true;
+        show(text);
+      };
+      this.ask(backend, plan, controller.signal, settled).then(
         (text) => {
+          if (this.flight === flight) this.flight = undefined;
           if (shown) keep(text);
           else show(text);
+          ended();
         },
         (error: unknown) => {
-          if (shown) return;
           if (this.flight === flight) this.flight = undefined;
+          ended();
+          if (shown) return;
           reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
@@ -503,8 +525,9 @@ export class CompletionEngine {
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
       flight.waiters--;
-      // Abandoned: keep it a moment for the next keystroke, which may still match it.
-      if (flight.waiters === 0 && this.flight === flight) {
+      // Abandoned: keep it a moment for the next keystroke, which may still match it. One whose
+      // ghost text is showing keeps streaming the rest while the user reads it.
+      if (flight.waiters === 0 && this.flight === flight && !flight.shown) {
         flight.graceTimer = this.clock.setTimeout(() => {
           if (flight.waiters === 0 && this.flight === flight) this.abortFlight(flight);
         }, this.deps.staleAfterMs ?? 400);
@@ -671,4 +694,19 @@ function linesAfter(raw: string, shown: string, stops: readonly string[], maxLin
   const blank = lines.findIndex((line) => line.trim() === '');
   const whole = lines.slice(0, blank === -1 ? lines.length - 1 : blank).slice(0, maxLines);
   return whole.length ? `\n${whole.join('\n')}` : '';
+}
+
+/** Whether `done` settled before the caller gave up. */
+async function settles(done: Promise<void>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  let onAbort: (() => void) | undefined;
+  const gaveUp = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([done.then(() => true as const), gaveUp]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
 }

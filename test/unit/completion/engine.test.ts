@@ -687,6 +687,33 @@ describe('completion engine: streamed answers', () => {
     assert.equal(requests.length, 1);
   });
 
+  it('stops the rest of a shown answer once the user goes elsewhere and a new request starts', async () => {
+    const { clock, backend, engine, requests } = streamingSetup(RUNS_ON);
+    keystroke(engine, backend, input('const total = items.length')).cancel();
+    await clock.advance(260);
+    const along = keystroke(engine, backend, input('const total = items.length + 1;'));
+    await clock.advance(1);
+    assert.equal(requests[0]?.signal?.aborted, false, 'typing along the ghost text keeps the rest coming');
+    along.cancel();
+    keystroke(engine, backend, input('const total = items.length * 2'));
+    await clock.advance(1);
+    assert.equal(requests.length, 2);
+    assert.equal(requests[0]?.signal?.aborted, true, 'the rest of the first answer would be billed for nothing');
+  });
+
+  it('at the end of the ghost text, waits for the rest rather than asking again, and shows the next line', async () => {
+    const { clock, backend, engine, requests } = streamingSetup(RUNS_ON);
+    keystroke(engine, backend, input('const total = items.length')).cancel();
+    await clock.advance(260);
+    const atLineEnd = keystroke(engine, backend, input('const total = items.length + 1;'));
+    await clock.advance(1_000);
+    assert.equal(requests.length, 1, 'no second request while the first still streams');
+    assert.deepEqual(
+      atLineEnd.result?.map((s) => [s.insertText, s.source]),
+      [['\nconsole.log(total);', 'type-ahead']],
+    );
+  });
+
   it('keeps what it showed when the stream breaks after the first line, and the caller sees no error', async () => {
     const { clock, backend, engine } = streamingSetup(RUNS_ON, 100, 150, 2);
     const call = keystroke(engine, backend, input('const total = items.length'));
