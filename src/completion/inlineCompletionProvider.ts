@@ -211,11 +211,14 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         const progress = listener
           ? tracker.answering({ backend: config.id, model: request.model ?? config.completionModel })
           : undefined;
+        // What a stream brought before it was cut: the server bills it and reports nothing.
+        let received = '';
         const sent =
           listener && progress
             ? {
                 ...request,
                 onText: (textSoFar: string) => {
+                  received = textSoFar;
                   progress.text(textSoFar);
                   listener(textSoFar);
                 },
@@ -260,6 +263,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             model: request.model ?? config.completionModel,
             startedAt,
             promptText: request.prefix + request.suffix,
+            outputText: received,
             error: providerError,
           });
           progress?.settle(
