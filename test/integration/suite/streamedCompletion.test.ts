@@ -1,0 +1,83 @@
+/**
+ * Streamed completion in the real extension host: ghost text comes back while the backend is still
+ * writing the answer, and a stream the user leaves behind is stopped and metered with what it had
+ * sent, not as a prompt with no answer.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { activateWithLedger, eventually } from './helpers';
+
+/** A model that runs on for many lines after the one the ghost text shows. */
+const RUNNING_ANSWER = ` + 1;\n${'console.log(total);\n'.repeat(60)}`;
+
+describe('streamed completion', () => {
+  const config = () => vscode.workspace.getConfiguration('switchboard');
+  let original: unknown[];
+  let emulator: Emulator;
+
+  before(async () => {
+    original = config().get<unknown[]>('providers') ?? [];
+    // 20 tokens a second: the whole answer takes seconds, its first line a fraction of one.
+    emulator = await startEmulator({ tokensPerSecond: 20, fimResponder: () => RUNNING_ANSWER });
+  });
+  after(async () => {
+    for (const key of ['completion.provider', 'completion.yieldToChat'])
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await config().update('providers', original, vscode.ConfigurationTarget.Global);
+    await emulator.close();
+  });
+
+  it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
+    const api = await activateWithLedger();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const entry = {
+      id: 'streamer',
+      name: 'Streamer (demo)',
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+    };
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'streamer', vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    const since = Date.now();
+    const streamerRecords = async () => {
+      const found = [];
+      for await (const record of api.meter.records({ from: since }))
+        if (record.backend === 'streamer' && record.feature === 'completion') found.push(record);
+      return found;
+    };
+
+    const line = 'const total = items.length';
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n` });
+    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
+      document,
+      new vscode.Position(0, line.length),
+      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    );
+    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    // The item starts at the word before the cursor, which the editor writes over.
+    assert.equal(first?.insertText, 'length + 1;', 'the first line only: the rest is still being written');
+    assert.equal(emulator.count('/v1/completions'), 1);
+    assert.equal((await streamerRecords()).length, 0, 'shown while the answer is still being written');
+
+    // The user goes elsewhere: a completion in another file stops the rest of the first answer.
+    const other = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'let count = 0\n' });
+    await api.inlineCompletionProvider.provideInlineCompletionItems(
+      other,
+      new vscode.Position(0, 'let count = 0'.length),
+      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    );
+    const cut = await eventually(
+      streamerRecords,
+      (records) => records.some((record) => record.outcome === 'cancelled'),
+      'the cut stream to be recorded',
+    );
+    const cancelled = cut.find((record) => record.outcome === 'cancelled');
+    assert.ok((cancelled?.outputTokens ?? 0) > 0, 'the text it had sent counts: the server bills it');
+    assert.equal(cancelled?.reported, false, 'an estimate, and marked as one');
+  });
+});
