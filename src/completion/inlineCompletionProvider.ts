@@ -217,10 +217,10 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           listener && progress
             ? {
                 ...request,
-                onText: (textSoFar: string) => {
+                onText: (textSoFar: string, route?: string) => {
                   received = textSoFar;
                   progress.text(textSoFar);
-                  listener(textSoFar);
+                  listener(textSoFar, route);
                 },
               }
             : request;

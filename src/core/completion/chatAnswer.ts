@@ -14,12 +14,7 @@ const MIN_WHOLE_LINE_ECHO = 10;
 
 /** Unwraps tags and a fence and drops an echo of the prefix; single-line answers lose leading blank lines. */
 export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean): string {
-  let text = unwrapTag(unwrapTag(raw, 'COMPLETION'), 'HOLE');
-  // In Markdown a fence may be the very text being written: unwrap it only when it wraps everything.
-  text = unwrapFence(text, cursor.languageId === 'markdown');
-  text = unwrapTag(unwrapTag(text, 'COMPLETION'), 'HOLE');
-  text = unwrapCodeTag(text);
-  text = dropPrefixEcho(text, cursor);
+  const text = dropPrefixEcho(unwrapWrappers(raw, cursor), cursor);
   if (!multiline) return text.replace(/^(?:[ \t]*\n)+/, '');
   // At the end of `{`, a chat answer often forgets the line break its indentation implies.
   const startsBody =
@@ -29,6 +24,31 @@ export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean
     /^[ \t]+\S/.test(text) &&
     indentWidth(text) > indentWidth(cursor.lineBefore);
   return startsBody ? `\n${text}` : text;
+}
+
+/** The answer without the tags and fence around its code. */
+function unwrapWrappers(raw: string, cursor: Cursor): string {
+  let text = unwrapTag(unwrapTag(raw, 'COMPLETION'), 'HOLE');
+  // In Markdown a fence may be the very text being written: unwrap it only when it wraps everything.
+  text = unwrapFence(text, cursor.languageId === 'markdown');
+  text = unwrapTag(unwrapTag(text, 'COMPLETION'), 'HOLE');
+  return unwrapCodeTag(text);
+}
+
+/**
+ * Whether a chat answer still streaming may yet turn out to repeat the code before the cursor,
+ * which would then be dropped from its start: its whole lines so far (the last, still arriving,
+ * does not count) are the first lines of the last k lines before the cursor, for some k that
+ * more lines could complete. Until that is ruled out, nothing of it can be shown early.
+ */
+export function mayBecomeEcho(rawSoFar: string, cursor: Cursor): boolean {
+  const answer = unwrapWrappers(rawSoFar, cursor).split('\n').slice(0, -1);
+  const before = cursor.prefix.split('\n').slice(0, -1);
+  for (let k = Math.max(1, answer.length); k <= Math.min(MAX_ECHO_LINES, before.length); k++) {
+    const echoed = before.slice(before.length - k);
+    if (answer.every((line, i) => line.trim() === echoed[i]?.trim())) return true;
+  }
+  return false;
 }
 
 /** Keeps what lies between `<TAG>` and `</TAG>` (either may be missing), minus the line breaks hugging them. */

@@ -569,12 +569,12 @@ export class CompletionEngine {
       fromChat: false,
     };
     let judgedLines = 0;
-    const onText = (textSoFar: string) => {
+    const onText = (textSoFar: string, route?: string) => {
       // Judged once per new whole line: a line still arriving is never shown cut.
       const lines = textSoFar.split('\n').length - 1;
       if (lines === judgedLines) return;
       judgedLines = lines;
-      const shown = settledAnswer(textSoFar, processing);
+      const shown = settledAnswer(textSoFar, { ...processing, fromChat: route === 'chat' });
       if (shown !== undefined) settled?.(shown);
     };
     const result = await backend.fim({

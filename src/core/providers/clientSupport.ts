@@ -17,7 +17,10 @@ import type {
 } from './types';
 import { estimatedUsage } from './usage';
 
-/** Fills the hole with a chat model and keeps only the code of its answer. */
+/**
+ * Fills the hole with a chat model and keeps only the code of its answer. Chat always streams, so
+ * a caller that listens (`onText`) hears the raw answer as it grows, marked as coming over chat.
+ */
 export async function fimOverChat(
   chat: (request: ChatRequest) => AsyncIterable<ChatEvent>,
   request: FimRequest,
@@ -28,8 +31,10 @@ export async function fimOverChat(
   let usage: Usage | undefined;
   let finishReason: string | undefined;
   for await (const event of chat(chatRequest)) {
-    if (event.type === 'text') text += event.text;
-    else {
+    if (event.type === 'text') {
+      text += event.text;
+      request.onText?.(text, 'chat');
+    } else {
       usage = event.usage;
       finishReason = event.finishReason;
     }

@@ -76,8 +76,10 @@ export interface FimRequest extends CallOptions {
    * completion engine can show a first line before the rest has arrived. A provider that can
    * stream its FIM route streams when this is given; one that cannot ignores it and the caller
    * gets the whole text from the result as before. Never called after the call settles.
+   * `route` is 'chat' when a chat model fills the hole: its text may still carry a fence, tags or
+   * an echo of the code before the cursor, which the caller unwraps.
    */
-  onText?: (textSoFar: string) => void;
+  onText?: (textSoFar: string, route?: string) => void;
 }
 
 export interface FimResult {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCorpus, runCorpus } from './corpusCases';
+import { CHAT_STYLES, loadCorpus, runCorpus } from './corpusCases';
 
 /** The share of corpus cases the engine must get exactly right. */
 const REQUIRED_PASS_RATIO = 0.95;
@@ -36,4 +36,19 @@ describe('completion corpus: model answers across languages', () => {
       [],
     );
   });
+
+  for (const [style, overChat] of Object.entries(CHAT_STYLES)) {
+    it(`over chat (${style}): a streamed answer shows nothing early that its whole would not`, async () => {
+      const whole = await runCorpus(false, overChat);
+      const streamed = await runCorpus(true, overChat);
+      const differ = streamed.flatMap((outcome, i) =>
+        outcome.actual === whole[i]?.actual
+          ? []
+          : [
+              `${outcome.case.file} "${outcome.case.title}": streamed ${JSON.stringify(outcome.actual)}, whole ${JSON.stringify(whole[i]?.actual)}`,
+            ],
+      );
+      assert.deepEqual(differ, []);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import {
   DEFAULT_COMPLETION_SETTINGS,
   type CompletionBackend,
 } from '../../../src/core/completion/engine';
+import { cleanHoleFillAnswer } from '../../../src/core/providers/holeFillPrompt';
 import type { FimRequest } from '../../../src/core/providers/types';
 
 export interface CorpusCase {
@@ -95,18 +96,20 @@ function applyStops(raw: string, stops: readonly string[]): string {
  * the answer to the engine a character at a time first (`onText`), as a streaming backend does, so
  * whatever the engine shows before the answer ends is what it shows.
  */
-export async function runCase(item: CorpusCase, streamed = false): Promise<CorpusOutcome> {
+export async function runCase(item: CorpusCase, streamed = false, overChat?: ChatStyle): Promise<CorpusOutcome> {
   const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }) });
+  const route = overChat ? 'chat' : 'completions-suffix';
   const backend: CompletionBackend = {
     id: 'corpus',
     model: 'corpus-model',
     fim: (request: FimRequest) => {
-      const text = applyStops(item.raw, request.stop ?? []);
-      if (streamed) for (let end = 1; end <= text.length; end++) request.onText?.(text.slice(0, end));
+      const text = applyStops(overChat ? overChat(item) : item.raw, request.stop ?? []);
+      if (streamed) for (let end = 1; end <= text.length; end++) request.onText?.(text.slice(0, end), route);
       return Promise.resolve({
-        text,
+        // The chat route hands over a whole answer cleaned (fimOverChat).
+        text: overChat ? cleanHoleFillAnswer(text) : text,
         model: 'corpus-model',
-        route: 'completions-suffix',
+        route,
         usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
       });
     },
@@ -128,8 +131,31 @@ export async function runCase(item: CorpusCase, streamed = false): Promise<Corpu
   return { case: item, actual, pass: actual === item.expected };
 }
 
-export async function runCorpus(streamed = false): Promise<CorpusOutcome[]> {
+export async function runCorpus(streamed = false, overChat?: ChatStyle): Promise<CorpusOutcome[]> {
   const outcomes: CorpusOutcome[] = [];
-  for (const item of loadCorpus()) outcomes.push(await runCase(item, streamed));
+  for (const item of loadCorpus()) outcomes.push(await runCase(item, streamed, overChat));
   return outcomes;
+}
+
+/** How a chat model asked to fill the hole might wrap a case's answer. */
+export type ChatStyle = (item: CorpusCase) => string;
+
+/**
+ * The ways chat models wrap the code they are asked for (see chatAnswer.ts): as is, in a fence
+ * with a language, in tags, after the line before the cursor repeated, after whole lines before it
+ * repeated, and after a sentence that introduces a fence.
+ */
+export const CHAT_STYLES: Readonly<Record<string, ChatStyle>> = {
+  plain: (item) => item.raw,
+  fenced: (item) => `\`\`\`${item.languageId}\n${item.raw}\n\`\`\``,
+  tagged: (item) => `<COMPLETION>${item.raw}</COMPLETION>`,
+  'typed line repeated': (item) => `${lastLines(item.prefix, 0)}${item.raw}`,
+  'two lines repeated': (item) => `${lastLines(item.prefix, 2)}${item.raw}`,
+  'prose, then a fence': (item) => `Here is the completion:\n\`\`\`\n${item.raw}\n\`\`\``,
+};
+
+/** The line before the cursor up to it, after `whole` whole lines before it. */
+function lastLines(prefix: string, whole: number): string {
+  const lines = prefix.split('\n');
+  return lines.slice(Math.max(0, lines.length - 1 - whole)).join('\n');
 }

@@ -8,6 +8,7 @@ import {
   type CompletionSettings,
   type Suggestion,
 } from '../../../src/core/completion/engine';
+import { cleanHoleFillAnswer } from '../../../src/core/providers/holeFillPrompt';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { FimRequest } from '../../../src/core/providers/types';
 import { FakeClock } from '../../harness/fakeClock';
@@ -592,7 +593,13 @@ describe('completion engine: streamed answers', () => {
    * A backend that streams `answer` a line every `lineMs` after `latencyMs`, calling `onText` with
    * the text so far, and settles when the last line is in (or rejects with `failAfterLines`).
    */
-  function streamingSetup(answer: string, lineMs = 100, latencyMs = 150, failAfterLines?: number) {
+  function streamingSetup(
+    answer: string,
+    lineMs = 100,
+    latencyMs = 150,
+    failAfterLines?: number,
+    route: 'completions-suffix' | 'chat' = 'completions-suffix',
+  ) {
     const clock = new FakeClock();
     const requests: FimRequest[] = [];
     const backend: CompletionBackend = {
@@ -613,12 +620,13 @@ describe('completion engine: streamed answers', () => {
                     return;
                   }
                   sent += piece;
-                  request.onText?.(sent);
+                  request.onText?.(sent, route);
                   if (i === pieces.length - 1)
                     resolve({
-                      text: sent,
+                      // The chat route cleans a whole answer as fimOverChat does.
+                      text: route === 'chat' ? cleanHoleFillAnswer(sent) : sent,
                       model: 'test-model',
-                      route: 'completions-suffix',
+                      route,
                       usage: {
                         inputTokens: 10,
                         outputTokens: 40,
@@ -723,6 +731,67 @@ describe('completion engine: streamed answers', () => {
       call.result?.map((s) => s.insertText),
       [' + 1;'],
     );
+  });
+
+  describe('over chat (a chat model fills the hole)', () => {
+    const CHAT = (answer: string) => streamingSetup(answer, 100, 150, undefined, 'chat');
+
+    it('shows the first line of a fenced chat answer as soon as it is in, without the fence', async () => {
+      const { clock, backend, engine } = CHAT(`\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
+      const call = keystroke(engine, backend, input('const total = items.length'));
+      await clock.advance(360);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        [' + 1;'],
+        'shown with the second line; the whole answer needs 500 ms more',
+      );
+    });
+
+    it('drops a repeat of the line before the cursor from the early text, as from the whole answer', async () => {
+      const { clock, backend, engine } = CHAT(`const total = items.length${RUNS_ON}`);
+      const call = keystroke(engine, backend, input('const total = items.length'));
+      await clock.advance(260);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        [' + 1;'],
+      );
+    });
+
+    it('shows nothing early while the answer may still be repeating the lines before the cursor', async () => {
+      const typed = 'const items = load();\nconst count = items.length;\nconst total = items.reduce(add, 0)';
+      const answer = `${typed};\nconsole.log(total, count);\nexport { total };\nexport { count };\n`;
+      const whole = CHAT(answer);
+      const wholeCall = keystroke(whole.engine, whole.backend, input(typed));
+      await whole.clock.advance(2_000);
+      assert.deepEqual(
+        wholeCall.result?.map((s) => s.insertText),
+        [';'],
+        'the whole answer repeats two lines and the typed one; what is new is the semicolon',
+      );
+      const { clock, backend, engine } = CHAT(answer);
+      const call = keystroke(engine, backend, input(typed));
+      await clock.advance(260);
+      const early: unknown = call.result;
+      assert.equal(early, undefined, 'its first line repeats a line before the cursor: not yet known to be new');
+      await clock.advance(2_000);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        [';'],
+      );
+    });
+
+    it('waits for the code when a chat model opens with prose that introduces a fence', async () => {
+      const { clock, backend, engine } = CHAT(`Here is the code:\n\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
+      const call = keystroke(engine, backend, input('const total = items.length'));
+      await clock.advance(260);
+      const early: unknown = call.result;
+      assert.equal(early, undefined, 'the prose is never ghost text');
+      await clock.advance(200);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        [' + 1;'],
+      );
+    });
   });
 
   it('asks a single-line completion without a stream callback: it ends at its first line break anyway', async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cleanHoleFillAnswer } from '../../../src/core/providers/holeFillPrompt';
 import { PRESETS } from '../../../src/core/providers/presets';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
@@ -150,7 +151,7 @@ describe('every protocol through one interface', () => {
 
   for (const testCase of cases) {
     it(`${testCase.name}: a listener to a streamed FIM answer hears it grow to the whole answer`, async () => {
-      const ask = (onText?: (text: string) => void) =>
+      const ask = (onText?: (text: string, route?: string) => void) =>
         provider(testCase.entry()).fim({
           prefix: 'function add(a, b) {',
           suffix: '\n}\n',
@@ -160,10 +161,16 @@ describe('every protocol through one interface', () => {
         });
       const whole = await ask();
       const heard: string[] = [];
-      const streamed = await ask((text) => heard.push(text));
+      const routes = new Set<string | undefined>();
+      const streamed = await ask((text, route) => {
+        heard.push(text);
+        routes.add(route);
+      });
       assert.equal(streamed.text, whole.text, 'the same answer, streamed or not');
-      // Routes that cannot stream (Mistral's FIM, a chat hole-fill) stay silent and answer whole.
-      if (heard.length) assert.equal(heard.at(-1), streamed.text);
+      assert.ok(heard.length > 1, `heard it grow: ${JSON.stringify(heard)}`);
+      assert.deepEqual([...routes], [streamed.route === 'chat' ? 'chat' : undefined]);
+      // A chat model's raw answer, fence and all: the listener unwraps it as the whole one is.
+      assert.equal(streamed.route === 'chat' ? cleanHoleFillAnswer(heard.at(-1) ?? '') : heard.at(-1), streamed.text);
       assert.equal(streamed.usage.reported, whole.usage.reported);
     });
   }
