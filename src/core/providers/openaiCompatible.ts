@@ -3,6 +3,7 @@
  * only in data (base URL, models, FIM route), not in code.
  */
 import OpenAI from 'openai';
+import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
@@ -63,24 +64,20 @@ export class OpenAICompatibleProvider implements Provider {
     let answer = '';
     try {
       // Retrying is safe only until the first token: after that a retry would repeat text.
-      const stream = await this.retrying(deadline, async () => {
-        const { data, response } = await this.client.chat.completions
-          .create(
-            {
-              model,
-              messages,
-              stream: true,
-              stream_options: { include_usage: true },
-              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-              ...(request.temperature !== undefined && { temperature: request.temperature }),
-              ...(request.stop?.length && { stop: request.stop }),
-            },
-            { signal: deadline.signal },
-          )
-          .withResponse();
-        this.noteHeaders(response.headers);
-        return data;
-      });
+      const stream = await this.sent(deadline, () =>
+        this.client.chat.completions.create(
+          {
+            model,
+            messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+            ...(request.temperature !== undefined && { temperature: request.temperature }),
+            ...(request.stop?.length && { stop: request.stop }),
+          },
+          { signal: deadline.signal },
+        ),
+      );
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {
@@ -185,23 +182,20 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  private async fimCompletionsWhole(
+  private fimCompletionsWhole(
     request: FimRequest,
     prompt: string,
     suffix: string | undefined,
     route: string,
   ): Promise<FimResult> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
-    const model = request.model ?? this.config.completionModel;
     const client = this.fimCompletionsClient();
-    try {
-      const response = await this.retrying(deadline, async () => {
-        const { data, response: raw } = await client.completions
-          .create({ ...completionsBody(request, model, prompt, suffix), stream: false }, { signal: deadline.signal })
-          .withResponse();
-        this.noteHeaders(raw.headers);
-        return data;
-      });
+    return this.fimCall(request, async (deadline, model) => {
+      const response = await this.sent(deadline, () =>
+        client.completions.create(
+          { ...completionsBody(request, model, prompt, suffix), stream: false },
+          { signal: deadline.signal },
+        ),
+      );
       const choice = response.choices[0];
       const text = choice?.text ?? '';
       return {
@@ -211,11 +205,7 @@ export class OpenAICompatibleProvider implements Provider {
         finishReason: choice?.finish_reason ?? undefined,
         usage: response.usage ? toUsage(response.usage) : estimatedUsage(prompt + (suffix ?? ''), text),
       };
-    } catch (error) {
-      throw this.toProviderError(error, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   /**
@@ -223,44 +213,30 @@ export class OpenAICompatibleProvider implements Provider {
    * engine can show a first line while the rest is still being generated. Usage comes in the last
    * chunk where the server reports it (`stream_options.include_usage`), else it is estimated.
    */
-  private async fimCompletionsStreamed(
+  private fimCompletionsStreamed(
     request: FimRequest,
     onText: (textSoFar: string) => void,
     prompt: string,
     suffix: string | undefined,
     route: string,
   ): Promise<FimResult> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
-    const model = request.model ?? this.config.completionModel;
     const client = this.fimCompletionsClient();
-    try {
+    return this.fimCall(request, async (deadline, model) => {
       // Retrying is safe only until the first token, as for chat.
-      const stream = await this.retrying(deadline, async () => {
-        const { data, response: raw } = await client.completions
-          .create(
-            {
-              ...completionsBody(request, model, prompt, suffix),
-              stream: true,
-              stream_options: { include_usage: true },
-            },
-            { signal: deadline.signal },
-          )
-          .withResponse();
-        this.noteHeaders(raw.headers);
-        return data;
-      });
-      return await this.gatherFim(stream, (choice) => choice.text, {
+      const stream = await this.sent(deadline, () =>
+        client.completions.create(
+          { ...completionsBody(request, model, prompt, suffix), stream: true, stream_options: { include_usage: true } },
+          { signal: deadline.signal },
+        ),
+      );
+      return this.gatherFim(stream, (choice) => choice.text, {
         deadline,
         onText,
         route,
         model,
         promptText: prompt + (suffix ?? ''),
       });
-    } catch (error) {
-      throw this.toProviderError(error, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   /**
@@ -309,49 +285,33 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** The same, streamed as chat-style deltas; Mistral puts the usage in the last chunk. */
-  private async fimMistralStreamed(request: FimRequest, onText: (textSoFar: string) => void): Promise<FimResult> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
-    const model = request.model ?? this.config.completionModel;
-    try {
-      const stream = await this.retrying(deadline, async () => {
-        const { data, response: raw } = await this.client
-          .post<Stream<MistralFimChunk>>('/fim/completions', {
-            body: { ...mistralFimBody(request, model), stream: true },
-            stream: true,
-            signal: deadline.signal,
-          })
-          .withResponse();
-        this.noteHeaders(raw.headers);
-        return data;
-      });
-      return await this.gatherFim(stream, (choice) => choice.delta?.content, {
+  private fimMistralStreamed(request: FimRequest, onText: (textSoFar: string) => void): Promise<FimResult> {
+    return this.fimCall(request, async (deadline, model) => {
+      const stream = await this.sent(deadline, () =>
+        this.client.post<Stream<MistralFimChunk>>('/fim/completions', {
+          body: { ...mistralFimBody(request, model), stream: true },
+          stream: true,
+          signal: deadline.signal,
+        }),
+      );
+      return this.gatherFim(stream, (choice) => choice.delta?.content, {
         deadline,
         onText,
         route: 'mistral-fim',
         model,
         promptText: request.prefix + request.suffix,
       });
-    } catch (error) {
-      throw this.toProviderError(error, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
-  private async fimMistralWhole(request: FimRequest): Promise<FimResult> {
-    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
-    const model = request.model ?? this.config.completionModel;
-    try {
-      const response = await this.retrying(deadline, async () => {
-        const { data, response: raw } = await this.client
-          .post<MistralFimResponse>('/fim/completions', {
-            body: mistralFimBody(request, model),
-            signal: deadline.signal,
-          })
-          .withResponse();
-        this.noteHeaders(raw.headers);
-        return data;
-      });
+  private fimMistralWhole(request: FimRequest): Promise<FimResult> {
+    return this.fimCall(request, async (deadline, model) => {
+      const response = await this.sent(deadline, () =>
+        this.client.post<MistralFimResponse>('/fim/completions', {
+          body: mistralFimBody(request, model),
+          signal: deadline.signal,
+        }),
+      );
       const choice = response.choices?.[0];
       const text = typeof choice?.message?.content === 'string' ? choice.message.content : '';
       return {
@@ -361,11 +321,31 @@ export class OpenAICompatibleProvider implements Provider {
         finishReason: choice?.finish_reason ?? undefined,
         usage: response.usage ? toUsage(response.usage) : estimatedUsage(request.prefix + request.suffix, text),
       };
+    });
+  }
+
+  /** One FIM call under its deadline, with the model it asks for; every failure leaves it a ProviderError. */
+  private async fimCall(
+    request: FimRequest,
+    call: (deadline: Deadline, model: string) => Promise<FimResult>,
+  ): Promise<FimResult> {
+    const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
+    try {
+      return await call(deadline, request.model ?? this.config.completionModel);
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
       deadline.dispose();
     }
+  }
+
+  /** Sends one request under the retry policy and hands its rate-limit headers to the meter. */
+  private sent<T>(deadline: Deadline, request: () => APIPromise<T>): Promise<T> {
+    return this.retrying(deadline, async () => {
+      const { data, response } = await request().withResponse();
+      this.noteHeaders(response.headers);
+      return data;
+    });
   }
 
   private retrying<T>(deadline: Deadline, operation: () => Promise<T>): Promise<T> {
