@@ -15,10 +15,12 @@ import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
+import { unwrapChatAnswer } from './chatAnswer';
 import { cutAtControlTokens } from './leakedTokens';
 import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
+import { readCursor } from './postprocessCursor';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
 import { settledAnswer } from './settledAnswer';
@@ -597,9 +599,13 @@ export class CompletionEngine {
       ...(plan.multiline && settled && { onText }),
       signal,
     });
-    const shown = postProcess(result.text, { ...processing, fromChat: result.route === 'chat' });
-    if (result.route !== 'chat')
-      this.moreByKey.set(plan.key, linesAfter(result.text, shown, template?.stop ?? [], plan.maxLines));
+    const fromChat = result.route === 'chat';
+    const shown = postProcess(result.text, { ...processing, fromChat });
+    // A chat model's lines after the shown ones serve type-ahead too, once out of their fence.
+    const code = fromChat
+      ? unwrapChatAnswer(result.text, readCursor(prompt.prefix, prompt.suffix, plan.languageId), plan.multiline)
+      : result.text;
+    this.moreByKey.set(plan.key, linesAfter(code, shown, template?.stop ?? [], plan.maxLines));
     return shown;
   }
 

@@ -780,6 +780,19 @@ describe('completion engine: streamed answers', () => {
       );
     });
 
+    it('serves the rest of a fenced chat answer for type-ahead across Enter, without a new request', async () => {
+      const { clock, backend, engine, requests } = CHAT(`\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
+      keystroke(engine, backend, input('const total = items.length'));
+      await clock.advance(1_000);
+      const next = keystroke(engine, backend, input('const total = items.length + 1;\nconsole'));
+      await clock.advance(1);
+      assert.deepEqual(
+        next.result?.map((s) => [s.insertText, s.source]),
+        [['.log(total);', 'type-ahead']],
+      );
+      assert.equal(requests.length, 1);
+    });
+
     it('waits for the code when a chat model opens with prose that introduces a fence', async () => {
       const { clock, backend, engine } = CHAT(`Here is the code:\n\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
       const call = keystroke(engine, backend, input('const total = items.length'));
