@@ -168,8 +168,9 @@ async function openByName(page: Page, file: string): Promise<void> {
   }
 }
 
+/** Requests for completions: FIM (`/v1/completions`) or, on a chat-only backend, a hole-fill over chat (nothing else chats here). */
 function completionRequests(emulator: Emulator): number {
-  return emulator.requests.filter((request) => request.path === '/v1/completions').length;
+  return emulator.requests.filter((request) => request.path.endsWith('/completions')).length;
 }
 
 function completionTokens(workbench: Workbench): number {
