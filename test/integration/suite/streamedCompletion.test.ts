@@ -80,4 +80,39 @@ describe('streamed completion', () => {
     assert.ok((cancelled?.outputTokens ?? 0) > 0, 'the text it had sent counts: the server bills it');
     assert.equal(cancelled?.reported, false, 'an estimate, and marked as one');
   });
+
+  it('over a chat-only model (Anthropic): shows the code of the first line while the fenced answer still streams', async () => {
+    const api = await activateWithLedger();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    // The key comes from the environment, as a user's shell would give it.
+    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
+    const entry = {
+      id: 'chat-streamer',
+      name: 'Chat streamer (demo)',
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      completionModel: 'claude-haiku-4-5',
+      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
+    };
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'chat-streamer', vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    const since = Date.now();
+    const requestsBefore = emulator.count('/v1/messages');
+
+    const line = 'const total = items.length';
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `// chat\n${line}\n` });
+    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
+      document,
+      new vscode.Position(1, line.length),
+      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    );
+    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    assert.equal(first?.insertText, 'length + 1;', 'the code of the first line, without the fence around it');
+    assert.equal(emulator.count('/v1/messages'), requestsBefore + 1);
+    let recorded = 0;
+    for await (const record of api.meter.records({ from: since })) if (record.backend === 'chat-streamer') recorded++;
+    assert.equal(recorded, 0, 'shown while the answer is still being written');
+  });
 });
