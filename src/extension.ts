@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
   const limits = new LimitMonitor(backends, meter, keys);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
-  const budgets = new BudgetGuard(backends, meter, limits);
+  const budgets = new BudgetGuard(backends, meter, limits, context.globalState);
   limits.budgetOffer = (config, state) => budgets.offer(config, state);
   statusBar.budgetPause = () => budgets.statusText();
   const confirmChat = (config: ProviderConfig) => budgets.confirmChat(config);

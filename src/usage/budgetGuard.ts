@@ -10,6 +10,7 @@ import {
   isBudgetReading,
   nearestBudget,
   reachedBudgets,
+  storedManualHolds,
   type BackendSpend,
   type BudgetDecision,
   type BudgetHold,
@@ -33,6 +34,8 @@ import type { UsageMeter } from './usageMeter';
 
 export const PAUSE_BUTTON = 'Pause completion until reset';
 export const RAISE_BUTTON = 'Raise budget…';
+/** Where the pauses chosen by hand are kept: global state, so every window and a reload see them. */
+export const MANUAL_PAUSES_KEY = 'switchboard.budget.manualPauses';
 /** setTimeout's longest delay; a month's reset is re-armed from there. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
@@ -49,8 +52,6 @@ export interface BudgetOffer {
  * and asks before a chat request past one. The decisions are in core (`budgetAction.ts`).
  */
 export class BudgetGuard implements vscode.Disposable {
-  /** Pauses chosen from a notification before the budget was reached. */
-  private manual: BudgetHold[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a pause starts or ends. */
   readonly onDidChange = this.changed.event;
@@ -64,8 +65,31 @@ export class BudgetGuard implements vscode.Disposable {
     private readonly backends: Backends,
     private readonly meter: UsageMeter,
     private readonly limits: LimitMonitor,
+    private readonly state: vscode.Memento,
   ) {
     this.subscriptions = [this.changed, limits.onDidChange(() => this.arm())];
+    // A pause chosen before a reload, or in another window, holds here too and ends on time.
+    if (this.manual().length) this.arm();
+  }
+
+  /**
+   * Pauses chosen from a notification before the budget was reached, still running. They live in
+   * global state, which every window of this editor shares and a reload keeps: a pause the user
+   * chose holds until its reset, not until the window closes.
+   */
+  private manual(now = Date.now()): BudgetHold[] {
+    return storedManualHolds(this.state.get(MANUAL_PAUSES_KEY), now);
+  }
+
+  /** Writes the pauses chosen by hand; false (and logged) when the editor could not keep them. */
+  private async keepManual(holds: readonly BudgetHold[]): Promise<boolean> {
+    try {
+      await this.state.update(MANUAL_PAUSES_KEY, holds.length ? holds : undefined);
+      return true;
+    } catch (error) {
+      log().warn(`Could not write the completion pauses: ${String(error)}`);
+      return false;
+    }
   }
 
   /** Every budget that is set: the overall one, and each provider entry's. */
@@ -103,10 +127,11 @@ export class BudgetGuard implements vscode.Disposable {
   decide(config: ProviderConfig, role: 'completion' | 'chat', now = Date.now()): BudgetDecision {
     const scopes = this.scopes();
     // With no budget set nothing is priced: the price data loads only where it is needed.
-    if (!scopes.length && !this.manual.length) return { warnOnly: [] };
+    const manual = this.manual(now);
+    if (!scopes.length && !manual.length) return { warnOnly: [] };
     return decideBudgets({
       scopes,
-      manual: this.manual,
+      manual,
       backend: config.id,
       spend: this.spendOf(config, role),
       now,
@@ -186,28 +211,42 @@ export class BudgetGuard implements vscode.Disposable {
     if (!scope || !reading || reading.fraction < WARNING_FRACTION || state.level === 'ok') return undefined;
     const now = Date.now();
     const [reached] = reachedBudgets([{ ...scope, readings: [reading] }], now);
-    const pausing = reached !== undefined && scope.action === 'pause';
-    const buttons = [...(pausing ? [] : [PAUSE_BUTTON]), RAISE_BUTTON];
+    // A pause already on, because the budget is reached or because the user chose it (in this
+    // window or another), is said, not offered again.
+    const chosen = this.manual(now).find(
+      (hold) => hold.backend === scope.backend && hold.reading.kind === reading.kind,
+    );
+    const pause = reached !== undefined && scope.action === 'pause' ? reached : chosen;
+    const buttons = [...(pause ? [] : [PAUSE_BUTTON]), RAISE_BUTTON];
     return {
-      ...(pausing && { note: pausedNote(reached, now, state.worst === reading) }),
+      ...(pause && { note: pausedNote(pause, now, state.worst === reading) }),
       buttons,
       act: async (choice) => {
-        if (choice === PAUSE_BUTTON) this.pauseUntilReset(scope, reading);
+        if (choice === PAUSE_BUTTON) await this.pauseUntilReset(scope, reading);
         if (choice === RAISE_BUTTON) await this.raise(scope, reading);
       },
     };
   }
 
-  private pauseUntilReset(scope: BudgetScope, reading: LimitReading): void {
+  private async pauseUntilReset(scope: BudgetScope, reading: LimitReading): Promise<void> {
     if (reading.resetsAt === undefined) return;
-    this.manual.push({
-      ...(scope.backend !== undefined && { backend: scope.backend }),
-      name: scope.name,
-      reading,
-      action: 'pause',
-      until: reading.resetsAt,
-      manual: true,
-    });
+    const kept = await this.keepManual([
+      ...this.manual(),
+      {
+        ...(scope.backend !== undefined && { backend: scope.backend }),
+        name: scope.name,
+        reading,
+        action: 'pause',
+        until: reading.resetsAt,
+        manual: true,
+      },
+    ]);
+    if (!kept) {
+      void vscode.window.showErrorMessage(
+        'Switchboard: the editor could not save the pause; completion is not paused.',
+      );
+      return;
+    }
     this.arm();
     this.changed.fire();
   }
@@ -225,7 +264,9 @@ export class BudgetGuard implements vscode.Disposable {
     const parsed = parseBudget(text, reading);
     if (parsed.amount === undefined) return;
     // Manual pauses on this budget end with it.
-    this.manual = this.manual.filter((hold) => hold.backend !== scope.backend || hold.reading.kind !== reading.kind);
+    await this.keepManual(
+      this.manual().filter((hold) => hold.backend !== scope.backend || hold.reading.kind !== reading.kind),
+    );
     const settings = vscode.workspace.getConfiguration('switchboard');
     try {
       if (scope.backend === undefined) {
@@ -257,8 +298,7 @@ export class BudgetGuard implements vscode.Disposable {
   /** A timer at the next end of a pause, so the status bar and the gate move on at the reset by themselves. */
   private arm(): void {
     const now = Date.now();
-    this.manual = this.manual.filter((hold) => hold.until > now);
-    const ends = [...reachedBudgets(this.scopes(), now), ...this.manual].map((hold) => hold.until);
+    const ends = [...reachedBudgets(this.scopes(), now), ...this.manual(now)].map((hold) => hold.until);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!ends.length) return;

@@ -37,7 +37,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** A headless Chromium on the workbench, with the test folder open and the workbench drawn. */
 export async function openWorkbenchPage(workbench: Workbench): Promise<{ browser: Browser; page: Page }> {
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // A context of its own, so a test can open a second window (tab) on the same browser profile.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   await page.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return { browser, page };

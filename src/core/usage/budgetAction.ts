@@ -121,3 +121,44 @@ export function nearestBudget(scope: BudgetScope): LimitReading | undefined {
       undefined,
     );
 }
+
+/** At most this many manual pauses are kept: one per budget is all a user can choose. */
+const MAX_MANUAL_HOLDS = 32;
+const BUDGET_KINDS = new Set(['usd-per-day', 'usd-per-month', 'cny-per-day', 'cny-per-month']);
+
+/**
+ * The pauses a user chose by hand, as kept in the editor's global state (shared by every window
+ * and kept across reloads): those still running at `now`. Anything malformed is dropped, never
+ * trusted: a hold must name a budget reading, a name and a finite end.
+ */
+export function storedManualHolds(value: unknown, now: number): BudgetHold[] {
+  if (!Array.isArray(value)) return [];
+  const holds: BudgetHold[] = [];
+  for (const item of value.slice(0, MAX_MANUAL_HOLDS)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { backend, name, reading, until } = item as Record<string, unknown>;
+    if (typeof until !== 'number' || !Number.isFinite(until) || until <= now) continue;
+    if (typeof name !== 'string' || (backend !== undefined && typeof backend !== 'string')) continue;
+    if (typeof reading !== 'object' || reading === null) continue;
+    const { kind, used, limit, fraction, currency, resetsAt } = reading as Record<string, unknown>;
+    if (typeof kind !== 'string' || !BUDGET_KINDS.has(kind)) continue;
+    if (![used, limit, fraction].every((n) => typeof n === 'number' && Number.isFinite(n))) continue;
+    holds.push({
+      ...(backend !== undefined && { backend }),
+      name: name.slice(0, 200),
+      reading: {
+        kind: kind as LimitReading['kind'],
+        used: used as number,
+        limit: limit as number,
+        fraction: fraction as number,
+        source: 'settings',
+        ...(typeof currency === 'string' && { currency: currency.slice(0, 8) }),
+        ...(typeof resetsAt === 'number' && Number.isFinite(resetsAt) && { resetsAt }),
+      },
+      action: 'pause',
+      until,
+      manual: true,
+    });
+  }
+  return holds;
+}

@@ -10,6 +10,7 @@ import {
   budgetActionOf,
   decideBudgets,
   nearestBudget,
+  storedManualHolds,
   type BudgetAction,
   type BudgetHold,
   type BudgetScope,
@@ -255,5 +256,66 @@ describe('the words of a budget that holds', () => {
     assert.match(parseBudget('0.5', hold.reading).error ?? '', /more than what is already spent \(\$0\.52\)/);
     for (const bad of ['', 'abc', '-1', '1e9', 'Infinity', '5; rm -rf'])
       assert.ok(parseBudget(bad, hold.reading).error, `"${bad}" is refused`);
+  });
+});
+
+describe('pauses chosen by hand, as kept in global state', () => {
+  const NOW = Date.UTC(2026, 11, 5, 12);
+  const hold = {
+    backend: 'qwen',
+    name: 'Qwen',
+    reading: {
+      kind: 'usd-per-day',
+      used: 1_600_000,
+      limit: 2_000_000,
+      fraction: 0.8,
+      source: 'settings',
+      currency: 'USD',
+      resetsAt: NOW + 3_600_000,
+    },
+    action: 'pause',
+    until: NOW + 3_600_000,
+    manual: true,
+  };
+
+  it('reads back a pause until its reset, and then no more', () => {
+    const [read] = storedManualHolds([hold], NOW);
+    assert.equal(read?.backend, 'qwen');
+    assert.equal(read?.until, NOW + 3_600_000);
+    assert.equal(read?.manual, true);
+    assert.equal(read?.reading.currency, 'USD');
+    const decision = decideBudgets({
+      scopes: [],
+      manual: storedManualHolds([hold], NOW),
+      backend: 'qwen',
+      spend: 'USD',
+      now: NOW,
+    });
+    assert.equal(decision.completion?.name, 'Qwen', 'completion stays paused');
+    assert.deepEqual(storedManualHolds([hold], NOW + 3_600_000), [], 'the pause ends at the reset');
+  });
+
+  it('drops whatever is not a pause on a budget: nothing malformed can hold or lift completion', () => {
+    const bad = [
+      null,
+      'pause',
+      { ...hold, until: 'tomorrow' },
+      { ...hold, until: Number.POSITIVE_INFINITY },
+      { ...hold, backend: 7 },
+      { ...hold, name: undefined },
+      { ...hold, reading: { ...hold.reading, kind: 'requests-per-day' } },
+      { ...hold, reading: { ...hold.reading, used: Number.NaN } },
+      { ...hold, reading: null },
+    ];
+    assert.deepEqual(storedManualHolds(bad, NOW), []);
+    assert.deepEqual(storedManualHolds({ 0: hold }, NOW), []);
+    assert.equal(
+      storedManualHolds(
+        Array.from({ length: 1_000 }, () => hold),
+        NOW,
+      ).length,
+      32,
+      'bounded',
+    );
   });
 });
