@@ -169,6 +169,15 @@ export interface EngineDependencies {
 const ANCHOR_CHARS = 256;
 const REMEMBERED = 16;
 const SINGLE_LINE_TOKENS = 64;
+/**
+ * A streamed answer is judged line by line only this far: past it nothing more is shown early and
+ * the engine waits for the end. An answer runs to a few hundred tokens; a server that ignores
+ * `max_tokens` and streams megabytes must not cost a judgement per line (each reads all of it).
+ */
+const MAX_JUDGED_CHARS = 16 * 1024;
+const MAX_JUDGED_LINES = 200;
+/** What of an answer is post-processed at all: ghost text is a few lines, type-ahead a dozen more. */
+const MAX_ANSWER_CHARS = 64 * 1024;
 
 export class CompletionEngine {
   readonly stats: EngineStats = {
@@ -571,10 +580,15 @@ export class CompletionEngine {
       fromChat: false,
     };
     let judgedLines = 0;
+    let lines = 0;
+    let counted = 0;
     const onText = (textSoFar: string, route?: string) => {
+      if (textSoFar.length > MAX_JUDGED_CHARS || counted > textSoFar.length) return;
+      // Only the new text is scanned for line breaks.
+      for (let at = textSoFar.indexOf('\n', counted); at !== -1; at = textSoFar.indexOf('\n', at + 1)) lines++;
+      counted = textSoFar.length;
       // Judged once per new whole line: a line still arriving is never shown cut.
-      const lines = textSoFar.split('\n').length - 1;
-      if (lines === judgedLines) return;
+      if (lines === judgedLines || lines > MAX_JUDGED_LINES) return;
       judgedLines = lines;
       const shown = settledAnswer(textSoFar, { ...processing, fromChat: route === 'chat' });
       if (shown !== undefined) settled?.(shown);
@@ -600,11 +614,12 @@ export class CompletionEngine {
       signal,
     });
     const fromChat = result.route === 'chat';
-    const shown = postProcess(result.text, { ...processing, fromChat });
+    const answer = result.text.slice(0, MAX_ANSWER_CHARS);
+    const shown = postProcess(answer, { ...processing, fromChat });
     // A chat model's lines after the shown ones serve type-ahead too, once out of their fence.
     const code = fromChat
-      ? unwrapChatAnswer(result.text, readCursor(prompt.prefix, prompt.suffix, plan.languageId), plan.multiline)
-      : result.text;
+      ? unwrapChatAnswer(answer, readCursor(prompt.prefix, prompt.suffix, plan.languageId), plan.multiline)
+      : answer;
     this.moreByKey.set(plan.key, linesAfter(code, shown, template?.stop ?? [], plan.maxLines));
     return shown;
   }

@@ -733,6 +733,21 @@ describe('completion engine: streamed answers', () => {
     );
   });
 
+  it('judges a stream line by line only so far: past 16 KB it waits for the end instead', async () => {
+    const long = ` + ${'1 + '.repeat(5_000)}1;`;
+    const { clock, backend, engine } = streamingSetup(`${long}\nconsole.log(total);\nexport { total };\n`);
+    const call = keystroke(engine, backend, input('const total = items.length'));
+    await clock.advance(260);
+    const early: unknown = call.result;
+    assert.equal(early, undefined, 'a first line of 20 KB is not judged as it streams');
+    await clock.advance(300);
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      [long],
+      'shown once the answer has ended',
+    );
+  });
+
   describe('over chat (a chat model fills the hole)', () => {
     const CHAT = (answer: string) => streamingSetup(answer, 100, 150, undefined, 'chat');
 
