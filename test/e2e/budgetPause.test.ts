@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import { closeAll, openScratchFile, openWorkbenchSession, typeWithPauses } from '../harness/workbenchPage';
-import { emulatorProviderSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
+import { budgetedEmulatorSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** A made-up price at which each completion spends a few percent of the day's budget. */
 const PRICE = { '*': { inputPerMTok: 100, outputPerMTok: 500 } };
@@ -26,14 +26,7 @@ describe(`a completion pause chosen by hand (${flavorFromEnv()})`, () => {
 
   before(async () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
-      settings: ({ baseUrls }) => {
-        const settings = emulatorProviderSettings(baseUrls.openai);
-        const providers = (settings['switchboard.providers'] as Record<string, unknown>[]).map((entry) => ({
-          ...entry,
-          prices: PRICE,
-        }));
-        return { ...settings, 'switchboard.providers': providers, 'switchboard.budget': { usdPerDay: DAILY_BUDGET } };
-      },
+      settings: ({ baseUrls }) => budgetedEmulatorSettings(baseUrls.openai, PRICE, DAILY_BUDGET),
     }));
   });
 

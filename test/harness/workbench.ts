@@ -129,3 +129,17 @@ export function emulatorProviderSettings(openaiBaseUrl: string): Record<string, 
     'switchboard.chat.provider': 'emulator',
   };
 }
+
+/** The emulator backend at made-up `prices`, under an overall daily budget of `usdPerDay`. */
+export function budgetedEmulatorSettings(
+  openaiBaseUrl: string,
+  prices: Readonly<Record<string, unknown>>,
+  usdPerDay: number,
+): Record<string, unknown> {
+  return {
+    'switchboard.providers': [emulatorEntry('emulator', 'Emulator (demo)', openaiBaseUrl, { prices })],
+    'switchboard.completion.provider': 'emulator',
+    'switchboard.chat.provider': 'emulator',
+    'switchboard.budget': { usdPerDay },
+  };
+}

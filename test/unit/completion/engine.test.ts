@@ -682,8 +682,9 @@ describe('completion engine: streamed answers', () => {
     );
   });
 
-  it('serves the rest for type-ahead across Enter once it has arrived, without a new request', async () => {
-    const { clock, backend, engine, requests } = streamingSetup(RUNS_ON);
+  /** After the whole answer is in, the user takes its first line and types into the next one. */
+  async function assertTypeAheadAcrossEnter(setup: ReturnType<typeof streamingSetup>) {
+    const { clock, backend, engine, requests } = setup;
     keystroke(engine, backend, input('const total = items.length'));
     await clock.advance(1_000);
     const next = keystroke(engine, backend, input('const total = items.length + 1;\nconsole'));
@@ -693,7 +694,10 @@ describe('completion engine: streamed answers', () => {
       [['.log(total);', 'type-ahead']],
     );
     assert.equal(requests.length, 1);
-  });
+  }
+
+  it('serves the rest for type-ahead across Enter once it has arrived, without a new request', () =>
+    assertTypeAheadAcrossEnter(streamingSetup(RUNS_ON)));
 
   it('stops the rest of a shown answer once the user goes elsewhere and a new request starts', async () => {
     const { clock, backend, engine, requests } = streamingSetup(RUNS_ON);
@@ -795,18 +799,8 @@ describe('completion engine: streamed answers', () => {
       );
     });
 
-    it('serves the rest of a fenced chat answer for type-ahead across Enter, without a new request', async () => {
-      const { clock, backend, engine, requests } = CHAT(`\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
-      keystroke(engine, backend, input('const total = items.length'));
-      await clock.advance(1_000);
-      const next = keystroke(engine, backend, input('const total = items.length + 1;\nconsole'));
-      await clock.advance(1);
-      assert.deepEqual(
-        next.result?.map((s) => [s.insertText, s.source]),
-        [['.log(total);', 'type-ahead']],
-      );
-      assert.equal(requests.length, 1);
-    });
+    it('serves the rest of a fenced chat answer for type-ahead across Enter, without a new request', () =>
+      assertTypeAheadAcrossEnter(CHAT(`\`\`\`ts\n${RUNS_ON}\`\`\`\n`)));
 
     it('waits for the code when a chat model opens with prose that introduces a fence', async () => {
       const { clock, backend, engine } = CHAT(`Here is the code:\n\`\`\`ts\n${RUNS_ON}\`\`\`\n`);
