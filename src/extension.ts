@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath,
     Number.isFinite(retentionDays) && retentionDays > 0 ? retentionDays : 90,
   );
-  const limits = new LimitMonitor(backends, meter, keys);
+  const limits = new LimitMonitor(backends, meter, keys, context.globalState);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
   const budgets = new BudgetGuard(backends, meter, limits, context.globalState);
   limits.budgetOffer = (config, state) => budgets.offer(config, state);

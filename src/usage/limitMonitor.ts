@@ -70,9 +70,13 @@ export class LimitMonitor implements vscode.Disposable {
     private readonly backends: Backends,
     private readonly meter: UsageMeter,
     private readonly keys: KeyStore,
+    state: vscode.Memento,
   ) {
-    this.paidGuard = new PaidFallbackGuard(backends, meter, (level, message, buttons) =>
-      this.notify(level, message, buttons),
+    this.paidGuard = new PaidFallbackGuard(
+      backends,
+      meter,
+      (level, message, buttons) => this.notify(level, message, buttons),
+      state,
     );
     this.subscriptions = [
       this.changed,

@@ -21,6 +21,8 @@ import { log } from '../log';
 import type { UsageMeter } from './usageMeter';
 
 const ALLOWED_SETTING = 'paidFallbackAllowed';
+/** Where today's fallbacks are kept, for the fallback budget. */
+export const FALLBACKS_KEY = 'switchboard.fallbacks';
 const BUDGET_SETTING = 'fallbackBudget';
 
 /** The price data loads only where a fallback is weighed. */
@@ -53,8 +55,16 @@ export class PaidFallbackGuard {
     private readonly backends: Backends,
     meter: UsageMeter,
     private readonly notify: Notify,
+    state: vscode.Memento,
   ) {
-    this.spend = new FallbackSpend(systemClock, (backend, roles, day) => meter.costOn(backend, roles, day));
+    // Kept in global state: a reload or another window still counts today's fallbacks against the cap.
+    this.spend = new FallbackSpend(systemClock, (backend, roles, day) => meter.costOn(backend, roles, day), {
+      load: () => state.get(FALLBACKS_KEY),
+      save: (value) =>
+        void Promise.resolve(state.update(FALLBACKS_KEY, value)).catch((error: unknown) =>
+          log().warn(`Could not keep today's fallbacks: ${String(error)}`),
+        ),
+    });
   }
 
   /** The roles `from` serves now; both when it serves none (a switch then moves both). */

@@ -6,7 +6,8 @@
  * difference: each fallback remembers the target's cost for the moved roles when it began (the
  * baseline), and counts what was added since, today (UTC, like the ledger's days). A fallback
  * that ended keeps what it spent that day. Other windows' requests for the same roles count too,
- * which can only stop fallbacks sooner, never later.
+ * which can only stop fallbacks sooner, never later. With a store, the fallbacks outlive a reload
+ * and are shared by every window (see FallbackStore).
  */
 import type { Role } from './backendPrice';
 import { addAmount, CURRENCIES, type Amounts, type Currency } from './money';
@@ -53,6 +54,65 @@ function difference(after: Amounts, before: Amounts): Amounts {
   return out;
 }
 
+/** What is kept between windows and reloads: the fallbacks of today and the day the cap was said. */
+export interface StoredFallbacks {
+  fallbacks: Fallback[];
+  announcedDay?: string;
+}
+
+/**
+ * Where the fallbacks are kept (the editor's global state): every window reads it before it
+ * decides and writes what it changed, so a reload forgets no fallback and a second window counts
+ * the first one's against the same cap.
+ */
+export interface FallbackStore {
+  load(): unknown;
+  save(state: StoredFallbacks): void;
+}
+
+const MAX_STORED = 64;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function storedAmounts(value: unknown): Amounts | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Amounts = {};
+  for (const [currency, micros] of Object.entries(value)) {
+    if (!CURRENCIES.includes(currency as Currency)) return undefined;
+    if (typeof micros !== 'number' || !Number.isSafeInteger(micros) || micros < 0) return undefined;
+    out[currency as Currency] = micros;
+  }
+  return out;
+}
+
+function storedFallback(value: unknown): Fallback | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { from, target, roles, day, baseline, ended } = value as Record<string, unknown>;
+  if (typeof from !== 'string' || typeof target !== 'string' || from.length > 200 || target.length > 200)
+    return undefined;
+  if (!Array.isArray(roles) || !roles.length || !roles.every((role) => role === 'chat' || role === 'completion'))
+    return undefined;
+  if (typeof day !== 'string' || !DAY.test(day)) return undefined;
+  const base = storedAmounts(baseline);
+  if (!base) return undefined;
+  const fallback: Fallback = { from, target, roles: [...new Set(roles as Role[])], day, baseline: base };
+  if (ended === undefined) return fallback;
+  const { day: endDay, spent } = (typeof ended === 'object' && ended !== null ? ended : {}) as Record<string, unknown>;
+  const spentAmounts = storedAmounts(spent);
+  if (typeof endDay !== 'string' || !DAY.test(endDay) || !spentAmounts) return undefined;
+  return { ...fallback, ended: { day: endDay, spent: spentAmounts } };
+}
+
+/** The stored fallbacks as kept, checked: whatever is malformed is dropped, never trusted. */
+export function storedFallbacks(value: unknown): StoredFallbacks {
+  if (typeof value !== 'object' || value === null) return { fallbacks: [] };
+  const { fallbacks, announcedDay } = value as Record<string, unknown>;
+  const list = Array.isArray(fallbacks) ? fallbacks.slice(-MAX_STORED) : [];
+  return {
+    fallbacks: list.map(storedFallback).filter((fallback): fallback is Fallback => fallback !== undefined),
+    ...(typeof announcedDay === 'string' && DAY.test(announcedDay) && { announcedDay }),
+  };
+}
+
 export class FallbackSpend {
   private fallbacks: Fallback[] = [];
   private announcedDay: string | undefined;
@@ -60,17 +120,36 @@ export class FallbackSpend {
   constructor(
     private readonly clock: { now(): number },
     private readonly costOn: CostOn,
+    private readonly store?: FallbackStore,
   ) {}
 
   /** A fallback moved `roles` from `from` to `target` now. */
   began(from: string, target: string, roles: readonly Role[]): void {
+    this.read();
     const day = utcDay(this.clock.now());
     this.fallbacks.push({ from, target, roles: [...roles], day, baseline: this.costOn(target, roles, day) });
+    this.write();
   }
 
   /** The fallbacks still in force: where each role came from, for a way back. */
   active(): readonly Pick<Fallback, 'from' | 'target' | 'roles'>[] {
+    this.read();
     return this.fallbacks.filter((fallback) => !fallback.ended);
+  }
+
+  /** Today's state from the store, where there is one: another window may have changed it. */
+  private read(): void {
+    if (!this.store) return;
+    const stored = storedFallbacks(this.store.load());
+    this.fallbacks = stored.fallbacks;
+    this.announcedDay = stored.announcedDay;
+  }
+
+  private write(): void {
+    this.store?.save({
+      fallbacks: this.fallbacks,
+      ...(this.announcedDay !== undefined && { announcedDay: this.announcedDay }),
+    });
   }
 
   /**
@@ -78,12 +157,17 @@ export class FallbackSpend {
    * or the roles went back): their spend so far is kept for the rest of the day.
    */
   settle(isStillOn: (target: string, role: Role) => boolean): void {
+    this.read();
     const today = utcDay(this.clock.now());
+    const before = this.fallbacks.length;
+    let changed = false;
     for (const fallback of this.fallbacks) {
       if (fallback.ended || fallback.roles.some((role) => isStillOn(fallback.target, role))) continue;
       fallback.ended = { day: today, spent: this.spentOn(fallback, today) };
+      changed = true;
     }
     this.fallbacks = this.fallbacks.filter((fallback) => !fallback.ended || fallback.ended.day === today);
+    if (changed || this.fallbacks.length !== before) this.write();
   }
 
   private spentOn(fallback: Fallback, day: string): Amounts {
@@ -93,6 +177,7 @@ export class FallbackSpend {
 
   /** Today's spend on fallback targets, per currency; a new UTC day starts from nothing. */
   spentToday(): Amounts {
+    this.read();
     const today = utcDay(this.clock.now());
     const total: Amounts = {};
     for (const fallback of this.fallbacks) {
@@ -118,9 +203,11 @@ export class FallbackSpend {
 
   /** True once per UTC day: the cap is said once, not on every refused fallback. */
   shouldAnnounceCap(): boolean {
+    this.read();
     const today = utcDay(this.clock.now());
     if (this.announcedDay === today) return false;
     this.announcedDay = today;
+    this.write();
     return true;
   }
 }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Role } from '../../../src/core/usage/backendPrice';
 import type { Amounts } from '../../../src/core/usage/money';
-import { FallbackSpend, parseFallbackBudget } from '../../../src/core/usage/fallbackSpend';
+import {
+  FallbackSpend,
+  parseFallbackBudget,
+  storedFallbacks,
+  type StoredFallbacks,
+} from '../../../src/core/usage/fallbackSpend';
 import { utcDay } from '../../../src/core/usage/rollups';
 import { FakeClock } from '../../harness/fakeClock';
 
@@ -97,5 +102,74 @@ describe('the daily fallback budget', () => {
   it('a zero budget allows no paid fallback at all', () => {
     const { spend } = setup();
     assert.equal(spend.reached(parseFallbackBudget({ usdPerDay: 0 })), 'USD');
+  });
+});
+
+describe('the fallbacks, kept between windows and reloads', () => {
+  /** The editor's global state as the store sees it: JSON in, JSON out, as a Memento keeps it. */
+  function memento() {
+    let kept: string | undefined;
+    return {
+      load: () => (kept === undefined ? undefined : (JSON.parse(kept) as unknown)),
+      save: (value: StoredFallbacks) => void (kept = JSON.stringify(value)),
+    };
+  }
+
+  it('a reload still counts the fallback begun before it, and still says the cap only once a day', () => {
+    const clock = new FakeClock(undefined, START);
+    const ledger = new FakeLedger(clock);
+    const store = memento();
+    const budget = parseFallbackBudget({ usdPerDay: 1 });
+    const before = new FallbackSpend(clock, ledger.costOn, store);
+    ledger.spend('ds', 'completion', 500_000);
+    before.began('or', 'ds', ['completion']);
+    ledger.spend('ds', 'completion', 1_200_000);
+    assert.equal(before.reached(budget), 'USD');
+    assert.equal(before.shouldAnnounceCap(), true);
+
+    const reloaded = new FallbackSpend(clock, ledger.costOn, store);
+    assert.deepEqual(reloaded.active(), [
+      { from: 'or', target: 'ds', roles: ['completion'], day: utcDay(START), baseline: { USD: 500_000 } },
+    ]);
+    assert.deepEqual(reloaded.spentToday(), { USD: 1_200_000 }, 'not what was spent before the switch');
+    assert.equal(reloaded.reached(budget), 'USD');
+    assert.equal(reloaded.shouldAnnounceCap(), false, 'said already today');
+  });
+
+  it('a second window sees the fallback the first began, and the first sees it end', () => {
+    const clock = new FakeClock(undefined, START);
+    const ledger = new FakeLedger(clock);
+    const store = memento();
+    const first = new FallbackSpend(clock, ledger.costOn, store);
+    const second = new FallbackSpend(clock, ledger.costOn, store);
+    first.began('or', 'ds', ['completion', 'chat']);
+    ledger.spend('ds', 'chat', 300_000);
+    assert.deepEqual(second.spentToday(), { USD: 300_000 });
+    second.settle(() => false);
+    assert.deepEqual(first.active(), [], 'ended in the other window');
+    assert.deepEqual(first.spentToday(), { USD: 300_000 }, 'its spend still counts today');
+  });
+
+  it('drops whatever is not a fallback: nothing stored can lift the cap or name a strange backend', () => {
+    const good = { from: 'or', target: 'ds', roles: ['completion'], day: '2026-12-05', baseline: { USD: 1 } };
+    const stored = storedFallbacks({
+      fallbacks: [
+        good,
+        { ...good, roles: ['everything'] },
+        { ...good, roles: [] },
+        { ...good, day: 'today' },
+        { ...good, baseline: { USD: -5 } },
+        { ...good, baseline: { EUR: 5 } },
+        { ...good, baseline: { USD: 1.5 } },
+        { ...good, from: 'x'.repeat(500) },
+        { ...good, ended: { day: '2026-12-05' } },
+        null,
+        'or→ds',
+      ],
+      announcedDay: 'never',
+    });
+    assert.deepEqual(stored, { fallbacks: [good] });
+    assert.deepEqual(storedFallbacks('corrupt'), { fallbacks: [] });
+    assert.equal(storedFallbacks({ fallbacks: Array.from({ length: 500 }, () => good) }).fallbacks.length, 64);
   });
 });
