@@ -3,28 +3,53 @@
  * `<COMPLETION>`/`<HOLE>`/`<code>` tags or a code fence, and may repeat the text before the cursor.
  * This turns such an answer into plain text that continues from the cursor.
  */
-import { endsWithOpener } from './multiline';
+import { openBracketsBefore } from './bracketBalance';
 import type { Cursor } from './postprocessCursor';
-import { indentWidth, nonSpace } from './whitespace';
+import { nonSpace } from './whitespace';
 
 /** Echo detection looks this many lines back: a chat model repeating more is rare. */
 const MAX_ECHO_LINES = 40;
 /** A repeat of whole lines only counts as an echo from this many non-space characters: a `});` line may well come twice. */
 const MIN_WHOLE_LINE_ECHO = 10;
 
-/** Unwraps tags and a fence and drops an echo of the prefix; single-line answers lose leading blank lines. */
+/**
+ * Unwraps tags and a fence and drops an echo of the prefix. Where the answer goes is then read
+ * from the cursor: at the end of a line of code, an answer that opens with a line break (one, however
+ * many came) or with a line's indentation, or that closes a bracket opened on an earlier line,
+ * belongs on the next line, as chat models often drop the break that says so; elsewhere, in a line
+ * completion, leading blank lines are stray and go.
+ */
 export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean): string {
   const text = dropPrefixEcho(unwrapWrappers(raw, cursor), cursor);
-  if (!multiline) return text.replace(/^(?:[ \t]*\n)+/, '');
-  // At the end of `{`, a chat answer often forgets the line break its indentation implies.
-  const startsBody =
-    cursor.lineBefore.trim() !== '' &&
-    cursor.restOfLine.trim() === '' &&
-    endsWithOpener(cursor.lineBefore, cursor.languageId) &&
-    /^[ \t]+\S/.test(text) &&
-    indentWidth(text) > indentWidth(cursor.lineBefore);
-  return startsBody ? `\n${text}` : text;
+  const rest = text.replace(/^(?:[ \t]*\n)+/, '');
+  // A line that ends in a space or `=` waits for the rest of itself: a line break there is stray.
+  const atLineEnd =
+    cursor.lineBefore.trim() !== '' && cursor.restOfLine.trim() === '' && !/(?:\s|=)$/.test(cursor.lineBefore);
+  if (!atLineEnd || rest.trim() === '') return multiline ? text : rest;
+  if (rest !== text || startsNextLine(rest, cursor)) return `\n${rest}`;
+  return rest;
 }
+
+/**
+ * Whether an answer that does not open with a line break still starts the next line: it opens with
+ * an indentation (a tab, or two spaces or more) that is not a comment's, or with the closer of a bracket the lines before opened and the cursor's line
+ * did not (a block's closing brace, not the parenthesis of a call being written).
+ */
+function startsNextLine(answer: string, cursor: Cursor): boolean {
+  const first = answer.split('\n', 1)[0] ?? '';
+  if (/^(?:\t| {2})[ \t]*\S/.test(first)) return !LINE_COMMENT.test(first.trimStart());
+  const closer = first.trimStart().charAt(0);
+  const innermost = cursor.open.at(-1)?.char;
+  return (
+    innermost !== undefined &&
+    CLOSER_OF[innermost] === closer &&
+    openBracketsBefore(cursor.lineBefore, cursor.syntax).open.length === 0
+  );
+}
+
+const CLOSER_OF: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+/** The start of a comment after code on its line (`x = 1  # total`): that stays on the line. */
+const LINE_COMMENT = /^(?:#|\/\/|--|;|%|\/\*)/;
 
 /** The answer without the tags and fence around its code. */
 function unwrapWrappers(raw: string, cursor: Cursor): string {

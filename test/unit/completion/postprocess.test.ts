@@ -253,6 +253,23 @@ describe('post-processing: chat answers', () => {
     assert.equal(complete('function f() {█\n}\n', '  return 1;', chat), '\n  return 1;');
   });
 
+  it('puts an answer on the next line where it belongs there, and keeps it on the line where it continues it', () => {
+    const go = { ...chat, languageId: 'go' };
+    const body = 'func load() error {\n\terr := read()\n\treturn err█\n';
+    assert.equal(complete(body, '\n}', go), '\n}', 'a line break the answer opens with, at the end of a line of code');
+    assert.equal(complete(body, '```go\n\n}\n```', go), '\n}', 'the same inside a fence');
+    assert.equal(complete(body, '}', go), '\n}', 'the closer of a block an earlier line opened, its line break lost');
+    const ts = 'const config = {\n  mode: "dev",█\n};\n';
+    assert.equal(complete(ts, '  entry: "./src/index.ts",', chat), '\n  entry: "./src/index.ts",', 'an indented line');
+    assert.equal(complete('total(a, b█\n', ')', chat), ')', 'the parenthesis of the call on this line');
+    assert.equal(
+      complete('x = 1█\n', '  # one', { ...chat, languageId: 'python' }),
+      '  # one',
+      'a comment after the code',
+    );
+    assert.equal(complete('  const total = █\n', '\nitems.length;', chat), 'items.length;', 'after "= " the value');
+  });
+
   it('keeps a fence that is part of the Markdown being written', () => {
     assert.equal(
       complete('Some text █', 'and more\n```js', { ...chat, languageId: 'markdown', multiline: true, shape: 'block' }),
