@@ -14,10 +14,10 @@ const MIN_WHOLE_LINE_ECHO = 10;
 
 /**
  * Unwraps tags and a fence and drops an echo of the prefix. Where the answer goes is then read
- * from the cursor: at the end of a line of code, an answer that opens with a line break (one, however
- * many came) or with a line's indentation, or that closes a bracket opened on an earlier line,
- * belongs on the next line, as chat models often drop the break that says so; elsewhere, in a line
- * completion, leading blank lines are stray and go.
+ * from the cursor: at the end of a line of code, an answer that opens with one line break, or with
+ * a line's indentation, or that closes a bracket opened on an earlier line, belongs on the next
+ * line, as chat models often drop the break that says so; elsewhere, in a line completion, leading
+ * blank lines are stray and go.
  */
 export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean): string {
   const text = dropPrefixEcho(unwrapWrappers(raw, cursor), cursor);
@@ -26,8 +26,11 @@ export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean
   const atLineEnd =
     cursor.lineBefore.trim() !== '' && cursor.restOfLine.trim() === '' && !/(?:\s|=)$/.test(cursor.lineBefore);
   if (!atLineEnd || rest.trim() === '') return multiline ? text : rest;
-  if (rest !== text || startsNextLine(rest, cursor)) return `\n${rest}`;
-  return rest;
+  // One line break: the next line. Blank lines before the code are stray; the code's own first
+  // line then says where it goes, as when the break was lost.
+  const breaks = (/^(?:[ \t]*\n)+/.exec(text)?.[0] ?? '').split('\n').length - 1;
+  if (breaks === 1 || startsNextLine(rest, cursor)) return `\n${rest}`;
+  return multiline ? text : rest;
 }
 
 /**

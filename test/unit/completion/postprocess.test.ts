@@ -268,6 +268,7 @@ describe('post-processing: chat answers', () => {
       'a comment after the code',
     );
     assert.equal(complete('  const total = █\n', '\nitems.length;', chat), 'items.length;', 'after "= " the value');
+    assert.equal(complete('const tot█\n', '\n\nal = items.length;', chat), 'al = items.length;', 'stray blank lines');
   });
 
   it('keeps a fence that is part of the Markdown being written', () => {
