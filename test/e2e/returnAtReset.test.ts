@@ -18,7 +18,7 @@ import {
   switchboardItem,
   typeWithPauses,
 } from '../harness/workbenchPage';
-import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
+import { flavorFromEnv, qwenWithLocalBackup, startEmulatorMinute, type Workbench } from '../harness/workbench';
 
 const PER_MINUTE = 4;
 const COMPLETIONS = '/v1/completions';
@@ -35,12 +35,7 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
       emulator: { quotas: { openai: { requestsPerMinute: PER_MINUTE } } },
       settings: ({ baseUrls }) => ({
-        'switchboard.providers': [
-          emulatorEntry('qwen', 'Qwen (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
-          emulatorEntry('local', 'Ollama (demo)', baseUrls.ollama, { preset: 'ollama' }),
-        ],
-        'switchboard.completion.provider': 'qwen',
-        'switchboard.chat.provider': 'qwen',
+        ...qwenWithLocalBackup(baseUrls),
         'switchboard.fallback': ['local'],
         // Completion spends the window to its end here, as it does with the yielding turned off.
         'switchboard.completion.yieldToChat': false,
@@ -57,9 +52,7 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
     await openScratchFile(page);
 
     // The emulator's minute starts now, so the reset comes a known while after the quota is spent.
-    const shift = Date.now() % 60_000;
-    emulator.configure({ now: () => Date.now() - shift });
-    const windowEnds = Date.now() + 60_000;
+    const windowEnds = startEmulatorMinute(emulator);
 
     const countdown = statusItem(/on Ollama \(demo\) until Qwen \(demo\) resets at \d\d:\d\d/);
     await typeWithPauses(page, 20, async () => (await countdown.count()) > 0);

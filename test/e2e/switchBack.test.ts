@@ -19,7 +19,7 @@ import {
   switchboardItem,
   typeWithPauses,
 } from '../harness/workbenchPage';
-import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
+import { flavorFromEnv, qwenWithLocalBackup, startEmulatorMinute, type Workbench } from '../harness/workbench';
 
 const PER_MINUTE = 4;
 const COMPLETIONS = '/v1/completions';
@@ -35,12 +35,7 @@ describe(`switching back after a chosen switch (${flavorFromEnv()})`, () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
       emulator: { quotas: { openai: { requestsPerMinute: PER_MINUTE } } },
       settings: ({ baseUrls }) => ({
-        'switchboard.providers': [
-          emulatorEntry('qwen', 'Qwen (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
-          emulatorEntry('local', 'Ollama (demo)', baseUrls.ollama, { preset: 'ollama' }),
-        ],
-        'switchboard.completion.provider': 'qwen',
-        'switchboard.chat.provider': 'qwen',
+        ...qwenWithLocalBackup(baseUrls),
         // No switchboard.fallback: the switch is the user's to choose.
         'switchboard.completion.yieldToChat': false,
       }),
@@ -56,9 +51,7 @@ describe(`switching back after a chosen switch (${flavorFromEnv()})`, () => {
     await openScratchFile(page);
 
     // The emulator's minute starts now, so the reset comes a known while after the quota is spent.
-    const shift = Date.now() % 60_000;
-    emulator.configure({ now: () => Date.now() - shift });
-    const windowEnds = Date.now() + 60_000;
+    const windowEnds = startEmulatorMinute(emulator);
 
     const spent = page.locator('.notification-toast', { hasText: 'Qwen (demo)' }).filter({
       has: page.locator('.monaco-button', { hasText: 'Switch to Ollama (demo)' }),

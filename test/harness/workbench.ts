@@ -143,3 +143,25 @@ export function budgetedEmulatorSettings(
     'switchboard.budget': { usdPerDay },
   };
 }
+
+/**
+ * The emulator's minute made to start now, so a per-minute quota spent now resets a known while
+ * later: returns when that minute ends.
+ */
+export function startEmulatorMinute(emulator: { configure(settings: { now: () => number }): void }): number {
+  const shift = Date.now() % 60_000;
+  emulator.configure({ now: () => Date.now() - shift });
+  return Date.now() + 60_000;
+}
+
+/** "Qwen (demo)" on the emulator's OpenAI routes for completion and chat, and a local Ollama beside it. */
+export function qwenWithLocalBackup(baseUrls: { openai: string; ollama: string }): Record<string, unknown> {
+  return {
+    'switchboard.providers': [
+      emulatorEntry('qwen', 'Qwen (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
+      emulatorEntry('local', 'Ollama (demo)', baseUrls.ollama, { preset: 'ollama' }),
+    ],
+    'switchboard.completion.provider': 'qwen',
+    'switchboard.chat.provider': 'qwen',
+  };
+}
