@@ -27,12 +27,18 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
 
   const input = () => page.locator('.quick-input-widget input');
   const title = () => page.locator('.quick-input-widget .quick-input-title');
-  const userProviders = () =>
-    (
-      JSON.parse(readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8')) as {
-        'switchboard.providers'?: { id: string; preset: string; baseUrl?: string; chatModel?: string }[];
-      }
-    )['switchboard.providers'] ?? [];
+  /** The user settings' providers; none while the editor is half-way through writing the file. */
+  const userProviders = () => {
+    let settings: { 'switchboard.providers'?: { id: string; preset: string; baseUrl?: string; chatModel?: string }[] };
+    try {
+      settings = JSON.parse(
+        readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8'),
+      ) as typeof settings;
+    } catch {
+      return [];
+    }
+    return settings['switchboard.providers'] ?? [];
+  };
 
   /** Starts the wizard on the OpenAI-compatible preset and enters `url` at its second step. */
   async function startWith(url: string): Promise<void> {
