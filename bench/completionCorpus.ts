@@ -31,7 +31,7 @@ export async function benchCompletionCorpus(): Promise<Metrics> {
 
 /**
  * `completion.corpus_chat_pass_ratio`: the same answers as a chat model gives them when it fills
- * the hole (the route of every preset without a FIM endpoint), wrapped six ways: the lowest share
+ * the hole (the route of every preset without a FIM endpoint), wrapped eight ways: the lowest share
  * over the wrappings, each one's in the note.
  */
 async function chatCorpus(): Promise<Metrics> {
@@ -48,7 +48,7 @@ async function chatCorpus(): Promise<Metrics> {
       value: round(lowest, 3),
       unit: 'ratio',
       better: 'higher',
-      note: `the corpus answered over chat, lowest share over six wrappings: ${shares.join(', ')}`,
+      note: `the corpus answered over chat, lowest share over eight wrappings: ${shares.join(', ')}`,
     },
   };
 }

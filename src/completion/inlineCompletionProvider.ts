@@ -7,6 +7,7 @@ import {
   type Suggestion,
 } from '../core/completion/engine';
 import { ProviderError } from '../core/providers/providerError';
+import { chatStops } from '../core/providers/holeFillPrompt';
 import type { CompletionExchange } from '../core/completion/exchangeReport';
 import type { FimRequest, FimResult } from '../core/providers/types';
 import type { Backends } from '../backends/backends';
@@ -299,7 +300,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       prefix: request.prefix,
       suffix: request.suffix,
       ...(request.rawPrompt !== undefined && { rawPrompt: request.rawPrompt }),
-      ...(request.stop && { stop: request.stop }),
+      // Over chat the line-break stop is not sent (see chatStops): report what went out.
+      ...(request.stop && { stop: result?.route === 'chat' ? (chatStops(request.stop) ?? []) : request.stop }),
       ...(request.maxTokens !== undefined && { maxTokens: request.maxTokens }),
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       inputTokens: result?.usage.inputTokens ?? exchange.inputTokens ?? 0,

@@ -11,6 +11,11 @@ import { nonSpace } from './whitespace';
 const MAX_ECHO_LINES = 40;
 /** A repeat of whole lines only counts as an echo from this many non-space characters: a `});` line may well come twice. */
 const MIN_WHOLE_LINE_ECHO = 10;
+/**
+ * ...unless the last line repeated opens the block the cursor starts (`log() {`): the same header
+ * again inside its own body is a repeat, however short.
+ */
+const BLOCK_OPENER_END = /(?:[{([:]|\b(?:do|then))$/;
 
 /**
  * Unwraps tags and a fence and drops an echo of the prefix. Where the answer goes is then read
@@ -57,7 +62,8 @@ const LINE_COMMENT = /^(?:#|\/\/|--|;|%|\/\*)/;
 /** The answer without the tags and fence around its code. */
 function unwrapWrappers(raw: string, cursor: Cursor): string {
   let text = unwrapTag(unwrapTag(raw, 'COMPLETION'), 'HOLE');
-  // In Markdown a fence may be the very text being written: unwrap it only when it wraps everything.
+  // In Markdown a fence may be the very text being written: unwrap it only when it wraps everything
+  // but a chat model's opening sentence ("Here is the completion:").
   text = unwrapFence(text, cursor.languageId === 'markdown');
   text = unwrapTag(unwrapTag(text, 'COMPLETION'), 'HOLE');
   return unwrapCodeTag(text);
@@ -79,13 +85,19 @@ export function mayBecomeEcho(rawSoFar: string, cursor: Cursor): boolean {
   return false;
 }
 
-/** Keeps what lies between `<TAG>` and `</TAG>` (either may be missing), minus the line breaks hugging them. */
+/**
+ * Keeps what lies between `<TAG>` and `</TAG>` (either may be missing), minus the line breaks
+ * hugging them. A break after `<TAG>` is layout when one comes before `</TAG>` too, or no `</TAG>`
+ * came; with `</TAG>` right after the code it is the answer's own, and says the code goes on the
+ * next line (`<COMPLETION>\nJOIN orders …</COMPLETION>`).
+ */
 function unwrapTag(text: string, tag: string): string {
   let out = text;
-  const open = new RegExp(`<${tag}>\\n?`, 'i').exec(out);
+  const open = new RegExp(`<${tag}>`, 'i').exec(out);
   if (open) out = out.slice(open.index + open[0].length);
   const close = new RegExp(`\\n?</${tag}>`, 'i').exec(out);
   if (close) out = out.slice(0, close.index);
+  if (open && out.startsWith('\n') && (!close || close[0].startsWith('\n'))) out = out.slice(1);
   return out;
 }
 
@@ -95,15 +107,25 @@ function unwrapCodeTag(text: string): string {
   return match ? (match[1] ?? '') : text;
 }
 
-/** The content of the first fenced block: the whole answer, or prose around one block. */
+/**
+ * A chat model's sentence before its code: "Here is the completion:", "Sure! Here's the code:",
+ * "The missing code is:". In Markdown only this may come before a fence that is then unwrapped.
+ */
+const CHAT_PREAMBLE =
+  /^(?:(?:sure|certainly|of course|ok(?:ay)?)\b[!.,]?\s*)?(?:here(?:'s|\u2019s|\s+is|\s+are)\b|the\s+(?:completion|code|missing|rest)\b).*:$/i;
+
+/**
+ * The content of the first fenced block: the whole answer, or prose around one block. With
+ * `onlyWhole` (Markdown) only a fence that opens the answer, or follows a chat model's preamble.
+ */
 function unwrapFence(text: string, onlyWhole: boolean): string {
   const lines = text.split('\n');
-  const firstContent = lines.findIndex((line) => line.trim() !== '');
-  const start = onlyWhole ? firstContent : lines.findIndex((line) => /^\s*(?:`{3,}|~{3,})/.test(line));
+  const start = lines.findIndex((line) => /^\s*(?:`{3,}|~{3,})/.test(line));
+  const before = lines.slice(0, Math.max(0, start)).join('\n').trim();
+  if (onlyWhole && before !== '' && !CHAT_PREAMBLE.test(before)) return text;
   const marker = start === -1 ? undefined : /^\s*(`{3,}|~{3,})/.exec(lines[start] ?? '')?.[1];
   if (marker === undefined) return text;
   const end = lines.findIndex((line, i) => i > start && line.trim().startsWith(marker) && /^\s*[`~]+\s*$/.test(line));
-  const before = lines.slice(0, start).join('\n').trim();
   // A lone fence after code that does not introduce it ("Here is the code:") closes nothing: drop it.
   if (end === -1 && before !== '' && !before.endsWith(':')) return lines.slice(0, start).join('\n');
   // No closing fence otherwise: the answer was cut short, keep what came.
@@ -123,7 +145,8 @@ function dropPrefixEcho(text: string, cursor: Cursor): string {
     if (answer.length < k || echoed.some((line, i) => line.trim() !== answer[i]?.trim())) continue;
     const echoedChars = nonSpace(echoed.join(''));
     if (typed.trim() === '') {
-      if (k > 0 && echoedChars.length >= MIN_WHOLE_LINE_ECHO) return answer.slice(k).join('\n');
+      const opensCursorBlock = k > 0 && BLOCK_OPENER_END.test((echoed.at(-1) ?? '').trimEnd());
+      if (k > 0 && (echoedChars.length >= MIN_WHOLE_LINE_ECHO || opensCursorBlock)) return answer.slice(k).join('\n');
       continue;
     }
     const rest = afterEcho(answer[k] ?? '', typed);

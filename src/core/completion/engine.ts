@@ -609,8 +609,9 @@ export class CompletionEngine {
       temperature: plan.temperature,
       stop: plan.multiline ? ['\n\n\n'] : ['\n'],
       ...(plan.order && { promptOrder: plan.order }),
-      // A single line ends at the first line break anyway: nothing to show sooner.
-      ...(plan.multiline && settled && { onText }),
+      // Over FIM a single line ends at the first line break anyway; a chat model's may come after
+      // a fence or a sentence, and can show before the rest of the answer arrives.
+      ...(settled && { onText }),
       signal,
     });
     const fromChat = result.route === 'chat';

@@ -15,8 +15,12 @@ import { mayBecomeEcho, unwrapChatAnswer } from './chatAnswer';
 import { postProcess, type PostProcessContext } from './postprocess';
 import { readCursor } from './postprocessCursor';
 
-/** Lines that end what wraps a chat model's code: each would change the text if it mattered. */
-const CHAT_CLOSERS = ['```', '~~~', '</COMPLETION>', '</HOLE>', '</code>'];
+/**
+ * Lines that end what wraps a chat model's code, each of which would change the text if it
+ * mattered; a tag closed right after the code says whether a break after its opening tag was the
+ * answer's own (see unwrapTag).
+ */
+const CHAT_CLOSERS = ['```', '~~~', '</COMPLETION>', '</HOLE>', '</code>', 'x</COMPLETION>', 'x</HOLE>'];
 
 /**
  * The ghost text for `raw` so far, when no further text could change it; undefined otherwise.

@@ -19,13 +19,23 @@ export function holeFillChatRequest(request: FimRequest): ChatRequest {
     messages: [{ role: 'user', content: holeFillMessage(request) }],
     maxTokens: request.maxTokens ?? 128,
     temperature: request.temperature ?? 0,
-    stop: request.stop,
+    stop: chatStops(request.stop),
     signal: request.signal,
     timeoutMs: request.timeoutMs,
     idleTimeoutMs: request.idleTimeoutMs,
     clock: request.clock,
     model: request.model,
   };
+}
+
+/**
+ * A chat model's first line may be a fence or a sentence introducing its code, so a stop at the
+ * first line break would cut the answer before the code: a single line is cut locally after the
+ * answer is unwrapped instead (`maxTokens` still bounds what the model writes).
+ */
+export function chatStops(stops: readonly string[] | undefined): string[] | undefined {
+  const kept = stops?.filter((stop) => stop !== '\n');
+  return kept?.length ? kept : undefined;
 }
 
 /** Labels, so the model does not read the code after the hole as coming first; neither holds the marker. */

@@ -6,10 +6,13 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { activateWithLedger, eventually } from './helpers';
+import { activateSwitchboard, activateWithLedger, eventually } from './helpers';
 
 /** A model that runs on for many lines after the one the ghost text shows. */
 const RUNNING_ANSWER = ` + 1;\n${'console.log(total);\n'.repeat(60)}`;
+/** The same in a comment: the words that finish it, then lines the model writes on with. */
+const COMMENT = '// Sums the ';
+const COMMENT_ANSWER = `prices of the items in the cart\n${'console.log(total);\n'.repeat(60)}`;
 
 describe('streamed completion', () => {
   const config = () => vscode.workspace.getConfiguration('switchboard');
@@ -19,7 +22,10 @@ describe('streamed completion', () => {
   before(async () => {
     original = config().get<unknown[]>('providers') ?? [];
     // 20 tokens a second: the whole answer takes seconds, its first line a fraction of one.
-    emulator = await startEmulator({ tokensPerSecond: 20, fimResponder: () => RUNNING_ANSWER });
+    emulator = await startEmulator({
+      tokensPerSecond: 20,
+      fimResponder: (prefix) => (prefix.endsWith(COMMENT) ? COMMENT_ANSWER : RUNNING_ANSWER),
+    });
   });
   after(async () => {
     for (const key of ['completion.provider', 'completion.yieldToChat'])
@@ -27,6 +33,23 @@ describe('streamed completion', () => {
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
     await emulator.close();
   });
+
+  /** Completion from an Anthropic model, which fills the hole over chat. */
+  async function useChatStreamer(): Promise<void> {
+    // The key comes from the environment, as a user's shell would give it.
+    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
+    const entry = {
+      id: 'chat-streamer',
+      name: 'Chat streamer (demo)',
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      completionModel: 'claude-haiku-4-5',
+      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
+    };
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'chat-streamer', vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+  }
 
   it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
     const api = await activateWithLedger();
@@ -84,19 +107,7 @@ describe('streamed completion', () => {
   it('over a chat-only model (Anthropic): shows the code of the first line while the fenced answer still streams', async () => {
     const api = await activateWithLedger();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    // The key comes from the environment, as a user's shell would give it.
-    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
-    const entry = {
-      id: 'chat-streamer',
-      name: 'Chat streamer (demo)',
-      preset: 'anthropic',
-      baseUrl: emulator.baseUrls.anthropic,
-      completionModel: 'claude-haiku-4-5',
-      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'chat-streamer', vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    await useChatStreamer();
     const since = Date.now();
     const requestsBefore = emulator.count('/v1/messages');
 
@@ -114,5 +125,42 @@ describe('streamed completion', () => {
     let recorded = 0;
     for await (const record of api.meter.records({ from: since })) if (record.backend === 'chat-streamer') recorded++;
     assert.equal(recorded, 0, 'shown while the answer is still being written');
+  });
+
+  it('over a chat-only model, a completion in a comment shows the text the model put in a fence', async () => {
+    const api = await activateSwitchboard();
+    await useChatStreamer();
+    const bodiesBefore = emulator.requests.length;
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${COMMENT}\n` });
+    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
+      document,
+      new vscode.Position(0, COMMENT.length),
+      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+      new vscode.CancellationTokenSource().token,
+    );
+    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    assert.equal(
+      first?.insertText,
+      'prices of the items in the cart',
+      'the line inside the fence, shown as it arrived',
+    );
+    const sent = emulator.requests.slice(bodiesBefore).filter((request) => request.path === '/v1/messages');
+    assert.equal(sent.length, 1);
+    assert.equal(
+      (sent[0]?.body as { stop_sequences?: unknown }).stop_sequences,
+      undefined,
+      'no stop at the first line break, which would have cut the answer at its fence',
+    );
+    // The request page says what went out: no stop either.
+    await vscode.commands.executeCommand('switchboard.showLastCompletion');
+    const page = await eventually(
+      () =>
+        vscode.workspace.textDocuments.find((open) => open.uri.scheme === 'switchboard-completion')?.getText() ?? '',
+      (text) => text.includes('## Answer'),
+      'the page to show the answered request',
+    );
+    assert.match(page, /a hole-filling chat prompt/);
+    assert.match(page, /\*\*Limits:\*\* at most 64 tokens, temperature [^,\n]+\n/, 'no stop listed');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

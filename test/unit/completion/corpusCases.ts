@@ -10,7 +10,7 @@ import {
   DEFAULT_COMPLETION_SETTINGS,
   type CompletionBackend,
 } from '../../../src/core/completion/engine';
-import { cleanHoleFillAnswer } from '../../../src/core/providers/holeFillPrompt';
+import { cleanHoleFillAnswer, holeFillChatRequest } from '../../../src/core/providers/holeFillPrompt';
 import type { FimRequest } from '../../../src/core/providers/types';
 
 export interface CorpusCase {
@@ -103,7 +103,9 @@ export async function runCase(item: CorpusCase, streamed = false, overChat?: Cha
     id: 'corpus',
     model: 'corpus-model',
     fim: (request: FimRequest) => {
-      const text = applyStops(overChat ? overChat(item) : item.raw, request.stop ?? []);
+      // Over chat the stops are those the chat request carries (holeFillChatRequest).
+      const stops = (overChat ? holeFillChatRequest(request).stop : request.stop) ?? [];
+      const text = applyStops(overChat ? overChat(item) : item.raw, stops);
       if (streamed) for (let end = 1; end <= text.length; end++) request.onText?.(text.slice(0, end), route);
       return Promise.resolve({
         // The chat route hands over a whole answer cleaned (fimOverChat).
@@ -143,7 +145,8 @@ export type ChatStyle = (item: CorpusCase) => string;
 /**
  * The ways chat models wrap the code they are asked for (see chatAnswer.ts): as is, in a fence
  * with a language, in tags, after the line before the cursor repeated, after whole lines before it
- * repeated, and after a sentence that introduces a fence.
+ * repeated, after a sentence that introduces a fence, in tags on lines of their own, and in a fence
+ * between two sentences.
  */
 export const CHAT_STYLES: Readonly<Record<string, ChatStyle>> = {
   plain: (item) => item.raw,
@@ -152,6 +155,9 @@ export const CHAT_STYLES: Readonly<Record<string, ChatStyle>> = {
   'typed line repeated': (item) => `${lastLines(item.prefix, 0)}${item.raw}`,
   'two lines repeated': (item) => `${lastLines(item.prefix, 2)}${item.raw}`,
   'prose, then a fence': (item) => `Here is the completion:\n\`\`\`\n${item.raw}\n\`\`\``,
+  'tags on their own lines': (item) => `<COMPLETION>\n${item.raw}\n</COMPLETION>`,
+  'prose around a fence': (item) =>
+    `Sure! Here's the code that fills the hole:\n\n\`\`\`${item.languageId}\n${item.raw}\n\`\`\`\n\nThis completes it.`,
 };
 
 /** The line before the cursor up to it, after `whole` whole lines before it. */

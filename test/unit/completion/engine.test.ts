@@ -799,6 +799,19 @@ describe('completion engine: streamed answers', () => {
       );
     });
 
+    it('shows a single line of a fenced chat answer once it is in, while the model writes on', async () => {
+      const answer = '```ts\nthe items in the cart\nconst unrelated = 1;\nconst more = 2;\n```\n';
+      const { clock, backend, engine, requests } = CHAT(answer);
+      const call = keystroke(engine, backend, input('// Sums '));
+      await clock.advance(360);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        ['the items in the cart'],
+        'shown with the line after it, 300 ms before the answer ends',
+      );
+      assert.equal(typeof requests[0]?.onText, 'function');
+    });
+
     it('serves the rest of a fenced chat answer for type-ahead across Enter, without a new request', () =>
       assertTypeAheadAcrossEnter(CHAT(`\`\`\`ts\n${RUNS_ON}\`\`\`\n`)));
 
@@ -814,13 +827,5 @@ describe('completion engine: streamed answers', () => {
         [' + 1;'],
       );
     });
-  });
-
-  it('asks a single-line completion without a stream callback: it ends at its first line break anyway', async () => {
-    const { clock, backend, engine, requests } = streamingSetup('total: ";\n');
-    keystroke(engine, backend, input('const label = "the '));
-    await clock.advance(400);
-    assert.equal(requests.length, 1);
-    assert.equal(requests[0]?.onText, undefined);
   });
 });

@@ -227,6 +227,14 @@ describe('post-processing: chat answers', () => {
     assert.equal(complete('  <p>█</p>', hint, { ...chat, languageId: 'typescriptreact' }), hint);
   });
 
+  it('reads a line break after an opening tag as the next line only when the closing tag hugs the code', () => {
+    const sql = { ...chat, languageId: 'sql' };
+    const query = 'SELECT c.name\nFROM customers c█\n';
+    assert.equal(complete(query, '<COMPLETION>\nJOIN orders o</COMPLETION>', sql), '\nJOIN orders o');
+    assert.equal(complete(query, '<COMPLETION>\nJOIN orders o\n</COMPLETION>', sql), 'JOIN orders o');
+    assert.equal(complete(query, '<COMPLETION>JOIN orders o</COMPLETION>', sql), 'JOIN orders o');
+  });
+
   it('drops an echo of the current line and of the lines before it', () => {
     assert.equal(complete('  const total = █\n', 'const total = items.length;', chat), 'items.length;');
     assert.equal(complete('  ret█\n', 'return total;', chat), 'urn total;');
@@ -234,6 +242,15 @@ describe('post-processing: chat answers', () => {
     assert.equal(complete('  const total = █\n', '\n\nitems.length;', chat), 'items.length;', 'leading blank lines');
     const echo = '```js\nfunction add(a, b) {\n  return a + b;\n}\n```';
     assert.equal(complete(body, echo, chat), 'return a + b;');
+  });
+
+  it('drops a repeat of the short header that opens the block the cursor starts', () => {
+    const shell = { ...chat, languageId: 'shellscript', multiline: true, shape: 'block' as const };
+    assert.equal(complete('log() {\n  █\n}\n', 'log() {\n  echo "$*"\n}', shell), 'echo "$*"');
+    const python = { ...chat, languageId: 'python', multiline: true, shape: 'block' as const };
+    assert.equal(complete('def f():\n    █\n', 'def f():\n    return 1', python), 'return 1');
+    const js = { ...chat, multiline: true, shape: 'block' as const };
+    assert.equal(complete('a();\n█\n', 'a();\nb();', js), 'a();\nb();', 'a short statement may well come twice');
   });
 
   it('does not take a repeated short closing line for an echo', () => {
@@ -269,6 +286,19 @@ describe('post-processing: chat answers', () => {
     );
     assert.equal(complete('  const total = █\n', '\nitems.length;', chat), 'items.length;', 'after "= " the value');
     assert.equal(complete('const tot█\n', '\n\nal = items.length;', chat), 'al = items.length;', 'stray blank lines');
+  });
+
+  it("unwraps a fence in Markdown after a chat model's opening sentence, not after the document's own", () => {
+    const md = { ...chat, languageId: 'markdown' };
+    for (const preamble of ['Here is the completion:', "Sure! Here's the missing text:", 'The completion is:'])
+      assert.equal(
+        complete('Switchboard lets you █\n', `${preamble}\n\`\`\`\nchat on any backend.\n\`\`\``, md),
+        'chat on any backend.',
+        preamble,
+      );
+    const block = { ...md, multiline: true, shape: 'block' as const };
+    const own = 'Install it with npm:\n```sh\nnpm install switchboard\n```';
+    assert.equal(complete('## Install\n\n█\n', own, block), own);
   });
 
   it('keeps a fence that is part of the Markdown being written', () => {

@@ -36,4 +36,9 @@ describe('hole-fill prompt for chat models', () => {
       ['const a =', ';\nnext();\n'],
     ]);
   });
+
+  it('sends no stop at the first line break: a chat model may open with a fence or a sentence before the code', () => {
+    assert.equal(holeFillChatRequest({ prefix: '// Sums ', suffix: '', stop: ['\n'] }).stop, undefined);
+    assert.deepEqual(holeFillChatRequest({ prefix: 'f(', suffix: '', stop: ['\n\n\n', '\n'] }).stop, ['\n\n\n']);
+  });
 });
