@@ -128,12 +128,12 @@ export async function typeWithPauses(
   }
 }
 
-/** Waits for ghost text that holds `words`. */
+/** Waits for ghost text that holds `words` (the editor renders its spaces as non-breaking ones). */
 export async function waitForGhostText(page: Page, words: string, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
     (expected) =>
       [...document.querySelectorAll('.ghost-text-decoration, .ghost-text')].some((el) =>
-        el.textContent?.includes(expected),
+        el.textContent?.replace(/\u00a0/g, ' ').includes(expected),
       ),
     words,
     { timeout },
