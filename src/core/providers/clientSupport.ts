@@ -18,6 +18,14 @@ import type {
 import { estimatedUsage } from './usage';
 
 /**
+ * The listener a FIM call streams to, when streaming can show anything sooner: an answer cut at
+ * its first line break (a single line) has nothing to show before it ends, so it comes whole.
+ */
+export function fimListener(request: FimRequest): FimRequest['onText'] {
+  return request.stop?.includes('\n') ? undefined : request.onText;
+}
+
+/**
  * Fills the hole with a chat model and keeps only the code of its answer. Chat always streams, so
  * a caller that listens (`onText`) hears the raw answer as it grows, marked as coming over chat.
  */

@@ -3,7 +3,7 @@
  * FIM use the native API, which the SDK cannot reach: /api/tags, /api/show, /api/generate.
  */
 import type { ProviderConfig } from '../settings/providerSettings';
-import { fimOverChat, probeByListing } from './clientSupport';
+import { fimListener, fimOverChat, probeByListing } from './clientSupport';
 import { startDeadline } from './deadline';
 import { callJson, callJsonLines, type JsonCall } from './httpJson';
 import { ProviderError } from './providerError';
@@ -64,6 +64,7 @@ export class OllamaProvider implements Provider {
     try {
       // With raw:true Ollama applies no template: the prompt already carries the model's FIM tokens.
       const stop = [...(request.stop ?? []), ...(native ? [] : (request.rawStop ?? []))];
+      const onText = fimListener(request);
       const body = native
         ? { model, prompt: request.prefix, suffix: request.suffix }
         : { model, prompt: request.rawPrompt, raw: true };
@@ -73,7 +74,7 @@ export class OllamaProvider implements Provider {
         body: {
           ...body,
           // Streamed when the caller listens: a local model's first line shows while it writes the rest.
-          stream: request.onText !== undefined,
+          stream: onText !== undefined,
           options: {
             num_predict: request.maxTokens ?? 128,
             temperature: request.temperature ?? 0,
@@ -85,9 +86,7 @@ export class OllamaProvider implements Provider {
         confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
       };
-      const data = request.onText
-        ? await this.generateStreamed(call, request.onText)
-        : (await callJson<GenerateResponse>(call)).data;
+      const data = onText ? await this.generateStreamed(call, onText) : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
       const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
       return {

@@ -7,7 +7,14 @@ import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
-import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import {
+  errorBodyCapture,
+  fimListener,
+  fimOverChat,
+  probeByListing,
+  reportRateLimits,
+  retryingCall,
+} from './clientSupport';
 import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
@@ -168,9 +175,10 @@ export class OpenAICompatibleProvider implements Provider {
     suffix: string | undefined,
     route: string,
   ): Promise<FimResult> {
-    if (!request.onText || !this.fimStreams) return this.fimCompletionsWhole(request, prompt, suffix, route);
+    const onText = fimListener(request);
+    if (!onText || !this.fimStreams) return this.fimCompletionsWhole(request, prompt, suffix, route);
     try {
-      return await this.fimCompletionsStreamed(request, request.onText, prompt, suffix, route);
+      return await this.fimCompletionsStreamed(request, onText, prompt, suffix, route);
     } catch (error) {
       // A server that refuses a streamed FIM call outright (an old proxy that knows no
       // `stream_options`, say) was billed nothing: the same request goes again unstreamed, and
@@ -281,7 +289,8 @@ export class OpenAICompatibleProvider implements Provider {
 
   /** Mistral's FIM endpoint is not part of the OpenAI API, but the SDK's generic POST reaches it. */
   private fimMistral(request: FimRequest): Promise<FimResult> {
-    return request.onText ? this.fimMistralStreamed(request, request.onText) : this.fimMistralWhole(request);
+    const onText = fimListener(request);
+    return onText ? this.fimMistralStreamed(request, onText) : this.fimMistralWhole(request);
   }
 
   /** The same, streamed as chat-style deltas; Mistral puts the usage in the last chunk. */

@@ -175,6 +175,33 @@ describe('every protocol through one interface', () => {
     });
   }
 
+  for (const testCase of cases) {
+    it(`${testCase.name}: a single line (stop at the line break) streams only where a chat model may wrap it`, async () => {
+      const before = emulator.requests.length;
+      const heard: string[] = [];
+      const result = await provider(testCase.entry()).fim({
+        prefix: 'const greeting =',
+        suffix: '\n',
+        maxTokens: 64,
+        stop: ['\n'],
+        rawPrompt: testCase.rawPrompt,
+        onText: (text) => heard.push(text),
+      });
+      const sent = emulator.requests.slice(before).find((request) => request.path === testCase.fimPath);
+      const body = sent?.body as { stream?: unknown; stop?: unknown; stop_sequences?: unknown; options?: unknown };
+      if (result.route === 'chat') {
+        // The fence a chat model opens with would end the answer at a line-break stop.
+        assert.equal(body.stream, true);
+        assert.ok(!JSON.stringify(body.stop ?? body.stop_sequences ?? []).includes('"\\n"'), JSON.stringify(body));
+        assert.ok(heard.length > 0);
+      } else {
+        // Cut at its first line break, a FIM answer has nothing to show before it ends: it comes whole.
+        assert.notEqual(body.stream, true, JSON.stringify(body));
+        assert.deepEqual(heard, []);
+      }
+    });
+  }
+
   it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
     const heard: string[] = [];
     const result = await provider({
