@@ -7,6 +7,8 @@
  *   https://docs.anthropic.com/en/docs/build-with-claude/streaming
  * Prompt caching usage fields: https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
  * Models: https://docs.anthropic.com/en/api/models-list
+ * A stop sequence that is only whitespace is refused with a 400 ("stop_sequences: each stop sequence
+ *   must contain non-whitespace"), as LiteLLM's and Sourcegraph Cody's Anthropic clients found.
  */
 import { createHash } from 'node:crypto';
 import { chatAnswer, DEFAULT_FIM_RULES } from './answers';
@@ -52,6 +54,14 @@ export async function messages(ctx: RequestContext): Promise<void> {
   for (const field of ['model', 'max_tokens', 'messages']) {
     if (body[field] === undefined) return ctx.send(badRequest('anthropic', `${field}: Field required`, ctx.requestId));
   }
+  // The real API refuses a stop sequence that is empty or only whitespace (a line break, say).
+  const stops = Array.isArray(body.stop_sequences) ? (body.stop_sequences as unknown[]) : [];
+  if (stops.some((stop) => stop === ''))
+    return ctx.send(badRequest('anthropic', 'stop_sequences: each stop sequence must be non-empty', ctx.requestId));
+  if (stops.some((stop) => typeof stop === 'string' && stop.trim() === ''))
+    return ctx.send(
+      badRequest('anthropic', 'stop_sequences: each stop sequence must contain non-whitespace', ctx.requestId),
+    );
   const model = stringOr(body.model, 'emulator-chat');
   const turns = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
   const lastUser = [...turns].reverse().find((turn) => turn.role === 'user');

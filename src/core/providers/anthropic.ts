@@ -60,6 +60,9 @@ export class AnthropicProvider implements Provider {
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
     const deadline = startDeadline(request, HOSTED_CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
+    // The API refuses a stop sequence that is only whitespace (a 400 for the whole request): such a
+    // stop (completion's blank-line stop) is left out; post-processing cuts the answer there anyway.
+    const stops = (request.stop ?? []).filter((stop) => stop.trim() !== '');
     let answer = '';
     try {
       const stream = await this.retrying(deadline, async () => {
@@ -72,7 +75,7 @@ export class AnthropicProvider implements Provider {
               stream: true,
               ...(request.system && { system: request.system }),
               ...(request.temperature !== undefined && { temperature: request.temperature }),
-              ...(request.stop?.length && { stop_sequences: request.stop }),
+              ...(stops.length && { stop_sequences: stops }),
             },
             { signal: deadline.signal },
           )

@@ -202,6 +202,20 @@ describe('every protocol through one interface', () => {
     });
   }
 
+  it('Anthropic: a completion that stops at blank lines is answered (whitespace-only stop sequences are refused)', async () => {
+    const before = emulator.requests.length;
+    const result = await provider({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }).fim({
+      prefix: 'function add(a, b) {',
+      suffix: '\n}\n',
+      maxTokens: 64,
+      stop: ['\n\n\n', '</COMPLETION>'],
+    });
+    assert.match(result.text, /return a \+ b;/);
+    const sent = emulator.requests.slice(before).find((request) => request.path === '/v1/messages');
+    assert.equal(sent?.status, 200);
+    assert.deepEqual((sent?.body as { stop_sequences?: unknown }).stop_sequences, ['</COMPLETION>']);
+  });
+
   it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
     const heard: string[] = [];
     const result = await provider({
