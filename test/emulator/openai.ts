@@ -11,12 +11,47 @@
  */
 import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer } from './answers';
 import type { RequestContext } from './context';
-import { badRequest, streamFailure } from './errors';
+import { badRequest, openAiError, streamFailure, type Reply } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
 import { DEFAULT_MODELS } from './options';
 import { IMPLICIT_CACHE_RULES } from './prefixCache';
 import type { EventStream } from './sse';
 import { approxTokens } from './tokens';
+
+/**
+ * OpenAI's reasoning models (the GPT-5 family, o1 and later) refuse what older chat models take:
+ * `max_tokens` (`max_completion_tokens` instead), a temperature other than the default 1, and
+ * `stop`; models before gpt-5.1 know no `reasoning_effort: "none"`.
+ * https://platform.openai.com/docs/guides/reasoning
+ */
+function reasoningModelRefusal(model: string, body: Record<string, unknown>): Reply | undefined {
+  if (!/^(?:gpt-5|o[1-9])(?:[.-]|$)/.test(model)) return undefined;
+  const refuse = (message: string, param: string, code: string): Reply => ({
+    status: 400,
+    body: openAiError(message, 'invalid_request_error', code, param),
+  });
+  if (body.max_tokens !== undefined)
+    return refuse(
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      'max_tokens',
+      'unsupported_parameter',
+    );
+  if (body.temperature !== undefined && body.temperature !== 1)
+    return refuse(
+      `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+      'temperature',
+      'unsupported_value',
+    );
+  if (body.stop !== undefined && body.stop !== null)
+    return refuse("Unsupported parameter: 'stop' is not supported with this model.", 'stop', 'unsupported_parameter');
+  if (body.reasoning_effort === 'none' && !/^gpt-5\.\d/.test(model))
+    return refuse(
+      `Unsupported value: 'reasoning_effort' does not support 'none' with this model. Supported values are: 'minimal', 'low', 'medium', and 'high'.`,
+      'reasoning_effort',
+      'unsupported_value',
+    );
+  return undefined;
+}
 
 export function listModels(ctx: RequestContext): Promise<void> {
   const models = ctx.settings.models ?? DEFAULT_MODELS;
@@ -45,6 +80,8 @@ export function contentText(content: unknown): string {
 export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const body = ctx.json;
   const model = stringOr(body.model, 'emulator-chat');
+  const refused = ctx.dialect === 'openai' ? reasoningModelRefusal(model, body) : undefined;
+  if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
   const generation = generate(

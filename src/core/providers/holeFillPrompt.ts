@@ -20,6 +20,7 @@ export function holeFillChatRequest(request: FimRequest): ChatRequest {
     maxTokens: request.maxTokens ?? 128,
     temperature: request.temperature ?? 0,
     stop: chatStops(request.stop),
+    purpose: 'completion',
     signal: request.signal,
     timeoutMs: request.timeoutMs,
     idleTimeoutMs: request.idleTimeoutMs,

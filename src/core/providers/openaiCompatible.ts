@@ -7,6 +7,7 @@ import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
+import { openAiReasoningModel } from './openaiReasoning';
 import {
   errorBodyCapture,
   fimListener,
@@ -65,6 +66,8 @@ export class OpenAICompatibleProvider implements Provider {
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
     const deadline = startDeadline(request, HOSTED_CHAT_SILENCE);
     const model = request.model ?? this.config.chatModel;
+    // OpenAI's reasoning models refuse max_tokens, temperature and stop (see openaiReasoning.ts).
+    const reasoning = openAiReasoningModel(model);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
     for (const message of request.messages) messages.push({ role: message.role, content: message.content });
@@ -78,9 +81,11 @@ export class OpenAICompatibleProvider implements Provider {
             messages,
             stream: true,
             stream_options: { include_usage: true },
-            ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-            ...(request.temperature !== undefined && { temperature: request.temperature }),
-            ...(request.stop?.length && { stop: request.stop }),
+            ...(request.maxTokens !== undefined &&
+              (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
+            ...(!reasoning && request.temperature !== undefined && { temperature: request.temperature }),
+            ...(!reasoning && request.stop?.length && { stop: request.stop }),
+            ...(reasoning && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
           },
           { signal: deadline.signal },
         ),

@@ -34,6 +34,8 @@ export interface ChatRequest extends CallOptions {
   maxTokens?: number;
   temperature?: number;
   stop?: string[];
+  /** A hole-fill for inline completion: ghost text cannot wait, so a reasoning model reasons as little as it can. */
+  purpose?: 'completion';
 }
 
 /**

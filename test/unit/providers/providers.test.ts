@@ -216,6 +216,70 @@ describe('every protocol through one interface', () => {
     assert.deepEqual((sent?.body as { stop_sequences?: unknown }).stop_sequences, ['</COMPLETION>']);
   });
 
+  describe("OpenAI's reasoning models (the GPT-5 family, o-series)", () => {
+    const openai = (completionModel: string) =>
+      provider({ preset: 'openai', baseUrl: emulator.baseUrls.openai, chatModel: completionModel, completionModel });
+    const sentBody = (before: number) =>
+      emulator.requests.slice(before).find((request) => request.path === '/v1/chat/completions')?.body as Record<
+        string,
+        unknown
+      >;
+
+    for (const [model, effort] of [
+      ['gpt-5.4-mini', 'none'],
+      ['gpt-5-mini', 'minimal'],
+      ['o4-mini', 'low'],
+    ] as const) {
+      it(`${model}: a completion asks in the parameters the model takes, reasoning "${effort}"`, async () => {
+        const before = emulator.requests.length;
+        const result = await openai(model).fim({
+          prefix: 'function add(a, b) {',
+          suffix: '\n}\n',
+          maxTokens: 64,
+          temperature: 0,
+          stop: ['\n\n\n'],
+        });
+        assert.match(result.text, /return a \+ b;/);
+        const body = sentBody(before);
+        assert.equal(body.max_completion_tokens, 64);
+        for (const refused of ['max_tokens', 'temperature', 'stop']) assert.equal(body[refused], undefined, refused);
+        assert.equal(body.reasoning_effort, effort, 'as little reasoning as the model allows: ghost text cannot wait');
+      });
+    }
+
+    it("gpt-5.5 in chat: the model's own reasoning, and no parameter it refuses", async () => {
+      const before = emulator.requests.length;
+      let text = '';
+      for await (const event of openai('gpt-5.5').chat({
+        messages: [{ role: 'user', content: 'what is 2+2?' }],
+        maxTokens: 200,
+        temperature: 0.2,
+      }))
+        if (event.type === 'text') text += event.text;
+      assert.match(text, /You asked/);
+      const body = sentBody(before);
+      assert.equal(body.max_completion_tokens, 200);
+      assert.equal(body.reasoning_effort, undefined);
+      assert.equal(body.temperature, undefined);
+    });
+
+    it('gpt-4.1-mini, not a reasoning model, is asked as before', async () => {
+      const before = emulator.requests.length;
+      await openai('gpt-4.1-mini').fim({
+        prefix: 'const greeting =',
+        suffix: '\n',
+        maxTokens: 64,
+        temperature: 0,
+        stop: ['\n\n\n'],
+      });
+      const body = sentBody(before);
+      assert.equal(body.max_tokens, 64);
+      assert.equal(body.temperature, 0);
+      assert.deepEqual(body.stop, ['\n\n\n']);
+      assert.equal(body.reasoning_effort, undefined);
+    });
+  });
+
   it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
     const heard: string[] = [];
     const result = await provider({
