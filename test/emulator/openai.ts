@@ -53,6 +53,46 @@ function reasoningModelRefusal(model: string, body: Record<string, unknown>): Re
   return undefined;
 }
 
+/**
+ * Mistral's chat API (same `/v1/chat/completions` path, told apart here by Mistral's model ids)
+ * validates its body strictly: a field it does not know, such as OpenAI's `stream_options` or
+ * `max_completion_tokens`, is a 422 in FastAPI's shape. Its streams carry usage in the last chunk
+ * unasked. https://docs.mistral.ai/api/#tag/chat
+ */
+function isMistralModel(model: string): boolean {
+  return /^(?:mistral|codestral|devstral|magistral|ministral|pixtral|open-mi[sx]tral)/.test(model);
+}
+
+function mistralRefusal(model: string, body: Record<string, unknown>): Reply | undefined {
+  if (!isMistralModel(model)) return undefined;
+  const extra = (['stream_options', 'max_completion_tokens', 'reasoning_effort'] as const).find(
+    (field) => body[field] !== undefined,
+  );
+  if (!extra) return undefined;
+  const value = body[extra];
+  const nested = extra === 'stream_options' && typeof value === 'object' && value !== null;
+  const [key, input] = nested ? (Object.entries(value)[0] ?? [undefined, value]) : [undefined, value];
+  return {
+    status: 422,
+    body: {
+      object: 'error',
+      message: {
+        detail: [
+          {
+            type: 'extra_forbidden',
+            loc: ['body', extra, ...(key === undefined ? [] : [key])],
+            msg: 'Extra inputs are not permitted',
+            input,
+          },
+        ],
+      },
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
+  };
+}
+
 export function listModels(ctx: RequestContext): Promise<void> {
   const models = ctx.settings.models ?? DEFAULT_MODELS;
   return ctx.ok({
@@ -80,7 +120,8 @@ export function contentText(content: unknown): string {
 export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const body = ctx.json;
   const model = stringOr(body.model, 'emulator-chat');
-  const refused = ctx.dialect === 'openai' ? reasoningModelRefusal(model, body) : undefined;
+  const refused =
+    ctx.dialect === 'openai' ? (reasoningModelRefusal(model, body) ?? mistralRefusal(model, body)) : undefined;
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
@@ -115,9 +156,14 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
   if (!(await sendChatDeltas(stream, base, generation.chunks))) return;
   const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
-  if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
-  if (!(await sendUsageChunk(ctx, stream, base, usage, { ...finish, delta: { content: '', role: 'assistant' } })))
-    return;
+  if (isMistralModel(model)) {
+    // Mistral's last chunk carries the finish reason and the usage together, unasked.
+    if (!(await stream.send({ data: { ...base, choices: [{ ...finish, delta: { content: '' } }], usage } }))) return;
+  } else {
+    if (!(await stream.send({ data: { ...base, choices: [finish] } }))) return;
+    if (!(await sendUsageChunk(ctx, stream, base, usage, { ...finish, delta: { content: '', role: 'assistant' } })))
+      return;
+  }
   await stream.end('data: [DONE]\n\n');
 }
 

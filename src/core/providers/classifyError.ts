@@ -154,11 +154,36 @@ function readFacts(body: unknown): ErrorFacts {
   return {
     identifiers,
     numericCode: typeof error.code === 'number' ? error.code : undefined,
-    message: text(error.message) ?? text(value.message) ?? text(value.error),
+    message:
+      text(error.message) ??
+      text(value.message) ??
+      text(value.error) ??
+      validationMessage(error.message) ??
+      validationMessage(value),
     limitSource: text(metadata?.limit_source),
     requestId: text(value.request_id),
     bodyHeaders,
   };
+}
+
+/**
+ * FastAPI's validation errors, as Mistral (inside `message`) and vLLM (at the top) send them:
+ * `detail: [{loc: ["body", "stream_options", …], msg}]` read as "stream_options.…: msg".
+ */
+function validationMessage(value: unknown): string | undefined {
+  const detail = isRecord(value) ? value.detail : undefined;
+  if (!Array.isArray(detail)) return text(detail);
+  const parts = detail.slice(0, 3).flatMap((item: unknown) => {
+    if (!isRecord(item) || typeof item.msg !== 'string') return [];
+    const loc = Array.isArray(item.loc)
+      ? item.loc
+          .filter((part) => part !== 'body')
+          .map(String)
+          .join('.')
+      : '';
+    return [loc ? `${loc}: ${item.msg}` : item.msg];
+  });
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /** The kind the body's structured fields decide, and the field that decided it. */

@@ -50,6 +50,8 @@ export class OpenAICompatibleProvider implements Provider {
   private fimClient: OpenAI | undefined;
   /** Whether FIM calls may stream; off for good once the server refused a streamed one. */
   private fimStreams = true;
+  /** Whether chat asks for usage in its stream; off where the preset or the server refuses it. */
+  private chatStreamOptions: boolean;
 
   constructor(
     private readonly config: ProviderConfig,
@@ -61,6 +63,7 @@ export class OpenAICompatibleProvider implements Provider {
       guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
     );
     this.client = this.makeClient(options.chatBaseUrl ?? config.baseUrl);
+    this.chatStreamOptions = config.preset.streamOptions !== false;
   }
 
   async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
@@ -74,22 +77,33 @@ export class OpenAICompatibleProvider implements Provider {
     let answer = '';
     try {
       // Retrying is safe only until the first token: after that a retry would repeat text.
-      const stream = await this.sent(deadline, () =>
-        this.client.chat.completions.create(
-          {
-            model,
-            messages,
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(request.maxTokens !== undefined &&
-              (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
-            ...(!reasoning && request.temperature !== undefined && { temperature: request.temperature }),
-            ...(!reasoning && request.stop?.length && { stop: request.stop }),
-            ...(reasoning && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
-          },
-          { signal: deadline.signal },
-        ),
-      );
+      const create = (streamOptions: boolean) =>
+        this.sent(deadline, () =>
+          this.client.chat.completions.create(
+            {
+              model,
+              messages,
+              stream: true,
+              ...(streamOptions && { stream_options: { include_usage: true } }),
+              ...(request.maxTokens !== undefined &&
+                (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
+              ...(!reasoning && request.temperature !== undefined && { temperature: request.temperature }),
+              ...(!reasoning && request.stop?.length && { stop: request.stop }),
+              ...(reasoning && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
+            },
+            { signal: deadline.signal },
+          ),
+        );
+      let stream: Awaited<ReturnType<typeof create>>;
+      try {
+        stream = await create(this.chatStreamOptions);
+      } catch (error) {
+        // A server that refuses `stream_options` by name billed nothing: the same request goes
+        // again without them, and from now on (its usage is then read if it sends it, else estimated).
+        if (!this.chatStreamOptions || !refusesStreamOptions(error)) throw error;
+        stream = await create(false);
+        this.chatStreamOptions = false;
+      }
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {
@@ -449,4 +463,9 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
     temperature: request.temperature ?? 0,
     ...(request.stop?.length && { stop: request.stop }),
   };
+}
+
+/** A request refused for naming `stream_options` (a 400 or 422 that says so). */
+function refusesStreamOptions(error: unknown): boolean {
+  return ProviderError.is(error, 'bad-request') && /stream_options/.test(error.message);
 }

@@ -75,6 +75,11 @@ export interface Preset {
   fimRoute: FimRoute;
   /** A different base URL for FIM, when the backend serves it elsewhere (DeepSeek's /beta). */
   fimBaseUrl?: string;
+  /**
+   * False where the server refuses OpenAI's `stream_options` (Mistral's API answers 422 "Extra inputs
+   * are not permitted"); its streams report usage unasked.
+   */
+  streamOptions?: false;
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -348,6 +353,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'mistral-medium-latest',
     completionModel: 'codestral-latest',
     fimRoute: 'mistral-fim',
+    streamOptions: false,
     models: ['codestral-latest', 'devstral-small-latest', 'mistral-small-latest'],
     docs: 'https://docs.mistral.ai/capabilities/code_generation/',
   },
@@ -363,6 +369,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'codestral-latest',
     completionModel: 'codestral-latest',
     fimRoute: 'mistral-fim',
+    streamOptions: false,
     quota: {
       // unverified: third-party free-tier tables (not Mistral's own pages) give these figures.
       requestsPerMinute: 30,

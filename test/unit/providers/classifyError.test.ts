@@ -615,3 +615,37 @@ describe('classifyStreamError', () => {
     assert.ok(!error.message.includes(OPENAI_KEY), error.message);
   });
 });
+
+describe('classifyHttpError: FastAPI validation errors (Mistral, vLLM)', () => {
+  const detail = [
+    {
+      type: 'extra_forbidden',
+      loc: ['body', 'stream_options', 'include_usage'],
+      msg: 'Extra inputs are not permitted',
+      input: true,
+    },
+  ];
+
+  it("Mistral's 422 says which field it refused, not just the status", () => {
+    const error = http('mistral', 422, {
+      object: 'error',
+      message: { detail },
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
+    expectKind(error, 'bad-request', false, 422);
+    assert.equal(
+      error.message,
+      'Request rejected (mistral 422): stream_options.include_usage: Extra inputs are not permitted',
+    );
+  });
+
+  it("vLLM's top-level detail, as a list or a sentence", () => {
+    assert.match(
+      http('vllm', 422, { detail }).message,
+      /stream_options\.include_usage: Extra inputs are not permitted$/,
+    );
+    assert.match(http('vllm', 400, { detail: 'Model not loaded' }).message, /: Model not loaded$/);
+  });
+});

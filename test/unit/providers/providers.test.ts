@@ -280,6 +280,45 @@ describe('every protocol through one interface', () => {
     });
   });
 
+  for (const preset of ['mistral', 'codestral']) {
+    it(`${preset}: chat streams without OpenAI's stream_options, which Mistral refuses, and still reads the usage`, async () => {
+      const before = emulator.requests.length;
+      const { text, usage } = await collect(provider({ preset, baseUrl: emulator.baseUrls.mistral }), 'what is 2+2?');
+      assert.match(text, /You asked/);
+      assert.equal(usage?.reported, true, 'Mistral reports usage in its last chunk unasked');
+      const sent = emulator.requests.slice(before).filter((request) => request.path === '/v1/chat/completions');
+      assert.equal(sent.length, 1, 'one request, not a refused one and a retry');
+      assert.equal((sent[0]?.body as { stream_options?: unknown }).stream_options, undefined);
+    });
+  }
+
+  it('a compatible server that refuses stream_options by name is asked again without, once, and from then on', async () => {
+    // A gateway in front of Mistral's models, reached through the generic preset.
+    const gateway = provider({
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      chatModel: 'mistral-small-latest',
+    });
+    const before = emulator.requests.length;
+    const first = await collect(gateway, 'what is 2+2?');
+    const second = await collect(gateway, 'and 3+3?');
+    assert.match(first.text, /You asked/);
+    assert.match(second.text, /You asked/);
+    const sent = emulator.requests.slice(before).filter((request) => request.path === '/v1/chat/completions');
+    assert.deepEqual(
+      sent.map((request) => [
+        request.status,
+        (request.body as { stream_options?: unknown }).stream_options !== undefined,
+      ]),
+      [
+        [422, true],
+        [200, false],
+        [200, false],
+      ],
+    );
+    assert.equal(second.usage?.reported, true);
+  });
+
   it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
     const heard: string[] = [];
     const result = await provider({
