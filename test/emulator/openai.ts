@@ -59,6 +59,22 @@ function reasoningModelRefusal(model: string, body: Record<string, unknown>): Re
  * `max_completion_tokens`, is a 422 in FastAPI's shape. Its streams carry usage in the last chunk
  * unasked. https://docs.mistral.ai/api/#tag/chat
  */
+/**
+ * Moonshot's Kimi K2.5 and later take only their own temperature (1 while thinking, their
+ * default) and refuse any other with a 400 in Moonshot's own shape.
+ * https://platform.moonshot.ai/docs (the model's quickstart)
+ */
+function kimiRefusal(model: string, body: Record<string, unknown>): Reply | undefined {
+  if (!/^kimi-k(?:2\.[5-9]|[3-9])/.test(model) || body.temperature === undefined || body.temperature === 1)
+    return undefined;
+  return {
+    status: 400,
+    body: {
+      error: { message: 'invalid temperature: only 1 is allowed for this model', type: 'invalid_request_error' },
+    },
+  };
+}
+
 function isMistralModel(model: string): boolean {
   return /^(?:mistral|codestral|devstral|magistral|ministral|pixtral|open-mi[sx]tral)/.test(model);
 }
@@ -121,7 +137,9 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const body = ctx.json;
   const model = stringOr(body.model, 'emulator-chat');
   const refused =
-    ctx.dialect === 'openai' ? (reasoningModelRefusal(model, body) ?? mistralRefusal(model, body)) : undefined;
+    ctx.dialect === 'openai'
+      ? (reasoningModelRefusal(model, body) ?? mistralRefusal(model, body) ?? kimiRefusal(model, body))
+      : undefined;
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');

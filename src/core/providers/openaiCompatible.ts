@@ -52,6 +52,8 @@ export class OpenAICompatibleProvider implements Provider {
   private fimStreams = true;
   /** Whether chat asks for usage in its stream; off where the preset or the server refuses it. */
   private chatStreamOptions: boolean;
+  /** Models that refused the temperature asked for: they are asked at their own from then on. */
+  private readonly temperatureRefused = new Set<string>();
 
   constructor(
     private readonly config: ProviderConfig,
@@ -77,32 +79,41 @@ export class OpenAICompatibleProvider implements Provider {
     let answer = '';
     try {
       // Retrying is safe only until the first token: after that a retry would repeat text.
-      const create = (streamOptions: boolean) =>
+      const sending = {
+        streamOptions: this.chatStreamOptions,
+        temperature: !reasoning && request.temperature !== undefined && !this.temperatureRefused.has(model),
+      };
+      const create = () =>
         this.sent(deadline, () =>
           this.client.chat.completions.create(
             {
               model,
               messages,
               stream: true,
-              ...(streamOptions && { stream_options: { include_usage: true } }),
+              ...(sending.streamOptions && { stream_options: { include_usage: true } }),
               ...(request.maxTokens !== undefined &&
                 (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
-              ...(!reasoning && request.temperature !== undefined && { temperature: request.temperature }),
+              ...(sending.temperature && { temperature: request.temperature }),
               ...(!reasoning && request.stop?.length && { stop: request.stop }),
               ...(reasoning && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
             },
             { signal: deadline.signal },
           ),
         );
-      let stream: Awaited<ReturnType<typeof create>>;
-      try {
-        stream = await create(this.chatStreamOptions);
-      } catch (error) {
-        // A server that refuses `stream_options` by name billed nothing: the same request goes
-        // again without them, and from now on (its usage is then read if it sends it, else estimated).
-        if (!this.chatStreamOptions || !refusesStreamOptions(error)) throw error;
-        stream = await create(false);
-        this.chatStreamOptions = false;
+      let stream: Awaited<ReturnType<typeof create>> | undefined;
+      while (!stream) {
+        try {
+          stream = await create();
+        } catch (error) {
+          // A server that refuses `stream_options`, or this model's temperature (Kimi K2.5 and later
+          // take only their own), by name billed nothing: the request goes again without it, and
+          // from then on (usage is then read if the stream carries it, else estimated).
+          const refused = refusedParameter(error, sending);
+          if (refused === undefined) throw error;
+          sending[refused] = false;
+          if (refused === 'streamOptions') this.chatStreamOptions = false;
+          else this.temperatureRefused.add(model);
+        }
       }
       let usage: Usage | undefined;
       let finishReason: string | undefined;
@@ -465,7 +476,16 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
   };
 }
 
-/** A request refused for naming `stream_options` (a 400 or 422 that says so). */
-function refusesStreamOptions(error: unknown): boolean {
-  return ProviderError.is(error, 'bad-request') && /stream_options/.test(error.message);
+/**
+ * The parameter a request was refused for, when the refusal names one this client can leave out
+ * (a 400 or 422 saying `stream_options`, or `temperature`) and the request still carried it.
+ */
+function refusedParameter(
+  error: unknown,
+  sent: { streamOptions: boolean; temperature: boolean },
+): 'streamOptions' | 'temperature' | undefined {
+  if (!ProviderError.is(error, 'bad-request')) return undefined;
+  if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
+  if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
+  return undefined;
 }

@@ -319,6 +319,23 @@ describe('every protocol through one interface', () => {
     assert.equal(second.usage?.reported, true);
   });
 
+  it("moonshot's kimi-k2.6: a completion refused for its temperature is asked again at the model's own, once and from then on", async () => {
+    const kimi = provider({ preset: 'moonshot', baseUrl: emulator.baseUrls.openai });
+    const before = emulator.requests.length;
+    const ask = () => kimi.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 });
+    assert.match((await ask()).text, /return a \+ b;/);
+    assert.match((await ask()).text, /return a \+ b;/);
+    const sent = emulator.requests.slice(before).filter((request) => request.path === '/v1/chat/completions');
+    assert.deepEqual(
+      sent.map((request) => [request.status, (request.body as { temperature?: unknown }).temperature]),
+      [
+        [400, 0],
+        [200, undefined],
+        [200, undefined],
+      ],
+    );
+  });
+
   it('Ollama streams /api/generate to a listener, with the counts of its last line', async () => {
     const heard: string[] = [];
     const result = await provider({
