@@ -7,9 +7,8 @@ import {
   type Suggestion,
 } from '../core/completion/engine';
 import { ProviderError } from '../core/providers/providerError';
-import { chatStops } from '../core/providers/holeFillPrompt';
 import type { CompletionExchange } from '../core/completion/exchangeReport';
-import type { FimRequest, FimResult } from '../core/providers/types';
+import type { FimRequest, FimResult, SentLimits } from '../core/providers/types';
 import type { Backends } from '../backends/backends';
 import type { CompletionContextFiles } from './contextFiles';
 import { CompletionExclude } from './completionExclude';
@@ -290,6 +289,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   private noteExchange(exchange: ExchangeNote): void {
     const { config, request, result, error } = exchange;
     const now = Date.now();
+    // What went out: over chat the client may have fitted the limits to the backend.
+    const limits: SentLimits = result?.sent ?? request;
     this.last = {
       time: now,
       backendId: config.id,
@@ -300,10 +301,10 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       prefix: request.prefix,
       suffix: request.suffix,
       ...(request.rawPrompt !== undefined && { rawPrompt: request.rawPrompt }),
-      // Over chat the line-break stop is not sent (see chatStops): report what went out.
-      ...(request.stop && { stop: result?.route === 'chat' ? (chatStops(request.stop) ?? []) : request.stop }),
-      ...(request.maxTokens !== undefined && { maxTokens: request.maxTokens }),
-      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(limits.stop && { stop: limits.stop }),
+      ...(limits.maxTokens !== undefined && { maxTokens: limits.maxTokens }),
+      ...(limits.temperature !== undefined && { temperature: limits.temperature }),
+      ...(limits.reasoningEffort && { reasoningEffort: limits.reasoningEffort }),
       inputTokens: result?.usage.inputTokens ?? exchange.inputTokens ?? 0,
       outputTokens: result?.usage.outputTokens ?? 0,
       reported: result?.usage.reported ?? false,

@@ -22,6 +22,8 @@ export interface CompletionExchange {
   stop?: readonly string[];
   maxTokens?: number;
   temperature?: number;
+  /** How much a reasoning model was asked to reason, when it was asked. */
+  reasoningEffort?: string;
   /** The backend's text before post-processing; undefined when it failed. */
   answer?: string;
   finishReason?: string;
@@ -86,7 +88,7 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
     `- **When:** ${when}, ${Math.round(exchange.latencyMs).toLocaleString('en-US')} ms`,
     `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : inline(exchange.outcome)}${exchange.errorMessage ? `: ${inline(exchange.errorMessage)}` : ''}`,
     `- **Tokens:** ${tokens}; **cost:** ${inline(formatMoney(exchange.costMicros, exchange.currency))}`,
-    `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => inline(JSON.stringify(stop))).join(', ')}` : ''}`,
+    `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.reasoningEffort ? `, reasoning effort ${inline(exchange.reasoningEffort)}` : ''}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => inline(JSON.stringify(stop))).join(', ')}` : ''}`,
     '',
   ];
   if (exchange.rawPrompt !== undefined && exchange.route !== undefined && RAW_ROUTES.has(exchange.route)) {

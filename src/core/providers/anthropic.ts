@@ -83,6 +83,11 @@ export class AnthropicProvider implements Provider {
         this.noteHeaders(response.headers);
         return data;
       });
+      request.onSent?.({
+        maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        temperature: request.temperature,
+        ...(stops.length && { stop: stops }),
+      });
       const usage: Usage = {
         inputTokens: 0,
         outputTokens: 0,

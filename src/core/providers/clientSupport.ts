@@ -13,6 +13,7 @@ import type {
   ModelInfo,
   ProbeResult,
   ProviderHooks,
+  SentLimits,
   Usage,
 } from './types';
 import { estimatedUsage } from './usage';
@@ -34,7 +35,10 @@ export async function fimOverChat(
   request: FimRequest,
   model: string,
 ): Promise<FimResult> {
+  let sent: SentLimits = {};
   const chatRequest = holeFillChatRequest({ ...request, model });
+  sent = { maxTokens: chatRequest.maxTokens, temperature: chatRequest.temperature, stop: chatRequest.stop };
+  chatRequest.onSent = (limits) => (sent = limits);
   let text = '';
   let usage: Usage | undefined;
   let finishReason: string | undefined;
@@ -52,6 +56,7 @@ export async function fimOverChat(
     route: 'chat',
     model,
     finishReason,
+    sent,
     usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
   };
 }

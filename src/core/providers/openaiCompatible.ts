@@ -115,6 +115,12 @@ export class OpenAICompatibleProvider implements Provider {
           else this.temperatureRefused.add(model);
         }
       }
+      request.onSent?.({
+        maxTokens: request.maxTokens,
+        temperature: sending.temperature ? request.temperature : undefined,
+        ...(!reasoning && request.stop?.length && { stop: request.stop }),
+        ...(reasoning && request.purpose === 'completion' && { reasoningEffort: reasoning.fastestEffort }),
+      });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       for await (const chunk of stream) {

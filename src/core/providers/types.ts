@@ -36,6 +36,17 @@ export interface ChatRequest extends CallOptions {
   stop?: string[];
   /** A hole-fill for inline completion: ghost text cannot wait, so a reasoning model reasons as little as it can. */
   purpose?: 'completion';
+  /** Hears the limits the request went out with, once the client fitted them to the backend. */
+  onSent?: (limits: SentLimits) => void;
+}
+
+/** A request's limits as sent, which a client may have fitted to what its backend takes. */
+export interface SentLimits {
+  maxTokens?: number;
+  temperature?: number;
+  stop?: readonly string[];
+  /** How much a reasoning model was asked to reason, when it was asked. */
+  reasoningEffort?: string;
 }
 
 /**
@@ -91,6 +102,8 @@ export interface FimResult {
   finishReason?: string;
   /** Which route served it. */
   route: string;
+  /** The limits as sent, where the route fitted them to the backend (over chat). */
+  sent?: SentLimits;
 }
 
 export interface ModelInfo {

@@ -53,6 +53,12 @@ describe('the last completion request, as the user reads it', () => {
     assert.match(viaChat, /## Answer, taken out of the chat reply/);
   });
 
+  it("says a reasoning model's effort, and the model's own temperature where none was sent", () => {
+    const { stop: _stop, temperature: _temperature, ...sentless } = answered;
+    const report = exchangeReport({ ...sentless, route: 'chat', model: 'gpt-5.4-mini', reasoningEffort: 'none' });
+    assert.match(report, /\*\*Limits:\*\* at most 48 tokens, temperature default, reasoning effort none\n/);
+  });
+
   it('reports a failure in words with no answer, estimated tokens marked, and an unknown price said so', () => {
     const failed = exchangeReport({
       ...answered,

@@ -214,6 +214,7 @@ describe('every protocol through one interface', () => {
     const sent = emulator.requests.slice(before).find((request) => request.path === '/v1/messages');
     assert.equal(sent?.status, 200);
     assert.deepEqual((sent?.body as { stop_sequences?: unknown }).stop_sequences, ['</COMPLETION>']);
+    assert.deepEqual(result.sent?.stop, ['</COMPLETION>'], 'reported as sent');
   });
 
   describe("OpenAI's reasoning models (the GPT-5 family, o-series)", () => {
@@ -244,6 +245,11 @@ describe('every protocol through one interface', () => {
         assert.equal(body.max_completion_tokens, 64);
         for (const refused of ['max_tokens', 'temperature', 'stop']) assert.equal(body[refused], undefined, refused);
         assert.equal(body.reasoning_effort, effort, 'as little reasoning as the model allows: ghost text cannot wait');
+        assert.deepEqual(
+          result.sent,
+          { maxTokens: 64, temperature: undefined, reasoningEffort: effort },
+          'reported as sent',
+        );
       });
     }
 
