@@ -70,6 +70,8 @@ export class VsCodeLmProvider implements Provider {
     try {
       const model = await this.pick(request.model ?? this.config.chatModel);
       const response = await model.sendRequest(messages, { justification: JUSTIFICATION }, cancellation.token);
+      // The editor's models take no limits: none went out, whatever was asked.
+      request.onSent?.({});
       for await (const text of response.text) {
         if (deadline.signal.aborted) break;
         deadline.alive();

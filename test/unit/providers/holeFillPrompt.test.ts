@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fimOverChat } from '../../../src/core/providers/clientSupport';
 import { holeFillChatRequest } from '../../../src/core/providers/holeFillPrompt';
+import type { ChatEvent } from '../../../src/core/providers/types';
 import { chatAnswer } from '../../emulator/answers';
 
 const content = (prefix: string, suffix: string, promptOrder?: 'legacy') =>
@@ -40,5 +42,28 @@ describe('hole-fill prompt for chat models', () => {
   it('sends no stop at the first line break: a chat model may open with a fence or a sentence before the code', () => {
     assert.equal(holeFillChatRequest({ prefix: '// Sums ', suffix: '', stop: ['\n'] }).stop, undefined);
     assert.deepEqual(holeFillChatRequest({ prefix: 'f(', suffix: '', stop: ['\n\n\n', '\n'] }).stop, ['\n\n\n']);
+  });
+
+  it("reports the limits a hole-fill went out with: the client's own account, else what it was asked", async () => {
+    const answer = async function* (): AsyncIterable<ChatEvent> {
+      yield { type: 'text', text: 'x' };
+      yield {
+        type: 'done',
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+      };
+    };
+    const request = { prefix: '// Sums ', suffix: '', maxTokens: 64, temperature: 0, stop: ['\n', '\n\n\n'] };
+    const asked = await fimOverChat(() => answer(), request, 'm');
+    assert.deepEqual(asked.sent, { maxTokens: 64, temperature: 0, stop: ['\n\n\n'] });
+    // A client that sends no limits at all (the editor's own models) says so.
+    const none = await fimOverChat(
+      (chatRequest) => {
+        chatRequest.onSent?.({});
+        return answer();
+      },
+      request,
+      'm',
+    );
+    assert.deepEqual(none.sent, {});
   });
 });
