@@ -95,7 +95,8 @@ export class OpenAICompatibleProvider implements Provider {
                 (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
               ...(sending.temperature && { temperature: request.temperature }),
               ...(!reasoning && request.stop?.length && { stop: request.stop }),
-              ...(reasoning && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
+              ...(reasoning?.fastestEffort &&
+                request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
             },
             { signal: deadline.signal },
           ),
@@ -119,7 +120,8 @@ export class OpenAICompatibleProvider implements Provider {
         maxTokens: request.maxTokens,
         temperature: sending.temperature ? request.temperature : undefined,
         ...(!reasoning && request.stop?.length && { stop: request.stop }),
-        ...(reasoning && request.purpose === 'completion' && { reasoningEffort: reasoning.fastestEffort }),
+        ...(reasoning?.fastestEffort &&
+          request.purpose === 'completion' && { reasoningEffort: reasoning.fastestEffort }),
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;

@@ -12,16 +12,20 @@
 export type ReasoningEffort = 'none' | 'minimal' | 'low';
 
 export interface OpenAiReasoningModel {
-  /** The least reasoning the model accepts: what a completion, which cannot wait, asks for. */
-  fastestEffort: ReasoningEffort;
+  /**
+   * The least reasoning the model accepts: what a completion, which cannot wait, asks for; absent
+   * where the model takes no `reasoning_effort` but its own (o1-mini, o1-preview, the -pro models).
+   */
+  fastestEffort?: ReasoningEffort;
 }
 
 /** The reasoning model `model` names, by OpenAI's own ids; undefined for other models. */
 export function openAiReasoningModel(model: string): OpenAiReasoningModel | undefined {
   // `gpt-5-chat-latest` and its kin are chat models that take the older parameters.
   if (/-chat(?:-|$)/.test(model)) return undefined;
+  if (!/^(?:gpt-5|o[1-9])(?:[.-]|$)/.test(model)) return undefined;
+  if (/^o1-(?:mini|preview)|-pro(?:-|$)/.test(model)) return {};
   if (/^gpt-5\.\d/.test(model)) return { fastestEffort: 'none' };
-  if (/^gpt-5(?:-|$)/.test(model)) return { fastestEffort: 'minimal' };
-  if (/^o[1-9](?:-|$)/.test(model)) return { fastestEffort: 'low' };
-  return undefined;
+  if (model.startsWith('gpt-5')) return { fastestEffort: 'minimal' };
+  return { fastestEffort: 'low' };
 }
