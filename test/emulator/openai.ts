@@ -16,7 +16,7 @@ import { generate, numberOr, stopList, stringOr, type Generation } from './gener
 import { DEFAULT_MODELS } from './options';
 import { IMPLICIT_CACHE_RULES } from './prefixCache';
 import type { EventStream } from './sse';
-import { approxTokens } from './tokens';
+import { approxTokens, chunkWords } from './tokens';
 
 /**
  * OpenAI's reasoning models (the GPT-5 family, o1 and later) refuse what older chat models take:
@@ -61,18 +61,38 @@ function reasoningModelRefusal(model: string, body: Record<string, unknown>): Re
  */
 /**
  * Moonshot's Kimi K2.5 and later take only their own temperature (1 while thinking, their
- * default) and refuse any other with a 400 in Moonshot's own shape.
+ * default; 0.6 with thinking off) and refuse any other with a 400 in Moonshot's own shape.
  * https://platform.moonshot.ai/docs (the model's quickstart)
  */
 function kimiRefusal(model: string, body: Record<string, unknown>): Reply | undefined {
-  if (!/^kimi-k(?:2\.[5-9]|[3-9])/.test(model) || body.temperature === undefined || body.temperature === 1)
-    return undefined;
+  if (!/^kimi-k(?:2\.[5-9]|[3-9])/.test(model) || body.temperature === undefined) return undefined;
+  const own = (body.thinking as { type?: unknown } | undefined)?.type === 'disabled' ? 0.6 : 1;
+  if (body.temperature === own) return undefined;
   return {
     status: 400,
     body: {
-      error: { message: 'invalid temperature: only 1 is allowed for this model', type: 'invalid_request_error' },
+      error: { message: `invalid temperature: only ${own} is allowed for this model`, type: 'invalid_request_error' },
     },
   };
+}
+
+/** What a thinking model writes before its answer: about a hundred tokens of it. */
+const REASONING =
+  'The user wants the code that fills the hole. Let me read the code before it and after it, work out what the function is for, and check which names are already in scope. '.repeat(
+    4,
+  );
+
+/**
+ * GLM-4.5 and later (Z.ai) and Kimi K2.5 and later (Moonshot) think before they answer unless the
+ * request says `thinking: {"type": "disabled"}`; the reasoning streams as `reasoning_content` and
+ * counts against `max_tokens`. https://docs.z.ai/guides/capabilities/thinking-mode and
+ * https://platform.kimi.ai/docs/api/models-overview
+ */
+function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
+  if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
+  if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9]))/.test(model)) return false;
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  return thinking?.type !== 'disabled';
 }
 
 function isMistralModel(model: string): boolean {
@@ -143,17 +163,20 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  const maxTokens = numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined));
+  // A model that thinks first spends its output tokens on reasoning before any answer.
+  const reasoning = thinksFirst(ctx, model, body) ? chunkWords(REASONING).slice(0, maxTokens) : [];
   const generation = generate(
     chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(body.stop),
-      maxTokens: numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined)),
+      maxTokens: maxTokens === undefined ? undefined : maxTokens - reasoning.length,
     },
   );
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
   // The cache sees the conversation as the model does: each role, then its text, in order.
   const rendered = messages.map((message) => `${String(message.role)}\n${contentText(message.content)}\n`).join('');
-  const usage = usageFor(ctx, promptTokens, generation.chunks.length, rendered);
+  const usage = usageFor(ctx, promptTokens, reasoning.length + generation.chunks.length, rendered);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
@@ -164,7 +187,15 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
       created,
       model,
       choices: [
-        { index: 0, message: { role: 'assistant', content: generation.text }, finish_reason: generation.finishReason },
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: generation.text,
+            ...(reasoning.length > 0 && { reasoning_content: reasoning.join('') }),
+          },
+          finish_reason: generation.finishReason,
+        },
       ],
       usage,
     });
@@ -172,6 +203,14 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const base = { id, object: 'chat.completion.chunk', created, model };
   const stream = ctx.stream('sse', streamFailure(ctx.dialect, base));
   if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
+  for (const chunk of reasoning)
+    if (
+      !(await stream.send(
+        { data: { ...base, choices: [{ index: 0, delta: { reasoning_content: chunk }, finish_reason: null }] } },
+        true,
+      ))
+    )
+      return;
   if (!(await sendChatDeltas(stream, base, generation.chunks))) return;
   const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
   if (isMistralModel(model)) {

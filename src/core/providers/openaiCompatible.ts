@@ -54,6 +54,8 @@ export class OpenAICompatibleProvider implements Provider {
   private chatStreamOptions: boolean;
   /** Models that refused the temperature asked for: they are asked at their own from then on. */
   private readonly temperatureRefused = new Set<string>();
+  /** Models that refused the switch that turns their thinking off: it is not sent to them again. */
+  private readonly thinkingRefused = new Set<string>();
 
   constructor(
     private readonly config: ProviderConfig,
@@ -82,6 +84,11 @@ export class OpenAICompatibleProvider implements Provider {
       const sending = {
         streamOptions: this.chatStreamOptions,
         temperature: !reasoning && request.temperature !== undefined && !this.temperatureRefused.has(model),
+        // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
+        thinking:
+          request.purpose === 'completion' &&
+          this.config.preset.thinkingSwitch === 'thinking-type' &&
+          !this.thinkingRefused.has(model),
       };
       const create = () =>
         this.sent(deadline, () =>
@@ -97,7 +104,9 @@ export class OpenAICompatibleProvider implements Provider {
               ...(!reasoning && request.stop?.length && { stop: request.stop }),
               ...(reasoning?.fastestEffort &&
                 request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
-            },
+              // Not an OpenAI parameter: the SDK sends the body as given.
+              ...(sending.thinking && { thinking: { type: 'disabled' } }),
+            } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
             { signal: deadline.signal },
           ),
         );
@@ -106,14 +115,14 @@ export class OpenAICompatibleProvider implements Provider {
         try {
           stream = await create();
         } catch (error) {
-          // A server that refuses `stream_options`, or this model's temperature (Kimi K2.5 and later
-          // take only their own), by name billed nothing: the request goes again without it, and
-          // from then on (usage is then read if the stream carries it, else estimated).
+          // A server that refuses `stream_options`, this model's temperature (Kimi K2.5 and later
+          // take only their own) or the thinking switch, by name, billed nothing: the request goes
+          // again without it, and from then on (usage is then read if the stream carries it).
           const refused = refusedParameter(error, sending);
           if (refused === undefined) throw error;
           sending[refused] = false;
           if (refused === 'streamOptions') this.chatStreamOptions = false;
-          else this.temperatureRefused.add(model);
+          else (refused === 'temperature' ? this.temperatureRefused : this.thinkingRefused).add(model);
         }
       }
       request.onSent?.({
@@ -122,6 +131,7 @@ export class OpenAICompatibleProvider implements Provider {
         ...(!reasoning && request.stop?.length && { stop: request.stop }),
         ...(reasoning?.fastestEffort &&
           request.purpose === 'completion' && { reasoningEffort: reasoning.fastestEffort }),
+        ...(sending.thinking && { reasoningEffort: 'none' }),
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
@@ -486,14 +496,15 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
 
 /**
  * The parameter a request was refused for, when the refusal names one this client can leave out
- * (a 400 or 422 saying `stream_options`, or `temperature`) and the request still carried it.
+ * (a 400 or 422 saying `stream_options`, `temperature` or `thinking`) and the request still carried it.
  */
 function refusedParameter(
   error: unknown,
-  sent: { streamOptions: boolean; temperature: boolean },
-): 'streamOptions' | 'temperature' | undefined {
+  sent: { streamOptions: boolean; temperature: boolean; thinking: boolean },
+): 'streamOptions' | 'temperature' | 'thinking' | undefined {
   if (!ProviderError.is(error, 'bad-request')) return undefined;
   if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
   if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
+  if (sent.thinking && /thinking/i.test(error.message)) return 'thinking';
   return undefined;
 }

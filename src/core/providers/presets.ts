@@ -80,6 +80,12 @@ export interface Preset {
    * are not permitted"); its streams report usage unasked.
    */
   streamOptions?: false;
+  /**
+   * How a completion turns off the thinking its models do by default: `thinking: {"type":
+   * "disabled"}` on Z.ai's GLM-4.5 and later and Moonshot's Kimi K2.5 and later. A thinking model
+   * spends a completion's few tokens, and seconds, on reasoning before any answer.
+   */
+  thinkingSwitch?: 'thinking-type';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -487,6 +493,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'kimi-k2.6',
     completionModel: 'kimi-k2.6',
     fimRoute: 'chat',
+    thinkingSwitch: 'thinking-type',
     // unverified: code variants seen in third-party provider docs only.
     models: ['kimi-k2.7-code', 'kimi-k2.7-code-highspeed', 'kimi-k2.5'],
     docs: 'https://platform.moonshot.ai/docs',
@@ -504,6 +511,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'glm-5.1',
     completionModel: 'glm-4.7-flash',
     fimRoute: 'chat',
+    thinkingSwitch: 'thinking-type',
     models: ['glm-5', 'glm-4.7', 'glm-4.6'],
     // unverified: Z.ai's own docs were not in the corpus; values from integrators' docs.
     docs: 'https://docs.z.ai/guides/overview/quick-start',
@@ -523,6 +531,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'glm-5.1',
     completionModel: 'glm-4.5-air',
     fimRoute: 'chat',
+    thinkingSwitch: 'thinking-type',
     models: ['glm-5-turbo', 'glm-4.7'],
     docs: 'https://docs.z.ai/devpack/overview',
   },

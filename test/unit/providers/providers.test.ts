@@ -325,6 +325,28 @@ describe('every protocol through one interface', () => {
     assert.equal(second.usage?.reported, true);
   });
 
+  for (const preset of ['zhipu', 'zai-coding-plan', 'moonshot']) {
+    it(`${preset}: a completion turns the model's thinking off, which would spend its tokens before any answer; chat leaves it on`, async () => {
+      const baseUrl = preset === 'zai-coding-plan' ? emulator.baseUrls.zaiCodingPlan : emulator.baseUrls.openai;
+      const backend = provider({ preset, baseUrl });
+      const before = emulator.requests.length;
+      const result = await backend.fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        temperature: 0,
+      });
+      assert.match(result.text, /return a \+ b;/);
+      await collect(backend, 'what is 2+2?');
+      const bodies = emulator.requests
+        .slice(before)
+        .filter((request) => request.path.endsWith('/chat/completions') && request.status === 200)
+        .map((request) => (request.body as { thinking?: unknown }).thinking);
+      assert.deepEqual(bodies, [{ type: 'disabled' }, undefined]);
+      assert.equal(result.sent?.reasoningEffort, 'none');
+    });
+  }
+
   it("moonshot's kimi-k2.6: a completion refused for its temperature is asked again at the model's own, once and from then on", async () => {
     const kimi = provider({ preset: 'moonshot', baseUrl: emulator.baseUrls.openai });
     const before = emulator.requests.length;
