@@ -7,7 +7,7 @@ import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
-import { openAiReasoningModel } from './openaiReasoning';
+import { openAiReasoningModel, type OpenAiReasoningModel } from './openaiReasoning';
 import {
   errorBodyCapture,
   fimListener,
@@ -80,8 +80,7 @@ export class OpenAICompatibleProvider implements Provider {
     for (const message of request.messages) messages.push({ role: message.role, content: message.content });
     let answer = '';
     try {
-      // Retrying is safe only until the first token: after that a retry would repeat text.
-      const sending = {
+      const sending: ChatSending = {
         streamOptions: this.chatStreamOptions,
         temperature: !reasoning && request.temperature !== undefined && !this.temperatureRefused.has(model),
         // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
@@ -90,25 +89,12 @@ export class OpenAICompatibleProvider implements Provider {
           this.config.preset.thinkingSwitch === 'thinking-type' &&
           !this.thinkingRefused.has(model),
       };
+      // Retrying is safe only until the first token: after that a retry would repeat text.
       const create = () =>
         this.sent(deadline, () =>
-          this.client.chat.completions.create(
-            {
-              model,
-              messages,
-              stream: true,
-              ...(sending.streamOptions && { stream_options: { include_usage: true } }),
-              ...(request.maxTokens !== undefined &&
-                (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
-              ...(sending.temperature && { temperature: request.temperature }),
-              ...(!reasoning && request.stop?.length && { stop: request.stop }),
-              ...(reasoning?.fastestEffort &&
-                request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
-              // Not an OpenAI parameter: the SDK sends the body as given.
-              ...(sending.thinking && { thinking: { type: 'disabled' } }),
-            } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
-            { signal: deadline.signal },
-          ),
+          this.client.chat.completions.create(chatBody(model, messages, request, reasoning, sending), {
+            signal: deadline.signal,
+          }),
         );
       let stream: Awaited<ReturnType<typeof create>> | undefined;
       while (!stream) {
@@ -494,14 +480,41 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
   };
 }
 
+/** The optional parts of a chat request this client sends, each dropped once refused by name. */
+interface ChatSending {
+  streamOptions: boolean;
+  temperature: boolean;
+  thinking: boolean;
+}
+
+/** A streamed chat request's body, fitted to the backend (see openaiReasoning.ts, Preset). */
+function chatBody(
+  model: string,
+  messages: OpenAI.Chat.ChatCompletionMessageParam[],
+  request: ChatRequest,
+  reasoning: OpenAiReasoningModel | undefined,
+  sending: ChatSending,
+): OpenAI.Chat.ChatCompletionCreateParamsStreaming {
+  return {
+    model,
+    messages,
+    stream: true,
+    ...(sending.streamOptions && { stream_options: { include_usage: true } }),
+    ...(request.maxTokens !== undefined &&
+      (reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
+    ...(sending.temperature && { temperature: request.temperature }),
+    ...(!reasoning && request.stop?.length && { stop: request.stop }),
+    ...(reasoning?.fastestEffort && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
+    // Not an OpenAI parameter: the SDK sends the body as given.
+    ...(sending.thinking && { thinking: { type: 'disabled' } }),
+  } as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
+}
+
 /**
  * The parameter a request was refused for, when the refusal names one this client can leave out
  * (a 400 or 422 saying `stream_options`, `temperature` or `thinking`) and the request still carried it.
  */
-function refusedParameter(
-  error: unknown,
-  sent: { streamOptions: boolean; temperature: boolean; thinking: boolean },
-): 'streamOptions' | 'temperature' | 'thinking' | undefined {
+function refusedParameter(error: unknown, sent: ChatSending): keyof ChatSending | undefined {
   if (!ProviderError.is(error, 'bad-request')) return undefined;
   if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
   if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
