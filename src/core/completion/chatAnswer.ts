@@ -30,6 +30,9 @@ export function unwrapChatAnswer(raw: string, cursor: Cursor, multiline: boolean
   // A line that ends in a space or `=` waits for the rest of itself: a line break there is stray.
   const atLineEnd =
     cursor.lineBefore.trim() !== '' && cursor.restOfLine.trim() === '' && !/(?:\s|=)$/.test(cursor.lineBefore);
+  // On a line of its own the answer's code starts there: a line break before it would leave the
+  // line empty, and from a chat model it is layout (`<COMPLETION>\n…`), not meaning.
+  if (cursor.lineBefore.trim() === '' && cursor.restOfLine.trim() === '') return rest;
   if (!atLineEnd || rest.trim() === '') return multiline ? text : rest;
   // One line break: the next line. Blank lines before the code are stray; the code's own first
   // line then says where it goes, as when the break was lost.

@@ -235,6 +235,12 @@ describe('post-processing: chat answers', () => {
     assert.equal(complete(query, '<COMPLETION>JOIN orders o</COMPLETION>', sql), 'JOIN orders o');
   });
 
+  it("starts the code on the cursor's own empty line, whatever line breaks come before it", () => {
+    const body = 'function f() {\n  █\n}\n';
+    for (const raw of ['\nreturn 1;', '<COMPLETION>\nreturn 1;</COMPLETION>', '```ts\n\nreturn 1;\n```'])
+      assert.equal(complete(body, raw, { ...chat, multiline: true, shape: 'block' }), 'return 1;', raw);
+  });
+
   it('drops an echo of the current line and of the lines before it', () => {
     assert.equal(complete('  const total = █\n', 'const total = items.length;', chat), 'items.length;');
     assert.equal(complete('  ret█\n', 'return total;', chat), 'urn total;');
