@@ -123,3 +123,20 @@ export async function completeNewFunction(
   );
   return Array.isArray(items) ? items.length : (items?.items.length ?? 0);
 }
+
+/** The inline completion items Switchboard gives at `position`, as VS Code would ask for them. */
+export async function itemsAt(
+  api: SwitchboardApi,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  context: Partial<vscode.InlineCompletionContext> = {},
+): Promise<vscode.InlineCompletionItem[]> {
+  const source = new vscode.CancellationTokenSource();
+  const result = await api.inlineCompletionProvider.provideInlineCompletionItems(
+    document,
+    position,
+    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined, ...context },
+    source.token,
+  );
+  return (Array.isArray(result) ? result : (result?.items ?? [])) as vscode.InlineCompletionItem[];
+}

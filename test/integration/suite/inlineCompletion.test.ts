@@ -1,27 +1,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateSwitchboard, eventually } from './helpers';
-
-type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
+import { activateSwitchboard, eventually, itemsAt } from './helpers';
 
 const config = () => vscode.workspace.getConfiguration('switchboard');
 const KEY_VARIABLE = 'SWITCHBOARD_INTEGRATION_KEY';
-
-async function itemsAt(
-  api: Api,
-  document: vscode.TextDocument,
-  position: vscode.Position,
-  context: Partial<vscode.InlineCompletionContext> = {},
-): Promise<vscode.InlineCompletionItem[]> {
-  const source = new vscode.CancellationTokenSource();
-  const result = await api.inlineCompletionProvider.provideInlineCompletionItems(
-    document,
-    position,
-    { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined, ...context },
-    source.token,
-  );
-  return (Array.isArray(result) ? result : (result?.items ?? [])) as vscode.InlineCompletionItem[];
-}
 
 describe('inline completion provider', () => {
   let original: unknown[];

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { activateSwitchboard, activateWithLedger, eventually } from './helpers';
+import { activateSwitchboard, activateWithLedger, eventually, itemsAt } from './helpers';
 
 /** A model that runs on for many lines after the one the ghost text shows. */
 const RUNNING_ANSWER = ` + 1;\n${'console.log(total);\n'.repeat(60)}`;
@@ -74,13 +74,7 @@ describe('streamed completion', () => {
 
     const line = 'const total = items.length';
     const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n` });
-    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
-      document,
-      new vscode.Position(0, line.length),
-      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-      new vscode.CancellationTokenSource().token,
-    );
-    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    const [first] = await itemsAt(api, document, new vscode.Position(0, line.length));
     // The item starts at the word before the cursor, which the editor writes over.
     assert.equal(first?.insertText, 'length + 1;', 'the first line only: the rest is still being written');
     assert.equal(emulator.count('/v1/completions'), 1);
@@ -88,12 +82,7 @@ describe('streamed completion', () => {
 
     // The user goes elsewhere: a completion in another file stops the rest of the first answer.
     const other = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'let count = 0\n' });
-    await api.inlineCompletionProvider.provideInlineCompletionItems(
-      other,
-      new vscode.Position(0, 'let count = 0'.length),
-      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-      new vscode.CancellationTokenSource().token,
-    );
+    await itemsAt(api, other, new vscode.Position(0, 'let count = 0'.length));
     const cut = await eventually(
       streamerRecords,
       (records) => records.some((record) => record.outcome === 'cancelled'),
@@ -113,13 +102,7 @@ describe('streamed completion', () => {
 
     const line = 'const total = items.length';
     const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `// chat\n${line}\n` });
-    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
-      document,
-      new vscode.Position(1, line.length),
-      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-      new vscode.CancellationTokenSource().token,
-    );
-    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    const [first] = await itemsAt(api, document, new vscode.Position(1, line.length));
     assert.equal(first?.insertText, 'length + 1;', 'the code of the first line, without the fence around it');
     assert.equal(emulator.count('/v1/messages'), requestsBefore + 1);
     let recorded = 0;
@@ -132,13 +115,7 @@ describe('streamed completion', () => {
     await useChatStreamer();
     const bodiesBefore = emulator.requests.length;
     const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${COMMENT}\n` });
-    const items = await api.inlineCompletionProvider.provideInlineCompletionItems(
-      document,
-      new vscode.Position(0, COMMENT.length),
-      { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
-      new vscode.CancellationTokenSource().token,
-    );
-    const first = Array.isArray(items) ? items[0] : items?.items[0];
+    const [first] = await itemsAt(api, document, new vscode.Position(0, COMMENT.length));
     assert.equal(
       first?.insertText,
       'prices of the items in the cart',
