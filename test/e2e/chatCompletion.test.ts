@@ -18,7 +18,7 @@ import {
   waitForEditorText,
   waitForGhostText,
 } from '../harness/workbenchPage';
-import { flavorFromEnv, type Workbench } from '../harness/workbench';
+import { CODING_PLAN_KEY_ENV, codingPlanEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const COMMENT = '// Sums the ';
 const WORDS = 'prices of the items in the cart';
@@ -32,17 +32,9 @@ describe(`completion over a chat-only backend (${flavorFromEnv()})`, () => {
   before(async () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
       emulator: { fimRules: [...DEFAULT_FIM_RULES, { prefixEndsWith: COMMENT.trim(), text: ` ${WORDS}` }] },
-      env: { BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-e2e-0123456789abcdef' },
+      env: CODING_PLAN_KEY_ENV,
       settings: ({ baseUrls }) => ({
-        'switchboard.providers': [
-          {
-            id: 'plan',
-            preset: 'coding-plan-intl',
-            baseUrl: baseUrls.codingPlan,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-          },
-        ],
+        'switchboard.providers': [codingPlanEntry(baseUrls.codingPlan)],
         'switchboard.completion.provider': 'plan',
         'switchboard.chat.provider': 'plan',
       }),

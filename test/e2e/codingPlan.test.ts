@@ -18,7 +18,14 @@ import {
   typeWithPauses,
   webviewFrame,
 } from '../harness/workbenchPage';
-import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
+import {
+  CODING_PLAN_KEY_ENV,
+  codingPlanEntry,
+  DEMO_PRICE,
+  emulatorEntry,
+  flavorFromEnv,
+  type Workbench,
+} from '../harness/workbench';
 
 /** The plan's 5-hour window as the user set it (the emulator enforces the same). */
 const PER_5H = 10;
@@ -33,17 +40,10 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
       emulator: { quotas: { 'coding-plan': { requestsPer5h: PER_5H } } },
       // A Coding Plan key, as Qwen Code keeps it.
-      env: { BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-e2e-0123456789abcdef' },
+      env: CODING_PLAN_KEY_ENV,
       settings: ({ baseUrls }) => ({
         'switchboard.providers': [
-          {
-            id: 'plan',
-            preset: 'coding-plan-intl',
-            baseUrl: baseUrls.codingPlan,
-            chatModel: 'emulator-chat',
-            completionModel: 'emulator-coder',
-            plan: { tier: 'lite', requestsPer5h: PER_5H },
-          },
+          codingPlanEntry(baseUrls.codingPlan, { plan: { tier: 'lite', requestsPer5h: PER_5H } }),
           emulatorEntry('backup', 'Backup (demo)', baseUrls.openai, { prices: DEMO_PRICE }),
         ],
         'switchboard.completion.provider': 'plan',

@@ -165,3 +165,23 @@ export function qwenWithLocalBackup(baseUrls: { openai: string; ollama: string }
     'switchboard.chat.provider': 'qwen',
   };
 }
+
+/** A Coding Plan key in the variable Qwen Code's setup uses, as a user who came from it has. */
+export const CODING_PLAN_KEY_ENV: Readonly<Record<string, string>> = {
+  BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-e2e-0123456789abcdef',
+};
+
+/** Alibaba's Coding Plan (international preset) on the emulator, with its models. */
+export function codingPlanEntry(
+  baseUrl: string,
+  more: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    id: 'plan',
+    preset: 'coding-plan-intl',
+    baseUrl,
+    chatModel: 'emulator-chat',
+    completionModel: 'emulator-coder',
+    ...more,
+  };
+}
