@@ -35,9 +35,13 @@ export async function fimOverChat(
   request: FimRequest,
   model: string,
 ): Promise<FimResult> {
-  let sent: SentLimits = {};
   const chatRequest = holeFillChatRequest({ ...request, model });
-  sent = { maxTokens: chatRequest.maxTokens, temperature: chatRequest.temperature, stop: chatRequest.stop };
+  // What the client says it sent, else what it was asked to send.
+  let sent: SentLimits = {
+    maxTokens: chatRequest.maxTokens,
+    temperature: chatRequest.temperature,
+    stop: chatRequest.stop,
+  };
   chatRequest.onSent = (limits) => (sent = limits);
   let text = '';
   let usage: Usage | undefined;
