@@ -331,17 +331,25 @@ export class LimitMonitor implements vscode.Disposable {
 
   /** A fallback the guard let through: switch, and count what it spends against the fallback budget. */
   private async fallBack(from: ProviderConfig, offer: FallbackOffer, why: string): Promise<void> {
-    const id = await this.switchTo(from, offer.candidate, why);
-    if (id) this.paidGuard.began(from, offer, id);
+    // Counted from before the settings move: a request that reaches the target before the last
+    // setting is written is the fallback's too.
+    await this.switchTo(from, offer.candidate, why, (id) => this.paidGuard.began(from, offer, id));
   }
 
-  private async switchTo(from: ProviderConfig, to: Candidate, why: string): Promise<string | undefined> {
+  /** Moves `from`'s roles to `to`; `beforeSwitch` hears the target's id before any setting is written. */
+  private async switchTo(
+    from: ProviderConfig,
+    to: Candidate,
+    why: string,
+    beforeSwitch?: (id: string) => void,
+  ): Promise<string | undefined> {
     let id = to.id;
     if (!to.configured) {
       const detected = this.backends.detected().find((candidate) => candidate.entry.id === to.id);
       if (!detected) return undefined;
       id = await adoptDetected(detected, (providerId, key) => this.keys.set(providerId, key));
     }
+    beforeSwitch?.(id);
     const features = (['completion', 'chat'] as Feature[]).filter(
       (feature) => this.backends.configFor(feature)?.id === from.id,
     );

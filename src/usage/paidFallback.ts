@@ -183,7 +183,7 @@ export class PaidFallbackGuard {
       back.push(`${fallback.roles.join(' and ')} went back to ${names(fallback.from)}`);
     }
     const ended = [...active];
-    this.spend.settle(() => false);
+    this.spend.endAll();
     const message = `${sentence}${back.length ? ` ${back.join('; ')}.` : ''}`;
     log().warn(message);
     const keep = ended.map((fallback) => `Keep using ${names(fallback.target)}`);

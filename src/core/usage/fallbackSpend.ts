@@ -41,6 +41,12 @@ export interface Fallback {
   roles: Role[];
   day: string;
   baseline: Amounts;
+  /**
+   * When the switch was asked for, while its roles are not yet seen on the target: a fallback
+   * begins before the settings move (so nothing spent on the target after the switch escapes
+   * the count), and is not taken for ended while the settings are still on their way.
+   */
+  switching?: number;
   /** Set when the roles left the target: the spend of that day, kept until the day is over. */
   ended?: { day: string; spent: Amounts };
 }
@@ -71,6 +77,8 @@ export interface FallbackStore {
 }
 
 const MAX_STORED = 64;
+/** How long a switch may take to reach the settings before its fallback counts as never made. */
+export const SWITCH_LANDS_MS = 30_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function storedAmounts(value: unknown): Amounts | undefined {
@@ -86,7 +94,7 @@ function storedAmounts(value: unknown): Amounts | undefined {
 
 function storedFallback(value: unknown): Fallback | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { from, target, roles, day, baseline, ended } = value as Record<string, unknown>;
+  const { from, target, roles, day, baseline, switching, ended } = value as Record<string, unknown>;
   if (typeof from !== 'string' || typeof target !== 'string' || from.length > 200 || target.length > 200)
     return undefined;
   if (!Array.isArray(roles) || !roles.length || !roles.every((role) => role === 'chat' || role === 'completion'))
@@ -95,6 +103,8 @@ function storedFallback(value: unknown): Fallback | undefined {
   const base = storedAmounts(baseline);
   if (!base) return undefined;
   const fallback: Fallback = { from, target, roles: [...new Set(roles as Role[])], day, baseline: base };
+  if (typeof switching === 'number' && Number.isSafeInteger(switching) && switching >= 0)
+    fallback.switching = switching;
   if (ended === undefined) return fallback;
   const { day: endDay, spent } = (typeof ended === 'object' && ended !== null ? ended : {}) as Record<string, unknown>;
   const spentAmounts = storedAmounts(spent);
@@ -123,11 +133,22 @@ export class FallbackSpend {
     private readonly store?: FallbackStore,
   ) {}
 
-  /** A fallback moved `roles` from `from` to `target` now. */
+  /**
+   * A fallback moves `roles` from `from` to `target` now: called before the settings are written,
+   * so that what the target spends from the first request after the switch counts.
+   */
   began(from: string, target: string, roles: readonly Role[]): void {
     this.read();
-    const day = utcDay(this.clock.now());
-    this.fallbacks.push({ from, target, roles: [...roles], day, baseline: this.costOn(target, roles, day) });
+    const now = this.clock.now();
+    const day = utcDay(now);
+    this.fallbacks.push({
+      from,
+      target,
+      roles: [...roles],
+      day,
+      baseline: this.costOn(target, roles, day),
+      switching: now,
+    });
     this.write();
   }
 
@@ -154,17 +175,40 @@ export class FallbackSpend {
 
   /**
    * Ends the fallbacks whose roles are no longer where the fallback put them (the user switched,
-   * or the roles went back): their spend so far is kept for the rest of the day.
+   * or the roles went back): their spend so far is kept for the rest of the day. A switch not yet
+   * seen in the settings is waited for, up to SWITCH_LANDS_MS.
    */
   settle(isStillOn: (target: string, role: Role) => boolean): void {
+    this.endWhere((fallback) => {
+      if (fallback.roles.some((role) => isStillOn(fallback.target, role))) {
+        const landed = fallback.switching !== undefined;
+        delete fallback.switching;
+        return landed ? 'changed' : 'kept';
+      }
+      return fallback.switching !== undefined && this.clock.now() - fallback.switching < SWITCH_LANDS_MS
+        ? 'kept'
+        : 'ended';
+    });
+  }
+
+  /** Ends every fallback in force (its roles were sent back): its spend so far is kept for the day. */
+  endAll(): void {
+    this.endWhere(() => 'ended');
+  }
+
+  private endWhere(verdict: (fallback: Fallback) => 'kept' | 'changed' | 'ended'): void {
     this.read();
     const today = utcDay(this.clock.now());
     const before = this.fallbacks.length;
     let changed = false;
     for (const fallback of this.fallbacks) {
-      if (fallback.ended || fallback.roles.some((role) => isStillOn(fallback.target, role))) continue;
-      fallback.ended = { day: today, spent: this.spentOn(fallback, today) };
+      if (fallback.ended) continue;
+      const outcome = verdict(fallback);
+      if (outcome === 'kept') continue;
       changed = true;
+      if (outcome === 'changed') continue;
+      delete fallback.switching;
+      fallback.ended = { day: today, spent: this.spentOn(fallback, today) };
     }
     this.fallbacks = this.fallbacks.filter((fallback) => !fallback.ended || fallback.ended.day === today);
     if (changed || this.fallbacks.length !== before) this.write();

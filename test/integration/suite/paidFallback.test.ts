@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
 import type { Notice } from '../../../src/usage/limitMonitor';
 import {
   activateWithLedger,
@@ -21,6 +22,11 @@ describe('the automatic fallback never slides into paid', () => {
     'completion.yieldToChat',
   ]);
 
+  const paidSpare = () =>
+    emulatorBackend(start.emulatorBaseUrl, 'paid-spare', 'Paid Spare', {
+      prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+    });
+
   /** A free backend (the user's own price of 0) with a daily limit of one request, and a paid spare. */
   async function setUp(freeId: string): Promise<void> {
     await setUserSettings({
@@ -30,9 +36,7 @@ describe('the automatic fallback never slides into paid', () => {
           limits: { requestsPerDay: 1 },
           prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
         }),
-        emulatorBackend(start.emulatorBaseUrl, 'paid-spare', 'Paid Spare', {
-          prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
-        }),
+        paidSpare(),
       ],
       fallback: ['paid-spare'],
       // The one request a day is spent by completion on purpose, which its gears would keep for chat.
@@ -87,27 +91,39 @@ describe('the automatic fallback never slides into paid', () => {
     );
   });
 
-  it('at the daily fallback budget, sends the roles back and says so once', async () => {
+  it('at the daily fallback budget, counting from the moment of the switch, sends the roles back and says so once', async () => {
     const api = await activateWithLedger();
     const notices: Notice[] = [];
-    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    const spare = parseProviders([paidSpare()]).providers[0]!;
+    let switched = false;
+    const subscriptions = [
+      api.limits.onDidNotify((notice) => notices.push(notice)),
+      // A request the target answers as the switch is made (the editor asks again as soon as the
+      // completion setting moves): over the day's fallback budget on its own.
+      api.limits.onDidSwitch((change) => {
+        if (change.to !== 'paid-spare') return;
+        switched = true;
+        api.meter.record({
+          config: spare,
+          feature: 'completion',
+          model: spare.completionModel,
+          startedAt: Date.now(),
+          usage: { inputTokens: 1_000, outputTokens: 1_000, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+        });
+      }),
+    ];
     try {
       await setUserSettings({ paidFallbackAllowed: ['paid-spare'] });
-      // Ten micro-dollars: less than one request to the spare costs.
       await setUserSettings({ fallbackBudget: { usdPerDay: 0.00001 } });
       await setUp('free-tiny-3');
       await statusBarText(api, (text) => text.includes('Free Tiny'), 'the free backend');
       await completeNewFunction(api, 'paid');
+      await eventually(() => switched, Boolean, 'the fallback to the paid spare');
+      // No other request: that first one alone reaches the cap, and the roles go back.
       await eventually(
-        () => config().get('completion.provider'),
-        (id) => id === 'paid-spare',
-        'the fallback',
-      );
-      await completeNewFunction(api, 'paid');
-      await eventually(
-        () => config().get('completion.provider'),
-        (id) => id === 'free-tiny-3',
-        'completion to go back at the cap',
+        () => [config().get('completion.provider'), config().get('chat.provider')],
+        (ids) => ids.every((id) => id === 'free-tiny-3'),
+        'the roles to go back at the cap',
         10_000,
       );
       // The notification follows the two settings writes that move the roles back.
@@ -126,7 +142,7 @@ describe('the automatic fallback never slides into paid', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       assert.equal(notices.filter((notice) => /fallback budget/.test(notice.message)).length, 1, 'said once');
     } finally {
-      subscription.dispose();
+      for (const subscription of subscriptions) subscription.dispose();
     }
   });
 });

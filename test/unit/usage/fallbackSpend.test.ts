@@ -6,6 +6,7 @@ import {
   FallbackSpend,
   parseFallbackBudget,
   storedFallbacks,
+  SWITCH_LANDS_MS,
   type StoredFallbacks,
 } from '../../../src/core/usage/fallbackSpend';
 import { utcDay } from '../../../src/core/usage/rollups';
@@ -71,6 +72,7 @@ describe('the daily fallback budget', () => {
     const { clock, ledger, spend } = setup();
     const budget = parseFallbackBudget({ usdPerDay: 1 });
     spend.began('or', 'ds', ['chat']);
+    spend.settle(() => true); // the switch reached the settings
     ledger.spend('ds', 'chat', 800_000);
     // The user moved chat elsewhere: the fallback ended, its spend still counts today.
     spend.settle(() => false);
@@ -97,6 +99,43 @@ describe('the daily fallback budget', () => {
     ledger.spend('gw', 'chat', 750_000);
     assert.equal(spend.reached(budget), 'USD');
     assert.equal(spend.shouldAnnounceCap(), true, 'said again on the new day');
+  });
+
+  it('begins before the settings move: a fallback is not ended while its switch is on its way, and counts from its start', () => {
+    const { ledger, spend } = setup();
+    const budget = parseFallbackBudget({ usdPerDay: 1 });
+    spend.began('or', 'ds', ['completion', 'chat']);
+    // A usage change before the settings say so: the roles are still on `or`.
+    spend.settle((target, role) => target === 'or' && role === 'chat');
+    assert.equal(spend.active().length, 1, 'still in force');
+    // The first request after the switch, answered before the last setting was written.
+    ledger.spend('ds', 'completion', 1_000_000);
+    assert.equal(spend.reached(budget), 'USD');
+    spend.settle((target) => target === 'ds');
+    // Once the roles were seen on the target, moving them away ends it, and what it spent stays.
+    spend.settle(() => false);
+    assert.deepEqual(spend.active(), []);
+    assert.deepEqual(spend.spentToday(), { USD: 1_000_000 });
+  });
+
+  it('a switch that never reaches the settings ends its fallback after a while', async () => {
+    const { clock, spend } = setup();
+    spend.began('or', 'ds', ['chat']);
+    await clock.advance(SWITCH_LANDS_MS - 1);
+    spend.settle(() => false);
+    assert.equal(spend.active().length, 1);
+    await clock.advance(1);
+    spend.settle(() => false);
+    assert.deepEqual(spend.active(), [], 'a workspace setting kept chat where it was');
+  });
+
+  it('sending the roles back ends every fallback at once, landed or not', () => {
+    const { spend } = setup();
+    spend.began('or', 'ds', ['chat']);
+    spend.settle(() => true);
+    spend.began('gw', 'ds', ['completion']);
+    spend.endAll();
+    assert.deepEqual(spend.active(), []);
   });
 
   it('a zero budget allows no paid fallback at all', () => {
@@ -129,7 +168,14 @@ describe('the fallbacks, kept between windows and reloads', () => {
 
     const reloaded = new FallbackSpend(clock, ledger.costOn, store);
     assert.deepEqual(reloaded.active(), [
-      { from: 'or', target: 'ds', roles: ['completion'], day: utcDay(START), baseline: { USD: 500_000 } },
+      {
+        from: 'or',
+        target: 'ds',
+        roles: ['completion'],
+        day: utcDay(START),
+        baseline: { USD: 500_000 },
+        switching: START,
+      },
     ]);
     assert.deepEqual(reloaded.spentToday(), { USD: 1_200_000 }, 'not what was spent before the switch');
     assert.equal(reloaded.reached(budget), 'USD');
@@ -143,6 +189,7 @@ describe('the fallbacks, kept between windows and reloads', () => {
     const first = new FallbackSpend(clock, ledger.costOn, store);
     const second = new FallbackSpend(clock, ledger.costOn, store);
     first.began('or', 'ds', ['completion', 'chat']);
+    first.settle(() => true);
     ledger.spend('ds', 'chat', 300_000);
     assert.deepEqual(second.spentToday(), { USD: 300_000 });
     second.settle(() => false);
@@ -163,12 +210,14 @@ describe('the fallbacks, kept between windows and reloads', () => {
         { ...good, baseline: { USD: 1.5 } },
         { ...good, from: 'x'.repeat(500) },
         { ...good, ended: { day: '2026-12-05' } },
+        // A switch time that is not one is dropped: the fallback counts as landed, never as ended.
+        { ...good, switching: 'soon' },
         null,
         'or→ds',
       ],
       announcedDay: 'never',
     });
-    assert.deepEqual(stored, { fallbacks: [good] });
+    assert.deepEqual(stored, { fallbacks: [good, good] });
     assert.deepEqual(storedFallbacks('corrupt'), { fallbacks: [] });
     assert.equal(storedFallbacks({ fallbacks: Array.from({ length: 500 }, () => good) }).fallbacks.length, 64);
   });
