@@ -89,10 +89,53 @@ const REASONING =
  * https://platform.kimi.ai/docs/api/models-overview
  */
 function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
+  if (isAlibaba(ctx)) return alibabaThinks(model, body);
   if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
   if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9]))/.test(model)) return false;
   const thinking = body.thinking as { type?: unknown } | undefined;
   return thinking?.type !== 'disabled';
+}
+
+function isAlibaba(ctx: RequestContext): boolean {
+  return ctx.dialect === 'dashscope' || ctx.dialect === 'coding-plan';
+}
+
+/** Alibaba's thinking-only models (QwQ, the `-thinking` releases): their thinking cannot be turned off. */
+const ALIBABA_THINKING_ONLY = /^qwq|-thinking(?:-|$)/;
+/** Alibaba's hybrid models that think unless told not to: Qwen3.5 and later, and the open Qwen3 releases. */
+const ALIBABA_THINKS_BY_DEFAULT = /^qwen3\.[5-9]|^qwen3-\d+b(?:-a\d+b)?$/;
+
+/**
+ * On Model Studio and the Coding Plan, `enable_thinking` switches a hybrid model's thinking; Qwen3.5
+ * and later and the open Qwen3 models think by default, the commercial Qwen3 and coder models do
+ * not. https://docs.qwencloud.com/developer-guides/text-generation/thinking
+ */
+function alibabaThinks(model: string, body: Record<string, unknown>): boolean {
+  if (ALIBABA_THINKING_ONLY.test(model)) return true;
+  if (body.enable_thinking === true) return true;
+  return body.enable_thinking === undefined && ALIBABA_THINKS_BY_DEFAULT.test(model);
+}
+
+/**
+ * Alibaba refuses to turn off a thinking-only model's thinking, and any thinking without a stream,
+ * with these 400s (as users quote them: langchain4j/langchain4j#3974, infiniflow/ragflow#8972,
+ * TokenRhythm/opensquilla#794).
+ */
+function alibabaThinkingRefusal(ctx: RequestContext, model: string, body: Record<string, unknown>): Reply | undefined {
+  if (!isAlibaba(ctx)) return undefined;
+  if (ALIBABA_THINKING_ONLY.test(model) && body.enable_thinking === false)
+    return badRequest(
+      ctx.dialect,
+      '<400> InternalError.Algo.InvalidParameter: The value of the enable_thinking parameter is restricted to True.',
+      ctx.requestId,
+    );
+  if (body.stream !== true && alibabaThinks(model, body))
+    return badRequest(
+      ctx.dialect,
+      'parameter.enable_thinking must be set to false for non-streaming calls',
+      ctx.requestId,
+    );
+  return undefined;
 }
 
 function isMistralModel(model: string): boolean {
@@ -159,7 +202,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const refused =
     ctx.dialect === 'openai'
       ? (reasoningModelRefusal(model, body) ?? mistralRefusal(model, body) ?? kimiRefusal(model, body))
-      : undefined;
+      : alibabaThinkingRefusal(ctx, model, body);
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');

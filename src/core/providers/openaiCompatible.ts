@@ -19,6 +19,7 @@ import {
 import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
+import type { Preset } from './presets';
 import { abortError, fromSdkError } from './sdkErrors';
 import type {
   CallOptions,
@@ -86,15 +87,18 @@ export class OpenAICompatibleProvider implements Provider {
         // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
         thinking:
           request.purpose === 'completion' &&
-          this.config.preset.thinkingSwitch === 'thinking-type' &&
+          this.config.preset.thinkingSwitch !== undefined &&
           !this.thinkingRefused.has(model),
       };
       // Retrying is safe only until the first token: after that a retry would repeat text.
       const create = () =>
         this.sent(deadline, () =>
-          this.client.chat.completions.create(chatBody(model, messages, request, reasoning, sending), {
-            signal: deadline.signal,
-          }),
+          this.client.chat.completions.create(
+            chatBody(model, messages, request, reasoning, sending, this.config.preset),
+            {
+              signal: deadline.signal,
+            },
+          ),
         );
       let stream: Awaited<ReturnType<typeof create>> | undefined;
       while (!stream) {
@@ -494,6 +498,7 @@ function chatBody(
   request: ChatRequest,
   reasoning: OpenAiReasoningModel | undefined,
   sending: ChatSending,
+  preset: Pick<Preset, 'thinkingSwitch'>,
 ): OpenAI.Chat.ChatCompletionCreateParamsStreaming {
   return {
     model,
@@ -506,7 +511,8 @@ function chatBody(
     ...(!reasoning && request.stop?.length && { stop: request.stop }),
     ...(reasoning?.fastestEffort && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
     // Not an OpenAI parameter: the SDK sends the body as given.
-    ...(sending.thinking && { thinking: { type: 'disabled' } }),
+    ...(sending.thinking &&
+      (preset.thinkingSwitch === 'enable-thinking' ? { enable_thinking: false } : { thinking: { type: 'disabled' } })),
   } as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
 }
 

@@ -82,10 +82,12 @@ export interface Preset {
   streamOptions?: false;
   /**
    * How a completion turns off the thinking its models do by default: `thinking: {"type":
-   * "disabled"}` on Z.ai's GLM-4.5 and later and Moonshot's Kimi K2.5 and later. A thinking model
-   * spends a completion's few tokens, and seconds, on reasoning before any answer.
+   * "disabled"}` on Z.ai's GLM-4.5 and later and Moonshot's Kimi K2.5 and later;
+   * `enable_thinking: false` on Alibaba's endpoints, where Qwen3.5 and later (and the open Qwen3
+   * models) think unless told not to. A thinking model spends a completion's few tokens, and
+   * seconds, on reasoning before any answer.
    */
-  thinkingSwitch?: 'thinking-type';
+  thinkingSwitch?: 'thinking-type' | 'enable-thinking';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -155,6 +157,7 @@ export const PRESETS: readonly Preset[] = [
     // Fast and listed for Singapore; /completions FIM is Beijing-only, so completion is a chat hole-fill.
     completionModel: 'qwen3-coder-flash',
     fimRoute: 'chat',
+    thinkingSwitch: 'enable-thinking',
     models: [
       ...QWEN_CODER_CHAT_MODELS,
       // unverified: the qwen2.5-coder instruct models are documented for Beijing; Singapore availability not confirmed.
@@ -177,6 +180,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'qwen3-coder-plus',
     completionModel: 'qwen3-coder-flash',
     fimRoute: 'chat',
+    thinkingSwitch: 'enable-thinking',
     models: [...QWEN_CODER_CHAT_MODELS],
     quota: DASHSCOPE_QUOTA,
     docs: DASHSCOPE_BASE_URL_DOCS,
@@ -196,6 +200,7 @@ export const PRESETS: readonly Preset[] = [
     // tokens written into the prompt: `<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>`.
     // The documented request has no `suffix` field, so this is a raw template, not completions-suffix.
     fimRoute: 'raw-template',
+    thinkingSwitch: 'enable-thinking',
     models: [...QWEN_CODER_CHAT_MODELS, 'qwen2.5-coder-32b-instruct', 'qwen2.5-coder-14b-instruct', 'qwen-coder-turbo'],
     quota: DASHSCOPE_QUOTA,
     docs: 'https://www.alibabacloud.com/help/en/model-studio/completions',
@@ -221,6 +226,7 @@ export const PRESETS: readonly Preset[] = [
     // The plan's fast coder; qwen3-coder-flash is not among the plan's models.
     completionModel: 'qwen3-coder-next',
     fimRoute: 'chat',
+    thinkingSwitch: 'enable-thinking',
     models: ['qwen3-coder-next', 'qwen3.7-plus', 'qwen3-max-2026-01-23', 'glm-5', 'kimi-k2.5'],
     docs: 'https://www.alibabacloud.com/help/en/model-studio/coding-plan',
   },
@@ -238,6 +244,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'qwen3-coder-plus',
     completionModel: 'qwen3-coder-next',
     fimRoute: 'chat',
+    thinkingSwitch: 'enable-thinking',
     models: ['qwen3-coder-next', 'qwen3.7-plus', 'qwen3-max-2026-01-23', 'glm-5', 'kimi-k2.5'],
     docs: 'https://help.aliyun.com/zh/model-studio/coding-plan',
   },

@@ -730,6 +730,31 @@ describe('provider emulator', () => {
       assert.equal((await plan()).status, 200, 'a new plan week');
     });
 
+    it('thinks first on Qwen3.5 and later unless enable_thinking is false, and refuses what Alibaba refuses about thinking', async () => {
+      const stream = { stream: true, max_tokens: 500 };
+      const thinking = await (await plan({ model: 'qwen3.7-plus', ...stream })).text();
+      assert.match(thinking, /"reasoning_content"/);
+      const direct = await (await plan({ model: 'qwen3.7-plus', enable_thinking: false, ...stream })).text();
+      assert.doesNotMatch(direct, /"reasoning_content"/);
+      assert.doesNotMatch(await (await plan(stream)).text(), /"reasoning_content"/, 'a coder model does not think');
+
+      const unstreamed = await plan({ model: 'qwen3.7-plus' });
+      assert.equal(unstreamed.status, 400);
+      assert.deepEqual(((await unstreamed.json()) as { error: unknown }).error, {
+        message: 'parameter.enable_thinking must be set to false for non-streaming calls',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_parameter_error',
+      });
+      assert.equal((await plan({ model: 'qwen3.7-plus', enable_thinking: false })).status, 200);
+      const thinkingOnly = await plan({ model: 'qwen3-235b-a22b-thinking-2507', enable_thinking: false, ...stream });
+      assert.equal(thinkingOnly.status, 400);
+      assert.match(
+        ((await thinkingOnly.json()) as { error: { message: string } }).error.message,
+        /The value of the enable_thinking parameter is restricted to True/,
+      );
+    });
+
     it('a Model Studio key is refused with DashScope’s 401', async () => {
       const res = await chat('/coding/v1/chat/completions', {}, { ...bearer, authorization: 'Bearer sk-wrong' });
       assert.equal(res.status, 401);

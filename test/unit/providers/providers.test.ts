@@ -347,6 +347,53 @@ describe('every protocol through one interface', () => {
     });
   }
 
+  for (const preset of ['dashscope-intl', 'coding-plan-intl']) {
+    it(`${preset}: a completion on a Qwen model that thinks by default sends enable_thinking false and gets the answer; chat leaves it on`, async () => {
+      const baseUrl = preset === 'coding-plan-intl' ? emulator.baseUrls.codingPlan : emulator.baseUrls.dashscope;
+      const backend = provider({ preset, baseUrl, chatModel: 'qwen3.7-plus', completionModel: 'qwen3.7-plus' });
+      const before = emulator.requests.length;
+      const result = await backend.fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        temperature: 0,
+      });
+      assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
+      await collect(backend, 'what is 2+2?');
+      const bodies = emulator.requests
+        .slice(before)
+        .filter((request) => request.path.endsWith('/chat/completions'))
+        .map((request) => [request.status, (request.body as { enable_thinking?: unknown }).enable_thinking]);
+      assert.deepEqual(bodies, [
+        [200, false],
+        [200, undefined],
+      ]);
+      assert.equal(result.sent?.reasoningEffort, 'none');
+    });
+  }
+
+  it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
+    const backend = provider({
+      preset: 'dashscope-intl',
+      baseUrl: emulator.baseUrls.dashscope,
+      completionModel: 'qwen3-235b-a22b-thinking-2507',
+    });
+    const before = emulator.requests.length;
+    const ask = () => backend.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 });
+    const first = await ask();
+    await ask();
+    const sent = emulator.requests.slice(before).filter((request) => request.path.endsWith('/chat/completions'));
+    assert.deepEqual(
+      sent.map((request) => [request.status, (request.body as { enable_thinking?: unknown }).enable_thinking]),
+      [
+        [400, false],
+        [200, undefined],
+        [200, undefined],
+      ],
+    );
+    assert.equal(first.sent?.reasoningEffort, undefined, 'the request page does not claim the thinking was off');
+  });
+
   it("moonshot's kimi-k2.6: a completion refused for its temperature is asked again at the model's own, once and from then on", async () => {
     const kimi = provider({ preset: 'moonshot', baseUrl: emulator.baseUrls.openai });
     const before = emulator.requests.length;
