@@ -4,6 +4,8 @@ import { activateSwitchboard, eventually, itemsAt } from './helpers';
 
 const config = () => vscode.workspace.getConfiguration('switchboard');
 const KEY_VARIABLE = 'SWITCHBOARD_INTEGRATION_KEY';
+/** Coding Plan keys have a form of their own (`sk-sp-…`); a key of another form is not sent there. */
+const PLAN_KEY_VARIABLE = 'SWITCHBOARD_INTEGRATION_PLAN_KEY';
 
 describe('inline completion provider', () => {
   let original: unknown[];
@@ -16,6 +18,7 @@ describe('inline completion provider', () => {
     emulatorUrl = new URL((original[0] as { baseUrl: string }).baseUrl).origin;
     // Cloud presets need a key; the emulator takes any.
     process.env[KEY_VARIABLE] = 'sk-integration-test';
+    process.env[PLAN_KEY_VARIABLE] = 'sk-sp-integration-0123456789';
   });
   afterEach(async () => {
     await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
@@ -71,6 +74,16 @@ describe('inline completion provider', () => {
         baseUrl: url,
         completionModel: 'claude-haiku-4-5',
         apiKeyEnv: KEY_VARIABLE,
+      }),
+    },
+    {
+      // Qwen3.5 and later think unless told not to; the reasoning would spend the completion's tokens.
+      name: 'a hole-filling chat prompt for a Qwen model that thinks by default (Alibaba Coding Plan)',
+      entry: (url) => ({
+        preset: 'coding-plan-intl',
+        baseUrl: `${url}/coding/v1`,
+        completionModel: 'qwen3.7-plus',
+        apiKeyEnv: PLAN_KEY_VARIABLE,
       }),
     },
     {
