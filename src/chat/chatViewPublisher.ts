@@ -43,6 +43,9 @@ export class ChatViewPublisher {
       case 'delta':
         this.post({ type: 'delta', turnId: event.turnId, text: event.text });
         return;
+      case 'thinking':
+        this.post({ type: 'thinking', turnId: event.turnId });
+        return;
       case 'busy':
         this.controls();
         return;

@@ -71,6 +71,8 @@ export type HostToWebview =
   | { type: 'turn'; turn: TurnView }
   | { type: 'turnRemoved'; id: string }
   | { type: 'delta'; turnId: string; text: string }
+  /** The streaming answer's model is reasoning; its first delta ends the wait. */
+  | { type: 'thinking'; turnId: string }
   | { type: 'controls'; busy: boolean; canRegenerate: boolean }
   | { type: 'context'; revision: number; chips: ContextChip[]; totalTokens: number }
   | { type: 'backends'; options: BackendOption[]; selectedId?: string }

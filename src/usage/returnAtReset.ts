@@ -182,7 +182,7 @@ export class ReturnAtReset implements vscode.Disposable {
         timeoutMs: PROBE_TIMEOUT_MS,
       })) {
         if (event.type === 'text') outputText += event.text;
-        else usage = event.usage;
+        else if (event.type === 'done') usage = event.usage;
       }
       this.meter.record({ config, feature: 'probe', model, startedAt, usage, promptText, outputText });
       log().info(`${config.name} answered the probe: it is back.`);

@@ -44,6 +44,7 @@ export function participantHandler(
         messages: participantMessages(context.history, request.prompt),
         token,
         onText: (text) => response.markdown(text),
+        onThinking: () => response.progress(`${config.name} is thinking…`),
       });
       return { metadata: { backend: config.id, model: config.chatModel } };
     } catch (error) {

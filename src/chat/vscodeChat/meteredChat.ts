@@ -14,6 +14,8 @@ export interface MeteredChat {
   messages: ChatMessage[];
   token: vscode.CancellationToken;
   onText(text: string): void;
+  /** The model reasons before it answers: said once, before any text. */
+  onThinking?(): void;
 }
 
 /**
@@ -37,6 +39,8 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
       if (event.type === 'text') {
         answer += event.text;
         chat.onText(event.text);
+      } else if (event.type === 'thinking') {
+        chat.onThinking?.();
       } else {
         meter?.record({ config, feature: 'chat', model: config.chatModel, startedAt, usage: event.usage });
         return event.usage;

@@ -44,6 +44,8 @@ export type SessionEvent =
   | { type: 'turn'; turn: Turn }
   | { type: 'turn-removed'; id: string }
   | { type: 'delta'; turnId: string; text: string }
+  /** The answer's model reasons before it answers (said once, before its first delta). */
+  | { type: 'thinking'; turnId: string }
   | { type: 'busy'; busy: boolean }
   | { type: 'history' }
   | { type: 'totals' };
@@ -243,6 +245,11 @@ export class ChatSession {
         if (signal.aborted) break;
         if (event.type === 'done') {
           reported = event.usage;
+          continue;
+        }
+        if (event.type === 'thinking') {
+          if (turn.text === '' && conversation === this.conversation)
+            this.deps.emit({ type: 'thinking', turnId: turn.id });
           continue;
         }
         turn.text += event.text;

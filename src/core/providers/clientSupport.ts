@@ -50,7 +50,7 @@ export async function fimOverChat(
     if (event.type === 'text') {
       text += event.text;
       request.onText?.(text, 'chat');
-    } else {
+    } else if (event.type === 'done') {
       usage = event.usage;
       finishReason = event.finishReason;
     }

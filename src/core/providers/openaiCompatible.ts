@@ -125,10 +125,15 @@ export class OpenAICompatibleProvider implements Provider {
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
+      let thinking = false;
       for await (const chunk of stream) {
         deadline.alive();
         const choice = chunk.choices[0];
         const text = choice?.delta?.content;
+        if (!thinking && !answer && !text && reasoningIn(choice?.delta)) {
+          thinking = true;
+          yield { type: 'thinking' };
+        }
         if (text) {
           answer += text;
           yield { type: 'text', text };
@@ -485,6 +490,16 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
 }
 
 /** The optional parts of a chat request this client sends, each dropped once refused by name. */
+/**
+ * Whether a stream's delta carries reasoning: `reasoning_content` (DeepSeek, Alibaba, Z.ai,
+ * Moonshot) or `reasoning` (OpenRouter, Ollama), neither of them OpenAI's own fields.
+ */
+function reasoningIn(delta: unknown): boolean {
+  if (typeof delta !== 'object' || delta === null) return false;
+  const { reasoning_content: content, reasoning } = delta as Record<string, unknown>;
+  return (typeof content === 'string' && content !== '') || (typeof reasoning === 'string' && reasoning !== '');
+}
+
 interface ChatSending {
   streamOptions: boolean;
   temperature: boolean;

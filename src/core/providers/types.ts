@@ -62,7 +62,14 @@ export interface Usage {
   reported: boolean;
 }
 
-export type ChatEvent = { type: 'text'; text: string } | { type: 'done'; usage: Usage; finishReason?: string };
+export type ChatEvent =
+  | { type: 'text'; text: string }
+  /**
+   * The model reasons before it answers (`reasoning_content` or `reasoning` in its stream): said
+   * once, before any text, so a wait of seconds reads as thinking. The reasoning itself is not kept.
+   */
+  | { type: 'thinking' }
+  | { type: 'done'; usage: Usage; finishReason?: string };
 
 export interface FimRequest extends CallOptions {
   model?: string;

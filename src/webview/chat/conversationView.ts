@@ -13,6 +13,8 @@ interface Drawn {
   section: HTMLElement;
   body: HTMLElement;
   render?: AnswerRender;
+  /** "Thinking…", while the model reasons and no text has come yet. */
+  thinking?: HTMLElement;
 }
 
 /** Near the bottom, new text keeps the log scrolled; further up, the reader is left in peace. */
@@ -60,9 +62,24 @@ export class ConversationView {
     this.turns.delete(id);
   }
 
+  /** The streaming answer's model reasons first: say so until its first text. */
+  thinking(turnId: string): void {
+    const drawn = this.turns.get(turnId);
+    if (!drawn?.render || drawn.render.finished || drawn.render.text !== '' || drawn.thinking) return;
+    drawn.thinking = el('div', 'turn-thinking meta', 'Thinking…');
+    drawn.body.before(drawn.thinking);
+    this.announce('Thinking…');
+  }
+
+  private doneThinking(drawn: Drawn): void {
+    drawn.thinking?.remove();
+    drawn.thinking = undefined;
+  }
+
   delta(turnId: string, text: string): void {
     const drawn = this.turns.get(turnId);
     if (!drawn?.render || drawn.render.finished) return;
+    this.doneThinking(drawn);
     const sticky = this.nearBottom();
     drawn.render.append(text);
     if (sticky) this.scrollToEnd();
@@ -114,6 +131,7 @@ export class ConversationView {
   private finishAnswer(drawn: Drawn, turn: AssistantView, live = true): void {
     const { section } = drawn;
     if (turn.status === 'streaming') return;
+    this.doneThinking(drawn);
     const sticky = this.nearBottom();
     section.dataset.status = turn.status;
     section.removeAttribute('aria-busy');

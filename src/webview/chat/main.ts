@@ -107,6 +107,9 @@ function main(): void {
       case 'delta':
         conversation.delta(message.turnId, message.text);
         break;
+      case 'thinking':
+        conversation.thinking(message.turnId);
+        break;
       case 'controls':
         composer.setControls(message.busy, message.canRegenerate);
         break;

@@ -115,6 +115,23 @@ describe('chat session', () => {
     assert.equal(answer.backendName, config!.name);
   });
 
+  it('says the model is thinking before its first words, and the thinking is not part of the answer', async () => {
+    const { chat, events } = session(async function* () {
+      yield { type: 'thinking' };
+      yield { type: 'text', text: 'Four.' };
+      yield { type: 'done', usage: usage(10, 50) };
+    });
+    await chat.send('What is 2+2?', []);
+    const turnId = lastAnswer(chat).id;
+    const streamed = events.filter((event) => event.type === 'thinking' || event.type === 'delta');
+    assert.deepEqual(streamed, [
+      { type: 'thinking', turnId },
+      { type: 'delta', turnId, text: 'Four.' },
+    ]);
+    assert.equal(lastAnswer(chat).text, 'Four.');
+    assert.equal(lastAnswer(chat).status, 'complete');
+  });
+
   it('sends exactly the context shown with the question', async () => {
     const { chat, fake } = session(answers('ok'));
     const item = contextItem('ctx-1', 'file:a', {

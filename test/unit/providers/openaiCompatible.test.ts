@@ -33,7 +33,7 @@ describe('OpenAI-compatible provider against the emulator', () => {
     let usage;
     for await (const event of provider.chat({ messages: [{ role: 'user', content: 'hello there' }] })) {
       if (event.type === 'text') text += event.text;
-      else usage = event.usage;
+      else if (event.type === 'done') usage = event.usage;
     }
     assert.match(text, /^You asked: "hello there"\./);
     assert.equal(usage?.reported, true);

@@ -32,11 +32,13 @@ function provider(
 async function collect(p: Provider, content = 'hello') {
   let text = '';
   let usage;
+  const events: string[] = [];
   for await (const event of p.chat({ messages: [{ role: 'user', content }], maxTokens: 200 })) {
+    if (events.at(-1) !== event.type) events.push(event.type);
     if (event.type === 'text') text += event.text;
-    else usage = event.usage;
+    else if (event.type === 'done') usage = event.usage;
   }
-  return { text, usage };
+  return { text, usage, events };
 }
 
 describe('every protocol through one interface', () => {
@@ -371,6 +373,16 @@ describe('every protocol through one interface', () => {
       assert.equal(result.sent?.reasoningEffort, 'none');
     });
   }
+
+  it('chat says once, before the text, that a model is thinking; a model that does not think says nothing of it', async () => {
+    const plan = (chatModel: string) =>
+      provider({ preset: 'coding-plan-intl', baseUrl: emulator.baseUrls.codingPlan, chatModel });
+    const thinker = await collect(plan('qwen3.7-plus'), 'what is 2+2?');
+    assert.deepEqual(thinker.events, ['thinking', 'text', 'done']);
+    assert.match(thinker.text, /You asked/);
+    assert.doesNotMatch(thinker.text, /Let me read the code/, 'the reasoning is not part of the answer');
+    assert.deepEqual((await collect(plan('qwen3-coder-plus'), 'what is 2+2?')).events, ['text', 'done']);
+  });
 
   it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
     const backend = provider({

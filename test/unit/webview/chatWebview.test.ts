@@ -102,6 +102,32 @@ describe('chat webview', () => {
     assert.deepEqual(said, ['Answering…', 'Answer complete: 10 in · 4 out tokens · $0.0001.']);
   });
 
+  it('says "Thinking…" while the model reasons, until its first words', () => {
+    const { view, log, said } = conversationView();
+    view.show([], undefined);
+    view.upsert(answer({ source: 'Coding Plan · qwen3.7-plus' }));
+    view.thinking('a1');
+    view.thinking('a1');
+    assert.equal(log.querySelectorAll('.turn-thinking').length, 1, 'said once');
+    assert.equal(log.querySelector('.turn.assistant .turn-thinking')?.textContent, 'Thinking…');
+    view.delta('a1', 'Four.');
+    assert.equal(log.querySelector('.turn-thinking'), null, 'the first words end it');
+    assert.match(log.querySelector('.turn.assistant .body')?.textContent ?? '', /Four\./);
+    view.thinking('a1');
+    assert.equal(log.querySelector('.turn-thinking'), null, 'not once the answer has begun');
+    assert.deepEqual(said, ['Answering…', 'Thinking…']);
+  });
+
+  it('a stopped answer that never got past thinking says stopped, not thinking', () => {
+    const { view, log } = conversationView();
+    view.show([], undefined);
+    view.upsert(answer({}));
+    view.thinking('a1');
+    view.upsert(answer({ status: 'stopped' }));
+    assert.equal(log.querySelector('.turn-thinking'), null);
+    assert.equal(log.querySelector('.turn.assistant')?.getAttribute('data-status'), 'stopped');
+  });
+
   it('shows a stopped answer as stopped', () => {
     const { view, log } = conversationView();
     view.show([], undefined);
