@@ -96,6 +96,15 @@ function thinksFirst(ctx: RequestContext, model: string, body: Record<string, un
   return thinking?.type !== 'disabled';
 }
 
+/**
+ * A reasoning model on a server that does not separate its reasoning (vLLM without
+ * `--reasoning-parser`, older Ollama and LM Studio): the reasoning comes in the content itself,
+ * between `<think>` and `</think>`, before the answer.
+ */
+function thinksInContent(ctx: RequestContext, model: string): boolean {
+  return ctx.dialect === 'openai' && /deepseek-r1|^qwq/i.test(model);
+}
+
 function isAlibaba(ctx: RequestContext): boolean {
   return ctx.dialect === 'dashscope' || ctx.dialect === 'coding-plan';
 }
@@ -209,17 +218,18 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const maxTokens = numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined));
   // A model that thinks first spends its output tokens on reasoning before any answer.
   const reasoning = thinksFirst(ctx, model, body) ? chunkWords(REASONING).slice(0, maxTokens) : [];
+  const inContent = thinksInContent(ctx, model) ? ['<think>\n', ...chunkWords(REASONING), '\n</think>\n\n'] : [];
   const generation = generate(
     chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(body.stop),
-      maxTokens: maxTokens === undefined ? undefined : maxTokens - reasoning.length,
+      maxTokens: maxTokens === undefined ? undefined : Math.max(0, maxTokens - reasoning.length - inContent.length),
     },
   );
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
   // The cache sees the conversation as the model does: each role, then its text, in order.
   const rendered = messages.map((message) => `${String(message.role)}\n${contentText(message.content)}\n`).join('');
-  const usage = usageFor(ctx, promptTokens, reasoning.length + generation.chunks.length, rendered);
+  const usage = usageFor(ctx, promptTokens, reasoning.length + inContent.length + generation.chunks.length, rendered);
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
@@ -234,7 +244,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
           index: 0,
           message: {
             role: 'assistant',
-            content: generation.text,
+            content: inContent.join('') + generation.text,
             ...(reasoning.length > 0 && { reasoning_content: reasoning.join('') }),
           },
           finish_reason: generation.finishReason,
@@ -254,7 +264,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
       ))
     )
       return;
-  if (!(await sendChatDeltas(stream, base, generation.chunks))) return;
+  if (!(await sendChatDeltas(stream, base, [...inContent, ...generation.chunks]))) return;
   const finish = { index: 0, delta: {}, finish_reason: generation.finishReason };
   if (isMistralModel(model)) {
     // Mistral's last chunk carries the finish reason and the usage together, unasked.

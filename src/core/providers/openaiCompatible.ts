@@ -18,6 +18,7 @@ import {
 } from './clientSupport';
 import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
+import { ThinkTagFilter } from './thinkTags';
 import type { RetryOptions } from './retryPolicy';
 import type { Preset } from './presets';
 import { abortError, fromSdkError } from './sdkErrors';
@@ -126,11 +127,16 @@ export class OpenAICompatibleProvider implements Provider {
       let usage: Usage | undefined;
       let finishReason: string | undefined;
       let thinking = false;
+      // Reasoning some servers write into the content as <think>…</think> (see thinkTags.ts).
+      const thinkTags = new ThinkTagFilter();
+      let written = '';
       for await (const chunk of stream) {
         deadline.alive();
         const choice = chunk.choices[0];
-        const text = choice?.delta?.content;
-        if (!thinking && !answer && !text && reasoningIn(choice?.delta)) {
+        const content = choice?.delta?.content ?? '';
+        written += content;
+        const { text, thinking: inContent } = content ? thinkTags.push(content) : { text: '', thinking: false };
+        if (!thinking && !answer && (inContent || (!content && reasoningIn(choice?.delta)))) {
           thinking = true;
           yield { type: 'thinking' };
         }
@@ -140,6 +146,11 @@ export class OpenAICompatibleProvider implements Provider {
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) usage = toUsage(chunk.usage);
+      }
+      const held = thinkTags.end();
+      if (held && !deadline.signal.aborted) {
+        answer += held;
+        yield { type: 'text', text: held };
       }
       // The SDK ends iteration quietly when the request is aborted; a cut-off answer must not
       // look complete, so say why it ended.
@@ -153,7 +164,8 @@ export class OpenAICompatibleProvider implements Provider {
       }
       yield {
         type: 'done',
-        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), answer),
+        // What the model wrote counts, its reasoning in the content too.
+        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), written),
         finishReason,
       };
     } catch (error) {

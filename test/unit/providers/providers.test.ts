@@ -384,6 +384,34 @@ describe('every protocol through one interface', () => {
     assert.deepEqual((await collect(plan('qwen3-coder-plus'), 'what is 2+2?')).events, ['text', 'done']);
   });
 
+  it('a reasoning model whose server writes its reasoning into the answer as <think>…</think>: chat gets the answer alone, and says it was thinking', async () => {
+    const vllm = provider({
+      preset: 'vllm',
+      baseUrl: emulator.baseUrls.openai,
+      chatModel: 'deepseek-r1-distill-qwen-7b',
+    });
+    const { text, events, usage } = await collect(vllm, 'what is 2+2?');
+    assert.deepEqual(events, ['thinking', 'text', 'done']);
+    assert.match(text, /^You asked/);
+    assert.doesNotMatch(text, /think>|Let me read the code/);
+    assert.ok((usage?.outputTokens ?? 0) > 100, 'the reasoning is billed, and counted');
+  });
+
+  it('a completion over chat from such a model is the code after the reasoning, not the reasoning', async () => {
+    const gateway = provider({ preset: 'openai', baseUrl: emulator.baseUrls.openai, completionModel: 'qwq-32b' });
+    // The engine judges a streamed answer as it comes, and may show its first lines early.
+    const heard: string[] = [];
+    const result = await gateway.fim({
+      prefix: 'function add(a, b) {',
+      suffix: '\n}\n',
+      maxTokens: 400,
+      onText: (text) => heard.push(text),
+    });
+    assert.match(result.text, /return a \+ b;/);
+    assert.ok(heard.length > 0);
+    for (const text of [result.text, ...heard]) assert.doesNotMatch(text, /think>|Let me read the code/);
+  });
+
   it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
     const backend = provider({
       preset: 'dashscope-intl',
