@@ -1,7 +1,8 @@
 /**
  * Ghost text from a backend with no FIM endpoint (Alibaba's Coding Plan): a chat model fills the
  * hole and wraps its answer in a fence, as real ones do. In a comment, where one line is due, the
- * words inside the fence show as ghost text and Tab inserts them.
+ * words inside the fence show as ghost text and Tab inserts them. The plan's chat model thinks
+ * before it answers (Qwen3.5 and later do by default): the chat view says so meanwhile.
  */
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,11 @@ import {
   closeAll,
   openScratchFile,
   openWorkbenchSession,
+  runCommand,
   switchboardItem,
   waitForEditorText,
   waitForGhostText,
+  webviewFrame,
 } from '../harness/workbenchPage';
 import { CODING_PLAN_KEY_ENV, codingPlanEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
@@ -31,10 +34,14 @@ describe(`completion over a chat-only backend (${flavorFromEnv()})`, () => {
 
   before(async () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
-      emulator: { fimRules: [...DEFAULT_FIM_RULES, { prefixEndsWith: COMMENT.trim(), text: ` ${WORDS}` }] },
+      emulator: {
+        fimRules: [...DEFAULT_FIM_RULES, { prefixEndsWith: COMMENT.trim(), text: ` ${WORDS}` }],
+        // Slow enough to see the chat model think before it answers.
+        tokensPerSecond: 50,
+      },
       env: CODING_PLAN_KEY_ENV,
       settings: ({ baseUrls }) => ({
-        'switchboard.providers': [codingPlanEntry(baseUrls.codingPlan)],
+        'switchboard.providers': [codingPlanEntry(baseUrls.codingPlan, { chatModel: 'qwen3.7-plus' })],
         'switchboard.completion.provider': 'plan',
         'switchboard.chat.provider': 'plan',
       }),
@@ -63,5 +70,22 @@ describe(`completion over a chat-only backend (${flavorFromEnv()})`, () => {
       sent.every((request) => !JSON.stringify((request.body as { stop?: unknown }).stop ?? []).includes('"\\n"')),
       'no request stopped at the first line break',
     );
+  });
+
+  it('says "Thinking…" in the chat while the plan\'s model reasons, then shows the answer alone', async () => {
+    await runCommand(page, 'Switchboard: Open Chat');
+    const chat = webviewFrame(page, 'first');
+    await chat.locator('#input').waitFor({ timeout: 30_000 });
+    await chat.locator('#input').fill('Explain closures');
+    await chat.locator('#input').press('Enter');
+    const answer = chat.locator('.turn.assistant').last();
+    await answer.locator('.turn-thinking', { hasText: 'Thinking…' }).waitFor({ timeout: 20_000 });
+    if (process.env.SWITCHBOARD_SCREENSHOTS)
+      await page.screenshot({ path: join(tmpdir(), 'switchboard-chat-thinking.png') });
+    await chat.locator('.turn.assistant[data-status="complete"]').waitFor({ timeout: 60_000 });
+    assert.equal(await answer.locator('.turn-thinking').count(), 0, 'the answer ends the wait');
+    const text = (await answer.locator('.body').textContent()) ?? '';
+    assert.match(text, /Explain closures"\. This answer comes from the Switchboard emulator/);
+    assert.doesNotMatch(text, /Let me read the code/, 'the reasoning is not shown');
   });
 });
