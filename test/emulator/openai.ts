@@ -220,7 +220,8 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const reasoning = thinksFirst(ctx, model, body) ? chunkWords(REASONING).slice(0, maxTokens) : [];
   const inContent = thinksInContent(ctx, model) ? ['<think>\n', ...chunkWords(REASONING), '\n</think>\n\n'] : [];
   const generation = generate(
-    chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    ctx.settings.chatResponder?.(contentText(lastUser?.content)) ??
+      chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(body.stop),
       maxTokens: maxTokens === undefined ? undefined : Math.max(0, maxTokens - reasoning.length - inContent.length),

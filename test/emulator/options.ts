@@ -103,6 +103,8 @@ export interface EmulatorOptions {
   fimRules?: readonly FimRule[];
   /** Answers FIM requests from the text around the cursor before the rules are tried (benchmarks). */
   fimResponder?: FimResponder;
+  /** Answers a chat question (not a hole-fill) in place of the emulator's own words, when it returns text. */
+  chatResponder?: (question: string) => string | undefined;
   /**
    * Report cache hits as the hosted backends do (DeepSeek, OpenAI, Model Studio, the Coding Plan):
    * the longest prefix a prompt shares with a recent one on the same backend, by each backend's

@@ -147,10 +147,14 @@ export class OpenAICompatibleProvider implements Provider {
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) usage = toUsage(chunk.usage);
       }
-      const held = thinkTags.end();
-      if (held && !deadline.signal.aborted) {
-        answer += held;
-        yield { type: 'text', text: held };
+      const ended = thinkTags.end();
+      // A chat answer that opened with `<think>` and never closed it, though nothing cut it short,
+      // was not reasoning: it is the answer, whole. A completion shows no such text.
+      const rest =
+        ended.unclosed && request.purpose !== 'completion' && finishReason !== 'length' ? written : ended.text;
+      if (rest && !deadline.signal.aborted) {
+        answer += rest;
+        yield { type: 'text', text: rest };
       }
       // The SDK ends iteration quietly when the request is aborted; a cut-off answer must not
       // look complete, so say why it ended.

@@ -36,11 +36,15 @@ export class ThinkTagFilter {
     return { text: this.afterReasoning(), thinking: false };
   }
 
-  /** What is still held when the stream ends: a tag never finished is text; unfinished reasoning is not. */
-  end(): string {
-    if (this.state === 'start' || this.state === 'after-close') return this.release();
+  /**
+   * What is still held when the stream ends: a tag never finished is text; unfinished reasoning is
+   * not (`unclosed` says so, for a caller that knows the stream was not cut short).
+   */
+  end(): { text: string; unclosed: boolean } {
+    if (this.state === 'start' || this.state === 'after-close') return { text: this.release(), unclosed: false };
+    const unclosed = this.state === 'inside';
     this.held = '';
-    return '';
+    return { text: '', unclosed };
   }
 
   private afterReasoning(): string {

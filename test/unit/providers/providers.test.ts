@@ -397,6 +397,19 @@ describe('every protocol through one interface', () => {
     assert.ok((usage?.outputTokens ?? 0) > 100, 'the reasoning is billed, and counted');
   });
 
+  it('a chat answer that merely opens with a <think> tag it never closes is shown whole, not lost', async () => {
+    const answer = '<think> is not an HTML element; some models wrap their reasoning in it.';
+    emulator.configure({ chatResponder: (question) => (question.includes('<think>') ? answer : undefined) });
+    try {
+      const plain = provider({ preset: 'custom', baseUrl: emulator.baseUrls.openai, chatModel: 'emulator-chat' });
+      const { text, events } = await collect(plain, 'What is the <think> tag?');
+      assert.equal(text, answer);
+      assert.deepEqual(events, ['thinking', 'text', 'done']);
+    } finally {
+      emulator.configure({ chatResponder: undefined });
+    }
+  });
+
   it('a completion over chat from such a model is the code after the reasoning, not the reasoning', async () => {
     const gateway = provider({ preset: 'openai', baseUrl: emulator.baseUrls.openai, completionModel: 'qwq-32b' });
     // The engine judges a streamed answer as it comes, and may show its first lines early.

@@ -12,7 +12,7 @@ function run(chunks: readonly string[]): { text: string; thinking: number } {
     text += out.text;
     if (out.thinking) thinking++;
   }
-  return { text: text + filter.end(), thinking };
+  return { text: text + filter.end().text, thinking };
 }
 
 /** Every way of cutting `whole` in two, and one character at a time. */
@@ -42,5 +42,8 @@ describe('reasoning written into the answer as <think>…</think>', () => {
 
   it('an answer cut off inside its reasoning has no text: the reasoning is never shown', () => {
     assert.deepEqual(run(['<think>', 'I should first check']), { text: '', thinking: 1 });
+    const filter = new ThinkTagFilter();
+    filter.push('<think> is a tag');
+    assert.deepEqual(filter.end(), { text: '', unclosed: true }, 'the caller learns it never closed');
   });
 });
