@@ -90,6 +90,7 @@ const REASONING =
  */
 function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
   if (isAlibaba(ctx)) return alibabaThinks(model, body);
+  if (ctx.dialect === 'openrouter') return openRouterThinks(model, body);
   if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
   if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9]))/.test(model)) return false;
   const thinking = body.thinking as { type?: unknown } | undefined;
@@ -103,6 +104,24 @@ function thinksFirst(ctx: RequestContext, model: string, body: Record<string, un
  */
 function thinksInContent(ctx: RequestContext, model: string): boolean {
   return ctx.dialect === 'openai' && /deepseek-r1|^qwq/i.test(model);
+}
+
+/**
+ * OpenRouter passes a reasoning model's default on (GLM-4.5 and later, Kimi K2.5 and later,
+ * DeepSeek R1, Qwen3.5 and later, QwQ) unless the request's `reasoning` says `effort: "none"` or
+ * `enabled: false`; the reasoning streams in the delta's `reasoning` field.
+ * https://openrouter.ai/docs/use-cases/reasoning-tokens
+ */
+function openRouterThinks(model: string, body: Record<string, unknown>): boolean {
+  const name = model.slice(model.indexOf('/') + 1);
+  if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9])|deepseek-r1|qwen3\.[5-9]|qwq)/.test(name)) return false;
+  const reasoning = (body.reasoning ?? {}) as { effort?: unknown; enabled?: unknown };
+  return reasoning.effort !== 'none' && reasoning.enabled !== false;
+}
+
+/** Where a stream carries reasoning: OpenRouter's own `reasoning`, or `reasoning_content` as DeepSeek named it. */
+function reasoningField(ctx: RequestContext): 'reasoning' | 'reasoning_content' {
+  return ctx.dialect === 'openrouter' ? 'reasoning' : 'reasoning_content';
 }
 
 function isAlibaba(ctx: RequestContext): boolean {
@@ -246,7 +265,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
           message: {
             role: 'assistant',
             content: inContent.join('') + generation.text,
-            ...(reasoning.length > 0 && { reasoning_content: reasoning.join('') }),
+            ...(reasoning.length > 0 && { [reasoningField(ctx)]: reasoning.join('') }),
           },
           finish_reason: generation.finishReason,
         },
@@ -260,7 +279,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   for (const chunk of reasoning)
     if (
       !(await stream.send(
-        { data: { ...base, choices: [{ index: 0, delta: { reasoning_content: chunk }, finish_reason: null }] } },
+        { data: { ...base, choices: [{ index: 0, delta: { [reasoningField(ctx)]: chunk }, finish_reason: null }] } },
         true,
       ))
     )

@@ -516,6 +516,13 @@ function reasoningIn(delta: unknown): boolean {
   return (typeof content === 'string' && content !== '') || (typeof reasoning === 'string' && reasoning !== '');
 }
 
+/** The body fields that turn a model's thinking off, per preset (see Preset.thinkingSwitch). */
+const THINKING_OFF: Readonly<Record<NonNullable<Preset['thinkingSwitch']>, Record<string, unknown>>> = {
+  'thinking-type': { thinking: { type: 'disabled' } },
+  'enable-thinking': { enable_thinking: false },
+  'reasoning-effort': { reasoning: { effort: 'none' } },
+};
+
 interface ChatSending {
   streamOptions: boolean;
   temperature: boolean;
@@ -542,8 +549,7 @@ function chatBody(
     ...(!reasoning && request.stop?.length && { stop: request.stop }),
     ...(reasoning?.fastestEffort && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
     // Not an OpenAI parameter: the SDK sends the body as given.
-    ...(sending.thinking &&
-      (preset.thinkingSwitch === 'enable-thinking' ? { enable_thinking: false } : { thinking: { type: 'disabled' } })),
+    ...(sending.thinking && THINKING_OFF[preset.thinkingSwitch ?? 'thinking-type']),
   } as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
 }
 
@@ -555,6 +561,6 @@ function refusedParameter(error: unknown, sent: ChatSending): keyof ChatSending 
   if (!ProviderError.is(error, 'bad-request')) return undefined;
   if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
   if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
-  if (sent.thinking && /thinking/i.test(error.message)) return 'thinking';
+  if (sent.thinking && /thinking|reasoning/i.test(error.message)) return 'thinking';
   return undefined;
 }

@@ -84,10 +84,11 @@ export interface Preset {
    * How a completion turns off the thinking its models do by default: `thinking: {"type":
    * "disabled"}` on Z.ai's GLM-4.5 and later and Moonshot's Kimi K2.5 and later;
    * `enable_thinking: false` on Alibaba's endpoints, where Qwen3.5 and later (and the open Qwen3
-   * models) think unless told not to. A thinking model spends a completion's few tokens, and
+   * models) think unless told not to; `reasoning: {"effort": "none"}` on OpenRouter, which
+   * normalizes it across its models (and ignores it for those that do not reason). A thinking model spends a completion's few tokens, and
    * seconds, on reasoning before any answer.
    */
-  thinkingSwitch?: 'thinking-type' | 'enable-thinking';
+  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -405,6 +406,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'qwen/qwen3-coder:free',
     completionModel: 'qwen/qwen3-coder:free',
     fimRoute: 'chat',
+    thinkingSwitch: 'reasoning-effort',
     // The :free pool rotates; check openrouter.ai/models?q=free.
     models: ['qwen/qwen3-coder', 'qwen/qwen3-coder-next'],
     quota: {

@@ -425,6 +425,28 @@ describe('every protocol through one interface', () => {
     for (const text of [result.text, ...heard]) assert.doesNotMatch(text, /think>|Let me read the code/);
   });
 
+  it('openrouter: a completion on a reasoning model asks for no reasoning and gets the answer; chat keeps it, and says it is thinking', async () => {
+    const router = provider({
+      preset: 'openrouter',
+      baseUrl: emulator.baseUrls.openrouter,
+      chatModel: 'z-ai/glm-4.5-air',
+      completionModel: 'z-ai/glm-4.5-air',
+    });
+    const before = emulator.requests.length;
+    const result = await router.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 });
+    assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
+    const chat = await collect(router, 'what is 2+2?');
+    assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'OpenRouter streams the reasoning as `reasoning`');
+    const sent = emulator.requests
+      .slice(before)
+      .filter((request) => request.path.endsWith('/chat/completions'))
+      .map((request) => [request.status, (request.body as { reasoning?: unknown }).reasoning]);
+    assert.deepEqual(sent, [
+      [200, { effort: 'none' }],
+      [200, undefined],
+    ]);
+  });
+
   it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
     const backend = provider({
       preset: 'dashscope-intl',
