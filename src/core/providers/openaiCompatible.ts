@@ -505,7 +505,6 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
   };
 }
 
-/** The optional parts of a chat request this client sends, each dropped once refused by name. */
 /**
  * Whether a stream's delta carries reasoning: `reasoning_content` (DeepSeek, Alibaba, Z.ai,
  * Moonshot) or `reasoning` (OpenRouter, Ollama), neither of them OpenAI's own fields.
@@ -523,6 +522,7 @@ const THINKING_OFF: Readonly<Record<NonNullable<Preset['thinkingSwitch']>, Recor
   'reasoning-effort': { reasoning: { effort: 'none' } },
 };
 
+/** The optional parts of a chat request this client sends, each dropped once refused by name. */
 interface ChatSending {
   streamOptions: boolean;
   temperature: boolean;
