@@ -87,5 +87,9 @@ describe(`completion over a chat-only backend (${flavorFromEnv()})`, () => {
     const text = (await answer.locator('.body').textContent()) ?? '';
     assert.match(text, /Explain closures"\. This answer comes from the Switchboard emulator/);
     assert.doesNotMatch(text, /Let me read the code/, 'the reasoning is not shown');
+    // The output tokens are mostly reasoning, and the usage line says so.
+    assert.match((await answer.locator('.usage').textContent()) ?? '', /out tokens \([\d,]+ reasoning\)/);
+    if (process.env.SWITCHBOARD_SCREENSHOTS)
+      await page.screenshot({ path: join(tmpdir(), 'switchboard-chat-thought.png') });
   });
 });

@@ -249,7 +249,13 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
   // The cache sees the conversation as the model does: each role, then its text, in order.
   const rendered = messages.map((message) => `${String(message.role)}\n${contentText(message.content)}\n`).join('');
-  const usage = usageFor(ctx, promptTokens, reasoning.length + inContent.length + generation.chunks.length, rendered);
+  const usage = usageFor(
+    ctx,
+    promptTokens,
+    reasoning.length + inContent.length + generation.chunks.length,
+    rendered,
+    reasoning.length,
+  );
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
@@ -370,11 +376,19 @@ export async function completions(ctx: RequestContext, defaultMaxTokens = 16): P
   await stream.end('data: [DONE]\n\n');
 }
 
-function usageFor(ctx: RequestContext, promptTokens: number, completionTokens: number, promptText: string) {
+function usageFor(
+  ctx: RequestContext,
+  promptTokens: number,
+  completionTokens: number,
+  promptText: string,
+  reasoningTokens = 0,
+) {
   const usage = {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
+    // As OpenAI reports it, and Alibaba, Z.ai, Moonshot and OpenRouter after it.
+    ...(reasoningTokens > 0 && { completion_tokens_details: { reasoning_tokens: reasoningTokens } }),
   };
   const cached = ctx.settings.implicitPrefixCache
     ? Math.min(promptTokens, ctx.state.prefixCache.lookup(ctx.dialect, promptText) ?? 0)

@@ -300,6 +300,10 @@ export class ChatSession {
       costMicros: counted.costMicros,
       ...(counted.currency !== 'USD' && { currency: counted.currency }),
       ...(config.plan && { inPlan: true }),
+      // What the backend said of its output: shown beside it, so a long reasoning is no surprise.
+      ...(counted.reported &&
+        reported?.reasoningTokens !== undefined &&
+        reported.reasoningTokens <= counted.outputTokens && { reasoningTokens: reported.reasoningTokens }),
     };
     this.totals.add(turn.usage);
   }

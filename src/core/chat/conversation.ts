@@ -42,6 +42,8 @@ export interface AnswerUsage {
   inPlan?: boolean;
   /** Absent in answers saved before currencies existed: USD. */
   currency?: Currency;
+  /** Of `outputTokens`, those the model spent reasoning, where the backend said so. */
+  reasoningTokens?: number;
 }
 
 export interface AssistantTurn {

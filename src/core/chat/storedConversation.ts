@@ -52,6 +52,7 @@ const assistantTurn = z.object({
       costMicros: z.nullable(z.number()),
       inPlan: z.optional(z.boolean()),
       currency: z.optional(z.enum(['USD', 'CNY'])),
+      reasoningTokens: z.optional(count),
     }),
   ),
   error: z.optional(failure),

@@ -8,9 +8,13 @@ import type { AnswerUsage } from './conversation';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** "1,234 in · 56 out tokens · $0.0012", with "≈" and "(estimated)" when the backend reported nothing. */
+/**
+ * "1,234 in · 56 out tokens · $0.0012", with "≈" and "(estimated)" when the backend reported
+ * nothing, and "(40 reasoning)" when it said how many of the output tokens went to reasoning.
+ */
 export function usageLine(usage: AnswerUsage): string {
-  const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${usage.reported ? '' : ' (estimated)'}`;
+  const reasoning = usage.reasoningTokens ? ` (${count(usage.reasoningTokens)} reasoning)` : '';
+  const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${reasoning}${usage.reported ? '' : ' (estimated)'}`;
   return `${tokens} · ${usage.inPlan ? 'included in plan' : formatMoney(usage.costMicros, usage.currency)}`;
 }
 

@@ -479,6 +479,8 @@ interface UsageCounts {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
+  /** OpenAI's, and those who copy it (OpenRouter, Alibaba, Z.ai, Moonshot): reasoning among the output. */
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
   /** DeepSeek's own count of input tokens served from its context cache (api-docs.deepseek.com/guides/kv_cache). */
   prompt_cache_hit_tokens?: number;
 }
@@ -490,7 +492,17 @@ function toUsage(usage: UsageCounts): Usage {
     cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
     cacheWriteTokens: 0,
     reported: true,
+    ...(reasoningTokens(usage) && { reasoningTokens: reasoningTokens(usage) }),
   };
+}
+
+/** The reasoning tokens a usage reports, when it reports a sane number of them; else 0. */
+function reasoningTokens(usage: UsageCounts): number {
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  const output = usage.completion_tokens ?? 0;
+  return typeof reasoning === 'number' && Number.isSafeInteger(reasoning) && reasoning > 0 && reasoning <= output
+    ? reasoning
+    : 0;
 }
 
 /** The `/completions` body both FIM calls send, streamed or not. */

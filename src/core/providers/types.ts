@@ -60,6 +60,8 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reported: boolean;
+  /** Of `outputTokens`, those the model spent reasoning, where the backend says so. */
+  reasoningTokens?: number;
 }
 
 export type ChatEvent =

@@ -132,6 +132,19 @@ describe('chat session', () => {
     assert.equal(lastAnswer(chat).status, 'complete');
   });
 
+  it('keeps how many of the output tokens the backend says went to reasoning, only when it said so', async () => {
+    const { chat } = session(async function* () {
+      yield { type: 'thinking' };
+      yield { type: 'text', text: 'Four.' };
+      yield { type: 'done', usage: { ...usage(10, 50), reasoningTokens: 48 } };
+    });
+    await chat.send('What is 2+2?', []);
+    assert.equal(lastAnswer(chat).usage?.reasoningTokens, 48);
+    const { chat: plain } = session(answers('Four.'));
+    await plain.send('What is 2+2?', []);
+    assert.equal(lastAnswer(plain).usage?.reasoningTokens, undefined);
+  });
+
   it('sends exactly the context shown with the question', async () => {
     const { chat, fake } = session(answers('ok'));
     const item = contextItem('ctx-1', 'file:a', {

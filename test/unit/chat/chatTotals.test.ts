@@ -16,6 +16,18 @@ describe('chat usage and session totals', () => {
       usageLine({ inputTokens: 1, outputTokens: 1, reported: true, costMicros: 0 }),
       '1 in · 1 out tokens · $0.00',
     );
+    assert.equal(
+      usageLine({
+        inputTokens: 4,
+        outputTokens: 1156,
+        reported: true,
+        costMicros: null,
+        inPlan: true,
+        reasoningTokens: 1100,
+      }),
+      '4 in · 1,156 out tokens (1,100 reasoning) · included in plan',
+      'a long reasoning is said, so the count is no surprise',
+    );
   });
 
   it('sums every request of the session, keeping unpriced ones apart', () => {

@@ -379,6 +379,9 @@ describe('every protocol through one interface', () => {
       provider({ preset: 'coding-plan-intl', baseUrl: emulator.baseUrls.codingPlan, chatModel });
     const thinker = await collect(plan('qwen3.7-plus'), 'what is 2+2?');
     assert.deepEqual(thinker.events, ['thinking', 'text', 'done']);
+    // The backend's own count of the reasoning among the output tokens.
+    assert.ok((thinker.usage?.reasoningTokens ?? 0) > 50, JSON.stringify(thinker.usage));
+    assert.ok((thinker.usage?.reasoningTokens ?? 0) < (thinker.usage?.outputTokens ?? 0));
     assert.match(thinker.text, /You asked/);
     assert.doesNotMatch(thinker.text, /Let me read the code/, 'the reasoning is not part of the answer');
     assert.deepEqual((await collect(plan('qwen3-coder-plus'), 'what is 2+2?')).events, ['text', 'done']);
