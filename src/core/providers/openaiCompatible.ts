@@ -486,13 +486,14 @@ interface UsageCounts {
 }
 
 function toUsage(usage: UsageCounts): Usage {
+  const reasoning = reasoningTokens(usage);
   return {
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
     cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
     cacheWriteTokens: 0,
     reported: true,
-    ...(reasoningTokens(usage) && { reasoningTokens: reasoningTokens(usage) }),
+    ...(reasoning && { reasoningTokens: reasoning }),
   };
 }
 

@@ -41,6 +41,14 @@ async function collect(p: Provider, content = 'hello') {
   return { text, usage, events };
 }
 
+/** The chat requests the emulator saw since `from`, each as its status and one field of its body. */
+function chatSent(emulator: Emulator, from: number, field: string): unknown[][] {
+  return emulator.requests
+    .slice(from)
+    .filter((request) => request.path.endsWith('/chat/completions'))
+    .map((request) => [request.status, (request.body as Record<string, unknown>)[field]]);
+}
+
 describe('every protocol through one interface', () => {
   let emulator: Emulator;
   let scratch: string;
@@ -362,11 +370,7 @@ describe('every protocol through one interface', () => {
       });
       assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
       await collect(backend, 'what is 2+2?');
-      const bodies = emulator.requests
-        .slice(before)
-        .filter((request) => request.path.endsWith('/chat/completions'))
-        .map((request) => [request.status, (request.body as { enable_thinking?: unknown }).enable_thinking]);
-      assert.deepEqual(bodies, [
+      assert.deepEqual(chatSent(emulator, before, 'enable_thinking'), [
         [200, false],
         [200, undefined],
       ]);
@@ -440,11 +444,7 @@ describe('every protocol through one interface', () => {
     assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
     const chat = await collect(router, 'what is 2+2?');
     assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'OpenRouter streams the reasoning as `reasoning`');
-    const sent = emulator.requests
-      .slice(before)
-      .filter((request) => request.path.endsWith('/chat/completions'))
-      .map((request) => [request.status, (request.body as { reasoning?: unknown }).reasoning]);
-    assert.deepEqual(sent, [
+    assert.deepEqual(chatSent(emulator, before, 'reasoning'), [
       [200, { effort: 'none' }],
       [200, undefined],
     ]);
@@ -460,15 +460,11 @@ describe('every protocol through one interface', () => {
     const ask = () => backend.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 });
     const first = await ask();
     await ask();
-    const sent = emulator.requests.slice(before).filter((request) => request.path.endsWith('/chat/completions'));
-    assert.deepEqual(
-      sent.map((request) => [request.status, (request.body as { enable_thinking?: unknown }).enable_thinking]),
-      [
-        [400, false],
-        [200, undefined],
-        [200, undefined],
-      ],
-    );
+    assert.deepEqual(chatSent(emulator, before, 'enable_thinking'), [
+      [400, false],
+      [200, undefined],
+      [200, undefined],
+    ]);
     assert.equal(first.sent?.reasoningEffort, undefined, 'the request page does not claim the thinking was off');
   });
 
