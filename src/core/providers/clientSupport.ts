@@ -8,6 +8,7 @@ import type {
   CallOptions,
   ChatEvent,
   ChatRequest,
+  FimListener,
   FimRequest,
   FimResult,
   ModelInfo,
@@ -22,7 +23,7 @@ import { estimatedUsage } from './usage';
  * The listener a FIM call streams to, when streaming can show anything sooner: an answer cut at
  * its first line break (a single line) has nothing to show before it ends, so it comes whole.
  */
-export function fimListener(request: FimRequest): FimRequest['onText'] {
+export function fimListener(request: FimRequest): FimListener | undefined {
   return request.stop?.includes('\n') ? undefined : request.onText;
 }
 
@@ -46,10 +47,15 @@ export async function fimOverChat(
   let text = '';
   let usage: Usage | undefined;
   let finishReason: string | undefined;
+  let stoppedEarly = false;
   for await (const event of chat(chatRequest)) {
     if (event.type === 'text') {
       text += event.text;
-      request.onText?.(text, 'chat');
+      // Leaving the loop ends the chat stream, and with it the request.
+      if (request.onText?.(text, 'chat') === 'enough') {
+        stoppedEarly = true;
+        break;
+      }
     } else if (event.type === 'done') {
       usage = event.usage;
       finishReason = event.finishReason;
@@ -60,6 +66,7 @@ export async function fimOverChat(
     route: 'chat',
     model,
     finishReason,
+    ...(stoppedEarly && { stoppedEarly }),
     sent,
     usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
   };

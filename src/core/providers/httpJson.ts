@@ -35,22 +35,27 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
  * A call answered with newline-delimited JSON (Ollama's streams): `onLine` hears each object as
  * it arrives, and every chunk tells the deadline the server is alive. An error status is read
  * whole and classified like any other; a line that is not a JSON object is a broken stream.
+ * `onLine` returning 'stop' ends the call there: the rest of the stream is cancelled, unread.
  */
-export async function callJsonLines(call: JsonCall, onLine: (line: Record<string, unknown>) => void): Promise<Headers> {
+export async function callJsonLines(
+  call: JsonCall,
+  onLine: (line: Record<string, unknown>) => 'stop' | void,
+): Promise<Headers> {
   const response = await send(call);
   if (!response.ok) throw httpError(call, response, parsed(await readAll(response, call)));
   if (!response.body) throw notJson(call);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let pending = '';
+  let stopped = false;
   const take = (line: string) => {
-    if (!line.trim()) return;
+    if (stopped || !line.trim()) return;
     const value = parsed(line);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notJson(call);
-    onLine(value as Record<string, unknown>);
+    if (onLine(value as Record<string, unknown>) === 'stop') stopped = true;
   };
   try {
-    for (;;) {
+    while (!stopped) {
       const { done, value } = await reader.read();
       if (done) break;
       call.deadline.alive();
@@ -59,7 +64,8 @@ export async function callJsonLines(call: JsonCall, onLine: (line: Record<string
       pending = lines.pop() ?? '';
       for (const line of lines) take(line);
     }
-    take(pending + decoder.decode());
+    if (stopped) await reader.cancel().catch(() => {});
+    else take(pending + decoder.decode());
   } catch (error) {
     await reader.cancel().catch(() => {});
     if (error instanceof ProviderError) throw error;

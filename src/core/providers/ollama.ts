@@ -12,6 +12,7 @@ import type {
   CallOptions,
   ChatEvent,
   ChatRequest,
+  FimListener,
   FimRequest,
   FimResult,
   ModelInfo,
@@ -29,6 +30,9 @@ interface GenerateResponse {
   prompt_eval_count?: number;
   eval_count?: number;
 }
+
+/** An answer as gathered: a streamed one may have been stopped once the caller had enough. */
+type Generated = GenerateResponse & { stoppedEarly?: boolean };
 
 export class OllamaProvider implements Provider {
   readonly id: string;
@@ -86,7 +90,7 @@ export class OllamaProvider implements Provider {
         confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
       };
-      const data = onText ? await this.generateStreamed(call, onText) : (await callJson<GenerateResponse>(call)).data;
+      const data: Generated = onText ? await this.generateStreamed(call, onText) : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
       const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
       return {
@@ -95,6 +99,7 @@ export class OllamaProvider implements Provider {
         route: native ? 'ollama-generate' : 'ollama-raw',
         model: data.model ?? model,
         finishReason: data.done_reason,
+        ...(data.stoppedEarly && { stoppedEarly: true }),
         usage: reported
           ? {
               inputTokens: data.prompt_eval_count ?? 0,
@@ -110,9 +115,15 @@ export class OllamaProvider implements Provider {
     }
   }
 
-  /** /api/generate's stream of JSON lines, gathered into the one answer `stream: false` gives. */
-  private async generateStreamed(call: JsonCall, onText: (textSoFar: string) => void): Promise<GenerateResponse> {
-    const whole: GenerateResponse = { response: '' };
+  /**
+   * /api/generate's stream of JSON lines, gathered into the one answer `stream: false` gives; or,
+   * when `onText` has had enough, the answer so far (`stoppedEarly`), the rest never generated.
+   */
+  private async generateStreamed(
+    call: JsonCall,
+    onText: FimListener,
+  ): Promise<Generated> {
+    const whole: Generated = { response: '' };
     await callJsonLines(call, (line) => {
       if (typeof line.error === 'string')
         throw new ProviderError({
@@ -120,15 +131,18 @@ export class OllamaProvider implements Provider {
           providerId: this.id,
           message: `Ollama stopped the answer with an error: ${line.error}`,
         });
-      if (typeof line.response === 'string' && line.response) {
-        whole.response += line.response;
-        onText(whole.response ?? '');
-      }
       if (typeof line.model === 'string') whole.model = line.model;
       if (line.done === true) {
         if (typeof line.done_reason === 'string') whole.done_reason = line.done_reason;
         if (typeof line.prompt_eval_count === 'number') whole.prompt_eval_count = line.prompt_eval_count;
         if (typeof line.eval_count === 'number') whole.eval_count = line.eval_count;
+      }
+      if (typeof line.response === 'string' && line.response) {
+        whole.response += line.response;
+        if (onText(whole.response ?? '') === 'enough' && line.done !== true) {
+          whole.stoppedEarly = true;
+          return 'stop';
+        }
       }
     });
     return whole;

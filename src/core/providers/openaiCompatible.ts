@@ -26,6 +26,7 @@ import type {
   CallOptions,
   ChatEvent,
   ChatRequest,
+  FimListener,
   FimRequest,
   FimResult,
   ModelInfo,
@@ -282,7 +283,7 @@ export class OpenAICompatibleProvider implements Provider {
    */
   private fimCompletionsStreamed(
     request: FimRequest,
-    onText: (textSoFar: string) => void,
+    onText: FimListener,
     prompt: string,
     suffix: string | undefined,
     route: string,
@@ -313,31 +314,37 @@ export class OpenAICompatibleProvider implements Provider {
   private async gatherFim<Choice extends { finish_reason?: string | null }>(
     stream: AsyncIterable<{ model?: string; choices?: Choice[]; usage?: UsageCounts | null }>,
     piece: (choice: Choice) => unknown,
-    how: { deadline: Deadline; onText: (textSoFar: string) => void; route: string; model: string; promptText: string },
+    how: { deadline: Deadline; onText: FimListener; route: string; model: string; promptText: string },
   ): Promise<FimResult> {
     let text = '';
     let usage: Usage | undefined;
     let finishReason: string | undefined;
     let answeredBy: string | undefined;
+    let stoppedEarly = false;
     for await (const chunk of stream) {
       how.deadline.alive();
       answeredBy ||= chunk.model;
       const choice = chunk.choices?.[0];
       const more = choice ? piece(choice) : undefined;
-      if (typeof more === 'string' && more) {
-        text += more;
-        how.onText(text);
-      }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
       if (chunk.usage) usage = toUsage(chunk.usage);
+      if (typeof more === 'string' && more) {
+        text += more;
+        // Leaving the loop closes the stream (the SDK aborts the request): the rest is never generated.
+        if (how.onText(text) === 'enough' && !finishReason) {
+          stoppedEarly = true;
+          break;
+        }
+      }
     }
     // The SDK ends iteration quietly when the request is aborted: a cut-off answer is not one.
-    if (how.deadline.signal.aborted) throw abortError(this.id, how.deadline);
+    if (how.deadline.signal.aborted && !stoppedEarly) throw abortError(this.id, how.deadline);
     return {
       text,
       route: how.route,
       model: answeredBy || how.model,
       finishReason,
+      ...(stoppedEarly && { stoppedEarly }),
       usage: usage ?? estimatedUsage(how.promptText, text),
     };
   }
@@ -353,7 +360,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** The same, streamed as chat-style deltas; Mistral puts the usage in the last chunk. */
-  private fimMistralStreamed(request: FimRequest, onText: (textSoFar: string) => void): Promise<FimResult> {
+  private fimMistralStreamed(request: FimRequest, onText: FimListener): Promise<FimResult> {
     return this.fimCall(request, async (deadline, model) => {
       const stream = await this.sent(deadline, () =>
         this.client.post<Stream<MistralFimChunk>>('/fim/completions', {

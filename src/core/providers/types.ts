@@ -100,9 +100,16 @@ export interface FimRequest extends CallOptions {
    * gets the whole text from the result as before. Never called after the call settles.
    * `route` is 'chat' when a chat model fills the hole: its text may still carry a fence, tags or
    * an echo of the code before the cursor, which the caller unwraps.
+   *
+   * Returning 'enough' says the caller has all of the answer it can use: the provider stops
+   * reading, closes the stream (so the server stops generating, and billing, the rest) and settles
+   * with the text so far and `stoppedEarly`.
    */
-  onText?: (textSoFar: string, route?: string) => void;
+  onText?: (textSoFar: string, route?: string) => 'enough' | void;
 }
+
+/** Hears a streamed FIM answer as it grows (`FimRequest.onText`). */
+export type FimListener = NonNullable<FimRequest['onText']>;
 
 export interface FimResult {
   text: string;
@@ -111,6 +118,11 @@ export interface FimResult {
   finishReason?: string;
   /** Which route served it. */
   route: string;
+  /**
+   * The caller said it had enough (`onText` returned 'enough') and the stream was closed there:
+   * `text` is what had arrived, and `usage` an estimate, as the server's report comes at the end.
+   */
+  stoppedEarly?: boolean;
   /** The limits as sent, where the route fitted them to the backend (over chat). */
   sent?: SentLimits;
 }

@@ -58,7 +58,7 @@ describe('OpenAI-compatible provider against the emulator', () => {
       prefix: 'function add(a, b) {',
       suffix: '\n}\n',
       maxTokens: 32,
-      onText: (text) => heard.push(text),
+      onText: (text) => void heard.push(text),
     });
     assert.equal(result.text, '\n  return a + b;');
     assert.ok(heard.length > 1, `several chunks, each the text so far: ${JSON.stringify(heard)}`);

@@ -195,7 +195,7 @@ describe('every protocol through one interface', () => {
         maxTokens: 64,
         stop: ['\n'],
         rawPrompt: testCase.rawPrompt,
-        onText: (text) => heard.push(text),
+        onText: (text) => void heard.push(text),
       });
       const sent = emulator.requests.slice(before).find((request) => request.path === testCase.fimPath);
       const body = sent?.body as { stream?: unknown; stop?: unknown; stop_sequences?: unknown; options?: unknown };
@@ -208,6 +208,42 @@ describe('every protocol through one interface', () => {
         // Cut at its first line break, a FIM answer has nothing to show before it ends: it comes whole.
         assert.notEqual(body.stream, true, JSON.stringify(body));
         assert.deepEqual(heard, []);
+      }
+    });
+  }
+
+  for (const testCase of cases) {
+    it(`${testCase.name}: a listener that has enough stops the stream there, and the server stops writing`, async () => {
+      // A model that runs on for a hundred lines, at a pace that leaves time to hang up.
+      const running = `  return a + b;\n${'  total = next(total);\n'.repeat(100)}`;
+      emulator.configure({ fimResponder: () => running, tokensPerSecond: 400 });
+      try {
+        const before = emulator.requests.length;
+        let heardLast = '';
+        const result = await provider(testCase.entry()).fim({
+          prefix: 'function add(a, b) {',
+          suffix: '\n}\n',
+          maxTokens: 2000,
+          rawPrompt: testCase.rawPrompt,
+          onText: (text) => {
+            heardLast = text;
+            return text.split('\n').length > 4 ? 'enough' : undefined;
+          },
+        });
+        assert.equal(result.stoppedEarly, true);
+        assert.equal(result.text, result.route === 'chat' ? cleanHoleFillAnswer(heardLast) : heardLast);
+        assert.match(result.text, /return a \+ b;\n/);
+        assert.ok(result.text.split('\n').length < 10, `only what had arrived: ${JSON.stringify(result.text)}`);
+        // The server's report comes at the end, which never came: the tokens received are estimated.
+        assert.equal(result.usage.reported, false);
+        assert.ok(result.usage.outputTokens > 0 && result.usage.outputTokens < 100, JSON.stringify(result.usage));
+        const sent = emulator.requests.slice(before).find((request) => request.path === testCase.fimPath);
+        assert.ok(sent, `a request to ${String(testCase.fimPath)}`);
+        // The connection closed under the server, before it had written the rest.
+        for (let waited = 0; !sent.aborted && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal(sent.aborted, true, 'the server saw the client go');
+      } finally {
+        emulator.configure({ fimResponder: undefined, tokensPerSecond: undefined });
       }
     });
   }
@@ -425,7 +461,7 @@ describe('every protocol through one interface', () => {
       prefix: 'function add(a, b) {',
       suffix: '\n}\n',
       maxTokens: 400,
-      onText: (text) => heard.push(text),
+      onText: (text) => void heard.push(text),
     });
     assert.match(result.text, /return a \+ b;/);
     assert.ok(heard.length > 0);
@@ -492,7 +528,7 @@ describe('every protocol through one interface', () => {
       baseUrl: emulator.baseUrls.ollama,
       chatModel: 'emulator-chat',
       completionModel: 'emulator-coder',
-    }).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, onText: (text) => heard.push(text) });
+    }).fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, onText: (text) => void heard.push(text) });
     assert.ok(heard.length > 1, JSON.stringify(heard));
     assert.equal(heard.at(-1), result.text);
     assert.equal((emulator.requests.at(-1)?.body as { stream?: unknown }).stream, true);
@@ -506,7 +542,7 @@ describe('every protocol through one interface', () => {
       prefix: 'function add(a, b) {',
       suffix: '\n}\n',
       maxTokens: 64,
-      onText: (text) => heard.push(text),
+      onText: (text) => void heard.push(text),
     });
     assert.ok(heard.length > 1, JSON.stringify(heard));
     assert.equal(heard.at(-1), result.text);
