@@ -298,6 +298,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       model: result?.model ?? request.model ?? config.completionModel,
       ...(result && { route: result.route, answer: result.text }),
       ...(result?.finishReason && { finishReason: result.finishReason }),
+      ...(result?.stoppedEarly && { stoppedEarly: true }),
       prefix: request.prefix,
       suffix: request.suffix,
       ...(request.rawPrompt !== undefined && { rawPrompt: request.rawPrompt }),

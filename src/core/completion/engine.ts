@@ -11,6 +11,7 @@
  *   6. a request, kept alive while later keystrokes still match it and aborted once stale.
  */
 import { createHash } from 'node:crypto';
+import { cleanHoleFillAnswer } from '../providers/holeFillPrompt';
 import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
@@ -20,7 +21,7 @@ import { cutAtControlTokens } from './leakedTokens';
 import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
-import { readCursor } from './postprocessCursor';
+import { readCursor, type Cursor } from './postprocessCursor';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
 import { settledAnswer } from './settledAnswer';
@@ -579,19 +580,33 @@ export class CompletionEngine {
       stops: template?.stop ?? [],
       fromChat: false,
     };
+    const rest = {
+      cursor: readCursor(prompt.prefix, prompt.suffix, plan.languageId),
+      multiline: plan.multiline,
+      stops: processing.stops,
+      maxLines: plan.maxLines,
+    };
     let judgedLines = 0;
     let lines = 0;
     let counted = 0;
-    const onText = (textSoFar: string, route?: string) => {
-      if (textSoFar.length > MAX_JUDGED_CHARS || counted > textSoFar.length) return;
+    // The whole lines received when the rest could no longer be used: the stream is closed there.
+    let enoughAt: string | undefined;
+    const onText = (textSoFar: string, route?: string): 'enough' | undefined => {
+      if (textSoFar.length > MAX_JUDGED_CHARS || counted > textSoFar.length) return undefined;
       // Only the new text is scanned for line breaks.
       for (let at = textSoFar.indexOf('\n', counted); at !== -1; at = textSoFar.indexOf('\n', at + 1)) lines++;
       counted = textSoFar.length;
       // Judged once per new whole line: a line still arriving is never shown cut.
-      if (lines === judgedLines || lines > MAX_JUDGED_LINES) return;
+      if (lines === judgedLines || lines > MAX_JUDGED_LINES) return undefined;
       judgedLines = lines;
-      const shown = settledAnswer(textSoFar, { ...processing, fromChat: route === 'chat' });
-      if (shown !== undefined) settled?.(shown);
+      const fromChat = route === 'chat';
+      const shown = settledAnswer(textSoFar, { ...processing, fromChat });
+      if (shown === undefined) return undefined;
+      settled?.(shown);
+      const complete = textSoFar.slice(0, textSoFar.lastIndexOf('\n') + 1);
+      if (!restIsFixed(complete, shown, { ...rest, fromChat })) return undefined;
+      enoughAt = complete;
+      return 'enough';
     };
     const result = await backend.fim({
       model: backend.model,
@@ -615,13 +630,11 @@ export class CompletionEngine {
       signal,
     });
     const fromChat = result.route === 'chat';
-    const answer = result.text.slice(0, MAX_ANSWER_CHARS);
+    // Stopped early, the answer is the whole lines judged then, not a line cut where the stream was.
+    const received = result.stoppedEarly && enoughAt !== undefined ? cleanedAnswer(enoughAt, fromChat) : result.text;
+    const answer = received.slice(0, MAX_ANSWER_CHARS);
     const shown = postProcess(answer, { ...processing, fromChat });
-    // A chat model's lines after the shown ones serve type-ahead too, once out of their fence.
-    const code = fromChat
-      ? unwrapChatAnswer(answer, readCursor(prompt.prefix, prompt.suffix, plan.languageId), plan.multiline)
-      : answer;
-    this.moreByKey.set(plan.key, linesAfter(code, shown, template?.stop ?? [], plan.maxLines));
+    this.moreByKey.set(plan.key, typeAheadLines(answer, shown, { ...rest, fromChat }));
     return shown;
   }
 
@@ -665,10 +678,6 @@ interface Plan {
   order: PromptOrder | undefined;
 }
 
-/**
- * The closers an editor inserted right after the cursor since an answer was made (auto-closing
- * brackets and quotes), or undefined when the text after the cursor changed some other way.
- */
 /** Where an answer was made: backend, document, cursor and the text either side of it. */
 function placeOf(
   at: CompletionInput,
@@ -693,6 +702,10 @@ function isSubsequence(needle: string, haystack: string): boolean {
   return found === needle.length;
 }
 
+/**
+ * The closers an editor inserted right after the cursor since an answer was made (auto-closing
+ * brackets and quotes), or undefined when the text after the cursor changed some other way.
+ */
 function insertedCloser(after: string, before: string): string | undefined {
   for (let length = 1; length <= 3; length++) {
     const inserted = after.slice(0, length);
@@ -700,6 +713,41 @@ function insertedCloser(after: string, before: string): string | undefined {
     if (after.slice(length) === before.slice(0, before.length - length)) return inserted;
   }
   return undefined;
+}
+
+/** How the lines after the shown text are read from an answer (`typeAheadLines`). */
+interface RestOfAnswer {
+  cursor: Cursor;
+  multiline: boolean;
+  stops: readonly string[];
+  maxLines: number;
+  /** The answer is a chat model's: its code is what is unwrapped from its fence or tags. */
+  fromChat: boolean;
+}
+
+/** The chat route's answer as `fimOverChat` cleans it; any other as it came. */
+function cleanedAnswer(raw: string, fromChat: boolean): string {
+  return fromChat ? cleanHoleFillAnswer(raw) : raw;
+}
+
+/** The lines after the shown text that serve type-ahead across Enter (see `linesAfter`). */
+function typeAheadLines(answer: string, shown: string, how: RestOfAnswer): string {
+  // A chat model's lines after the shown ones serve type-ahead too, once out of their fence.
+  const code = how.fromChat ? unwrapChatAnswer(answer, how.cursor, how.multiline) : answer;
+  return linesAfter(code, shown, how.stops, how.maxLines);
+}
+
+/**
+ * Whether nothing a stream could still bring would be used: the ghost text is settled and the
+ * lines kept for type-ahead are complete (a blank line ended them, `maxLines` of them are in, a
+ * fence closed, or the shown text was reshaped so none are kept). Tested as `settledAnswer` tests
+ * the ghost text: the kept lines must stay the same whatever line comes next. A model that runs on
+ * to `max_tokens` is then stopped there rather than billed for lines nobody will see.
+ */
+function restIsFixed(complete: string, shown: string, how: RestOfAnswer): boolean {
+  const kept = (raw: string) => typeAheadLines(cleanedAnswer(raw, how.fromChat), shown, how);
+  const now = kept(complete);
+  return ['x', '  x', '}', '', '```'].every((next) => kept(`${complete}${next}\nx\n`) === now);
 }
 
 /**

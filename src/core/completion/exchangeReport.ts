@@ -27,6 +27,8 @@ export interface CompletionExchange {
   /** The backend's text before post-processing; undefined when it failed. */
   answer?: string;
   finishReason?: string;
+  /** Switchboard closed the stream once the rest could not be used (`FimResult.stoppedEarly`). */
+  stoppedEarly?: boolean;
   inputTokens: number;
   outputTokens: number;
   /** False when the counts are estimates. */
@@ -111,6 +113,12 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
       '',
       block(exchange.answer),
       '',
+      ...(exchange.stoppedEarly
+        ? [
+            'Switchboard closed the stream here: the ghost text was settled and the lines kept for typing ahead were complete, so the rest would not have been used. The backend stops writing, and billing, when the stream closes; its own token count comes at the end of a stream, so the counts above are estimates.',
+            '',
+          ]
+        : []),
       'What is shown as ghost text is this answer after post-processing: cut at stop strings, trimmed where it repeats the code after the cursor, brackets balanced, and limited in lines.',
       '',
     );

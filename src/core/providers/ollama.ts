@@ -90,7 +90,9 @@ export class OllamaProvider implements Provider {
         confirmPlainHttpKey: this.confirmPlainHttpKey,
         deadline,
       };
-      const data: Generated = onText ? await this.generateStreamed(call, onText) : (await callJson<GenerateResponse>(call)).data;
+      const data: Generated = onText
+        ? await this.generateStreamed(call, onText)
+        : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
       const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
       return {
@@ -119,10 +121,7 @@ export class OllamaProvider implements Provider {
    * /api/generate's stream of JSON lines, gathered into the one answer `stream: false` gives; or,
    * when `onText` has had enough, the answer so far (`stoppedEarly`), the rest never generated.
    */
-  private async generateStreamed(
-    call: JsonCall,
-    onText: FimListener,
-  ): Promise<Generated> {
+  private async generateStreamed(call: JsonCall, onText: FimListener): Promise<Generated> {
     const whole: Generated = { response: '' };
     await callJsonLines(call, (line) => {
       if (typeof line.error === 'string')

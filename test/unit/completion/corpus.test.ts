@@ -29,14 +29,23 @@ describe('completion corpus: model answers across languages', () => {
     );
   });
 
-  it('shows the same text when the answer streams in: nothing shown early differs from the whole answer', async () => {
+  it('shows the same text when the answer streams in: nothing shown early, or kept after a stream stopped early, differs from the whole answer', async (t) => {
     const whole = await runCorpus();
     const streamed = await runCorpus(true);
-    const differ = streamed.filter((outcome, i) => outcome.actual !== whole[i]?.actual);
+    const differ = streamed.filter(
+      (outcome, i) =>
+        outcome.actual !== whole[i]?.actual || outcome.kept !== whole[i]?.kept || outcome.next !== whole[i]?.next,
+    );
     assert.deepEqual(
-      differ.map((outcome) => `${outcome.case.file} "${outcome.case.title}": ${JSON.stringify(outcome.actual)}`),
+      differ.map(
+        (outcome) =>
+          `${outcome.case.file} "${outcome.case.title}": ${JSON.stringify([outcome.actual, outcome.kept, outcome.next])}`,
+      ),
       [],
     );
+    const stopped = streamed.filter((outcome) => outcome.stoppedEarly).length;
+    t.diagnostic(`${stopped} of ${streamed.length} streams stopped before the answer ended`);
+    assert.ok(stopped > 0, 'the corpus has answers that run on past what is used');
   });
 
   for (const [style, overChat] of Object.entries(CHAT_STYLES)) {
@@ -58,10 +67,10 @@ describe('completion corpus: model answers across languages', () => {
       const whole = await runCorpus(false, overChat);
       const streamed = await runCorpus(true, overChat);
       const differ = streamed.flatMap((outcome, i) =>
-        outcome.actual === whole[i]?.actual
+        outcome.actual === whole[i]?.actual && outcome.kept === whole[i]?.kept && outcome.next === whole[i]?.next
           ? []
           : [
-              `${outcome.case.file} "${outcome.case.title}": streamed ${JSON.stringify(outcome.actual)}, whole ${JSON.stringify(whole[i]?.actual)}`,
+              `${outcome.case.file} "${outcome.case.title}": streamed ${JSON.stringify([outcome.actual, outcome.kept, outcome.next])}, whole ${JSON.stringify([whole[i]?.actual, whole[i]?.kept, whole[i]?.next])}`,
             ],
       );
       assert.deepEqual(differ, []);

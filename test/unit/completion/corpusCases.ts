@@ -27,6 +27,12 @@ export interface CorpusOutcome {
   case: CorpusCase;
   actual: string;
   pass: boolean;
+  /** What the same place shows once the answer has ended (from the cache): the final ghost text. */
+  kept: string;
+  /** What shows after accepting it and pressing Enter: the next line, from type-ahead or asked anew. */
+  next: string;
+  /** Streamed, the engine had enough before the answer ended, and the stream was closed there. */
+  stoppedEarly: boolean;
 }
 
 export const CORPUS_DIR = join(__dirname, 'corpus');
@@ -94,7 +100,8 @@ function applyStops(raw: string, stops: readonly string[]): string {
 /**
  * What the engine shows for one case: the first suggestion's text, '' when none. `streamed` plays
  * the answer to the engine a character at a time first (`onText`), as a streaming backend does, so
- * whatever the engine shows before the answer ends is what it shows.
+ * whatever the engine shows before the answer ends is what it shows; and stops there, as the
+ * providers do, when the engine says it has enough.
  */
 export async function runCase(item: CorpusCase, streamed = false, overChat?: ChatStyle): Promise<CorpusOutcome> {
   const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }) });
@@ -105,32 +112,46 @@ export async function runCase(item: CorpusCase, streamed = false, overChat?: Cha
     fim: (request: FimRequest) => {
       // Over chat the stops are those the chat request carries (holeFillChatRequest).
       const stops = (overChat ? holeFillChatRequest(request).stop : request.stop) ?? [];
-      const text = applyStops(overChat ? overChat(item) : item.raw, stops);
-      if (streamed) for (let end = 1; end <= text.length; end++) request.onText?.(text.slice(0, end), route);
+      let text = applyStops(overChat ? overChat(item) : item.raw, stops);
+      let stopped = false;
+      if (streamed)
+        for (let end = 1; end <= text.length; end++) {
+          if (request.onText?.(text.slice(0, end), route) !== 'enough' || end === text.length) continue;
+          text = text.slice(0, end);
+          stopped = true;
+          stoppedEarly = true;
+          break;
+        }
       return Promise.resolve({
         // The chat route hands over a whole answer cleaned (fimOverChat).
         text: overChat ? cleanHoleFillAnswer(text) : text,
         model: 'corpus-model',
         route,
+        ...(stopped && { stoppedEarly: true }),
         usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
       });
     },
   };
-  const text = item.prefix + item.suffix;
-  const suggestions = await engine.complete(
-    {
-      documentId: `corpus:${item.file}:${item.title}`,
-      text,
-      offset: item.prefix.length,
-      languageId: item.languageId,
-      path: `example.${item.languageId}`,
-      trigger: 'automatic',
-    },
-    backend,
-    new AbortController().signal,
-  );
-  const actual = suggestions[0]?.insertText ?? '';
-  return { case: item, actual, pass: actual === item.expected };
+  let stoppedEarly = false;
+  const ask = (before = item.prefix) =>
+    engine.complete(
+      {
+        documentId: `corpus:${item.file}:${item.title}`,
+        text: before + item.suffix,
+        offset: before.length,
+        languageId: item.languageId,
+        path: `example.${item.languageId}`,
+        trigger: 'automatic',
+      },
+      backend,
+      new AbortController().signal,
+    );
+  const actual = (await ask())[0]?.insertText ?? '';
+  // The backend here settles at once: by now the answer has ended and the cache holds its text.
+  const kept = (await ask())[0]?.insertText ?? '';
+  // Accepted, then Enter: the answer's next line, kept for type-ahead (or asked for again).
+  const next = actual ? ((await ask(`${item.prefix}${actual}\n`))[0]?.insertText ?? '') : '';
+  return { case: item, actual, pass: actual === item.expected, kept, next, stoppedEarly };
 }
 
 export async function runCorpus(streamed = false, overChat?: ChatStyle): Promise<CorpusOutcome[]> {

@@ -602,11 +602,13 @@ describe('completion engine: streamed answers', () => {
   ) {
     const clock = new FakeClock();
     const requests: FimRequest[] = [];
+    /** Per request, how many lines had been sent when the engine said it had enough. */
+    const stoppedAfter: (number | undefined)[] = [];
     const backend: CompletionBackend = {
       id: 'stream',
       model: 'test-model',
       fim(request) {
-        requests.push(request);
+        const index = requests.push(request) - 1;
         const pieces = answer.split(/(?<=\n)/);
         return new Promise((resolve, reject) => {
           let sent = '';
@@ -620,7 +622,25 @@ describe('completion engine: streamed answers', () => {
                     return;
                   }
                   sent += piece;
-                  request.onText?.(sent, route);
+                  // As the providers do: a listener with enough closes the stream there.
+                  if (request.onText?.(sent, route) === 'enough' && i < pieces.length - 1) {
+                    for (const timer of timers) clock.clearTimeout(timer);
+                    stoppedAfter[index] = i + 1;
+                    resolve({
+                      text: route === 'chat' ? cleanHoleFillAnswer(sent) : sent,
+                      model: 'test-model',
+                      route,
+                      stoppedEarly: true,
+                      usage: {
+                        inputTokens: 10,
+                        outputTokens: 4,
+                        cacheReadTokens: 0,
+                        cacheWriteTokens: 0,
+                        reported: false,
+                      },
+                    });
+                    return;
+                  }
                   if (i === pieces.length - 1)
                     resolve({
                       // The chat route cleans a whole answer as fimOverChat does.
@@ -651,7 +671,7 @@ describe('completion engine: streamed answers', () => {
       settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }),
       clock,
     });
-    return { clock, backend, engine, requests };
+    return { clock, backend, engine, requests, stoppedAfter };
   }
 
   const RUNS_ON = ' + 1;\nconsole.log(total);\nconst more = total * 2;\nexport { more };\nexport { total };\n';
@@ -724,6 +744,67 @@ describe('completion engine: streamed answers', () => {
       atLineEnd.result?.map((s) => [s.insertText, s.source]),
       [['\nconsole.log(total);', 'type-ahead']],
     );
+  });
+
+  describe('stopping a stream once nothing more of it would be used', () => {
+    const lines = (count: number, make: (i: number) => string) =>
+      Array.from({ length: count }, (_, i) => `${make(i)}\n`).join('');
+
+    it('stops a model that runs on once the lines kept for type-ahead are in, and serves them across Enter', async () => {
+      const setup = streamingSetup(` + 1;\n${lines(40, (i) => `console.log(total, ${i});`)}`);
+      const { clock, backend, engine, requests, stoppedAfter } = setup;
+      const call = keystroke(engine, backend, input('const total = items.length'));
+      await clock.advance(5_000);
+      assert.deepEqual(
+        call.result?.map((s) => s.insertText),
+        [' + 1;'],
+      );
+      assert.equal(stoppedAfter[0], 13, 'the shown line and the 12 kept after it; 28 more would be billed for nothing');
+      assert.equal(engine.stats.aborted, 0, 'an answer, not a cancelled request');
+      const next = keystroke(engine, backend, input('const total = items.length + 1;\nconsole'));
+      await clock.advance(1);
+      assert.deepEqual(
+        next.result?.map((s) => [s.insertText, s.source]),
+        [['.log(total, 0);', 'type-ahead']],
+      );
+      const last = keystroke(
+        engine,
+        backend,
+        input(`const total = items.length + 1;\n${lines(11, (i) => `console.log(total, ${i});`)}console`),
+      );
+      await clock.advance(1);
+      assert.deepEqual(
+        last.result?.map((s) => [s.insertText, s.source]),
+        [['.log(total, 11);', 'type-ahead']],
+        'the twelfth kept line came before the stream was closed',
+      );
+      assert.equal(requests.length, 1);
+    });
+
+    it('stops at a blank line after the shown text: the model moved on to something else', async () => {
+      const answer = ` + 1;\nconsole.log(total);\n\nfunction next() {\n${lines(30, (i) => `  step(${i});`)}}\n`;
+      const setup = streamingSetup(answer);
+      assert.equal(setup.stoppedAfter[0], undefined);
+      await assertTypeAheadAcrossEnter(setup);
+      assert.equal(setup.stoppedAfter[0], 3);
+    });
+
+    it('does not stop while the ghost text is still open (a block not yet closed)', async () => {
+      const block = ` {\n${lines(6, (i) => `  step(${i});`)}}`;
+      const answer = `${block}\n\nfunction next() {\n${lines(30, (i) => `  step(${i});`)}}\n`;
+      const { clock, backend, engine, stoppedAfter } = streamingSetup(answer);
+      const call = keystroke(engine, backend, input('function run()'));
+      await clock.advance(5_000);
+      assert.equal(call.result?.[0]?.insertText, block);
+      assert.equal(stoppedAfter[0], 9, 'stopped at the blank line after the block, not before the block closed');
+    });
+
+    it("over chat: stops at the fence's close, before the model explains its code", async () => {
+      const prose = lines(20, (i) => `Sentence ${i} about what the code does.`);
+      const setup = streamingSetup(`\`\`\`ts\n${RUNS_ON}\`\`\`\n${prose}`, 100, 150, undefined, 'chat');
+      await assertTypeAheadAcrossEnter(setup);
+      assert.equal(setup.stoppedAfter[0], 7, 'the fence, five lines of code and the closing fence');
+    });
   });
 
   it('keeps what it showed when the stream breaks after the first line, and the caller sees no error', async () => {

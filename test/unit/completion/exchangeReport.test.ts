@@ -53,6 +53,28 @@ describe('the last completion request, as the user reads it', () => {
     assert.match(viaChat, /## Answer, taken out of the chat reply/);
   });
 
+  it('says when Switchboard closed the stream because the rest would not have been used', () => {
+    const stopped = exchangeReport({
+      ...answered,
+      route: 'completions-suffix',
+      stop: ['\n\n\n'],
+      finishReason: undefined,
+      answer: 'order.totalCents);\nconsole.log(label);\n',
+      stoppedEarly: true,
+      reported: false,
+    });
+    assert.match(
+      stopped,
+      /## Answer, as the backend sent it\n\n```\norder\.totalCents\);\nconsole\.log\(label\);\n```/,
+    );
+    assert.match(
+      stopped,
+      /\nSwitchboard closed the stream here: the ghost text was settled and the lines kept for typing ahead were complete/,
+    );
+    assert.match(stopped, /1,234 in, 6 out \(estimated\)/);
+    assert.doesNotMatch(exchangeReport(answered), /closed the stream/);
+  });
+
   it("says a reasoning model's effort, and the model's own temperature where none was sent", () => {
     const { stop: _stop, temperature: _temperature, ...sentless } = answered;
     const report = exchangeReport({ ...sentless, route: 'chat', model: 'gpt-5.4-mini', reasoningEffort: 'none' });
