@@ -217,10 +217,11 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           listener && progress
             ? {
                 ...request,
+                // The engine's word that it has enough goes back to the provider, which stops there.
                 onText: (textSoFar: string, route?: string) => {
                   received = textSoFar;
                   progress.text(textSoFar);
-                  listener(textSoFar, route);
+                  return listener(textSoFar, route);
                 },
               }
             : request;

@@ -13,6 +13,9 @@ const RUNNING_ANSWER = ` + 1;\n${'console.log(total);\n'.repeat(60)}`;
 /** The same in a comment: the words that finish it, then lines the model writes on with. */
 const COMMENT = '// Sums the ';
 const COMMENT_ANSWER = `prices of the items in the cart\n${'console.log(total);\n'.repeat(60)}`;
+/** A line, the next one, then a blank line and a model that moves on to write something else. */
+const MOVES_ON = '// moves on\nconst total = items.length';
+const MOVES_ON_ANSWER = ` + 1;\nconsole.log(total);\n\n${'export const more = total * 2;\n'.repeat(60)}`;
 
 describe('streamed completion', () => {
   const config = () => vscode.workspace.getConfiguration('switchboard');
@@ -24,7 +27,8 @@ describe('streamed completion', () => {
     // 20 tokens a second: the whole answer takes seconds, its first line a fraction of one.
     emulator = await startEmulator({
       tokensPerSecond: 20,
-      fimResponder: (prefix) => (prefix.endsWith(COMMENT) ? COMMENT_ANSWER : RUNNING_ANSWER),
+      fimResponder: (prefix) =>
+        prefix.endsWith(COMMENT) ? COMMENT_ANSWER : prefix.endsWith(MOVES_ON) ? MOVES_ON_ANSWER : RUNNING_ANSWER,
     });
   });
   after(async () => {
@@ -51,9 +55,8 @@ describe('streamed completion', () => {
     await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
   }
 
-  it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
-    const api = await activateWithLedger();
-    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+  /** Completion from a server with a FIM endpoint; the records it leaves from now on. */
+  async function useFimStreamer(api: Awaited<ReturnType<typeof activateWithLedger>>) {
     const entry = {
       id: 'streamer',
       name: 'Streamer (demo)',
@@ -65,12 +68,18 @@ describe('streamed completion', () => {
     await config().update('completion.provider', 'streamer', vscode.ConfigurationTarget.Global);
     await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
     const since = Date.now();
-    const streamerRecords = async () => {
+    return async () => {
       const found = [];
       for await (const record of api.meter.records({ from: since }))
         if (record.backend === 'streamer' && record.feature === 'completion') found.push(record);
       return found;
     };
+  }
+
+  it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
+    const api = await activateWithLedger();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const streamerRecords = await useFimStreamer(api);
 
     const line = 'const total = items.length';
     const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n` });
@@ -91,6 +100,41 @@ describe('streamed completion', () => {
     const cancelled = cut.find((record) => record.outcome === 'cancelled');
     assert.ok((cancelled?.outputTokens ?? 0) > 0, 'the text it had sent counts: the server bills it');
     assert.equal(cancelled?.reported, false, 'an estimate, and marked as one');
+  });
+
+  it('closes the stream once the model moves on past what is kept for typing ahead, and meters it as an answer', async () => {
+    const api = await activateWithLedger();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const streamerRecords = await useFimStreamer(api);
+    const requestsBefore = emulator.requests.length;
+
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${MOVES_ON}\n` });
+    const askedAt = Date.now();
+    const [first] = await itemsAt(api, document, new vscode.Position(1, 'const total = items.length'.length));
+    assert.equal(first?.insertText, 'length + 1;');
+    // The user reads the ghost text; nothing else is asked meanwhile. (An earlier test's stream may
+    // end or be cut meanwhile: only the request this test started counts.)
+    const ours = async () => (await streamerRecords()).filter((found) => found.time - found.latencyMs >= askedAt);
+    const [record] = await eventually(ours, (found) => found.length > 0, 'the answer to be recorded', 20_000);
+    assert.equal(record?.outcome, 'ok', 'an answer, not a cancelled request');
+    assert.equal(record?.reported, false, "the server's count comes at the end of a stream: an estimate");
+    assert.ok((record?.outputTokens ?? 0) > 0);
+    const sent = emulator.requests.slice(requestsBefore).filter((request) => request.path === '/v1/completions');
+    assert.equal(sent.length, 1);
+    await eventually(
+      () => sent[0]?.aborted,
+      Boolean,
+      'the server to see the stream closed before it wrote the rest (it would run to max_tokens)',
+    );
+    await vscode.commands.executeCommand('switchboard.showLastCompletion');
+    const page = await eventually(
+      () =>
+        vscode.workspace.textDocuments.find((open) => open.uri.scheme === 'switchboard-completion')?.getText() ?? '',
+      (text) => text.includes('## Answer'),
+      'the page to show the answered request',
+    );
+    assert.match(page, /Switchboard closed the stream here/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('over a chat-only model (Anthropic): shows the code of the first line while the fenced answer still streams', async () => {
