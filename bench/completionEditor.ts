@@ -85,6 +85,11 @@ export interface EditorRun {
   shown: number;
   /** Pause → ghost in ms for the pauses that showed one. */
   delays: number[];
+  /**
+   * Output tokens the emulator generated for this run's completion requests, as a server bills
+   * them (streams closed early included), read when called: a stream may run on after the run.
+   */
+  generatedTokens: () => number;
 }
 
 /** Installed in the page: times the first frame with ghost text after the latest mark. */
@@ -120,7 +125,16 @@ export async function typeRun(
   await page.evaluate(WATCHER);
   const tokensBefore = completionTokens(workbench);
   const requestsBefore = completionRequests(emulator);
-  const run: EditorRun = { keys: keys.length, generations: 0, tokens: 0, pauses: 0, shown: 0, delays: [] };
+  const recordedBefore = emulator.requests.length;
+  const run: EditorRun = {
+    keys: keys.length,
+    generations: 0,
+    tokens: 0,
+    pauses: 0,
+    shown: 0,
+    delays: [],
+    generatedTokens: () => 0,
+  };
   const start = Date.now();
   for (const [i, key] of keys.entries()) {
     const wait = start + key.at - Date.now();
@@ -146,6 +160,8 @@ export async function typeRun(
   await page.waitForTimeout(1_500);
   run.generations = completionRequests(emulator) - requestsBefore;
   run.tokens = completionTokens(workbench) - tokensBefore;
+  const records = emulator.requests.slice(recordedBefore).filter((request) => request.path.endsWith('/completions'));
+  run.generatedTokens = () => records.reduce((sum, request) => sum + request.generatedTokens, 0);
   await page.keyboard.press('Escape');
   return run;
 }

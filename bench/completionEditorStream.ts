@@ -95,13 +95,20 @@ async function measure(vsix: string, runs: number, log: (line: string) => void):
       const result = await typeRun(opened.page, emulator, workbench, `replay-stream-${run}.js`, typist(source, run));
       results.push(result);
       log(
-        `  ${vsix === PACKAGED_VSIX ? 'now' : 'before'} run ${run}: ${result.generations} generations, ghost at ${result.shown}/${result.pauses} pauses, p50 ${round(median(result.delays), 0)} ms (of those shown), ${result.tokens} tokens`,
+        `  ${vsix === PACKAGED_VSIX ? 'now' : 'before'} run ${run}: ${result.generations} generations, ghost at ${result.shown}/${result.pauses} pauses, p50 ${round(median(result.delays), 0)} ms (of those shown), ${result.tokens} tokens in the ledger, ${result.generatedTokens()} output tokens generated so far`,
       );
     }
+    // The last run's streams may still be running: let them end, or be closed, before counting.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
   } finally {
     await closeAll(browser, workbench, emulator);
   }
   return results;
+}
+
+/** Output tokens the emulator generated per 100 keys, as a server bills them: median over runs. */
+function generatedPer100(runs: readonly EditorRun[]): number {
+  return median(runs.map((run) => (100 * run.generatedTokens()) / run.keys));
 }
 
 /** p50 over every pause, a pause with no ghost text before the next key counting as never. */
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
     ['before', then],
   ] as const) {
     const s = summary(runs);
-    const line = `${name}: ghost at ${round(s.shown, 3)} of pauses; pause → ghost p50 ${s.shown ? `${round(p50AllPauses(runs), 0)} ms` : 'never'} over all pauses (a pause without ghost text counts as never); p90 ${s.shown ? `${round(s.p90, 0)} ms` : 'never'}; ${round(s.per100, 2)} generations and ${round(s.tokensPer100, 0)} tokens per 100 keys`;
+    const line = `${name}: ghost at ${round(s.shown, 3)} of pauses; pause → ghost p50 ${s.shown ? `${round(p50AllPauses(runs), 0)} ms` : 'never'} over all pauses (a pause without ghost text counts as never); p90 ${s.shown ? `${round(s.p90, 0)} ms` : 'never'}; ${round(s.per100, 2)} generations, ${round(s.tokensPer100, 0)} tokens in the ledger and ${round(generatedPer100(runs), 0)} output tokens generated per 100 keys`;
     console.log(line);
     lines.push(line);
   }
@@ -162,6 +169,13 @@ async function main(): Promise<void> {
     better: 'lower',
     baseline: round(base.tokensPer100, 0),
     note: `completion tokens billed per 100 keys (input and output, as the ledger records them), same keystrokes, medians of ${RUNS} runs; baseline = ${label}`,
+  };
+  results[`${METRIC}_output_tokens_generated_per_100_keys`] = {
+    value: round(generatedPer100(now), 0),
+    unit: 'tokens',
+    better: 'lower',
+    baseline: round(generatedPer100(then), 0),
+    note: `output tokens the emulator generated for completions per 100 keys, counted at the server as it would bill them (a stream closed early stops there), medians of ${RUNS} runs; baseline = ${label}`,
   };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${file}`);

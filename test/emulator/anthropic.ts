@@ -83,6 +83,7 @@ export async function messages(ctx: RequestContext): Promise<void> {
   const id = ctx.nextId('msg_emu');
 
   if (body.stream !== true) {
+    if (!(await ctx.pace(generation.chunks.length))) return;
     return ctx.ok({
       id,
       type: 'message',

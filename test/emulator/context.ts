@@ -110,10 +110,15 @@ export class RequestContext {
     }
   }
 
-  /** Waits as long as generating `tokens` takes at `tokensPerSecond`. */
-  pace(tokens = 1): Promise<boolean> {
+  /**
+   * Waits as long as generating `tokens` takes at `tokensPerSecond`; once generated they count in
+   * the record's `generatedTokens`, as a server bills them, whether or not the client reads them.
+   */
+  async pace(tokens = 1): Promise<boolean> {
     const tps = this.settings.tokensPerSecond;
-    return tps ? this.sleep((1000 * tokens) / tps) : Promise.resolve(!this.signal.aborted);
+    const generated = tps ? await this.sleep((1000 * tokens) / tps) : !this.signal.aborted;
+    if (generated) this.record.generatedTokens += tokens;
+    return generated;
   }
 
   waitUntilClosed(): Promise<void> {

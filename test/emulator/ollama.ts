@@ -134,7 +134,10 @@ export async function generateRoute(ctx: RequestContext): Promise<void> {
     ...stats(approxTokens(prompt + suffix), generation),
   };
 
-  if (body.stream === false) return ctx.ok({ ...final, response: generation.text });
+  if (body.stream === false) {
+    if (!(await ctx.pace(generation.chunks.length))) return;
+    return ctx.ok({ ...final, response: generation.text });
+  }
   const stream = ctx.stream('ndjson', streamFailure('ollama', {}));
   for (const chunk of generation.chunks) {
     if (
@@ -183,7 +186,10 @@ export async function chat(ctx: RequestContext): Promise<void> {
     ...stats(promptTokens, generation),
   };
 
-  if (body.stream === false) return ctx.ok({ ...final, message: { role: 'assistant', content: generation.text } });
+  if (body.stream === false) {
+    if (!(await ctx.pace(generation.chunks.length))) return;
+    return ctx.ok({ ...final, message: { role: 'assistant', content: generation.text } });
+  }
   const stream = ctx.stream('ndjson', streamFailure('ollama', {}));
   for (const chunk of generation.chunks) {
     if (

@@ -260,6 +260,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const created = Math.floor(ctx.now() / 1000);
 
   if (body.stream !== true) {
+    if (!(await ctx.pace(reasoning.length + inContent.length + generation.chunks.length))) return;
     return ctx.ok({
       id,
       object: 'chat.completion',

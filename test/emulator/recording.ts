@@ -14,6 +14,11 @@ export interface RecordedRequest {
   body: unknown;
   /** Set when the client went away before the response finished. */
   aborted: boolean;
+  /**
+   * Output tokens the model generated for this request, streamed or whole: what a server bills. A
+   * stream the client closes stops here, where the rest would have been generated, and billed.
+   */
+  generatedTokens: number;
   /** The HTTP status once headers went out; undefined while none did (or the socket was reset). */
   status?: number;
 }
@@ -41,5 +46,6 @@ export function recordRequest(req: IncomingMessage, path: string, body: unknown)
     hasAuth: AUTH_HEADERS.some((name) => Boolean(req.headers[name])),
     body,
     aborted: false,
+    generatedTokens: 0,
   };
 }

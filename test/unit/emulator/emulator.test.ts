@@ -157,6 +157,32 @@ describe('provider emulator', () => {
       );
     });
 
+    it('counts the output tokens it generated, as a server bills them: all of a whole answer, a closed stream up to where it stopped', async () => {
+      const long = (extra: Record<string, unknown>, signal?: AbortSignal) =>
+        post('/v1/completions', { prompt: 'list: ', max_tokens: 2000, ...extra }, bearer, signal);
+      emu.configure({ fimResponder: () => 'item, '.repeat(400), tokensPerSecond: 1000 });
+      try {
+        const whole = (await (await long({})).json()) as { usage: { completion_tokens: number } };
+        assert.equal(emu.requests.at(-1)?.generatedTokens, whole.usage.completion_tokens);
+        assert.ok(whole.usage.completion_tokens >= 400);
+        // A client that reads a few pieces of a stream, then closes it.
+        const controller = new AbortController();
+        const streamed = await long({ stream: true }, controller.signal);
+        const reader = streamed.body?.getReader();
+        await reader?.read();
+        await reader?.read();
+        controller.abort();
+        const record = emu.requests.at(-1);
+        await until(() => record?.aborted === true, 'the emulator to see the stream closed');
+        const stopped = record?.generatedTokens ?? 0;
+        assert.ok(stopped > 0 && stopped < whole.usage.completion_tokens / 4, `generated ${stopped}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(record?.generatedTokens, stopped, 'nothing more once the client is gone');
+      } finally {
+        emu.configure({ fimResponder: undefined, tokensPerSecond: 0 });
+      }
+    });
+
     it('records requests without credentials, with status, and counts them', async () => {
       const before = emu.count('/v1/chat/completions');
       await (await chat()).text();

@@ -242,6 +242,10 @@ describe('every protocol through one interface', () => {
         // The connection closed under the server, before it had written the rest.
         for (let waited = 0; !sent.aborted && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
         assert.equal(sent.aborted, true, 'the server saw the client go');
+        assert.ok(
+          sent.generatedTokens < 150,
+          `the server stopped generating: ${sent.generatedTokens} tokens of the hundreds the answer runs to`,
+        );
       } finally {
         emulator.configure({ fimResponder: undefined, tokensPerSecond: undefined });
       }
