@@ -28,6 +28,8 @@ const PAUSE_MS = 900;
 const GENERIC_ANSWER = ' // suggestion from the Switchboard emulator';
 /** As in completionEditorStream.ts: a model that runs on past its first line. */
 const RUNNING_ANSWER = `${GENERIC_ANSWER}\n${'const emulated = next(emulated);\n'.repeat(40)}`;
+/** As in completionEditorStream.ts with `moves-on`: three lines, a blank line, another function. */
+const MOVING_ON_ANSWER = `${GENERIC_ANSWER}\nconst emulated = next(emulated);\nreport(emulated);\n\nfunction next(value) {\n${'  value = step(value);\n'.repeat(40)}}\n`;
 
 const whole = readFileSync(join(REPO_ROOT, 'node_modules/debug/src/common.js'), 'utf8');
 const source = `${whole.split('\n').slice(40, 52).join('\n')}\n`;
@@ -59,6 +61,8 @@ interface Streaming {
   tokensPerSecond: number;
   streams: boolean;
   answer: string;
+  /** Whether the stream is closed when the engine says it has enough, as the providers do. */
+  closesWhenEnough: boolean;
 }
 
 async function typeOnce(
@@ -87,7 +91,16 @@ async function typeOnce(
             clock.setTimeout(
               () => {
                 sent += chunk;
-                if (streaming?.streams) request.onText?.(sent);
+                if (!streaming?.streams || request.onText?.(sent) !== 'enough' || !streaming.closesWhenEnough) return;
+                if (i === chunks.length - 1) return;
+                for (const timer of timers) clock.clearTimeout(timer);
+                resolve({
+                  text: sent,
+                  model: 'emulator-coder',
+                  route: 'completions-suffix',
+                  stoppedEarly: true,
+                  usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: false },
+                });
               },
               EDITOR_BACKEND_LATENCY_MS + (i + 1) * perChunk,
             ),
@@ -191,10 +204,15 @@ export async function simulateEditor(settings: CompletionSettings, seeds: readon
 }
 
 /** Generic mode against a backend streaming a long answer at 50 tokens a second, seeds 1–n, first runs. */
-export async function simulateStreaming(seeds: readonly number[], streams: boolean): Promise<SimRun[]> {
+export async function simulateStreaming(
+  seeds: readonly number[],
+  streams: boolean,
+  closesWhenEnough = true,
+  answer = RUNNING_ANSWER,
+): Promise<SimRun[]> {
   const clock = new FakeClock();
   const runs: SimRun[] = [];
-  const streaming: Streaming = { tokensPerSecond: 50, streams, answer: RUNNING_ANSWER };
+  const streaming: Streaming = { tokensPerSecond: 50, streams, answer, closesWhenEnough };
   for (const seed of seeds)
     runs.push(
       await typeOnce(
@@ -228,6 +246,16 @@ async function main(): Promise<void> {
       `streaming backend (50 tokens/s), ${streams ? 'shown as lines arrive' : 'shown when the answer ends'}, seeds 1–${count}: ${describe(runs)}`,
     );
   }
+  for (const [name, answer] of [
+    ['runs on', RUNNING_ANSWER],
+    ['moves on', MOVING_ON_ANSWER],
+  ] as const)
+    for (const closes of [true, false]) {
+      const runs = await simulateStreaming(seeds, true, closes, answer);
+      console.log(
+        `streaming backend, a model that ${name}, ${closes ? 'closed once nothing more is used' : 'read to its end'}, seeds 1–${count}: ${describe(runs)}`,
+      );
+    }
   for (const [name, settings] of Object.entries(strategies)) {
     const { first, learned, bench } = await simulateEditor(settings, seeds);
     console.log(`${name}
