@@ -17,7 +17,7 @@ import type {
   SentLimits,
   Usage,
 } from './types';
-import { estimatedUsage } from './usage';
+import { estimatedUsage, type PromptCacheMemory } from './usage';
 
 /**
  * The listener a FIM call streams to, when streaming can show anything sooner: an answer cut at
@@ -35,8 +35,11 @@ export async function fimOverChat(
   chat: (request: ChatRequest) => AsyncIterable<ChatEvent>,
   request: FimRequest,
   model: string,
+  promptCache?: PromptCacheMemory,
 ): Promise<FimResult> {
   const chatRequest = holeFillChatRequest({ ...request, model });
+  // The prompt as the model reads it, for what its cache can serve.
+  const readText = [chatRequest.system ?? '', ...chatRequest.messages.map((message) => message.content)].join('\n');
   // What the client says it sent, else what it was asked to send.
   let sent: SentLimits = {
     maxTokens: chatRequest.maxTokens,
@@ -59,6 +62,7 @@ export async function fimOverChat(
     } else if (event.type === 'done') {
       usage = event.usage;
       finishReason = event.finishReason;
+      if (usage) promptCache?.remember(model, readText, usage);
     }
   }
   return {
@@ -68,7 +72,11 @@ export async function fimOverChat(
     finishReason,
     ...(stoppedEarly && { stoppedEarly }),
     sent,
-    usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
+    usage:
+      usage ??
+      (promptCache
+        ? promptCache.estimate(model, readText, text)
+        : estimatedUsage(request.prefix + request.suffix, text)),
   };
 }
 

@@ -35,7 +35,7 @@ import type {
   ProbeResult,
   Usage,
 } from './types';
-import { estimatedUsage } from './usage';
+import { estimatedUsage, PromptCacheMemory } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -59,6 +59,8 @@ export class OpenAICompatibleProvider implements Provider {
   private readonly temperatureRefused = new Set<string>();
   /** Models that refused the switch that turns their thinking off: it is not sent to them again. */
   private readonly thinkingRefused = new Set<string>();
+  /** The prompt cache reads completions last reported, for estimating those whose report never came. */
+  private readonly promptCache = new PromptCacheMemory();
 
   constructor(
     private readonly config: ProviderConfig,
@@ -188,6 +190,7 @@ export class OpenAICompatibleProvider implements Provider {
           (chatRequest) => this.chat(chatRequest),
           request,
           request.model ?? this.config.completionModel,
+          this.promptCache,
         );
       case 'mistral-fim':
         return this.fimMistral(request);
@@ -271,7 +274,7 @@ export class OpenAICompatibleProvider implements Provider {
         route,
         model: response.model || model,
         finishReason: choice?.finish_reason ?? undefined,
-        usage: response.usage ? toUsage(response.usage) : estimatedUsage(prompt + (suffix ?? ''), text),
+        usage: this.fimUsage(model, prompt + (suffix ?? ''), text, response.usage),
       };
     });
   }
@@ -317,7 +320,7 @@ export class OpenAICompatibleProvider implements Provider {
     how: { deadline: Deadline; onText: FimListener; route: string; model: string; promptText: string },
   ): Promise<FimResult> {
     let text = '';
-    let usage: Usage | undefined;
+    let usage: UsageCounts | undefined;
     let finishReason: string | undefined;
     let answeredBy: string | undefined;
     let stoppedEarly = false;
@@ -327,7 +330,7 @@ export class OpenAICompatibleProvider implements Provider {
       const choice = chunk.choices?.[0];
       const more = choice ? piece(choice) : undefined;
       if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) usage = toUsage(chunk.usage);
+      if (chunk.usage) usage = chunk.usage;
       if (typeof more === 'string' && more) {
         text += more;
         // Leaving the loop closes the stream (the SDK aborts the request): the rest is never generated.
@@ -345,8 +348,20 @@ export class OpenAICompatibleProvider implements Provider {
       model: answeredBy || how.model,
       finishReason,
       ...(stoppedEarly && { stoppedEarly }),
-      usage: usage ?? estimatedUsage(how.promptText, text),
+      usage: this.fimUsage(how.model, how.promptText, text, usage),
     };
+  }
+
+  /**
+   * A FIM answer's usage: the server's, noted for estimating later ones, or, where none came (a
+   * stream closed early, a server that reports nothing), an estimate that counts the cache read
+   * this backend's recent reports let it count on.
+   */
+  private fimUsage(model: string, promptText: string, text: string, reported: UsageCounts | null | undefined): Usage {
+    if (!reported) return this.promptCache.estimate(model, promptText, text);
+    const usage = toUsage(reported);
+    this.promptCache.remember(model, promptText, usage);
+    return usage;
   }
 
   private fimCompletionsClient(): OpenAI {
@@ -394,7 +409,7 @@ export class OpenAICompatibleProvider implements Provider {
         route: 'mistral-fim',
         model: response.model ?? model,
         finishReason: choice?.finish_reason ?? undefined,
-        usage: response.usage ? toUsage(response.usage) : estimatedUsage(request.prefix + request.suffix, text),
+        usage: this.fimUsage(model, request.prefix + request.suffix, text, response.usage),
       };
     });
   }

@@ -14,3 +14,40 @@ export function estimatedUsage(input: string, output: string): Usage {
     reported: false,
   };
 }
+
+/**
+ * What a backend last reported reading from its prompt cache, per model, for estimating a request
+ * whose own report never came (a completion stream closed once nothing more of it was used: the
+ * server's count comes at a stream's end). Estimating such a prompt as all uncached would show
+ * several times its cost on backends that bill cached input at a fraction (DeepSeek, Model Studio,
+ * OpenAI), where consecutive completion prompts share most of their start.
+ *
+ * The estimate stays on the safe side: it counts the cache read last reported only when this
+ * prompt starts with all of what was read then (the prefix the cache served, whatever the
+ * backend's minimum and units), and none otherwise.
+ */
+/** What a chat template adds before and between the messages' text, in tokens, at most. */
+const FRAMING_TOKENS = 32;
+
+export class PromptCacheMemory {
+  private readonly last = new Map<string, { text: string; cacheReadTokens: number }>();
+
+  /** Notes a reported usage for `text`, the prompt as the model reads it. */
+  remember(model: string, text: string, usage: Usage): void {
+    if (usage.reported) this.last.set(model, { text, cacheReadTokens: usage.cacheReadTokens });
+  }
+
+  /** An estimate for a prompt `text` that produced `output`, with the cache read it can count on. */
+  estimate(model: string, text: string, output: string): Usage {
+    const usage = estimatedUsage(text, output);
+    const last = this.last.get(model);
+    if (!last?.cacheReadTokens) return usage;
+    let shared = 0;
+    const limit = Math.min(text.length, last.text.length);
+    while (shared < limit && text.charCodeAt(shared) === last.text.charCodeAt(shared)) shared++;
+    // About four characters a token, as the estimate counts them; the server also counts the
+    // framing a chat template adds around the text (roles, control tokens), which it leaves out.
+    if (Math.floor(shared / 4) + FRAMING_TOKENS < last.cacheReadTokens) return usage;
+    return { ...usage, cacheReadTokens: Math.min(usage.inputTokens, last.cacheReadTokens) };
+  }
+}
