@@ -258,11 +258,16 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
                   providerId: config.id,
                   message: error instanceof Error ? error.message : String(error),
                 });
+          // Cut short after it went out: the provider estimates best, its backend's prompt cache included.
+          const estimate = ProviderError.is(error, 'cancelled')
+            ? provider.estimateFimUsage?.(sent, received)
+            : undefined;
           const recorded = meter?.record({
             config,
             feature: 'completion',
             model: request.model ?? config.completionModel,
             startedAt,
+            ...(estimate && { usage: estimate }),
             promptText: request.prefix + request.suffix,
             outputText: received,
             error: providerError,

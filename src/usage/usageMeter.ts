@@ -25,7 +25,10 @@ export interface RequestOutcome {
   feature: Feature;
   model: string;
   startedAt: number;
-  /** Reported by the backend, or undefined when the request failed before any count. */
+  /**
+   * Reported by the backend, or the provider's estimate for a request cut short (see
+   * `Provider.estimateFimUsage`); undefined when neither has a count, for an estimate from the text.
+   */
   usage?: Usage;
   /** What was sent, for an estimate when nothing was reported (a cancelled request may still be billed). */
   promptText?: string;

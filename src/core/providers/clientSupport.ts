@@ -27,6 +27,11 @@ export function fimListener(request: FimRequest): FimListener | undefined {
   return request.stop?.includes('\n') ? undefined : request.onText;
 }
 
+/** A chat request's text as the model reads it, in order: what a prompt cache can serve. */
+export function chatReadText(request: ChatRequest): string {
+  return [request.system ?? '', ...request.messages.map((message) => message.content)].join('\n');
+}
+
 /**
  * Fills the hole with a chat model and keeps only the code of its answer. Chat always streams, so
  * a caller that listens (`onText`) hears the raw answer as it grows, marked as coming over chat.
@@ -38,8 +43,7 @@ export async function fimOverChat(
   promptCache?: PromptCacheMemory,
 ): Promise<FimResult> {
   const chatRequest = holeFillChatRequest({ ...request, model });
-  // The prompt as the model reads it, for what its cache can serve.
-  const readText = [chatRequest.system ?? '', ...chatRequest.messages.map((message) => message.content)].join('\n');
+  const readText = chatReadText(chatRequest);
   // What the client says it sent, else what it was asked to send.
   let sent: SentLimits = {
     maxTokens: chatRequest.maxTokens,

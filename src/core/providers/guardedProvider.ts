@@ -39,6 +39,7 @@ export function guardedProvider(provider: Provider): Provider {
         }),
       };
     },
+    ...(provider.estimateFimUsage && { estimateFimUsage: provider.estimateFimUsage.bind(provider) }),
     async listModels(options?: CallOptions): Promise<ModelInfo[]> {
       const models: ModelInfo[] = [];
       for (const model of (await provider.listModels(options)).slice(0, MAX_LISTED_MODELS)) {

@@ -9,6 +9,7 @@ import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
 import { openAiReasoningModel, type OpenAiReasoningModel } from './openaiReasoning';
 import {
+  chatReadText,
   errorBodyCapture,
   fimListener,
   fimOverChat,
@@ -17,6 +18,7 @@ import {
   retryingCall,
 } from './clientSupport';
 import { guardedFetch } from './guardedFetch';
+import { holeFillChatRequest } from './holeFillPrompt';
 import { ProviderError } from './providerError';
 import { ThinkTagFilter } from './thinkTags';
 import type { RetryOptions } from './retryPolicy';
@@ -213,6 +215,11 @@ export class OpenAICompatibleProvider implements Provider {
         // 'completions-suffix' and DeepSeek's /beta, which is the same call under another base URL.
         return this.fimCompletions(request, request.prefix, request.suffix, route);
     }
+  }
+
+  estimateFimUsage(request: FimRequest, output: string): Usage {
+    const model = request.model ?? this.config.completionModel;
+    return this.promptCache.estimate(model, fimReadText(this.config.preset.fimRoute, request, model), output);
   }
 
   async listModels(options: CallOptions = {}): Promise<ModelInfo[]> {
@@ -497,6 +504,16 @@ interface MistralFimResponse {
 }
 
 /** Usage counts as OpenAI-style servers report them. */
+/**
+ * A FIM request's prompt as the model reads it on `route`, as the calls above send it: what its
+ * prompt cache is keyed on (`PromptCacheMemory`).
+ */
+function fimReadText(route: string, request: FimRequest, model: string): string {
+  if (route === 'chat') return chatReadText(holeFillChatRequest({ ...request, model }));
+  if (route === 'raw-template' && request.rawPrompt !== undefined) return request.rawPrompt;
+  return request.prefix + request.suffix;
+}
+
 interface UsageCounts {
   prompt_tokens?: number;
   completion_tokens?: number;

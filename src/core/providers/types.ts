@@ -153,6 +153,12 @@ export interface Provider {
   readonly id: string;
   chat(request: ChatRequest): AsyncIterable<ChatEvent>;
   fim(request: FimRequest): Promise<FimResult>;
+  /**
+   * The usage of a FIM request that went out but whose server report never came (cancelled while
+   * the answer streamed): `output` is the text received. A provider that knows its backend's
+   * prompt cache counts what it can count on; without this, the caller estimates from the text.
+   */
+  estimateFimUsage?(request: FimRequest, output: string): Usage;
   listModels(options?: CallOptions): Promise<ModelInfo[]>;
   probe(options?: CallOptions): Promise<ProbeResult>;
 }

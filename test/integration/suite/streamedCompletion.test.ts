@@ -137,6 +137,71 @@ describe('streamed completion', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('meters a stream cut short on a caching backend (DeepSeek) with the prompt-cache read its last report shows', async () => {
+    const api = await activateWithLedger();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
+    const entry = {
+      id: 'cached',
+      name: 'Cached (demo)',
+      preset: 'deepseek',
+      baseUrl: emulator.baseUrls.openai,
+      fimBaseUrl: emulator.baseUrls.deepseekBeta,
+      completionModel: 'deepseek-v4-flash',
+      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
+    };
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'cached', vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    emulator.configure({ implicitPrefixCache: true });
+    try {
+      const since = Date.now();
+      const cachedRecords = async () => {
+        const found = [];
+        for await (const record of api.meter.records({ from: since }))
+          if (record.backend === 'cached' && record.feature === 'completion') found.push(record);
+        return found;
+      };
+      // A file long enough for DeepSeek's cache; one document, so the prompt's path header stays.
+      const file = Array.from({ length: 80 }, (_, i) => `export const value${i} = compute(${i});`).join('\n');
+      const document = await vscode.workspace.openTextDocument({
+        language: 'javascript',
+        content: `${file}\n// Sums the\nconst total = items.length\n`,
+      });
+      const comment = 80;
+      // Two single lines in the comment come whole, with the server's counts: the second reads the cache.
+      await itemsAt(api, document, new vscode.Position(comment, '// Sums the'.length));
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(comment, '// Sums the'.length), ' prices');
+      await vscode.workspace.applyEdit(edit);
+      await itemsAt(api, document, new vscode.Position(comment, '// Sums the prices'.length));
+      const whole = await eventually(cachedRecords, (found) => found.length === 2, 'both answers to be recorded');
+      const lastRead = whole[1]?.cacheReadTokens ?? 0;
+      assert.ok(lastRead > 0 && whole[1]?.reported, JSON.stringify(whole));
+
+      // The code line streams; the user goes elsewhere while the rest is still coming.
+      const [first] = await itemsAt(
+        api,
+        document,
+        new vscode.Position(comment + 1, 'const total = items.length'.length),
+      );
+      assert.equal(first?.insertText, 'length + 1;');
+      const other = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'let count = 0\n' });
+      await itemsAt(api, other, new vscode.Position(0, 'let count = 0'.length));
+      const records = await eventually(
+        cachedRecords,
+        (found) => found.some((record) => record.outcome === 'cancelled'),
+        'the cut stream to be recorded',
+      );
+      const cut = records.find((record) => record.outcome === 'cancelled');
+      assert.equal(cut?.reported, false, 'an estimate, and marked as one');
+      assert.equal(cut?.cacheReadTokens, lastRead, 'the start it shares with the last prompt was read from the cache');
+      assert.ok((cut?.inputTokens ?? 0) > lastRead);
+    } finally {
+      emulator.configure({ implicitPrefixCache: undefined });
+    }
+  });
+
   it('over a chat-only model (Anthropic): shows the code of the first line while the fenced answer still streams', async () => {
     const api = await activateWithLedger();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');

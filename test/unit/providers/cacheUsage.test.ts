@@ -103,6 +103,11 @@ describe('cache hits in reported usage', () => {
         assert.equal(stopped.usage.reported, false, 'still an estimate, and marked as one');
         assert.ok(stopped.usage.cacheReadTokens > 0, 'the shared start counts as read from the cache');
         assert.equal(stopped.usage.cacheReadTokens, reported.usage.cacheReadTokens, 'what was read then is read again');
+        // A request cut short while it streamed (cancelled) is estimated the same way by its provider.
+        const cut = backend.estimateFimUsage?.({ prefix: `${FILE}\nexport const b = c`, suffix: '\n' }, ' compute');
+        assert.equal(cut?.cacheReadTokens, reported.usage.cacheReadTokens);
+        assert.equal(cut?.reported, false);
+        assert.equal(cut?.outputTokens, 2);
         // A prompt that shares less than that with the last one counts none.
         const elsewhere = await closedEarly(`// another file\n${FILE.split('\n').reverse().join('\n')}\nx =`);
         assert.equal(elsewhere.usage.cacheReadTokens, 0);
