@@ -87,7 +87,8 @@ function billedBackend(
     id: 'bench',
     model: route.model,
     fim(request: FimRequest): Promise<FimResult> {
-      const sent = real.fim({ ...request, signal: undefined });
+      // Whole answers: a stream the engine closes early reports no usage, and usage is what is measured.
+      const sent = real.fim({ ...request, signal: undefined, onText: undefined });
       pending.add(sent);
       void sent.then(
         (result) => {
