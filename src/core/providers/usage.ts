@@ -15,20 +15,21 @@ export function estimatedUsage(input: string, output: string): Usage {
   };
 }
 
+/** What a chat template adds before and between the messages' text, in tokens, at most. */
+const FRAMING_TOKENS = 32;
+
 /**
  * What a backend last reported reading from its prompt cache, per model, for estimating a request
- * whose own report never came (a completion stream closed once nothing more of it was used: the
- * server's count comes at a stream's end). Estimating such a prompt as all uncached would show
- * several times its cost on backends that bill cached input at a fraction (DeepSeek, Model Studio,
- * OpenAI), where consecutive completion prompts share most of their start.
+ * whose own report never came (a completion stream closed once nothing more of it was used, or
+ * cancelled while it streamed: the server's count comes at a stream's end). Estimating such a
+ * prompt as all uncached would show several times its cost on backends that bill cached input at
+ * a fraction (DeepSeek, Model Studio, OpenAI), where consecutive completion prompts share most of
+ * their start.
  *
  * The estimate stays on the safe side: it counts the cache read last reported only when this
  * prompt starts with all of what was read then (the prefix the cache served, whatever the
  * backend's minimum and units), and none otherwise.
  */
-/** What a chat template adds before and between the messages' text, in tokens, at most. */
-const FRAMING_TOKENS = 32;
-
 export class PromptCacheMemory {
   private readonly last = new Map<string, { text: string; cacheReadTokens: number }>();
 
