@@ -87,8 +87,14 @@ function billedBackend(
     id: 'bench',
     model: route.model,
     fim(request: FimRequest): Promise<FimResult> {
-      // Whole answers: a stream the engine closes early reports no usage, and usage is what is measured.
-      const sent = real.fim({ ...request, signal: undefined, onText: undefined });
+      // Streams are read to the end: one the engine closes early reports no usage, and reported usage
+      // is what is measured. The engine still hears the text as it comes, as it did before.
+      const listener = request.onText;
+      const sent = real.fim({
+        ...request,
+        signal: undefined,
+        ...(listener && { onText: (text: string, route?: string) => void listener(text, route) }),
+      });
       pending.add(sent);
       void sent.then(
         (result) => {
