@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import type { SwitchboardApi } from '../../../src/extension';
 import { activateSwitchboard, activateWithLedger, eventually, itemsAt } from './helpers';
 
 /** A model that runs on for many lines after the one the ghost text shows. */
@@ -38,43 +39,48 @@ describe('streamed completion', () => {
     await emulator.close();
   });
 
-  /** Completion from an Anthropic model, which fills the hole over chat. */
-  async function useChatStreamer(): Promise<void> {
-    // The key comes from the environment, as a user's shell would give it.
+  /**
+   * Makes `entry` the completion backend (its key, where it takes one, from the environment, as a
+   * user's shell would give it), and returns a reader of the completion records it leaves from now on.
+   */
+  async function useCompletionBackend(entry: { id: string } & Record<string, unknown>, api?: SwitchboardApi) {
     process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
-    const entry = {
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', entry.id, vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    const since = Date.now();
+    return async () => {
+      const found = [];
+      if (api)
+        for await (const record of api.meter.records({ from: since }))
+          if (record.backend === entry.id && record.feature === 'completion') found.push(record);
+      return found;
+    };
+  }
+
+  /** Completion from an Anthropic model, which fills the hole over chat. */
+  const useChatStreamer = () =>
+    useCompletionBackend({
       id: 'chat-streamer',
       name: 'Chat streamer (demo)',
       preset: 'anthropic',
       baseUrl: emulator.baseUrls.anthropic,
       completionModel: 'claude-haiku-4-5',
       apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'chat-streamer', vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-  }
+    });
 
-  /** Completion from a server with a FIM endpoint; the records it leaves from now on. */
-  async function useFimStreamer(api: Awaited<ReturnType<typeof activateWithLedger>>) {
-    const entry = {
-      id: 'streamer',
-      name: 'Streamer (demo)',
-      preset: 'custom',
-      baseUrl: emulator.baseUrls.openai,
-      completionModel: 'emulator-coder',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'streamer', vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    const since = Date.now();
-    return async () => {
-      const found = [];
-      for await (const record of api.meter.records({ from: since }))
-        if (record.backend === 'streamer' && record.feature === 'completion') found.push(record);
-      return found;
-    };
-  }
+  /** Completion from a server with a FIM endpoint. */
+  const useFimStreamer = (api: SwitchboardApi) =>
+    useCompletionBackend(
+      {
+        id: 'streamer',
+        name: 'Streamer (demo)',
+        preset: 'custom',
+        baseUrl: emulator.baseUrls.openai,
+        completionModel: 'emulator-coder',
+      },
+      api,
+    );
 
   it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
     const api = await activateWithLedger();
@@ -140,28 +146,20 @@ describe('streamed completion', () => {
   it('meters a stream cut short on a caching backend (DeepSeek) with the prompt-cache read its last report shows', async () => {
     const api = await activateWithLedger();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
-    const entry = {
-      id: 'cached',
-      name: 'Cached (demo)',
-      preset: 'deepseek',
-      baseUrl: emulator.baseUrls.openai,
-      fimBaseUrl: emulator.baseUrls.deepseekBeta,
-      completionModel: 'deepseek-v4-flash',
-      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'cached', vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    const cachedRecords = await useCompletionBackend(
+      {
+        id: 'cached',
+        name: 'Cached (demo)',
+        preset: 'deepseek',
+        baseUrl: emulator.baseUrls.openai,
+        fimBaseUrl: emulator.baseUrls.deepseekBeta,
+        completionModel: 'deepseek-v4-flash',
+        apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
+      },
+      api,
+    );
     emulator.configure({ implicitPrefixCache: true });
     try {
-      const since = Date.now();
-      const cachedRecords = async () => {
-        const found = [];
-        for await (const record of api.meter.records({ from: since }))
-          if (record.backend === 'cached' && record.feature === 'completion') found.push(record);
-        return found;
-      };
       // A file long enough for DeepSeek's cache; one document, so the prompt's path header stays. In a
       // language no other test opens, so no snippet from another file goes first in one prompt and
       // not in the next (prompts that start differently share no cache, and the estimate says so).
