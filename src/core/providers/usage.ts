@@ -33,9 +33,12 @@ const FRAMING_TOKENS = 32;
 export class PromptCacheMemory {
   private readonly last = new Map<string, { text: string; cacheReadTokens: number }>();
 
-  /** Notes a reported usage for `text`, the prompt as the model reads it. */
+  /** Notes a reported usage for `text`, the prompt as the model reads it; a count no server could mean is not kept. */
   remember(model: string, text: string, usage: Usage): void {
-    if (usage.reported) this.last.set(model, { text, cacheReadTokens: usage.cacheReadTokens });
+    if (!usage.reported) return;
+    const read = usage.cacheReadTokens;
+    const sane = Number.isSafeInteger(read) && read >= 0 && read <= usage.inputTokens;
+    this.last.set(model, { text, cacheReadTokens: sane ? read : 0 });
   }
 
   /** An estimate for a prompt `text` that produced `output`, with the cache read it can count on. */

@@ -153,5 +153,10 @@ describe('estimating the cache read of a request whose report never came', () =>
     assert.equal(memory.estimate('m', `${start}b`, '').cacheReadTokens, 900, 'an estimate teaches nothing');
     memory.remember('m', `${start}a`, reported(1_001, 0));
     assert.equal(memory.estimate('m', `${start}b`, '').cacheReadTokens, 0, 'the last report read nothing');
+    // A server's count is checked before it shapes an estimate: none that no server could mean.
+    for (const bogus of [-5, 2_000, 1.5, Number.NaN, '700' as unknown as number]) {
+      memory.remember('m', `${start}a`, reported(1_001, bogus));
+      assert.equal(memory.estimate('m', `${start}b`, '').cacheReadTokens, 0, String(bogus));
+    }
   });
 });
