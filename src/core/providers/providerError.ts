@@ -39,6 +39,29 @@ export function isBlockingKind(kind: string): kind is ProviderErrorKind {
   return BLOCKING.has(kind);
 }
 
+/**
+ * Kinds with which a server turns a request away before serving it: the account (a bad key, a
+ * spent quota or balance), the load (a rate limit, an overload) or a model it does not have.
+ */
+const REFUSALS: ReadonlySet<string> = new Set<ProviderErrorKind>([
+  'auth',
+  'quota-exhausted',
+  'insufficient-balance',
+  'rate-limited',
+  'overloaded',
+  'model-not-found',
+]);
+
+/**
+ * Whether the server refused the request with an error status in place of an answer, so it never
+ * ran the model and billed nothing. The same kinds inside a stream (after a 200) do not count: the
+ * model had started. Nor do a server error (it may come after the model ran) or a request the
+ * server judged and rejected (some vendors bill a 400 such as a content filter's).
+ */
+export function wasRefused(error: { kind: string; status?: number }): boolean {
+  return error.status !== undefined && REFUSALS.has(error.kind);
+}
+
 export interface ProviderErrorInit {
   kind: ProviderErrorKind;
   providerId: string;

@@ -1,9 +1,10 @@
 /**
  * What one request is recorded as: the tokens it used (reported, or estimated from the text
  * when the backend said nothing, since a cancelled or failed request may still be billed) and
- * what that cost.
+ * what that cost. A request the server never saw, or turned away before running the model (see
+ * `wasRefused`), used nothing.
  */
-import type { ProviderErrorKind } from '../providers/providerError';
+import { wasRefused, type ProviderErrorKind } from '../providers/providerError';
 import type { Usage } from '../providers/types';
 import { estimatedUsage } from '../providers/usage';
 import type { Price } from './pricing';
@@ -13,7 +14,8 @@ export interface MeterInput {
   usage?: Usage;
   promptText?: string;
   outputText?: string;
-  error?: { kind: ProviderErrorKind; notSent?: boolean };
+  /** `status` is the HTTP status the server refused the request with, when it did. */
+  error?: { kind: ProviderErrorKind; notSent?: boolean; status?: number };
 }
 
 export interface Metered {
@@ -28,6 +30,10 @@ export function meterRequest(input: MeterInput, price: (usage: Usage) => Price):
   // No connection was made, so nothing was billed: a failure, not spend, and never "unpriced".
   if (input.error?.kind === 'network' && input.error.notSent) {
     return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'not-sent' } };
+  }
+  // Turned away before the model ran (a bad key, a rate limit, a spent quota): nothing was billed.
+  if (input.error && wasRefused(input.error)) {
+    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'refused' } };
   }
   const usage = input.usage ?? estimatedUsage(input.promptText ?? '', input.outputText ?? '');
   return { usage, price: price(usage) };

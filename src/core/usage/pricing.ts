@@ -21,7 +21,7 @@ import { findPriceRow, priceListFor, tierFor } from './priceList';
 
 /** A request's cost. `null` means nobody knows, which is never the same as free. */
 export type Price =
-  | { micros: number; currency: Currency; source: 'dataset' | 'table' | 'override' | 'local' | 'not-sent' }
+  | { micros: number; currency: Currency; source: 'dataset' | 'table' | 'override' | 'local' | 'not-sent' | 'refused' }
   /** A flat subscription's request: nothing more to pay, shown as "included in plan", never as $0. */
   | { micros: 0; currency: Currency; source: 'plan' }
   | { micros: null; source: 'unknown' };

@@ -29,6 +29,50 @@ describe('meterRequest', () => {
     assert.deepEqual(metered.price, { micros: 450, currency: 'USD', source: 'dataset' });
   });
 
+  it('records a request the server refused with an error status (a bad key, a rate limit, a spent quota) as free', () => {
+    // The server answered 401/402/429/503/404 in place of an answer: it never ran the model, and
+    // no vendor bills that. An estimate here would show spend the user never had, count against
+    // a budget, and make a backend with unknown prices read "unpriced".
+    for (const [kind, status] of [
+      ['auth', 401],
+      ['insufficient-balance', 402],
+      ['quota-exhausted', 429],
+      ['rate-limited', 429],
+      ['overloaded', 529],
+      ['model-not-found', 404],
+    ] as const) {
+      const metered = meterRequest(
+        { promptText: 'x'.repeat(4000), error: { kind, status } },
+        priceOn('deepseek', 'deepseek-chat'),
+      );
+      assert.deepEqual(
+        [metered.usage.inputTokens, metered.usage.outputTokens, metered.price.micros],
+        [0, 0, 0],
+        `${kind} (${status}) cost nothing`,
+      );
+      assert.equal(metered.price.source, 'refused');
+      const unknown = meterRequest({ promptText: 'x'.repeat(4000), error: { kind, status } }, priceOn('custom', 'x'));
+      assert.equal(unknown.price.micros, 0, `${kind} is free, not "unpriced", where prices are unknown`);
+    }
+  });
+
+  it('still estimates failures the server may have billed: in a stream, a server error, a request it judged', () => {
+    const estimated = (error: {
+      kind: 'rate-limited' | 'server' | 'bad-request' | 'context-too-long';
+      status?: number;
+    }) =>
+      meterRequest(
+        { promptText: 'x'.repeat(400), outputText: 'y'.repeat(40), error },
+        priceOn('anthropic', 'claude-sonnet-4-6'),
+      ).usage;
+    // A rate limit sent inside a stream after a 200 (OpenRouter): the model had started.
+    assert.equal(estimated({ kind: 'rate-limited' }).inputTokens, 100);
+    // A 500 may come after the model ran; some vendors bill a 400 they judged (a content filter).
+    assert.equal(estimated({ kind: 'server', status: 500 }).inputTokens, 100);
+    assert.equal(estimated({ kind: 'bad-request', status: 400 }).inputTokens, 100);
+    assert.equal(estimated({ kind: 'context-too-long', status: 400 }).inputTokens, 100);
+  });
+
   it('estimates a cancelled request from its text', () => {
     const metered = meterRequest(
       { promptText: 'abcd'.repeat(10), error: { kind: 'cancelled' } },

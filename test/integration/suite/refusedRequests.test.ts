@@ -1,0 +1,98 @@
+/**
+ * A request the backend turns away with an error status (a bad key, a rate limit) never ran the
+ * model and is not billed: the ledger, and so the status bar and every budget, must not show a
+ * cost for it. A priced backend (DeepSeek) would otherwise show spend the user never had.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import type { SwitchboardApi } from '../../../src/extension';
+import { activateWithLedger, config, eventually, itemsAt } from './helpers';
+
+const RIGHT_KEY = 'sk-right-key';
+
+describe('requests the backend refused', () => {
+  let original: unknown[];
+  let emulator: Emulator;
+
+  before(async () => {
+    original = config().get<unknown[]>('providers') ?? [];
+    emulator = await startEmulator({ apiKey: RIGHT_KEY });
+  });
+  after(async () => {
+    for (const key of ['completion.provider', 'completion.yieldToChat'])
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await config().update('providers', original, vscode.ConfigurationTarget.Global);
+    delete process.env.SWITCHBOARD_REFUSED_KEY;
+    await emulator.close();
+  });
+
+  /** A DeepSeek backend on the emulator with `key`; returns a reader of its completion records from now on. */
+  async function useDeepSeek(api: SwitchboardApi, id: string, key: string) {
+    process.env.SWITCHBOARD_REFUSED_KEY = key;
+    const entry = {
+      id,
+      name: `${id} (demo)`,
+      preset: 'deepseek',
+      baseUrl: emulator.baseUrls.openai,
+      fimBaseUrl: emulator.baseUrls.deepseekBeta,
+      completionModel: 'deepseek-v4-flash',
+      apiKeyEnv: 'SWITCHBOARD_REFUSED_KEY',
+    };
+    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
+    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    const since = Date.now();
+    return async () => {
+      const found = [];
+      for await (const record of api.meter.records({ from: since }))
+        if (record.backend === id && record.feature === 'completion') found.push(record);
+      return found;
+    };
+  }
+
+  it('records a completion refused for a wrong key (401) and one refused by a rate limit (429) as free', async () => {
+    const api = await activateWithLedger();
+    const file = Array.from({ length: 40 }, (_, i) => `const value${i} = compute(${i});`).join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${file}\nlet x` });
+    const end = new vscode.Position(40, 'let x'.length);
+
+    const wrongKey = await useDeepSeek(api, 'refused-key', 'sk-wrong-key');
+    await itemsAt(api, document, end);
+    const [refused] = await eventually(wrongKey, (found) => found.length > 0, 'the refused request to be recorded');
+    assert.equal(refused?.outcome, 'auth');
+    assert.deepEqual(
+      [refused?.inputTokens, refused?.outputTokens, refused?.costMicros],
+      [0, 0, 0],
+      `a 401 is not billed: ${JSON.stringify(refused)}`,
+    );
+
+    // The right key, and a server that allows one request a minute: the first is billed, the next refused.
+    emulator.configure({ requestsPerMinute: 1 });
+    try {
+      const limited = await useDeepSeek(api, 'refused-rate', RIGHT_KEY);
+      await itemsAt(api, document, end);
+      await eventually(limited, (found) => found.some((r) => r.outcome === 'ok'), 'the answered request');
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, end, ' =');
+      await vscode.workspace.applyEdit(edit);
+      await itemsAt(api, document, end.translate(0, 2));
+      const records = await eventually(
+        limited,
+        (found) => found.some((r) => r.outcome === 'rate-limited'),
+        'the rate-limited request to be recorded',
+      );
+      const answered = records.find((r) => r.outcome === 'ok');
+      const throttled = records.find((r) => r.outcome === 'rate-limited');
+      assert.ok((answered?.costMicros ?? 0) > 0, `the answered request is billed: ${JSON.stringify(answered)}`);
+      assert.deepEqual(
+        [throttled?.inputTokens, throttled?.costMicros],
+        [0, 0],
+        `a 429 is not billed: ${JSON.stringify(throttled)}`,
+      );
+    } finally {
+      emulator.configure({ requestsPerMinute: undefined });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+});
