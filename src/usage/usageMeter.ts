@@ -53,6 +53,8 @@ export class UsageMeter implements vscode.Disposable {
   private readonly failures = new Map<string, HardFailure>();
   /** Messages of failures seen in this window, which the ledger does not carry. */
   private readonly messages = new Map<string, string>();
+  /** When those failures lift, where the server said (Gemini's spent day: midnight Pacific). */
+  private readonly resets = new Map<string, number>();
   /** Backends on a subscription plan, whose every request time is kept for the plan's windows. */
   private planBackends: ReadonlySet<string> = new Set();
   private readonly plans = new PlanUsage((backend) => this.planBackends.has(backend));
@@ -114,7 +116,11 @@ export class UsageMeter implements vscode.Disposable {
       outcome: error?.kind ?? 'ok',
       ...(price.source === 'plan' && { inPlan: true }),
     };
-    if (error) this.messages.set(config.id, error.message);
+    if (error) {
+      this.messages.set(config.id, error.message);
+      if (error.resetAt !== undefined) this.resets.set(config.id, error.resetAt);
+      else this.resets.delete(config.id);
+    }
     try {
       if (this.ledger) return this.ledger.append(record);
       this.pending.push(record);
@@ -160,10 +166,12 @@ export class UsageMeter implements vscode.Disposable {
     this.recent.set(record.backend, times);
     if (record.outcome === 'ok') this.failures.delete(record.backend);
     else if (isBlockingKind(record.outcome)) {
+      const resetsAt = this.resets.get(record.backend);
       this.failures.set(record.backend, {
         kind: record.outcome,
         message: this.messages.get(record.backend) ?? record.outcome.replace(/-/g, ' '),
         at: record.time,
+        ...(resetsAt !== undefined && { resetsAt }),
       });
     }
   }

@@ -10,6 +10,9 @@
  *   https://openrouter.ai/docs/api-reference/streaming#handling-errors-during-streaming
  * Ollama: https://github.com/ollama/ollama/blob/main/docs/api.md (errors are `{"error": "…"}`)
  * LiteLLM proxy: https://docs.litellm.ai/docs/proxy/virtual_keys
+ * Gemini: Google's `{"error":{"code","message","status","details"}}`, which the OpenAI-compatible
+ *   endpoint wraps in a one-element list (continuedev/continue#8516, n4ze3m/page-assist#406); a bad
+ *   key is a 400 with ErrorInfo reason API_KEY_INVALID (google/timesketch#3703).
  */
 import type { Dialect } from './options';
 
@@ -29,6 +32,11 @@ export interface StreamFrame {
 
 export function openAiError(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
+}
+
+/** Google's error object, as Gemini's OpenAI-compatible endpoint sends it: in a one-element list. */
+export function googleError(code: number, status: string, message: string, details: unknown[] = []) {
+  return [{ error: { code, message, status, ...(details.length > 0 && { details }) } }];
 }
 
 export function anthropicError(type: string, message: string, requestId: string) {
@@ -78,6 +86,18 @@ export function authFailure(
       };
     case 'mistral':
       return { status: 401, body: { message: 'Unauthorized', request_id: requestId } };
+    case 'gemini':
+      return {
+        status: 400,
+        body: googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'generativelanguage.googleapis.com' },
+          },
+        ]),
+      };
     case 'openrouter':
       return {
         status: 401,
@@ -136,6 +156,8 @@ export function badRequest(dialect: Dialect, message: string, requestId: string)
       };
     case 'deepseek':
       return { status: 400, body: openAiError(message, 'invalid_request_error', 'invalid_request_error') };
+    case 'gemini':
+      return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', message) };
     case 'litellm':
     case 'openai':
     case 'zai':
@@ -210,6 +232,17 @@ export function serverFailure(dialect: Dialect, status: number, requestId: strin
       return {
         status,
         body: openAiError(overloaded ? 'Server Overloaded' : 'Server Error', 'server_error', 'server_error'),
+      };
+    case 'gemini':
+      return {
+        status,
+        body: overloaded
+          ? googleError(status, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')
+          : googleError(
+              status,
+              'INTERNAL',
+              'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+            ),
       };
     case 'litellm':
       return {

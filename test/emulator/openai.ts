@@ -166,6 +166,40 @@ function alibabaThinkingRefusal(ctx: RequestContext, model: string, body: Record
   return undefined;
 }
 
+/**
+ * Gemini 2.5 and later think unless told otherwise, and on the OpenAI-compatible endpoint the
+ * thinking is not shown: it takes time and counts against `max_tokens`. `reasoning_effort` sets
+ * it: "none" turns it off on 2.5 Flash and Flash-Lite only (2.5 Pro and Gemini 3 and later refuse
+ * a budget of 0), "minimal" is not taken by Gemini 4, 3.8 Flash or 3.1 Pro.
+ * https://ai.google.dev/gemini-api/docs/openai, https://ai.google.dev/gemini-api/docs/thinking;
+ * the refusal's words as users quote them (docker/docker-agent#2051). A level a model does not
+ * take gets Google's generic words, which name no parameter.
+ */
+const GEMINI_THINKS = /^gemini-(?:2\.5|[3-9]|\d{2,})(?:[.-]|$)/;
+
+/** Tokens a Gemini model thinks, unseen, before it answers. */
+function geminiThoughtTokens(ctx: RequestContext, model: string, body: Record<string, unknown>): number {
+  if (ctx.dialect !== 'gemini' || !GEMINI_THINKS.test(model)) return 0;
+  switch (body.reasoning_effort) {
+    case 'none':
+    case 'minimal':
+      return 0;
+    case 'low':
+      return 24;
+    default:
+      return chunkWords(REASONING).length;
+  }
+}
+
+function geminiThinkingRefusal(ctx: RequestContext, model: string, body: Record<string, unknown>): Reply | undefined {
+  if (ctx.dialect !== 'gemini' || !GEMINI_THINKS.test(model)) return undefined;
+  if (body.reasoning_effort === 'none' && !/^gemini-2\.5-flash/.test(model))
+    return badRequest(ctx.dialect, 'Budget 0 is invalid. This model only works in thinking mode.', ctx.requestId);
+  if (body.reasoning_effort === 'minimal' && /^gemini-(?:4|3\.8-flash|3\.1-pro)/.test(model))
+    return badRequest(ctx.dialect, 'Request contains an invalid argument.', ctx.requestId);
+  return undefined;
+}
+
 function isMistralModel(model: string): boolean {
   return /^(?:mistral|codestral|devstral|magistral|ministral|pixtral|open-mi[sx]tral)/.test(model);
 }
@@ -230,7 +264,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const refused =
     ctx.dialect === 'openai'
       ? (reasoningModelRefusal(model, body) ?? mistralRefusal(model, body) ?? kimiRefusal(model, body))
-      : alibabaThinkingRefusal(ctx, model, body);
+      : (alibabaThinkingRefusal(ctx, model, body) ?? geminiThinkingRefusal(ctx, model, body));
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
@@ -238,12 +272,15 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   // A model that thinks first spends its output tokens on reasoning before any answer.
   const reasoning = thinksFirst(ctx, model, body) ? chunkWords(REASONING).slice(0, maxTokens) : [];
   const inContent = thinksInContent(ctx, model) ? ['<think>\n', ...chunkWords(REASONING), '\n</think>\n\n'] : [];
+  // Gemini thinks unseen, within the same budget.
+  const thought = Math.min(geminiThoughtTokens(ctx, model, body), maxTokens ?? Infinity);
   const generation = generate(
     ctx.settings.chatResponder?.(contentText(lastUser?.content)) ??
       chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(body.stop),
-      maxTokens: maxTokens === undefined ? undefined : Math.max(0, maxTokens - reasoning.length - inContent.length),
+      maxTokens:
+        maxTokens === undefined ? undefined : Math.max(0, maxTokens - thought - reasoning.length - inContent.length),
     },
   );
   const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
@@ -252,15 +289,15 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   const usage = usageFor(
     ctx,
     promptTokens,
-    reasoning.length + inContent.length + generation.chunks.length,
+    thought + reasoning.length + inContent.length + generation.chunks.length,
     rendered,
-    reasoning.length,
+    thought + reasoning.length,
   );
   const id = ctx.nextId(ctx.dialect === 'openrouter' ? 'gen-emu' : 'chatcmpl-emu');
   const created = Math.floor(ctx.now() / 1000);
 
   if (body.stream !== true) {
-    if (!(await ctx.pace(reasoning.length + inContent.length + generation.chunks.length))) return;
+    if (!(await ctx.pace(thought + reasoning.length + inContent.length + generation.chunks.length))) return;
     return ctx.ok({
       id,
       object: 'chat.completion',
@@ -281,6 +318,8 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
     });
   }
   const base = { id, object: 'chat.completion.chunk', created, model };
+  // The first chunk comes once the unseen thinking is done.
+  if (thought > 0 && !(await ctx.pace(thought))) return;
   const stream = ctx.stream('sse', streamFailure(ctx.dialect, base));
   if (ctx.dialect === 'openrouter') stream.comment('OPENROUTER PROCESSING');
   for (const chunk of reasoning)

@@ -18,11 +18,13 @@ export type Dialect =
   /** Alibaba's Coding Plan (coding-intl.dashscope.aliyuncs.com/v1): DashScope's compatible mode on a host of its own. */
   | 'coding-plan'
   /** Z.ai: the GLM Coding Plan's OpenAI-compatible root and its quota endpoint. */
-  | 'zai';
+  | 'zai'
+  /** Google's Gemini API, at its OpenAI-compatible root (`/v1beta/openai`). */
+  | 'gemini';
 
 /** Whose exact 429/402 body and headers an exhausted scripted quota answers with. */
 export type QuotaStyle =
-  'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter' | 'coding-plan';
+  'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter' | 'coding-plan' | 'gemini';
 
 /** A quota for one backend, overriding the emulator-wide quota fields. */
 export interface BackendQuota {

@@ -13,11 +13,15 @@
  *   Insufficient Balance; no rate-limit headers).
  * OpenRouter: https://openrouter.ai/docs/api-reference/limits (free-models-per-min/-per-day,
  *   X-RateLimit-* on the 429).
+ * Gemini: 429 RESOURCE_EXHAUSTED in Google's shape (in a list on the OpenAI-compatible endpoint),
+ *   naming each quota run past in a QuotaFailure and the wait in a RetryInfo, which it sends even
+ *   for a spent day (googleapis/python-genai#2044, continuedev/continue#9570). No rate-limit headers.
+ *   The emulator's day is the UTC day; Google's ends at midnight Pacific.
  * Alibaba's Coding Plan: a spent window fails the call (no pay-as-you-go fallback). Its own error
  *   body is not documented; the endpoint is DashScope's compatible mode on another host, so it
  *   answers as that mode answers a spent allocation (429 `insufficient_quota`).
  */
-import { anthropicError, openAiError, type Reply } from './errors';
+import { anthropicError, googleError, openAiError, type Reply } from './errors';
 import type { QuotaStyle } from './options';
 import type { QuotaTracker, QuotaWindow } from './quota';
 import {
@@ -55,6 +59,8 @@ export function quotaRejection(style: QuotaStyle, q: QuotaContext): Reply {
       return openRouterQuota(q);
     case 'coding-plan':
       return codingPlanQuota(q);
+    case 'gemini':
+      return geminiQuota(q);
   }
 }
 
@@ -162,5 +168,40 @@ function codingPlanQuota(q: QuotaContext): Reply {
       ),
       request_id: q.requestId,
     },
+  };
+}
+
+function geminiQuota(q: QuotaContext): Reply {
+  const daily = q.window === 'day';
+  const limit = daily ? q.tracker.snapshot('day').requestLimit : q.tracker.snapshot('minute').requestLimit;
+  const quotaId = daily
+    ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'
+    : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier';
+  const metric = 'generativelanguage.googleapis.com/generate_content_free_tier_requests';
+  // Google suggests a wait of seconds even when the day is spent.
+  const retry = q.tracker.retryAfterSeconds('minute');
+  return {
+    status: 429,
+    body: googleError(
+      429,
+      'RESOURCE_EXHAUSTED',
+      `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: ${metric}, limit: ${limit}, model: ${q.model}\nPlease retry in ${retry}s.`,
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.Help',
+          links: [
+            {
+              description: 'Learn more about Gemini API quotas',
+              url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+            },
+          ],
+        },
+        {
+          '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+          violations: [{ quotaMetric: metric, quotaId, quotaDimensions: { location: 'global', model: q.model } }],
+        },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retry}s` },
+      ],
+    ),
   };
 }

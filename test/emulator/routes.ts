@@ -79,6 +79,15 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/monitor/usage/quota/limit', dialect: 'zai', handle: zaiQuota },
   // DeepSeek.
+  // Gemini's OpenAI-compatible root.
+  { method: 'GET', path: '/v1beta/openai/models', dialect: 'gemini', handle: listModels },
+  {
+    method: 'POST',
+    path: '/v1beta/openai/chat/completions',
+    dialect: 'gemini',
+    generates: true,
+    handle: chatCompletions,
+  },
   { method: 'GET', path: '/models', dialect: 'deepseek', handle: listModels },
   { method: 'POST', path: '/chat/completions', dialect: 'deepseek', generates: true, handle: chatCompletions },
   { method: 'POST', path: '/beta/completions', dialect: 'deepseek', generates: true, handle: fimCompletions },
@@ -125,6 +134,7 @@ export const NATIVE_QUOTA_STYLE: Record<Dialect, QuotaStyle | undefined> = {
   'coding-plan': 'coding-plan',
   // Z.ai's own quota errors are not emulated; its requests are counted for the quota endpoint.
   zai: 'openai',
+  gemini: 'gemini',
 };
 
 /** Backends that refuse to generate on an empty account. */

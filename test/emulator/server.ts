@@ -52,6 +52,8 @@ export interface EmulatorBaseUrls {
   openrouter: string;
   /** DashScope compatible mode (`…/compatible-mode/v1`). */
   dashscope: string;
+  /** Gemini's OpenAI-compatible root (`…/v1beta/openai`). */
+  gemini: string;
   /** LiteLLM proxy root (`/key/info`). */
   litellm: string;
   /** Alibaba's Coding Plan OpenAI-compatible root (`…/coding/v1`). */
@@ -118,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       mistral: `${url}/v1`,
       openrouter: `${url}/api/v1`,
       dashscope: `${url}/compatible-mode/v1`,
+      gemini: `${url}/v1beta/openai`,
       litellm: url,
       codingPlan: `${url}/coding/v1`,
       zaiCodingPlan: `${url}/api/coding/paas/v4`,

@@ -20,9 +20,13 @@
  * - OpenRouter: `{"error":{"code":<number>,"message","metadata"?}}`; a 402 names the exhausted
  *   limit in `metadata.limit_source`; after a 200 an error arrives as an SSE `data:` event with an
  *   `error` field (https://openrouter.ai/docs/errors, https://openrouter.ai/docs/api_reference/limits).
+ * - Gemini: Google's `{"error":{"code":<number>,"message","status","details":[…]}}`, which the
+ *   OpenAI-compatible endpoint wraps in a one-element list; `status` is Google's canonical code
+ *   (`RESOURCE_EXHAUSTED`, `INVALID_ARGUMENT`, …) and the details say more (see googleErrors.ts).
  */
 import { isRetryableKind, kindFromStatus, ProviderError, type ProviderErrorKind } from './providerError';
 import { headerGetter, parseRateLimitHeaders, waitFromSnapshot, type HeaderSource } from './rateLimitHeaders';
+import { nextPacificMidnight, readGoogleDetails } from './googleErrors';
 import { redactSecrets } from './redact';
 import { isRecord } from '../jsonValue';
 
@@ -71,6 +75,15 @@ const CODE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, Provi
   ['modelnotfound', 'model-not-found'],
   ['not_found_error', 'model-not-found'],
   ['context_length_exceeded', 'context-too-long'],
+  // Google's canonical codes (Gemini's `error.status`) and its ErrorInfo reason for a bad key,
+  // which comes as a 400 INVALID_ARGUMENT. INVALID_ARGUMENT itself is generic: the status decides.
+  ['api_key_invalid', 'auth'],
+  ['unauthenticated', 'auth'],
+  ['permission_denied', 'auth'],
+  ['resource_exhausted', 'rate-limited'],
+  ['unavailable', 'overloaded'],
+  ['deadline_exceeded', 'timeout'],
+  ['internal', 'server'],
   ['request_too_large', 'context-too-long'],
   ['requesttimeout', 'timeout'],
   ['api_error', 'server'],
@@ -117,6 +130,10 @@ interface ErrorFacts {
   requestId?: string;
   /** OpenRouter repeats rate-limit headers in `error.metadata.headers`. */
   bodyHeaders?: Record<string, string>;
+  /** Google's per-day quota the request ran past (Gemini): spent until midnight Pacific. */
+  dailyQuota?: string;
+  /** Google's `RetryInfo.retryDelay`, in ms. */
+  retryDelayMs?: number;
 }
 
 function text(value: unknown): string | undefined {
@@ -134,6 +151,8 @@ function readFacts(body: unknown): ErrorFacts {
     }
   }
   if (typeof value === 'string') return { identifiers: [], message: text(value) };
+  // Gemini's OpenAI-compatible endpoint sends Google's error object in a one-element list.
+  if (Array.isArray(value) && isRecord(value[0])) value = value[0];
   if (!isRecord(value)) return { identifiers: [] };
 
   // openai-node's APIError.error is the body's inner `error` member, the Anthropic SDK's the whole
@@ -141,9 +160,15 @@ function readFacts(body: unknown): ErrorFacts {
   const error = isRecord(value.error) ? value.error : value;
   const details = isRecord(error.details) ? error.details : undefined;
   const metadata = isRecord(error.metadata) ? error.metadata : undefined;
-  const identifiers = [text(details?.error_code), text(error.code), text(value.code), text(error.type)].filter(
-    (id): id is string => id !== undefined,
-  );
+  const google = readGoogleDetails(error);
+  const identifiers = [
+    text(details?.error_code),
+    google.reason,
+    text(error.code),
+    text(value.code),
+    text(error.type),
+    text(error.status),
+  ].filter((id): id is string => id !== undefined);
   let bodyHeaders: Record<string, string> | undefined;
   if (isRecord(metadata?.headers)) {
     bodyHeaders = {};
@@ -163,6 +188,8 @@ function readFacts(body: unknown): ErrorFacts {
     limitSource: text(metadata?.limit_source),
     requestId: text(value.request_id),
     bodyHeaders,
+    dailyQuota: google.dailyQuota,
+    retryDelayMs: google.retryDelayMs,
   };
 }
 
@@ -190,6 +217,8 @@ function validationMessage(value: unknown): string | undefined {
 function kindFromFacts(facts: ErrorFacts): { kind: ProviderErrorKind; code: string } | undefined {
   const bySource = facts.limitSource ? LIMIT_SOURCE_KINDS.get(facts.limitSource) : undefined;
   if (bySource && facts.limitSource) return { kind: bySource, code: facts.limitSource };
+  // A day's quota spent is not a rate limit, whatever else the request also ran past.
+  if (facts.dailyQuota) return { kind: 'quota-exhausted', code: facts.dailyQuota };
   for (const id of facts.identifiers) {
     const kind = CODE_KINDS.get(id.toLowerCase());
     if (kind) return { kind, code: id };
@@ -269,6 +298,14 @@ export function classifyHttpError(input: HttpErrorInput): ProviderError {
     // A window with nothing left only explains a rate limit; other kinds wait only when told to.
     retryAfterMs = kind === 'rate-limited' ? waitFromSnapshot(snapshot, now) : snapshot.retryAfterMs;
   }
+  if (isRetryableKind(kind)) retryAfterMs ??= facts.retryDelayMs;
+  // Google's per-day quotas come back at midnight Pacific (its few seconds of RetryInfo would not).
+  const resetAt =
+    kind === 'quota-exhausted' && facts.dailyQuota !== undefined
+      ? nextPacificMidnight(now)
+      : retryAfterMs === undefined
+        ? undefined
+        : now + retryAfterMs;
   const get = headerGetter(input.headers);
   return new ProviderError({
     kind,
@@ -277,7 +314,7 @@ export function classifyHttpError(input: HttpErrorInput): ProviderError {
     message: userMessage(kind, `${input.providerId} ${input.status}`, facts.message, input.apiKey, decided?.code),
     code: decided?.code ?? facts.identifiers[0],
     retryAfterMs,
-    resetAt: retryAfterMs === undefined ? undefined : now + retryAfterMs,
+    resetAt,
     limitSource: facts.limitSource,
     requestId: snapshot?.requestId ?? get('x-request-id') ?? get('request-id') ?? facts.requestId,
   });

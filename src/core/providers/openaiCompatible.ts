@@ -7,7 +7,8 @@ import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/streaming';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
-import { openAiReasoningModel, type OpenAiReasoningModel } from './openaiReasoning';
+import { geminiCompletionEfforts } from './geminiThinking';
+import { openAiReasoningModel, type OpenAiReasoningModel, type ReasoningEffort } from './openaiReasoning';
 import {
   chatReadText,
   errorBodyCapture,
@@ -59,8 +60,11 @@ export class OpenAICompatibleProvider implements Provider {
   private chatStreamOptions: boolean;
   /** Models that refused the temperature asked for: they are asked at their own from then on. */
   private readonly temperatureRefused = new Set<string>();
-  /** Models that refused the switch that turns their thinking off: it is not sent to them again. */
-  private readonly thinkingRefused = new Set<string>();
+  /**
+   * How often each model refused the switch that turns its thinking down: past the last setting
+   * its preset has (one for most, a Gemini model's levels), nothing is sent to it again.
+   */
+  private readonly thinkingRefusals = new Map<string, number>();
   /** The prompt cache reads completions last reported, for estimating those whose report never came. */
   private readonly promptCache = new PromptCacheMemory();
 
@@ -87,20 +91,18 @@ export class OpenAICompatibleProvider implements Provider {
     for (const message of request.messages) messages.push({ role: message.role, content: message.content });
     let answer = '';
     try {
+      // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
+      let thinkingOff = request.purpose === 'completion' ? this.thinkingOff(model) : undefined;
       const sending: ChatSending = {
         streamOptions: this.chatStreamOptions,
         temperature: !reasoning && request.temperature !== undefined && !this.temperatureRefused.has(model),
-        // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
-        thinking:
-          request.purpose === 'completion' &&
-          this.config.preset.thinkingSwitch !== undefined &&
-          !this.thinkingRefused.has(model),
+        thinking: thinkingOff !== undefined,
       };
       // Retrying is safe only until the first token: after that a retry would repeat text.
       const create = () =>
         this.sent(deadline, () =>
           this.client.chat.completions.create(
-            chatBody(model, messages, request, reasoning, sending, this.config.preset),
+            chatBody(model, messages, request, reasoning, sending, thinkingOff?.fields),
             {
               signal: deadline.signal,
             },
@@ -113,12 +115,19 @@ export class OpenAICompatibleProvider implements Provider {
         } catch (error) {
           // A server that refuses `stream_options`, this model's temperature (Kimi K2.5 and later
           // take only their own) or the thinking switch, by name, billed nothing: the request goes
-          // again without it, and from then on (usage is then read if the stream carries it).
-          const refused = refusedParameter(error, sending);
+          // again without it, and from then on (usage is then read if the stream carries it). A
+          // Gemini model that refuses a thinking level is asked at its next one.
+          const refused = refusedParameter(error, sending, this.config.preset.thinkingSwitch === 'gemini-effort');
           if (refused === undefined) throw error;
           sending[refused] = false;
           if (refused === 'streamOptions') this.chatStreamOptions = false;
-          else (refused === 'temperature' ? this.temperatureRefused : this.thinkingRefused).add(model);
+          else if (refused === 'temperature') this.temperatureRefused.add(model);
+          else {
+            // The next setting down, if the preset has one (a Gemini model's next level).
+            this.thinkingRefusals.set(model, (this.thinkingRefusals.get(model) ?? 0) + 1);
+            thinkingOff = this.thinkingOff(model);
+            sending.thinking = thinkingOff !== undefined;
+          }
         }
       }
       request.onSent?.({
@@ -127,7 +136,7 @@ export class OpenAICompatibleProvider implements Provider {
         ...(!reasoning && request.stop?.length && { stop: request.stop }),
         ...(reasoning?.fastestEffort &&
           request.purpose === 'completion' && { reasoningEffort: reasoning.fastestEffort }),
-        ...(sending.thinking && { reasoningEffort: 'none' }),
+        ...(sending.thinking && thinkingOff && { reasoningEffort: thinkingOff.effort }),
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
@@ -436,6 +445,21 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
+  /**
+   * The body fields a completion sends to turn `model`'s thinking down, and the effort they stand
+   * for (shown on the request page); undefined where the preset has none, or none is left.
+   */
+  private thinkingOff(model: string): { fields: Record<string, unknown>; effort: ReasoningEffort } | undefined {
+    const thinkingSwitch = this.config.preset.thinkingSwitch;
+    if (thinkingSwitch === undefined) return undefined;
+    const refusals = this.thinkingRefusals.get(model) ?? 0;
+    if (thinkingSwitch === 'gemini-effort') {
+      const effort = geminiCompletionEfforts(model)[refusals];
+      return effort === undefined ? undefined : { fields: { reasoning_effort: effort }, effort };
+    }
+    return refusals > 0 ? undefined : { fields: THINKING_OFF[thinkingSwitch], effort: 'none' };
+  }
+
   /** Sends one request under the retry policy and hands its rate-limit headers to the meter. */
   private sent<T>(deadline: Deadline, request: () => APIPromise<T>): Promise<T> {
     return this.retrying(deadline, async () => {
@@ -568,7 +592,9 @@ function reasoningIn(delta: unknown): boolean {
 }
 
 /** The body fields that turn a model's thinking off, per preset (see Preset.thinkingSwitch). */
-const THINKING_OFF: Readonly<Record<NonNullable<Preset['thinkingSwitch']>, Record<string, unknown>>> = {
+const THINKING_OFF: Readonly<
+  Record<Exclude<NonNullable<Preset['thinkingSwitch']>, 'gemini-effort'>, Record<string, unknown>>
+> = {
   'thinking-type': { thinking: { type: 'disabled' } },
   'enable-thinking': { enable_thinking: false },
   'reasoning-effort': { reasoning: { effort: 'none' } },
@@ -588,7 +614,7 @@ function chatBody(
   request: ChatRequest,
   reasoning: OpenAiReasoningModel | undefined,
   sending: ChatSending,
-  preset: Pick<Preset, 'thinkingSwitch'>,
+  thinkingOff: Record<string, unknown> | undefined,
 ): OpenAI.Chat.ChatCompletionCreateParamsStreaming {
   return {
     model,
@@ -601,18 +627,21 @@ function chatBody(
     ...(!reasoning && request.stop?.length && { stop: request.stop }),
     ...(reasoning?.fastestEffort && request.purpose === 'completion' && { reasoning_effort: reasoning.fastestEffort }),
     // Not an OpenAI parameter: the SDK sends the body as given.
-    ...(sending.thinking && THINKING_OFF[preset.thinkingSwitch ?? 'thinking-type']),
+    ...(sending.thinking && thinkingOff),
   } as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
 }
 
 /**
  * The parameter a request was refused for, when the refusal names one this client can leave out
  * (a 400 or 422 saying `stream_options`, `temperature` or `thinking`) and the request still carried it.
+ * With `levelsUnnamed` (Gemini, whose words for a level a model does not take are not documented)
+ * any other 400 while a thinking level went out is taken as a refusal of that level: the next
+ * level, or none, costs one more request, where a refusal left standing would fail every one.
  */
-function refusedParameter(error: unknown, sent: ChatSending): keyof ChatSending | undefined {
+function refusedParameter(error: unknown, sent: ChatSending, levelsUnnamed: boolean): keyof ChatSending | undefined {
   if (!ProviderError.is(error, 'bad-request')) return undefined;
   if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
   if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
-  if (sent.thinking && /thinking|reasoning/i.test(error.message)) return 'thinking';
+  if (sent.thinking && (levelsUnnamed || /thinking|reasoning/i.test(error.message))) return 'thinking';
   return undefined;
 }

@@ -85,10 +85,11 @@ export interface Preset {
    * "disabled"}` on Z.ai's GLM-4.5 and later and Moonshot's Kimi K2.5 and later;
    * `enable_thinking: false` on Alibaba's endpoints, where Qwen3.5 and later (and the open Qwen3
    * models) think unless told not to; `reasoning: {"effort": "none"}` on OpenRouter, which
-   * normalizes it across its models (and ignores it for those that do not reason). A thinking model spends a completion's few tokens, and
-   * seconds, on reasoning before any answer.
+   * normalizes it across its models (and ignores it for those that do not reason);
+   * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts). A thinking
+   * model spends a completion's few tokens, and seconds, on reasoning before any answer.
    */
-  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort';
+  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort' | 'gemini-effort';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -322,6 +323,7 @@ export const PRESETS: readonly Preset[] = [
     chatModel: 'gemini-3.8-flash',
     completionModel: 'gemini-3.5-flash-lite',
     fimRoute: 'chat',
+    thinkingSwitch: 'gemini-effort',
     models: ['gemini-3.1-pro-preview', 'gemini-3.7-flash', 'gemini-3.1-flash-lite'],
     quota: {
       note: 'Free-tier RPM/RPD are per model and per project, shown only in AI Studio (aistudio.google.com/rate-limit).',

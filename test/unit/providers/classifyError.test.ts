@@ -400,6 +400,133 @@ describe('classifyHttpError: DeepSeek', () => {
   });
 });
 
+describe('classifyHttpError: Gemini (its OpenAI-compatible endpoint)', () => {
+  // Google's errors, which the OpenAI-compatible endpoint wraps in a one-element list
+  // (continuedev/continue#8516, n4ze3m/page-assist#406); the details as the native API sends them
+  // (googleapis/python-genai#2044, google/timesketch#3703).
+  const google = (code: number, status: string, message: string, details: unknown[] = []) => [
+    { error: { code, message, status, details } },
+  ];
+  const help = {
+    '@type': 'type.googleapis.com/google.rpc.Help',
+    links: [{ url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+  };
+  const violation = (quotaId: string) => ({
+    quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+    quotaId,
+    quotaDimensions: { location: 'global', model: 'gemini-3.5-flash-lite' },
+  });
+  const quotaFailure = (...quotaIds: string[]) => ({
+    '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+    violations: quotaIds.map(violation),
+  });
+  const retryInfo = (delay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: delay });
+  const QUOTA_TEXT =
+    'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
+
+  it("400 API_KEY_INVALID is auth, with Google's own words, not a bad request", () => {
+    const error = http(
+      'gemini',
+      400,
+      google(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+      ]),
+    );
+    expectKind(error, 'auth', false, 400);
+    assert.equal(error.message, 'Authentication failed (gemini 400): API key not valid. Please pass a valid API key.');
+    assert.equal(error.code, 'API_KEY_INVALID');
+  });
+
+  it('429 RESOURCE_EXHAUSTED on a per-minute quota is rate-limited and waits the RetryInfo delay', () => {
+    const error = http(
+      'gemini',
+      429,
+      google(429, 'RESOURCE_EXHAUSTED', `${QUOTA_TEXT}\nPlease retry in 46.57s.`, [
+        help,
+        quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'),
+        retryInfo('46.570s'),
+      ]),
+    );
+    expectKind(error, 'rate-limited', true, 429);
+    assert.equal(error.retryAfterMs, 46_570);
+    assert.equal(error.resetAt, NOW + 46_570);
+    assert.match(error.message, /^Rate limited \(gemini 429\): You exceeded your current quota/);
+  });
+
+  it('429 RESOURCE_EXHAUSTED on the per-day quota is quota-exhausted until midnight Pacific, never retried', () => {
+    // Google lists every quota the request ran past; one per day means nothing more today.
+    const error = http(
+      'gemini',
+      429,
+      google(429, 'RESOURCE_EXHAUSTED', `${QUOTA_TEXT}\nPlease retry in 7.9s.`, [
+        help,
+        quotaFailure(
+          'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+        ),
+        retryInfo('7s'),
+      ]),
+    );
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.code, 'GenerateRequestsPerDayPerProjectPerModel-FreeTier');
+    assert.equal(error.retryAfterMs, undefined, 'the few seconds Google suggests would only meet the same refusal');
+    // 2026-02-06 19:08Z is 11:08 PST; the day's requests come back at 00:00 PST, 08:00Z.
+    assert.equal(error.resetAt, Date.parse('2026-02-07T08:00:00Z'));
+    assert.match(error.message, /^Quota exhausted \(gemini 429\): You exceeded your current quota/);
+  });
+
+  it('the per-day reset follows Pacific daylight time in summer', () => {
+    const summer = Date.parse('2026-07-01T12:00:00Z');
+    const error = classifyHttpError({
+      providerId: 'gemini',
+      status: 429,
+      body: google(429, 'RESOURCE_EXHAUSTED', QUOTA_TEXT, [
+        quotaFailure('GenerateRequestsPerDayPerProjectPerModel-FreeTier'),
+      ]),
+      headers: {},
+      now: summer,
+    });
+    assert.equal(error.resetAt, Date.parse('2026-07-02T07:00:00Z'));
+  });
+
+  it('503 UNAVAILABLE is overloaded and 403 PERMISSION_DENIED is auth', () => {
+    expectKind(
+      http('gemini', 503, google(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')),
+      'overloaded',
+      true,
+      503,
+    );
+    expectKind(
+      http(
+        'gemini',
+        403,
+        google(403, 'PERMISSION_DENIED', 'Your API key was reported as leaked. Please use another API key.'),
+      ),
+      'auth',
+      false,
+      403,
+    );
+  });
+
+  it("a refused parameter keeps Google's words, so the client can leave the parameter out", () => {
+    const error = http(
+      'gemini',
+      400,
+      google(400, 'INVALID_ARGUMENT', 'Budget 0 is invalid. This model only works in thinking mode.'),
+    );
+    expectKind(error, 'bad-request', false, 400);
+    assert.match(error.message, /This model only works in thinking mode/);
+  });
+
+  it('the same body unwrapped (the native API, or an SDK that took the list apart) reads the same', () => {
+    const [inner] = google(429, 'RESOURCE_EXHAUSTED', QUOTA_TEXT, [
+      quotaFailure('GenerateRequestsPerDayPerProjectPerModel-FreeTier'),
+    ]);
+    expectKind(http('gemini', 429, inner), 'quota-exhausted', false, 429);
+    expectKind(http('gemini', 429, inner?.error), 'quota-exhausted', false, 429);
+  });
+});
+
 describe('classifyHttpError: OpenRouter', () => {
   it('402 with limit_source openrouter_credits is insufficient-balance and keeps the source', () => {
     const error = http('openrouter', 402, {

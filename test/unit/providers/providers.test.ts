@@ -120,6 +120,11 @@ describe('every protocol through one interface', () => {
         fimPath: '/api/v1/chat/completions',
       },
       {
+        name: 'Gemini, FIM over chat',
+        entry: () => ({ preset: 'gemini', baseUrl: emulator.baseUrls.gemini }),
+        fimPath: '/v1beta/openai/chat/completions',
+      },
+      {
         name: 'Anthropic, FIM over chat',
         entry: () => ({ preset: 'anthropic', baseUrl: emulator.baseUrls.anthropic }),
         fimPath: '/v1/messages',
@@ -488,6 +493,85 @@ describe('every protocol through one interface', () => {
       [200, { effort: 'none' }],
       [200, undefined],
     ]);
+  });
+
+  it('gemini: a completion asks each model for the least thinking it takes, and gets the answer; chat leaves it be', async () => {
+    // Gemini thinks unseen within max_tokens: at its default a completion's 64 tokens go on thinking.
+    for (const [model, effort] of [
+      ['gemini-3.5-flash-lite', 'minimal'],
+      ['gemini-2.5-flash', 'none'],
+      ['gemini-2.5-pro', 'low'],
+    ] as const) {
+      const gemini = provider({
+        preset: 'gemini',
+        baseUrl: emulator.baseUrls.gemini,
+        chatModel: model,
+        completionModel: model,
+      });
+      const before = emulator.requests.length;
+      const result = await gemini.fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        temperature: 0,
+      });
+      assert.match(result.text, /return a \+ b;/, `${model}: the thinking would have spent all 64 tokens`);
+      assert.equal(result.sent?.reasoningEffort, effort, model);
+      await collect(gemini, 'what is 2+2?');
+      assert.deepEqual(chatSent(emulator, before, 'reasoning_effort'), [
+        [200, effort],
+        [200, undefined],
+      ]);
+    }
+  });
+
+  it('gemini: a model that refuses the least level is asked at the next, once and from then on', async () => {
+    const gemini = provider({
+      preset: 'gemini',
+      baseUrl: emulator.baseUrls.gemini,
+      completionModel: 'gemini-3.8-flash',
+    });
+    const before = emulator.requests.length;
+    const ask = () => gemini.fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 });
+    const first = await ask();
+    assert.match(first.text, /return a \+ b;/);
+    assert.equal(first.sent?.reasoningEffort, 'low', 'the request page shows the level that was taken');
+    await ask();
+    assert.deepEqual(chatSent(emulator, before, 'reasoning_effort'), [
+      [400, 'minimal'],
+      [200, 'low'],
+      [200, 'low'],
+    ]);
+  });
+
+  it("gemini: errors in Google's list-wrapped shape keep their kind and words through the SDK", async () => {
+    const wrongKey = provider({ preset: 'gemini', baseUrl: emulator.baseUrls.gemini }, 'AIza-wrong-key-000000000000');
+    await assert.rejects(collect(wrongKey), (error: unknown) => {
+      assert.ok(ProviderError.is(error, 'auth'), String(error));
+      assert.match(error.message, /API key not valid/);
+      return true;
+    });
+    emulator.resetQuota();
+    emulator.configure({ quotas: { gemini: { requestsPerDay: 1 } } });
+    try {
+      const gemini = provider({ preset: 'gemini', baseUrl: emulator.baseUrls.gemini });
+      await collect(gemini);
+      const askedAt = Date.now();
+      await assert.rejects(collect(gemini), (error: unknown) => {
+        assert.ok(ProviderError.is(error, 'quota-exhausted'), String(error));
+        assert.match(error.message, /You exceeded your current quota/);
+        assert.equal(error.retryable, false);
+        // The day's requests come back at midnight Pacific, within a day.
+        assert.ok(
+          (error.resetAt ?? 0) > askedAt && (error.resetAt ?? 0) <= askedAt + 86_400_000,
+          String(error.resetAt),
+        );
+        return true;
+      });
+    } finally {
+      emulator.configure({ quotas: undefined });
+      emulator.resetQuota();
+    }
   });
 
   it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
