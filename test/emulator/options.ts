@@ -24,7 +24,15 @@ export type Dialect =
 
 /** Whose exact 429/402 body and headers an exhausted scripted quota answers with. */
 export type QuotaStyle =
-  'openai' | 'anthropic' | 'dashscope' | 'dashscope-free' | 'deepseek' | 'openrouter' | 'coding-plan' | 'gemini';
+  | 'openai'
+  | 'anthropic'
+  | 'dashscope'
+  | 'dashscope-free'
+  | 'deepseek'
+  | 'openrouter'
+  | 'coding-plan'
+  | 'gemini'
+  | 'zai';
 
 /** A quota for one backend, overriding the emulator-wide quota fields. */
 export interface BackendQuota {

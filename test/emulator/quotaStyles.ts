@@ -17,6 +17,10 @@
  *   naming each quota run past in a QuotaFailure and the wait in a RetryInfo, which it sends even
  *   for a spent day (googleapis/python-genai#2044, continuedev/continue#9570). No rate-limit headers.
  *   The emulator's day is the UTC day; Google's ends at midnight Pacific.
+ * Z.ai (the GLM Coding Plan): 429 with a business code as a string: 1302 for concurrency, 1308 for
+ *   the spent 5-hour window, 1310 for the week, 1304 for a day's calls; the reset in the words, in
+ *   Beijing time (https://docs.bigmodel.cn/cn/api/api-code; the 1308 body as dirge-code/dirge#818
+ *   quotes it).
  * Alibaba's Coding Plan: a spent window fails the call (no pay-as-you-go fallback). Its own error
  *   body is not documented; the endpoint is DashScope's compatible mode on another host, so it
  *   answers as that mode answers a spent allocation (429 `insufficient_quota`).
@@ -61,6 +65,8 @@ export function quotaRejection(style: QuotaStyle, q: QuotaContext): Reply {
       return codingPlanQuota(q);
     case 'gemini':
       return geminiQuota(q);
+    case 'zai':
+      return zaiQuota(q);
   }
 }
 
@@ -204,4 +210,26 @@ function geminiQuota(q: QuotaContext): Reply {
       ],
     ),
   };
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in Beijing time (UTC+8), as Z.ai writes a reset. */
+function beijingTime(epoch: number): string {
+  return new Date(epoch + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function zaiQuota(q: QuotaContext): Reply {
+  const error = (code: string, message: string): Reply => ({ status: 429, body: { error: { code, message } } });
+  switch (q.window) {
+    case 'minute':
+      return error(
+        '1302',
+        'High concurrency usage of this API, please reduce concurrency or contact customer service to increase limits',
+      );
+    case '5h':
+      return error('1308', `已达到 5 小时的使用上限。您的限额将在 ${beijingTime(q.tracker.resetAt('5h'))} 重置。`);
+    case 'week':
+      return error('1310', `您已达到每周/每月使用上限,您的限额将在 ${beijingTime(q.tracker.resetAt('week'))} 重置`);
+    case 'day':
+      return error('1304', '该 API 已达今日调用次数限额,如有更多需求,请联系客服购买');
+  }
 }

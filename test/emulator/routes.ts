@@ -132,8 +132,7 @@ export const NATIVE_QUOTA_STYLE: Record<Dialect, QuotaStyle | undefined> = {
   litellm: 'openai',
   ollama: undefined,
   'coding-plan': 'coding-plan',
-  // Z.ai's own quota errors are not emulated; its requests are counted for the quota endpoint.
-  zai: 'openai',
+  zai: 'zai',
   gemini: 'gemini',
 };
 

@@ -20,6 +20,10 @@
  * - OpenRouter: `{"error":{"code":<number>,"message","metadata"?}}`; a 402 names the exhausted
  *   limit in `metadata.limit_source`; after a 200 an error arrives as an SSE `data:` event with an
  *   `error` field (https://openrouter.ai/docs/errors, https://openrouter.ai/docs/api_reference/limits).
+ * - Z.ai / Zhipu (GLM): `{"error":{"code":"1308","message"}}`, a business code as a string under a
+ *   status that says less (most are 429), or `{"type":"error","error":{"type":"1113",…}}` on its
+ *   Anthropic-compatible endpoint (https://docs.bigmodel.cn/cn/api/api-code,
+ *   https://docs.z.ai/api-reference/api-code).
  * - Gemini: Google's `{"error":{"code":<number>,"message","status","details":[…]}}`, which the
  *   OpenAI-compatible endpoint wraps in a one-element list; `status` is Google's canonical code
  *   (`RESOURCE_EXHAUSTED`, `INVALID_ARGUMENT`, …) and the details say more (see googleErrors.ts).
@@ -75,6 +79,31 @@ const CODE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, Provi
   ['modelnotfound', 'model-not-found'],
   ['not_found_error', 'model-not-found'],
   ['context_length_exceeded', 'context-too-long'],
+  // Z.ai / Zhipu business codes. Most come as 429, which alone would read as a rate limit: a spent
+  // plan window (1308: the GLM Coding Plan's 5 hours, 1310: its week or month), a day's calls
+  // (1304), an expired plan (1309) or arrears (1113) are not lifted by retrying.
+  ['1000', 'auth'],
+  ['1001', 'auth'],
+  ['1002', 'auth'],
+  ['1003', 'auth'],
+  ['1004', 'auth'],
+  ['1110', 'auth'],
+  ['1111', 'auth'],
+  ['1112', 'auth'],
+  ['1121', 'auth'],
+  ['1113', 'insufficient-balance'],
+  ['1211', 'model-not-found'],
+  ['1311', 'model-not-found'],
+  ['1261', 'context-too-long'],
+  ['1302', 'rate-limited'],
+  ['1303', 'rate-limited'],
+  ['1305', 'rate-limited'],
+  ['1313', 'rate-limited'],
+  ['1304', 'quota-exhausted'],
+  ['1308', 'quota-exhausted'],
+  ['1309', 'quota-exhausted'],
+  ['1310', 'quota-exhausted'],
+  ['1312', 'overloaded'],
   // Google's canonical codes (Gemini's `error.status`) and its ErrorInfo reason for a bad key,
   // which comes as a 400 INVALID_ARGUMENT. INVALID_ARGUMENT itself is generic: the status decides.
   ['api_key_invalid', 'auth'],

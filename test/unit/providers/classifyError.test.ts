@@ -527,6 +527,59 @@ describe('classifyHttpError: Gemini (its OpenAI-compatible endpoint)', () => {
   });
 });
 
+describe('classifyHttpError: Z.ai / Zhipu (GLM)', () => {
+  // Z.ai's business codes in `error.code`, a string, under a status that says less: most come as
+  // 429 (https://docs.bigmodel.cn/cn/api/api-code, docs.z.ai/api-reference/api-code; bodies as users
+  // quote them: dirge-code/dirge#818, kaitranntt/ccs#402, anthropics/claude-code#9201).
+  const zai = (code: string, message: string) => ({ error: { code, message } });
+
+  it("429 1308 (the GLM Coding Plan's 5-hour window spent) is quota-exhausted, not a rate limit to retry", () => {
+    const error = http('zai', 429, zai('1308', '已达到 5 小时的使用上限。您的限额将在 2026-08-25 07:41:44 重置。'));
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.code, '1308');
+    assert.match(error.message, /5 小时的使用上限/);
+  });
+
+  it('1310 (weekly or monthly limit) and 1304 (daily call limit) are quota-exhausted; 1309 (plan expired) too', () => {
+    for (const code of ['1310', '1304', '1309'])
+      expectKind(http('zai', 429, zai(code, 'limit')), 'quota-exhausted', false, 429);
+  });
+
+  it('429 1113 (arrears) is insufficient-balance, in the OpenAI shape and in the Anthropic one', () => {
+    expectKind(
+      http('zai', 429, zai('1113', 'Insufficient balance or no resource package. Please recharge.')),
+      'insufficient-balance',
+      false,
+      429,
+    );
+    const anthropicShape = {
+      type: 'error',
+      error: { type: '1113', message: 'Insufficient balance or no resource package. Please recharge.' },
+      request_id: '202510091744123546de24396949b8',
+    };
+    expectKind(http('zai', 429, anthropicShape), 'insufficient-balance', false, 429);
+  });
+
+  it('1302, 1303, 1305 and 1313 are rate limits; 1312 (the model is busy) is an overload', () => {
+    for (const code of ['1302', '1303', '1305', '1313'])
+      expectKind(http('zai', 429, zai(code, 'High concurrency usage of this API')), 'rate-limited', true, 429);
+    expectKind(http('zai', 429, zai('1312', 'busy')), 'overloaded', true, 429);
+  });
+
+  it('1000–1004 and a locked account are auth; 1211 and 1311 model-not-found; 1261 context-too-long', () => {
+    for (const code of ['1000', '1001', '1002', '1003', '1004', '1112', '1121'])
+      expectKind(http('zai', 401, zai(code, 'Authentication failed')), 'auth', false, 401);
+    expectKind(
+      http('zai', 400, zai('1211', 'Unknown Model, please check the model code.')),
+      'model-not-found',
+      false,
+      400,
+    );
+    expectKind(http('zai', 400, zai('1311', 'Your plan does not include this model')), 'model-not-found', false, 400);
+    expectKind(http('zai', 400, zai('1261', 'Prompt exceeds max length')), 'context-too-long', false, 400);
+  });
+});
+
 describe('classifyHttpError: OpenRouter', () => {
   it('402 with limit_source openrouter_credits is insufficient-balance and keeps the source', () => {
     const error = http('openrouter', 402, {

@@ -574,6 +574,33 @@ describe('every protocol through one interface', () => {
     }
   });
 
+  it("zai-coding-plan: a spent 5-hour window (429 1308) is a spent quota in Z.ai's words, and a busy one (1302) a rate limit", async () => {
+    emulator.resetQuota();
+    emulator.configure({ quotas: { zai: { requestsPer5h: 1 } } });
+    try {
+      const plan = provider({ preset: 'zai-coding-plan', baseUrl: emulator.baseUrls.zaiCodingPlan });
+      await collect(plan);
+      await assert.rejects(collect(plan), (error: unknown) => {
+        assert.ok(ProviderError.is(error, 'quota-exhausted'), String(error));
+        assert.equal(error.code, '1308');
+        assert.equal(error.retryable, false, 'retrying does not bring a spent window back');
+        assert.match(error.message, /5 小时的使用上限/);
+        return true;
+      });
+      emulator.resetQuota();
+      emulator.configure({ quotas: { zai: { requestsPerMinute: 1 } } });
+      await collect(plan);
+      await assert.rejects(collect(plan), (error: unknown) => {
+        assert.ok(ProviderError.is(error, 'rate-limited'), String(error));
+        assert.equal(error.code, '1302');
+        return true;
+      });
+    } finally {
+      emulator.configure({ quotas: undefined });
+      emulator.resetQuota();
+    }
+  });
+
   it('dashscope: a thinking-only model refuses enable_thinking false; it is asked again without, once and from then on', async () => {
     const backend = provider({
       preset: 'dashscope-intl',
