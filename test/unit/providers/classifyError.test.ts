@@ -527,6 +527,60 @@ describe('classifyHttpError: Gemini (its OpenAI-compatible endpoint)', () => {
   });
 });
 
+describe('classifyHttpError: Moonshot (Kimi)', () => {
+  // OpenAI's shape with Moonshot's own types. An empty prepaid balance suspends the account with
+  // `exceeded_current_quota_error`, sent as 429 (forum.moonshot.ai/t/api-billing-behaviour/111,
+  // /t/429-insufficient-balance/244) or 403 (kimi.com/help/kimi-api/api-error-codes).
+  const moonshot = (type: string, message: string) => ({ error: { message, type } });
+
+  it('exceeded_current_quota_error is an empty balance, whether it comes as 429 or 403', () => {
+    const body = moonshot(
+      'exceeded_current_quota_error',
+      'Your account org-1<ak-2> is suspended, please check your plan and billing details',
+    );
+    expectKind(http('moonshot', 429, body), 'insufficient-balance', false, 429);
+    expectKind(http('moonshot', 403, body), 'insufficient-balance', false, 403);
+  });
+
+  it('rate_limit_reached_error is a rate limit, engine_overloaded_error an overload, invalid_authentication_error auth', () => {
+    expectKind(
+      http('moonshot', 429, moonshot('rate_limit_reached_error', 'max RPM reached')),
+      'rate-limited',
+      true,
+      429,
+    );
+    expectKind(
+      http(
+        'moonshot',
+        429,
+        moonshot('engine_overloaded_error', 'The engine is currently overloaded, please try again later'),
+      ),
+      'overloaded',
+      true,
+      429,
+    );
+    expectKind(
+      http('moonshot', 401, moonshot('invalid_authentication_error', 'Invalid Authentication')),
+      'auth',
+      false,
+      401,
+    );
+  });
+});
+
+describe('classifyHttpError: one-api / new-api gateways', () => {
+  it('403 insufficient_user_quota (the gateway account is out of credit) is an empty balance, not a bad key', () => {
+    const error = http('gateway', 403, {
+      error: {
+        message: 'Your account balance is insufficient. Please recharge your account to continue using the API.',
+        type: 'new_api_error',
+        code: 'insufficient_user_quota',
+      },
+    });
+    expectKind(error, 'insufficient-balance', false, 403);
+  });
+});
+
 describe('classifyHttpError: Z.ai / Zhipu (GLM)', () => {
   // Z.ai's business codes in `error.code`, a string, under a status that says less: most come as
   // 429 (https://docs.bigmodel.cn/cn/api/api-code, docs.z.ai/api-reference/api-code; bodies as users
