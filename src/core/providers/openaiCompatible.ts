@@ -38,6 +38,7 @@ import type {
   ProbeResult,
   Usage,
 } from './types';
+import { usageFromCounts, type UsageCounts } from './openaiUsage';
 import { estimatedUsage, PromptCacheMemory } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -159,7 +160,7 @@ export class OpenAICompatibleProvider implements Provider {
           yield { type: 'text', text };
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = toUsage(chunk.usage);
+        if (chunk.usage) usage = usageFromCounts(chunk.usage);
       }
       const ended = thinkTags.end();
       // A chat answer that opened with `<think>` and never closed it, though nothing cut it short,
@@ -375,7 +376,7 @@ export class OpenAICompatibleProvider implements Provider {
    */
   private fimUsage(model: string, promptText: string, text: string, reported: UsageCounts | null | undefined): Usage {
     if (!reported) return this.promptCache.estimate(model, promptText, text);
-    const usage = toUsage(reported);
+    const usage = usageFromCounts(reported);
     this.promptCache.remember(model, promptText, usage);
     return usage;
   }
@@ -536,37 +537,6 @@ function fimReadText(route: string, request: FimRequest, model: string): string 
   if (route === 'chat') return chatReadText(holeFillChatRequest({ ...request, model }));
   if (route === 'raw-template' && request.rawPrompt !== undefined) return request.rawPrompt;
   return request.prefix + request.suffix;
-}
-
-interface UsageCounts {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  /** OpenAI's, and those who copy it (OpenRouter, Alibaba, Z.ai, Moonshot): reasoning among the output. */
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-  /** DeepSeek's own count of input tokens served from its context cache (api-docs.deepseek.com/guides/kv_cache). */
-  prompt_cache_hit_tokens?: number;
-}
-
-function toUsage(usage: UsageCounts): Usage {
-  const reasoning = reasoningTokens(usage);
-  return {
-    inputTokens: usage.prompt_tokens ?? 0,
-    outputTokens: usage.completion_tokens ?? 0,
-    cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
-    cacheWriteTokens: 0,
-    reported: true,
-    ...(reasoning && { reasoningTokens: reasoning }),
-  };
-}
-
-/** The reasoning tokens a usage reports, when it reports a sane number of them; else 0. */
-function reasoningTokens(usage: UsageCounts): number {
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  const output = usage.completion_tokens ?? 0;
-  return typeof reasoning === 'number' && Number.isSafeInteger(reasoning) && reasoning > 0 && reasoning <= output
-    ? reasoning
-    : 0;
 }
 
 /** The `/completions` body both FIM calls send, streamed or not. */

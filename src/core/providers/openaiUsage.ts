@@ -1,0 +1,47 @@
+/**
+ * Usage as OpenAI-compatible servers report it. In OpenAI's own counting `completion_tokens`
+ * holds all the output, reasoning included, and `total_tokens` is prompt plus completion. Some
+ * servers leave a model's thinking out of `completion_tokens` while billing it: it then shows only
+ * in a larger `total_tokens` (Gemini's thoughts as relays of it report them, mozilla-ai/any-llm#1290,
+ * router-for-me/CLIProxyAPI#5733), or in `reasoning_tokens` larger than the completion. Such
+ * thinking is counted as output, since it is billed as output.
+ */
+import type { Usage } from './types';
+
+export interface UsageCounts {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  /** OpenAI's, and those who copy it (OpenRouter, Alibaba, Z.ai, Moonshot): reasoning among the output. */
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+  /** DeepSeek's own count of input tokens served from its context cache (api-docs.deepseek.com/guides/kv_cache). */
+  prompt_cache_hit_tokens?: number;
+}
+
+/** A count as a server sends it, when it is a whole number of tokens; else undefined. */
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+export function usageFromCounts(usage: UsageCounts): Usage {
+  const input = count(usage.prompt_tokens) ?? 0;
+  const completion = count(usage.completion_tokens) ?? 0;
+  const total = count(usage.total_tokens);
+  const reported = count(usage.completion_tokens_details?.reasoning_tokens) ?? 0;
+  // Thinking left out of the completion shows as a larger total, or as reasoning beyond it.
+  const output = Math.max(
+    completion,
+    total !== undefined ? total - input : 0,
+    reported > completion ? completion + reported : 0,
+  );
+  const reasoning = reported > 0 && reported <= output ? reported : 0;
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
+    cacheWriteTokens: 0,
+    reported: true,
+    ...(reasoning && { reasoningTokens: reasoning }),
+  };
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { usageFromCounts } from '../../../src/core/providers/openaiUsage';
+
+describe('usage as OpenAI-compatible servers count it', () => {
+  it('takes the counts as they are when they add up', () => {
+    const usage = usageFromCounts({
+      prompt_tokens: 120,
+      completion_tokens: 40,
+      total_tokens: 160,
+      prompt_tokens_details: { cached_tokens: 64 },
+      completion_tokens_details: { reasoning_tokens: 12 },
+    });
+    assert.deepEqual(usage, {
+      inputTokens: 120,
+      outputTokens: 40,
+      cacheReadTokens: 64,
+      cacheWriteTokens: 0,
+      reported: true,
+      reasoningTokens: 12,
+    });
+  });
+
+  it('counts thinking a server left out of completion_tokens but billed in the total (Gemini thoughts, as relays report them)', () => {
+    // gemini-2.5-flash: 20 prompt, 151 answer, 382 thought, 553 in all (mozilla-ai/any-llm#1290).
+    const usage = usageFromCounts({ prompt_tokens: 20, completion_tokens: 151, total_tokens: 553 });
+    assert.equal(usage.outputTokens, 533, 'the thinking is output, and billed as output');
+    // Only the thinking, no answer (router-for-me/CLIProxyAPI#5733).
+    const thoughtOnly = usageFromCounts({
+      prompt_tokens: 21,
+      completion_tokens: 0,
+      total_tokens: 81,
+      completion_tokens_details: { reasoning_tokens: 60 },
+    });
+    assert.deepEqual([thoughtOnly.outputTokens, thoughtOnly.reasoningTokens], [60, 60]);
+  });
+
+  it('counts reasoning reported apart from a smaller completion_tokens, with no total to say so', () => {
+    const usage = usageFromCounts({
+      prompt_tokens: 20,
+      completion_tokens: 151,
+      completion_tokens_details: { reasoning_tokens: 382 },
+    });
+    assert.deepEqual([usage.outputTokens, usage.reasoningTokens], [533, 382]);
+  });
+
+  it('ignores counts that are not whole numbers: a total below its parts, a negative or fractional count', () => {
+    assert.equal(usageFromCounts({ prompt_tokens: 20, completion_tokens: 30, total_tokens: 10 }).outputTokens, 30);
+    assert.equal(usageFromCounts({ prompt_tokens: 20, completion_tokens: 30, total_tokens: 70.5 }).outputTokens, 30);
+    const negative = usageFromCounts({
+      prompt_tokens: 20,
+      completion_tokens: 30,
+      completion_tokens_details: { reasoning_tokens: -5 },
+    });
+    assert.deepEqual([negative.outputTokens, negative.reasoningTokens], [30, undefined]);
+  });
+});
