@@ -62,6 +62,9 @@ const CODE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, Provi
   // Moonshot suspends a prepaid account whose balance reached zero with this type, as a 429 or a
   // 403 (forum.moonshot.ai/t/api-billing-behaviour/111, kimi.com/help/kimi-api/api-error-codes).
   ['exceeded_current_quota_error', 'insufficient-balance'],
+  // A LiteLLM proxy's key, user or team budget spent (429, 400 in older versions): retrying is
+  // refused until the budget resets or is raised.
+  ['budget_exceeded', 'quota-exhausted'],
   // one-api / new-api gateways (a team's relay) out of credit, as a 403 or a 429.
   ['insufficient_user_quota', 'insufficient-balance'],
   ['arrearage', 'insufficient-balance'],

@@ -568,6 +568,25 @@ describe('classifyHttpError: Moonshot (Kimi)', () => {
   });
 });
 
+describe('classifyHttpError: LiteLLM proxy', () => {
+  it('budget_exceeded (a key, user or team budget spent) is a spent quota, whether sent as 429 or as 400', () => {
+    // As LiteLLM answers it (BerriAI/litellm#40002; older versions said 400, BerriAI/litellm#14144).
+    const body = (code: string) => ({
+      error: {
+        message: 'Budget has been exceeded! Key=e7fb… Current cost: 2.6, Max budget: 2.5',
+        type: 'budget_exceeded',
+        param: null,
+        code,
+      },
+    });
+    const error = http('team-gateway', 429, body('429'));
+    expectKind(error, 'quota-exhausted', false, 429);
+    assert.equal(error.code, 'budget_exceeded');
+    assert.match(error.message, /Budget has been exceeded/);
+    expectKind(http('team-gateway', 400, body('400')), 'quota-exhausted', false, 400);
+  });
+});
+
 describe('classifyHttpError: one-api / new-api gateways', () => {
   it('403 insufficient_user_quota (the gateway account is out of credit) is an empty balance, not a bad key', () => {
     const error = http('gateway', 403, {
