@@ -90,6 +90,7 @@ const REASONING =
  */
 function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
   if (isAlibaba(ctx)) return alibabaThinks(model, body);
+  if (ctx.dialect === 'openai' && OLLAMA_THINKER.test(model)) return body.reasoning_effort !== 'none';
   if (ctx.dialect === 'openrouter') return openRouterThinks(model, body);
   if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
   if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9]))/.test(model)) return false;
@@ -119,9 +120,20 @@ function openRouterThinks(model: string, body: Record<string, unknown>): boolean
   return reasoning.effort !== 'none' && reasoning.enabled !== false;
 }
 
-/** Where a stream carries reasoning: OpenRouter's own `reasoning`, or `reasoning_content` as DeepSeek named it. */
-function reasoningField(ctx: RequestContext): 'reasoning' | 'reasoning_content' {
-  return ctx.dialect === 'openrouter' ? 'reasoning' : 'reasoning_content';
+/**
+ * Ollama's OpenAI-compatible endpoint (`/v1`, served here by the openai routes): its thinking
+ * models, by Ollama's `name:tag` ids, think unless the request says `reasoning_effort: "none"`, the
+ * only switch that endpoint reads, and stream it in the delta's `reasoning` (ollama/ollama#12004,
+ * ollama/ollama#14820; aictrl-dev/cli#75 measured it).
+ */
+const OLLAMA_THINKER = /^(?:qwen3(?:\.\d+)?|gpt-oss|magistral):/;
+
+/**
+ * Where a stream carries reasoning: OpenRouter's and Ollama's own `reasoning`, or
+ * `reasoning_content` as DeepSeek named it.
+ */
+function reasoningField(ctx: RequestContext, model: string): 'reasoning' | 'reasoning_content' {
+  return ctx.dialect === 'openrouter' || OLLAMA_THINKER.test(model) ? 'reasoning' : 'reasoning_content';
 }
 
 function isAlibaba(ctx: RequestContext): boolean {
@@ -309,7 +321,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
           message: {
             role: 'assistant',
             content: inContent.join('') + generation.text,
-            ...(reasoning.length > 0 && { [reasoningField(ctx)]: reasoning.join('') }),
+            ...(reasoning.length > 0 && { [reasoningField(ctx, model)]: reasoning.join('') }),
           },
           finish_reason: generation.finishReason,
         },
@@ -325,7 +337,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   for (const chunk of reasoning)
     if (
       !(await stream.send(
-        { data: { ...base, choices: [{ index: 0, delta: { [reasoningField(ctx)]: chunk }, finish_reason: null }] } },
+        { data: { ...base, choices: [{ index: 0, delta: { [reasoningField(ctx, model)]: chunk }, finish_reason: null }] } },
         true,
       ))
     )

@@ -568,6 +568,7 @@ const THINKING_OFF: Readonly<
   'thinking-type': { thinking: { type: 'disabled' } },
   'enable-thinking': { enable_thinking: false },
   'reasoning-effort': { reasoning: { effort: 'none' } },
+  'effort-none': { reasoning_effort: 'none' },
 };
 
 /** The optional parts of a chat request this client sends, each dropped once refused by name. */

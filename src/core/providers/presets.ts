@@ -86,10 +86,12 @@ export interface Preset {
    * `enable_thinking: false` on Alibaba's endpoints, where Qwen3.5 and later (and the open Qwen3
    * models) think unless told not to; `reasoning: {"effort": "none"}` on OpenRouter, which
    * normalizes it across its models (and ignores it for those that do not reason);
-   * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts). A thinking
-   * model spends a completion's few tokens, and seconds, on reasoning before any answer.
+   * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts);
+   * `reasoning_effort: "none"` on Ollama's OpenAI-compatible endpoint, the only switch it reads
+   * there (ollama/ollama#12004, ollama/ollama#14820). A thinking model spends a completion's few
+   * tokens, and seconds, on reasoning before any answer.
    */
-  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort' | 'gemini-effort';
+  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort' | 'gemini-effort' | 'effort-none';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -560,6 +562,8 @@ export const PRESETS: readonly Preset[] = [
     // A base (not instruct) tag: FIM-trained, and its template handles `.Suffix`.
     completionModel: 'qwen2.5-coder:1.5b-base',
     fimRoute: 'ollama-generate',
+    // For a model whose template takes no suffix, asked over chat (qwen3.5, gemma…).
+    thinkingSwitch: 'effort-none',
     // unverified: tags assumed from the Ollama library's naming; pull what fits the machine.
     models: ['qwen2.5-coder:7b-base', 'qwen2.5-coder:3b-base', 'qwen3-coder:30b'],
     docs: 'https://github.com/ollama/ollama/blob/main/docs/api.md',

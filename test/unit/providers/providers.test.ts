@@ -14,6 +14,7 @@ import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { createProvider } from '../../../src/backends/providerRuntime';
+import { DEFAULT_MODELS } from '../../emulator/options';
 import { startEmulator, type Emulator } from '../../emulator/server';
 
 const KEY = 'sk-emu-PLANTEDKEY-0123456789abcdefghij';
@@ -491,6 +492,29 @@ describe('every protocol through one interface', () => {
     assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'OpenRouter streams the reasoning as `reasoning`');
     assert.deepEqual(chatSent(emulator, before, 'reasoning'), [
       [200, { effort: 'none' }],
+      [200, undefined],
+    ]);
+  });
+
+  it('ollama: a completion over chat on a thinking model sends reasoning_effort none, the one switch its /v1 reads; chat leaves it on', async () => {
+    emulator.configure({ models: [...DEFAULT_MODELS, 'qwen3.5:4b'] });
+    const ollama = provider({
+      preset: 'ollama',
+      baseUrl: emulator.baseUrls.ollama,
+      chatModel: 'qwen3.5:4b',
+      completionModel: 'qwen3.5:4b',
+    });
+    const before = emulator.requests.length;
+    const result = await ollama
+      .fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 })
+      .finally(() => emulator.configure({ models: undefined }));
+    assert.match(result.text, /return a \+ b;/, 'the thinking would have spent all 64 tokens');
+    assert.equal(result.route, 'chat', 'a model whose template takes no suffix is asked over chat');
+    assert.equal(result.sent?.reasoningEffort, 'none');
+    const chat = await collect(ollama, 'what is 2+2?');
+    assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'chat keeps the thinking, and says so');
+    assert.deepEqual(chatSent(emulator, before, 'reasoning_effort'), [
+      [200, 'none'],
       [200, undefined],
     ]);
   });
