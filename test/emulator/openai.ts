@@ -337,7 +337,12 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   for (const chunk of reasoning)
     if (
       !(await stream.send(
-        { data: { ...base, choices: [{ index: 0, delta: { [reasoningField(ctx, model)]: chunk }, finish_reason: null }] } },
+        {
+          data: {
+            ...base,
+            choices: [{ index: 0, delta: { [reasoningField(ctx, model)]: chunk }, finish_reason: null }],
+          },
+        },
         true,
       ))
     )
