@@ -62,7 +62,7 @@ export function postProcess(raw: string, ctx: PostProcessContext): string {
   text = dropRepeatedSuffixLines(text, cursor);
   text = cutOverClosing(text, cursor);
   if (shape !== 'block' && !text.includes('\n')) text = cutUnclosedOpeners(text, cursor);
-  text = dropRestOfLineOverlap(text, cursor.restOfLine);
+  text = dropRestOfLineOverlap(text, cursor);
   return finish(text, cursor);
 }
 

@@ -4,6 +4,7 @@
  * the whole completion only repeats what follows.
  */
 import { isSelfContained } from './bracketBalance';
+import { scanCode } from './codeScan';
 import type { Cursor } from './postprocessCursor';
 import { KEYWORD_CLOSER } from './blockShape';
 import { indentWidth, nonSpace } from './whitespace';
@@ -49,21 +50,50 @@ export function dropRepeatedSuffixLines(text: string, cursor: Cursor): string {
 
 /**
  * Drops the longest run at the end of the last line that repeats the start of the rest of the
- * line, ignoring spaces: `foo();` before `;`, `cart.items` before `items.length`. Brackets are step
- * 6's business. Words are not spared: a model that ends with what follows the cursor repeats it
- * far more often than it means the same word twice.
+ * line, ignoring spaces: `foo();` before `;`, `cart.items` before `items.length`, `number>();`
+ * before `>();`. Words are not spared: a model that ends with what follows the cursor repeats it
+ * far more often than it means the same word twice. Brackets are mostly step 6's business, which
+ * knows which closers the suffix supplies; a run with brackets goes only when what is kept leaves
+ * none of the completion's own brackets open, and either its brackets pair up within it (`>();`,
+ * `.trim();`) or the cursor is in a string, where step 6 sees no brackets: the `}` of `name}`
+ * before `}")` closes the f-string's `{`, `${` in a template likewise. The `)` of `bar()` before
+ * `)` closes the completion's own `(` and stays; that of `text)` in `wrap(parse(` is step 6's.
  */
-export function dropRestOfLineOverlap(text: string, restOfLine: string): string {
-  const rest = nonSpace(restOfLine);
+export function dropRestOfLineOverlap(text: string, cursor: Pick<Cursor, 'restOfLine' | 'syntax' | 'state'>): string {
+  const rest = nonSpace(cursor.restOfLine);
   const lineStart = text.lastIndexOf('\n') + 1;
   const positions: number[] = [];
   for (let i = lineStart; i < text.length; i++) if (!/\s/.test(text.charAt(i))) positions.push(i);
   for (let k = Math.min(positions.length, rest.length); k >= 1; k--) {
     const from = positions[positions.length - k] ?? text.length;
     const head = rest.slice(0, k);
-    if (nonSpace(text.slice(from)) === head && !/[()[\]{}]/.test(head)) return text.slice(0, from);
+    if (nonSpace(text.slice(from)) !== head) continue;
+    if (!/[()[\]{}]/.test(head)) return text.slice(0, from);
+    const outsideCode = cursor.state.mode !== 'code';
+    if ((outsideCode || pairsUp(head)) && !leavesOwnBracketOpen(text.slice(0, from), cursor))
+      return text.slice(0, from);
   }
   return text;
+}
+
+/** Whether every bracket in `run` closes one opened in it, and every one it opens is closed. */
+function pairsUp(run: string): boolean {
+  const open: string[] = [];
+  for (const ch of run) {
+    if ('([{'.includes(ch)) open.push(ch);
+    else if (')]}'.includes(ch) && open.pop() !== { ')': '(', ']': '[', '}': '{' }[ch]) return false;
+  }
+  return open.length === 0;
+}
+
+/** Whether `kept`, read from the cursor on, opens a bracket (in code) that it does not close. */
+function leavesOwnBracketOpen(kept: string, cursor: Pick<Cursor, 'syntax' | 'state'>): boolean {
+  let depth = 0;
+  scanCode(kept, cursor.syntax, cursor.state, (ch) => {
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && depth > 0) depth--;
+  });
+  return depth > 0;
 }
 
 /** Trims trailing whitespace; '' when nothing is left or when the text only repeats what follows. */

@@ -115,6 +115,29 @@ describe('post-processing: the suffix already has it', () => {
   });
 });
 
+describe('post-processing: a tail that repeats the rest of the line, brackets and all', () => {
+  it('drops a repeated rest of the line whose brackets pair up within it', () => {
+    assert.equal(complete('const counts = new Map<string, █>();', 'number>();'), 'number');
+    assert.equal(complete('const name = █.trim();', 'input.value.trim();'), 'input.value');
+    assert.equal(complete('    cleaned = █.strip()', 'line.strip()', { languageId: 'python' }), 'line');
+    assert.equal(
+      complete('let names: Vec<█> = Vec::new();', 'String> = Vec::new();', { languageId: 'rust' }),
+      'String',
+    );
+  });
+
+  it('drops the closer of an interpolation the editor closed: `${}` in a template, `{}` in an f-string', () => {
+    assert.equal(complete('const msg = `Hello ${█}`;', 'user.name}`;'), 'user.name');
+    assert.equal(complete('print(f"Hello {█}")', 'name}")', { languageId: 'python' }), 'name');
+  });
+
+  it("keeps a closer of the completion's own opener, and a tail that is not the rest of the line", () => {
+    assert.equal(complete('foo(█)', 'bar()'), 'bar()');
+    assert.equal(complete('const x = █;', 'compute(a, b);'), 'compute(a, b)');
+    assert.equal(complete('render(█)', 'items.map((item) => item.name))'), 'items.map((item) => item.name)');
+  });
+});
+
 describe('post-processing: brackets', () => {
   it('keeps a closer that closes its own opener', () => {
     assert.equal(complete('foo(█)', 'bar()'), 'bar()');
