@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
-import { backendPrice, requestCost } from '../backends/backendPrices';
-import { billingOf } from '../core/providers/presets';
+import { requestCost } from '../backends/backendPrices';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
 import type { CompletionSettings } from '../core/completion/engine';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import {
@@ -26,6 +26,7 @@ import {
   pausedNote,
   pausedTooltip,
 } from '../core/usage/budgetText';
+import { backendSpend } from '../core/usage/costClass';
 import { formatAmounts, formatMoney } from '../core/usage/formatMoney';
 import { WARNING_FRACTION, type LimitReading, type LimitState } from '../core/usage/limits';
 import { log } from '../log';
@@ -113,13 +114,9 @@ export class BudgetGuard implements vscode.Disposable {
   private spendOf(config: ProviderConfig, role: 'completion' | 'chat'): BackendSpend {
     const cached = this.spends.get(config)?.[role];
     if (cached !== undefined) return cached;
-    const billing = billingOf(config.preset);
-    let spend: BackendSpend;
-    if (config.plan || billing === 'local' || billing === 'free' || billing === 'plan') spend = 'nothing';
-    else {
-      const price = backendPrice(config, role);
-      spend = !price ? undefined : price.input === 0 && price.output === 0 ? 'nothing' : (price.currency ?? 'USD');
-    }
+    const spend = backendSpend(config, role, (presetId, model, local, baseUrl) =>
+      loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl),
+    );
     if (spend !== undefined) this.spends.set(config, { ...this.spends.get(config), [role]: spend });
     return spend;
   }

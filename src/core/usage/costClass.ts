@@ -5,6 +5,7 @@
 import { billingOf } from '../providers/presets';
 import type { Usage } from '../providers/types';
 import { priceOverrideFor, type ProviderConfig } from '../settings/providerSettings';
+import type { BackendSpend } from './budgetAction';
 import { formatMoney } from './formatMoney';
 import {
   backendPerMTok,
@@ -54,6 +55,18 @@ export function backendCost(config: ProviderConfig, role: Role, lookup: PerMTokL
   // Unknown is never free: the user's own server with no price may be a rented GPU, or a gateway
   // (LiteLLM listens on 127.0.0.1 by default) that forwards to a metered API. A price of 0 says free.
   return { costClass: 'paid' };
+}
+
+/**
+ * What a backend can spend for a budget to weigh: nothing (local, free, plan, or priced at zero),
+ * a currency, or undefined when nobody knows its price. In the same order as the meter prices a
+ * request: the user's own price wins, so a "local" server on a rented GPU that the user priced
+ * spends, and its budget stops it.
+ */
+export function backendSpend(config: ProviderConfig, role: Role, lookup: PerMTokLookup): BackendSpend {
+  const { costClass, price } = backendCost(config, role, lookup);
+  if (costClass !== 'paid') return 'nothing';
+  return price ? (price.currency ?? 'USD') : undefined;
 }
 
 export function costClassOf(config: ProviderConfig, role: Role, lookup: PerMTokLookup): CostClass {

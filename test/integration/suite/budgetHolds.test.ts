@@ -5,6 +5,8 @@ import { activateSwitchboard, completeNewFunction, eventually } from './helpers'
 
 const { Automatic, Invoke } = vscode.InlineCompletionTriggerKind;
 const COMPLETIONS = '/v1/completions';
+/** Every request that generates, whichever route the preset fills the middle by. */
+const GENERATIONS = /^\/v1\/(?:chat\/)?completions$/;
 
 describe("a backend's own budget", () => {
   const config = () => vscode.workspace.getConfiguration('switchboard');
@@ -72,5 +74,35 @@ describe("a backend's own budget", () => {
     );
     await completeNewFunction(api, 'budget', Automatic);
     assert.equal(emulator.count(COMPLETIONS), asked + 1, 'a budget set to warn stops nothing');
+  });
+
+  it('pauses a "local" server the user priced (a vLLM on a rented GPU) at 100% of its budget too', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const gpu = {
+      id: 'rented-gpu',
+      name: 'Rented GPU (demo)',
+      preset: 'vllm',
+      baseUrl: emulator.baseUrls.openai,
+      limits: { usdPerDay: 0.000001 },
+      prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+    };
+    await config().update('providers', [gpu], vscode.ConfigurationTarget.Global);
+    await config().update('completion.provider', 'rented-gpu', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('Rented GPU'),
+      'the backend in use',
+    );
+    const before = emulator.count(GENERATIONS);
+    await completeNewFunction(api, 'gpu', Automatic);
+    assert.equal(emulator.count(GENERATIONS), before + 1, 'the first request goes out');
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => text.includes('completion paused'),
+      'the pause: the server is local, but the user said what it costs',
+    );
+    for (let i = 0; i < 3; i++) await completeNewFunction(api, 'gpu', Automatic);
+    assert.equal(emulator.count(GENERATIONS), before + 1, 'no automatic request while the budget holds');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import type { PriceTable } from '../../../src/core/usage/backendPrice';
-import { backendCost, costClassOf, requestEstimateText } from '../../../src/core/usage/costClass';
+import { backendCost, backendSpend, costClassOf, requestEstimateText } from '../../../src/core/usage/costClass';
 import { pricePerMTok, priceRequest } from '../../../src/core/usage/pricing';
 import {
   fallbackVerdict,
@@ -146,5 +146,42 @@ describe('the paid guard', () => {
     assert.equal(switchButton('Ollama', false, '~$0.00/request'), 'Switch to Ollama');
     assert.equal(quotedRole(['completion', 'chat']), 'chat');
     assert.equal(quotedRole(['completion']), 'completion');
+  });
+});
+
+describe('what a backend can spend, for the budgets', () => {
+  it('a "local" server the user priced spends in the price\'s currency: its budget must be able to stop it', () => {
+    // A vLLM preset on a rented GPU, with the user's own rates.
+    const gpu = config({
+      id: 'gpu',
+      preset: 'vllm',
+      baseUrl: 'https://my-rented-gpu.example.com/v1',
+      prices: { '*': { inputPerMTok: 3, outputPerMTok: 15 } },
+    });
+    assert.equal(backendSpend(gpu, 'chat', lookup), 'USD');
+    const yuan = config({
+      id: 'gpu-cn',
+      preset: 'vllm',
+      baseUrl: 'https://gpu.example.cn/v1',
+      prices: { '*': { currency: 'CNY', inputPerMTok: 2, outputPerMTok: 8 } },
+    });
+    assert.equal(backendSpend(yuan, 'completion', lookup), 'CNY');
+  });
+
+  it('spends nothing on a local server, a plan or a free tier, or at a price of zero; unknown stays unknown', () => {
+    assert.equal(backendSpend(config({ id: 'o', preset: 'ollama' }), 'completion', lookup), 'nothing');
+    assert.equal(backendSpend(config({ id: 'cp', preset: 'coding-plan-intl' }), 'chat', lookup), 'nothing');
+    const zero = config({
+      id: 'z',
+      preset: 'custom',
+      baseUrl: 'https://x.example/v1',
+      prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+    });
+    assert.equal(backendSpend(zero, 'chat', lookup), 'nothing');
+    assert.equal(backendSpend(config({ id: 'ds', preset: 'deepseek' }), 'chat', lookup), 'USD');
+    assert.equal(
+      backendSpend(config({ id: 'c', preset: 'custom', baseUrl: 'https://x.example/v1' }), 'chat', lookup),
+      undefined,
+    );
   });
 });
