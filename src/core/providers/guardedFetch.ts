@@ -61,8 +61,12 @@ function carriesKey(url: URL, headers: Headers, apiKey: string | undefined): boo
   return false;
 }
 
-function refuse(providerId: string, message: string): ProviderError {
-  return new ProviderError({ kind: 'bad-request', providerId, message, retryable: false });
+/**
+ * A request Switchboard will not make. `notSent` when nothing went out; `status` when the server
+ * answered with the redirect refused: either way no model ran, and nothing is billed.
+ */
+function refuse(providerId: string, message: string, how: { notSent: true } | { status: number }): ProviderError {
+  return new ProviderError({ kind: 'bad-request', providerId, message, retryable: false, ...how });
 }
 
 export function guardedFetch(options: FetchGuardOptions): typeof fetch {
@@ -80,6 +84,7 @@ export function guardedFetch(options: FetchGuardOptions): typeof fetch {
           throw refuse(
             options.providerId,
             `Your key was not sent to ${url.origin}: plain http can be read on the way, and the server is not this machine. Use https, or allow http for this server when Switchboard asks.`,
+            { notSent: true },
           );
         }
       }
@@ -94,10 +99,13 @@ export function guardedFetch(options: FetchGuardOptions): typeof fetch {
         throw refuse(
           options.providerId,
           `${url.origin} redirected the request to ${next.origin}, another server; Switchboard does not send your prompt or key there. If you trust it, set that address as the base URL.`,
+          { status: response.status },
         );
       }
       if (hop >= MAX_REDIRECTS)
-        throw refuse(options.providerId, `${url.origin} redirected the request too many times.`);
+        throw refuse(options.providerId, `${url.origin} redirected the request too many times.`, {
+          status: response.status,
+        });
       // 303 (and, as browsers do, 301/302 after a POST) asks for a GET without the body.
       if (
         response.status === 303 ||

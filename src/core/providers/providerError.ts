@@ -53,13 +53,15 @@ const REFUSALS: ReadonlySet<string> = new Set<ProviderErrorKind>([
 ]);
 
 /**
- * Whether the server refused the request with an error status in place of an answer, so it never
- * ran the model and billed nothing. The same kinds inside a stream (after a 200) do not count: the
+ * Whether the server refused the request with an error status in place of an answer, or answered
+ * with a redirect Switchboard would not follow, so it never ran the model and billed nothing. The same kinds inside a stream (after a 200) do not count: the
  * model had started. Nor do a server error (it may come after the model ran) or a request the
  * server judged and rejected (some vendors bill a 400 such as a content filter's).
  */
 export function wasRefused(error: { kind: string; status?: number }): boolean {
-  return error.status !== undefined && REFUSALS.has(error.kind);
+  if (error.status === undefined) return false;
+  // A redirect Switchboard would not follow: the server pointed elsewhere and served nothing.
+  return REFUSALS.has(error.kind) || (error.status >= 300 && error.status < 400);
 }
 
 export interface ProviderErrorInit {
@@ -79,7 +81,7 @@ export interface ProviderErrorInit {
   resetAt?: number;
   /** The backend's request id, for a support ticket. */
   requestId?: string;
-  /** A 'network' failure before any connection: the server never saw the request, so it cost nothing. */
+  /** The request never went out (no connection was made, or Switchboard refused to send it): it cost nothing. */
   notSent?: boolean;
 }
 

@@ -27,8 +27,9 @@ const NOTHING: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, ca
 
 /** `price` is the pricing function (passed in so the price data loads only where it is needed). */
 export function meterRequest(input: MeterInput, price: (usage: Usage) => Price): Metered {
-  // No connection was made, so nothing was billed: a failure, not spend, and never "unpriced".
-  if (input.error?.kind === 'network' && input.error.notSent) {
+  // Nothing went out (no connection, or Switchboard would not send it): a failure, not spend, and
+  // never "unpriced".
+  if (input.error?.notSent) {
     return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'not-sent' } };
   }
   // Turned away before the model ran (a bad key, a rate limit, a spent quota): nothing was billed.

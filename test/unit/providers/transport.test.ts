@@ -11,6 +11,8 @@ import { guardedFetch } from '../../../src/core/providers/guardedFetch';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { balanceUrl } from '../../../src/core/usage/balances';
+import { meterRequest } from '../../../src/core/usage/meterRequest';
+import { priceRequest } from '../../../src/core/usage/pricing';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { startEmulator, type Emulator } from '../../emulator/server';
 
@@ -138,5 +140,68 @@ describe('the LiteLLM balance call', () => {
     assert.equal(balanceUrl('litellm', 'https://gw.example/litellm/'), 'https://gw.example/litellm/key/info');
     assert.equal(balanceUrl('litellm', 'https://gw.example/litellm/v1'), 'https://gw.example/litellm/key/info');
     assert.equal(balanceUrl('litellm', 'http://localhost:4000'), 'http://localhost:4000/key/info');
+  });
+});
+
+describe('a request Switchboard would not send, or a server only redirected, costs nothing', () => {
+  const priceOnDeepSeek = (usage: Parameters<typeof priceRequest>[0]['usage']) =>
+    priceRequest({ presetId: 'deepseek', local: false, model: 'deepseek-chat', usage });
+
+  it('a key refused over plain http: the request never left, so the ledger shows no tokens and no cost', async () => {
+    const { providers } = parseProviders([
+      { id: 'ds', preset: 'deepseek', baseUrl: 'http://ds-proxy.corp.example:8080/v1' },
+    ]);
+    assert.ok(providers[0]);
+    const provider = createProvider(providers[0], 'sk-abcdef1234567890', {
+      hooks: { confirmPlainHttpKey: async () => false },
+    });
+    const promptText = 'def f():\n    pass\n'.repeat(2_000);
+    let failure: unknown;
+    try {
+      for await (const event of provider.chat({ messages: [{ role: 'user', content: promptText }] })) void event;
+    } catch (error) {
+      failure = error;
+    }
+    assert.ok(ProviderError.is(failure, 'bad-request'), String(failure));
+    assert.equal(failure.notSent, true, 'marked as never sent');
+    const metered = meterRequest({ promptText, error: failure }, priceOnDeepSeek);
+    assert.deepEqual([metered.usage.inputTokens, metered.price.micros], [0, 0]);
+  });
+
+  it('a redirect to another origin refused: the server answered with a redirect, not an answer', async () => {
+    const home = await startEmulator({ tokensPerSecond: 0 });
+    try {
+      home.fault({
+        kind: 'redirect',
+        status: 307,
+        location: 'http://127.0.0.2:9/v1/chat/completions',
+        path: '/v1/chat/completions',
+      });
+      const { providers } = parseProviders([
+        {
+          id: 'p',
+          preset: 'custom',
+          baseUrl: home.baseUrls.openai,
+          chatModel: 'emulator-chat',
+          prices: { '*': { inputPerMTok: 1, outputPerMTok: 1 } },
+        },
+      ]);
+      assert.ok(providers[0]);
+      let failure: unknown;
+      try {
+        for await (const event of createProvider(providers[0], undefined).chat({
+          messages: [{ role: 'user', content: 'x'.repeat(4000) }],
+        }))
+          void event;
+      } catch (error) {
+        failure = error;
+      }
+      assert.ok(ProviderError.is(failure, 'bad-request'), String(failure));
+      assert.equal(failure.status, 307);
+      const metered = meterRequest({ promptText: 'x'.repeat(4000), error: failure }, priceOnDeepSeek);
+      assert.deepEqual([metered.usage.inputTokens, metered.price.micros], [0, 0]);
+    } finally {
+      await home.close();
+    }
   });
 });
