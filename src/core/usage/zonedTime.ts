@@ -85,16 +85,18 @@ function offsetAt(epoch: number, timeZone: string): number {
  */
 export function zonedEpoch(timeZone: string, year: number, month: number, day: number, hour = 0): number {
   const asUtc = Date.UTC(year, month - 1, day, hour);
-  // The offset a little before and at the guess: at most two candidates around a DST change.
-  const first = asUtc - offsetAt(asUtc - 86_400_000, timeZone);
-  const second = asUtc - offsetAt(asUtc, timeZone);
-  const candidates = [first, second].filter((epoch) => {
+  // The zone's offsets a day either side of the guess and at it: the instant is the guess less one
+  // of them. Both sides are needed: west of UTC the instant comes after the guess, east before it,
+  // and a change of offset can fall between the guess and the instant.
+  const tries = [asUtc - 86_400_000, asUtc, asUtc + 86_400_000].map((at) => asUtc - offsetAt(at, timeZone));
+  const candidates = tries.filter((epoch) => {
     const wall = wallTime(epoch, timeZone);
     return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) === asUtc;
   });
   if (candidates.length) return Math.min(...candidates);
-  // Skipped (spring forward): that reading never shows on the clock.
-  return Math.max(first, second);
+  // Skipped (spring forward): that reading never shows on the clock; the earlier offset puts it
+  // one jump later.
+  return Math.max(...tries);
 }
 
 /** Days in a month of the proleptic Gregorian calendar. */

@@ -141,6 +141,33 @@ describe('zonedEpoch', () => {
   it('an hour that happens twice is its first occurrence', () => {
     assert.equal(zonedEpoch('America/New_York', 2026, 11, 1, 1), at('2026-11-01T05:00:00Z'));
   });
+
+  it('gives the asked wall hour on every hour of the days the clocks change, east and west of UTC', () => {
+    const zones = ['America/Los_Angeles', 'America/New_York', 'America/Santiago', 'Europe/Berlin', 'Australia/Sydney'];
+    const hourThere = (epoch: number, timeZone: string) =>
+      Number(new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(epoch));
+    const wrong: string[] = [];
+    for (const timeZone of zones)
+      for (let month = 1; month <= 12; month++)
+        for (let day = 1; day <= 31; day++)
+          for (let hour = 0; hour < 24; hour++) {
+            const epoch = zonedEpoch(timeZone, 2026, month, day, hour);
+            // A skipped hour (spring forward) lands one hour later, as documented.
+            const shown = hourThere(epoch, timeZone);
+            const before = hourThere(epoch - HOUR, timeZone);
+            const skipped = shown === (hour + 1) % 24 && before !== hour && hourThere(epoch - 1, timeZone) !== hour;
+            if (shown !== hour && !skipped) wrong.push(`${timeZone} 2026-${month}-${day} ${hour}:00 -> ${shown}:00`);
+          }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('a weekly reset at 09:00 Los Angeles time on the day summer time starts is at 09:00 PDT (16:00Z)', () => {
+    // Sunday 2026-03-08: clocks went forward at 02:00; the reset hour itself is not skipped.
+    assert.equal(zonedEpoch('America/Los_Angeles', 2026, 3, 8, 9), at('2026-03-08T16:00:00Z'));
+    assert.equal(zonedEpoch('America/Los_Angeles', 2026, 11, 1, 5), at('2026-11-01T13:00:00Z'));
+    // 02:30 does not happen that day: it lands an hour later, at 03:30 PDT.
+    assert.equal(zonedEpoch('America/Los_Angeles', 2026, 3, 8, 2), at('2026-03-08T10:00:00Z'));
+  });
 });
 
 const asReading = (count: WindowCount) => ({ ...count, window: windowPhrase(count) });
