@@ -31,9 +31,24 @@ function hostOf(baseUrl: string | undefined): string {
   }
 }
 
+/**
+ * Hosts where an international preset serves mainland China accounts, billed in yuan: Moonshot's
+ * api.moonshot.cn and Zhipu's open.bigmodel.cn (the presets' notes). No yuan list for them is
+ * bundled, and the dollar prices do not apply: a request there is priced as unknown.
+ */
+const MAINLAND_HOSTS: ReadonlyMap<string, RegExp> = new Map([
+  ['moonshot', /(?:^|\.)moonshot\.cn$/],
+  ['zhipu', /(?:^|\.)bigmodel\.cn$/],
+]);
+
+/** Whether the dollar prices (the dataset's, the lists') apply to `presetId` at `baseUrl`. */
+export function dollarPricesApply(presetId: string, baseUrl?: string): boolean {
+  return !(MAINLAND_HOSTS.get(presetId)?.test(hostOf(baseUrl)) ?? false);
+}
+
 export function priceListFor(presetId: string, baseUrl?: string): PriceListId | undefined {
   const preset = LIST_BY_PRESET.get(presetId);
-  if (!preset) return undefined;
+  if (!preset || !dollarPricesApply(presetId, baseUrl)) return undefined;
   const host = hostOf(baseUrl);
   if (preset.startsWith('dashscope')) return DASHSCOPE_HOSTS.find(([pattern]) => pattern.test(host))?.[1] ?? preset;
   if (preset === 'siliconflow')

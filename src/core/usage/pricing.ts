@@ -17,7 +17,7 @@ import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { Usage } from '../providers/types';
 import type { Currency } from './money';
-import { findPriceRow, priceListFor, tierFor } from './priceList';
+import { dollarPricesApply, findPriceRow, priceListFor, tierFor } from './priceList';
 
 /** A request's cost. `null` means nobody knows, which is never the same as free. */
 export type Price =
@@ -263,6 +263,7 @@ export function priceRequest(input: PriceInput): Price {
   }
   if (input.local) return { micros: 0, currency: 'USD', source: 'local' };
   if (input.plan) return { micros: 0, currency: 'USD', source: 'plan' };
+  if (!dollarPricesApply(input.presetId, input.baseUrl)) return UNKNOWN;
   const price = datasetPrice(input.presetId, input.model, input.at ?? new Date());
   if (price) return priced(datasetRates(price, usage.inputTokens), usage, 'USD', 'dataset');
   const table = tableRates(input);
@@ -282,6 +283,7 @@ export interface PerMTok {
  */
 export function pricePerMTok(presetId: string, model: string, local: boolean, baseUrl?: string): PerMTok | undefined {
   if (local) return { input: 0, output: 0, currency: 'USD' };
+  if (!dollarPricesApply(presetId, baseUrl)) return undefined;
   const price = datasetPrice(presetId, model, new Date());
   if (!price) {
     const list = priceListFor(presetId, baseUrl);

@@ -260,6 +260,35 @@ describe('overrides, local backends and unknown models', () => {
   });
 });
 
+describe('mainland China hosts of international presets', () => {
+  // api.moonshot.cn and open.bigmodel.cn serve mainland accounts, billed in yuan (the presets'
+  // own notes; Moonshot's balance is read as CNY there). No yuan list for them is bundled: their
+  // requests are unknown, never priced in dollars that no yuan budget would count.
+  const usage: Usage = {
+    inputTokens: 1_000_000,
+    outputTokens: 200_000,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reported: true,
+  };
+  const price = (presetId: string, baseUrl: string, model: string) =>
+    priceRequest({ presetId, baseUrl, local: false, model, usage, at: AT });
+
+  it('prices Moonshot on api.moonshot.cn and Zhipu on open.bigmodel.cn as unknown, not in dollars', () => {
+    assert.deepEqual(price('moonshot', 'https://api.moonshot.cn/v1', 'kimi-k2.6'), UNKNOWN);
+    assert.deepEqual(price('zhipu', 'https://open.bigmodel.cn/api/paas/v4', 'glm-4.7'), UNKNOWN);
+    assert.equal(pricePerMTok('moonshot', 'kimi-k2.6', false, 'https://api.moonshot.cn/v1'), undefined);
+    assert.equal(pricePerMTok('zhipu', 'glm-4.7', false, 'https://open.bigmodel.cn/api/paas/v4'), undefined);
+  });
+
+  it('keeps pricing the international hosts in dollars', () => {
+    const moonshot = price('moonshot', 'https://api.moonshot.ai/v1', 'kimi-k2.6');
+    assert.equal(moonshot.micros !== null && moonshot.currency, 'USD');
+    const zai = price('zhipu', 'https://api.z.ai/api/paas/v4', 'glm-4.7');
+    assert.equal(zai.micros !== null && zai.currency, 'USD');
+  });
+});
+
 describe('OpenRouter :free variants', () => {
   it('costs qwen/qwen3-coder:free nothing (listed in the dataset with empty prices)', () => {
     assert.deepEqual(price('openrouter', 'qwen/qwen3-coder:free', usage(50_000, 5_000)), {
