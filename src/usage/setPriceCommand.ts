@@ -8,6 +8,7 @@ import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { SECTION } from '../backends/settings';
 import { parsePerMTok, withPrice } from '../core/settings/setPrice';
 import { backendPerMTok } from '../core/usage/backendPrice';
+import { billingCurrencyOf } from '../core/usage/priceList';
 import type { Currency } from '../core/usage/money';
 
 export async function setPrice(backends: Backends, providerId?: string, model?: string): Promise<void> {
@@ -34,7 +35,8 @@ export async function setPrice(backends: Backends, providerId?: string, model?: 
   const known = backendPerMTok(target, chosen, (presetId, id, local, baseUrl) =>
     loadProviderRuntime().pricePerMTok(presetId, id, local, baseUrl),
   );
-  const currency: Currency = known?.currency ?? 'USD';
+  // A price nobody knows is asked in the currency the backend bills in (yuan on a mainland host).
+  const currency: Currency = known?.currency ?? billingCurrencyOf(target.preset.id, target.baseUrl);
   const unit = currency === 'CNY' ? 'yuan' : 'US dollars';
   const ask = async (what: string, value: number | undefined) => {
     const text = await vscode.window.showInputBox({

@@ -4,6 +4,7 @@
  * preset reaches Singapore, Virginia or Beijing, siliconflow.com or siliconflow.cn), otherwise by
  * the preset: a proxy or a test server keeps its preset's list.
  */
+import type { Currency } from './money';
 import { PRICE_ROWS, type PriceListId, type PriceRow, type PriceTier } from './priceTable';
 
 const LIST_BY_PRESET: ReadonlyMap<string, PriceListId> = new Map([
@@ -44,6 +45,11 @@ const MAINLAND_HOSTS: ReadonlyMap<string, RegExp> = new Map([
 /** Whether the dollar prices (the dataset's, the lists') apply to `presetId` at `baseUrl`. */
 export function dollarPricesApply(presetId: string, baseUrl?: string): boolean {
   return !(MAINLAND_HOSTS.get(presetId)?.test(hostOf(baseUrl)) ?? false);
+}
+
+/** The currency a backend bills in where no price says: yuan on a mainland host, else dollars. */
+export function billingCurrencyOf(presetId: string, baseUrl?: string): Currency {
+  return dollarPricesApply(presetId, baseUrl) ? 'USD' : 'CNY';
 }
 
 export function priceListFor(presetId: string, baseUrl?: string): PriceListId | undefined {

@@ -4,6 +4,7 @@ import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import { PRESETS } from '../../../src/core/providers/presets';
 import type { Usage } from '../../../src/core/providers/types';
 import type { Price, PriceInput } from '../../../src/core/usage/pricing';
+import { billingCurrencyOf } from '../../../src/core/usage/priceList';
 import { DATASET_PROVIDER_BY_PRESET, pricePerMTok, priceRequest } from '../../../src/core/usage/pricing';
 
 // Expected figures are tokens × USD-per-1M, which is micro-dollars; rates are the bundled
@@ -279,6 +280,13 @@ describe('mainland China hosts of international presets', () => {
     assert.deepEqual(price('zhipu', 'https://open.bigmodel.cn/api/paas/v4', 'glm-4.7'), UNKNOWN);
     assert.equal(pricePerMTok('moonshot', 'kimi-k2.6', false, 'https://api.moonshot.cn/v1'), undefined);
     assert.equal(pricePerMTok('zhipu', 'glm-4.7', false, 'https://open.bigmodel.cn/api/paas/v4'), undefined);
+  });
+
+  it('asks the user for a price there in yuan, and elsewhere in dollars', () => {
+    assert.equal(billingCurrencyOf('moonshot', 'https://api.moonshot.cn/v1'), 'CNY');
+    assert.equal(billingCurrencyOf('zhipu', 'https://open.bigmodel.cn/api/paas/v4'), 'CNY');
+    assert.equal(billingCurrencyOf('moonshot', 'https://api.moonshot.ai/v1'), 'USD');
+    assert.equal(billingCurrencyOf('custom', 'https://gateway.example.cn/v1'), 'USD');
   });
 
   it('keeps pricing the international hosts in dollars', () => {
