@@ -25,6 +25,7 @@ import { readCursor, type Cursor } from './postprocessCursor';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
 import { settledAnswer } from './settledAnswer';
+import { repeatsWhatFollows } from './suffixOverlap';
 import { keyKind, SEND_AT_ONCE_SHARE, TypingRhythm, type CompletionSpeed } from './typingRhythm';
 import { toLf } from './whitespace';
 
@@ -391,10 +392,19 @@ export class CompletionEngine {
     if (typed.length >= full.length || !full.startsWith(typed)) return undefined;
     const rest = full.slice(typed.length);
     const lineEnd = rest.indexOf('\n');
-    if (lineEnd > 0) return { text: rest.slice(0, lineEnd).trimEnd(), multiline: false };
-    if (lineEnd === -1) return rest.trim() ? { text: rest, multiline: false } : undefined;
-    const next = rest.split('\n', 2).join('\n');
-    return next.trim() ? { text: next, multiline: true } : undefined;
+    let served: { text: string; multiline: boolean };
+    if (lineEnd > 0) served = { text: rest.slice(0, lineEnd).trimEnd(), multiline: false };
+    else if (lineEnd === -1) {
+      if (!rest.trim()) return undefined;
+      served = { text: rest, multiline: false };
+    } else {
+      const next = rest.split('\n', 2).join('\n');
+      if (!next.trim()) return undefined;
+      served = { text: next, multiline: true };
+    }
+    // A line the file already has right after the cursor (the model wrote on into what follows):
+    // post-processing drops it from a fresh answer, and so must type-ahead.
+    return repeatsWhatFollows(served.text, after) ? undefined : served;
   }
 
   /** Whether the cursor is further along the same typing the flight was started for. */

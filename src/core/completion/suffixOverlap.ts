@@ -103,9 +103,15 @@ export function finish(text: string, cursor: Cursor): string {
   // Before a word or an opening quote, a trailing space is part of the code: `a + ` then `b;`.
   const space = /^[\w$'"`([{]/.test(cursor.restOfLine) ? /^[ \t]*/.exec(text.slice(trimmed.length))?.[0] : '';
   const out = trimmed + (space ?? '');
-  const shown = collapse(out);
-  const next = collapse(cursor.suffix).split('\n').slice(0, shown.split('\n').length).join('\n');
-  return shown === next ? '' : out;
+  return repeatsWhatFollows(out, cursor.suffix) ? '' : out;
+}
+
+/** Whether `text` only repeats the lines that follow it, compared trimmed and blank lines aside. */
+export function repeatsWhatFollows(text: string, suffix: string): boolean {
+  const shown = collapse(text);
+  if (shown === '') return false;
+  const next = collapse(suffix).split('\n').slice(0, shown.split('\n').length).join('\n');
+  return shown === next;
 }
 
 /** Trimmed non-blank lines: text compared regardless of indentation and blank lines. */

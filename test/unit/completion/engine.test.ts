@@ -203,6 +203,26 @@ describe('completion engine: type-ahead across Enter', () => {
     assert.equal(backend.requests.length, 1);
   });
 
+  it('does not serve a line the file already has after the cursor', async () => {
+    // The model gave the assignment and then the `return x;` that already follows it.
+    const { clock, backend, engine } = setup({}, () => 'compute(values);\n  return x;\n');
+    const after = '\n  return x;\n}\n';
+    const at = (prefix: string) => input(prefix + after, prefix.length);
+    const first = keystroke(engine, backend, at('function f(values) {\n  const x = '));
+    await clock.advance(400);
+    assert.deepEqual(
+      first.result?.map((s) => s.insertText),
+      ['compute(values);'],
+    );
+    // Accepted, then Enter: the next line the model gave is the one below the cursor.
+    const afterEnter = keystroke(engine, backend, at('function f(values) {\n  const x = compute(values);\n  '));
+    await clock.advance(400);
+    assert.ok(
+      !afterEnter.result?.some((s) => s.source === 'type-ahead' && s.insertText.trim() === 'return x;'),
+      `accepting it would give two: ${JSON.stringify(afterEnter.result)}`,
+    );
+  });
+
   it('does not serve past a blank line or where the user typed something else', async () => {
     const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\n\nconst c = 3;\n');
     keystroke(engine, backend, input('const a ='));
