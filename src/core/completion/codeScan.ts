@@ -17,6 +17,11 @@ export interface LexicalSyntax {
   readonly commentAfterSpace?: boolean;
   /** Rust: `'` opens a char literal only when a quote closes it at once; otherwise it is a lifetime. */
   readonly charLiterals?: boolean;
+  /**
+   * YAML: a quote opens a string only where a value starts (a line's start, after `:`, `-`, `?`,
+   * `[`, `{` or `,`); inside a plain value (`name: Run the project's tests`) it is text.
+   */
+  readonly quotesAtValueStart?: boolean;
 }
 
 /** The scanner's state between two pieces of text (the prefix, then the completion, then the suffix). */
@@ -66,7 +71,7 @@ const SYNTAX_BY_LANGUAGE: Readonly<Record<string, LexicalSyntax>> = {
   markdown: PROSE,
   plaintext: PROSE,
   shellscript: HASH,
-  yaml: HASH,
+  yaml: { ...HASH, quotesAtValueStart: true },
   toml: HASH,
   ruby: HASH,
   perl: HASH,
@@ -141,9 +146,18 @@ function openingAt(text: string, i: number, syntax: LexicalSyntax): { state: Sca
   for (const quote of syntax.quotes) {
     if (!text.startsWith(quote, i)) continue;
     if (quote === "'" && syntax.charLiterals && !isCharLiteral(text, i)) return undefined;
+    if (syntax.quotesAtValueStart && !atValueStart(text, i)) return undefined;
     return { state: { mode: 'string', close: quote, spans: false }, length: quote.length };
   }
   return undefined;
+}
+
+/** Whether what precedes `i` on its line, spaces aside, lets a YAML value start there. */
+function atValueStart(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (text.charAt(j) === ' ' || text.charAt(j) === '\t')) j--;
+  // The start of the text scanned (a piece that continues earlier text) is taken as a start too.
+  return j < 0 || '\n:-?[{,'.includes(text.charAt(j));
 }
 
 function isCharLiteral(text: string, i: number): boolean {

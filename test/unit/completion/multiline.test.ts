@@ -54,6 +54,21 @@ describe('the shape of a completion: block, line or single line', () => {
     assert.equal(shapeAt('-- cache the {█', 'lua'), 'single');
   });
 
+  it('YAML: an apostrophe inside a plain value is text, not a string; a quote that starts a value is one', () => {
+    const steps = 'jobs:\n  test:\n    steps:\n';
+    assert.equal(
+      shapeAt(`${steps}      - name: Run the project's tests█\n`, 'yaml'),
+      shapeAt(`${steps}      - name: Run the tests█\n`, 'yaml'),
+    );
+    assert.notEqual(shapeAt(`${steps}      - name: Run the project's tests█\n`, 'yaml'), 'single');
+    const yaml = syntaxFor('yaml');
+    assert.equal(scanCode("title: It's done", yaml).mode, 'code');
+    assert.equal(scanCode("title: 'It is", yaml).mode, 'string');
+    assert.equal(scanCode('- "quoted', yaml).mode, 'string');
+    assert.equal(scanCode("tags: ['a', 'b", yaml).mode, 'string');
+    assert.equal(scanCode("key: don't # a comment's words", yaml).mode, 'line-comment');
+  });
+
   it('is single-line inside an unclosed block comment, multi-line once it is closed', () => {
     assert.equal(shapeAt('/**\n * Adds two numbers.\n * █\n */'), 'single');
     assert.equal(shapeAt('/* helpers */\nfunction f() {█\n}'), 'block');
