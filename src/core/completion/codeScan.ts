@@ -165,3 +165,21 @@ function isCharLiteral(text: string, i: number): boolean {
   literal.lastIndex = i;
   return literal.test(text);
 }
+
+/** How far back `codeWindowStart` reads to learn where a window starts; a string longer is not seen. */
+const LOOKBACK_CHARS = 64 * 1024;
+
+/**
+ * Where a window of `text` that would start at `start` has to start so that scanning it from code
+ * reads it right: `start` itself when that is in code, else the opening of the string or comment
+ * `start` falls in (a window that starts inside a docstring would read its closing quotes as an
+ * opening, and the code after them as a string). Reads at most 64 KB before `start`.
+ */
+export function codeWindowStart(text: string, start: number, syntax: LexicalSyntax): number {
+  if (start <= 0) return 0;
+  const from = Math.max(0, start - LOOKBACK_CHARS);
+  let lastCode = -1;
+  const state = scanCode(text.slice(from, start), syntax, IN_CODE, (_ch, index) => (lastCode = index));
+  // The string or comment opened right after the last character of code.
+  return state.mode === 'code' ? start : from + lastCode + 1;
+}

@@ -24,6 +24,7 @@ import { postProcess } from './postprocess';
 import { readCursor, type Cursor } from './postprocessCursor';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
+import { codeWindowStart, syntaxFor } from './codeScan';
 import { settledAnswer } from './settledAnswer';
 import { repeatsWhatFollows } from './suffixOverlap';
 import { keyKind, SEND_AT_ONCE_SHARE, TypingRhythm, type CompletionSpeed } from './typingRhythm';
@@ -428,7 +429,9 @@ export class CompletionEngine {
       },
       { maxPromptTokens: settings.promptTokens },
     );
-    const fullPrefix = at.text.slice(Math.max(0, at.offset - ANCHOR_CHARS * 4), at.offset);
+    const syntax = syntaxFor(at.languageId);
+    const shapeStart = codeWindowStart(at.text, Math.max(0, at.offset - ANCHOR_CHARS * 4), syntax);
+    const fullPrefix = at.text.slice(shapeStart, at.offset);
     const fullSuffix = at.text.slice(at.offset, at.offset + ANCHOR_CHARS * 4);
     const shape = completionShape(fullPrefix, fullSuffix, at.languageId);
     const multiline = shape !== 'single';
@@ -456,6 +459,8 @@ export class CompletionEngine {
       .digest('base64');
     return {
       prompt,
+      // Post-processing scans the prefix from code: it starts where the code around it does.
+      scanPrefix: at.text.slice(codeWindowStart(at.text, prompt.prefixStart, syntax), at.offset),
       fimPrefix,
       multiline,
       shape,
@@ -581,7 +586,7 @@ export class CompletionEngine {
     const snippetsInPrefix = !template?.takesSnippets;
     const templatePrefix = snippetsInPrefix ? plan.fimPrefix : prompt.prefix;
     const processing = {
-      prefix: prompt.prefix,
+      prefix: plan.scanPrefix,
       suffix: prompt.suffix,
       multiline: plan.multiline,
       shape: plan.shape,
@@ -591,7 +596,7 @@ export class CompletionEngine {
       fromChat: false,
     };
     const rest = {
-      cursor: readCursor(prompt.prefix, prompt.suffix, plan.languageId),
+      cursor: readCursor(plan.scanPrefix, prompt.suffix, plan.languageId),
       multiline: plan.multiline,
       stops: processing.stops,
       maxLines: plan.maxLines,
@@ -675,6 +680,8 @@ export class CompletionEngine {
 
 interface Plan {
   prompt: BuiltPrompt;
+  /** The prompt's prefix, reaching back to the opening of a string or comment it starts inside. */
+  scanPrefix: string;
   fimPrefix: string;
   multiline: boolean;
   shape: CompletionShape;

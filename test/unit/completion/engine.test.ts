@@ -172,6 +172,41 @@ describe('completion engine: debounce and cancellation', () => {
   });
 });
 
+describe('completion engine: a long string or comment before the cursor', () => {
+  // A function whose docstring opens more than 1,024 characters before the cursor and closes
+  // after that point: a window starting inside it must not read the closing quotes as an opening.
+  const doc = [
+    'import json',
+    '',
+    'def load_settings(path, defaults=None, strict=False):',
+    '    """Load the settings file at `path` and merge it over `defaults`.',
+    '',
+    ...Array.from(
+      { length: 14 },
+      (_, i) => `    Option ${i}: describes what setting number ${i} does, and its default.`,
+    ),
+    '    """',
+    '    settings = dict(defaults or {})',
+    '    with open(path, encoding="utf-8") as handle:',
+    '        raw = json.load(handle)',
+    '    for key, value in raw.items():',
+    '        settings[key] = value',
+    '    if not settings:',
+  ].join('\n');
+  const after = '\n    return settings\n';
+
+  it('reads the code after it as code: a block header still gets its block', async () => {
+    assert.ok(doc.length - doc.indexOf('"""') > 1024, 'the docstring opens beyond the first window');
+    const { clock, backend, engine } = setup({}, () => '\n        raise ValueError(path)\n');
+    const call = keystroke(engine, backend, input(doc + after, doc.length, { languageId: 'python', path: 'a.py' }));
+    await clock.advance(400);
+    assert.deepEqual(
+      call.result?.map((s) => s.insertText),
+      ['\n        raise ValueError(path)'],
+    );
+  });
+});
+
 describe('completion engine: type-ahead across Enter', () => {
   it('serves the next lines the model gave while the user types them, with no new request', async () => {
     const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\nconst c = 3;\n\nexport {};');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanCode, syntaxFor } from '../../../src/core/completion/codeScan';
+import { codeWindowStart, scanCode, syntaxFor } from '../../../src/core/completion/codeScan';
 import { completionShape, type CompletionShape } from '../../../src/core/completion/multiline';
 
 /** Splits a document at the cursor mark and asks for the decision there. */
@@ -67,6 +67,18 @@ describe('the shape of a completion: block, line or single line', () => {
     assert.equal(scanCode('- "quoted', yaml).mode, 'string');
     assert.equal(scanCode("tags: ['a', 'b", yaml).mode, 'string');
     assert.equal(scanCode("key: don't # a comment's words", yaml).mode, 'line-comment');
+  });
+
+  it('moves a window that starts inside a string or comment back to where it opens', () => {
+    const python = syntaxFor('python');
+    const text = 'x = 1\n"""long\ndocstring\n"""\ny = 2\n';
+    const inside = text.indexOf('docstring');
+    assert.equal(codeWindowStart(text, inside, python), text.indexOf('"""'));
+    assert.equal(codeWindowStart(text, text.indexOf('y = 2'), python), text.indexOf('y = 2'), 'a start in code stays');
+    const ts = syntaxFor('typescript');
+    const commented = 'let a;\n/* a comment\nthat goes on */ let b;';
+    assert.equal(codeWindowStart(commented, commented.indexOf('that'), ts), commented.indexOf('/*'));
+    assert.equal(codeWindowStart(commented, 0, ts), 0);
   });
 
   it('is single-line inside an unclosed block comment, multi-line once it is closed', () => {
