@@ -41,7 +41,8 @@ describe('usage dashboard', () => {
       'the dashboard tab',
     );
     // Another editor in front, then the command again: the same panel comes back to the front.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'x' }));
+    const other = await vscode.workspace.openTextDocument({ content: 'x' });
+    await vscode.window.showTextDocument(other);
     await vscode.commands.executeCommand('switchboard.openDashboard');
     const tabs = await eventually(
       () => dashboardTabs().map((tab) => tab.isActive),
@@ -62,5 +63,8 @@ describe('usage dashboard', () => {
       (count) => count === 1,
       'the dashboard to open again',
     );
+    // The unsaved editor would otherwise stay open, and in front once later tests close theirs.
+    await vscode.window.showTextDocument(other);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
