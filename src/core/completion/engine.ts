@@ -230,7 +230,7 @@ export class CompletionEngine {
       const answer = await this.waitFor(flight, signal);
       if (answer === undefined) return [];
       if (answer.length > typed.length && answer.startsWith(typed))
-        return this.serve(answer.slice(typed.length), 'in-flight');
+        return this.serve(answer.slice(typed.length), 'in-flight', closersReplaced(answer.slice(typed.length), at));
       // All the ghost text typed while the rest of the answer still streams: the next lines come
       // with it (type-ahead across Enter), so wait for them rather than ask again.
       if (flight.shown && typed.startsWith(answer) && this.flight === flight) {
@@ -258,7 +258,7 @@ export class CompletionEngine {
     const cached = settings.reuse ? this.cache.get(plan.key) : undefined;
     if (cached !== undefined) {
       this.remember(at, backend, cached, plan.multiline, this.moreByKey.get(plan.key));
-      return this.serve(cached, 'cache');
+      return this.serve(cached, 'cache', closersReplaced(cached, at));
     }
     if (this.deps.beforeRequest && !(await this.deps.beforeRequest(backend, signal))) {
       this.emit({ type: 'held' });
@@ -269,7 +269,7 @@ export class CompletionEngine {
     const started = this.startFlight(at, backend, plan);
     const answer = await this.waitFor(started, signal);
     if (answer === undefined) return [];
-    return this.serve(answer, 'request');
+    return this.serve(answer, 'request', closersReplaced(answer, at));
   }
 
   /** Forgets cached answers, e.g. after the backend or model changed. */
@@ -308,7 +308,13 @@ export class CompletionEngine {
     const add = (text: string, multiline: boolean, source: SuggestionSource) => {
       if (!text || seen.has(text)) return;
       seen.add(text);
-      suggestions.push({ insertText: text, multiline: multiline && text.includes('\n'), source });
+      const replaceAfter = closersReplaced(text, at);
+      suggestions.push({
+        insertText: text,
+        multiline: multiline && text.includes('\n'),
+        source,
+        ...(replaceAfter > 0 && { replaceAfter }),
+      });
     };
     for (const [index, answer] of answers.entries()) add(answer.text, plans[index]?.multiline ?? false, answer.source);
     // A multi-line answer's first line is a candidate of its own, free of charge.
@@ -711,6 +717,19 @@ function placeOf(
 
 function sourceOf(backend: CompletionBackend): string {
   return `${backend.id}\u0000${backend.model}`;
+}
+
+/**
+ * How many characters after the cursor a one-line answer replaces: the closers and quotes an editor
+ * put there as the user typed (`}` and a backtick after `${`), when the answer brings them itself,
+ * in order, with more after (`` user.name}`; ``). Inserted in front of them, they would be written
+ * twice; replaced, the editor shows them inside the ghost text and accepting keeps one of each.
+ */
+function closersReplaced(text: string, at: Pick<CompletionInput, 'text' | 'offset'>): number {
+  const lineEnd = at.text.indexOf('\n', at.offset);
+  const rest = at.text.slice(at.offset, lineEnd === -1 ? undefined : lineEnd).replace(/\s+$/, '');
+  if (text.includes('\n') || !/^[)\]}>'"`]{1,8}$/.test(rest)) return 0;
+  return isSubsequence(rest, text) ? rest.length : 0;
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {

@@ -172,6 +172,36 @@ describe('completion engine: debounce and cancellation', () => {
   });
 });
 
+describe('completion engine: closers the editor put after the cursor', () => {
+  it('a one-line answer that brings them itself replaces them, so accepting it does not write them twice', async () => {
+    // Typing `${` in a template literal leaves `}` and the closing backtick after the cursor.
+    const { clock, backend, engine } = setup({}, () => 'user.name}`;');
+    const text = 'const msg = `Hello ${}`\n';
+    const call = keystroke(engine, backend, input(text, text.indexOf('}`')));
+    await clock.advance(400);
+    assert.deepEqual(
+      call.result?.map((s) => [s.insertText, s.replaceAfter]),
+      [['user.name}`;', 2]],
+    );
+  });
+
+  it('replaces nothing when the answer stops before them, or the rest of the line is code', async () => {
+    const { clock, backend, engine } = setup({}, () => 'user.name');
+    const text = 'const msg = `Hello ${}`\n';
+    const call = keystroke(engine, backend, input(text, text.indexOf('}`')));
+    await clock.advance(400);
+    assert.deepEqual(
+      call.result?.map((s) => [s.insertText, s.replaceAfter]),
+      [['user.name', undefined]],
+    );
+    const other = setup({}, () => 'a, b) + c');
+    const code = 'const x = f() + 1;\n';
+    const inCode = keystroke(other.engine, other.backend, input(code, code.indexOf(') + 1')));
+    await other.clock.advance(400);
+    assert.equal(inCode.result?.[0]?.replaceAfter, undefined, 'the rest of the line is not only closers');
+  });
+});
+
 describe('completion engine: a long string or comment before the cursor', () => {
   // A function whose docstring opens more than 1,024 characters before the cursor and closes
   // after that point: a window starting inside it must not read the closing quotes as an opening.
