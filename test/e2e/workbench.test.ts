@@ -17,6 +17,7 @@ import { flavorFromEnv, type Workbench } from '../harness/workbench';
 const FILES: Record<string, string> = {
   'area.js': '// Areas\n',
   'total.js': 'function sum(items) {\n  let total = 0;\n  for (const item of items) total += item;\n  return total',
+  'greet.js': '// Greeting\n',
 };
 
 describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
@@ -37,6 +38,8 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
           },
           // The end of a function's last statement: the completion is the closing brace on the next line.
           { prefixEndsWith: 'return total;', text: '\n}\n' },
+          // Inside `${}` the editor closed: the model brings the closers, and the semicolon after.
+          { prefixEndsWith: 'const msg = `Hello ${', text: 'user.name}`;' },
         ],
       },
       // Written before the window opens: Quick Open may not list a file created a moment ago.
@@ -172,6 +175,17 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
       { timeout: 10_000 },
     );
     assert.match(await editorText(), /return total;\n\}/);
+  });
+
+  it('in a template literal the editor closed, Tab writes the closers the model brought once', async () => {
+    await openAtEnd('greet.js');
+    // Typing the backtick and `${` leaves `}` and a backtick after the cursor.
+    await page.keyboard.type('const msg = `Hello ${', { delay: 40 });
+    await waitForGhost('user.name');
+    await page.keyboard.press('Tab');
+    await waitForEditorText(page, 'Hello ${user.name}`;');
+    const line = (await editorText()).split('\n').find((text) => text.startsWith('const msg'));
+    assert.equal(line, 'const msg = `Hello ${user.name}`;', 'one `}` and one backtick, then the semicolon');
   });
 
   it('runs Toggle Inline Completion from the command palette and the status bar follows', async () => {
