@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SwitchboardApi } from '../../../src/extension';
 import type { Notice } from '../../../src/usage/limitMonitor';
-import { activateWithLedger, config, eventually, itemsAt } from './helpers';
+import { activateWithLedger, config, eventually, itemsAt, useCompletionBackend } from './helpers';
 
 const RIGHT_KEY = 'AIza-right-key-0123456789';
 
@@ -43,26 +43,19 @@ describe('Gemini', () => {
   });
 
   /** A Gemini backend on the emulator with `key`; returns a reader of its completion records from now on. */
-  async function useGemini(api: SwitchboardApi, id: string, key: string) {
-    process.env.SWITCHBOARD_GEMINI_KEY = key;
-    const entry = {
-      id,
-      name: `${id} (demo)`,
-      preset: 'gemini',
-      baseUrl: emulator.baseUrls.gemini,
-      apiKeyEnv: 'SWITCHBOARD_GEMINI_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    const since = Date.now();
-    return async () => {
-      const found = [];
-      for await (const record of api.meter.records({ from: since }))
-        if (record.backend === id && record.feature === 'completion') found.push(record);
-      return found;
-    };
-  }
+  const useGemini = (api: SwitchboardApi, id: string, key: string) =>
+    useCompletionBackend(
+      api,
+      original,
+      {
+        id,
+        name: `${id} (demo)`,
+        preset: 'gemini',
+        baseUrl: emulator.baseUrls.gemini,
+        apiKeyEnv: 'SWITCHBOARD_GEMINI_KEY',
+      },
+      key,
+    );
 
   const functionDocument = (name: string) =>
     vscode.workspace.openTextDocument({ language: 'javascript', content: `function ${name}(a, b) {\n}\n` });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../../src/extension';
+import type { UsageRecord } from '../../../src/core/usage/usageRecord';
 
 export const EXTENSION_ID = 'switchboard-dev.switchboard';
 
@@ -63,6 +64,31 @@ export async function setUserSettings(values: Readonly<Record<string, unknown>>)
 /** Removes these user settings, one after the other. */
 export async function clearUserSettings(keys: readonly string[]): Promise<void> {
   for (const key of keys) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Adds `entry` to the `original` backends and makes it the completion backend, with completion
+ * spending its window like any request (no yielding to chat). `key` goes into the environment
+ * variable the entry's `apiKeyEnv` names, as a user's shell would give it. Returns a reader of the
+ * completion records the backend leaves from now on.
+ */
+export async function useCompletionBackend(
+  api: SwitchboardApi,
+  original: readonly unknown[],
+  entry: { id: string; apiKeyEnv?: string } & Record<string, unknown>,
+  key?: string,
+): Promise<() => Promise<UsageRecord[]>> {
+  if (entry.apiKeyEnv && key !== undefined) process.env[entry.apiKeyEnv] = key;
+  await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+  await config().update('completion.provider', entry.id, vscode.ConfigurationTarget.Global);
+  await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+  const since = Date.now();
+  return async () => {
+    const found: UsageRecord[] = [];
+    for await (const record of api.meter.records({ from: since }))
+      if (record.backend === entry.id && record.feature === 'completion') found.push(record);
+    return found;
+  };
 }
 
 /** What the user settings held before a suite's first test. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SwitchboardApi } from '../../../src/extension';
-import { activateWithLedger, config, eventually, itemsAt } from './helpers';
+import { activateWithLedger, config, eventually, itemsAt, useCompletionBackend } from './helpers';
 
 const RIGHT_KEY = 'sk-right-key';
 
@@ -28,28 +28,21 @@ describe('requests the backend refused', () => {
   });
 
   /** A DeepSeek backend on the emulator with `key`; returns a reader of its completion records from now on. */
-  async function useDeepSeek(api: SwitchboardApi, id: string, key: string) {
-    process.env.SWITCHBOARD_REFUSED_KEY = key;
-    const entry = {
-      id,
-      name: `${id} (demo)`,
-      preset: 'deepseek',
-      baseUrl: emulator.baseUrls.openai,
-      fimBaseUrl: emulator.baseUrls.deepseekBeta,
-      completionModel: 'deepseek-v4-flash',
-      apiKeyEnv: 'SWITCHBOARD_REFUSED_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', id, vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    const since = Date.now();
-    return async () => {
-      const found = [];
-      for await (const record of api.meter.records({ from: since }))
-        if (record.backend === id && record.feature === 'completion') found.push(record);
-      return found;
-    };
-  }
+  const useDeepSeek = (api: SwitchboardApi, id: string, key: string) =>
+    useCompletionBackend(
+      api,
+      original,
+      {
+        id,
+        name: `${id} (demo)`,
+        preset: 'deepseek',
+        baseUrl: emulator.baseUrls.openai,
+        fimBaseUrl: emulator.baseUrls.deepseekBeta,
+        completionModel: 'deepseek-v4-flash',
+        apiKeyEnv: 'SWITCHBOARD_REFUSED_KEY',
+      },
+      key,
+    );
 
   it('records a completion refused for a wrong key (401) and one refused by a rate limit (429) as free', async () => {
     const api = await activateWithLedger();

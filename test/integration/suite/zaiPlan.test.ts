@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { Notice } from '../../../src/usage/limitMonitor';
-import { activateWithLedger, config, eventually, itemsAt } from './helpers';
+import { activateWithLedger, config, eventually, itemsAt, useCompletionBackend } from './helpers';
 
 describe('the GLM Coding Plan', () => {
   let original: unknown[];
@@ -29,17 +29,18 @@ describe('the GLM Coding Plan', () => {
     const api = await activateWithLedger();
     const notices: Notice[] = [];
     const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
-    process.env.SWITCHBOARD_ZAI_KEY = 'zai-demo-key-0123456789';
-    const entry = {
-      id: 'glm-plan',
-      name: 'GLM plan (demo)',
-      preset: 'zai-coding-plan',
-      baseUrl: emulator.baseUrls.zaiCodingPlan,
-      apiKeyEnv: 'SWITCHBOARD_ZAI_KEY',
-    };
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', 'glm-plan', vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
+    await useCompletionBackend(
+      api,
+      original,
+      {
+        id: 'glm-plan',
+        name: 'GLM plan (demo)',
+        preset: 'zai-coding-plan',
+        baseUrl: emulator.baseUrls.zaiCodingPlan,
+        apiKeyEnv: 'SWITCHBOARD_ZAI_KEY',
+      },
+      'zai-demo-key-0123456789',
+    );
     try {
       const document = await vscode.workspace.openTextDocument({
         language: 'javascript',
