@@ -21,8 +21,17 @@ const NOT_COUNTED: ReadonlySet<string> = new Set([
 /** The longest window a plan has (a month of 31 days), plus a day of slack. */
 export const PLAN_HISTORY_MS = 32 * 86_400_000;
 
-export function countsAgainstPlan(record: Pick<UsageRecord, 'outcome' | 'feature'>): boolean {
-  return !NOT_COUNTED.has(record.outcome);
+/**
+ * A failure the meter recorded as nothing used (reported zero tokens: see `meterRequest`) was
+ * refused before the model ran, whatever its kind (an overload, an unknown model, a redirect).
+ * The same kind with estimated tokens failed while the server was serving it, and counts.
+ */
+export function countsAgainstPlan(
+  record: Pick<UsageRecord, 'outcome' | 'inputTokens' | 'outputTokens' | 'reported'>,
+): boolean {
+  if (NOT_COUNTED.has(record.outcome)) return false;
+  if (record.outcome === 'ok' || record.outcome === 'cancelled') return true;
+  return !(record.reported && record.inputTokens === 0 && record.outputTokens === 0);
 }
 
 export class PlanUsage {

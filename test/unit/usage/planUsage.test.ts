@@ -86,6 +86,32 @@ describe('plan usage from several windows of VS Code', () => {
     assert.equal(usage.timesOf('plan').length, 4);
   });
 
+  it('a refusal the meter recorded as nothing (an overload, an unknown model) does not count; the same failure mid-answer does', () => {
+    const usage = new PlanUsage(() => true);
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    const refused = { inputTokens: 0, outputTokens: 0, reported: true };
+    usage.add(
+      [
+        record({ id: 'r:1', time: now - 50, outcome: 'overloaded', ...refused }),
+        record({ id: 'r:2', time: now - 40, outcome: 'model-not-found', ...refused }),
+        record({ id: 'r:3', time: now - 30, outcome: 'bad-request', ...refused }),
+        // A 503 inside a stream: the meter estimated what the server may bill, so the server ran it.
+        record({
+          id: 'r:4',
+          time: now - 20,
+          outcome: 'overloaded',
+          inputTokens: 900,
+          outputTokens: 4,
+          reported: false,
+        }),
+        // Cancelled before any count came back: the server may still have served it.
+        record({ id: 'r:5', time: now - 10, outcome: 'cancelled', ...refused }),
+      ],
+      now,
+    );
+    assert.deepEqual(usage.timesOf('plan'), [now - 20, now - 10]);
+  });
+
   it('records arriving out of order are kept in time order, and old ones are dropped', () => {
     const usage = new PlanUsage(() => true);
     const now = Date.parse('2026-12-05T10:00:00Z');
