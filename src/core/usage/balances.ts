@@ -73,19 +73,27 @@ export function parseMoonshotBalance(body: unknown, now: number, currency: strin
 
 export function parseDeepSeekBalance(body: unknown, now: number): Balance | undefined {
   if (!isRecord(body) || !Array.isArray(body.balance_infos)) return undefined;
-  // Prefer US dollars when the account holds several currencies.
-  const infos = body.balance_infos.filter(isRecord);
-  const info = infos.find((entry) => entry.currency === 'USD') ?? infos[0];
-  const remaining = number(info?.total_balance);
-  if (!info || remaining === undefined) return undefined;
-  // The currency is shown beside the figure: only an ISO code is taken from the server, never text.
-  const currency = info.currency === undefined ? 'USD' : info.currency;
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
+  // One entry per currency the account holds. The currency is shown beside the figure: only an ISO
+  // code is taken from the server, never text.
+  const entries = body.balance_infos
+    .slice(0, 8)
+    .filter(isRecord)
+    .map((entry) => ({ currency: entry.currency ?? 'USD', remaining: number(entry.total_balance) }))
+    .filter(
+      (entry): entry is { currency: string; remaining: number } =>
+        typeof entry.currency === 'string' && /^[A-Z]{3}$/.test(entry.currency) && entry.remaining !== undefined,
+    );
+  // The money the account can spend: an empty dollar entry beside a funded yuan one is not an
+  // empty account (it would stop the backend). Dollars first among those that hold money.
+  const funded = entries.filter((entry) => entry.remaining > 0);
+  const pick = (list: typeof entries) => list.find((entry) => entry.currency === 'USD') ?? list[0];
+  const info = pick(funded) ?? pick(entries);
+  if (!info) return undefined;
   return {
     source: 'deepseek',
-    currency,
-    remaining,
-    available: body.is_available !== false && remaining > 0,
+    currency: info.currency,
+    remaining: info.remaining,
+    available: body.is_available !== false && info.remaining > 0,
     fetchedAt: now,
   };
 }

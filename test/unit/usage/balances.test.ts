@@ -54,6 +54,34 @@ describe('balances', () => {
     assert.equal(evaluateLimits({ limits: {}, usage, balance: plenty, now: NOW }).level, 'ok');
   });
 
+  it('a DeepSeek account holding yuan beside an empty dollar entry is funded, and shows the yuan', () => {
+    const both = parseDeepSeekBalance(
+      {
+        is_available: true,
+        balance_infos: [
+          { currency: 'USD', total_balance: '0.00' },
+          { currency: 'CNY', total_balance: '42.50' },
+        ],
+      },
+      NOW,
+    );
+    assert.equal(both?.currency, 'CNY');
+    assert.equal(both?.remaining, 42.5);
+    assert.equal(evaluateLimits({ limits: {}, usage, balance: both, now: NOW }).level, 'ok');
+    // An entry whose currency is not an ISO code is skipped, not the whole answer.
+    const odd = parseDeepSeekBalance(
+      {
+        balance_infos: [
+          { currency: '<b>x</b>', total_balance: '9' },
+          { currency: 'USD', total_balance: '3.00' },
+        ],
+      },
+      NOW,
+    );
+    assert.equal(odd?.currency, 'USD');
+    assert.equal(odd?.remaining, 3);
+  });
+
   it('reads a LiteLLM team budget and when it resets', () => {
     const budget = parseLiteLlmKeyInfo(
       { key: 'hash', info: { spend: 100, max_budget: 100, budget_reset_at: '2026-12-01T00:00:00Z' } },
