@@ -6,6 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } from './deadline';
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
+import { clientHeaders } from './clientEnv';
 import { guardedFetch } from './guardedFetch';
 import type { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
@@ -47,9 +48,11 @@ export class AnthropicProvider implements Provider {
     );
     this.id = config.id;
     this.client = new Anthropic({
-      apiKey: apiKey ?? null,
+      // Without a key the SDK would send ANTHROPIC_AUTH_TOKEN or run its credential chain against
+      // this backend (see clientEnv.ts); the placeholder, like the OpenAI client's, is no key.
+      apiKey: apiKey ?? 'no-key',
       baseURL: config.baseUrl,
-      defaultHeaders: config.headers,
+      defaultHeaders: clientHeaders(config.headers, apiKey),
       maxRetries: 0,
       // Our own deadline (startDeadline) ends every call; the SDK's timer only backs it up.
       timeout: SDK_TIMEOUT_MS,

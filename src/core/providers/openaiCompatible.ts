@@ -18,6 +18,7 @@ import {
   reportRateLimits,
   retryingCall,
 } from './clientSupport';
+import { clientHeaders } from './clientEnv';
 import { guardedFetch } from './guardedFetch';
 import { holeFillChatRequest } from './holeFillPrompt';
 import { ProviderError } from './providerError';
@@ -478,8 +479,11 @@ export class OpenAICompatibleProvider implements Provider {
     return new OpenAI({
       // Local servers take no key, but the SDK insists on one; they ignore the header.
       apiKey: this.apiKey ?? 'no-key',
+      // Never the account of the OpenAI key the shell may hold (see clientEnv.ts).
+      organization: null,
+      project: null,
       baseURL,
-      defaultHeaders: this.config.headers,
+      defaultHeaders: clientHeaders(this.config.headers, this.apiKey),
       // Retries are decided by our own policy, which knows a quota from a rate limit.
       maxRetries: 0,
       // Our own deadline (startDeadline) ends every call; the SDK's timer only backs it up.
