@@ -103,6 +103,11 @@ export interface Preset {
   plan?: SubscriptionPlan;
   /** Keys for this backend start so; a key of another form is for another endpoint. */
   keyPrefix?: string;
+  /**
+   * The vendor's domains, where its key variable (`apiKeyEnv`) may go: an entry pointed anywhere
+   * else (a proxy, a gateway) gets the variable only by naming it. The base URL's domain when unset.
+   */
+  keyDomains?: readonly string[];
   /** A backend that no longer serves new requests (the Qwen OAuth free tier, ended 2026-04-15). */
   discontinued?: { since: string; message: string };
   docs: string;
@@ -500,6 +505,7 @@ export const PRESETS: readonly Preset[] = [
     // International platform; mainland China accounts use https://api.moonshot.cn/v1 (keys differ).
     baseUrl: 'https://api.moonshot.ai/v1',
     apiKeyEnv: 'MOONSHOT_API_KEY',
+    keyDomains: ['moonshot.ai', 'moonshot.cn'],
     authStyle: 'bearer',
     requiresKey: true,
     // The K2 preview ids (kimi-k2-0905-preview, kimi-k2-turbo-preview, …) were withdrawn in 2026.
@@ -519,6 +525,7 @@ export const PRESETS: readonly Preset[] = [
     // Z.ai's Coding Plan subscription uses https://api.z.ai/api/coding/paas/v4 instead.
     baseUrl: 'https://api.z.ai/api/paas/v4',
     apiKeyEnv: 'ZAI_API_KEY',
+    keyDomains: ['z.ai', 'bigmodel.cn'],
     authStyle: 'bearer',
     requiresKey: true,
     chatModel: 'glm-5.1',
@@ -537,6 +544,7 @@ export const PRESETS: readonly Preset[] = [
     // The plan's own OpenAI-compatible root; the same Z.ai key as the pay-as-you-go API.
     baseUrl: 'https://api.z.ai/api/coding/paas/v4',
     apiKeyEnv: 'ZAI_API_KEY',
+    keyDomains: ['z.ai', 'bigmodel.cn'],
     authStyle: 'bearer',
     requiresKey: true,
     billing: 'plan',
@@ -668,6 +676,32 @@ export const PRESET_IDS: readonly string[] = PRESETS.map((preset) => preset.id);
 
 export function billingOf(preset: Preset): Billing {
   return preset.billing ?? (preset.local ? 'local' : 'paid');
+}
+
+/**
+ * A server the user runs or chooses (on this machine, their own OpenAI-compatible server, their
+ * team's gateway): it has no fixed address, so its base URL is whatever the user set.
+ */
+export function runsAnywhere(preset: Preset): boolean {
+  return preset.local === true || preset.id === 'custom' || preset.id === 'litellm';
+}
+
+/** The last two labels of a host name ("api.deepseek.com" → "deepseek.com"); an address as it is. */
+function domainOf(hostname: string): string {
+  if (/^[\d.]+$/.test(hostname) || hostname.startsWith('[')) return hostname;
+  return hostname.split('.').slice(-2).join('.');
+}
+
+/** Whether `baseUrl` is one of the preset vendor's own hosts, where its key variable may go. */
+export function onVendorHost(preset: Preset, baseUrl: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(baseUrl).hostname;
+  } catch {
+    return false;
+  }
+  const domains = preset.keyDomains ?? [domainOf(new URL(preset.baseUrl).hostname)];
+  return domains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
 }
 
 export function findPreset(id: string): Preset | undefined {

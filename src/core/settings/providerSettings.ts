@@ -4,7 +4,7 @@
  * Nothing here throws on user input.
  */
 import * as z from 'zod/mini';
-import { findPreset, PRESETS, type Preset } from '../providers/presets';
+import { findPreset, onVendorHost, PRESETS, runsAnywhere, type Preset } from '../providers/presets';
 import { resolvePlan, type ResolvedPlan } from '../usage/planSettings';
 import { isTimeZone } from '../usage/zonedTime';
 import { isIsoDay, type FreeQuotaSetting } from '../usage/freeQuota';
@@ -94,6 +94,16 @@ const httpUrl = z.string('must be a URL').check(
       return false;
     }
   }, 'must be an http:// or https:// URL'),
+  // A password in a URL is shown wherever the URL is (errors, the log, pickers); keys belong in
+  // secret storage. The message does not repeat the value.
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.username === '' && url.password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not carry a user name or password; set the key with "Switchboard: Set API Key"'),
 );
 
 const entrySchema = z.object(
@@ -221,16 +231,21 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
         setting: `${where}.plan`,
         message: `${where}.plan.tier ${plan.problem}; the smallest tier is used.`,
       });
+    const baseUrl = entry.baseUrl ?? preset.baseUrl;
     providers.push({
       id: entry.id,
       name: backendLabel(entry),
       preset,
-      baseUrl: entry.baseUrl ?? preset.baseUrl,
-      fimBaseUrl: entry.fimBaseUrl ?? preset.fimBaseUrl,
+      baseUrl,
+      // The preset's FIM address belongs with its base URL: an entry pointed at a gateway sends
+      // completions there too, never to the vendor with the gateway's key.
+      fimBaseUrl: entry.fimBaseUrl ?? (sameOrigin(baseUrl, preset.baseUrl) ? preset.fimBaseUrl : undefined),
       chatModel: entry.chatModel ?? preset.chatModel,
       completionModel: entry.completionModel ?? preset.completionModel,
       headers,
-      apiKeyEnv: entry.apiKeyEnv ?? preset.apiKeyEnv,
+      // A vendor's key variable goes to the vendor's hosts; elsewhere only when the entry names it.
+      apiKeyEnv:
+        entry.apiKeyEnv ?? (runsAnywhere(preset) || onVendorHost(preset, baseUrl) ? preset.apiKeyEnv : undefined),
       limits: entry.limits ?? {},
       prices: entry.prices ?? {},
       freeQuota: entry.freeQuota ?? [],
@@ -238,4 +253,12 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
     });
   });
   return { providers, problems };
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }

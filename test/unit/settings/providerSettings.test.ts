@@ -90,3 +90,54 @@ describe('parseProviders', () => {
     assert.deepEqual(parseProviders(undefined), { providers: [], problems: [] });
   });
 });
+
+describe('where a preset’s own addresses and key variable apply', () => {
+  it('a DeepSeek entry pointed at a gateway sends completions to the gateway, not to api.deepseek.com', () => {
+    const { providers } = parseProviders([
+      { id: 'gw', preset: 'deepseek', baseUrl: 'https://llm-gateway.corp.example/deepseek/v1' },
+      { id: 'own', preset: 'deepseek', baseUrl: 'https://api.deepseek.com' },
+      { id: 'default', preset: 'deepseek' },
+      { id: 'both', preset: 'deepseek', baseUrl: 'https://gw.example/v1', fimBaseUrl: 'https://gw.example/beta' },
+    ]);
+    assert.deepEqual(
+      providers.map((provider) => provider.fimBaseUrl),
+      [undefined, 'https://api.deepseek.com/beta', 'https://api.deepseek.com/beta', 'https://gw.example/beta'],
+    );
+  });
+
+  it('a vendor’s key variable goes only to the vendor’s hosts, unless the entry names it', () => {
+    const { providers } = parseProviders([
+      { id: 'openai', preset: 'openai' },
+      { id: 'proxy', preset: 'openai', baseUrl: 'https://oai.helicone.ai/v1' },
+      { id: 'named', preset: 'openai', baseUrl: 'https://oai.helicone.ai/v1', apiKeyEnv: 'OPENAI_API_KEY' },
+      { id: 'cn', preset: 'moonshot', baseUrl: 'https://api.moonshot.cn/v1' },
+      { id: 'zhipu', preset: 'zhipu', baseUrl: 'https://open.bigmodel.cn/api/paas/v4' },
+      { id: 'beijing', preset: 'dashscope-intl', baseUrl: 'https://dashscope.aliyuncs.com/compatible-mode/v1' },
+      { id: 'lookalike', preset: 'deepseek', baseUrl: 'https://api.deepseek.com.evil.example/v1' },
+      // The user's own gateway, wherever it runs: its variable is theirs.
+      { id: 'team', preset: 'litellm', baseUrl: 'https://llm.corp.example/v1' },
+    ]);
+    assert.deepEqual(
+      providers.map((provider) => [provider.id, provider.apiKeyEnv]),
+      [
+        ['openai', 'OPENAI_API_KEY'],
+        ['proxy', undefined],
+        ['named', 'OPENAI_API_KEY'],
+        ['cn', 'MOONSHOT_API_KEY'],
+        ['zhipu', 'ZAI_API_KEY'],
+        ['beijing', 'DASHSCOPE_API_KEY'],
+        ['lookalike', undefined],
+        ['team', 'LITELLM_API_KEY'],
+      ],
+    );
+  });
+
+  it('refuses a base URL that carries a user name or password, without repeating it', () => {
+    const { providers, problems } = parseProviders([
+      { id: 'gw', preset: 'custom', baseUrl: 'https://alice:Hunter2Passw0rd@gw.example.com/v1' },
+    ]);
+    assert.equal(providers.length, 0);
+    assert.match(problems[0]?.message ?? '', /user name or password/);
+    assert.equal(JSON.stringify(problems).includes('Hunter2Passw0rd'), false);
+  });
+});
