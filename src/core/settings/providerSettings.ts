@@ -216,7 +216,16 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
     }
     seen.add(entry.id);
     const headers = { ...entry.headers };
-    for (const name of Object.keys(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name) || /[\r\n\0]/.test(value) || value.length > MAX_HEADER_CHARS) {
+        // A line break would start another header; the value is not repeated (it may be a secret).
+        delete headers[name];
+        problems.push({
+          setting: `${where}.headers`,
+          message: `${where}.headers has a header that is not a valid HTTP header (a name of letters, digits and -, a value on one line under 8 KB); it was ignored.`,
+        });
+        continue;
+      }
       if (!CREDENTIAL_HEADERS.test(name)) continue;
       // Settings files get synced, shared and committed: a key in them is a key leaked.
       delete headers[name];
@@ -254,6 +263,10 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
   });
   return { providers, problems };
 }
+
+/** An HTTP header name (RFC 9110 token), of a sane length. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const MAX_HEADER_CHARS = 8192;
 
 function sameOrigin(a: string, b: string): boolean {
   try {

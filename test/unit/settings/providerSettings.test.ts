@@ -140,4 +140,18 @@ describe('where a preset’s own addresses and key variable apply', () => {
     assert.match(problems[0]?.message ?? '', /user name or password/);
     assert.equal(JSON.stringify(problems).includes('Hunter2Passw0rd'), false);
   });
+
+  it('drops a header value that would start another header, without repeating it', () => {
+    const { providers, problems } = parseProviders([
+      {
+        id: 'gw',
+        preset: 'custom',
+        baseUrl: 'https://gw.example.com/v1',
+        headers: { 'X-Team': 'TEAMSECRETVALUE\r\nX-Injected: 1', 'X-Ok': 'fine', 'Bad Name': 'x' },
+      },
+    ]);
+    assert.deepEqual(providers[0]?.headers, { 'X-Ok': 'fine' });
+    assert.equal(problems.length, 2);
+    assert.equal(JSON.stringify(problems).includes('TEAMSECRETVALUE'), false);
+  });
 });
