@@ -3,7 +3,13 @@ import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/co
 import type { TemplateId } from '../core/completion/fimTemplates';
 import { COMPLETION_SPEEDS, DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
 import { parseProviders, type ProviderConfig, type SettingsProblem } from '../core/settings/providerSettings';
-import { cheaperChoice, cheaperLanguages, cheaperNumber, cheaperSwitch } from '../core/settings/spendScopes';
+import {
+  cheaperChoice,
+  cheaperLanguages,
+  cheaperNumber,
+  cheaperSwitch,
+  savingSwitch,
+} from '../core/settings/spendScopes';
 
 export const SECTION = 'switchboard';
 
@@ -79,7 +85,7 @@ export function readCompletionSettings(snoozedUntil: number): CompletionSettings
     debounceMs: debounceSetting(config),
     template: TEMPLATE_IDS.find((id) => id === template),
     manualCandidates: int(lower('completion.manualCandidates'), defaults.manualCandidates, 1, 5),
-    reuse: config.get<unknown>('completion.reuse') !== false,
+    reuse: savingSwitch(config.inspect('completion.reuse')),
     speed: cheaperChoice(config.inspect('completion.speed'), COMPLETION_SPEEDS, defaults.speed),
   };
 }

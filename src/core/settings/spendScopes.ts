@@ -58,6 +58,16 @@ export function cheaperSwitch(scoped: ScopedValue | undefined, fallback = true):
   return !repositoryValues(scoped).includes(false);
 }
 
+/**
+ * A switch that saves money when on (reuse of earlier answers): on if the user has it on or a
+ * repository turns it on; a repository cannot turn it off.
+ */
+export function savingSwitch(scoped: ScopedValue | undefined, fallback = true): boolean {
+  const user = scoped?.globalValue ?? scoped?.defaultValue;
+  if ((typeof user === 'boolean' ? user : fallback) === true) return true;
+  return repositoryValues(scoped).includes(true);
+}
+
 /** Which scope keeps a switch off: the user's own settings, a repository's, or both. */
 export function switchOffBy(scoped: ScopedValue | undefined): { user: boolean; workspace: boolean; folder: boolean } {
   const user = scoped?.globalValue ?? scoped?.defaultValue;

@@ -18,6 +18,7 @@ const KEYS = [
   'completion.debounceMs',
   'completion.maxFileSizeKB',
   'completion.speed',
+  'completion.reuse',
 ];
 
 describe('a repository cannot raise what the user spends', () => {
@@ -45,6 +46,7 @@ describe('a repository cannot raise what the user spends', () => {
     await set('completion.maxFileSizeKB', 50_000, W);
     await set('completion.languages', { '*': true, plaintext: true, markdown: true }, W);
     await set('completion.enabled', true, W);
+    await set('completion.reuse', false, W);
     let settings = readCompletionSettings(0);
     assert.equal(settings.promptTokens, 1_000, "the user's prompt size, not the repository's larger one");
     assert.equal(settings.maxTokens, 128);
@@ -54,6 +56,7 @@ describe('a repository cannot raise what the user spends', () => {
     assert.equal(settings.maxFileChars, 500_000);
     assert.equal(languageEnabled(settings.languages, 'plaintext'), false, 'a repository cannot switch a language on');
     assert.equal(settings.enabled, false, 'nor completion itself');
+    assert.equal(settings.reuse, true, 'nor turn off the reuse that saves requests');
     await eventually(
       () => statusBarItem.text,
       (text) => text.startsWith('$(circle-slash)'),

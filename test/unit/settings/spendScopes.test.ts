@@ -6,6 +6,7 @@ import {
   cheaperNumber,
   cheaperSwitch,
   mapAllows,
+  savingSwitch,
 } from '../../../src/core/settings/spendScopes';
 
 describe('spend settings from a repository only lower spend', () => {
@@ -37,6 +38,13 @@ describe('spend settings from a repository only lower spend', () => {
     assert.equal(cheaperSwitch({ defaultValue: true, globalValue: false, workspaceValue: true }), false);
     assert.equal(cheaperSwitch({ defaultValue: true, workspaceFolderValue: false }), false);
     assert.equal(cheaperSwitch({ defaultValue: true }), true);
+  });
+
+  it('a switch that saves when on (reuse): a repository can turn it on, never off', () => {
+    assert.equal(savingSwitch({ defaultValue: true, workspaceValue: false }), true);
+    assert.equal(savingSwitch({ defaultValue: true, workspaceFolderValue: false }), true);
+    assert.equal(savingSwitch({ defaultValue: true, globalValue: false }), false, "the user's own choice holds");
+    assert.equal(savingSwitch({ defaultValue: true, globalValue: false, workspaceValue: true }), true);
   });
 
   it('languages: on only where the user and every repository map allow it', () => {
