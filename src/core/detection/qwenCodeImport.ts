@@ -16,7 +16,7 @@
  *
  * Secrets are never copied into the result: an entry says where its key lives instead.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isLoopbackUrl } from '../net/loopback';
 import { findPreset } from '../providers/presets';
@@ -24,6 +24,7 @@ import { QWEN_OAUTH_DISCONTINUED } from '../providers/qwenOAuth';
 import { redactSecrets } from '../providers/redact';
 import { cleanBaseUrl, presetForBaseUrl } from './envKeys';
 import { isRecord } from '../jsonValue';
+import { readSmallFile } from '../fsPaths/smallFile';
 import { MAX_DOTENV_CHARS, parseDotenv } from './dotenv';
 import { MAX_JSONC_CHARS, parseJsonWithComments } from './jsonc';
 
@@ -301,21 +302,10 @@ function pick(value: unknown, ...path: string[]): unknown {
 
 /** A regular file's text, or undefined when it is missing, not a file, or larger than `maxChars` bytes (noted). */
 async function readText(file: string, maxChars: number, notes?: string[]): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(file, 'r');
-    const info = await handle.stat();
-    if (!info.isFile()) return undefined;
-    if (info.size > maxChars) {
-      notes?.push(`${file} is larger than ${Math.round(maxChars / 1000)} kB; Switchboard did not read it.`);
-      return undefined;
-    }
-    return await handle.readFile('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
+  const read = await readSmallFile(file, maxChars);
+  if (read.kind === 'too-large')
+    notes?.push(`${file} is larger than ${Math.round(maxChars / 1000)} kB; Switchboard did not read it.`);
+  return read.kind === 'text' ? read.text : undefined;
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -5,12 +5,16 @@
  * left here is mostly turning a dead login into a clear message.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { readSmallFile } from '../fsPaths/smallFile';
 import { startDeadline } from './deadline';
 import { BODY_LIMITS, bounded } from './guardedFetch';
 import { kindFromStatus, ProviderError } from './providerError';
 import { redactSecrets, rememberSecret } from './redact';
 import { isRecord, parseJson } from '../jsonValue';
+
+/** Qwen Code's login file holds a few tokens: anything larger is not it. */
+const MAX_CREDS_BYTES = 64 * 1024;
 
 /** The file's shape; Qwen Code writes every field, older versions sometimes left some out. */
 export interface QwenCreds {
@@ -82,15 +86,13 @@ export class QwenOAuthCredentials {
    * no file; a ProviderError 'auth' when it cannot be read or is not credentials.
    */
   async load(): Promise<QwenCreds | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const read = await readSmallFile(this.file, MAX_CREDS_BYTES);
+    if (read.kind === 'missing') return undefined;
+    if (read.kind !== 'text')
       throw this.authError(
-        `Cannot read the Qwen Code login at ${this.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        `Cannot read the Qwen Code login at ${this.file} (${read.kind === 'unreadable' ? read.code : read.kind === 'too-large' ? 'larger than 64 kB' : 'not a file'}).`,
       );
-    }
+    const text = read.text;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
