@@ -169,12 +169,15 @@ export class ChatSession {
   }
 
   async delete(id: string): Promise<void> {
-    if (this.flight?.conversation.id === id) this.stop();
-    await this.persist(this.deps.store.delete(id));
-    if (this.conversation.id === id) {
+    // Away from it before its answer is stopped: that answer ends while the store is written, and
+    // must find it no longer on screen (the store refuses to save it again).
+    const wasOpen = this.conversation.id === id;
+    if (wasOpen) {
       this.conversation = this.blank();
       this.deps.emit({ type: 'conversation' });
     }
+    if (this.flight?.conversation.id === id) this.stop();
+    await this.persist(this.deps.store.delete(id));
     this.deps.emit({ type: 'history' });
   }
 

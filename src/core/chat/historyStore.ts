@@ -38,6 +38,11 @@ const ACTIVE_KEY = 'switchboard.chat.active';
 export class ChatHistoryStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly sizes = new Map<string, number>();
+  /**
+   * Conversations deleted in this window. Ids are never reused, so a save of one of these is a
+   * late write (an answer that was streaming as it was deleted) and must not bring it back.
+   */
+  private readonly deleted = new Set<string>();
   private active: string | undefined;
 
   private constructor(
@@ -110,9 +115,12 @@ export class ChatHistoryStore {
     await this.storage.update(ACTIVE_KEY, this.active);
   }
 
-  /** Stores a conversation (an empty one is not worth a slot) and drops the oldest past the limits. */
+  /**
+   * Stores a conversation (an empty one is not worth a slot, a deleted one stays deleted) and drops
+   * the oldest past the limits.
+   */
   async save(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
+    if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return;
     const value = writeConversation(conversation);
     this.conversations.set(conversation.id, conversation);
     this.sizes.set(conversation.id, JSON.stringify(value).length);
@@ -122,6 +130,7 @@ export class ChatHistoryStore {
   }
 
   async delete(id: string): Promise<void> {
+    this.deleted.add(id);
     if (!this.conversations.has(id)) return;
     await this.remove(id);
     if (this.active === id) await this.setActive(undefined);

@@ -138,6 +138,23 @@ describe('chat history store', () => {
     assert.equal(turn?.role === 'assistant' && turn.status, 'stopped');
   });
 
+  it('never stores a deleted conversation again, whoever saves it later', async () => {
+    const storage = new MemoryStorage();
+    const { store } = load(storage);
+    const deleted = conversation('gone', 1);
+    await store.save(deleted);
+    await store.setActive('gone');
+    await store.delete('gone');
+    // An answer that was still streaming saves its conversation when it ends.
+    deleted.turns.push({ ...deleted.turns[1]!, id: 'late' });
+    await store.save(deleted);
+    await store.setActive('gone');
+    assert.deepEqual(store.list(), []);
+    assert.equal(store.get('gone'), undefined);
+    assert.equal(store.activeId(), undefined);
+    assert.deepEqual(load(storage).store.list(), [], 'not after a reload either');
+  });
+
   it('reopens and deletes conversations', async () => {
     const storage = new MemoryStorage();
     const { store } = load(storage);

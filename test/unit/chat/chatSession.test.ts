@@ -94,6 +94,24 @@ function session(script: Script, storage = new MemoryStorage(), options: { backe
 
 const lastAnswer = (chat: ChatSession) => chat.active.turns[chat.active.turns.length - 1] as AssistantTurn;
 
+/** Lets the streams run until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; !condition(); turn++) {
+    assert.ok(turn < 1_000, 'the awaited moment comes');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Events that draw or change one of `turnIds` in the view. */
+function eventsAbout(events: readonly SessionEvent[], turnIds: readonly string[]): SessionEvent[] {
+  return events.filter(
+    (event) =>
+      (event.type === 'turn' && turnIds.includes(event.turn.id)) ||
+      ((event.type === 'delta' || event.type === 'thinking') && turnIds.includes(event.turnId)) ||
+      (event.type === 'turn-removed' && turnIds.includes(event.id)),
+  );
+}
+
 describe('chat session', () => {
   it('streams an answer, records it with its usage and prices it', async () => {
     const { chat, events, records, fake } = session(answers('Hello', ', world'));
@@ -312,6 +330,26 @@ describe('chat session', () => {
     assert.equal(again.chat.open('missing'), false);
     await again.chat.delete(firstId);
     assert.equal(again.chat.active.turns.length, 0, 'deleting the open conversation starts a new one');
+  });
+
+  it('deleting a conversation while its answer streams removes it for good: not stored, not listed after a reload, not drawn again', async () => {
+    const { chat, events, storage } = session(untilStopped);
+    const sending = chat.send('Here is my API key sk-123, please help', []);
+    await until(() => chat.active.turns.at(-1)?.text === 'partial');
+    const deleted = chat.active.id;
+    const turnIds = chat.active.turns.map((turn) => turn.id);
+    const seen = events.length;
+    await chat.delete(deleted);
+    await sending;
+    assert.deepEqual(
+      storage.keys().filter((key) => key.includes(deleted)),
+      [],
+      'nothing of it is left in storage',
+    );
+    assert.deepEqual(ChatHistoryStore.load(storage, () => {}).list(), [], 'it does not come back after a reload');
+    assert.deepEqual(eventsAbout(events.slice(seen), turnIds), [], 'the view is told nothing more of it');
+    assert.notEqual(chat.active.id, deleted);
+    assert.equal(chat.busy, false);
   });
 
   it('adds every priced request to the session total', async () => {
