@@ -18,6 +18,11 @@ const PRICE_DELAY_MS = 1_500;
 export class ChatViewPublisher {
   private pricesReady = false;
   private priceTimer: NodeJS.Timeout | undefined;
+  /**
+   * Turns still on their way to the view (each waits for its alternatives). A notice goes after
+   * them: drawing a turn announces it, and the notice is the last word in the status line.
+   */
+  private drawing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly session: ChatSession,
@@ -35,7 +40,7 @@ export class ChatViewPublisher {
         this.totals();
         return;
       case 'turn':
-        void this.turn(event.turn);
+        this.drawing = Promise.allSettled([this.drawing, this.turn(event.turn)]);
         return;
       case 'turn-removed':
         this.post({ type: 'turnRemoved', id: event.id });
@@ -55,6 +60,11 @@ export class ChatViewPublisher {
       case 'totals':
         this.totals();
         return;
+      case 'notice': {
+        const text = event.text;
+        void this.drawing.then(() => this.post({ type: 'notice', text }));
+        return;
+      }
     }
   }
 

@@ -10,7 +10,7 @@ import { meterRequest } from '../usage/meterRequest';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { contextRef, userPrompt, type ContextItem } from './contextItems';
 import { promptMessages, type AssistantTurn, type Conversation, type Turn, type UserTurn } from './conversation';
-import { failureFacts } from './explainFailure';
+import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
 import { SessionTotals } from './usageText';
 
@@ -48,7 +48,9 @@ export type SessionEvent =
   | { type: 'thinking'; turnId: string }
   | { type: 'busy'; busy: boolean }
   | { type: 'history' }
-  | { type: 'totals' };
+  | { type: 'totals' }
+  /** One short sentence for the status line, about something the turns alone do not say. */
+  | { type: 'notice'; text: string };
 
 export interface ChatSessionDeps {
   store: ChatHistoryStore;
@@ -128,7 +130,10 @@ export class ChatSession {
     return true;
   }
 
-  /** Asks the last question again, replacing its answer; false when there is none or one is streaming. */
+  /**
+   * Asks the last question again, replacing its answer; false when there is none or one is
+   * streaming. A complete answer comes back if its replacement does not complete.
+   */
   async regenerate(): Promise<boolean> {
     if (this.flight) return false;
     const conversation = this.conversation;
@@ -140,7 +145,7 @@ export class ChatSession {
       turns.pop();
       this.deps.emit({ type: 'turn-removed', id: last.id });
     }
-    await this.answer(conversation);
+    await this.answer(conversation, last?.role === 'assistant' && last.status === 'complete' ? last : undefined);
     return true;
   }
 
@@ -181,7 +186,8 @@ export class ChatSession {
     this.deps.emit({ type: 'history' });
   }
 
-  private async answer(conversation: Conversation): Promise<void> {
+  /** `earlier`: the complete answer this one replaces, kept if this one does not complete. */
+  private async answer(conversation: Conversation, earlier?: AssistantTurn): Promise<void> {
     const flight: Flight = { controller: new AbortController(), conversation };
     this.flight = flight;
     this.deps.emit({ type: 'busy', busy: true });
@@ -221,7 +227,8 @@ export class ChatSession {
     } finally {
       this.flight = undefined;
       conversation.updatedAt = this.deps.now();
-      this.emitTurn(conversation, turn);
+      if (earlier && turn.status !== 'complete') this.restore(conversation, turn, earlier);
+      else this.emitTurn(conversation, turn);
       this.deps.emit({ type: 'busy', busy: false });
       this.deps.emit({ type: 'totals' });
       await this.save(conversation);
@@ -309,6 +316,19 @@ export class ChatSession {
         reported.reasoningTokens <= counted.outputTokens && { reasoningTokens: reported.reasoningTokens }),
     };
     this.totals.add(turn.usage);
+  }
+
+  /** Puts a good answer back in place of the attempt to replace it that failed or was stopped. */
+  private restore(conversation: Conversation, attempt: AssistantTurn, earlier: AssistantTurn): void {
+    const at = conversation.turns.lastIndexOf(attempt);
+    if (at === -1) conversation.turns.push(earlier);
+    else conversation.turns[at] = earlier;
+    if (conversation !== this.conversation) return;
+    this.deps.emit({ type: 'turn-removed', id: attempt.id });
+    this.deps.emit({ type: 'turn', turn: earlier });
+    const headline = attempt.error && explainFailure(attempt.error, this.deps.now()).headline.replace(/\.$/, '');
+    const why = attempt.status === 'failed' ? `failed${headline ? `: ${headline}` : ''}` : 'stopped';
+    this.deps.emit({ type: 'notice', text: `Regenerating ${why}. The earlier answer is kept.` });
   }
 
   private emitTurn(conversation: Conversation, turn: Turn): void {

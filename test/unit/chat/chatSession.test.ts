@@ -292,6 +292,85 @@ describe('chat session', () => {
     assert.ok(events.some((event) => event.type === 'turn-removed' && event.id === first));
   });
 
+  it('a regenerate that fails gives the earlier complete answer its place back, says so, and still counts what the attempt cost', async () => {
+    let calls = 0;
+    const storage = new MemoryStorage();
+    const { chat, events, records } = session(async function* (request) {
+      calls += 1;
+      if (calls === 1) yield* answers('A long, carefully worked answer.')(request);
+      else {
+        yield { type: 'text', text: 'A half' };
+        throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Stream broke.' });
+      }
+    }, storage);
+    await chat.send('Explain this', []);
+    const earlier = lastAnswer(chat);
+    const seen = events.length;
+    assert.equal(await chat.regenerate(), true);
+    assert.equal(chat.active.turns.length, 2);
+    assert.equal(lastAnswer(chat), earlier, 'the earlier answer is back, whole');
+    assert.equal(earlier.status, 'complete');
+    const shown = events
+      .slice(seen)
+      .filter((event) => event.type === 'turn' || event.type === 'turn-removed' || event.type === 'notice');
+    const attempt = shown.find((event) => event.type === 'turn' && event.turn !== earlier);
+    assert.ok(attempt?.type === 'turn');
+    assert.deepEqual(shown, [
+      { type: 'turn-removed', id: earlier.id },
+      { type: 'turn', turn: attempt.turn },
+      { type: 'turn-removed', id: attempt.turn.id },
+      { type: 'turn', turn: earlier },
+      { type: 'notice', text: 'Regenerating failed: deepseek had an internal error. The earlier answer is kept.' },
+    ]);
+    assert.equal(records.length, 2, 'the ledger has the failed attempt');
+    assert.equal(chat.totals.value.requests, 2, 'the failed attempt is in the session total');
+    const stored = ChatHistoryStore.load(storage, () => {}).get(chat.active.id);
+    assert.deepEqual(
+      stored?.turns.map((turn) => turn.text),
+      ['Explain this', 'A long, carefully worked answer.'],
+      'and in history',
+    );
+  });
+
+  it('a regenerate the user stops keeps the earlier complete answer, and says so', async () => {
+    let calls = 0;
+    const { chat, events } = session(async function* (request) {
+      calls += 1;
+      if (calls === 1) yield* answers('The first answer.')(request);
+      else yield* untilStopped(request);
+    });
+    await chat.send('q', []);
+    const earlier = lastAnswer(chat);
+    const regenerating = chat.regenerate();
+    await until(() => chat.active.turns.at(-1)?.text === 'partial');
+    chat.stop();
+    await regenerating;
+    assert.equal(lastAnswer(chat), earlier);
+    assert.equal(chat.active.turns.length, 2);
+    assert.deepEqual(
+      events.filter((event) => event.type === 'notice'),
+      [{ type: 'notice', text: 'Regenerating stopped. The earlier answer is kept.' }],
+    );
+    assert.equal(chat.totals.value.requests, 2, 'the stopped attempt is in the session total');
+  });
+
+  it('regenerating an answer that failed replaces it, even when the new one fails too (switch and retry)', async () => {
+    const { chat, events } = session(async function* () {
+      yield* [];
+      throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Down.', status: 503 });
+    });
+    await chat.send('q', []);
+    const first = lastAnswer(chat);
+    await chat.regenerate();
+    assert.equal(chat.active.turns.length, 2);
+    assert.notEqual(lastAnswer(chat), first);
+    assert.equal(lastAnswer(chat).status, 'failed');
+    assert.deepEqual(
+      events.filter((event) => event.type === 'notice'),
+      [],
+    );
+  });
+
   it('refuses to send while an answer streams', async () => {
     const { chat } = session(untilStopped);
     const sending = chat.send('q', []);
