@@ -299,10 +299,13 @@ export class ChatSession {
     } catch (recordError) {
       this.deps.warn(`Could not record a chat request to ${config.id}: ${String(recordError)}`);
     }
-    // A request refused before any answer (a bad key, a spent quota) is shown without a made-up cost.
-    if (turn.status === 'failed' && turn.text === '' && reported === undefined) return;
     // Without a meter the same counting rule still applies, with the price unknown.
     const counted = recorded ?? unpricedUsage(request);
+    // The meter counts nothing for a request refused before the model ran or never sent (a bad key,
+    // a spent quota, no connection): shown without a made-up cost. Any other failure (a 500, a
+    // timeout) may be billed, and shows what the ledger charged.
+    const charged = counted.inputTokens > 0 || counted.outputTokens > 0 || (counted.costMicros ?? 0) > 0;
+    if (turn.status === 'failed' && !charged) return;
     turn.usage = {
       inputTokens: counted.inputTokens,
       outputTokens: counted.outputTokens,

@@ -8,6 +8,8 @@ import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/h
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
+import { estimateTokens } from '../../../src/core/providers/usage';
+import { turnView } from '../../../src/core/chat/turnViews';
 
 class MemoryStorage implements KeyValueStorage {
   readonly data = new Map<string, unknown>();
@@ -65,7 +67,11 @@ const untilStopped: Script = async function* (request) {
   throw new ProviderError({ kind: 'cancelled', providerId: 'deepseek', message: 'Cancelled.' });
 };
 
-function session(script: Script, storage = new MemoryStorage(), options: { backend?: boolean } = {}) {
+function session(
+  script: Script,
+  storage = new MemoryStorage(),
+  options: { backend?: boolean; priceUnknown?: boolean } = {},
+) {
   const fake = provider(script);
   const events: SessionEvent[] = [];
   const records: ChatRequestRecord[] = [];
@@ -77,11 +83,11 @@ function session(script: Script, storage = new MemoryStorage(), options: { backe
     // The real counting rule, at a made-up price of 2 and 10 micro-dollars a token.
     record: (request) => {
       records.push(request);
-      const { usage, price } = meterRequest(request, (counted) => ({
-        micros: counted.inputTokens * 2 + counted.outputTokens * 10,
-        currency: 'USD',
-        source: 'override',
-      }));
+      const { usage, price } = meterRequest(request, (counted) =>
+        options.priceUnknown
+          ? { micros: null, source: 'unknown' }
+          : { micros: counted.inputTokens * 2 + counted.outputTokens * 10, currency: 'USD', source: 'override' },
+      );
       return { ...usage, costMicros: price.micros, currency: 'USD' };
     },
     now: () => (now += 10),
@@ -93,6 +99,12 @@ function session(script: Script, storage = new MemoryStorage(), options: { backe
 }
 
 const lastAnswer = (chat: ChatSession) => chat.active.turns[chat.active.turns.length - 1] as AssistantTurn;
+
+/** The usage line the view shows under the last answer. */
+function usageShown(chat: ChatSession): string | undefined {
+  const view = turnView(lastAnswer(chat), { now: 0, actionable: true, alternatives: [] });
+  return view.role === 'assistant' ? view.usage : undefined;
+}
 
 /** Lets the streams run until `condition` holds. */
 async function until(condition: () => boolean): Promise<void> {
@@ -255,6 +267,57 @@ describe('chat session', () => {
       fake.requests[1]!.messages.map((message) => message.content),
       ['q2'],
     );
+  });
+
+  it('a failure the meter charged (a server error, a timeout) shows on the answer what the ledger recorded, and counts in the session total', async () => {
+    const question = 'Summarise this log. '.repeat(200).trim();
+    for (const error of [
+      new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 500 }),
+      new ProviderError({ kind: 'timeout', providerId: 'deepseek', message: 'No first byte in 120 s.' }),
+    ]) {
+      const { chat } = session(async function* () {
+        yield* [];
+        throw error;
+      });
+      await chat.send(question, []);
+      const inputTokens = estimateTokens(question);
+      assert.equal(lastAnswer(chat).status, 'failed');
+      assert.deepEqual(
+        lastAnswer(chat).usage,
+        { inputTokens, outputTokens: 0, reported: false, costMicros: inputTokens * 2 },
+        error.kind,
+      );
+      assert.match(usageShown(chat) ?? '', /^≈ [\d,]+ in · 0 out tokens \(estimated\) · \$0\.\d+$/);
+      assert.deepEqual(chat.totals.value, {
+        requests: 1,
+        inputTokens,
+        outputTokens: 0,
+        cost: { USD: inputTokens * 2 },
+        unpriced: 0,
+      });
+    }
+  });
+
+  it('a charged failure at an unknown price says "price unknown", never $0; one never sent shows no cost at all', async () => {
+    const { chat } = session(
+      async function* () {
+        yield* [];
+        throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 500 });
+      },
+      new MemoryStorage(),
+      { priceUnknown: true },
+    );
+    await chat.send('q'.repeat(400), []);
+    assert.equal(usageShown(chat), '≈ 100 in · 0 out tokens (estimated) · price unknown');
+    assert.equal(chat.totals.value.unpriced, 1);
+
+    const { chat: offline } = session(async function* () {
+      yield* [];
+      throw new ProviderError({ kind: 'network', providerId: 'deepseek', message: 'ECONNREFUSED', notSent: true });
+    });
+    await offline.send('q'.repeat(400), []);
+    assert.equal(lastAnswer(offline).usage, undefined);
+    assert.equal(offline.totals.value.requests, 0);
   });
 
   it("knows a ProviderError thrown from the runtime bundle's own copy of the class", async () => {
