@@ -30,6 +30,9 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
   if (token.isCancellationRequested) controller.abort();
   const startedAt = Date.now();
   let answer = '';
+  // Billed as output, never shown: counted when a stopped or failed request has no usage.
+  let reasoning = '';
+  let saidThinking = false;
   try {
     for await (const event of provider.chat({
       system: chat.system,
@@ -40,7 +43,9 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
         answer += event.text;
         chat.onText(event.text);
       } else if (event.type === 'thinking') {
-        chat.onThinking?.();
+        if (!saidThinking && answer === '') chat.onThinking?.();
+        saidThinking = true;
+        reasoning += event.text;
       } else {
         meter?.record({ config, feature: 'chat', model: config.chatModel, startedAt, usage: event.usage });
         return event.usage;
@@ -56,7 +61,7 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
       model: config.chatModel,
       startedAt,
       promptText: [chat.system ?? '', ...chat.messages.map((message) => message.content)].join('\n'),
-      outputText: answer,
+      outputText: reasoning + answer,
       error: failure,
     });
     throw failure;

@@ -33,6 +33,7 @@ export interface ChatRequestRecord {
   /** As reported by the backend; absent when it reported nothing (stopped, failed). */
   usage?: Usage;
   promptText: string;
+  /** What the model wrote: the reasoning it streamed (billed as output, never shown), then the answer. */
   outputText: string;
   error?: ProviderError;
 }
@@ -248,6 +249,8 @@ export class ChatSession {
     const promptText = messages.map((message) => message.content).join('\n');
     const startedAt = this.deps.now();
     let lastSave = startedAt;
+    let reasoning = '';
+    let saidThinking = false;
     let reported: Usage | undefined;
     let error: unknown;
     try {
@@ -258,8 +261,11 @@ export class ChatSession {
           continue;
         }
         if (event.type === 'thinking') {
-          if (turn.text === '' && conversation === this.conversation)
+          if (!saidThinking && turn.text === '' && conversation === this.conversation)
             this.deps.emit({ type: 'thinking', turnId: turn.id });
+          saidThinking = true;
+          // Never the answer, but counted with it when the backend reports no usage.
+          reasoning += event.text;
           continue;
         }
         turn.text += event.text;
@@ -290,7 +296,7 @@ export class ChatSession {
       startedAt,
       usage: reported,
       promptText,
-      outputText: turn.text,
+      outputText: reasoning + turn.text,
       error: recordedError,
     };
     let recorded: RecordedUsage | undefined;

@@ -91,7 +91,6 @@ export class OpenAICompatibleProvider implements Provider {
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
     for (const message of request.messages) messages.push({ role: message.role, content: message.content });
-    let answer = '';
     try {
       // A completion cannot wait for a model to think first (see Preset.thinkingSwitch).
       let thinkingOff = request.purpose === 'completion' ? this.thinkingOff(model) : undefined;
@@ -142,7 +141,6 @@ export class OpenAICompatibleProvider implements Provider {
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
-      let thinking = false;
       // Reasoning some servers write into the content as <think>…</think> (see thinkTags.ts).
       const thinkTags = new ThinkTagFilter();
       let written = '';
@@ -151,15 +149,11 @@ export class OpenAICompatibleProvider implements Provider {
         const choice = chunk.choices[0];
         const content = choice?.delta?.content ?? '';
         written += content;
-        const { text, thinking: inContent } = content ? thinkTags.push(content) : { text: '', thinking: false };
-        if (!thinking && !answer && (inContent || (!content && reasoningIn(choice?.delta)))) {
-          thinking = true;
-          yield { type: 'thinking' };
-        }
-        if (text) {
-          answer += text;
-          yield { type: 'text', text };
-        }
+        const filtered = content ? thinkTags.push(content) : { text: '', thinking: false, reasoning: '' };
+        const text = filtered.text;
+        const reasoning = reasoningIn(choice?.delta) + filtered.reasoning;
+        if (reasoning || filtered.thinking) yield { type: 'thinking', text: reasoning };
+        if (text) yield { type: 'text', text };
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) usage = usageFromCounts(chunk.usage);
       }
@@ -168,10 +162,7 @@ export class OpenAICompatibleProvider implements Provider {
       // was not reasoning: it is the answer, whole. A completion shows no such text.
       const rest =
         ended.unclosed && request.purpose !== 'completion' && finishReason !== 'length' ? written : ended.text;
-      if (rest && !deadline.signal.aborted) {
-        answer += rest;
-        yield { type: 'text', text: rest };
-      }
+      if (rest && !deadline.signal.aborted) yield { type: 'text', text: rest };
       // The SDK ends iteration quietly when the request is aborted; a cut-off answer must not
       // look complete, so say why it ended.
       if (deadline.signal.aborted) throw abortError(this.id, deadline);
@@ -556,13 +547,15 @@ function completionsBody(request: FimRequest, model: string, prompt: string, suf
 }
 
 /**
- * Whether a stream's delta carries reasoning: `reasoning_content` (DeepSeek, Alibaba, Z.ai,
- * Moonshot) or `reasoning` (OpenRouter, Ollama), neither of them OpenAI's own fields.
+ * The reasoning a stream's delta carries: `reasoning_content` (DeepSeek, Alibaba, Z.ai, Moonshot)
+ * or `reasoning` (OpenRouter, Ollama), neither of them OpenAI's own fields; '' when none.
  */
-function reasoningIn(delta: unknown): boolean {
-  if (typeof delta !== 'object' || delta === null) return false;
+function reasoningIn(delta: unknown): string {
+  if (typeof delta !== 'object' || delta === null) return '';
   const { reasoning_content: content, reasoning } = delta as Record<string, unknown>;
-  return (typeof content === 'string' && content !== '') || (typeof reasoning === 'string' && reasoning !== '');
+  // One of the two, never both: a server that sent the same text under both names would count it twice.
+  if (typeof content === 'string' && content !== '') return content;
+  return typeof reasoning === 'string' ? reasoning : '';
 }
 
 /** The body fields that turn a model's thinking off, per preset (see Preset.thinkingSwitch). */

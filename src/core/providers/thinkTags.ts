@@ -16,6 +16,8 @@ export interface ThinkFiltered {
   text: string;
   /** True once, when the content turned out to open with reasoning. */
   thinking: boolean;
+  /** The reasoning dropped from this chunk on (billed as output, so a caller may count it). */
+  reasoning: string;
 }
 
 export class ThinkTagFilter {
@@ -23,17 +25,17 @@ export class ThinkTagFilter {
   private held = '';
 
   push(chunk: string): ThinkFiltered {
-    if (this.state === 'answer') return { text: chunk, thinking: false };
+    if (this.state === 'answer') return { text: chunk, thinking: false, reasoning: '' };
     this.held += chunk;
     if (this.state === 'start') {
       const lead = this.held.trimStart();
-      if (lead.length < OPEN.length && OPEN.startsWith(lead)) return { text: '', thinking: false };
-      if (!lead.startsWith(OPEN)) return { text: this.release(), thinking: false };
+      if (lead.length < OPEN.length && OPEN.startsWith(lead)) return { text: '', thinking: false, reasoning: '' };
+      if (!lead.startsWith(OPEN)) return { text: this.release(), thinking: false, reasoning: '' };
       this.state = 'inside';
       this.held = lead.slice(OPEN.length);
-      return { text: this.afterReasoning(), thinking: true };
+      return { ...this.afterReasoning(), thinking: true };
     }
-    return { text: this.afterReasoning(), thinking: false };
+    return { ...this.afterReasoning(), thinking: false };
   }
 
   /**
@@ -47,22 +49,26 @@ export class ThinkTagFilter {
     return { text: '', unclosed };
   }
 
-  private afterReasoning(): string {
+  private afterReasoning(): { text: string; reasoning: string } {
+    let reasoning = '';
     if (this.state === 'inside') {
       const close = this.held.indexOf(CLOSE);
       if (close === -1) {
         // Only a closing tag split across chunks needs to be kept.
-        this.held = this.held.slice(-(CLOSE.length - 1));
-        return '';
+        const kept = Math.min(this.held.length, CLOSE.length - 1);
+        reasoning = this.held.slice(0, this.held.length - kept);
+        this.held = this.held.slice(this.held.length - kept);
+        return { text: '', reasoning };
       }
+      reasoning = this.held.slice(0, close);
       this.held = this.held.slice(close + CLOSE.length);
       this.state = 'after-close';
     }
     // The blank lines between the reasoning and the answer are layout, not the answer's; spaces
     // alone may be either the answer's first indentation or the end of such a line, so they wait.
     this.held = this.held.replace(/^(?:[ \t]*\r?\n)+/, '');
-    if (/^[ \t]*$/.test(this.held)) return '';
-    return this.release();
+    if (/^[ \t]*$/.test(this.held)) return { text: '', reasoning };
+    return { text: this.release(), reasoning };
   }
 
   private release(): string {

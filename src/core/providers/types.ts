@@ -67,10 +67,12 @@ export interface Usage {
 export type ChatEvent =
   | { type: 'text'; text: string }
   /**
-   * The model reasons before it answers (`reasoning_content` or `reasoning` in its stream): said
-   * once, before any text, so a wait of seconds reads as thinking. The reasoning itself is not kept.
+   * The model reasons (`reasoning_content` or `reasoning` in its stream, or `<think>` in its
+   * content): `text` is the reasoning since the last event, never part of the answer. The first
+   * one says the model is thinking, so a wait of seconds reads as such; the text is billed as
+   * output, and counted when a stopped or failed request has no usage of its own.
    */
-  | { type: 'thinking' }
+  | { type: 'thinking'; text: string }
   | { type: 'done'; usage: Usage; finishReason?: string };
 
 export interface FimRequest extends CallOptions {

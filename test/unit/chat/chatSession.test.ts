@@ -147,7 +147,8 @@ describe('chat session', () => {
 
   it('says the model is thinking before its first words, and the thinking is not part of the answer', async () => {
     const { chat, events } = session(async function* () {
-      yield { type: 'thinking' };
+      yield { type: 'thinking', text: 'Two and two' };
+      yield { type: 'thinking', text: ' make four.' };
       yield { type: 'text', text: 'Four.' };
       yield { type: 'done', usage: usage(10, 50) };
     });
@@ -164,7 +165,7 @@ describe('chat session', () => {
 
   it('keeps how many of the output tokens the backend says went to reasoning, only when it said so', async () => {
     const { chat } = session(async function* () {
-      yield { type: 'thinking' };
+      yield { type: 'thinking', text: 'Two and two make four.' };
       yield { type: 'text', text: 'Four.' };
       yield { type: 'done', usage: { ...usage(10, 50), reasoningTokens: 48 } };
     });
@@ -173,6 +174,38 @@ describe('chat session', () => {
     const { chat: plain } = session(answers('Four.'));
     await plain.send('What is 2+2?', []);
     assert.equal(lastAnswer(plain).usage?.reasoningTokens, undefined);
+  });
+
+  it('an answer stopped or failed after a long reasoning is metered with the reasoning it streamed, which stays out of the answer', async () => {
+    const reasoning = 'First, restate the theorem and check each case in turn. '.repeat(600);
+    const chunks = reasoning.match(/.{1,400}/gs) ?? [];
+    const ends = {
+      stopped: untilStopped,
+      failed: async function* (): AsyncGenerator<ChatEvent> {
+        yield { type: 'text', text: 'partial' };
+        throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Stream broke.' });
+      },
+    };
+    for (const [status, end] of Object.entries(ends)) {
+      const { chat, records, events } = session(async function* (request) {
+        for (const text of chunks) yield { type: 'thinking', text };
+        yield* end(request);
+      });
+      const sending = chat.send('Prove the theorem', []);
+      await until(() => chat.active.turns.at(-1)?.text === 'partial' || !chat.busy);
+      chat.stop();
+      await sending;
+      const answer = lastAnswer(chat);
+      assert.equal(answer.status, status);
+      assert.equal(answer.text, 'partial', 'the reasoning is never shown as the answer');
+      assert.ok(
+        records[0]!.outputText === `${reasoning}partial`,
+        `${status}: the ledger estimates from the reasoning too`,
+      );
+      assert.equal(answer.usage?.outputTokens, estimateTokens(`${reasoning}partial`), status);
+      assert.ok((answer.usage?.outputTokens ?? 0) > 8_000, `${status}: the reasoning is counted`);
+      assert.equal(events.filter((event) => event.type === 'thinking').length, 1, 'the view hears of it once');
+    }
   });
 
   it('sends exactly the context shown with the question', async () => {

@@ -32,14 +32,16 @@ function provider(
 
 async function collect(p: Provider, content = 'hello') {
   let text = '';
+  let reasoning = '';
   let usage;
   const events: string[] = [];
   for await (const event of p.chat({ messages: [{ role: 'user', content }], maxTokens: 200 })) {
     if (events.at(-1) !== event.type) events.push(event.type);
     if (event.type === 'text') text += event.text;
+    else if (event.type === 'thinking') reasoning += event.text;
     else if (event.type === 'done') usage = event.usage;
   }
-  return { text, usage, events };
+  return { text, reasoning, usage, events };
 }
 
 /** The chat requests the emulator saw since `from`, each as its status and one field of its body. */
@@ -424,7 +426,7 @@ describe('every protocol through one interface', () => {
     });
   }
 
-  it('chat says once, before the text, that a model is thinking; a model that does not think says nothing of it', async () => {
+  it('chat says before the text that a model is thinking, and hands on its reasoning apart from the answer; a model that does not think says nothing of it', async () => {
     const plan = (chatModel: string) =>
       provider({ preset: 'coding-plan-intl', baseUrl: emulator.baseUrls.codingPlan, chatModel });
     const thinker = await collect(plan('qwen3.7-plus'), 'what is 2+2?');
@@ -434,6 +436,7 @@ describe('every protocol through one interface', () => {
     assert.ok((thinker.usage?.reasoningTokens ?? 0) < (thinker.usage?.outputTokens ?? 0));
     assert.match(thinker.text, /You asked/);
     assert.doesNotMatch(thinker.text, /Let me read the code/, 'the reasoning is not part of the answer');
+    assert.match(thinker.reasoning, /^The user wants the code.*Let me read the code/, 'it is passed on, for counting');
     assert.deepEqual((await collect(plan('qwen3-coder-plus'), 'what is 2+2?')).events, ['text', 'done']);
   });
 
@@ -443,10 +446,12 @@ describe('every protocol through one interface', () => {
       baseUrl: emulator.baseUrls.openai,
       chatModel: 'deepseek-r1-distill-qwen-7b',
     });
-    const { text, events, usage } = await collect(vllm, 'what is 2+2?');
+    const { text, reasoning, events, usage } = await collect(vllm, 'what is 2+2?');
     assert.deepEqual(events, ['thinking', 'text', 'done']);
     assert.match(text, /^You asked/);
     assert.doesNotMatch(text, /think>|Let me read the code/);
+    assert.match(reasoning, /Let me read the code/, 'the reasoning is passed on, for counting');
+    assert.doesNotMatch(reasoning, /think>|You asked/);
     assert.ok((usage?.outputTokens ?? 0) > 100, 'the reasoning is billed, and counted');
   });
 

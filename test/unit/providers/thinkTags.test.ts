@@ -29,6 +29,15 @@ describe('reasoning written into the answer as <think>…</think>', () => {
       assert.deepEqual(run(chunks), { text: '```js\n  return a + b;\n```', thinking: 1 }, JSON.stringify(chunks));
   });
 
+  it('hands on the reasoning it drops, so a stopped answer can still be counted', () => {
+    const whole = '<think>\nThe user wants a sum. </think  is not the end.\n</think>\n\nreturn a + b;';
+    for (const chunks of cuts(whole)) {
+      const filter = new ThinkTagFilter();
+      const reasoning = chunks.map((chunk) => filter.push(chunk).reasoning).join('');
+      assert.equal(reasoning, '\nThe user wants a sum. </think  is not the end.\n', JSON.stringify(chunks));
+    }
+  });
+
   it("keeps the answer's own first indentation after the reasoning", () => {
     for (const chunks of cuts('<think>x</think>\n    return a + b;'))
       assert.equal(run(chunks).text, '    return a + b;', JSON.stringify(chunks));
