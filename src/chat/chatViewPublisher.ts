@@ -38,6 +38,7 @@ export class ChatViewPublisher {
         void this.conversation();
         this.controls();
         this.totals();
+        this.contextChips();
         return;
       case 'turn':
         this.drawing = Promise.allSettled([this.drawing, this.turn(event.turn)]);
@@ -53,6 +54,8 @@ export class ChatViewPublisher {
         return;
       case 'busy':
         this.controls();
+        // An answer that ended is part of what the next question carries.
+        if (!event.busy) this.contextChips();
         return;
       case 'history':
         this.history();
@@ -78,7 +81,8 @@ export class ChatViewPublisher {
   }
 
   contextChips(): void {
-    this.post({ type: 'context', ...this.context.tracker.snapshot() });
+    const { revision, chips, totalText } = this.context.tracker.snapshot(this.session.active.turns);
+    this.post({ type: 'context', revision, chips, total: totalText });
   }
 
   async backends(): Promise<void> {

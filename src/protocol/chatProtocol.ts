@@ -74,7 +74,8 @@ export type HostToWebview =
   /** The streaming answer's model is reasoning; its first delta ends the wait. */
   | { type: 'thinking'; turnId: string }
   | { type: 'controls'; busy: boolean; canRegenerate: boolean }
-  | { type: 'context'; revision: number; chips: ContextChip[]; totalTokens: number }
+  /** `total`: what a question sent with these chips carries, the conversation so far included. */
+  | { type: 'context'; revision: number; chips: ContextChip[]; total: string }
   | { type: 'backends'; options: BackendOption[]; selectedId?: string }
   | { type: 'history'; items: ConversationSummary[]; activeId?: string }
   | { type: 'totals'; session: string; conversation: string }

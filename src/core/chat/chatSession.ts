@@ -8,8 +8,8 @@ import { ProviderError } from '../providers/providerError';
 import type { Provider, Usage } from '../providers/types';
 import { meterRequest } from '../usage/meterRequest';
 import type { ProviderConfig } from '../settings/providerSettings';
-import { contextRef, userPrompt, type ContextItem } from './contextItems';
-import { promptMessages, type AssistantTurn, type Conversation, type Turn, type UserTurn } from './conversation';
+import { questionTurn, type ContextItem } from './contextItems';
+import { promptMessages, requestText, type AssistantTurn, type Conversation, type Turn } from './conversation';
 import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
 import { SessionTotals } from './usageText';
@@ -117,14 +117,7 @@ export class ChatSession {
     const text = question.trim();
     if (this.flight || !text) return false;
     const conversation = this.conversation;
-    const turn: UserTurn = {
-      role: 'user',
-      id: this.deps.newId(),
-      text,
-      prompt: userPrompt(text, context),
-      context: context.map(contextRef),
-      at: this.deps.now(),
-    };
+    const turn = questionTurn(this.deps.newId(), text, context, this.deps.now());
     conversation.turns.push(turn);
     this.emitTurn(conversation, turn);
     await this.answer(conversation);
@@ -246,7 +239,7 @@ export class ChatSession {
     const { config } = backend;
     const model = config.chatModel;
     const messages = promptMessages(conversation.turns.slice(0, -1));
-    const promptText = messages.map((message) => message.content).join('\n');
+    const promptText = requestText(messages);
     const startedAt = this.deps.now();
     let lastSave = startedAt;
     let reasoning = '';

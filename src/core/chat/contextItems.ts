@@ -4,7 +4,7 @@
  */
 import { fenceFor } from '../markdownFence';
 import { estimateTokens } from '../providers/usage';
-import type { ContextRef } from './conversation';
+import type { ContextRef, UserTurn } from './conversation';
 
 /** About 8k tokens a file or selection: enough to reason about, not enough to crowd out the answer. */
 export const MAX_CONTEXT_CHARS = 32_000;
@@ -94,6 +94,19 @@ export function contextItem(id: string, key: string, source: ContextSource, maxC
 export function userPrompt(question: string, items: readonly ContextItem[]): string {
   if (items.length === 0) return question;
   return `${items.map((item) => item.block).join('\n\n')}\n\n${question}`;
+}
+
+/** A question as the conversation keeps it: as typed, as sent, and what its chips showed. */
+export function questionTurn(id: string, question: string, items: readonly ContextItem[], at: number): UserTurn {
+  return {
+    role: 'user',
+    id,
+    text: question,
+    prompt: userPrompt(question, items),
+    context: items.map(contextRef),
+    ...(items.length > 0 && { contextChars: items.map((item) => item.block.length) }),
+    at,
+  };
 }
 
 export function chipOf(item: ContextItem): ContextChip {

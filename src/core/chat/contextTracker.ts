@@ -4,6 +4,8 @@
  * is sent with the items of the revision its chips showed, so what is sent is what was shown.
  */
 import { chipOf, type ContextChip, type ContextItem } from './contextItems';
+import type { Turn } from './conversation';
+import { nextRequestSize } from './nextRequest';
 
 /** A send can race a chip update; this many recent revisions are kept to answer it exactly. */
 const KEPT_REVISIONS = 16;
@@ -13,7 +15,9 @@ export const MAX_PICKED = 20;
 export interface ContextSnapshot {
   revision: number;
   chips: ContextChip[];
+  /** What a question sent now carries, the conversation so far included (see nextRequest.ts). */
   totalTokens: number;
+  totalText: string;
 }
 
 export class ContextTracker {
@@ -70,13 +74,10 @@ export class ContextTracker {
     return [...shown, ...this.picked.filter((item) => !keys.has(item.key))];
   }
 
-  snapshot(): ContextSnapshot {
+  /** The chips, and the size of a question sent with them in the conversation `turns`. */
+  snapshot(turns: readonly Turn[] = []): ContextSnapshot {
     const items = this.items();
-    return {
-      revision: this.revision,
-      chips: items.map(chipOf),
-      totalTokens: items.reduce((sum, item) => sum + item.tokens, 0),
-    };
+    return { revision: this.revision, chips: items.map(chipOf), ...nextRequestSize(turns, items) };
   }
 
   /**

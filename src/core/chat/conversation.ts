@@ -5,6 +5,7 @@
 import type { Currency } from '../usage/money';
 import type { ChatMessage } from '../providers/types';
 import type { FailureFacts } from './explainFailure';
+import { withoutRepeatedContext } from './repeatedContext';
 
 /**
  * `streaming` only while the request runs; a stored `streaming` answer was cut off by a reload
@@ -25,9 +26,17 @@ export interface UserTurn {
   id: string;
   /** The question as typed. */
   text: string;
-  /** Exactly what was sent to the model for this turn: the context blocks and the question. */
+  /**
+   * Exactly what was sent to the model when this was asked: the context blocks and the question.
+   * Later requests send a block attached again since as a one-line note (see repeatedContext.ts).
+   */
   prompt: string;
   context: ContextRef[];
+  /**
+   * The length of each context block at the start of `prompt`, so a later request can send a
+   * block attached again only once (see repeatedContext.ts). Absent in turns saved before.
+   */
+  contextChars?: number[];
   at: number;
 }
 
@@ -81,21 +90,29 @@ export function titleOf(conversation: Conversation): string {
 /**
  * The messages to send for a conversation whose last turn is the question being asked. A
  * question whose answer was stopped or failed is left out with that answer: the model never
- * sees a half-answer as a finished turn, and never two questions in a row.
+ * sees a half-answer as a finished turn, and never two questions in a row. A file attached
+ * again unchanged goes with the latest question only (see repeatedContext.ts).
  */
 export function promptMessages(turns: readonly Turn[]): ChatMessage[] {
-  const messages: ChatMessage[] = [];
+  const exchanges: { question: UserTurn; answer?: string }[] = [];
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i];
     if (turn?.role !== 'user') continue;
     const answer = turns[i + 1];
-    if (answer === undefined) {
-      messages.push({ role: 'user', content: turn.prompt });
-    } else if (answer.role === 'assistant' && answer.status === 'complete') {
-      messages.push({ role: 'user', content: turn.prompt }, { role: 'assistant', content: answer.text });
-    }
+    if (answer === undefined) exchanges.push({ question: turn });
+    else if (answer.role === 'assistant' && answer.status === 'complete')
+      exchanges.push({ question: turn, answer: answer.text });
   }
-  return messages;
+  const prompts = withoutRepeatedContext(exchanges.map((exchange) => exchange.question));
+  return exchanges.flatMap(({ answer }, i): ChatMessage[] => [
+    { role: 'user', content: prompts[i]! },
+    ...(answer === undefined ? [] : [{ role: 'assistant' as const, content: answer }]),
+  ]);
+}
+
+/** A request's messages as one text, as the meter estimates them when the backend reports nothing. */
+export function requestText(messages: readonly ChatMessage[]): string {
+  return messages.map((message) => message.content).join('\n');
 }
 
 /** The last turn, when it is an answer. */

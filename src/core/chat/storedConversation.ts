@@ -20,6 +20,7 @@ const userTurn = z.object({
   context: z.array(
     z.object({ kind: z.enum(['selection', 'file']), label: z.string(), tokens: count, truncated: z.boolean() }),
   ),
+  contextChars: z.optional(z.array(count)),
   at: epochMs,
 });
 

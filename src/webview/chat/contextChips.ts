@@ -28,11 +28,12 @@ export class ContextChips {
     return { revision: this.revision, ids: this.chips.map((chip) => chip.id) };
   }
 
-  show(revision: number, chips: readonly ContextChip[], totalTokens: number): void {
+  /** `total`: the host's words for what a question sent now carries. */
+  show(revision: number, chips: readonly ContextChip[], total: string): void {
     this.revision = revision;
     this.chips = [...chips];
     this.render(chips);
-    this.total.textContent = chips.length ? `≈ ${totalTokens.toLocaleString('en-US')} tokens of context` : 'No context';
+    this.total.textContent = total;
     if (this.refocusAt !== undefined) {
       const buttons = this.list.querySelectorAll<HTMLButtonElement>('.chip-remove');
       (buttons[Math.min(this.refocusAt, buttons.length - 1)] ?? this.addButton).focus();

@@ -114,7 +114,7 @@ function main(): void {
         composer.setControls(message.busy, message.canRegenerate);
         break;
       case 'context':
-        chips.show(message.revision, message.chips, message.totalTokens);
+        chips.show(message.revision, message.chips, message.total);
         break;
       case 'backends':
         picker.show(message.options, message.selectedId);

@@ -92,14 +92,19 @@ describe('chat context assembly', () => {
   it('what is sent equals the chips shown: the selection and current file by default', () => {
     const tracker = new ContextTracker();
     tracker.setDefaults([selection('a'), file('b')]);
-    const { chips, totalTokens } = tracker.snapshot();
+    const { chips, totalTokens, totalText } = tracker.snapshot();
     assert.deepEqual(
       chips.map((chip) => chip.label),
       ['sum.ts:4-5', 'sum.ts'],
     );
-    assert.equal(totalTokens, chips[0]!.tokens + chips[1]!.tokens);
     const prompt = sent(tracker, 'q');
     assert.ok(prompt.includes('Selection from src/sum.ts') && prompt.includes('File src/sum.ts:'));
+    assert.equal(
+      totalTokens,
+      estimateTokens(prompt.slice(0, -'q'.length)),
+      'the total is the estimate of what is sent',
+    );
+    assert.equal(totalText, `≈ ${totalTokens} tokens of context`);
   });
 
   it('removing a chip removes it from the prompt, and it stays removed while the editor offers the same', () => {

@@ -3,6 +3,7 @@ import { meterRequest } from '../../../src/core/usage/meterRequest';
 import { describe, it } from 'node:test';
 import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../../src/core/chat/chatSession';
 import { contextItem } from '../../../src/core/chat/contextItems';
+import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conversation';
 import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
@@ -538,6 +539,78 @@ describe('chat session', () => {
       cost: { USD: 800 },
       unpriced: 0,
     });
+  });
+});
+
+describe('context attached again', () => {
+  const fileA = (id: string, text = 'export const a = 1;\n') =>
+    contextItem(id, 'file:a', { kind: 'file', path: 'src/a.ts', language: 'typescript', text });
+  const fileB = contextItem('b', 'file:b', { kind: 'file', path: 'src/b.ts', language: 'typescript', text: 'b();' });
+
+  it('a file attached again unchanged goes once, in the latest question; the earlier copy becomes a note naming it, and a changed file keeps its earlier version', async () => {
+    const storage = new MemoryStorage();
+    const { chat, fake } = session(answers('ok'), storage);
+    const a1 = fileA('a1');
+    await chat.send('q1', [a1]);
+    await chat.send('q2', [fileA('a2'), fileB]);
+    assert.deepEqual(
+      fake.requests[1]!.messages.map((message) => message.content),
+      ['[File src/a.ts: attached again below]\n\nq1', 'ok', `${a1.block}\n\n${fileB.block}\n\nq2`],
+    );
+    const a3 = fileA('a3', 'export const a = 2;\n');
+    await chat.send('q3', [a3]);
+    assert.deepEqual(
+      fake.requests[2]!.messages.map((message) => message.content),
+      [
+        '[File src/a.ts: attached again below]\n\nq1',
+        'ok',
+        `${a1.block}\n\n${fileB.block}\n\nq2`,
+        'ok',
+        `${a3.block}\n\nq3`,
+      ],
+      'the version the model saw before stays where it was',
+    );
+    const reloaded = session(answers('ok'), storage);
+    await reloaded.chat.send('q4', [fileA('a4', 'export const a = 2;\n')]);
+    assert.equal(
+      reloaded.fake.requests[0]!.messages[4]!.content,
+      '[File src/a.ts: attached again below]\n\nq3',
+      'the same after a reload',
+    );
+  });
+
+  it('asking about the same file again and again sends it once, not once a question', async () => {
+    const { chat, fake } = session(answers('ok'));
+    const file = Array.from({ length: 1000 }, (_, i) => `const value${i} = compute(${i});`).join('\n');
+    const item = contextItem('f', 'file:app', { kind: 'file', path: 'app.ts', language: 'typescript', text: file });
+    for (let q = 1; q <= 8; q++) await chat.send(`question ${q}`, [item]);
+    const sent = fake.requests.map((request) => estimateTokens(request.messages.map((m) => m.content).join('\n')));
+    assert.ok(sent[7]! < item.tokens + 200, `the 8th request carries the file once: ${sent.join(', ')}`);
+  });
+
+  it('the figure shown before sending is what the request carries: the conversation so far and the attachments', async () => {
+    const { chat, fake } = session(answers('Here is what it does.'));
+    const tracker = new ContextTracker();
+    const shown: string[] = [];
+    const questions = ['What does a do?', 'And b?', 'And now?', 'Thanks, one more.'];
+    const attached = [[fileA('a1')], [fileA('a2'), fileB], [fileA('a3', 'export const a = 2;\n')], []];
+    for (const [i, question] of questions.entries()) {
+      tracker.setDefaults(attached[i]!);
+      const snapshot = tracker.snapshot(chat.active.turns);
+      shown.push(snapshot.totalText);
+      const items = tracker.itemsFor(
+        snapshot.revision,
+        snapshot.chips.map((chip) => chip.id),
+      );
+      await chat.send(question, items!);
+      const sentText = fake.requests[i]!.messages.map((message) => message.content).join('\n');
+      assert.ok(sentText.endsWith(question));
+      assert.equal(snapshot.totalTokens, estimateTokens(sentText.slice(0, -question.length)), `question ${i + 1}`);
+    }
+    assert.match(shown[0]!, /^≈ \d+ tokens of context$/);
+    assert.match(shown[1]!, /^≈ [\d,]+ tokens: [\d,]+ attached, [\d,]+ earlier in this chat$/);
+    assert.match(shown[3]!, /^≈ [\d,]+ tokens from earlier in this chat$/);
+    assert.equal(new ContextTracker().snapshot([]).totalText, 'No context');
   });
 });
 

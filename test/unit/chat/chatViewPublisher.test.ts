@@ -4,6 +4,7 @@ import type { ChatBackendChoice } from '../../../src/chat/chatBackendChoice';
 import type { EditorContextSource } from '../../../src/chat/editorContextSource';
 import { ChatViewPublisher } from '../../../src/chat/chatViewPublisher';
 import { ChatSession } from '../../../src/core/chat/chatSession';
+import { contextItem } from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
@@ -52,19 +53,39 @@ function view(chat: (request: ChatRequest, call: number) => AsyncGenerator<ChatE
     warn: () => {},
     emit: (event) => emitTo.publisher?.onSessionEvent(event),
   });
-  const context = { tracker: new ContextTracker() } as unknown as EditorContextSource;
+  const tracker = new ContextTracker();
+  const context = { tracker } as unknown as EditorContextSource;
   const choice = {
     options: async () => ({ options: [] }),
     alternatives: async () => [],
   } as unknown as ChatBackendChoice;
   emitTo.publisher = new ChatViewPublisher(session, store, context, choice, (message) => posted.push(message));
-  return { session, posted };
+  return { session, posted, tracker };
 }
 
 /** Lets the publisher's pending messages go out. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('chat view publisher', () => {
+  it('once an answer ends, the context line counts the conversation the next question will carry', async () => {
+    const { session, posted, tracker } = view(async function* () {
+      yield { type: 'text', text: 'It adds one to each value. '.repeat(20) };
+      yield {
+        type: 'done',
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+      };
+    });
+    tracker.setDefaults([
+      contextItem('ctx-1', 'file:a', { kind: 'file', path: 'src/a.ts', language: 'ts', text: 'x = x + 1;\n' }),
+    ]);
+    await session.send('What does this do?', []);
+    await settled();
+    const context = posted.filter((message) => message.type === 'context').at(-1);
+    assert.ok(context?.type === 'context');
+    assert.equal(context.total, tracker.snapshot(session.active.turns).totalText);
+    assert.match(context.total, /^≈ [\d,]+ tokens: \d+ attached, [\d,]+ earlier in this chat$/);
+  });
+
   it('a failed regenerate shows the earlier answer again, then says in the status line that it was kept', async () => {
     const { session, posted } = view(async function* (_request, call) {
       if (call === 2) throw new ProviderError({ kind: 'timeout', providerId: 'deepseek', message: 'No answer.' });

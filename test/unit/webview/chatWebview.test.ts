@@ -193,11 +193,11 @@ describe('chat webview', () => {
         { id: 'ctx-1', kind: 'selection', label: 'a.ts:1-2', description: 'Selection', tokens: 12, truncated: false },
         { id: 'ctx-2', kind: 'file', label: 'a.ts', description: 'File', tokens: 3400, truncated: true },
       ],
-      3412,
+      '≈ 3,520 tokens: 3,412 attached, 108 earlier in this chat',
     );
     assert.deepEqual(chips.current(), { revision: 7, ids: ['ctx-1', 'ctx-2'] });
     assert.equal(doc.querySelectorAll('#chips .chip').length, 2);
-    assert.match(byId('context-total').textContent ?? '', /3,412 tokens/);
+    assert.equal(byId('context-total').textContent, '≈ 3,520 tokens: 3,412 attached, 108 earlier in this chat');
     (doc.querySelectorAll('#chips .chip-remove')[1] as HTMLButtonElement).click();
     byId<HTMLButtonElement>('add-context').click();
     assert.deepEqual(posted, [{ type: 'removeContext', id: 'ctx-2' }, { type: 'addContext' }]);
@@ -224,14 +224,14 @@ describe('chat webview', () => {
       tokens: 300,
       truncated: false,
     };
-    chips.show(1, [selection, file], 312);
+    chips.show(1, [selection, file], '≈ 312 tokens of context');
     const [selectionChip, fileChip] = [...doc.querySelectorAll('#chips .chip')];
-    chips.show(2, [selection, { ...file, tokens: 310 }], 322);
+    chips.show(2, [selection, { ...file, tokens: 310 }], '≈ 322 tokens of context');
     const after = [...doc.querySelectorAll('#chips .chip')];
     assert.equal(after[0], selectionChip, 'the unchanged selection chip is the same element');
     assert.notEqual(after[1], fileChip, 'the file chip whose estimate changed is drawn again');
     assert.match(after[1]?.textContent ?? '', /310/);
-    chips.show(3, [{ ...file, tokens: 310 }, selection], 322);
+    chips.show(3, [{ ...file, tokens: 310 }, selection], '≈ 322 tokens of context');
     const reordered = [...doc.querySelectorAll('#chips .chip')];
     assert.deepEqual(
       reordered.map((chip) => chip.textContent),
@@ -239,7 +239,7 @@ describe('chat webview', () => {
       'the order follows the host',
     );
     assert.equal(reordered[0], after[1]);
-    chips.show(4, [selection], 12);
+    chips.show(4, [selection], '≈ 12 tokens of context');
     assert.deepEqual(
       [...doc.querySelectorAll('#chips .chip')].map((chip) => chip === selectionChip),
       [true],
