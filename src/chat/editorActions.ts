@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hiddenDirectionWarning } from '../core/chat/hiddenDirection';
 import { linkTarget } from '../core/chat/linkTarget';
 import { log } from '../log';
 import { realPathInside } from '../core/fsPaths/realPathInside';
@@ -8,6 +9,19 @@ import { realPathInside } from '../core/fsPaths/realPathInside';
  * the selection, in the editor the user last worked in. Returns a short status for the view.
  */
 export async function applyCode(action: 'copy' | 'insert' | 'replace', code: string): Promise<string> {
+  const hidden = hiddenDirectionWarning(code);
+  if (hidden) {
+    const proceed = action === 'copy' ? 'Copy Anyway' : 'Insert Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Switchboard: ${hidden}`,
+      {
+        modal: true,
+        detail: 'The editor marks these characters once the code is in a file. Read it there before you run it.',
+      },
+      proceed,
+    );
+    if (choice !== proceed) return 'Not used: the code holds invisible characters that change how it reads.';
+  }
   if (action === 'copy') {
     await vscode.env.clipboard.writeText(code);
     return 'Code copied.';

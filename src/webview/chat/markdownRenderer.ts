@@ -8,6 +8,7 @@ import MarkdownIt from 'markdown-it';
 import type { Env, Token } from 'markdown-it';
 import { fenceLanguage, highlightCode } from './highlight';
 import { isAllowedLinkTarget } from './markdownLinks';
+import { hiddenDirectionWarning } from '../../core/chat/hiddenDirection';
 
 /** The buttons of a code block's toolbar, in order; `data-code-action` carries the action. */
 export const CODE_ACTIONS = [
@@ -87,12 +88,16 @@ export function codeBlockHtml(code: string, language: string | undefined, highli
   const languageClass = language ? ` language-${language}` : '';
   const languageData = language ? ` data-lang="${escapeHtml(language)}"` : '';
   const languageLabel = language ? `<span class="md-code-lang">${escapeHtml(language)}</span>` : '';
+  const hidden = hiddenDirectionWarning(code);
+  const warning = hidden
+    ? `<span class="md-code-warning" role="note" title="${escapeHtml(hidden)}">⚠ hidden characters</span>`
+    : '';
   const buttons = CODE_ACTIONS.map(
     ({ action, label, ariaLabel }) =>
       `<button type="button" class="md-code-button" data-code-action="${action}" aria-label="${ariaLabel}" title="${ariaLabel}">${label}</button>`,
   ).join('');
   return (
-    `<div class="md-code"${languageData}><div class="md-code-toolbar">${languageLabel}${buttons}</div>` +
+    `<div class="md-code"${languageData}><div class="md-code-toolbar">${languageLabel}${warning}${buttons}</div>` +
     `<pre><code class="hljs${languageClass}">${body}</code></pre></div>\n`
   );
 }

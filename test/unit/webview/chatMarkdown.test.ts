@@ -162,6 +162,18 @@ describe('chat markdown: rendering', () => {
     assert.equal(indented?.querySelectorAll('button').length, 3);
   });
 
+  it('marks a code block that holds invisible direction characters ("Trojan Source"), and only such a block', () => {
+    // Reads as a comment with a check after it; the override reverses what is shown.
+    const trojan = 'if (isAdmin) { /* \u202e } \u2066if (isAdmin)\u2069 \u2066 begin admins only */';
+    const root = element(renderMarkdown(`\`\`\`js\n${trojan}\n\`\`\`\n\n\`\`\`js\nconst a = 1;\n\`\`\`\n`));
+    const [marked, plain] = Array.from(root.querySelectorAll('.md-code'));
+    const warning = marked?.querySelector('.md-code-warning');
+    assert.equal(warning?.textContent, '⚠ hidden characters');
+    assert.match(warning?.getAttribute('title') ?? '', /^This code holds 4 invisible characters that change the order/);
+    assert.equal(marked?.querySelector('code')?.textContent, trojan, 'the code itself is kept as it came');
+    assert.equal(plain?.querySelector('.md-code-warning'), null);
+  });
+
   it('wires the code toolbar buttons to onCode with the raw code and language', () => {
     const code = 'if (a < b && c) {\n  print("x")\n}';
     const { root } = stream(
