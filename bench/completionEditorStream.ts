@@ -76,6 +76,7 @@ async function measure(vsix: string, runs: number, log: (line: string) => void):
               name: 'Emulator (demo)',
               preset: 'coding-plan-intl',
               baseUrl: emulator.baseUrls.codingPlan,
+              apiKeyEnv: 'BAILIAN_CODING_PLAN_API_KEY',
               chatModel: 'emulator-chat',
               completionModel: 'emulator-coder',
             },

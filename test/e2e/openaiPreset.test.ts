@@ -27,7 +27,10 @@ describe(`the openai preset's own models (${flavorFromEnv()})`, () => {
       env: { OPENAI_API_KEY: 'sk-proj-e2e-0123456789abcdefghijklmnop' },
       settings: ({ baseUrls }) => ({
         // No models named: the preset's defaults (gpt-5.5 for chat, gpt-5.4-mini for completion).
-        'switchboard.providers': [{ id: 'oai', name: 'OpenAI (demo)', preset: 'openai', baseUrl: baseUrls.openai }],
+        // The emulator is not api.openai.com: the variable goes there only when the entry names it.
+        'switchboard.providers': [
+          { id: 'oai', name: 'OpenAI (demo)', preset: 'openai', baseUrl: baseUrls.openai, apiKeyEnv: 'OPENAI_API_KEY' },
+        ],
         'switchboard.completion.provider': 'oai',
         'switchboard.chat.provider': 'oai',
       }),

@@ -180,6 +180,8 @@ export function codingPlanEntry(
     id: 'plan',
     preset: 'coding-plan-intl',
     baseUrl,
+    // The emulator is not Alibaba's host: the variable goes there only when the entry names it.
+    apiKeyEnv: 'BAILIAN_CODING_PLAN_API_KEY',
     chatModel: 'emulator-chat',
     completionModel: 'emulator-coder',
     ...more,
