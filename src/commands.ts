@@ -98,7 +98,7 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
     void vscode.window.showInformationMessage(`Switchboard: removed the stored key for ${provider.name}.`);
     return;
   }
-  await keys.set(provider.id, key.trim());
+  await keys.set(provider, key.trim());
   // Say what the key does, not only that it was stored: a typo shows now, not at the first request.
   const probe = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing the key with ${provider.name}…` },

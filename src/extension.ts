@@ -40,6 +40,9 @@ export interface SwitchboardApi {
   /** The usage meter over the ledger, so tests can see what was recorded. */
   readonly meter: UsageMeter;
   readonly limits: LimitMonitor;
+  /** The backends and their keys, so tests can store a key and see one kept from a server. */
+  readonly backends: Backends;
+  readonly keys: KeyStore;
 }
 
 /** The composition root: build the services, register the contributions, hand every disposable to VS Code. */
@@ -141,6 +144,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     statusBarItem: statusBar.item,
     meter,
     limits,
+    backends,
+    keys,
   };
 }
 

@@ -74,7 +74,7 @@ export async function addProvider(
   const askKey = async (): Promise<boolean> => {
     const typed = await vscode.window.showInputBox({
       title: title('key', `API key for ${preset.name}`),
-      prompt: `Kept in VS Code's secret storage, never in settings.${preset.apiKeyEnv ? ` Leave empty to use $${preset.apiKeyEnv}.` : ''}`,
+      prompt: `Kept in VS Code's secret storage, never in settings.${config.apiKeyEnv ? ` Leave empty to use $${config.apiKeyEnv}.` : ''}`,
       password: true,
       ignoreFocusOut: true,
     });
@@ -109,7 +109,7 @@ export async function addProvider(
           if (model !== (role === 'chat' ? config.chatModel : config.completionModel)) entry[`${role}Model`] = model;
         }
       }
-      await save(id, key, entry, keys);
+      await save(config, key, entry, keys);
       void vscode.window.setStatusBarMessage(
         `Switchboard: added ${preset.name} (answered in ${Math.round(probe.latencyMs)} ms)`,
         5000,
@@ -128,7 +128,7 @@ export async function addProvider(
       continue;
     }
     if (choice !== 'Add Anyway') return undefined;
-    await save(id, key, entry, keys);
+    await save(config, key, entry, keys);
     void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name} without a working connection`, 5000);
     return backends.current().providers.find((provider) => provider.id === id);
   }
@@ -157,8 +157,10 @@ function parseEntry(entry: Record<string, unknown>): ProviderConfig | undefined 
   return providers[0];
 }
 
-async function save(id: string, key: string | undefined, entry: Record<string, unknown>, keys: KeyStore) {
-  if (key) await keys.set(id, key);
+async function save(config: ProviderConfig, key: string | undefined, entry: Record<string, unknown>, keys: KeyStore) {
+  // A key left in secret storage by a removed entry of the same id belongs to that one's server.
+  if (key) await keys.set(config, key);
+  else await keys.delete(config.id);
   const settings = vscode.workspace.getConfiguration(SECTION);
   const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
   await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);

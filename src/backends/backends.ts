@@ -4,13 +4,18 @@ import type { Provider, ProviderHooks } from '../core/providers/types';
 import type { DetectedBackend } from './detection';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { loadProviderRuntime } from './lazyRuntime';
-import type { KeyStore } from './keyStore';
+import { originOf, type KeyLookup, type KeyStore } from './keyStore';
 import { readSettings, SECTION, SettingsProblemReporter, type Settings } from './settings';
 import { VsCodeLmProvider } from '../chat/vscodeChat/vscodeLmProvider';
 import { guardedProvider } from '../core/providers/guardedProvider';
 import { askPlainHttpKey } from './plainHttpConsent';
 
 export type Feature = 'chat' | 'completion';
+
+export interface KeptKey {
+  providerId: string;
+  message: string;
+}
 
 /**
  * Knows which backend serves which feature and hands out ready clients. Settings are re-read
@@ -20,11 +25,16 @@ export class Backends implements vscode.Disposable {
   private settings: Settings;
   private readonly clients = new Map<string, { fingerprint: string; provider: Provider }>();
   private detectedBackends: DetectedBackend[] = [];
+  /** Kept keys already told of (see sayKeyKept). */
+  private readonly keptSaid = new Set<string>();
   /** The latest rate-limit headers each backend sent, for the usage meter. */
   readonly rateLimits = new Map<string, RateLimitSnapshot>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   readonly onDidChange = this.changed.event;
+  private readonly keyKept = new vscode.EventEmitter<KeptKey>();
+  /** A key was not sent, and the user was told (see sayKeyKept). */
+  readonly onDidKeepKey = this.keyKept.event;
 
   constructor(
     private readonly keys: KeyStore,
@@ -63,7 +73,9 @@ export class Backends implements vscode.Disposable {
 
   /** A client for one configured backend, built once per configuration and key. */
   async providerForConfig(config: ProviderConfig): Promise<Provider> {
-    const key = await this.keys.get(config.id, config.apiKeyEnv);
+    const found = await this.keys.lookup(config);
+    if (found.key === undefined) this.sayKeyKept(config, found);
+    const key = found.key;
     // Key changes clear the cache (see the constructor), so the fingerprint needs no key material.
     const fingerprint = JSON.stringify([config, key !== undefined]);
     const cached = this.clients.get(config.id);
@@ -77,7 +89,39 @@ export class Backends implements vscode.Disposable {
 
   /** Whether a backend has what it needs to answer without asking the user: a key, where it takes one. */
   async isReady(config: ProviderConfig): Promise<boolean> {
-    return !config.preset.requiresKey || (await this.keys.has(config.id, config.apiKeyEnv));
+    return !config.preset.requiresKey || (await this.keys.has(config));
+  }
+
+  /**
+   * Says, once per backend and server, why a key was not sent: the stored one was set for another
+   * server (the entry's URL changed since), or the preset's variable is the vendor's and the entry
+   * points elsewhere. The user decides; until then requests go without it.
+   */
+  private sayKeyKept(config: ProviderConfig, found: KeyLookup): void {
+    const origin = originOf(config.baseUrl);
+    if (found.storedFor) {
+      const event = `${config.id}\u0000${found.storedFor}\u0000${origin}`;
+      if (this.keptSaid.has(event)) return;
+      this.keptSaid.add(event);
+      const send = `Send It to ${hostOf(config.baseUrl)}`;
+      const message = `Switchboard: the key stored for ${config.name} was set for ${found.storedFor}, and ${config.name} now points at ${origin}. The key was not sent there.`;
+      this.keyKept.fire({ providerId: config.id, message });
+      void vscode.window.showWarningMessage(message, send, 'Set New Key').then(async (choice) => {
+        // Only to where it points still: the URL may have changed again meanwhile.
+        const now = this.settings.providers.find((provider) => provider.id === config.id);
+        if (choice === send && now && originOf(now.baseUrl) === origin) await this.keys.rebind(now);
+        else if (choice === 'Set New Key') await vscode.commands.executeCommand('switchboard.setApiKey', config.id);
+      });
+    } else if (found.envKept && config.preset.requiresKey) {
+      const event = `${config.id}\u0000env\u0000${origin}`;
+      if (this.keptSaid.has(event)) return;
+      this.keptSaid.add(event);
+      const message = `Switchboard: ${config.name} has no key. $${found.envKept} is sent only to ${hostOf(config.preset.baseUrl)} and the vendor's other hosts, and ${config.name} points at ${hostOf(config.baseUrl)}. Set a key for it, or add "apiKeyEnv": "${found.envKept}" to its entry to send the variable there.`;
+      this.keyKept.fire({ providerId: config.id, message });
+      void vscode.window.showWarningMessage(message, 'Set Key').then(async (choice) => {
+        if (choice === 'Set Key') await vscode.commands.executeCommand('switchboard.setApiKey', config.id);
+      });
+    }
   }
 
   /** Backends found on this machine that are not configured yet. */
@@ -107,6 +151,7 @@ export class Backends implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+    this.keyKept.dispose();
   }
 }
 
@@ -119,6 +164,14 @@ export function createClient(config: ProviderConfig, apiKey: string | undefined,
   // Whatever the client, what a server names (models, reasons) reaches the UI inert and bounded.
   if (config.preset.protocol === 'vscode-lm') return guardedProvider(new VsCodeLmProvider(config));
   return guardedProvider(loadProviderRuntime().createProvider(config, apiKey, { hooks }));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function sameServer(a: string, b: string): boolean {

@@ -4,6 +4,7 @@ import { detectEnvKeys } from '../core/detection/envKeys';
 import { detectLocalServers } from '../core/detection/localServers';
 import { importQwenCode, readImportedKey, type KeySource } from '../core/detection/qwenCodeImport';
 import { findPreset } from '../core/providers/presets';
+import type { KeyStore } from './keyStore';
 import { log } from '../log';
 
 /** A backend found on this machine that is not configured yet: one pick away in the switcher. */
@@ -83,7 +84,7 @@ function keyPlace(source: KeySource | undefined): string {
  */
 export async function adoptDetected(
   detected: DetectedBackend,
-  storeKey: (providerId: string, key: string) => Thenable<void>,
+  keys: Pick<KeyStore, 'set' | 'delete'>,
 ): Promise<string> {
   const config = vscode.workspace.getConfiguration('switchboard');
   const current = config.get<{ id?: unknown }[]>('providers') ?? [];
@@ -94,9 +95,10 @@ export async function adoptDetected(
     Object.entries({ ...detected.entry, id }).filter(([, value]) => value !== undefined),
   );
   await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
-  if (detected.keySource) {
-    const key = await readImportedKey(detected.keySource);
-    if (key) await storeKey(id, key);
-  }
+  const holder = { id, baseUrl: detected.entry.baseUrl ?? findPreset(detected.entry.preset)?.baseUrl ?? '' };
+  const key = detected.keySource ? await readImportedKey(detected.keySource) : undefined;
+  // Without a key of its own, a key a removed entry of the same id left behind is not its key.
+  if (key) await keys.set(holder, key);
+  else await keys.delete(id);
   return id;
 }

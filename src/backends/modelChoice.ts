@@ -85,7 +85,7 @@ export async function chooseModel(
     { title: `Choose a model for ${config.name}` },
   );
   if (!role) return;
-  const client = createClient(config, await keys.get(config.id, config.apiKeyEnv));
+  const client = createClient(config, await keys.get(config));
   const ids = await listModelIds(client, config);
   const model = await pickModel(ids, config, role.role, `${config.name}: ${role.label.toLowerCase()}`);
   if (!model || model === (role.role === 'chat' ? config.chatModel : config.completionModel)) return;

@@ -48,6 +48,6 @@ export async function addRoute(
   if (route.id !== 'ollama') return addProvider(backends, keys, { presetId: route.presetId });
   const ollama = backends.detected().find((found) => found.entry.preset === 'ollama');
   if (!ollama) return undefined;
-  const id = await adoptDetected(ollama, (providerId, key) => keys.set(providerId, key));
+  const id = await adoptDetected(ollama, keys);
   return backends.current().providers.find((provider) => provider.id === id);
 }

@@ -72,11 +72,7 @@ export async function pickBackend(
       const roles = [provider.id === completion && 'completion', provider.id === chat && 'chat']
         .filter(Boolean)
         .join(' + ');
-      const keyState = !provider.preset.requiresKey
-        ? 'no key needed'
-        : (await backends.isReady(provider))
-          ? '$(key) key set'
-          : '$(circle-slash) no key';
+      const keyState = await keyStateText(provider, keys);
       const health = healthText(limits?.stateOf(provider.id));
       return {
         label: nameWithHost(provider.name, provider.preset.id, provider.baseUrl),
@@ -149,7 +145,7 @@ export async function pickBackend(
   if (!picked.detected) return picked.provider;
   // The login is gone (401): adding it would only fail. Offer where to go instead.
   if (picked.detected.discontinued) return offerQwenRoutes(backends, keys, { chooseFeatures: false });
-  const id = await adoptDetected(picked.detected, (providerId, key) => keys.set(providerId, key));
+  const id = await adoptDetected(picked.detected, keys);
   return backends.current().providers.find((provider) => provider.id === id);
 }
 
@@ -160,4 +156,12 @@ export async function chooseFeatures(provider: ProviderConfig): Promise<Feature[
     { label: 'Chat only', features: ['chat'] },
   ];
   return (await vscode.window.showQuickPick(scopes, { placeHolder: `Use ${provider.name} for…` }))?.features;
+}
+
+/** Whether the backend has its key, in a few words; a key set for another server is said as such. */
+async function keyStateText(provider: ProviderConfig, keys: KeyStore): Promise<string> {
+  const found = await keys.lookup(provider);
+  if (found.storedFor) return `$(warning) key set for ${found.storedFor}`;
+  if (!provider.preset.requiresKey) return 'no key needed';
+  return found.key !== undefined ? '$(key) key set' : '$(circle-slash) no key';
 }

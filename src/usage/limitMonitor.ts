@@ -102,7 +102,7 @@ export class LimitMonitor implements vscode.Disposable {
         if (config.plan?.usageEndpoint === 'zai-quota') changed = (await this.refreshPlanQuota(config)) || changed;
         const source = config.preset.balance;
         if (!source) return;
-        const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
+        const apiKey = await this.keys.get(config);
         if (!apiKey) return;
         try {
           const balance = await fetchBalance(source, {
@@ -128,7 +128,7 @@ export class LimitMonitor implements vscode.Disposable {
   }
 
   private async refreshPlanQuota(config: ProviderConfig): Promise<boolean> {
-    const apiKey = await this.keys.get(config.id, config.apiKeyEnv);
+    const apiKey = await this.keys.get(config);
     if (!apiKey) return false;
     try {
       const quota = await fetchPlanQuota({
@@ -347,7 +347,7 @@ export class LimitMonitor implements vscode.Disposable {
     if (!to.configured) {
       const detected = this.backends.detected().find((candidate) => candidate.entry.id === to.id);
       if (!detected) return undefined;
-      id = await adoptDetected(detected, (providerId, key) => this.keys.set(providerId, key));
+      id = await adoptDetected(detected, this.keys);
     }
     beforeSwitch?.(id);
     const features = (['completion', 'chat'] as Feature[]).filter(
