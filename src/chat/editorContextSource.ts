@@ -2,13 +2,11 @@ import * as vscode from 'vscode';
 import { contextItem, type ContextItem, type ContextSource } from '../core/chat/contextItems';
 import { ContextTracker, MAX_PICKED } from '../core/chat/contextTracker';
 import { log } from '../log';
-import { realPathInside } from '../core/fsPaths/realPathInside';
+import { readContextFile } from './contextFile';
 import { CompletionExclude } from '../completion/completionExclude';
 
 /** Typing and moving the cursor settle before the chips are recomputed. */
 const SETTLE_MS = 250;
-/** Files larger than this are not opened as text to be cut down; they would only be truncated anyway. */
-const MAX_PICK_BYTES = 5_000_000;
 const MAX_LISTED_FILES = 5_000;
 /** Documents that are the user's text, not output panels, diffs or settings views. */
 const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote']);
@@ -62,31 +60,15 @@ export class EditorContextSource implements vscode.Disposable {
     const items: ContextItem[] = [];
     const failed: string[] = [];
     const refused: string[] = [];
-    const roots = (vscode.workspace.workspaceFolders ?? [])
-      .filter((folder) => folder.uri.scheme === 'file')
-      .map((folder) => folder.uri.fsPath);
     for (const uri of uris.slice(0, MAX_PICKED)) {
       const path = vscode.workspace.asRelativePath(uri, false);
-      // Listed as a workspace file, but a link may lead anywhere: the real path must stay inside.
-      if (roots.length && uri.scheme === 'file' && !(await realPathInside(uri.fsPath, roots))) {
+      const read = await readContextFile(uri);
+      if ('source' in read) items.push(this.item(`file:${uri.toString()}`, read.source));
+      else if ('refused' in read) {
         log().info(`Chat context: did not add ${path}: it leads outside the workspace through a link.`);
         refused.push(path);
-        continue;
-      }
-      try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        if (stat.size > MAX_PICK_BYTES) throw new Error(`larger than ${MAX_PICK_BYTES / 1_000_000} MB`);
-        const document = await vscode.workspace.openTextDocument(uri);
-        items.push(
-          this.item(`file:${uri.toString()}`, {
-            kind: 'file',
-            path,
-            language: document.languageId,
-            text: document.getText(),
-          }),
-        );
-      } catch (error) {
-        log().info(`Chat context: could not add ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      } else {
+        log().info(`Chat context: could not add ${path}: ${read.failed}`);
         failed.push(path);
       }
     }

@@ -3,7 +3,9 @@ import type { Backends } from '../../backends/backends';
 import { ProviderError } from '../../core/providers/providerError';
 import type { UsageMeter } from '../../usage/usageMeter';
 import type { ProviderConfig } from '../../core/settings/providerSettings';
+import { userPrompt } from '../../core/chat/contextItems';
 import { participantMessages } from './chatMessages';
+import { referenceItems } from './participantReferences';
 import { meteredChat } from './meteredChat';
 
 /** Declared under `contributes.chatParticipants` in package.json; VS Code rejects an undeclared id. */
@@ -36,12 +38,15 @@ export function participantHandler(
     try {
       const provider = await backends.providerFor('chat');
       if (!provider) throw new Error(`Switchboard could not reach ${config.name}.`);
+      // What the user attached goes with the question, as the chat view sends it.
+      const { items, skipped } = await referenceItems(request.references);
+      if (skipped.length) response.progress(`Not sent (not readable as text here): ${skipped.join(', ')}`);
       response.progress(`Asking ${config.name} (${config.chatModel})…`);
       await meteredChat({
         provider,
         config,
         meter,
-        messages: participantMessages(context.history, request.prompt),
+        messages: participantMessages(context.history, userPrompt(request.prompt, items)),
         token,
         onText: (text) => response.markdown(text),
         onThinking: () => response.progress(`${config.name} is thinking…`),

@@ -220,6 +220,42 @@ describe('Switchboard inside VS Code chat', () => {
     assert.equal(stopped?.metadata?.cancelled, true);
   });
 
+  it('@switchboard sends the files and selections the user attached, and names what it could not read', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration workspace is open');
+    const file = vscode.Uri.joinPath(folder.uri, 'attached-answer.ts');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('export const answer = 42;\nexport const other = 1;\n'));
+    try {
+      const api = await activateSwitchboard();
+      const provider = createProvider(emulator, undefined);
+      const handler = participantHandler(
+        { configFor: () => emulator, providerFor: async (): Promise<Provider> => provider },
+        api.meter,
+      );
+      const ask = async (references: unknown[]) => {
+        const { stream, markdown, progress } = recordingStream();
+        const request = { ...chatRequest('what does this export'), references } as unknown as vscode.ChatRequest;
+        const result = await handler(request, { history: [] }, stream, new vscode.CancellationTokenSource().token);
+        assert.equal(result?.errorDetails, undefined);
+        return { answer: markdown.join(''), progress };
+      };
+      // The emulator echoes the start of the last message: the file came first, in a fence.
+      const whole = await ask([{ id: 'vscode.file', value: file }]);
+      assert.match(whole.answer, /^You asked: "File attached-answer\.ts:\n```typescript\nexport const answer = 42;/);
+      const line = await ask([
+        { id: 'vscode.selection', value: new vscode.Location(file, new vscode.Range(1, 0, 1, 24)) },
+        { id: 'some.extension.variable', value: { opaque: true } },
+      ]);
+      assert.match(
+        line.answer,
+        /^You asked: "Selection from attached-answer\.ts, line 2:\n```typescript\nexport const other = 1;/,
+      );
+      assert.deepEqual(line.progress[0], 'Not sent (not readable as text here): some.extension.variable');
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
   it('"VS Code language models" never routes to Switchboard’s own models, and says why it cannot answer', async () => {
     const api = await activateSwitchboard();
     const editor = new VsCodeLmProvider(configOf({ id: 'editor', preset: 'vscode-lm' }));
