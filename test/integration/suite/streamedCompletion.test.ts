@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SwitchboardApi } from '../../../src/extension';
-import { activateSwitchboard, activateWithLedger, eventually, itemsAt } from './helpers';
+import { activateSwitchboard, activateWithLedger, eventually, itemsAt, useCompletionBackend } from './helpers';
 
+/** The key the backends read from the environment, as a user's shell would give it. */
+const KEY = 'sk-integration-test';
 /** A model that runs on for many lines after the one the ghost text shows. */
 const RUNNING_ANSWER = ` + 1;\n${'console.log(total);\n'.repeat(60)}`;
 /** The same in a comment: the words that finish it, then lines the model writes on with. */
@@ -39,48 +41,31 @@ describe('streamed completion', () => {
     await emulator.close();
   });
 
-  /**
-   * Makes `entry` the completion backend (its key, where it takes one, from the environment, as a
-   * user's shell would give it), and returns a reader of the completion records it leaves from now on.
-   */
-  async function useCompletionBackend(entry: { id: string } & Record<string, unknown>, api?: SwitchboardApi) {
-    process.env.SWITCHBOARD_INTEGRATION_KEY ??= 'sk-integration-test';
-    await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
-    await config().update('completion.provider', entry.id, vscode.ConfigurationTarget.Global);
-    await config().update('completion.yieldToChat', false, vscode.ConfigurationTarget.Global);
-    const since = Date.now();
-    return async () => {
-      const found = [];
-      if (api)
-        for await (const record of api.meter.records({ from: since }))
-          if (record.backend === entry.id && record.feature === 'completion') found.push(record);
-      return found;
-    };
-  }
-
   /** Completion from an Anthropic model, which fills the hole over chat. */
-  const useChatStreamer = () =>
-    useCompletionBackend({
-      id: 'chat-streamer',
-      name: 'Chat streamer (demo)',
-      preset: 'anthropic',
-      baseUrl: emulator.baseUrls.anthropic,
-      completionModel: 'claude-haiku-4-5',
-      apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
-    });
+  const useChatStreamer = (api: SwitchboardApi) =>
+    useCompletionBackend(
+      api,
+      original,
+      {
+        id: 'chat-streamer',
+        name: 'Chat streamer (demo)',
+        preset: 'anthropic',
+        baseUrl: emulator.baseUrls.anthropic,
+        completionModel: 'claude-haiku-4-5',
+        apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
+      },
+      KEY,
+    );
 
   /** Completion from a server with a FIM endpoint. */
   const useFimStreamer = (api: SwitchboardApi) =>
-    useCompletionBackend(
-      {
-        id: 'streamer',
-        name: 'Streamer (demo)',
-        preset: 'custom',
-        baseUrl: emulator.baseUrls.openai,
-        completionModel: 'emulator-coder',
-      },
-      api,
-    );
+    useCompletionBackend(api, original, {
+      id: 'streamer',
+      name: 'Streamer (demo)',
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+    });
 
   it('shows the first line before the answer ends, and meters a stream cut short with the text it sent', async () => {
     const api = await activateWithLedger();
@@ -147,6 +132,8 @@ describe('streamed completion', () => {
     const api = await activateWithLedger();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
     const cachedRecords = await useCompletionBackend(
+      api,
+      original,
       {
         id: 'cached',
         name: 'Cached (demo)',
@@ -156,7 +143,7 @@ describe('streamed completion', () => {
         completionModel: 'deepseek-v4-flash',
         apiKeyEnv: 'SWITCHBOARD_INTEGRATION_KEY',
       },
-      api,
+      KEY,
     );
     emulator.configure({ implicitPrefixCache: true });
     try {
@@ -212,7 +199,7 @@ describe('streamed completion', () => {
   it('over a chat-only model (Anthropic): shows the code of the first line while the fenced answer still streams', async () => {
     const api = await activateWithLedger();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
-    await useChatStreamer();
+    await useChatStreamer(api);
     const since = Date.now();
     const requestsBefore = emulator.count('/v1/messages');
 
@@ -228,7 +215,7 @@ describe('streamed completion', () => {
 
   it('over a chat-only model, a completion in a comment shows the text the model put in a fence', async () => {
     const api = await activateSwitchboard();
-    await useChatStreamer();
+    await useChatStreamer(api);
     const bodiesBefore = emulator.requests.length;
     const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${COMMENT}\n` });
     const [first] = await itemsAt(api, document, new vscode.Position(0, COMMENT.length));
