@@ -339,7 +339,21 @@ export class ChatSession {
 
   private async save(conversation: Conversation): Promise<void> {
     if (conversation.turns.length === 0) return;
-    await this.persist(this.deps.store.save(conversation));
+    let dropped: string[] = [];
+    try {
+      dropped = await this.deps.store.save(conversation);
+    } catch (error) {
+      this.deps.warn(`Could not save the chat history: ${String(error)}`);
+    }
+    // Never silently: the user learns which conversation went, and why.
+    if (dropped.length > 0) {
+      const [first] = dropped;
+      const more = dropped.length > 1 ? ` and ${dropped.length - 1} more` : '';
+      this.deps.emit({
+        type: 'notice',
+        text: `The chat history keeps at most ${this.deps.store.limitsText()}: the oldest conversation, "${first}"${more}, was removed.`,
+      });
+    }
     if (conversation === this.conversation && this.deps.store.activeId() !== conversation.id) {
       await this.persist(this.deps.store.setActive(conversation.id));
     }

@@ -119,14 +119,26 @@ export class ChatHistoryStore {
    * Stores a conversation (an empty one is not worth a slot, a deleted one stays deleted) and drops
    * the oldest past the limits.
    */
-  async save(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return;
+  /** Returns the titles of the conversations dropped to make room, oldest first. */
+  async save(conversation: Conversation): Promise<string[]> {
+    if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return [];
     const value = writeConversation(conversation);
     this.conversations.set(conversation.id, conversation);
     this.sizes.set(conversation.id, JSON.stringify(value).length);
     const writes = [this.storage.update(`${PREFIX}${conversation.id}`, value)];
-    for (const id of this.overLimit(conversation.id)) writes.push(this.remove(id));
+    const dropped: string[] = [];
+    for (const id of this.overLimit(conversation.id)) {
+      const old = this.conversations.get(id);
+      if (old) dropped.push(titleOf(old));
+      writes.push(this.remove(id));
+    }
     await Promise.all(writes);
+    return dropped;
+  }
+
+  /** The limits the history is kept within, in words: "50 conversations and 4 MB". */
+  limitsText(): string {
+    return `${this.limits.conversations} conversations and ${Math.round(this.limits.totalChars / 1_000_000)} MB`;
   }
 
   async delete(id: string): Promise<void> {

@@ -5,7 +5,7 @@ import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../..
 import { contextItem } from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conversation';
-import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/historyStore';
+import { ChatHistoryStore, type HistoryLimits, type KeyValueStorage } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
@@ -71,7 +71,7 @@ const untilStopped: Script = async function* (request) {
 function session(
   script: Script,
   storage = new MemoryStorage(),
-  options: { backend?: boolean; priceUnknown?: boolean } = {},
+  options: { backend?: boolean; priceUnknown?: boolean; limits?: HistoryLimits } = {},
 ) {
   const fake = provider(script);
   const events: SessionEvent[] = [];
@@ -79,7 +79,7 @@ function session(
   let id = 0;
   let now = 1_000;
   const chat = new ChatSession({
-    store: ChatHistoryStore.load(storage, () => {}),
+    store: ChatHistoryStore.load(storage, () => {}, options.limits),
     backend: async () => (options.backend === false ? undefined : { provider: fake, config: config! }),
     // The real counting rule, at a made-up price of 2 and 10 micro-dollars a token.
     record: (request) => {
@@ -484,6 +484,20 @@ describe('chat session', () => {
     assert.equal(lastAnswer(chat).status, 'failed');
     assert.equal(lastAnswer(chat).error?.kind, 'no-backend');
     assert.equal(records.length, 0);
+  });
+
+  it('says so when the history is full and the oldest conversation goes, naming it', async () => {
+    const { chat, events } = session(answers('Sure.'), new MemoryStorage(), {
+      limits: { conversations: 2, totalChars: 4_000_000 },
+    });
+    for (const question of ['How do I parse dates?', 'What is a monad?', 'Why is my build slow?']) {
+      await chat.send(question, []);
+      chat.newChat();
+    }
+    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.text] : []));
+    assert.deepEqual(notices, [
+      'The chat history keeps at most 2 conversations and 4 MB: the oldest conversation, "How do I parse dates?", was removed.',
+    ]);
   });
 
   it('keeps the history across a restart and reopens a past conversation', async () => {
