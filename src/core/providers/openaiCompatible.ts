@@ -144,6 +144,8 @@ export class OpenAICompatibleProvider implements Provider {
       // Reasoning some servers write into the content as <think>…</think> (see thinkTags.ts).
       const thinkTags = new ThinkTagFilter();
       let written = '';
+      // Reasoning sent in `reasoning_content` or `reasoning`, beside the answer: billed as output too.
+      let reasoned = '';
       for await (const chunk of stream) {
         deadline.alive();
         const choice = chunk.choices[0];
@@ -151,7 +153,9 @@ export class OpenAICompatibleProvider implements Provider {
         written += content;
         const filtered = content ? thinkTags.push(content) : { text: '', thinking: false, reasoning: '' };
         const text = filtered.text;
-        const reasoning = reasoningIn(choice?.delta) + filtered.reasoning;
+        const fieldReasoning = reasoningIn(choice?.delta);
+        reasoned += fieldReasoning;
+        const reasoning = fieldReasoning + filtered.reasoning;
         if (reasoning || filtered.thinking) yield { type: 'thinking', text: reasoning };
         if (text) yield { type: 'text', text };
         if (choice?.finish_reason) finishReason = choice.finish_reason;
@@ -175,8 +179,8 @@ export class OpenAICompatibleProvider implements Provider {
       }
       yield {
         type: 'done',
-        // What the model wrote counts, its reasoning in the content too.
-        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), written),
+        // What the model wrote counts: its reasoning, in the content or in a field of its own, too.
+        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), reasoned + written),
         finishReason,
       };
     } catch (error) {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OpenAICompatibleProvider } from '../../../src/core/providers/openaiCompatible';
 import { ProviderError } from '../../../src/core/providers/providerError';
+import type { Usage } from '../../../src/core/providers/types';
+import { estimateTokens } from '../../../src/core/providers/usage';
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import { startEmulator, type Emulator } from '../../emulator/server';
 
@@ -84,6 +86,31 @@ describe('OpenAI-compatible provider against the emulator', () => {
       );
       assert.equal((await ask()).text, '\n  return a + b;');
       assert.equal(proxy.requests.length, 3, 'the next one goes unstreamed at once');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a reasoning answer from a server that reports no usage is estimated with its reasoning, which it bills', async () => {
+    // A server asked without stream_options (one that refuses it) sends no usage: the count is the estimate.
+    const proxy = await startEmulator({ tokensPerSecond: 0 });
+    try {
+      const config = configFor(proxy);
+      const provider = new OpenAICompatibleProvider(
+        { ...config, chatModel: 'glm-4.7', preset: { ...config.preset, streamOptions: false } },
+        undefined,
+      );
+      let answer = '';
+      let reasoning = '';
+      let usage: Usage | undefined;
+      for await (const event of provider.chat({ messages: [{ role: 'user', content: 'what is 2+2?' }] })) {
+        if (event.type === 'text') answer += event.text;
+        else if (event.type === 'thinking') reasoning += event.text;
+        else if (event.type === 'done') usage = event.usage;
+      }
+      assert.ok(reasoning.length > 400, 'the model reasoned in reasoning_content');
+      assert.equal(usage?.reported, false, 'an estimate: the server said nothing');
+      assert.equal(usage?.outputTokens, estimateTokens(reasoning + answer), 'the reasoning is counted with the answer');
     } finally {
       await proxy.close();
     }
