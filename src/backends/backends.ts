@@ -27,6 +27,8 @@ export class Backends implements vscode.Disposable {
   private detectedBackends: DetectedBackend[] = [];
   /** Kept keys already told of (see sayKeyKept). */
   private readonly keptSaid = new Set<string>();
+  /** Backends whose key was kept from where they point (see sayKeyKept), as of their last request. */
+  private readonly withheld = new Set<string>();
   /** The latest rate-limit headers each backend sent, for the usage meter. */
   readonly rateLimits = new Map<string, RateLimitSnapshot>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -74,7 +76,10 @@ export class Backends implements vscode.Disposable {
   /** A client for one configured backend, built once per configuration and key. */
   async providerForConfig(config: ProviderConfig): Promise<Provider> {
     const found = await this.keys.lookup(config);
-    if (found.key === undefined) this.sayKeyKept(config, found);
+    if (found.key === undefined && (found.storedFor || found.envKept)) {
+      this.withheld.add(config.id);
+      this.sayKeyKept(config, found);
+    } else this.withheld.delete(config.id);
     const key = found.key;
     // Key changes clear the cache (see the constructor), so the fingerprint needs no key material.
     const fingerprint = JSON.stringify([config, key !== undefined]);
@@ -85,6 +90,14 @@ export class Backends implements vscode.Disposable {
     });
     this.clients.set(config.id, { fingerprint, provider });
     return provider;
+  }
+
+  /**
+   * Whether the backend's last request went without the key it has, kept from the server it now
+   * points at: the user was told why, so the server's refusal needs no second notification.
+   */
+  keyWithheld(providerId: string): boolean {
+    return this.withheld.has(providerId);
   }
 
   /** Whether a backend has what it needs to answer without asking the user: a key, where it takes one. */

@@ -232,6 +232,8 @@ export class LimitMonitor implements vscode.Disposable {
     for (const feature of ['completion', 'chat'] as Feature[]) {
       const config = this.backends.configFor(feature);
       const state = config && next.get(config.id);
+      // A refusal of a key Switchboard kept back was explained when it was kept (Backends.sayKeyKept).
+      if (state?.failure?.kind === 'auth' && config && this.backends.keyWithheld(config.id)) continue;
       if (config && state && this.announcer.shouldAnnounce(config.id, state)) void this.announce(config, state);
     }
   }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { KeptKey } from '../../../src/backends/backends';
+import type { Notice } from '../../../src/usage/limitMonitor';
 import {
   activateSwitchboard,
   completeNewFunction,
@@ -54,7 +55,9 @@ describe('keys and the server they were set for', () => {
   it('a backend moved to another server sends no key there until the user sends it', async () => {
     const api = await activateSwitchboard();
     const kept: KeptKey[] = [];
+    const notices: Notice[] = [];
     const subscription = api.backends.onDidKeepKey((event) => kept.push(event));
+    const noticed = api.limits.onDidNotify((notice) => notices.push(notice));
     try {
       const entry = { ...emulatorBackend(first.baseUrls.openai, 'moving', 'Moving (demo)'), id: 'moving' };
       await useCompletionBackend(api, original, entry);
@@ -88,6 +91,18 @@ describe('keys and the server they were set for', () => {
         new RegExp(`was set for ${first.baseUrls.openai.replace(/\/v1$/, '').replace(/[.]/g, '\\.')}`),
       );
       assert.match(kept[0]?.message ?? '', /The key was not sent there\./);
+      // The server refused the keyless request; that was already explained, so once is enough.
+      await eventually(
+        () => api.meter.failureOf('moving')?.kind,
+        (kind) => kind === 'auth',
+        'the refusal to be recorded',
+      );
+      api.limits.update();
+      assert.deepEqual(
+        notices.map((notice) => notice.message).filter((message) => message.includes('Moving (demo)')),
+        [],
+        'no second notification saying the server refused the key',
+      );
 
       // "Send It to 127.0.0.1:…": from now on the key is for the second server.
       const moved = api.backends.configFor('completion');
@@ -103,6 +118,7 @@ describe('keys and the server they were set for', () => {
       );
     } finally {
       subscription.dispose();
+      noticed.dispose();
     }
   });
 });
