@@ -15,6 +15,8 @@ import {
 } from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
+import { backendSpend } from '../core/usage/costClass';
 import { backendCandidates } from '../backends/alternatives';
 import { log } from '../log';
 import type { KeyStore } from '../backends/keyStore';
@@ -295,15 +297,41 @@ export class LimitMonitor implements vscode.Disposable {
     const budget = this.budgetOffer?.(undefined, state);
     const message = budget?.note ? `${sentence} ${budget.note}` : sentence;
     log().warn(message);
-    // The switch buttons lead away from what spends: the completion backend's alternatives.
+    // The switch buttons lead completion away from spending: only to backends that spend nothing
+    // (local, free, a plan). A paid one would spend against this same budget.
     const completion = this.backends.configFor('completion');
-    const alternatives = completion ? rankAlternatives(completion.id, await this.candidates(completion)) : [];
+    const free = completion
+      ? (await this.candidates(completion)).filter((candidate) => this.spendsNothing(candidate))
+      : [];
+    const alternatives = completion ? rankAlternatives(completion.id, free) : [];
     const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
     const choice = await this.notify('warning', message, [...(budget?.buttons ?? []), ...buttons, 'Show Usage']);
     await budget?.act(choice);
     if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
     const picked = completion && alternatives[buttons.indexOf(choice ?? '')];
-    if (picked) await this.switchTo(completion, picked, 'you chose it');
+    if (!picked) return;
+    // Completion only: it is what the budget pauses; chat asks before each request anyway.
+    let id = picked.id;
+    if (!picked.configured) {
+      const detected = this.backends.detected().find((candidate) => candidate.entry.id === picked.id);
+      if (!detected) return;
+      id = await adoptDetected(detected, this.keys);
+    }
+    await this.backends.choose(id, ['completion']);
+    const text = `Switchboard: your spending on all backends reached its budget; completion now uses ${picked.name}, which spends nothing.`;
+    log().info(text);
+    void vscode.window.setStatusBarMessage(text, 10_000);
+  }
+
+  /** Whether a candidate costs nothing per request (local, free, a plan), by the meter's own rule. */
+  private spendsNothing(candidate: Candidate): boolean {
+    const config = this.backends.current().providers.find((provider) => provider.id === candidate.id);
+    if (!config) return candidate.local;
+    return (
+      backendSpend(config, 'completion', (presetId, model, local, baseUrl) =>
+        loadProviderRuntime().pricePerMTok(presetId, model, local, baseUrl),
+      ) === 'nothing'
+    );
   }
 
   private notify(level: Notice['level'], message: string, buttons: string[]): Thenable<string | undefined> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import type { Notice } from '../../../src/usage/limitMonitor';
 import { activateSwitchboard, completeNewFunction, eventually } from './helpers';
 
 const { Automatic, Invoke } = vscode.InlineCompletionTriggerKind;
@@ -104,5 +105,58 @@ describe("a backend's own budget", () => {
     );
     for (let i = 0; i < 3; i++) await completeNewFunction(api, 'gpu', Automatic);
     assert.equal(emulator.count(GENERATIONS), before + 1, 'no automatic request while the budget holds');
+  });
+
+  it('at the budget for all backends, the switch buttons offer only backends that spend nothing', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const price = { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } };
+    const custom = (id: string, name: string) => ({
+      id,
+      name,
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+      prices: price,
+    });
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      await config().update(
+        'providers',
+        [
+          custom('spender', 'Spender (demo)'),
+          custom('paid-spare', 'Paid spare (demo)'),
+          { id: 'local-spare', name: 'Local spare (demo)', preset: 'ollama', baseUrl: emulator.baseUrls.ollama },
+        ],
+        vscode.ConfigurationTarget.Global,
+      );
+      await config().update('completion.provider', 'spender', vscode.ConfigurationTarget.Global);
+      // One request spends the day's budget for all backends.
+      await config().update('budget', { usdPerDay: 0.000001 }, vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Spender'),
+        'the backend in use',
+      );
+      await completeNewFunction(api, 'overall', Automatic);
+      const [notice] = await eventually(
+        () => notices.filter((found) => found.message.startsWith('Your spending on all backends')),
+        (found) => found.length > 0,
+        'the budget notification',
+      );
+      const buttons = notice?.buttons ?? [];
+      assert.ok(
+        buttons.some((button) => button.startsWith('Switch to Local spare (demo)')),
+        JSON.stringify(buttons),
+      );
+      assert.ok(
+        !buttons.some((button) => button.startsWith('Switch to Paid spare (demo)')),
+        `a paid backend would spend against the same budget, unconfirmed: ${JSON.stringify(buttons)}`,
+      );
+    } finally {
+      subscription.dispose();
+      await config().update('budget', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
