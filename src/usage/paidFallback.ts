@@ -124,7 +124,10 @@ export class PaidFallbackGuard {
    * Whether a fallback the user clicked may go ahead: a paid target not confirmed before is asked
    * about, in a modal that names the price and that the answer is remembered.
    */
-  async mayProceed(from: ProviderConfig, offer: FallbackOffer): Promise<boolean> {
+  async mayProceed(from: ProviderConfig, given: FallbackOffer): Promise<boolean> {
+    // Weighed again now: a notification's button can be clicked long after it was shown, when
+    // other fallbacks have spent the day's fallback budget or the allowed list has changed.
+    const offer = this.offer(from, given.candidate, given.roles);
     if (offer.verdict === 'switch') return true;
     if (offer.verdict === 'capped') {
       await this.notify('warning', this.capSentence() ?? 'The fallback budget is spent.', []);
