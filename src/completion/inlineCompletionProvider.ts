@@ -116,7 +116,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     if (this.exclude.excludedBy(document.uri)) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
       return undefined;
-    const budgetConfig = this.budgetGate && this.backends.configFor('completion');
+    // The backend the request will go to: a stand-in for a plan that runs low is weighed, not the plan.
+    const budgetConfig = this.budgetGate && (this.gears?.standIn() ?? this.backends.configFor('completion'));
     const invoked = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
     if (budgetConfig && !this.budgetGate?.(budgetConfig, invoked, this.settings())) return undefined;
     const backend = await this.backend();

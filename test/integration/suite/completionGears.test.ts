@@ -6,6 +6,7 @@ import {
   activateWithLedger,
   completeNewFunction,
   emulatorBackend,
+  eventually,
   restoreSettingsAfterEach,
   setUserSettings,
   statusBarText,
@@ -123,5 +124,35 @@ describe('completion yields to chat when the rate-limit headers say the window i
     assert.equal(emulator.count('/v1/completions'), sent, 'nothing more to the limited backend');
     const last = (api.inlineCompletionProvider as unknown as { lastExchange?: { backendId: string } }).lastExchange;
     assert.equal(last?.backendId, 'emulator');
+  });
+
+  it('a stand-in the user priced is held by its own budget, not waved through by the plan it stands in for', async () => {
+    const api = await activateWithLedger();
+    // A gateway on this machine (a LiteLLM on 127.0.0.1) the user pays for: one request spends its day.
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(emulator.openaiBaseUrl, `limited${round}`, 'Limited'),
+        emulatorBackend(start.emulatorBaseUrl, 'priced-local', 'Priced local', {
+          prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+          limits: { usdPerDay: 0.000001 },
+        }),
+      ],
+      'completion.lowQuotaBackend': 'priced-local',
+    });
+    await statusBarText(api, (text) => text.includes('Limited'), 'the limited backend');
+    const since = Date.now();
+    const standInRequests = async () => {
+      let count = 0;
+      for await (const record of api.meter.records({ from: since })) if (record.backend === 'priced-local') count++;
+      return count;
+    };
+    await complete(api);
+    await statusBarText(api, (value) => value.includes('Priced local'), 'the status bar to show the stand-in');
+    await complete(api);
+    await eventually(standInRequests, (count) => count >= 1, 'the stand-in to answer and spend its budget');
+    const spent = await standInRequests();
+    for (let i = 0; i < 3; i++) await complete(api);
+    assert.equal(await standInRequests(), spent, 'no automatic request to the stand-in past its budget');
   });
 });
