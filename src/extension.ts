@@ -76,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   completion.budgetGate = (config, invoked, settings) => budgets.allowCompletion(config, invoked, settings);
   const gears = new CompletionGears(backends, limits);
   completion.useGears(gears);
+  budgets.completionBackend = () => gears.standIn() ?? backends.configFor('completion');
   statusBar.watchCompletion(() => {
     const settings = controls.settings();
     const document = vscode.window.activeTextEditor?.document;

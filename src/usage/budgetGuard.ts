@@ -135,9 +135,12 @@ export class BudgetGuard implements vscode.Disposable {
     });
   }
 
+  /** The backend automatic completion goes to now (a plan's stand-in while it runs low); set by the host. */
+  completionBackend: () => ProviderConfig | undefined = () => this.backends.configFor('completion');
+
   /** The pause on the completion backend now, if any: for the status bar. */
   completionPause(now = Date.now()): BudgetHold | undefined {
-    const config = this.backends.configFor('completion');
+    const config = this.completionBackend();
     return config && this.decide(config, 'completion', now).completion;
   }
 

@@ -154,5 +154,10 @@ describe('completion yields to chat when the rate-limit headers say the window i
     const spent = await standInRequests();
     for (let i = 0; i < 3; i++) await complete(api);
     assert.equal(await standInRequests(), spent, 'no automatic request to the stand-in past its budget');
+    await statusBarText(
+      api,
+      (value) => value.includes('completion paused'),
+      'the status bar to say completion is paused',
+    );
   });
 });
