@@ -63,6 +63,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   statusBar.budgetPause = () => budgets.statusText();
   const confirmChat = (config: ProviderConfig) => budgets.confirmChat(config);
   const returns = new ReturnAtReset(backends, meter, limits, context.globalState);
+  returns.budgetHold = (config) => {
+    const decision = budgets.decide(config, 'completion');
+    return decision.completion ?? decision.chat;
+  };
   statusBar.watchReturn(() => returns.view(), returns.onDidChange);
   const controls = new CompletionControls(context.globalState);
   const completionContext = new CompletionContextFiles();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { BudgetHold } from '../core/usage/budgetAction';
 import type { Backends, Feature } from '../backends/backends';
 import { ProviderError } from '../core/providers/providerError';
 import type { Usage } from '../core/providers/types';
@@ -68,6 +69,9 @@ export class ReturnAtReset implements vscode.Disposable {
   private readonly tick: NodeJS.Timeout;
   /** The backend the user just asked to try: when it answers, the click was the consent to go back. */
   private asked: string | undefined;
+
+  /** The budget that holds requests to `config` now, if any; set by the host. */
+  budgetHold?: (config: ProviderConfig) => BudgetHold | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -167,6 +171,15 @@ export class ReturnAtReset implements vscode.Disposable {
         ok: false,
         message: `${config.name} is still past the limit in your settings.`,
         ...(own.resetsAt !== undefined && { resetsAt: own.resetsAt }),
+      };
+    // Nor a budget's: the probe is billed like any request (the budget for all backends, a pause
+    // chosen by hand).
+    const held = this.budgetHold?.(config);
+    if (held)
+      return {
+        ok: false,
+        message: `The budget for ${held.name} is spent: nothing is sent to ${config.name} until it resets.`,
+        resetsAt: held.until,
       };
     const model = plan.roles.includes('chat') ? config.chatModel : config.completionModel;
     const startedAt = Date.now();

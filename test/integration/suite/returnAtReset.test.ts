@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { startEmulator } from '../../emulator/server';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -12,6 +13,7 @@ import {
 
 describe('return at the reset', () => {
   const start = restoreSettingsAfterEach([
+    'budget',
     'fallback',
     'completion.yieldToChat',
     'completion.provider',
@@ -76,5 +78,40 @@ describe('return at the reset', () => {
     assert.match((api.statusBarItem.tooltip as vscode.MarkdownString).value, /Chat moved to Standby/);
     await setUserSettings({ 'chat.provider': 'emulator' });
     await statusBarText(api, (value) => !value.includes('Daily One'), 'no return to wait for');
+  });
+
+  it('"Try again" sends no probe while the budget for all backends is spent', async () => {
+    const api = await activateWithLedger();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The server's own day holds one request; the user's budget for all backends holds one too.
+    const server = await startEmulator({ requestsPerDay: 1 });
+    try {
+      await setUserSettings({
+        providers: [
+          ...start.providers,
+          emulatorBackend(server.openaiBaseUrl, 'priced-one', 'Priced One', {
+            prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+          }),
+          emulatorBackend(start.emulatorBaseUrl, 'standby', 'Standby'),
+        ],
+        budget: { usdPerDay: 0.000001 },
+        fallback: ['standby'],
+        'completion.yieldToChat': false,
+        'completion.provider': 'priced-one',
+        'chat.provider': 'priced-one',
+      });
+      await statusBarText(api, (text) => text.includes('Priced One'), 'the priced backend');
+      await completeNewFunction(api, 'returnBudget');
+      // Past the budget only Alt+\ asks; the server's day is spent too, and completion falls back.
+      await completeNewFunction(api, 'returnBudget', vscode.InlineCompletionTriggerKind.Invoke);
+      await statusBarText(api, (text) => text.includes('on Standby'), 'the fallback and its return');
+      const since = Date.now();
+      await vscode.commands.executeCommand('switchboard.tryBackendAgain', 'priced-one');
+      let probes = 0;
+      for await (const record of api.meter.records({ from: since })) if (record.feature === 'probe') probes++;
+      assert.equal(probes, 0, 'no billed probe while the budget is spent');
+    } finally {
+      await server.close();
+    }
   });
 });
