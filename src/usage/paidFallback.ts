@@ -4,7 +4,7 @@ import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { systemClock } from '../core/clock';
 import { parseProviders, type ProviderConfig } from '../core/settings/providerSettings';
 import type { PerMTokLookup } from '../core/usage/backendPrice';
-import { backendCost, requestEstimateText } from '../core/usage/costClass';
+import { backendCost, backendSpend, requestEstimateText } from '../core/usage/costClass';
 import { FallbackSpend, parseFallbackBudget } from '../core/usage/fallbackSpend';
 import { formatMoney } from '../core/usage/formatMoney';
 import type { Currency } from '../core/usage/money';
@@ -39,6 +39,8 @@ export interface FallbackOffer {
   estimate: string;
   label: string;
   verdict: FallbackVerdict;
+  /** The fallback budget cannot count what it would spend (its price is unknown): asked every time. */
+  uncounted: boolean;
 }
 
 type Notify = (level: 'warning' | 'error', message: string, buttons: string[]) => Thenable<string | undefined>;
@@ -92,13 +94,27 @@ export class PaidFallbackGuard {
     const paid = paidRoles.length > 0;
     const estimate =
       paid && target ? requestEstimateText(target, quotedRole(paidRoles), loadProviderRuntime) : 'price unknown';
+    // A fallback budget counts priced spend only: at an unknown price it could not stop this one.
+    const capSet = parseFallbackBudget(vscode.workspace.getConfiguration('switchboard').get(BUDGET_SETTING));
+    const uncounted =
+      capSet !== undefined && paidRoles.some((role) => !target || backendSpend(target, role, lookup) === undefined);
     const verdict = fallbackVerdict({
       targetId: candidate.id,
       moves,
       allowed: this.allowed(),
       capReached: this.capReached() !== undefined,
+      uncounted,
     });
-    return { candidate, roles, moves, paid, estimate, label: switchButton(candidate.name, paid, estimate), verdict };
+    return {
+      candidate,
+      roles,
+      moves,
+      paid,
+      estimate,
+      label: switchButton(candidate.name, paid, estimate),
+      verdict,
+      uncounted,
+    };
   }
 
   private allowed(): string[] {
@@ -150,7 +166,9 @@ export class PaidFallbackGuard {
       `${name} is paid (${offer.estimate}). Switch ${offer.roles.join(' and ')} from ${from.name} to it?`,
       {
         modal: true,
-        detail: `${prices.join('\n')}\n\nSwitchboard remembers this answer for ${name} and will not ask again before a fallback to it; take it back in the setting switchboard.${ALLOWED_SETTING}.`,
+        detail: offer.uncounted
+          ? `${prices.join('\n')}\n\nIts price is unknown, so switchboard.${BUDGET_SETTING} cannot count what it spends: Switchboard asks before every such fallback while that budget is set. Set its price (Switchboard: Set Price…) to have it counted.`
+          : `${prices.join('\n')}\n\nSwitchboard remembers this answer for ${name} and will not ask again before a fallback to it; take it back in the setting switchboard.${ALLOWED_SETTING}.`,
       },
       yes,
     );

@@ -47,9 +47,15 @@ export function fallbackVerdict(input: {
   moves: readonly RoleMove[];
   allowed: readonly string[];
   capReached: boolean;
+  /**
+   * A fallback budget is set, and what the target spends on a moved role has no known price, so
+   * the budget cannot count it: such a fallback is never automatic, confirmed before or not.
+   */
+  uncounted?: boolean;
 }): FallbackVerdict {
   if (!input.moves.some((move) => move.to === 'paid')) return 'switch';
   if (input.capReached) return 'capped';
+  if (input.uncounted) return 'ask';
   if (slidesIntoPaid(input.moves) && !input.allowed.includes(input.targetId)) return 'ask';
   return 'switch';
 }

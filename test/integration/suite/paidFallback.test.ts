@@ -91,6 +91,46 @@ describe('the automatic fallback never slides into paid', () => {
     );
   });
 
+  it('with a fallback budget set, does not switch by itself to a confirmed backend whose price is unknown', async () => {
+    const api = await activateWithLedger();
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      await setUserSettings({
+        providers: [
+          ...start.providers,
+          emulatorBackend(start.emulatorBaseUrl, 'free-tiny-unpriced', 'Free Tiny', {
+            limits: { requestsPerDay: 1 },
+            prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+          }),
+          // A server of the user's own with no price set: what it spends is unknown.
+          emulatorBackend(start.emulatorBaseUrl, 'unpriced-spare', 'Unpriced Spare'),
+        ],
+        fallback: ['unpriced-spare'],
+        paidFallbackAllowed: ['unpriced-spare'],
+        fallbackBudget: { usdPerDay: 1 },
+        'completion.yieldToChat': false,
+        'completion.provider': 'free-tiny-unpriced',
+        'chat.provider': 'free-tiny-unpriced',
+      });
+      await statusBarText(api, (text) => text.includes('Free Tiny'), 'the free backend');
+      await completeNewFunction(api, 'unpriced');
+      await eventually(
+        () => notices.find((notice) => /nothing was switched/.test(notice.message)),
+        Boolean,
+        'a notification that asks instead',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      assert.equal(
+        config().get('completion.provider'),
+        'free-tiny-unpriced',
+        'the fallback budget could not have stopped it',
+      );
+    } finally {
+      subscription.dispose();
+    }
+  });
+
   it('at the daily fallback budget, counting from the moment of the switch, sends the roles back and says so once', async () => {
     const api = await activateWithLedger();
     const notices: Notice[] = [];

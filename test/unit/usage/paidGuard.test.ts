@@ -125,6 +125,26 @@ describe('the paid guard', () => {
     assert.deepEqual(parseAllowedTargets(undefined), []);
   });
 
+  it('with a fallback budget set, a fallback the budget cannot count (price unknown) asks every time, even confirmed', () => {
+    const moves = [move('free', 'paid')];
+    assert.equal(
+      fallbackVerdict({ targetId: 'gw', moves, allowed: ['gw'], capReached: false, uncounted: true }),
+      'ask',
+    );
+    assert.equal(
+      fallbackVerdict({
+        targetId: 'gw',
+        moves: [move('paid', 'paid')],
+        allowed: [],
+        capReached: false,
+        uncounted: true,
+      }),
+      'ask',
+      'paid to paid too: the budget would not see what it spends',
+    );
+    assert.equal(fallbackVerdict({ targetId: 'gw', moves, allowed: ['gw'], capReached: false }), 'switch');
+  });
+
   it('stops every spending fallback at the cap, a confirmed one and paid to paid included, but not a free one', () => {
     assert.equal(
       fallbackVerdict({ targetId: 'ds', moves: [move('free', 'paid')], allowed: ['ds'], capReached: true }),
