@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
+import { MemoryStorage } from '../../harness/memoryStorage';
 import { meterRequest } from '../../../src/core/usage/meterRequest';
 import { describe, it } from 'node:test';
 import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../../src/core/chat/chatSession';
 import { contextItem } from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conversation';
-import { ChatHistoryStore, type HistoryLimits, type KeyValueStorage } from '../../../src/core/chat/historyStore';
+import { ChatHistoryStore, type HistoryLimits } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { estimateTokens } from '../../../src/core/providers/usage';
 import { turnView } from '../../../src/core/chat/turnViews';
-
-class MemoryStorage implements KeyValueStorage {
-  readonly data = new Map<string, unknown>();
-  get(key: string): unknown {
-    return structuredClone(this.data.get(key));
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, structuredClone(value));
-  }
-  keys(): readonly string[] {
-    return [...this.data.keys()];
-  }
-}
 
 const [config] = parseProviders([{ id: 'deepseek', preset: 'deepseek', chatModel: 'deepseek-chat' }]).providers;
 assert.ok(config);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MemoryStorage } from '../../harness/memoryStorage';
 import { describe, it } from 'node:test';
 import type { ChatBackendChoice } from '../../../src/chat/chatBackendChoice';
 import type { EditorContextSource } from '../../../src/chat/editorContextSource';
@@ -6,25 +7,11 @@ import { ChatViewPublisher } from '../../../src/chat/chatViewPublisher';
 import { ChatSession } from '../../../src/core/chat/chatSession';
 import { contextItem } from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
-import { ChatHistoryStore, type KeyValueStorage } from '../../../src/core/chat/historyStore';
+import { ChatHistoryStore } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, ChatRequest, Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import type { HostToWebview } from '../../../src/protocol/chatProtocol';
-
-class MemoryStorage implements KeyValueStorage {
-  readonly data = new Map<string, unknown>();
-  get(key: string): unknown {
-    return structuredClone(this.data.get(key));
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, structuredClone(value));
-  }
-  keys(): readonly string[] {
-    return [...this.data.keys()];
-  }
-}
 
 const [config] = parseProviders([{ id: 'deepseek', preset: 'deepseek', chatModel: 'deepseek-chat' }]).providers;
 assert.ok(config);
