@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
+import type { Candidate } from '../../../src/core/usage/switchAdvice';
 import type { Notice } from '../../../src/usage/limitMonitor';
+import { PaidFallbackGuard } from '../../../src/usage/paidFallback';
+import { MemoryStorage } from '../../harness/memoryStorage';
+import type * as vscode from 'vscode';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -184,5 +188,55 @@ describe('the automatic fallback never slides into paid', () => {
     } finally {
       for (const subscription of subscriptions) subscription.dispose();
     }
+  });
+
+  it("weighs a notification's switch button again when it is clicked: a fallback budget spent since stops it", async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'free-tiny-5', 'Free Tiny', {
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+        paidSpare(),
+      ],
+      paidFallbackAllowed: ['paid-spare'],
+    });
+    const shown: Notice[] = [];
+    const guard = new PaidFallbackGuard(
+      api.backends,
+      api.meter,
+      async (level, message, buttons) => {
+        shown.push({ level, message, buttons });
+        return undefined;
+      },
+      new MemoryStorage() as unknown as vscode.Memento,
+    );
+    const from = api.backends.current().providers.find((entry) => entry.id === 'free-tiny-5')!;
+    const spare: Candidate = {
+      id: 'paid-spare',
+      name: 'Paid Spare',
+      level: 'ok',
+      ready: true,
+      local: false,
+      configured: true,
+    };
+    // When the notification was shown: confirmed before, no fallback budget, so the button switches.
+    const offer = guard.offer(from, spare, ['completion']);
+    assert.equal(offer.verdict, 'switch');
+    // Before the click, another fallback to the spare spends past a fallback budget set meanwhile.
+    guard.began(from, offer, 'paid-spare');
+    const spareConfig = parseProviders([paidSpare()]).providers[0]!;
+    api.meter.record({
+      config: spareConfig,
+      feature: 'completion',
+      model: spareConfig.completionModel,
+      startedAt: Date.now(),
+      usage: { inputTokens: 1_000, outputTokens: 1_000, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+    });
+    await setUserSettings({ fallbackBudget: { usdPerDay: 0.00001 } });
+    assert.equal(await guard.mayProceed(from, offer), false, 'the stale button must not switch');
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0]!.message, /fallback budget/);
   });
 });
