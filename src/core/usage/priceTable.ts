@@ -29,6 +29,16 @@ export interface PriceTier {
   input: number;
   output: number;
   cacheRead?: number;
+  /**
+   * Output when the model thought (Alibaba's thinking mode): every output token of such a request,
+   * the answer's too, bills at this rate. A request thought when its usage counts reasoning tokens.
+   */
+  outputThinking?: number;
+  /**
+   * From this many output tokens on, the request bills at these rates instead (SiliconFlow's
+   * GLM-4.7, whose price depends on the answer's length as well as the input's).
+   */
+  longOutput?: { from: number; input: number; output: number; cacheRead?: number };
 }
 
 export interface PriceRow {
@@ -123,8 +133,8 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     model: 'qwen-plus',
     currency: 'USD',
     tiers: [
-      { upTo: 256_000, input: 0.4, output: 1.2, cacheRead: 0.08 },
-      { upTo: null, input: 1.2, output: 3.6, cacheRead: 0.24 },
+      { upTo: 256_000, input: 0.4, output: 1.2, cacheRead: 0.08, outputThinking: 4 },
+      { upTo: null, input: 1.2, output: 3.6, cacheRead: 0.24, outputThinking: 12 },
     ],
     source:
       "anomalyco/models.dev PR #2122 commit ea7b45e3b03692fbcbf58a2d6592b332d3737bcd 'feat(alibaba): sync DashScope pricing and normalize cost tiers' (2026-06-16), file providers/alibaba/models/qwen-plus.toml; values synced from Alibaba's own catalog API https://dashscope-intl.aliyuncs.com/api/v1/models (packages/core/src/sync/providers/alibaba.ts in the same PR). Official page: https://www.alibabacloud.com/help/en/model-studio/models",
@@ -148,7 +158,7 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     list: 'dashscope-intl',
     model: 'qwen-turbo',
     currency: 'USD',
-    tiers: [{ upTo: null, input: 0.05, output: 0.2, cacheRead: 0.01 }],
+    tiers: [{ upTo: null, input: 0.05, output: 0.2, cacheRead: 0.01, outputThinking: 0.5 }],
     source:
       "anomalyco/models.dev PR #2122 commit ea7b45e3b03692fbcbf58a2d6592b332d3737bcd 'feat(alibaba): sync DashScope pricing and normalize cost tiers' (2026-06-16), file providers/alibaba/models/qwen-turbo.toml; values synced from Alibaba's own catalog API https://dashscope-intl.aliyuncs.com/api/v1/models (packages/core/src/sync/providers/alibaba.ts in the same PR). Official page: https://www.alibabacloud.com/help/en/model-studio/models",
     asOf: '2026-06-16',
@@ -208,8 +218,8 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     model: 'qwen-plus-us',
     currency: 'USD',
     tiers: [
-      { upTo: 256_000, input: 0.4, output: 1.2, cacheRead: 0.08 },
-      { upTo: null, input: 1.2, output: 3.6, cacheRead: 0.24 },
+      { upTo: 256_000, input: 0.4, output: 1.2, cacheRead: 0.08, outputThinking: 4 },
+      { upTo: null, input: 1.2, output: 3.6, cacheRead: 0.24, outputThinking: 12 },
     ],
     source:
       'anomalyco/models.dev PR #2122 commits 776c07c3219c506298fd408f6775f4d7fe87d907 (2026-06-15) and 446b940db574f223f3bbe72418be3c352b350b2a (2026-06-19), providers/alibaba-global/models/qwen-plus-us.toml; provider synced from https://dashscope-us.aliyuncs.com/api/v1/models',
@@ -278,9 +288,9 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     model: 'qwen-plus',
     currency: 'USD',
     tiers: [
-      { upTo: 128_000, input: 0.115, output: 0.287, cacheRead: 0.023 },
-      { upTo: 256_000, input: 0.345, output: 2.868, cacheRead: 0.069 },
-      { upTo: null, input: 0.689, output: 6.881, cacheRead: 0.138 },
+      { upTo: 128_000, input: 0.115, output: 0.287, cacheRead: 0.023, outputThinking: 1.147 },
+      { upTo: 256_000, input: 0.345, output: 2.868, cacheRead: 0.069, outputThinking: 3.441 },
+      { upTo: null, input: 0.689, output: 6.881, cacheRead: 0.138, outputThinking: 9.175 },
     ],
     source:
       'anomalyco/models.dev PR #2122 commits 776c07c3219c506298fd408f6775f4d7fe87d907 (2026-06-15) and 446b940db574f223f3bbe72418be3c352b350b2a (2026-06-19), providers/alibaba-global/models/qwen-plus.toml; provider synced from https://dashscope-us.aliyuncs.com/api/v1/models',
@@ -347,9 +357,9 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     model: 'qwen-plus',
     currency: 'CNY',
     tiers: [
-      { upTo: 128_000, input: 0.8, output: 2 },
-      { upTo: 256_000, input: 2.4, output: 20 },
-      { upTo: null, input: 4.8, output: 48 },
+      { upTo: 128_000, input: 0.8, output: 2, outputThinking: 8 },
+      { upTo: 256_000, input: 2.4, output: 20, outputThinking: 24 },
+      { upTo: null, input: 4.8, output: 48, outputThinking: 64 },
     ],
     source: 'https://help.aliyun.com/en/document_detail/3023262.html (AI PaaS billing table, same numbers)',
     asOf: '2026-06-19',
@@ -750,7 +760,14 @@ export const PRICE_ROWS: readonly PriceRow[] = [
     model: 'Pro/zai-org/GLM-4.7',
     currency: 'CNY',
     tiers: [
-      { upTo: 32_000, input: 2, output: 8, cacheRead: 0.4 },
+      // "input<=32K with output>=200 tokens bills 3 in / 14 out / 0.6 cache" (the source's note).
+      {
+        upTo: 32_000,
+        input: 2,
+        output: 8,
+        cacheRead: 0.4,
+        longOutput: { from: 200, input: 3, output: 14, cacheRead: 0.6 },
+      },
       { upTo: null, input: 4, output: 16, cacheRead: 0.8 },
     ],
     source:

@@ -231,12 +231,15 @@ function tableRates(input: PriceInput): { rates: Rates | undefined; currency: Cu
   const list = priceListFor(input.presetId, input.baseUrl);
   const row = list && findPriceRow(list, input.model);
   if (!row) return undefined;
-  const tier = tierFor(row, input.usage.inputTokens);
+  const { usage } = input;
+  const found = tierFor(row, usage.inputTokens);
+  const tier = found.longOutput && usage.outputTokens >= found.longOutput.from ? found.longOutput : found;
+  const thought = (usage.reasoningTokens ?? 0) > 0 && found.outputThinking !== undefined;
   return {
     currency: row.currency,
     rates: toRates({
       input: tier.input,
-      output: tier.output,
+      output: thought ? found.outputThinking : tier.output,
       cacheRead: tier.cacheRead,
       cacheWrite: undefined,
       perKRequests: undefined,

@@ -113,6 +113,53 @@ describe("Switchboard's own price table", () => {
     });
   });
 
+  it("bills a thinking answer's output at the thinking-mode rate where Alibaba sets one", () => {
+    const thought = (tokens: Usage, reasoningTokens: number): Usage => ({ ...tokens, reasoningTokens });
+    // qwen-plus, Singapore: 0.4 in, 1.2 out, 4 out when it thinks (prices-research.json).
+    // 2,000 in, 3,000 out of which 2,500 reasoning: 2,000 × 0.4 + 3,000 × 4.
+    assert.deepEqual(price('dashscope-intl', 'qwen-plus', thought(usage(2_000, 3_000), 2_500)), {
+      micros: 800 + 12_000,
+      currency: 'USD',
+      source: 'table',
+    });
+    // The same request without thinking: 2,000 × 0.4 + 3,000 × 1.2.
+    assert.deepEqual(price('dashscope-intl', 'qwen-plus', usage(2_000, 3_000)), {
+      micros: 800 + 3_600,
+      currency: 'USD',
+      source: 'table',
+    });
+    // Beijing, in yuan, in its ≤128K tier: 2,000 × 0.8 + 3,000 × 8.
+    assert.deepEqual(price('dashscope-cn', 'qwen-plus', thought(usage(2_000, 3_000), 100)), {
+      micros: 1_600 + 24_000,
+      currency: 'CNY',
+      source: 'table',
+    });
+    // The tier still follows the input: Virginia's global qwen-plus above 128K thinks at 3.441.
+    assert.deepEqual(price('dashscope-us', 'qwen-plus', thought(usage(200_000, 1_000), 10)), {
+      micros: 200_000 * 0.345 + 1_000 * 3.441,
+      currency: 'USD',
+      source: 'table',
+    });
+    assert.deepEqual(price('dashscope-intl', 'qwen-turbo', thought(usage(1_000, 1_000), 500)), {
+      micros: 50 + 500,
+      currency: 'USD',
+      source: 'table',
+    });
+  });
+
+  it("bills SiliconFlow's GLM-4.7 at its long-answer rate from 200 output tokens on, at up to 32K input", () => {
+    const glm = (input: number, output: number, cached = 0) =>
+      price('siliconflow', 'Pro/zai-org/GLM-4.7', usage(input, output, cached), 'https://api.siliconflow.cn/v1');
+    // Under 200 output tokens: 2 in, 8 out per 1M yuan. 10,000 × 2 + 199 × 8.
+    assert.deepEqual(glm(10_000, 199), { micros: 20_000 + 1_592, currency: 'CNY', source: 'table' });
+    // From 200 on: 3 in, 14 out, 0.6 cache. 10,000 × 3 + 1,000 × 14.
+    assert.deepEqual(glm(10_000, 1_000), { micros: 30_000 + 14_000, currency: 'CNY', source: 'table' });
+    // Cache hits at 0.6 there: 2,000 × 3 + 8,000 × 0.6 + 200 × 14.
+    assert.deepEqual(glm(10_000, 200, 8_000), { micros: 6_000 + 4_800 + 2_800, currency: 'CNY', source: 'table' });
+    // Above 32K input the one rate holds whatever the output: 40,000 × 4 + 1,000 × 16.
+    assert.deepEqual(glm(40_000, 1_000), { micros: 160_000 + 16_000, currency: 'CNY', source: 'table' });
+  });
+
   it('never shadows the dataset where it has the model', () => {
     // glm-5.2 and glm-5.3 are in both (the table's rows came from the dataset's own repository);
     // the bundled dataset answers.
@@ -133,8 +180,12 @@ describe("Switchboard's own price table", () => {
       assert.equal(row.tiers.at(-1)!.upTo, null, `${key}: the last tier must be unbounded`);
       for (let i = 1; i < row.tiers.length; i++)
         assert.ok(row.tiers[i]!.upTo === null || row.tiers[i]!.upTo! > row.tiers[i - 1]!.upTo!, key);
-      for (const tier of row.tiers)
+      for (const tier of row.tiers) {
         for (const rate of [tier.input, tier.output, tier.cacheRead ?? 0]) assert.ok(rate >= 0, key);
+        // Thinking and long answers cost more, never less: a typo here would under-bill.
+        if (tier.outputThinking !== undefined) assert.ok(tier.outputThinking >= tier.output, key);
+        if (tier.longOutput) assert.ok(tier.longOutput.from > 0 && tier.longOutput.output >= tier.output, key);
+      }
     }
   });
 });
