@@ -33,6 +33,8 @@ export interface RequestOutcome {
   /** What was sent, for an estimate when nothing was reported (a cancelled request may still be billed). */
   promptText?: string;
   outputText?: string;
+  /** Of `outputText`, the model's reasoning. */
+  reasoningText?: string;
   error?: ProviderError;
 }
 

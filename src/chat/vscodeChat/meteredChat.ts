@@ -62,6 +62,7 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
       startedAt,
       promptText: [chat.system ?? '', ...chat.messages.map((message) => message.content)].join('\n'),
       outputText: reasoning + answer,
+      reasoningText: reasoning,
       error: failure,
     });
     throw failure;

@@ -35,6 +35,8 @@ export interface ChatRequestRecord {
   promptText: string;
   /** What the model wrote: the reasoning it streamed (billed as output, never shown), then the answer. */
   outputText: string;
+  /** Of `outputText`, the reasoning. */
+  reasoningText?: string;
   error?: ProviderError;
 }
 
@@ -290,6 +292,7 @@ export class ChatSession {
       usage: reported,
       promptText,
       outputText: reasoning + turn.text,
+      reasoningText: reasoning,
       error: recordedError,
     };
     let recorded: RecordedUsage | undefined;

@@ -6,7 +6,7 @@
  */
 import { wasRefused, type ProviderErrorKind } from '../providers/providerError';
 import type { Usage } from '../providers/types';
-import { estimatedUsage } from '../providers/usage';
+import { estimatedUsage, estimateTokens } from '../providers/usage';
 import type { Price } from './pricing';
 
 export interface MeterInput {
@@ -14,6 +14,8 @@ export interface MeterInput {
   usage?: Usage;
   promptText?: string;
   outputText?: string;
+  /** Of `outputText`, what the model wrote reasoning: an estimate counts it as reasoning tokens. */
+  reasoningText?: string;
   /** `status` is the HTTP status the server refused the request with, when it did. */
   error?: { kind: ProviderErrorKind; notSent?: boolean; status?: number };
 }
@@ -36,6 +38,13 @@ export function meterRequest(input: MeterInput, price: (usage: Usage) => Price):
   if (input.error && wasRefused(input.error)) {
     return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'refused' } };
   }
-  const usage = input.usage ?? estimatedUsage(input.promptText ?? '', input.outputText ?? '');
+  const usage = input.usage ?? estimated(input);
   return { usage, price: price(usage) };
+}
+
+/** From the text, with the reasoning among the output counted as such (a thinking rate may apply). */
+function estimated(input: MeterInput): Usage {
+  const usage = estimatedUsage(input.promptText ?? '', input.outputText ?? '');
+  const reasoning = Math.min(estimateTokens(input.reasoningText ?? ''), usage.outputTokens);
+  return reasoning > 0 ? { ...usage, reasoningTokens: reasoning } : usage;
 }

@@ -190,6 +190,8 @@ describe('chat session', () => {
         records[0]!.outputText === `${reasoning}partial`,
         `${status}: the ledger estimates from the reasoning too`,
       );
+      // Named as reasoning, so a backend that bills thinking at its own rate is charged that.
+      assert.ok(records[0]!.reasoningText === reasoning, `${status}: the reasoning is named`);
       assert.equal(answer.usage?.outputTokens, estimateTokens(`${reasoning}partial`), status);
       assert.ok((answer.usage?.outputTokens ?? 0) > 8_000, `${status}: the reasoning is counted`);
       assert.equal(events.filter((event) => event.type === 'thinking').length, 1, 'the view hears of it once');

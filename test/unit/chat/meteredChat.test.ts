@@ -46,5 +46,6 @@ describe("VS Code chat's requests to a Switchboard backend", () => {
     assert.equal(thinking, 1, 'said once');
     assert.equal(recorded.length, 1);
     assert.ok(recorded[0]!.outputText === `${reasoning}By induction`, 'the ledger estimates from the reasoning too');
+    assert.ok(recorded[0]!.reasoningText === reasoning, 'the reasoning is named, for a thinking rate');
   });
 });

@@ -82,6 +82,22 @@ describe('meterRequest', () => {
     assert.equal(metered.price.micros, null);
   });
 
+  it('counts the reasoning in an estimate, so a thinking answer cut short bills at the thinking rate', () => {
+    // qwen-plus, Singapore: 0.4 in, 1.2 out, 4 out when it thinks. Stopped mid-answer, nothing reported.
+    const metered = meterRequest(
+      {
+        promptText: 'p'.repeat(4_000),
+        outputText: `${'r'.repeat(3_000)}${'a'.repeat(1_000)}`,
+        reasoningText: 'r'.repeat(3_000),
+        error: { kind: 'cancelled' },
+      },
+      priceOn('dashscope-intl', 'qwen-plus'),
+    );
+    assert.equal(metered.usage.reasoningTokens, 750);
+    // 1,000 in × 0.4 + 1,000 out × 4.
+    assert.deepEqual(metered.price, { micros: 400 + 4_000, currency: 'USD', source: 'table' });
+  });
+
   it('keeps reported usage as is', () => {
     const usage: Usage = {
       inputTokens: 1000,
