@@ -11,6 +11,7 @@ import { CompletionControls } from './completion/completionControls';
 import { CompletionGears } from './completion/completionGears';
 import { languageEnabled } from './core/completion/requestPolicy';
 import { SwitchboardInlineCompletionProvider } from './completion/inlineCompletionProvider';
+import { RefusalWait } from './completion/refusalWait';
 import { log } from './log';
 import type { CompletionEngine } from './core/completion/engine';
 import { KeyStore } from './backends/keyStore';
@@ -77,7 +78,11 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     (outcome) => statusBar.setError(outcome.error),
   );
-  completion.budgetGate = (config, invoked, settings) => budgets.allowCompletion(config, invoked, settings);
+  // The server's refusal first: past it, a budget's note on what a request may cost is beside the point.
+  const refusals = new RefusalWait(limits, backends.onDidChange);
+  statusBar.completionWait = (config) => refusals.waitOf(config);
+  completion.budgetGate = (config, invoked, settings) =>
+    refusals.allow(config, invoked) && budgets.allowCompletion(config, invoked, settings);
   const gears = new CompletionGears(backends, limits);
   completion.useGears(gears);
   budgets.completionBackend = () => gears.standIn() ?? backends.configFor('completion');
@@ -101,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     limits,
     budgets,
     budgets.onDidChange(() => statusBar.render()),
+    refusals,
     returns,
     backends,
     statusBar,

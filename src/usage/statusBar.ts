@@ -12,7 +12,8 @@ import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
 import { closestReading, describeRemaining, describeState, formatReset } from '../core/usage/switchAdvice';
 import { planWindowReadings, projectExhaustion, type LimitState } from '../core/usage/limits';
-import { nearestWindowText } from '../core/usage/planWindows';
+import { completionWaitText, type CompletionWait } from '../core/usage/completionWait';
+import { localClock, planStatusText } from '../core/usage/planWindows';
 import type { ReturnView } from './returnAtReset';
 
 /**
@@ -26,6 +27,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   private completionState: (() => CompletionState) | undefined;
   /** A reached budget's pause of automatic completion: the figure and the tooltip's line. */
   budgetPause: (() => { figure: string; tooltip: string } | undefined) | undefined;
+  /** What automatic completion on a backend waits for after the server refused it. */
+  completionWait: ((config: ProviderConfig) => CompletionWait | undefined) | undefined;
   private returnView: (() => ReturnView | undefined) | undefined;
 
   constructor(
@@ -128,9 +131,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const plannedState = planned && this.limits?.stateOf(planned.id);
     // A refused key or an empty account says more than the window does.
     const planText =
-      planned?.plan &&
-      (!plannedState?.failure || plannedState.failure.kind === 'quota-exhausted') &&
-      nearestWindowText(planned.plan.label, planWindowReadings(plannedState), now);
+      planned?.plan && planStatusText(planned.plan.label, planWindowReadings(plannedState), plannedState?.failure, now);
     const waiting = this.returnView?.();
     // "on Ollama until Qwen resets …" names the backend in use: said once when it serves both roles.
     const onlyWaiting = waiting && completion?.id === waiting.on && chat?.id === waiting.on;
@@ -175,6 +176,11 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     if (gearWhy) tooltip.appendMarkdown(`$(dashboard) ${gearWhy}\n\n`);
     tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
     if (budgetPause) tooltip.appendMarkdown(`$(debug-pause) ${escape(budgetPause.tooltip)}\n\n`);
+    const wait = completion && settings.completionEnabled && this.completionWait?.(completion);
+    if (completion && wait)
+      tooltip.appendMarkdown(
+        `$(clock) ${escape(completionWaitText(completion.name, wait, localClock(wait.until, now)))}\n\n`,
+      );
     // What a completion is worth on this backend, so a cheaper one can be judged on it.
     const worth = completion && this.meter?.acceptanceOf(completion.id, utcDay(now));
     const worthText = worth && describeAcceptance(worth);
@@ -193,11 +199,15 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     if (this.meter && settings.providers.length) {
       tooltip.appendMarkdown('| backend | today | month | remaining | resets |\n|---|---|---|---|---|\n');
       for (const config of settings.providers) {
-        const closest = closestReading(this.limits?.stateOf(config.id));
+        const state = this.limits?.stateOf(config.id);
+        const closest = closestReading(state);
         const day = this.meter.today(config.id);
         const month = this.meter.month(config.id);
-        const remaining = closest ? escape(describeRemaining(closest)) : '—';
-        const resets = closest?.resetsAt ? escape(formatReset(closest.resetsAt, now)) : '—';
+        // The server's refusal wins over a local count that still shows room.
+        const refused = state && failureFigure(state);
+        const remaining = refused ? escape(refused) : closest ? escape(describeRemaining(closest)) : '—';
+        const resetsAt = refused ? state.failure?.resetsAt : closest?.resetsAt;
+        const resets = resetsAt ? escape(formatReset(resetsAt, now)) : '—';
         const spent = (totals: Totals | undefined) =>
           config.plan ? 'included in plan' : totals ? escape(costText(totals)) : '$0.00';
         tooltip.appendMarkdown(

@@ -171,6 +171,27 @@ export function nearestWindowText(
   return `${planLabel} · ${figure} ${nearest.window}${reset}`;
 }
 
+/**
+ * The status bar's plan text. After the server refused the plan's quota, its own count wins where
+ * the local one is below the limit (the same key used by other tools or machines counts there
+ * too): "Coding Plan · quota used up", with the reset only where the server gave one. Undefined
+ * after any other refusal (a refused key says more than the window does).
+ */
+export function planStatusText(
+  planLabel: string,
+  readings: readonly PlanWindowReading[],
+  failure: { kind: string; resetsAt?: number } | undefined,
+  now: number,
+  timeZone?: string,
+): string | undefined {
+  if (failure && failure.kind !== 'quota-exhausted') return undefined;
+  if (failure && !readings.some((reading) => reading.fraction >= 1)) {
+    const reset = failure.resetsAt !== undefined ? ` · resets ${localClock(failure.resetsAt, now, timeZone)}` : '';
+    return `${planLabel} · quota used up${reset}`;
+  }
+  return nearestWindowText(planLabel, readings, now, timeZone);
+}
+
 /** Every window of a plan as readings, from its request times. */
 export function planReadings(
   windows: readonly PlanWindow[],

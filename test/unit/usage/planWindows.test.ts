@@ -5,6 +5,7 @@ import {
   countWindow,
   fixedBounds,
   nearestWindowText,
+  planStatusText,
   windowPhrase,
   type PlanWindow,
   type WindowCount,
@@ -220,5 +221,33 @@ describe('the nearest window with nothing used yet', () => {
     const now = at('2026-12-05T10:00:00Z');
     const readings = [ROLLING, WEEKLY, MONTHLY].map((window) => asReading(countWindow(window, [], now)));
     assert.equal(nearestWindowText('Coding Plan', readings, now, 'UTC'), 'Coding Plan · 0 / 6,000 in 5 h');
+  });
+});
+
+describe("the plan's status text after the server refused its quota", () => {
+  const now = at('2026-12-05T10:00:00Z');
+  const readings = () => [asReading(countWindow(ROLLING, [now - 60 * MINUTE, now - 30 * MINUTE], now))];
+
+  it('says used up where the local count is below the limit: the server counts use elsewhere too', () => {
+    const failure = { kind: 'quota-exhausted' };
+    assert.equal(planStatusText('Coding Plan', readings(), failure, now, 'UTC'), 'Coding Plan · quota used up');
+    // With the reset the server gave, that reset, not the local window's.
+    assert.equal(
+      planStatusText('Coding Plan', readings(), { ...failure, resetsAt: now + 2 * HOUR }, now, 'UTC'),
+      'Coding Plan · quota used up · resets 12:00',
+    );
+  });
+
+  it('keeps the window where the local count agrees, and says nothing of a plan whose key was refused', () => {
+    const full = [asReading(countWindow({ ...ROLLING, limit: 2 }, [now - 60 * MINUTE, now - 30 * MINUTE], now))];
+    assert.equal(
+      planStatusText('Coding Plan', full, { kind: 'quota-exhausted' }, now, 'UTC'),
+      'Coding Plan · 2 / 2 in 5 h · resets 14:00',
+    );
+    assert.equal(planStatusText('Coding Plan', readings(), { kind: 'auth' }, now, 'UTC'), undefined);
+    assert.equal(
+      planStatusText('Coding Plan', readings(), undefined, now, 'UTC'),
+      'Coding Plan · 2 / 6,000 in 5 h · resets 14:00',
+    );
   });
 });
