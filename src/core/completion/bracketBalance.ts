@@ -66,7 +66,7 @@ export function isSelfContained(text: string, syntax: LexicalSyntax): boolean {
  * stay open; a closer with no partner is ignored). A count, not an identity: `wrap(parse(` before
  * one `)` needs one more `)`, whichever of the two the suffix's is taken to close.
  */
-function countSuffixClosed(open: readonly OpenBracket[], closers: readonly string[]): number {
+export function countSuffixClosed(open: readonly OpenBracket[], closers: readonly string[]): number {
   let top = open.length - 1;
   let count = 0;
   for (const closer of closers) {

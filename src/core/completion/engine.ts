@@ -17,6 +17,7 @@ import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
 import { unwrapChatAnswer } from './chatAnswer';
+import { closersReplaced } from './closersReplaced';
 import { cutAtControlTokens } from './leakedTokens';
 import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
@@ -717,19 +718,6 @@ function placeOf(
 
 function sourceOf(backend: CompletionBackend): string {
   return `${backend.id}\u0000${backend.model}`;
-}
-
-/**
- * How many characters after the cursor a one-line answer replaces: the closers and quotes an editor
- * put there as the user typed (`}` and a backtick after `${`), when the answer brings them itself,
- * in order, with more after (`` user.name}`; ``). Inserted in front of them, they would be written
- * twice; replaced, the editor shows them inside the ghost text and accepting keeps one of each.
- */
-function closersReplaced(text: string, at: Pick<CompletionInput, 'text' | 'offset'>): number {
-  const lineEnd = at.text.indexOf('\n', at.offset);
-  const rest = at.text.slice(at.offset, lineEnd === -1 ? undefined : lineEnd).replace(/\s+$/, '');
-  if (text.includes('\n') || !/^[)\]}>'"`]{1,8}$/.test(rest)) return 0;
-  return isSubsequence(rest, text) ? rest.length : 0;
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {

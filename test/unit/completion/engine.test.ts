@@ -200,6 +200,65 @@ describe('completion engine: closers the editor put after the cursor', () => {
     await other.clock.advance(400);
     assert.equal(inCode.result?.[0]?.replaceAfter, undefined, 'the rest of the line is not only closers');
   });
+
+  // The document after accepting the first suggestion, as VS Code applies it.
+  const accepted = (doc: string, suggestions: Suggestion[] | undefined) => {
+    const [before = '', after = ''] = doc.split('█');
+    const first = suggestions?.[0];
+    return first ? before + first.insertText + after.slice(first.replaceAfter ?? 0) : '(nothing shown)';
+  };
+
+  const ownClosers: [languageId: string, doc: string, answer: string, expected: string][] = [
+    ['python', 'print(█)\n', 'len(items)', 'print(len(items))\n'],
+    ['typescript', 'foo(█)\n', 'bar()', 'foo(bar())\n'],
+    ['typescript', 'const o = {█}\n', 'a: { b: 1 }', 'const o = {a: { b: 1 }}\n'],
+    ['python', 'xs = [█]\n', '[1, 2], [3, 4]', 'xs = [[1, 2], [3, 4]]\n'],
+  ];
+  for (const [languageId, doc, answer, expected] of ownClosers) {
+    it(`keeps the editor's closer when the answer's closes its own bracket: ${answer} in ${doc.trim()}`, async () => {
+      const { clock, backend, engine } = setup({}, () => answer);
+      const call = keystroke(engine, backend, input(doc.replace('█', ''), doc.indexOf('█'), { languageId }));
+      await clock.advance(400);
+      assert.equal(accepted(doc, call.result), expected);
+      // The same answer from the cache (the same file in a second workspace folder, so no
+      // type-ahead), and for a manual trigger.
+      const elsewhere = { languageId, documentId: 'file:///other/a.ts' };
+      const again = keystroke(engine, backend, input(doc.replace('█', ''), doc.indexOf('█'), elsewhere));
+      await clock.advance(400);
+      assert.equal(again.result?.[0]?.source, 'cache');
+      assert.equal(accepted(doc, again.result), expected);
+      const manual = setup({ manualCandidates: 1 }, () => answer);
+      const invoked = keystroke(
+        manual.engine,
+        manual.backend,
+        input(doc.replace('█', ''), doc.indexOf('█'), { languageId, trigger: 'invoke' }),
+      );
+      await manual.clock.advance(400);
+      assert.equal(accepted(doc, invoked.result), expected);
+    });
+  }
+
+  it("keeps a closer the suffix still needs: `wrap(parse(` before one `)` needs the answer's `)` as well", async () => {
+    const doc = 'const v = wrap(parse(█)\n';
+    const { clock, backend, engine } = setup({}, () => 'x))');
+    const call = keystroke(engine, backend, input(doc.replace('█', ''), doc.indexOf('█')));
+    await clock.advance(400);
+    assert.equal(accepted(doc, call.result), 'const v = wrap(parse(x))\n');
+  });
+
+  it('replaces the quote that ends the string when the answer ends it, and what an interpolation closes', async () => {
+    const closing: [languageId: string, doc: string, answer: string, expected: string][] = [
+      ['typescript', 'const s = "█"\n', 'hello" + name', 'const s = "hello" + name\n'],
+      ['typescript', 'const msg = `Hello ${█}`\n', 'user.name}`;', 'const msg = `Hello ${user.name}`;\n'],
+      ['python', 'print(f"{█}")\n', 'a}", b)', 'print(f"{a}", b)\n'],
+    ];
+    for (const [languageId, doc, answer, expected] of closing) {
+      const { clock, backend, engine } = setup({}, () => answer);
+      const call = keystroke(engine, backend, input(doc.replace('█', ''), doc.indexOf('█'), { languageId }));
+      await clock.advance(400);
+      assert.equal(accepted(doc, call.result), expected);
+    }
+  });
 });
 
 describe('completion engine: a long string or comment before the cursor', () => {
