@@ -377,7 +377,11 @@ export class CompletionEngine {
       if (beyond) return beyond;
       if (typed.length >= entry.text.length || !entry.text.startsWith(typed)) continue;
       const rest = entry.text.slice(typed.length);
-      if (after === entry.after) return { text: rest, multiline: entry.multiline };
+      if (after === entry.after) {
+        // Closers the answer replaced when shown are still there to replace.
+        const replaceAfter = closersReplaced(rest, at);
+        return { text: rest, multiline: entry.multiline, ...(replaceAfter > 0 && { replaceAfter }) };
+      }
       // The editor auto-closed a bracket or quote meanwhile: the answer replaces it.
       const inserted = insertedCloser(after, entry.after);
       if (inserted !== undefined && isSubsequence(inserted, rest.split('\n', 1)[0] ?? ''))

@@ -246,6 +246,18 @@ describe('completion engine: closers the editor put after the cursor', () => {
     assert.equal(accepted(doc, call.result), 'const v = wrap(parse(x))\n');
   });
 
+  it('still replaces them while the user types along the answer', async () => {
+    const { clock, backend, engine } = setup({}, () => 'user.name}`;');
+    const doc = 'const msg = `Hello ${█}`\n';
+    keystroke(engine, backend, input(doc.replace('█', ''), doc.indexOf('█')));
+    await clock.advance(400);
+    const typed = doc.replace('█', 'user█');
+    const ahead = keystroke(engine, backend, input(typed.replace('█', ''), typed.indexOf('█')));
+    await clock.advance(400);
+    assert.equal(ahead.result?.[0]?.source, 'type-ahead');
+    assert.equal(accepted(typed, ahead.result), 'const msg = `Hello ${user.name}`;\n');
+  });
+
   it('replaces the quote that ends the string when the answer ends it, and what an interpolation closes', async () => {
     const closing: [languageId: string, doc: string, answer: string, expected: string][] = [
       ['typescript', 'const s = "█"\n', 'hello" + name', 'const s = "hello" + name\n'],
