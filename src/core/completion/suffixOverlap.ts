@@ -68,12 +68,19 @@ export function dropRestOfLineOverlap(text: string, cursor: Pick<Cursor, 'restOf
     const from = positions[positions.length - k] ?? text.length;
     const head = rest.slice(0, k);
     if (nonSpace(text.slice(from)) !== head) continue;
+    // After `\` in a string the run's quote is escaped text, not the string's end the rest has.
+    if (escapesNext(text.slice(0, from), cursor)) continue;
     if (!/[()[\]{}]/.test(head)) return text.slice(0, from);
     const outsideCode = cursor.state.mode !== 'code';
     if ((outsideCode || pairsUp(head)) && !leavesOwnBracketOpen(text.slice(0, from), cursor))
       return text.slice(0, from);
   }
   return text;
+}
+
+/** Whether `kept`, read from the cursor on, ends in a string with a backslash that escapes what comes next. */
+function escapesNext(kept: string, cursor: Pick<Cursor, 'syntax' | 'state'>): boolean {
+  return /(?<!\\)(?:\\\\)*\\$/.test(kept) && scanCode(kept, cursor.syntax, cursor.state).mode === 'string';
 }
 
 /** Whether every bracket in `run` closes one opened in it, and every one it opens is closed. */

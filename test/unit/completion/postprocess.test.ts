@@ -96,6 +96,14 @@ describe('post-processing: the suffix already has it', () => {
     assert.equal(complete('const greeting = "█";', 'hello, world";'), 'hello, world');
   });
 
+  it('keeps an escaped quote that ends the answer: it is text in the string, not its end', () => {
+    assert.equal(complete('const msg = "█";', 'He said \\"hi\\"'), 'He said \\"hi\\"');
+    assert.equal(complete('const html = "█";', '<a href=\\"/home\\"'), '<a href=\\"/home\\"');
+    assert.equal(complete("msg = '█'", "it\\'", { languageId: 'python' }), "it\\'");
+    // An escaped backslash escapes nothing: the quote after it ends the string.
+    assert.equal(complete('const dir = "█";', 'C:\\\\";'), 'C:\\\\');
+  });
+
   it('drops trailing lines that repeat the next lines after the cursor', () => {
     assert.equal(
       complete('function f(a) {\n  █\n  return a + b;\n}\n', 'const b = 2;\n  return a + b;'),
