@@ -107,10 +107,20 @@ function leavesOwnBracketOpen(kept: string, cursor: Pick<Cursor, 'syntax' | 'sta
 export function finish(text: string, cursor: Cursor): string {
   const trimmed = text.replace(/\s+$/, '');
   if (trimmed.trim() === '') return '';
-  // Before a word or an opening quote, a trailing space is part of the code: `a + ` then `b;`.
-  const space = /^[\w$'"`([{]/.test(cursor.restOfLine) ? /^[ \t]*/.exec(text.slice(trimmed.length))?.[0] : '';
-  const out = trimmed + (space ?? '');
+  const out =
+    trimmed + (keepsTrailingSpace(trimmed, cursor) ? (/^[ \t]*/.exec(text.slice(trimmed.length))?.[0] ?? '') : '');
   return repeatsWhatFollows(out, cursor.suffix) ? '' : out;
+}
+
+/**
+ * Whether the spaces after `trimmed` are part of the text: before more text they are (`a + ` then
+ * `b;`, `Task ` then `😀`, `* 2 ` then `- b`), in a string they are the string's; at the end of the
+ * line, before a space (never doubled) and in code before a closer or separator they are not.
+ */
+function keepsTrailingSpace(trimmed: string, cursor: Cursor): boolean {
+  const next = cursor.restOfLine.charAt(0);
+  if (next === '' || /\s/.test(next)) return false;
+  return scanCode(trimmed, cursor.syntax, cursor.state).mode === 'string' || !')]};,.:'.includes(next);
 }
 
 /** Whether `text` only repeats the lines that follow it, compared trimmed and blank lines aside. */

@@ -117,6 +117,25 @@ describe('post-processing: the suffix already has it', () => {
     assert.equal(complete('if (ready) █{\n', '{'), '');
   });
 
+  it('keeps a trailing space before any text, non-ASCII and punctuation included', () => {
+    assert.equal(complete('const title = "█😀 Done";', 'Task '), 'Task ');
+    assert.equal(complete('const title = "█— see docs";', 'Deprecated '), 'Deprecated ');
+    assert.equal(complete('const s = "█été";', 'un '), 'un ');
+    assert.equal(complete('const x = a █- b;', '* 2 '), '* 2 ');
+    assert.equal(complete('const note = "(█)";', 'see '), 'see ', 'in a string the space is text');
+  });
+
+  it('drops a trailing space before a closer, a separator, a space, or the end of the line', () => {
+    assert.equal(complete('foo(█)', 'a '), 'a');
+    assert.equal(complete('const xs = [1, █];', '2 '), '2');
+    assert.equal(complete('const x = █;', 'compute() '), 'compute()');
+    assert.equal(complete('f(a█, b)', ' + 1 '), ' + 1');
+    assert.equal(complete('const name = █.trim();', 'input '), 'input');
+    assert.equal(complete('const s = "Hello █ world";', 'big '), 'big', 'never a doubled space');
+    assert.equal(complete('const x = a █ - b;', '* 2 '), '* 2');
+    assert.equal(complete('const total = █\n', 'a + b '), 'a + b');
+  });
+
   it('drops words the rest of the line repeats, keeping the space before them', () => {
     assert.equal(complete('const area = █height;', 'width * height;'), 'width * ');
     assert.equal(complete('const total = █items.length;', 'cart.items'), 'cart.');
