@@ -36,6 +36,8 @@ export function skipReason(policy: RequestPolicy, input: PolicyInput, now: numbe
   if (input.text.length > policy.maxFileChars) return 'file-size';
   // Right before an identifier character the ghost text would have to sit inside a word: VS Code
   // shows it poorly and it is rarely wanted. Before closers, quotes or spaces a completion fits.
-  if (/[\p{L}\p{N}_$]/u.test(input.text.charAt(input.offset))) return 'mid-word';
+  // The whole code point: a letter outside the BMP (`𠮷`, `𝑥`) is two UTF-16 units.
+  const next = input.text.codePointAt(input.offset);
+  if (next !== undefined && /[\p{L}\p{N}_$]/u.test(String.fromCodePoint(next))) return 'mid-word';
   return undefined;
 }

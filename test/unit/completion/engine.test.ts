@@ -605,6 +605,8 @@ describe('completion engine: reuse', () => {
 describe('completion engine: when not to ask', () => {
   const cases: [string, Partial<CompletionSettings>, CompletionInput][] = [
     ['mid-word', {}, input('const totalCount = 1;', 'const total'.length)],
+    ['mid-word before a letter outside the BMP', {}, input('const s = 𠮷野家;', 'const s = '.length)],
+    ['mid-word before a mathematical letter', {}, input('const y = 𝑥 + 1;', 'const y = '.length)],
     ['snoozed', { snoozedUntil: 60_000 }, input('const x =')],
     ['language off', { languages: { typescript: false } }, input('const x =')],
     ['language off by default', { languages: { '*': false } }, input('const x =')],
