@@ -227,7 +227,8 @@ export class CompletionEngine {
 
     const flight = this.flight;
     if (flight && settings.reuse && this.continues(flight, at, backend)) {
-      const typed = at.text.slice(flight.offset, offset);
+      // Answers are kept with \n; a Windows file's Enter inserted \r\n.
+      const typed = toLf(at.text.slice(flight.offset, offset));
       const answer = await this.waitFor(flight, signal);
       if (answer === undefined) return [];
       if (answer.length > typed.length && answer.startsWith(typed))
@@ -370,7 +371,8 @@ export class CompletionEngine {
     const source = sourceOf(backend);
     for (const entry of this.remembered) {
       if (entry.source !== source || entry.documentId !== at.documentId || at.offset < entry.offset) continue;
-      const typed = at.text.slice(entry.offset, at.offset);
+      // Answers are kept with \n; a Windows file's Enter inserted \r\n.
+      const typed = toLf(at.text.slice(entry.offset, at.offset));
       if (at.text.slice(Math.max(0, entry.offset - ANCHOR_CHARS), entry.offset) !== entry.before) continue;
       const after = at.text.slice(at.offset, at.offset + ANCHOR_CHARS);
       const beyond = this.typeAheadBeyond(entry, typed, after);

@@ -359,6 +359,43 @@ describe('completion engine: type-ahead across Enter', () => {
     );
   });
 
+  it('in a file with Windows line endings, serves the next lines across Enter with no new request', async () => {
+    // VS Code inserts the document's own line ending on Enter; the answer's lines are kept with \n.
+    const { clock, backend, engine } = setup({}, () => ' 1;\r\nconst b = 2;\r\nconst c = 3;\r\n\r\nexport {};');
+    const at = (prefix: string) => input(`${prefix}\r\n`, prefix.length);
+    keystroke(engine, backend, at('const a ='));
+    await clock.advance(400);
+    const afterEnter = keystroke(engine, backend, at('const a = 1;\r\nconst'));
+    await clock.advance(1);
+    assert.deepEqual(
+      afterEnter.result?.map((s) => [s.insertText, s.source]),
+      [[' b = 2;', 'type-ahead']],
+    );
+    const third = keystroke(engine, backend, at('const a = 1;\r\nconst b = 2;\r\n'));
+    await clock.advance(1);
+    assert.deepEqual(
+      third.result?.map((s) => [s.insertText, s.source]),
+      [['const c = 3;', 'type-ahead']],
+    );
+    assert.equal(backend.requests.length, 1);
+  });
+
+  it('in a file with Windows line endings, serves the rest of a block while the user types along it', async () => {
+    const block = 'if (!user) {\r\n    throw new Error("no user");\r\n  }\r\n  return user.name;';
+    const { clock, backend, engine } = setup({}, () => block);
+    const head = 'function name(user) {\r\n  ';
+    const at = (typed: string) => input(`${head}${typed}\r\n}\r\n`, head.length + typed.length);
+    keystroke(engine, backend, at(''));
+    await clock.advance(400);
+    const afterEnter = keystroke(engine, backend, at('if (!user) {\r\n    '));
+    await clock.advance(1_000);
+    assert.deepEqual(
+      afterEnter.result?.map((s) => [s.insertText, s.source]),
+      [['throw new Error("no user");\n  }\n  return user.name;', 'type-ahead']],
+    );
+    assert.equal(backend.requests.length, 1);
+  });
+
   it('does not serve past a blank line or where the user typed something else', async () => {
     const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\n\nconst c = 3;\n');
     keystroke(engine, backend, input('const a ='));
@@ -599,6 +636,23 @@ describe('completion engine: reuse', () => {
     assert.equal(backend.requests.length, 1, 'no second request');
     assert.equal(backend.aborted, 0, 'the first was not thrown away');
     assert.deepEqual(second.result, [{ insertText: 'ems.length;', multiline: false, source: 'in-flight' }]);
+  });
+
+  it('in a file with Windows line endings, reuses a request still in flight after the user pressed Enter along its answer', async () => {
+    const { clock, backend, engine } = setup({}, () => 'if (!user) {\r\n    return "";\r\n  }', 300);
+    const head = 'function name(user) {\r\n  ';
+    const at = (typed: string) => input(`${head}${typed}\r\n}\r\n`, head.length + typed.length);
+    const first = keystroke(engine, backend, at(''));
+    await clock.advance(150);
+    assert.equal(backend.requests.length, 1);
+    first.cancel();
+    const second = keystroke(engine, backend, at('if (!user) {\r\n    '));
+    await clock.advance(400);
+    assert.equal(backend.requests.length, 1, 'no second request');
+    assert.deepEqual(
+      second.result?.map((s) => [s.insertText, s.source]),
+      [['return "";\n  }', 'in-flight']],
+    );
   });
 });
 
