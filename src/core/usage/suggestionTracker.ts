@@ -10,6 +10,7 @@
  * inserts the start of the visible suggestion at the cursor is a word or line accept.
  */
 import type { Clock } from '../clock';
+import { toLf } from '../completion/whitespace';
 import type { AcceptedHow, CompletionEvent } from './completionEvent';
 
 export type TrackedEvent = Omit<CompletionEvent, 'id' | 'time'>;
@@ -158,14 +159,16 @@ export class SuggestionTracker {
     if (!visible || visible.documentId !== documentId || offset + removed !== visible.offset) return;
     if (inserted.length <= removed) return;
     const added = inserted.slice(removed);
-    if (added.length >= visible.text.length || !visible.text.startsWith(added)) return;
-    if (added.length >= 2 && !EDITOR_INSERTION.test(added)) {
-      const how: AcceptedHow = added.includes('\n') || visible.text[added.length] === '\n' ? 'line' : 'word';
-      this.accept(visible, how, visible.offset, added);
+    // The suggestion's line breaks are \n; the editor writes them as the document's (\r\n on Windows).
+    const text = toLf(added);
+    if (text.length >= visible.text.length || !visible.text.startsWith(text)) return;
+    if (text.length >= 2 && !EDITOR_INSERTION.test(text)) {
+      const how: AcceptedHow = text.includes('\n') || visible.text[text.length] === '\n' ? 'line' : 'word';
+      this.accept(visible, how, visible.offset, text);
     }
     // What is left is still the same suggestion, now further along.
     visible.offset += added.length;
-    visible.text = visible.text.slice(added.length);
+    visible.text = visible.text.slice(text.length);
   }
 
   dispose(): void {
@@ -222,10 +225,13 @@ export class SuggestionTracker {
   }
 }
 
-/** Whether `text` (its visible part) is still in `document` near `offset`. */
+/**
+ * Whether `text` (its visible part) is still in `document` near `offset`. Line endings are set
+ * aside: the editor wrote the suggestion's \n as the document's own (\r\n on Windows).
+ */
 export function stillPresent(document: string, offset: number, text: string): boolean {
-  const wanted = text.trim();
+  const wanted = toLf(text).trim();
   if (!wanted) return true;
   const from = Math.max(0, offset - NEAR_CHARS);
-  return document.slice(from, offset + text.length + NEAR_CHARS).includes(wanted);
+  return toLf(document.slice(from, offset + text.length + NEAR_CHARS)).includes(wanted);
 }

@@ -151,6 +151,26 @@ describe('following a suggestion from answer to document', () => {
     assert.deepEqual(kinds(events), ['shown', 'accepted:whole', 'shown', 'accepted:whole']);
   });
 
+  it('in a file with Windows line endings, counts an accepted multi-line suggestion as kept', async () => {
+    // VS Code writes the suggestion's line breaks as the document's \r\n.
+    const { clock, events, documents, tracker, fallback } = setup('function f() {\r\n}\r\n');
+    tracker.acceptedWhole(tracker.offered('a.ts', 14, '\n  a();\n  b();', fallback));
+    documents.set('a.ts', 'function f() {\r\n  a();\r\n  b();\r\n}\r\n');
+    await clock.advance(KEEP_AFTER_MS);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:whole', 'kept']);
+  });
+
+  it('in a file with Windows line endings, records a line accepted across a line break', async () => {
+    const { clock, events, documents, tracker, fallback } = setup('if (ready) {\r\n}\r\n');
+    tracker.offered('a.ts', 12, '\n  start();\n  stop();', fallback);
+    tracker.edited('a.ts', 12, 0, '\r\n  start();');
+    assert.deepEqual(kinds(events), ['shown', 'accepted:line']);
+    assert.equal(events[1]?.chars, '\n  start();'.length);
+    documents.set('a.ts', 'if (ready) {\r\n  start();\r\n}\r\n');
+    await clock.advance(KEEP_AFTER_MS);
+    assert.deepEqual(kinds(events), ['shown', 'accepted:line', 'kept']);
+  });
+
   it('finds accepted text near where it went, not anywhere', () => {
     const far = `${'\n'.repeat(5_000)}items.map(render)`;
     assert.equal(stillPresent(`// a comment added above\nreturn items.map(render)`, 7, 'items.map(render)'), true);
