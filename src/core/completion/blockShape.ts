@@ -12,14 +12,21 @@ export const KEYWORD_CLOSER = /^(?:end|fi|done|esac)\b(?!\s*[=(:])/;
 
 /**
  * On a whitespace-only line the editor already put the indentation in: a model (chat models
- * especially) that writes it again would double it.
+ * especially) that writes it again would double it. Compared by width, not characters: four
+ * spaces repeat a tab.
  */
 export function dropRepeatedIndent(text: string, lineBefore: string, fromChat: boolean): string {
   if (lineBefore === '' || lineBefore.trim() !== '') return text;
   if (text.startsWith(lineBefore)) return text.slice(lineBefore.length);
-  // A chat answer indented less than the cursor line still means "at the cursor's indentation".
   const lead = /^[ \t]*/.exec(text)?.[0] ?? '';
-  return fromChat && lead && lineBefore.startsWith(lead) ? text.slice(lead.length) : text;
+  if (!lead) return text;
+  const cursorWidth = indentWidth(lineBefore);
+  // The start of the answer's indentation as wide as the cursor line's is that indentation again.
+  for (let end = 1; end <= lead.length; end++) {
+    if (indentWidth(lead.slice(0, end)) >= cursorWidth) return text.slice(end);
+  }
+  // A chat answer indented less than the cursor line still means "at the cursor's indentation".
+  return fromChat ? text.slice(lead.length) : text;
 }
 
 /**

@@ -440,3 +440,123 @@ describe('post-processing: whole blocks when a block is due (issue #14)', () => 
     assert.equal(complete('for i in 1..3 do\n  █\nend\n', 'print(i)\nend', { languageId: 'lua' }), 'print(i)');
   });
 });
+
+describe("post-processing: indentation in the document's style", () => {
+  /** The document once the suggestion for `raw` at its cursor mark is accepted. */
+  function accepted(doc: string, raw: string, options: Partial<PostProcessContext> = {}): string {
+    const [prefix = '', suffix = ''] = doc.split('█');
+    return prefix + complete(doc, raw, options) + suffix;
+  }
+  const tabs = { indentation: { insertSpaces: false, indentSize: 4 } };
+
+  it('writes a chat answer indented with spaces in tabs in a tab-indented file, every line kept', () => {
+    assert.equal(
+      accepted('function f(x) {\n\t█\n}\n', '    return x + 1;', chat),
+      'function f(x) {\n\treturn x + 1;\n}\n',
+    );
+    assert.equal(
+      accepted(
+        'function f(x) {\n\tconst y = x;\n\t█\n}\n',
+        '    if (y) {\n        return y;\n    }\n    return 0;',
+        chat,
+      ),
+      'function f(x) {\n\tconst y = x;\n\tif (y) {\n\t\treturn y;\n\t}\n\treturn 0;\n}\n',
+    );
+  });
+
+  it('writes Python lines indented with spaces in tabs in a tab-indented file: no TabError, no line lost', () => {
+    const doc = 'def f(x):\n\tif x:\n\t\t█\n';
+    const python = { languageId: 'python' };
+    assert.equal(
+      accepted(doc, 'y = x * 2\n        return y', python),
+      'def f(x):\n\tif x:\n\t\ty = x * 2\n\t\treturn y\n',
+    );
+    assert.equal(
+      accepted(doc, '        y = x * 2\n        return y', { ...python, ...chat }),
+      'def f(x):\n\tif x:\n\t\ty = x * 2\n\t\treturn y\n',
+    );
+  });
+
+  it('writes Go in tabs, whether the editor says so or the file shows it', () => {
+    const doc = 'func load(path string) error {\n\t█\n}\n';
+    const raw = '    if path == "" {\n        return errEmpty\n    }\n    return nil';
+    const expected = 'func load(path string) error {\n\tif path == "" {\n\t\treturn errEmpty\n\t}\n\treturn nil\n}\n';
+    assert.equal(accepted(doc, raw, { languageId: 'go', ...chat }), expected);
+    assert.equal(accepted(doc, raw, { languageId: 'go', ...chat, ...tabs }), expected);
+  });
+
+  it('reads the unit of an answer indented with two spaces', () => {
+    assert.equal(
+      accepted('function f(y) {\n\t█\n}\n', '  if (y) {\n    return y;\n  }\n  return 0;', chat),
+      'function f(y) {\n\tif (y) {\n\t\treturn y;\n\t}\n\treturn 0;\n}\n',
+    );
+  });
+
+  it('keeps the spaces that align a comment after the tabs', () => {
+    assert.equal(
+      accepted('class A {\n\t█\n}\n', '    /**\n     * Runs.\n     */\n    run() {}', chat),
+      'class A {\n\t/**\n\t * Runs.\n\t */\n\trun() {}\n}\n',
+    );
+  });
+
+  it('writes a chat answer indented with a tab in spaces in a space-indented file', () => {
+    assert.equal(
+      accepted('function f(x) {\n  █\n}\n', '\treturn x + 1;', chat),
+      'function f(x) {\n  return x + 1;\n}\n',
+    );
+    assert.equal(
+      accepted('def f(x):\n    if x:\n        █\n', 'y = x * 2\n\t\treturn y', { languageId: 'python' }),
+      'def f(x):\n    if x:\n        y = x * 2\n        return y\n',
+    );
+  });
+
+  it('leaves the lines inside a template literal or a docstring as the model wrote them', () => {
+    assert.equal(
+      accepted(
+        'function q() {\n\t█\n}\n',
+        '    const sql = `\n        SELECT *\n        FROM t`;\n    return sql;',
+        chat,
+      ),
+      'function q() {\n\tconst sql = `\n        SELECT *\n        FROM t`;\n\treturn sql;\n}\n',
+    );
+    assert.equal(
+      complete(
+        'def f(path):\n\t"""█\n\treturn 1\n',
+        'Read it.\n\n    Args:\n        path: the file.\n    """\n    return 1',
+        {
+          languageId: 'python',
+        },
+      ),
+      'Read it.\n\n    Args:\n        path: the file.\n    """',
+    );
+  });
+
+  it("keeps a Makefile recipe's tabs, whatever the rest of the file or the editor says", () => {
+    const doc = 'ifdef DEBUG\n    CFLAGS += -g\nendif\n\nall: app\n\t█\n';
+    const raw = '\tgcc -o app main.c\n\tstrip app';
+    const expected = 'ifdef DEBUG\n    CFLAGS += -g\nendif\n\nall: app\n\tgcc -o app main.c\n\tstrip app\n';
+    const makefile = { languageId: 'makefile', ...chat };
+    assert.equal(accepted(doc, raw, makefile), expected);
+    assert.equal(accepted(doc, raw, { ...makefile, indentation: { insertSpaces: true, indentSize: 4 } }), expected);
+  });
+
+  it('drops a repeated indentation written another way, when the style is not converted', () => {
+    // The editor is set to spaces, but the cursor line holds a tab: a tab is four columns.
+    const spaces = { indentation: { insertSpaces: true, indentSize: 4 } };
+    assert.equal(
+      accepted('function f(x) {\n\t█\n}\n', '    return x + 1;', { ...chat, ...spaces }),
+      'function f(x) {\n\treturn x + 1;\n}\n',
+    );
+  });
+
+  it('leaves an answer already in the document style alone', () => {
+    assert.equal(
+      accepted('function f(x) {\n\t█\n}\n', '\tif (x) {\n\t\treturn 1;\n\t}', chat),
+      'function f(x) {\n\tif (x) {\n\t\treturn 1;\n\t}\n}\n',
+    );
+    assert.equal(
+      accepted('function f(x) {\n    █\n}\n', '    if (x) {\n        return 1;\n    }', chat),
+      'function f(x) {\n    if (x) {\n        return 1;\n    }\n}\n',
+    );
+  });
+});
