@@ -23,6 +23,7 @@ import { LruCache } from './lruCache';
 import { completionShape, type CompletionShape } from './multiline';
 import { postProcess } from './postprocess';
 import { readCursor, type Cursor } from './postprocessCursor';
+import { documentIndentStyle, reindent, type IndentStyle } from './reindent';
 import { buildPrompt, type BuiltPrompt, type ContextSnippet, type PromptOrder } from './prompt';
 import { skipReason, type RequestPolicy, type SkipReason } from './requestPolicy';
 import { codeWindowStart, syntaxFor } from './codeScan';
@@ -87,6 +88,8 @@ export interface CompletionInput {
   trigger: 'automatic' | 'invoke';
   /** Candidate context from other files; called only when a prompt is actually built. */
   snippets?: () => readonly ContextSnippet[];
+  /** How the editor indents this document; when absent, answers are fitted to the text before the cursor. */
+  indentation?: IndentStyle;
 }
 
 /** The backend as the engine needs it: an identity for the cache and a FIM call. */
@@ -462,6 +465,7 @@ export class CompletionEngine {
           maxTokens,
           temperature,
           settings.maxLines,
+          at.indentation ?? null,
           at.languageId,
           at.path ?? '',
           fimPrefix,
@@ -484,6 +488,7 @@ export class CompletionEngine {
       languageId: at.languageId,
       path: at.path,
       maxLines: settings.maxLines,
+      indentation: at.indentation,
       order: settings.promptOrder,
     };
   }
@@ -607,12 +612,14 @@ export class CompletionEngine {
       maxLines: plan.maxLines,
       stops: template?.stop ?? [],
       fromChat: false,
+      indentation: plan.indentation,
     };
     const rest = {
       cursor: readCursor(plan.scanPrefix, prompt.suffix, plan.languageId),
       multiline: plan.multiline,
       stops: processing.stops,
       maxLines: plan.maxLines,
+      indentation: plan.indentation,
     };
     let judgedLines = 0;
     let lines = 0;
@@ -705,6 +712,7 @@ interface Plan {
   languageId: string;
   path: string | undefined;
   maxLines: number;
+  indentation: IndentStyle | undefined;
   order: PromptOrder | undefined;
 }
 
@@ -753,6 +761,8 @@ interface RestOfAnswer {
   maxLines: number;
   /** The answer is a chat model's: its code is what is unwrapped from its fence or tags. */
   fromChat: boolean;
+  /** The editor's indentation, as post-processing was given it. */
+  indentation: IndentStyle | undefined;
 }
 
 /** The chat route's answer as `fimOverChat` cleans it; any other as it came. */
@@ -764,7 +774,14 @@ function cleanedAnswer(raw: string, fromChat: boolean): string {
 function typeAheadLines(answer: string, shown: string, how: RestOfAnswer): string {
   // A chat model's lines after the shown ones serve type-ahead too, once out of their fence.
   const code = how.fromChat ? unwrapChatAnswer(answer, how.cursor, how.multiline) : answer;
-  return linesAfter(code, shown, how.stops, how.maxLines);
+  // Indented in the document's style, as post-processing indented the shown text.
+  const style = documentIndentStyle(how.cursor.prefix, how.indentation);
+  return linesAfter(
+    reindent(cutAtControlTokens(toLf(code), how.stops), how.cursor, style),
+    shown,
+    how.stops,
+    how.maxLines,
+  );
 }
 
 /**

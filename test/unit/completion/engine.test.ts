@@ -396,6 +396,27 @@ describe('completion engine: type-ahead across Enter', () => {
     assert.equal(backend.requests.length, 1);
   });
 
+  it('in a tab-indented file, serves the next lines of an answer indented with spaces in tabs', async () => {
+    const { clock, backend, engine } = setup({}, () => ' 1\n    y := 2\n    return y\n');
+    const at = (prefix: string) => input(`${prefix}\n}\n`, prefix.length, { languageId: 'go', path: 'a.go' });
+    keystroke(engine, backend, at('func f() int {\n\tx :='));
+    await clock.advance(400);
+    const atLineEnd = keystroke(engine, backend, at('func f() int {\n\tx := 1'));
+    await clock.advance(1);
+    assert.deepEqual(
+      atLineEnd.result?.map((s) => [s.insertText, s.source]),
+      [['\n\ty := 2', 'type-ahead']],
+    );
+    // Enter: the editor indents the new line with a tab.
+    const afterEnter = keystroke(engine, backend, at('func f() int {\n\tx := 1\n\ty := 2\n\t'));
+    await clock.advance(1);
+    assert.deepEqual(
+      afterEnter.result?.map((s) => [s.insertText, s.source]),
+      [['return y', 'type-ahead']],
+    );
+    assert.equal(backend.requests.length, 1);
+  });
+
   it('does not serve past a blank line or where the user typed something else', async () => {
     const { clock, backend, engine } = setup({}, () => ' 1;\nconst b = 2;\n\nconst c = 3;\n');
     keystroke(engine, backend, input('const a ='));
@@ -761,6 +782,23 @@ describe('completion engine: requests', () => {
       (backend.requests[0]?.maxTokens ?? 0) < (backend.requests[1]?.maxTokens ?? 0),
       'a single line gets a smaller token budget',
     );
+  });
+
+  it("writes the answer in the editor's indentation when the text before the cursor does not show it", async () => {
+    const doc = 'package main\n\nfunc f() error {';
+    const answerWith = async (insertSpaces: boolean) => {
+      const { clock, backend, engine } = setup({}, () => '\n    return nil');
+      const at = input(`${doc}\n}\n`, doc.length, {
+        languageId: 'go',
+        path: 'a.go',
+        indentation: { insertSpaces, indentSize: 4 },
+      });
+      const call = keystroke(engine, backend, at);
+      await clock.advance(400);
+      return call.result?.map((s) => s.insertText);
+    };
+    assert.deepEqual(await answerWith(false), ['\n\treturn nil']);
+    assert.deepEqual(await answerWith(true), ['\n    return nil']);
   });
 
   it('returns several candidates for a manual trigger, at once and without duplicates', async () => {
