@@ -8,6 +8,7 @@ import {
 } from '../core/completion/engine';
 import { ProviderError } from '../core/providers/providerError';
 import type { CompletionExchange } from '../core/completion/exchangeReport';
+import type { IndentStyle } from '../core/completion/reindent';
 import type { FimRequest, FimResult, SentLimits } from '../core/providers/types';
 import type { Backends } from '../backends/backends';
 import type { CompletionContextFiles } from './contextFiles';
@@ -150,6 +151,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           untitled: document.isUntitled,
           trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'invoke' : 'automatic',
           snippets: () => this.context?.snippetsFor(document) ?? [],
+          indentation: indentationOf(document),
         },
         backend,
         controller.signal,
@@ -340,6 +342,23 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     this.lastErrorKind = kind;
     this.onOutcome({ ok: false, error: providerError });
   }
+}
+
+/**
+ * How the editor showing `document` indents it (what it inserts on Tab and Enter, detected from the
+ * file unless the user turned that off); undefined when no editor shows it.
+ */
+function indentationOf(document: vscode.TextDocument): IndentStyle | undefined {
+  const active = vscode.window.activeTextEditor;
+  const editor =
+    active?.document === document
+      ? active
+      : vscode.window.visibleTextEditors.find((visible) => visible.document === document);
+  // Read back, the options are resolved: a boolean and numbers, never 'auto' or 'tabSize'.
+  const { insertSpaces, indentSize, tabSize } = editor?.options ?? {};
+  if (typeof insertSpaces !== 'boolean') return undefined;
+  const size = typeof indentSize === 'number' ? indentSize : tabSize;
+  return { insertSpaces, indentSize: typeof size === 'number' ? size : 4 };
 }
 
 /** From the start of the identifier the cursor ends, to the cursor. */
