@@ -22,15 +22,21 @@ export interface IndentStyle {
 const DEFAULT_UNIT = 4;
 
 /**
- * The document's style: the editor's when it is known, else what the lines before the cursor use,
- * when they use one style clearly (three lines in four); undefined when they do not say.
+ * The document's style: the editor's, unless the lines before the cursor clearly use the other
+ * one (the editor's detection is off): lines added the editor's way would mix both in the file,
+ * which Python refuses. Without the editor's, the lines' own; undefined when nothing says.
  */
 export function documentIndentStyle(prefix: string, editor: IndentStyle | undefined): IndentStyle | undefined {
-  if (editor) return editor;
+  const shown = styleOfLines(prefix);
+  return editor && (!shown || shown.insertSpaces === editor.insertSpaces) ? editor : shown;
+}
+
+/** The style the lines of `text` use, when they use one clearly (three lines in four). */
+function styleOfLines(text: string): IndentStyle | undefined {
   let tabs = 0;
   let spaces = 0;
   const widths: number[] = [];
-  const lines = prefix.split('\n');
+  const lines = text.split('\n');
   for (const [i, line] of lines.entries()) {
     // A blank line says nothing, except the cursor's own, whose indentation the editor put in.
     if (line.trim() === '' && i < lines.length - 1) continue;

@@ -540,12 +540,22 @@ describe("post-processing: indentation in the document's style", () => {
     assert.equal(accepted(doc, raw, { ...makefile, indentation: { insertSpaces: true, indentSize: 4 } }), expected);
   });
 
-  it('drops a repeated indentation written another way, when the style is not converted', () => {
-    // The editor is set to spaces, but the cursor line holds a tab: a tab is four columns.
-    const spaces = { indentation: { insertSpaces: true, indentSize: 4 } };
+  it('drops a repeated indentation written another way, where the style is not clear', () => {
+    // Lines indented both ways before the cursor: nothing is converted, but a tab is four columns.
     assert.equal(
-      accepted('function f(x) {\n\t█\n}\n', '    return x + 1;', { ...chat, ...spaces }),
-      'function f(x) {\n\treturn x + 1;\n}\n',
+      accepted('function f(x) {\n  a();\n\tb();\n\t█\n}\n', '    return x + 1;', chat),
+      'function f(x) {\n  a();\n\tb();\n\treturn x + 1;\n}\n',
+    );
+  });
+
+  it("keeps the file's own style when the editor's options say otherwise: no Python TabError", () => {
+    const doc = 'def f(x):\n\tif x:\n\t\t█\n';
+    assert.equal(
+      accepted(doc, 'y = x * 2\n\t\treturn y', {
+        languageId: 'python',
+        indentation: { insertSpaces: true, indentSize: 4 },
+      }),
+      'def f(x):\n\tif x:\n\t\ty = x * 2\n\t\treturn y\n',
     );
   });
 
