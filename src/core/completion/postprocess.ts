@@ -4,8 +4,8 @@
  *  1. cut at the first stop string and at any leaked control token of any FIM family;
  *  2. chat answers only: unwrap `<COMPLETION>`/`<HOLE>`/`<code>` tags and a code fence, drop an echo
  *     of the text before the cursor;
- *  3. write the indentation in the document's style (tabs or spaces) when the answer's clearly
- *     differs, then drop indentation the model repeated from a whitespace-only cursor line;
+ *  3. drop indentation the model repeated from a whitespace-only cursor line, then write the
+ *     indentation in the document's style (tabs or spaces) where the answer's clearly differs;
  *  3b. never double a space: after a space already typed, the answer's leading spaces go;
  *  4. shape the lines by the cursor's `CompletionShape`: the first line only for `single`; for
  *     `line` the first line, or the block it opens, or the next line when the answer starts with a
@@ -58,8 +58,8 @@ export function postProcess(raw: string, ctx: PostProcessContext): string {
   let text = cutAtControlTokens(toLf(raw), ctx.stops);
   // Chat models open with stray blank lines too often for one to mean "the next line".
   if (ctx.fromChat) text = unwrapChatAnswer(text, cursor, shape === 'block');
-  text = reindent(text, cursor, documentIndentStyle(cursor.prefix, ctx.indentation));
   text = dropRepeatedIndent(text, cursor.lineBefore, ctx.fromChat);
+  text = reindent(text, cursor, documentIndentStyle(cursor.prefix, ctx.indentation));
   if (cursor.lineBefore.trim() !== '' && /[ \t]$/.test(cursor.lineBefore)) text = text.replace(/^[ \t]+/, '');
   if (shape === 'block') text = closeStringOnce(shapeBlock(text, cursor, ctx.maxLines), cursor);
   else if (shape === 'line') text = shapeLine(text, cursor, ctx.maxLines);

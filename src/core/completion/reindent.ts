@@ -3,9 +3,9 @@
  * re-indent what they write with spaces), or with tabs in a space-indented one, is written in the
  * document's style. Left as it came it mixes tabs and spaces on one line (Python's TabError), and
  * the steps after it measure the block from the wrong width. Only a clear mismatch is converted:
- * every indented line indented the other way, mostly by whole levels of one width. Lines that
- * start inside a string that spans lines (a template literal, a docstring) are text, not
- * indentation, and stay as they are.
+ * every indented line indented the other way, by levels of one width. Lines that start inside a
+ * string that spans lines (a template literal, a docstring) are text, not indentation, and stay
+ * as they are.
  */
 import { scanCode } from './codeScan';
 import type { Cursor } from './postprocessCursor';
@@ -56,18 +56,18 @@ export function reindent(text: string, cursor: Cursor, style: IndentStyle | unde
   if (!style || cursor.languageId === 'makefile') return text;
   const lines = text.split('\n');
   const code = codeLines(lines, cursor);
-  const indented = code.filter((i) => /^[ \t]/.test(lines[i] ?? ''));
-  if (indented.length === 0) return text;
-  const leads = indented.map((i) => leadOf(lines[i] ?? ''));
-  // The first line goes on after the cursor line's own indentation, unknown in the answer's unit.
+  // A first line after the cursor line's indentation is measured from there: it says nothing of
+  // the answer's style (a chat model may repeat the cursor's), though it is converted with the rest.
   const measured = code.filter((i) => i > 0 || cursor.lineBefore === '');
   const widths = measured.map((i) => leadOf(lines[i] ?? '').length);
+  const leads = measured.map((i) => leadOf(lines[i] ?? '')).filter((lead) => lead !== '');
+  if (leads.length === 0) return text;
   const convert = style.insertSpaces ? tabsToSpaces(leads, style.indentSize) : spacesToTabs(leads, widths);
   if (!convert) return text;
-  for (const i of indented) {
+  for (const i of code) {
     const line = lines[i] ?? '';
     const lead = leadOf(line);
-    lines[i] = convert(lead) + line.slice(lead.length);
+    if (lead) lines[i] = convert(lead) + line.slice(lead.length);
   }
   return lines.join('\n');
 }
@@ -88,23 +88,24 @@ function codeLines(lines: readonly string[], cursor: Cursor): number[] {
 }
 
 /**
- * For a tab-indented document: every indented line uses spaces alone, at least half of them a
- * whole number of levels (`widths`, the code lines' indentation, unindented ones too, give the
- * level). A level becomes a tab; what is left over (` * ` under `/**`) stays as spaces.
+ * For a tab-indented document: every indented line uses spaces alone, one at least a whole number
+ * of levels (`widths`, the code lines' indentation, unindented ones too, give the level). A level
+ * becomes a tab; what is left over (` * ` under `/**`) stays as spaces.
  */
 function spacesToTabs(leads: readonly string[], widths: readonly number[]): ((lead: string) => string) | undefined {
   if (leads.some((lead) => lead.includes('\t'))) return undefined;
   const unit = levelWidth(widths) ?? DEFAULT_UNIT;
-  const whole = leads.filter((lead) => lead.length >= unit && lead.length % unit === 0).length;
-  if (whole * 2 < leads.length) return undefined;
-  return (lead) => '\t'.repeat(Math.floor(lead.length / unit)) + ' '.repeat(lead.length % unit);
+  if (!leads.some((lead) => lead.length >= unit && lead.length % unit === 0)) return undefined;
+  return (lead) =>
+    /^ +$/.test(lead) ? '\t'.repeat(Math.floor(lead.length / unit)) + ' '.repeat(lead.length % unit) : lead;
 }
 
 /** For a space-indented document: lines indented with tabs (alignment spaces after them allowed). */
 function tabsToSpaces(leads: readonly string[], indentSize: number): ((lead: string) => string) | undefined {
-  if (!leads.some((lead) => lead.includes('\t')) || !leads.every((lead) => /^\t* *$/.test(lead))) return undefined;
+  const tabbed = /^\t* *$/;
+  if (!leads.some((lead) => lead.includes('\t')) || !leads.every((lead) => tabbed.test(lead))) return undefined;
   const unit = indentSize > 0 ? indentSize : DEFAULT_UNIT;
-  return (lead) => lead.replace(/\t/g, ' '.repeat(unit));
+  return (lead) => (tabbed.test(lead) ? lead.replace(/\t/g, ' '.repeat(unit)) : lead);
 }
 
 /**
