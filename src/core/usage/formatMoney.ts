@@ -36,6 +36,35 @@ export function formatMoney(micros: number | null, currency: Currency = 'USD'): 
   return `${symbol}0.${String(rounded).padStart(6, '0').replace(/0+$/, '')}`;
 }
 
+/** Decimals needed to write a chart tick exactly (ticks are multiples of a step such as 0.000025). */
+function tickDecimals(units: number): number {
+  for (let decimals = 0; decimals < 12; decimals++) {
+    const scaled = units * 10 ** decimals;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return decimals;
+  }
+  return 12;
+}
+
+/**
+ * A chart axis's amounts (whole units, not micros), all at one precision fine enough that no two
+ * ticks read the same: "$0", "$0.00001", "$0.00002"; "$2.50", "$5.00"; "$500", "$1,000". The
+ * cut-offs of `formatMoney` ("< $0.0001") would label every tick of a small range alike.
+ */
+export function formatMoneyTicks(ticks: readonly number[], currency: Currency = 'USD'): string[] {
+  const needed = Math.max(0, ...ticks.map((units) => tickDecimals(Math.abs(units))));
+  // Cents are written in full once there are any: "$2.50", not "$2.5".
+  const decimals = needed === 0 ? 0 : Math.max(2, needed);
+  const number = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+  return ticks.map((units) =>
+    units === 0
+      ? `${SYMBOL[currency]}0`
+      : `${units < 0 ? '-' : ''}${SYMBOL[currency]}${number.format(Math.abs(units))}`,
+  );
+}
+
 /** "$0.42 · ¥3.10": each currency apart, never summed; "$0.00" when nothing was spent. */
 export function formatAmounts(amounts: Amounts): string {
   const parts = CURRENCIES.filter((currency) => amounts[currency]).map((currency) =>

@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatAmounts, formatMoney, plural } from '../../core/usage/formatMoney';
+import { formatAmounts, formatMoney, formatMoneyTicks, plural } from '../../core/usage/formatMoney';
 import type { Currency } from '../../core/usage/money';
 import { formatCompact, formatDay, formatMs } from './format';
 
@@ -156,7 +156,8 @@ export function costChart(data: DashboardData, theme: Theme, onHover: (day: numb
         {
           ...axisStyle(theme),
           size: LEFT_AXIS,
-          values: (_plot, splits) => splits.map((units) => formatMoney(Math.round(units * MICROS_PER_UNIT), currency)),
+          // Not formatMoney: its "< $0.0001" would label every tick of a small range alike.
+          values: (_plot, splits) => formatMoneyTicks(splits, currency),
         },
       ],
     }),
