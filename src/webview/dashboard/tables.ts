@@ -109,7 +109,8 @@ export function renderAcceptance(table: HTMLTableElement, data: DashboardData): 
             : formatCostPerAccepted(row.costPerAccepted),
       },
       {
-        title: 'Kept after 30 s',
+        // A no-break space: the heading wraps, but never between the number and its unit.
+        title: 'Kept after 30\u00a0s',
         align: 'number',
         cell: (row) =>
           row.keptRate === null ? '—' : `${formatRate(row.keptRate)} of ${formatCount(row.kept + row.removed)}`,
