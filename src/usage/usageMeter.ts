@@ -100,9 +100,8 @@ export class UsageMeter implements vscode.Disposable {
    */
   record(outcome: RequestOutcome): NewUsageRecord & { id?: string } {
     const { config, error } = outcome;
-    const { usage: counted, price } = meterRequest(outcome, (usage: Usage) =>
-      requestCost(config, outcome.model, usage),
-    );
+    const metered = meterRequest(outcome, (usage: Usage) => requestCost(config, outcome.model, usage));
+    const { usage: counted, price } = metered;
     const record: NewUsageRecord = {
       backend: config.id,
       model: outcome.model,
@@ -117,6 +116,7 @@ export class UsageMeter implements vscode.Disposable {
       latencyMs: Date.now() - outcome.startedAt,
       outcome: error?.kind ?? 'ok',
       ...(price.source === 'plan' && { inPlan: true }),
+      ...(metered.unserved && { unserved: true }),
     };
     if (error) {
       this.messages.set(config.id, error.message);

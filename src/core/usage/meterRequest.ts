@@ -23,6 +23,8 @@ export interface MeterInput {
 export interface Metered {
   usage: Usage;
   price: Price;
+  /** The model never ran: refused before serving, or never sent (`UsageRecord.unserved`). */
+  unserved?: true;
 }
 
 const NOTHING: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true };
@@ -32,11 +34,11 @@ export function meterRequest(input: MeterInput, price: (usage: Usage) => Price):
   // Nothing went out (no connection, or Switchboard would not send it): a failure, not spend, and
   // never "unpriced".
   if (input.error?.notSent) {
-    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'not-sent' } };
+    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'not-sent' }, unserved: true };
   }
   // Turned away before the model ran (a bad key, a rate limit, a spent quota): nothing was billed.
   if (input.error && wasRefused(input.error)) {
-    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'refused' } };
+    return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'refused' }, unserved: true };
   }
   const usage = input.usage ?? estimated(input);
   return { usage, price: price(usage) };

@@ -19,6 +19,8 @@ export interface Totals {
   planRequests: number;
   estimatedRequests: number;
   failedRequests: number;
+  /** Failed requests the model never ran (refused, or not sent): no spend, whatever `cost` says. */
+  unservedRequests: number;
   latencyMsTotal: number;
 }
 
@@ -34,6 +36,7 @@ export function emptyTotals(): Totals {
     planRequests: 0,
     estimatedRequests: 0,
     failedRequests: 0,
+    unservedRequests: 0,
     latencyMsTotal: 0,
   };
 }
@@ -49,6 +52,7 @@ export function addRecord(totals: Totals, record: UsageRecord): void {
   else addAmount(totals.cost, record.currency, record.costMicros);
   if (!record.reported) totals.estimatedRequests += 1;
   if (record.outcome !== 'ok') totals.failedRequests += 1;
+  if (record.unserved) totals.unservedRequests += 1;
   totals.latencyMsTotal += record.latencyMs;
 }
 

@@ -33,6 +33,12 @@ export interface UsageRecord {
    * paid, and every view says "included in plan" rather than "$0.00".
    */
   inPlan?: boolean;
+  /**
+   * True when the model never ran: the server turned the request away before serving it (see
+   * `wasRefused`), or it was never sent. It cost nothing, and its latency (a 429 in 20 ms) is not
+   * an answer's. Lines written before this mark existed do not say.
+   */
+  unserved?: boolean;
 }
 
 const FEATURES: ReadonlySet<string> = new Set(['completion', 'chat', 'probe']);
@@ -45,7 +51,7 @@ export function toLine(record: UsageRecord): string {
     `{"id":${text(record.id)},"t":${record.time},"b":${text(record.backend)},"m":${text(record.model)},"f":${text(record.feature)}` +
     `,"i":${record.inputTokens},"o":${record.outputTokens},"cr":${record.cacheReadTokens},"cw":${record.cacheWriteTokens}` +
     `,"r":${record.reported ? 1 : 0},"c":${record.costMicros === null ? 'null' : record.costMicros}${!record.currency || record.currency === 'USD' ? '' : `,"cu":${text(record.currency)}`}` +
-    `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}${record.inPlan ? ',"ip":1' : ''}}\n`
+    `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}${record.inPlan ? ',"ip":1' : ''}${record.unserved ? ',"us":1' : ''}}\n`
   );
 }
 
@@ -118,5 +124,6 @@ export function fromLine(line: string): UsageRecord | undefined {
     latencyMs: l,
     outcome,
     ...(raw.ip === 1 && { inPlan: true }),
+    ...(raw.us === 1 && { unserved: true }),
   };
 }

@@ -98,6 +98,23 @@ describe('meterRequest', () => {
     assert.deepEqual(metered.price, { micros: 400 + 4_000, currency: 'USD', source: 'table' });
   });
 
+  it('says when the model never ran (refused, or not sent), so the dashboard leaves it out of latency and spend', () => {
+    const price = priceOn('deepseek', 'deepseek-chat');
+    const prompt = 'x'.repeat(400);
+    assert.equal(
+      meterRequest({ promptText: prompt, error: { kind: 'rate-limited', status: 429 } }, price).unserved,
+      true,
+    );
+    assert.equal(meterRequest({ promptText: prompt, error: { kind: 'network', notSent: true } }, price).unserved, true);
+    // Inside a stream, after a 200: the model had started.
+    assert.equal(meterRequest({ promptText: prompt, error: { kind: 'rate-limited' } }, price).unserved, undefined);
+    assert.equal(
+      meterRequest({ promptText: prompt, error: { kind: 'server', status: 500 } }, price).unserved,
+      undefined,
+    );
+    assert.equal(meterRequest({ promptText: prompt, outputText: 'y' }, price).unserved, undefined);
+  });
+
   it('keeps reported usage as is', () => {
     const usage: Usage = {
       inputTokens: 1000,
