@@ -3,7 +3,7 @@
  *
  * Memory: the counters are bounded by days × backends (cost, unpriced) and days (requests,
  * tokens), plus one row per (backend, model). Exact percentiles need every sample, so latencies
- * are kept as one number per record in range, partitioned by (day, backend, model): each record's
+ * are kept as one number per record in range that the model ran (see `UsageRecord.unserved`), partitioned by (day, backend, model): each record's
  * latency is held once, and the per-day, per-model and overall percentiles are all read from
  * those same sorted arrays by a k-way merge, without a second copy. Nothing else grows with the
  * number of records.
@@ -39,6 +39,8 @@ export interface BackendSeries {
   unpriced: number[];
   /** Requests per day a subscription plan covers: "included in plan", never "$0.00". */
   inPlan: number[];
+  /** Requests per day the model never ran (refused, not sent): no spend, never "$0.00" of it. */
+  unserved: number[];
 }
 
 /** Per-day figures, each array aligned with `DashboardData.days`. */
@@ -49,7 +51,10 @@ export interface DailySeries {
   outputTokens: number[];
   cacheReadTokens: number[];
   cacheWriteTokens: number[];
-  /** Nearest-rank percentiles in milliseconds; null on a day without requests. */
+  /**
+   * Nearest-rank percentiles in milliseconds over the requests the model ran: a refusal in 20 ms
+   * is no answer's latency. Null on a day without such requests.
+   */
   latencyP50: (number | null)[];
   latencyP95: (number | null)[];
 }
@@ -69,7 +74,10 @@ export interface ModelRow {
   unpricedRequests: number;
   /** Requests a subscription plan covers. */
   planRequests: number;
-  latencyP50: number;
+  /** Of `failures`, the requests the model never ran (refused, not sent). */
+  unservedRequests: number;
+  /** Over the requests the model ran; null when it ran none of them. */
+  latencyP50: number | null;
   /** Requests whose outcome was not 'ok'. */
   failures: number;
 }
@@ -88,6 +96,9 @@ export interface DashboardTotals {
   planRequests: number;
   /** Requests whose token counts were estimated because the backend reported none. */
   estimatedRequests: number;
+  /** Of `failures`, the requests the model never ran: refused before serving, or never sent. */
+  unservedRequests: number;
+  /** As `DailySeries.latencyP50`: over the requests the model ran. */
   latencyP50: number | null;
   latencyP95: number | null;
 }
@@ -184,6 +195,7 @@ export async function computeDashboard(
           costMicros: zeros(),
           unpriced: zeros(),
           inPlan: zeros(),
+          unserved: zeros(),
         }),
       );
     const key = `${record.backend}\u0000${record.model}\u0000${record.currency}`;
@@ -200,7 +212,8 @@ export async function computeDashboard(
         costMicros: 0,
         unpricedRequests: 0,
         planRequests: 0,
-        latencyP50: 0,
+        unservedRequests: 0,
+        latencyP50: null,
         failures: 0,
       };
       models.set(key, (model = { row, latencies: new Map() }));
@@ -232,6 +245,11 @@ export async function computeDashboard(
       series.costMicros[day]! += record.costMicros;
       row.costMicros += record.costMicros;
     }
+    if (record.unserved) {
+      series.unserved[day]! += 1;
+      row.unservedRequests += 1;
+      continue;
+    }
 
     let samples = model.latencies.get(day);
     if (!samples) model.latencies.set(day, (samples = []));
@@ -249,7 +267,7 @@ export async function computeDashboard(
       own.push(samples);
       everything.push(samples);
     }
-    model.row.latencyP50 = percentiles(own, [50])[0] ?? 0;
+    model.row.latencyP50 = percentiles(own, [50])[0] ?? null;
   }
   const latencyP50: (number | null)[] = [];
   const latencyP95: (number | null)[] = [];
@@ -305,6 +323,7 @@ export async function computeDashboard(
       unpricedRequests: sum(series.map((entry) => sum(entry.unpriced))),
       planRequests: sum(series.map((entry) => sum(entry.inPlan))),
       estimatedRequests,
+      unservedRequests: sum(series.map((entry) => sum(entry.unserved))),
       latencyP50: overallP50 ?? null,
       latencyP95: overallP95 ?? null,
     },

@@ -241,7 +241,7 @@ export function latencyChart(data: DashboardData, theme: Theme, onHover: (day: n
   ];
   return {
     legend: lines.map(({ label, colour, dashed }) => ({ label, colour, dashed })),
-    summary: `Over the range: p50 ${formatMs(totals.latencyP50)}, p95 ${formatMs(totals.latencyP95)}.`,
+    summary: `Over the range: p50 ${formatMs(totals.latencyP50)}, p95 ${formatMs(totals.latencyP95)}.${totals.unservedRequests ? ` ${plural(totals.unservedRequests, 'request')} refused or not sent ${totals.unservedRequests === 1 ? 'is' : 'are'} left out: the model never ran.` : ''}`,
     values: [days.map((_, index) => index), ...lines.map((line) => line.values)],
     shape: `latency|${days.join()}`,
     build: (width) => ({

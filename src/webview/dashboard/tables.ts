@@ -15,9 +15,15 @@ interface Column<Row> {
   cell(row: Row): string;
 }
 
+/** What the latency figures count, for their tooltips. */
+const LATENCY_COUNTS =
+  'Over the requests the model ran, failed ones included. Requests refused before the model ran (a rate limit, a spent quota, a refused key) or never sent are left out: their few milliseconds are no answer’s.';
+
 export function renderTotals(list: HTMLElement, data: DashboardData): void {
   const { totals } = data;
-  const items: [string, string, string?][] = [
+  const { unservedRequests: unserved } = totals;
+  const leftOut = unserved ? `${formatCount(unserved)} refused or not sent left out` : undefined;
+  const items: [term: string, value: string, detail?: string, title?: string][] = [
     [
       'Cost',
       formatCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests),
@@ -40,13 +46,14 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
       formatCount(totals.inputTokens + totals.outputTokens),
       `${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out · ${formatCount(totals.cacheReadTokens)} cache read${totals.estimatedRequests ? ` · ${plural(totals.estimatedRequests, 'request')} estimated` : ''}`,
     ],
-    ['Latency p50', formatMs(totals.latencyP50)],
-    ['Latency p95', formatMs(totals.latencyP95)],
+    ['Latency p50', formatMs(totals.latencyP50), leftOut, LATENCY_COUNTS],
+    ['Latency p95', formatMs(totals.latencyP95), leftOut, LATENCY_COUNTS],
   ];
   list.replaceChildren(
-    ...items.map(([term, value, detail]) => {
+    ...items.map(([term, value, detail, title]) => {
       const group = document.createElement('div');
       group.className = 'total';
+      if (title) group.title = title;
       const dt = document.createElement('dt');
       dt.textContent = term;
       const dd = document.createElement('dd');

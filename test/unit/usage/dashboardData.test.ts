@@ -191,6 +191,46 @@ describe('dashboard data', () => {
     assert.equal(data.totals.latencyP95, 95);
   });
 
+  it('leaves requests the model never ran out of latency: a 429 answered in 20 ms is not an answer', async () => {
+    // The walkthrough's day: a plan's rate limit refused 11 requests at once; 5 were answered.
+    const answered = [700, 800, 900, 750, 850].map((latencyMs) =>
+      record({ backend: 'coding-plan', costMicros: 0, inPlan: true, latencyMs }),
+    );
+    const refused = Array.from({ length: 11 }, () =>
+      record({
+        backend: 'coding-plan',
+        costMicros: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMs: 20,
+        outcome: 'rate-limited',
+        unserved: true,
+      }),
+    );
+    const notSent = record({
+      backend: 'local',
+      model: 'coder',
+      costMicros: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMs: 3,
+      outcome: 'network',
+      unserved: true,
+    });
+    const data = await computeDashboard(stream([...answered, ...refused, notSent]), THREE_DAYS);
+    assert.equal(data.totals.latencyP50, 800);
+    assert.equal(data.totals.latencyP95, 900);
+    assert.deepEqual(data.daily.latencyP50, [800, null, null]);
+    const plan = data.models.find((row) => row.backend === 'coding-plan');
+    assert.equal(plan?.latencyP50, 800);
+    // Still counted as requests and failures, and said apart.
+    assert.deepEqual([plan?.requests, plan?.failures, plan?.unservedRequests], [16, 11, 11]);
+    assert.equal(data.totals.unservedRequests, 12);
+    assert.deepEqual(data.backends.find((series) => series.backend === 'coding-plan')?.unserved, [11, 0, 0]);
+    // A model that never ran has no latency to show, not the refusals' 3 ms.
+    assert.equal(data.models.find((row) => row.backend === 'local')?.latencyP50, null);
+  });
+
   it('nearest rank matches a sort on random data, and handles one sample', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 1_000;
@@ -242,6 +282,7 @@ describe('dashboard data', () => {
         costMicros: 5_000,
         unpricedRequests: 0,
         planRequests: 0,
+        unservedRequests: 0,
         latencyP50: 50,
         failures: 0,
       },
@@ -256,6 +297,7 @@ describe('dashboard data', () => {
         costMicros: 300,
         unpricedRequests: 1,
         planRequests: 0,
+        unservedRequests: 0,
         latencyP50: 200,
         failures: 1,
       },
@@ -270,6 +312,7 @@ describe('dashboard data', () => {
         costMicros: 0,
         unpricedRequests: 0,
         planRequests: 0,
+        unservedRequests: 0,
         latencyP50: 10,
         failures: 0,
       },

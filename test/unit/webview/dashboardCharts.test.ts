@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type uPlot from 'uplot';
 import type { DashboardData } from '../../../src/core/usage/dashboardData';
-import { costChart, type Theme } from '../../../src/webview/dashboard/charts';
+import { costChart, latencyChart, type Theme } from '../../../src/webview/dashboard/charts';
 
 const theme: Theme = { foreground: '#888', grid: '#444', palette: ['#00f', '#f80'], font: '11px sans-serif' };
 
@@ -20,6 +20,7 @@ function data(currency: 'USD' | 'CNY' = 'USD'): DashboardData {
         costMicros: [0, 40],
         unpriced: [0, 0],
         inPlan: [0, 0],
+        unserved: [0, 0],
       },
     ],
     daily: {
@@ -44,6 +45,7 @@ function data(currency: 'USD' | 'CNY' = 'USD'): DashboardData {
       unpricedRequests: 0,
       planRequests: 0,
       estimatedRequests: 0,
+      unservedRequests: 0,
       latencyP50: 138,
       latencyP95: 138,
     },
@@ -97,5 +99,17 @@ describe('dashboard cost axis', () => {
 
   it('writes yuan with their own sign', () => {
     assert.deepEqual(costLabels([0, 0.00002, 0.00004], 'CNY'), ['¥0', '¥0.00002', '¥0.00004']);
+  });
+});
+
+describe('dashboard latency chart', () => {
+  it('tells a screen reader that requests the model never ran are left out', () => {
+    const refused = data();
+    refused.totals.unservedRequests = 11;
+    assert.equal(
+      latencyChart(refused, theme, () => {}).summary,
+      'Over the range: p50 138 ms, p95 138 ms. 11 requests refused or not sent are left out: the model never ran.',
+    );
+    assert.equal(latencyChart(data(), theme, () => {}).summary, 'Over the range: p50 138 ms, p95 138 ms.');
   });
 });
