@@ -126,8 +126,18 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   }
   const line = (totals: Totals | undefined) => {
     if (!totals || totals.requests === 0) return 'no requests';
-    const cost = formatTotalCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests);
-    return `${plural(totals.requests, 'request')} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
+    const cost = formatTotalCost(
+      totals.cost,
+      totals.requests,
+      totals.unpricedRequests,
+      totals.planRequests,
+      totals.unservedRequests,
+    );
+    // Requests the model never ran are no spend: said beside the count, never as "$0.00" in the cost.
+    const refused = totals.unservedRequests
+      ? ` (${totals.unservedRequests.toLocaleString('en-US')} refused or not sent)`
+      : '';
+    return `${plural(totals.requests, 'request')}${refused} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
   };
   const items: vscode.QuickPickItem[] = [
     {

@@ -323,9 +323,11 @@ function sumTotals(all: readonly (Totals | undefined)[]): Totals {
  * free); "included in plan" when a plan covers every request.
  */
 function costText(totals: Totals): string {
-  if (totals.requests === 0) return '$0.00';
-  if (totals.planRequests >= totals.requests) return 'included in plan';
-  if (totals.unpricedRequests >= totals.requests - totals.planRequests) return 'price unknown';
+  // Requests the model never ran (refused, not sent) cost nothing and are no one's spend.
+  const served = totals.requests - totals.unservedRequests;
+  if (served <= 0) return '$0.00';
+  if (totals.planRequests >= served) return 'included in plan';
+  if (totals.unpricedRequests >= served - totals.planRequests) return 'price unknown';
   return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
 

@@ -106,11 +106,20 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 /**
  * A total over some requests: "included in plan" when a plan covers all of them, "price unknown"
  * when none of the rest had a price, else `formatSpend`, with "+ N in plan" for the plan's share
- * (a plan's request is never shown as "$0.00").
+ * (a plan's request is never shown as "$0.00"). Requests the model never ran (`unservedRequests`:
+ * refused, not sent) cost nothing and are left out, so they never read as metered spend; the
+ * caller says how many there were.
  */
-export function formatTotalCost(cost: Amounts, requests: number, unpricedRequests: number, planRequests = 0): string {
-  if (requests > 0 && planRequests >= requests) return 'included in plan';
-  const metered = requests - planRequests;
+export function formatTotalCost(
+  cost: Amounts,
+  requests: number,
+  unpricedRequests: number,
+  planRequests = 0,
+  unservedRequests = 0,
+): string {
+  const served = requests - unservedRequests;
+  if (served > 0 && planRequests >= served) return 'included in plan';
+  const metered = served - planRequests;
   const inPlan = planRequests > 0 ? ` + ${planRequests.toLocaleString('en-US')} in plan` : '';
   if (metered > 0 && unpricedRequests >= metered) return `price unknown${inPlan}`;
   return `${formatSpend(cost, unpricedRequests)}${inPlan}`;

@@ -21,10 +21,11 @@ export function formatMs(value: number | null): string {
 /**
  * Cost of a group of requests. Requests without a known price are never counted as $0: all of
  * them unpriced reads "price unknown", some of them adds "+ N unpriced"; a plan's requests read
- * "included in plan" (all) or "+ N in plan" (some).
+ * "included in plan" (all) or "+ N in plan" (some). Requests the model never ran (`unserved`) are
+ * no spend and left out.
  */
-export function formatCost(cost: Amounts, requests: number, unpriced: number, inPlan = 0): string {
-  return formatTotalCost(cost, requests, unpriced, inPlan);
+export function formatCost(cost: Amounts, requests: number, unpriced: number, inPlan = 0, unserved = 0): string {
+  return formatTotalCost(cost, requests, unpriced, inPlan, unserved);
 }
 
 /** One currency's figure, for a series or a row that is in one currency. */
@@ -34,8 +35,9 @@ export function formatCostIn(
   requests: number,
   unpriced: number,
   inPlan = 0,
+  unserved = 0,
 ): string {
-  return formatCost({ [currency]: micros }, requests, unpriced, inPlan);
+  return formatCost({ [currency]: micros }, requests, unpriced, inPlan, unserved);
 }
 
 export { formatMoney };

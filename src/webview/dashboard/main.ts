@@ -16,7 +16,7 @@ import {
   type Theme,
 } from './charts';
 import { formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
-import { renderAcceptance, renderDaily, renderModels, renderTotals } from './tables';
+import { costNote, renderAcceptance, renderDaily, renderModels, renderTotals } from './tables';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -69,17 +69,7 @@ function main(): void {
       renderLegend(legend, spec.legend);
       chart.render(spec);
     }
-    const { unpricedRequests: unpriced, planRequests: inPlan, requests } = data.totals;
-    byId('cost-note').textContent = [
-      unpriced
-        ? `${formatCount(unpriced)} of ${formatCount(requests)} requests have no known price: they are not in this chart, and are shown as "price unknown", never as $0.`
-        : '',
-      inPlan
-        ? `${formatCount(inPlan)} of ${formatCount(requests)} requests are included in a subscription plan: they cost nothing more per request and are shown as "included in plan".`
-        : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    byId('cost-note').textContent = costNote(data);
     renderModels(byId<HTMLTableElement>('models'), data);
     renderDaily(byId<HTMLTableElement>('daily'), data);
   };
@@ -167,7 +157,7 @@ function describeDay(data: DashboardData, day: number): string {
     .filter((series) => series.requests[day])
     .map(
       (series) =>
-        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!, series.inPlan[day]!)}`,
+        `${seriesLabel(series)} ${formatCostIn(series.currency, series.costMicros[day]!, series.requests[day]!, series.unpriced[day]!, series.inPlan[day]!, series.unserved[day]!)}`,
     );
   const { daily } = data;
   return [

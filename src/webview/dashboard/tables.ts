@@ -21,17 +21,18 @@ const LATENCY_COUNTS =
 
 export function renderTotals(list: HTMLElement, data: DashboardData): void {
   const { totals } = data;
-  const { unservedRequests: unserved } = totals;
+  const { failures, unservedRequests: unserved } = totals;
   const leftOut = unserved ? `${formatCount(unserved)} refused or not sent left out` : undefined;
   const items: [term: string, value: string, detail?: string, title?: string][] = [
     [
       'Cost',
-      formatCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests),
+      formatCost(totals.cost, totals.requests, totals.unpricedRequests, totals.planRequests, unserved),
       [
         totals.unpricedRequests
           ? `${plural(totals.unpricedRequests, 'request')} ${totals.unpricedRequests === 1 ? 'has' : 'have'} no known price`
           : '',
         totals.planRequests ? `${plural(totals.planRequests, 'request')} included in a plan` : '',
+        unserved ? `${formatCount(unserved)} refused or not sent: not billed` : '',
       ]
         .filter(Boolean)
         .join(' · ') || undefined,
@@ -39,7 +40,15 @@ export function renderTotals(list: HTMLElement, data: DashboardData): void {
     [
       'Requests',
       formatCount(totals.requests),
-      totals.failures ? `${formatCount(totals.failures)} failed` : 'none failed',
+      !failures
+        ? 'none failed'
+        : !unserved
+          ? `${formatCount(failures)} failed`
+          : failures === 1
+            ? '1 failed: refused or not sent'
+            : unserved === failures
+              ? `${formatCount(failures)} failed, all refused or not sent`
+              : `${formatCount(failures)} failed, ${formatCount(unserved)} of them refused or not sent`,
     ],
     [
       'Tokens',
@@ -80,11 +89,37 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
     {
       title: 'Cost',
       align: 'number',
-      cell: (row) => formatCostIn(row.currency, row.costMicros, row.requests, row.unpricedRequests, row.planRequests),
+      cell: (row) =>
+        formatCostIn(
+          row.currency,
+          row.costMicros,
+          row.requests,
+          row.unpricedRequests,
+          row.planRequests,
+          row.unservedRequests,
+        ),
     },
     { title: 'Latency p50', align: 'number', cell: (row) => formatMs(row.latencyP50) },
     { title: 'Failures', align: 'number', cell: (row) => formatCount(row.failures) },
   ]);
+}
+
+/** The note under the cost chart: which requests it leaves out, and why. */
+export function costNote(data: DashboardData): string {
+  const { unpricedRequests: unpriced, planRequests: inPlan, unservedRequests: unserved, requests } = data.totals;
+  return [
+    unpriced
+      ? `${formatCount(unpriced)} of ${formatCount(requests)} requests have no known price: they are not in this chart, and are shown as "price unknown", never as $0.`
+      : '',
+    inPlan
+      ? `${formatCount(inPlan)} of ${formatCount(requests)} requests are included in a subscription plan: they cost nothing more per request and are shown as "included in plan".`
+      : '',
+    unserved
+      ? `${formatCount(unserved)} of ${formatCount(requests)} requests were refused or not sent: the model never ran, nothing was billed, and their latency is left out.`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** What a completion is worth per backend and model: is the cheaper backend good enough? */
@@ -143,6 +178,7 @@ export function renderDaily(table: HTMLTableElement, data: DashboardData): void 
               series.requests[index],
               series.unpriced[index]!,
               series.inPlan[index]!,
+              series.unserved[index]!,
             )
           : '—',
     })),

@@ -57,6 +57,12 @@ describe('formatAmounts and formatSpend', () => {
     assert.equal(formatTotalCost({}, 4, 0, 4), 'included in plan');
     assert.equal(formatTotalCost({ USD: 420_000 }, 5, 0, 3), '$0.42 + 3 in plan');
     assert.equal(formatTotalCost({}, 5, 2, 3), 'price unknown + 3 in plan');
+    // Requests the model never ran (refused, not sent) are no spend: 16 with 5 in plan and 11 refused
+    // is the plan's, not "$0.00 + 5 in plan"; all of them refused cost "$0.00".
+    assert.equal(formatTotalCost({}, 16, 0, 5, 11), 'included in plan');
+    assert.equal(formatTotalCost({ USD: 420_000 }, 6, 0, 2, 3), '$0.42 + 2 in plan');
+    assert.equal(formatTotalCost({}, 4, 1, 0, 3), 'price unknown');
+    assert.equal(formatTotalCost({}, 3, 0, 0, 3), '$0.00');
   });
 
   it('writes a balance in whole units of a known or foreign currency', () => {

@@ -2,15 +2,24 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { computeDashboard } from '../../../src/core/usage/dashboardData';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
-import { renderTotals } from '../../../src/webview/dashboard/tables';
+import { costNote, renderModels, renderTotals } from '../../../src/webview/dashboard/tables';
 
 // The dashboard's text against a DOM without a browser; linkedom is ESM-only, hence the dynamic import.
 let doc: Document;
 before(async () => {
   const { parseHTML } = await import('linkedom');
-  const { document } = parseHTML('<!DOCTYPE html><html><body><dl id="totals"></dl></body></html>');
+  const { document } = parseHTML(
+    '<!DOCTYPE html><html><body><dl id="totals"></dl><table id="models"></table></body></html>',
+  );
   doc = document as unknown as Document;
   Object.assign(globalThis, { document });
+  // linkedom has no insertRow on table sections: the browser's, for <thead> and <tbody>.
+  for (const tag of ['thead', 'tbody']) {
+    const proto = Object.getPrototypeOf(doc.createElement(tag)) as { insertRow?: () => HTMLTableRowElement };
+    proto.insertRow ??= function (this: HTMLElement) {
+      return this.appendChild(doc.createElement('tr'));
+    };
+  }
 });
 
 const DEC_6 = Date.UTC(2026, 11, 6);
@@ -58,6 +67,17 @@ function cards(): { text: string; title: string }[] {
 }
 
 describe('dashboard: requests refused before the model ran', () => {
+  it('the cost card shows no spend for them, and says how many there were', async () => {
+    renderTotals(doc.getElementById('totals')!, await walkthroughDay());
+    const [cost, requests] = cards();
+    // Not "$0.00 + 5 in plan": the "$0.00" stood for 11 refusals, as if they were metered spend.
+    assert.equal(
+      cost?.text,
+      'Cost: included in plan (5 requests included in a plan · 11 refused or not sent: not billed)',
+    );
+    assert.equal(requests?.text, 'Requests: 16 (11 failed, all refused or not sent)');
+  });
+
   it('the latency cards leave them out and say so', async () => {
     renderTotals(doc.getElementById('totals')!, await walkthroughDay());
     const latency = cards().filter((card) => card.text.startsWith('Latency'));
@@ -69,5 +89,29 @@ describe('dashboard: requests refused before the model ran', () => {
       ],
     );
     for (const card of latency) assert.match(card.title, /refused .*or never sent.* left out/);
+  });
+
+  it('the per-model row shows the plan, not "$0.00 + 5 in plan", and the answers’ latency', async () => {
+    const table = doc.getElementById('models') as HTMLTableElement;
+    renderModels(table, await walkthroughDay());
+    const cells = [...table.querySelectorAll('tbody tr')[0]!.children].map((cell) => cell.textContent);
+    assert.deepEqual(cells, [
+      'coding-plan-intl',
+      'qwen3-coder-next',
+      '16',
+      '350',
+      '40',
+      'included in plan',
+      '800 ms',
+      '11',
+    ]);
+  });
+
+  it('the note under the cost chart explains them once', async () => {
+    assert.equal(
+      costNote(await walkthroughDay()),
+      '5 of 16 requests are included in a subscription plan: they cost nothing more per request and are shown as "included in plan". ' +
+        '11 of 16 requests were refused or not sent: the model never ran, nothing was billed, and their latency is left out.',
+    );
   });
 });
