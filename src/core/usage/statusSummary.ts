@@ -14,22 +14,25 @@ export function rolesLabel(completion: string | undefined, chat: string | undefi
   return `${shortLabel(completion, 16)} · chat: ${shortLabel(chat, 16)}`;
 }
 
+// A percentage says it is what is spent or used, never what is left ("82% of the balance" read
+// as 82% left), and whose limit it is.
 const SHORT: Record<LimitReading['kind'], string> = {
   'requests-per-minute': 'requests this minute',
   'requests-per-day': 'requests today',
-  'usd-per-day': 'of today’s budget',
-  'usd-per-month': 'of the month’s budget',
-  'cny-per-day': 'of today’s yuan budget',
-  'cny-per-month': 'of the month’s yuan budget',
+  'usd-per-day': 'of today’s budget spent',
+  'usd-per-month': 'of the month’s budget spent',
+  'cny-per-day': 'of today’s yuan budget spent',
+  'cny-per-month': 'of the month’s yuan budget spent',
   'server-requests': 'requests in the server’s window',
-  'server-tokens': 'of the server’s tokens',
-  balance: 'of the balance',
-  'plan-window': 'of the plan window',
+  'server-tokens': 'of the server’s tokens used',
+  // A capped balance is a key's budget: OpenRouter's key limit, a LiteLLM key's max_budget.
+  balance: 'of key budget spent',
+  'plan-window': 'of the plan window used',
   'free-requests-per-day': 'free requests today',
-  'free-tokens': 'of the free tokens',
+  'free-tokens': 'of the free tokens used',
 };
 
-/** The figure for a limit nearing or at its end: "4/5 requests today", "92% of today’s budget". */
+/** The figure for a limit nearing or at its end: "4/5 requests today", "92% of today’s budget spent". */
 export function limitFigure(reading: LimitReading): string {
   if (
     reading.kind === 'requests-per-minute' ||

@@ -63,7 +63,7 @@ const LIMIT_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string> = {
   balance: (r) =>
     r.uncapped
       ? `${money(Math.max(0, r.limit), r.currency)} balance left`
-      : `${money(r.used, r.currency)} of ${money(r.limit, r.currency)} spent`,
+      : `${money(r.used, r.currency)} of the key's ${money(r.limit, r.currency)} budget spent`,
 };
 
 export function describeReading(reading: LimitReading): string {
@@ -81,7 +81,10 @@ const REMAINING_WORDS: Record<LimitReading['kind'], (r: LimitReading) => string>
   'cny-per-month': (r) => `${formatMoney(Math.max(0, r.limit - r.used), 'CNY')} this month`,
   'server-requests': (r) => `${count(r.limit - r.used)} requests`,
   'server-tokens': (r) => `${count(r.limit - r.used)} tokens`,
-  balance: (r) => money(Math.max(0, r.uncapped ? r.limit : r.limit - r.used), r.currency),
+  balance: (r) =>
+    r.uncapped
+      ? money(Math.max(0, r.limit), r.currency)
+      : `${money(Math.max(0, r.limit - r.used), r.currency)} of key budget`,
   'plan-window': (r) =>
     r.unit === 'percent'
       ? `${Math.max(0, Math.round(100 - r.used))}% of the plan ${r.window ?? ''}`.trimEnd()

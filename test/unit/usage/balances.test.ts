@@ -25,7 +25,10 @@ describe('balances', () => {
     );
     const state = evaluateLimits({ limits: {}, usage, balance, now: NOW });
     assert.equal(state.level, 'warning');
-    assert.equal(describeState('OpenRouter', state, NOW), 'OpenRouter is at 85% of a limit: $8.50 of $10.00 spent.');
+    assert.equal(
+      describeState('OpenRouter', state, NOW),
+      "OpenRouter is at 85% of a limit: $8.50 of the key's $10.00 budget spent.",
+    );
   });
 
   it('reads a DeepSeek balance (amounts are strings) and stops at zero', () => {
@@ -93,7 +96,7 @@ describe('balances', () => {
     assert.equal(state.level, 'exhausted');
     assert.match(
       describeState('Team gateway', state, NOW, 'UTC') ?? '',
-      /^Team gateway reached its limit: \$100\.00 of \$100\.00 spent; it resets at Dec 1, 00:00 UTC\.$/,
+      /^Team gateway reached its limit: \$100\.00 of the key's \$100\.00 budget spent; it resets at Dec 1, 00:00 UTC\.$/,
     );
   });
 

@@ -94,8 +94,32 @@ describe('what remains, and the status bar’s words', () => {
     const budget = evaluateLimits(
       inputs({ limits: { usdPerDay: 2 }, usage: { ...usage, costToday: { USD: 1_900_000 } } }),
     );
-    assert.equal(limitFigure(budget.worst!), '95% of today’s budget');
+    // "Spent", not left: the figure rises as the budget runs out.
+    assert.equal(limitFigure(budget.worst!), '95% of today’s budget spent');
     assert.equal(failureFigure(evaluateLimits(inputs({ failure: quota }))), 'quota used up');
     assert.equal(failureFigure(state), undefined);
+  });
+
+  it('a key’s budget reads as spent, with whose budget it is, in the status bar and its tooltip', () => {
+    // A LiteLLM key with max_budget $50, $41.20 spent. "82% of the balance" read as 82% left.
+    const state = evaluateLimits(
+      inputs({
+        balance: {
+          source: 'litellm',
+          currency: 'USD',
+          used: 41.2,
+          limit: 50,
+          remaining: 8.8,
+          available: true,
+          fetchedAt: NOON,
+        },
+      }),
+    );
+    assert.equal(limitFigure(state.worst!), '82% of key budget spent');
+    assert.equal(
+      describeState('litellm', state, NOON),
+      "litellm is at 82% of a limit: $41.20 of the key's $50.00 budget spent.",
+    );
+    assert.equal(describeRemaining(closestReading(state)!), '$8.80 of key budget');
   });
 });
