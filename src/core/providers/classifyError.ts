@@ -32,6 +32,7 @@ import { isRetryableKind, kindFromStatus, ProviderError, type ProviderErrorKind 
 import { headerGetter, parseRateLimitHeaders, waitFromSnapshot, type HeaderSource } from './rateLimitHeaders';
 import { nextPacificMidnight, readGoogleDetails } from './googleErrors';
 import { redactSecrets } from './redact';
+import { CODE_WORDS, PREFIX } from './errorWords';
 import { isRecord } from '../jsonValue';
 
 export { headerGetter, type HeaderSource } from './rateLimitHeaders';
@@ -142,21 +143,6 @@ const LIMIT_SOURCE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<strin
   ['openrouter_key_limit', 'quota-exhausted'],
 ]);
 
-const PREFIX: Record<ProviderErrorKind, string> = {
-  auth: 'Authentication failed',
-  'quota-exhausted': 'Quota exhausted',
-  'insufficient-balance': 'Insufficient balance',
-  'rate-limited': 'Rate limited',
-  overloaded: 'Backend overloaded',
-  'context-too-long': 'Request too long for the model',
-  'bad-request': 'Request rejected',
-  'model-not-found': 'Model not found',
-  network: 'Network error',
-  timeout: 'Timed out',
-  cancelled: 'Cancelled',
-  server: 'Backend error',
-};
-
 const MAX_MESSAGE_CHARS = 300;
 
 /** What an error body says, read defensively: any field may be missing or of another type. */
@@ -265,21 +251,6 @@ function kindFromFacts(facts: ErrorFacts): { kind: ProviderErrorKind; code: stri
   }
   return undefined;
 }
-
-/**
- * Codes whose plain words say more than their kind's: Model Studio's free quota with "Free Quota
- * Only" on stops calls rather than billing them, which "Quota exhausted" does not tell.
- */
-const CODE_WORDS: ReadonlyMap<string, { prefix: string; explanation: string }> = new Map([
-  [
-    'allocationquota.freetieronly',
-    {
-      prefix: 'Free quota used up',
-      explanation:
-        '"Free Quota Only" is on, so Model Studio stops the calls instead of billing them; turn it off in the Model Studio console to continue at pay-as-you-go prices.',
-    },
-  ],
-]);
 
 function userMessage(
   kind: ProviderErrorKind,

@@ -2,6 +2,7 @@
  * What to tell a user when a backend runs out, and where to send them: plain words, one message
  * per change of state, and the best alternatives first.
  */
+import { serverPart } from '../providers/errorWords';
 import { formatMoney, formatUnits } from './formatMoney';
 import type { LimitReading, LimitState } from './limits';
 
@@ -137,7 +138,7 @@ export function describeState(name: string, state: LimitState, now: number, time
 
 /** What the server itself said about a failure, when it said something. */
 export function serverWords(state: LimitState): string | undefined {
-  const words = state.failure?.message.trim();
+  const words = state.failure && serverPart(state.failure.message.trim()).trim();
   return words ? words : undefined;
 }
 

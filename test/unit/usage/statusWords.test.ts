@@ -47,6 +47,21 @@ describe('one notification per event', () => {
     assert.equal(sentence, 'Qwen (demo) has used up its quota until 00:00 UTC.');
     assert.doesNotMatch(sentence ?? '', /Free allocated/);
     assert.equal(serverWords(state), 'Free allocated quota exceeded.');
+    // A failure's message starts with Switchboard's own headline: only the server's part is quoted.
+    const told = (message: string) =>
+      serverWords(evaluateLimits(inputs({ failure: { ...quota, message } }))) ?? 'nothing';
+    assert.equal(
+      told('Quota exhausted (coding-plan-intl 429): Allocated quota exceeded, please increase your quota limit.'),
+      'Allocated quota exceeded, please increase your quota limit.',
+    );
+    assert.equal(told('Authentication failed (deepseek 401).'), 'nothing', 'a headline alone quotes nothing');
+    assert.equal(
+      told(
+        'Free quota used up (qwen 403): "Free Quota Only" is on, so Model Studio stops the calls instead of billing them; turn it off in the Model Studio console to continue at pay-as-you-go prices. The free tier of this model is exhausted.',
+      ),
+      'The free tier of this model is exhausted.',
+      'nor is an explanation of our own',
+    );
     assert.equal(
       describeState('Qwen', evaluateLimits(inputs({ failure: { ...quota, kind: 'auth' } })), NOON),
       'Qwen refused the key: set a new key or switch.',
