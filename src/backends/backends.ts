@@ -1,3 +1,4 @@
+import { configuredAlready } from '../core/detection/configuredAlready';
 import * as vscode from 'vscode';
 import type { RateLimitSnapshot } from '../core/providers/rateLimitHeaders';
 import type { Provider, ProviderHooks } from '../core/providers/types';
@@ -139,15 +140,11 @@ export class Backends implements vscode.Disposable {
 
   /** Backends found on this machine that are not configured yet. */
   detected(): DetectedBackend[] {
-    const configured = this.settings.providers;
-    return this.detectedBackends.filter(
-      (candidate) =>
-        !configured.some(
-          (provider) =>
-            provider.preset.id === candidate.entry.preset &&
-            (candidate.entry.baseUrl === undefined || sameServer(provider.baseUrl, candidate.entry.baseUrl)),
-        ),
-    );
+    const configured = this.settings.providers.map((provider) => ({
+      presetId: provider.preset.id,
+      baseUrl: provider.baseUrl,
+    }));
+    return this.detectedBackends.filter((candidate) => !configuredAlready(candidate.entry, configured));
   }
 
   setDetected(found: DetectedBackend[]): void {
@@ -185,9 +182,4 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-function sameServer(a: string, b: string): boolean {
-  const root = (url: string) => url.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return root(a) === root(b);
 }
