@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createClient, type Backends } from './backends';
 import type { Provider } from '../core/providers/types';
+import { modelChoices } from '../core/settings/modelChoices';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import type { KeyStore } from './keyStore';
 import { SECTION } from './settings';
@@ -38,8 +39,7 @@ export async function pickModel(
   const others = ids.filter((id) => id !== current);
   if (others.length === 0) return current;
   const items: ModelPick[] = [
-    { label: current, description: ids.includes(current) ? 'current' : 'current · not in the list', model: current },
-    ...others.map((id) => ({ label: id, model: id })),
+    ...modelChoices(ids, current).map(({ model, note }) => ({ label: model, description: note, model })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(edit) Type a model id…', typeIn: true },
   ];
