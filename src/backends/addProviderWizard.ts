@@ -30,6 +30,17 @@ function freeId(backends: Backends, presetId: string): string {
 }
 
 /**
+ * The preset's name ("OpenRouter"), or "OpenRouter 2" beside another of that name: without one,
+ * the status bar, the pickers and every notification would call the backend by its id.
+ */
+function freeName(backends: Backends, presetName: string): string {
+  const names = new Set(backends.current().providers.map((provider) => provider.name));
+  let name = presetName;
+  for (let n = 2; names.has(name); n++) name = `${presetName} ${n}`;
+  return name;
+}
+
+/**
  * Add Provider: preset → where it runs (when that varies) → key into secret storage → connection
  * test (Retry / Change key / Add anyway) → models (from the backend's own list) → saved to user
  * settings. `presetId` starts at a given preset (the Qwen Code migration does).
@@ -58,6 +69,7 @@ export async function addProvider(
   const id = freeId(backends, preset.id);
   const entry: Record<string, unknown> = {
     id,
+    name: freeName(backends, preset.name),
     preset: preset.id,
     ...(baseUrl && baseUrl !== preset.baseUrl && { baseUrl }),
   };

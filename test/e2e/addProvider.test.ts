@@ -29,7 +29,9 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
   const title = () => page.locator('.quick-input-widget .quick-input-title');
   /** The user settings' providers; none while the editor is half-way through writing the file. */
   const userProviders = () => {
-    let settings: { 'switchboard.providers'?: { id: string; preset: string; baseUrl?: string; chatModel?: string }[] };
+    let settings: {
+      'switchboard.providers'?: { id: string; name?: string; preset: string; baseUrl?: string; chatModel?: string }[];
+    };
     try {
       settings = JSON.parse(
         readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8'),
@@ -81,8 +83,21 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
     while (userProviders().length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
     const added = userProviders().at(-1);
     assert.deepEqual(
-      { id: added?.id, preset: added?.preset, baseUrl: added?.baseUrl, chatModel: added?.chatModel },
-      { id: 'custom', preset: 'custom', baseUrl: emulator.openaiBaseUrl, chatModel: 'emulator-chat' },
+      {
+        id: added?.id,
+        name: added?.name,
+        preset: added?.preset,
+        baseUrl: added?.baseUrl,
+        chatModel: added?.chatModel,
+      },
+      // Named by its preset, so the status bar and the pickers do not call it by its id.
+      {
+        id: 'custom',
+        name: 'OpenAI-compatible server',
+        preset: 'custom',
+        baseUrl: emulator.openaiBaseUrl,
+        chatModel: 'emulator-chat',
+      },
     );
   });
 });
