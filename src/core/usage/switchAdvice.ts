@@ -101,10 +101,17 @@ export function describeRemaining(reading: LimitReading): string {
     .replace(/^1 tokens/, '1 token');
 }
 
-/** The reading nearest its limit, the one that matters now. */
+/**
+ * The reading nearest its limit, the one that matters now; at an equal share, the one that resets
+ * last (a day's 50 requests say more than a minute's 20, which refill at once).
+ */
 export function closestReading(state: LimitState | undefined): LimitReading | undefined {
+  const lasts = (reading: LimitReading) => reading.resetsAt ?? Number.POSITIVE_INFINITY;
   return state?.readings.reduce<LimitReading | undefined>(
-    (top, reading) => (!top || reading.fraction > top.fraction ? reading : top),
+    (top, reading) =>
+      !top || reading.fraction > top.fraction || (reading.fraction === top.fraction && lasts(reading) > lasts(top))
+        ? reading
+        : top,
     undefined,
   );
 }

@@ -95,6 +95,22 @@ describe('what remains, and the status bar’s words', () => {
     assert.equal(describeRemaining(closestReading(over)!), '0 requests today', 'never a negative count');
   });
 
+  it('at an equal share, shows the limit that lasts longest: the day, not the minute that refills at once', () => {
+    // OpenRouter's :free models: 20 a minute and 50 a day, nothing used yet.
+    const state = evaluateLimits(
+      inputs({ limits: { requestsPerMinute: 20, requestsPerDay: 50 }, usage: { ...usage, requestsToday: 0 } }),
+    );
+    assert.equal(describeRemaining(closestReading(state)!), '50 requests today');
+    // Nearer its limit, the minute is what matters.
+    const busy = evaluateLimits(
+      inputs({
+        limits: { requestsPerMinute: 20, requestsPerDay: 50 },
+        usage: { ...usage, requestsLastMinute: 18, requestsToday: 18 },
+      }),
+    );
+    assert.equal(describeRemaining(closestReading(busy)!), '2 requests this minute');
+  });
+
   it('names both roles when chat and completion differ, one label when they do not', () => {
     assert.equal(rolesLabel('Qwen (demo)', 'Qwen (demo)'), 'Qwen (demo)');
     assert.equal(rolesLabel('Qwen (demo)', 'Backup (demo)'), 'Qwen (demo) · chat: Backup (demo)');
