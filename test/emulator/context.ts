@@ -157,7 +157,8 @@ export class RequestContext {
         this.writeHead(200, { 'content-type': 'application/json' });
         this.res.flushHeaders();
         return this.waitUntilClosed();
-      case 'malformed-sse': {
+      case 'malformed-sse':
+      case 'truncate': {
         const payload = JSON.stringify(body);
         const cut = payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
         this.writeHead(200, {

@@ -20,7 +20,14 @@ export type StreamFault =
    * line for Ollama, an OpenAI-style `{"error": …}` data line elsewhere). A non-streaming request
    * gets the backend's 500 instead.
    */
-  | { kind: 'error-event'; afterChunks?: number };
+  | { kind: 'error-event'; afterChunks?: number }
+  /**
+   * The response ends cleanly after N frames, before the stream's own closing frames (Anthropic's
+   * `message_delta` and `message_stop`, the OpenAI-style usage chunk and `data: [DONE]`, Ollama's
+   * `done` line): what a proxy or load balancer that closes a long stream early leaves. A
+   * non-streaming request gets a 200 whose JSON body ends early.
+   */
+  | { kind: 'truncate'; afterChunks?: number };
 
 export type Fault =
   | StreamFault
@@ -51,6 +58,7 @@ export const DEFAULT_AFTER_CHUNKS: Record<StreamFault['kind'], number> = {
   'malformed-sse': 1,
   stall: 0,
   'error-event': 2,
+  truncate: 2,
 };
 
 interface Pending {

@@ -98,6 +98,10 @@ export class EventStream {
         this.write(this.failure);
         this.ctx.res.end();
         return false;
+      case 'truncate':
+        this.done = true;
+        this.ctx.res.end();
+        return false;
     }
   }
 }

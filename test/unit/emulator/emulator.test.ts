@@ -376,6 +376,18 @@ describe('provider emulator', () => {
         error: { type: 'overloaded_error', message: 'Overloaded' },
       });
     });
+
+    it('ends a stream cleanly before message_delta and message_stop on a truncate fault', async () => {
+      emu.fault({ kind: 'truncate', path: '/v1/messages', afterChunks: 4 });
+      const res = await message({ stream: true });
+      assert.equal(res.status, 200);
+      const events = parseSse(await res.text());
+      assert.deepEqual(
+        events.map((event) => event.event),
+        ['message_start', 'content_block_start', 'ping', 'content_block_delta'],
+      );
+      assert.equal(emu.requests.at(-1)?.status, 200);
+    });
   });
 
   describe('Ollama', () => {
@@ -1036,6 +1048,24 @@ describe('provider emulator', () => {
       });
       assert.equal(broken.length, 1);
       assert.ok(text.endsWith('data: [DONE]\n\n'));
+    });
+
+    it('truncate: the stream ends cleanly, without its usage chunk or [DONE]', async () => {
+      emu.fault({ kind: 'truncate', path: '/v1/chat/completions', afterChunks: 2 });
+      const text = await (
+        await chat('/v1/chat/completions', { stream: true, stream_options: { include_usage: true } })
+      ).text();
+      const dataLines = text.split('\n').filter((line) => line.startsWith('data: '));
+      assert.equal(dataLines.length, 2);
+      assert.ok(!text.includes('[DONE]'));
+      assert.ok(!text.includes('"usage"'));
+    });
+
+    it('truncate: a non-streaming answer ends early', async () => {
+      emu.fault({ kind: 'truncate', path: '/v1/chat/completions' });
+      const res = await chat();
+      assert.equal(res.status, 200);
+      await assert.rejects(res.json());
     });
 
     it('malformed-sse on Ollama: one NDJSON line is not JSON', async () => {
