@@ -8,7 +8,7 @@ import { HOSTED_CHAT_SILENCE, SDK_TIMEOUT_MS, startDeadline, type Deadline } fro
 import { errorBodyCapture, fimOverChat, probeByListing, reportRateLimits, retryingCall } from './clientSupport';
 import { clientHeaders } from './clientEnv';
 import { guardedFetch } from './guardedFetch';
-import type { ProviderError } from './providerError';
+import { ProviderError } from './providerError';
 import type { RetryOptions } from './retryPolicy';
 import { abortError, fromSdkError } from './sdkErrors';
 import type {
@@ -91,26 +91,30 @@ export class AnthropicProvider implements Provider {
         temperature: request.temperature,
         ...(stops.length && { stop: stops }),
       });
-      const usage: Usage = {
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        reported: false,
-      };
+      // message_start's input counts are final; its output_tokens is a placeholder. The output
+      // count comes in message_delta (cumulative), which a stream cut short never sends.
+      let started: Usage | undefined;
+      let finalOutput: number | undefined;
+      let stopped = false;
       let finishReason: string | undefined;
       for await (const event of stream) {
         deadline.alive();
         switch (event.type) {
-          case 'message_start':
-            usage.cacheReadTokens = event.message.usage.cache_read_input_tokens ?? 0;
-            usage.cacheWriteTokens = event.message.usage.cache_creation_input_tokens ?? 0;
-            // Anthropic's input_tokens leaves out the cached part; ours counts every input token,
-            // cache included (OpenAI's prompt_tokens convention), which pricing relies on.
-            usage.inputTokens = event.message.usage.input_tokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-            usage.outputTokens = event.message.usage.output_tokens;
-            usage.reported = true;
+          case 'message_start': {
+            const counts = event.message.usage;
+            const cacheReadTokens = counts.cache_read_input_tokens ?? 0;
+            const cacheWriteTokens = counts.cache_creation_input_tokens ?? 0;
+            started = {
+              // Anthropic's input_tokens leaves out the cached part; ours counts every input token,
+              // cache included (OpenAI's prompt_tokens convention), which pricing relies on.
+              inputTokens: counts.input_tokens + cacheReadTokens + cacheWriteTokens,
+              outputTokens: 0,
+              cacheReadTokens,
+              cacheWriteTokens,
+              reported: true,
+            };
             break;
+          }
           case 'content_block_delta':
             if (event.delta.type === 'text_delta') {
               answer += event.delta.text;
@@ -118,15 +122,34 @@ export class AnthropicProvider implements Provider {
             }
             break;
           case 'message_delta':
-            // message_delta carries cumulative output tokens.
-            usage.outputTokens = event.usage.output_tokens;
+            finalOutput = event.usage.output_tokens;
             finishReason = event.delta.stop_reason ?? finishReason;
+            break;
+          case 'message_stop':
+            stopped = true;
             break;
         }
       }
       if (deadline.signal.aborted) throw abortError(this.id, deadline);
       const input = (request.system ?? '') + request.messages.map((m) => m.content).join('\n');
-      yield { type: 'done', usage: usage.reported ? usage : estimatedUsage(input, answer), finishReason };
+      const estimate = estimatedUsage(input, answer);
+      if (started && finalOutput !== undefined) {
+        yield { type: 'done', usage: { ...started, outputTokens: finalOutput }, finishReason };
+        return;
+      }
+      // The input as the server counted it, where it said; the output from the text that came.
+      const partial = started ? { ...started, outputTokens: estimate.outputTokens, reported: false } : estimate;
+      // Ended before message_delta and message_stop (a proxy that closed it, say): the answer was
+      // cut off, and what came of it is billed.
+      if (!stopped && finalOutput === undefined) {
+        throw new ProviderError({
+          kind: 'server',
+          providerId: this.id,
+          message: 'The backend ended the answer early.',
+          usage: partial,
+        });
+      }
+      yield { type: 'done', usage: partial, finishReason };
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {

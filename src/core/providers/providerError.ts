@@ -3,6 +3,7 @@
  * never on message text.
  */
 import { plainServerText } from './serverText';
+import type { Usage } from './types';
 
 /** Every kind of backend failure, declared once; stored records and conversations are checked against it. */
 export const PROVIDER_ERROR_KINDS = [
@@ -83,6 +84,12 @@ export interface ProviderErrorInit {
   requestId?: string;
   /** The request never went out (no connection was made, or Switchboard refused to send it): it cost nothing. */
   notSent?: boolean;
+  /**
+   * What the request used, as far as the client knows, when it failed after the server had counted
+   * part of it: an Anthropic stream cut off after `message_start` has its input exact and its
+   * output estimated from the text that came. Billed in place of an estimate from the text alone.
+   */
+  usage?: Usage;
 }
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
@@ -112,6 +119,7 @@ export class ProviderError extends Error {
   readonly resetAt?: number;
   readonly requestId?: string;
   readonly notSent?: boolean;
+  readonly usage?: Usage;
 
   constructor(init: ProviderErrorInit) {
     // Messages carry a server's words and reach notifications: made inert and bounded here, once.
@@ -127,6 +135,7 @@ export class ProviderError extends Error {
     this.resetAt = init.resetAt;
     this.requestId = init.requestId === undefined ? undefined : plainServerText(init.requestId, 120);
     if (init.notSent) this.notSent = true;
+    if (init.usage) this.usage = init.usage;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

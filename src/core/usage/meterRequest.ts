@@ -16,8 +16,11 @@ export interface MeterInput {
   outputText?: string;
   /** Of `outputText`, what the model wrote reasoning: an estimate counts it as reasoning tokens. */
   reasoningText?: string;
-  /** `status` is the HTTP status the server refused the request with, when it did. */
-  error?: { kind: ProviderErrorKind; notSent?: boolean; status?: number };
+  /**
+   * `status` is the HTTP status the server refused the request with, when it did; `usage` what
+   * the client knew the request used when it failed (see `ProviderError.usage`).
+   */
+  error?: { kind: ProviderErrorKind; notSent?: boolean; status?: number; usage?: Usage };
 }
 
 export interface Metered {
@@ -40,7 +43,7 @@ export function meterRequest(input: MeterInput, price: (usage: Usage) => Price):
   if (input.error && wasRefused(input.error)) {
     return { usage: { ...NOTHING }, price: { micros: 0, currency: 'USD', source: 'refused' }, unserved: true };
   }
-  const usage = input.usage ?? estimated(input);
+  const usage = input.usage ?? input.error?.usage ?? estimated(input);
   return { usage, price: price(usage) };
 }
 

@@ -1,0 +1,98 @@
+/**
+ * A stream that ends cleanly before its closing events (a proxy or load balancer that closes a long
+ * answer early): the answer shows as cut off, and what the server counted is still billed.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ChatSession } from '../../../src/core/chat/chatSession';
+import type { AssistantTurn } from '../../../src/core/chat/conversation';
+import { ChatHistoryStore } from '../../../src/core/chat/historyStore';
+import type { ChatMessage, Provider, Usage } from '../../../src/core/providers/types';
+import { estimateTokens } from '../../../src/core/providers/usage';
+import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
+import { requestPrice } from '../../../src/core/usage/backendPrice';
+import { meterRequest } from '../../../src/core/usage/meterRequest';
+import * as pricing from '../../../src/core/usage/pricing';
+import { createProvider } from '../../../src/backends/providerRuntime';
+import { MemoryStorage } from '../../harness/memoryStorage';
+import { startEmulator, type Emulator } from '../../emulator/server';
+
+const KEY = 'sk-emu-PLANTEDKEY-truncated-0123456789';
+
+function backend(entry: Record<string, unknown>): { provider: Provider; config: ProviderConfig } {
+  const { providers, problems } = parseProviders([{ id: 'p', ...entry }]);
+  assert.deepEqual(problems, []);
+  assert.ok(providers[0]);
+  return { provider: createProvider(providers[0], KEY), config: providers[0] };
+}
+
+/** A chat session on a real client, metered and priced as the extension does. */
+function session(chosen: { provider: Provider; config: ProviderConfig }) {
+  let id = 0;
+  let now = 1_000;
+  const chat = new ChatSession({
+    store: ChatHistoryStore.load(new MemoryStorage(), () => {}),
+    backend: async () => chosen,
+    record: (request) => {
+      const { usage, price } = meterRequest(request, (counted) =>
+        requestPrice(chosen.config, request.model, counted, () => pricing),
+      );
+      return { ...usage, costMicros: price.micros, currency: price.micros === null ? 'USD' : price.currency };
+    },
+    now: () => (now += 10),
+    newId: () => `id-${++id}`,
+    warn: () => {},
+    emit: () => {},
+  });
+  return chat;
+}
+
+/** The usage the server reports for these messages when it answers them whole. */
+async function wholeUsage(provider: Provider, messages: ChatMessage[]): Promise<Usage> {
+  let usage: Usage | undefined;
+  for await (const event of provider.chat({ messages })) if (event.type === 'done') usage = event.usage;
+  assert.ok(usage);
+  return usage;
+}
+
+describe('a stream cut off before its closing events', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY, tokensPerSecond: 0 });
+  });
+  after(() => emulator.close());
+
+  it('Anthropic: the answer shows as failed, billed for its exact input and the output it streamed', async () => {
+    const claude = backend({
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      chatModel: 'claude-sonnet-4-6',
+    });
+    // message_start, content_block_start, ping, then 40 text deltas; no message_delta, no message_stop.
+    emulator.fault({ kind: 'truncate', path: '/v1/messages', afterChunks: 43 });
+    const chat = session(claude);
+    await chat.send('A long answer, please.', []);
+    const answer = chat.active.turns.at(-1) as AssistantTurn;
+
+    assert.equal(answer.status, 'failed', 'the answer is not shown as complete');
+    assert.equal(answer.error?.kind, 'server');
+    assert.ok(answer.text.length > 100, 'what streamed stays shown');
+    const sent = emulator.requests.at(-1)?.body as { messages: ChatMessage[] };
+    const server = await wholeUsage(claude.provider, sent.messages);
+    const expected: Usage = {
+      inputTokens: server.inputTokens,
+      outputTokens: estimateTokens(answer.text),
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reported: false,
+    };
+    const price = requestPrice(claude.config, 'claude-sonnet-4-6', expected, () => pricing);
+    assert.ok(price.micros !== null && price.micros > 0);
+    assert.deepEqual(answer.usage, {
+      inputTokens: server.inputTokens,
+      outputTokens: estimateTokens(answer.text),
+      reported: false,
+      costMicros: price.micros,
+    });
+  });
+});
