@@ -92,7 +92,7 @@ export async function messages(ctx: RequestContext): Promise<void> {
       content: [{ type: 'text', text: generation.text }],
       stop_reason: stopReason,
       stop_sequence: stopSequence,
-      usage,
+      usage: ctx.reported(usage, 'anthropic-message'),
     });
   }
   const stream = ctx.stream('sse', streamFailure('anthropic', {}));
@@ -106,7 +106,7 @@ export async function messages(ctx: RequestContext): Promise<void> {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...usage, output_tokens: 1 },
+      usage: ctx.reported({ ...usage, output_tokens: 1 }, 'anthropic-start'),
     },
   };
   if (!(await stream.send({ event: 'message_start', data: start }))) return;
@@ -126,7 +126,7 @@ export async function messages(ctx: RequestContext): Promise<void> {
   const messageDelta = {
     type: 'message_delta',
     delta: { stop_reason: stopReason, stop_sequence: stopSequence },
-    usage: { output_tokens: usage.output_tokens },
+    usage: ctx.reported({ output_tokens: usage.output_tokens }, 'anthropic-delta'),
   };
   if (!(await stream.send({ event: 'message_delta', data: messageDelta }))) return;
   if (!(await stream.send({ event: 'message_stop', data: { type: 'message_stop' } }))) return;

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serverFailure, type Reply, type StreamFrame } from './errors';
 import { isStreamFault, type Fault, type FaultQueue } from './faults';
-import type { Dialect, EmulatorSettings } from './options';
+import type { Dialect, EmulatorSettings, UsageReport } from './options';
 import type { PrefixCache } from './prefixCache';
 import { backendQuota, QuotaTracker } from './quota';
 import type { RecordedRequest } from './recording';
@@ -56,6 +56,11 @@ export class RequestContext {
 
   get settings(): EmulatorSettings {
     return this.state.settings;
+  }
+
+  /** A usage object as this server reports it: the emulator's own, or what `reportUsage` makes of it. */
+  reported<T extends Record<string, unknown>>(usage: T, where: UsageReport): Record<string, unknown> {
+    return this.state.settings.reportUsage?.(usage, where) ?? usage;
   }
 
   /** The quota tracker of this request's backend. */

@@ -45,11 +45,14 @@ export async function mistralFim(ctx: RequestContext): Promise<void> {
     },
   );
   const promptTokens = approxTokens(prompt + suffix);
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: generation.chunks.length,
-    total_tokens: promptTokens + generation.chunks.length,
-  };
+  const usage = ctx.reported(
+    {
+      prompt_tokens: promptTokens,
+      completion_tokens: generation.chunks.length,
+      total_tokens: promptTokens + generation.chunks.length,
+    },
+    'openai',
+  );
   const id = ctx.nextId('', 32);
   const created = Math.floor(ctx.now() / 1000);
 

@@ -81,12 +81,13 @@ export function show(ctx: RequestContext): Promise<void> {
 
 /** The text before the cursor in a raw FIM prompt, or undefined when the prompt has no FIM tokens. */
 /** Deterministic counters and durations (ns) for the final object. */
-function stats(promptTokens: number, generation: Generation) {
+function stats(ctx: RequestContext, promptTokens: number, generation: Generation) {
   const promptEval = Math.max(1, promptTokens);
   const evalCount = generation.chunks.length;
   const load = 5_000_000;
   const promptDuration = promptEval * 1_000_000;
   const evalDuration = evalCount * 20_000_000;
+  const counts = { prompt_eval_count: promptEval, eval_count: evalCount };
   return {
     done_reason: generation.finishReason,
     total_duration: load + promptDuration + evalDuration,
@@ -95,6 +96,8 @@ function stats(promptTokens: number, generation: Generation) {
     prompt_eval_duration: promptDuration,
     eval_count: evalCount,
     eval_duration: evalDuration,
+    // Overwritten in place; a count set to undefined is left out of the JSON.
+    ...ctx.reported(counts, 'ollama'),
   };
 }
 
@@ -131,7 +134,7 @@ export async function generateRoute(ctx: RequestContext): Promise<void> {
     created_at: createdAt,
     response: '',
     done: true,
-    ...stats(approxTokens(prompt + suffix), generation),
+    ...stats(ctx, approxTokens(prompt + suffix), generation),
   };
 
   if (body.stream === false) {
@@ -183,7 +186,7 @@ export async function chat(ctx: RequestContext): Promise<void> {
     created_at: createdAt,
     message: { role: 'assistant', content: '' },
     done: true,
-    ...stats(promptTokens, generation),
+    ...stats(ctx, promptTokens, generation),
   };
 
   if (body.stream === false) {

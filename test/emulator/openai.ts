@@ -453,10 +453,16 @@ function usageFor(
   // DeepSeek reports its context cache in counters of its own; OpenAI and DashScope in
   // prompt_tokens_details, only when they have one.
   if (ctx.dialect === 'deepseek')
-    return { ...usage, prompt_cache_hit_tokens: cached, prompt_cache_miss_tokens: promptTokens - cached };
-  return ctx.settings.implicitPrefixCache && ctx.dialect in IMPLICIT_CACHE_RULES
-    ? { ...usage, prompt_tokens_details: { cached_tokens: cached } }
-    : usage;
+    return ctx.reported(
+      { ...usage, prompt_cache_hit_tokens: cached, prompt_cache_miss_tokens: promptTokens - cached },
+      'openai',
+    );
+  return ctx.reported(
+    ctx.settings.implicitPrefixCache && ctx.dialect in IMPLICIT_CACHE_RULES
+      ? { ...usage, prompt_tokens_details: { cached_tokens: cached } }
+      : usage,
+    'openai',
+  );
 }
 
 /**

@@ -121,6 +121,14 @@ export interface EmulatorOptions {
    * rules (prefixCache.ts). Off by default, so usage stays simple for tests that do not ask.
    */
   implicitPrefixCache?: boolean;
+  /**
+   * A hostile or broken server's counts: every usage object the emulator reports (the
+   * OpenAI-style `usage`, Anthropic's usage in `message_start`, `message_delta` and a whole
+   * message, Ollama's `prompt_eval_count` and `eval_count`) goes through this, and what it returns
+   * is sent in its place, the rest of the wire format unchanged (a field set to undefined is left
+   * out). `where` says which one it is.
+   */
+  reportUsage?: (usage: Record<string, unknown>, where: UsageReport) => Record<string, unknown>;
   /** Model ids every backend lists (Ollama shows them as `id:latest`). */
   models?: readonly string[];
   /** Generation requests allowed per clock minute; more answer 429. */
@@ -144,6 +152,9 @@ export interface EmulatorOptions {
   litellm?: LiteLlmKey;
   zai?: ZaiAccount;
 }
+
+/** Which usage object `EmulatorOptions.reportUsage` is given. */
+export type UsageReport = 'openai' | 'anthropic-start' | 'anthropic-delta' | 'anthropic-message' | 'ollama';
 
 /** What `configure()` may change while the emulator runs: everything but the port. */
 export type EmulatorSettings = Omit<EmulatorOptions, 'port'>;

@@ -1222,6 +1222,45 @@ describe('provider emulator', () => {
       assert.equal((await chat()).status, 500);
     });
   });
+
+  describe('hostile usage counts', () => {
+    afterEach(() => emu.configure({ reportUsage: undefined }));
+
+    it('reportUsage replaces each usage object the emulator reports, and says which it is', async () => {
+      const seen: string[] = [];
+      emu.configure({
+        reportUsage: (usage, where) => {
+          seen.push(where);
+          if (where === 'openai') return { ...usage, prompt_tokens: '1000' };
+          if (where === 'anthropic-start') return { ...usage, input_tokens: -5 };
+          if (where === 'ollama') return { ...usage, prompt_eval_count: undefined, eval_count: 1.5 };
+          return usage;
+        },
+      });
+      const openai = jsonEvents(
+        await (await chat('/v1/chat/completions', { stream: true, stream_options: { include_usage: true } })).text(),
+      );
+      const usage = (openai.at(-1) as { usage: Record<string, unknown> }).usage;
+      assert.equal(usage.prompt_tokens, '1000');
+      assert.equal(typeof usage.completion_tokens, 'number');
+
+      const anthropic = await post(
+        '/v1/messages',
+        { model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }], stream: true },
+        { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' },
+      );
+      const start = (await anthropic.text()).split('\n').find((line) => line.includes('"message_start"'));
+      assert.ok(start);
+      assert.equal(JSON.parse(start.slice('data: '.length)).message.usage.input_tokens, -5);
+
+      const lines = ndjson(
+        await (await post('/api/generate', { model: 'emulator-coder', prompt: 'x', stream: false }, {})).text(),
+      );
+      assert.equal(lines.at(-1)?.eval_count, 1.5);
+      assert.equal('prompt_eval_count' in (lines.at(-1) ?? {}), false);
+      assert.deepEqual(seen, ['openai', 'anthropic-start', 'anthropic-delta', 'ollama']);
+    });
+  });
 });
 
 describe('emulator lifecycle', () => {
