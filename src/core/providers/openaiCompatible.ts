@@ -159,6 +159,7 @@ export class OpenAICompatibleProvider implements Provider {
         if (reasoning || filtered.thinking) yield { type: 'thinking', text: reasoning };
         if (text) yield { type: 'text', text };
         if (choice?.finish_reason) finishReason = choice.finish_reason;
+        // The last report counts; one without usable counts leaves the usage to be estimated.
         if (chunk.usage) usage = usageFromCounts(chunk.usage);
       }
       const ended = thinkTags.end();
@@ -367,12 +368,12 @@ export class OpenAICompatibleProvider implements Provider {
 
   /**
    * A FIM answer's usage: the server's, noted for estimating later ones, or, where none came (a
-   * stream closed early, a server that reports nothing), an estimate that counts the cache read
+   * stream closed early, a server that reports nothing or no usable count), an estimate that counts the cache read
    * this backend's recent reports let it count on.
    */
   private fimUsage(model: string, promptText: string, text: string, reported: UsageCounts | null | undefined): Usage {
-    if (!reported) return this.promptCache.estimate(model, promptText, text);
-    const usage = usageFromCounts(reported);
+    const usage = reported ? usageFromCounts(reported) : undefined;
+    if (!usage) return this.promptCache.estimate(model, promptText, text);
     this.promptCache.remember(model, promptText, usage);
     return usage;
   }

@@ -24,8 +24,14 @@ function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
-export function usageFromCounts(usage: UsageCounts): Usage {
-  const input = count(usage.prompt_tokens) ?? 0;
+/**
+ * The usage the counts report; undefined when they report none that can be billed, for the caller
+ * to estimate. Without a usable `prompt_tokens` they are no report: the input would be billed at
+ * nothing, or, taken out of `total_tokens` as output, at the output rate.
+ */
+export function usageFromCounts(usage: UsageCounts): Usage | undefined {
+  const input = count(usage.prompt_tokens);
+  if (input === undefined) return undefined;
   const completion = count(usage.completion_tokens) ?? 0;
   const total = count(usage.total_tokens);
   const reported = count(usage.completion_tokens_details?.reasoning_tokens) ?? 0;

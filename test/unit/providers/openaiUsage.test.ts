@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { usageFromCounts } from '../../../src/core/providers/openaiUsage';
+import { usageFromCounts as reportedUsage, type UsageCounts } from '../../../src/core/providers/openaiUsage';
+
+/** The usage the counts report, which these tests expect there to be. */
+function usageFromCounts(counts: UsageCounts) {
+  const usage = reportedUsage(counts);
+  assert.ok(usage, 'the counts are a report');
+  return usage;
+}
 
 describe('usage as OpenAI-compatible servers count it', () => {
   it('takes the counts as they are when they add up', () => {
@@ -53,5 +60,12 @@ describe('usage as OpenAI-compatible servers count it', () => {
       completion_tokens_details: { reasoning_tokens: -5 },
     });
     assert.deepEqual([negative.outputTokens, negative.reasoningTokens], [30, undefined]);
+  });
+
+  it('is no report without a usable prompt_tokens: nothing is taken out of the total as output', () => {
+    const hostile = { prompt_tokens: '1000', completion_tokens: 10, total_tokens: 1010 } as unknown as UsageCounts;
+    assert.equal(reportedUsage(hostile), undefined);
+    assert.equal(reportedUsage({ completion_tokens: 10, total_tokens: 1010 }), undefined);
+    assert.equal(reportedUsage({ prompt_tokens: -1, completion_tokens: 10 }), undefined);
   });
 });
