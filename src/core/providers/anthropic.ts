@@ -24,6 +24,7 @@ import type {
   Usage,
 } from './types';
 import { estimatedUsage } from './usage';
+import { count, optionalCount, soundUsage } from '../usage/tokenCounts';
 
 /** Anthropic requires max_tokens on every request. */
 const DEFAULT_MAX_TOKENS = 4_096;
@@ -95,26 +96,14 @@ export class AnthropicProvider implements Provider {
       // count comes in message_delta (cumulative), which a stream cut short never sends.
       let started: Usage | undefined;
       let finalOutput: number | undefined;
-      let stopped = false;
+      let ended = false;
       let finishReason: string | undefined;
       for await (const event of stream) {
         deadline.alive();
         switch (event.type) {
-          case 'message_start': {
-            const counts = event.message.usage;
-            const cacheReadTokens = counts.cache_read_input_tokens ?? 0;
-            const cacheWriteTokens = counts.cache_creation_input_tokens ?? 0;
-            started = {
-              // Anthropic's input_tokens leaves out the cached part; ours counts every input token,
-              // cache included (OpenAI's prompt_tokens convention), which pricing relies on.
-              inputTokens: counts.input_tokens + cacheReadTokens + cacheWriteTokens,
-              outputTokens: 0,
-              cacheReadTokens,
-              cacheWriteTokens,
-              reported: true,
-            };
+          case 'message_start':
+            started = startCounts(event.message.usage);
             break;
-          }
           case 'content_block_delta':
             if (event.delta.type === 'text_delta') {
               answer += event.delta.text;
@@ -122,11 +111,12 @@ export class AnthropicProvider implements Provider {
             }
             break;
           case 'message_delta':
-            finalOutput = event.usage.output_tokens;
+            ended = true;
+            finalOutput = count(event.usage.output_tokens);
             finishReason = event.delta.stop_reason ?? finishReason;
             break;
           case 'message_stop':
-            stopped = true;
+            ended = true;
             break;
         }
       }
@@ -140,8 +130,8 @@ export class AnthropicProvider implements Provider {
       // The input as the server counted it, where it said; the output from the text that came.
       const partial = started ? { ...started, outputTokens: estimate.outputTokens, reported: false } : estimate;
       // Ended before message_delta and message_stop (a proxy that closed it, say): the answer was
-      // cut off, and what came of it is billed.
-      if (!stopped && finalOutput === undefined) {
+      // cut off, and what came of it is billed. Either one ends it, with or without a usable count.
+      if (!ended) {
         throw new ProviderError({
           kind: 'server',
           providerId: this.id,
@@ -197,4 +187,27 @@ export class AnthropicProvider implements Provider {
       rawBodyOf: this.errorBodies.bodyOf,
     });
   }
+}
+
+/**
+ * message_start's input counts as ours: Anthropic's input_tokens leaves out the cached part; ours
+ * counts every input token, cache included (OpenAI's prompt_tokens convention), which pricing
+ * relies on. Undefined when a count is no count, for the input to be estimated.
+ */
+function startCounts(counts: {
+  input_tokens: unknown;
+  cache_read_input_tokens?: unknown;
+  cache_creation_input_tokens?: unknown;
+}): Usage | undefined {
+  const uncached = count(counts.input_tokens);
+  const cacheReadTokens = optionalCount(counts.cache_read_input_tokens);
+  const cacheWriteTokens = optionalCount(counts.cache_creation_input_tokens);
+  if (uncached === undefined || cacheReadTokens === undefined || cacheWriteTokens === undefined) return undefined;
+  return soundUsage({
+    inputTokens: uncached + cacheReadTokens + cacheWriteTokens,
+    outputTokens: 0,
+    cacheReadTokens,
+    cacheWriteTokens,
+    reported: true,
+  });
 }

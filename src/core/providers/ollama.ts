@@ -18,8 +18,10 @@ import type {
   ModelInfo,
   Provider,
   ProbeResult,
+  Usage,
 } from './types';
 import { estimatedUsage } from './usage';
+import { optionalCount } from '../usage/tokenCounts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -27,8 +29,9 @@ interface GenerateResponse {
   response?: string;
   model?: string;
   done_reason?: string;
-  prompt_eval_count?: number;
-  eval_count?: number;
+  /** As the server sent them: checked before they are used. */
+  prompt_eval_count?: unknown;
+  eval_count?: unknown;
 }
 
 /** An answer as gathered: a streamed one may have been stopped once the caller had enough. */
@@ -94,7 +97,7 @@ export class OllamaProvider implements Provider {
         ? await this.generateStreamed(call, onText)
         : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
-      const reported = data.prompt_eval_count !== undefined || data.eval_count !== undefined;
+      const usage = generatedUsage(data);
       return {
         text,
         // Named apart, so a report of what was sent knows it was the raw template.
@@ -102,15 +105,7 @@ export class OllamaProvider implements Provider {
         model: data.model ?? model,
         finishReason: data.done_reason,
         ...(data.stoppedEarly && { stoppedEarly: true }),
-        usage: reported
-          ? {
-              inputTokens: data.prompt_eval_count ?? 0,
-              outputTokens: data.eval_count ?? 0,
-              cacheReadTokens: 0,
-              cacheWriteTokens: 0,
-              reported: true,
-            }
-          : estimatedUsage(request.prefix + request.suffix, text),
+        usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
       };
     } finally {
       deadline.dispose();
@@ -133,8 +128,8 @@ export class OllamaProvider implements Provider {
       if (typeof line.model === 'string') whole.model = line.model;
       if (line.done === true) {
         if (typeof line.done_reason === 'string') whole.done_reason = line.done_reason;
-        if (typeof line.prompt_eval_count === 'number') whole.prompt_eval_count = line.prompt_eval_count;
-        if (typeof line.eval_count === 'number') whole.eval_count = line.eval_count;
+        if (line.prompt_eval_count !== undefined) whole.prompt_eval_count = line.prompt_eval_count;
+        if (line.eval_count !== undefined) whole.eval_count = line.eval_count;
       }
       if (typeof line.response === 'string' && line.response) {
         whole.response += line.response;
@@ -199,4 +194,17 @@ export class OllamaProvider implements Provider {
   private headers(): Record<string, string> {
     return { ...this.config.headers, ...(this.apiKey && { authorization: `Bearer ${this.apiKey}` }) };
   }
+}
+
+/**
+ * The counts of Ollama's last object, when it has any and every one it has is a count; undefined
+ * otherwise, for an estimate. One it leaves out is 0: Ollama before mid-2024 left prompt_eval_count
+ * out when the whole prompt came from its cache (ollama/ollama#2068).
+ */
+function generatedUsage(data: Generated): Usage | undefined {
+  if (data.prompt_eval_count === undefined && data.eval_count === undefined) return undefined;
+  const inputTokens = optionalCount(data.prompt_eval_count);
+  const outputTokens = optionalCount(data.eval_count);
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
+  return { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true };
 }

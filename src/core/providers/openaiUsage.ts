@@ -6,6 +6,7 @@
  * router-for-me/CLIProxyAPI#5733), or in `reasoning_tokens` larger than the completion. Such
  * thinking is counted as output, since it is billed as output.
  */
+import { count, optionalCount, soundUsage } from '../usage/tokenCounts';
 import type { Usage } from './types';
 
 export interface UsageCounts {
@@ -19,20 +20,18 @@ export interface UsageCounts {
   prompt_cache_hit_tokens?: number;
 }
 
-/** A count as a server sends it, when it is a whole number of tokens; else undefined. */
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 /**
  * The usage the counts report; undefined when they report none that can be billed, for the caller
  * to estimate. Without a usable `prompt_tokens` they are no report: the input would be billed at
- * nothing, or, taken out of `total_tokens` as output, at the output rate.
+ * nothing, or, taken out of `total_tokens` as output, at the output rate. Nor are they with a
+ * completion or cache count that is no count, or more cached than prompt tokens. A total or a
+ * reasoning count that is no count only says nothing more.
  */
 export function usageFromCounts(usage: UsageCounts): Usage | undefined {
   const input = count(usage.prompt_tokens);
-  if (input === undefined) return undefined;
-  const completion = count(usage.completion_tokens) ?? 0;
+  const completion = optionalCount(usage.completion_tokens);
+  const cached = optionalCount(usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens);
+  if (input === undefined || completion === undefined || cached === undefined) return undefined;
   const total = count(usage.total_tokens);
   const reported = count(usage.completion_tokens_details?.reasoning_tokens) ?? 0;
   // Thinking left out of the completion shows as a larger total, or as reasoning beyond it.
@@ -42,12 +41,12 @@ export function usageFromCounts(usage: UsageCounts): Usage | undefined {
     reported > completion ? completion + reported : 0,
   );
   const reasoning = reported > 0 && reported <= output ? reported : 0;
-  return {
+  return soundUsage({
     inputTokens: input,
     outputTokens: output,
-    cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
+    cacheReadTokens: cached,
     cacheWriteTokens: 0,
     reported: true,
     ...(reasoning && { reasoningTokens: reasoning }),
-  };
+  });
 }
