@@ -16,6 +16,7 @@
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { Usage } from '../providers/types';
+import { count } from './tokenCounts';
 import type { Currency } from './money';
 import { dollarPricesApply, findPriceRow, priceListFor, tierFor } from './priceList';
 
@@ -189,14 +190,14 @@ function datasetRates(price: ModelPrice, inputTokens: number): Rates | undefined
   });
 }
 
-function isCount(value: number): boolean {
-  return Number.isSafeInteger(value) && value >= 0;
-}
-
-/** Exact: tokens × USD-per-1M is already micros, summed as a fraction and rounded half up once. */
+/**
+ * Exact: tokens × USD-per-1M is already micros, summed as a fraction and rounded half up once.
+ * Undefined past what a number holds exactly (Number.MAX_SAFE_INTEGER micros), as for unusable counts.
+ */
 function costMicros(rates: Rates, usage: Usage): number | undefined {
   const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = usage;
-  if (![inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens].every(isCount)) return undefined;
+  if ([inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens].some((value) => count(value) === undefined))
+    return undefined;
   if (cacheReadTokens + cacheWriteTokens > inputTokens) return undefined;
   const uncached = inputTokens - (rates.cacheRead ? cacheReadTokens : 0) - (rates.cacheWrite ? cacheWriteTokens : 0);
   const terms: [number, Decimal | undefined][] = [
@@ -213,7 +214,8 @@ function costMicros(rates: Rates, usage: Usage): number | undefined {
     if (rate) numerator += BigInt(count) * rate.units * 10n ** BigInt(scale - rate.scale);
   }
   const denominator = 10n ** BigInt(scale);
-  return Number((2n * numerator + denominator) / (2n * denominator));
+  const micros = (2n * numerator + denominator) / (2n * denominator);
+  return micros <= BigInt(Number.MAX_SAFE_INTEGER) ? count(Number(micros)) : undefined;
 }
 
 function priced(

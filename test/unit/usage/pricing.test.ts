@@ -176,6 +176,17 @@ describe('cache tokens', () => {
       assert.deepEqual(price('openai', 'gpt-4.1-mini', bad), UNKNOWN);
     }
   });
+
+  it('is unknown, never an inexact number, for a cost past Number.MAX_SAFE_INTEGER micros', () => {
+    // 9e15 prompt tokens at gpt-4.1's $2 per 1M: 18,000,000,000,000,080 micros, not a safe integer.
+    assert.deepEqual(price('openai', 'gpt-4.1', usage(9_000_000_000_000_000, 10)), UNKNOWN);
+    // The same count at gpt-4.1-mini's $0.40 is 3,600,000,000,000,016 micros: exact, and kept.
+    assert.deepEqual(price('openai', 'gpt-4.1-mini', usage(9_000_000_000_000_000, 10)), {
+      micros: 3_600_000_000_000_016,
+      currency: 'USD',
+      source: 'dataset',
+    });
+  });
 });
 
 describe('overrides, local backends and unknown models', () => {
