@@ -62,7 +62,7 @@ export class UsageMeter implements vscode.Disposable {
   private readonly plans = new PlanUsage((backend) => this.planBackends.has(backend));
 
   constructor(storageDir: string, retentionDays: number) {
-    UsageLedger.open({ dir: storageDir, retentionDays })
+    UsageLedger.open({ dir: storageDir, retentionDays, warn: (message) => log().warn(message) })
       .then((ledger) => {
         this.ledger = ledger;
         ledger.onRecords((records) => {

@@ -26,7 +26,7 @@ import { fromEventLine, toEventLine, type CompletionEvent } from './completionEv
 import { wholeLines } from './ledgerLines';
 import type { Currency } from './money';
 import { Rollups, utcDay } from './rollups';
-import { fromLine, toLine, type UsageRecord } from './usageRecord';
+import { fromLine, soundRecord, toLine, type UsageRecord } from './usageRecord';
 
 const FILE_PREFIX = 'usage-';
 const FILE_SUFFIX = '.jsonl';
@@ -47,6 +47,8 @@ export interface LedgerOptions {
   now?: () => number;
   /** The write call, replaceable only so a test can fill the disk halfway through a line. */
   writeSync?: (fd: number, data: Buffer) => number;
+  /** Hears of a record that had to be repaired before it could be written (see `soundRecord`). */
+  warn?: (message: string) => void;
 }
 
 /** A record to append; `currency` defaults to USD. */
@@ -63,6 +65,8 @@ export class UsageLedger {
   skippedLines = 0;
   /** Appends that did not reach the disk whole (disk full); their records still count in this window. */
   failedWrites = 0;
+  /** Records with a field no window would read back, written repaired (see `soundRecord`). */
+  repairedRecords = 0;
   private readonly writerId: string;
   /** This window's file for the current day, and every file it wrote since it opened. */
   private ownFile = '';
@@ -101,15 +105,27 @@ export class UsageLedger {
 
   /**
    * Records one request. Synchronous and one `write` of one line: a crash can tear at most this
-   * line, and the caller never waits on the disk.
+   * line, and the caller never waits on the disk. A record with a field the reader would skip it
+   * for is written repaired, so every window counts the request, and counts it the same.
    */
   append(input: NewUsageRecord): UsageRecord {
-    const record: UsageRecord = {
-      ...input,
-      currency: input.currency ?? 'USD',
-      id: `${this.writerId}:${this.sequence++}`,
-      time: input.time ?? (this.options.now ?? Date.now)(),
-    };
+    const now = (this.options.now ?? Date.now)();
+    const { record, repaired } = soundRecord(
+      {
+        ...input,
+        currency: input.currency ?? 'USD',
+        id: `${this.writerId}:${this.sequence++}`,
+        time: input.time ?? now,
+      },
+      now,
+    );
+    if (repaired.length > 0) {
+      this.repairedRecords += 1;
+      this.options.warn?.(
+        `A usage record of ${record.backend} could not be stored as given (${repaired.join(', ')}): ` +
+          'written readable, a bad count as 0 and a bad cost as unknown.',
+      );
+    }
     this.write(toLine(record));
     this.rollups.add(record);
     this.emit([record]);

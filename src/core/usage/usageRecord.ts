@@ -4,6 +4,7 @@
  */
 import { isRecord } from '../jsonValue';
 import { isCurrency, type Currency } from './money';
+import { count } from './tokenCounts';
 
 export type Feature = 'completion' | 'chat' | 'probe';
 
@@ -55,7 +56,7 @@ export function toLine(record: UsageRecord): string {
   );
 }
 
-/** Field caps on read: the ledger is a file any process can write, so nothing in it is trusted. */
+/** Field caps: the ledger is a file any process can write, so nothing in it is trusted on read. */
 const MAX_ID_CHARS = 128;
 const MAX_NAME_CHARS = 256;
 const MAX_OUTCOME_CHARS = 64;
@@ -63,9 +64,17 @@ const MAX_OUTCOME_CHARS = 64;
 const MIN_TIME = 0;
 const MAX_TIME = Date.UTC(9999, 11, 31);
 
-const count = (value: unknown) =>
-  Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+// The rules a line must keep to be read, one per field: `fromLine` skips a line that breaks one,
+// and `soundRecord` repairs a record that does before it is written.
 const name = (value: unknown, max: number) => (typeof value === 'string' && value.length <= max ? value : undefined);
+const time = (value: unknown) => {
+  const ms = count(value);
+  return ms !== undefined && ms >= MIN_TIME && ms <= MAX_TIME ? ms : undefined;
+};
+const latency = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+const feature = (value: unknown) => (typeof value === 'string' && FEATURES.has(value) ? (value as Feature) : undefined);
+const cost = (value: unknown) => (value === null ? null : count(value));
 
 /** Parses one line; anything malformed or out of range (a torn write, a foreign edit) is undefined, never a throw. */
 export function fromLine(line: string): UsageRecord | undefined {
@@ -76,7 +85,7 @@ export function fromLine(line: string): UsageRecord | undefined {
     return undefined;
   }
   if (!isRecord(raw)) return undefined;
-  const { t, f, r, c, cu, l } = raw;
+  const { r, cu } = raw;
   const id = name(raw.id, MAX_ID_CHARS);
   const backend = name(raw.b, MAX_NAME_CHARS);
   const model = name(raw.m, MAX_NAME_CHARS);
@@ -85,45 +94,86 @@ export function fromLine(line: string): UsageRecord | undefined {
   const output = count(raw.o);
   const cacheRead = count(raw.cr);
   const cacheWrite = count(raw.cw);
-  const time = count(t);
+  const at = time(raw.t);
+  const kind = feature(raw.f);
+  const costMicros = cost(raw.c);
+  const latencyMs = latency(raw.l);
   if (
     id === undefined ||
-    time === undefined ||
-    time < MIN_TIME ||
-    time > MAX_TIME ||
+    at === undefined ||
     backend === undefined ||
     model === undefined ||
-    typeof f !== 'string' ||
-    !FEATURES.has(f) ||
+    kind === undefined ||
     input === undefined ||
     output === undefined ||
     cacheRead === undefined ||
     cacheWrite === undefined ||
-    !(c === null || count(c) !== undefined) ||
+    costMicros === undefined ||
     !(cu === undefined || isCurrency(cu)) ||
-    typeof l !== 'number' ||
-    !Number.isFinite(l) ||
-    l < 0 ||
+    latencyMs === undefined ||
     outcome === undefined
   ) {
     return undefined;
   }
   return {
     id,
-    time,
+    time: at,
     backend,
     model,
-    feature: f as Feature,
+    feature: kind,
     inputTokens: input,
     outputTokens: output,
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     reported: r === 1,
-    costMicros: c as number | null,
+    costMicros,
     currency: cu ?? 'USD',
-    latencyMs: l,
+    latencyMs,
     outcome,
     ...(raw.ip === 1 && { inPlan: true }),
     ...(raw.us === 1 && { unserved: true }),
   };
+}
+
+/**
+ * A record as it can be written: one `fromLine` would skip is repaired field by field, so the
+ * request still counts, and the same, in every window. A count that is no count is dropped (0, and
+ * the usage no longer reported); a cost that is no count, or in no known currency, becomes unknown
+ * (never 0); a latency from a clock set back becomes 0; a name too long is cut; a time out of
+ * range becomes `now`. `repaired` names the fields changed, for the log; empty when none was.
+ */
+export function soundRecord(record: UsageRecord, now: number): { record: UsageRecord; repaired: string[] } {
+  const repaired: string[] = [];
+  const checked = <T>(field: string, value: T | undefined, fallback: T): T => {
+    if (value !== undefined) return value;
+    repaired.push(field);
+    return fallback;
+  };
+  const cut = (field: string, value: unknown, max: number) =>
+    checked(field, name(value, max), typeof value === 'string' ? value.slice(0, max) : 'unknown');
+  const tokens = {
+    inputTokens: checked('inputTokens', count(record.inputTokens), 0),
+    outputTokens: checked('outputTokens', count(record.outputTokens), 0),
+    cacheReadTokens: checked('cacheReadTokens', count(record.cacheReadTokens), 0),
+    cacheWriteTokens: checked('cacheWriteTokens', count(record.cacheWriteTokens), 0),
+  };
+  const countsKept = repaired.length === 0;
+  const currencyKnown = isCurrency(record.currency);
+  if (!currencyKnown) repaired.push('currency');
+  const costMicros = checked('costMicros', cost(record.costMicros), null);
+  const sound: UsageRecord = {
+    id: cut('id', record.id, MAX_ID_CHARS),
+    time: checked('time', time(record.time), now),
+    backend: cut('backend', record.backend, MAX_NAME_CHARS),
+    model: cut('model', record.model, MAX_NAME_CHARS),
+    feature: checked('feature', feature(record.feature), 'chat'),
+    ...tokens,
+    reported: record.reported === true && countsKept,
+    costMicros: currencyKnown ? costMicros : null,
+    currency: currencyKnown ? record.currency : 'USD',
+    latencyMs: checked('latencyMs', latency(record.latencyMs), 0),
+    outcome: cut('outcome', record.outcome, MAX_OUTCOME_CHARS),
+    ...(record.inPlan === true && { inPlan: true }),
+  };
+  return { record: sound, repaired };
 }

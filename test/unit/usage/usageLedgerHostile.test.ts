@@ -42,6 +42,37 @@ describe('usage ledger under hostile or damaged files', () => {
     await ledger.close();
   });
 
+  it('a record the reader would skip is written repaired, never lost: every window counts it, the damage logged', async () => {
+    const now = Date.UTC(2026, 10, 22, 12);
+    const warnings: string[] = [];
+    const writer = await UsageLedger.open({ dir, now: () => now, warn: (message) => warnings.push(message) });
+    const hostile: Partial<NewUsageRecord>[] = [
+      { inputTokens: '100' as unknown as number },
+      { cacheReadTokens: -200 },
+      { outputTokens: 1.5 },
+      { inputTokens: 2 ** 60 },
+      { costMicros: 18_000_000_000_000_080 },
+      { costMicros: -5 },
+      { currency: 'XYZ' as NewUsageRecord['currency'] },
+      // A clock set back while the request ran.
+      { latencyMs: -3 },
+      { model: 'm'.repeat(5_000) },
+      { outcome: 'k'.repeat(5_000) },
+      { time: 9e15 },
+    ];
+    for (const overrides of hostile) writer.append(record(overrides));
+    const reader = await UsageLedger.open({ dir, now: () => now });
+    assert.equal(reader.skippedLines, 0, 'another window reads every record');
+    const here = writer.rollups.sum();
+    assert.equal(here.requests, hostile.length, 'every request counts');
+    assert.deepEqual(reader.rollups.sum(), here, 'and counts the same in every window');
+    // A cost that could not be stored, or in no known currency, is unknown: never $0.
+    assert.equal(here.unpricedRequests, 3);
+    assert.equal(here.inputTokens, 100 * (hostile.length - 2));
+    assert.equal(warnings.length, hostile.length, 'each repair is logged');
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
   it('a short write (disk full) never merges the torn record with the next one', async () => {
     let failNext = true;
     const ledger = await UsageLedger.open({
