@@ -162,6 +162,8 @@ export function soundRecord(record: UsageRecord, now: number): { record: UsageRe
   if (!currencyKnown) repaired.push('currency');
   const costMicros = checked('costMicros', cost(record.costMicros), null);
   const sound: UsageRecord = {
+    // The marks (inPlan, unserved, any added later) as they are: the checked fields follow.
+    ...record,
     id: cut('id', record.id, MAX_ID_CHARS),
     time: checked('time', time(record.time), now),
     backend: cut('backend', record.backend, MAX_NAME_CHARS),
@@ -173,7 +175,6 @@ export function soundRecord(record: UsageRecord, now: number): { record: UsageRe
     currency: currencyKnown ? record.currency : 'USD',
     latencyMs: checked('latencyMs', latency(record.latencyMs), 0),
     outcome: cut('outcome', record.outcome, MAX_OUTCOME_CHARS),
-    ...(record.inPlan === true && { inPlan: true }),
   };
   return { record: sound, repaired };
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Rollups } from '../../../src/core/usage/rollups';
+import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { fromLine, toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
 
 const refused: UsageRecord = {
@@ -37,5 +41,20 @@ describe('a request the model never ran, in the ledger', () => {
     assert.deepEqual([totals.requests, totals.failedRequests, totals.unservedRequests], [2, 1, 1]);
     // And survives a checkpoint.
     assert.equal(Rollups.fromJSON(JSON.parse(JSON.stringify(rollups))).sum().unservedRequests, 1);
+  });
+
+  it('keeps its mark through the ledger, in this window and in another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-unserved-'));
+    try {
+      const writer = await UsageLedger.open({ dir, now: () => refused.time });
+      const { id: _, ...input } = refused;
+      assert.equal(writer.append(input).unserved, true);
+      const reader = await UsageLedger.open({ dir, now: () => refused.time });
+      assert.equal(writer.rollups.sum().unservedRequests, 1);
+      assert.equal(reader.rollups.sum().unservedRequests, 1);
+      await Promise.all([writer.close(), reader.close()]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
