@@ -17,6 +17,7 @@ import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptDetected } from '../backends/detection';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { backendSpend } from '../core/usage/costClass';
+import { paidNote } from '../core/usage/paidGuard';
 import { backendCandidates } from '../backends/alternatives';
 import { log } from '../log';
 import type { KeyStore } from '../backends/keyStore';
@@ -259,6 +260,13 @@ export class LimitMonitor implements vscode.Disposable {
       message += ` Next in switchboard.fallback is ${auto.candidate.name}, which is paid (${auto.estimate}): nothing was switched.`;
       offers.splice(0, offers.length, auto, ...offers.filter((offer) => offer.candidate.id !== auto.candidate.id));
     }
+    // The buttons name the targets; what the paid ones cost is said here, where it is not cut short.
+    const priced = paidNote(
+      offers
+        .filter((offer) => !(auto && auto.verdict === 'ask' && offer === auto))
+        .map((offer) => ({ name: offer.candidate.name, paid: offer.paid, estimate: offer.estimate })),
+    );
+    if (priced) message += ` ${priced}`;
     const cap = this.paidGuard.capSentence();
     if (cap) message += ` ${cap}`;
     const buttons = offers.map((offer) => offer.label);

@@ -111,7 +111,7 @@ export class PaidFallbackGuard {
       moves,
       paid,
       estimate,
-      label: switchButton(candidate.name, paid, estimate),
+      label: switchButton(candidate.name),
       verdict,
       uncounted,
     };

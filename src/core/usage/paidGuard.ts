@@ -68,7 +68,16 @@ export function quotedRole(roles: readonly Role[]): Role {
   return roles.includes('chat') ? 'chat' : 'completion';
 }
 
-/** "Switch to DeepSeek" or, for a paid target, "Switch to DeepSeek (paid, ~$0.0019/request)". */
-export function switchButton(name: string, paid: boolean, estimate: string): string {
-  return paid ? `Switch to ${name} (paid, ${estimate})` : `Switch to ${name}`;
+/**
+ * "Switch to DeepSeek". A notification cuts long button labels short (its buttons share one row),
+ * which cut off the price they carried: the price goes in the message, by `paidNote`.
+ */
+export function switchButton(name: string): string {
+  return `Switch to ${name}`;
+}
+
+/** The message's words on the paid targets of its buttons: "DeepSeek is paid (~$0.0019/request)." */
+export function paidNote(offers: readonly { name: string; paid: boolean; estimate: string }[]): string | undefined {
+  const paid = offers.filter((offer) => offer.paid).map((offer) => `${offer.name} is paid (${offer.estimate})`);
+  return paid.length ? `${paid.join('; ')}.` : undefined;
 }

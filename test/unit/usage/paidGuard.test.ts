@@ -9,6 +9,7 @@ import {
   parseAllowedTargets,
   quotedRole,
   slidesIntoPaid,
+  paidNote,
   switchButton,
   type RoleMove,
 } from '../../../src/core/usage/paidGuard';
@@ -160,10 +161,17 @@ describe('the paid guard', () => {
     );
   });
 
-  it('says the cost on the button, quoting the dearer role', () => {
-    assert.equal(switchButton('DeepSeek', true, '~$0.002/request'), 'Switch to DeepSeek (paid, ~$0.002/request)');
-    assert.equal(switchButton('DeepSeek', true, 'price unknown'), 'Switch to DeepSeek (paid, price unknown)');
-    assert.equal(switchButton('Ollama', false, '~$0.00/request'), 'Switch to Ollama');
+  it('keeps the button short and says the cost in the message, quoting the dearer role', () => {
+    assert.equal(switchButton('DeepSeek'), 'Switch to DeepSeek');
+    assert.equal(
+      paidNote([
+        { name: 'DeepSeek', paid: true, estimate: '~$0.002/request' },
+        { name: 'Ollama', paid: false, estimate: '~$0.00/request' },
+        { name: 'Model Studio', paid: true, estimate: 'price unknown' },
+      ]),
+      'DeepSeek is paid (~$0.002/request); Model Studio is paid (price unknown).',
+    );
+    assert.equal(paidNote([{ name: 'Ollama', paid: false, estimate: '~$0.00/request' }]), undefined);
     assert.equal(quotedRole(['completion', 'chat']), 'chat');
     assert.equal(quotedRole(['completion']), 'completion');
   });
