@@ -10,7 +10,17 @@ import { chooseFeatures } from './switchPicker';
 
 /** The routes to offer now: the three Qwen Code recommends, and Ollama when it was found running. */
 export function currentRoutes(backends: Backends): MigrationRoute[] {
-  return migrationRoutes(backends.detected().some((found) => found.entry.preset === 'ollama'));
+  const detected = backends.detected();
+  // A vendor's key found in the environment (no address of its own): that route needs no key typed.
+  const keys = new Map(
+    detected
+      .filter((found) => found.entry.apiKeyEnv && !found.entry.baseUrl)
+      .map((found) => [found.entry.preset, found.entry.apiKeyEnv!] as const),
+  );
+  return migrationRoutes(
+    detected.some((found) => found.entry.preset === 'ollama'),
+    keys,
+  );
 }
 
 /**
@@ -45,9 +55,15 @@ export async function addRoute(
   keys: KeyStore,
   route: MigrationRoute,
 ): Promise<ProviderConfig | undefined> {
-  if (route.id !== 'ollama') return addProvider(backends, keys, { presetId: route.presetId });
-  const ollama = backends.detected().find((found) => found.entry.preset === 'ollama');
-  if (!ollama) return undefined;
-  const id = await adoptDetected(ollama, keys);
+  const found = backends
+    .detected()
+    .find(
+      (candidate) =>
+        candidate.entry.preset === route.presetId &&
+        (route.id === 'ollama' || (route.keyVariable !== undefined && candidate.entry.apiKeyEnv === route.keyVariable)),
+    );
+  if (route.id !== 'ollama' && !found) return addProvider(backends, keys, { presetId: route.presetId });
+  if (!found) return undefined;
+  const id = await adoptDetected(found, keys);
   return backends.current().providers.find((provider) => provider.id === id);
 }

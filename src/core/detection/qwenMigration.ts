@@ -14,6 +14,8 @@ export interface MigrationRoute {
   presetId: string;
   /** How it differs in cost, in one line. */
   cost: string;
+  /** The environment variable holding a key for it, when one was found: no key to type in. */
+  keyVariable?: string;
 }
 
 const ROUTES: readonly MigrationRoute[] = [
@@ -43,9 +45,32 @@ const ROUTES: readonly MigrationRoute[] = [
   },
 ];
 
-/** The routes to offer: the three recommended, and Ollama only when it is running here. */
-export function migrationRoutes(ollamaRunning: boolean): MigrationRoute[] {
-  return ROUTES.filter((route) => route.id !== 'ollama' || ollamaRunning);
+/** What each route's button says once its key is found, with no steps left to ask. */
+const KEY_FOUND_LABELS: Readonly<Record<MigrationRoute['id'], string>> = {
+  'coding-plan': 'Coding Plan (key found)',
+  'model-studio': 'Model Studio (key found)',
+  'openrouter-free': 'OpenRouter (free, key found)',
+  ollama: 'Local Ollama',
+};
+
+/**
+ * The routes to offer: the three recommended, and Ollama only when it is running here.
+ * `keyVariables`: preset id → the environment variable a key for it was found in.
+ */
+export function migrationRoutes(
+  ollamaRunning: boolean,
+  keyVariables: ReadonlyMap<string, string> = new Map(),
+): MigrationRoute[] {
+  return ROUTES.filter((route) => route.id !== 'ollama' || ollamaRunning).map((route) => {
+    const variable = keyVariables.get(route.presetId);
+    if (!variable) return route;
+    return {
+      ...route,
+      label: KEY_FOUND_LABELS[route.id],
+      cost: `${route.cost} Your key in $${variable} is used.`,
+      keyVariable: variable,
+    };
+  });
 }
 
 /** The notice's text: what ended, and one line per route on what it costs. */
