@@ -48,7 +48,7 @@ export const ALIBABA_CODING_PLAN_INTL: SubscriptionPlan = {
       requestsPer5h: 1_200,
       requestsPerWeek: 9_000,
       price: '$10/month',
-      note: 'The 5-hour and weekly figures are China Lite’s; the international page was not found.',
+      note: 'The 5-hour and weekly limits are those Alibaba publishes for Lite in China; if yours differ, set them in the backend’s plan settings.',
     },
     pro: { requestsPer5h: 6_000, requestsPerWeek: 45_000, requestsPerMonth: 90_000, price: '$50/month' },
   },
