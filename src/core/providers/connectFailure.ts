@@ -33,3 +33,36 @@ export function neverReachedServer(error: unknown): boolean {
   }
   return false;
 }
+
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/**
+ * Why a connection to `host` failed, in words a user can act on, from the socket error at the end
+ * of the `cause` chain (fetch itself says only "fetch failed"). Its own message when the code is
+ * not one of the usual ones.
+ */
+export function connectionDetail(error: unknown, host: string): string {
+  let current: unknown = error;
+  let deepest: { code?: string; message?: string } = {};
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    deepest = {
+      code: typeof code === 'string' ? code : deepest.code,
+      message: typeof message === 'string' && message ? message : deepest.message,
+    };
+    if (typeof code === 'string') break;
+    current = cause;
+  }
+  const code = deepest.code ?? '';
+  if (code === 'ECONNREFUSED') return 'the connection was refused: is the server running at that address and port?';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `${host} could not be found: check the address, or whether this machine is offline or needs a proxy (VS Code's http.proxy setting).`;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return 'the connection timed out: a firewall or a proxy may be in the way (VS Code’s http.proxy setting).';
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return `no route to ${host}: is this machine offline?`;
+  if (code === 'ECONNRESET') return 'the connection was reset by the server or something in between.';
+  if (CERTIFICATE_CODE.test(code))
+    return `the certificate of ${host} was not accepted (${code}): a company proxy that inspects TLS needs its certificate trusted by this machine.`;
+  if (deepest.message === 'bad port') return 'that port is one browsers and Node never connect to.';
+  return deepest.message ?? 'the connection failed.';
+}

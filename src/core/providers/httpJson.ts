@@ -6,7 +6,7 @@ import { classifyHttpError } from './classifyError';
 import type { Deadline } from './deadline';
 import { guardedFetch } from './guardedFetch';
 import { ProviderError } from './providerError';
-import { neverReachedServer } from './connectFailure';
+import { connectionDetail, neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
 import { abortError } from './sdkErrors';
 
@@ -92,7 +92,7 @@ async function send(call: JsonCall): Promise<Response> {
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+    const cause = connectionDetail(error, new URL(call.url).hostname);
     throw new ProviderError({
       kind: 'network',
       providerId: call.providerId,

@@ -5,7 +5,7 @@
 import { classifyHttpError, classifyStreamError } from './classifyError';
 import type { Deadline } from './deadline';
 import { ProviderError } from './providerError';
-import { neverReachedServer } from './connectFailure';
+import { connectionDetail, neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -53,7 +53,7 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
     const cause = (error as Error & { cause?: unknown }).cause;
     // Our own transport refused (a redirect elsewhere, a key over plain http, a body too large).
     if (cause instanceof ProviderError) return cause;
-    const detail = cause instanceof Error ? cause.message : error.message;
+    const detail = connectionDetail(error, hostOf(context.baseUrl));
     return new ProviderError({
       kind: 'network',
       providerId,
@@ -88,4 +88,13 @@ export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: 
     message: redactSecrets(message, [apiKey]),
     notSent: neverReachedServer(error),
   });
+}
+
+/** The host of a base URL, for a sentence; the URL itself when it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
 }

@@ -4,9 +4,12 @@
  * stays under the gateway's path.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { isLoopbackHost } from '../../../src/core/net/loopback';
+import { connectionDetail } from '../../../src/core/providers/connectFailure';
 import { guardedFetch } from '../../../src/core/providers/guardedFetch';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
@@ -203,5 +206,48 @@ describe('a request Switchboard would not send, or a server only redirected, cos
     } finally {
       await home.close();
     }
+  });
+});
+
+describe('a connection that could not be made says why, in words a user can act on', () => {
+  const chatError = async (baseUrl: string): Promise<ProviderError> => {
+    const { providers } = parseProviders([{ id: 'down', preset: 'custom', baseUrl, chatModel: 'm' }]);
+    let failure: unknown;
+    try {
+      for await (const event of createProvider(providers[0]!, undefined).chat({
+        messages: [{ role: 'user', content: 'hi' }],
+      }))
+        void event;
+    } catch (error) {
+      failure = error;
+    }
+    assert.ok(ProviderError.is(failure, 'network'), String(failure));
+    return failure;
+  };
+
+  it('a port nothing listens on: refused, is the server running', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const failure = await chatError(`http://127.0.0.1:${port}/v1`);
+    assert.match(failure.message, /^Could not reach http:\/\/127\.0\.0\.1:\d+\/v1: the connection was refused/);
+    assert.match(failure.message, /running/);
+    assert.doesNotMatch(failure.message, /fetch failed/);
+  });
+
+  it('a name that does not resolve: no such host, or no network', async () => {
+    const failure = await chatError('http://switchboard-test.invalid/v1');
+    assert.match(failure.message, /switchboard-test\.invalid could not be found/);
+    assert.match(failure.message, /offline|proxy/);
+  });
+
+  it('a certificate refused: a TLS-inspecting proxy is the usual cause, with the code to look up', () => {
+    const socketError = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    const detail = connectionDetail(new TypeError('fetch failed', { cause: socketError }), 'api.example.com');
+    assert.match(detail, /certificate of api\.example\.com was not accepted \(SELF_SIGNED_CERT_IN_CHAIN\)/);
+    assert.match(detail, /proxy/);
   });
 });
