@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
-import { addAmounts } from '../core/usage/money';
-import { emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
+import { addTotals, emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
 import { describeAcceptance } from '../core/usage/acceptanceText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { backendDetail } from '../core/settings/backendLabel';
@@ -306,15 +305,10 @@ function requestsText(requests: number): string {
   return `${requests} req`;
 }
 
+/** Every counter summed (one left out read as "$0.00" for a plan's refused request). */
 function sumTotals(all: readonly (Totals | undefined)[]): Totals {
   const sum = emptyTotals();
-  for (const totals of all) {
-    if (!totals) continue;
-    sum.requests += totals.requests;
-    addAmounts(sum.cost, totals.cost);
-    sum.unpricedRequests += totals.unpricedRequests;
-    sum.planRequests += totals.planRequests;
-  }
+  for (const totals of all) if (totals) addTotals(sum, totals);
   return sum;
 }
 

@@ -23,6 +23,7 @@ describe('automatic completion after the server refused the quota', () => {
   after(async () => {
     await config().update('completion.yieldToChat', undefined, vscode.ConfigurationTarget.Global);
     await config().update('completion.provider', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('chat.provider', undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
     delete process.env[PLAN_KEY_VARIABLE];
     await emulator.close();
@@ -47,6 +48,7 @@ describe('automatic completion after the server refused the quota', () => {
       vscode.ConfigurationTarget.Global,
     );
     await config().update('completion.provider', 'plan-wait', vscode.ConfigurationTarget.Global);
+    await config().update('chat.provider', 'plan-wait', vscode.ConfigurationTarget.Global);
     await eventually(
       () => api.statusBarItem.accessibilityInformation?.label ?? '',
       (label) => label.includes('Coding Plan'),
@@ -79,6 +81,8 @@ describe('automatic completion after the server refused the quota', () => {
       /Automatic completion waits until \d\d:\d\d, then tries once: Coding Plan said its quota is used up/,
     );
     assert.doesNotMatch(tooltip, /plan requests in 5 h/, 'no room left is shown beside the refusal');
+    // The refused request cost nothing, and the plan covered the rest: never "$0.00".
+    assert.match(tooltip, /Spent today on this backend: included in plan/);
 
     // Asked for, a completion goes: that is how the user finds out whether it is back.
     await completeNewFunction(api, 'wait', vscode.InlineCompletionTriggerKind.Invoke);
