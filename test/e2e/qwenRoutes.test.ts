@@ -4,13 +4,34 @@
  * the right preset.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
+
+/** A home with Qwen Code's ended OAuth login in it, as its users have. */
+function endedQwenHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'switchboard-qwen-home-'));
+  mkdirSync(join(home, '.qwen'));
+  writeFileSync(
+    join(home, '.qwen', 'oauth_creds.json'),
+    JSON.stringify({
+      access_token: 'expired-access-token',
+      refresh_token: 'expired-refresh-token',
+      token_type: 'Bearer',
+      resource_url: 'portal.qwen.ai',
+      expiry_date: Date.parse('2026-04-14T00:00:00Z'),
+    }),
+  );
+  writeFileSync(
+    join(home, '.qwen', 'settings.json'),
+    JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } } }),
+  );
+  return home;
+}
 
 describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
   let home: string;
@@ -19,23 +40,7 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    // A home with Qwen Code's ended OAuth login in it, as its users have.
-    home = mkdtempSync(join(tmpdir(), 'switchboard-qwen-home-'));
-    mkdirSync(join(home, '.qwen'));
-    writeFileSync(
-      join(home, '.qwen', 'oauth_creds.json'),
-      JSON.stringify({
-        access_token: 'expired-access-token',
-        refresh_token: 'expired-refresh-token',
-        token_type: 'Bearer',
-        resource_url: 'portal.qwen.ai',
-        expiry_date: Date.parse('2026-04-14T00:00:00Z'),
-      }),
-    );
-    writeFileSync(
-      join(home, '.qwen', 'settings.json'),
-      JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } } }),
-    );
+    home = endedQwenHome();
     workbench = await startWorkbench({
       flavor: flavorFromEnv(),
       vsix: PACKAGED_VSIX,
@@ -72,5 +77,59 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
     await title.waitFor({ timeout: 15_000 });
     assert.match((await title.innerText()).trim(), /^Add provider \(1\/\d\): API key for OpenRouter$/);
     await page.keyboard.press('Escape');
+  });
+});
+
+describe(`after the Qwen Code free tier, with an OpenRouter key in the environment (${flavorFromEnv()})`, () => {
+  let home: string;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    home = endedQwenHome();
+    workbench = await startWorkbench({
+      flavor: flavorFromEnv(),
+      vsix: PACKAGED_VSIX,
+      env: { HOME: home, OPENROUTER_API_KEY: 'sk-or-v1-e2e-0123456789abcdef' },
+      settings: { 'switchboard.providers': [] },
+    });
+    ({ browser, page } = await openWorkbenchPage(workbench));
+  });
+
+  after(async () => {
+    await closeAll(browser, workbench);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('uses the key found: one click, no key typed, and the roles move to OpenRouter', async () => {
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 90_000 });
+    assert.match(await dialog.innerText(), /Your key in \$OPENROUTER_API_KEY is used\./);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'OpenRouter (free, key found)' }).click();
+    // Straight to what it serves: no key step, no connection test to wait through.
+    const placeholder = page.locator('.quick-input-widget .quick-input-box input');
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Completion and chat' })
+      .waitFor({ timeout: 15_000 });
+    assert.match((await placeholder.getAttribute('placeholder')) ?? '', /Use OpenRouter for/);
+    await page.keyboard.press('Enter');
+    const settingsFile = join(workbench.userDataDir, 'User', 'settings.json');
+    const read = (): Record<string, unknown> => {
+      try {
+        return JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    const deadline = Date.now() + 15_000;
+    while (read()['switchboard.chat.provider'] !== 'openrouter' && Date.now() < deadline)
+      await page.waitForTimeout(200);
+    const settings = read();
+    assert.deepEqual(settings['switchboard.providers'], [
+      { id: 'openrouter', preset: 'openrouter', name: 'OpenRouter', apiKeyEnv: 'OPENROUTER_API_KEY' },
+    ]);
+    assert.equal(settings['switchboard.completion.provider'], 'openrouter');
+    assert.equal(settings['switchboard.chat.provider'], 'openrouter');
   });
 });
