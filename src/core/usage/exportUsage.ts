@@ -22,7 +22,8 @@ const COLUMNS = [
   // In `currency`: a yuan figure is never written as dollars, and nothing is converted.
   'cost',
   'currency',
-  // "metered", "included in plan" (cost left empty: the plan is paid apart) or "price unknown".
+  // "metered", "included in plan" (cost left empty: the plan is paid apart), "not billed" (refused
+  // before the model ran, or never sent; cost left empty) or "price unknown".
   'billing',
   'latency_ms',
   'outcome',
@@ -48,6 +49,13 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The billing column: a refused or unsent request (the model never ran) is no spend at all. */
+function billing(record: UsageRecord): string {
+  if (record.inPlan) return 'included in plan';
+  if (record.unserved) return 'not billed';
+  return record.costMicros === null ? 'price unknown' : 'metered';
+}
+
 function row(record: UsageRecord): string[] {
   return [
     new Date(record.time).toISOString(),
@@ -59,9 +67,9 @@ function row(record: UsageRecord): string[] {
     String(record.cacheReadTokens),
     String(record.cacheWriteTokens),
     record.reported ? 'reported' : 'estimated',
-    record.inPlan ? '' : microsToUnits(record.costMicros),
-    record.costMicros === null || record.inPlan ? '' : record.currency,
-    record.inPlan ? 'included in plan' : record.costMicros === null ? 'price unknown' : 'metered',
+    record.inPlan || record.unserved ? '' : microsToUnits(record.costMicros),
+    record.costMicros === null || record.inPlan || record.unserved ? '' : record.currency,
+    billing(record),
     String(Math.round(record.latencyMs)),
     record.outcome,
     'request',

@@ -72,6 +72,25 @@ describe('usage export', () => {
     assert.deepEqual([entry?.cost, entry?.billing], ['', 'included in plan']);
   });
 
+  it('writes a request refused before the model ran, or never sent, as not billed, never as metered', async () => {
+    const refused = {
+      ...base,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      costMicros: 0,
+      outcome: 'quota-exhausted' as const,
+      unserved: true,
+    };
+    const [, line] = (await run([refused], 'csv')).trimEnd().split('\n');
+    assert.equal(
+      line,
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,0,0,0,0,reported,,,not billed,312,quota-exhausted,request,w:0,,,',
+    );
+    const [entry] = JSON.parse(await run([refused], 'json')) as { cost: string; billing: string }[];
+    assert.deepEqual([entry?.cost, entry?.billing], ['', 'not billed']);
+  });
+
   it('writes JSON that parses back to the same records', async () => {
     const parsed = JSON.parse(await run([base, { ...base, id: 'w:1', costMicros: 2_500_000 }], 'json')) as {
       cost: string;
