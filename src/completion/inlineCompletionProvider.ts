@@ -170,6 +170,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             suggestion.insertText,
             { backend: backend.id, model: backend.model },
             index === 0,
+            document.eol === vscode.EndOfLine.CRLF,
           ),
         ),
       );

@@ -116,14 +116,16 @@ export class SuggestionTracker {
    * A suggestion was handed to the editor at `offset`. Returns its token for the accept command.
    * The same suggestion served again as the user types along it is one suggestion, shown once.
    * `shown` is false for the candidates behind the first, which the editor shows only when the
-   * user cycles to them.
+   * user cycles to them. `crlf`: the document's line breaks are \r\n, two characters of it for each
+   * \n of `text`.
    */
-  offered(documentId: string, offset: number, text: string, fallback: Origin, shown = true): number {
+  offered(documentId: string, offset: number, text: string, fallback: Origin, shown = true, crlf = false): number {
     const origin = this.originOf(text, fallback);
     // Typing along a suggestion moves the cursor and shortens the text; where it ends, and how,
     // stay put. The same text there from another request (a manual trigger after an automatic
     // one) is the same suggestion to the user.
-    const key = `${origin.backend}\u0000${documentId}\u0000${offset + text.length}`;
+    const end = offset + text.length + (crlf ? text.split('\n').length - 1 : 0);
+    const key = `${origin.backend}\u0000${documentId}\u0000${end}`;
     let tracked = this.suggestions.find(
       (entry) => entry.key === key && (entry.text.endsWith(text) || text.endsWith(entry.text)),
     );

@@ -48,6 +48,17 @@ describe('following a suggestion from answer to document', () => {
     assert.deepEqual(kinds(events), ['shown', 'accepted:whole', 'kept']);
   });
 
+  it('in a file with Windows line endings, shows a multi-line suggestion once while the user types along it across Enter', () => {
+    const { events, tracker, fallback } = setup('if (ready) {\r\n}\r\n');
+    tracker.answered({ backend: 'qwen', model: 'm', request: 'w:2' }, '\n  start();\n  finish();');
+    const token = tracker.offered('a.ts', 12, '\n  start();\n  finish();', fallback, true, true);
+    // Enter writes \r\n: the cursor moves two characters, the suggestion shortens by its one \n.
+    assert.equal(tracker.offered('a.ts', 14, '  start();\n  finish();', fallback, true, true), token);
+    assert.equal(tracker.offered('a.ts', 24, '\n  finish();', fallback, true, true), token);
+    assert.equal(tracker.offered('a.ts', 26, '  finish();', fallback, true, true), token);
+    assert.deepEqual(kinds(events), ['shown']);
+  });
+
   it('records an accepted word, then the rest as the same suggestion, and finds it undone later', async () => {
     const { clock, events, documents, tracker, fallback } = setup('return ');
     tracker.answered({ backend: 'qwen', model: 'm', request: 'w:1' }, 'items.map(render)');
