@@ -174,6 +174,26 @@ describe('chat markdown: rendering', () => {
     assert.equal(plain?.querySelector('.md-code-warning'), null);
   });
 
+  it('marks code holding other invisible characters: zero-width, terminal controls, blank identifier letters', () => {
+    const cases = [
+      'const isAdmin\u200b = false;', // zero-width space: a second, different identifier
+      'echo ok\x1b[2K\rrm -rf ~', // a terminal escape that erases what was shown before it
+      'const \u3164 = run;', // Hangul filler: an identifier that looks like nothing
+      'x = 1 # \u{E0041}\u{E0042}', // tag characters: text no one sees
+    ];
+    for (const code of cases) {
+      const root = element(renderMarkdown(`\`\`\`sh\n${code}\n\`\`\`\n`));
+      const warning = root.querySelector('.md-code-warning');
+      assert.equal(warning?.textContent, '⚠ hidden characters', JSON.stringify(code));
+      assert.match(warning?.getAttribute('title') ?? '', /invisible character/);
+    }
+    // Tabs and ordinary text are no warning.
+    assert.equal(
+      element(renderMarkdown('```go\nfunc f() {\n\treturn\n}\n```\n')).querySelector('.md-code-warning'),
+      null,
+    );
+  });
+
   it('wires the code toolbar buttons to onCode with the raw code and language', () => {
     const code = 'if (a < b && c) {\n  print("x")\n}';
     const { root } = stream(
