@@ -47,7 +47,24 @@ const LANGUAGES = {
 for (const [name, definition] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, definition);
 
 /** Code longer than this is shown plain: highlighting it would stall the view for little benefit. */
-const MAX_HIGHLIGHT_CHARS = 200_000;
+const MAX_HIGHLIGHT_CHARS = 100_000;
+/**
+ * A line longer than this leaves the block plain: highlight.js grammars rescan long runs of
+ * identifier or number characters, so one line costs time growing with the square of its length
+ * (40,000 characters on a line took 9 s). VS Code's own editor stops tokenizing long lines too.
+ */
+const MAX_HIGHLIGHT_LINE = 2_000;
+
+function hasLongLine(code: string): boolean {
+  let start = 0;
+  while (start < code.length) {
+    const end = code.indexOf('\n', start);
+    const stop = end === -1 ? code.length : end;
+    if (stop - start > MAX_HIGHLIGHT_LINE) return true;
+    start = stop + 1;
+  }
+  return false;
+}
 
 /**
  * The language of a fence's info string (its first word, lower-cased), or undefined when there is
@@ -64,7 +81,8 @@ export function fenceLanguage(info: string): string | undefined {
  * language is unknown or the code too long; the caller then escapes the code itself.
  */
 export function highlightCode(code: string, language: string | undefined): string | undefined {
-  if (!language || code.length > MAX_HIGHLIGHT_CHARS || !hljs.getLanguage(language)) return undefined;
+  if (!language || code.length > MAX_HIGHLIGHT_CHARS || !hljs.getLanguage(language) || hasLongLine(code))
+    return undefined;
   try {
     return hljs.highlight(code, { language, ignoreIllegals: true }).value;
   } catch {

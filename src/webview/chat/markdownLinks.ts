@@ -5,6 +5,8 @@
  */
 
 const WEB_URL = /^https?:\/\/[^/\\]/i;
+/** As long as a link target may be; the host's limit (linkTarget.ts). */
+const MAX_TARGET_CHARS = 2_048;
 /** `//host`, `\\host`, `/\host` and their percent-encoded forms reach another host: not relative. */
 const NETWORK_PATH = /^([/\\]|%5c){2}/i;
 /** `C:\…`, `C:/…`: a Windows file path, not a scheme called "c". */
@@ -16,7 +18,8 @@ const DRIVE_PATH = /^[a-z]:([/\\]|%5c)/i;
  */
 export function isAllowedLinkTarget(url: string): boolean {
   const target = url.trim();
-  if (!target) return false;
+  // The host refuses longer targets too (linkTarget.ts); as a link, each use would copy it into the page.
+  if (!target || target.length > MAX_TARGET_CHARS) return false;
   if (WEB_URL.test(target)) return true;
   if (NETWORK_PATH.test(target)) return false;
   if (DRIVE_PATH.test(target)) return true;

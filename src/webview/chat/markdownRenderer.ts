@@ -47,13 +47,82 @@ md.core.ruler.push('switchboard_attributes', (state) => {
   visit(state.tokens);
 });
 
+/**
+ * A table markdown-it would pad far past its own text (every row gets the header's columns: 181
+ * of them over 362 one-cell rows is 65,000 cells from 1.4 KB, seconds to parse and to lay out) is
+ * shown as that text, in a plain block, before any cell is made. A real table has no more cells
+ * than characters of source; twice that is allowed.
+ */
+const MAX_CELLS_PER_CHAR = 2;
+const MIN_CELL_ALLOWANCE = 200;
+const DELIMITER_ROW = /^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+md.block.ruler.before(
+  'table',
+  'switchboard_table_size',
+  (state, startLine, endLine, silent) => {
+    if (startLine + 2 > endLine || state.sCount[startLine]! - state.blkIndent >= 4) return false;
+    const text = (line: number) => state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]);
+    const header = text(startLine);
+    const delimiter = text(startLine + 1);
+    if (!header.includes('|') || !DELIMITER_ROW.test(delimiter)) return false;
+    const columns = delimiter
+      .replace(/^\|/, '')
+      .replace(/\|\s*$/, '')
+      .split('|').length;
+    let line = startLine + 2;
+    let length = header.length + delimiter.length;
+    while (line < endLine && !state.isEmpty(line)) length += text(line++).length;
+    const rows = line - startLine - 1;
+    if (columns * rows <= MIN_CELL_ALLOWANCE + MAX_CELLS_PER_CHAR * length) return false;
+    if (silent) return true;
+    const plain = state.push('code_block', 'code', 0);
+    plain.content = `${state.getLines(startLine, line, state.blkIndent, false)}`;
+    plain.map = [startLine, line];
+    state.line = line;
+    return true;
+  },
+  { alt: ['paragraph', 'reference'] },
+);
+
+/**
+ * Link targets are copied into the page with each use: one long reference link written thousands
+ * of times would make hundreds of megabytes. Past this many characters of targets in one render,
+ * further links are plain text.
+ */
+const MAX_LINK_CHARS = 100_000;
+
+md.core.ruler.push('switchboard_link_budget', (state) => {
+  let spent = 0;
+  for (const block of state.tokens) {
+    const children = block.children ?? [];
+    for (let i = 0; i < children.length; i++) {
+      const token = children[i]!;
+      if (token.type !== 'link_open') continue;
+      spent += String(token.attrGet('href') ?? '').length;
+      if (spent <= MAX_LINK_CHARS) continue;
+      // The link's text stays; its open and close become nothing.
+      let depth = 0;
+      for (let j = i; j < children.length; j++) {
+        const inner = children[j]!;
+        if (inner.type === 'link_open') depth++;
+        else if (inner.type === 'link_close') depth--;
+        else continue;
+        Object.assign(inner, { type: 'text', tag: '', content: '', attrs: null, nesting: 0 });
+        if (depth === 0) break;
+      }
+    }
+  }
+});
+
 const rules = md.renderer.rules;
 
 rules.link_open = (tokens, idx) => {
   const token = tokens[idx];
   const href = String(token?.attrGet('href') ?? '');
-  const title = String(token?.attrGet('title') ?? '') || href;
-  return `<a class="md-link" role="link" tabindex="0" data-href="${escapeHtml(href)}" title="${escapeHtml(title)}">`;
+  // The tooltip is the only preview of where a link goes: it shows the target itself, never a
+  // title the answer chose ("https://nodejs.org/api/" over a link to a local admin page).
+  return `<a class="md-link" role="link" tabindex="0" data-href="${escapeHtml(href)}" title="${escapeHtml(href)}">`;
 };
 rules.link_close = () => '</a>';
 
@@ -102,9 +171,14 @@ export function codeBlockHtml(code: string, language: string | undefined, highli
   );
 }
 
-/** Renders a complete markdown text to sanitized HTML. */
+/** Renders a complete markdown text to sanitized HTML; as escaped text if rendering fails. */
 export function renderMarkdown(text: string): string {
-  return md.render(text, {});
+  try {
+    return md.render(text, {});
+  } catch {
+    // An answer must never take the conversation's later turns down with it.
+    return `<pre><code>${escapeHtml(text)}</code></pre>\n`;
+  }
 }
 
 /** Block tokens of `src`; `env.references` collects (and supplies) link reference definitions. */
