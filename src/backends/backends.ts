@@ -1,4 +1,5 @@
 import { configuredAlready } from '../core/detection/configuredAlready';
+import { withLocalPatience } from '../core/providers/localPatience';
 import * as vscode from 'vscode';
 import type { RateLimitSnapshot } from '../core/providers/rateLimitHeaders';
 import type { Provider, ProviderHooks } from '../core/providers/types';
@@ -173,7 +174,9 @@ export function createClient(config: ProviderConfig, apiKey: string | undefined,
   hooks = { ...hooks, confirmPlainHttpKey: (origin) => askPlainHttpKey(origin, config.name) };
   // Whatever the client, what a server names (models, reasons) reaches the UI inert and bounded.
   if (config.preset.protocol === 'vscode-lm') return guardedProvider(new VsCodeLmProvider(config));
-  return guardedProvider(loadProviderRuntime().createProvider(config, apiKey, { hooks }));
+  const client = loadProviderRuntime().createProvider(config, apiKey, { hooks });
+  // A local server loads the model on its first request: more time to start than a hosted API.
+  return guardedProvider(withLocalPatience(client, config.preset.local === true));
 }
 
 function hostOf(url: string): string {

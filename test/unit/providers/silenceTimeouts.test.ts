@@ -3,9 +3,12 @@
  * backend that never starts or stalls mid-answer still fails as a timeout.
  */
 import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { startDeadline } from '../../../src/core/providers/deadline';
+import { LOCAL_FIRST_BYTE_MS, withLocalPatience } from '../../../src/core/providers/localPatience';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
@@ -114,4 +117,68 @@ describe('silence limits against the emulator streaming slowly', () => {
       });
     });
   }
+});
+
+describe('a local model loading on its first request', () => {
+  /** A server that takes the request and says nothing: Ollama while it loads a model. */
+  async function loadingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const held: ServerResponse[] = [];
+    const server = createServer((_req, res) => void held.push(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: async () => {
+        for (const res of held) res.destroy();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('is given three minutes to start, not a hosted API’s one, and the timeout says it may still be loading', async () => {
+    const server = await loadingServer();
+    try {
+      const { providers } = parseProviders([
+        { id: 'ollama', preset: 'ollama', baseUrl: server.url, chatModel: 'big:70b' },
+      ]);
+      const provider = withLocalPatience(createProvider(providers[0]!, undefined), true);
+      const clock = new FakeClock();
+      let failure: unknown;
+      const done = (async () => {
+        try {
+          for await (const event of provider.chat({ messages: [{ role: 'user', content: 'hi' }], clock })) void event;
+        } catch (error) {
+          failure = error;
+        }
+      })();
+      await clock.advance(90_000);
+      assert.equal(failure, undefined, 'still waiting after a minute and a half');
+      await clock.advance(LOCAL_FIRST_BYTE_MS - 90_000);
+      await done;
+      const failed = failure as unknown;
+      assert.ok(ProviderError.is(failed, 'timeout'), String(failed));
+      assert.match(failed.message, /did not start answering within 180 s/);
+      assert.match(failed.message, /may still be loading/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves a hosted backend's limit, and a limit the caller set, as they are", async () => {
+    const seen: (number | undefined)[] = [];
+    const spy = {
+      id: 'spy',
+      chat: async function* (request: { timeoutMs?: number }) {
+        seen.push(request.timeoutMs);
+        yield* [];
+      },
+      listModels: async () => [],
+      probe: async () => ({ ok: true }),
+    } as unknown as Provider;
+    for await (const event of withLocalPatience(spy, false).chat({ messages: [] })) void event;
+    for await (const event of withLocalPatience(spy, true).chat({ messages: [], timeoutMs: 5_000 })) void event;
+    for await (const event of withLocalPatience(spy, true).chat({ messages: [] })) void event;
+    assert.deepEqual(seen, [undefined, 5_000, LOCAL_FIRST_BYTE_MS]);
+  });
 });
