@@ -6,9 +6,11 @@
 import type { Currency } from '../usage/money';
 import { ProviderError } from '../providers/providerError';
 import type { Provider, Usage } from '../providers/types';
+import { estimateTokens } from '../providers/usage';
 import { meterRequest } from '../usage/meterRequest';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { questionTurn, type ContextItem } from './contextItems';
+import { contextCutNotice } from './contextCut';
 import { promptMessages, requestText, type AssistantTurn, type Conversation, type Turn } from './conversation';
 import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
@@ -277,6 +279,11 @@ export class ChatSession {
     const complete = reported !== undefined || (error === undefined && !signal.aborted);
     const stopped = !complete && (signal.aborted || ProviderError.is(error, 'cancelled'));
     turn.status = complete ? 'complete' : stopped ? 'stopped' : 'failed';
+    const cut =
+      config.preset.local && reported?.reported
+        ? contextCutNotice(config.name, estimateTokens(promptText), reported.inputTokens)
+        : undefined;
+    if (cut && conversation === this.conversation) this.deps.emit({ type: 'notice', text: cut });
     if (turn.status === 'failed') turn.error = failureFacts(error, { id: config.id, name: config.name, model });
     const recordedError = complete
       ? undefined

@@ -9,7 +9,7 @@ import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conve
 import { ChatHistoryStore, type HistoryLimits } from '../../../src/core/chat/historyStore';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/providers/types';
-import { parseProviders } from '../../../src/core/settings/providerSettings';
+import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import { estimateTokens } from '../../../src/core/providers/usage';
 import { turnView } from '../../../src/core/chat/turnViews';
 
@@ -58,7 +58,7 @@ const untilStopped: Script = async function* (request) {
 function session(
   script: Script,
   storage = new MemoryStorage(),
-  options: { backend?: boolean; priceUnknown?: boolean; limits?: HistoryLimits } = {},
+  options: { backend?: boolean; priceUnknown?: boolean; limits?: HistoryLimits; config?: ProviderConfig } = {},
 ) {
   const fake = provider(script);
   const events: SessionEvent[] = [];
@@ -67,7 +67,8 @@ function session(
   let now = 1_000;
   const chat = new ChatSession({
     store: ChatHistoryStore.load(storage, () => {}, options.limits),
-    backend: async () => (options.backend === false ? undefined : { provider: fake, config: config! }),
+    backend: async () =>
+      options.backend === false ? undefined : { provider: fake, config: options.config ?? config! },
     // The real counting rule, at a made-up price of 2 and 10 micro-dollars a token.
     record: (request) => {
       records.push(request);
@@ -634,5 +635,46 @@ describe('prompt messages', () => {
       { role: 'assistant', content: 'answer A' },
       { role: 'user', content: 'D' },
     ]);
+  });
+});
+
+describe('a conversation longer than a local server reads', () => {
+  const long = 'Explain this log:\n' + 'GET /api/items 200 12ms\n'.repeat(3_200);
+  const readOnly = (inputTokens: number): Script =>
+    async function* () {
+      yield { type: 'text', text: 'It is a log of requests.' };
+      yield { type: 'done', usage: usage(inputTokens, 6) };
+    };
+
+  it('says when the server read only part of it, cut by its context size', async () => {
+    const [ollama] = parseProviders([
+      { id: 'ollama', name: 'Ollama (local)', preset: 'ollama', chatModel: 'llama3.2:3b' },
+    ]).providers;
+    const { chat, events } = session(readOnly(4_096), undefined, { config: ollama });
+    await chat.send(long, []);
+    const notices = events.filter((event) => event.type === 'notice');
+    assert.equal(notices.length, 1, JSON.stringify(notices));
+    assert.match(
+      (notices[0] as { text: string }).text,
+      /^Ollama \(local\) read only 4,096 tokens of about 19,\d{3} this question sends: its context size cut the rest/,
+    );
+  });
+
+  it('says nothing when the server read it all, or for a hosted backend that reports its own count', async () => {
+    const [ollama] = parseProviders([
+      { id: 'ollama', name: 'Ollama (local)', preset: 'ollama', chatModel: 'llama3.2:3b' },
+    ]).providers;
+    const whole = session(readOnly(17_000), undefined, { config: ollama });
+    await whole.chat.send(long, []);
+    assert.deepEqual(
+      whole.events.filter((event) => event.type === 'notice'),
+      [],
+    );
+    const hosted = session(readOnly(4_096));
+    await hosted.chat.send(long, []);
+    assert.deepEqual(
+      hosted.events.filter((event) => event.type === 'notice'),
+      [],
+    );
   });
 });
