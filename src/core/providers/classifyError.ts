@@ -91,6 +91,8 @@ const CODE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, Provi
   ['modelnotfound', 'model-not-found'],
   ['not_found_error', 'model-not-found'],
   ['context_length_exceeded', 'context-too-long'],
+  // llama.cpp's llama-server, with `n_prompt_tokens` and `n_ctx` beside it (tools/server/utils.hpp).
+  ['exceed_context_size_error', 'context-too-long'],
   // Z.ai / Zhipu business codes. Most come as 429, which alone would read as a rate limit: a spent
   // plan window (1308: the GLM Coding Plan's 5 hours, 1310: its week or month), a day's calls
   // (1304), an expired plan (1309) or arrears (1113) are not lifted by retrying.
@@ -136,6 +138,17 @@ const CODE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, Provi
   // field that stays a bad request
   // (https://www.developersdigest.tech/errors/api/anthropic-api/400-spend-limit-reached).
 ]);
+
+/**
+ * A prompt past the model's context, in the words of servers that give it no code of its own:
+ * vLLM (a 400 typed only `BadRequestError`: "This model's maximum context length is 4096
+ * tokens…"), LM Studio (a bare `{"error":"…loaded with context length of only 4096 tokens…"}`),
+ * llama.cpp builds before its error type, and proxies in front of them. Read only for a 400 whose
+ * fields decide nothing, which would otherwise be a plain bad request: the chat would call the
+ * request invalid and offer no new chat, and a completion could not tell it from a refused option.
+ */
+const CONTEXT_WORDS =
+  /maximum context length|context length of only|exceeds the available context size|context window/i;
 
 /** OpenRouter 402s name the exhausted limit: the account's credits, or a cap set on the key. */
 const LIMIT_SOURCE_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map<string, ProviderErrorKind>([
@@ -300,7 +313,11 @@ export function classifyHttpError(input: HttpErrorInput): ProviderError {
   const now = input.now ?? Date.now();
   const facts = readFacts(input.body);
   const decided = kindFromFacts(facts);
-  const kind = decided?.kind ?? kindFromStatus(input.status);
+  const kind =
+    decided?.kind ??
+    (input.status === 400 && CONTEXT_WORDS.test(facts.message ?? '')
+      ? 'context-too-long'
+      : kindFromStatus(input.status));
 
   const headers = facts.bodyHeaders ? withBodyHeaders(input.headers, facts.bodyHeaders) : input.headers;
   const snapshot = parseRateLimitHeaders(headers, now);

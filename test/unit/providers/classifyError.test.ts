@@ -902,3 +902,58 @@ describe('classifyHttpError: FastAPI validation errors (Mistral, vLLM)', () => {
     assert.match(http('vllm', 400, { detail: 'Model not loaded' }).message, /: Model not loaded$/);
   });
 });
+
+describe('classifyHttpError: local servers out of context', () => {
+  it("llama.cpp's exceed_context_size_error is context-too-long", () => {
+    const error = http('llamacpp', 400, {
+      error: {
+        code: 400,
+        message: 'the request exceeds the available context size, try increasing it',
+        type: 'exceed_context_size_error',
+        n_prompt_tokens: 5000,
+        n_ctx: 4096,
+      },
+    });
+    expectKind(error, 'context-too-long', false, 400);
+    assert.equal(error.code, 'exceed_context_size_error');
+  });
+
+  it("vLLM's BadRequestError, which only its words tell apart, is context-too-long", () => {
+    const error = http('vllm', 400, {
+      object: 'error',
+      message:
+        "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4872 in the messages, 128 in the completion). Please reduce the length of the messages or completion.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    });
+    expectKind(error, 'context-too-long', false, 400);
+  });
+
+  it("LM Studio's plain error string is context-too-long", () => {
+    const error = http('lmstudio', 400, {
+      error:
+        'Trying to keep the first 5012 tokens when context the overflows. However, the model is loaded with context length of only 4096 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input',
+    });
+    expectKind(error, 'context-too-long', false, 400);
+  });
+
+  it('the words decide only a 400 whose fields decide nothing', () => {
+    expectKind(
+      http('vllm', 400, { object: 'error', message: 'Model not loaded', type: 'BadRequestError' }),
+      'bad-request',
+      false,
+      400,
+    );
+    // A structured code wins over the words: a spent budget whose message mentions a context window.
+    expectKind(
+      http('litellm', 400, {
+        error: { message: 'Budget exceeded for the context window tier', type: 'budget_exceeded', code: '400' },
+      }),
+      'quota-exhausted',
+      false,
+      400,
+    );
+    expectKind(http('proxy', 500, { error: { message: 'maximum context length unknown' } }), 'server', true, 500);
+  });
+});
