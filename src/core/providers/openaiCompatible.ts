@@ -19,6 +19,7 @@ import {
   retryingCall,
 } from './clientSupport';
 import { clientHeaders } from './clientEnv';
+import { serverPart } from './errorWords';
 import { guardedFetch } from './guardedFetch';
 import { holeFillChatRequest } from './holeFillPrompt';
 import { ProviderError } from './providerError';
@@ -259,8 +260,10 @@ export class OpenAICompatibleProvider implements Provider {
     } catch (error) {
       // A server that refuses a streamed FIM call outright (an old proxy that knows no
       // `stream_options`, say) was billed nothing: the same request goes again unstreamed, and
-      // when that works, this backend gets whole answers from now on.
-      if (!ProviderError.is(error, 'bad-request')) throw error;
+      // when that works, this backend gets whole answers from now on. A refusal for anything else
+      // (a prompt past the context, a token the model does not take) would only come again, after
+      // a local server evaluated the whole prompt a second time.
+      if (!refusedStreaming(error)) throw error;
       const whole = await this.fimCompletionsWhole(request, prompt, suffix, route);
       this.fimStreams = false;
       return whole;
@@ -602,6 +605,11 @@ function chatBody(
     // Not an OpenAI parameter: the SDK sends the body as given.
     ...(sending.thinking && thinkingOff),
   } as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
+}
+
+/** Whether a FIM call was refused for being streamed: a 400 or 422 whose words name `stream` or `stream_options`. */
+function refusedStreaming(error: unknown): boolean {
+  return ProviderError.is(error, 'bad-request') && /\bstream(_options)?\b/i.test(serverPart(error.message));
 }
 
 /**

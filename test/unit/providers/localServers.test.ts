@@ -106,6 +106,33 @@ describe('local servers as they answer', () => {
       );
     });
 
+    it('a FIM call refused for something else than streaming is not sent again unstreamed', async () => {
+      // vLLM refusing a FIM-less model's prompt, say: the same request unstreamed is refused the same way.
+      answer = (_entry, response) =>
+        json(response, 400, {
+          object: 'error',
+          message: 'The prompt contains special tokens the model does not accept',
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        });
+      const client = provider({ id: 'vllm', preset: 'vllm' });
+      const ask = () =>
+        client.fim({
+          prefix: 'x',
+          suffix: '',
+          rawPrompt: '<fim_prefix>x<fim_suffix><fim_middle>',
+          onText: () => undefined,
+        });
+      await assert.rejects(ask(), (error: unknown) => ProviderError.is(error, 'bad-request'));
+      await assert.rejects(ask(), (error: unknown) => ProviderError.is(error, 'bad-request'));
+      assert.deepEqual(
+        seen.map((entry) => entry.body.stream),
+        [true, true],
+        'one request each, and both streamed',
+      );
+    });
+
     it('vLLM: the chat says the conversation is too long and offers a new chat', async () => {
       answer = (_entry, response) => json(response, 400, VLLM_TOO_LONG);
       const client = provider({ id: 'vllm', preset: 'vllm' });
