@@ -205,13 +205,10 @@ export class OpenAICompatibleProvider implements Provider {
       case 'mistral-fim':
         return this.fimMistral(request);
       case 'raw-template':
-        if (request.rawPrompt === undefined) {
-          throw new ProviderError({
-            kind: 'bad-request',
-            providerId: this.id,
-            message: 'This backend takes completions as a raw FIM template, and none was given for the model.',
-          });
-        }
+        // The completion engine picks the template from the model id or the user's setting. A
+        // model whose id says nothing of its family (llama-server's `default`, LM Studio's
+        // `qwen3-8b`, `openai/gpt-oss-20b`) has none: its hole is filled over chat, as Ollama's are.
+        if (request.rawPrompt === undefined) return this.fimWithoutTemplate(request);
         // OpenAI-compatible servers take at most four stop sequences: the caller's first.
         return this.fimCompletions(
           { ...request, stop: [...(request.stop ?? []), ...(request.rawStop ?? [])].slice(0, 4) },
@@ -222,6 +219,21 @@ export class OpenAICompatibleProvider implements Provider {
       default:
         // 'completions-suffix' and DeepSeek's /beta, which is the same call under another base URL.
         return this.fimCompletions(request, request.prefix, request.suffix, route);
+    }
+  }
+
+  /** The hole filled over chat, for a raw-template backend whose model has no known template. */
+  private async fimWithoutTemplate(request: FimRequest): Promise<FimResult> {
+    const model = request.model ?? this.config.completionModel;
+    try {
+      return await fimOverChat((chatRequest) => this.chat(chatRequest), request, model, this.promptCache);
+    } catch (error) {
+      // A model that takes no chat either (a base model with no chat template) needs its family named.
+      if (!ProviderError.is(error, 'bad-request')) throw error;
+      throw new ProviderError({
+        ...error,
+        message: `${error.message} No FIM template is known for ${model}, so the completion went over chat; set switchboard.completion.template to the model's family to send its own FIM template.`,
+      });
     }
   }
 
@@ -537,8 +549,9 @@ interface MistralFimResponse {
  * prompt cache is keyed on (`PromptCacheMemory`).
  */
 function fimReadText(route: string, request: FimRequest, model: string): string {
-  if (route === 'chat') return chatReadText(holeFillChatRequest({ ...request, model }));
   if (route === 'raw-template' && request.rawPrompt !== undefined) return request.rawPrompt;
+  // A raw-template backend's model with no template is asked over chat (`fimWithoutTemplate`).
+  if (route === 'chat' || route === 'raw-template') return chatReadText(holeFillChatRequest({ ...request, model }));
   return request.prefix + request.suffix;
 }
 

@@ -81,7 +81,8 @@ export interface FimRequest extends CallOptions {
   suffix: string;
   /**
    * The whole prompt, already in the model's FIM template, for the 'raw-template' route (the
-   * completion engine builds templates from the model id). Other routes ignore it.
+   * completion engine builds templates from the model id). Other routes ignore it; without it, a
+   * 'raw-template' backend fills the hole over chat.
    */
   rawPrompt?: string;
   /** The template's control tokens, added to `stop` only where `rawPrompt` is sent. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { failureFacts, explainFailure } from '../../../src/core/chat/explainFailure';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/engine';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
@@ -24,6 +25,26 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+/** An OpenAI-style answer, streamed as server-sent events when the request asked for a stream. */
+function answerText(seen: Seen, response: ServerResponse, text: string): void {
+  const chat = seen.url.endsWith('/chat/completions');
+  const model = String(seen.body.model ?? 'model');
+  const usage = { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 };
+  if (seen.body.stream !== true) {
+    const choice = chat
+      ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }
+      : { index: 0, text, finish_reason: 'stop' };
+    return json(response, 200, { id: 'x', object: 'text_completion', model, choices: [choice], usage });
+  }
+  const piece = (content: string, finish: string | null) =>
+    chat ? { index: 0, delta: { content }, finish_reason: finish } : { index: 0, text: content, finish_reason: finish };
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  response.write(`data: ${JSON.stringify({ id: 'x', model, choices: [piece(text, null)] })}\n\n`);
+  response.write(`data: ${JSON.stringify({ id: 'x', model, choices: [piece('', 'stop')] })}\n\n`);
+  response.write(`data: ${JSON.stringify({ id: 'x', model, choices: [], usage })}\n\n`);
+  response.end('data: [DONE]\n\n');
 }
 
 /** llama-server's answer to a prompt longer than its context (tools/server, ERROR_TYPE_EXCEED_CONTEXT_SIZE). */
@@ -79,6 +100,59 @@ describe('local servers as they answer', () => {
     assert.deepEqual(problems, []);
     return createProvider(providers[0]!, undefined);
   }
+
+  /** One completion asked for (Ctrl+Space), as the editor asks it, through the completion engine. */
+  async function complete(backend: Provider, model: string): Promise<string[]> {
+    const engine = new CompletionEngine({ settings: () => DEFAULT_COMPLETION_SETTINGS });
+    const text = 'def add(a, b):\n    return \n';
+    const suggestions = await engine.complete(
+      { documentId: 'a.py', text, offset: text.length - 1, languageId: 'python', trigger: 'invoke' },
+      { id: backend.id, model, fim: (request) => backend.fim(request) },
+      new AbortController().signal,
+    );
+    return suggestions.map((suggestion) => suggestion.insertText);
+  }
+
+  describe('a model with no FIM template known from its name', () => {
+    it('llama.cpp added with its defaults completes: the request reaches llama-server', async () => {
+      answer = (entry, response) =>
+        entry.url === '/v1/models'
+          ? json(response, 200, { object: 'list', data: [{ id: 'Llama-3.2-3B-Instruct-Q4_K_M.gguf' }] })
+          : answerText(entry, response, 'a + b');
+      const suggestions = await complete(provider({ id: 'llamacpp', preset: 'llamacpp' }), 'default');
+      assert.ok(suggestions.includes('a + b'), `shown: ${JSON.stringify(suggestions)}`);
+      assert.ok(
+        seen.some((entry) => entry.url === '/v1/chat/completions'),
+        'the hole was filled over chat',
+      );
+    });
+
+    it('an LM Studio model whose name hides its family (qwen3-8b) completes over chat', async () => {
+      answer = (entry, response) => answerText(entry, response, 'a + b');
+      const suggestions = await complete(
+        provider({ id: 'lmstudio', preset: 'lmstudio', completionModel: 'qwen3-8b' }),
+        'qwen3-8b',
+      );
+      assert.ok(suggestions.includes('a + b'), `shown: ${JSON.stringify(suggestions)}`);
+      const asked = seen.filter((entry) => entry.url === '/v1/chat/completions');
+      assert.ok(asked.length > 0);
+      assert.equal(asked[0]?.body.model, 'qwen3-8b');
+    });
+
+    it('a refusal of that chat request names the setting that picks a template', async () => {
+      answer = (_entry, response) => json(response, 400, { error: 'This model does not support chat' });
+      const client = provider({ id: 'vllm', preset: 'vllm', completionModel: 'google/gemma-3-12b' });
+      await assert.rejects(
+        client.fim({ model: 'google/gemma-3-12b', prefix: 'def add(a, b):\n    return ', suffix: '\n' }),
+        (error: unknown) => {
+          assert.ok(ProviderError.is(error, 'bad-request'));
+          assert.match(error.message, /switchboard\.completion\.template/);
+          assert.match(error.message, /does not support chat/, "the server's own words stay");
+          return true;
+        },
+      );
+    });
+  });
 
   describe('a prompt longer than the context', () => {
     it("llama.cpp's refusal of a streamed FIM call is one request, read as too long, and streaming stays on", async () => {
