@@ -204,9 +204,11 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     const noteOutcome = (error: unknown) => this.noteOutcome(error);
     const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);
     const tracker = this.suggestions;
+    // llama-server's 'default' names no family: the model it serves picks the FIM template.
+    const model = (await provider.servedModel?.(config.completionModel)) ?? config.completionModel;
     return {
       id: config.id,
-      model: config.completionModel,
+      model,
       async fim(request: FimRequest) {
         const startedAt = Date.now();
         // A streamed answer may be shown before it is recorded: the tracker learns its text as it

@@ -40,6 +40,10 @@ export function guardedProvider(provider: Provider): Provider {
       };
     },
     ...(provider.estimateFimUsage && { estimateFimUsage: provider.estimateFimUsage.bind(provider) }),
+    ...(provider.servedModel && {
+      servedModel: async (model: string, options?: CallOptions) =>
+        serverModelId((await provider.servedModel?.(model, options)) ?? '') || model,
+    }),
     async listModels(options?: CallOptions): Promise<ModelInfo[]> {
       const models: ModelInfo[] = [];
       for (const model of (await provider.listModels(options)).slice(0, MAX_LISTED_MODELS)) {

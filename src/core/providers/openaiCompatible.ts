@@ -45,6 +45,11 @@ import { estimatedUsage, PromptCacheMemory } from './usage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** A model id the server ignores: llama-server serves the one model it was started with. */
+const PLACEHOLDER_MODEL = 'default';
+/** How long the model a server lists stands for it: a restarted llama-server may serve another. */
+const SERVED_MODEL_MS = 60_000;
+
 export interface OpenAICompatibleOptions {
   hooks?: ProviderHooks;
   retry?: Omit<RetryOptions, 'signal'>;
@@ -70,6 +75,8 @@ export class OpenAICompatibleProvider implements Provider {
   private readonly thinkingRefusals = new Map<string, number>();
   /** The prompt cache reads completions last reported, for estimating those whose report never came. */
   private readonly promptCache = new PromptCacheMemory();
+  /** The model the server listed in place of the placeholder, and when it was asked (`servedModel`). */
+  private served: { model: Promise<string | undefined>; askedAt: number } | undefined;
 
   constructor(
     private readonly config: ProviderConfig,
@@ -257,6 +264,29 @@ export class OpenAICompatibleProvider implements Provider {
 
   probe(options: CallOptions = {}): Promise<ProbeResult> {
     return probeByListing((o) => this.listModels(o), options);
+  }
+
+  /**
+   * llama-server's 'default' says nothing of the model, so no FIM template could be picked from
+   * it; its /v1/models lists the one model it serves under the GGUF file's path or the alias it
+   * was given (`qwen2.5-coder-1.5b-q8_0.gguf`), whose name does. Several listed (router mode)
+   * or none, it cannot tell which one answers: the placeholder stays, and the hole goes over chat.
+   */
+  async servedModel(model: string, options: CallOptions = {}): Promise<string> {
+    if (model !== PLACEHOLDER_MODEL || this.config.preset.fimRoute !== 'raw-template') return model;
+    const now = Date.now();
+    if (!this.served || now - this.served.askedAt > SERVED_MODEL_MS) {
+      const asked = this.listModels({ timeoutMs: 3_000, ...options }).then(
+        (models) => (models.length === 1 ? fileName(models[0]?.id ?? '') || undefined : undefined),
+        () => {
+          // A server still loading, or down, is asked again next time.
+          if (this.served?.model === asked) this.served = undefined;
+          return undefined;
+        },
+      );
+      this.served = { model: asked, askedAt: now };
+    }
+    return (await this.served.model) ?? model;
   }
 
   private async fimCompletions(
@@ -553,6 +583,14 @@ function fimReadText(route: string, request: FimRequest, model: string): string 
   // A raw-template backend's model with no template is asked over chat (`fimWithoutTemplate`).
   if (route === 'chat' || route === 'raw-template') return chatReadText(holeFillChatRequest({ ...request, model }));
   return request.prefix + request.suffix;
+}
+
+/**
+ * A listed model's last path segment: llama-server lists a GGUF by the path it was loaded from,
+ * whose folders may name another family, and whose home folder is nobody else's business.
+ */
+function fileName(id: string): string {
+  return id.split(/[\\/]/).pop() ?? '';
 }
 
 /** The `/completions` body both FIM calls send, streamed or not. */

@@ -164,4 +164,10 @@ export interface Provider {
   estimateFimUsage?(request: FimRequest, output: string): Usage;
   listModels(options?: CallOptions): Promise<ModelInfo[]>;
   probe(options?: CallOptions): Promise<ProbeResult>;
+  /**
+   * The model the server serves in place of `model`, where `model` is a placeholder it ignores
+   * (llama-server's 'default'), so the completion engine can pick a FIM template from the model's
+   * own name; `model` itself otherwise, or when the server does not say which one it serves.
+   */
+  servedModel?(model: string, options?: CallOptions): Promise<string>;
 }

@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { failureFacts, explainFailure } from '../../../src/core/chat/explainFailure';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/engine';
+import { guardedProvider } from '../../../src/core/providers/guardedProvider';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
@@ -151,6 +152,50 @@ describe('local servers as they answer', () => {
           return true;
         },
       );
+    });
+  });
+
+  describe("llama.cpp's 'default' model", () => {
+    it('is the GGUF llama-server lists, and a Qwen-Coder one gets its FIM template', async () => {
+      answer = (entry, response) =>
+        entry.url === '/v1/models'
+          ? json(response, 200, {
+              object: 'list',
+              data: [{ id: 'qwen2.5-coder-1.5b-q8_0.gguf', object: 'model', owned_by: 'llamacpp' }],
+            })
+          : answerText(entry, response, 'a + b');
+      // As the editor's completion backend has it: behind the guard every client goes through.
+      const client = guardedProvider(provider({ id: 'llamacpp', preset: 'llamacpp' }));
+      const model = (await client.servedModel?.('default')) ?? 'default';
+      assert.equal(model, 'qwen2.5-coder-1.5b-q8_0.gguf');
+      const suggestions = await complete(client, model);
+      assert.ok(suggestions.includes('a + b'), `shown: ${JSON.stringify(suggestions)}`);
+      const sent = seen.filter((entry) => entry.url === '/v1/completions');
+      assert.ok(sent.length > 0, 'a FIM request, not chat');
+      assert.match(String(sent[0]?.body.prompt), /^<\|fim_prefix\|>[\s\S]*<\|fim_suffix\|>[\s\S]*<\|fim_middle\|>$/);
+    });
+
+    it("is the GGUF's file name, not the folders it was loaded from", async () => {
+      answer = (_entry, response) =>
+        json(response, 200, { object: 'list', data: [{ id: '/home/me/qwen-coder-tests/Llama-3.2-3B-Q4_K_M.gguf' }] });
+      const client = provider({ id: 'llamacpp', preset: 'llamacpp' });
+      assert.equal(await client.servedModel?.('default'), 'Llama-3.2-3B-Q4_K_M.gguf');
+      assert.equal(await client.servedModel?.('default'), 'Llama-3.2-3B-Q4_K_M.gguf');
+      assert.equal(seen.length, 1, 'asked once, not before every completion');
+    });
+
+    it('stays as it is when llama-server serves several models (router mode) or cannot list them', async () => {
+      answer = (_entry, response) =>
+        json(response, 200, { object: 'list', data: [{ id: 'qwen2.5-coder-1.5b.gguf' }, { id: 'gemma-3-4b.gguf' }] });
+      assert.equal(await provider({ id: 'llamacpp', preset: 'llamacpp' }).servedModel?.('default'), 'default');
+      answer = (_entry, response) => json(response, 500, { error: { message: 'loading model' } });
+      assert.equal(await provider({ id: 'llamacpp', preset: 'llamacpp' }).servedModel?.('default'), 'default');
+    });
+
+    it('a model the user named is kept, and not looked up', async () => {
+      const client = provider({ id: 'llamacpp', preset: 'llamacpp', completionModel: 'my-alias' });
+      assert.equal(await client.servedModel?.('my-alias'), 'my-alias');
+      assert.deepEqual(seen, []);
     });
   });
 
