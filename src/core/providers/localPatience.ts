@@ -46,5 +46,6 @@ export function withLocalPatience(provider: Provider, local: boolean): Provider 
     listModels: provider.listModels.bind(provider),
     probe: provider.probe.bind(provider),
     ...(provider.estimateFimUsage && { estimateFimUsage: provider.estimateFimUsage.bind(provider) }),
+    ...(provider.servedModel && { servedModel: provider.servedModel.bind(provider) }),
   };
 }

@@ -181,4 +181,17 @@ describe('a local model loading on its first request', () => {
     for await (const event of withLocalPatience(spy, true).chat({ messages: [] })) void event;
     assert.deepEqual(seen, [undefined, 5_000, LOCAL_FIRST_BYTE_MS]);
   });
+
+  it('keeps what the client offers besides chat and completion (the model llama-server serves)', async () => {
+    const client = {
+      id: 'llamacpp',
+      chat: async function* () {
+        yield* [];
+      },
+      listModels: async () => [],
+      probe: async () => ({ ok: true }),
+      servedModel: async () => 'qwen2.5-coder-1.5b-q8_0.gguf',
+    } as unknown as Provider;
+    assert.equal(await withLocalPatience(client, true).servedModel?.('default'), 'qwen2.5-coder-1.5b-q8_0.gguf');
+  });
 });
