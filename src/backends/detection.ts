@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { adoptedEntry, type DetectedEntry } from '../core/detection/adoptedEntry';
 import { detectEnvKeys } from '../core/detection/envKeys';
 import { detectLocalServers } from '../core/detection/localServers';
 import { importQwenCode, readImportedKey, type KeySource } from '../core/detection/qwenCodeImport';
@@ -9,7 +10,7 @@ import { log } from '../log';
 
 /** A backend found on this machine that is not configured yet: one pick away in the switcher. */
 export interface DetectedBackend {
-  entry: { id: string; preset: string; name: string; baseUrl?: string; apiKeyEnv?: string; chatModel?: string };
+  entry: DetectedEntry;
   /** Where it was found, shown in the picker. */
   detail: string;
   keySource?: KeySource;
@@ -88,12 +89,8 @@ export async function adoptDetected(
 ): Promise<string> {
   const config = vscode.workspace.getConfiguration('switchboard');
   const current = config.get<{ id?: unknown }[]>('providers') ?? [];
-  const ids = new Set(current.map((entry) => entry.id));
-  let id = detected.entry.id;
-  for (let n = 2; ids.has(id); n++) id = `${detected.entry.id}-${n}`;
-  const entry = Object.fromEntries(
-    Object.entries({ ...detected.entry, id }).filter(([, value]) => value !== undefined),
-  );
+  const entry = adoptedEntry(detected.entry, new Set(current.map((configured) => configured.id)));
+  const { id } = entry;
   await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
   const holder = { id, baseUrl: detected.entry.baseUrl ?? findPreset(detected.entry.preset)?.baseUrl ?? '' };
   const key = detected.keySource ? await readImportedKey(detected.keySource) : undefined;
