@@ -11,6 +11,8 @@ import { log } from '../log';
 /** A backend found on this machine that is not configured yet: one pick away in the switcher. */
 export interface DetectedBackend {
   entry: DetectedEntry;
+  /** The models a server listed, for choosing the entry's models when it is adopted. */
+  models?: string[];
   /** Where it was found, shown in the picker. */
   detail: string;
   keySource?: KeySource;
@@ -36,6 +38,7 @@ export async function detectBackends(): Promise<DetectedBackend[]> {
       : 'no model loaded';
     found.push({
       entry: { id: server.presetId, preset: server.presetId, name: preset.name, baseUrl: server.baseUrl },
+      models: server.models,
       detail: `running at ${server.baseUrl} · ${models}`,
     });
   }
@@ -89,7 +92,7 @@ export async function adoptDetected(
 ): Promise<string> {
   const config = vscode.workspace.getConfiguration('switchboard');
   const current = config.get<{ id?: unknown }[]>('providers') ?? [];
-  const entry = adoptedEntry(detected.entry, new Set(current.map((configured) => configured.id)));
+  const entry = adoptedEntry(detected.entry, new Set(current.map((configured) => configured.id)), detected.models);
   const { id } = entry;
   await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
   const holder = { id, baseUrl: detected.entry.baseUrl ?? findPreset(detected.entry.preset)?.baseUrl ?? '' };
