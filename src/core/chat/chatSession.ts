@@ -284,7 +284,13 @@ export class ChatSession {
         ? contextCutNotice(config.name, estimateTokens(promptText), reported.inputTokens)
         : undefined;
     if (cut && conversation === this.conversation) this.deps.emit({ type: 'notice', text: cut });
-    if (turn.status === 'failed') turn.error = failureFacts(error, { id: config.id, name: config.name, model });
+    if (turn.status === 'failed')
+      turn.error = failureFacts(error, {
+        id: config.id,
+        name: config.name,
+        model,
+        protocol: config.preset.protocol,
+      });
     const recordedError = complete
       ? undefined
       : ProviderError.is(error)

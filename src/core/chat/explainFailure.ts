@@ -3,6 +3,7 @@
  * what the user can do about it. Decided by the error's kind, never by its message text.
  */
 import { isProviderErrorKind, ProviderError, type ProviderErrorKind } from '../providers/providerError';
+import { missingModelAdvice } from '../providers/missingModel';
 import { formatReset } from '../usage/switchAdvice';
 
 /** Beyond the backend's kinds: no backend configured, and a failure that is no `ProviderError`. */
@@ -16,6 +17,8 @@ export interface FailureFacts {
   providerId?: string;
   backendName?: string;
   model?: string;
+  /** The backend's protocol (`ollama`), where what helps depends on the kind of server. */
+  protocol?: string;
   status?: number;
   /** Epoch ms when the limit lifts, when the backend said. */
   resetAt?: number;
@@ -38,8 +41,18 @@ export interface FailureExplanation {
 }
 
 /** The facts worth keeping from whatever a request threw. */
-export function failureFacts(thrown: unknown, backend?: { id: string; name: string; model: string }): FailureFacts {
-  const base = backend ? { providerId: backend.id, backendName: backend.name, model: backend.model } : {};
+export function failureFacts(
+  thrown: unknown,
+  backend?: { id: string; name: string; model: string; protocol?: string },
+): FailureFacts {
+  const base = backend
+    ? {
+        providerId: backend.id,
+        backendName: backend.name,
+        model: backend.model,
+        ...(backend.protocol !== undefined && { protocol: backend.protocol }),
+      }
+    : {};
   const error = thrown;
   if (ProviderError.is(error)) {
     return {
@@ -143,7 +156,9 @@ export function explainFailure(facts: FailureFacts, now: number): FailureExplana
     case 'model-not-found':
       return {
         headline: `${name} does not offer the model ${facts.model ? `"${facts.model}"` : 'that was asked for'}.`,
-        detail: 'Check chatModel in the switchboard.providers setting, or switch to another backend.',
+        detail:
+          missingModelAdvice(facts) ??
+          'Check chatModel in the switchboard.providers setting, or switch to another backend.',
         actions: ['switch', 'retry'],
       };
     case 'network':

@@ -30,6 +30,7 @@ const failure = z.object({
   providerId: z.optional(z.string()),
   backendName: z.optional(z.string()),
   model: z.optional(z.string()),
+  protocol: z.optional(z.string()),
   status: z.optional(z.number()),
   resetAt: z.optional(epochMs),
   limitSource: z.optional(z.string()),

@@ -167,6 +167,28 @@ describe('chat error explanations', () => {
     assert.equal(explainFailure(unknown, NOW).detail, 'boom');
   });
 
+  it('model not found on Ollama: the command that pulls it, also after a reload; elsewhere, the setting', () => {
+    const ollama = { id: 'ollama', name: 'Ollama (local)', model: 'qwen2.5-coder:7b', protocol: 'ollama' };
+    const thrown = new ProviderError({
+      kind: 'model-not-found',
+      providerId: 'ollama',
+      message: 'Model not found (ollama 404): model "qwen2.5-coder:7b" not found, try pulling it first',
+      status: 404,
+    });
+    const pull = 'Run `ollama pull qwen2.5-coder:7b` or choose another model (Switchboard: Choose Model…).';
+    assert.equal(explainFailure(failureFacts(thrown, ollama), NOW).detail, pull);
+    const saved = { id: 'c1', createdAt: NOW, updatedAt: NOW, turns: [failedTurn(failureFacts(thrown, ollama))] };
+    const reloaded = readConversation(JSON.parse(JSON.stringify(writeConversation(saved)))).conversation?.turns[0];
+    assert.ok(reloaded);
+    const view = turnView(reloaded, { now: NOW, actionable: false, alternatives: [] });
+    assert.ok(view.role === 'assistant');
+    assert.equal(view.error?.detail, pull);
+    assert.match(
+      explainFailure(failureFacts(thrown, { ...qwen, protocol: 'openai' }), NOW).detail,
+      /Check chatModel in the switchboard\.providers setting/,
+    );
+  });
+
   it('a reset already past says so instead of a time in the past', () => {
     assert.equal(
       explainFailure({ kind: 'rate-limited', message: 'x', resetAt: NOW - 1 }, NOW).resets,

@@ -293,6 +293,31 @@ describe('chat session', () => {
     );
   });
 
+  it('a model Ollama does not have: the failed answer says how to pull it or choose another', async () => {
+    const [ollama] = parseProviders([{ id: 'ollama', preset: 'ollama', name: 'Ollama (local)' }]).providers;
+    const { chat } = session(
+      // eslint-disable-next-line require-yield -- fails before its first event, as a 404 does
+      async function* () {
+        throw new ProviderError({
+          kind: 'model-not-found',
+          providerId: 'ollama',
+          message: 'Model not found (ollama 404): model "qwen2.5-coder:7b" not found, try pulling it first',
+          status: 404,
+        });
+      },
+      new MemoryStorage(),
+      { config: ollama },
+    );
+    await chat.send('hi', []);
+    const view = turnView(lastAnswer(chat), { now: 0, actionable: true, alternatives: [] });
+    assert.ok(view.role === 'assistant');
+    assert.equal(view.error?.headline, 'Ollama (local) does not offer the model "qwen2.5-coder:7b".');
+    assert.equal(
+      view.error?.detail,
+      'Run `ollama pull qwen2.5-coder:7b` or choose another model (Switchboard: Choose Model…).',
+    );
+  });
+
   it('a failure the meter charged (a server error, a timeout) shows on the answer what the ledger recorded, and counts in the session total', async () => {
     const question = 'Summarise this log. '.repeat(200).trim();
     for (const error of [
