@@ -307,6 +307,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       time: now,
       backendId: config.id,
       backendName: config.name,
+      protocol: config.preset.protocol,
       model: result?.model ?? request.model ?? config.completionModel,
       ...(result && { route: result.route, answer: result.text }),
       ...(result?.finishReason && { finishReason: result.finishReason }),

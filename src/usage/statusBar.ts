@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
+import { missingModelAdvice } from '../core/providers/missingModel';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
 import { addTotals, emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
@@ -251,10 +252,18 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       if (projected)
         tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
-    if (lastError)
+    if (lastError) {
+      const advice =
+        completion &&
+        missingModelAdvice({
+          kind: lastError.kind,
+          protocol: completion.preset.protocol,
+          model: completion.completionModel,
+        });
       tooltip.appendMarkdown(
-        `$(warning) Last error: ${escape(lastError.message)} ([details](command:switchboard.showLastCompletion))\n\n`,
+        `$(warning) Last error: ${escape(lastError.message)}${advice ? ` ${escape(advice)}` : ''} ([details](command:switchboard.showLastCompletion))\n\n`,
       );
+    }
     tooltip.appendMarkdown(
       '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Last completion request](command:switchboard.showLastCompletion) · [Set API key](command:switchboard.setApiKey)',
     );

@@ -4,6 +4,7 @@
  * suggest that?" and "what does my code go out as?" without a network trace.
  */
 import { fenceFor } from '../markdownFence';
+import { missingModelAdvice } from '../providers/missingModel';
 import { formatMoney } from '../usage/formatMoney';
 import type { Currency } from '../usage/money';
 
@@ -12,6 +13,8 @@ export interface CompletionExchange {
   time: number;
   backendId: string;
   backendName: string;
+  /** The backend's protocol (`ollama`), where what helps after a failure depends on it. */
+  protocol?: string;
   model: string;
   /** The route that served it; unknown when the request failed. */
   route?: string;
@@ -80,6 +83,7 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
   const tokens = `${exchange.inputTokens.toLocaleString('en-US')} in, ${exchange.outputTokens.toLocaleString('en-US')} out${exchange.reported ? '' : ' (estimated)'}`;
+  const advice = missingModelAdvice({ kind: exchange.outcome, protocol: exchange.protocol, model: exchange.model });
   const lines = [
     '# Last completion request',
     '',
@@ -89,6 +93,7 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
     `- **Route:** ${exchange.route ? inline(ROUTES[exchange.route] ?? exchange.route) : 'not known (the request failed)'}`,
     `- **When:** ${when}, ${Math.round(exchange.latencyMs).toLocaleString('en-US')} ms`,
     `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : inline(exchange.outcome)}${exchange.errorMessage ? `: ${inline(exchange.errorMessage)}` : ''}`,
+    ...(advice ? [`- **What helps:** ${inline(advice)}`] : []),
     `- **Tokens:** ${tokens}; **cost:** ${inline(formatMoney(exchange.costMicros, exchange.currency))}`,
     `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.reasoningEffort ? `, reasoning effort ${inline(exchange.reasoningEffort)}` : ''}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => inline(JSON.stringify(stop))).join(', ')}` : ''}`,
     '',

@@ -179,6 +179,47 @@ describe('inline completion provider', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('a completion model Ollama has not pulled: the status bar and the last request say how to pull it', async () => {
+    const api = await activateSwitchboard();
+    await config().update(
+      'providers',
+      [
+        ...original,
+        // The emulator's Ollama has only its own models: this one answers 404, as on a fresh install.
+        { id: 'unpulled', name: 'Fresh Ollama', preset: 'ollama', baseUrl: emulatorUrl },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await config().update('completion.provider', 'unpulled', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => api.statusBarItem.accessibilityInformation?.label ?? '',
+      (text) => text.includes('Fresh Ollama'),
+      'the status bar to show the new backend',
+    );
+    const document = await vscode.workspace.openTextDocument({
+      language: 'javascript',
+      content: '// unpulled\nconst a =',
+    });
+    assert.deepEqual(await itemsAt(api, document, new vscode.Position(1, 'const a ='.length)), []);
+    const tooltip = await eventually(
+      () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+      (text) => text.includes('Last error'),
+      'the tooltip to show the failure',
+    );
+    const pull =
+      /Run \\`ollama pull qwen2\.5-coder:1\.5b-base\\` or choose another model \(Switchboard: Choose Model…\)/;
+    assert.match(tooltip, pull);
+    await vscode.commands.executeCommand('switchboard.showLastCompletion');
+    const page = await eventually(
+      () =>
+        vscode.workspace.textDocuments.find((open) => open.uri.scheme === 'switchboard-completion')?.getText() ?? '',
+      (text) => text.includes('Fresh Ollama'),
+      'the page to show the failed request',
+    );
+    assert.match(page.replace(/\\(.)/g, '$1'), /\*\*What helps:\*\* Run `ollama pull qwen2\.5-coder:1\.5b-base`/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('replaces the partly typed word, so the item keeps showing while the user types on', async () => {
     const api = await activateSwitchboard();
     const document = await vscode.workspace.openTextDocument({

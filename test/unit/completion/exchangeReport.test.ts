@@ -123,4 +123,27 @@ describe('the last completion request, as the user reads it', () => {
   it('says how to fill the page when nothing was sent yet', () => {
     assert.match(exchangeReport(undefined), /No completion request has been sent from this window yet/);
   });
+
+  it('a model Ollama does not have: says how to pull it or choose another', () => {
+    const failed: CompletionExchange = {
+      ...answered,
+      backendId: 'ollama',
+      backendName: 'Ollama (local)',
+      protocol: 'ollama',
+      model: 'qwen2.5-coder:1.5b-base',
+      route: undefined,
+      answer: undefined,
+      costMicros: 0,
+      outcome: 'model-not-found',
+      errorMessage: "Model not found (ollama 404): model 'qwen2.5-coder:1.5b-base' not found",
+    };
+    // As rendered: without the escapes that keep the text from reading as Markdown.
+    const shown = (report: string) => report.replace(/\\(.)/g, '$1');
+    assert.match(
+      shown(exchangeReport(failed)),
+      /\*\*What helps:\*\* Run `ollama pull qwen2\.5-coder:1\.5b-base` or choose another model \(Switchboard: Choose Model…\)\./,
+    );
+    assert.doesNotMatch(exchangeReport({ ...failed, protocol: 'openai' }), /What helps/);
+    assert.doesNotMatch(exchangeReport({ ...failed, outcome: 'server' }), /What helps/);
+  });
 });
