@@ -33,6 +33,18 @@ function endedQwenHome(): string {
   return home;
 }
 
+/** The packaged extension in a workbench whose home holds that login, with `env` besides. */
+async function openEndedQwenWorkbench(env: Record<string, string> = {}) {
+  const home = endedQwenHome();
+  const workbench = await startWorkbench({
+    flavor: flavorFromEnv(),
+    vsix: PACKAGED_VSIX,
+    env: { HOME: home, ...env },
+    settings: { 'switchboard.providers': [] },
+  });
+  return { home, workbench, ...(await openWorkbenchPage(workbench)) };
+}
+
 describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
   let home: string;
   let workbench: Workbench;
@@ -40,14 +52,7 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
   let page: Page;
 
   before(async () => {
-    home = endedQwenHome();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      env: { HOME: home },
-      settings: { 'switchboard.providers': [] },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ home, workbench, browser, page } = await openEndedQwenWorkbench());
   });
 
   after(async () => {
@@ -87,14 +92,9 @@ describe(`after the Qwen Code free tier, with an OpenRouter key in the environme
   let page: Page;
 
   before(async () => {
-    home = endedQwenHome();
-    workbench = await startWorkbench({
-      flavor: flavorFromEnv(),
-      vsix: PACKAGED_VSIX,
-      env: { HOME: home, OPENROUTER_API_KEY: 'sk-or-v1-e2e-0123456789abcdef' },
-      settings: { 'switchboard.providers': [] },
-    });
-    ({ browser, page } = await openWorkbenchPage(workbench));
+    ({ home, workbench, browser, page } = await openEndedQwenWorkbench({
+      OPENROUTER_API_KEY: 'sk-or-v1-e2e-0123456789abcdef',
+    }));
   });
 
   after(async () => {
