@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
   const limits = new LimitMonitor(backends, meter, keys, context.globalState);
   const statusBar = new SwitchboardStatusBar(backends, meter, limits);
+  context.subscriptions.push(meter.onDidServe(({ backend, time }) => backends.noteServed(backend, time)));
   const budgets = new BudgetGuard(backends, meter, limits, context.globalState);
   limits.budgetOffer = (config, state) => budgets.offer(config, state);
   statusBar.budgetPause = () => budgets.statusText();

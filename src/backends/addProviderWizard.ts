@@ -122,6 +122,7 @@ export async function addProvider(
         }
       }
       await save(config, key, entry, keys);
+      backends.noteTest(id, undefined);
       void vscode.window.setStatusBarMessage(
         `Switchboard: added ${preset.name} (answered in ${Math.round(probe.latencyMs)} ms)`,
         5000,
@@ -141,6 +142,8 @@ export async function addProvider(
     }
     if (choice !== 'Add Anyway') return undefined;
     await save(config, key, entry, keys);
+    // Added but not working: said where the backend shows until a request of its is served.
+    backends.noteTest(id, probe.detail ?? 'it did not answer');
     void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name} without a working connection`, 5000);
     return backends.current().providers.find((provider) => provider.id === id);
   }

@@ -39,6 +39,13 @@ export class Backends implements vscode.Disposable {
   private readonly keyKept = new vscode.EventEmitter<KeptKey>();
   /** A key was not sent, and the user was told (see sayKeyKept). */
   readonly onDidKeepKey = this.keyKept.event;
+  /**
+   * Backends whose last connection test failed (added with "Add Anyway", or a key saved that the
+   * server refused), with what the test said, until one of their requests is served or a test passes.
+   */
+  private readonly failedTests = new Map<string, { detail: string; at: number }>();
+  private readonly testsChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeTests = this.testsChanged.event;
 
   constructor(
     private readonly keys: KeyStore,
@@ -140,6 +147,25 @@ export class Backends implements vscode.Disposable {
   }
 
   /** Backends found on this machine that are not configured yet. */
+  /** What the backend's last connection test said, while it failed and nothing since was served. */
+  failedTest(providerId: string): string | undefined {
+    return this.failedTests.get(providerId)?.detail;
+  }
+
+  /** Records a connection test: a failure stays on show (status bar, pickers) until fixed. */
+  noteTest(providerId: string, failure: string | undefined): void {
+    if (failure === undefined && !this.failedTests.has(providerId)) return;
+    if (failure === undefined) this.failedTests.delete(providerId);
+    else this.failedTests.set(providerId, { detail: failure, at: Date.now() });
+    this.testsChanged.fire();
+  }
+
+  /** A request of the backend was served at `time` (in any window): a test failed before it is old news. */
+  noteServed(providerId: string, time: number): void {
+    const failed = this.failedTests.get(providerId);
+    if (failed && time >= failed.at) this.noteTest(providerId, undefined);
+  }
+
   detected(): DetectedBackend[] {
     const configured = this.settings.providers.map((provider) => ({
       presetId: provider.preset.id,
@@ -163,6 +189,7 @@ export class Backends implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
     this.keyKept.dispose();
+    this.testsChanged.dispose();
   }
 }
 

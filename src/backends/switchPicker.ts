@@ -73,7 +73,9 @@ export async function pickBackend(
         .filter(Boolean)
         .join(' + ');
       const keyState = await keyStateText(provider, keys);
-      const health = healthText(limits?.stateOf(provider.id));
+      const health =
+        healthText(limits?.stateOf(provider.id)) ||
+        (backends.failedTest(provider.id) !== undefined ? '$(warning) failed its connection test' : '');
       return {
         label: nameWithHost(provider.name, provider.preset.id, provider.baseUrl),
         description: [roles && `$(check) ${roles}`, priceText(provider)].filter(Boolean).join(' · '),

@@ -41,6 +41,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     this.item.command = 'switchboard.switchProvider';
     this.subscriptions = [
       backends.onDidChange(() => this.render()),
+      backends.onDidChangeTests(() => this.render()),
       ...(limits ? [limits.onDidChange(() => this.render())] : meter ? [meter.onDidChange(() => this.render())] : []),
     ];
     this.render();
@@ -76,6 +77,10 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const now = Date.now();
     // A failure of the backend completion used before a switch is no news about the one it uses now.
     const lastError = this.lastError?.providerId === completion?.id ? this.lastError : undefined;
+    // A backend added although its connection test failed is not shown as if it worked.
+    const untested = [completion, chat].find(
+      (config): config is ProviderConfig => config !== undefined && this.backends.failedTest(config.id) !== undefined,
+    );
     // The status of whichever active backend is worse, or of the budget over all of them.
     const states = [completion, chat].flatMap((config) =>
       config ? [[config.name, this.limits?.stateOf(config.id)] as const] : [],
@@ -113,7 +118,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           ? '$(debug-pause)'
           : level === 'exhausted'
             ? '$(error)'
-            : level === 'warning' || lastError
+            : level === 'warning' || lastError || untested
               ? '$(warning)'
               : '$(plug)';
     // Today's spend of the backends named beside it, never the total of all of them.
@@ -124,6 +129,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       (level === 'exhausted' && worstState && failureFigure(worstState)) ||
       gear?.text ||
       (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
+      (untested && 'connection test failed') ||
       pausedText ||
       (spent && spent.requests > 0 ? `${costText(spent)} today` : undefined);
     // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
@@ -144,7 +150,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : level === 'warning' || lastError
+        : level === 'warning' || lastError || untested
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const sentence = worstState && level !== 'ok' && worstName ? describeState(worstName, worstState, now) : undefined;
@@ -191,6 +197,12 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,
       );
     if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
+    if (untested) {
+      const args = encodeURIComponent(JSON.stringify([untested.id]));
+      tooltip.appendMarkdown(
+        `$(warning) ${escape(`${untested.name} failed its connection test: ${this.backends.failedTest(untested.id) ?? ''}`)} None of its requests has been answered since. ${untested.preset.requiresKey ? `[Set its key](command:switchboard.setApiKey?${args}) or [switch backend]` : '[Switch backend]'}(command:switchboard.switchProvider).\n\n`,
+      );
+    }
     for (const detail of waiting?.details ?? []) tooltip.appendMarkdown(`$(history) ${escape(detail)}\n\n`);
     for (const backend of waiting?.tryAgain ?? []) {
       const args = encodeURIComponent(JSON.stringify([backend.id]));

@@ -48,6 +48,9 @@ export class UsageMeter implements vscode.Disposable {
   private readonly pendingEvents: NewCompletionEvent[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly served = new vscode.EventEmitter<{ backend: string; time: number }>();
+  /** A request of a backend was served, in this window or another. */
+  readonly onDidServe = this.served.event;
   private readonly timers: NodeJS.Timeout[] = [];
   /** Finish times of each backend's requests in the last minute, from every window. */
   private readonly recent = new Map<string, number[]>();
@@ -166,8 +169,10 @@ export class UsageMeter implements vscode.Disposable {
     const times = (this.recent.get(record.backend) ?? []).filter((time) => time > Date.now() - 60_000);
     times.push(record.time);
     this.recent.set(record.backend, times);
-    if (record.outcome === 'ok') this.failures.delete(record.backend);
-    else if (isBlockingKind(record.outcome)) {
+    if (record.outcome === 'ok') {
+      this.failures.delete(record.backend);
+      this.served.fire({ backend: record.backend, time: record.time });
+    } else if (isBlockingKind(record.outcome)) {
       const resetsAt = this.resets.get(record.backend);
       this.failures.set(record.backend, {
         kind: record.outcome,
@@ -277,5 +282,6 @@ export class UsageMeter implements vscode.Disposable {
     for (const timer of this.timers) clearInterval(timer);
     void this.ledger?.close();
     this.changed.dispose();
+    this.served.dispose();
   }
 }

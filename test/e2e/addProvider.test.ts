@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchSession, runCommand } from '../harness/workbenchPage';
+import {
+  closeAll,
+  greetingAtTheEnd,
+  openScratchFile,
+  openWorkbenchSession,
+  runCommand,
+  switchboardItem,
+} from '../harness/workbenchPage';
 import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 describe(`Add Provider (${flavorFromEnv()})`, () => {
@@ -99,5 +106,58 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
         chatModel: 'emulator-chat',
       },
     );
+  });
+
+  it('shows a backend added after a failed test as failing until one of its requests is served', async () => {
+    // Added from the switch picker, as a user moving to it does, and chosen for both features.
+    await runCommand(page, 'Switchboard: Switch Provider');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add provider…' }).click();
+    await title().filter({ hasText: 'which backend?' }).waitFor();
+    await input().fill('OpenAI-compatible server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await title().filter({ hasText: 'where does OpenAI-compatible server run?' }).waitFor();
+    // The server is down while it is added (its every answer a 503), and back up right after.
+    emulator.fault({ kind: 'server-error', status: 503, times: 50 });
+    await input().fill(emulator.openaiBaseUrl);
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: 'did not answer the connection test' }).waitFor({ timeout: 20_000 });
+    await dialog.getByRole('button', { name: 'Add Anyway' }).click();
+    emulator.clearFaults();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Completion and chat' }).click();
+
+    // The status bar shortens the name ("OpenAI-compatible s…").
+    const failing = switchboardItem(page, /OpenAI-compatible .* · connection test failed/);
+    await failing.waitFor({ timeout: 20_000 });
+    assert.equal(await failing.locator('.codicon-warning').count(), 1, 'a warning, not the healthy plug');
+    // Its tooltip says what the test said, and what to do.
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'failed its connection test' });
+    for (let attempt = 0; attempt < 20 && !(await hover.count()); attempt++) {
+      await page.mouse.move(0, 0);
+      await failing.hover();
+      await page.waitForTimeout(500);
+    }
+    assert.match(await hover.first().innerText(), /503[\s\S]*None of its requests has been answered since\./);
+    await page.screenshot({ path: '/tmp/switchboard-e2e/add-anyway-status.png' });
+    await page.mouse.move(0, 0);
+    await runCommand(page, 'Switchboard: Switch Provider');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'failed its connection test' })
+      .filter({ hasText: 'OpenAI-compatible server 2' })
+      .waitFor();
+    await page.screenshot({ path: '/tmp/switchboard-e2e/add-anyway-picker.png' });
+    await page.keyboard.press('Escape');
+
+    assert.ok(
+      await failing.isVisible(),
+      'a server back up is not yet known to work: the warning stays until something is served',
+    );
+    await openScratchFile(page);
+    await greetingAtTheEnd(page);
+    await switchboardItem(page, /OpenAI-compatible/)
+      .filter({ hasNotText: 'connection test failed' })
+      .and(page.locator('.statusbar-item', { has: page.locator('.codicon-plug') }))
+      .waitFor({ timeout: 20_000 });
   });
 });
