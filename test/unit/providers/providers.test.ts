@@ -605,7 +605,9 @@ describe('every protocol through one interface', () => {
 
   it("zai-coding-plan: a spent 5-hour window (429 1308) is a spent quota in Z.ai's words, and a busy one (1302) a rate limit", async () => {
     emulator.resetQuota();
-    emulator.configure({ quotas: { zai: { requestsPer5h: 1 } } });
+    // The emulator's clock stands still: two requests either side of a minute's turn share no window.
+    const now = Date.now();
+    emulator.configure({ quotas: { zai: { requestsPer5h: 1 } }, now: () => now });
     try {
       const plan = provider({ preset: 'zai-coding-plan', baseUrl: emulator.baseUrls.zaiCodingPlan });
       await collect(plan);
@@ -625,7 +627,7 @@ describe('every protocol through one interface', () => {
         return true;
       });
     } finally {
-      emulator.configure({ quotas: undefined });
+      emulator.configure({ quotas: undefined, now: undefined });
       emulator.resetQuota();
     }
   });
