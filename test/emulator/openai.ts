@@ -91,6 +91,7 @@ const REASONING =
 function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
   if (isAlibaba(ctx)) return alibabaThinks(model, body);
   if (ctx.dialect === 'openai' && OLLAMA_THINKER.test(model)) return body.reasoning_effort !== 'none';
+  if (ctx.dialect === 'openai' && TEMPLATE_THINKER.test(model)) return templateThinks(body);
   if (ctx.dialect === 'openrouter') return openRouterThinks(model, body);
   if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
   if (!/^(?:glm-(?:4\.[5-9]|[5-9])|kimi-k(?:2\.[5-9]|[3-9]))/.test(model)) return false;
@@ -127,6 +128,21 @@ function openRouterThinks(model: string, body: Record<string, unknown>): boolean
  * ollama/ollama#14820; aictrl-dev/cli#75 measured it).
  */
 const OLLAMA_THINKER = /^(?:qwen3(?:\.\d+)?|gpt-oss|magistral):/;
+
+/**
+ * A hybrid Qwen3 served by llama.cpp (`--jinja`) or vLLM, by its GGUF file or Hugging Face name:
+ * its chat template thinks unless the request's `chat_template_kwargs` sets `enable_thinking`
+ * false, and the server streams the reasoning as `reasoning_content` (llama-server's default
+ * reasoning format; vLLM's qwen3 reasoning parser). The Instruct-2507 and Coder releases do not
+ * think. https://qwen.readthedocs.io/en/latest/deployment/vllm.html#thinking-non-thinking-modes and
+ * llama.cpp's tools/server/README.md (`chat_template_kwargs`).
+ */
+const TEMPLATE_THINKER = /(?:^|\/)qwen3-\d+(?:\.\d+)?b(?:-a\d+b)?(?![\w.-]*(?:instruct|coder))/i;
+
+function templateThinks(body: Record<string, unknown>): boolean {
+  const kwargs = body.chat_template_kwargs as { enable_thinking?: unknown } | undefined;
+  return kwargs?.enable_thinking !== false;
+}
 
 /**
  * Where a stream carries reasoning: OpenRouter's and Ollama's own `reasoning`, or

@@ -625,6 +625,7 @@ const THINKING_OFF: Readonly<
   'enable-thinking': { enable_thinking: false },
   'reasoning-effort': { reasoning: { effort: 'none' } },
   'effort-none': { reasoning_effort: 'none' },
+  'template-kwargs': { chat_template_kwargs: { enable_thinking: false } },
 };
 
 /** The optional parts of a chat request this client sends, each dropped once refused by name. */
@@ -674,6 +675,7 @@ function refusedParameter(error: unknown, sent: ChatSending, levelsUnnamed: bool
   if (!ProviderError.is(error, 'bad-request')) return undefined;
   if (sent.streamOptions && /stream_options/.test(error.message)) return 'streamOptions';
   if (sent.temperature && /temperature/i.test(error.message)) return 'temperature';
-  if (sent.thinking && (levelsUnnamed || /thinking|reasoning/i.test(error.message))) return 'thinking';
+  if (sent.thinking && (levelsUnnamed || /thinking|reasoning|chat_template_kwargs/i.test(error.message)))
+    return 'thinking';
   return undefined;
 }

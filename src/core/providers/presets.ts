@@ -88,10 +88,13 @@ export interface Preset {
    * normalizes it across its models (and ignores it for those that do not reason);
    * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts);
    * `reasoning_effort: "none"` on Ollama's OpenAI-compatible endpoint, the only switch it reads
-   * there (ollama/ollama#12004, ollama/ollama#14820). A thinking model spends a completion's few
-   * tokens, and seconds, on reasoning before any answer.
+   * there (ollama/ollama#12004, ollama/ollama#14820); `chat_template_kwargs: {"enable_thinking":
+   * false}` on llama.cpp's server and vLLM, which hand it to the model's chat template (Qwen3's
+   * hybrids think unless it says not to; LM Studio reads neither switch, lmstudio-bug-tracker#1990).
+   * A thinking model spends a completion's few tokens, and seconds, on reasoning before any answer.
    */
-  thinkingSwitch?: 'thinking-type' | 'enable-thinking' | 'reasoning-effort' | 'gemini-effort' | 'effort-none';
+  thinkingSwitch?:
+    'thinking-type' | 'enable-thinking' | 'reasoning-effort' | 'gemini-effort' | 'effort-none' | 'template-kwargs';
   /** Other models worth offering in pickers. */
   models?: readonly string[];
   quota?: PublishedQuota;
@@ -608,6 +611,8 @@ export const PRESETS: readonly Preset[] = [
     // OpenAI-compatible /v1/completions does not take `suffix`. Of the two routes available here,
     // the raw template is the one that works (with a FIM-trained GGUF such as Qwen2.5-Coder base).
     fimRoute: 'raw-template',
+    // For a model with no FIM template, asked over chat (a plain Qwen3 thinks unless told not to).
+    thinkingSwitch: 'template-kwargs',
     docs: 'https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md',
   },
   {
@@ -623,6 +628,7 @@ export const PRESETS: readonly Preset[] = [
     // vLLM's /v1/completions rejects `suffix` ("suffix is not currently supported"; PR #9522 still
     // open, issue #44228 in 2026), so FIM is the model's template sent as the prompt.
     fimRoute: 'raw-template',
+    thinkingSwitch: 'template-kwargs',
     docs: 'https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html',
   },
   {

@@ -426,6 +426,30 @@ describe('every protocol through one interface', () => {
     });
   }
 
+  for (const [preset, model] of [
+    ['llamacpp', 'Qwen3-8B-Q4_K_M.gguf'],
+    ['vllm', 'Qwen/Qwen3-8B'],
+  ] as const) {
+    it(`${preset}: a completion over chat on a hybrid Qwen3, which thinks unless its template is told not to, turns it off and gets the answer; chat leaves it on`, async () => {
+      const backend = provider({ preset, baseUrl: emulator.openaiBaseUrl, chatModel: model, completionModel: model });
+      const before = emulator.requests.length;
+      // No FIM template for a plain Qwen3: the hole is filled over chat.
+      const result = await backend.fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        temperature: 0,
+      });
+      assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
+      await collect(backend, 'what is 2+2?');
+      assert.deepEqual(chatSent(emulator, before, 'chat_template_kwargs'), [
+        [200, { enable_thinking: false }],
+        [200, undefined],
+      ]);
+      assert.equal(result.sent?.reasoningEffort, 'none');
+    });
+  }
+
   it('chat says before the text that a model is thinking, and hands on its reasoning apart from the answer; a model that does not think says nothing of it', async () => {
     const plan = (chatModel: string) =>
       provider({ preset: 'coding-plan-intl', baseUrl: emulator.baseUrls.codingPlan, chatModel });
