@@ -73,6 +73,12 @@ const time = (value: unknown) => {
 };
 const latency = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+/**
+ * Versions before `soundRecord` wrote `Date.now() - startedAt` as it came, below zero when the
+ * clock stepped back during the request: such a line is a real request, and may have cost money.
+ */
+const pastLatency = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : undefined;
 const feature = (value: unknown) => (typeof value === 'string' && FEATURES.has(value) ? (value as Feature) : undefined);
 const cost = (value: unknown) => (value === null ? null : count(value));
 
@@ -97,7 +103,7 @@ export function fromLine(line: string): UsageRecord | undefined {
   const at = time(raw.t);
   const kind = feature(raw.f);
   const costMicros = cost(raw.c);
-  const latencyMs = latency(raw.l);
+  const latencyMs = pastLatency(raw.l);
   if (
     id === undefined ||
     at === undefined ||

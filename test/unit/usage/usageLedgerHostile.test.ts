@@ -26,7 +26,7 @@ describe('usage ledger under hostile or damaged files', () => {
       good.replace(`"t":${now}`, '"t":9e15'),
       good.replace(`"t":${now}`, '"t":-5'),
       good.replace(`"t":${now}`, '"t":1.5'),
-      good.replace('"l":120', '"l":-1'),
+      good.replace('"l":120', '"l":"fast"'),
       good.replace('"c":200', '"c":-200'),
       good.replace('"i":100', '"i":1e300'),
       good.replace('"m":"qwen3-coder-plus"', `"m":"${'x'.repeat(5_000)}"`),
