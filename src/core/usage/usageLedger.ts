@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcceptanceRollups } from './acceptance';
 import { fromEventLine, toEventLine, type CompletionEvent } from './completionEvent';
@@ -79,6 +79,8 @@ export class UsageLedger {
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
   private readonly eventListeners = new Set<(events: CompletionEvent[]) => void>();
   private refreshing: Promise<UsageRecord[]> | undefined;
+  /** The last checkpoint written or being written; the next one waits for it. */
+  private checkpointing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: LedgerOptions,
@@ -233,8 +235,19 @@ export class UsageLedger {
     }
   }
 
-  /** Writes the rollups and offsets so the next start reads only what comes after. */
-  async checkpoint(): Promise<void> {
+  /**
+   * Writes the rollups and offsets so the next start reads only what comes after. One write at a
+   * time, each with the totals as they are when it starts: the periodic one and the one at close
+   * used to write one temp file together, which could leave a checkpoint no start can read; past
+   * retention it is all that holds the days whose files are gone.
+   */
+  checkpoint(): Promise<void> {
+    const written = this.checkpointing.then(() => this.writeCheckpoint());
+    this.checkpointing = written.catch(() => {});
+    return written;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
     const file = join(this.options.dir, CHECKPOINT);
     const temp = `${file}.${this.writerId}.tmp`;
     const body = JSON.stringify({
@@ -243,7 +256,14 @@ export class UsageLedger {
       rollups: this.rollups.toJSON(),
       acceptance: this.acceptance.toJSON(),
     });
-    await writeFile(temp, body, { mode: 0o600 });
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(body);
+      // On disk before the rename, so a power cut leaves the old checkpoint or the new one, never an empty file.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     // rename() replaces atomically: a reader sees the old checkpoint or the new one, never half.
     await rename(temp, file);
   }

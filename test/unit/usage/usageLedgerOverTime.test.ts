@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
 import { sampleRequest } from '../../harness/ledgerFixtures';
+
+const jsonlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
 
 /** What a user has after months of use: the ledger, its checkpoint, old lines, files past retention. */
 describe('usage ledger over a long history', () => {
@@ -34,5 +36,25 @@ describe('usage ledger over a long history', () => {
     assert.equal(exported[0]?.latencyMs, 0, 'a latency below zero is no latency');
     assert.equal(ledger.skippedLines, 0);
     await ledger.close();
+  });
+
+  it('two checkpoints at once (the 5-minute one and the one at close) both land, and the history survives its files', async () => {
+    const now = Date.UTC(2026, 11, 1, 12);
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    for (let i = 0; i < 50; i++) ledger.append(sampleRequest({ model: `m${i}`, costMicros: 1 }));
+    const periodic = ledger.checkpoint();
+    for (let i = 50; i < 400; i++) ledger.append(sampleRequest({ model: `m${i}`, costMicros: 1 }));
+    const atClose = ledger.checkpoint();
+    const settled = await Promise.allSettled([periodic, atClose]);
+    assert.deepEqual(
+      settled.map((result) => result.status),
+      ['fulfilled', 'fulfilled'],
+    );
+    // Past retention the raw files are gone: the checkpoint is all that holds those days.
+    for (const file of jsonlFiles(dir)) rmSync(join(dir, file));
+    const later = await UsageLedger.open({ dir, now: () => now });
+    assert.equal(later.rollups.sum().requests, 400, 'every request of the history is still counted');
+    assert.equal(later.rollups.sum().cost.USD, 400);
+    await later.close();
   });
 });
