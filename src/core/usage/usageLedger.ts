@@ -347,8 +347,13 @@ export class UsageLedger {
       if (!expired) continue;
       // Count whatever is left in it first, so its totals survive in the rollups.
       if ((this.offsets.get(file) ?? 0) < info.size) await this.readNew();
-      await unlink(path).catch(() => {});
-      this.offsets.delete(file);
+      // Its offset goes only with the file: a file that stays (held open on Windows, read-only)
+      // would otherwise be read from its start and counted again at every start.
+      const gone = await unlink(path).then(
+        () => true,
+        (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
+      );
+      if (gone) this.offsets.delete(file);
     }
   }
 

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// The module object the ledger calls through, so a test can stand in for the disk.
+import fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
 import { sampleRequest } from '../../harness/ledgerFixtures';
 
+const DAY = 86_400_000;
 const jsonlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
 
 /** What a user has after months of use: the ledger, its checkpoint, old lines, files past retention. */
@@ -15,7 +18,10 @@ describe('usage ledger over a long history', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'sb-ledger-time-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    mock.restoreAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reads a request an older version wrote with a negative latency (the clock stepped back mid-request), cost and all', async () => {
     const now = Date.UTC(2026, 11, 1, 12);
@@ -56,5 +62,23 @@ describe('usage ledger over a long history', () => {
     assert.equal(later.rollups.sum().requests, 400, 'every request of the history is still counted');
     assert.equal(later.rollups.sum().cost.USD, 400);
     await later.close();
+  });
+
+  it('an expired file that cannot be deleted (held open on Windows) is counted once, however many starts', async () => {
+    const then = Date.UTC(2026, 0, 10, 12);
+    const old = await UsageLedger.open({ dir, now: () => then });
+    old.append(sampleRequest({ costMicros: 2_000_000 }));
+    await old.close();
+    const unlink = mock.method(fsPromises, 'unlink', () =>
+      Promise.reject(Object.assign(new Error('EPERM: operation not permitted, unlink'), { code: 'EPERM' })),
+    );
+    for (let start = 1; start <= 3; start++) {
+      const later = await UsageLedger.open({ dir, retentionDays: 90, now: () => then + 100 * DAY });
+      await later.refresh();
+      assert.equal(later.rollups.sum().cost.USD, 2_000_000, `start ${start}: the $2 request counts once`);
+      await later.close();
+    }
+    assert.ok(unlink.mock.callCount() > 0, 'the ledger did try to delete the expired file');
+    assert.equal(jsonlFiles(dir).length, 1);
   });
 });
