@@ -51,7 +51,10 @@ export interface LedgerOptions {
   warn?: (message: string) => void;
 }
 
-/** A record to append; `currency` defaults to USD. */
+/**
+ * A record to append; `currency` defaults to USD, `time` to now. A time of its own should lie
+ * within a day of now: a range's records are looked for in the files of its days.
+ */
 export type NewUsageRecord = Omit<UsageRecord, 'id' | 'time' | 'currency'> & { time?: number; currency?: Currency };
 
 /** An event to append; its time defaults to now. */
@@ -207,7 +210,7 @@ export class UsageLedger {
 
   /** Every raw record still on disk (within retention), oldest file first; for export and the dashboard. */
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
-    for (const file of await this.files()) {
+    for (const file of await this.filesFor(filter)) {
       // Streamed in chunks: the history can be far larger than memory should hold.
       for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
         if (!text) continue;
@@ -222,7 +225,7 @@ export class UsageLedger {
 
   /** Every completion event still on disk (within retention), oldest file first; for export and the dashboard. */
   async *events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
-    for (const file of await this.files()) {
+    for (const file of await this.filesFor(filter)) {
       for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
         // Request lines never carry "e"; a cheap test before a second parse.
         if (!text || !text.includes('"e":')) continue;
@@ -327,6 +330,23 @@ export class UsageLedger {
   }
 
   /**
+   * The files that can hold lines timed from `from` to `to`: a view of the last days (the
+   * dashboard, recomputed as requests come in; the plan windows at start) reads those days, not
+   * the whole retained history. A line is timed by the clock that named its file, when it is
+   * written, so it lies in the file's day, or in the day before when written as the day turned;
+   * a day either side is kept for that. Files from before names carried a day are always read.
+   */
+  private async filesFor(filter: { from?: number; to?: number }): Promise<string[]> {
+    const files = await this.files();
+    return files.filter((file) => {
+      const start = dayStartOf(file);
+      if (start === undefined) return true;
+      if (filter.from !== undefined && start + 2 * DAY_MS <= filter.from) return false;
+      return filter.to === undefined || start - DAY_MS <= filter.to;
+    });
+  }
+
+  /**
    * Deletes other writers' files past retention, once fully counted. A file's day comes from its
    * name; a writer only ever appends to today's file, so a day long past is never written again.
    */
@@ -339,11 +359,11 @@ export class UsageLedger {
       const path = join(this.options.dir, file);
       const info = await stat(path).catch(() => undefined);
       if (!info) continue;
-      const day = DAY_IN_NAME.exec(file)?.[1];
-      const dayStart = day === undefined ? NaN : Date.parse(`${day}T00:00:00Z`);
-      const expired = Number.isFinite(dayStart)
-        ? dayStart + DAY_MS + RETENTION_GRACE_MS <= cutoff
-        : info.mtimeMs + LEGACY_GRACE_MS < cutoff;
+      const dayStart = dayStartOf(file);
+      const expired =
+        dayStart !== undefined
+          ? dayStart + DAY_MS + RETENTION_GRACE_MS <= cutoff
+          : info.mtimeMs + LEGACY_GRACE_MS < cutoff;
       if (!expired) continue;
       // Count whatever is left in it first, so its totals survive in the rollups.
       if ((this.offsets.get(file) ?? 0) < info.size) await this.readNew();
@@ -376,6 +396,13 @@ export class UsageLedger {
       }
     }
   }
+}
+
+/** The start of the UTC day a writer's file is named for; undefined for a file from before names carried one. */
+function dayStartOf(file: string): number | undefined {
+  const day = DAY_IN_NAME.exec(file)?.[1];
+  const start = day === undefined ? NaN : Date.parse(`${day}T00:00:00Z`);
+  return Number.isFinite(start) ? start : undefined;
 }
 
 async function readCheckpoint(

@@ -81,4 +81,35 @@ describe('usage ledger over a long history', () => {
     assert.ok(unlink.mock.callCount() > 0, 'the ledger did try to delete the expired file');
     assert.equal(jsonlFiles(dir).length, 1);
   });
+
+  it("the dashboard reads a week's files of 90 days of history, and finds every record of that week", async () => {
+    const now = Date.UTC(2027, 5, 30, 12);
+    for (let daysAgo = 0; daysAgo < 90; daysAgo++) {
+      const writer = await UsageLedger.open({ dir, now: () => now - daysAgo * DAY });
+      writer.append(sampleRequest({ costMicros: 1 }));
+      await writer.close();
+    }
+    // Timed in the week's last millisecond, written as the writer's day turned: it is in the next day's file.
+    const midnight = Date.UTC(2027, 5, 17);
+    const edge = await UsageLedger.open({ dir, now: () => midnight });
+    edge.append(sampleRequest({ costMicros: 1_000, time: midnight - 1 }));
+    await edge.close();
+
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    const opened = new Set<string>();
+    const open = fsPromises.open;
+    mock.method(fsPromises, 'open', (path: string, ...rest: [string]) => {
+      if (path.endsWith('.jsonl')) opened.add(path);
+      return open(path, ...rest);
+    });
+    // A week picked in the dashboard: 10 to 16 June.
+    const week = { from: Date.UTC(2027, 5, 10), to: midnight - 1 };
+    let cost = 0;
+    for await (const record of ledger.records(week)) cost += record.costMicros ?? 0;
+    for await (const event of ledger.events(week)) assert.fail(`no events were written: ${event.id}`);
+    assert.equal(cost, 7 + 1_000, 'every request of the week, the one at midnight included');
+    // An open dashboard recomputes as requests come in: it read all 90 days each time.
+    assert.ok(opened.size > 0 && opened.size <= 7 + 2 + 1, `read ${opened.size} of ${jsonlFiles(dir).length} files`);
+    await ledger.close();
+  });
 });
