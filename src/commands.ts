@@ -4,6 +4,7 @@ import type { Backends } from './backends/backends';
 import type { LimitMonitor } from './usage/limitMonitor';
 import { chooseFeatures, pickBackend } from './backends/switchPicker';
 import { addProvider } from './backends/addProviderWizard';
+import { removeProvider } from './backends/removeProvider';
 import { chooseModel } from './backends/modelChoice';
 import { createClient } from './backends/backends';
 import { formatTotalCost, plural } from './core/usage/formatMoney';
@@ -26,6 +27,14 @@ export function registerCommands(
     ),
     vscode.commands.registerCommand('switchboard.addProvider', (presetId?: unknown) =>
       addProvider(backends, keys, typeof presetId === 'string' ? { presetId } : {}),
+    ),
+    vscode.commands.registerCommand('switchboard.removeProvider', (providerId?: unknown) =>
+      removeProvider(
+        backends,
+        keys,
+        async () => (await pickBackend(backends, keys, limits, 'Remove which backend?'))?.id,
+        typeof providerId === 'string' ? providerId : undefined,
+      ),
     ),
     vscode.commands.registerCommand('switchboard.chooseModel', (providerId?: unknown) =>
       chooseModel(

@@ -82,6 +82,11 @@ export class KeyStore {
     if (stored) await this.set(holder, stored.key);
   }
 
+  /** Whether secret storage holds a key under this backend's id, whichever server it was set for. */
+  async stored(providerId: string): Promise<boolean> {
+    return (await this.secrets.get(secretName(providerId))) !== undefined;
+  }
+
   delete(providerId: string): Thenable<void> {
     return this.secrets.delete(secretName(providerId));
   }

@@ -111,6 +111,8 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
   it('shows a backend added after a failed test as failing until one of its requests is served', async () => {
     // Added from the switch picker, as a user moving to it does, and chosen for both features.
     await runCommand(page, 'Switchboard: Switch Provider');
+    // The palette's own rows ("Switchboard: Add Provider…") stay a moment after Enter.
+    await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add provider…' }).click();
     await title().filter({ hasText: 'which backend?' }).waitFor();
     await input().fill('OpenAI-compatible server');
@@ -159,5 +161,32 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
       .filter({ hasNotText: 'connection test failed' })
       .and(page.locator('.statusbar-item', { has: page.locator('.codicon-plug') }))
       .waitFor({ timeout: 20_000 });
+  });
+
+  it('removes a backend: its entry leaves settings, and the features it served wait for the user’s pick', async () => {
+    // "OpenAI-compatible server 2" serves completion and chat since the test before.
+    await runCommand(page, 'Switchboard: Remove Provider…');
+    await page.locator('.quick-input-widget input[placeholder="Remove which backend?"]').waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server 2' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'Remove OpenAI-compatible server 2?' });
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(await dialog.innerText(), /It serves completion and chat: you choose what does next\./);
+    await page.screenshot({ path: '/tmp/switchboard-e2e/remove-provider-confirm.png' });
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    // Straight to the switch picker; nothing moved to another backend meanwhile.
+    await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
+    const deadline = Date.now() + 10_000;
+    while (userProviders().some((entry) => entry.id === 'custom-2') && Date.now() < deadline)
+      await page.waitForTimeout(200);
+    assert.deepEqual(
+      userProviders().map((entry) => entry.id),
+      ['emulator', 'custom'],
+    );
+    assert.equal(
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server 2' }).count(),
+      0,
+    );
+    await page.screenshot({ path: '/tmp/switchboard-e2e/remove-provider-switch.png' });
+    await page.keyboard.press('Escape');
   });
 });
