@@ -43,6 +43,11 @@ export async function removeProvider(
     'Remove',
   );
   if (choice !== 'Remove') return;
+  // A role left to its default would fall to the first backend left, paid or not: it is pinned to
+  // the removed one, which serves nothing, until the user picks.
+  for (const feature of served)
+    if (settings.inspect<string>(`${feature}.provider`)?.globalValue === undefined)
+      await settings.update(`${feature}.provider`, id, vscode.ConfigurationTarget.Global);
   await settings.update('providers', kept, vscode.ConfigurationTarget.Global);
   await keys.delete(id);
   backends.noteTest(id, undefined);
