@@ -405,10 +405,27 @@ describe('every protocol through one interface', () => {
     });
   }
 
-  for (const preset of ['dashscope-intl', 'coding-plan-intl']) {
-    it(`${preset}: a completion on a Qwen model that thinks by default sends enable_thinking false and gets the answer; chat leaves it on`, async () => {
-      const baseUrl = preset === 'coding-plan-intl' ? emulator.baseUrls.codingPlan : emulator.baseUrls.dashscope;
-      const backend = provider({ preset, baseUrl, chatModel: 'qwen3.7-plus', completionModel: 'qwen3.7-plus' });
+  // Qwen models that think unless told not to: on Alibaba's endpoints by a field of their own; on
+  // llama.cpp's server and vLLM (a hybrid Qwen3 with no FIM template, filled over chat) by its template.
+  for (const { preset, model, field, off } of [
+    { preset: 'dashscope-intl', model: 'qwen3.7-plus', field: 'enable_thinking', off: false },
+    { preset: 'coding-plan-intl', model: 'qwen3.7-plus', field: 'enable_thinking', off: false },
+    {
+      preset: 'llamacpp',
+      model: 'Qwen3-8B-Q4_K_M.gguf',
+      field: 'chat_template_kwargs',
+      off: { enable_thinking: false },
+    },
+    { preset: 'vllm', model: 'Qwen/Qwen3-8B', field: 'chat_template_kwargs', off: { enable_thinking: false } },
+  ]) {
+    it(`${preset}: a completion on ${model}, which thinks by default, turns its thinking off and gets the answer; chat leaves it on`, async () => {
+      const baseUrl =
+        preset === 'coding-plan-intl'
+          ? emulator.baseUrls.codingPlan
+          : preset === 'dashscope-intl'
+            ? emulator.baseUrls.dashscope
+            : emulator.openaiBaseUrl;
+      const backend = provider({ preset, baseUrl, chatModel: model, completionModel: model });
       const before = emulator.requests.length;
       const result = await backend.fim({
         prefix: 'function add(a, b) {',
@@ -418,32 +435,8 @@ describe('every protocol through one interface', () => {
       });
       assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
       await collect(backend, 'what is 2+2?');
-      assert.deepEqual(chatSent(emulator, before, 'enable_thinking'), [
-        [200, false],
-        [200, undefined],
-      ]);
-      assert.equal(result.sent?.reasoningEffort, 'none');
-    });
-  }
-
-  for (const [preset, model] of [
-    ['llamacpp', 'Qwen3-8B-Q4_K_M.gguf'],
-    ['vllm', 'Qwen/Qwen3-8B'],
-  ] as const) {
-    it(`${preset}: a completion over chat on a hybrid Qwen3, which thinks unless its template is told not to, turns it off and gets the answer; chat leaves it on`, async () => {
-      const backend = provider({ preset, baseUrl: emulator.openaiBaseUrl, chatModel: model, completionModel: model });
-      const before = emulator.requests.length;
-      // No FIM template for a plain Qwen3: the hole is filled over chat.
-      const result = await backend.fim({
-        prefix: 'function add(a, b) {',
-        suffix: '\n}\n',
-        maxTokens: 64,
-        temperature: 0,
-      });
-      assert.match(result.text, /return a \+ b;/, 'the reasoning would have spent all 64 tokens');
-      await collect(backend, 'what is 2+2?');
-      assert.deepEqual(chatSent(emulator, before, 'chat_template_kwargs'), [
-        [200, { enable_thinking: false }],
+      assert.deepEqual(chatSent(emulator, before, field), [
+        [200, off],
         [200, undefined],
       ]);
       assert.equal(result.sent?.reasoningEffort, 'none');
