@@ -86,6 +86,12 @@ export interface RecordedUsage {
   currency: Currency;
 }
 
+/** Whether an answer being regenerated is worth more than the attempt to replace it that ended. */
+function keepsEarlier(earlier: AssistantTurn, attempt: AssistantTurn): boolean {
+  if (attempt.status === 'complete') return false;
+  return earlier.status === 'complete' || earlier.text.length > attempt.text.length;
+}
+
 function unpricedUsage(request: Parameters<typeof meterRequest>[0]): RecordedUsage {
   const { usage } = meterRequest(request, () => ({ micros: null, source: 'unknown' }));
   return { ...usage, costMicros: null, currency: 'USD' };
@@ -130,7 +136,9 @@ export class ChatSession {
 
   /**
    * Asks the last question again, replacing its answer; false when there is none or one is
-   * streaming. A complete answer comes back if its replacement does not complete.
+   * streaming. The answer replaced comes back if its replacement does not complete and it had
+   * more: a complete answer always, one cut off (stopped, failed) when the new attempt got less
+   * of an answer than it had.
    */
   async regenerate(): Promise<boolean> {
     if (this.flight) return false;
@@ -143,7 +151,7 @@ export class ChatSession {
       turns.pop();
       this.deps.emit({ type: 'turn-removed', id: last.id });
     }
-    await this.answer(conversation, last?.role === 'assistant' && last.status === 'complete' ? last : undefined);
+    await this.answer(conversation, last?.role === 'assistant' && last.text !== '' ? last : undefined);
     return true;
   }
 
@@ -184,7 +192,7 @@ export class ChatSession {
     this.deps.emit({ type: 'history' });
   }
 
-  /** `earlier`: the complete answer this one replaces, kept if this one does not complete. */
+  /** `earlier`: the answer this one replaces, kept if this one does not complete and had more (see `regenerate`). */
   private async answer(conversation: Conversation, earlier?: AssistantTurn): Promise<void> {
     const flight: Flight = { controller: new AbortController(), conversation };
     this.flight = flight;
@@ -225,7 +233,7 @@ export class ChatSession {
     } finally {
       this.flight = undefined;
       conversation.updatedAt = this.deps.now();
-      if (earlier && turn.status !== 'complete') this.restore(conversation, turn, earlier);
+      if (earlier && keepsEarlier(earlier, turn)) this.restore(conversation, turn, earlier);
       else this.emitTurn(conversation, turn);
       this.deps.emit({ type: 'busy', busy: false });
       this.deps.emit({ type: 'totals' });

@@ -466,6 +466,42 @@ describe('chat session', () => {
     assert.equal(chat.totals.value.requests, 2, 'the stopped attempt is in the session total');
   });
 
+  it('Retry on an answer the server cut off keeps its text when the retry gets less of an answer; a longer one replaces it', async () => {
+    let calls = 0;
+    const storage = new MemoryStorage();
+    const cut = (text: string): Script =>
+      async function* () {
+        yield { type: 'text', text };
+        throw new ProviderError({ kind: 'network', providerId: 'deepseek', message: 'Connection reset.' });
+      };
+    const { chat, events } = session(async function* (request) {
+      calls += 1;
+      if (calls === 1) yield* cut('Step 1: a long explanation the user was reading.')(request);
+      else if (calls === 2) yield* cut('Step')(request);
+      else yield* cut('Step 1: a long explanation the user was reading. Step 2: and more of it.')(request);
+    }, storage);
+    await chat.send('Walk me through it', []);
+    const partial = lastAnswer(chat);
+    assert.equal(partial.status, 'failed');
+
+    // Retry, and the connection drops again sooner: the text the user had is still there.
+    await chat.regenerate();
+    assert.equal(chat.active.turns.length, 2);
+    assert.equal(lastAnswer(chat), partial, 'the cut-off answer is back');
+    assert.equal(partial.text, 'Step 1: a long explanation the user was reading.');
+    assert.deepEqual(
+      events.filter((event) => event.type === 'notice'),
+      [{ type: 'notice', text: 'Regenerating failed: Could not reach deepseek. The earlier answer is kept.' }],
+    );
+    const stored = ChatHistoryStore.load(storage, () => {}).get(chat.active.id);
+    assert.equal(stored?.turns[1]?.text, partial.text, 'and in history');
+
+    // A retry that got further is kept in its place.
+    await chat.regenerate();
+    assert.equal(chat.active.turns.length, 2);
+    assert.match(lastAnswer(chat).text, /Step 2/);
+  });
+
   it('regenerating an answer that failed replaces it, even when the new one fails too (switch and retry)', async () => {
     const { chat, events } = session(async function* () {
       yield* [];
