@@ -39,7 +39,11 @@ export function participantHandler(
       const provider = await backends.providerFor('chat');
       if (!provider) throw new Error(`Switchboard could not reach ${config.name}.`);
       // What the user attached goes with the question, as the chat view sends it.
-      const { items, skipped } = await referenceItems(request.references);
+      const { items, skipped, excluded } = await referenceItems(request.references);
+      if (excluded.length)
+        response.progress(
+          `Not sent: ${excluded.join(', ')}, the editor in front, may hold secrets (switchboard.completion.exclude). Attach it with #file to send it.`,
+        );
       if (skipped.length) response.progress(`Not sent (not readable as text here): ${skipped.join(', ')}`);
       response.progress(`Asking ${config.name} (${config.chatModel})…`);
       await meteredChat({

@@ -256,6 +256,50 @@ describe('Switchboard inside VS Code chat', () => {
     }
   });
 
+  it('@switchboard never sends a .env that VS Code attached by itself as the current file; one the user attached goes', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration workspace is open');
+    const envFile = vscode.Uri.joinPath(folder.uri, '.env.participant');
+    await vscode.workspace.fs.writeFile(envFile, Buffer.from('STRIPE_SECRET_KEY=sk_live_never_implicit\n'));
+    const sent = async () =>
+      (await (await fetch(`${new URL(emulator.baseUrl).origin}/_emulator/requests`)).json()) as { body: unknown }[];
+    try {
+      const api = await activateSwitchboard();
+      const provider = createProvider(emulator, undefined);
+      const handler = participantHandler(
+        { configFor: () => emulator, providerFor: async (): Promise<Provider> => provider },
+        api.meter,
+      );
+      const ask = async (references: unknown[]) => {
+        const { stream, progress } = recordingStream();
+        const request = { ...chatRequest('what is in my config'), references } as unknown as vscode.ChatRequest;
+        const before = (await sent()).length;
+        const result = await handler(request, { history: [] }, stream, new vscode.CancellationTokenSource().token);
+        assert.equal(result?.errorDetails, undefined);
+        return { body: JSON.stringify((await sent()).slice(before)), progress };
+      };
+      // What VS Code's chat adds on its own for the editor in front (ids as VS Code 1.100 and 1.104 name them).
+      const whole = new vscode.Range(0, 0, 1, 0);
+      for (const implicit of [
+        { id: 'vscode.implicit.viewport', value: new vscode.Location(envFile, whole) },
+        { id: 'vscode.implicit.selection', value: new vscode.Location(envFile, new vscode.Range(0, 0, 0, 30)) },
+        { id: 'vscode.implicit.file', value: envFile },
+      ]) {
+        const { body, progress } = await ask([implicit]);
+        assert.doesNotMatch(body, /sk_live_never_implicit/, `${implicit.id}: the secret did not leave`);
+        assert.ok(
+          progress.some((line) => line.includes('.env.participant') && line.includes('completion.exclude')),
+          `${implicit.id}: the progress line says what was left out and why: ${progress.join(' | ')}`,
+        );
+      }
+      // Attached by hand (#file:.env), it is the user's choice, as "Add files…" in the chat view.
+      const chosen = await ask([{ id: 'vscode.file', value: envFile }]);
+      assert.match(chosen.body, /sk_live_never_implicit/, chosen.progress.join(' | '));
+    } finally {
+      await vscode.workspace.fs.delete(envFile);
+    }
+  });
+
   it('"VS Code language models" never routes to Switchboard’s own models, and says why it cannot answer', async () => {
     const api = await activateSwitchboard();
     const editor = new VsCodeLmProvider(configOf({ id: 'editor', preset: 'vscode-lm' }));
