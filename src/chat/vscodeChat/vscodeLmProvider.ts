@@ -26,6 +26,20 @@ const CHAT_SILENCE = { firstByteMs: 120_000, idleMs: 60_000 };
 /** Shown by VS Code when it asks the user, once, whether Switchboard may use another extension's models. */
 const JUSTIFICATION = 'Switchboard sends your chat and inline completion requests to the model you chose.';
 
+/**
+ * What a failure of one of the editor's models is, by its `LanguageModelError` code or, for an error
+ * that crossed from the model's extension as a plain Error, its name. Copilot Chat blocks an
+ * extension that sends too fast for a while (`Blocked`, "try again later"), and names its spent
+ * premium-request allowance `ChatQuotaExceeded` and its rate limit `ChatRateLimited`.
+ */
+const ERROR_KINDS: ReadonlyMap<string, ProviderErrorKind> = new Map([
+  ['NoPermissions', 'auth'],
+  ['Blocked', 'rate-limited'],
+  ['NotFound', 'model-not-found'],
+  ['ChatQuotaExceeded', 'quota-exhausted'],
+  ['ChatRateLimited', 'rate-limited'],
+]);
+
 export const NO_LM_API = 'This VS Code has no language models API (vscode.lm); it needs VS Code 1.91 or later.';
 export const NO_MODELS =
   'No language models are available — install or sign in to a chat extension (GitHub Copilot Chat, for one).';
@@ -149,13 +163,14 @@ export class VsCodeLmProvider implements Provider {
     if (deadline.signal.aborted || error instanceof vscode.CancellationError) return this.aborted(deadline);
     const message = error instanceof Error ? error.message : String(error);
     // LanguageModelError codes are the names of its factory functions (NoPermissions, Blocked, NotFound).
-    const code = error instanceof vscode.LanguageModelError ? error.code : undefined;
-    const kinds: Record<string, ProviderErrorKind> = {
-      NoPermissions: 'auth',
-      Blocked: 'quota-exhausted',
-      NotFound: 'model-not-found',
-    };
-    const kind = (code !== undefined ? kinds[code] : undefined) ?? 'server';
+    // Any other error crosses from the model's extension as a plain Error that keeps only its name.
+    const code =
+      error instanceof vscode.LanguageModelError
+        ? error.code
+        : error instanceof Error && ERROR_KINDS.has(error.name)
+          ? error.name
+          : undefined;
+    const kind = (code !== undefined ? ERROR_KINDS.get(code) : undefined) ?? 'server';
     if (kind === 'model-not-found') forgetEditorChatModels();
     const detail =
       kind === 'auth'

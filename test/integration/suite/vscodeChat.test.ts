@@ -5,7 +5,7 @@ import type { Provider } from '../../../src/core/providers/types';
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { participantHandler, PARTICIPANT_ID } from '../../../src/chat/vscodeChat/chatParticipant';
-import { NO_MODELS, VsCodeLmProvider } from '../../../src/chat/vscodeChat/vscodeLmProvider';
+import { forgetEditorChatModels, NO_MODELS, VsCodeLmProvider } from '../../../src/chat/vscodeChat/vscodeLmProvider';
 import { activateSwitchboard, eventually, EXTENSION_ID } from './helpers';
 
 type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
@@ -297,6 +297,67 @@ describe('Switchboard inside VS Code chat', () => {
       assert.match(chosen.body, /sk_live_never_implicit/, chosen.progress.join(' | '));
     } finally {
       await vscode.workspace.fs.delete(envFile);
+    }
+  });
+
+  it('"VS Code language models": a spent Copilot quota, a rate limit and a refused consent keep their kind', async () => {
+    // What reaches Switchboard when the model's extension fails, as VS Code's extension host hands
+    // it over: a LanguageModelError keeps its code; any other error crosses as a plain Error that
+    // keeps its name (Copilot names its quota and rate-limit errors, and blocks an extension that
+    // sends too fast with LanguageModelError.Blocked).
+    const crossed = (name: string, message: string) => Object.assign(new Error(message), { name });
+    const cases: { error: Error; atStart?: boolean; kind: string }[] = [
+      {
+        error: crossed('ChatQuotaExceeded', 'You have exceeded your premium request allowance.'),
+        kind: 'quota-exhausted',
+      },
+      { error: crossed('ChatRateLimited', 'Sorry, you have been rate-limited.'), kind: 'rate-limited' },
+      {
+        error: vscode.LanguageModelError.Blocked('The extension has been temporarily blocked. Please try again later.'),
+        kind: 'rate-limited',
+      },
+      { error: vscode.LanguageModelError.NoPermissions('The user did not consent.'), atStart: true, kind: 'auth' },
+      { error: crossed('Error', 'Response contained no choices.'), kind: 'server' },
+    ];
+    const lm = vscode.lm as { selectChatModels: typeof vscode.lm.selectChatModels };
+    const selectChatModels = lm.selectChatModels;
+    const editor = new VsCodeLmProvider(configOf({ id: 'editor', preset: 'vscode-lm', chatModel: 'copilot/gpt-4.1' }));
+    try {
+      for (const { error, atStart, kind } of cases) {
+        const failing = async function* (): AsyncGenerator<string> {
+          yield* [];
+          throw error;
+        };
+        const model = {
+          vendor: 'copilot',
+          id: 'gpt-4.1',
+          family: 'gpt-4.1',
+          name: 'GPT-4.1',
+          version: 'gpt-4.1',
+          maxInputTokens: 128_000,
+          countTokens: async () => 1,
+          sendRequest: async () => {
+            if (atStart) throw error;
+            return { text: failing(), stream: failing() };
+          },
+        } as unknown as vscode.LanguageModelChat;
+        lm.selectChatModels = async () => [model];
+        forgetEditorChatModels();
+        await assert.rejects(
+          async () => {
+            for await (const _event of editor.chat({ messages: [{ role: 'user', content: 'hi' }] })) void _event;
+          },
+          (thrown: unknown) => {
+            assert.ok(ProviderError.is(thrown), String(thrown));
+            assert.equal(thrown.kind, kind, `${error.name}: ${error.message}`);
+            assert.ok(thrown.message.includes(error.message.slice(0, 20)), 'the model’s own words are kept');
+            return true;
+          },
+        );
+      }
+    } finally {
+      lm.selectChatModels = selectChatModels;
+      forgetEditorChatModels();
     }
   });
 
