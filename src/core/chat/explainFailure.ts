@@ -129,6 +129,14 @@ export function explainFailure(facts: FailureFacts, now: number): FailureExplana
         actions: ['switch', 'retry'],
       };
     case 'auth':
+      // The editor's models take no key: VS Code asks the user before another extension may use them.
+      if (facts.protocol === 'vscode-lm')
+        return {
+          headline: `VS Code did not let Switchboard use ${facts.model && facts.model !== 'auto' ? facts.model : 'its language models'}.`,
+          detail:
+            'Using the models another extension provides (GitHub Copilot Chat, for one) needs your consent and that extension signed in. Retry and choose Allow when VS Code asks, or switch to another backend.',
+          actions: ['retry', 'switch'],
+        };
       return {
         headline: `${name} refused the API key.`,
         detail: `The key is missing, wrong, revoked or expired. Set a new key for ${name}, or switch to another backend.`,

@@ -117,6 +117,30 @@ describe('chat error explanations', () => {
     ]);
   });
 
+  it('VS Code’s models refused (no consent, not signed in): no API key is blamed or asked for; retry to be asked again', () => {
+    const editor = { id: 'editor', name: 'VS Code language models', model: 'copilot/gpt-4.1', protocol: 'vscode-lm' };
+    const refused = failureFacts(
+      new ProviderError({
+        kind: 'auth',
+        providerId: 'editor',
+        code: 'NoPermissions',
+        message: 'VS Code did not let Switchboard use this language model: The user did not consent.',
+      }),
+      editor,
+    );
+    const explained = explainFailure(refused, NOW);
+    assert.equal(explained.headline, 'VS Code did not let Switchboard use copilot/gpt-4.1.');
+    assert.doesNotMatch(`${explained.headline} ${explained.detail}`, /key/i);
+    assert.match(explained.detail, /Allow/);
+    assert.deepEqual(explained.actions, ['retry', 'switch']);
+    const view = turnView(
+      { ...failedTurn(refused), backendId: 'editor', backendName: editor.name },
+      { now: NOW, actionable: true, alternatives: [] },
+    );
+    assert.ok(view.role === 'assistant');
+    assert.ok(!view.error?.actions.some((action) => action.kind === 'set-key'), 'no "Set API key" button');
+  });
+
   it('network and timeout: could not reach, retry first', () => {
     const network = explainFailure(
       facts(error({ kind: 'network', message: 'Network error (qwen): ECONNREFUSED' })),
