@@ -5,7 +5,13 @@ import { EditorContextSource } from './editorContextSource';
 import { applyCode, openLink } from './editorActions';
 import { CHAT_BODY } from './chatViewBody';
 import { ChatViewPublisher } from './chatViewPublisher';
-import { ChatSession, type ChatRequestRecord, type RecordedUsage } from '../core/chat/chatSession';
+import {
+  ChatSession,
+  type ChatRequestRecord,
+  onThisMachine,
+  type ConversationShare,
+  type RecordedUsage,
+} from '../core/chat/chatSession';
 import { ChatHistoryStore } from '../core/chat/historyStore';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import { log } from '../log';
@@ -17,6 +23,23 @@ import { webviewHtml, webviewRoots } from '../webviewHtml';
 
 const BUDGET_DECLINED =
   'Not sent: the budget is reached. Raise it, switch to another backend, or send again and confirm.';
+const BUSY = 'An answer is still coming: wait for it, or stop it with Escape.';
+const SHARE_DECLINED =
+  'Not sent: this conversation stays on this machine. Start a new chat to ask the new backend without it, or switch back.';
+
+/**
+ * Before a conversation answered on this machine goes, whole, to a backend elsewhere: what goes,
+ * and where. True to send.
+ */
+async function confirmShare(share: ConversationShare): Promise<boolean> {
+  const send = `Send to ${share.to}`;
+  const choice = await vscode.window.showWarningMessage(
+    `Switchboard: this conversation was answered on this machine (${share.from.join(', ')}). Asking ${share.to} sends all of it, with the files attached to it (≈ ${share.tokens.toLocaleString('en-US')} tokens), to ${share.to}.`,
+    { modal: true, detail: 'Start a new chat to ask without it.' },
+    send,
+  );
+  return choice === send;
+}
 
 export interface ChatViewDeps {
   backends: Backends;
@@ -42,6 +65,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private session: ChatSession | undefined;
   private context: EditorContextSource | undefined;
   private publisher: ChatViewPublisher | undefined;
+  /** Set when the user would not let a conversation held on this machine go elsewhere. */
+  private shareDeclined = false;
 
   /** Registers the view `viewId` (`switchboard.chatView` in package.json); disposing it stops any answer. */
   static register(viewId: string, extensionUri: vscode.Uri, deps: ChatViewDeps): vscode.Disposable {
@@ -87,6 +112,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         const config = this.deps.backends.configFor('chat');
         const provider = config && (await this.deps.backends.providerFor('chat'));
         return config && provider ? { config, provider } : undefined;
+      },
+      backendOnThisMachine: (backendId) => {
+        const config = this.deps.backends.current().providers.find((entry) => entry.id === backendId);
+        return config && onThisMachine(config);
+      },
+      confirmShare: async (share) => {
+        const agreed = await confirmShare(share);
+        this.shareDeclined ||= !agreed;
+        return agreed;
       },
       record: (request) => this.record(request),
       now: () => Date.now(),
@@ -141,7 +175,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'send': {
         const items = context.tracker.itemsFor(message.context.revision, message.context.ids);
         const reason = session.busy
-          ? 'An answer is still coming: wait for it, or stop it with Escape.'
+          ? BUSY
           : !items
             ? 'The context changed as you sent; check the chips and send again.'
             : undefined;
@@ -154,16 +188,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           this.post({ type: 'sendRejected', text: message.text, reason: BUDGET_DECLINED });
           return;
         }
-        const sending = session.send(message.text, items);
-        context.afterSend();
-        await sending;
+        this.shareDeclined = false;
+        if (!(await session.send(message.text, items, () => context.afterSend())))
+          this.post({ type: 'sendRejected', text: message.text, reason: this.shareDeclined ? SHARE_DECLINED : BUSY });
         return;
       }
       case 'stop':
         session.stop();
         return;
       case 'regenerate':
-        if (!session.busy && (await this.budgetAllows())) await session.regenerate();
+        if (!session.busy && (await this.budgetAllows())) await this.regenerate(session);
         return;
       case 'newChat':
         session.newChat();
@@ -186,7 +220,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'switchAndRetry':
         // A switch after a failure is a fallback: a paid one is confirmed first (the paid guard).
         if (session.busy || !(await this.choice.mayFallBackTo(message.providerId))) return;
-        if ((await this.select(message.providerId)) && (await this.budgetAllows())) await session.regenerate();
+        if ((await this.select(message.providerId)) && (await this.budgetAllows())) await this.regenerate(session);
         return;
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');
@@ -207,6 +241,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.post({ type: 'notice', text: await openLink(message.href) });
         return;
     }
+  }
+
+  private async regenerate(session: ChatSession): Promise<void> {
+    this.shareDeclined = false;
+    await session.regenerate();
+    if (this.shareDeclined) this.post({ type: 'notice', text: SHARE_DECLINED });
   }
 
   /** The budget's say on the next request to the chat backend: true to send. */

@@ -8,6 +8,7 @@ import { ProviderError } from '../providers/providerError';
 import type { Provider, Usage } from '../providers/types';
 import { estimateTokens } from '../providers/usage';
 import { meterRequest } from '../usage/meterRequest';
+import { isLoopbackUrl } from '../net/loopback';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { questionTurn, type ContextItem } from './contextItems';
 import { contextCutNotice } from './contextCut';
@@ -66,10 +67,27 @@ export interface ChatSessionDeps {
    * cost in its currency): the answer shows exactly what was metered. Undefined when nothing meters.
    */
   record(request: ChatRequestRecord): RecordedUsage | undefined;
+  /** Whether the configured backend `backendId` is on this machine (see `onThisMachine`); undefined when it is no longer configured. */
+  backendOnThisMachine?(backendId: string): boolean | undefined;
+  /**
+   * Asks before a conversation answered on this machine goes, whole, to a backend elsewhere; false
+   * sends nothing. Asked once per conversation and backend.
+   */
+  confirmShare?(share: ConversationShare): Promise<boolean>;
   now(): number;
   newId(): string;
   warn(message: string): void;
   emit(event: SessionEvent): void;
+}
+
+/** A conversation held on this machine that the next request would send elsewhere. */
+export interface ConversationShare {
+  /** The local backends that answered what would be sent. */
+  from: string[];
+  /** The backend it would go to. */
+  to: string;
+  /** The estimate of what the request would carry, the question still to come aside. */
+  tokens: number;
 }
 
 interface Flight {
@@ -86,6 +104,11 @@ export interface RecordedUsage {
   currency: Currency;
 }
 
+/** Whether a backend's server is this machine: where a conversation held with it stayed. */
+export function onThisMachine(config: ProviderConfig): boolean {
+  return isLoopbackUrl(config.baseUrl);
+}
+
 /** Whether an answer being regenerated is worth more than the attempt to replace it that ended. */
 function keepsEarlier(earlier: AssistantTurn, attempt: AssistantTurn): boolean {
   if (attempt.status === 'complete') return false;
@@ -100,6 +123,8 @@ function unpricedUsage(request: Parameters<typeof meterRequest>[0]): RecordedUsa
 export class ChatSession {
   private conversation: Conversation;
   private flight: Flight | undefined;
+  /** `conversation id → backend id` the user agreed to send a conversation held on this machine to. */
+  private readonly shared = new Set<string>();
   readonly totals = new SessionTotals();
 
   constructor(private readonly deps: ChatSessionDeps) {
@@ -122,14 +147,21 @@ export class ChatSession {
     return last?.role === 'assistant' && last.status === 'streaming' ? last.id : undefined;
   }
 
-  /** Asks `question` with `context`; false when an answer is still streaming or there is nothing to ask. */
-  async send(question: string, context: readonly ContextItem[]): Promise<boolean> {
+  /**
+   * Asks `question` with `context`; false when an answer is still streaming, there is nothing to
+   * ask, or the user would not let the conversation go where the backend is (see `confirmShare`).
+   * `accepted` is called as the question joins the conversation, before its answer comes.
+   */
+  async send(question: string, context: readonly ContextItem[], accepted?: () => void): Promise<boolean> {
     const text = question.trim();
     if (this.flight || !text) return false;
     const conversation = this.conversation;
+    const allowed = this.mayShare(conversation);
+    if (allowed !== true && !(await allowed)) return false;
     const turn = questionTurn(this.deps.newId(), text, context, this.deps.now());
     conversation.turns.push(turn);
     this.emitTurn(conversation, turn);
+    accepted?.();
     await this.answer(conversation);
     return true;
   }
@@ -147,6 +179,8 @@ export class ChatSession {
     const last = turns[turns.length - 1];
     const question = last?.role === 'assistant' ? turns[turns.length - 2] : last;
     if (question?.role !== 'user') return false;
+    const allowed = this.mayShare(conversation);
+    if (allowed !== true && !(await allowed)) return false;
     if (last?.role === 'assistant') {
       turns.pop();
       this.deps.emit({ type: 'turn-removed', id: last.id });
@@ -342,6 +376,49 @@ export class ChatSession {
         reported.reasoningTokens <= counted.outputTokens && { reasoningTokens: reported.reasoningTokens }),
     };
     this.totals.add(turn.usage);
+  }
+
+  /**
+   * Whether the next request of `conversation` may go to the chat backend: true unless it would take
+   * answers given on this machine to a backend elsewhere and the user, asked, says no. Decided at
+   * once, without a wait, for a conversation with no such answer; after a wait, false also when
+   * another request started or another conversation was opened meanwhile.
+   */
+  private mayShare(conversation: Conversation): boolean | Promise<boolean> {
+    const { confirmShare, backendOnThisMachine } = this.deps;
+    if (!confirmShare || !backendOnThisMachine) return true;
+    const turns = conversation.turns;
+    const from = new Set<string>();
+    for (const [i, turn] of turns.entries()) {
+      // The answers the next request carries: complete ones, each after its question.
+      const sent = turn.role === 'assistant' && turn.status === 'complete' && turns[i - 1]?.role === 'user';
+      if (sent && turn.backendId !== undefined && backendOnThisMachine(turn.backendId))
+        from.add(turn.backendName ?? turn.backendId);
+    }
+    if (from.size === 0) return true;
+    return this.askToShare(conversation, [...from], confirmShare);
+  }
+
+  private async askToShare(
+    conversation: Conversation,
+    from: string[],
+    confirmShare: NonNullable<ChatSessionDeps['confirmShare']>,
+  ): Promise<boolean> {
+    let backend: ChatBackend | undefined;
+    try {
+      backend = await this.deps.backend();
+    } catch {
+      // The request fails the same way, and says why.
+      backend = undefined;
+    }
+    let agreed = true;
+    const key = backend && `${conversation.id} ${backend.config.id}`;
+    if (backend && key && !onThisMachine(backend.config) && !this.shared.has(key)) {
+      const tokens = estimateTokens(requestText(promptMessages(conversation.turns)));
+      agreed = await confirmShare({ from, to: backend.config.name, tokens });
+      if (agreed) this.shared.add(key);
+    }
+    return agreed && !this.flight && conversation === this.conversation;
   }
 
   /** Puts a good answer back in place of the attempt to replace it that failed or was stopped. */

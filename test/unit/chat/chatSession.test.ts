@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { MemoryStorage } from '../../harness/memoryStorage';
 import { meterRequest } from '../../../src/core/usage/meterRequest';
 import { describe, it } from 'node:test';
-import { ChatSession, type ChatRequestRecord, type SessionEvent } from '../../../src/core/chat/chatSession';
+import {
+  ChatSession,
+  onThisMachine,
+  type ChatRequestRecord,
+  type SessionEvent,
+} from '../../../src/core/chat/chatSession';
 import { contextItem } from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { promptMessages, type AssistantTurn } from '../../../src/core/chat/conversation';
@@ -737,5 +742,80 @@ describe('a conversation longer than a local server reads', () => {
       hosted.events.filter((event) => event.type === 'notice'),
       [],
     );
+  });
+});
+
+describe('a conversation held on this machine, then a backend elsewhere', () => {
+  const [ollama, deepseek] = parseProviders([
+    { id: 'ollama', preset: 'ollama', name: 'Ollama' },
+    { id: 'deepseek', preset: 'deepseek', name: 'DeepSeek' },
+  ]).providers;
+  assert.ok(ollama && deepseek);
+
+  function switching() {
+    const fake = provider(answers('ok'));
+    let current: ProviderConfig = ollama!;
+    let id = 0;
+    const asked: { from: string[]; to: string; tokens: number }[] = [];
+    let consent = false;
+    const chat = new ChatSession({
+      store: ChatHistoryStore.load(new MemoryStorage(), () => {}),
+      backend: async () => ({ provider: fake, config: current }),
+      backendOnThisMachine: (backendId) => {
+        const known = [ollama!, deepseek!].find((entry) => entry.id === backendId);
+        return known && onThisMachine(known);
+      },
+      confirmShare: async (share) => {
+        asked.push(share);
+        return consent;
+      },
+      record: () => undefined,
+      now: () => 1_000,
+      newId: () => `id-${++id}`,
+      warn: () => {},
+      emit: () => {},
+    });
+    return {
+      chat,
+      fake,
+      asked,
+      use: (config: ProviderConfig) => (current = config),
+      consent: (value: boolean) => (consent = value),
+    };
+  }
+
+  it('asks before the conversation so far goes off the machine; declined, nothing is sent and the question is not kept', async () => {
+    const { chat, fake, asked, use, consent } = switching();
+    await chat.send('My .env is DB_PASSWORD=hunter2; why does the login fail?', []);
+    assert.equal(fake.requests.length, 1);
+    use(deepseek!);
+    assert.equal(await chat.send('Any other idea?', []), false, 'not sent');
+    assert.equal(fake.requests.length, 1, 'DeepSeek received nothing');
+    assert.equal(chat.active.turns.length, 2, 'the question is not added: it goes back to the input');
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0]!.from, ['Ollama']);
+    assert.equal(asked[0]!.to, 'DeepSeek');
+    assert.ok(asked[0]!.tokens > 10, 'says how much goes');
+
+    consent(true);
+    assert.equal(await chat.send('Any other idea?', []), true);
+    assert.match(fake.requests[1]!.messages[0]!.content, /hunter2/, 'agreed, the conversation goes');
+    await chat.send('Thanks. One more?', []);
+    assert.equal(asked.length, 2, 'asked once for this conversation and backend');
+  });
+
+  it('regenerating on a backend elsewhere asks too; a conversation never held on this machine is never asked about', async () => {
+    const { chat, fake, asked, use } = switching();
+    await chat.send('local question', []);
+    use(deepseek!);
+    assert.equal(await chat.regenerate(), false);
+    assert.equal(fake.requests.length, 1);
+    assert.equal(asked.length, 1);
+
+    chat.newChat();
+    await chat.send('cloud question', []);
+    await chat.send('another', []);
+    assert.equal(asked.length, 1, 'nothing was held on this machine');
+    assert.equal(fake.requests.length, 3);
   });
 });
