@@ -22,6 +22,8 @@ const STICKY_PX = 48;
 
 const STATUS_NOTES: Partial<Record<AssistantView['status'], string>> = {
   stopped: 'Stopped. This partial answer stays here but is not sent back to the model.',
+  // Shown only over text the failure cut off: the error alone does not say the text is incomplete.
+  failed: 'Cut off. This partial answer stays here but is not sent back to the model.',
 };
 
 export class ConversationView {
@@ -148,7 +150,7 @@ export class ConversationView {
       drawn.render = renderAnswer(body, this.hooks, turn.text, false);
     }
     for (const old of section.querySelectorAll('.status-note, .error, .usage')) old.remove();
-    const note = STATUS_NOTES[turn.status];
+    const note = turn.status === 'failed' && turn.text === '' ? undefined : STATUS_NOTES[turn.status];
     if (note) section.append(el('p', 'status-note', note));
     if (turn.error) section.append(this.errorBlock(turn.error, live));
     if (turn.usage) section.append(el('div', 'usage meta', turn.usage));

@@ -139,6 +139,23 @@ describe('chat webview', () => {
     assert.match(turn?.querySelector('.status-note')?.textContent ?? '', /not sent back to the model/);
   });
 
+  it('an answer cut off by a failure says it is partial and not sent back; a failure with no text only has its error', () => {
+    const { view, log } = conversationView();
+    view.show([], undefined);
+    view.upsert(answer({}));
+    view.delta('a1', 'Step 1: open the');
+    const error = { headline: 'Could not reach DeepSeek.', detail: 'No connection.', actions: [] };
+    view.upsert(answer({ text: 'Step 1: open the', status: 'failed', error }));
+    const turn = log.querySelector('.turn.assistant');
+    assert.equal(turn?.querySelector('.body')?.textContent?.trim(), 'Step 1: open the', 'the text is kept');
+    assert.match(
+      turn?.querySelector('.status-note')?.textContent ?? '',
+      /partial answer .* not sent back to the model/,
+    );
+    view.upsert(answer({ id: 'a2', text: '', status: 'failed', error }));
+    assert.equal(log.querySelector('[data-turn-id="a2"] .status-note'), null);
+  });
+
   it('draws an error with action buttons that post the right messages, on the last answer only', () => {
     const { view, log, posted } = conversationView();
     view.show([], undefined);
