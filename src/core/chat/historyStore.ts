@@ -28,7 +28,8 @@ export interface HistoryLimits {
 
 /**
  * VS Code writes an extension's whole workspaceState as one value on every update, so the
- * history's size is paid on each save: a few MB at most.
+ * history's size is paid on each save: a few MB at most (the open conversation may take it past
+ * that, see `overLimit`).
  */
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { conversations: 50, totalChars: 4_000_000 };
 
@@ -148,18 +149,29 @@ export class ChatHistoryStore {
     if (this.active === id) await this.setActive(undefined);
   }
 
-  /** Oldest first, never the one just saved nor the active one. */
+  /**
+   * Oldest first, never the one just saved nor the active one. Those two take room from the others
+   * down to half the size limit, never further: one conversation grown past the limit (a long chat
+   * with files attached to each question) must not take the whole history with it.
+   */
   private overLimit(keep: string): string[] {
     const oldest = [...this.conversations.values()].sort((a, b) => a.updatedAt - b.updatedAt);
+    const spared = (id: string) => id === keep || id === this.active;
     let count = oldest.length;
-    let chars = [...this.sizes.values()].reduce((sum, size) => sum + size, 0);
+    let others = 0;
+    let sparedChars = 0;
+    for (const [id, size] of this.sizes) {
+      if (spared(id)) sparedChars += size;
+      else others += size;
+    }
+    const room = Math.max(this.limits.totalChars - sparedChars, this.limits.totalChars / 2);
     const drop: string[] = [];
     for (const conversation of oldest) {
-      if (count <= this.limits.conversations && chars <= this.limits.totalChars) break;
-      if (conversation.id === keep || conversation.id === this.active) continue;
+      if (count <= this.limits.conversations && others <= room) break;
+      if (spared(conversation.id)) continue;
       drop.push(conversation.id);
       count -= 1;
-      chars -= this.sizes.get(conversation.id) ?? 0;
+      others -= this.sizes.get(conversation.id) ?? 0;
     }
     return drop;
   }

@@ -556,6 +556,29 @@ describe('chat session', () => {
     ]);
   });
 
+  it('one long conversation with files attached past the size limit does not wipe out the rest of the history', async () => {
+    // At the real scale: 4 MB is 13 questions with ten 32,000-character files attached to each.
+    const limits = { conversations: 50, totalChars: 200_000 };
+    const storage = new MemoryStorage();
+    const { chat, events } = session(answers('Sure.'), storage, { limits });
+    for (const question of ['How do I parse dates?', 'What is a monad?', 'Why is my build slow?']) {
+      await chat.send(question, []);
+      chat.newChat();
+    }
+    const file = (n: number) =>
+      contextItem(`f${n}`, `file:big${n}.ts`, { kind: 'file', path: `big${n}.ts`, text: `// ${n}\n`.repeat(6_000) });
+    for (let n = 1; n <= 6; n++) await chat.send(`Review big${n}.ts`, [file(n)]);
+    const titles = ChatHistoryStore.load(storage, () => {}, limits)
+      .list()
+      .map((summary) => summary.title);
+    assert.deepEqual(titles, ['Review big1.ts', 'Why is my build slow?', 'What is a monad?', 'How do I parse dates?']);
+    assert.deepEqual(
+      events.filter((event) => event.type === 'notice'),
+      [],
+      'nothing was removed',
+    );
+  });
+
   it('keeps the history across a restart and reopens a past conversation', async () => {
     const storage = new MemoryStorage();
     const first = session(answers('one'), storage);
