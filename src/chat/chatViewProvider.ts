@@ -273,7 +273,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   dispose(): void {
-    this.session?.stop();
+    this.session?.close();
     for (const subscription of [...this.viewSubscriptions, ...this.subscriptions]) subscription.dispose();
   }
 }

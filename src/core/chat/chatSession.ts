@@ -193,6 +193,17 @@ export class ChatSession {
     this.flight?.controller.abort();
   }
 
+  /**
+   * The view is going (a window closing or reloading): what has come of an answer in flight is
+   * written now, before the abort unwinds the stream, since nothing after dispose may get to run.
+   * Read back, a streaming answer is a stopped one.
+   */
+  close(): void {
+    const flight = this.flight;
+    if (flight) void this.save(flight.conversation);
+    this.stop();
+  }
+
   newChat(): void {
     this.stop();
     this.conversation = this.blank();

@@ -119,6 +119,21 @@ function eventsAbout(events: readonly SessionEvent[], turnIds: readonly string[]
 }
 
 describe('chat session', () => {
+  it('a window closing mid-answer writes what has come at once: nothing after dispose may get to run', async () => {
+    const { chat, storage } = session(untilStopped);
+    const sending = chat.send('explain the build', []);
+    await until(() => lastAnswer(chat)?.text === 'partial');
+    const id = chat.active.id;
+    chat.close();
+    // Read before the stream unwinds (the extension host may be gone by then).
+    const saved = ChatHistoryStore.load(storage, () => {}).get(id);
+    assert.deepEqual(
+      saved?.turns.map((turn) => turn.text),
+      ['explain the build', 'partial'],
+    );
+    await sending;
+  });
+
   it('streams an answer, records it with its usage and prices it', async () => {
     const { chat, events, records, fake } = session(answers('Hello', ', world'));
     assert.equal(await chat.send('  Hi  ', []), true);
