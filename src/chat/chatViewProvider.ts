@@ -205,9 +205,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'openConversation':
         if (!session.open(message.id)) this.post({ type: 'notice', text: 'That conversation is no longer stored.' });
         return;
-      case 'deleteConversation':
-        await session.delete(message.id);
+      case 'deleteConversation': {
+        // A misplaced click on × would lose a conversation for good: it is asked first.
+        const title = session.titleOf(message.id);
+        if (title === undefined) return;
+        const choice = await vscode.window.showWarningMessage(
+          `Delete the conversation "${title}"?`,
+          {
+            modal: true,
+            detail: "Its questions and answers leave this workspace's chat history. This cannot be undone.",
+          },
+          'Delete',
+        );
+        if (choice === 'Delete') await session.delete(message.id);
         return;
+      }
       case 'removeContext':
         context.remove(message.id);
         return;

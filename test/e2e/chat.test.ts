@@ -167,6 +167,23 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       1,
       'the stopped answer is still marked stopped',
     );
+
+    // A click on its × in the history asks first; Cancel keeps it, Delete removes it.
+    await restored.locator('#history').click();
+    const entry = restored.locator('.conversation-item', { hasText: 'Show me an example' });
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'Delete the conversation' });
+    await entry.locator('.conversation-delete').click();
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(
+      await dialog.innerText(),
+      /Delete the conversation "Show me an example[^"]*"\?[\s\S]*cannot be undone/,
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForTimeout(500);
+    assert.equal(await entry.count(), 1, 'Cancel keeps the conversation');
+    await entry.locator('.conversation-delete').click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await entry.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('answers over every protocol, switched from the header picker that shows each price', async () => {

@@ -12,7 +12,7 @@ import { isLoopbackUrl } from '../net/loopback';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { questionTurn, type ContextItem } from './contextItems';
 import { contextCutNotice } from './contextCut';
-import { promptMessages, requestText, type AssistantTurn, type Conversation, type Turn } from './conversation';
+import { promptMessages, requestText, titleOf, type AssistantTurn, type Conversation, type Turn } from './conversation';
 import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
 import { SessionTotals } from './usageText';
@@ -222,6 +222,12 @@ export class ChatSession {
     this.deps.emit({ type: 'conversation' });
     this.deps.emit({ type: 'history' });
     return true;
+  }
+
+  /** A stored conversation's title, as the history lists it; undefined when there is none by that id. */
+  titleOf(id: string): string | undefined {
+    const conversation = this.deps.store.get(id);
+    return conversation && titleOf(conversation);
   }
 
   async delete(id: string): Promise<void> {
