@@ -61,7 +61,9 @@ describe('requests the backend refused', () => {
     );
 
     // The right key, and a server that allows one request a minute: the first is billed, the next refused.
-    emulator.configure({ requestsPerMinute: 1 });
+    // Its clock stands still: a retry that crossed into the next minute was served (a flaky test).
+    const now = Date.now();
+    emulator.configure({ requestsPerMinute: 1, now: () => now });
     try {
       const limited = await useDeepSeek(api, 'refused-rate', RIGHT_KEY);
       await itemsAt(api, document, end);
@@ -84,7 +86,7 @@ describe('requests the backend refused', () => {
         `a 429 is not billed: ${JSON.stringify(throttled)}`,
       );
     } finally {
-      emulator.configure({ requestsPerMinute: undefined });
+      emulator.configure({ requestsPerMinute: undefined, now: undefined });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
