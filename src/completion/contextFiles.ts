@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { followsImports, importCandidates, importExcerpt, importsOf, MAX_IMPORTS } from '../core/completion/imports';
 import type { ContextSnippet } from '../core/completion/prompt';
@@ -22,6 +23,11 @@ interface Seen {
   uri: string;
   /** Line of the latest edit, when the user edited it. */
   editedLine: number | undefined;
+  /**
+   * A file's real path (links resolved), which the exclude list is checked against too; undefined
+   * until looked up, or when the file is not on disk.
+   */
+  real?: string;
 }
 
 /**
@@ -71,7 +77,10 @@ export class CompletionContextFiles implements vscode.Disposable {
         seen.uri === current ||
         other.languageId !== document.languageId ||
         other.uri.scheme === 'output' ||
-        this.exclude.excludedBy(other.uri)
+        this.exclude.excludedBy(other.uri) ||
+        // `src/settings.js -> ../.env` is the .env: a file is offered only once its real path is known.
+        (other.uri.scheme === 'file' &&
+          (seen.real === undefined || this.exclude.excludedBy(vscode.Uri.file(seen.real))))
       )
         continue;
       snippets.push({ path: vscode.workspace.asRelativePath(other.uri, false), text: excerpt(other, seen.editedLine) });
@@ -104,8 +113,16 @@ export class CompletionContextFiles implements vscode.Disposable {
     const key = uri.toString();
     const index = this.recent.findIndex((seen) => seen.uri === key);
     const previous = index === -1 ? undefined : this.recent.splice(index, 1)[0];
-    this.recent.unshift({ uri: key, editedLine: editedLine ?? previous?.editedLine });
+    this.recent.unshift({ uri: key, editedLine: editedLine ?? previous?.editedLine, real: previous?.real });
     if (this.recent.length > TRACKED) this.recent.pop();
+    if (uri.scheme === 'file' && !previous) void this.lookUpRealPath(uri);
+  }
+
+  private async lookUpRealPath(uri: vscode.Uri): Promise<void> {
+    const real = await realpath(uri.fsPath).catch(() => undefined);
+    // The entry may have been noted again (a new object) or forgotten while this ran.
+    const seen = this.recent.find((entry) => entry.uri === uri.toString());
+    if (seen) seen.real = real;
   }
 
   private forget(uri: vscode.Uri): void {
@@ -232,12 +249,14 @@ export class ImportedFiles implements vscode.Disposable {
 
   /**
    * The file's text, read again only when it changed; undefined when it is not a readable text
-   * file or its real path (links resolved) is outside the workspace folder.
+   * file, or its real path (links resolved) is outside the workspace folder or may hold secrets.
    */
   private async load(linked: vscode.Uri, folder: vscode.Uri): Promise<string | undefined> {
     const real = await realPathInside(linked.fsPath, [folder.fsPath]);
     if (real === undefined) return undefined;
     const uri = vscode.Uri.file(real);
+    // A repository's `src/settings.js -> ../.env` names a module; what it reaches is the .env.
+    if (this.exclude.excludedBy(uri)) return undefined;
     let stat: vscode.FileStat;
     try {
       stat = await vscode.workspace.fs.stat(uri);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateSwitchboard, eventually } from './helpers';
@@ -114,6 +114,44 @@ describe('files that may hold secrets', () => {
     await itemsAt(api, document, new vscode.Position(2, 'export const value = linkedHelper('.length));
     for (const request of (await sent()).slice(already))
       assert.doesNotMatch(JSON.stringify(request.body), /never sent linked/);
+  });
+
+  it('does not follow an import to a file whose link leads to a secrets file inside the workspace', async () => {
+    const api = await activateSwitchboard();
+    // A repository can ship `src/settings.js -> ../.env`: the import names an ordinary module,
+    // the text it reaches is the .env the user filled in after cloning.
+    const linkedSrc = join(folder.uri.fsPath, 'linked-src');
+    try {
+      await writeFile(join(folder.uri.fsPath, '.env'), 'STRIPE_SECRET_KEY=never_sent_linked_env\n');
+      await mkdir(linkedSrc, { recursive: true });
+      await symlink(join('..', '.env'), join(linkedSrc, 'settings.js'), 'file').catch(() => undefined);
+      const main = vscode.Uri.joinPath(folder.uri, 'linked-src', 'main.js');
+      await vscode.workspace.fs.writeFile(
+        main,
+        new TextEncoder().encode(
+          "import { STRIPE_SECRET_KEY } from './settings';\n\nexport const key = STRIPE_SECRET_KEY;\n",
+        ),
+      );
+      const document = await vscode.workspace.openTextDocument(main);
+      await vscode.window.showTextDocument(document);
+      await api.completionContext.imports.refresh(document);
+      const already = (await sent()).length;
+      await itemsAt(api, document, new vscode.Position(2, 'export const key = '.length));
+      const bodies = (await sent()).slice(already).map((request) => JSON.stringify(request.body));
+      assert.ok(bodies.length > 0, 'a completion request went out for main.js');
+      for (const body of bodies)
+        assert.doesNotMatch(body, /never_sent_linked_env/, 'nothing of the linked .env was sent');
+      assert.deepEqual(api.completionContext.imports.filesOf(document), [], 'the linked .env is not followed');
+      // Nor is it a snippet once it was open in a tab (go to definition lands in it).
+      await vscode.window.showTextDocument(
+        await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'linked-src', 'settings.js')),
+      );
+      await vscode.window.showTextDocument(document);
+      const snippets = api.completionContext.snippetsFor(document);
+      assert.ok(!snippets.some((snippet) => snippet.text.includes('never_sent_linked_env')), 'no snippet of the .env');
+    } finally {
+      await rm(linkedSrc, { recursive: true, force: true });
+    }
   });
 
   it('does not open a chat link through a link that leads outside the workspace', async () => {
