@@ -31,11 +31,35 @@ export const DEFAULT_COMPLETION_EXCLUDE: readonly string[] = [
   '*credentials*.json',
   '.docker/config.json',
   '.kube/config',
+  // Kubernetes, Rails and Helm secrets kept beside the code.
+  'secrets.{json,yaml,yml,toml,ini}',
+  // A private key under a name of its own, and GnuPG's keyring.
+  '.ssh/*',
+  '.gnupg/**',
+  // A remote cloned as https://user:token@host keeps the token in the repository's config.
+  '.git/config',
+  // GitHub CLI and Vault tokens, HTTP basic-auth hashes.
+  'gh/hosts.yml',
+  '.vault-token',
+  '.htpasswd',
+  // Terraform state and variables hold provider secrets in clear text.
+  '*.tfstate',
+  '*.tfstate.backup',
+  '*.tfvars',
+  // Java keystores; Maven, MySQL and S3 client credentials.
+  '*.jks',
+  '*.keystore',
+  '.m2/settings.xml',
+  '.my.cnf',
+  '.s3cfg',
   // VS Code's own user settings and MCP servers (tokens in headers and env), in any profile.
   'User/settings.json',
   'User/mcp.json',
   'User/profiles/*/settings.json',
   'User/profiles/*/mcp.json',
+  // The same on a remote machine, and a workspace's own MCP servers.
+  'Machine/settings.json',
+  '.vscode/mcp.json',
 ];
 
 const MAX_PATTERNS = 200;

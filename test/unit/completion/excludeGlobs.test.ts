@@ -29,6 +29,39 @@ describe('the completion exclude list', () => {
       assert.ok(excluded(path), path);
   });
 
+  it('covers the other places keys and tokens are commonly kept', () => {
+    for (const path of [
+      // Kubernetes, Rails and Helm secrets beside the code.
+      '/work/app/secrets.yaml',
+      '/work/app/config/secrets.yml',
+      '/work/app/secrets.json',
+      // A private key under a name of its own, and GnuPG's keyring.
+      '/home/me/.ssh/github_deploy',
+      '/home/me/.gnupg/private-keys-v1.d/ABC.key',
+      '/home/me/.gnupg/secring.gpg',
+      // A remote cloned as https://user:token@host keeps the token here.
+      '/work/app/.git/config',
+      // GitHub CLI's token, Vault's token, HTTP basic-auth hashes.
+      '/home/me/.config/gh/hosts.yml',
+      '/home/me/.vault-token',
+      '/srv/site/.htpasswd',
+      // Terraform state and variables hold provider secrets in clear text.
+      '/work/infra/terraform.tfstate',
+      '/work/infra/terraform.tfstate.backup',
+      '/work/infra/prod.tfvars',
+      // Java keystores, Maven server passwords, MySQL and S3 client credentials.
+      '/work/app/release.jks',
+      '/work/app/upload.keystore',
+      '/home/me/.m2/settings.xml',
+      '/home/me/.my.cnf',
+      '/home/me/.s3cfg',
+      // VS Code's settings on a remote machine, and a workspace's MCP servers (tokens in headers).
+      '/home/me/.vscode-server/data/Machine/settings.json',
+      '/work/app/.vscode/mcp.json',
+    ])
+      assert.ok(excluded(path), path);
+  });
+
   it('leaves ordinary source files alone', () => {
     for (const path of [
       '/work/app/src/env.ts',
@@ -37,6 +70,11 @@ describe('the completion exclude list', () => {
       '/work/app/src/settings.json',
       '/work/app/README.md',
       '/work/app/docker/config.json',
+      '/work/app/src/secrets.ts',
+      '/work/app/pom.xml',
+      '/work/app/src/settings.xml',
+      '/work/infra/main.tf',
+      '/work/app/.gitignore',
     ])
       assert.equal(excluded(path), undefined, path);
   });
