@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { contextItem, type ContextItem, type ContextSource } from '../core/chat/contextItems';
 import { ContextTracker, MAX_PICKED } from '../core/chat/contextTracker';
@@ -8,6 +9,7 @@ import { CompletionExclude } from '../completion/completionExclude';
 /** Typing and moving the cursor settle before the chips are recomputed. */
 const SETTLE_MS = 250;
 const MAX_LISTED_FILES = 5_000;
+const MAX_LOOKED_UP = 200;
 /** Documents that are the user's text, not output panels, diffs or settings views. */
 const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote']);
 
@@ -28,6 +30,11 @@ export class EditorContextSource implements vscode.Disposable {
   private lastDefaults = '';
   /** A file that may hold secrets is never a chip by itself; the user can still add it by hand. */
   private readonly exclude = new CompletionExclude();
+  /**
+   * The real path (links resolved) of each file shown: undefined while it is looked up, null when
+   * it is not on disk. A file is no chip until it is known.
+   */
+  private readonly realPaths = new Map<string, string | null | undefined>();
 
   constructor() {
     const active = (editor: vscode.TextEditor) => editor === vscode.window.activeTextEditor;
@@ -126,7 +133,7 @@ export class EditorContextSource implements vscode.Disposable {
   private refresh(): void {
     const editor = vscode.window.activeTextEditor;
     const items: ContextItem[] = [];
-    if (editor && SCHEMES.has(editor.document.uri.scheme) && !this.exclude.excludedBy(editor.document.uri)) {
+    if (editor && SCHEMES.has(editor.document.uri.scheme) && !this.mayHoldSecrets(editor.document.uri)) {
       const { document, selection } = editor;
       const uri = document.uri.toString();
       const path = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
@@ -162,6 +169,29 @@ export class EditorContextSource implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Whether the file or the file its links lead to is excluded; true until that is known. */
+  private mayHoldSecrets(uri: vscode.Uri): boolean {
+    if (this.exclude.excludedBy(uri)) return true;
+    if (uri.scheme !== 'file') return false;
+    const key = uri.toString();
+    if (!this.realPaths.has(key)) {
+      // Bounded: a long session shows many files; one shown again is looked up again.
+      if (this.realPaths.size >= MAX_LOOKED_UP) this.realPaths.clear();
+      this.realPaths.set(key, undefined);
+      void realpath(uri.fsPath)
+        .catch(() => null)
+        .then((real) => {
+          // Forgotten meanwhile (disposed, or the map was full): looked up again when shown again.
+          if (!this.realPaths.has(key)) return;
+          this.realPaths.set(key, real);
+          if (vscode.window.activeTextEditor?.document.uri.toString() === key) this.schedule();
+        });
+      return true;
+    }
+    const real = this.realPaths.get(key);
+    return real === undefined || (real !== null && this.exclude.excludedBy(vscode.Uri.file(real)) !== undefined);
+  }
+
   private item(key: string, source: ContextSource): ContextItem {
     let id = this.idsByKey.get(key);
     if (id === undefined) {
@@ -173,6 +203,7 @@ export class EditorContextSource implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.realPaths.clear();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { compileExclude, DEFAULT_COMPLETION_EXCLUDE } from '../core/completion/excludeGlobs';
 import { SECTION } from '../backends/settings';
@@ -19,6 +20,17 @@ export class CompletionExclude implements vscode.Disposable {
   excludedBy(uri: vscode.Uri): string | undefined {
     this.matcher ??= compileExclude(patterns());
     return this.matcher(uri.path);
+  }
+
+  /**
+   * As `excludedBy`, and for a file on disk also by the file its links lead to: a repository's
+   * `src/settings.js -> ../.env` is the .env.
+   */
+  async excludedByTarget(uri: vscode.Uri): Promise<string | undefined> {
+    const byName = this.excludedBy(uri);
+    if (byName !== undefined || uri.scheme !== 'file') return byName;
+    const real = await realpath(uri.fsPath).catch(() => undefined);
+    return real === undefined ? undefined : this.excludedBy(vscode.Uri.file(real));
   }
 
   dispose(): void {

@@ -42,7 +42,7 @@ export async function referenceItems(
         skipped.push(reference.id);
         continue;
       }
-      if (reference.id.startsWith(IMPLICIT_PREFIX) && exclude.excludedBy(target.uri) !== undefined) {
+      if (reference.id.startsWith(IMPLICIT_PREFIX) && (await exclude.excludedByTarget(target.uri)) !== undefined) {
         excluded.push(vscode.workspace.asRelativePath(target.uri, false));
         continue;
       }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateSwitchboard, eventually } from './helpers';
 import { openLink } from '../../../src/chat/editorActions';
+import { EditorContextSource } from '../../../src/chat/editorContextSource';
 
 type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
 
@@ -150,6 +151,32 @@ describe('files that may hold secrets', () => {
       const snippets = api.completionContext.snippetsFor(document);
       assert.ok(!snippets.some((snippet) => snippet.text.includes('never_sent_linked_env')), 'no snippet of the .env');
     } finally {
+      await rm(linkedSrc, { recursive: true, force: true });
+    }
+  });
+
+  it('does not make a file linked to a secrets file an automatic chat chip', async () => {
+    await activateSwitchboard();
+    const linkedSrc = join(folder.uri.fsPath, 'linked-chip');
+    const source = new EditorContextSource();
+    try {
+      await writeFile(join(folder.uri.fsPath, '.env'), 'STRIPE_SECRET_KEY=never_sent_linked_chip\n');
+      await mkdir(linkedSrc, { recursive: true });
+      await symlink(join('..', '.env'), join(linkedSrc, 'config.js'), 'file').catch(() => undefined);
+      await writeFile(join(linkedSrc, 'plain.js'), 'export const plain = 1;\n');
+      const chips = () => source.tracker.items().map((item) => item.block);
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, 'linked-chip', 'plain.js'));
+      await eventually(chips, (blocks) => blocks.some((block) => block.includes('plain = 1')), 'plain.js as a chip');
+      // A chat answer's link, or go to definition, brings the linked file to the front.
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, 'linked-chip', 'config.js'));
+      const after = await eventually(
+        chips,
+        (blocks) => !blocks.some((block) => block.includes('plain = 1')),
+        'the chips to follow the editor',
+      );
+      assert.ok(!after.some((block) => block.includes('never_sent_linked_chip')), 'no chip of the linked .env');
+    } finally {
+      source.dispose();
       await rm(linkedSrc, { recursive: true, force: true });
     }
   });

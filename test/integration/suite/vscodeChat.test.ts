@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { symlink } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { Provider } from '../../../src/core/providers/types';
@@ -261,6 +262,9 @@ describe('Switchboard inside VS Code chat', () => {
     assert.ok(folder, 'the integration workspace is open');
     const envFile = vscode.Uri.joinPath(folder.uri, '.env.participant');
     await vscode.workspace.fs.writeFile(envFile, Buffer.from('STRIPE_SECRET_KEY=sk_live_never_implicit\n'));
+    // A repository's `participant-config.js -> .env.participant`: in front, it is the .env.
+    const linked = vscode.Uri.joinPath(folder.uri, 'participant-config.js');
+    await symlink('.env.participant', linked.fsPath, 'file').catch(() => undefined);
     const sent = async () =>
       (await (await fetch(`${new URL(emulator.baseUrl).origin}/_emulator/requests`)).json()) as { body: unknown }[];
     try {
@@ -284,11 +288,13 @@ describe('Switchboard inside VS Code chat', () => {
         { id: 'vscode.implicit.viewport', value: new vscode.Location(envFile, whole) },
         { id: 'vscode.implicit.selection', value: new vscode.Location(envFile, new vscode.Range(0, 0, 0, 30)) },
         { id: 'vscode.implicit.file', value: envFile },
+        { id: 'vscode.implicit.file', value: linked },
       ]) {
         const { body, progress } = await ask([implicit]);
         assert.doesNotMatch(body, /sk_live_never_implicit/, `${implicit.id}: the secret did not leave`);
+        const name = implicit.value === linked ? 'participant-config.js' : '.env.participant';
         assert.ok(
-          progress.some((line) => line.includes('.env.participant') && line.includes('completion.exclude')),
+          progress.some((line) => line.includes(name) && line.includes('completion.exclude')),
           `${implicit.id}: the progress line says what was left out and why: ${progress.join(' | ')}`,
         );
       }
@@ -296,6 +302,7 @@ describe('Switchboard inside VS Code chat', () => {
       const chosen = await ask([{ id: 'vscode.file', value: envFile }]);
       assert.match(chosen.body, /sk_live_never_implicit/, chosen.progress.join(' | '));
     } finally {
+      await vscode.workspace.fs.delete(linked).then(undefined, () => undefined);
       await vscode.workspace.fs.delete(envFile);
     }
   });
