@@ -4,6 +4,7 @@ import { compileExclude, DEFAULT_COMPLETION_EXCLUDE } from '../core/completion/e
 import { SECTION } from '../backends/settings';
 
 const KEY = 'completion.exclude';
+const MAX_REAL_PATHS = 200;
 
 /**
  * `switchboard.completion.exclude`: files that get no completion request and are never sent as
@@ -12,6 +13,7 @@ const KEY = 'completion.exclude';
  */
 export class CompletionExclude implements vscode.Disposable {
   private matcher: ((path: string) => string | undefined) | undefined;
+  private readonly realPaths = new Map<string, Promise<string | undefined>>();
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(`${SECTION}.${KEY}`)) this.matcher = undefined;
   });
@@ -29,8 +31,20 @@ export class CompletionExclude implements vscode.Disposable {
   async excludedByTarget(uri: vscode.Uri): Promise<string | undefined> {
     const byName = this.excludedBy(uri);
     if (byName !== undefined || uri.scheme !== 'file') return byName;
-    const real = await realpath(uri.fsPath).catch(() => undefined);
+    const real = await this.realPath(uri);
     return real === undefined ? undefined : this.excludedBy(vscode.Uri.file(real));
+  }
+
+  /** Looked up once per file (completion asks on every key), in a bounded map. */
+  private realPath(uri: vscode.Uri): Promise<string | undefined> {
+    const key = uri.toString();
+    let real = this.realPaths.get(key);
+    if (!real) {
+      if (this.realPaths.size >= MAX_REAL_PATHS) this.realPaths.clear();
+      real = realpath(uri.fsPath).catch(() => undefined);
+      this.realPaths.set(key, real);
+    }
+    return real;
   }
 
   dispose(): void {

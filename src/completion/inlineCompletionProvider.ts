@@ -114,7 +114,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!this.settings().enabled) return undefined;
-    if (this.exclude.excludedBy(document.uri)) return undefined;
+    if (await this.exclude.excludedByTarget(document.uri)) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
       return undefined;
     // The backend the request will go to: a stand-in for a plan that runs low is weighed, not the plan.

@@ -60,6 +60,27 @@ describe('files that may hold secrets', () => {
     );
   });
 
+  it('sends no completion request from a file whose link leads to a .env file', async () => {
+    const api = await activateSwitchboard();
+    const linkedSrc = join(folder.uri.fsPath, 'linked-current');
+    try {
+      await writeFile(join(folder.uri.fsPath, '.env'), 'export const STRIPE_SECRET_KEY = "never_sent_current";\n');
+      await mkdir(linkedSrc, { recursive: true });
+      await symlink(join('..', '.env'), join(linkedSrc, 'config.js'), 'file').catch(() => undefined);
+      const document = await vscode.workspace.openTextDocument(
+        vscode.Uri.joinPath(folder.uri, 'linked-current', 'config.js'),
+      );
+      assert.equal(document.languageId, 'javascript');
+      await vscode.window.showTextDocument(document);
+      const before = (await sent()).length;
+      assert.deepEqual(await itemsAt(api, document, new vscode.Position(1, 0)), []);
+      for (const request of (await sent()).slice(before))
+        assert.doesNotMatch(JSON.stringify(request.body), /never_sent_current/, 'nothing of the .env was sent');
+    } finally {
+      await rm(linkedSrc, { recursive: true, force: true });
+    }
+  });
+
   it('never uses the user settings.json or a .env file as a snippet for another file', async () => {
     const api = await activateSwitchboard();
     // The user's own settings.json, opened the way a user opens it.
