@@ -81,7 +81,7 @@ export function readCompletionSettings(snoozedUntil: number): CompletionSettings
     snoozedUntil,
     promptTokens: int(lower('completion.promptTokens'), defaults.promptTokens, 256, 32_000),
     maxTokens: int(lower('completion.maxTokens'), defaults.maxTokens, 16, 2_048),
-    maxLines: int(config.get<unknown>('completion.maxLines'), defaults.maxLines, 1, 200),
+    maxLines: int(lower('completion.maxLines'), defaults.maxLines, 1, 200),
     debounceMs: debounceSetting(config),
     template: TEMPLATE_IDS.find((id) => id === template),
     manualCandidates: int(lower('completion.manualCandidates'), defaults.manualCandidates, 1, 5),

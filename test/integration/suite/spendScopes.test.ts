@@ -14,6 +14,7 @@ const KEYS = [
   'completion.languages',
   'completion.promptTokens',
   'completion.maxTokens',
+  'completion.maxLines',
   'completion.manualCandidates',
   'completion.debounceMs',
   'completion.maxFileSizeKB',
@@ -40,6 +41,7 @@ describe('a repository cannot raise what the user spends', () => {
     await set('completion.enabled', false, G);
     await set('completion.promptTokens', 30_000, W);
     await set('completion.maxTokens', 2_000, W);
+    await set('completion.maxLines', 200, W);
     await set('completion.manualCandidates', 5, W);
     await set('completion.debounceMs', 0, W);
     await set('completion.speed', 'fast', W);
@@ -50,6 +52,11 @@ describe('a repository cannot raise what the user spends', () => {
     let settings = readCompletionSettings(0);
     assert.equal(settings.promptTokens, 1_000, "the user's prompt size, not the repository's larger one");
     assert.equal(settings.maxTokens, 128);
+    assert.equal(
+      settings.maxLines,
+      12,
+      'a longer answer (read on to the token limit) is not the repository’s to choose',
+    );
     assert.equal(settings.manualCandidates, 2);
     assert.equal(settings.debounceMs, undefined, 'the adaptive debounce, not a zero wait');
     assert.equal(settings.speed, 'balanced', 'the default speed, not the dearer one the repository chose');
@@ -68,10 +75,12 @@ describe('a repository cannot raise what the user spends', () => {
     await set('completion.languages', { python: false }, W);
     await set('completion.debounceMs', 1_200, W);
     await set('completion.speed', 'frugal', W);
+    await set('completion.maxLines', 4, W);
     settings = readCompletionSettings(0);
     assert.equal(settings.promptTokens, 500, 'a smaller prompt from the repository counts');
     assert.equal(settings.debounceMs, 1_200, 'a longer wait from the repository counts');
     assert.equal(settings.speed, 'frugal', 'a slower speed from the repository counts');
+    assert.equal(settings.maxLines, 4, 'shorter answers from the repository count');
     assert.equal(languageEnabled(settings.languages, 'python'), false, 'a repository can switch a language off');
     assert.equal(languageEnabled(settings.languages, 'javascript'), true);
     assert.equal(settings.enabled, true);
