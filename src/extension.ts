@@ -91,16 +91,18 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     const settings = controls.settings();
     const document = vscode.window.activeTextEditor?.document;
     const language = document?.languageId;
-    const excludedBy = document && completion.exclude.excludedBy(document.uri);
+    const excluded = document && completion.exclude.knownExclusion(document.uri);
     return {
       snoozedUntil: settings.snoozedUntil,
       languageOff: language && !languageEnabled(settings.languages, language) ? language : undefined,
       offReason:
-        excludedBy && `it matches "${excludedBy}" in switchboard.completion.exclude, files that may hold secrets`,
+        excluded &&
+        `${excluded.real ? `it leads to ${excluded.real}, which` : 'it'} matches "${excluded.pattern}" in switchboard.completion.exclude, files that may hold secrets`,
       gear: gearState(gears),
     };
   }, controls.onDidChange);
   gears.onDidChange(() => statusBar.render());
+  context.subscriptions.push(completion.exclude.onDidLearn(() => statusBar.render()));
 
   context.subscriptions.push(
     meter,

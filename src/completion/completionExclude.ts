@@ -14,6 +14,11 @@ const MAX_REAL_PATHS = 200;
 export class CompletionExclude implements vscode.Disposable {
   private matcher: ((path: string) => string | undefined) | undefined;
   private readonly realPaths = new Map<string, Promise<string | undefined>>();
+  /** Files excluded only by where their links lead, as learned; for the status bar, which cannot wait. */
+  private readonly linkedExcluded = new Map<string, { real: string; pattern: string }>();
+  private readonly learned = new vscode.EventEmitter<void>();
+  /** A file was found to lead to an excluded one. */
+  readonly onDidLearn = this.learned.event;
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(`${SECTION}.${KEY}`)) this.matcher = undefined;
   });
@@ -32,7 +37,19 @@ export class CompletionExclude implements vscode.Disposable {
     const byName = this.excludedBy(uri);
     if (byName !== undefined || uri.scheme !== 'file') return byName;
     const real = await this.realPath(uri);
-    return real === undefined ? undefined : this.excludedBy(vscode.Uri.file(real));
+    const pattern = real === undefined ? undefined : this.excludedBy(vscode.Uri.file(real));
+    if (real !== undefined && pattern !== undefined && !this.linkedExcluded.has(uri.toString())) {
+      if (this.linkedExcluded.size >= MAX_REAL_PATHS) this.linkedExcluded.clear();
+      this.linkedExcluded.set(uri.toString(), { real, pattern });
+      this.learned.fire();
+    }
+    return pattern;
+  }
+
+  /** As `excludedByTarget`, from what is known now: the link's target once a request has looked it up. */
+  knownExclusion(uri: vscode.Uri): { pattern: string; real?: string } | undefined {
+    const pattern = this.excludedBy(uri);
+    return pattern !== undefined ? { pattern } : this.linkedExcluded.get(uri.toString());
   }
 
   /** Looked up once per file (completion asks on every key), in a bounded map. */
@@ -49,6 +66,7 @@ export class CompletionExclude implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.learned.dispose();
   }
 }
 

@@ -76,6 +76,16 @@ describe('files that may hold secrets', () => {
       assert.deepEqual(await itemsAt(api, document, new vscode.Position(1, 0)), []);
       for (const request of (await sent()).slice(before))
         assert.doesNotMatch(JSON.stringify(request.body), /never_sent_current/, 'nothing of the .env was sent');
+      // Completion is off here, and the status bar says why, naming where the link leads.
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('off for this file'),
+        'the status bar to say completion is off for this file',
+      );
+      assert.match(
+        (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+        /it leads to .*\.env, which matches .* in switchboard\.completion\.exclude/,
+      );
     } finally {
       await rm(linkedSrc, { recursive: true, force: true });
     }
