@@ -24,6 +24,7 @@ import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 import type { BudgetOffer } from './budgetGuard';
 import { PaidFallbackGuard, type FallbackOffer } from './paidFallback';
+import { UncountedBudgetNotices } from './uncountedBudgets';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
 /** A provider's own plan figures are preferred to the local count while this fresh. */
@@ -68,6 +69,9 @@ export class LimitMonitor implements vscode.Disposable {
   /** The budget guard's note and buttons for a notification about a budget (`config` undefined: the overall one). */
   budgetOffer: ((config: ProviderConfig | undefined, state: LimitState) => BudgetOffer | undefined) | undefined;
   private readonly paidGuard: PaidFallbackGuard;
+  private readonly uncounted = new UncountedBudgetNotices((level, message, buttons) =>
+    this.notify(level, message, buttons),
+  );
 
   constructor(
     private readonly backends: Backends,
@@ -204,6 +208,7 @@ export class LimitMonitor implements vscode.Disposable {
       );
     }
     this.states = next;
+    this.uncounted.check(providers, next);
     const budget =
       vscode.workspace.getConfiguration('switchboard').get<Partial<Record<keyof Budgets, unknown>>>('budget') ?? {};
     const dollars = (value: unknown) =>

@@ -112,6 +112,29 @@ export function decideBudgets(input: BudgetDecisionInput): BudgetDecision {
   };
 }
 
+/** A backend's own budget that cannot count what the backend spends, with what it spends instead. */
+export interface UncountedBudget {
+  reading: LimitReading;
+  /** The currency the backend bills in, or undefined when nobody knows its price. */
+  spend: Currency | undefined;
+}
+
+/**
+ * A backend's own budgets that can never hold it: in a currency it does not bill in (there is no
+ * exchange rate), or any when its price is unknown (its requests are recorded with no cost to add).
+ * `spends` are what the backend spends per role; a role that spends nothing has nothing to count.
+ */
+export function uncountedBudgets(
+  readings: readonly LimitReading[],
+  spends: readonly BackendSpend[],
+): UncountedBudget[] {
+  return readings.filter(isBudgetReading).flatMap((reading) => {
+    const currency = reading.currency ?? 'USD';
+    const uncounted = spends.findIndex((spend) => spend === undefined || (spend !== 'nothing' && spend !== currency));
+    return uncounted < 0 ? [] : [{ reading, spend: spends[uncounted] as Currency | undefined }];
+  });
+}
+
 /** The budget reading nearest its end in a scope, for the notification's "Pause completion until reset". */
 export function nearestBudget(scope: BudgetScope): LimitReading | undefined {
   return scope.readings

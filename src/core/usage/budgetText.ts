@@ -3,7 +3,8 @@
  * note, the chat's question, and the check of a raised budget typed by the user.
  */
 import { formatMoney } from './formatMoney';
-import type { BudgetHold } from './budgetAction';
+import type { BudgetHold, UncountedBudget } from './budgetAction';
+import type { Currency } from './money';
 import type { LimitReading } from './limits';
 import { describeReading, formatReset } from './switchAdvice';
 
@@ -71,6 +72,22 @@ export function pausedNote(hold: BudgetHold, now: number, resetNamed: boolean, t
 /** The modal question before a chat request past a budget. */
 export function chatQuestion(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
   return `${hold.backend === undefined ? 'Your spending on all backends' : hold.name} reached ${budgetName(hold.reading)} (${describeReading(hold.reading)}); it resets at ${formatReset(hold.until, now, timeZone)}. Spent today: ${spentToday}. Send this chat request anyway?`;
+}
+
+const CURRENCY_WORDS: Record<Currency, string> = { USD: 'US dollars', CNY: 'yuan' };
+
+/**
+ * Said once when a backend's own budget can never hold it: "Moonshot bills in yuan: its
+ * limits.usdPerDay ($1.00) counts nothing it spends and never pauses it. …"
+ */
+export function uncountedBudgetNote(name: string, uncounted: UncountedBudget): string {
+  const { reading, spend } = uncounted;
+  const key = budgetKey(reading);
+  const budget = `its limits.${key} (${formatMoney(reading.limit, reading.currency === 'CNY' ? 'CNY' : 'USD')})`;
+  if (spend === undefined)
+    return `${name}'s price is unknown: ${budget} counts nothing it spends and never pauses it, until a price is set (Set Price…).`;
+  const own = spend === 'CNY' ? key.replace('usd', 'cny') : key.replace('cny', 'usd');
+  return `${name} bills in ${CURRENCY_WORDS[spend]}: ${budget} counts nothing it spends and never pauses it (there is no exchange rate). Set limits.${own} for a budget in ${CURRENCY_WORDS[spend]}.`;
 }
 
 /** What the status bar says when Alt+\ asks past a paused budget. */

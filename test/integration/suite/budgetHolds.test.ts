@@ -107,6 +107,66 @@ describe("a backend's own budget", () => {
     assert.equal(emulator.count(GENERATIONS), before + 1, 'no automatic request while the budget holds');
   });
 
+  it("says once that a backend's own budget cannot count what it spends: in another currency, or at an unknown price", async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    const said = (id: string) => notices.filter((notice) => notice.message.includes(id));
+    try {
+      // Billed in yuan (Moonshot .cn, Model Studio Beijing), with a budget in dollars.
+      const yuan = {
+        id: 'yuan-billed',
+        name: 'Yuan billed (demo)',
+        preset: 'custom',
+        baseUrl: emulator.baseUrls.openai,
+        completionModel: 'emulator-coder',
+        limits: { usdPerDay: 0.000001 },
+        prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000, currency: 'CNY' } },
+      };
+      // Nobody knows its price.
+      const unpriced = {
+        id: 'unpriced',
+        name: 'Unpriced (demo)',
+        preset: 'custom',
+        baseUrl: emulator.baseUrls.openai,
+        completionModel: 'emulator-coder',
+        limits: { usdPerDay: 0.000001 },
+      };
+      await config().update('providers', [yuan, unpriced], vscode.ConfigurationTarget.Global);
+      await config().update('completion.provider', 'yuan-billed', vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Yuan billed'),
+        'the backend in use',
+      );
+      const before = emulator.count(COMPLETIONS);
+      for (let i = 0; i < 3; i++) await completeNewFunction(api, 'yuan', Automatic);
+      // What the setting promises cannot hold; the user is told instead of finding out on the bill.
+      assert.equal(emulator.count(COMPLETIONS), before + 3, 'a dollar budget never pauses a backend billed in yuan');
+      const [currency] = await eventually(
+        () => said('Yuan billed (demo)'),
+        (found) => found.length > 0,
+        'the note on the budget in dollars',
+      );
+      assert.match(currency?.message ?? '', /bills in yuan.*limits\.usdPerDay.*counts nothing.*limits\.cnyPerDay/);
+      const [unknown] = await eventually(
+        () => said('Unpriced (demo)'),
+        (found) => found.length > 0,
+        'the note on the budget of an unknown price',
+      );
+      assert.match(unknown?.message ?? '', /price is unknown.*limits\.usdPerDay.*counts nothing/);
+      assert.ok(unknown?.buttons.includes('Set Price…'), JSON.stringify(unknown?.buttons));
+      await completeNewFunction(api, 'yuan', Automatic);
+      await config().update('completion.provider', 'unpriced', vscode.ConfigurationTarget.Global);
+      await completeNewFunction(api, 'unpriced', Automatic);
+      assert.equal(said('Yuan billed (demo)').length, 1, 'said once, not at every request');
+      assert.equal(said('Unpriced (demo)').length, 1, 'said once, not at every request');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
   it('at the budget for all backends, the switch buttons offer only backends that spend nothing', async () => {
     const api = await activateSwitchboard();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');

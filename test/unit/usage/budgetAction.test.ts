@@ -11,6 +11,7 @@ import {
   decideBudgets,
   nearestBudget,
   storedManualHolds,
+  uncountedBudgets,
   type BudgetAction,
   type BudgetHold,
   type BudgetScope,
@@ -18,7 +19,14 @@ import {
 import type { Amounts } from '../../../src/core/usage/money';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { utcDay } from '../../../src/core/usage/rollups';
-import { chatQuestion, parseBudget, pausedFigure, pausedNote, pausedTooltip } from '../../../src/core/usage/budgetText';
+import {
+  chatQuestion,
+  parseBudget,
+  pausedFigure,
+  pausedNote,
+  pausedTooltip,
+  uncountedBudgetNote,
+} from '../../../src/core/usage/budgetText';
 
 const HOUR = 3_600_000;
 /** 20:00 UTC on Jan 30: the day resets in 4 hours, the month two days later. */
@@ -202,6 +210,51 @@ describe('a budget that holds', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a backend's own budget that cannot count what it spends", () => {
+  it('a dollar budget on a backend billed in yuan reads 0% however much is spent, and is named as such', () => {
+    const clock = new FakeClock(undefined, START);
+    // ¥50 spent today on Moonshot .cn; its own budget is $1 a day.
+    const moonshot = scope({ usdPerDay: 1 }, { today: { CNY: 50_000_000 } }, clock.now(), { backend: 'moonshot' });
+    const decision = decideBudgets({ scopes: [moonshot], backend: 'moonshot', spend: 'CNY', now: clock.now() });
+    assert.equal(decision.completion, undefined, 'nothing it spends reaches a dollar budget');
+    const [uncounted] = uncountedBudgets(moonshot.readings, ['CNY', 'CNY']);
+    assert.equal(uncounted?.spend, 'CNY');
+    assert.equal(
+      uncountedBudgetNote('Moonshot', uncounted!),
+      'Moonshot bills in yuan: its limits.usdPerDay ($1.00) counts nothing it spends and never pauses it (there is no exchange rate). Set limits.cnyPerDay for a budget in yuan.',
+    );
+  });
+
+  it('any budget on a backend whose price is unknown counts nothing, and says how to give it a price', () => {
+    const clock = new FakeClock(undefined, START);
+    const gateway = scope({ cnyPerMonth: 20 }, { today: {} }, clock.now(), { backend: 'gateway' });
+    const [uncounted] = uncountedBudgets(gateway.readings, ['CNY', undefined]);
+    assert.equal(uncounted?.spend, undefined, 'the unknown role decides: its spend is never counted');
+    assert.match(
+      uncountedBudgetNote('Gateway', uncounted!),
+      /^Gateway's price is unknown: its limits\.cnyPerMonth \(¥20\.00\) counts nothing.*Set Price…/,
+    );
+  });
+
+  it('a budget in the currency the backend bills in, or on one that spends nothing, is not named', () => {
+    const clock = new FakeClock(undefined, START);
+    const readings = scope({ usdPerDay: 1, cnyPerDay: 5 }, { today: {} }, clock.now(), { backend: 'b' }).readings;
+    assert.deepEqual(
+      uncountedBudgets(readings, ['USD', 'USD']).map((found) => found.reading.kind),
+      ['cny-per-day'],
+    );
+    assert.deepEqual(uncountedBudgets(readings, ['nothing', 'nothing']), []);
+    assert.deepEqual(
+      uncountedBudgets(readings, ['USD', 'CNY']).map((found) => [found.reading.kind, found.spend]),
+      [
+        ['usd-per-day', 'CNY'],
+        ['cny-per-day', 'USD'],
+      ],
+      'a chat model billed in yuan escapes the dollar budget, a completion model in dollars the yuan one',
+    );
   });
 });
 
