@@ -35,19 +35,20 @@ function whose(hold: BudgetHold): string {
     : `${hold.name}'s ${budgetName(hold.reading)}`;
 }
 
-/** "00:00", or "Jan 1" when the pause ends on another day: short enough for the status bar. */
+/**
+ * "00:00" when the pause ends within a day (the next time the clock shows it), else "Feb 1", or
+ * "Jan 31 16:00" west of UTC: short enough for the status bar. A date alone reads as its own
+ * midnight, so it stands alone only when it is one; budgets reset at UTC midnight, which is
+ * 09:00 in Tokyo.
+ */
 function shortTime(at: number, now: number, timeZone?: string): string {
   const zone = timeZone ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const day = (time: number) => new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'short' }).format(time);
-  // The coming midnight is tonight's, whichever date it formally falls on.
-  if (day(at) === day(now) || (at - now <= 86_400_000 && day(at - 1) === day(now)))
-    return new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(at);
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, month: 'short', day: 'numeric' }).format(at);
+  const format = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, ...options }).format(at);
+  const clock = format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  if (at - now <= 86_400_000) return clock;
+  const date = format({ month: 'short', day: 'numeric' });
+  return clock === '00:00' ? date : `${date} ${clock}`;
 }
 
 /** The status bar's figure: "completion paused · budget · until 00:00". */

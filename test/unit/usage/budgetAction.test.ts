@@ -277,6 +277,29 @@ describe('the words of a budget that holds', () => {
     assert.match(tooltip, /spent today: \$0\.52/);
   });
 
+  it("the status bar names the clock time the budget resets at in the user's zone, never a bare date that reads as its midnight", () => {
+    // 10:00 in Tokyo: the UTC day resets at 09:00 tomorrow there, not at Tokyo's midnight.
+    const tokyoMorning = Date.UTC(2027, 0, 30, 1);
+    const day = decideBudgets({
+      scopes: [scope({ usdPerDay: 0.5 }, { today: { USD: 520_000 } }, tokyoMorning)],
+      backend: 'qwen',
+      spend: 'USD',
+      now: tokyoMorning,
+    }).completion;
+    assert.ok(day);
+    assert.equal(pausedFigure(day, tokyoMorning, 'Asia/Tokyo'), 'completion paused · budget · until 09:00');
+    // The monthly budget resets on Feb 1 at 00:00 UTC: still Jan 31, 16:00, in Los Angeles.
+    const month = decideBudgets({
+      scopes: [scope({ usdPerMonth: 0.5 }, { today: { USD: 520_000 } }, now)],
+      backend: 'qwen',
+      spend: 'USD',
+      now,
+    }).completion;
+    assert.ok(month);
+    assert.equal(pausedFigure(month, now, 'America/Los_Angeles'), 'completion paused · budget · until Jan 31 16:00');
+    assert.equal(pausedFigure(month, now, 'UTC'), 'completion paused · budget · until Feb 1');
+  });
+
   it('the notification says the pause is on, naming the reset once', () => {
     assert.ok(hold);
     assert.equal(pausedNote(hold, now, true, 'UTC'), 'Automatic completion is paused until then; Alt+\\ still asks.');
