@@ -4,6 +4,7 @@
  */
 import { serverPart } from '../providers/errorWords';
 import { formatMoney, formatUnits } from './formatMoney';
+import { isBudgetReading } from './budgetAction';
 import type { LimitReading, LimitState } from './limits';
 
 const money = formatUnits;
@@ -156,7 +157,10 @@ export function serverWords(state: LimitState): string | undefined {
  */
 export function stateKey(state: LimitState): string {
   if (state.level !== 'exhausted') return state.level;
-  return state.failure?.kind === 'auth' ? 'exhausted:auth' : 'exhausted';
+  if (state.failure?.kind === 'auth') return 'exhausted:auth';
+  // Each budget reached, at its amount: one raised ("Raise budget…") and reached again is news.
+  const budgets = state.readings.filter((reading) => isBudgetReading(reading) && reading.fraction >= 1);
+  return ['exhausted', ...budgets.map((reading) => `${reading.kind}=${reading.limit}`)].join(':');
 }
 
 /**

@@ -107,6 +107,70 @@ describe("a backend's own budget", () => {
     assert.equal(emulator.count(GENERATIONS), before + 1, 'no automatic request while the budget holds');
   });
 
+  it('lowered below what is spent, holds at once and says so once; raised a little and reached again, says so again', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    const said = () => notices.filter((notice) => notice.message.includes('Lowered (demo)'));
+    const lowered = (usdPerDay: number) => ({
+      id: 'lowered',
+      name: 'Lowered (demo)',
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+      limits: { usdPerDay },
+      prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+    });
+    try {
+      await config().update('providers', [lowered(1_000)], vscode.ConfigurationTarget.Global);
+      await config().update('completion.provider', 'lowered', vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Lowered'),
+        'the backend in use',
+      );
+      const before = emulator.count(COMPLETIONS);
+      await completeNewFunction(api, 'lowered', Automatic);
+      const spent = await eventually(
+        () => api.meter.today('lowered')?.cost.USD ?? 0,
+        (micros) => micros > 0,
+        "the request's cost",
+      );
+
+      // Lowered mid-day below what is spent: the pause is on at once, with no request in between.
+      await config().update('providers', [lowered(spent / 2 / 1_000_000)], vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('completion paused'),
+        'the pause',
+      );
+      await eventually(said, (found) => found.length === 1, 'the notification');
+      for (let i = 0; i < 2; i++) await completeNewFunction(api, 'lowered', Automatic);
+      assert.equal(emulator.count(COMPLETIONS), before + 1, 'no automatic request past the lowered budget');
+      assert.equal(said().length, 1, 'said once');
+
+      // "Raise budget…" to a little above what is spent (90% of it): completion goes again, and
+      // the next request spends the raised budget, which is news again.
+      await config().update('providers', [lowered(spent / 0.9 / 1_000_000)], vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => !text.includes('completion paused'),
+        'the pause to end',
+      );
+      await completeNewFunction(api, 'lowered', Automatic);
+      assert.equal(emulator.count(COMPLETIONS), before + 2, 'the raised budget lets a request through');
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('completion paused'),
+        'the pause at the raised budget',
+      );
+      await eventually(said, (found) => found.length === 2, 'a notification that the raised budget is spent too');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
   it("says once that a backend's own budget cannot count what it spends: in another currency, or at an unknown price", async () => {
     const api = await activateSwitchboard();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');

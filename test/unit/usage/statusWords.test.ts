@@ -41,6 +41,20 @@ describe('one notification per event', () => {
     assert.deepEqual(seen, [true, false, true]);
   });
 
+  it('a budget raised and reached again is news; its pass back under 100% is not', () => {
+    const announcer = new StateAnnouncer();
+    const spent = (micros: number, usdPerDay: number) =>
+      evaluateLimits(inputs({ limits: { usdPerDay }, usage: { ...usage, costToday: { USD: micros } } }));
+    const seen = [
+      spent(1_020_000, 1), // reached
+      spent(1_020_000, 1.2), // "Raise budget…" to $1.20: 85%, a warning
+      spent(1_100_000, 1.2),
+      spent(1_210_000, 1.2), // the raised budget reached
+      spent(1_300_000, 1.2),
+    ].map((state) => announcer.shouldAnnounce('qwen', state));
+    assert.deepEqual(seen, [true, false, false, true, false]);
+  });
+
   it('says it in one sentence, with the server’s words apart rather than in parentheses', () => {
     const state = evaluateLimits(inputs({ failure: { ...quota, resetsAt: Date.UTC(2026, 10, 23) } }));
     const sentence = describeState('Qwen (demo)', state, NOON, 'UTC');
