@@ -20,6 +20,7 @@ import { backendSpend } from '../core/usage/costClass';
 import { paidNote } from '../core/usage/paidGuard';
 import { backendCandidates } from '../backends/alternatives';
 import { log } from '../log';
+import { OPEN_USER_SETTINGS, openUserSettingsIf, savedOrSaid, settingsWriteProblem } from '../backends/settingsWrite';
 import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from './usageMeter';
 import type { BudgetOffer } from './budgetGuard';
@@ -257,18 +258,20 @@ export class LimitMonitor implements vscode.Disposable {
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
     const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
     if (auto === true) return;
+    const unwritten = auto && 'unwritten' in auto ? auto.unwritten : undefined;
+    if (unwritten) message += ` ${unwritten}`;
     // Never slide into paid: a paid switch the user has not confirmed says its price and asks.
     const offers = alternatives
       .map((candidate) => this.paidGuard.offer(config, candidate))
       .filter((offer) => offer.verdict !== 'capped');
-    if (auto && auto.verdict === 'ask') {
+    if (auto && 'verdict' in auto && auto.verdict === 'ask') {
       message += ` Next in switchboard.fallback is ${auto.candidate.name}, which is paid (${auto.estimate}): nothing was switched.`;
       offers.splice(0, offers.length, auto, ...offers.filter((offer) => offer.candidate.id !== auto.candidate.id));
     }
     // The buttons name the targets; what the paid ones cost is said here, where it is not cut short.
     const priced = paidNote(
       offers
-        .filter((offer) => !(auto && auto.verdict === 'ask' && offer === auto))
+        .filter((offer) => !(auto && 'verdict' in auto && auto.verdict === 'ask' && offer === auto))
         .map((offer) => ({ name: offer.candidate.name, paid: offer.paid, estimate: offer.estimate })),
     );
     if (priced) message += ` ${priced}`;
@@ -279,13 +282,15 @@ export class LimitMonitor implements vscode.Disposable {
       ...(budget?.buttons ?? []),
       ...buttons,
       'Pick…',
+      ...(unwritten ? [OPEN_USER_SETTINGS] : []),
     ]);
+    openUserSettingsIf(choice);
     await budget?.act(choice);
     if (choice === 'Pick…')
       await vscode.commands.executeCommand('switchboard.switchProvider', { afterLimitOf: config.id });
     const picked = offers[buttons.indexOf(choice ?? '')];
     if (picked && (await this.paidGuard.mayProceed(config, picked)))
-      await this.fallBack(config, picked, 'you chose it');
+      await savedOrSaid(`The switch to ${picked.candidate.name}`, () => this.fallBack(config, picked, 'you chose it'));
   }
 
   /**
@@ -330,7 +335,7 @@ export class LimitMonitor implements vscode.Disposable {
       if (!detected) return;
       id = await adoptDetected(detected, this.keys);
     }
-    await this.backends.choose(id, ['completion']);
+    if (!(await savedOrSaid(`The switch to ${picked.name}`, () => this.backends.choose(id, ['completion'])))) return;
     const text = `Switchboard: your spending on all backends reached its budget; completion now uses ${picked.name}, which spends nothing.`;
     log().info(text);
     void vscode.window.setStatusBarMessage(text, 10_000);
@@ -355,9 +360,10 @@ export class LimitMonitor implements vscode.Disposable {
 
   /**
    * `switchboard.fallback` is opt-in: the first ready, not exhausted backend in its order. True
-   * when it switched; the offer when the paid guard held it back; false when there is none.
+   * when it switched; the offer when the paid guard held it back; false when there is none; what
+   * went wrong when VS Code would not write the switch into settings.
    */
-  private async autoFallback(from: ProviderConfig): Promise<boolean | FallbackOffer> {
+  private async autoFallback(from: ProviderConfig): Promise<boolean | FallbackOffer | { unwritten: string }> {
     const order = vscode.workspace.getConfiguration('switchboard').get<unknown>('fallback');
     if (!Array.isArray(order) || order.length === 0) return false;
     const all = await this.candidates(from);
@@ -368,7 +374,14 @@ export class LimitMonitor implements vscode.Disposable {
     if (!target) return false;
     const offer = this.paidGuard.offer(from, target);
     if (offer.verdict !== 'switch') return offer;
-    await this.fallBack(from, offer, 'the fallback order');
+    try {
+      await this.fallBack(from, offer, 'the fallback order');
+    } catch (error) {
+      // Said in the limit's own notification: one event, one toast.
+      return {
+        unwritten: `It could not switch to ${target.name}, next in switchboard.fallback: ${settingsWriteProblem(error)}`,
+      };
+    }
     return true;
   }
 

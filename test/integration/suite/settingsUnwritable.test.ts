@@ -1,0 +1,120 @@
+/**
+ * A user settings.json that VS Code cannot write (a syntax error left while editing it by hand):
+ * every `update` rejects. What Switchboard meant to write is said, with the way to fix it, and
+ * nothing is left half done or silent.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Notice } from '../../../src/usage/limitMonitor';
+import {
+  activateWithLedger,
+  completeNewFunction,
+  config,
+  emulatorBackend,
+  eventually,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
+
+/** The user's settings.json, as VS Code opens it for them. */
+async function userSettingsFile(): Promise<vscode.Uri> {
+  await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+  const document = await eventually(
+    () => vscode.window.activeTextEditor?.document,
+    (found) => found?.uri.path.endsWith('/settings.json') === true,
+    'the user settings.json to open',
+  );
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  return document!.uri;
+}
+
+/** Runs `body` with a syntax error in the user's settings.json; the file is put back after. */
+async function withBrokenSettings(body: () => Promise<void>): Promise<void> {
+  const file = await userSettingsFile();
+  const original = await vscode.workspace.fs.readFile(file);
+  const text = new TextDecoder().decode(original);
+  // A value half typed, as a save in the middle of an edit leaves it.
+  const broken = text.replace(/\}\s*$/, ',\n  "editor.fontSize": \n}\n');
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
+  try {
+    await assert.rejects(
+      Promise.resolve(config().update('statusBar.show', true, vscode.ConfigurationTarget.Global)),
+      'VS Code refuses to write the broken settings.json',
+    );
+    await body();
+  } finally {
+    await vscode.workspace.fs.writeFile(file, original);
+  }
+}
+
+/** Rejections nobody handled while `body` ran (the extension host only logs them). */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => seen.push(reason);
+  process.on('unhandledRejection', listener);
+  try {
+    await body();
+    // Node reports an unhandled rejection after the microtask queue drains.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  return seen;
+}
+
+describe('a user settings.json that cannot be written', () => {
+  const start = restoreSettingsAfterEach([
+    'completion.provider',
+    'chat.provider',
+    'fallback',
+    'paidFallbackAllowed',
+    'completion.yieldToChat',
+  ]);
+
+  it('a quota that runs out still says so, and that the fallback could not be switched to', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'tiny-unwritable', 'Tiny Daily', {
+          limits: { requestsPerDay: 1 },
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+        emulatorBackend(start.emulatorBaseUrl, 'spare-unwritable', 'Spare', {
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+      ],
+      fallback: ['spare-unwritable'],
+      'completion.yieldToChat': false,
+      'completion.provider': 'tiny-unwritable',
+      'chat.provider': 'tiny-unwritable',
+    });
+    await statusBarText(api, (text) => text.includes('Tiny Daily'), 'the backend with one request a day');
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      let unhandled: unknown[] = [];
+      await withBrokenSettings(async () => {
+        unhandled = await unhandledDuring(async () => {
+          await completeNewFunction(api, 'unwritable');
+          await eventually(
+            () => notices.length,
+            (count) => count > 0,
+            'a notification that the limit was reached',
+          );
+        });
+      });
+      assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection');
+      assert.equal(notices.length, 1, `one notification, got: ${JSON.stringify(notices)}`);
+      const [notice] = notices;
+      assert.match(notice!.message, /^Tiny Daily /);
+      assert.match(notice!.message, /could not switch to Spare/i);
+      assert.match(notice!.message, /settings\.json/);
+      assert.ok(notice!.buttons.includes('Open User Settings'), notice!.buttons.join(', '));
+      assert.equal(config().get('completion.provider'), 'tiny-unwritable');
+    } finally {
+      subscription.dispose();
+    }
+  });
+});
