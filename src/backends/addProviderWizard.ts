@@ -8,6 +8,8 @@ import { SECTION } from './settings';
 import { listModelIds, pickModel } from './modelChoice';
 import { loadProviderRuntime } from './lazyRuntime';
 import { presetPriceText } from '../core/usage/backendPrice';
+import { OPEN_USER_SETTINGS, openUserSettingsIf, settingsWriteProblem } from './settingsWrite';
+import { log } from '../log';
 
 /** The wizard's steps that apply to one preset, so the title counts right ("2/4"). */
 function stepsFor(preset: Preset, presetChosen: boolean): string[] {
@@ -121,7 +123,7 @@ export async function addProvider(
           if (model !== (role === 'chat' ? config.chatModel : config.completionModel)) entry[`${role}Model`] = model;
         }
       }
-      await save(config, key, entry, keys);
+      if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
       backends.noteTest(id, undefined);
       void vscode.window.setStatusBarMessage(
         `Switchboard: added ${preset.name} (answered in ${Math.round(probe.latencyMs)} ms)`,
@@ -141,7 +143,7 @@ export async function addProvider(
       continue;
     }
     if (choice !== 'Add Anyway') return undefined;
-    await save(config, key, entry, keys);
+    if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
     // Added but not working: said where the backend shows until a request of its is served.
     backends.noteTest(id, probe.detail ?? 'it did not answer');
     void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name} without a working connection`, 5000);
@@ -172,14 +174,42 @@ function parseEntry(entry: Record<string, unknown>): ProviderConfig | undefined 
   return providers[0];
 }
 
-async function save(config: ProviderConfig, key: string | undefined, entry: Record<string, unknown>, keys: KeyStore) {
-  // A key left in secret storage by a removed entry of the same id belongs to that one's server.
-  if (key) await keys.set(config, key);
-  else await keys.delete(config.id);
-  const settings = vscode.workspace.getConfiguration(SECTION);
-  const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
-  await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);
+/**
+ * Saves a new backend: its key into secret storage, its entry into user settings. When VS Code
+ * will not write settings.json, the key goes too (left alone, it would wait there for a later
+ * entry of this id), the user reads why, and Try Again saves what they entered once the file is
+ * fixed. False when nothing was saved.
+ */
+export async function saveNewBackend(
+  config: ProviderConfig,
+  key: string | undefined,
+  entry: Record<string, unknown>,
+  keys: KeyStore,
+): Promise<boolean> {
+  for (;;) {
+    // A key left in secret storage by a removed entry of the same id belongs to that one's server.
+    if (key) await keys.set(config, key);
+    else await keys.delete(config.id);
+    const settings = vscode.workspace.getConfiguration(SECTION);
+    const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
+    try {
+      await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);
+      return true;
+    } catch (error) {
+      await keys.delete(config.id);
+      const message = `Switchboard: ${config.name} was not added${key ? ', and its key not kept' : ''}. ${settingsWriteProblem(error)} Fix the file, then Try Again: what you entered is kept until this message is closed.`;
+      log().warn(message);
+      let choice: string | undefined;
+      do {
+        choice = await vscode.window.showErrorMessage(message, TRY_AGAIN, OPEN_USER_SETTINGS);
+        openUserSettingsIf(choice);
+      } while (choice === OPEN_USER_SETTINGS);
+      if (choice !== TRY_AGAIN) return false;
+    }
+  }
 }
+
+const TRY_AGAIN = 'Try Again';
 
 /**
  * A key that belongs to another endpoint: Alibaba's Coding Plan keys (`sk-sp-…`) work only on the

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Notice } from '../../../src/usage/limitMonitor';
+import { saveNewBackend } from '../../../src/backends/addProviderWizard';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -29,23 +31,49 @@ async function userSettingsFile(): Promise<vscode.Uri> {
   return document!.uri;
 }
 
-/** Runs `body` with a syntax error in the user's settings.json; the file is put back after. */
-async function withBrokenSettings(body: () => Promise<void>): Promise<void> {
+/** Puts a syntax error into the user's settings.json; returns what puts the file back. */
+async function breakSettings(): Promise<() => Promise<void>> {
   const file = await userSettingsFile();
   const original = await vscode.workspace.fs.readFile(file);
   const text = new TextDecoder().decode(original);
   // A value half typed, as a save in the middle of an edit leaves it.
   const broken = text.replace(/\}\s*$/, ',\n  "editor.fontSize": \n}\n');
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
+  await assert.rejects(
+    Promise.resolve(config().update('statusBar.show', true, vscode.ConfigurationTarget.Global)),
+    'VS Code refuses to write the broken settings.json',
+  );
+  return () => Promise.resolve(vscode.workspace.fs.writeFile(file, original));
+}
+
+/** Runs `body` with a syntax error in the user's settings.json; the file is put back after. */
+async function withBrokenSettings(body: () => Promise<void>): Promise<void> {
+  const repair = await breakSettings();
   try {
-    await assert.rejects(
-      Promise.resolve(config().update('statusBar.show', true, vscode.ConfigurationTarget.Global)),
-      'VS Code refuses to write the broken settings.json',
-    );
     await body();
   } finally {
-    await vscode.workspace.fs.writeFile(file, original);
+    await repair();
   }
+}
+
+/** Answers VS Code's error messages with `answer` while `body` runs; returns the messages. */
+async function answeringErrors(
+  answer: (message: string) => Promise<string | undefined>,
+  body: () => Promise<void>,
+): Promise<string[]> {
+  const shown: string[] = [];
+  const window = vscode.window as { showErrorMessage: unknown };
+  const original = window.showErrorMessage;
+  window.showErrorMessage = (message: string) => {
+    shown.push(message);
+    return answer(message);
+  };
+  try {
+    await body();
+  } finally {
+    window.showErrorMessage = original;
+  }
+  return shown;
 }
 
 /** Rejections nobody handled while `body` ran (the extension host only logs them). */
@@ -116,5 +144,50 @@ describe('a user settings.json that cannot be written', () => {
     } finally {
       subscription.dispose();
     }
+  });
+
+  it('Add Provider keeps no key without its entry, and Try Again saves both once the file is fixed', async () => {
+    const api = await activateWithLedger();
+    const entry = { id: 'openai-unwritable', name: 'OpenAI Unwritable', preset: 'openai' };
+    const backend = parseProviders([entry]).providers[0]!;
+    const key = 'sk-unwritable-7f3a9c2e1b';
+
+    let saved: boolean | undefined;
+    const repair = await breakSettings();
+    try {
+      const shown = await answeringErrors(
+        async () => undefined,
+        async () => {
+          saved = await saveNewBackend(backend, key, entry, api.keys);
+        },
+      );
+      assert.equal(saved, false);
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(shown[0]!, /OpenAI Unwritable was not added, and its key not kept/);
+      assert.match(shown[0]!, /settings\.json/);
+      assert.equal(await api.keys.stored(backend.id), false, 'no key left without its entry');
+    } finally {
+      await repair();
+    }
+
+    // Again, and the user fixes the file before answering Try Again: nothing they typed is lost.
+    const again = await breakSettings();
+    const shown = await answeringErrors(
+      async () => {
+        await again();
+        return 'Try Again';
+      },
+      async () => {
+        saved = await saveNewBackend(backend, key, entry, api.keys);
+      },
+    );
+    assert.equal(saved, true);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.ok(
+      (config().get<{ id: string }[]>('providers') ?? []).some((found) => found.id === backend.id),
+      'the entry is in settings',
+    );
+    assert.equal(await api.keys.get(backend), key);
+    await api.keys.delete(backend.id);
   });
 });
