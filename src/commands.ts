@@ -12,6 +12,7 @@ import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
 import { setPrice } from './usage/setPriceCommand';
 import type { KeyStore } from './backends/keyStore';
+import { savedOrSaid } from './backends/settingsWrite';
 
 export const CHAT_VIEW_ID = 'switchboard.chatView';
 
@@ -85,7 +86,8 @@ async function switchProvider(
   if (!features) return;
   // After a limit, a pick is a fallback: a paid one is confirmed first and counts toward the fallback budget.
   if (afterLimit && !(await limits.guardPickedFallback(afterLimit, provider, features))) return;
-  await backends.choose(provider.id, features);
+  const what = `The switch of ${features.join(' and ')} to ${provider.name}`;
+  if (!(await savedOrSaid(what, () => backends.choose(provider.id, features)))) return;
   void vscode.window.setStatusBarMessage(`Switchboard: ${features.join(' and ')} now use ${provider.name}`, 4000);
 }
 
@@ -192,6 +194,6 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
 
 async function toggleCompletion(backends: Backends): Promise<void> {
   const enabled = !backends.current().completionEnabled;
-  await setCompletionEnabled(enabled);
+  if (!(await savedOrSaid(`Inline completion ${enabled ? 'on' : 'off'}`, () => setCompletionEnabled(enabled)))) return;
   void vscode.window.setStatusBarMessage(`Switchboard: inline completion ${enabled ? 'on' : 'off'}`, 3000);
 }

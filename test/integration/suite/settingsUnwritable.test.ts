@@ -190,4 +190,35 @@ describe('a user settings.json that cannot be written', () => {
     assert.equal(await api.keys.get(backend), key);
     await api.keys.delete(backend.id);
   });
+
+  it('Toggle Inline Completion and the switch picker say what was not saved, and leave the settings as they were', async () => {
+    await activateWithLedger();
+    await setUserSettings({
+      providers: [...start.providers, emulatorBackend(start.emulatorBaseUrl, 'second-unwritable', 'Second Backend')],
+      'completion.provider': 'second-unwritable',
+      'chat.provider': 'second-unwritable',
+    });
+    const enabled = config().get('completion.enabled');
+    let shown: string[] = [];
+    await withBrokenSettings(async () => {
+      shown = await answeringErrors(
+        async () => undefined,
+        async () => {
+          await vscode.commands.executeCommand('switchboard.toggleInlineCompletion');
+          // The picker's first entry (the suite's emulator), then "Completion and chat".
+          const done = vscode.commands.executeCommand('switchboard.switchProvider');
+          for (const _step of ['backend', 'features']) {
+            await new Promise((resolve) => setTimeout(resolve, 1_500));
+            await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          }
+          await done;
+        },
+      );
+    });
+    assert.equal(shown.length, 2, JSON.stringify(shown));
+    assert.match(shown[0]!, /^Switchboard: Inline completion (on|off) was not saved\. .*settings\.json/);
+    assert.match(shown[1]!, /^Switchboard: The switch of completion and chat to .+ was not saved\. .*settings\.json/);
+    assert.equal(config().get('completion.enabled'), enabled);
+    assert.equal(config().get('completion.provider'), 'second-unwritable');
+  });
 });
