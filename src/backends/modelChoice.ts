@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { savedOrSaid } from './settingsWrite';
 import { createClient, type Backends } from './backends';
 import type { Provider } from '../core/providers/types';
 import { modelChoices } from '../core/settings/modelChoices';
@@ -89,7 +90,10 @@ export async function chooseModel(
   const ids = await listModelIds(client, config);
   const model = await pickModel(ids, config, role.role, `${config.name}: ${role.label.toLowerCase()}`);
   if (!model || model === (role.role === 'chat' ? config.chatModel : config.completionModel)) return;
-  if (await setModel(config.id, role.role, model)) {
+  let found = false;
+  const what = `${model} for ${role.role} on ${config.name}`;
+  if (!(await savedOrSaid(what, async () => void (found = await setModel(config.id, role.role, model))))) return;
+  if (found) {
     void vscode.window.showInformationMessage(`Switchboard: ${config.name} now uses ${model} for ${role.role}.`);
   } else {
     void vscode.window.showWarningMessage(

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { OPEN_USER_SETTINGS, openUserSettingsIf, settingsWriteProblem } from '../backends/settingsWrite';
 import type { Backends } from '../backends/backends';
 import { ChatBackendChoice } from './chatBackendChoice';
 import { EditorContextSource } from './editorContextSource';
@@ -268,7 +269,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async select(providerId: string): Promise<boolean> {
-    const taken = await this.choice.select(providerId);
+    let taken: boolean;
+    try {
+      taken = await this.choice.select(providerId);
+    } catch (error) {
+      // The view's list already shows the pick: it is put back, and the next question goes where it says.
+      const text = `The chat backend did not change. ${settingsWriteProblem(error)} Fix the file, then choose again.`;
+      void vscode.window.showErrorMessage(`Switchboard: ${text}`, OPEN_USER_SETTINGS).then(openUserSettingsIf);
+      this.post({ type: 'notice', text });
+      await this.publisher?.backends();
+      return false;
+    }
     if (!taken) {
       const text = this.choice.isConfigured(providerId)
         ? 'The chat backend did not change: switchboard.chat.provider is set in this workspace, which wins over the global setting.'

@@ -3,6 +3,7 @@
  * and writes it into that backend's `prices` in user settings (where spend settings belong).
  */
 import * as vscode from 'vscode';
+import { savedOrSaid } from '../backends/settingsWrite';
 import type { Backends } from '../backends/backends';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { SECTION } from '../backends/settings';
@@ -65,6 +66,7 @@ export async function setPrice(backends: Backends, providerId?: string, model?: 
     );
     return;
   }
-  await settings.update('providers', next, vscode.ConfigurationTarget.Global);
+  const what = `The price of ${chosen} on ${target.name}`;
+  if (!(await savedOrSaid(what, () => settings.update('providers', next, vscode.ConfigurationTarget.Global)))) return;
   void vscode.window.setStatusBarMessage(`Switchboard: price of ${chosen} on ${target.name} set`, 5_000);
 }
