@@ -42,14 +42,19 @@ export function readSettings(): Settings {
 
 /**
  * Tells the user about a bad setting once per distinct problem, not on every read, so a broken
- * entry cannot cause a storm of notifications.
+ * entry cannot cause a storm of notifications. A setting that was already broken at the last read
+ * is being edited: each save of a half-typed value (auto save makes one a second) reads as another
+ * problem text, but it is the same event.
  */
 export class SettingsProblemReporter {
   private readonly shown = new Set<string>();
+  private broken = new Set<string>();
 
   report(problems: readonly SettingsProblem[]): void {
+    const before = this.broken;
+    this.broken = new Set(problems.map((problem) => problem.setting));
     for (const problem of problems) {
-      if (this.shown.has(problem.message)) continue;
+      if (before.has(problem.setting) || this.shown.has(problem.message)) continue;
       this.shown.add(problem.message);
       void vscode.window.showWarningMessage(`Switchboard: ${problem.message}`, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
