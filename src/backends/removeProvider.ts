@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { KeyStore } from './keyStore';
 import { SECTION } from './settings';
+import { savedOrSaid } from './settingsWrite';
 
 /**
  * Removes a backend the user no longer wants: its entry leaves user settings and its stored key
@@ -44,11 +45,14 @@ export async function removeProvider(
   );
   if (choice !== 'Remove') return;
   // A role left to its default would fall to the first backend left, paid or not: it is pinned to
-  // the removed one, which serves nothing, until the user picks.
-  for (const feature of served)
-    if (settings.inspect<string>(`${feature}.provider`)?.globalValue === undefined)
-      await settings.update(`${feature}.provider`, id, vscode.ConfigurationTarget.Global);
-  await settings.update('providers', kept, vscode.ConfigurationTarget.Global);
+  // the removed one, which serves nothing, until the user picks. The key goes only with the entry.
+  const written = await savedOrSaid(`The removal of ${config.name}`, async () => {
+    for (const feature of served)
+      if (settings.inspect<string>(`${feature}.provider`)?.globalValue === undefined)
+        await settings.update(`${feature}.provider`, id, vscode.ConfigurationTarget.Global);
+    await settings.update('providers', kept, vscode.ConfigurationTarget.Global);
+  });
+  if (!written) return;
   await keys.delete(id);
   backends.noteTest(id, undefined);
   void vscode.window.setStatusBarMessage(`Switchboard: removed ${config.name}`, 5000);

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Notice } from '../../../src/usage/limitMonitor';
 import { saveNewBackend } from '../../../src/backends/addProviderWizard';
+import { removeProvider } from '../../../src/backends/removeProvider';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import {
   activateWithLedger,
+  clearUserSettings,
   completeNewFunction,
   config,
   emulatorBackend,
@@ -220,5 +222,67 @@ describe('a user settings.json that cannot be written', () => {
     assert.match(shown[1]!, /^Switchboard: The switch of completion and chat to .+ was not saved\. .*settings\.json/);
     assert.equal(config().get('completion.enabled'), enabled);
     assert.equal(config().get('completion.provider'), 'second-unwritable');
+  });
+
+  it('Remove Provider takes the entry and its key, pins a role left to its default, and keeps both when the file cannot be written', async () => {
+    const api = await activateWithLedger();
+    const entry = emulatorBackend(start.emulatorBaseUrl, 'doomed', 'Doomed Backend');
+    // First in the list, with no role set: completion and chat fall to it by default.
+    await setUserSettings({ providers: [entry, ...start.providers] });
+    await clearUserSettings(['completion.provider', 'chat.provider']);
+    const doomed = parseProviders([entry]).providers[0]!;
+    await api.keys.set(doomed, 'sk-doomed-4c1d');
+    assert.equal(api.backends.configFor('completion')?.id, 'doomed');
+
+    const window = vscode.window as { showWarningMessage: unknown };
+    const commands = vscode.commands as { executeCommand: unknown };
+    const [warn, run] = [window.showWarningMessage, commands.executeCommand];
+    const ran: string[] = [];
+    window.showWarningMessage = async (message: string) => (message.startsWith('Remove ') ? 'Remove' : undefined);
+    // The switch picker it opens would wait for a pick.
+    commands.executeCommand = async (command: string, ...rest: unknown[]) =>
+      command === 'switchboard.switchProvider'
+        ? void ran.push(command)
+        : (run as typeof vscode.commands.executeCommand).call(vscode.commands, command, ...rest);
+    const remove = () => removeProvider(api.backends, api.keys, async () => undefined, 'doomed');
+    try {
+      // The file cannot be written: nothing is removed, the key included.
+      const repair = await breakSettings();
+      try {
+        const shown = await answeringErrors(async () => undefined, remove);
+        assert.equal(shown.length, 1, JSON.stringify(shown));
+        assert.match(shown[0]!, /The removal of Doomed Backend was not saved/);
+      } finally {
+        await repair();
+      }
+      assert.equal(await api.keys.stored('doomed'), true, 'the key stays with its entry');
+      assert.ok(
+        config()
+          .get<{ id: string }[]>('providers')
+          ?.some((found) => found.id === 'doomed'),
+      );
+      assert.deepEqual(ran, []);
+
+      await remove();
+      assert.equal(
+        config()
+          .get<{ id: string }[]>('providers')
+          ?.some((found) => found.id === 'doomed'),
+        false,
+      );
+      assert.equal(await api.keys.stored('doomed'), false, 'its key left secret storage');
+      // Pinned to the removed backend, the roles serve nothing until the user picks: not the first one left.
+      await eventually(
+        () => api.backends.configFor('completion'),
+        (found) => found === undefined,
+        'completion to have no backend',
+      );
+      assert.equal(api.backends.configFor('chat'), undefined);
+      assert.deepEqual(ran, ['switchboard.switchProvider']);
+    } finally {
+      window.showWarningMessage = warn;
+      commands.executeCommand = run;
+      await api.keys.delete('doomed');
+    }
   });
 });
