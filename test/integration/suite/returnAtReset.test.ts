@@ -61,7 +61,7 @@ describe('return at the reset', () => {
     assert.equal(await probes(), 0, "no request past the user's own limit");
     await statusBarText(
       api,
-      (value) => /^\$\(plug\) on Standby · trying Daily One again at \d\d:\d\d$/.test(value),
+      (value) => /^\$\(plug\) on Standby · trying Daily One again at \d\d:\d\d( · off for [^·]+)?$/.test(value),
       'the next try, at the reset',
     );
     assert.equal(config().get('completion.provider'), 'standby');
