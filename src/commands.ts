@@ -115,7 +115,7 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
     { location: vscode.ProgressLocation.Notification, title: `Switchboard: testing the key with ${provider.name}…` },
     () => createClient(provider, key.trim()).probe(),
   );
-  backends.noteTest(provider.id, probe.ok ? undefined : (probe.detail ?? 'it did not answer'));
+  backends.noteTest(provider, probe.ok ? undefined : (probe.detail ?? 'it did not answer'));
   if (probe.ok) {
     void vscode.window.showInformationMessage(
       `Switchboard: key saved for ${provider.name}, and it works: ${probe.detail ?? 'the server answered'} in ${Math.round(probe.latencyMs)} ms.`,

@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const started = performance.now();
   const keys = new KeyStore(context.secrets);
   initPlainHttpConsent(context.globalState);
-  const backends = new Backends(keys);
+  const backends = new Backends(keys, undefined, context.globalState);
   const retentionDays = vscode.workspace.getConfiguration('switchboard').get<number>('usage.retentionDays', 90);
   const meter = new UsageMeter(
     vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath,

@@ -124,7 +124,7 @@ export async function addProvider(
         }
       }
       if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
-      backends.noteTest(id, undefined);
+      backends.noteTest(config, undefined);
       void vscode.window.setStatusBarMessage(
         `Switchboard: added ${preset.name} (answered in ${Math.round(probe.latencyMs)} ms)`,
         5000,
@@ -145,7 +145,7 @@ export async function addProvider(
     if (choice !== 'Add Anyway') return undefined;
     if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
     // Added but not working: said where the backend shows until a request of its is served.
-    backends.noteTest(id, probe.detail ?? 'it did not answer');
+    backends.noteTest(config, probe.detail ?? 'it did not answer');
     void vscode.window.setStatusBarMessage(`Switchboard: added ${preset.name} without a working connection`, 5000);
     return backends.current().providers.find((provider) => provider.id === id);
   }

@@ -11,6 +11,10 @@ import { readSettings, SECTION, SettingsProblemReporter, type Settings } from '.
 import { VsCodeLmProvider } from '../chat/vscodeChat/vscodeLmProvider';
 import { guardedProvider } from '../core/providers/guardedProvider';
 import { askPlainHttpKey } from './plainHttpConsent';
+import { failedTest, failedTestsToStore, storedFailedTests, type FailedTest } from '../core/settings/failedTests';
+
+/** Where failed connection tests are kept: global state, so a reload and every window see them. */
+export const FAILED_TESTS_KEY = 'switchboard.failedConnectionTests';
 
 export type Feature = 'chat' | 'completion';
 
@@ -41,23 +45,27 @@ export class Backends implements vscode.Disposable {
   readonly onDidKeepKey = this.keyKept.event;
   /**
    * Backends whose last connection test failed (added with "Add Anyway", or a key saved that the
-   * server refused), with what the test said, until one of their requests is served or a test passes.
+   * server refused), with what the test said, until one of their requests is served, a test passes
+   * or the entry points elsewhere. Kept in `state` when there is one, so a reload still says so.
    */
-  private readonly failedTests = new Map<string, { detail: string; at: number }>();
+  private failedTests: Map<string, FailedTest>;
   private readonly testsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeTests = this.testsChanged.event;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly problems = new SettingsProblemReporter(),
+    private readonly state?: vscode.Memento,
   ) {
     this.settings = readSettings();
     this.problems.report(this.settings.problems);
+    this.failedTests = storedFailedTests(state?.get(FAILED_TESTS_KEY), this.settings.providers);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(SECTION)) return;
         this.settings = readSettings();
         this.problems.report(this.settings.problems);
+        this.forgetMovedTests();
         this.changed.fire();
       }),
       keys.onDidChange(() => {
@@ -146,26 +154,46 @@ export class Backends implements vscode.Disposable {
     }
   }
 
-  /** Backends found on this machine that are not configured yet. */
   /** What the backend's last connection test said, while it failed and nothing since was served. */
   failedTest(providerId: string): string | undefined {
     return this.failedTests.get(providerId)?.detail;
   }
 
-  /** Records a connection test: a failure stays on show (status bar, pickers) until fixed. */
-  noteTest(providerId: string, failure: string | undefined): void {
-    if (failure === undefined && !this.failedTests.has(providerId)) return;
-    if (failure === undefined) this.failedTests.delete(providerId);
-    else this.failedTests.set(providerId, { detail: failure, at: Date.now() });
+  /**
+   * Records a connection test of `provider` as it points now: a failure stays on show (status
+   * bar, pickers, after a reload too) until fixed; `undefined` clears it.
+   */
+  noteTest(provider: { id: string; baseUrl: string }, failure: string | undefined): void {
+    if (failure === undefined && !this.failedTests.has(provider.id)) return;
+    if (failure === undefined) this.failedTests.delete(provider.id);
+    else this.failedTests.set(provider.id, failedTest(failure, Date.now(), provider.baseUrl));
     this.testsChanged.fire();
+    this.saveTests();
   }
 
   /** A request of the backend was served at `time` (in any window): a test failed before it is old news. */
   noteServed(providerId: string, time: number): void {
     const failed = this.failedTests.get(providerId);
-    if (failed && time >= failed.at) this.noteTest(providerId, undefined);
+    if (failed && time >= failed.at) this.noteTest({ id: providerId, baseUrl: failed.baseUrl }, undefined);
   }
 
+  /** Drops the failures of backends removed or pointed at another server since their test. */
+  private forgetMovedTests(): void {
+    const kept = storedFailedTests(failedTestsToStore(this.failedTests), this.settings.providers);
+    if (kept.size === this.failedTests.size) return;
+    this.failedTests = kept;
+    this.testsChanged.fire();
+    this.saveTests();
+  }
+
+  private saveTests(): void {
+    // Best effort: a failure not kept only goes unsaid after a reload.
+    void Promise.resolve(this.state?.update(FAILED_TESTS_KEY, failedTestsToStore(this.failedTests))).catch(
+      () => undefined,
+    );
+  }
+
+  /** Backends found on this machine that are not configured yet. */
   detected(): DetectedBackend[] {
     const configured = this.settings.providers.map((provider) => ({
       presetId: provider.preset.id,

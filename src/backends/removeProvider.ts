@@ -54,7 +54,7 @@ export async function removeProvider(
   });
   if (!written) return;
   await keys.delete(id);
-  backends.noteTest(id, undefined);
+  backends.noteTest(config, undefined);
   void vscode.window.setStatusBarMessage(`Switchboard: removed ${config.name}`, 5000);
   if (served.length) await vscode.commands.executeCommand('switchboard.switchProvider');
 }

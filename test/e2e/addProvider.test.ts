@@ -155,12 +155,27 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
       await failing.isVisible(),
       'a server back up is not yet known to work: the warning stays until something is served',
     );
-    await openScratchFile(page);
-    await greetingAtTheEnd(page);
-    await switchboardItem(page, /OpenAI-compatible/)
-      .filter({ hasNotText: 'connection test failed' })
-      .and(page.locator('.statusbar-item', { has: page.locator('.codicon-plug') }))
-      .waitFor({ timeout: 20_000 });
+    // Another window has its own extension host, as a reloaded one does (reloading code-server's
+    // page reconnects to the same one): the failed test is said there too.
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`${workbench.url}?folder=${encodeURIComponent(workbench.folder)}`);
+      await other.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await switchboardItem(other, /OpenAI-compatible .* · connection test failed/).waitFor({ timeout: 60_000 });
+      await other.screenshot({ path: '/tmp/switchboard-e2e/add-anyway-other-window.png' });
+
+      await openScratchFile(page);
+      await greetingAtTheEnd(page);
+      const healthy = (on: Page) =>
+        switchboardItem(on, /OpenAI-compatible/)
+          .filter({ hasNotText: 'connection test failed' })
+          .and(on.locator('.statusbar-item', { has: on.locator('.codicon-plug') }));
+      await healthy(page).waitFor({ timeout: 20_000 });
+      // Served in one window is served: the other one hears it from the usage ledger.
+      await healthy(other).waitFor({ timeout: 30_000 });
+    } finally {
+      await other.close();
+    }
   });
 
   it('removes a backend: its entry leaves settings, and the features it served wait for the user’s pick', async () => {
