@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes bench/results.json (CONVENTIONS.md §9).
  * Figures already in the file from benchmarks not run this time are kept.
- *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, completion, completionCache, corpus, completionEditor, chatRender, routing, acceptance)
+ *   --only name[,name]   run some benchmarks only (vsix, activation, ledger, dashboard, completion, completionCache, corpus, completionEditor, chatRender, routing, acceptance)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { benchCompletion } from './completion';
 import { benchCompletionCache } from './completionCache';
 import { benchCompletionCorpus } from './completionCorpus';
 import { benchCompletionEditor } from './completionEditor';
+import { benchDashboard } from './dashboard';
 import { benchLedger } from './ledger';
 import type { Metrics } from './metrics';
 import { benchVsixSize } from './vsixSize';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Metrics | Promise<Metrics>> = {
   vsix: benchVsixSize,
   activation: () => benchActivation('min'),
   ledger: benchLedger,
+  dashboard: benchDashboard,
   completion: benchCompletion,
   completionCache: benchCompletionCache,
   corpus: benchCompletionCorpus,
