@@ -7,6 +7,7 @@ import { addProvider } from './backends/addProviderWizard';
 import { removeProvider } from './backends/removeProvider';
 import { chooseModel } from './backends/modelChoice';
 import { createClient } from './backends/backends';
+import { testFailureText } from './core/providers/presets';
 import { formatTotalCost, plural } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
@@ -124,7 +125,7 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
   }
   const choice = await vscode.window.showWarningMessage(
     `Switchboard: key saved for ${provider.name}, but the connection test failed.`,
-    { modal: true, detail: probe.detail ?? 'No detail.' },
+    { modal: true, detail: testFailureText(provider.preset, probe) },
     'Change Key',
   );
   if (choice === 'Change Key') await setApiKey(backends, keys, provider.id);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { createClient, type Backends } from './backends';
-import { findPreset, PRESETS, type Preset } from '../core/providers/presets';
+import { findPreset, PRESETS, testFailureText, type Preset } from '../core/providers/presets';
 import { parseProviders, type ProviderConfig } from '../core/settings/providerSettings';
 import { chooseEditorModel } from '../chat/vscodeChat/editorModelsChoice';
 import type { KeyStore } from './keyStore';
@@ -134,7 +134,7 @@ export async function addProvider(
     const actions = ['Retry', ...(preset.requiresKey ? ['Change Key'] : []), 'Add Anyway'];
     const choice = await vscode.window.showWarningMessage(
       `${preset.name} did not answer the connection test.`,
-      { modal: true, detail: `${probe.detail ?? 'No detail.'}\n\nAdd it anyway to fix it later, or try again.` },
+      { modal: true, detail: `${testFailureText(preset, probe)}\n\nAdd it anyway to fix it later, or try again.` },
       ...actions,
     );
     if (choice === 'Retry') continue;

@@ -1,7 +1,7 @@
 /** Pieces every client shares: the chat FIM route, the probe, and the retry wrapper. */
 import type { Deadline } from './deadline';
 import { cleanHoleFillAnswer, holeFillChatRequest } from './holeFillPrompt';
-import type { ProviderError } from './providerError';
+import { ProviderError } from './providerError';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import { withRetry, type RetryOptions } from './retryPolicy';
 import type {
@@ -98,6 +98,7 @@ export async function probeByListing(
       ok: false,
       latencyMs: performance.now() - started,
       detail: error instanceof Error ? error.message : String(error),
+      ...(ProviderError.is(error) && { kind: error.kind }),
     };
   }
 }

@@ -106,6 +106,8 @@ export interface Preset {
   plan?: SubscriptionPlan;
   /** Keys for this backend start so; a key of another form is for another endpoint. */
   keyPrefix?: string;
+  /** Why a key the user believes right may be refused here: said beside a refused key. */
+  keyNote?: string;
   /**
    * The vendor's domains, where its key variable (`apiKeyEnv`) may go: an entry pointed anywhere
    * else (a proxy, a gateway) gets the variable only by naming it. The base URL's domain when unset.
@@ -129,6 +131,8 @@ const QWEN_OAUTH_END = '2026-04-15';
 // for production; those embed the user's workspace id, so they can only be a user override.
 // Keys are per region: a Singapore key does not work against Beijing or Virginia.
 const DASHSCOPE_BASE_URL_DOCS = 'https://www.alibabacloud.com/help/en/model-studio/base-url';
+const DASHSCOPE_KEY_NOTE =
+  'Model Studio keys work only in the region whose console made them (Singapore, US Virginia and China Beijing keys differ): if this key comes from another region, add that region’s “Qwen (Alibaba Model Studio, …)” backend instead.';
 const DASHSCOPE_QUOTA: PublishedQuota = {
   note: 'Per-model RPM/TPM limits are on Model Studio\'s "Throttling" page and differ by region; new accounts get a per-model free token allowance that expires. Quota errors: 429 Throttling.AllocationQuota / insufficient_quota.',
 };
@@ -176,6 +180,7 @@ export const PRESETS: readonly Preset[] = [
       'qwen2.5-coder-32b-instruct',
       'qwen2.5-coder-7b-instruct',
     ],
+    keyNote: DASHSCOPE_KEY_NOTE,
     quota: DASHSCOPE_QUOTA,
     docs: 'https://www.alibabacloud.com/help/en/model-studio/qwen-coder',
   },
@@ -194,6 +199,7 @@ export const PRESETS: readonly Preset[] = [
     fimRoute: 'chat',
     thinkingSwitch: 'enable-thinking',
     models: [...QWEN_CODER_CHAT_MODELS],
+    keyNote: DASHSCOPE_KEY_NOTE,
     quota: DASHSCOPE_QUOTA,
     docs: DASHSCOPE_BASE_URL_DOCS,
   },
@@ -214,6 +220,7 @@ export const PRESETS: readonly Preset[] = [
     fimRoute: 'raw-template',
     thinkingSwitch: 'enable-thinking',
     models: [...QWEN_CODER_CHAT_MODELS, 'qwen2.5-coder-32b-instruct', 'qwen2.5-coder-14b-instruct', 'qwen-coder-turbo'],
+    keyNote: DASHSCOPE_KEY_NOTE,
     quota: DASHSCOPE_QUOTA,
     docs: 'https://www.alibabacloud.com/help/en/model-studio/completions',
   },
@@ -708,6 +715,15 @@ export function onVendorHost(preset: Preset, baseUrl: string): boolean {
   }
   const domains = preset.keyDomains ?? [domainOf(new URL(preset.baseUrl).hostname)];
   return domains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
+}
+
+/**
+ * What a failed connection test says to the user: the server's words, and where the key was
+ * refused, the preset's note on why a key may not work here.
+ */
+export function testFailureText(preset: Pick<Preset, 'keyNote'>, probe: { detail?: string; kind?: string }): string {
+  const said = probe.detail ?? 'No detail.';
+  return probe.kind === 'auth' && preset.keyNote ? `${said}\n\n${preset.keyNote}` : said;
 }
 
 export function findPreset(id: string): Preset | undefined {

@@ -4,6 +4,7 @@
  */
 
 import type { Clock } from '../clock';
+import type { ProviderErrorKind } from './providerError';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
 
 export type ChatRole = 'user' | 'assistant';
@@ -139,6 +140,8 @@ export interface ProbeResult {
   ok: boolean;
   latencyMs: number;
   detail?: string;
+  /** Why it failed, where the failure was classified (a refused key is `auth`). */
+  kind?: ProviderErrorKind;
 }
 
 /** What a client reports besides its answers, for the usage meter. */
