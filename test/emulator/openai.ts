@@ -91,6 +91,7 @@ const REASONING =
 function thinksFirst(ctx: RequestContext, model: string, body: Record<string, unknown>): boolean {
   if (isAlibaba(ctx)) return alibabaThinks(model, body);
   if (ctx.dialect === 'openai' && OLLAMA_THINKER.test(model)) return body.reasoning_effort !== 'none';
+  if (ctx.dialect === 'openai' && LMSTUDIO_THINKER.test(model)) return body.reasoning_effort !== 'none';
   if (ctx.dialect === 'openai' && TEMPLATE_THINKER.test(model)) return templateThinks(body);
   if (ctx.dialect === 'openrouter') return openRouterThinks(model, body);
   if (ctx.dialect !== 'openai' && ctx.dialect !== 'zai') return false;
@@ -138,6 +139,15 @@ const OLLAMA_THINKER = /^(?:qwen3(?:\.\d+)?|gpt-oss|magistral):/;
  * llama.cpp's tools/server/README.md (`chat_template_kwargs`).
  */
 const TEMPLATE_THINKER = /(?:^|\/)qwen3-\d+(?:\.\d+)?b(?:-a\d+b)?(?![\w.-]*(?:instruct|coder))/i;
+
+/**
+ * A Qwen3.5 or later loaded in LM Studio, by LM Studio's model key (`qwen/qwen3.5-9b`,
+ * `qwen3.5-9b`): it thinks unless the request says `reasoning_effort: "none"`, which LM Studio's
+ * `/v1/chat/completions` reads (0.4.17, lmstudio-bug-tracker#2057); it ignores
+ * `chat_template_kwargs` and `enableThinking` (lmstudio-bug-tracker#1990), and streams the
+ * reasoning as `reasoning_content`.
+ */
+const LMSTUDIO_THINKER = /^(?:qwen\/)?qwen3\.\d+-\d+b$/;
 
 function templateThinks(body: Record<string, unknown>): boolean {
   const kwargs = body.chat_template_kwargs as { enable_thinking?: unknown } | undefined;

@@ -88,9 +88,10 @@ export interface Preset {
    * normalizes it across its models (and ignores it for those that do not reason);
    * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts);
    * `reasoning_effort: "none"` on Ollama's OpenAI-compatible endpoint, the only switch it reads
-   * there (ollama/ollama#12004, ollama/ollama#14820); `chat_template_kwargs: {"enable_thinking":
-   * false}` on llama.cpp's server and vLLM, which hand it to the model's chat template (Qwen3's
-   * hybrids think unless it says not to; LM Studio reads neither switch, lmstudio-bug-tracker#1990).
+   * there (ollama/ollama#12004, ollama/ollama#14820), and on LM Studio's, which reads it since 0.4.17
+   * (lmstudio-bug-tracker#2057) and ignores the template's kwargs (#1990); `chat_template_kwargs:
+   * {"enable_thinking": false}` on llama.cpp's server and vLLM, which hand it to the model's chat
+   * template (Qwen3's hybrids think unless it says not to).
    * A thinking model spends a completion's few tokens, and seconds, on reasoning before any answer.
    */
   thinkingSwitch?:
@@ -601,6 +602,9 @@ export const PRESETS: readonly Preset[] = [
     // LM Studio serves /v1/completions but neither documents `suffix` nor exposes llama.cpp's
     // /infill, so FIM goes as the model's own template in the prompt.
     fimRoute: 'raw-template',
+    // For a model with no FIM template, asked over chat: LM Studio reads `reasoning_effort: "none"`
+    // there (0.4.17, lmstudio-bug-tracker#2057), not the template's kwargs (#1990).
+    thinkingSwitch: 'effort-none',
     docs: 'https://lmstudio.ai/docs/api/openai-api',
   },
   {

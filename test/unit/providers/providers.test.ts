@@ -406,7 +406,8 @@ describe('every protocol through one interface', () => {
   }
 
   // Qwen models that think unless told not to: on Alibaba's endpoints by a field of their own; on
-  // llama.cpp's server and vLLM (a hybrid Qwen3 with no FIM template, filled over chat) by its template.
+  // llama.cpp's server and vLLM (a hybrid Qwen3 with no FIM template, filled over chat) by its
+  // template; on LM Studio by `reasoning_effort`.
   for (const { preset, model, field, off } of [
     { preset: 'dashscope-intl', model: 'qwen3.7-plus', field: 'enable_thinking', off: false },
     { preset: 'coding-plan-intl', model: 'qwen3.7-plus', field: 'enable_thinking', off: false },
@@ -417,6 +418,8 @@ describe('every protocol through one interface', () => {
       off: { enable_thinking: false },
     },
     { preset: 'vllm', model: 'Qwen/Qwen3-8B', field: 'chat_template_kwargs', off: { enable_thinking: false } },
+    // LM Studio reads neither `enable_thinking` nor the template's kwargs, but `reasoning_effort`.
+    { preset: 'lmstudio', model: 'qwen/qwen3.5-9b', field: 'reasoning_effort', off: 'none' },
   ]) {
     it(`${preset}: a completion on ${model}, which thinks by default, turns its thinking off and gets the answer; chat leaves it on`, async () => {
       const baseUrl =
