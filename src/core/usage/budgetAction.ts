@@ -3,9 +3,14 @@
  * automatic completion pauses for the backends the budget covers until the budget resets, and a
  * chat request that would start past it asks first. `warn` keeps a budget to a warning for those
  * who want that. Requests already sent are never touched: they finish and are recorded.
+ *
+ * A request under way counts at its worst case (`inFlightSpend.ts`) until it ends: a budget is
+ * reached for the next request when what was spent and what is under way reach it together. A
+ * request that starts with room left goes, however large its own worst case: were it refused for
+ * that, a small budget could never be spent at all.
  */
 import type { LimitReading } from './limits';
-import type { Currency } from './money';
+import type { Amounts, Currency } from './money';
 
 export type BudgetAction = 'pause' | 'warn';
 
@@ -46,6 +51,11 @@ export interface BudgetHold {
   until: number;
   /** Chosen by hand ("Pause completion until reset") before the budget was reached. */
   manual?: boolean;
+  /**
+   * Micro-units the requests under way may still cost, when only with them is the budget reached
+   * (what was spent, `reading.used`, is below it): the hold ends when they do.
+   */
+  inFlight?: number;
 }
 
 /**
@@ -55,19 +65,36 @@ export interface BudgetHold {
  */
 export type BackendSpend = 'nothing' | Currency | undefined;
 
-/** Every budget at or past 100% that has not reset by `now`, whatever its action. */
-export function reachedBudgets(scopes: readonly BudgetScope[], now: number): BudgetHold[] {
-  return scopes.flatMap((scope) =>
-    scope.readings
-      .filter((reading) => isBudgetReading(reading) && reading.fraction >= 1 && (reading.resetsAt ?? 0) > now)
-      .map((reading) => ({
-        ...(scope.backend !== undefined && { backend: scope.backend }),
-        name: scope.name,
-        reading,
-        action: scope.action,
-        until: reading.resetsAt ?? now,
-      })),
-  );
+/**
+ * What the requests under way may still cost, per currency: those of one backend for its own
+ * budget, those of every backend for the budget over all (`backend` undefined).
+ */
+export type InFlightAmounts = (backend: string | undefined) => Amounts;
+
+/**
+ * Every budget at or past 100% that has not reset by `now`, whatever its action. With `inFlight`,
+ * also every budget that what was spent and what is under way reach together.
+ */
+export function reachedBudgets(scopes: readonly BudgetScope[], now: number, inFlight?: InFlightAmounts): BudgetHold[] {
+  return scopes.flatMap((scope) => {
+    const reserved = inFlight?.(scope.backend) ?? {};
+    return scope.readings.flatMap((reading) => {
+      if (!isBudgetReading(reading) || (reading.resetsAt ?? 0) <= now) return [];
+      const held = reserved[reading.currency === 'CNY' ? 'CNY' : 'USD'] ?? 0;
+      const spent = reading.fraction >= 1;
+      if (!spent && !(held > 0 && reading.used + held >= reading.limit)) return [];
+      return [
+        {
+          ...(scope.backend !== undefined && { backend: scope.backend }),
+          name: scope.name,
+          reading,
+          action: scope.action,
+          until: reading.resetsAt ?? now,
+          ...(!spent && { inFlight: held }),
+        },
+      ];
+    });
+  });
 }
 
 /** Whether a budget can be spent by a backend: its own, or the overall one in the backend's currency. */
@@ -84,6 +111,8 @@ export interface BudgetDecisionInput {
   backend: string;
   spend: BackendSpend;
   now: number;
+  /** What this window's requests under way may still cost; without it only what was spent counts. */
+  inFlight?: InFlightAmounts;
 }
 
 export interface BudgetDecision {
@@ -98,11 +127,17 @@ export interface BudgetDecision {
 /** What the budgets say about one backend's next completion and chat request at `now`. */
 export function decideBudgets(input: BudgetDecisionInput): BudgetDecision {
   const { backend, spend, now } = input;
-  const reached = reachedBudgets(input.scopes, now).filter((hold) => covers(hold, backend, spend));
+  const reached = reachedBudgets(input.scopes, now, input.inFlight).filter((hold) => covers(hold, backend, spend));
   const holding = reached.filter((hold) => hold.action === 'pause');
   const manual = (input.manual ?? []).filter((hold) => hold.until > now && covers(hold, backend, spend));
-  const latest = (holds: readonly BudgetHold[]) =>
-    holds.reduce<BudgetHold | undefined>((top, hold) => (!top || hold.until > top.until ? hold : top), undefined);
+  // A budget really spent says more than one reached only with what is under way, which may end soon.
+  const latest = (holds: readonly BudgetHold[]) => {
+    const spent = holds.filter((hold) => hold.inFlight === undefined);
+    return (spent.length ? spent : holds).reduce<BudgetHold | undefined>(
+      (top, hold) => (!top || hold.until > top.until ? hold : top),
+      undefined,
+    );
+  };
   const completion = latest([...holding, ...manual]);
   const chat = latest(holding);
   return {

@@ -53,13 +53,25 @@ function shortTime(at: number, now: number, timeZone?: string): string {
 
 /** The status bar's figure: "completion paused · budget · until 00:00". */
 export function pausedFigure(hold: BudgetHold, now: number, timeZone?: string): string {
+  if (hold.inFlight !== undefined) return 'completion paused · budget · requests under way';
   return `completion paused · budget · until ${shortTime(hold.until, now, timeZone)}`;
+}
+
+/** "…; up to $0.40 more under way": what requests under way may still cost, never added to what was spent. */
+function underWay(hold: BudgetHold): string {
+  return hold.inFlight === undefined
+    ? ''
+    : `; up to ${formatMoney(hold.inFlight, hold.reading.currency === 'CNY' ? 'CNY' : 'USD')} more under way`;
 }
 
 /** The tooltip's line: which budget holds, until when, and what was spent today. */
 export function pausedTooltip(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
   const why = hold.manual ? `paused by you until ${whose(hold)} resets` : `paused by ${whose(hold)}`;
-  return `Automatic completion ${why}, until ${formatReset(hold.until, now, timeZone)} (${describeReading(hold.reading)}; spent today: ${spentToday}). Alt+\\ still asks, and says what it may cost.`;
+  const until =
+    hold.inFlight === undefined
+      ? `until ${formatReset(hold.until, now, timeZone)}`
+      : 'while the requests under way may reach it';
+  return `Automatic completion ${why}, ${until} (${describeReading(hold.reading)}${underWay(hold)}; spent today: ${spentToday}). Alt+\\ still asks, and says what it may cost.`;
 }
 
 /**
@@ -72,7 +84,8 @@ export function pausedNote(hold: BudgetHold, now: number, resetNamed: boolean, t
 
 /** The modal question before a chat request past a budget. */
 export function chatQuestion(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
-  return `${hold.backend === undefined ? 'Your spending on all backends' : hold.name} reached ${budgetName(hold.reading)} (${describeReading(hold.reading)}); it resets at ${formatReset(hold.until, now, timeZone)}. Spent today: ${spentToday}. Send this chat request anyway?`;
+  const reached = hold.inFlight === undefined ? 'reached' : 'may reach, with the requests under way,';
+  return `${hold.backend === undefined ? 'Your spending on all backends' : hold.name} ${reached} ${budgetName(hold.reading)} (${describeReading(hold.reading)}${underWay(hold)}); it resets at ${formatReset(hold.until, now, timeZone)}. Spent today: ${spentToday}. Send this chat request anyway?`;
 }
 
 const CURRENCY_WORDS: Record<Currency, string> = { USD: 'US dollars', CNY: 'yuan' };
