@@ -14,6 +14,7 @@ import {
   type RecordedUsage,
 } from '../core/chat/chatSession';
 import { ChatHistoryStore } from '../core/chat/historyStore';
+import { CHAT_RESERVED_OUTPUT_TOKENS } from '../core/usage/inFlightSpend';
 import type { LimitMonitor } from '../usage/limitMonitor';
 import { log } from '../log';
 import { webviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/chatProtocol';
@@ -124,6 +125,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return agreed;
       },
       record: (request) => this.record(request),
+      reserve: (config, model, promptText) =>
+        this.deps.meter?.reserve(config, model, promptText, CHAT_RESERVED_OUTPUT_TOKENS) ?? (() => {}),
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
       warn: (message) => log().warn(message),

@@ -204,6 +204,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     const noteOutcome = (error: unknown) => this.noteOutcome(error);
     const noteExchange = (exchange: ExchangeNote) => this.noteExchange(exchange);
     const tracker = this.suggestions;
+    const settings = this.settings;
     // llama-server's 'default' names no family: the model it serves picks the FIM template.
     const model = (await provider.servedModel?.(config.completionModel)) ?? config.completionModel;
     return {
@@ -211,6 +212,14 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       model,
       async fim(request: FimRequest) {
         const startedAt = Date.now();
+        // Budgets count the request at its worst case until it ends, however it ends.
+        const release =
+          meter?.reserve(
+            config,
+            request.model ?? config.completionModel,
+            request.rawPrompt ?? request.prefix + request.suffix,
+            request.maxTokens ?? settings().maxTokens,
+          ) ?? (() => {});
         // A streamed answer may be shown before it is recorded: the tracker learns its text as it
         // comes, and its record once there is one.
         const listener = request.onText;
@@ -293,6 +302,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             error: providerError,
           });
           throw error;
+        } finally {
+          release();
         }
       },
     };

@@ -68,7 +68,11 @@ export class BudgetGuard implements vscode.Disposable {
     private readonly limits: LimitMonitor,
     private readonly state: vscode.Memento,
   ) {
-    this.subscriptions = [this.changed, limits.onDidChange(() => this.arm())];
+    this.subscriptions = [
+      this.changed,
+      limits.onDidChange(() => this.arm()),
+      meter.onDidChangeInFlight(() => this.inFlightChanged()),
+    ];
     // A pause chosen before a reload, or in another window, holds here too and ends on time.
     if (this.manual().length) this.arm();
   }
@@ -132,7 +136,20 @@ export class BudgetGuard implements vscode.Disposable {
       backend: config.id,
       spend: this.spendOf(config, role),
       now,
+      inFlight: (backend) => this.meter.inFlight.reserved(backend),
     });
+  }
+
+  /** The completion pause last shown, so a request starting or ending redraws only when it changes. */
+  private shownPause: string | undefined;
+
+  /** A request started or ended: a pause that holds only while requests are under way may begin or end. */
+  private inFlightChanged(): void {
+    const hold = this.completionPause();
+    const shown = hold && `${hold.backend ?? '*'}:${hold.reading.kind}:${hold.inFlight !== undefined}`;
+    if (shown === this.shownPause) return;
+    this.shownPause = shown;
+    this.changed.fire();
   }
 
   /** The backend automatic completion goes to now (a plan's stand-in while it runs low); set by the host. */
@@ -158,11 +175,13 @@ export class BudgetGuard implements vscode.Disposable {
   allowCompletion(config: ProviderConfig, invoked: boolean, settings: CompletionSettings): boolean {
     const hold = this.decide(config, 'completion').completion;
     if (!hold) return true;
-    const key = `${hold.backend ?? '*'}:${hold.reading.kind}:${hold.until}`;
+    const key = `${hold.backend ?? '*'}:${hold.reading.kind}:${hold.until}:${hold.inFlight !== undefined}`;
     if (key !== this.lastLogged) {
       this.lastLogged = key;
       log().info(
-        `Automatic completion on ${config.name} is paused by a budget until ${new Date(hold.until).toISOString()}.`,
+        hold.inFlight === undefined
+          ? `Automatic completion on ${config.name} is paused by a budget until ${new Date(hold.until).toISOString()}.`
+          : `Automatic completion on ${config.name} is paused by a budget while the requests under way may reach it.`,
       );
     }
     if (!invoked) return false;

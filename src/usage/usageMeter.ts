@@ -13,6 +13,7 @@ import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
 import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
 import { meterRequest } from '../core/usage/meterRequest';
+import { InFlightSpend, reservationOf, worstCaseUsage } from '../core/usage/inFlightSpend';
 import { requestCost } from '../backends/backendPrices';
 import { log } from '../log';
 
@@ -63,6 +64,11 @@ export class UsageMeter implements vscode.Disposable {
   /** Backends on a subscription plan, whose every request time is kept for the plan's windows. */
   private planBackends: ReadonlySet<string> = new Set();
   private readonly plans = new PlanUsage((backend) => this.planBackends.has(backend));
+  private readonly inFlightChanged = new vscode.EventEmitter<void>();
+  /** A request of this window started or ended while its worst case was held. */
+  readonly onDidChangeInFlight = this.inFlightChanged.event;
+  /** What this window's requests under way may still cost; never recorded, never shown as spent. */
+  readonly inFlight = new InFlightSpend(() => this.inFlightChanged.fire());
 
   constructor(storageDir: string, retentionDays: number) {
     UsageLedger.open({ dir: storageDir, retentionDays, warn: (message) => log().warn(message) })
@@ -133,6 +139,17 @@ export class UsageMeter implements vscode.Disposable {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
     return record;
+  }
+
+  /**
+   * Holds a request's worst case while it runs (its prompt's estimated tokens at the input price,
+   * `maxOutputTokens` at the output price), so budgets count it before it is recorded. Call the
+   * returned release on every way out, after `record`; it may be called more than once. Nothing is
+   * held where the price is unknown or nothing is spent (local, free, a plan).
+   */
+  reserve(config: ProviderConfig, model: string, promptText: string, maxOutputTokens: number): () => void {
+    const price = requestCost(config, model, worstCaseUsage(promptText, maxOutputTokens));
+    return this.inFlight.hold(reservationOf(config.id, price));
   }
 
   /** Records what became of a completion suggestion (shown, accepted, kept). */
@@ -283,5 +300,6 @@ export class UsageMeter implements vscode.Disposable {
     void this.ledger?.close();
     this.changed.dispose();
     this.served.dispose();
+    this.inFlightChanged.dispose();
   }
 }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { ProviderError } from '../../core/providers/providerError';
 import type { ChatMessage, Provider, Usage } from '../../core/providers/types';
 import type { ProviderConfig } from '../../core/settings/providerSettings';
+import { CHAT_RESERVED_OUTPUT_TOKENS } from '../../core/usage/inFlightSpend';
 import type { UsageMeter } from '../../usage/usageMeter';
 import { asProviderError } from './runtimeErrors';
 
@@ -29,6 +30,9 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
   const cancelled = token.onCancellationRequested(() => controller.abort());
   if (token.isCancellationRequested) controller.abort();
   const startedAt = Date.now();
+  const promptText = [chat.system ?? '', ...chat.messages.map((message) => message.content)].join('\n');
+  // Budgets count the answer at its worst case until it ends, however it ends.
+  const release = meter?.reserve(config, config.chatModel, promptText, CHAT_RESERVED_OUTPUT_TOKENS);
   let answer = '';
   // Billed as output, never shown: counted when a stopped or failed request has no usage.
   let reasoning = '';
@@ -60,13 +64,14 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
       feature: 'chat',
       model: config.chatModel,
       startedAt,
-      promptText: [chat.system ?? '', ...chat.messages.map((message) => message.content)].join('\n'),
+      promptText,
       outputText: reasoning + answer,
       reasoningText: reasoning,
       error: failure,
     });
     throw failure;
   } finally {
+    release?.();
     cancelled.dispose();
   }
 }

@@ -67,6 +67,11 @@ export interface ChatSessionDeps {
    * cost in its currency): the answer shows exactly what was metered. Undefined when nothing meters.
    */
   record(request: ChatRequestRecord): RecordedUsage | undefined;
+  /**
+   * Holds a request's worst case while it runs, so budgets count it before it is recorded;
+   * returns the release, called once the request is recorded or, whatever happened, has ended.
+   */
+  reserve?(config: ProviderConfig, model: string, promptText: string): () => void;
   /** Whether the configured backend `backendId` is on this machine (see `onThisMachine`); undefined when it is no longer configured. */
   backendOnThisMachine?(backendId: string): boolean | undefined;
   /**
@@ -303,6 +308,24 @@ export class ChatSession {
     const model = config.chatModel;
     const messages = promptMessages(conversation.turns.slice(0, -1));
     const promptText = requestText(messages);
+    const release = this.deps.reserve?.(config, model, promptText);
+    try {
+      await this.streamAndRecord(backend, conversation, turn, signal, messages, promptText);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async streamAndRecord(
+    backend: ChatBackend,
+    conversation: Conversation,
+    turn: AssistantTurn,
+    signal: AbortSignal,
+    messages: ReturnType<typeof promptMessages>,
+    promptText: string,
+  ): Promise<void> {
+    const { config } = backend;
+    const model = config.chatModel;
     const startedAt = this.deps.now();
     let lastSave = startedAt;
     let reasoning = '';

@@ -63,11 +63,19 @@ const untilStopped: Script = async function* (request) {
 function session(
   script: Script,
   storage = new MemoryStorage(),
-  options: { backend?: boolean; priceUnknown?: boolean; limits?: HistoryLimits; config?: ProviderConfig } = {},
+  options: {
+    backend?: boolean;
+    priceUnknown?: boolean;
+    limits?: HistoryLimits;
+    config?: ProviderConfig;
+    recordFails?: boolean;
+  } = {},
 ) {
   const fake = provider(script);
   const events: SessionEvent[] = [];
   const records: ChatRequestRecord[] = [];
+  /** Each request's worst case held for the budgets: how many were recorded when it was held and released. */
+  const holds: { promptText: string; recordsHeld: number; recordsReleased?: number; releases: number }[] = [];
   let id = 0;
   let now = 1_000;
   const chat = new ChatSession({
@@ -77,6 +85,7 @@ function session(
     // The real counting rule, at a made-up price of 2 and 10 micro-dollars a token.
     record: (request) => {
       records.push(request);
+      if (options.recordFails) throw new Error('the ledger is gone');
       const { usage, price } = meterRequest(request, (counted) =>
         options.priceUnknown
           ? { micros: null, source: 'unknown' }
@@ -84,12 +93,20 @@ function session(
       );
       return { ...usage, costMicros: price.micros, currency: 'USD' };
     },
+    reserve: (_config, _model, promptText) => {
+      const hold = { promptText, recordsHeld: records.length, releases: 0 } as (typeof holds)[number];
+      holds.push(hold);
+      return () => {
+        hold.releases += 1;
+        hold.recordsReleased = records.length;
+      };
+    },
     now: () => (now += 10),
     newId: () => `id-${++id}`,
     warn: () => {},
     emit: (event) => events.push(event),
   });
-  return { chat, fake, events, records, storage };
+  return { chat, fake, events, records, storage, holds };
 }
 
 const lastAnswer = (chat: ChatSession) => chat.active.turns[chat.active.turns.length - 1] as AssistantTurn;
@@ -855,5 +872,42 @@ describe('a conversation held on this machine, then a backend elsewhere', () => 
     await chat.send('another', []);
     assert.equal(asked.length, 1, 'nothing was held on this machine');
     assert.equal(fake.requests.length, 3);
+  });
+
+  it("holds each answer's worst case for the budgets from before it is sent until it is recorded, however it ends", async () => {
+    const failing: Script = async function* () {
+      yield { type: 'text', text: 'half' };
+      throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Stream broke.' });
+    };
+    const unexpected: Script = async function* () {
+      yield { type: 'text', text: 'half' };
+      throw new TypeError('a bug in a client');
+    };
+    for (const [how, script] of [
+      ['completed', answers('fine')],
+      ['failed', failing],
+      ['thrown', unexpected],
+    ] as const) {
+      const { chat, holds, records, fake } = session(script);
+      await chat.send('Explain this', []);
+      assert.equal(holds.length, 1, how);
+      assert.equal(holds[0]!.promptText, fake.requests[0]!.messages.map((message) => message.content).join('\n'), how);
+      assert.equal(holds[0]!.recordsHeld, 0, `${how}: held before anything was recorded`);
+      assert.equal(holds[0]!.releases, 1, `${how}: released once`);
+      assert.equal(holds[0]!.recordsReleased, records.length, `${how}: released after its record`);
+      assert.equal(records.length, 1, how);
+    }
+
+    const stopped = session(untilStopped);
+    const sending = stopped.chat.send('Explain this', []);
+    await until(() => stopped.holds.length === 1 && stopped.chat.active.turns.at(-1)?.text === 'partial');
+    assert.equal(stopped.holds[0]!.releases, 0, 'held while the answer streams');
+    stopped.chat.stop();
+    await sending;
+    assert.equal(stopped.holds[0]!.releases, 1, 'stopped: released');
+
+    const unrecorded = session(answers('fine'), undefined, { recordFails: true });
+    await unrecorded.chat.send('Explain this', []);
+    assert.equal(unrecorded.holds[0]!.releases, 1, 'released even when the ledger could not record it');
   });
 });

@@ -6,6 +6,7 @@ import { ProviderError } from '../../../src/core/providers/providerError';
 import type { ChatEvent, Provider } from '../../../src/core/providers/types';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import type { RequestOutcome, UsageMeter } from '../../../src/usage/usageMeter';
+import { CHAT_RESERVED_OUTPUT_TOKENS } from '../../../src/core/usage/inFlightSpend';
 
 const [config] = parseProviders([{ id: 'deepseek', preset: 'deepseek', chatModel: 'deepseek-reasoner' }]).providers;
 assert.ok(config);
@@ -27,7 +28,10 @@ describe("VS Code chat's requests to a Switchboard backend", () => {
       },
     } as unknown as Provider;
     const recorded: RequestOutcome[] = [];
-    const meter = { record: (outcome: RequestOutcome) => void recorded.push(outcome) } as unknown as UsageMeter;
+    const meter = {
+      record: (outcome: RequestOutcome) => void recorded.push(outcome),
+      reserve: () => () => {},
+    } as unknown as UsageMeter;
     let shown = '';
     let thinking = 0;
     await assert.rejects(
@@ -47,5 +51,51 @@ describe("VS Code chat's requests to a Switchboard backend", () => {
     assert.equal(recorded.length, 1);
     assert.ok(recorded[0]!.outputText === `${reasoning}By induction`, 'the ledger estimates from the reasoning too');
     assert.ok(recorded[0]!.reasoningText === reasoning, 'the reasoning is named, for a thinking rate');
+  });
+
+  it("holds the answer's worst case for the budgets until it is recorded: answered, failed or cancelled", async () => {
+    const answered = async function* (): AsyncGenerator<ChatEvent> {
+      yield { type: 'text', text: 'Yes.' };
+      yield {
+        type: 'done',
+        usage: { inputTokens: 3, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+      };
+    };
+    const failed = async function* (): AsyncGenerator<ChatEvent> {
+      yield { type: 'text', text: 'Ye' };
+      throw new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Stream broke.' });
+    };
+    const cancelled = async function* (): AsyncGenerator<ChatEvent> {
+      yield { type: 'text', text: 'Ye' };
+      throw new ProviderError({ kind: 'cancelled', providerId: 'deepseek', message: 'Cancelled.' });
+    };
+    for (const [how, chat] of [
+      ['answered', answered],
+      ['failed', failed],
+      ['cancelled', cancelled],
+    ] as const) {
+      const log: string[] = [];
+      const meter = {
+        record: () => void log.push('record'),
+        reserve: (_config: unknown, model: string, promptText: string, maxOutputTokens: number) => {
+          log.push(`reserve ${model} ${promptText} ${maxOutputTokens}`);
+          return () => void log.push('release');
+        },
+      } as unknown as UsageMeter;
+      await meteredChat({
+        provider: { id: 'deepseek', chat } as unknown as Provider,
+        config: config!,
+        meter,
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'Is it?' }],
+        token,
+        onText: () => {},
+      }).catch(() => undefined);
+      assert.deepEqual(
+        log,
+        [`reserve deepseek-reasoner Be brief.\nIs it? ${CHAT_RESERVED_OUTPUT_TOKENS}`, 'record', 'release'],
+        how,
+      );
+    }
   });
 });
