@@ -134,4 +134,45 @@ describe('a budget counts the requests under way', () => {
     await completeNewFunction(api, 'chatflight', Automatic);
     assert.equal(emulator.count(COMPLETIONS), before + 1, 'completion goes again');
   });
+
+  it('releases the hold of a completion that fails or is cancelled', async () => {
+    const api = await useBudgetedBackend();
+    emulator.fault({ kind: 'server-error', path: COMPLETIONS });
+    await completeNewFunction(api, 'failing', Automatic);
+    await eventually(
+      () => api.meter.inFlight.size,
+      (n) => n === 0,
+      'the hold of a failed request released',
+    );
+
+    emulator.fault({ kind: 'slow-headers', delayMs: 20_000, path: COMPLETIONS });
+    const before = emulator.count(COMPLETIONS);
+    const line = 'function cancelledInFlight(a, b) {';
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${line}\n}\n` });
+    const source = new vscode.CancellationTokenSource();
+    const items = api.inlineCompletionProvider.provideInlineCompletionItems(
+      document,
+      new vscode.Position(0, line.length),
+      { triggerKind: Automatic, selectedCompletionInfo: undefined },
+      source.token,
+    );
+    await eventually(
+      () => emulator.count(COMPLETIONS),
+      (n) => n === before + 1,
+      'the request at the server',
+    );
+    assert.equal(api.meter.inFlight.size, 1, 'held while it runs');
+    source.cancel();
+    await items;
+    await eventually(
+      () => api.meter.inFlight.size,
+      (n) => n === 0,
+      'the hold of a cancelled request released',
+    );
+    await eventually(
+      () => api.statusBarItem.text,
+      (text) => !text.includes('paused'),
+      'no pause left behind',
+    );
+  });
 });
