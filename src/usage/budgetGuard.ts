@@ -61,6 +61,8 @@ export class BudgetGuard implements vscode.Disposable {
   private readonly spends = new WeakMap<ProviderConfig, Partial<Record<'completion' | 'chat', BackendSpend>>>();
   /** The last pause the completion gate acted on, so a pause is logged once, not per keystroke. */
   private lastLogged: string | undefined;
+  /** The completion pause last shown, so a request starting or ending redraws only when it changes. */
+  private shownPause: string | undefined;
 
   constructor(
     private readonly backends: Backends,
@@ -139,9 +141,6 @@ export class BudgetGuard implements vscode.Disposable {
       inFlight: (backend) => this.meter.inFlight.reserved(backend),
     });
   }
-
-  /** The completion pause last shown, so a request starting or ending redraws only when it changes. */
-  private shownPause: string | undefined;
 
   /** A request started or ended: a pause that holds only while requests are under way may begin or end. */
   private inFlightChanged(): void {

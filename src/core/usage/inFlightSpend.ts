@@ -13,9 +13,10 @@ import { addAmount, type Amounts, type Currency } from './money';
 import type { Price } from './pricing';
 
 /**
- * Chat requests set no output limit (the backend's own applies); their worst case counts this many
- * output tokens, what Switchboard asks Anthropic for, which requires a limit, and about what the
- * OpenAI-compatible backends allow by default.
+ * Chat requests set no output limit, so their true worst case is the model's own maximum, which
+ * nothing here knows. They count this many output tokens, what Switchboard asks Anthropic for
+ * (which requires a limit); a longer answer (a reasoning model's, say) is counted at what it
+ * really cost once it ends.
  */
 export const CHAT_RESERVED_OUTPUT_TOKENS = 4_096;
 
