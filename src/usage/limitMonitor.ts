@@ -253,7 +253,9 @@ export class LimitMonitor implements vscode.Disposable {
     const words = serverWords(state);
     const budget = this.budgetOffer?.(config, state);
     // Notifications show no `detail` unless modal, so the server's words follow the sentence.
-    let message = [sentence, words && `The server said: “${words}”`, budget?.note].filter(Boolean).join(' ');
+    // A key refused where the preset knows a common cause (Model Studio's keys are per region).
+    const keyNote = state.failure?.kind === 'auth' ? config.preset.keyNote : undefined;
+    let message = [sentence, words && `The server said: “${words}”`, keyNote, budget?.note].filter(Boolean).join(' ');
     log().warn(message);
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
     const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { activateWithLedger, config } from './helpers';
+import type { Notice } from '../../../src/usage/limitMonitor';
+import { activateWithLedger, config, eventually, itemsAt, useCompletionBackend } from './helpers';
 
 const SINGAPORE_KEY = 'sk-emu-singapore-0123456789abcdef';
 const BEIJING_KEY = 'sk-emu-beijing-0123456789abcdef';
@@ -20,6 +21,8 @@ describe('a refused key', () => {
     emulator = await startEmulator({ apiKey: SINGAPORE_KEY });
   });
   after(async () => {
+    for (const key of ['completion.provider', 'completion.yieldToChat'])
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', original, vscode.ConfigurationTarget.Global);
     await emulator.close();
   });
@@ -55,5 +58,44 @@ describe('a refused key', () => {
     assert.ok(!JSON.stringify(warnings).includes(BEIJING_KEY), 'the key itself is never shown');
     assert.match(api.backends.failedTest('mstudio') ?? '', /^Authentication failed/);
     await api.keys.delete('mstudio');
+  });
+
+  it('a Model Studio key refused while in use: the notice says keys belong to a region, once', async () => {
+    const api = await activateWithLedger();
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      await useCompletionBackend(
+        api,
+        original,
+        {
+          id: 'mstudio-use',
+          name: 'Model Studio (in use)',
+          preset: 'dashscope-intl',
+          baseUrl: emulator.baseUrls.dashscope,
+          // Named in the entry, the variable goes to the emulator, which is not Alibaba's host.
+          apiKeyEnv: 'SWITCHBOARD_TEST_MSTUDIO_KEY',
+        },
+        BEIJING_KEY,
+      );
+      const document = await vscode.workspace.openTextDocument({
+        language: 'javascript',
+        content: 'function add(a, b) {\n}\n',
+      });
+      await itemsAt(api, document, new vscode.Position(0, 'function add(a, b) {'.length));
+      await eventually(
+        () => notices.filter((notice) => /Model Studio \(in use\)/.test(notice.message)),
+        (found) => found.length > 0,
+        'the refused key to be said',
+      );
+      const said = notices.filter((notice) => /Model Studio \(in use\)/.test(notice.message));
+      assert.equal(said.length, 1, JSON.stringify(said));
+      assert.match(said[0]!.message, /Model Studio keys work only in the region whose console made them/);
+      assert.ok(!said[0]!.message.includes(BEIJING_KEY));
+    } finally {
+      subscription.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      delete process.env.SWITCHBOARD_TEST_MSTUDIO_KEY;
+    }
   });
 });
