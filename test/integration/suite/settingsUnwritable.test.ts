@@ -20,78 +20,7 @@ import {
   setUserSettings,
   statusBarText,
 } from './helpers';
-
-/** The user's settings.json, as VS Code opens it for them. */
-async function userSettingsFile(): Promise<vscode.Uri> {
-  await vscode.commands.executeCommand('workbench.action.openSettingsJson');
-  const document = await eventually(
-    () => vscode.window.activeTextEditor?.document,
-    (found) => found?.uri.path.endsWith('/settings.json') === true,
-    'the user settings.json to open',
-  );
-  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-  return document!.uri;
-}
-
-/** Puts a syntax error into the user's settings.json; returns what puts the file back. */
-async function breakSettings(): Promise<() => Promise<void>> {
-  const file = await userSettingsFile();
-  const original = await vscode.workspace.fs.readFile(file);
-  const text = new TextDecoder().decode(original);
-  // A value half typed, as a save in the middle of an edit leaves it.
-  const broken = text.replace(/\}\s*$/, ',\n  "editor.fontSize": \n}\n');
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(broken));
-  await assert.rejects(
-    Promise.resolve(config().update('statusBar.show', true, vscode.ConfigurationTarget.Global)),
-    'VS Code refuses to write the broken settings.json',
-  );
-  return () => Promise.resolve(vscode.workspace.fs.writeFile(file, original));
-}
-
-/** Runs `body` with a syntax error in the user's settings.json; the file is put back after. */
-async function withBrokenSettings(body: () => Promise<void>): Promise<void> {
-  const repair = await breakSettings();
-  try {
-    await body();
-  } finally {
-    await repair();
-  }
-}
-
-/** Answers VS Code's error messages with `answer` while `body` runs; returns the messages. */
-async function answeringErrors(
-  answer: (message: string) => Promise<string | undefined>,
-  body: () => Promise<void>,
-): Promise<string[]> {
-  const shown: string[] = [];
-  const window = vscode.window as { showErrorMessage: unknown };
-  const original = window.showErrorMessage;
-  window.showErrorMessage = (message: string) => {
-    shown.push(message);
-    return answer(message);
-  };
-  try {
-    await body();
-  } finally {
-    window.showErrorMessage = original;
-  }
-  return shown;
-}
-
-/** Rejections nobody handled while `body` ran (the extension host only logs them). */
-async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown) => seen.push(reason);
-  process.on('unhandledRejection', listener);
-  try {
-    await body();
-    // Node reports an unhandled rejection after the microtask queue drains.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  } finally {
-    process.off('unhandledRejection', listener);
-  }
-  return seen;
-}
+import { answeringErrors, breakSettings, unhandledDuring, withBrokenSettings } from './brokenSettings';
 
 describe('a user settings.json that cannot be written', () => {
   const start = restoreSettingsAfterEach([
