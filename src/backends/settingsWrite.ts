@@ -23,13 +23,18 @@ export function openUserSettingsIf(choice: string | undefined): void {
  * Runs `write`, a settings change the user asked for; when VS Code refuses it, says what was not
  * saved and where to fix it, and returns false instead of rejecting (a rejected command shows
  * VS Code's bare message, or nothing when a notification's button or the chat view ran it).
+ * `next` is what to do once the file is fixed, when it is more than trying again.
  */
-export async function savedOrSaid(what: string, write: () => Thenable<unknown>): Promise<boolean> {
+export async function savedOrSaid(
+  what: string,
+  write: () => Thenable<unknown>,
+  next = 'Fix the file, then try again.',
+): Promise<boolean> {
   try {
     await write();
     return true;
   } catch (error) {
-    const message = `Switchboard: ${what} was not saved. ${settingsWriteProblem(error)} Fix the file, then try again.`;
+    const message = `Switchboard: ${what} was not saved. ${settingsWriteProblem(error)} ${next}`;
     log().warn(message);
     void vscode.window.showErrorMessage(message, OPEN_USER_SETTINGS).then(openUserSettingsIf);
     return false;

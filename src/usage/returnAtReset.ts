@@ -18,6 +18,7 @@ import { describeState, formatReset } from '../core/usage/switchAdvice';
 import type { LimitState } from '../core/usage/limits';
 import { systemClock } from '../core/clock';
 import { log } from '../log';
+import { savedOrSaid } from '../backends/settingsWrite';
 import type { LimitMonitor, LimitSwitch } from './limitMonitor';
 import type { UsageMeter } from './usageMeter';
 
@@ -116,7 +117,8 @@ export class ReturnAtReset implements vscode.Disposable {
       on: first.to,
       details: plans.map((plan) => returnDetail(plan, now, zoned)),
       tryAgain: plans
-        .filter((plan) => plan.resetsAt === undefined || plan.resetsAt <= now)
+        // A return that settings refused: the backend answered, so it can be tried at once.
+        .filter((plan) => plan.unsaved || plan.resetsAt === undefined || plan.resetsAt <= now)
         .map((plan) => ({ id: plan.from, name: plan.fromName })),
     };
   }
@@ -211,28 +213,40 @@ export class ReturnAtReset implements vscode.Disposable {
     }
   }
 
-  /** The original backend answered: back by itself after an automatic fallback, else by one click. */
-  private async answered(plan: ReturnPlan): Promise<void> {
+  /**
+   * The original backend answered: back by itself after an automatic fallback, else by one click.
+   * False when settings refused the move: nothing moved, so nothing is claimed, and the plan stays.
+   */
+  private async answered(plan: ReturnPlan): Promise<boolean> {
     // Only roles still where the fallback put them: whatever the user moved since stays.
     const roles = plan.roles.filter((role) => this.backends.configFor(role)?.id === plan.to);
-    if (!roles.length || !this.configOf(plan.from)) return;
+    if (!roles.length || !this.configOf(plan.from)) return true;
     const what = roles.join(' and ');
     if (plan.automatic || this.asked === plan.from) {
-      await this.backends.choose(plan.from, roles as Feature[]);
+      if (!(await this.moveBack(plan, roles))) return false;
       const text = `Switchboard: ${plan.fromName} has reset; ${what} use it again.`;
       log().info(text);
       void vscode.window.setStatusBarMessage(text, 10_000);
-      return;
+      return true;
     }
     const button = `Switch back to ${plan.fromName}`;
     const choice = await vscode.window.showInformationMessage(
       `Switchboard: ${plan.fromName} answers again. ${what.charAt(0).toUpperCase()}${what.slice(1)} still use ${plan.toName}.`,
       button,
     );
-    if (choice !== button) return;
+    if (choice !== button) return true;
     // The roles may have moved while the notification waited.
     const still = roles.filter((role) => this.backends.configFor(role)?.id === plan.to);
-    if (still.length) await this.backends.choose(plan.from, still as Feature[]);
+    return !still.length || this.moveBack(plan, still);
+  }
+
+  /** Writes the roles back to `plan.from`; when settings refuse, says so once and returns false. */
+  private moveBack(plan: ReturnPlan, roles: Role[]): Promise<boolean> {
+    return savedOrSaid(
+      `The return of ${roles.join(' and ')} to ${plan.fromName}`,
+      () => this.backends.choose(plan.from, roles as Feature[]),
+      `They stay on ${plan.toName}. Fix the file, then use “Try ${plan.fromName} again” in the status bar's tooltip; Switchboard also tries again by itself.`,
+    );
   }
 
   /** "Try Qwen again": the probe now, for the backend given or the one waiting. */

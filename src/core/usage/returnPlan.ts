@@ -28,6 +28,11 @@ export interface ReturnPlan {
   nextProbeAt?: number;
   /** Probes that failed since the switch, for the backoff. */
   failedProbes: number;
+  /**
+   * The backend answered, but the settings write that moves the roles back was refused (the
+   * user's settings.json does not parse, say): the return is tried again at `nextProbeAt`.
+   */
+  unsaved?: boolean;
 }
 
 /** A moment after the reset, so the server's own clock has surely rolled over too. */
@@ -161,7 +166,19 @@ export function backoffAfter(failures: number): number {
 export function afterFailedProbe(plan: ReturnPlan, now: number, toldReset?: number): ReturnPlan {
   const failedProbes = plan.failedProbes + 1;
   const told = toldReset !== undefined && toldReset > now ? toldReset + PROBE_GRACE_MS : 0;
-  return { ...plan, failedProbes, nextProbeAt: Math.max(now + backoffAfter(failedProbes), told) };
+  const next: ReturnPlan = { ...plan, failedProbes, nextProbeAt: Math.max(now + backoffAfter(failedProbes), told) };
+  delete next.unsaved;
+  return next;
+}
+
+/**
+ * The plan after the backend answered but the move back could not be written to settings: kept,
+ * so the roles still return, and tried again after the same backoff as a failed probe (a settings
+ * file left broken is not written to every minute for hours).
+ */
+export function afterUnsavedReturn(plan: ReturnPlan, now: number): ReturnPlan {
+  const failedProbes = plan.failedProbes + 1;
+  return { ...plan, failedProbes, nextProbeAt: now + backoffAfter(failedProbes), unsaved: true };
 }
 
 /**
@@ -170,6 +187,8 @@ export function afterFailedProbe(plan: ReturnPlan, now: number, toldReset?: numb
  * `time` formats an epoch in the user's local time.
  */
 export function returnStatus(plan: ReturnPlan, now: number, time: (at: number) => string): string {
+  if (plan.unsaved && plan.nextProbeAt !== undefined)
+    return `on ${plan.toName} · return to ${plan.fromName} not saved, again at ${time(plan.nextProbeAt)}`;
   if (plan.resetsAt !== undefined && plan.resetsAt > now && plan.failedProbes === 0)
     return `on ${plan.toName} until ${plan.fromName} resets at ${time(plan.resetsAt)}`;
   if (plan.nextProbeAt !== undefined)
@@ -181,6 +200,8 @@ export function returnStatus(plan: ReturnPlan, now: number, time: (at: number) =
 export function returnDetail(plan: ReturnPlan, now: number, time: (at: number) => string): string {
   const roles = plan.roles.join(' and ');
   const back = plan.automatic ? 'moves back by itself' : 'offers to switch back';
+  if (plan.unsaved && plan.nextProbeAt !== undefined)
+    return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} answered again, but VS Code could not write your settings.json to move them back; the next try is at ${time(plan.nextProbeAt)} (${untilText(plan.nextProbeAt - now)}).`;
   if (plan.resetsAt !== undefined && plan.resetsAt > now && plan.failedProbes === 0)
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} resets at ${time(plan.resetsAt)} (${untilText(plan.resetsAt - now)}); then Switchboard checks it with one small request and ${back}.`;
   if (plan.nextProbeAt !== undefined)
@@ -234,6 +255,7 @@ export function parsePlans(stored: unknown): ReturnPlan[] {
       ...(resetsAt !== undefined && { resetsAt }),
       ...(nextProbeAt !== undefined && { nextProbeAt }),
       failedProbes: Math.max(0, Math.min(64, Math.floor(time(p.failedProbes) ?? 0))),
+      ...(p.unsaved === true && { unsaved: true }),
     });
   }
   return plans;

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock';
 import {
   afterFailedProbe,
+  afterUnsavedReturn,
   reconcile,
   rememberSwitch,
   type ReturnPlan,
@@ -19,8 +20,11 @@ export interface ReturnHost {
   clock: Clock;
   /** One small real request to the backend (metered like any other). */
   probe(plan: ReturnPlan): Promise<ProbeOutcome>;
-  /** The backend answered: move the plan's roles back, or offer to. */
-  answered(plan: ReturnPlan): Promise<void>;
+  /**
+   * The backend answered: move the plan's roles back, or offer to. False when the move could not
+   * be written to settings: the plan is kept and tried again later.
+   */
+  answered(plan: ReturnPlan): Promise<boolean>;
   /** Persists the plans, so a reload does not forget them. */
   save(plans: readonly ReturnPlan[]): void;
   /** The plans changed (the status bar shows them). */
@@ -95,11 +99,15 @@ export class ReturnScheduler {
     }
     if (outcome.ok) {
       this.update(this.plans.filter((candidate) => candidate !== still));
+      let moved = true;
       try {
-        await this.host.answered(still);
+        moved = await this.host.answered(still);
       } catch {
-        // The host says what went wrong itself; the plan is done either way, the backend answered.
+        // The host says what went wrong itself; the plan is done, the backend answered.
       }
+      // Unless a new switch away from the same backend was remembered meanwhile, which says more.
+      if (!moved && !this.disposed && !this.plans.some((candidate) => candidate.from === still.from))
+        this.update([...this.plans, afterUnsavedReturn(still, this.host.clock.now())]);
     } else {
       this.update(
         this.plans.map((candidate) =>

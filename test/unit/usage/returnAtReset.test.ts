@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { FakeClock } from '../../harness/fakeClock';
 import { evaluateLimits } from '../../../src/core/usage/limits';
 import {
+  afterFailedProbe,
   backoffAfter,
   knownReset,
   parsePlans,
@@ -26,6 +27,8 @@ function harness(stored: ReturnPlan[] = []) {
   const probes: { at: number; from: string }[] = [];
   const answers: ProbeOutcome[] = [];
   const returned: ReturnPlan[] = [];
+  /** What each return's settings write does, in order: false is refused; after the list, saved. */
+  const writes: boolean[] = [];
   let saved: readonly ReturnPlan[] = stored;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -42,7 +45,10 @@ function harness(stored: ReturnPlan[] = []) {
         inFlight--;
         return answers.shift() ?? { ok: false, message: 'no answer scripted' };
       },
-      answered: async (plan) => void returned.push(plan),
+      answered: async (plan) => {
+        returned.push(plan);
+        return writes.shift() ?? true;
+      },
       save: (plans) => void (saved = plans),
       changed: () => {},
     },
@@ -54,6 +60,7 @@ function harness(stored: ReturnPlan[] = []) {
     probes,
     answers,
     returned,
+    writes,
     saved: () => saved,
     maxInFlight: () => maxInFlight,
     slowProbes: (ms: number) => void (probeMs = ms),
@@ -245,6 +252,35 @@ describe('return at the reset: probes on a fake clock', () => {
     assert.deepEqual(await h.scheduler.tryNow('qwen'), { ok: true });
     assert.equal(h.returned.length, 1);
     assert.equal(h.returned[0]?.automatic, false, 'a switch from a notification returns by one');
+  });
+
+  it('keeps a return that settings refused, says so, and tries it again after the backoff', async () => {
+    const h = harness();
+    h.scheduler.record(qwenToOllama(START + MINUTE));
+    h.answers.push({ ok: true }, { ok: true });
+    h.writes.push(false);
+    await h.clock.advance(MINUTE + 10_000);
+    assert.equal(h.returned.length, 1, 'the backend answered: the return was tried');
+    const kept = h.scheduler.current()[0];
+    assert.ok(kept, 'the plan is kept');
+    assert.equal(kept.unsaved, true);
+    assert.deepEqual(h.saved(), [kept], 'and stored, so a reload keeps it too');
+    assert.deepEqual(parsePlans(JSON.parse(JSON.stringify(h.saved()))), [kept]);
+    assert.match(returnStatus(kept, h.clock.now(), hhmm), /^on Ollama · return to Qwen not saved, again at \d\d:\d\d$/);
+    assert.match(
+      returnDetail(kept, h.clock.now(), hhmm),
+      /Qwen answered again, but VS Code could not write your settings\.json to move them back; the next try is at \d\d:\d\d \(in under a minute\)\.$/,
+    );
+    // Once the file can be written, the next try moves the roles back.
+    await h.clock.advance(MINUTE);
+    assert.equal(h.probes.length, 2);
+    assert.equal(h.returned.length, 2);
+    assert.deepEqual(h.saved(), []);
+  });
+
+  it('a failed probe after a refused return says it did not answer, not that the write was refused', () => {
+    const plan = { ...rememberSwitch([], { ...qwenToOllama(START), now: START })[0]!, unsaved: true };
+    assert.equal(afterFailedProbe(plan, START + MINUTE).unsaved, undefined);
   });
 
   it('has at most one probe in flight, however often the user asks', async () => {
