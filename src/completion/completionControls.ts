@@ -3,6 +3,7 @@ import type { CompletionSettings } from '../core/completion/engine';
 import { languageEnabled } from '../core/completion/requestPolicy';
 import { readCompletionSettings, SECTION } from '../backends/settings';
 import { setLanguageEnabled } from './spendToggles';
+import { savedOrSaid } from '../backends/settingsWrite';
 
 const SNOOZE_KEY = 'switchboard.completion.snoozedUntil';
 const SNOOZE_CHOICES = [5, 15, 30, 60];
@@ -80,7 +81,8 @@ export class CompletionControls implements vscode.Disposable {
     }
     const on = !languageEnabled(this.settings().languages, language);
     // Written to the scopes that decide it; the user's own map keeps its defaults (plaintext and markdown off).
-    await setLanguageEnabled(language, on);
+    if (!(await savedOrSaid(`Completion ${on ? 'on' : 'off'} for ${language}`, () => setLanguageEnabled(language, on))))
+      return;
     void vscode.window.setStatusBarMessage(`Switchboard: completion ${on ? 'on' : 'off'} for ${language}`, 3000);
   }
 

@@ -119,4 +119,28 @@ describe('switches with a user settings.json that cannot be written', () => {
       await server.close();
     }
   });
+
+  it('Toggle Inline Completion for This Language says once what was not saved, and claims nothing', async () => {
+    await activateWithLedger();
+    const languages = config().get('completion.languages');
+    let shown: string[] = [];
+    let said: string[] = [];
+    await withBrokenSettings(async () => {
+      said = await statusMessagesDuring(async () => {
+        shown = await answeringErrors(
+          async () => undefined,
+          async () => {
+            await vscode.commands.executeCommand('switchboard.toggleCompletionForLanguage', 'rust');
+          },
+        );
+      });
+    });
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(
+      shown[0]!,
+      /^Switchboard: Completion off for rust was not saved\. VS Code could not write your user settings\.json/,
+    );
+    assert.deepEqual(said, [], 'no status message says it is off');
+    assert.deepEqual(config().get('completion.languages'), languages);
+  });
 });
