@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { savedOrSaid } from './settingsWrite';
 import { adoptedEntry, type DetectedEntry } from '../core/detection/adoptedEntry';
 import { detectEnvKeys } from '../core/detection/envKeys';
 import { detectLocalServers } from '../core/detection/localServers';
@@ -84,21 +85,48 @@ function keyPlace(source: KeySource | undefined): string {
 
 /**
  * Adds a detected backend to the user's settings. A key that Qwen Code kept in a file is copied
- * into secret storage only now, when the user picked it.
+ * into secret storage only now, when the user picked it. Rejects as VS Code's settings write does.
  */
 export async function adoptDetected(
   detected: DetectedBackend,
   keys: Pick<KeyStore, 'set' | 'delete'>,
 ): Promise<string> {
+  const { config, current, entry } = adoption(detected);
+  await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
+  await keepImportedKey(detected, entry.id, keys);
+  return entry.id;
+}
+
+/**
+ * `adoptDetected` for a pick the user made: when VS Code refuses the settings write, says what was
+ * not added and where to fix it, keeps no key, and resolves undefined.
+ */
+export async function adoptPicked(
+  detected: DetectedBackend,
+  keys: Pick<KeyStore, 'set' | 'delete'>,
+): Promise<string | undefined> {
+  const { config, current, entry } = adoption(detected);
+  const write = () => config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
+  if (!(await savedOrSaid(`The addition of ${entry.name} (found on this machine)`, write))) return undefined;
+  await keepImportedKey(detected, entry.id, keys);
+  return entry.id;
+}
+
+function adoption(detected: DetectedBackend) {
   const config = vscode.workspace.getConfiguration('switchboard');
   const current = config.get<{ id?: unknown }[]>('providers') ?? [];
   const entry = adoptedEntry(detected.entry, new Set(current.map((configured) => configured.id)), detected.models);
-  const { id } = entry;
-  await config.update('providers', [...current, entry], vscode.ConfigurationTarget.Global);
+  return { config, current, entry };
+}
+
+async function keepImportedKey(
+  detected: DetectedBackend,
+  id: string,
+  keys: Pick<KeyStore, 'set' | 'delete'>,
+): Promise<void> {
   const holder = { id, baseUrl: detected.entry.baseUrl ?? findPreset(detected.entry.preset)?.baseUrl ?? '' };
   const key = detected.keySource ? await readImportedKey(detected.keySource) : undefined;
   // Without a key of its own, a key a removed entry of the same id left behind is not its key.
   if (key) await keys.set(holder, key);
   else await keys.delete(id);
-  return id;
 }

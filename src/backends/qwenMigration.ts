@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Backends } from './backends';
 import { migrationNotice, migrationRoutes, type MigrationRoute } from '../core/detection/qwenMigration';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { adoptDetected } from './detection';
+import { adoptPicked } from './detection';
+import { savedOrSaid } from './settingsWrite';
 import type { KeyStore } from './keyStore';
 import { addProvider } from './addProviderWizard';
 // A cycle with switchPicker, which offers these routes too; only functions cross it, called later.
@@ -45,7 +46,10 @@ export async function offerQwenRoutes(
   const config = route && (await addRoute(backends, keys, route));
   if (!config || !options.chooseFeatures) return config;
   const features = await chooseFeatures(config);
-  if (features) await backends.choose(config.id, features);
+  if (features)
+    await savedOrSaid(`The switch of ${features.join(' and ')} to ${config.name}`, () =>
+      backends.choose(config.id, features),
+    );
   return config;
 }
 
@@ -64,6 +68,6 @@ export async function addRoute(
     );
   if (route.id !== 'ollama' && !found) return addProvider(backends, keys, { presetId: route.presetId });
   if (!found) return undefined;
-  const id = await adoptDetected(found, keys);
-  return backends.current().providers.find((provider) => provider.id === id);
+  const id = await adoptPicked(found, keys);
+  return id === undefined ? undefined : backends.current().providers.find((provider) => provider.id === id);
 }

@@ -7,7 +7,7 @@ import { nameWithHost } from '../core/net/serverLabel';
 import { needsPrice, type PerMTokLookup } from '../core/usage/backendPrice';
 import { backendCost } from '../core/usage/costClass';
 import { formatPrice } from '../core/usage/formatMoney';
-import { adoptDetected, type DetectedBackend } from './detection';
+import { adoptPicked, type DetectedBackend } from './detection';
 import { loadProviderRuntime } from './lazyRuntime';
 import { backendDetail } from '../core/settings/backendLabel';
 import type { LimitMonitor } from '../usage/limitMonitor';
@@ -147,8 +147,8 @@ export async function pickBackend(
   if (!picked.detected) return picked.provider;
   // The login is gone (401): adding it would only fail. Offer where to go instead.
   if (picked.detected.discontinued) return offerQwenRoutes(backends, keys, { chooseFeatures: false });
-  const id = await adoptDetected(picked.detected, keys);
-  return backends.current().providers.find((provider) => provider.id === id);
+  const id = await adoptPicked(picked.detected, keys);
+  return id === undefined ? undefined : backends.current().providers.find((provider) => provider.id === id);
 }
 
 export async function chooseFeatures(provider: ProviderConfig): Promise<Feature[] | undefined> {

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator } from '../../emulator/server';
+import type { DetectedBackend } from '../../../src/backends/detection';
+import { offerQwenRoutes } from '../../../src/backends/qwenMigration';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -16,7 +18,7 @@ import {
   setUserSettings,
   statusBarText,
 } from './helpers';
-import { answeringErrors, unhandledDuring, withBrokenSettings } from './brokenSettings';
+import { answeringErrors, breakSettings, unhandledDuring, withBrokenSettings } from './brokenSettings';
 
 /** Status bar messages set while `body` runs (they are gone after a few seconds, and unreadable). */
 async function statusMessagesDuring(body: () => Promise<void>): Promise<string[]> {
@@ -33,6 +35,37 @@ async function statusMessagesDuring(body: () => Promise<void>): Promise<string[]
     window.setStatusBarMessage = original;
   }
   return said;
+}
+
+/** Answers VS Code's warnings (the Qwen Code notice, a paid switch's modal) with `answer`. */
+async function answeringWarnings(
+  answer: (message: string, items: unknown[]) => string | undefined,
+  body: () => Promise<void>,
+): Promise<void> {
+  const window = vscode.window as { showWarningMessage: unknown };
+  const original = window.showWarningMessage;
+  window.showWarningMessage = async (message: string, ...items: unknown[]) => answer(message, items);
+  try {
+    await body();
+  } finally {
+    window.showWarningMessage = original;
+  }
+}
+
+/** Answers quick picks with `pick` (given the items) while `body` runs. */
+async function answeringPicks(
+  pick: (items: readonly vscode.QuickPickItem[]) => Promise<vscode.QuickPickItem | undefined>,
+  body: () => Promise<void>,
+): Promise<void> {
+  const window = vscode.window as { showQuickPick: unknown };
+  const original = window.showQuickPick;
+  window.showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) =>
+    pick(await items);
+  try {
+    await body();
+  } finally {
+    window.showQuickPick = original;
+  }
 }
 
 describe('switches with a user settings.json that cannot be written', () => {
@@ -142,5 +175,107 @@ describe('switches with a user settings.json that cannot be written', () => {
     );
     assert.deepEqual(said, [], 'no status message says it is off');
     assert.deepEqual(config().get('completion.languages'), languages);
+  });
+
+  /** A local server found on this machine, not configured yet. */
+  const foundOllama = (): DetectedBackend => ({
+    entry: { id: 'ollama-unwritable', preset: 'ollama', name: 'Ollama Unwritable', baseUrl: 'http://127.0.0.1:9' },
+    detail: 'running on this machine',
+  });
+  const configured = (id: string) =>
+    (config().get<{ id: string }[]>('providers') ?? []).some((entry) => entry.id === id);
+
+  it('the Qwen Code notice says once that Ollama was not added, or not switched to, and nothing rejects', async () => {
+    const api = await activateWithLedger();
+    const detected = api.backends.detected();
+    api.backends.setDetected([foundOllama()]);
+    const completion = config().get('completion.provider');
+    const answerOllama = (_message: string, items: unknown[]) =>
+      items.find((item): item is string => typeof item === 'string' && /Ollama/.test(item));
+    try {
+      // The file cannot be written: Ollama is not added.
+      let added: unknown = 'unset';
+      let unhandled: unknown[] = [];
+      let shown: string[] = [];
+      await withBrokenSettings(async () => {
+        unhandled = await unhandledDuring(async () => {
+          shown = await answeringErrors(
+            async () => undefined,
+            () =>
+              answeringWarnings(answerOllama, async () => {
+                added = await offerQwenRoutes(api.backends, api.keys);
+              }),
+          );
+        });
+      });
+      assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection');
+      assert.equal(added, undefined);
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: The addition of Ollama Unwritable \(found on this machine\) was not saved\. VS Code could not write your user settings\.json .*Fix the file, then try again\.$/,
+      );
+      assert.equal(configured('ollama-unwritable'), false);
+
+      // Ollama is added; the file breaks before the roles are written to it.
+      let repair: (() => Promise<void>) | undefined;
+      try {
+        shown = await answeringErrors(
+          async () => undefined,
+          () =>
+            answeringWarnings(answerOllama, () =>
+              answeringPicks(
+                async (items) => {
+                  repair = await breakSettings();
+                  return items.find((item) => item.label === 'Completion and chat');
+                },
+                async () => {
+                  added = await offerQwenRoutes(api.backends, api.keys);
+                },
+              ),
+            ),
+        );
+      } finally {
+        await repair?.();
+      }
+      assert.equal((added as { id?: string } | undefined)?.id, 'ollama-unwritable');
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(shown[0]!, /^Switchboard: The switch of completion and chat to Ollama Unwritable was not saved\./);
+      assert.equal(config().get('completion.provider'), completion);
+    } finally {
+      api.backends.setDetected([...detected]);
+    }
+  });
+
+  it('adopting a server found on this machine from the switch picker says once what was not added', async () => {
+    const api = await activateWithLedger();
+    const detected = api.backends.detected();
+    api.backends.setDetected([foundOllama()]);
+    try {
+      let shown: string[] = [];
+      await withBrokenSettings(async () => {
+        shown = await answeringErrors(
+          async () => undefined,
+          () =>
+            answeringPicks(
+              async (items) =>
+                items.find(
+                  (item) => (item as { detected?: DetectedBackend }).detected?.entry.id === 'ollama-unwritable',
+                ),
+              async () => {
+                await vscode.commands.executeCommand('switchboard.switchProvider');
+              },
+            ),
+        );
+      });
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: The addition of Ollama Unwritable \(found on this machine\) was not saved\. VS Code could not write your user settings\.json/,
+      );
+      assert.equal(configured('ollama-unwritable'), false);
+    } finally {
+      api.backends.setDetected([...detected]);
+    }
   });
 });
