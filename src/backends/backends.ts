@@ -18,6 +18,12 @@ export const FAILED_TESTS_KEY = 'switchboard.failedConnectionTests';
 
 export type Feature = 'chat' | 'completion';
 
+/** A switch VS Code would not write: nothing moved. */
+export interface RefusedSwitch {
+  providerId: string;
+  features: Feature[];
+}
+
 export interface KeptKey {
   providerId: string;
   message: string;
@@ -49,6 +55,12 @@ export class Backends implements vscode.Disposable {
    * or the entry points elsewhere. Kept in `state` when there is one, so a reload still says so.
    */
   private failedTests: Map<string, FailedTest>;
+  private readonly switchRefused = new vscode.EventEmitter<RefusedSwitch>();
+  /**
+   * A switch whose settings write VS Code refused before any role moved: whoever counted it as
+   * begun (the fallback budget) takes it back. The caller of `choose` says what went wrong.
+   */
+  readonly onDidRefuseSwitch = this.switchRefused.event;
   private readonly testsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeTests = this.testsChanged.event;
 
@@ -207,10 +219,18 @@ export class Backends implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Writes `providerId` as the backend of `features`; rejects as VS Code's write does. */
   async choose(providerId: string, features: readonly Feature[]): Promise<void> {
     const config = vscode.workspace.getConfiguration(SECTION);
-    for (const feature of features) {
-      await config.update(`${feature}.provider`, providerId, vscode.ConfigurationTarget.Global);
+    let written = 0;
+    try {
+      for (const feature of features) {
+        await config.update(`${feature}.provider`, providerId, vscode.ConfigurationTarget.Global);
+        written++;
+      }
+    } catch (error) {
+      if (written === 0) this.switchRefused.fire({ providerId, features: [...features] });
+      throw error;
     }
   }
 
@@ -218,6 +238,7 @@ export class Backends implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     this.keyKept.dispose();
     this.testsChanged.dispose();
+    this.switchRefused.dispose();
   }
 }
 

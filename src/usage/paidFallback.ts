@@ -18,6 +18,7 @@ import {
 } from '../core/usage/paidGuard';
 import type { Candidate } from '../core/usage/switchAdvice';
 import { log } from '../log';
+import { OPEN_USER_SETTINGS, openUserSettingsIf, savedOrSaid, settingsWriteProblem } from '../backends/settingsWrite';
 import type { UsageMeter } from './usageMeter';
 
 const ALLOWED_SETTING = 'paidFallbackAllowed';
@@ -67,6 +68,9 @@ export class PaidFallbackGuard {
           log().warn(`Could not keep today's fallbacks: ${String(error)}`),
         ),
     });
+    // A fallback is counted before its settings write (see began); one VS Code refused never
+    // happened. The subscription ends with `backends`, which outlives this guard.
+    backends.onDidRefuseSwitch(({ providerId, features }) => this.spend.withdraw(providerId, features));
   }
 
   /** The roles `from` serves now; both when it serves none (a switch then moves both). */
@@ -174,11 +178,16 @@ export class PaidFallbackGuard {
     );
     if (choice !== yes) return false;
     const allowed = this.allowed();
-    if (!allowed.includes(offer.candidate.id))
-      await vscode.workspace
-        .getConfiguration('switchboard')
-        .update(ALLOWED_SETTING, [...allowed, offer.candidate.id], vscode.ConfigurationTarget.Global);
-    return true;
+    if (allowed.includes(offer.candidate.id)) return true;
+    // The switch itself would be refused by the same file: nothing is switched, and that is said once.
+    return savedOrSaid(
+      `Your answer to switch to ${name}`,
+      () =>
+        vscode.workspace
+          .getConfiguration('switchboard')
+          .update(ALLOWED_SETTING, [...allowed, offer.candidate.id], vscode.ConfigurationTarget.Global),
+      'Nothing was switched. Fix the file, then try again.',
+    );
   }
 
   /** A fallback switched: what it spends from now on counts against the day's fallback budget. */
@@ -198,22 +207,38 @@ export class PaidFallbackGuard {
     const providers = this.backends.current().providers;
     const names = (id: string) => providers.find((config) => config.id === id)?.name ?? id;
     const back: string[] = [];
+    let refused: unknown;
     for (const fallback of active) {
       if (!providers.some((config) => config.id === fallback.from)) continue;
-      await this.backends.choose(fallback.from, fallback.roles);
-      back.push(`${fallback.roles.join(' and ')} went back to ${names(fallback.from)}`);
+      const roles = fallback.roles.join(' and ');
+      try {
+        await this.backends.choose(fallback.from, fallback.roles);
+        back.push(`${roles} went back to ${names(fallback.from)}`);
+      } catch (error) {
+        refused ??= error;
+        back.push(`${roles} could not go back to ${names(fallback.from)}: still on ${names(fallback.target)}`);
+      }
     }
     const ended = [...active];
     this.spend.endAll();
-    const message = `${sentence}${back.length ? ` ${back.join('; ')}.` : ''}`;
+    // Said in the cap's own notification: one event, one toast.
+    const unwritten = refused && ` ${settingsWriteProblem(refused)} Fix the file, then switch them yourself.`;
+    const message = `${sentence}${back.length ? ` ${back.join('; ')}.` : ''}${unwritten || ''}`;
     log().warn(message);
     const keep = ended.map((fallback) => `Keep using ${names(fallback.target)}`);
     const raise = 'Raise fallback budget…';
-    const choice = await this.notify('warning', message, [...new Set(keep), raise]);
+    const choice = await this.notify('warning', message, [
+      ...new Set(keep),
+      raise,
+      ...(unwritten ? [OPEN_USER_SETTINGS] : []),
+    ]);
+    openUserSettingsIf(choice);
     if (choice === raise)
       await vscode.commands.executeCommand('workbench.action.openSettings', `switchboard.${BUDGET_SETTING}`);
     // The user's own choice, made with the cap in view: no longer a fallback, so not capped.
     for (const kept of ended.filter((fallback) => choice === `Keep using ${names(fallback.target)}`))
-      await this.backends.choose(kept.target, kept.roles);
+      await savedOrSaid(`The switch of ${kept.roles.join(' and ')} to ${names(kept.target)}`, () =>
+        this.backends.choose(kept.target, kept.roles),
+      );
   }
 }

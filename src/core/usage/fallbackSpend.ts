@@ -152,6 +152,23 @@ export class FallbackSpend {
     this.write();
   }
 
+  /**
+   * The switch to `target` for `roles` was refused before any setting moved (the user's
+   * settings.json could not be written): its fallback never happened, so it counts nothing. Only
+   * the latest such switch still on its way is taken back.
+   */
+  withdraw(target: string, roles: readonly Role[]): void {
+    this.read();
+    for (let index = this.fallbacks.length - 1; index >= 0; index--) {
+      const fallback = this.fallbacks[index]!;
+      if (fallback.ended || fallback.switching === undefined || fallback.target !== target) continue;
+      if (!fallback.roles.some((role) => roles.includes(role))) continue;
+      this.fallbacks.splice(index, 1);
+      this.write();
+      return;
+    }
+  }
+
   /** The fallbacks still in force: where each role came from, for a way back. */
   active(): readonly Pick<Fallback, 'from' | 'target' | 'roles'>[] {
     this.read();

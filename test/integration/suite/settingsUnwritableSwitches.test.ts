@@ -6,8 +6,13 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator } from '../../emulator/server';
+import { MemoryStorage } from '../../harness/memoryStorage';
 import type { DetectedBackend } from '../../../src/backends/detection';
 import { offerQwenRoutes } from '../../../src/backends/qwenMigration';
+import { parseProviders } from '../../../src/core/settings/providerSettings';
+import { storedFallbacks } from '../../../src/core/usage/fallbackSpend';
+import type { Candidate } from '../../../src/core/usage/switchAdvice';
+import { FALLBACKS_KEY, PaidFallbackGuard } from '../../../src/usage/paidFallback';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -277,5 +282,125 @@ describe('switches with a user settings.json that cannot be written', () => {
     } finally {
       api.backends.setDetected([...detected]);
     }
+  });
+
+  describe('a paid fallback', () => {
+    const paidSpare = () =>
+      emulatorBackend(start.emulatorBaseUrl, 'paid-spare-unwritable', 'Paid Spare', {
+        prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+      });
+    const spare: Candidate = {
+      id: 'paid-spare-unwritable',
+      name: 'Paid Spare',
+      level: 'ok',
+      ready: true,
+      local: false,
+      configured: true,
+    };
+
+    /** A free backend and a paid spare; a fallback guard of the test's own, whose store the test reads. */
+    async function setUp(more: Record<string, unknown> = {}) {
+      const api = await activateWithLedger();
+      await setUserSettings({
+        providers: [
+          ...start.providers,
+          emulatorBackend(start.emulatorBaseUrl, 'free-unwritable', 'Free Tiny', {
+            prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+          }),
+          paidSpare(),
+        ],
+        'completion.provider': 'free-unwritable',
+        'chat.provider': 'free-unwritable',
+        ...more,
+      });
+      const storage = new MemoryStorage();
+      const notices: { message: string; buttons: string[] }[] = [];
+      const guard = new PaidFallbackGuard(
+        api.backends,
+        api.meter,
+        async (_level, message, buttons) => {
+          notices.push({ message, buttons });
+          return undefined;
+        },
+        storage as unknown as vscode.Memento,
+      );
+      const from = api.backends.current().providers.find((entry) => entry.id === 'free-unwritable')!;
+      const fallbacks = () => storedFallbacks(storage.get(FALLBACKS_KEY)).fallbacks;
+      return { api, guard, from, notices, fallbacks };
+    }
+
+    it('whose switch settings refused counts nothing toward the fallback budget', async () => {
+      const { api, guard, from, fallbacks } = await setUp({ paidFallbackAllowed: ['paid-spare-unwritable'] });
+      const offer = guard.offer(from, spare, ['completion']);
+      assert.equal(offer.verdict, 'switch');
+      // As every fallback does: counted from before the settings move, then the move.
+      guard.began(from, offer, spare.id);
+      assert.equal(fallbacks().length, 1);
+      await withBrokenSettings(async () => {
+        await assert.rejects(Promise.resolve(api.backends.choose(spare.id, ['completion'])));
+      });
+      assert.deepEqual(fallbacks(), [], 'the switch never happened: nothing is counted');
+      assert.equal(config().get('completion.provider'), 'free-unwritable');
+    });
+
+    it('confirmed in its modal, says once that the answer and the switch were not saved, and does not switch', async () => {
+      const { guard, from, fallbacks } = await setUp();
+      const offer = guard.offer(from, spare, ['completion']);
+      assert.equal(offer.verdict, 'ask');
+      let proceed: unknown;
+      let shown: string[] = [];
+      await withBrokenSettings(async () => {
+        shown = await answeringErrors(
+          async () => undefined,
+          () =>
+            answeringWarnings(
+              (_message, items) => items.find((item) => item === 'Switch to Paid Spare') as string | undefined,
+              async () => {
+                proceed = await guard.mayProceed(from, offer);
+              },
+            ),
+        );
+      });
+      assert.equal(proceed, false);
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: Your answer to switch to Paid Spare was not saved\. VS Code could not write your user settings\.json .* Nothing was switched\./,
+      );
+      assert.deepEqual(config().get('paidFallbackAllowed') ?? [], []);
+      assert.deepEqual(fallbacks(), []);
+    });
+
+    it('at the fallback budget, does not say the roles went back when settings refused it', async () => {
+      const { api, guard, from, notices } = await setUp({ fallbackBudget: { usdPerDay: 0.00001 } });
+      const offer = guard.offer(from, spare, ['completion']);
+      guard.began(from, offer, spare.id);
+      await setUserSettings({ 'completion.provider': spare.id });
+      await eventually(
+        () => api.backends.configFor('completion')?.id,
+        (id) => id === spare.id,
+        'the switch',
+      );
+      const spareConfig = parseProviders([paidSpare()]).providers[0]!;
+      let unhandled: unknown[] = [];
+      await withBrokenSettings(async () => {
+        // What the spare answered costs more than the day's fallback budget.
+        api.meter.record({
+          config: spareConfig,
+          feature: 'completion',
+          model: spareConfig.completionModel,
+          startedAt: Date.now(),
+          usage: { inputTokens: 1_000, outputTokens: 1_000, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+        });
+        unhandled = await unhandledDuring(() => guard.check());
+      });
+      assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection');
+      assert.equal(notices.length, 1, JSON.stringify(notices));
+      assert.doesNotMatch(notices[0]!.message, /went back/);
+      assert.match(notices[0]!.message, /completion could not go back to Free Tiny: still on Paid Spare\./);
+      assert.match(notices[0]!.message, /settings\.json .*Fix the file, then switch them yourself\.$/);
+      assert.ok(notices[0]!.buttons.includes('Open User Settings'), notices[0]!.buttons.join());
+      assert.equal(config().get('completion.provider'), spare.id);
+    });
   });
 });

@@ -129,6 +129,25 @@ describe('the daily fallback budget', () => {
     assert.deepEqual(spend.active(), [], 'a workspace setting kept chat where it was');
   });
 
+  it('a switch the settings refused is taken back: it counts nothing, and a landed fallback stays', () => {
+    const { ledger, spend } = setup();
+    spend.began('or', 'ds', ['chat']);
+    spend.settle((target) => target === 'ds');
+    ledger.spend('ds', 'chat', 500_000);
+    spend.began('gw', 'ds', ['completion']);
+    spend.withdraw('ds', ['completion']);
+    ledger.spend('ds', 'completion', 2_000_000);
+    assert.deepEqual(
+      spend.active().map((fallback) => fallback.from),
+      ['or'],
+      'only the refused switch is gone',
+    );
+    assert.deepEqual(spend.spentToday(), { USD: 500_000 });
+    // Nothing on its way to take back: the landed one is not touched.
+    spend.withdraw('ds', ['chat']);
+    assert.equal(spend.active().length, 1);
+  });
+
   it('sending the roles back ends every fallback at once, landed or not', () => {
     const { spend } = setup();
     spend.began('or', 'ds', ['chat']);
