@@ -13,11 +13,13 @@ import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { storedFallbacks } from '../../../src/core/usage/fallbackSpend';
 import type { Candidate } from '../../../src/core/usage/switchAdvice';
 import { FALLBACKS_KEY, PaidFallbackGuard } from '../../../src/usage/paidFallback';
+import { ChatViewProvider } from '../../../src/chat/chatViewProvider';
 import {
   activateWithLedger,
   completeNewFunction,
   config,
   emulatorBackend,
+  EXTENSION_ID,
   eventually,
   restoreSettingsAfterEach,
   setUserSettings,
@@ -402,5 +404,77 @@ describe('switches with a user settings.json that cannot be written', () => {
       assert.ok(notices[0]!.buttons.includes('Open User Settings'), notices[0]!.buttons.join());
       assert.equal(config().get('completion.provider'), spare.id);
     });
+  });
+
+  it("the chat view's backend list is put back when its switch is refused, and says so once", async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [...start.providers, emulatorBackend(start.emulatorBaseUrl, 'chat-unwritable', 'Chat Elsewhere')],
+    });
+    const chat = api.backends.configFor('chat')?.id;
+    assert.ok(chat && chat !== 'chat-unwritable');
+    const posted: { type: string; selectedId?: string; text?: string }[] = [];
+    let receive: (message: unknown) => void = () => {};
+    const none = new vscode.Disposable(() => {});
+    const view = {
+      webview: {
+        options: {},
+        html: '',
+        cspSource: 'vscode-webview:',
+        asWebviewUri: (uri: vscode.Uri) => uri,
+        postMessage: async (message: { type: string }) => void posted.push(message),
+        onDidReceiveMessage: (listener: (message: unknown) => void) => {
+          receive = listener;
+          return none;
+        },
+      },
+      onDidDispose: () => none,
+    } as unknown as vscode.WebviewView;
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const provider = new ChatViewProvider(extension.extensionUri, {
+      backends: api.backends,
+      keys: api.keys,
+      state: new MemoryStorage() as unknown as vscode.Memento,
+    });
+    try {
+      provider.resolveWebviewView(view);
+      receive({ type: 'ready' });
+      await eventually(() => posted.some((message) => message.type === 'backends'), Boolean, 'the backend list');
+      let shown: string[] = [];
+      let unhandled: unknown[] = [];
+      await withBrokenSettings(async () => {
+        unhandled = await unhandledDuring(async () => {
+          shown = await answeringErrors(
+            async () => undefined,
+            async () => {
+              posted.length = 0;
+              // The webview's list already shows the pick when it sends it.
+              receive({ type: 'selectBackend', providerId: 'chat-unwritable' });
+              await eventually(
+                () => posted.filter((message) => message.type === 'backends'),
+                (lists) => lists.length > 0,
+                'the backend list sent again',
+              );
+            },
+          );
+        });
+      });
+      assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection');
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: The chat backend did not change\. VS Code could not write your user settings\.json .*Fix the file, then choose again\.$/,
+      );
+      const lists = posted.filter((message) => message.type === 'backends');
+      assert.equal(lists.at(-1)?.selectedId, chat, 'the list shows the backend chat still uses');
+      assert.ok(
+        posted.some((message) => message.type === 'notice' && /did not change/.test(message.text ?? '')),
+        'the view says it too, where the pick was made',
+      );
+      assert.equal(config().get('chat.provider') || chat, chat);
+      assert.equal(api.backends.configFor('chat')?.id, chat);
+    } finally {
+      provider.dispose();
+    }
   });
 });
