@@ -14,7 +14,7 @@ import {
   type Candidate,
 } from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { adoptDetected } from '../backends/detection';
+import { adoptDetected, adoptPicked } from '../backends/detection';
 import { loadProviderRuntime } from '../backends/lazyRuntime';
 import { backendSpend } from '../core/usage/costClass';
 import { paidNote } from '../core/usage/paidGuard';
@@ -335,7 +335,9 @@ export class LimitMonitor implements vscode.Disposable {
     if (!picked.configured) {
       const detected = this.backends.detected().find((candidate) => candidate.entry.id === picked.id);
       if (!detected) return;
-      id = await adoptDetected(detected, this.keys);
+      const adopted = await adoptPicked(detected, this.keys);
+      if (adopted === undefined) return;
+      id = adopted;
     }
     if (!(await savedOrSaid(`The switch to ${picked.name}`, () => this.backends.choose(id, ['completion'])))) return;
     const text = `Switchboard: your spending on all backends reached its budget; completion now uses ${picked.name}, which spends nothing.`;

@@ -21,6 +21,7 @@ import {
   emulatorBackend,
   EXTENSION_ID,
   eventually,
+  clearUserSettings,
   restoreSettingsAfterEach,
   setUserSettings,
   statusBarText,
@@ -475,6 +476,76 @@ describe('switches with a user settings.json that cannot be written', () => {
       assert.equal(api.backends.configFor('chat')?.id, chat);
     } finally {
       provider.dispose();
+    }
+  });
+
+  it("the budget notice's switch to a server found on this machine says once that it was not added, and nothing rejects", async () => {
+    const api = await activateWithLedger();
+    const detected = api.backends.detected();
+    api.backends.setDetected([foundOllama()]);
+    await setUserSettings({
+      providers: [
+        emulatorBackend(start.emulatorBaseUrl, 'budget-unwritable', 'Budget Spender', {
+          prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+        }),
+        ...start.providers,
+      ],
+      'completion.provider': 'budget-unwritable',
+      'completion.yieldToChat': false,
+      budget: { usdPerDay: 0.000001, action: 'warn' },
+    });
+    const offered: unknown[][] = [];
+    let repair: (() => Promise<void>) | undefined;
+    try {
+      let shown: string[] = [];
+      const unhandled = await unhandledDuring(async () => {
+        shown = await answeringErrors(
+          async () => undefined,
+          () =>
+            answeringWarnings(
+              (message, items) => {
+                if (!message.includes('Your spending on all backends')) return undefined;
+                offered.push(items);
+                // The file breaks while the notice is up; then the click on the server found.
+                return breakSettings().then((undo) => {
+                  repair = undo;
+                  return 'Switch to Ollama Unwritable · 127.0.0.1:9';
+                }) as unknown as string;
+              },
+              async () => {
+                await completeNewFunction(api, 'budgetUnwritable');
+                await eventually(
+                  () => offered.length,
+                  (count) => count > 0,
+                  'the budget notice',
+                );
+                await eventually(
+                  () => repair,
+                  (found) => found !== undefined,
+                  'the settings to break',
+                );
+                // The click's work: the settings write, and whatever it says.
+                await new Promise((resolve) => setTimeout(resolve, 1_500));
+              },
+            ),
+        );
+      });
+      assert.ok(
+        offered[0]?.includes('Switch to Ollama Unwritable · 127.0.0.1:9'),
+        `the notice offers the server found: ${JSON.stringify(offered)}`,
+      );
+      assert.deepEqual(unhandled.map(String), []);
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: The addition of Ollama Unwritable \(found on this machine\) was not saved\./,
+      );
+      assert.equal(configured('ollama-unwritable'), false);
+      assert.equal(config().get('completion.provider'), 'budget-unwritable');
+    } finally {
+      await repair?.();
+      api.backends.setDetected([...detected]);
+      await clearUserSettings(['budget']);
     }
   });
 });
