@@ -29,6 +29,7 @@ import {
 import { backendSpend } from '../core/usage/costClass';
 import { formatAmounts, formatMoney } from '../core/usage/formatMoney';
 import { WARNING_FRACTION, type LimitReading, type LimitState } from '../core/usage/limits';
+import { savedOrSaid } from '../backends/settingsWrite';
 import { log } from '../log';
 import type { LimitMonitor } from './limitMonitor';
 import type { UsageMeter } from './usageMeter';
@@ -286,29 +287,27 @@ export class BudgetGuard implements vscode.Disposable {
       this.manual().filter((hold) => hold.backend !== scope.backend || hold.reading.kind !== reading.kind),
     );
     const settings = vscode.workspace.getConfiguration('switchboard');
-    try {
-      if (scope.backend === undefined) {
-        const current = settings.inspect<Record<string, unknown>>('budget')?.globalValue ?? {};
-        await settings.update('budget', { ...current, [key]: parsed.amount }, vscode.ConfigurationTarget.Global);
-      } else {
-        const entries = settings.inspect<unknown[]>('providers')?.globalValue;
-        const index = Array.isArray(entries)
-          ? entries.findIndex((entry) => (entry as { id?: unknown } | null)?.id === scope.backend)
-          : -1;
-        if (!Array.isArray(entries) || index < 0) {
-          void vscode.window.showWarningMessage(
-            `Switchboard: ${scope.name} is not in your user settings; change limits.${key} where it is set.`,
-          );
-          return;
-        }
-        const entry = entries[index] as { limits?: Record<string, unknown> };
-        const updated = [...entries];
-        updated[index] = { ...entry, limits: { ...entry.limits, [key]: parsed.amount } };
-        await settings.update('providers', updated, vscode.ConfigurationTarget.Global);
+    if (scope.backend === undefined) {
+      const current = settings.inspect<Record<string, unknown>>('budget')?.globalValue ?? {};
+      const write = () =>
+        settings.update('budget', { ...current, [key]: parsed.amount }, vscode.ConfigurationTarget.Global);
+      if (!(await savedOrSaid(`The new amount for ${budgetName(reading)}`, write))) return;
+    } else {
+      const entries = settings.inspect<unknown[]>('providers')?.globalValue;
+      const index = Array.isArray(entries)
+        ? entries.findIndex((entry) => (entry as { id?: unknown } | null)?.id === scope.backend)
+        : -1;
+      if (!Array.isArray(entries) || index < 0) {
+        void vscode.window.showWarningMessage(
+          `Switchboard: ${scope.name} is not in your user settings; change limits.${key} where it is set.`,
+        );
+        return;
       }
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Switchboard: could not write the budget: ${String(error)}`);
-      return;
+      const entry = entries[index] as { limits?: Record<string, unknown> };
+      const updated = [...entries];
+      updated[index] = { ...entry, limits: { ...entry.limits, [key]: parsed.amount } };
+      const write = () => settings.update('providers', updated, vscode.ConfigurationTarget.Global);
+      if (!(await savedOrSaid(`The new amount for ${scope.name}'s ${budgetName(reading)}`, write))) return;
     }
     this.changed.fire();
   }
