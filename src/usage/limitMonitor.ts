@@ -236,8 +236,8 @@ export class LimitMonitor implements vscode.Disposable {
     void this.paidGuard
       .check()
       .catch((error: unknown) => log().warn(`The fallback budget check failed: ${String(error)}`));
-    if (this.overallState && this.announcer.shouldAnnounce('*all*', this.overallState))
-      void this.announceBudget(this.overallState);
+    if (!this.overallState) this.announcer.forget('*all*');
+    else if (this.announcer.shouldAnnounce('*all*', this.overallState)) void this.announceBudget(this.overallState);
     for (const feature of ['completion', 'chat'] as Feature[]) {
       const config = this.backends.configFor(feature);
       const state = config && next.get(config.id);

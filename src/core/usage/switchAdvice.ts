@@ -179,6 +179,11 @@ export class StateAnnouncer {
     this.last.set(backend, key);
     return state.level !== 'ok';
   }
+
+  /** The limit is gone (a budget removed): set again and reached, it is news again. */
+  forget(backend: string): void {
+    this.last.delete(backend);
+  }
 }
 
 export interface Candidate {

@@ -55,6 +55,17 @@ describe('one notification per event', () => {
     assert.deepEqual(seen, [true, false, false, true, false]);
   });
 
+  it('a budget removed and set again, still reached, is news again', () => {
+    const announcer = new StateAnnouncer();
+    const reached = evaluateLimits(
+      inputs({ limits: { usdPerDay: 1 }, usage: { ...usage, costToday: { USD: 1_500_000 } } }),
+    );
+    assert.equal(announcer.shouldAnnounce('*all*', reached), true);
+    assert.equal(announcer.shouldAnnounce('*all*', reached), false, 'not again while it holds');
+    announcer.forget('*all*'); // the budget removed from settings
+    assert.equal(announcer.shouldAnnounce('*all*', reached), true, 'set again: the user hears it is reached');
+  });
+
   it('says it in one sentence, with the server’s words apart rather than in parentheses', () => {
     const state = evaluateLimits(inputs({ failure: { ...quota, resetsAt: Date.UTC(2026, 10, 23) } }));
     const sentence = describeState('Qwen (demo)', state, NOON, 'UTC');
