@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContextSource } from '../core/chat/contextItems';
 import { realPathInside } from '../core/fsPaths/realPathInside';
+import { promptPathOf } from '../promptPathOf';
 
 /** Files larger than this are not opened as text to be cut down; they would only be truncated anyway. */
 export const MAX_CONTEXT_FILE_BYTES = 5_000_000;
@@ -24,7 +25,7 @@ export async function readContextFile(uri: vscode.Uri, range?: vscode.Range): Pr
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_CONTEXT_FILE_BYTES) throw new Error(`larger than ${MAX_CONTEXT_FILE_BYTES / 1_000_000} MB`);
     const document = await vscode.workspace.openTextDocument(uri);
-    const path = vscode.workspace.asRelativePath(uri, false);
+    const path = promptPathOf(uri);
     if (range && !range.isEmpty)
       return {
         source: {

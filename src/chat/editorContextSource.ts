@@ -5,6 +5,7 @@ import { ContextTracker, MAX_PICKED } from '../core/chat/contextTracker';
 import { log } from '../log';
 import { readContextFile } from './contextFile';
 import { CompletionExclude } from '../completion/completionExclude';
+import { promptPathOf } from '../promptPathOf';
 
 /** Typing and moving the cursor settle before the chips are recomputed. */
 const SETTLE_MS = 250;
@@ -136,7 +137,7 @@ export class EditorContextSource implements vscode.Disposable {
     if (editor && SCHEMES.has(editor.document.uri.scheme) && !this.mayHoldSecrets(editor.document.uri)) {
       const { document, selection } = editor;
       const uri = document.uri.toString();
-      const path = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
+      const path = promptPathOf(document.uri);
       if (!selection.isEmpty) {
         // A selection that ends at the start of a line does not include that line.
         const endLine =

@@ -5,6 +5,7 @@ import type { ContextSnippet } from '../core/completion/prompt';
 import { log } from '../log';
 import { realPathInside } from '../core/fsPaths/realPathInside';
 import { CompletionExclude } from './completionExclude';
+import { promptPathOf } from '../promptPathOf';
 
 const TRACKED = 20;
 const CANDIDATES = 6;
@@ -69,6 +70,8 @@ export class CompletionContextFiles implements vscode.Disposable {
     const current = document.uri.toString();
     const byUri = new Map(vscode.workspace.textDocuments.map((doc) => [doc.uri.toString(), doc]));
     const snippets: ContextSnippet[] = [];
+    // By URI: two files outside the workspace may share a file name, which is all a prompt shows of them.
+    const offered = new Set<string>();
     for (const seen of this.recent) {
       if (snippets.length >= CANDIDATES) break;
       const other = byUri.get(seen.uri);
@@ -83,17 +86,17 @@ export class CompletionContextFiles implements vscode.Disposable {
           (seen.real === undefined || this.exclude.excludedBy(vscode.Uri.file(seen.real))))
       )
         continue;
-      snippets.push({ path: vscode.workspace.asRelativePath(other.uri, false), text: excerpt(other, seen.editedLine) });
+      snippets.push({ path: promptPathOf(other.uri), text: excerpt(other, seen.editedLine) });
+      offered.add(seen.uri);
     }
-    const offered = new Set(snippets.map((snippet) => snippet.path));
     for (const imported of this.imports.filesOf(document)) {
-      const path = vscode.workspace.asRelativePath(imported.uri, false);
-      if (imported.uri.toString() === current || offered.has(path) || this.exclude.excludedBy(imported.uri)) continue;
+      const key = imported.uri.toString();
+      if (key === current || offered.has(key) || this.exclude.excludedBy(imported.uri)) continue;
       // An open document's text is the one being edited; the file on disk may be behind it.
       const open = byUri.get(imported.uri.toString());
       const text = open ? importExcerpt(open.getText(), imported.names, WHOLE_FILE_LINES) : imported.excerpt;
-      snippets.push({ path, text });
-      offered.add(path);
+      snippets.push({ path: promptPathOf(imported.uri), text });
+      offered.add(key);
     }
     return snippets;
   }

@@ -18,6 +18,7 @@ import type { UsageMeter } from '../usage/usageMeter';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { systemClock } from '../core/clock';
 import { SuggestionTracker } from '../core/usage/suggestionTracker';
+import { promptPathOf } from '../promptPathOf';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
 
@@ -147,7 +148,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           text,
           offset,
           languageId: document.languageId,
-          path: vscode.workspace.asRelativePath(document.uri, false),
+          path: promptPathOf(document.uri),
           untitled: document.isUntitled,
           trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'invoke' : 'automatic',
           snippets: () => this.context?.snippetsFor(document) ?? [],

@@ -3,6 +3,7 @@
  * it adds to the prompt, so the token estimate on its chip is the estimate of what is sent.
  */
 import { fenceFor } from '../markdownFence';
+import { promptPath } from '../fsPaths/promptPath';
 import { estimateTokens } from '../providers/usage';
 import type { ContextRef, UserTurn } from './conversation';
 
@@ -11,7 +12,7 @@ export const MAX_CONTEXT_CHARS = 32_000;
 
 export interface ContextSource {
   kind: 'selection' | 'file';
-  /** What the user reads: a workspace-relative path where there is one. */
+  /** What the user reads and the backend is sent: a workspace-relative path, or the file name (see promptPath). */
   path: string;
   /** The editor's language id, used as the fence's info string. */
   language?: string;
@@ -63,7 +64,9 @@ function truncate(text: string, maxChars: number): { text: string; note?: string
   };
 }
 
-export function contextItem(id: string, key: string, source: ContextSource, maxChars = MAX_CONTEXT_CHARS): ContextItem {
+export function contextItem(id: string, key: string, given: ContextSource, maxChars = MAX_CONTEXT_CHARS): ContextItem {
+  // The heading goes to the backend: never an absolute path (see promptPath).
+  const source = { ...given, path: promptPath(given.path) };
   const lines =
     source.kind === 'selection' && source.startLine !== undefined
       ? source.endLine !== undefined && source.endLine !== source.startLine

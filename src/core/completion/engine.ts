@@ -15,6 +15,7 @@ import { cleanHoleFillAnswer } from '../providers/holeFillPrompt';
 import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
+import { promptPath } from '../fsPaths/promptPath';
 import { templateForModel, type FimTemplate, type TemplateId } from './fimTemplates';
 import { unwrapChatAnswer } from './chatAnswer';
 import { closersReplaced } from './closersReplaced';
@@ -434,12 +435,14 @@ export class CompletionEngine {
   }
 
   private plan(at: CompletionInput, backend: CompletionBackend, settings: CompletionSettings, candidate: number): Plan {
+    // What the backend may see of where the file is: never an absolute path (see promptPath).
+    const path = at.path === undefined ? undefined : promptPath(at.path);
     const prompt = buildPrompt(
       {
         text: at.text,
         offset: at.offset,
         languageId: at.languageId,
-        path: at.path,
+        path,
         snippets: at.snippets?.() ?? [],
         order: settings.promptOrder,
       },
@@ -467,7 +470,7 @@ export class CompletionEngine {
           settings.maxLines,
           at.indentation ?? null,
           at.languageId,
-          at.path ?? '',
+          path ?? '',
           fimPrefix,
           prompt.suffix,
           prompt.snippets,
@@ -486,7 +489,7 @@ export class CompletionEngine {
       temperature,
       key,
       languageId: at.languageId,
-      path: at.path,
+      path,
       maxLines: settings.maxLines,
       indentation: at.indentation,
       order: settings.promptOrder,

@@ -11,6 +11,7 @@
  * from the word being typed, the window shown of each from lines that move only every 512
  * characters, and the prefix window's start moves in 256-character steps rather than with every key.
  */
+import { promptPath } from '../fsPaths/promptPath';
 import { estimateTokens } from '../providers/usage';
 import { commentLine, commentSyntax, type CommentStyle } from './commentSyntax';
 import { selectSnippets } from './snippets';
@@ -30,7 +31,7 @@ export interface PromptInput {
   /** Cursor offset in `text`; clamped to [0, text.length]. */
   offset: number;
   languageId: string;
-  /** Workspace-relative path of the current file, if known. */
+  /** Workspace-relative path of the current file, if known; an absolute one is cut to the file name. */
   path?: string;
   /** Candidate windows from other files: already the same language, the current file excluded. */
   snippets?: readonly ContextSnippet[];
@@ -157,7 +158,7 @@ function suffixWindowEnd(text: string, offset: number, maxChars: number): number
 function renderSnippets(style: CommentStyle, snippets: readonly ContextSnippet[]): string {
   let out = '';
   for (const snippet of snippets) {
-    out += commentLine(style, `Snippet from ${snippet.path.replace(/[\r\n]+/g, ' ')}:`);
+    out += commentLine(style, `Snippet from ${snippet.path}:`);
     for (const line of snippet.text.split(/\r?\n/)) out += commentLine(style, line);
   }
   return out;
@@ -178,10 +179,12 @@ function buildHeader(
   const { text } = input;
   const stable = input.order !== 'legacy';
   const style = commentSyntax(input.languageId);
-  const pathLine = input.path ? commentLine(style, `Path: ${input.path.replace(/[\r\n]+/g, ' ')}`) : '';
+  const path = input.path === undefined ? '' : promptPath(input.path);
+  const pathLine = path ? commentLine(style, `Path: ${path}`) : '';
   const cap = limits.headerTokens;
   if (estimateTokens(pathLine) > cap) return { header: '', snippets: [] };
-  const candidates = input.snippets ?? [];
+  // The chosen snippets are returned for templates that name each file: the same names as here.
+  const candidates = (input.snippets ?? []).map((snippet) => ({ ...snippet, path: promptPath(snippet.path) }));
   if (candidates.length === 0 || limits.maxSnippets === 0) return { header: pathLine, snippets: [] };
 
   // The prefix is never shorter than this window, so every query line is in the final prompt.

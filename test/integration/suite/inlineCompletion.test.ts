@@ -322,6 +322,47 @@ describe('inline completion provider', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('names a file outside the workspace, and a snippet from another, by file name alone: no absolute path leaves', async () => {
+    const api = await activateSwitchboard();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration workspace is open');
+    const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    // Beside the workspace, as a file opened from the home directory would be.
+    const outsideDir = vscode.Uri.joinPath(folder.uri, '..', 'alice-private-notes');
+    const helper = vscode.Uri.joinPath(outsideDir, 'ledgerHelpers.js');
+    await write(helper, 'export function roundLedgerAmount(amountCents) {\n  return Math.round(amountCents);\n}\n');
+    const budget = vscode.Uri.joinPath(outsideDir, 'householdBudget.js');
+    await write(budget, 'const groceriesCents = roundLedgerAmount(4200);\nconst rentCents = roundLedgerAmount(\n');
+    try {
+      // Looked at first, so it is a recent file of the same language: a snippet candidate.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(helper));
+      const document = await vscode.workspace.openTextDocument(budget);
+      await vscode.window.showTextDocument(document);
+      await eventually(
+        () => api.completionContext.snippetsFor(document).length,
+        (count) => count > 0,
+        'the helper to be offered as context once its real path is known',
+      );
+      const sent = async () =>
+        (await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as {
+          path: string;
+          body: { prompt?: string };
+        }[];
+      const already = (await sent()).length;
+      await itemsAt(api, document, new vscode.Position(1, 'const rentCents = roundLedgerAmount('.length));
+      const completion = (await sent()).slice(already).find((request) => request.path === '/v1/completions');
+      assert.ok(completion?.body.prompt, 'a completion request went out');
+      const { prompt } = completion.body;
+      assert.match(prompt, /\/\/ Path: householdBudget\.js\n/, 'the file is named by its file name, extension kept');
+      assert.match(prompt, /\/\/ Snippet from ledgerHelpers\.js:\n/, 'so is the snippet from the other file');
+      assert.ok(!prompt.includes(outsideDir.fsPath), 'no absolute path');
+      assert.doesNotMatch(prompt, /alice-private-notes/, 'not even the folder the files are in');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(outsideDir, { recursive: true });
+    }
+  });
+
   it('shows the last request on a read-only page that follows each new one, with no key or header value in it', async () => {
     const api = await activateSwitchboard();
     await config().update(

@@ -28,6 +28,26 @@ function sent(tracker: ContextTracker, question: string): string {
 }
 
 describe('chat context assembly', () => {
+  it('never sends an absolute path: a file outside the workspace goes by its file name', () => {
+    const item = contextItem('x', 'k', {
+      kind: 'file',
+      path: '/home/alice/taxes/refund.py',
+      language: 'python',
+      text: 'x = 1',
+    });
+    assert.equal(item.block, 'File refund.py:\n```python\nx = 1\n```');
+    assert.equal(item.label, 'refund.py');
+    const selection = contextItem('y', 'k', {
+      kind: 'selection',
+      path: 'C:\\Users\\alice\\notes.ts',
+      text: 'let a;',
+      startLine: 2,
+      endLine: 2,
+    });
+    assert.match(selection.block, /^Selection from notes\.ts, line 2:\n/);
+    assert.doesNotMatch(item.description + selection.description, /alice/);
+  });
+
   it('sends a block per item, then the question, each block fenced with its language', () => {
     const items = [selection('a'), file('b')];
     const prompt = userPrompt('Why is the total wrong?', items);

@@ -768,6 +768,26 @@ describe('completion engine: requests', () => {
     );
   });
 
+  it('names a file outside the workspace by its file name in a repo-level template, never by its absolute path', async () => {
+    const clock = new FakeClock();
+    const backend = fakeBackend(clock, () => '\n  return a + b;', 10, 'qwen2.5-coder:1.5b-base', 'raw-template');
+    const engine = new CompletionEngine({ settings: () => ({ ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 }), clock });
+    keystroke(
+      engine,
+      backend,
+      input('function add(a, b) {\n}\n', 20, {
+        path: '/home/alice/scratch/add.js',
+        languageId: 'javascript',
+        snippets: () => [{ path: 'C:\\Users\\alice\\sum.js', text: 'function sum(a, b) { return add(a, b); }' }],
+      }),
+    );
+    await clock.advance(100);
+    assert.equal(
+      backend.requests[0]?.rawPrompt,
+      '<|repo_name|>workspace\n<|file_sep|>sum.js\nfunction sum(a, b) { return add(a, b); }\n<|file_sep|>add.js\n<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}\n<|fim_middle|>',
+    );
+  });
+
   it('asks for one line mid-line and for a block after an opener', async () => {
     const { clock, backend, engine } = setup({}, () => 'a, b');
     keystroke(engine, backend, input('call(x, ) + 1', 'call(x, '.length));

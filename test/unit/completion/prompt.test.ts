@@ -168,6 +168,30 @@ describe('buildPrompt snippets and header', () => {
     assert.equal(buildPrompt({ text, offset: 0, languageId: 'python' }).header, '', 'nothing to say, no header');
   });
 
+  it('never names a file by its absolute path: outside the workspace, by its file name', () => {
+    const snippets = [
+      { path: '/home/alice/scratch/cart.py', text: 'def apply_discount(cart_total, rate):\n    return 1' },
+    ];
+    const text = 'total = apply_discount(cart_total, 0.1)\n';
+    const built = buildPrompt({
+      text,
+      offset: text.length,
+      languageId: 'python',
+      path: '/home/alice/app.py',
+      snippets,
+    });
+    assert.equal(
+      built.header,
+      '# Path: app.py\n# Snippet from cart.py:\n# def apply_discount(cart_total, rate):\n#     return 1\n',
+    );
+    assert.deepEqual(
+      built.snippets.map((s) => s.path),
+      ['cart.py'],
+      'templates that name each file get the same names',
+    );
+    assert.doesNotMatch(built.header, /alice/);
+  });
+
   it('maps language ids to their comment syntax', () => {
     assert.deepEqual(commentSyntax('rust'), { start: '//', end: '' });
     assert.deepEqual(commentSyntax('shellscript'), { start: '#', end: '' });
