@@ -4,6 +4,7 @@ import { cleanHoleFillAnswer, holeFillChatRequest } from './holeFillPrompt';
 import { ProviderError } from './providerError';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import { withRetry, type RetryOptions } from './retryPolicy';
+import { withSendTrace } from './sendTrace';
 import type {
   CallOptions,
   ChatEvent,
@@ -113,7 +114,7 @@ export function retryingCall<T>(
   return withRetry(
     async () => {
       try {
-        return await operation();
+        return await withSendTrace(deadline.sent, operation);
       } catch (error) {
         throw toProviderError(error);
       }

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../clock';
+import { SendTrace } from './sendTrace';
 import type { CallOptions } from './types';
 
 /**
@@ -13,6 +14,8 @@ export interface Deadline {
   timedOut(): boolean;
   /** Why it timed out, in words for the user. */
   timeoutText(): string;
+  /** Whether the call's request went out: a call cut short before it did cost nothing. */
+  readonly sent: SendTrace;
   /** Something arrived from the backend: the silence limit starts again from now. */
   alive(): void;
   dispose(): void;
@@ -67,6 +70,7 @@ export function startDeadline(
   let timer = arm(limits.firstByteMs);
   return {
     signal: controller.signal,
+    sent: new SendTrace(),
     timedOut: () => timedOut,
     timeoutText: () => ended || 'The backend did not answer in time.',
     alive() {

@@ -9,6 +9,7 @@ import { ProviderError } from './providerError';
 import { connectionDetail, neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
 import { abortError } from './sdkErrors';
+import { withSendTrace } from './sendTrace';
 
 export interface JsonCall {
   providerId: string;
@@ -83,12 +84,14 @@ async function send(call: JsonCall): Promise<Response> {
       apiKey: call.apiKey,
       confirmPlainHttpKey: call.confirmPlainHttpKey,
     });
-    return await transport(call.url, {
-      method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
-      headers: { ...(call.body !== undefined && { 'content-type': 'application/json' }), ...call.headers },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: call.deadline.signal,
-    });
+    return await withSendTrace(call.deadline.sent, () =>
+      transport(call.url, {
+        method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
+        headers: { ...(call.body !== undefined && { 'content-type': 'application/json' }), ...call.headers },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: call.deadline.signal,
+      }),
+    );
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);

@@ -82,7 +82,10 @@ export interface ProviderErrorInit {
   resetAt?: number;
   /** The backend's request id, for a support ticket. */
   requestId?: string;
-  /** The request never went out (no connection was made, or Switchboard refused to send it): it cost nothing. */
+  /**
+   * The request never went out (no connection was made, Switchboard refused to send it, or it was
+   * cancelled before its body was written: see sendTrace.ts): it cost nothing.
+   */
   notSent?: boolean;
   /**
    * What the request used, as far as the client knows, when it failed after the server had counted

@@ -33,10 +33,12 @@ export interface ErrorContext {
   rawBodyOf?: (headers: unknown) => unknown;
 }
 
+/** A call ended by its deadline or its caller; `notSent` when its request had not gone out yet. */
 export function abortError(providerId: string, deadline: Deadline | undefined): ProviderError {
+  const notSent = deadline?.sent.neverSent() === true;
   return deadline?.timedOut()
-    ? new ProviderError({ kind: 'timeout', providerId, message: deadline.timeoutText() })
-    : new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.' });
+    ? new ProviderError({ kind: 'timeout', providerId, message: deadline.timeoutText(), notSent })
+    : new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.', notSent });
 }
 
 export function fromSdkError(error: unknown, classes: SdkErrorClasses, context: ErrorContext): ProviderError {

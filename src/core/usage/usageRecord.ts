@@ -27,7 +27,7 @@ export interface UsageRecord {
   /** What `costMicros` is counted in. Lines written before currencies existed are USD. */
   currency: Currency;
   latencyMs: number;
-  /** 'ok', or the ProviderError kind that ended the request ('cancelled' included: it may still be billed). */
+  /** 'ok', or the ProviderError kind that ended the request ('cancelled' included: once sent, it may still be billed). */
   outcome: string;
   /**
    * True when a subscription plan covers the request: `costMicros` is 0 because nothing more is

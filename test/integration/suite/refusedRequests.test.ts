@@ -4,6 +4,8 @@
  * cost for it. A priced backend (DeepSeek) would otherwise show spend the user never had.
  */
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SwitchboardApi } from '../../../src/extension';
@@ -88,6 +90,74 @@ describe('requests the backend refused', () => {
     } finally {
       emulator.configure({ requestsPerMinute: undefined, now: undefined });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('records a completion cancelled while still connecting as free, and one cancelled after it was sent as estimated', async () => {
+    const api = await activateWithLedger();
+    const file = Array.from({ length: 40 }, (_, i) => `const total${i} = price(${i});`).join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: `${file}\nlet y` });
+    const end = new vscode.Position(40, 'let y'.length);
+    const sockets = new Set<Socket>();
+    // Reads the request, then never answers: the body went out, and the server may bill it.
+    let bodyRead = () => {};
+    const stalls = createHttpServer((request) => request.resume().on('end', () => bodyRead()));
+    // Takes the TCP connection and never answers the TLS handshake: an https request there is still connecting.
+    let connected = () => {};
+    const silent = createTcpServer((socket) => {
+      sockets.add(socket);
+      connected();
+    });
+    const listen = async (server: HttpServer | TcpServer) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const cancelledWhen = async (reached: Promise<void>) => {
+      const source = new vscode.CancellationTokenSource();
+      const asked = api.inlineCompletionProvider.provideInlineCompletionItems(
+        document,
+        end,
+        { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+        source.token,
+      );
+      await reached;
+      source.cancel();
+      await asked;
+    };
+    const backend = (id: string, baseUrl: string) =>
+      useCompletionBackend(api, original, {
+        id,
+        name: id,
+        preset: 'custom',
+        baseUrl,
+        completionModel: 'emulator-coder',
+        prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+      });
+    try {
+      const sentRecords = await backend('cancelled-sent', `http://127.0.0.1:${await listen(stalls)}/v1`);
+      await cancelledWhen(new Promise((resolve) => (bodyRead = resolve)));
+      const [sent] = await eventually(sentRecords, (found) => found.length > 0, 'the cancelled request to be recorded');
+      assert.equal(sent?.outcome, 'cancelled');
+      assert.ok((sent?.inputTokens ?? 0) > 0 && (sent?.costMicros ?? 0) > 0, `estimated: ${JSON.stringify(sent)}`);
+
+      const connectingRecords = await backend('cancelled-connecting', `https://127.0.0.1:${await listen(silent)}/v1`);
+      await cancelledWhen(new Promise((resolve) => (connected = resolve)));
+      const [connecting] = await eventually(
+        connectingRecords,
+        (found) => found.length > 0,
+        'the request cancelled while connecting to be recorded',
+      );
+      assert.equal(connecting?.outcome, 'cancelled');
+      assert.deepEqual(
+        [connecting?.inputTokens, connecting?.outputTokens, connecting?.costMicros, connecting?.unserved],
+        [0, 0, 0, true],
+        `never sent, so never billed: ${JSON.stringify(connecting)}`,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      stalls.closeAllConnections();
+      await new Promise((resolve) => stalls.close(resolve));
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
