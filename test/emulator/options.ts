@@ -129,6 +129,8 @@ export interface EmulatorOptions {
    * out). `where` says which one it is.
    */
   reportUsage?: (usage: Record<string, unknown>, where: UsageReport) => Record<string, unknown>;
+  /** How the emulated Ollama sizes its context window (see `OllamaContext`). */
+  ollama?: OllamaContext;
   /** Model ids every backend lists (Ollama shows them as `id:latest`). */
   models?: readonly string[];
   /** Generation requests allowed per clock minute; more answer 429. */
@@ -151,6 +153,20 @@ export interface EmulatorOptions {
   openrouter?: OpenRouterAccount;
   litellm?: LiteLlmKey;
   zai?: ZaiAccount;
+}
+
+/**
+ * Ollama's context window: a request gets its `options.num_ctx`, else the Modelfile's
+ * `PARAMETER num_ctx`, else the server's default, never more than the model was trained for; a
+ * prompt longer than that is cut from its start (after `num_keep` tokens) and answered anyway.
+ */
+export interface OllamaContext {
+  /** The server's default (OLLAMA_CONTEXT_LENGTH): 4096 unless set, as Ollama since 2025; 2048 before. */
+  defaultNumCtx?: number;
+  /** `<architecture>.context_length` in /api/show; 32768 unless set (Qwen2.5-Coder). */
+  contextLength?: number;
+  /** A Modelfile's `PARAMETER num_ctx`, by model name as /api/tags lists it (`name:latest`). */
+  modelNumCtx?: Readonly<Record<string, number>>;
 }
 
 /** Which usage object `EmulatorOptions.reportUsage` is given. */

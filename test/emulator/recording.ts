@@ -19,6 +19,11 @@ export interface RecordedRequest {
    * stream the client closes stops here, where the rest would have been generated, and billed.
    */
   generatedTokens: number;
+  /**
+   * Ollama only: the context window the request ran with, and the prompt tokens it dropped from
+   * the start because the prompt did not fit (0 when it did).
+   */
+  context?: { numCtx: number; truncatedTokens: number };
   /** The HTTP status once headers went out; undefined while none did (or the socket was reset). */
   status?: number;
 }

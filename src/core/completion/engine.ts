@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanHoleFillAnswer } from '../providers/holeFillPrompt';
+import { dropStart } from '../providers/ollamaContext';
 import { ProviderError } from '../providers/providerError';
 import type { FimRequest, FimResult } from '../providers/types';
 import { sleep, systemClock, type Clock } from '../clock';
@@ -606,6 +607,11 @@ export class CompletionEngine {
     const { prompt, template } = plan;
     const snippetsInPrefix = !template?.takesSnippets;
     const templatePrefix = snippetsInPrefix ? plan.fimPrefix : prompt.prefix;
+    const templateContext = {
+      path: plan.path,
+      snippets: snippetsInPrefix ? [] : prompt.snippets,
+      order: plan.order,
+    };
     const processing = {
       prefix: plan.scanPrefix,
       suffix: prompt.suffix,
@@ -651,11 +657,9 @@ export class CompletionEngine {
       prefix: plan.fimPrefix,
       suffix: prompt.suffix,
       ...(template && {
-        rawPrompt: template.build(templatePrefix, prompt.suffix, {
-          path: plan.path,
-          snippets: snippetsInPrefix ? [] : prompt.snippets,
-          order: plan.order,
-        }),
+        rawPrompt: template.build(templatePrefix, prompt.suffix, templateContext),
+        rawPromptCut: (chars: number) =>
+          template.build(dropStart(templatePrefix, chars), prompt.suffix, templateContext),
         rawStop: template.stop,
       }),
       maxTokens: plan.maxTokens,

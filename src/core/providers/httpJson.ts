@@ -4,7 +4,7 @@
  */
 import { classifyHttpError } from './classifyError';
 import type { Deadline } from './deadline';
-import { guardedFetch } from './guardedFetch';
+import { guardedFetch, type BodyLimits } from './guardedFetch';
 import { ProviderError } from './providerError';
 import { connectionDetail, neverReachedServer } from './connectFailure';
 import { redactSecrets } from './redact';
@@ -21,6 +21,8 @@ export interface JsonCall {
   deadline: Deadline;
   /** See `ProviderHooks.confirmPlainHttpKey`. */
   confirmPlainHttpKey?: (origin: string) => Promise<boolean>;
+  /** Tighter bounds than guardedFetch's for what the server may send. */
+  limits?: Partial<BodyLimits>;
 }
 
 export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: Headers }> {
@@ -83,6 +85,7 @@ async function send(call: JsonCall): Promise<Response> {
       providerId: call.providerId,
       apiKey: call.apiKey,
       confirmPlainHttpKey: call.confirmPlainHttpKey,
+      limits: call.limits,
     });
     return await withSendTrace(call.deadline.sent, () =>
       transport(call.url, {

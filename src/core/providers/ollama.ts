@@ -6,6 +6,7 @@ import type { ProviderConfig } from '../settings/providerSettings';
 import { fimListener, fimOverChat, probeByListing } from './clientSupport';
 import { startDeadline } from './deadline';
 import { callJson, callJsonLines, type JsonCall } from './httpJson';
+import { fitToContext, modelFacts, type OllamaModelFacts } from './ollamaContext';
 import { ProviderError } from './providerError';
 import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
 import type {
@@ -24,6 +25,8 @@ import { estimatedUsage } from './usage';
 import { optionalCount } from '../usage/tokenCounts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** /api/show carries the Modelfile, template and license: a few KB to some hundreds; more is not a model's. */
+const SHOW_BODY_BYTES = 1024 * 1024;
 
 interface GenerateResponse {
   response?: string;
@@ -41,8 +44,10 @@ export class OllamaProvider implements Provider {
   readonly id: string;
   private readonly root: string;
   private readonly chatClient: OpenAICompatibleProvider;
-  /** Whether a model's template takes a suffix, from /api/show; asked once per model. */
-  private readonly suffixSupport = new Map<string, Promise<boolean>>();
+  /** What /api/show says of each model (its suffix support, its context window); asked once per model. */
+  private readonly facts = new Map<string, Promise<OllamaModelFacts>>();
+  /** The `num_ctx` last sent for each model: kept, since another value would reload the model. */
+  private readonly askedWindow = new Map<string, number>();
   private readonly confirmPlainHttpKey: ((origin: string) => Promise<boolean>) | undefined;
 
   constructor(
@@ -64,17 +69,30 @@ export class OllamaProvider implements Provider {
   async fim(request: FimRequest): Promise<FimResult> {
     const model = request.model ?? this.config.completionModel;
     // The model's own template with `suffix` is best; a raw FIM template next; a chat prompt last.
-    const native = await this.supportsSuffix(model, request);
+    const facts = await this.modelFacts(model, request);
+    const native = facts.suffix;
     if (!native && request.rawPrompt === undefined)
       return fimOverChat((chatRequest) => this.chat(chatRequest), request, model);
+    const maxTokens = request.maxTokens ?? 128;
+    const fitted = fitToContext(
+      {
+        prefix: request.prefix,
+        suffix: request.suffix,
+        ...(!native && { raw: request.rawPrompt, rawCut: request.rawPromptCut }),
+      },
+      maxTokens,
+      facts,
+      this.askedWindow.get(model),
+    );
+    if (fitted.numCtx !== undefined) this.askedWindow.set(model, fitted.numCtx);
     const deadline = startDeadline(request, DEFAULT_TIMEOUT_MS);
     try {
       // With raw:true Ollama applies no template: the prompt already carries the model's FIM tokens.
       const stop = [...(request.stop ?? []), ...(native ? [] : (request.rawStop ?? []))];
       const onText = fimListener(request);
       const body = native
-        ? { model, prompt: request.prefix, suffix: request.suffix }
-        : { model, prompt: request.rawPrompt, raw: true };
+        ? { model, prompt: fitted.prefix, suffix: fitted.suffix }
+        : { model, prompt: fitted.raw, raw: true };
       const call = {
         providerId: this.id,
         url: `${this.root}/api/generate`,
@@ -83,7 +101,8 @@ export class OllamaProvider implements Provider {
           // Streamed when the caller listens: a local model's first line shows while it writes the rest.
           stream: onText !== undefined,
           options: {
-            num_predict: request.maxTokens ?? 128,
+            num_predict: maxTokens,
+            ...(fitted.numCtx !== undefined && { num_ctx: fitted.numCtx }),
             temperature: request.temperature ?? 0,
             ...(stop.length && { stop }),
           },
@@ -105,7 +124,7 @@ export class OllamaProvider implements Provider {
         model: data.model ?? model,
         finishReason: data.done_reason,
         ...(data.stoppedEarly && { stoppedEarly: true }),
-        usage: usage ?? estimatedUsage(request.prefix + request.suffix, text),
+        usage: usage ?? estimatedUsage(native ? fitted.prefix + fitted.suffix : (fitted.raw ?? ''), text),
       };
     } finally {
       deadline.dispose();
@@ -163,14 +182,18 @@ export class OllamaProvider implements Provider {
     return probeByListing((o) => this.listModels(o), options);
   }
 
-  /** Ollama passes `suffix` to the model only if its template uses `.Suffix`. */
-  private supportsSuffix(model: string, options: CallOptions): Promise<boolean> {
-    let known = this.suffixSupport.get(model);
+  /**
+   * From /api/show: whether the model takes `suffix` (Ollama passes it only if the template uses
+   * `.Suffix`) and its context window. Asked once per model, within 5 s; the answer (a Modelfile,
+   * a template, a license) is read up to SHOW_BODY_BYTES.
+   */
+  private modelFacts(model: string, options: CallOptions): Promise<OllamaModelFacts> {
+    let known = this.facts.get(model);
     if (!known) {
       known = (async () => {
         const deadline = startDeadline(options, 5_000);
         try {
-          const { data } = await callJson<{ template?: string; capabilities?: string[] }>({
+          const { data } = await callJson<unknown>({
             providerId: this.id,
             url: `${this.root}/api/show`,
             body: { model },
@@ -178,15 +201,16 @@ export class OllamaProvider implements Provider {
             apiKey: this.apiKey,
             confirmPlainHttpKey: this.confirmPlainHttpKey,
             deadline,
+            limits: { bodyBytes: SHOW_BODY_BYTES },
           });
-          return data.capabilities?.includes('insert') === true || /\.Suffix\b/.test(data.template ?? '');
+          return modelFacts(data);
         } finally {
           deadline.dispose();
         }
       })();
-      this.suffixSupport.set(model, known);
+      this.facts.set(model, known);
       // A failed lookup (server down, cancelled) is asked again next time.
-      known.catch(() => this.suffixSupport.delete(model));
+      known.catch(() => this.facts.delete(model));
     }
     return known;
   }

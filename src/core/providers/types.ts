@@ -86,6 +86,11 @@ export interface FimRequest extends CallOptions {
    * 'raw-template' backend fills the hole over chat.
    */
   rawPrompt?: string;
+  /**
+   * `rawPrompt` built again with at least the first `chars` characters of the code before the
+   * cursor left out (to a line start): for a backend whose context window the whole would overflow.
+   */
+  rawPromptCut?: (chars: number) => string;
   /** The template's control tokens, added to `stop` only where `rawPrompt` is sent. */
   rawStop?: string[];
   stop?: string[];

@@ -732,7 +732,7 @@ describe('completion engine: requests', () => {
       requests.push(backend.requests[0]);
     }
     // What goes over the wire: not the abort signal or the stream callback.
-    const strip = ({ signal: _signal, onText: _onText, ...rest }: FimRequest) => rest;
+    const strip = ({ signal: _signal, onText: _onText, rawPromptCut: _cut, ...rest }: FimRequest) => rest;
     assert.deepEqual(strip(requests[0]!), strip(requests[1]!));
     assert.match(requests[0]!.prefix, /cartTotal|withTax/, 'a related snippet is in the prompt');
   });
@@ -760,6 +760,11 @@ describe('completion engine: requests', () => {
     assert.equal(
       backend.requests[0]?.rawPrompt,
       '<|repo_name|>workspace\n<|file_sep|>sum.js\nfunction sum(a, b) { return add(a, b); }\n<|file_sep|>add.js\n<|fim_prefix|>function add(a, b) {<|fim_suffix|>\n}\n<|fim_middle|>',
+    );
+    // For a backend whose window it would overflow: the same prompt, the code before the cursor cut from its start.
+    assert.equal(
+      backend.requests[0]?.rawPromptCut?.(9),
+      '<|repo_name|>workspace\n<|file_sep|>sum.js\nfunction sum(a, b) { return add(a, b); }\n<|file_sep|>add.js\n<|fim_prefix|>add(a, b) {<|fim_suffix|>\n}\n<|fim_middle|>',
     );
     assert.deepEqual(
       call.result?.map((s) => s.insertText),
