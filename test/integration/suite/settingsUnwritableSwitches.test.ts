@@ -483,17 +483,6 @@ describe('switches with a user settings.json that cannot be written', () => {
     const api = await activateWithLedger();
     const detected = api.backends.detected();
     api.backends.setDetected([foundOllama()]);
-    await setUserSettings({
-      providers: [
-        emulatorBackend(start.emulatorBaseUrl, 'budget-unwritable', 'Budget Spender', {
-          prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
-        }),
-        ...start.providers,
-      ],
-      'completion.provider': 'budget-unwritable',
-      'completion.yieldToChat': false,
-      budget: { usdPerDay: 0.000001, action: 'warn' },
-    });
     const offered: unknown[][] = [];
     let repair: (() => Promise<void>) | undefined;
     try {
@@ -513,6 +502,18 @@ describe('switches with a user settings.json that cannot be written', () => {
                 }) as unknown as string;
               },
               async () => {
+                // Set while the notice is answered here: what earlier tests spent today may reach it at once.
+                await setUserSettings({
+                  providers: [
+                    emulatorBackend(start.emulatorBaseUrl, 'budget-unwritable', 'Budget Spender', {
+                      prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+                    }),
+                    ...start.providers,
+                  ],
+                  'completion.provider': 'budget-unwritable',
+                  'completion.yieldToChat': false,
+                  budget: { usdPerDay: 0.000001, action: 'warn' },
+                });
                 await completeNewFunction(api, 'budgetUnwritable');
                 await eventually(
                   () => offered.length,
