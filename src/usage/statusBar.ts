@@ -143,7 +143,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const onlyWaiting = waiting && completion?.id === waiting.on && chat?.id === waiting.on;
     const segments = [
       onlyWaiting ? `${icon} ${waiting.text}` : `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
-      planText && !gear && !(pausedText && level === 'ok') && !budgetPause ? planText : figure,
+      // A plan's window is no news while its backend has not answered once: the failed test is.
+      planText && !gear && !(pausedText && level === 'ok') && !budgetPause && !untested ? planText : figure,
       !onlyWaiting && waiting?.text,
     ].filter(Boolean);
     this.item.text = segments.join(' · ');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { Notice } from '../../../src/usage/limitMonitor';
-import { activateWithLedger, config, eventually, itemsAt, useCompletionBackend } from './helpers';
+import { activateWithLedger, config, eventually, itemsAt, statusBarText, useCompletionBackend } from './helpers';
 
 const SINGAPORE_KEY = 'sk-emu-singapore-0123456789abcdef';
 const BEIJING_KEY = 'sk-emu-beijing-0123456789abcdef';
@@ -58,6 +58,32 @@ describe('a refused key', () => {
     assert.ok(!JSON.stringify(warnings).includes(BEIJING_KEY), 'the key itself is never shown');
     assert.match(api.backends.failedTest('mstudio') ?? '', /^Authentication failed/);
     await api.keys.delete('mstudio');
+  });
+
+  it('a Coding Plan added after a failed test says so in the status bar, not only its window', async () => {
+    const api = await activateWithLedger();
+    const entry = {
+      id: 'plan-untested',
+      name: 'My plan',
+      preset: 'coding-plan-intl',
+      baseUrl: emulator.baseUrls.codingPlan,
+    };
+    try {
+      await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+      await config().update('completion.provider', entry.id, vscode.ConfigurationTarget.Global);
+      const planConfig = api.backends.current().providers.find((provider) => provider.id === entry.id);
+      assert.ok(planConfig, 'the entry is read');
+      // As Add Anyway leaves it: the test failed, nothing has been served since.
+      api.backends.noteTest(planConfig, 'could not be found');
+      const text = await statusBarText(
+        api,
+        (shown) => shown.includes('My plan') && shown.includes('connection test failed'),
+        'the failed test in the status bar',
+      );
+      assert.match(text, /\$\(warning\)/);
+    } finally {
+      api.backends.noteTest(entry, undefined);
+    }
   });
 
   it('a Model Studio key refused while in use: the notice says keys belong to a region, once', async () => {
