@@ -15,6 +15,7 @@ import { planWindowReadings, projectExhaustion, type LimitState } from '../core/
 import { completionWaitText, type CompletionWait } from '../core/usage/completionWait';
 import { localClock, planStatusText } from '../core/usage/planWindows';
 import type { ReturnView } from './returnAtReset';
+import { knownReset } from '../core/usage/returnPlan';
 
 /**
  * The "Switchboard" status bar item: which backend serves completion and chat, and whether it
@@ -219,7 +220,10 @@ export class SwitchboardStatusBar implements vscode.Disposable {
         // The server's refusal wins over a local count that still shows room.
         const refused = state && failureFigure(state);
         const remaining = refused ? escape(refused) : closest ? escape(describeRemaining(closest)) : '—';
-        const resetsAt = refused ? state.failure?.resetsAt : closest?.resetsAt;
+        // A refusal that gave no reset is explained by a spent window: its reset, as the return line says.
+        const resetsAt = refused
+          ? (state.failure?.resetsAt ?? knownReset(state, this.backends.rateLimits.get(config.id), now))
+          : closest?.resetsAt;
         const resets = resetsAt ? escape(formatReset(resetsAt, now)) : '—';
         const spent = (totals: Totals | undefined) =>
           config.plan ? 'included in plan' : totals ? escape(costText(totals)) : '$0.00';
