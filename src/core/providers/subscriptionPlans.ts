@@ -14,7 +14,17 @@ export interface PlanTier {
   price?: string;
   /** Where a figure is inferred or estimated rather than stated. */
   note?: string;
+  /** The figures `note` is about: once the user has set every one of them, it no longer applies. */
+  noteOn?: readonly PlanFigure[];
+  /**
+   * Figures taken from elsewhere ("Alibaba publishes for Lite in China"): said, for those the user
+   * has not set, in a note of their own.
+   */
+  inferred?: { figures: readonly PlanFigure[]; from: string };
 }
+
+/** A tier's figures that the user can set in `switchboard.providers[].plan`. */
+export type PlanFigure = 'requestsPer5h' | 'requestsPerWeek' | 'requestsPerMonth';
 
 export interface SubscriptionPlan {
   id: string;
@@ -48,7 +58,7 @@ export const ALIBABA_CODING_PLAN_INTL: SubscriptionPlan = {
       requestsPer5h: 1_200,
       requestsPerWeek: 9_000,
       price: '$10/month',
-      note: 'The 5-hour and weekly limits are those Alibaba publishes for Lite in China; if yours differ, set them in the backend’s plan settings.',
+      inferred: { figures: ['requestsPer5h', 'requestsPerWeek'], from: 'Alibaba publishes for Lite in China' },
     },
     pro: { requestsPer5h: 6_000, requestsPerWeek: 45_000, requestsPerMonth: 90_000, price: '$50/month' },
   },
@@ -85,9 +95,21 @@ export const ZAI_GLM_CODING_PLAN: SubscriptionPlan = {
   label: 'GLM Coding Plan',
   unit: 'prompts',
   tiers: {
-    lite: { requestsPer5h: 120, note: 'About 120 prompts per 5 hours (an estimate in an older Z.ai FAQ).' },
-    pro: { requestsPer5h: 600, note: 'About 600 prompts per 5 hours (an estimate in an older Z.ai FAQ).' },
-    max: { requestsPer5h: 2_400, note: 'About 2,400 prompts per 5 hours (an estimate in an older Z.ai FAQ).' },
+    lite: {
+      requestsPer5h: 120,
+      note: 'About 120 prompts per 5 hours (an estimate in an older Z.ai FAQ).',
+      noteOn: ['requestsPer5h'],
+    },
+    pro: {
+      requestsPer5h: 600,
+      note: 'About 600 prompts per 5 hours (an estimate in an older Z.ai FAQ).',
+      noteOn: ['requestsPer5h'],
+    },
+    max: {
+      requestsPer5h: 2_400,
+      note: 'About 2,400 prompts per 5 hours (an estimate in an older Z.ai FAQ).',
+      noteOn: ['requestsPer5h'],
+    },
   },
   defaultTier: 'lite',
   // Z.ai documents a weekly window too, with no published size; its quota endpoint reports it.

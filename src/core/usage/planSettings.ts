@@ -2,7 +2,7 @@
  * A backend's plan as it applies: the preset's subscription at the tier the user chose (or the
  * smallest, until they do), with any custom numbers of theirs on top.
  */
-import type { PlanTierId, SubscriptionPlan } from '../providers/subscriptionPlans';
+import type { PlanFigure, PlanTier, PlanTierId, SubscriptionPlan } from '../providers/subscriptionPlans';
 import type { PlanWindow } from './planWindows';
 
 const WEEKDAY_INDEX: Record<string, number> = {
@@ -67,6 +67,7 @@ export function resolvePlan(
   const per5h = settings?.requestsPer5h ?? tier.requestsPer5h;
   const perWeek = settings?.requestsPerWeek ?? tier.requestsPerWeek;
   const perMonth = settings?.requestsPerMonth ?? tier.requestsPerMonth;
+  const note = tierNote(tier, settings);
   const windows: PlanWindow[] = [];
   if (per5h !== undefined) windows.push({ kind: 'rolling', hours: 5, limit: per5h });
   if (perWeek !== undefined)
@@ -94,10 +95,37 @@ export function resolvePlan(
       unit: preset?.unit ?? 'requests',
       windows,
       ...(tier.price && { price: tier.price }),
-      ...(tier.note && { note: tier.note }),
+      ...(note && { note }),
       ...(preset && { sources: preset.sources }),
       ...(preset?.usageEndpoint && { usageEndpoint: preset.usageEndpoint }),
     },
     ...(problem && { problem }),
   };
+}
+
+const FIGURE_NAMES: Record<PlanFigure, string> = {
+  requestsPer5h: '5-hour',
+  requestsPerWeek: 'weekly',
+  requestsPerMonth: 'monthly',
+};
+
+/**
+ * What the tooltip says of the tier's figures: nothing about one the user set ("the 5-hour limit
+ * is Alibaba's" beside the user's own 5-hour limit would contradict it).
+ */
+function tierNote(tier: PlanTier, settings: PlanSettingsInput | undefined): string | undefined {
+  const own = (figure: PlanFigure) => settings?.[figure] !== undefined;
+  const notes: string[] = [];
+  if (tier.note && !(tier.noteOn?.length && tier.noteOn.every(own))) notes.push(tier.note);
+  const inferred = tier.inferred?.figures.filter((figure) => !own(figure)) ?? [];
+  if (tier.inferred && inferred.length) {
+    const names = inferred.map((figure) => FIGURE_NAMES[figure]);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+    notes.push(
+      names.length > 1
+        ? `The ${list} limits are those ${tier.inferred.from}; if yours differ, set them in the backend’s plan settings.`
+        : `The ${list} limit is the one ${tier.inferred.from}; if yours differs, set it in the backend’s plan settings.`,
+    );
+  }
+  return notes.length ? notes.join(' ') : undefined;
 }

@@ -310,3 +310,20 @@ describe("Model Studio's free quota", () => {
     assert.match(problems[0]?.message ?? '', /freeQuota\.0\.until must be a date like "2027-03-01"/);
   });
 });
+
+describe("a plan tier's note beside the user's own figures", () => {
+  it('the international Lite note names only the figures still inferred from China', () => {
+    const inferred = planOf({ preset: 'coding-plan-intl' }).plan?.note ?? '';
+    assert.match(inferred, /The 5-hour and weekly limits are those Alibaba publishes for Lite in China/);
+    const own5h = planOf({ preset: 'coding-plan-intl', plan: { requestsPer5h: 10 } }).plan?.note ?? '';
+    assert.doesNotMatch(own5h, /5-hour/, own5h);
+    assert.match(own5h, /The weekly limit is the one Alibaba publishes for Lite in China/);
+    const ownBoth = planOf({ preset: 'coding-plan-intl', plan: { requestsPer5h: 10, requestsPerWeek: 70 } }).plan;
+    assert.equal(ownBoth?.note, undefined);
+  });
+
+  it("the GLM plan's estimate is not said beside the user's own 5-hour figure", () => {
+    assert.match(planOf({ preset: 'zai-coding-plan' }).plan?.note ?? '', /an estimate/);
+    assert.equal(planOf({ preset: 'zai-coding-plan', plan: { requestsPer5h: 50 } }).plan?.note, undefined);
+  });
+});
