@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import type { DashboardData } from '../../core/usage/dashboardData';
-import { formatAmounts, formatMoney, formatMoneyTicks, plural } from '../../core/usage/formatMoney';
+import { formatMoney, formatMoneyTicks, formatTotalCost, plural } from '../../core/usage/formatMoney';
 import type { Currency } from '../../core/usage/money';
 import { formatCompact, formatDay, formatMs } from './format';
 
@@ -275,7 +275,16 @@ function costSummary(data: DashboardData, currency: Currency): string {
   const names = new Set(data.backends.map((series) => series.backend));
   const other = currency === 'USD' ? 'CNY' : 'USD';
   const apart = data.totals.cost[other] ? ` The chart shows ${currency} only; ${other} is kept apart.` : '';
-  return `${formatAmounts(data.totals.cost)} over ${data.days.length} days across ${names.size} backends.${highest}${apart}`;
+  const { totals } = data;
+  // As the Cost card says it: a plan's requests are included in it, never "$0.00".
+  const spent = formatTotalCost(
+    totals.cost,
+    totals.requests,
+    totals.unpricedRequests,
+    totals.planRequests,
+    totals.unservedRequests,
+  );
+  return `${spent} over ${plural(data.days.length, 'day')} across ${plural(names.size, 'backend')}.${highest}${apart}`;
 }
 
 /** What every chart shares: size, no built-in legend, a cursor synced across the charts, hover reporting. */

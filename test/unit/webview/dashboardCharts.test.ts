@@ -113,3 +113,20 @@ describe('dashboard latency chart', () => {
     assert.equal(latencyChart(data(), theme, () => {}).summary, 'Over the range: p50 138 ms, p95 138 ms.');
   });
 });
+
+describe('dashboard cost chart summary', () => {
+  it('tells a screen reader a plan’s requests are included in it, never that they cost $0.00', () => {
+    const plan = data();
+    plan.backends[0]!.costMicros = [0, 0];
+    plan.backends[0]!.inPlan = [0, 2];
+    plan.totals.cost = {};
+    plan.totals.planRequests = 2;
+    const summary = costChart(plan, theme, () => {}).summary;
+    assert.doesNotMatch(summary, /\$0\.00/, summary);
+    assert.match(summary, /^included in plan over 2 days across 1 backend\./, summary);
+  });
+
+  it('says what was spent, per currency, beside the backends counted', () => {
+    assert.match(costChart(data(), theme, () => {}).summary, /^< \$0\.0001 over 2 days across 1 backend\./);
+  });
+});
