@@ -70,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     return decision.completion ?? decision.chat;
   };
   statusBar.watchReturn(() => returns.view(), returns.onDidChange);
+  statusBar.watchKeys(keys);
   const controls = new CompletionControls(context.globalState);
   const completionContext = new CompletionContextFiles();
   const completion = new SwitchboardInlineCompletionProvider(

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
+import type { KeyStore } from '../backends/keyStore';
 import { missingModelAdvice } from '../core/providers/missingModel';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
@@ -31,6 +32,9 @@ export class SwitchboardStatusBar implements vscode.Disposable {
   /** What automatic completion on a backend waits for after the server refused it. */
   completionWait: ((config: ProviderConfig) => CompletionWait | undefined) | undefined;
   private returnView: (() => ReturnView | undefined) | undefined;
+  /** The backends in use that need a key and have none for where they point: id → the server its key was set for, or ''. */
+  private missingKeys = new Map<string, string>();
+  private keysChecked = 0;
 
   constructor(
     private readonly backends: Backends,
@@ -65,6 +69,37 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /**
+   * Watches the keys of the backends in use (secret storage is read asynchronously): one without
+   * the key it needs looks healthy until its server refuses the first request, so it is said first.
+   */
+  watchKeys(keys: KeyStore): void {
+    this.subscriptions.push(
+      keys.onDidChange(() => void this.checkKeys(keys)),
+      this.backends.onDidChange(() => void this.checkKeys(keys)),
+    );
+    void this.checkKeys(keys);
+  }
+
+  private async checkKeys(keys: KeyStore): Promise<void> {
+    const check = ++this.keysChecked;
+    const inUse = [this.backends.configFor('completion'), this.backends.configFor('chat')].filter(
+      // Qwen Code's OAuth login keeps its credentials in its own file, not in secret storage.
+      (config): config is ProviderConfig =>
+        config?.preset.requiresKey === true && config.preset.protocol !== 'qwen-oauth',
+    );
+    const missing = new Map<string, string>();
+    for (const config of inUse) {
+      const found = await keys.lookup(config);
+      if (found.key === undefined) missing.set(config.id, found.storedFor ?? '');
+    }
+    // A later check (a key set meanwhile) has the last word.
+    if (check !== this.keysChecked) return;
+    if (JSON.stringify([...missing]) === JSON.stringify([...this.missingKeys])) return;
+    this.missingKeys = missing;
+    this.render();
+  }
+
   setError(error: ProviderError | undefined): void {
     if (error?.kind === this.lastError?.kind && error?.message === this.lastError?.message) return;
     this.lastError = error;
@@ -81,6 +116,9 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     // A backend added although its connection test failed is not shown as if it worked.
     const untested = [completion, chat].find(
       (config): config is ProviderConfig => config !== undefined && this.backends.failedTest(config.id) !== undefined,
+    );
+    const keyless = [completion, chat].find(
+      (config): config is ProviderConfig => config !== undefined && this.missingKeys.has(config.id),
     );
     // The status of whichever active backend is worse, or of the budget over all of them.
     const states = [completion, chat].flatMap((config) =>
@@ -119,7 +157,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           ? '$(debug-pause)'
           : level === 'exhausted'
             ? '$(error)'
-            : level === 'warning' || lastError || untested
+            : level === 'warning' || lastError || untested || keyless
               ? '$(warning)'
               : '$(plug)';
     // Today's spend of the backends named beside it, never the total of all of them.
@@ -131,6 +169,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       gear?.text ||
       (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
       (untested && 'connection test failed') ||
+      (keyless && (this.missingKeys.get(keyless.id) ? 'key set for another server' : 'no API key')) ||
       pausedText ||
       (spent && spent.requests > 0 ? `${costText(spent)} today` : undefined);
     // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
@@ -145,14 +184,14 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const segments = [
       onlyWaiting ? `${icon} ${waiting.text}` : `${icon} ${rolesLabel(completion?.name, chat?.name)}`,
       // A plan's window is no news while its backend has not answered once: the failed test is.
-      planText && !gear && !(pausedText && level === 'ok') && !budgetPause && !untested ? planText : figure,
+      planText && !gear && !(pausedText && level === 'ok') && !budgetPause && !untested && !keyless ? planText : figure,
       !onlyWaiting && waiting?.text,
     ].filter(Boolean);
     this.item.text = segments.join(' · ');
     this.item.backgroundColor =
       level === 'exhausted'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : level === 'warning' || lastError || untested
+        : level === 'warning' || lastError || untested || keyless
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const sentence = worstState && level !== 'ok' && worstName ? describeState(worstName, worstState, now) : undefined;
@@ -203,6 +242,16 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       const args = encodeURIComponent(JSON.stringify([untested.id]));
       tooltip.appendMarkdown(
         `$(warning) ${escape(`${untested.name} failed its connection test: ${this.backends.failedTest(untested.id) ?? ''}`)} None of its requests has been answered since. ${untested.preset.requiresKey ? `[Set its key](command:switchboard.setApiKey?${args}) or [switch backend]` : '[Switch backend]'}(command:switchboard.switchProvider).\n\n`,
+      );
+    }
+    if (keyless) {
+      const args = encodeURIComponent(JSON.stringify([keyless.id]));
+      const storedFor = this.missingKeys.get(keyless.id);
+      const what = storedFor
+        ? `${keyless.name}'s key was set for ${storedFor}, not for where it points now, and is not sent there`
+        : `${keyless.name} has no API key: its server will refuse its requests`;
+      tooltip.appendMarkdown(
+        `$(warning) ${escape(`${what}.`)} [Set its key](command:switchboard.setApiKey?${args}) or [switch backend](command:switchboard.switchProvider).\n\n`,
       );
     }
     for (const detail of waiting?.details ?? []) tooltip.appendMarkdown(`$(history) ${escape(detail)}\n\n`);
