@@ -150,7 +150,8 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
     const refused = totals.unservedRequests
       ? ` (${totals.unservedRequests.toLocaleString('en-US')} refused or not sent)`
       : '';
-    return `${plural(totals.requests, 'request')}${refused} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens · ${cost}`;
+    // The cost first: a picker row is cut at its end when the backend's name is long.
+    return `${cost} · ${plural(totals.requests, 'request')}${refused} · ${(totals.inputTokens + totals.outputTokens).toLocaleString('en-US')} tokens`;
   };
   const items: vscode.QuickPickItem[] = [
     {

@@ -113,4 +113,38 @@ describe('usage meter in the status bar and the picker', () => {
     assert.equal(config().get('completion.provider'), 'emulator');
     assert.equal(config().get('chat.provider'), 'emulator');
   });
+
+  it('Show Usage puts each line’s cost first, where a long line is not cut', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'priced', 'A backend with a rather long name (region)', {
+          prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+        }),
+      ],
+      'completion.provider': 'priced',
+    });
+    await completeNewFunction(api, 'usageLine');
+    await eventually(
+      () => api.meter.today('priced')?.requests ?? 0,
+      (requests) => requests > 0,
+      'the request in the ledger',
+    );
+    const window = vscode.window as { showQuickPick: unknown };
+    const pick = window.showQuickPick;
+    let shown: vscode.QuickPickItem[] = [];
+    window.showQuickPick = async (items: vscode.QuickPickItem[]) => {
+      shown = items;
+      return undefined;
+    };
+    try {
+      await vscode.commands.executeCommand('switchboard.showUsage');
+    } finally {
+      window.showQuickPick = pick;
+    }
+    const row = shown.find((item) => item.label === 'A backend with a rather long name (region)');
+    assert.match(row?.description ?? '', /^today: (< )?\$\d/, JSON.stringify(row));
+    assert.match(row?.detail ?? '', /^this month: (< )?\$\d/, JSON.stringify(row));
+  });
 });
