@@ -367,7 +367,15 @@ export interface CompletionState {
 
 /** Escapes what Markdown would read as markup or a link in names that come from settings. */
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|!$]/g, '\\$&');
+  return (
+    text
+      .replace(/[\\`*_{}[\]<>|!$]/g, '\\$&')
+      // The hover's Markdown links a bare URL, a www. host and an e-mail address by itself: an
+      // escaped character in each leaves it text (a server's words are never a link).
+      .replace(/(?<=[A-Za-z]):(?=\/\/)/g, '\\:')
+      .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}\\.`)
+      .replace(/@/g, '\\@')
+  );
 }
 
 /** "Qwen (Alibaba Cloud Model Studio) · qwen3-coder-plus": the label, the preset where it differs, the model. */

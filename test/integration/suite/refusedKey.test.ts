@@ -86,6 +86,35 @@ describe('a refused key', () => {
     }
   });
 
+  it('a URL in what the failed test said is plain text in the tooltip, never a link', async () => {
+    const api = await activateWithLedger();
+    const entry = {
+      id: 'url-untested',
+      name: 'Url plan',
+      preset: 'coding-plan-intl',
+      baseUrl: emulator.baseUrls.codingPlan,
+    };
+    try {
+      await config().update('providers', [...original, entry], vscode.ConfigurationTarget.Global);
+      await config().update('completion.provider', entry.id, vscode.ConfigurationTarget.Global);
+      await statusBarText(api, (shown) => shown.includes('Url plan'), 'the backend in the status bar');
+      api.backends.noteTest(
+        entry,
+        'Could not reach https://coding.example.invalid/v1 (see www.example.invalid or ops@example.invalid)',
+      );
+      const tooltip = await eventually(
+        () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+        (value) => value.includes('failed its connection test'),
+        'the failed test in the tooltip',
+      );
+      // Markdown makes a bare URL, a www. host or an address a link: none is left for it to find.
+      assert.doesNotMatch(tooltip, /https?:\/\/(?!command)|www\.example|ops@example/, tooltip);
+      assert.match(tooltip, /coding\.example\.invalid/);
+    } finally {
+      api.backends.noteTest(entry, undefined);
+    }
+  });
+
   it('a Model Studio key refused while in use: the notice says keys belong to a region, once', async () => {
     const api = await activateWithLedger();
     const notices: Notice[] = [];
