@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { KeyStore } from '../backends/keyStore';
+import { log } from '../log';
 import { missingModelAdvice } from '../core/providers/missingModel';
 import type { ProviderError } from '../core/providers/providerError';
 import { formatAmounts } from '../core/usage/formatMoney';
@@ -75,10 +76,17 @@ export class SwitchboardStatusBar implements vscode.Disposable {
    */
   watchKeys(keys: KeyStore): void {
     this.subscriptions.push(
-      keys.onDidChange(() => void this.checkKeys(keys)),
-      this.backends.onDidChange(() => void this.checkKeys(keys)),
+      keys.onDidChange(() => this.checkKeysSafely(keys)),
+      this.backends.onDidChange(() => this.checkKeysSafely(keys)),
     );
-    void this.checkKeys(keys);
+    this.checkKeysSafely(keys);
+  }
+
+  /** Secret storage can fail (a locked or missing keyring): the status bar then says nothing of keys. */
+  private checkKeysSafely(keys: KeyStore): void {
+    this.checkKeys(keys).catch((error: unknown) =>
+      log().warn(`Switchboard could not read the stored keys for the status bar: ${String(error)}`),
+    );
   }
 
   private async checkKeys(keys: KeyStore): Promise<void> {
