@@ -36,6 +36,10 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
       emulator: { quotas: { openai: { requestsPerMinute: PER_MINUTE } } },
       settings: ({ baseUrls }) => ({
         ...qwenWithLocalBackup(baseUrls),
+        // The typing below pauses after every letter, so the adaptive debounce would learn to ask at
+        // once after letters, and the greeting typed after the reset would spend the new minute's
+        // few requests before its `=`. Here each request waits for a real pause.
+        'switchboard.completion.speed': 'frugal',
         'switchboard.fallback': ['local'],
         // Completion spends the window to its end here, as it does with the yielding turned off.
         'switchboard.completion.yieldToChat': false,
