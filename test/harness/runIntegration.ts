@@ -20,7 +20,10 @@ import {
   type Workbench,
 } from './workbench';
 
+/** How long the host may go without finishing a test (or starting, before the first). */
 const RESULTS_TIMEOUT_MS = 240_000;
+/** The whole run, however steadily it progresses. */
+const RUN_TIMEOUT_MS = 30 * 60_000;
 
 async function main(): Promise<number> {
   const flavor = flavorFromEnv();
@@ -68,8 +71,17 @@ async function main(): Promise<number> {
 }
 
 async function waitForResults(file: string, workbench: Workbench): Promise<IntegrationResults> {
-  const deadline = Date.now() + RESULTS_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  const started = Date.now();
+  const progressFile = `${file}.progress`;
+  let deadline = started + RESULTS_TIMEOUT_MS;
+  let done = '';
+  while (Date.now() < deadline && Date.now() < started + RUN_TIMEOUT_MS) {
+    // Each finished test moves the deadline: only a host that stops progressing times out.
+    const now = existsSync(progressFile) ? readFileSync(progressFile, 'utf8') : '';
+    if (now !== done) {
+      done = now;
+      deadline = Date.now() + RESULTS_TIMEOUT_MS;
+    }
     if (existsSync(file)) {
       try {
         return JSON.parse(readFileSync(file, 'utf8')) as IntegrationResults;
@@ -83,7 +95,7 @@ async function waitForResults(file: string, workbench: Workbench): Promise<Integ
     ? readFileSync(workbench.logFile, 'utf8').split('\n').slice(-20).join('\n')
     : '';
   throw new Error(
-    `the extension host wrote no results within ${RESULTS_TIMEOUT_MS / 1000} s. Last code-server output:\n${log}`,
+    `the extension host finished ${done || 'no'} test(s) and then none for ${RESULTS_TIMEOUT_MS / 1000} s (or ran past ${RUN_TIMEOUT_MS / 60_000} min). Last code-server output:\n${log}`,
   );
 }
 

@@ -28,6 +28,10 @@ export async function run(): Promise<void> {
     metrics: {},
   };
   (globalThis as { switchboardMetrics?: Record<string, number> }).switchboardMetrics = results.metrics;
+  // The driver waits as long as tests keep finishing: a hung host is told from a slow machine.
+  const progress = () => {
+    if (resultsFile) writeFileSync(`${resultsFile}.progress`, String(results.passed.length + results.failed.length));
+  };
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'dot' });
   const suiteDir = join(__dirname, 'suite');
   const grep = process.env.SWITCHBOARD_TEST_GREP;
@@ -40,10 +44,14 @@ export async function run(): Promise<void> {
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
-      runner.on('pass', (test) => results.passed.push({ title: test.fullTitle(), durationMs: test.duration ?? 0 }));
-      runner.on('fail', (test, error: Error) =>
-        results.failed.push({ title: test.fullTitle(), error: error.stack ?? String(error) }),
-      );
+      runner.on('pass', (test) => {
+        results.passed.push({ title: test.fullTitle(), durationMs: test.duration ?? 0 });
+        progress();
+      });
+      runner.on('fail', (test, error: Error) => {
+        results.failed.push({ title: test.fullTitle(), error: error.stack ?? String(error) });
+        progress();
+      });
     });
   } catch (error) {
     results.failed.push({
