@@ -8,7 +8,7 @@ import { formatAmounts } from '../core/usage/formatMoney';
 import { addTotals, emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
 import { describeAcceptance } from '../core/usage/acceptanceText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { backendDetail } from '../core/settings/backendLabel';
+import { backendDetail, shortLabel } from '../core/settings/backendLabel';
 import { failureFigure, limitFigure, rolesLabel } from '../core/usage/statusSummary';
 import type { UsageMeter } from './usageMeter';
 import type { LimitMonitor } from './limitMonitor';
@@ -171,11 +171,18 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     // Today's spend of the backends named beside it, never the total of all of them.
     const shown = [...new Set([completion?.id, chat?.id].filter((id): id is string => id !== undefined))];
     const spent = this.meter ? sumTotals(shown.map((id) => this.meter?.today(id))) : undefined;
+    const waiting = this.returnView?.();
+    // With two backends named ("X · chat: Y", "on X until Y resets …"), a backend's figure says whose it is.
+    const whose =
+      worstName !== undefined && worstState !== overall && (waiting || completion?.id !== chat?.id)
+        ? `${shortLabel(worstName, 16)}: `
+        : '';
+    const failed = level === 'exhausted' && worstState && failureFigure(worstState);
     const figure =
       budgetPause?.figure ||
-      (level === 'exhausted' && worstState && failureFigure(worstState)) ||
+      (failed && `${whose}${failed}`) ||
       gear?.text ||
-      (level !== 'ok' && worstState?.worst && limitFigure(worstState.worst)) ||
+      (level !== 'ok' && worstState?.worst && `${whose}${limitFigure(worstState.worst)}`) ||
       (untested && 'connection test failed') ||
       (keyless && (this.missingKeys.get(keyless.id) ? 'key set for another server' : 'no API key')) ||
       pausedText ||
@@ -186,7 +193,6 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     // A refused key or an empty account says more than the window does.
     const planText =
       planned?.plan && planStatusText(planned.plan.label, planWindowReadings(plannedState), plannedState?.failure, now);
-    const waiting = this.returnView?.();
     // "on Ollama until Qwen resets …" names the backend in use: said once when it serves both roles.
     const onlyWaiting = waiting && completion?.id === waiting.on && chat?.id === waiting.on;
     const segments = [

@@ -39,7 +39,7 @@ describe('usage meter in the status bar and the picker', () => {
     );
     assert.match(
       api.statusBarItem.text,
-      /^\$\(warning\) Limited Backend · chat: Emulator \(demo\) · 4\/5 requests today$/,
+      /^\$\(warning\) Limited Backend · chat: Emulator \(demo\) · Limited Backend: 4\/5 requests today$/,
     );
     const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /Limited Backend is at 80% of a limit: 4 of 5 requests today; it resets at 00:00 UTC/);
@@ -56,7 +56,7 @@ describe('usage meter in the status bar and the picker', () => {
     );
     assert.match(
       api.statusBarItem.text,
-      /^\$\(error\) Limited Backend · chat: Emulator \(demo\) · 5\/5 requests today$/,
+      /^\$\(error\) Limited Backend · chat: Emulator \(demo\) · Limited Backend: 5\/5 requests today$/,
     );
     assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
   });
