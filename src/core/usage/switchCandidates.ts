@@ -31,15 +31,22 @@ export interface FoundBackend {
   discontinued?: string;
 }
 
+/**
+ * The candidates' names as buttons and lists show them. A notification's buttons share one row and
+ * VS Code cuts a long label short, so a backend the user configured goes by its own name, which
+ * they chose; the host comes beside it only where two candidates would read alike. A server found
+ * on some other host (Qwen Code's settings, the environment) always shows it: the user sees where
+ * a key would go before the click.
+ */
 export function switchCandidates(
   configured: readonly ConfiguredBackendFacts[],
   found: readonly FoundBackend[] = [],
 ): Candidate[] {
-  return [
+  const candidates: (Candidate & { withHost: string })[] = [
     ...configured.map(({ config, ready, level, price }) => ({
       id: config.id,
-      // The host beside the name wherever it is not the preset's own: the user sees where a key would go.
-      name: nameWithHost(config.name, config.preset.id, config.baseUrl),
+      name: config.name,
+      withHost: nameWithHost(config.name, config.preset.id, config.baseUrl),
       level: level ?? 'ok',
       ready,
       // Offered as the always-there way out only when it really runs on this machine.
@@ -48,13 +55,23 @@ export function switchCandidates(
       pricePerMTok: config.plan ? 0 : rankingPrice(price),
       configured: true,
     })),
-    ...found.map((backend) => ({
-      id: backend.entry.id,
-      name: nameWithHost(backend.entry.name, backend.entry.preset, backend.entry.baseUrl),
-      level: 'ok' as const,
-      ready: !backend.discontinued,
-      local: isLoopbackUrl(backend.entry.baseUrl ?? findPreset(backend.entry.preset)?.baseUrl),
-      configured: false,
-    })),
+    ...found.map((backend) => {
+      const baseUrl = backend.entry.baseUrl ?? findPreset(backend.entry.preset)?.baseUrl;
+      const withHost = nameWithHost(backend.entry.name, backend.entry.preset, backend.entry.baseUrl);
+      return {
+        id: backend.entry.id,
+        name: isLoopbackUrl(baseUrl) ? backend.entry.name : withHost,
+        withHost,
+        level: 'ok' as const,
+        ready: !backend.discontinued,
+        local: isLoopbackUrl(baseUrl),
+        configured: false,
+      };
+    }),
   ];
+  const seen = new Map<string, number>();
+  for (const candidate of candidates) seen.set(candidate.name, (seen.get(candidate.name) ?? 0) + 1);
+  return candidates.map(({ withHost, ...candidate }) =>
+    (seen.get(candidate.name) ?? 0) > 1 ? { ...candidate, name: withHost } : candidate,
+  );
 }

@@ -498,7 +498,7 @@ describe('switches with a user settings.json that cannot be written', () => {
                 // The file breaks while the notice is up; then the click on the server found.
                 return breakSettings().then((undo) => {
                   repair = undo;
-                  return 'Switch to Ollama Unwritable · 127.0.0.1:9';
+                  return 'Switch to Ollama Unwritable';
                 }) as unknown as string;
               },
               async () => {
@@ -532,7 +532,7 @@ describe('switches with a user settings.json that cannot be written', () => {
         );
       });
       assert.ok(
-        offered[0]?.includes('Switch to Ollama Unwritable · 127.0.0.1:9'),
+        offered[0]?.includes('Switch to Ollama Unwritable'),
         `the notice offers the server found: ${JSON.stringify(offered)}`,
       );
       assert.deepEqual(unhandled.map(String), []);

@@ -98,7 +98,7 @@ describe('the candidates for "switch to …"', () => {
     );
     assert.deepEqual(
       rankAlternatives('pricey', candidates).map((c) => c.name),
-      ['Cheap · a.example', 'Ollama'],
+      ['Cheap', 'Ollama'],
       'ready, not exhausted, healthy and cheap first; a local one always offered',
     );
   });
@@ -115,5 +115,30 @@ describe('error kinds, declared once', () => {
       ['auth', 'quota-exhausted', 'insufficient-balance'],
     );
     assert.equal(isBlockingKind('ok'), false);
+  });
+
+  it('name a configured backend as the user did, and add the host where two read alike or a found server is elsewhere', () => {
+    const gateway = config({ id: 'gw', preset: 'custom', baseUrl: 'https://gw.example:4000/v1', name: 'Team gateway' });
+    const a = config({ id: 'a', preset: 'custom', baseUrl: 'https://a.example/v1', name: 'GPU box' });
+    const b = config({ id: 'b', preset: 'custom', baseUrl: 'https://b.example/v1', name: 'GPU box' });
+    const facts = (entry: ProviderConfig) => ({ config: entry, ready: true, level: undefined, price: undefined });
+    const names = switchCandidates(
+      [facts(gateway), facts(a), facts(b)],
+      [
+        { entry: { id: 'lmstudio', name: 'LM Studio', preset: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' } },
+        { entry: { id: 'qwen-code', name: 'Qwen Code', preset: 'custom', baseUrl: 'https://evil.example/v1' } },
+      ],
+    ).map((c) => c.name);
+    assert.deepEqual(names, [
+      // The user's own name: a notification's button has no room for the host.
+      'Team gateway',
+      // Two that read alike are told apart by where they send.
+      'GPU box · a.example',
+      'GPU box · b.example',
+      // Found on this machine: nowhere else to go.
+      'LM Studio',
+      // Found in some file, pointing elsewhere: the user sees where before the click.
+      'Qwen Code · evil.example',
+    ]);
   });
 });
