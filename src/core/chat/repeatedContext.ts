@@ -30,7 +30,7 @@ export function withoutRepeatedContext(questions: readonly UserTurn[]): string[]
  * undefined for a question without context, one saved before block lengths were kept, or one
  * whose lengths do not fit its prompt.
  */
-function contextParts(turn: UserTurn): { blocks: string[]; question: string } | undefined {
+export function contextParts(turn: UserTurn): { blocks: string[]; question: string } | undefined {
   if (!turn.contextChars?.length) return undefined;
   const blocks: string[] = [];
   let at = 0;

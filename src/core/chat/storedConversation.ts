@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import type { AssistantTurn, Conversation, Turn, UserTurn } from './conversation';
 import { failureKind } from './explainFailure';
+import { withRelativeHeadings } from './storedPaths';
 
 export const STORED_VERSION = 1;
 
@@ -76,7 +77,7 @@ export interface ReadResult {
 
 function readTurn(raw: unknown): Turn | undefined {
   const user = userTurn.safeParse(raw);
-  if (user.success) return user.data satisfies UserTurn;
+  if (user.success) return withRelativeHeadings(user.data satisfies UserTurn);
   const answer = assistantTurn.safeParse(raw);
   if (!answer.success) return undefined;
   const { error, ...rest } = answer.data;

@@ -138,6 +138,54 @@ describe('chat history store', () => {
     assert.equal(turn?.role === 'assistant' && turn.status, 'stopped');
   });
 
+  it('reads a question saved with absolute paths in its context headings back with file names only', () => {
+    // Saved before prompts stopped carrying absolute paths: these would go back to the backend as
+    // history, naming the user and their disk.
+    const file = 'File /home/alice/notes/todo.md:\n```markdown\n- call Bob\n```';
+    const selection = 'Selection from C:\\Users\\alice\\app\\main.ts, lines 3-4:\n```ts\nconst a = 1;\n```';
+    const question = 'Why does File /etc/hosts: matter here?';
+    const stored = conversation('paths', 1);
+    stored.turns[0] = {
+      role: 'user',
+      id: 'q',
+      text: question,
+      prompt: `${file}\n\n${selection}\n\n${question}`,
+      context: [
+        { kind: 'file', label: 'todo.md', tokens: 10, truncated: false },
+        { kind: 'selection', label: 'main.ts:3-4', tokens: 8, truncated: false },
+      ],
+      contextChars: [file.length, selection.length],
+      at: 1,
+    };
+    // Saved before block lengths were kept: a heading is known by the fence under it.
+    const older = conversation('older', 1);
+    older.turns[0] = {
+      role: 'user',
+      id: 'q',
+      text: 'and this?',
+      prompt: 'File /Users/bob/secret-project/a.py:\n```python\nx = 1\n```\n\nand this?',
+      context: [{ kind: 'file', label: 'a.py', tokens: 5, truncated: false }],
+      at: 1,
+    };
+    const storage = new MemoryStorage();
+    void storage.update(KEY('paths'), writeConversation(stored));
+    void storage.update(KEY('older'), writeConversation(older));
+    const { store } = load(storage);
+
+    const read = store.get('paths')?.turns[0];
+    assert.ok(read?.role === 'user');
+    const fileAfter = 'File todo.md:\n```markdown\n- call Bob\n```';
+    const selectionAfter = 'Selection from main.ts, lines 3-4:\n```ts\nconst a = 1;\n```';
+    // What the user typed is theirs: only the headings Switchboard wrote change.
+    assert.equal(read.prompt, `${fileAfter}\n\n${selectionAfter}\n\n${question}`);
+    assert.deepEqual(read.contextChars, [fileAfter.length, selectionAfter.length], 'the blocks still split');
+    assert.equal(read.text, question);
+
+    const readOlder = store.get('older')?.turns[0];
+    assert.ok(readOlder?.role === 'user');
+    assert.equal(readOlder.prompt, 'File a.py:\n```python\nx = 1\n```\n\nand this?');
+  });
+
   it('never stores a deleted conversation again, whoever saves it later', async () => {
     const storage = new MemoryStorage();
     const { store } = load(storage);
