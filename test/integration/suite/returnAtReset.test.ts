@@ -82,28 +82,29 @@ describe('return at the reset', () => {
   });
 
   it('names whose limit the figure is when the status bar names two backends', async () => {
+    // Ids of its own: the ledger keeps what earlier tests spent today on theirs.
     const api = await activateWithLedger();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await setUserSettings({
       providers: [
         ...start.providers,
-        emulatorBackend(start.emulatorBaseUrl, 'daily-one', 'Daily One', { limits: { requestsPerDay: 1 } }),
-        emulatorBackend(start.emulatorBaseUrl, 'standby', 'Standby', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'whose-daily', 'Whose Daily', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'whose-backup', 'Backup', { limits: { requestsPerDay: 1 } }),
       ],
-      fallback: ['standby'],
+      fallback: ['whose-backup'],
       'completion.yieldToChat': false,
-      'completion.provider': 'daily-one',
-      'chat.provider': 'daily-one',
+      'completion.provider': 'whose-daily',
+      'chat.provider': 'whose-daily',
     });
-    await statusBarText(api, (text) => text.includes('Daily One'), 'the status bar to show the limited backend');
+    await statusBarText(api, (text) => text.includes('Whose Daily'), 'the status bar to show the limited backend');
     await completeNewFunction(api, 'whoseLimit');
-    await statusBarText(api, (text) => text.includes('on Standby until Daily One resets'), 'the fallback');
-    // The backup spends its own day too: "1/1 requests today" alone would read as Daily One's.
+    await statusBarText(api, (text) => text.includes('on Backup until Whose Daily resets'), 'the fallback');
+    // The backup spends its own day too: "1/1 requests today" alone would read as Whose Daily's.
     await completeNewFunction(api, 'whoseLimit');
     await statusBarText(
       api,
       (value) =>
-        /^\$\(error\) on Standby until Daily One resets at \d\d:\d\d · Standby: 1\/1 requests today( · off for [^·]+)?$/.test(
+        /^\$\(error\) on Backup until Whose Daily resets at \d\d:\d\d · Backup: 1\/1 requests today( · off for [^·]+)?$/.test(
           value,
         ),
       "the backup's figure, named",
@@ -111,19 +112,19 @@ describe('return at the reset', () => {
 
     // Each role on its own backend: the figure says which one it is about.
     // (Moving chat away by hand also cancels its return.)
-    await setUserSettings({ 'completion.provider': 'standby', 'chat.provider': 'emulator' });
+    await setUserSettings({ 'completion.provider': 'whose-backup', 'chat.provider': 'emulator' });
     await statusBarText(
       api,
-      (value) => /^\$\(error\) Standby · chat: Emulator \(demo\) · Standby: 1\/1 requests today/.test(value),
+      (value) => /^\$\(error\) Backup · chat: Emulator \(demo\) · Backup: 1\/1 requests today/.test(value),
       'the figure named with two backends shown',
     );
     // One backend for both roles, chosen by hand (which cancels completion's return): its name is already there.
     await setUserSettings({ 'completion.provider': 'emulator' });
-    await statusBarText(api, (value) => !value.includes('Daily One'), 'no return to wait for');
-    await setUserSettings({ 'completion.provider': 'standby', 'chat.provider': 'standby' });
+    await statusBarText(api, (value) => !value.includes('Whose Daily'), 'no return to wait for');
+    await setUserSettings({ 'completion.provider': 'whose-backup', 'chat.provider': 'whose-backup' });
     await statusBarText(
       api,
-      (value) => /^\$\(error\) Standby · 1\/1 requests today/.test(value),
+      (value) => /^\$\(error\) Backup · 1\/1 requests today/.test(value),
       'the figure alone with one backend shown',
     );
   });
