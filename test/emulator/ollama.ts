@@ -11,9 +11,10 @@ import { chatAnswer, DEFAULT_FIM_RULES, fimAnswer, rawFimPrefix } from './answer
 import type { RequestContext } from './context';
 import { streamFailure } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
-import { contentText } from './openai';
+import { contentText, OLLAMA_THINKER, REASONING } from './openai';
+import { chatInWindow, CONTEXT_LENGTH, truncated } from './ollamaWindow';
 import { DEFAULT_MODELS } from './options';
-import { approxTokens } from './tokens';
+import { chunkWords } from './tokens';
 
 const FIM_TEMPLATE =
   '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
@@ -59,11 +60,6 @@ export function tags(ctx: RequestContext): Promise<void> {
   });
 }
 
-const DEFAULT_NUM_CTX = 4096;
-const CONTEXT_LENGTH = 32_768;
-/** Ollama keeps this many tokens at the start of a prompt it truncates (api.Options.NumKeep's default). */
-const NUM_KEEP = 4;
-
 export function show(ctx: RequestContext): Promise<void> {
   const requested = ctx.json.model ?? ctx.json.name;
   const name = resolve(ctx, requested);
@@ -86,43 +82,20 @@ export function show(ctx: RequestContext): Promise<void> {
       'general.parameter_count': 7_615_616_512,
       'qwen2.context_length': ctx.settings.ollama?.contextLength ?? CONTEXT_LENGTH,
     },
-    capabilities: supportsInsert(name) ? ['completion', 'insert'] : ['completion', 'tools'],
+    capabilities: [
+      'completion',
+      ...(supportsInsert(name) ? ['insert'] : ['tools']),
+      ...(OLLAMA_THINKER.test(name) ? ['thinking'] : []),
+    ],
     modified_at: '2025-01-01T00:00:00Z',
   });
 }
 
-/**
- * The prompt as the model sees it in the window the request runs with: when the prompt and suffix
- * are longer, the prompt loses tokens from its start after the first NUM_KEEP, as Ollama's runner
- * cuts them (a token is four characters here, as everywhere in the emulator).
- */
-function truncated(
-  ctx: RequestContext,
-  name: string,
-  options: Record<string, unknown>,
-  text: { prompt: string; suffix: string },
-): { prompt: string; tokens: number } {
-  const settings = ctx.settings.ollama;
-  const asked = numberOr(options.num_ctx, undefined);
-  const numCtx = Math.min(
-    asked !== undefined && asked > 0
-      ? asked
-      : (settings?.modelNumCtx?.[name] ?? settings?.defaultNumCtx ?? DEFAULT_NUM_CTX),
-    settings?.contextLength ?? CONTEXT_LENGTH,
-  );
-  const tokens = approxTokens(text.prompt + text.suffix);
-  const over = tokens - numCtx;
-  ctx.record.context = { numCtx, truncatedTokens: Math.max(0, over) };
-  if (over <= 0) return { prompt: text.prompt, tokens };
-  const keep = NUM_KEEP * 4;
-  return { prompt: text.prompt.slice(0, keep) + text.prompt.slice(keep + over * 4), tokens: numCtx };
-}
-
 /** The text before the cursor in a raw FIM prompt, or undefined when the prompt has no FIM tokens. */
 /** Deterministic counters and durations (ns) for the final object. */
-function stats(ctx: RequestContext, promptTokens: number, generation: Generation) {
+function stats(ctx: RequestContext, promptTokens: number, generation: Generation, thinkingTokens = 0) {
   const promptEval = Math.max(1, promptTokens);
-  const evalCount = generation.chunks.length;
+  const evalCount = thinkingTokens + generation.chunks.length;
   const load = 5_000_000;
   const promptDuration = promptEval * 1_000_000;
   const evalDuration = evalCount * 20_000_000;
@@ -192,10 +165,19 @@ export async function generateRoute(ctx: RequestContext): Promise<void> {
   await stream.end();
 }
 
+/**
+ * /api/chat. The chat is read in its window as Ollama reads it (see ollamaWindow.ts). A thinking
+ * model streams its reasoning in `message.thinking` first, within `num_predict`, unless the request
+ * says `think: false`; a model that cannot think refuses `think: true`.
+ */
 export async function chat(ctx: RequestContext): Promise<void> {
   const body = ctx.json;
   if (typeof body.model !== 'string') return ctx.send({ status: 400, body: { error: 'model is required' } });
-  if (!resolve(ctx, body.model)) return notFound(ctx, body.model);
+  const name = resolve(ctx, body.model);
+  if (!name) return notFound(ctx, body.model);
+  const thinker = OLLAMA_THINKER.test(name);
+  if (body.think === true && !thinker)
+    return ctx.send({ status: 400, body: { error: `"${body.model}" does not support thinking` } });
   const turns = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
   const createdAt = new Date(ctx.now()).toISOString();
   if (turns.length === 0)
@@ -212,42 +194,47 @@ export async function chat(ctx: RequestContext): Promise<void> {
     unknown
   >;
   const numPredict = numberOr(options.num_predict, undefined);
-  const lastUser = [...turns].reverse().find((turn) => turn.role === 'user');
+  const read = chatInWindow(
+    ctx,
+    name,
+    options,
+    turns.map((turn) => ({ role: String(turn.role), content: contentText(turn.content) })),
+  );
+  const limit = numPredict !== undefined && numPredict >= 0 ? numPredict : undefined;
+  const thinking = thinker && body.think !== false ? chunkWords(REASONING).slice(0, limit) : [];
   const generation = generate(
-    chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    chatAnswer(read.lastUser, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(options.stop),
-      ...(numPredict !== undefined && numPredict >= 0 && { maxTokens: numPredict }),
+      ...(limit !== undefined && { maxTokens: Math.max(0, limit - thinking.length) }),
     },
   );
-  const promptTokens = approxTokens(turns.map((turn) => contentText(turn.content)).join('\n'));
   const final = {
     model: body.model,
     created_at: createdAt,
     message: { role: 'assistant', content: '' },
     done: true,
-    ...stats(ctx, promptTokens, generation),
+    ...stats(ctx, read.tokens, generation, thinking.length),
   };
 
   if (body.stream === false) {
-    if (!(await ctx.pace(generation.chunks.length))) return;
-    return ctx.ok({ ...final, message: { role: 'assistant', content: generation.text } });
+    if (!(await ctx.pace(thinking.length + generation.chunks.length))) return;
+    return ctx.ok({
+      ...final,
+      message: {
+        role: 'assistant',
+        content: generation.text,
+        ...(thinking.length > 0 && { thinking: thinking.join('') }),
+      },
+    });
   }
   const stream = ctx.stream('ndjson', streamFailure('ollama', {}));
-  for (const chunk of generation.chunks) {
-    if (
-      !(await stream.send(
-        {
-          data: {
-            model: body.model,
-            created_at: createdAt,
-            message: { role: 'assistant', content: chunk },
-            done: false,
-          },
-        },
-        true,
-      ))
-    )
+  const parts = [
+    ...thinking.map((chunk) => ({ role: 'assistant', content: '', thinking: chunk })),
+    ...generation.chunks.map((chunk) => ({ role: 'assistant', content: chunk })),
+  ];
+  for (const message of parts) {
+    if (!(await stream.send({ data: { model: body.model, created_at: createdAt, message, done: false } }, true)))
       return;
   }
   if (!(await stream.send({ data: final }))) return;

@@ -14,6 +14,7 @@ import type { RequestContext } from './context';
 import { badRequest, openAiError, streamFailure, type Reply } from './errors';
 import { generate, numberOr, stopList, stringOr, type Generation } from './generation';
 import { DEFAULT_MODELS } from './options';
+import { chatInWindow } from './ollamaWindow';
 import { IMPLICIT_CACHE_RULES } from './prefixCache';
 import type { EventStream } from './sse';
 import { approxTokens, chunkWords } from './tokens';
@@ -77,7 +78,7 @@ function kimiRefusal(model: string, body: Record<string, unknown>): Reply | unde
 }
 
 /** What a thinking model writes before its answer: about a hundred tokens of it. */
-const REASONING =
+export const REASONING =
   'The user wants the code that fills the hole. Let me read the code before it and after it, work out what the function is for, and check which names are already in scope. '.repeat(
     4,
   );
@@ -128,7 +129,7 @@ function openRouterThinks(model: string, body: Record<string, unknown>): boolean
  * only switch that endpoint reads, and stream it in the delta's `reasoning` (ollama/ollama#12004,
  * ollama/ollama#14820; aictrl-dev/cli#75 measured it).
  */
-const OLLAMA_THINKER = /^(?:qwen3(?:\.\d+)?|gpt-oss|magistral):/;
+export const OLLAMA_THINKER = /^(?:qwen3(?:\.\d+)?|gpt-oss|magistral):/;
 
 /**
  * A hybrid Qwen3 served by llama.cpp (`--jinja`) or vLLM, by its GGUF file or Hugging Face name:
@@ -305,7 +306,17 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
       : (alibabaThinkingRefusal(ctx, model, body) ?? geminiThinkingRefusal(ctx, model, body));
   if (refused) return ctx.send(refused);
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
-  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  // A test that sizes Ollama's window plays Ollama here: its /v1 reads the chat in that window too.
+  const ollama =
+    ctx.dialect === 'openai' && ctx.settings.ollama
+      ? chatInWindow(
+          ctx,
+          model.includes(':') ? model : `${model}:latest`,
+          {},
+          messages.map((message) => ({ role: String(message.role), content: contentText(message.content) })),
+        )
+      : undefined;
+  const asked = ollama?.lastUser ?? contentText([...messages].reverse().find((m) => m.role === 'user')?.content);
   const maxTokens = numberOr(body.max_completion_tokens, numberOr(body.max_tokens, undefined));
   // A model that thinks first spends its output tokens on reasoning before any answer.
   const reasoning = thinksFirst(ctx, model, body) ? chunkWords(REASONING).slice(0, maxTokens) : [];
@@ -313,15 +324,16 @@ export async function chatCompletions(ctx: RequestContext): Promise<void> {
   // Gemini thinks unseen, within the same budget.
   const thought = Math.min(geminiThoughtTokens(ctx, model, body), maxTokens ?? Infinity);
   const generation = generate(
-    ctx.settings.chatResponder?.(contentText(lastUser?.content)) ??
-      chatAnswer(contentText(lastUser?.content), ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
+    ctx.settings.chatResponder?.(asked) ??
+      chatAnswer(asked, ctx.settings.fimRules ?? DEFAULT_FIM_RULES, ctx.settings.fimResponder),
     {
       stop: stopList(body.stop),
       maxTokens:
         maxTokens === undefined ? undefined : Math.max(0, maxTokens - thought - reasoning.length - inContent.length),
     },
   );
-  const promptTokens = approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
+  const promptTokens =
+    ollama?.tokens ?? approxTokens(messages.map((message) => contentText(message.content)).join('\n'));
   // The cache sees the conversation as the model does: each role, then its text, in order.
   const rendered = messages.map((message) => `${String(message.role)}\n${contentText(message.content)}\n`).join('');
   const usage = usageFor(

@@ -158,7 +158,8 @@ export interface EmulatorOptions {
 /**
  * Ollama's context window: a request gets its `options.num_ctx`, else the Modelfile's
  * `PARAMETER num_ctx`, else the server's default, never more than the model was trained for; a
- * prompt longer than that is cut from its start (after `num_keep` tokens) and answered anyway.
+ * prompt longer than that is cut from its start and answered anyway (see ollamaWindow.ts). Set, it
+ * also makes `/v1/chat/completions` Ollama's OpenAI-compatible chat, read in the same window.
  */
 export interface OllamaContext {
   /** The server's default (OLLAMA_CONTEXT_LENGTH): 4096 unless set, as Ollama since 2025; 2048 before. */

@@ -21,9 +21,10 @@ export interface RecordedRequest {
   generatedTokens: number;
   /**
    * Ollama only: the context window the request ran with, and the prompt tokens it dropped from
-   * the start because the prompt did not fit (0 when it did).
+   * the start because the prompt did not fit (0 when it did); for a chat, the whole messages it
+   * left out from the front, which those tokens include.
    */
-  context?: { numCtx: number; truncatedTokens: number };
+  context?: { numCtx: number; truncatedTokens: number; droppedMessages?: number };
   /** The HTTP status once headers went out; undefined while none did (or the socket was reset). */
   status?: number;
 }
