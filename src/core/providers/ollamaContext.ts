@@ -15,6 +15,7 @@
  * larger one asks for a window: a power of two, never less than one asked before for the model
  * (so consecutive requests do not reload it), never more than the model was trained for. What
  * still does not fit is cut from the start of the code before the cursor, at a line start.
+ * A chat is fitted by the same rules (ollamaChatContext.ts).
  */
 
 /** What /api/show says of a model, as far as it could be read. */
@@ -25,6 +26,8 @@ export interface OllamaModelFacts {
   contextLength?: number;
   /** The Modelfile's `PARAMETER num_ctx`. */
   numCtx?: number;
+  /** The model thinks before it answers unless asked not to (the `thinking` capability). */
+  thinking?: true;
 }
 
 /** The least default window of any Ollama release. */
@@ -32,7 +35,7 @@ export const SMALLEST_DEFAULT_WINDOW = 2048;
 /** The least window asked for once one is asked for: the default of current releases. */
 const LEAST_ASKED_WINDOW = 4096;
 /** Control tokens a template adds around the prompt (FIM markers, BOS), with room to spare. */
-const TEMPLATE_TOKENS = 32;
+export const TEMPLATE_TOKENS = 32;
 /** Code tokenizes at 3.5–4.5 characters a token; fewer assumed, so a prompt is not thought smaller than it is. */
 const ASCII_CHARS_PER_TOKEN = 3.5;
 const LARGEST_SANE_WINDOW = 16 * 1024 * 1024;
@@ -49,6 +52,7 @@ export function modelFacts(show: unknown): OllamaModelFacts {
   const capabilities = Array.isArray(data.capabilities) ? data.capabilities : [];
   const template = typeof data.template === 'string' ? data.template : '';
   const facts: OllamaModelFacts = { suffix: capabilities.includes('insert') || /\.Suffix\b/.test(template) };
+  if (capabilities.includes('thinking')) facts.thinking = true;
   const info = typeof data.model_info === 'object' && data.model_info !== null ? data.model_info : {};
   const entries = info as Record<string, unknown>;
   const architecture = entries['general.architecture'];
@@ -60,6 +64,12 @@ export function modelFacts(show: unknown): OllamaModelFacts {
   const numCtx = count(Number(/^num_ctx\s+(\d+)\s*$/m.exec(parameters)?.[1]));
   if (numCtx !== undefined) facts.numCtx = numCtx;
   return facts;
+}
+
+/** Characters enough to hold `tokens` tokens or more: what to cut from text to take that many out of it. */
+export function charsHolding(tokens: number): number {
+  // Each character cut takes at least 1/3.5 of a token with it (see tokensAtMost).
+  return Math.ceil(tokens * ASCII_CHARS_PER_TOKEN);
 }
 
 /** At least as many tokens as `text` takes in a code model's tokenizer, as far as one can tell without it. */
@@ -106,10 +116,26 @@ function smallestPowerOfTwoAtLeast(value: number): number {
   return power;
 }
 
+/** The window a request runs in, and the `num_ctx` to send for it (undefined sends none). */
+export interface OllamaWindow {
+  window: number;
+  numCtx?: number;
+}
+
 /**
- * The request fitted to the window Ollama will give it. `askedBefore` is the num_ctx this client
- * last sent for the model, if any: a window once asked for is kept, or the model would reload.
+ * The window for a request that needs `needed` tokens (prompt, answer and template). `askedBefore`
+ * is the num_ctx this client last sent for the model, if any: a window once asked for is kept, or
+ * the model would reload.
  */
+export function windowFor(needed: number, facts: OllamaModelFacts, askedBefore: number | undefined): OllamaWindow {
+  if (facts.numCtx !== undefined) return { window: facts.numCtx };
+  if (askedBefore === undefined && needed <= SMALLEST_DEFAULT_WINDOW) return { window: SMALLEST_DEFAULT_WINDOW };
+  let numCtx = Math.max(askedBefore ?? 0, LEAST_ASKED_WINDOW, smallestPowerOfTwoAtLeast(needed));
+  if (facts.contextLength !== undefined) numCtx = Math.min(numCtx, facts.contextLength);
+  return { window: numCtx, numCtx };
+}
+
+/** The request fitted to the window Ollama will give it (see `windowFor`). */
 export function fitToContext(
   text: FimText,
   maxTokens: number,
@@ -118,19 +144,10 @@ export function fitToContext(
 ): FittedFim {
   const promptOf = (fim: FimText) => fim.raw ?? fim.prefix + fim.suffix;
   const needed = tokensAtMost(promptOf(text)) + maxTokens + TEMPLATE_TOKENS;
-  let numCtx: number | undefined;
-  let window: number;
-  if (facts.numCtx !== undefined) window = facts.numCtx;
-  else if (askedBefore === undefined && needed <= SMALLEST_DEFAULT_WINDOW) window = SMALLEST_DEFAULT_WINDOW;
-  else {
-    numCtx = Math.max(askedBefore ?? 0, LEAST_ASKED_WINDOW, smallestPowerOfTwoAtLeast(needed));
-    if (facts.contextLength !== undefined) numCtx = Math.min(numCtx, facts.contextLength);
-    window = numCtx;
-  }
+  const { window, numCtx } = windowFor(needed, facts, askedBefore);
   const over = needed - window;
   if (over <= 0) return { ...text, numCtx, cutChars: 0 };
-  // Each character cut takes at least 1/3.5 of a token with it (see tokensAtMost).
-  const cutChars = Math.ceil(over * ASCII_CHARS_PER_TOKEN);
+  const cutChars = charsHolding(over);
   // Beyond the whole prefix nothing is cut: the server's own truncation is all that is left.
   if (cutChars >= text.prefix.length) return { ...text, numCtx, cutChars: 0 };
   const prefix = dropStart(text.prefix, cutChars);
