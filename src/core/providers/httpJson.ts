@@ -36,47 +36,71 @@ export async function callJson<T>(call: JsonCall): Promise<{ data: T; headers: H
 
 /**
  * A call answered with newline-delimited JSON (Ollama's streams): `onLine` hears each object as
- * it arrives, and every chunk tells the deadline the server is alive. An error status is read
- * whole and classified like any other; a line that is not a JSON object is a broken stream.
- * `onLine` returning 'stop' ends the call there: the rest of the stream is cancelled, unread.
+ * it arrives (see `openJsonLines`). `onLine` returning 'stop' ends the call there: the rest of the
+ * stream is cancelled, unread.
  */
 export async function callJsonLines(
   call: JsonCall,
   onLine: (line: Record<string, unknown>) => 'stop' | void,
 ): Promise<Headers> {
+  const { headers, lines } = await openJsonLines(call);
+  for await (const line of lines) if (onLine(line) === 'stop') break;
+  return headers;
+}
+
+/**
+ * Sends a call answered with newline-delimited JSON; settles once the server answered, with the
+ * objects still to read. An error status is read whole and classified like any other; every chunk
+ * tells the deadline the server is alive; a line that is not a JSON object is a broken stream.
+ * Leaving the loop over `lines` early cancels the rest of the stream, unread.
+ */
+export async function openJsonLines(
+  call: JsonCall,
+): Promise<{ headers: Headers; lines: AsyncGenerator<Record<string, unknown>, void, undefined> }> {
   const response = await send(call);
   if (!response.ok) throw httpError(call, response, parsed(await readAll(response, call)));
   if (!response.body) throw notJson(call);
-  const reader = response.body.getReader();
+  return { headers: response.headers, lines: readLines(response.body, call) };
+}
+
+async function* readLines(
+  body: ReadableStream<Uint8Array>,
+  call: JsonCall,
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let pending = '';
-  let stopped = false;
-  const take = (line: string) => {
-    if (stopped || !line.trim()) return;
+  let finished = false;
+  const take = (line: string): Record<string, unknown> | undefined => {
+    if (!line.trim()) return undefined;
     const value = parsed(line);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notJson(call);
-    if (onLine(value as Record<string, unknown>) === 'stop') stopped = true;
+    return value as Record<string, unknown>;
   };
   try {
-    while (!stopped) {
+    for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       call.deadline.alive();
       pending += decoder.decode(value, { stream: true });
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) take(line);
+      for (const line of lines) {
+        const object = take(line);
+        if (object) yield object;
+      }
     }
-    if (stopped) await reader.cancel().catch(() => {});
-    else take(pending + decoder.decode());
+    const last = take(pending + decoder.decode());
+    if (last) yield last;
+    // A stream can end quietly when it is aborted: a cut-off answer is not an answer.
+    if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
+    finished = true;
   } catch (error) {
-    await reader.cancel().catch(() => {});
     if (error instanceof ProviderError) throw error;
     throw cutShort(call);
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
   }
-  // A stream can end quietly when it is aborted: a cut-off answer is not an answer.
-  if (call.deadline.signal.aborted) throw abortError(call.providerId, call.deadline);
-  return response.headers;
 }
 
 async function send(call: JsonCall): Promise<Response> {
