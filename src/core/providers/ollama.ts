@@ -1,6 +1,7 @@
 /**
- * Ollama. Chat goes through its OpenAI-compatible /v1 on the `openai` SDK; models, templates and
- * FIM use the native API, which the SDK cannot reach: /api/tags, /api/show, /api/generate.
+ * Ollama, over its native API: /api/tags, /api/show, /api/generate for FIM and /api/chat for chat
+ * (ollamaChat.ts), each request fitted to the context window the model runs in (ollamaContext.ts,
+ * ollamaChatContext.ts).
  */
 import type { ProviderConfig } from '../settings/providerSettings';
 import { fimListener, fimOverChat, probeByListing } from './clientSupport';
@@ -8,7 +9,9 @@ import { startDeadline } from './deadline';
 import { callJson, callJsonLines, type JsonCall } from './httpJson';
 import { fitToContext, modelFacts, type OllamaModelFacts } from './ollamaContext';
 import { ProviderError } from './providerError';
-import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from './openaiCompatible';
+import type { OpenAICompatibleOptions } from './openaiCompatible';
+import { ollamaChat } from './ollamaChat';
+import { CHAT_ANSWER_TOKENS, fitChatToContext } from './ollamaChatContext';
 import type {
   CallOptions,
   ChatEvent,
@@ -19,10 +22,9 @@ import type {
   ModelInfo,
   Provider,
   ProbeResult,
-  Usage,
 } from './types';
 import { estimatedUsage } from './usage';
-import { optionalCount } from '../usage/tokenCounts';
+import { ollamaUsage } from './ollamaUsage';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** /api/show carries the Modelfile, template and license: a few KB to some hundreds; more is not a model's. */
@@ -43,12 +45,12 @@ type Generated = GenerateResponse & { stoppedEarly?: boolean };
 export class OllamaProvider implements Provider {
   readonly id: string;
   private readonly root: string;
-  private readonly chatClient: OpenAICompatibleProvider;
-  /** What /api/show says of each model (its suffix support, its context window); asked once per model. */
+  /** What /api/show says of each model (suffix support, context window, thinking); asked once per model. */
   private readonly facts = new Map<string, Promise<OllamaModelFacts>>();
   /** The `num_ctx` last sent for each model: kept, since another value would reload the model. */
   private readonly askedWindow = new Map<string, number>();
   private readonly confirmPlainHttpKey: ((origin: string) => Promise<boolean>) | undefined;
+  private readonly retry: OpenAICompatibleOptions['retry'];
 
   constructor(
     private readonly config: ProviderConfig,
@@ -57,13 +59,30 @@ export class OllamaProvider implements Provider {
   ) {
     this.id = config.id;
     this.confirmPlainHttpKey = options.hooks?.confirmPlainHttpKey?.bind(options.hooks);
+    this.retry = options.retry;
     // Accept both the server root and a root ending in /v1 (what users paste from Ollama's docs).
     this.root = config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-    this.chatClient = new OpenAICompatibleProvider(config, apiKey, { ...options, chatBaseUrl: `${this.root}/v1` });
   }
 
-  chat(request: ChatRequest): AsyncIterable<ChatEvent> {
-    return this.chatClient.chat(request);
+  async *chat(request: ChatRequest): AsyncIterable<ChatEvent> {
+    const model = request.model ?? this.config.chatModel;
+    const facts = await this.modelFacts(model, request);
+    const fitted = fitChatToContext(
+      { system: request.system, messages: request.messages },
+      request.maxTokens ?? CHAT_ANSWER_TOKENS,
+      facts,
+      this.askedWindow.get(model),
+    );
+    if (fitted.numCtx !== undefined) this.askedWindow.set(model, fitted.numCtx);
+    const target = {
+      providerId: this.id,
+      url: `${this.root}/api/chat`,
+      headers: this.headers(),
+      apiKey: this.apiKey,
+      confirmPlainHttpKey: this.confirmPlainHttpKey,
+      retry: this.retry,
+    };
+    yield* ollamaChat(target, model, request, fitted, request.purpose === 'completion' && facts.thinking === true);
   }
 
   async fim(request: FimRequest): Promise<FimResult> {
@@ -116,7 +135,7 @@ export class OllamaProvider implements Provider {
         ? await this.generateStreamed(call, onText)
         : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
-      const usage = generatedUsage(data);
+      const usage = ollamaUsage(data);
       return {
         text,
         // Named apart, so a report of what was sent knows it was the raw template.
@@ -184,8 +203,9 @@ export class OllamaProvider implements Provider {
 
   /**
    * From /api/show: whether the model takes `suffix` (Ollama passes it only if the template uses
-   * `.Suffix`) and its context window. Asked once per model, within 5 s; the answer (a Modelfile,
-   * a template, a license) is read up to SHOW_BODY_BYTES.
+   * `.Suffix`), its context window and whether it thinks. Asked once per model, by FIM and chat
+   * alike, within 5 s (or the caller's limit); the answer (a Modelfile, a template, a license) is
+   * read up to SHOW_BODY_BYTES.
    */
   private modelFacts(model: string, options: CallOptions): Promise<OllamaModelFacts> {
     let known = this.facts.get(model);
@@ -218,17 +238,4 @@ export class OllamaProvider implements Provider {
   private headers(): Record<string, string> {
     return { ...this.config.headers, ...(this.apiKey && { authorization: `Bearer ${this.apiKey}` }) };
   }
-}
-
-/**
- * The counts of Ollama's last object, when it has any and every one it has is a count; undefined
- * otherwise, for an estimate. One it leaves out is 0: Ollama before mid-2024 left prompt_eval_count
- * out when the whole prompt came from its cache (ollama/ollama#2068).
- */
-function generatedUsage(data: Generated): Usage | undefined {
-  if (data.prompt_eval_count === undefined && data.eval_count === undefined) return undefined;
-  const inputTokens = optionalCount(data.prompt_eval_count);
-  const outputTokens = optionalCount(data.eval_count);
-  if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true };
 }

@@ -53,8 +53,6 @@ const SERVED_MODEL_MS = 60_000;
 export interface OpenAICompatibleOptions {
   hooks?: ProviderHooks;
   retry?: Omit<RetryOptions, 'signal'>;
-  /** Where chat lives when it is not `config.baseUrl` (Ollama serves it under /v1). */
-  chatBaseUrl?: string;
 }
 
 export class OpenAICompatibleProvider implements Provider {
@@ -87,7 +85,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.errorBodies = errorBodyCapture(
       guardedFetch({ providerId: config.id, apiKey, confirmPlainHttpKey: options.hooks?.confirmPlainHttpKey }),
     );
-    this.client = this.makeClient(options.chatBaseUrl ?? config.baseUrl);
+    this.client = this.makeClient(config.baseUrl);
     this.chatStreamOptions = config.preset.streamOptions !== false;
   }
 

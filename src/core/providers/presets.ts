@@ -87,9 +87,10 @@ export interface Preset {
    * models) think unless told not to; `reasoning: {"effort": "none"}` on OpenRouter, which
    * normalizes it across its models (and ignores it for those that do not reason);
    * `reasoning_effort` at the least each Gemini model takes (see geminiThinking.ts);
-   * `reasoning_effort: "none"` on Ollama's OpenAI-compatible endpoint, the only switch it reads
-   * there (ollama/ollama#12004, ollama/ollama#14820), and on LM Studio's, which reads it since 0.4.17
-   * (lmstudio-bug-tracker#2057) and ignores the template's kwargs (#1990); `chat_template_kwargs:
+   * `reasoning_effort: "none"` on an OpenAI-compatible endpoint of Ollama, the only switch it reads
+   * there (ollama/ollama#12004, ollama/ollama#14820; the Ollama preset's own client sends
+   * `think: false` over /api/chat instead, see ollamaChat.ts), and on LM Studio's, which reads it
+   * since 0.4.17 (lmstudio-bug-tracker#2057) and ignores the template's kwargs (#1990); `chat_template_kwargs:
    * {"enable_thinking": false}` on llama.cpp's server and vLLM, which hand it to the model's chat
    * template (Qwen3's hybrids think unless it says not to).
    * A thinking model spends a completion's few tokens, and seconds, on reasoning before any answer.
@@ -581,8 +582,6 @@ export const PRESETS: readonly Preset[] = [
     // A base (not instruct) tag: FIM-trained, and its template handles `.Suffix`.
     completionModel: 'qwen2.5-coder:1.5b-base',
     fimRoute: 'ollama-generate',
-    // For a model whose template takes no suffix, asked over chat (qwen3.5, gemma…).
-    thinkingSwitch: 'effort-none',
     // unverified: tags assumed from the Ollama library's naming; pull what fits the machine.
     models: ['qwen2.5-coder:7b-base', 'qwen2.5-coder:3b-base', 'qwen3-coder:30b'],
     docs: 'https://github.com/ollama/ollama/blob/main/docs/api.md',

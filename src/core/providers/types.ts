@@ -48,6 +48,18 @@ export interface SentLimits {
   stop?: readonly string[];
   /** How much a reasoning model was asked to reason, when it was asked. */
   reasoningEffort?: string;
+  /** What was left out of the conversation to fit the model's context window, where anything was. */
+  context?: ContextFit;
+}
+
+/** How a chat was fitted into a context window too small for all of it. */
+export interface ContextFit {
+  /** The window, in tokens. */
+  window: number;
+  /** Messages left out from the start (whole exchanges: a question with its answers). */
+  droppedMessages: number;
+  /** Characters cut from the start of the latest message, which did not fit on its own. */
+  cutChars: number;
 }
 
 /**

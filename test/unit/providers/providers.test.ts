@@ -521,7 +521,7 @@ describe('every protocol through one interface', () => {
     ]);
   });
 
-  it('ollama: a completion over chat on a thinking model sends reasoning_effort none, the one switch its /v1 reads; chat leaves it on', async () => {
+  it('ollama: a completion over chat on a thinking model sends think false; chat leaves it on', async () => {
     emulator.configure({ models: [...DEFAULT_MODELS, 'qwen3.5:4b'] });
     const ollama = provider({
       preset: 'ollama',
@@ -530,16 +530,27 @@ describe('every protocol through one interface', () => {
       completionModel: 'qwen3.5:4b',
     });
     const before = emulator.requests.length;
-    const result = await ollama
-      .fim({ prefix: 'function add(a, b) {', suffix: '\n}\n', maxTokens: 64, temperature: 0 })
-      .finally(() => emulator.configure({ models: undefined }));
-    assert.match(result.text, /return a \+ b;/, 'the thinking would have spent all 64 tokens');
-    assert.equal(result.route, 'chat', 'a model whose template takes no suffix is asked over chat');
-    assert.equal(result.sent?.reasoningEffort, 'none');
-    const chat = await collect(ollama, 'what is 2+2?');
-    assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'chat keeps the thinking, and says so');
-    assert.deepEqual(chatSent(emulator, before, 'reasoning_effort'), [
-      [200, 'none'],
+    try {
+      const result = await ollama.fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}\n',
+        maxTokens: 64,
+        temperature: 0,
+      });
+      assert.match(result.text, /return a \+ b;/, 'the thinking would have spent all 64 tokens');
+      assert.equal(result.route, 'chat', 'a model whose template takes no suffix is asked over chat');
+      assert.equal(result.sent?.reasoningEffort, 'none');
+      const chat = await collect(ollama, 'what is 2+2?');
+      assert.deepEqual(chat.events, ['thinking', 'text', 'done'], 'chat keeps the thinking, and says so');
+    } finally {
+      emulator.configure({ models: undefined });
+    }
+    const sent = emulator.requests
+      .slice(before)
+      .filter((request) => request.path === '/api/chat')
+      .map((request) => [request.status, (request.body as Record<string, unknown>).think]);
+    assert.deepEqual(sent, [
+      [200, false],
       [200, undefined],
     ]);
   });
@@ -769,7 +780,8 @@ describe('every protocol through one interface', () => {
         preset: preset.id,
         baseUrl,
         ...(preset.fimRoute === 'deepseek-beta' && { fimBaseUrl: emulator.baseUrls.deepseekBeta }),
-        ...(preset.protocol === 'ollama' && { completionModel: 'emulator-coder' }),
+        // Ollama's native API answers only for a model it has pulled.
+        ...(preset.protocol === 'ollama' && { chatModel: 'emulator-chat', completionModel: 'emulator-coder' }),
       };
       const { text } = await collect(provider(entry), `preset ${preset.id}`);
       assert.match(text, new RegExp(`You asked: "preset ${preset.id}"`), preset.id);
