@@ -5,13 +5,13 @@
  */
 import type { Currency } from '../usage/money';
 import { ProviderError } from '../providers/providerError';
-import type { Provider, Usage } from '../providers/types';
+import type { ContextFit, Provider, SentLimits, Usage } from '../providers/types';
 import { estimateTokens } from '../providers/usage';
 import { meterRequest } from '../usage/meterRequest';
 import { isLoopbackUrl } from '../net/loopback';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { questionTurn, type ContextItem } from './contextItems';
-import { contextCutNotice } from './contextCut';
+import { contextCutNotice, contextFitNotice } from './contextCut';
 import { promptMessages, requestText, titleOf, type AssistantTurn, type Conversation, type Turn } from './conversation';
 import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
@@ -331,9 +331,11 @@ export class ChatSession {
     let reasoning = '';
     let saidThinking = false;
     let reported: Usage | undefined;
+    let fit: ContextFit | undefined;
     let error: unknown;
     try {
-      for await (const event of backend.provider.chat({ messages, model, signal })) {
+      const onSent = (limits: SentLimits) => (fit = limits.context);
+      for await (const event of backend.provider.chat({ messages, model, signal, onSent })) {
         if (signal.aborted) break;
         if (event.type === 'done') {
           reported = event.usage;
@@ -361,8 +363,9 @@ export class ChatSession {
     const complete = reported !== undefined || (error === undefined && !signal.aborted);
     const stopped = !complete && (signal.aborted || ProviderError.is(error, 'cancelled'));
     turn.status = complete ? 'complete' : stopped ? 'stopped' : 'failed';
-    const cut =
-      config.preset.local && reported?.reported
+    const cut = fit
+      ? contextFitNotice(config.name, fit)
+      : config.preset.local && reported?.reported
         ? contextCutNotice(config.name, estimateTokens(promptText), reported.inputTokens)
         : undefined;
     if (cut && conversation === this.conversation) this.deps.emit({ type: 'notice', text: cut });

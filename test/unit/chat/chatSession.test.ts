@@ -781,6 +781,22 @@ describe('a conversation longer than a local server reads', () => {
     );
   });
 
+  it('says what the client left out to fit the window, once, in place of the estimate', async () => {
+    const [ollama] = parseProviders([
+      { id: 'ollama', name: 'Ollama (local)', preset: 'ollama', chatModel: 'llama3.2:3b' },
+    ]).providers;
+    const fitted: Script = async function* (request) {
+      request.onSent?.({ context: { window: 4_096, droppedMessages: 6, cutChars: 1_200 } });
+      yield* readOnly(3_000)(request);
+    };
+    const { chat, events } = session(fitted, undefined, { config: ollama });
+    await chat.send(long, []);
+    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.text] : []));
+    assert.deepEqual(notices, [
+      "Ollama (local) runs this model in a context of 4,096 tokens, too small for all of this question: the 6 oldest messages of this chat and the first 1,200 characters of this question did not go with it. Start a new chat, or raise the server's context length (Ollama: OLLAMA_CONTEXT_LENGTH, or the model's num_ctx).",
+    ]);
+  });
+
   it('says nothing when the server read it all, or for a hosted backend that reports its own count', async () => {
     const [ollama] = parseProviders([
       { id: 'ollama', name: 'Ollama (local)', preset: 'ollama', chatModel: 'llama3.2:3b' },
