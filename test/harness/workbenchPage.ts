@@ -113,7 +113,7 @@ export function switchboardItem(page: Page, text: string | RegExp): Locator {
 export async function notificationInCenter(page: Page, text: string | RegExp): Promise<Locator> {
   await runCommand(page, 'Notifications: Show Notifications');
   const item = page.locator('.notifications-center .notification-list-item', { hasText: text });
-  await item.first().waitFor({ timeout: 10_000 });
+  await item.first().waitFor({ timeout: 15_000 });
   return item;
 }
 
