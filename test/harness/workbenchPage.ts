@@ -153,11 +153,17 @@ export async function waitForGhostText(page: Page, words: string, timeout = 20_0
   );
 }
 
-/** Starts `const greeting =` on a new last line of the editor and waits for the emulator's greeting as ghost text. */
+/**
+ * Starts `const greeting =` on a new last line of the editor and waits for the emulator's greeting
+ * as ghost text. The line goes in as one edit, as a paste or a snippet would put it, so it asks for
+ * one completion at its end: typed key by key, the keys a slow machine delivers late are pauses to
+ * the adaptive debounce, each a request, and a backend with a few requests a minute left would
+ * spend them before the `=`.
+ */
 export async function greetingAtTheEnd(page: Page): Promise<void> {
   await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('Control+End');
-  await page.keyboard.type('\nconst greeting =', { delay: 60 });
+  await page.keyboard.insertText('\nconst greeting =');
   await waitForGhostText(page, 'Hello');
 }
 
