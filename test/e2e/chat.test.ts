@@ -96,6 +96,17 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
     }
     assert.fail(`context chips are still there: ${(await remove.count()).toString()}`);
   };
+  /**
+   * Picks a chat backend in the header, and waits until the host has made it the chat backend: the
+   * picker's title names the host's choice. The host handles the view's messages as they come, so
+   * a question sent before its settings write ends would still go to the backend before.
+   */
+  const pickBackend = async (id: string, name: string) => {
+    const chat = chatFrame();
+    await chat.locator('#backend-picker').selectOption(id);
+    await chat.locator(`#backend-picker[title^="Chat backend: ${name}"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await chat.locator('#backend-picker').inputValue(), id, 'the host confirmed the switch');
+  };
   const editorText = () =>
     page
       .locator('.editor-instance .view-lines')
@@ -103,6 +114,8 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       .evaluate((el) => el.textContent?.replace(/\u00a0/g, ' ') ?? '');
 
   it('streams a markdown answer, inserts its code block, stops a long answer, and keeps the conversation across a reload', async () => {
+    // The extension is active once its status bar item shows: its commands run from the palette.
+    await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).first().waitFor({ timeout: 60_000 });
     await openScratchFile(page);
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
@@ -188,7 +201,6 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
 
   it('answers over every protocol, switched from the header picker that shows each price', async () => {
     const chat = chatFrame();
-    const picker = chat.locator('#backend-picker');
     await chat.locator('#backend-picker option[value="claude"]').waitFor({ state: 'attached', timeout: 30_000 });
     // Prices arrive once the provider runtime has loaded.
     await chat
@@ -199,10 +211,13 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       // Not Anthropic's own endpoint, so the host it goes to is in the name.
       /Claude \(demo\) · 127\.0\.0\.1:\d+ · claude-haiku-4-5 · .*\$3\.00.*\$15\.00.*1M/,
     );
+    const names: Record<string, string> = {
+      claude: 'Claude (demo)',
+      local: 'Ollama (demo)',
+      emulator: 'Emulator (demo)',
+    };
     for (const id of ['claude', 'local', 'emulator']) {
-      await picker.selectOption(id);
-      await page.waitForTimeout(300);
-      assert.equal(await picker.inputValue(), id, 'the host confirmed the switch');
+      await pickBackend(id, names[id] ?? id);
       // Only the question: no context chips, so the emulator's echo is predictable.
       await removeAllChips();
       await chat.locator('#input').fill(`hello over ${id}`);
@@ -225,8 +240,7 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
 
   it('explains a failure in the conversation and switches backend and retries in one click', async () => {
     const chat = chatFrame();
-    await chat.locator('#backend-picker').selectOption('offline');
-    await page.waitForTimeout(300);
+    await pickBackend('offline', 'Offline (demo)');
     await removeAllChips();
     await chat.locator('#input').fill('hello offline');
     await chat.locator('#input').press('Enter');
