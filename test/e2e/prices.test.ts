@@ -47,6 +47,9 @@ describe(`Model Studio prices (${flavorFromEnv()})`, () => {
   const chatFrame = (): FrameLocator => webviewFrame(page, 'first');
 
   it('shows a real dollar cost per request in the chat and in the status bar tooltip', async () => {
+    // The extension is active once its status bar item shows: its commands run from the palette.
+    const item = page.locator('.statusbar-item', { hasText: NAME });
+    await item.waitFor({ timeout: 60_000 });
     await runCommand(page, 'Switchboard: Open Chat');
     const chat = chatFrame();
     await chat.locator('#input').waitFor({ timeout: 30_000 });
@@ -74,8 +77,6 @@ describe(`Model Studio prices (${flavorFromEnv()})`, () => {
     assert.doesNotMatch(usage, /price unknown/);
 
     // The tooltip's row for the backend shows today's cost in dollars, not "price unknown".
-    const item = page.locator('.statusbar-item', { hasText: NAME });
-    await item.waitFor({ timeout: 30_000 });
     const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'today' });
     for (let attempt = 0; attempt < 20 && !(await hover.count()); attempt++) {
       await page.mouse.move(0, 0);
