@@ -87,6 +87,8 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
 
   it('offers nothing from the repository in the picker, and nothing clicked there reaches its server', async () => {
     await runCommand(page, 'Switchboard: Switch Provider');
+    // The palette's own rows stay a moment after Enter: read the picker's once it is open.
+    await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor();
     const texts = await rows.allInnerTexts();
