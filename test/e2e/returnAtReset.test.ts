@@ -37,8 +37,8 @@ describe(`return at the reset (${flavorFromEnv()})`, () => {
       settings: ({ baseUrls }) => ({
         ...qwenWithLocalBackup(baseUrls),
         // The typing below pauses after every letter, so the adaptive debounce would learn to ask at
-        // once after letters, and the greeting typed after the reset would spend the new minute's
-        // few requests before its `=`. Here each request waits for a real pause.
+        // once after letters, and any key typed after the reset could spend the new minute's few
+        // requests mid-word. Here each request waits for a real pause.
         'switchboard.completion.speed': 'frugal',
         'switchboard.fallback': ['local'],
         // Completion spends the window to its end here, as it does with the yielding turned off.

@@ -125,7 +125,8 @@ export async function openScratchFile(page: Page): Promise<void> {
 
 /**
  * Types one key at a time, each followed by a pause longer than the adaptive debounce ever waits
- * (600 ms), so each pause asks for one completion; every eighth key is a new line. Stops when
+ * (800 ms after a kind of key this user never pauses after; 600 ms otherwise), so each pause asks
+ * for one completion; every eighth key is a new line. Stops when
  * `done` says so or after `most` keys; `onPause` looks at the workbench after each pause.
  */
 export async function typeWithPauses(
