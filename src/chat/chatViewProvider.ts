@@ -149,6 +149,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return recorded && { ...recorded, currency: recorded.currency ?? 'USD' };
   }
 
+  /**
+   * The backend pick being written into settings. The view's messages are handled as they come, so
+   * a Send right after a pick would otherwise go to the backend the settings still name.
+   */
+  private picking: Promise<unknown> = Promise.resolve();
+
   private receive(raw: unknown): void {
     const parsed = webviewToHost.safeParse(raw);
     if (!parsed.success) {
@@ -177,6 +183,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await publisher.all();
         return;
       case 'send': {
+        // A pick the picker already shows goes first: the question goes where it says.
+        await this.picking;
         const items = context.tracker.itemsFor(message.context.revision, message.context.ids);
         const reason = session.busy
           ? BUSY
@@ -201,6 +209,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         session.stop();
         return;
       case 'regenerate':
+        await this.picking;
         if (!session.busy && (await this.budgetAllows())) await this.regenerate(session);
         return;
       case 'newChat':
@@ -230,9 +239,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'addContext':
         await context.pick();
         return;
-      case 'selectBackend':
-        await this.select(message.providerId);
+      case 'selectBackend': {
+        const picked = this.select(message.providerId);
+        this.picking = picked.catch(() => undefined);
+        await picked;
         return;
+      }
       case 'switchAndRetry':
         // A switch after a failure is a fallback: a paid one is confirmed first (the paid guard).
         if (session.busy || !(await this.choice.mayFallBackTo(message.providerId))) return;
