@@ -3,18 +3,9 @@
  * backend the picker shows, even while the pick is still being written into settings.json.
  */
 import assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { MemoryStorage } from '../../harness/memoryStorage';
-import { ChatViewProvider } from '../../../src/chat/chatViewProvider';
-import {
-  activateWithLedger,
-  config,
-  EXTENSION_ID,
-  eventually,
-  restoreSettingsAfterEach,
-  setUserSettings,
-} from './helpers';
+import { openChatView } from './fakeChatView';
+import { activateWithLedger, config, eventually, restoreSettingsAfterEach, setUserSettings } from './helpers';
 
 const CHAT = '/v1/chat/completions';
 
@@ -51,31 +42,8 @@ describe('the chat view: pick, then send at once', () => {
       ],
       'chat.provider': 'pick-first',
     });
-    const posted: { type: string; revision?: number; selectedId?: string }[] = [];
-    let receive: (message: unknown) => void = () => {};
-    const none = new vscode.Disposable(() => {});
-    const view = {
-      webview: {
-        options: {},
-        html: '',
-        cspSource: 'vscode-webview:',
-        asWebviewUri: (uri: vscode.Uri) => uri,
-        postMessage: async (message: { type: string }) => void posted.push(message),
-        onDidReceiveMessage: (listener: (message: unknown) => void) => {
-          receive = listener;
-          return none;
-        },
-      },
-      onDidDispose: () => none,
-    } as unknown as vscode.WebviewView;
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const provider = new ChatViewProvider(extension.extensionUri, {
-      backends: api.backends,
-      keys: api.keys,
-      state: new MemoryStorage() as unknown as vscode.Memento,
-    });
+    const { posted, receive, dispose } = openChatView(api);
     try {
-      provider.resolveWebviewView(view);
       receive({ type: 'ready' });
       const context = await eventually(
         () => posted.filter((message) => message.type === 'context').at(-1),
@@ -95,7 +63,7 @@ describe('the chat view: pick, then send at once', () => {
       assert.equal(first.count(CHAT), 0, 'nothing went to the backend it was moved from');
       assert.equal(config().get('chat.provider'), 'pick-second');
     } finally {
-      provider.dispose();
+      dispose();
     }
   });
 });

@@ -13,13 +13,12 @@ import { parseProviders } from '../../../src/core/settings/providerSettings';
 import { storedFallbacks } from '../../../src/core/usage/fallbackSpend';
 import type { Candidate } from '../../../src/core/usage/switchAdvice';
 import { FALLBACKS_KEY, PaidFallbackGuard } from '../../../src/usage/paidFallback';
-import { ChatViewProvider } from '../../../src/chat/chatViewProvider';
+import { openChatView } from './fakeChatView';
 import {
   activateWithLedger,
   completeNewFunction,
   config,
   emulatorBackend,
-  EXTENSION_ID,
   eventually,
   clearUserSettings,
   restoreSettingsAfterEach,
@@ -414,31 +413,8 @@ describe('switches with a user settings.json that cannot be written', () => {
     });
     const chat = api.backends.configFor('chat')?.id;
     assert.ok(chat && chat !== 'chat-unwritable');
-    const posted: { type: string; selectedId?: string; text?: string }[] = [];
-    let receive: (message: unknown) => void = () => {};
-    const none = new vscode.Disposable(() => {});
-    const view = {
-      webview: {
-        options: {},
-        html: '',
-        cspSource: 'vscode-webview:',
-        asWebviewUri: (uri: vscode.Uri) => uri,
-        postMessage: async (message: { type: string }) => void posted.push(message),
-        onDidReceiveMessage: (listener: (message: unknown) => void) => {
-          receive = listener;
-          return none;
-        },
-      },
-      onDidDispose: () => none,
-    } as unknown as vscode.WebviewView;
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const provider = new ChatViewProvider(extension.extensionUri, {
-      backends: api.backends,
-      keys: api.keys,
-      state: new MemoryStorage() as unknown as vscode.Memento,
-    });
+    const { posted, receive, dispose } = openChatView(api);
     try {
-      provider.resolveWebviewView(view);
       receive({ type: 'ready' });
       await eventually(() => posted.some((message) => message.type === 'backends'), Boolean, 'the backend list');
       let shown: string[] = [];
@@ -475,7 +451,7 @@ describe('switches with a user settings.json that cannot be written', () => {
       assert.equal(config().get('chat.provider') || chat, chat);
       assert.equal(api.backends.configFor('chat')?.id, chat);
     } finally {
-      provider.dispose();
+      dispose();
     }
   });
 

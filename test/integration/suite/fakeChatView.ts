@@ -1,0 +1,52 @@
+/**
+ * Switchboard's chat view provider resolved into a stand-in for VS Code's webview view, so a test
+ * can send the messages the webview would and read what the host posts back.
+ */
+import * as vscode from 'vscode';
+import { ChatViewProvider } from '../../../src/chat/chatViewProvider';
+import type { SwitchboardApi } from '../../../src/extension';
+import { MemoryStorage } from '../../harness/memoryStorage';
+import { EXTENSION_ID } from './helpers';
+
+export interface PostedMessage {
+  type: string;
+  revision?: number;
+  selectedId?: string;
+  text?: string;
+}
+
+export interface FakeChatView {
+  /** What the host posted to the webview, in order. */
+  posted: PostedMessage[];
+  /** A message from the webview, as its script would post it. */
+  receive(message: unknown): void;
+  dispose(): void;
+}
+
+export function openChatView(api: SwitchboardApi): FakeChatView {
+  const posted: PostedMessage[] = [];
+  let listener: (message: unknown) => void = () => {};
+  const none = new vscode.Disposable(() => {});
+  const view = {
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'vscode-webview:',
+      asWebviewUri: (uri: vscode.Uri) => uri,
+      postMessage: async (message: PostedMessage) => void posted.push(message),
+      onDidReceiveMessage: (received: (message: unknown) => void) => {
+        listener = received;
+        return none;
+      },
+    },
+    onDidDispose: () => none,
+  } as unknown as vscode.WebviewView;
+  const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+  const provider = new ChatViewProvider(extension.extensionUri, {
+    backends: api.backends,
+    keys: api.keys,
+    state: new MemoryStorage() as unknown as vscode.Memento,
+  });
+  provider.resolveWebviewView(view);
+  return { posted, receive: (message) => listener(message), dispose: () => provider.dispose() };
+}
