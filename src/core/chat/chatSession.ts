@@ -128,6 +128,8 @@ function unpricedUsage(request: Parameters<typeof meterRequest>[0]): RecordedUsa
 export class ChatSession {
   private conversation: Conversation;
   private flight: Flight | undefined;
+  /** What to say of an answer once it is drawn finished (what its request left out to fit). */
+  private readonly afterTurn = new WeakMap<AssistantTurn, string>();
   /** `conversation id → backend id` the user agreed to send a conversation held on this machine to. */
   private readonly shared = new Set<string>();
   readonly totals = new SessionTotals();
@@ -291,6 +293,9 @@ export class ChatSession {
       conversation.updatedAt = this.deps.now();
       if (earlier && keepsEarlier(earlier, turn)) this.restore(conversation, turn, earlier);
       else this.emitTurn(conversation, turn);
+      const notice = this.afterTurn.get(turn);
+      this.afterTurn.delete(turn);
+      if (notice && conversation === this.conversation) this.deps.emit({ type: 'notice', text: notice });
       this.deps.emit({ type: 'busy', busy: false });
       this.deps.emit({ type: 'totals' });
       await this.save(conversation);
@@ -368,7 +373,8 @@ export class ChatSession {
       : config.preset.local && reported?.reported
         ? contextCutNotice(config.name, estimateTokens(promptText), reported.inputTokens)
         : undefined;
-    if (cut && conversation === this.conversation) this.deps.emit({ type: 'notice', text: cut });
+    // Said once the finished answer is drawn (see `answer`): drawing it says "Answer complete".
+    if (cut) this.afterTurn.set(turn, cut);
     if (turn.status === 'failed')
       turn.error = failureFacts(error, {
         id: config.id,

@@ -795,6 +795,13 @@ describe('a conversation longer than a local server reads', () => {
     assert.deepEqual(notices, [
       "Ollama (local) runs this model in a context of 4,096 tokens, too small for all of this question: the 6 oldest messages of this chat and the first 1,200 characters of this question did not go with it. Start a new chat, or raise the server's context length (Ollama: OLLAMA_CONTEXT_LENGTH, or the model's num_ctx).",
     ]);
+    // The view's status line says the last word it hears: drawing the finished answer says
+    // "Answer complete", so the notice must come after it, or nobody reads it.
+    const types = events.map((event) => event.type);
+    assert.ok(
+      types.lastIndexOf('notice') > types.lastIndexOf('turn'),
+      `the notice after the finished answer: ${types.join(', ')}`,
+    );
   });
 
   it('says nothing when the server read it all, or for a hosted backend that reports its own count', async () => {
