@@ -162,7 +162,8 @@ async function pickPreset(): Promise<Preset | undefined> {
       detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
       preset,
     })),
-    { title: 'Add provider: which backend?', matchOnDetail: true, ignoreFocusOut: true },
+    // The description names a preset's model: typing "qwen" finds the plans that serve Qwen too.
+    { title: 'Add provider: which backend?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   return pick?.preset;
 }

@@ -62,6 +62,21 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
     await page.keyboard.press('Enter');
   }
 
+  it('finds the Coding Plan, where Qwen Code sent its users, when “qwen” is typed', async () => {
+    await runCommand(page, 'Switchboard: Add Provider…');
+    await title().filter({ hasText: 'which backend?' }).waitFor();
+    await input().fill('qwen');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Alibaba Coding Plan (international)' }).first().waitFor({ timeout: 10_000 });
+    const shown = await rows.allTextContents();
+    assert.ok(
+      shown.some((text) => text.includes('Qwen (Alibaba Model Studio, Singapore)')),
+      shown.join(' | '),
+    );
+    await page.keyboard.press('Escape');
+    await title().waitFor({ state: 'hidden' });
+  });
+
   it('keeps a failed connection test on screen until it is answered, and Retry tests again', async () => {
     await startWith('http://127.0.0.1:9/v1');
     const dialog = page.locator('.monaco-dialog-box');

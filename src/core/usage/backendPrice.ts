@@ -56,7 +56,9 @@ export function needsPrice(config: ProviderConfig, model: string, lookup: PerMTo
 export function presetPriceText(preset: Preset, lookup: PerMTokLookup): string {
   const billing = billingOf(preset);
   if (billing === 'local') return 'local, free';
-  if (billing === 'plan') return 'included in a plan';
+  // A plan's model is named: the Coding Plan's name says Alibaba, and its users look for Qwen.
+  if (billing === 'plan')
+    return preset.protocol === 'vscode-lm' ? 'included in a plan' : `${preset.chatModel}: included in the plan`;
   if (billing === 'free') return 'free';
   let price: PerMTok | undefined;
   try {

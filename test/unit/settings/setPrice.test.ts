@@ -60,4 +60,12 @@ describe('Set price…', () => {
     assert.equal(presetPriceText(findPreset('ollama')!, pricePerMTok), 'local, free');
     assert.equal(presetPriceText(findPreset('vscode-lm')!, pricePerMTok), 'included in a plan');
   });
+
+  it('names a plan’s model, so a Qwen Code user who types “qwen” finds the Coding Plan', () => {
+    // Add Provider filters on the label and this text: the plan's name says Alibaba, not Qwen.
+    for (const id of ['coding-plan-intl', 'coding-plan-cn']) {
+      const text = presetPriceText(findPreset(id)!, pricePerMTok);
+      assert.equal(text, 'qwen3-coder-plus: included in the plan', id);
+    }
+  });
 });
