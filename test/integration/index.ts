@@ -32,6 +32,21 @@ export async function run(): Promise<void> {
   const progress = () => {
     if (resultsFile) writeFileSync(`${resultsFile}.progress`, String(results.passed.length + results.failed.length));
   };
+  // A promise rejected with nobody to hear it is a failure of the test that was running, whatever
+  // that test asserts: the user would meet it as an error in the log, or a step that never ran.
+  let running = 'between tests';
+  // The host hears some rejections twice: each is one failure.
+  const heard = new Set<unknown>();
+  const unhandled = (reason: unknown) => {
+    if (heard.has(reason)) return;
+    heard.add(reason);
+    results.failed.push({
+      title: `${running}: an unhandled rejection`,
+      error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+    });
+    progress();
+  };
+  process.on('unhandledRejection', unhandled);
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'dot' });
   const suiteDir = join(__dirname, 'suite');
   const grep = process.env.SWITCHBOARD_TEST_GREP;
@@ -44,6 +59,9 @@ export async function run(): Promise<void> {
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
+      runner.on('test', (test) => {
+        running = test.fullTitle();
+      });
       runner.on('pass', (test) => {
         results.passed.push({ title: test.fullTitle(), durationMs: test.duration ?? 0 });
         progress();
@@ -59,6 +77,9 @@ export async function run(): Promise<void> {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   }
+  // Node reports a rejection once the microtask queue has drained: the last test's get their turn.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  process.off('unhandledRejection', unhandled);
   if (resultsFile) writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   // Under @vscode/test-electron a rejected run() is how failures are reported.
   else if (results.failed.length > 0) throw new Error(`${results.failed.length} integration test(s) failed`);
