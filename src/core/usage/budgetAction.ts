@@ -81,7 +81,8 @@ export function reachedBudgets(scopes: readonly BudgetScope[], now: number, inFl
     return scope.readings.flatMap((reading) => {
       if (!isBudgetReading(reading) || (reading.resetsAt ?? 0) <= now) return [];
       const held = reserved[reading.currency === 'CNY' ? 'CNY' : 'USD'] ?? 0;
-      const spent = reading.fraction >= 1;
+      // A budget of 0 is reached before anything is spent: it allows no paid request, not one.
+      const spent = reading.fraction >= 1 || reading.limit <= 0;
       if (!spent && !(held > 0 && reading.used + held >= reading.limit)) return [];
       return [
         {

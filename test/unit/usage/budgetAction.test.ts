@@ -161,6 +161,17 @@ describe('a budget that holds', () => {
     assert.equal(decideBudgets({ scopes, backend: 'deepseek', spend: 'USD', now }).completion, undefined);
   });
 
+  it('a budget of 0 holds from the first request: no paid request goes, local ones do', () => {
+    const now = START;
+    for (const backend of [undefined, 'deepseek']) {
+      const scopes = [scope({ usdPerDay: 0 }, { today: {} }, now, { backend })];
+      const decision = decideBudgets({ scopes, backend: 'deepseek', spend: 'USD', now });
+      assert.equal(decision.completion?.reading.kind, 'usd-per-day', 'completion is paused before anything is spent');
+      assert.ok(decision.chat, 'a chat request asks first');
+      assert.equal(decideBudgets({ scopes, backend: 'ollama', spend: 'nothing', now }).completion, undefined);
+    }
+  });
+
   it('a pause chosen at 80% holds completion until the reset, and lets chat go without asking', async () => {
     const clock = new FakeClock(undefined, START);
     const warned = scope({ usdPerDay: 1 }, { today: { USD: 850_000 } }, clock.now(), { backend: 'qwen' });
