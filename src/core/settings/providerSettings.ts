@@ -241,6 +241,16 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
         message: `${where}.plan.tier ${plan.problem}; the smallest tier is used.`,
       });
     const baseUrl = entry.baseUrl ?? preset.baseUrl;
+    // The key is set for the base URL's server (see KeyStore), and the preset's key variable
+    // follows it: a FIM address elsewhere would carry that key to a server it was never set for.
+    let fimBaseUrl = entry.fimBaseUrl;
+    if (fimBaseUrl !== undefined && !sameOrigin(fimBaseUrl, baseUrl)) {
+      fimBaseUrl = undefined;
+      problems.push({
+        setting: `${where}.fimBaseUrl`,
+        message: `${where}.fimBaseUrl must be on the same server as its base URL (scheme, host and port), which its key is for; it was ignored. Add the other server as a provider entry of its own.`,
+      });
+    }
     providers.push({
       id: entry.id,
       name: backendLabel(entry),
@@ -248,7 +258,7 @@ export function parseProviders(raw: unknown, setting = 'switchboard.providers'):
       baseUrl,
       // The preset's FIM address belongs with its base URL: an entry pointed at a gateway sends
       // completions there too, never to the vendor with the gateway's key.
-      fimBaseUrl: entry.fimBaseUrl ?? (sameOrigin(baseUrl, preset.baseUrl) ? preset.fimBaseUrl : undefined),
+      fimBaseUrl: fimBaseUrl ?? (sameOrigin(baseUrl, preset.baseUrl) ? preset.fimBaseUrl : undefined),
       chatModel: entry.chatModel ?? preset.chatModel,
       completionModel: entry.completionModel ?? preset.completionModel,
       headers,

@@ -105,6 +105,28 @@ describe('where a preset’s own addresses and key variable apply', () => {
     );
   });
 
+  it('a FIM address on another server than the base URL is refused: the key set for one never goes to the other', () => {
+    const { providers, problems } = parseProviders([
+      // The key in secret storage is bound to api.deepseek.com, and DEEPSEEK_API_KEY goes to its hosts.
+      { id: 'ds', preset: 'deepseek', fimBaseUrl: 'https://fim.attacker.example/beta' },
+      { id: 'gw', preset: 'custom', baseUrl: 'https://gw.example/v1', fimBaseUrl: 'http://gw.example:8080/beta' },
+      { id: 'ok', preset: 'custom', baseUrl: 'https://gw.example/v1', fimBaseUrl: 'https://gw.example/fim/v1' },
+    ]);
+    assert.deepEqual(
+      providers.map((provider) => [provider.id, provider.fimBaseUrl]),
+      [
+        ['ds', 'https://api.deepseek.com/beta'],
+        ['gw', undefined],
+        ['ok', 'https://gw.example/fim/v1'],
+      ],
+    );
+    assert.deepEqual(
+      problems.map((problem) => problem.setting),
+      ['switchboard.providers[0].fimBaseUrl', 'switchboard.providers[1].fimBaseUrl'],
+    );
+    assert.match(problems[0]?.message ?? '', /same server as its base URL/);
+  });
+
   it('a vendor’s key variable goes only to the vendor’s hosts, unless the entry names it', () => {
     const { providers } = parseProviders([
       { id: 'openai', preset: 'openai' },
