@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { readSmallFile } from '../fsPaths/smallFile';
 import { startDeadline } from './deadline';
-import { BODY_LIMITS, bounded } from './guardedFetch';
+import { guardedFetch } from './guardedFetch';
 import { kindFromStatus, ProviderError } from './providerError';
 import { redactSecrets, rememberSecret } from './redact';
 import { isRecord, parseJson } from '../jsonValue';
@@ -139,7 +139,10 @@ export class QwenOAuthCredentials {
     let status: number;
     let text: string;
     try {
-      const response = await this.fetchImpl(this.tokenUrl, {
+      // Guarded like every other request: the refresh token in the body must not follow a redirect
+      // to another server, and the answer is bounded.
+      const transport = guardedFetch({ providerId: this.providerId, fetch: this.fetchImpl });
+      const response = await transport(this.tokenUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({
@@ -150,7 +153,7 @@ export class QwenOAuthCredentials {
         signal: deadline.signal,
       });
       status = response.status;
-      text = await bounded(response, BODY_LIMITS, 'qwen-oauth').text();
+      text = await response.text();
     } catch (error) {
       if (deadline.timedOut()) {
         throw new ProviderError({
@@ -165,6 +168,8 @@ export class QwenOAuthCredentials {
           providerId: this.providerId,
           message: 'Qwen OAuth token refresh cancelled.',
         });
+      // Refused by the transport (a redirect elsewhere, an answer too large): its own words.
+      if (error instanceof ProviderError) throw error;
       const reason = redactSecrets(
         error instanceof Error ? (causeMessage(error) ?? error.message) : String(error),
         secrets,

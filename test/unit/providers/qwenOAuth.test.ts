@@ -176,6 +176,21 @@ describe('QwenOAuthCredentials', () => {
     });
   });
 
+  it('never follows the token server to another server with the refresh token', async () => {
+    await writeCreds({ expiry_date: NOW - 1 });
+    // localhost is another origin than 127.0.0.1: the same test server, listening as someone else.
+    const elsewhere = new URL(tokenUrl);
+    elsewhere.hostname = 'localhost';
+    elsewhere.pathname = '/collect';
+    answer = (res) => res.writeHead(307, { location: elsewhere.href }).end();
+    await assert.rejects(credentials().accessToken(), (error: unknown) => {
+      assert.ok(ProviderError.is(error));
+      assert.ok(!error.message.includes(oldRefresh));
+      return true;
+    });
+    assert.equal(requests.length, 1, 'the refresh token was posted again, to the server the redirect named');
+  });
+
   it('reports a missing login as an auth error and load() as undefined', async () => {
     const missing = new QwenOAuthCredentials({ file: join(dir, 'nope.json'), tokenUrl, now: () => NOW });
     assert.equal(await missing.load(), undefined);
