@@ -76,9 +76,27 @@ export function parseDuration(text: string): number | undefined {
 }
 
 function parseCount(text: string | undefined): number | undefined {
-  // Azure OpenAI sends -1 for "unknown"; a negative count means nothing.
+  // Azure OpenAI sends -1 for "unknown"; a negative count means nothing, nor does one past 2^53.
   if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
-  return Number(text.trim());
+  const count = Number(text.trim());
+  return Number.isSafeInteger(count) ? count : undefined;
+}
+
+/**
+ * The longest wait a header is taken at: every limit a backend publishes resets within a month. A
+ * reset further off is a broken or hostile header, and one past year 275760 is no date at all (the
+ * status bar could not write it).
+ */
+const MAX_WAIT_MS = 366 * 86_400_000;
+
+/** `at`, when it is a time within `MAX_WAIT_MS` of `now`. */
+function nearTime(at: number | undefined, now: number): number | undefined {
+  return at !== undefined && Number.isFinite(at) && at - now <= MAX_WAIT_MS ? at : undefined;
+}
+
+/** `ms`, when it is a wait of at most `MAX_WAIT_MS`. */
+function nearWait(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && ms <= MAX_WAIT_MS ? ms : undefined;
 }
 
 function parseSeconds(text: string | undefined): number | undefined {
@@ -171,7 +189,7 @@ export function parseRateLimitHeaders(headers: HeaderSource, now: number): RateL
 
   for (const [key, name] of OPENAI_WINDOWS) {
     const reset = get(`x-ratelimit-reset-${name}`);
-    const delay = reset === undefined ? undefined : parseDuration(reset);
+    const delay = nearWait(reset === undefined ? undefined : parseDuration(reset));
     windows[key] = makeWindow(
       parseCount(get(`x-ratelimit-limit-${name}`)),
       parseCount(get(`x-ratelimit-remaining-${name}`)),
@@ -182,7 +200,7 @@ export function parseRateLimitHeaders(headers: HeaderSource, now: number): RateL
     const anthropic = makeWindow(
       parseCount(get(`anthropic-ratelimit-${name}-limit`)),
       parseCount(get(`anthropic-ratelimit-${name}-remaining`)),
-      parseRfc3339(get(`anthropic-ratelimit-${name}-reset`)),
+      nearTime(parseRfc3339(get(`anthropic-ratelimit-${name}-reset`)), now),
     );
     windows[key] = mergeWindows(windows[key], anthropic);
   }
@@ -190,11 +208,11 @@ export function parseRateLimitHeaders(headers: HeaderSource, now: number): RateL
   const generic = makeWindow(
     parseCount(get('x-ratelimit-limit') ?? get('ratelimit-limit')),
     parseCount(get('x-ratelimit-remaining') ?? get('ratelimit-remaining')),
-    parseGenericReset(get('x-ratelimit-reset'), now) ?? parseGenericReset(get('ratelimit-reset'), now),
+    nearTime(parseGenericReset(get('x-ratelimit-reset'), now) ?? parseGenericReset(get('ratelimit-reset'), now), now),
   );
   windows.requests = mergeWindows(windows.requests, generic);
 
-  const retryAfterMs = parseRetryAfterMs(get('retry-after-ms')) ?? parseRetryAfter(get('retry-after'), now);
+  const retryAfterMs = nearWait(parseRetryAfterMs(get('retry-after-ms')) ?? parseRetryAfter(get('retry-after'), now));
   const found = Object.values(windows).some((w) => w !== undefined) || retryAfterMs !== undefined;
   if (!found) return undefined;
 

@@ -6,6 +6,7 @@ import {
   parseRateLimitHeaders,
   waitFromSnapshot,
 } from '../../../src/core/providers/rateLimitHeaders';
+import { formatReset } from '../../../src/core/usage/switchAdvice';
 
 const NOW = Date.parse('2025-08-21T12:40:30Z');
 
@@ -157,6 +158,32 @@ describe('parseRateLimitHeaders', () => {
     );
     // Only the one readable value survives.
     assert.deepEqual(snapshot, { observedAt: NOW, requests: { resetAt: NOW + 1_000 } });
+  });
+
+  it('skips a count past 2^53 and a reset or wait no clock can show, so the status bar can still say when', () => {
+    const huge = '9'.repeat(20);
+    const snapshot = parseRateLimitHeaders(
+      {
+        'x-ratelimit-limit-requests': '9'.repeat(400),
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': `${huge}h`,
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': '10',
+        'x-ratelimit-reset': huge,
+        'anthropic-ratelimit-tokens-limit': '1000',
+        'anthropic-ratelimit-tokens-reset': '9999-12-31T00:00:00Z',
+        'retry-after': huge,
+      },
+      NOW,
+    );
+    // What the status bar writes beside a limit: a time, never a RangeError.
+    for (const window of [snapshot?.requests, snapshot?.tokens])
+      if (window?.resetAt !== undefined) assert.ok(formatReset(window.resetAt, NOW));
+    assert.deepEqual(snapshot, {
+      observedAt: NOW,
+      requests: { limit: 100, remaining: 0 },
+      tokens: { limit: 1000 },
+    });
   });
 
   it('returns undefined when every rate-limit value is unreadable', () => {
