@@ -3,6 +3,7 @@
  * so its memory and start-up time do not grow with the number of requests ever made.
  */
 import { addAmount, addAmounts, CURRENCIES, type Amounts } from './money';
+import { count } from './tokenCounts';
 import type { Feature, UsageRecord } from './usageRecord';
 
 export interface Totals {
@@ -140,9 +141,15 @@ export class Rollups {
       if (!parseKey(key) || typeof totals !== 'object' || totals === null) continue;
       const clean = emptyTotals();
       const raw = totals as Record<string, unknown>;
+      // The rules of a ledger line (see usageRecord.ts): a file any process can write is trusted
+      // no more for being a checkpoint. A negative cost would hide what was spent from a budget.
       for (const field of COUNTERS) {
         const number = raw[field];
-        if (typeof number === 'number' && Number.isFinite(number)) clean[field] = number;
+        const sound =
+          field === 'latencyMsTotal'
+            ? typeof number === 'number' && Number.isFinite(number) && number >= 0
+            : count(number) !== undefined;
+        if (sound) clean[field] = number as number;
       }
       // Checkpoints written before currencies existed hold one USD figure.
       const cost =
@@ -151,7 +158,7 @@ export class Rollups {
           : { USD: raw.costMicros };
       for (const currency of CURRENCIES) {
         const micros = cost[currency];
-        if (typeof micros === 'number' && Number.isFinite(micros)) clean.cost[currency] = micros;
+        if (count(micros) !== undefined) clean.cost[currency] = micros as number;
       }
       rollups.byKey.set(key, clean);
     }

@@ -42,6 +42,30 @@ describe('usage ledger under hostile or damaged files', () => {
     await ledger.close();
   });
 
+  it("a checkpoint's totals keep a line's rules: a negative or fractional cost or count is not read", async () => {
+    const now = Date.UTC(2026, 10, 22, 12);
+    const key = ['2026-11-22', 'deepseek', 'deepseek-chat', 'chat'].join('\u0000');
+    writeFileSync(
+      join(dir, 'usage-checkpoint.json'),
+      JSON.stringify({
+        version: 1,
+        offsets: {},
+        rollups: {
+          [key]: { requests: 3, inputTokens: -900, outputTokens: 0.5, cost: { USD: -50_000_000, CNY: 2_000_000 } },
+        },
+      }),
+    );
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    ledger.append(record({ backend: 'deepseek', model: 'deepseek-chat', costMicros: 200, currency: 'USD' }));
+    const today = ledger.rollups.sum({ fromDay: '2026-11-22' });
+    // A negative figure would hide every dollar spent this month from the budget.
+    assert.deepEqual(today.cost, { USD: 200, CNY: 2_000_000 });
+    assert.equal(today.requests, 4);
+    assert.equal(today.inputTokens, record().inputTokens);
+    assert.equal(today.outputTokens, record().outputTokens);
+    await ledger.close();
+  });
+
   it('a record the reader would skip is written repaired, never lost: every window counts it, the damage logged', async () => {
     const now = Date.UTC(2026, 10, 22, 12);
     const warnings: string[] = [];
