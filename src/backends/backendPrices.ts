@@ -11,9 +11,9 @@ export function backendPrice(config: ProviderConfig, role: Role): PerMTok | unde
 }
 
 /** What one request cost, in its currency; unknown (and a line in the log) when it cannot be priced. */
-export function requestCost(config: ProviderConfig, model: string, usage: Usage): Price {
+export function requestCost(config: ProviderConfig, model: string, usage: Usage, asked?: string): Price {
   try {
-    return requestPrice(config, model, usage, loadProviderRuntime);
+    return requestPrice(config, model, usage, loadProviderRuntime, asked);
   } catch (error) {
     log().warn(`Could not price a request to ${config.id}: ${String(error)}`);
     return { micros: null, source: 'unknown' };

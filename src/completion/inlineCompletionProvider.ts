@@ -247,6 +247,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             config,
             feature: 'completion',
             model: result.model,
+            askedModel: config.completionModel,
             startedAt,
             usage: result.usage,
           });
@@ -282,6 +283,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             config,
             feature: 'completion',
             model: request.model ?? config.completionModel,
+            askedModel: config.completionModel,
             startedAt,
             ...(estimate && { usage: estimate }),
             promptText: request.prefix + request.suffix,

@@ -24,7 +24,10 @@ const CHECKPOINT_MS = 5 * 60_000;
 export interface RequestOutcome {
   config: ProviderConfig;
   feature: Feature;
+  /** The model that answered, as the server named it. */
   model: string;
+  /** The model the entry asked for, when the server may name another: the user's price is for it. */
+  askedModel?: string;
   startedAt: number;
   /**
    * Reported by the backend, or the provider's estimate for a request cut short (see
@@ -109,7 +112,9 @@ export class UsageMeter implements vscode.Disposable {
    */
   record(outcome: RequestOutcome): NewUsageRecord & { id?: string } {
     const { config, error } = outcome;
-    const metered = meterRequest(outcome, (usage: Usage) => requestCost(config, outcome.model, usage));
+    const metered = meterRequest(outcome, (usage: Usage) =>
+      requestCost(config, outcome.model, usage, outcome.askedModel),
+    );
     const { usage: counted, price } = metered;
     const record: NewUsageRecord = {
       backend: config.id,

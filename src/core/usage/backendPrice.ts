@@ -79,8 +79,20 @@ export function rankingPrice(price: PerMTok | undefined): number | undefined {
   return price.input + price.output;
 }
 
-/** What one request cost, in its currency (micros null when the price is unknown). Throws when the price data cannot load. */
-export function requestPrice(config: ProviderConfig, model: string, usage: Usage, table: () => PriceTable): Price {
+/**
+ * What one request cost, in its currency (micros null when the price is unknown). Throws when the
+ * price data cannot load. `model` is the one that answered, as the server named it; `asked`, when
+ * given, the one the entry asked for. A server may answer under another name (an Azure deployment
+ * as its dated model, llama-server as its GGUF file), and the user's price is for the model asked:
+ * "Set price…" offers the entry's models.
+ */
+export function requestPrice(
+  config: ProviderConfig,
+  model: string,
+  usage: Usage,
+  table: () => PriceTable,
+  asked?: string,
+): Price {
   return table().priceRequest({
     presetId: config.preset.id,
     baseUrl: config.baseUrl,
@@ -88,7 +100,7 @@ export function requestPrice(config: ProviderConfig, model: string, usage: Usage
     plan: config.plan !== undefined,
     model,
     usage,
-    override: priceOverrideFor(config, model),
+    override: (asked === undefined ? undefined : config.prices[asked]) ?? priceOverrideFor(config, model),
   });
 }
 
@@ -98,6 +110,7 @@ export function requestCostMicros(
   model: string,
   usage: Usage,
   table: () => PriceTable,
+  asked?: string,
 ): number | null {
-  return requestPrice(config, model, usage, table).micros;
+  return requestPrice(config, model, usage, table, asked).micros;
 }

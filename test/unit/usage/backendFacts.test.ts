@@ -60,6 +60,26 @@ describe("a backend's price, worked out once", () => {
     assert.equal(rankingPrice({ input: 0.5, output: 1.5, currency: 'USD' as const }), 2);
   });
 
+  it('a request answered under another model name is billed at the price the user set for the model asked', () => {
+    // An Azure deployment answers as "gpt-4o-2024-08-06"; the user priced the deployment, as "Set price…" asks.
+    const azure = config({
+      id: 'az',
+      preset: 'custom',
+      baseUrl: 'https://team.openai.azure.com/openai/v1',
+      completionModel: 'coder-deploy',
+      prices: { 'coder-deploy': { inputPerMTok: 2, outputPerMTok: 8 } },
+    });
+    assert.equal(requestCostMicros(azure, 'gpt-4o-2024-08-06', usage, table, 'coder-deploy'), 10_000_000);
+    // A llama.cpp server on a rented GPU, priced by the user: never "local, free" for the GGUF it names.
+    const rented = config({
+      id: 'gpu',
+      preset: 'llamacpp',
+      baseUrl: 'https://gpu.example.com/v1',
+      prices: { default: { inputPerMTok: 1, outputPerMTok: 1 } },
+    });
+    assert.equal(requestCostMicros(rented, 'qwen2.5-coder-7b-q8_0.gguf', usage, table, 'default'), 2_000_000);
+  });
+
   it('prices the model of the role asked for', () => {
     const split = config({ id: 'q', preset: 'dashscope-intl', chatModel: 'chatty', completionModel: 'coder' });
     assert.equal(modelFor(split, 'chat'), 'chatty');
