@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { contextItem, type ContextItem, type ContextSource } from '../core/chat/contextItems';
+import { contextItem, notAddedNotice, type ContextItem, type ContextSource } from '../core/chat/contextItems';
 import { ContextTracker, MAX_PICKED } from '../core/chat/contextTracker';
 import { log } from '../log';
 import { readContextFile } from './contextFile';
@@ -80,16 +80,8 @@ export class EditorContextSource implements vscode.Disposable {
         failed.push(path);
       }
     }
-    if (failed.length || refused.length) {
-      void vscode.window.showWarningMessage(
-        [
-          failed.length ? `Switchboard: could not read ${failed.join(', ')} as text.` : '',
-          refused.length ? `Switchboard: did not add ${refused.join(', ')}: a link leads outside the workspace.` : '',
-        ]
-          .filter(Boolean)
-          .join(' '),
-      );
-    }
+    const notice = notAddedNotice(failed, refused);
+    if (notice) void vscode.window.showWarningMessage(notice);
     this.tracker.add(items);
     this.changed.fire();
   }

@@ -126,3 +126,28 @@ export function chipOf(item: ContextItem): ContextChip {
 export function contextRef(item: ContextItem): ContextRef {
   return { kind: item.kind, label: item.label, tokens: item.tokens, truncated: item.truncated };
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * What a notification says of picked files that were not added. A file's name is the repository's
+ * to choose, and a notification makes `[x](command:…)` in its text a clickable command and `$(x)`
+ * an icon: each name is written so it reads as neither.
+ */
+export function notAddedNotice(failed: readonly string[], refused: readonly string[]): string | undefined {
+  const names = (paths: readonly string[]) =>
+    paths
+      .map((path) =>
+        path
+          .replace(CONTROLS, ' ')
+          .replace(/\]\s*\(/g, '] (')
+          .replace(/\$\(/g, '$ ('),
+      )
+      .join(', ');
+  const parts = [
+    failed.length ? `Switchboard: could not read ${names(failed)} as text.` : '',
+    refused.length ? `Switchboard: did not add ${names(refused)}: a link leads outside the workspace.` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(' ') : undefined;
+}

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contextItem, MAX_CONTEXT_CHARS, userPrompt, type ContextItem } from '../../../src/core/chat/contextItems';
+import {
+  contextItem,
+  MAX_CONTEXT_CHARS,
+  notAddedNotice,
+  userPrompt,
+  type ContextItem,
+} from '../../../src/core/chat/contextItems';
 import { ContextTracker } from '../../../src/core/chat/contextTracker';
 import { estimateTokens } from '../../../src/core/providers/usage';
 
@@ -197,5 +203,20 @@ describe('chat context assembly', () => {
     tracker.remove('b');
     revisions.push(tracker.snapshot().revision);
     assert.deepEqual(revisions, [0, 1, 2]);
+  });
+});
+
+describe('the notice for picked files that were not added', () => {
+  // How VS Code finds a link in a notification's message (notifications.ts, `parseLinks`).
+  const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+
+  it("names each file as text: a repository's file name never becomes a command link or an icon", () => {
+    const crafted = 'docs/[Fix the build](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22sh%22%7D)';
+    const notice = notAddedNotice([crafted, 'logo.png'], ['$(check) vendor/linked']) ?? '';
+    assert.equal(notice.match(NOTIFICATION_LINK), null, notice);
+    assert.equal(notice.includes('$('), false, notice);
+    assert.match(notice, /could not read docs\/\[Fix the build\] \(command:.*, logo\.png as text\./);
+    assert.match(notice, /did not add \$ \(check\) vendor\/linked: a link leads outside the workspace\./);
+    assert.equal(notAddedNotice([], []), undefined);
   });
 });
