@@ -7,6 +7,8 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { isRecord, parseJson } from '../jsonValue';
+import { MAX_LISTED_MODELS } from '../providers/guardedProvider';
+import { serverModelId } from '../providers/serverText';
 
 /** Where to look, and which preset's probe to use there. */
 export interface ProbeTarget {
@@ -99,8 +101,11 @@ async function probeTarget(
     }
   };
   try {
-    const models = await probeFor(target.presetId)(get);
-    if (!models) return undefined;
+    const listed = await probeFor(target.presetId)(get);
+    if (!listed) return undefined;
+    // Whatever answers on the port names them: they reach pickers and the user's settings as a
+    // backend's models, so they are held to what any backend's model list is (see guardedProvider).
+    const models = listed.slice(0, MAX_LISTED_MODELS).map(serverModelId).filter(Boolean);
     return {
       presetId: target.presetId,
       baseUrl: `${root}/v1`,

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { detectEnvKeys } from '../../../src/core/detection/envKeys';
 import { detectLocalServers } from '../../../src/core/detection/localServers';
+import { MAX_LISTED_MODELS } from '../../../src/core/providers/guardedProvider';
+import { MAX_MODEL_ID_CHARS } from '../../../src/core/providers/serverText';
 import { importQwenCode, readImportedKey, type ImportedEntry } from '../../../src/core/detection/qwenCodeImport';
 
 interface TestServer {
@@ -125,6 +127,24 @@ describe('detectLocalServers', () => {
       ],
     );
     for (const server of found) assert.ok(Number.isFinite(server.latencyMs) && server.latencyMs >= 0);
+  });
+
+  it('holds the models a server lists to a model list: bounded in number and length, never a link', async () => {
+    const listed = [
+      '[Update the model](command:workbench.action.terminal.new)',
+      'x'.repeat(100_000),
+      ...Array.from({ length: 5_000 }, (_, index) => `model-${index}`),
+    ];
+    const found = await detectLocalServers({
+      hosts: [{ presetId: 'lmstudio', baseUrl: 'http://127.0.0.1:1234' }],
+      timeoutMs: 2000,
+      fetchImpl: async () => Response.json({ data: listed.map((id) => ({ id })) }),
+    });
+    const models = found[0]?.models ?? [];
+    assert.equal(models.length, MAX_LISTED_MODELS);
+    assert.equal(models[0], 'Update the model(command:workbench.action.terminal.new)');
+    assert.equal(models[1], 'x'.repeat(MAX_MODEL_ID_CHARS));
+    assert.ok(models.every((model) => !model.includes('](')));
   });
 
   it('reports a llama.cpp server that is still loading its model, with no models yet', async () => {
