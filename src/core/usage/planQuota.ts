@@ -24,6 +24,12 @@ export interface PlanQuota {
 const number = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
+/**
+ * A plan's windows reset within a month; a reset further off is a broken answer, and one past year
+ * 275760 no date at all (the status bar could not write it).
+ */
+const MAX_RESET_MS = 366 * 86_400_000;
+
 /** Z.ai's `unit` codes as observed: 3 is hours. Others are named by their raw figures. */
 function zaiWindow(unit: number | undefined, size: number | undefined): string {
   if (unit === 3 && size !== undefined) return `in ${size} h`;
@@ -38,7 +44,7 @@ export function parseZaiQuota(body: unknown, now: number): PlanQuota | undefined
     if (!isRecord(limit) || limit.type !== 'TOKENS_LIMIT') continue;
     const window = zaiWindow(number(limit.unit), number(limit.number));
     const reset = number(limit.nextResetTime);
-    const resetsAt = reset !== undefined && reset > now ? { resetsAt: reset } : {};
+    const resetsAt = reset !== undefined && reset > now && reset - now <= MAX_RESET_MS ? { resetsAt: reset } : {};
     const total = number(limit.usage);
     const used = number(limit.currentValue);
     if (total !== undefined && total > 0 && used !== undefined) {

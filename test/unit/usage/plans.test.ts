@@ -214,6 +214,18 @@ describe("providers' own usage figures", () => {
     assert.equal(zaiQuotaUrl('https://api.z.ai/api/coding/paas/v4'), 'https://api.z.ai/api/monitor/usage/quota/limit');
   });
 
+  it("Z.ai's quota endpoint: a reset time no clock can show is left out, and the status bar still reads", () => {
+    const quota = parseZaiQuota(
+      {
+        code: 200,
+        data: { limits: [{ type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: 40, nextResetTime: 1e20 }] },
+      },
+      NOW,
+    );
+    assert.equal(quota?.windows[0]?.resetsAt, undefined);
+    assert.equal(nearestWindowText('GLM Coding Plan', quota?.windows ?? [], NOW), 'GLM Coding Plan · 40% in 5 h');
+  });
+
   it("OpenRouter's key endpoint: the account's :free allowance replaces the published 50/day", () => {
     const balance = parseOpenRouterKey(
       {
