@@ -12,6 +12,7 @@ import { formatTotalCost, plural } from './core/usage/formatMoney';
 import type { Totals } from './core/usage/rollups';
 import type { UsageMeter } from './usage/usageMeter';
 import { setPrice } from './usage/setPriceCommand';
+import { askExportTarget } from './usage/exportDialog';
 import type { KeyStore } from './backends/keyStore';
 import { savedOrSaid } from './backends/settingsWrite';
 
@@ -177,11 +178,7 @@ async function exportUsageFile(meter: UsageMeter): Promise<void> {
     void vscode.window.showInformationMessage('Switchboard: the usage ledger is still opening; try again in a moment.');
     return;
   }
-  const target = await vscode.window.showSaveDialog({
-    title: 'Export Switchboard usage',
-    defaultUri: vscode.Uri.file(`switchboard-usage-${new Date().toISOString().slice(0, 10)}.csv`),
-    filters: { CSV: ['csv'], JSON: ['json'] },
-  });
+  const target = await askExportTarget();
   if (!target) return;
   const format = target.fsPath.toLowerCase().endsWith('.json') ? 'json' : 'csv';
   try {

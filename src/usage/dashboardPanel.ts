@@ -6,6 +6,7 @@ import { log } from '../log';
 import { webviewToHost, type HostToWebview, type RangeSelection } from '../protocol/dashboardProtocol';
 import type { UsageMeter } from './usageMeter';
 import type { Backends } from '../backends/backends';
+import { askExportTarget } from './exportDialog';
 import { webviewHtml, webviewRoots } from '../webviewHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'switchboard.dashboard';
@@ -146,11 +147,7 @@ class DashboardPanel implements vscode.Disposable {
       );
       return;
     }
-    const target = await vscode.window.showSaveDialog({
-      title: 'Export Switchboard usage',
-      defaultUri: vscode.Uri.file(`switchboard-usage-${new Date().toISOString().slice(0, 10)}.${format}`),
-      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-    });
+    const target = await askExportTarget(format);
     if (!target) return;
     try {
       const count = await this.meter.export(target.fsPath, format);

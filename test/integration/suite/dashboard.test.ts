@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { activateSwitchboard, eventually } from './helpers';
+import { activateSwitchboard, activateWithLedger, eventually } from './helpers';
 
 const TITLE = 'Switchboard Usage';
 
@@ -66,5 +68,24 @@ describe('usage dashboard', () => {
     // The unsaved editor would otherwise stay open, and in front once later tests close theirs.
     await vscode.window.showTextDocument(other);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('offers to save an export in the home folder, not at the root of the disk', async () => {
+    await activateWithLedger();
+    const window = vscode.window as { showSaveDialog: unknown };
+    const ask = window.showSaveDialog;
+    let offered: vscode.Uri | undefined;
+    window.showSaveDialog = async (options: vscode.SaveDialogOptions) => {
+      offered = options.defaultUri;
+      return undefined;
+    };
+    try {
+      await vscode.commands.executeCommand('switchboard.exportUsage');
+    } finally {
+      window.showSaveDialog = ask;
+    }
+    assert.ok(offered, 'the save dialog was offered a file name');
+    assert.equal(dirname(offered.fsPath), homedir(), offered.fsPath);
+    assert.match(offered.fsPath, /switchboard-usage-\d{4}-\d\d-\d\d\.csv$/);
   });
 });
