@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import type { DashboardData } from '../../core/usage/dashboardData';
 import { formatMoney, formatMoneyTicks, formatTotalCost, plural } from '../../core/usage/formatMoney';
 import type { Currency } from '../../core/usage/money';
-import { formatCompact, formatDay, formatMs } from './format';
+import { chartCurrency, formatCompact, formatDay, formatMs } from './format';
 
 const HEIGHT = 220;
 // Every chart gives its axes the same room, so the days line up from one chart to the next.
@@ -99,14 +99,6 @@ export class DayChart {
   private width(): number {
     return Math.max(200, Math.floor(this.host.clientWidth));
   }
-}
-
-/**
- * The currency the cost chart plots: one axis cannot hold dollars and yuan without an exchange
- * rate, so it shows US dollars unless only yuan were spent; the summary names the other.
- */
-function chartCurrency(data: DashboardData): Currency {
-  return !data.totals.cost.USD && data.totals.cost.CNY ? 'CNY' : 'USD';
 }
 
 /** Cost per day, one bar per day with a segment per backend, stacked in the order of `data.backends`. */

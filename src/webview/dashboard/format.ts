@@ -1,5 +1,6 @@
 /** How the dashboard writes figures. Days are UTC, as the ledger counts them. */
 import { formatMoney, formatTotalCost } from '../../core/usage/formatMoney';
+import type { DashboardData } from '../../core/usage/dashboardData';
 import type { Amounts, Currency } from '../../core/usage/money';
 
 const counts = new Intl.NumberFormat('en-US');
@@ -55,4 +56,12 @@ export function formatDay(day: string, withYear = false): string {
 /** A backend's name, with its currency when that is not US dollars ("qwen-cn (CNY)"). */
 export function seriesLabel(series: { label: string; currency: Currency }): string {
   return series.currency === 'USD' ? series.label : `${series.label} (${series.currency})`;
+}
+
+/**
+ * The currency the cost chart plots: one axis cannot hold dollars and yuan without an exchange
+ * rate, so it shows US dollars unless only yuan were spent; the summary and the note name the other.
+ */
+export function chartCurrency(data: DashboardData): Currency {
+  return !data.totals.cost.USD && data.totals.cost.CNY ? 'CNY' : 'USD';
 }

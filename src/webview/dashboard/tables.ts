@@ -5,7 +5,16 @@
 import { plural } from '../../core/usage/formatMoney';
 import type { DashboardData } from '../../core/usage/dashboardData';
 import { formatCostPerAccepted, formatPerAccepted, formatRate } from '../../core/usage/acceptanceText';
-import { formatCost, formatCostIn, formatCount, formatDay, formatMs, seriesLabel } from './format';
+import {
+  chartCurrency,
+  formatCost,
+  formatCostIn,
+  formatCount,
+  formatDay,
+  formatMoney,
+  formatMs,
+  seriesLabel,
+} from './format';
 
 type Align = 'text' | 'number';
 
@@ -107,7 +116,15 @@ export function renderModels(table: HTMLTableElement, data: DashboardData): void
 /** The note under the cost chart: which requests it leaves out, and why. */
 export function costNote(data: DashboardData): string {
   const { unpricedRequests: unpriced, planRequests: inPlan, unservedRequests: unserved, requests } = data.totals;
+  // The chart's legend lists only the backends it plots: the other currency's spend is said here,
+  // or a backend billed in yuan would look as if it cost nothing.
+  const charted = chartCurrency(data);
+  const other = charted === 'USD' ? 'CNY' : 'USD';
+  const apart = data.backends.filter((series) => series.currency === other && series.costMicros.some(Boolean));
   return [
+    apart.length
+      ? `The chart shows ${charted} only: ${apart.map((series) => series.label).join(', ')} spent ${formatMoney(data.totals.cost[other] ?? 0, other)} in ${other}, which is not in it (nothing is converted).`
+      : '',
     unpriced
       ? `${formatCount(unpriced)} of ${formatCount(requests)} requests have no known price: they are not in this chart, and are shown as "price unknown", never as $0.`
       : '',

@@ -115,3 +115,20 @@ describe('dashboard: requests refused before the model ran', () => {
     );
   });
 });
+
+describe('dashboard: spending in two currencies', () => {
+  it('the note under the cost chart names the backend whose yuan the dollar chart leaves out, and how much', async () => {
+    const data = await computeDashboard(
+      (async function* () {
+        yield record({ backend: 'alpha', inPlan: false, costMicros: 40_000 });
+        yield record({ backend: 'beta', inPlan: false, costMicros: 300_000, currency: 'CNY' });
+      })(),
+      RANGE,
+      (id) => (id === 'beta' ? 'Beta CN' : 'Alpha'),
+    );
+    assert.equal(
+      costNote(data),
+      'The chart shows USD only: Beta CN spent ¥0.30 in CNY, which is not in it (nothing is converted).',
+    );
+  });
+});
