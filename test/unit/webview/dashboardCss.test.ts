@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { stylesheet } from './stylesheet';
 
-// The dashboard's stylesheet, read as rules: each selector with its declarations (later ones win).
-const CSS = readFileSync(join(__dirname, '../../../media/dashboard.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-const rules = new Map<string, Map<string, string>>();
-for (const [, selectors, body] of CSS.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
-  for (const selector of selectors!.split(',').map((text) => text.trim().replace(/\s+/g, ' '))) {
-    const declarations = rules.get(selector) ?? new Map<string, string>();
-    for (const declaration of body!.split(';')) {
-      const colon = declaration.indexOf(':');
-      if (colon > 0) declarations.set(declaration.slice(0, colon).trim(), declaration.slice(colon + 1).trim());
-    }
-    rules.set(selector, declarations);
-  }
-}
-const style = (selector: string, property: string) => rules.get(selector)?.get(property);
+const style = stylesheet('dashboard.css');
 
 describe('dashboard tables in a narrow view', () => {
   it('column headings wrap, so a heading such as "Kept after 30 s" does not widen the table past the view', () => {
