@@ -38,6 +38,9 @@ export class ConversationView {
 
   /** Draws a whole conversation afresh; `streamingTurnId` goes on receiving deltas. */
   show(turns: readonly TurnView[], streamingTurnId: string | undefined): void {
+    // The status line's last words ("Answer complete" and its cost) were about the conversation
+    // this one replaces (a new chat, another opened, the open one deleted).
+    if (this.turns.size > 0) this.announce('');
     this.log.replaceChildren();
     this.turns.clear();
     for (const turn of turns) this.draw(turn, { live: false, streaming: turn.id === streamingTurnId });

@@ -102,6 +102,16 @@ describe('chat webview', () => {
     assert.deepEqual(said, ['Answering…', 'Answer complete: 10 in · 4 out tokens · $0.0001.']);
   });
 
+  it('a new chat, or another conversation opened, clears the status line of the last answer', () => {
+    const { view, said } = conversationView();
+    view.show([{ role: 'user', id: 'u1', text: 'First question', context: [] }], undefined);
+    view.upsert(answer({ text: 'An answer.', status: 'complete', usage: '4 in · 20 out tokens · ¥0.00017' }));
+    assert.equal(said.at(-1), 'Answer complete: 4 in · 20 out tokens · ¥0.00017.');
+    // "New chat" draws an empty conversation: "Answer complete" and its cost were about one no longer shown.
+    view.show([], undefined);
+    assert.equal(said.at(-1), '');
+  });
+
   it('says "Thinking…" while the model reasons, until its first words', () => {
     const { view, log, said } = conversationView();
     view.show([], undefined);
