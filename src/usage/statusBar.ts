@@ -289,7 +289,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           : closest?.resetsAt;
         const resets = resetsAt ? escape(formatReset(resetsAt, now)) : '—';
         const spent = (totals: Totals | undefined) =>
-          config.plan ? 'included in plan' : totals ? escape(costText(totals)) : '$0.00';
+          config.plan ? 'included in plan' : totals ? escape(costText(totals)) : NO_COST;
         tooltip.appendMarkdown(
           `| ${escape(config.name)} | ${requestsText(day?.requests ?? 0)} · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
         );
@@ -402,7 +402,13 @@ function requestsText(requests: number): string {
   return `${requests} req`;
 }
 
-/** Every counter summed (one left out read as "$0.00" for a plan's refused request). */
+/**
+ * What nothing spent reads as: "$0.00" would name a currency the backend may not bill in (a
+ * yuan-priced one), and the status bar does not load the price data to know.
+ */
+const NO_COST = 'no cost';
+
+/** Every counter summed (one left out read as "no cost" for a plan's refused request). */
 function sumTotals(all: readonly (Totals | undefined)[]): Totals {
   const sum = emptyTotals();
   for (const totals of all) if (totals) addTotals(sum, totals);
@@ -416,7 +422,7 @@ function sumTotals(all: readonly (Totals | undefined)[]): Totals {
 function costText(totals: Totals): string {
   // Requests the model never ran (refused, not sent) cost nothing and are no one's spend.
   const served = totals.requests - totals.unservedRequests;
-  if (served <= 0) return '$0.00';
+  if (served <= 0) return NO_COST;
   if (totals.planRequests >= served) return 'included in plan';
   if (totals.unpricedRequests >= served - totals.planRequests) return 'price unknown';
   return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;

@@ -36,13 +36,12 @@ export function describeAcceptance(figures: AcceptanceFigures): string | undefin
     `${figures.accepted} of ${plural(figures.shown, 'suggestion')} accepted (${formatRate(figures.acceptanceRate)})`,
   ];
   const cost = figures.costPerAccepted;
-  const requests = formatPerAccepted(figures.requestsPerAccepted);
-  if (cost.kind === 'known') parts.push(`${requests} requests and ${formatCostPerAccepted(cost)} per accepted`);
-  else if (cost.kind === 'included') parts.push(`${requests} requests per accepted, included in plan`);
+  const perAccepted = formatPerAccepted(figures.requestsPerAccepted);
+  const requests = `${perAccepted} ${perAccepted === '1' ? 'request' : 'requests'}`;
+  if (cost.kind === 'known') parts.push(`${requests} and ${formatCostPerAccepted(cost)} per accepted`);
+  else if (cost.kind === 'included') parts.push(`${requests} per accepted, included in plan`);
   else if (cost.kind === 'unknown')
-    parts.push(
-      `${requests} requests per accepted, cost unknown (${plural(cost.unpricedRequests, 'request')} without a price)`,
-    );
+    parts.push(`${requests} per accepted, cost unknown (${plural(cost.unpricedRequests, 'request')} without a price)`);
   const checked = figures.kept + figures.removed;
   if (checked > 0) parts.push(`${figures.kept} of ${checked} still there after 30 s`);
   return parts.join(' · ');

@@ -71,7 +71,7 @@ describe('what a completion is worth', () => {
     );
     assert.match(tooltip, /Completion on Emulator \(demo\) today: \d+ of \d+ suggestions? accepted \(\d+%\)/);
     // Markdown-escaped: "\\< \\$0.0001".
-    assert.match(tooltip, /requests and (\\< )?\\\$[\d.]+ per accepted/);
+    assert.match(tooltip, /requests? and (\\< )?\\\$[\d.]+ per accepted/);
   });
 
   it('accepting the next word records a partial accept', async () => {

@@ -61,6 +61,24 @@ describe('usage meter in the status bar and the picker', () => {
     assert.equal(api.limits.stateOf('limited')?.level, 'exhausted');
   });
 
+  it('a backend that spent nothing reads “no cost” in the tooltip, never dollars it does not bill in', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'quiet-yuan', 'Quiet Yuan', {
+          prices: { '*': { inputPerMTok: 4, outputPerMTok: 16, currency: 'CNY' } },
+        }),
+      ],
+    });
+    const tooltip = await eventually(
+      () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+      (value) => value.includes('| Quiet Yuan |'),
+      'the tooltip to list the new backend',
+    );
+    assert.match(tooltip, /\| Quiet Yuan \| 0 req · no cost \| no cost \|/);
+  });
+
   it('with a fallback order set, an exhausted backend is switched away from by itself', async () => {
     const api = await activateWithLedger();
     await setUserSettings({

@@ -280,6 +280,14 @@ describe('acceptance figures as text', () => {
     assert.equal(describeAcceptance(figures(paid, { shown: 3 })), '0 of 3 suggestions accepted (0%)');
   });
 
+  it('says “1 request”, not “1 requests”, when each accepted suggestion took one', () => {
+    const one = { requests: 1, cost: { USD: 400 }, unpricedRequests: 0, includedRequests: 0 };
+    assert.equal(
+      describeAcceptance(figures(one, { shown: 1, accepted: 1, acceptedWhole: 1 })),
+      '1 of 1 suggestion accepted (100%) · 1 request and $0.0004 per accepted',
+    );
+  });
+
   it('never writes an unknown cost as $0', () => {
     const text = describeAcceptance(
       figures({ requests: 2, cost: {}, unpricedRequests: 2, includedRequests: 0 }, { shown: 2, accepted: 1 }),
