@@ -228,14 +228,14 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     };
     tooltip.appendMarkdown('**Switchboard**\n\n');
     tooltip.appendMarkdown(
-      `Completion: ${completion ? escape(roleLine(completion, completion.completionModel)) : 'none'}`,
+      `Completion: ${completion ? escape(roleLine(completion, completion.completionModel)) : NO_BACKEND}`,
     );
     tooltip.appendMarkdown(
       pausedText ? ` (${escape(pausedWhy ? `${pausedText}: ${pausedWhy}` : pausedText)})\n\n` : '\n\n',
     );
     const gearWhy = gear?.tooltip(escape);
     if (gearWhy) tooltip.appendMarkdown(`$(dashboard) ${gearWhy}\n\n`);
-    tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : 'none'}\n\n`);
+    tooltip.appendMarkdown(`Chat: ${chat ? escape(roleLine(chat, chat.chatModel)) : NO_BACKEND}\n\n`);
     if (budgetPause) tooltip.appendMarkdown(`$(debug-pause) ${escape(budgetPause.tooltip)}\n\n`);
     const wait = completion && settings.completionEnabled && this.completionWait?.(completion);
     if (completion && wait)
@@ -401,6 +401,9 @@ function roleLine(config: ProviderConfig, model: string): string {
 function requestsText(requests: number): string {
   return `${requests} req`;
 }
+
+/** A role whose backend was removed serves nothing until one is chosen: one click away. */
+const NO_BACKEND = 'none · [choose a backend](command:switchboard.switchProvider)';
 
 /**
  * What nothing spent reads as: "$0.00" would name a currency the backend may not bill in (a

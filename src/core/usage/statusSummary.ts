@@ -6,11 +6,16 @@
 import { shortLabel } from '../settings/backendLabel';
 import type { LimitReading, LimitState } from './limits';
 
-/** "Qwen", or "Qwen · chat: Backup" when chat is served by another backend. */
+/**
+ * "Qwen", or "Qwen · chat: Backup" when chat is served by another backend. A role without a
+ * backend (pinned to one that was removed, until the user picks) says "none": alone, the other's
+ * name would read as serving both.
+ */
 export function rolesLabel(completion: string | undefined, chat: string | undefined): string {
   if (completion === undefined && chat === undefined) return 'Switchboard: no backend';
-  if (completion === undefined) return `chat: ${shortLabel(chat ?? '')}`;
-  if (chat === undefined || chat === completion) return shortLabel(completion);
+  if (completion === undefined) return `completion: none · chat: ${shortLabel(chat ?? '', 16)}`;
+  if (chat === undefined) return `${shortLabel(completion, 16)} · chat: none`;
+  if (chat === completion) return shortLabel(completion);
   return `${shortLabel(completion, 16)} · chat: ${shortLabel(chat, 16)}`;
 }
 

@@ -207,6 +207,12 @@ describe('a user settings.json that cannot be written', () => {
         'completion to have no backend',
       );
       assert.equal(api.backends.configFor('chat'), undefined);
+      // The status bar says the roles serve nothing, with the one click that gives them a backend.
+      await eventually(
+        () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+        (value) => value.includes('Chat: none · [choose a backend](command:switchboard.switchProvider)'),
+        'the tooltip to offer a backend for chat',
+      );
       assert.deepEqual(ran, ['switchboard.switchProvider']);
     } finally {
       window.showWarningMessage = warn;

@@ -139,7 +139,9 @@ describe('what remains, and the status bar’s words', () => {
   it('names both roles when chat and completion differ, one label when they do not', () => {
     assert.equal(rolesLabel('Qwen (demo)', 'Qwen (demo)'), 'Qwen (demo)');
     assert.equal(rolesLabel('Qwen (demo)', 'Backup (demo)'), 'Qwen (demo) · chat: Backup (demo)');
-    assert.equal(rolesLabel(undefined, 'Backup'), 'chat: Backup');
+    // A role pinned to a removed backend serves nothing, and says so: not read as served by the other.
+    assert.equal(rolesLabel(undefined, 'Backup'), 'completion: none · chat: Backup');
+    assert.equal(rolesLabel('Qwen (demo)', undefined), 'Qwen (demo) · chat: none');
     assert.equal(rolesLabel(undefined, undefined), 'Switchboard: no backend');
     assert.ok(rolesLabel('A very long name for a gateway', 'Another very long backend name').length <= 41);
   });
