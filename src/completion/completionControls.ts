@@ -65,7 +65,8 @@ export class CompletionControls implements vscode.Disposable {
     this.scheduleWake();
     void vscode.window.setStatusBarMessage(
       until
-        ? `Switchboard: completion snoozed until ${new Date(until).toLocaleTimeString()}`
+        ? // The status bar's own words for it: hours and minutes, no seconds.
+          `Switchboard: completion snoozed until ${new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
         : 'Switchboard: completion resumed',
       3000,
     );
