@@ -180,6 +180,8 @@ describe(`Switchboard chat view (${flavorFromEnv()})`, () => {
       1,
       'the stopped answer is still marked stopped',
     );
+    // Under it, what this chat cost, not the new window's nothing.
+    await restored.locator('#session-total', { hasText: /^This chat: \d+ requests? · / }).waitFor({ timeout: 10_000 });
 
     // A click on its × in the history asks first; Cancel keeps it, Delete removes it.
     await restored.locator('#history').click();

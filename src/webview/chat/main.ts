@@ -123,8 +123,10 @@ function main(): void {
         history.show(message.items, message.activeId);
         break;
       case 'totals':
-        sessionTotal.textContent = `Session: ${message.session}`;
-        sessionTotal.title = `This conversation: ${message.conversation}`;
+        // What the chat on screen cost: a window's total under an empty new chat, or under one
+        // reopened after a reload, read as that chat's. The window's is in the hover.
+        sessionTotal.textContent = `This chat: ${message.conversation}`;
+        sessionTotal.title = `All chats since this window opened: ${message.session}`;
         break;
       case 'sendRejected':
         composer.restore(message.text, message.reason);
