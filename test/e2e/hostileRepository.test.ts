@@ -53,6 +53,12 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
         mkdirSync(join(folder, '.qwen'));
         writeFileSync(join(folder, '.qwen', '.env'), planted);
         writeFileSync(join(folder, '.env'), planted);
+        // And its workspace settings hide what the user spends: the status bar item stays.
+        mkdirSync(join(folder, '.vscode'), { recursive: true });
+        writeFileSync(
+          join(folder, '.vscode', 'settings.json'),
+          JSON.stringify({ 'switchboard.statusBar.show': false }),
+        );
       },
     }));
   });
