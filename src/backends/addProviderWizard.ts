@@ -7,18 +7,58 @@ import type { KeyStore } from './keyStore';
 import { SECTION } from './settings';
 import { listModelIds, pickModel } from './modelChoice';
 import { loadProviderRuntime } from './lazyRuntime';
-import { presetPriceText } from '../core/usage/backendPrice';
+import { presetPriceText, type PerMTokLookup } from '../core/usage/backendPrice';
+import { backendSpend } from '../core/usage/costClass';
+import { newBackendBudget, parseNewBudget, type BudgetKey, type NewBudget } from '../core/usage/newBudget';
 import { OPEN_USER_SETTINGS, openUserSettingsIf, settingsWriteProblem } from './settingsWrite';
 import { log } from '../log';
 
 /** The wizard's steps that apply to one preset, so the title counts right ("2/4"). */
-function stepsFor(preset: Preset, presetChosen: boolean): string[] {
+function stepsFor(preset: Preset, presetChosen: boolean, budget: boolean): string[] {
   return [
     ...(presetChosen ? [] : ['backend']),
     ...(needsUrl(preset) ? ['url'] : []),
     ...(preset.requiresKey ? ['key'] : []),
     ...(preset.protocol === 'vscode-lm' ? ['editor-model'] : ['models']),
+    ...(budget ? ['budget'] : []),
   ];
+}
+
+const priceLookup: PerMTokLookup = (presetId, model, local, url) =>
+  loadProviderRuntime().pricePerMTok(presetId, model, local, url);
+
+/** The daily budget to offer for `config` as it would be saved; undefined when none is due. */
+function budgetDue(config: ProviderConfig): NewBudget | undefined {
+  const overall = vscode.workspace.getConfiguration(SECTION).get<Partial<Record<BudgetKey, unknown>>>('budget') ?? {};
+  return newBackendBudget(
+    (['chat', 'completion'] as const).map((role) => backendSpend(config, role, priceLookup)),
+    overall,
+  );
+}
+
+/**
+ * The budget step, for a backend that bills per request: what is typed goes under the entry's
+ * `limits`; empty is no budget. False when the user left the wizard (Escape), as at every step.
+ */
+async function askBudget(
+  config: ProviderConfig,
+  entry: Record<string, unknown>,
+  title: (step: string, what: string) => string,
+): Promise<boolean> {
+  const due = budgetDue(config);
+  if (!due) return true;
+  const unit = due.currency === 'CNY' ? 'yuan' : 'US dollars';
+  const typed = await vscode.window.showInputBox({
+    title: title('budget', `a daily budget for ${config.name}?`),
+    prompt: `In ${unit} per UTC day. At the budget, automatic completion pauses until midnight and chat asks before it sends; Alt+\\ still asks. Leave empty for no budget.`,
+    placeHolder: due.currency === 'CNY' ? 'e.g. 10' : 'e.g. 2',
+    ignoreFocusOut: true,
+    validateInput: (value) => parseNewBudget(value).error,
+  });
+  if (typed === undefined) return false;
+  const { amount } = parseNewBudget(typed);
+  if (amount !== undefined) entry.limits = { [due.key]: amount };
+  return true;
 }
 
 const needsUrl = (preset: Preset) => preset.local === true || preset.id === 'custom' || preset.id === 'litellm';
@@ -55,8 +95,13 @@ export async function addProvider(
   const given = options.presetId ? findPreset(options.presetId) : undefined;
   const preset = given ?? (await pickPreset());
   if (!preset) return undefined;
-  const steps = stepsFor(preset, given !== undefined);
-  const title = (step: string, what: string) => `Add provider (${steps.indexOf(step) + 1}/${steps.length}): ${what}`;
+  // Whether a budget will be asked for, as far as the preset's own models tell (the models chosen decide).
+  const defaults = parseProviders([{ id: preset.id, preset: preset.id }]).providers[0];
+  const steps = stepsFor(preset, given !== undefined, defaults !== undefined && budgetDue(defaults) !== undefined);
+  const title = (step: string, what: string) => {
+    const at = steps.indexOf(step);
+    return at < 0 ? `Add provider: ${what}` : `Add provider (${at + 1}/${steps.length}): ${what}`;
+  };
 
   let baseUrl: string | undefined;
   if (needsUrl(preset)) {
@@ -123,6 +168,8 @@ export async function addProvider(
           if (model !== (role === 'chat' ? config.chatModel : config.completionModel)) entry[`${role}Model`] = model;
         }
       }
+      // The models chosen decide what it costs.
+      if (!(await askBudget(parseEntry(entry) ?? config, entry, title))) return undefined;
       if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
       backends.noteTest(config, undefined);
       void vscode.window.setStatusBarMessage(
@@ -143,6 +190,7 @@ export async function addProvider(
       continue;
     }
     if (choice !== 'Add Anyway') return undefined;
+    if (!(await askBudget(config, entry, title))) return undefined;
     if (!(await saveNewBackend(config, key, entry, keys))) return undefined;
     // Added but not working: said where the backend shows until a request of its is served.
     backends.noteTest(config, probe.detail ?? 'it did not answer');
@@ -156,9 +204,7 @@ async function pickPreset(): Promise<Preset | undefined> {
     PRESETS.filter((preset) => !preset.discontinued).map((preset) => ({
       label: preset.name,
       // Its price (or local / free / included in a plan), and "price unknown" said as such.
-      description: presetPriceText(preset, (presetId, model, local, url) =>
-        loadProviderRuntime().pricePerMTok(presetId, model, local, url),
-      ),
+      description: presetPriceText(preset, priceLookup),
       detail: preset.baseUrl || 'The models VS Code already offers, such as a signed-in Copilot’s',
       preset,
     })),

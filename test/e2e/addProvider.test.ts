@@ -219,4 +219,33 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
     await page.screenshot({ path: '/tmp/switchboard-e2e/remove-provider-switch.png' });
     await page.keyboard.press('Escape');
   });
+
+  it('asks a backend that bills per request for a daily budget, and saves it with the entry', async () => {
+    await runCommand(page, 'Switchboard: Add Provider…');
+    await title().filter({ hasText: 'which backend?' }).waitFor();
+    await input().fill('DeepSeek');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'DeepSeek' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await title().filter({ hasText: 'API key for DeepSeek' }).waitFor();
+    await input().fill('sk-e2e-not-a-real-key-0123456789');
+    await page.keyboard.press('Enter');
+    // DeepSeek is out of reach here (or refuses this key): added anyway, as a user fixing it later does.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: 'did not answer the connection test' }).waitFor({ timeout: 90_000 });
+    await dialog.getByRole('button', { name: 'Add Anyway' }).click();
+    await title()
+      .filter({ hasText: /^Add provider \(4\/4\): a daily budget for DeepSeek\?$/ })
+      .waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-widget', { hasText: 'In US dollars per UTC day' }).waitFor();
+    await page.screenshot({ path: '/tmp/switchboard-e2e/add-provider-budget.png' });
+    await input().fill('0');
+    await page.locator('.quick-input-widget', { hasText: 'Type an amount above 0' }).waitFor();
+    await input().fill('2');
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 10_000;
+    while (!userProviders().some((entry) => entry.id === 'deepseek') && Date.now() < deadline)
+      await page.waitForTimeout(200);
+    const added = userProviders().find((entry) => entry.id === 'deepseek') as { limits?: unknown } | undefined;
+    assert.deepEqual(added?.limits, { usdPerDay: 2 });
+  });
 });
