@@ -6,8 +6,17 @@ export function walkthroughId(context: vscode.ExtensionContext): string {
   return `${context.extension.id}#switchboard.gettingStarted`;
 }
 
-export function openWalkthrough(context: vscode.ExtensionContext): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(context), false);
+const showWalkthrough = (context: vscode.ExtensionContext) =>
+  vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(context), false);
+
+/**
+ * "Switchboard: Get Started". Asked while no walkthrough page is open, VS Code for the Web
+ * (code-server) shows its own "Setup VS Code Web" in its place on a profile's first day; asked again
+ * with that page in front, it turns the page to ours (with ours in front, it changes nothing).
+ */
+export async function openWalkthrough(context: vscode.ExtensionContext): Promise<void> {
+  await showWalkthrough(context);
+  await showWalkthrough(context);
 }
 
 const WELCOMED_KEY = 'switchboard.welcomed';
@@ -29,7 +38,7 @@ export async function welcomeOnFirstRun(context: vscode.ExtensionContext): Promi
   if (context.globalState.get<boolean>(WELCOMED_KEY)) return;
   if (!vscode.workspace.getConfiguration(SECTION).get<boolean>('showWelcome', true)) return;
   await context.globalState.update(WELCOMED_KEY, true);
-  await openWalkthrough(context);
+  await showWalkthrough(context);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  if (!ourTabOpen(context)) await openWalkthrough(context);
+  if (!ourTabOpen(context)) await showWalkthrough(context);
 }

@@ -1,13 +1,14 @@
 /**
  * A new user's first minutes, in the real workbench with the packaged VSIX: the walkthrough opens
  * by itself on the first run, its first step opens Add Provider, and its completion step opens a
- * sample where ghost text appears at the pause, with nothing typed.
+ * sample where ghost text appears at the pause, with nothing typed. With the first-run walkthrough
+ * off, "Switchboard: Get Started" opens it from the palette.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
-import { closeAll, openWorkbenchSession, waitForEditorText } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchSession, runCommand, waitForEditorText } from '../harness/workbenchPage';
 import { emulatorProviderSettings, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 describe(`a new user's first run (${flavorFromEnv()})`, () => {
@@ -67,5 +68,26 @@ describe(`a new user's first run (${flavorFromEnv()})`, () => {
     // It is the sample, in an editor of its own, and Tab takes the whole block.
     await page.keyboard.press('Tab');
     await waitForEditorText(page, 'return true;');
+  });
+});
+
+describe(`Get Started from the palette (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession());
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  it("shows Switchboard's walkthrough, not the editor's own, on the first day", async () => {
+    // The extension is up: its status bar item shows the backend.
+    await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Switchboard: Get Started');
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.locator('.getting-started-step', { hasText: 'Choose a backend' }).waitFor({ timeout: 15_000 });
   });
 });
