@@ -136,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       trySample(async () => {
         const config = backends.configFor('completion');
         return config !== undefined && (await backends.isReady(config));
-      }),
+      }, controls.settings),
     ),
   );
 

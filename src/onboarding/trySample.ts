@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { skipReason, type RequestPolicy, type SkipReason } from '../core/completion/requestPolicy';
 
 /**
  * The walkthrough's "try it" sample: the cursor rests where a block is due, so ghost text comes at
@@ -17,8 +18,20 @@ export const SAMPLE = [
 /** Line and column of the cursor in {@link SAMPLE}: the indented empty line in the body. */
 const CURSOR = new vscode.Position(3, 2);
 
-/** Opens the sample and asks for a completion; first offers Add Provider when no backend can answer. */
-export async function trySample(completionReady: () => Promise<boolean>): Promise<void> {
+/** What keeps ghost text from the sample (an untitled JavaScript buffer) with a backend ready, and the way back. */
+const HELD_BACK: Partial<Record<SkipReason, string>> = {
+  disabled: 'inline completion is off. "Switchboard: Toggle Inline Completion" turns it on',
+  snoozed: 'inline completion is snoozed. "Switchboard: Snooze Inline Completion…" resumes it',
+  language:
+    'inline completion is off for JavaScript. "Switchboard: Toggle Inline Completion for This Language", run in the sample, turns it on',
+  untitled: 'inline completion is off in untitled buffers (switchboard.completion.inUntitled), and the sample is one',
+};
+
+/**
+ * Opens the sample and asks for a completion; first offers Add Provider when no backend can answer,
+ * and says so when the user's own switches keep ghost text from it (a pause would show nothing).
+ */
+export async function trySample(completionReady: () => Promise<boolean>, policy: () => RequestPolicy): Promise<void> {
   if (!(await completionReady())) {
     const choice = await vscode.window.showInformationMessage(
       'Switchboard: inline completion needs a backend first (a local Ollama, or a provider with its key).',
@@ -27,6 +40,14 @@ export async function trySample(completionReady: () => Promise<boolean>): Promis
     if (choice) await vscode.commands.executeCommand('switchboard.addProvider');
     if (!(await completionReady())) return;
   }
+  const reason = skipReason(
+    policy(),
+    { text: SAMPLE, offset: SAMPLE.length, languageId: 'javascript', untitled: true },
+    Date.now(),
+  );
+  const heldBack = reason && HELD_BACK[reason];
+  if (heldBack)
+    void vscode.window.showInformationMessage(`Switchboard: the sample will show no ghost text: ${heldBack}.`);
   const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: SAMPLE });
   const editor = await vscode.window.showTextDocument(document, { preview: false });
   editor.selection = new vscode.Selection(CURSOR, CURSOR);
