@@ -3,6 +3,8 @@ import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/co
 import type { TemplateId } from '../core/completion/fimTemplates';
 import { COMPLETION_SPEEDS, DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
 import { parseProviders, type ProviderConfig, type SettingsProblem } from '../core/settings/providerSettings';
+import { problemsReport, SettingsProblemNews } from '../core/settings/settingsProblemNews';
+import { log } from '../log';
 import {
   cheaperChoice,
   cheaperLanguages,
@@ -41,25 +43,20 @@ export function readSettings(): Settings {
 }
 
 /**
- * Tells the user about a bad setting once per distinct problem, not on every read, so a broken
- * entry cannot cause a storm of notifications. A setting that was already broken at the last read
- * is being edited: each save of a half-typed value (auto save makes one a second) reads as another
- * problem text, but it is the same event.
+ * Tells the user about bad settings once per event, not on every read, so a broken entry cannot
+ * cause a storm of notifications (see `SettingsProblemNews`): one notification per read, every
+ * problem of it in the log.
  */
 export class SettingsProblemReporter {
-  private readonly shown = new Set<string>();
-  private broken = new Set<string>();
+  private readonly news = new SettingsProblemNews();
 
   report(problems: readonly SettingsProblem[]): void {
-    const before = this.broken;
-    this.broken = new Set(problems.map((problem) => problem.setting));
-    for (const problem of problems) {
-      if (before.has(problem.setting) || this.shown.has(problem.message)) continue;
-      this.shown.add(problem.message);
-      void vscode.window.showWarningMessage(`Switchboard: ${problem.message}`, 'Open Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-      });
-    }
+    const report = problemsReport(this.news.read(problems));
+    if (!report) return;
+    for (const line of report.log) log().warn(line);
+    void vscode.window.showWarningMessage(`Switchboard: ${report.notice}`, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+    });
   }
 }
 

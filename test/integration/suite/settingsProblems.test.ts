@@ -46,4 +46,23 @@ describe('a broken settings entry while it is being edited', () => {
     assert.equal(again.length, 1, JSON.stringify(again));
     assert.match(again[0]!, /"typed-preset" is used twice/);
   });
+
+  it('one warning for a save that breaks three entries, the others counted in it', async () => {
+    await activateSwitchboard();
+    const shown = await warningsDuring(async () => {
+      await setUserSettings({
+        providers: [
+          ...start.providers,
+          { id: 'a', preset: 'opnai' },
+          { id: 'b', preset: 'ollama', baseUrl: 'x' },
+          { id: 'c' },
+        ],
+      });
+    });
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(
+      shown[0]!,
+      /preset "opnai" is not a known preset.* 2 more problems are listed in Output › Switchboard\.$/,
+    );
+  });
 });
