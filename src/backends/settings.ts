@@ -3,6 +3,7 @@ import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/co
 import type { TemplateId } from '../core/completion/fimTemplates';
 import { COMPLETION_SPEEDS, DEFAULT_RHYTHM } from '../core/completion/typingRhythm';
 import { parseProviders, type ProviderConfig, type SettingsProblem } from '../core/settings/providerSettings';
+import { budgetProblems } from '../core/settings/budgetSettings';
 import { problemsReport, SettingsProblemNews } from '../core/settings/settingsProblemNews';
 import { log } from '../log';
 import {
@@ -27,6 +28,7 @@ export interface Settings {
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const { providers, problems } = parseProviders(config.get<unknown>('providers'));
+  problems.push(...budgetProblems(config.get<unknown>('budget'), config.get<unknown>('fallbackBudget')));
   const pickId = (key: string): string | undefined => {
     const value = config.get<unknown>(key);
     if (typeof value === 'string' && value.length > 0) return value;

@@ -26,7 +26,7 @@ async function warningsDuring(body: () => Promise<void>): Promise<string[]> {
 }
 
 describe('a broken settings entry while it is being edited', () => {
-  const start = restoreSettingsAfterEach([]);
+  const start = restoreSettingsAfterEach(['budget']);
 
   it('one warning while a preset name is typed and saved letter by letter, another for a new breakage later', async () => {
     await activateSwitchboard();
@@ -64,5 +64,13 @@ describe('a broken settings entry while it is being edited', () => {
       shown[0]!,
       /preset "opnai" is not a known preset.* 2 more problems are listed in Output › Switchboard\.$/,
     );
+  });
+
+  it('a budget typed as text is said: it caps nothing', async () => {
+    await activateSwitchboard();
+    const shown = await warningsDuring(() => setUserSettings({ budget: { usdPerDay: '5' } }));
+    assert.deepEqual(shown, [
+      'Switchboard: switchboard.budget.usdPerDay must be a number of US dollars; that budget caps nothing until it is fixed.',
+    ]);
   });
 });
