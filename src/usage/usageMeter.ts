@@ -74,7 +74,17 @@ export class UsageMeter implements vscode.Disposable {
   readonly inFlight = new InFlightSpend(() => this.inFlightChanged.fire());
 
   constructor(storageDir: string, retentionDays: number) {
-    UsageLedger.open({ dir: storageDir, retentionDays, warn: (message) => log().warn(message) })
+    UsageLedger.open({
+      dir: storageDir,
+      retentionDays,
+      warn: (message) => log().warn(message),
+      onWriteFailed: (error) => {
+        // Budgets in other windows, and in this one after a reload, count only what is on disk.
+        const text = `Switchboard could not write its usage ledger in ${storageDir} (${String(error)}). Requests are counted in this window only: other windows, and this one after a reload, will not see their cost against budgets. Free disk space or fix the folder's permissions.`;
+        log().error(text);
+        void vscode.window.showWarningMessage(text);
+      },
+    })
       .then((ledger) => {
         this.ledger = ledger;
         ledger.onRecords((records) => {

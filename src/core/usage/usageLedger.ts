@@ -49,6 +49,11 @@ export interface LedgerOptions {
   writeSync?: (fd: number, data: Buffer) => number;
   /** Hears of a record that had to be repaired before it could be written (see `soundRecord`). */
   warn?: (message: string) => void;
+  /**
+   * Hears that appends stopped reaching the disk (full, read-only, removed): once when they start
+   * failing, again only after one has succeeded since. What they record counts in this window only.
+   */
+  onWriteFailed?: (error: unknown) => void;
 }
 
 /**
@@ -77,6 +82,8 @@ export class UsageLedger {
   private fd: number | undefined;
   /** The own file ends in a fragment of a failed write: the next append starts a new line. */
   private tornTail = false;
+  /** The last append failed; the next failure is the same event. */
+  private failing = false;
   private sequence = 0;
   private readonly offsets: Map<string, number>;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
@@ -159,13 +166,17 @@ export class UsageLedger {
     const data = Buffer.from(this.tornTail ? `\n${line}` : line);
     const write = this.options.writeSync ?? ((fd: number, bytes: Buffer) => writeSync(fd, bytes));
     let written = 0;
+    let news: { error: unknown } | undefined;
     try {
       this.fd ??= openSync(join(this.options.dir, this.ownFile), 'a', 0o600);
       // A write may land in part; only this window writes this file, so the rest can follow.
       while (written < data.length) written += write(this.fd, data.subarray(written));
       this.tornTail = false;
-    } catch {
+      this.failing = false;
+    } catch (error) {
       this.failedWrites += 1;
+      if (!this.failing) news = { error };
+      this.failing = true;
       this.tornTail = written > 0 || this.tornTail;
       if (this.fd !== undefined) {
         try {
@@ -178,6 +189,12 @@ export class UsageLedger {
     }
     // Our own lines are counted now; the offset moves past them so a later start does not count them twice.
     this.offsets.set(this.ownFile, (this.offsets.get(this.ownFile) ?? 0) + written);
+    if (!news) return;
+    try {
+      this.options.onWriteFailed?.(news.error);
+    } catch {
+      // Whoever listens, the record still counts in this window.
+    }
   }
 
   /** Moves to a new file when the UTC day has changed since the last append. */

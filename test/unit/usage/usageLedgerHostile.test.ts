@@ -123,6 +123,45 @@ describe('usage ledger under hostile or damaged files', () => {
     await ledger.close();
   });
 
+  it('appends that stop reaching the disk are said once, and again only after the disk took one', async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    let diskFull = true;
+    const said: unknown[] = [];
+    const ledger = await UsageLedger.open({
+      dir,
+      writeSync: (fd, data) => {
+        if (diskFull) throw full;
+        return writeSync(fd, data);
+      },
+      onWriteFailed: (error) => said.push(error),
+    });
+    for (let i = 0; i < 3; i++) ledger.append(record({ costMicros: 1 }));
+    assert.deepEqual(said, [full], 'three records lost to one full disk: one event');
+    assert.equal(ledger.rollups.sum().requests, 3, 'they still count in this window');
+
+    diskFull = false;
+    ledger.append(record({ costMicros: 1 }));
+    diskFull = true;
+    ledger.appendEvent({ kind: 'shown', backend: 'deepseek', model: 'deepseek-chat', chars: 12 });
+    assert.equal(said.length, 2, 'the disk filled again after a write landed');
+    await ledger.close();
+  });
+
+  it('a listener that throws on a failed write never costs the record', async () => {
+    const ledger = await UsageLedger.open({
+      dir,
+      writeSync: () => {
+        throw new Error('EROFS: read-only file system');
+      },
+      onWriteFailed: () => {
+        throw new Error('listener broke');
+      },
+    });
+    assert.doesNotThrow(() => ledger.append(record({ costMicros: 5 })));
+    assert.equal(ledger.rollups.sum().cost.USD, 5);
+    await ledger.close();
+  });
+
   it('retention never deletes a file another window is still writing, however old its mtime', async () => {
     const start = Date.UTC(2026, 10, 22, 12);
     const writer = await UsageLedger.open({ dir, now: () => start });
