@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import * as vscode from 'vscode';
-import { exportUsage, type ExportFormat } from '../core/usage/exportUsage';
+import { exportUsageToFile, type ExportFormat } from '../core/usage/exportUsage';
 import { isBlockingKind, type ProviderError } from '../core/providers/providerError';
 import type { Usage } from '../core/providers/types';
 import type { ProviderConfig } from '../core/settings/providerSettings';
@@ -290,14 +289,7 @@ export class UsageMeter implements vscode.Disposable {
   async export(file: string, format: ExportFormat): Promise<number> {
     if (!this.ledger) throw new Error('the usage ledger is not open');
     await this.ledger.refresh();
-    const out = createWriteStream(file, { mode: 0o600 });
-    try {
-      return await exportUsage(this.ledger.records(), format, out, this.ledger.events());
-    } finally {
-      await new Promise<void>((resolve, reject) =>
-        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
-    }
+    return exportUsageToFile(this.ledger.records(), format, file, this.ledger.events());
   }
 
   /** The raw records still on disk, from every window, streamed; for the usage dashboard. */

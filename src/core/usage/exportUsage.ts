@@ -3,6 +3,7 @@
  * Completion events follow the requests as rows of their own (`record` says which), linked to
  * their request by `request_id`; their token, cost and latency cells are empty.
  */
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { CompletionEvent } from './completionEvent';
 import type { UsageRecord } from './usageRecord';
@@ -135,5 +136,29 @@ export async function exportUsage(
   }
   for await (const event of events) await entry(eventRow(event));
   await write(out, written ? '\n]\n' : ']\n');
+  return count;
+}
+
+/**
+ * `exportUsage` into `file`, created (or replaced) for the user alone. Rejects with the file's
+ * error: one that cannot be opened (a folder the user may not write to) fails only after the
+ * first rows are buffered, and with no listener its error would be an uncaught exception.
+ */
+export async function exportUsageToFile(
+  records: AsyncIterable<UsageRecord>,
+  format: ExportFormat,
+  file: string,
+  events?: AsyncIterable<CompletionEvent>,
+): Promise<number> {
+  const out = createWriteStream(file, { mode: 0o600 });
+  let failed: Error | undefined;
+  out.on('error', (error) => (failed ??= error));
+  let count: number;
+  try {
+    count = await exportUsage(records, format, out, events);
+  } finally {
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+  }
+  if (failed) throw failed;
   return count;
 }

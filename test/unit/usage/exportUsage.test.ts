@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { exportUsage, microsToUnits } from '../../../src/core/usage/exportUsage';
+import { exportUsage, exportUsageToFile, microsToUnits } from '../../../src/core/usage/exportUsage';
 import type { CompletionEvent } from '../../../src/core/usage/completionEvent';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
 
@@ -155,5 +158,30 @@ describe('usage export', () => {
     assert.equal(microsToUnits(100_000_000_001), '100000.000001');
     assert.equal(microsToUnits(0), '0.000000');
     assert.equal(microsToUnits(null), '');
+  });
+});
+
+describe('usage export into a file', () => {
+  it('a file that cannot be written rejects the export, with no uncaught error, however small or large', async () => {
+    const uncaught: unknown[] = [];
+    const hear = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', hear);
+    const dir = mkdtempSync(join(tmpdir(), 'sb-export-'));
+    try {
+      const nowhere = join(dir, 'no-such-folder', 'usage.csv');
+      await assert.rejects(exportUsageToFile(from([base]), 'csv', nowhere), { code: 'ENOENT' });
+      const many = Array.from({ length: 2_000 }, (_, index) => ({ ...base, id: `w:${index}` }));
+      await assert.rejects(exportUsageToFile(from(many), 'json', nowhere), { code: 'ENOENT' });
+      // A listener-less error would surface on a later turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(uncaught, []);
+
+      const file = join(dir, 'usage.csv');
+      assert.equal(await exportUsageToFile(from([base]), 'csv', file), 1);
+      assert.match(readFileSync(file, 'utf8'), /^time,backend,/);
+    } finally {
+      process.off('uncaughtException', hear);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
