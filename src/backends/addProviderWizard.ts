@@ -10,7 +10,13 @@ import { loadProviderRuntime } from './lazyRuntime';
 import { presetPriceText, type PerMTokLookup } from '../core/usage/backendPrice';
 import { backendSpend } from '../core/usage/costClass';
 import { newBackendBudget, parseNewBudget, type BudgetKey, type NewBudget } from '../core/usage/newBudget';
-import { OPEN_USER_SETTINGS, openUserSettingsIf, settingsWriteProblem } from './settingsWrite';
+import {
+  NOT_A_LIST,
+  OPEN_USER_SETTINGS,
+  openUserSettingsIf,
+  settingsWriteProblem,
+  userProviderList,
+} from './settingsWrite';
 import { log } from '../log';
 
 /** The wizard's steps that apply to one preset, so the title counts right ("2/4"). */
@@ -238,7 +244,17 @@ export async function saveNewBackend(
     if (key) await keys.set(config, key);
     else await keys.delete(config.id);
     const settings = vscode.workspace.getConfiguration(SECTION);
-    const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
+    const user = userProviderList(settings);
+    if (!user) {
+      // Written over, the user's own value would be lost; spread, a string would become its letters.
+      await keys.delete(config.id);
+      const choice = await vscode.window.showErrorMessage(
+        `Switchboard: ${config.name} was not added: ${NOT_A_LIST} Fix it in your user settings, then add the backend again.`,
+        OPEN_USER_SETTINGS,
+      );
+      openUserSettingsIf(choice);
+      return false;
+    }
     try {
       await settings.update('providers', [...user, entry], vscode.ConfigurationTarget.Global);
       return true;

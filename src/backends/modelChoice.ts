@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { savedOrSaid } from './settingsWrite';
+import { savedOrSaid, userProviderList } from './settingsWrite';
 import { createClient, type Backends } from './backends';
 import type { Provider } from '../core/providers/types';
 import { modelChoices } from '../core/settings/modelChoices';
@@ -58,7 +58,7 @@ export async function pickModel(
 /** Writes a model into the user-settings entry `id` (the only place backends are configured). */
 export async function setModel(id: string, role: ModelRole, model: string): Promise<boolean> {
   const settings = vscode.workspace.getConfiguration(SECTION);
-  const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
+  const user = userProviderList(settings) ?? [];
   let found = false;
   const updated = user.map((entry) => {
     if (!entry || typeof entry !== 'object' || (entry as { id?: unknown }).id !== id) return entry;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends, Feature } from './backends';
 import type { KeyStore } from './keyStore';
 import { SECTION } from './settings';
-import { savedOrSaid } from './settingsWrite';
+import { NOT_A_LIST, savedOrSaid, userProviderList } from './settingsWrite';
 
 /**
  * Removes a backend the user no longer wants: its entry leaves user settings and its stored key
@@ -20,7 +20,13 @@ export async function removeProvider(
   if (id === undefined) return;
   const config = backends.current().providers.find((provider) => provider.id === id);
   const settings = vscode.workspace.getConfiguration(SECTION);
-  const user = settings.inspect<unknown[]>('providers')?.globalValue ?? [];
+  const user = userProviderList(settings);
+  if (!user) {
+    void vscode.window.showWarningMessage(
+      `Switchboard: ${NOT_A_LIST} Nothing was removed; fix it in your user settings first.`,
+    );
+    return;
+  }
   const kept = user.filter((entry) => !isEntryOf(entry, id));
   if (!config || kept.length === user.length) {
     void vscode.window.showWarningMessage(

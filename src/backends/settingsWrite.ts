@@ -40,3 +40,16 @@ export async function savedOrSaid(
     return false;
   }
 }
+
+/** Said where `switchboard.providers` in the user settings holds something else than a list. */
+export const NOT_A_LIST = 'switchboard.providers in your user settings is not a list (of provider entries).';
+
+/**
+ * The user settings' provider entries, to add to or remove from: none set is an empty list; a
+ * value that is not a list is undefined, never written over (it is the user's, mistyped).
+ */
+export function userProviderList(settings: vscode.WorkspaceConfiguration): unknown[] | undefined {
+  const value = settings.inspect<unknown>('providers')?.globalValue;
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : undefined;
+}

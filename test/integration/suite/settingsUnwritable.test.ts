@@ -220,4 +220,38 @@ describe('a user settings.json that cannot be written', () => {
       await api.keys.delete('doomed');
     }
   });
+  it('a user switchboard.providers that is not a list is left as it was by Add and Remove Provider, which say so', async () => {
+    const api = await activateWithLedger();
+    const mistyped = { id: 'typed-as-an-object', preset: 'ollama' };
+    await setUserSettings({ providers: mistyped });
+    const window = vscode.window as { showWarningMessage: unknown };
+    const warn = window.showWarningMessage;
+    const warned: string[] = [];
+    window.showWarningMessage = async (message: string) => void warned.push(message);
+    try {
+      let unhandled: unknown[] = [];
+      let errors: string[] = [];
+      unhandled = await unhandledDuring(async () => {
+        await removeProvider(api.backends, api.keys, async () => undefined, 'typed-as-an-object');
+        const entry = emulatorBackend(start.emulatorBaseUrl, 'fresh-after-object', 'Fresh');
+        errors = await answeringErrors(
+          async () => undefined,
+          async () => {
+            assert.equal(
+              await saveNewBackend(parseProviders([entry]).providers[0]!, undefined, entry, api.keys),
+              false,
+            );
+          },
+        );
+      });
+      assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection');
+      assert.equal(warned.length, 1, JSON.stringify(warned));
+      assert.match(warned[0]!, /switchboard\.providers in your user settings is not a list/);
+      assert.equal(errors.length, 1, JSON.stringify(errors));
+      assert.match(errors[0]!, /Fresh was not added: switchboard\.providers in your user settings is not a list/);
+      assert.deepEqual(config().inspect('providers')?.globalValue, mistyped, 'the setting is as the user left it');
+    } finally {
+      window.showWarningMessage = warn;
+    }
+  });
 });
