@@ -22,6 +22,7 @@ import { BudgetGuard } from './usage/budgetGuard';
 import { ReturnAtReset } from './usage/returnAtReset';
 import { registerVsCodeChat } from './chat/vscodeChat/registerVsCodeChat';
 import { trySample } from './onboarding/trySample';
+import { watchWalkthroughProgress } from './onboarding/walkthroughProgress';
 import { openWalkthrough, welcomeOnFirstRun } from './onboarding/welcome';
 import { initPlainHttpConsent } from './backends/plainHttpConsent';
 import type { ProviderConfig } from './core/settings/providerSettings';
@@ -103,6 +104,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     };
   }, controls.onDidChange);
   gears.onDidChange(() => statusBar.render());
+  const walkthrough = watchWalkthroughProgress(backends);
+  completion.offered = walkthrough.offered;
   context.subscriptions.push(completion.exclude.onDidLearn(() => statusBar.render()));
 
   context.subscriptions.push(
@@ -116,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     statusBar,
     controls,
     gears,
+    walkthrough.disposable,
     completionContext,
     ...registerCommands(backends, keys, meter, limits),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completion),

@@ -57,6 +57,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   readonly onDidExchange = this.exchanged.event;
   /** The budget guard: false stops the request (a reached budget pauses automatic completion). */
   budgetGate: ((config: ProviderConfig, invoked: boolean, settings: CompletionSettings) => boolean) | undefined;
+  /** Told each time ghost text is offered (the walkthrough ticks its completion step). */
+  offered: (() => void) | undefined;
   /** What became of each suggestion (shown, accepted, still there later), for the usage ledger. */
   readonly suggestions: SuggestionTracker;
   private readonly subscriptions: vscode.Disposable[];
@@ -160,6 +162,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       if (token.isCancellationRequested) return undefined;
       const documentId = document.uri.toString();
       const cursor = document.offsetAt(position);
+      if (suggestions.length) this.offered?.();
       return suggestions.map((suggestion, index) =>
         this.item(
           head,

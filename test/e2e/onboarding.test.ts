@@ -31,6 +31,13 @@ describe(`a new user's first run (${flavorFromEnv()})`, () => {
   const walkthrough = () => page.locator('.gettingStartedContainer');
   const step = (title: string) => walkthrough().locator('.getting-started-step', { hasText: title });
 
+  it('opens the walkthrough by itself, its backend and key steps ticked when a backend is ready', async () => {
+    await walkthrough().getByText('Get started with Switchboard').first().waitFor({ timeout: 60_000 });
+    await ticked(page, 'Choose a backend').waitFor({ timeout: 15_000 });
+    await ticked(page, 'Store your API key').waitFor({ timeout: 15_000 });
+    assert.equal(await ticked(page, 'Try inline completion').count(), 0);
+  });
+
   it('opens the walkthrough by itself, and its first step opens Add Provider', async () => {
     await walkthrough().getByText('Get started with Switchboard').first().waitFor({ timeout: 60_000 });
     await step('Choose a backend').click();
@@ -68,6 +75,41 @@ describe(`a new user's first run (${flavorFromEnv()})`, () => {
     // It is the sample, in an editor of its own, and Tab takes the whole block.
     await page.keyboard.press('Tab');
     await waitForEditorText(page, 'return true;');
+    // Back in the walkthrough, the step is done: ghost text was seen.
+    await runCommand(page, 'Switchboard: Get Started');
+    await ticked(page, 'Try inline completion').waitFor({ timeout: 15_000 });
+  });
+});
+
+describe(`the walkthrough with no backend yet (${flavorFromEnv()})`, () => {
+  let emulator: Emulator;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ({ emulator, workbench, browser, page } = await openWorkbenchSession({ settings: () => ({}) }));
+  });
+
+  after(() => closeAll(browser, workbench, emulator));
+
+  it('ticks no step for a button pressed and given up on, only for what was done', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Switchboard' }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Switchboard: Get Started');
+    const walkthrough = page.locator('.gettingStartedContainer');
+    const step = (title: string) => walkthrough.locator('.getting-started-step', { hasText: title });
+    await step('Try inline completion').click();
+    await step('Try inline completion').getByRole('button', { name: 'Try It' }).click();
+    // No backend: Try It offers Add Provider instead of a sample, and no ghost text was seen.
+    await page
+      .locator('.notification-toast', { hasText: 'inline completion needs a backend first' })
+      .waitFor({ timeout: 15_000 });
+    await step('Choose a backend').click();
+    await step('Choose a backend').getByRole('button', { name: 'Add Provider…' }).click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Add provider' }).waitFor();
+    await page.keyboard.press('Escape');
+    for (const title of ['Choose a backend', 'Store your API key', 'Try inline completion'])
+      assert.equal(await ticked(page, title).count(), 0, `"${title}" is ticked`);
   });
 });
 
@@ -91,3 +133,10 @@ describe(`Get Started from the palette (${flavorFromEnv()})`, () => {
     await walkthrough.locator('.getting-started-step', { hasText: 'Choose a backend' }).waitFor({ timeout: 15_000 });
   });
 });
+
+/** The walkthrough step titled `title`, found only while its box is ticked. */
+function ticked(page: Page, title: string) {
+  return page
+    .locator('.gettingStartedContainer .getting-started-step', { hasText: title })
+    .locator('[data-done-step-id][aria-checked="true"]');
+}
