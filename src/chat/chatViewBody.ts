@@ -6,10 +6,12 @@
 export const CHAT_BODY = `<header id="header">
   <label for="backend-picker" class="visually-hidden">Chat backend and model</label>
   <select id="backend-picker" title="Chat backend and model, with the price per 1M input / output tokens"></select>
-  <button type="button" id="set-price" title="This backend's price is unknown: set it per 1M tokens" hidden>Set price…</button>
-  <button type="button" id="manage-backends" class="icon" title="Switch or add a provider" aria-label="Switch or add a provider">⋯</button>
-  <button type="button" id="history" class="icon" title="Past conversations" aria-label="Past conversations" aria-expanded="false" aria-controls="history-panel">☰</button>
-  <button type="button" id="new" class="icon" title="New chat" aria-label="New chat">+</button>
+  <div id="header-actions">
+    <button type="button" id="set-price" title="This backend's price is unknown: set it per 1M tokens" hidden>Set price…</button>
+    <button type="button" id="manage-backends" class="icon" title="Switch or add a provider" aria-label="Switch or add a provider">⋯</button>
+    <button type="button" id="history" class="icon" title="Past conversations" aria-label="Past conversations" aria-expanded="false" aria-controls="history-panel">☰</button>
+    <button type="button" id="new" class="icon" title="New chat" aria-label="New chat">+</button>
+  </div>
 </header>
 <div id="session-total" class="meta"></div>
 <nav id="history-panel" aria-label="Past conversations" hidden>
