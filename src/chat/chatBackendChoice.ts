@@ -49,10 +49,14 @@ export class ChatBackendChoice {
     return selectedId === undefined ? { options } : { options, selectedId };
   }
 
-  /** Configured backends worth switching to from `currentId`, best first. */
+  /**
+   * Backends worth switching to from `currentId`, best first: configured ones, then ones found on
+   * this machine (which the full picker offers to add), so the view knows whether there is any.
+   */
   async alternatives(currentId: string | undefined): Promise<Alternative[]> {
-    const ranked = await switchAlternatives(this.backends, currentId, 'chat', (id) => this.limits?.stateOf(id)?.level);
-    return ranked.map(({ id, name }) => ({ id, name }));
+    const levelOf = (id: string) => this.limits?.stateOf(id)?.level;
+    const ranked = await switchAlternatives(this.backends, currentId, 'chat', levelOf, true);
+    return ranked.map(({ id, name, configured }) => (configured ? { id, name } : { id, name, found: true }));
   }
 
   /**

@@ -253,6 +253,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'pickBackend':
         await vscode.commands.executeCommand('switchboard.switchProvider');
         return;
+      case 'addBackend': {
+        // Chosen, priced and keyed by the user in the wizard just now: no paid-fallback question on top.
+        const added = await vscode.commands.executeCommand<ProviderConfig | undefined>('switchboard.addProvider');
+        if (!added || session.busy) return;
+        if ((await this.select(added.id)) && (await this.budgetAllows())) await this.regenerate(session);
+        return;
+      }
       case 'setPrice': {
         const config = this.deps.backends.current().providers.find((entry) => entry.id === message.providerId);
         if (config) await vscode.commands.executeCommand('switchboard.setPrice', config.id, config.chatModel);

@@ -40,6 +40,8 @@ export const webviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('switchAndRetry'), providerId }),
   /** Runs "Switchboard: Switch Provider". */
   z.strictObject({ type: z.literal('pickBackend') }),
+  /** Runs "Switchboard: Add Provider…"; the backend added becomes the chat backend, and the last question is asked again. */
+  z.strictObject({ type: z.literal('addBackend') }),
   /** Runs "Switchboard: Set API Key" for `providerId`. */
   z.strictObject({ type: z.literal('setKey'), providerId }),
   /** Runs "Switchboard: Set Price…" for `providerId`'s chat model. */

@@ -1,6 +1,7 @@
 /**
  * The chat view with one backend in a narrow side bar: the header's backend picker fits at the
- * default side bar width and narrower.
+ * default side bar width and narrower, and a failure with nothing else to switch to offers to add
+ * a backend rather than a picker that could only add one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -128,5 +129,43 @@ describe(`Switchboard chat view in a narrow sidebar (${flavorFromEnv()})`, () =>
       (await chat.locator('#backend-picker').getAttribute('title')) ?? '',
       /^Chat backend: Offline team server \(demo\) · 127\.0\.0\.1:9 · emulator-chat-with-a-long-name · /,
     );
+  });
+
+  it('offers to add a backend when the only one fails, and the one added answers the question', async () => {
+    const chat = chatFrame();
+    await chat.locator('#input').fill('hello offline');
+    await chat.locator('#input').press('Enter');
+    const failed = chat.locator('.turn.assistant[data-status="failed"]').last();
+    await failed.waitFor({ timeout: 30_000 });
+    const shot = `${SHOTS}/chat-add-backend-${flavorFromEnv()}.png`;
+    await page.locator('.part.sidebar').screenshot({ path: shot });
+    console.error(`  screenshot: ${shot}`);
+    // Nothing else is configured or found: a picker would offer only "Add provider…".
+    assert.equal(await failed.locator('.action-pick').count(), 0, 'no "Choose another backend…"');
+    const add = failed.locator('.action-add');
+    assert.equal(await add.innerText(), 'Add a backend and retry…');
+    await add.click();
+
+    const input = page.locator('.quick-input-widget input');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.filter({ hasText: 'which backend?' }).waitFor({ timeout: 10_000 });
+    await input.fill('OpenAI-compatible server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OpenAI-compatible server' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'where does OpenAI-compatible server run?' }).waitFor();
+    await input.fill(emulator.openaiBaseUrl);
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'model for chat' }).waitFor({ timeout: 20_000 });
+    await input.fill('emulator-chat');
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'model for completion' }).waitFor();
+    await input.fill('emulator-coder');
+    await page.keyboard.press('Enter');
+
+    // The backend added is the chat backend now, and it answers the question that failed.
+    await chat
+      .locator('.turn.assistant[data-status="complete"] .body', { hasText: 'You asked: "hello offline"' })
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await chat.locator('#backend-picker').inputValue(), 'custom');
   });
 });

@@ -10,6 +10,8 @@ import { usageLine } from './usageText';
 export interface Alternative {
   id: string;
   name: string;
+  /** Found on this machine and not configured yet: the full picker lists it, a one-click switch cannot take it. */
+  found?: boolean;
 }
 
 export type ActionView =
@@ -17,6 +19,8 @@ export type ActionView =
   | { kind: 'switch'; providerId: string; label: string }
   /** Opens the full backend picker ("Switchboard: Switch Provider"). */
   | { kind: 'pick'; label: string }
+  /** Opens "Add Provider…"; the backend added becomes the chat backend and the question is asked again. */
+  | { kind: 'add'; label: string }
   | { kind: 'set-key'; providerId: string; label: string }
   | { kind: 'new-chat'; label: string };
 
@@ -61,12 +65,19 @@ function actionsFor(
       case 'retry':
         views.push({ kind: 'retry', label: 'Retry' });
         break;
-      case 'switch':
-        for (const alternative of alternatives.filter((candidate) => candidate.id !== providerId)) {
+      case 'switch': {
+        const others = alternatives.filter((candidate) => candidate.id !== providerId);
+        for (const alternative of others.filter((candidate) => !candidate.found)) {
           views.push({ kind: 'switch', providerId: alternative.id, label: `Switch to ${alternative.name} and retry` });
         }
-        views.push({ kind: 'pick', label: 'Choose another backend…' });
+        // With nothing else to choose, the picker would offer only "Add provider…": the button says so.
+        views.push(
+          others.length
+            ? { kind: 'pick', label: 'Choose another backend…' }
+            : { kind: 'add', label: 'Add a backend and retry…' },
+        );
         break;
+      }
       case 'set-key':
         if (providerId) views.push({ kind: 'set-key', providerId, label: `Set API key for ${backendName}` });
         break;

@@ -202,6 +202,11 @@ export class ConversationView {
         pick.addEventListener('click', () => this.post({ type: 'pickBackend' }));
         return pick;
       }
+      case 'add': {
+        const add = button('action-add', action.label);
+        add.addEventListener('click', () => this.post({ type: 'addBackend' }));
+        return add;
+      }
       case 'set-key': {
         const key = button('action-set-key', action.label);
         key.dataset.provider = action.providerId;

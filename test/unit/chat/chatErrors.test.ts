@@ -220,6 +220,44 @@ describe('chat error explanations', () => {
     );
   });
 
+  it('with no other backend to turn to, offers to add one instead of a picker that could only add one', () => {
+    const turn = failedTurn(facts(error({ kind: 'auth', message: 'Authentication failed (qwen 401).' })));
+    const kinds = (alternatives: { id: string; name: string; found?: boolean }[]) => {
+      const view = turnView(turn, { now: NOW, actionable: true, alternatives });
+      assert.ok(view.role === 'assistant');
+      return view.error?.actions.map((action) => `${action.kind}: ${action.label}`);
+    };
+    // Nothing else at all; or only the failing backend itself among the alternatives.
+    for (const alternatives of [[], [{ id: 'qwen', name: 'Qwen (Model Studio)' }]]) {
+      assert.deepEqual(kinds(alternatives), [
+        'set-key: Set API key for Qwen (Model Studio)',
+        'add: Add a backend and retry…',
+        'retry: Retry',
+      ]);
+    }
+    // A server found on this machine is not configured yet: no one-click switch, but the picker lists it.
+    assert.deepEqual(kinds([{ id: 'ollama-found', name: 'Ollama', found: true }]), [
+      'set-key: Set API key for Qwen (Model Studio)',
+      'pick: Choose another backend…',
+      'retry: Retry',
+    ]);
+    // With no backend configured at all, the one way on is to add one.
+    const none = turnView(
+      {
+        role: 'assistant',
+        id: 't2',
+        text: '',
+        status: 'failed',
+        at: NOW,
+        error: { kind: 'no-backend', message: 'No chat backend is configured.' },
+      },
+      { now: NOW, actionable: true, alternatives: [] },
+    );
+    assert.ok(none.role === 'assistant');
+    assert.ok(none.error?.actions.some((action) => action.kind === 'add'));
+    assert.ok(!none.error?.actions.some((action) => action.kind === 'pick'));
+  });
+
   it('offers actions on the last answer only, and never the failing backend as its own alternative', () => {
     const turn = failedTurn(facts(error({ kind: 'rate-limited', message: 'Rate limited (qwen 429).' })));
     const alternatives = [

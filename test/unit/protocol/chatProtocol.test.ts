@@ -31,6 +31,7 @@ const VALID = [
   { type: 'selectBackend', providerId: 'openrouter' },
   { type: 'switchAndRetry', providerId: 'local.ollama_2' },
   { type: 'pickBackend' },
+  { type: 'addBackend' },
   { type: 'setKey', providerId: 'deepseek' },
   { type: 'setPrice', providerId: 'my-server' },
   { type: 'code', action: 'copy', code: 'const x = 1;', language: 'ts' },
@@ -43,7 +44,7 @@ describe('chat protocol: webview to host', () => {
   it('accepts one of each message kind', () => {
     for (const message of VALID) accepts(message);
     const kinds = new Set(VALID.map((message) => message.type));
-    assert.equal(kinds.size, 16, 'every message kind has a valid example');
+    assert.equal(kinds.size, 17, 'every message kind has a valid example');
   });
 
   it('rejects an unknown type, a missing type and non-objects', () => {

@@ -209,6 +209,25 @@ describe('chat webview', () => {
     );
   });
 
+  it('draws "Add a backend and retry…" as a button that asks the host to add one', () => {
+    const { view, log, posted } = conversationView();
+    view.show([], undefined);
+    view.upsert(
+      answer({
+        status: 'failed',
+        error: {
+          headline: 'DeepSeek refused the API key.',
+          detail: 'Set a new key.',
+          actions: [{ kind: 'add', label: 'Add a backend and retry…' }],
+        },
+      }),
+    );
+    const add = log.querySelector<HTMLButtonElement>('.error .action-add');
+    assert.equal(add?.textContent, 'Add a backend and retry…');
+    add?.click();
+    assert.deepEqual(posted, [{ type: 'addBackend' }]);
+  });
+
   it('sends the revision and ids of the chips shown, and removing a chip asks the host', () => {
     const posted: WebviewToHost[] = [];
     const chips = new ContextChips(byId('chips'), byId('context-total'), byId<HTMLButtonElement>('add-context'), (m) =>
