@@ -147,6 +147,8 @@ export class OpenAICompatibleProvider implements Provider {
       });
       let usage: Usage | undefined;
       let finishReason: string | undefined;
+      // Whether the server sent a usage chunk at all, usable or not: it comes only at the end.
+      let usageSent = false;
       // Reasoning some servers write into the content as <think>…</think> (see thinkTags.ts).
       const thinkTags = new ThinkTagFilter();
       let written = '';
@@ -166,7 +168,10 @@ export class OpenAICompatibleProvider implements Provider {
         if (text) yield { type: 'text', text };
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         // The last report counts; one without usable counts leaves the usage to be estimated.
-        if (chunk.usage) usage = usageFromCounts(chunk.usage);
+        if (chunk.usage) {
+          usageSent = true;
+          usage = usageFromCounts(chunk.usage);
+        }
       }
       const ended = thinkTags.end();
       // A chat answer that opened with `<think>` and never closed it, though nothing cut it short,
@@ -177,6 +182,8 @@ export class OpenAICompatibleProvider implements Provider {
       // The SDK ends iteration quietly when the request is aborted; a cut-off answer must not
       // look complete, so say why it ended.
       if (deadline.signal.aborted) throw abortError(this.id, deadline);
+      // What the model wrote counts: its reasoning, in the content or in a field of its own, too.
+      const estimate = () => estimatedUsage(messages.map((m) => String(m.content)).join('\n'), reasoned + written);
       if (finishReason === 'error') {
         throw new ProviderError({
           kind: 'server',
@@ -184,12 +191,18 @@ export class OpenAICompatibleProvider implements Provider {
           message: 'The backend stopped the answer with an error.',
         });
       }
-      yield {
-        type: 'done',
-        // What the model wrote counts: its reasoning, in the content or in a field of its own, too.
-        usage: usage ?? estimatedUsage(messages.map((m) => String(m.content)).join('\n'), reasoned + written),
-        finishReason,
-      };
+      // Closed before its finish reason or usage (a proxy or load balancer that cut a long answer,
+      // as the SDK ends quietly where `[DONE]` never came): the answer was cut off, and what came
+      // of it is billed.
+      if (finishReason === undefined && !usageSent) {
+        throw new ProviderError({
+          kind: 'server',
+          providerId: this.id,
+          message: 'The backend ended the answer early.',
+          usage: estimate(),
+        });
+      }
+      yield { type: 'done', usage: usage ?? estimate(), finishReason };
     } catch (error) {
       throw this.toProviderError(error, deadline);
     } finally {
@@ -399,6 +412,16 @@ export class OpenAICompatibleProvider implements Provider {
     }
     // The SDK ends iteration quietly when the request is aborted: a cut-off answer is not one.
     if (how.deadline.signal.aborted && !stoppedEarly) throw abortError(this.id, how.deadline);
+    // Nor is one whose stream closed before its finish reason or usage (see chat): its last line
+    // may be cut mid-word, which must not show as ghost text; what came of it is billed.
+    if (!stoppedEarly && finishReason === undefined && !usage) {
+      throw new ProviderError({
+        kind: 'server',
+        providerId: this.id,
+        message: 'The backend ended the answer early.',
+        usage: this.fimUsage(how.model, how.promptText, text, undefined),
+      });
+    }
     return {
       text,
       route: how.route,

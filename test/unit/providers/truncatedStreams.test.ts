@@ -96,3 +96,57 @@ describe('a stream cut off before its closing events', () => {
     });
   });
 });
+
+describe('an OpenAI-compatible stream cut off before its finish reason', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY, tokensPerSecond: 0 });
+  });
+  after(() => emulator.close());
+
+  it('chat: the answer shows as failed, not complete, and what streamed is billed as estimated', async () => {
+    const gpt = backend({ preset: 'openai', baseUrl: emulator.baseUrls.openai, chatModel: 'gpt-4.1' });
+    // A role chunk, then text deltas; no finish reason, no usage chunk, no [DONE].
+    emulator.fault({ kind: 'truncate', path: '/v1/chat/completions', afterChunks: 6 });
+    const chat = session(gpt);
+    await chat.send('A long answer, please.', []);
+    const answer = chat.active.turns.at(-1) as AssistantTurn;
+
+    assert.equal(answer.status, 'failed', 'a cut-off answer is not shown as complete');
+    assert.equal(answer.error?.kind, 'server');
+    assert.ok(answer.text.length > 0, 'what streamed stays shown');
+    assert.equal(answer.usage?.reported, false);
+    assert.equal(answer.usage?.outputTokens, estimateTokens(answer.text));
+    assert.ok(answer.usage?.costMicros !== null && (answer.usage?.costMicros ?? 0) > 0, 'billed, never $0');
+  });
+
+  it('streamed FIM: a cut-off answer fails (never shown as ghost text whole), with its usage estimated', async () => {
+    const coder = backend({
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+      fimRoute: 'completions-suffix',
+    });
+    emulator.fault({ kind: 'truncate', path: '/v1/completions', afterChunks: 2 });
+    let heard = '';
+    await assert.rejects(
+      coder.provider.fim({
+        prefix: 'def fibonacci(n):\n    ',
+        suffix: '\n',
+        maxTokens: 64,
+        onText: (text) => {
+          heard = text;
+        },
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        const failure = error as { kind?: string; usage?: Usage };
+        assert.equal(failure.kind, 'server');
+        assert.equal(failure.usage?.reported, false);
+        assert.equal(failure.usage?.outputTokens, estimateTokens(heard));
+        return true;
+      },
+    );
+    assert.ok(heard.length > 0, 'the stream had started');
+  });
+});
