@@ -23,7 +23,7 @@ import type {
   ProbeResult,
   Usage,
 } from './types';
-import { estimatedUsage } from './usage';
+import { estimatedUsage, estimateTokens } from './usage';
 import { count, optionalCount, soundUsage } from '../usage/tokenCounts';
 
 /** Anthropic requires max_tokens on every request. */
@@ -68,6 +68,9 @@ export class AnthropicProvider implements Provider {
     // stop (completion's blank-line stop) is left out; post-processing cuts the answer there anyway.
     const stops = (request.stop ?? []).filter((stop) => stop.trim() !== '');
     let answer = '';
+    // message_start's input counts are final; its output_tokens is a placeholder. The output
+    // count comes in message_delta (cumulative), which a stream cut short never sends.
+    let started: Usage | undefined;
     try {
       const stream = await this.retrying(deadline, async () => {
         const { data, response } = await this.client.messages
@@ -92,9 +95,6 @@ export class AnthropicProvider implements Provider {
         temperature: request.temperature,
         ...(stops.length && { stop: stops }),
       });
-      // message_start's input counts are final; its output_tokens is a placeholder. The output
-      // count comes in message_delta (cumulative), which a stream cut short never sends.
-      let started: Usage | undefined;
       let finalOutput: number | undefined;
       let ended = false;
       let finishReason: string | undefined;
@@ -141,7 +141,16 @@ export class AnthropicProvider implements Provider {
       }
       yield { type: 'done', usage: partial, finishReason };
     } catch (error) {
-      throw this.toProviderError(error, deadline);
+      const failure = this.toProviderError(error, deadline);
+      // Stopped, timed out or failed after message_start: the server counted the input (its cache
+      // reads and writes too) and billed it, and what was written is output. Only the output is
+      // estimated, as a request with no report would be whole.
+      if (!started || failure.usage) throw failure;
+      throw new ProviderError({
+        ...failure,
+        message: failure.message,
+        usage: { ...started, outputTokens: estimateTokens(answer), reported: false },
+      });
     } finally {
       deadline.dispose();
     }

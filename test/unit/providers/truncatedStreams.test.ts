@@ -12,6 +12,7 @@ import { estimateTokens } from '../../../src/core/providers/usage';
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import { requestPrice } from '../../../src/core/usage/backendPrice';
 import { meterRequest } from '../../../src/core/usage/meterRequest';
+import { ProviderError } from '../../../src/core/providers/providerError';
 import * as pricing from '../../../src/core/usage/pricing';
 import { createProvider } from '../../../src/backends/providerRuntime';
 import { MemoryStorage } from '../../harness/memoryStorage';
@@ -148,5 +149,70 @@ describe('an OpenAI-compatible stream cut off before its finish reason', () => {
       },
     );
     assert.ok(heard.length > 0, 'the stream had started');
+  });
+});
+
+describe('Anthropic: an answer stopped or failed after message_start', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY, tokensPerSecond: 0 });
+  });
+  after(() => emulator.close());
+
+  const messages: ChatMessage[] = [{ role: 'user', content: 'Explain streams, at length, with examples.' }];
+
+  /** What the failure of a chat carries, with the text that came before it. */
+  async function failureOf(
+    provider: Provider,
+    signal?: AbortSignal,
+    onText?: () => void,
+  ): Promise<{ error: ProviderError; text: string }> {
+    let text = '';
+    try {
+      for await (const event of provider.chat({ messages, signal })) {
+        if (event.type !== 'text') continue;
+        text += event.text;
+        onText?.();
+      }
+    } catch (error) {
+      assert.ok(error instanceof ProviderError, String(error));
+      return { error, text };
+    }
+    assert.fail('the chat did not fail');
+  }
+
+  it('stopped by the user: the input the server counted is kept with the failure, the output estimated', async () => {
+    const claude = backend({
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      chatModel: 'claude-sonnet-4-6',
+    });
+    const server = await wholeUsage(claude.provider, messages);
+    const controller = new AbortController();
+    const { error, text } = await failureOf(claude.provider, controller.signal, () => controller.abort());
+    assert.equal(error.kind, 'cancelled');
+    assert.ok(text.length > 0);
+    assert.deepEqual(error.usage, {
+      inputTokens: server.inputTokens,
+      outputTokens: estimateTokens(text),
+      cacheReadTokens: server.cacheReadTokens,
+      cacheWriteTokens: server.cacheWriteTokens,
+      reported: false,
+    });
+  });
+
+  it("the server's own error mid-answer: the input it counted is kept with the failure", async () => {
+    const claude = backend({
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      chatModel: 'claude-sonnet-4-6',
+    });
+    const server = await wholeUsage(claude.provider, messages);
+    emulator.fault({ kind: 'error-event', path: '/v1/messages', afterChunks: 6 });
+    const { error, text } = await failureOf(claude.provider);
+    assert.ok(text.length > 0);
+    assert.equal(error.usage?.inputTokens, server.inputTokens);
+    assert.equal(error.usage?.outputTokens, estimateTokens(text));
+    assert.equal(error.usage?.reported, false);
   });
 });
