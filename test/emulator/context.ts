@@ -176,6 +176,7 @@ export class RequestContext {
       }
       case 'error-event':
         return this.send(serverFailure(this.dialect, 500, this.requestId));
+      case 'linger':
       case undefined:
         return this.send({ status: 200, body, headers });
     }

@@ -27,7 +27,13 @@ export type StreamFault =
    * `done` line): what a proxy or load balancer that closes a long stream early leaves. A
    * non-streaming request gets a 200 whose JSON body ends early.
    */
-  | { kind: 'truncate'; afterChunks?: number };
+  | { kind: 'truncate'; afterChunks?: number }
+  /**
+   * The whole stream and its trailer (`data: [DONE]`) are sent, then one more frame, and the
+   * response is held open until the client goes: a server or proxy that keeps the connection after
+   * the answer ended. A non-streaming request is answered as usual.
+   */
+  | { kind: 'linger'; afterChunks?: number };
 
 export type Fault =
   | StreamFault
@@ -59,6 +65,8 @@ export const DEFAULT_AFTER_CHUNKS: Record<StreamFault['kind'], number> = {
   stall: 0,
   'error-event': 2,
   truncate: 2,
+  // Acts at the end of the stream only (see EventStream.end).
+  linger: Number.POSITIVE_INFINITY,
 };
 
 interface Pending {

@@ -60,6 +60,16 @@ export class EventStream {
   async end(trailer?: string): Promise<void> {
     if (!this.live) return;
     // A fault scripted past the last frame still happens, at the end.
+    if (this.fault?.kind === 'linger') {
+      this.fault = undefined;
+      this.done = true;
+      if (trailer !== undefined) this.ctx.res.write(trailer);
+      // Nothing after the trailer belongs to the answer: a client must neither show it nor wait for it.
+      this.ctx.res.write(
+        this.format === 'sse' ? 'data: {"choices":[{"index":0,"delta":{"content":"AFTER-DONE"}}]}\n\n' : '',
+      );
+      return this.ctx.waitUntilClosed();
+    }
     if (!(await this.applyFault(true))) return;
     this.done = true;
     this.ctx.res.end(trailer);
@@ -102,6 +112,8 @@ export class EventStream {
         this.done = true;
         this.ctx.res.end();
         return false;
+      case 'linger':
+        return true;
     }
   }
 }

@@ -6,6 +6,8 @@
  * - A key goes over plain http only to this machine, or to a server the user confirmed.
  * - Every body is bounded: an error body is cut at 64 KB, any other at 16 MB, a stream at 64 MB,
  *   and a line of a stream at 1 MB. A server cannot grow the extension host's memory at will.
+ * - An event stream ends at `data: [DONE]`: a server or proxy that keeps the connection open after
+ *   it (or sends more) cannot hold a finished answer open until it times out.
  */
 import { isLoopbackHost } from '../net/loopback';
 import { ProviderError } from './providerError';
@@ -126,6 +128,7 @@ export function bounded(response: Response, limits: BodyLimits, providerId: stri
   if (!response.body || NO_BODY.has(response.status)) return response;
   const type = response.headers.get('content-type') ?? '';
   const streamed = response.ok && /event-stream|ndjson|jsonl/i.test(type);
+  const doneLine = streamed && /event-stream/i.test(type) ? new DoneLine() : undefined;
   const limit = !response.ok ? limits.errorBodyBytes : streamed ? limits.streamBytes : limits.bodyBytes;
   const reader = response.body.getReader();
   let total = 0;
@@ -167,7 +170,12 @@ export function bounded(response: Response, limits: BodyLimits, providerId: stri
         }
         line = run;
       }
-      controller.enqueue(value);
+      const end = doneLine?.endIn(value) ?? -1;
+      if (end === -1) return controller.enqueue(value);
+      // OpenAI's end of stream: what follows is no part of the answer (the SDK would read on, unseen).
+      controller.enqueue(value.subarray(0, end));
+      controller.close();
+      void reader.cancel().catch(() => {});
     },
     cancel(reason) {
       return reader.cancel(reason);
@@ -183,3 +191,32 @@ export function bounded(response: Response, limits: BodyLimits, providerId: stri
   Object.defineProperty(limited, 'redirected', { value: response.redirected });
   return limited;
 }
+
+/** Finds the `data: [DONE]` line that ends an OpenAI-style event stream, across chunks. */
+class DoneLine {
+  /** The start of the line under way, as far as a `[DONE]` line could reach. */
+  private head = '';
+  private tooLong = false;
+
+  /** Where the chunk's `[DONE]` line ends (after its line break), or -1. */
+  endIn(chunk: Uint8Array): number {
+    for (let start = 0; ;) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (!this.tooLong) {
+        this.head += String.fromCharCode(...chunk.subarray(start, Math.min(end, start + DONE_LINE_CHARS)));
+        this.tooLong = this.head.length >= DONE_LINE_CHARS;
+      }
+      if (newline === -1) return -1;
+      if (!this.tooLong && DONE_LINE.test(this.head)) return newline + 1;
+      this.head = '';
+      this.tooLong = false;
+      start = newline + 1;
+    }
+  }
+}
+
+/** SSE allows one space after the colon, or none, and a CR before the LF. */
+const DONE_LINE = /^data: ?\[DONE\]\r?$/;
+/** Longer than any line DONE_LINE matches. */
+const DONE_LINE_CHARS = 16;

@@ -216,3 +216,43 @@ describe('Anthropic: an answer stopped or failed after message_start', () => {
     assert.equal(error.usage?.reported, false);
   });
 });
+
+describe('a stream that stays open after data: [DONE]', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY, tokensPerSecond: 0 });
+  });
+  after(() => emulator.close());
+
+  it('chat: the answer ends at [DONE], complete with its reported usage; nothing after it is shown', async () => {
+    const gpt = backend({ preset: 'openai', baseUrl: emulator.baseUrls.openai, chatModel: 'gpt-4.1' });
+    const messages: ChatMessage[] = [{ role: 'user', content: 'Hello there.' }];
+    const whole = await wholeUsage(gpt.provider, messages);
+    emulator.fault({ kind: 'linger', path: '/v1/chat/completions' });
+    let text = '';
+    let done: Usage | undefined;
+    // A short silence limit: a client still waiting after [DONE] fails with it.
+    for await (const event of gpt.provider.chat({ messages, idleTimeoutMs: 1_000 })) {
+      if (event.type === 'text') text += event.text;
+      if (event.type === 'done') done = event.usage;
+    }
+    assert.deepEqual(done, whole);
+    assert.ok(text.length > 0);
+    assert.ok(!text.includes('AFTER-DONE'));
+  });
+
+  it('streamed FIM: the answer ends at [DONE] with its reported usage', async () => {
+    const coder = backend({
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+      fimRoute: 'completions-suffix',
+    });
+    const request = { prefix: 'def fibonacci(n):\n    ', suffix: '\n', maxTokens: 64, onText: () => {} };
+    const whole = await coder.provider.fim(request);
+    emulator.fault({ kind: 'linger', path: '/v1/completions' });
+    const result = await coder.provider.fim({ ...request, idleTimeoutMs: 1_000 });
+    assert.equal(result.text, whole.text);
+    assert.deepEqual(result.usage, whole.usage);
+  });
+});
