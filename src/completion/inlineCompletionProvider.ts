@@ -51,6 +51,8 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   readonly exclude = new CompletionExclude();
   private lastErrorKind: string | undefined;
   private last: CompletionExchange | undefined;
+  /** The completion backend as of the last settings change, to tell a switch from any other change. */
+  private completionId: string | undefined;
   private readonly exchanged = new vscode.EventEmitter<void>();
   private gears: GearsHook | undefined;
   /** Fires after each request to the backend, answered or not. */
@@ -90,7 +92,15 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         if (change && !more)
           this.suggestions.edited(event.document.uri.toString(), change.rangeOffset, change.rangeLength, change.text);
       }),
+      // Switched away from: the answer under way would never be shown, so it is stopped (and
+      // recorded as the left backend's, cut short) rather than generated and billed to the end.
+      backends.onDidChange(() => {
+        const id = backends.configFor('completion')?.id;
+        if (id !== this.completionId) this.engine.reset();
+        this.completionId = id;
+      }),
     ];
+    this.completionId = backends.configFor('completion')?.id;
   }
 
   /** Lets completion's gears hold requests when a window runs low. */
@@ -160,6 +170,10 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         controller.signal,
       );
       if (token.isCancellationRequested) return undefined;
+      // The user switched backends while this one answered: its answer is not what they now ask for.
+      // (A stand-in taking over from a plan that ran low meanwhile is no switch of theirs.)
+      if (this.backends.configFor('completion')?.id !== backend.id && this.gears?.standIn()?.id !== backend.id)
+        return undefined;
       const documentId = document.uri.toString();
       const cursor = document.offsetAt(position);
       if (suggestions.length) this.offered?.();
