@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChatSession } from '../../../src/core/chat/chatSession';
+import { ChatSession, type ChatRequestRecord } from '../../../src/core/chat/chatSession';
 import type { AssistantTurn } from '../../../src/core/chat/conversation';
 import { ChatHistoryStore } from '../../../src/core/chat/historyStore';
 import type { ChatMessage, Provider, Usage } from '../../../src/core/providers/types';
@@ -28,13 +28,17 @@ function backend(entry: Record<string, unknown>): { provider: Provider; config: 
 }
 
 /** A chat session on a real client, metered and priced as the extension does. */
-function session(chosen: { provider: Provider; config: ProviderConfig }) {
+function session(
+  chosen: { provider: Provider; config: ProviderConfig },
+  heard: (request: ChatRequestRecord) => void = () => {},
+) {
   let id = 0;
   let now = 1_000;
   const chat = new ChatSession({
     store: ChatHistoryStore.load(new MemoryStorage(), () => {}),
     backend: async () => chosen,
     record: (request) => {
+      heard(request);
       const { usage, price } = meterRequest(request, (counted) =>
         requestPrice(chosen.config, request.model, counted, () => pricing),
       );
@@ -199,6 +203,40 @@ describe('Anthropic: an answer stopped or failed after message_start', () => {
       cacheWriteTokens: server.cacheWriteTokens,
       reported: false,
     });
+  });
+
+  it('Stop in the chat view: the stopped answer is billed for the input the server counted', async () => {
+    const claude = backend({
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      chatModel: 'claude-sonnet-4-6',
+    });
+    const recorded: ChatRequestRecord[] = [];
+    const chat = session(claude, (request) => recorded.push(request));
+    // Paced, so Stop comes while the client waits for the next part.
+    emulator.configure({ tokensPerSecond: 50 });
+    try {
+      const sending = chat.send('Explain streams, at length, with examples.', []);
+      const answering = () => {
+        const last = chat.active.turns.at(-1);
+        return last?.role === 'assistant' && last.text !== '';
+      };
+      for (let turn = 0; !answering(); turn++) {
+        assert.ok(turn < 100_000, 'the answer starts');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      chat.stop();
+      await sending;
+    } finally {
+      emulator.configure({ tokensPerSecond: 0 });
+    }
+    const server = await wholeUsage(claude.provider, [
+      { role: 'user', content: 'Explain streams, at length, with examples.' },
+    ]);
+    const answer = chat.active.turns.at(-1) as AssistantTurn;
+    assert.equal(answer.status, 'stopped');
+    assert.equal(recorded[0]?.error?.kind, 'cancelled');
+    assert.equal(recorded[0]?.error?.usage?.inputTokens, server.inputTokens, "the server's own input count");
   });
 
   it("the server's own error mid-answer: the input it counted is kept with the failure", async () => {
