@@ -132,7 +132,7 @@ export class OllamaProvider implements Provider {
         deadline,
       };
       const data: Generated = onText
-        ? await this.generateStreamed(call, onText)
+        ? await this.generateStreamed(call, onText, native ? fitted.prefix + fitted.suffix : (fitted.raw ?? ''))
         : (await callJson<GenerateResponse>(call)).data;
       const text = data.response ?? '';
       const usage = ollamaUsage(data);
@@ -154,8 +154,9 @@ export class OllamaProvider implements Provider {
    * /api/generate's stream of JSON lines, gathered into the one answer `stream: false` gives; or,
    * when `onText` has had enough, the answer so far (`stoppedEarly`), the rest never generated.
    */
-  private async generateStreamed(call: JsonCall, onText: FimListener): Promise<Generated> {
+  private async generateStreamed(call: JsonCall, onText: FimListener, promptText: string): Promise<Generated> {
     const whole: Generated = { response: '' };
+    let ended = false;
     await callJsonLines(call, (line) => {
       if (typeof line.error === 'string')
         throw new ProviderError({
@@ -165,6 +166,7 @@ export class OllamaProvider implements Provider {
         });
       if (typeof line.model === 'string') whole.model = line.model;
       if (line.done === true) {
+        ended = true;
         if (typeof line.done_reason === 'string') whole.done_reason = line.done_reason;
         if (line.prompt_eval_count !== undefined) whole.prompt_eval_count = line.prompt_eval_count;
         if (line.eval_count !== undefined) whole.eval_count = line.eval_count;
@@ -176,7 +178,17 @@ export class OllamaProvider implements Provider {
           return 'stop';
         }
       }
+      // The answer ends at its done line: a stream held open after it is not waited for.
+      if (ended) return 'stop';
     });
+    // Closed before its done line: the last line may be cut mid-word, never shown as the answer.
+    if (!ended && !whole.stoppedEarly)
+      throw new ProviderError({
+        kind: 'server',
+        providerId: this.id,
+        message: 'Ollama ended the answer early.',
+        usage: estimatedUsage(promptText, whole.response ?? ''),
+      });
     return whole;
   }
 

@@ -68,6 +68,7 @@ export async function* ollamaChat(
     let reasoned = '';
     let usage: Usage | undefined;
     let finishReason: string | undefined;
+    let ended = false;
     for await (const line of lines) {
       if (typeof line.error === 'string')
         throw new ProviderError({
@@ -88,20 +89,28 @@ export async function* ollamaChat(
       if (reasoning || filtered.thinking) yield { type: 'thinking', text: reasoning };
       if (filtered.text) yield { type: 'text', text: filtered.text };
       if (line.done === true) {
+        ended = true;
         if (typeof line.done_reason === 'string') finishReason = line.done_reason;
         usage = ollamaUsage(line);
+        // The answer ends here: a server or proxy that holds the stream open, or sends more, is not waited for.
+        break;
       }
     }
-    const ended = thinkTags.end();
+    const estimate = () => estimatedUsage(messages.map((m) => m.content).join('\n'), reasoned + written);
+    // Closed before its done line (a proxy that cut a long answer): cut off, and what came is billed.
+    if (!ended)
+      throw new ProviderError({
+        kind: 'server',
+        providerId: target.providerId,
+        message: 'Ollama ended the answer early.',
+        usage: estimate(),
+      });
+    const tags = thinkTags.end();
     // Content that opened with `<think>` and never closed it, though nothing cut it short, was the
     // answer, whole (as over /v1). A completion shows no such text.
-    const rest = ended.unclosed && request.purpose !== 'completion' && finishReason !== 'length' ? written : ended.text;
+    const rest = tags.unclosed && request.purpose !== 'completion' && finishReason !== 'length' ? written : tags.text;
     if (rest) yield { type: 'text', text: rest };
-    yield {
-      type: 'done',
-      usage: usage ?? estimatedUsage(messages.map((m) => m.content).join('\n'), reasoned + written),
-      finishReason,
-    };
+    yield { type: 'done', usage: usage ?? estimate(), finishReason };
   } finally {
     deadline.dispose();
   }

@@ -294,3 +294,70 @@ describe('a stream that stays open after data: [DONE]', () => {
     assert.deepEqual(result.usage, whole.usage);
   });
 });
+
+describe('Ollama: a stream cut off before its done line, or held open after it', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ apiKey: KEY, tokensPerSecond: 0 });
+  });
+  after(() => emulator.close());
+
+  const ollama = () =>
+    backend({
+      preset: 'ollama',
+      baseUrl: emulator.baseUrls.ollama,
+      chatModel: 'emulator-coder',
+      completionModel: 'emulator-coder',
+    });
+  const messages: ChatMessage[] = [{ role: 'user', content: 'A long answer, please.' }];
+  const fim = { prefix: 'function add(a, b) {\n  return ', suffix: '\n}\n', maxTokens: 64, onText: () => {} };
+
+  it('chat cut off: fails as cut off, with the usage estimated', async () => {
+    const { provider } = ollama();
+    emulator.fault({ kind: 'truncate', path: '/api/chat', afterChunks: 3 });
+    let text = '';
+    await assert.rejects(
+      (async () => {
+        for await (const event of provider.chat({ messages })) if (event.type === 'text') text += event.text;
+      })(),
+      (error: unknown) => {
+        assert.ok(error instanceof ProviderError, String(error));
+        assert.equal(error.kind, 'server');
+        assert.equal(error.usage?.reported, false);
+        assert.equal(error.usage?.outputTokens, estimateTokens(text));
+        return true;
+      },
+    );
+    assert.ok(text.length > 0);
+  });
+
+  it('chat held open after its done line: ends there, complete with its reported usage', async () => {
+    const { provider } = ollama();
+    const whole = await wholeUsage(provider, messages);
+    emulator.fault({ kind: 'linger', path: '/api/chat' });
+    let done: Usage | undefined;
+    for await (const event of provider.chat({ messages, idleTimeoutMs: 1_000 }))
+      if (event.type === 'done') done = event.usage;
+    assert.deepEqual(done, whole);
+  });
+
+  it('streamed FIM cut off: fails as cut off, never a cut line shown as the answer', async () => {
+    const { provider } = ollama();
+    emulator.fault({ kind: 'truncate', path: '/api/generate', afterChunks: 1 });
+    await assert.rejects(provider.fim(fim), (error: unknown) => {
+      assert.ok(error instanceof ProviderError, String(error));
+      assert.equal(error.kind, 'server');
+      assert.equal(error.usage?.reported, false);
+      return true;
+    });
+  });
+
+  it('streamed FIM held open after its done line: ends there with its reported usage', async () => {
+    const { provider } = ollama();
+    const whole = await provider.fim(fim);
+    emulator.fault({ kind: 'linger', path: '/api/generate' });
+    const result = await provider.fim({ ...fim, idleTimeoutMs: 1_000 });
+    assert.equal(result.text, whole.text);
+    assert.deepEqual(result.usage, whole.usage);
+  });
+});
