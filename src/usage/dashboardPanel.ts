@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { plural } from '../core/usage/formatMoney';
-import { computeDashboard, presetRange } from '../core/usage/dashboardData';
+import { computeDashboard, presetRange, type LabelOf } from '../core/usage/dashboardData';
+import { removedBackendLabel } from '../core/settings/backendLabel';
 import type { ExportFormat } from '../core/usage/exportUsage';
 import { log } from '../log';
 import { webviewToHost, type HostToWebview, type RangeSelection } from '../protocol/dashboardProtocol';
@@ -124,7 +125,9 @@ class DashboardPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const providers = this.backends.current().providers;
-      const labelOf = (id: string) => providers.find((config) => config.id === id)?.name ?? id;
+      // A removed backend's spend stays, under a name the user knows, marked removed.
+      const labelOf: LabelOf = (id, recordedName) =>
+        providers.find((config) => config.id === id)?.name ?? removedBackendLabel(id, recordedName);
       const data = await computeDashboard(this.meter.records(range), range, labelOf, {
         events: this.meter.events(range),
       });

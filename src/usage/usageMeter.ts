@@ -127,6 +127,8 @@ export class UsageMeter implements vscode.Disposable {
     const { usage: counted, price } = metered;
     const record: NewUsageRecord = {
       backend: config.id,
+      // Kept with the spend, so it still reads as the user's name once the backend is removed.
+      ...(config.name !== config.id && { backendName: config.name }),
       model: outcome.model,
       feature: outcome.feature,
       inputTokens: counted.inputTokens,

@@ -30,7 +30,10 @@ export interface BackendSeries {
   /** The backend's id, as the ledger records it. */
   backend: string;
   currency: Currency;
-  /** What the user calls it (its entry's name, else its id); the id when it is no longer configured. */
+  /**
+   * What the user calls it (its entry's name, else its id); once it is no longer configured, what
+   * `labelOf` makes of the name its records carry. Two backends never share a label: the id is added.
+   */
   label: string;
   requests: number[];
   /** Integer micro-units of `currency` per day over the requests whose price is known. */
@@ -153,10 +156,16 @@ interface ModelAccumulator {
   latencies: Map<number, number[]>;
 }
 
+/**
+ * What a backend is called: its current name, or for one no longer configured, a label made from
+ * `recordedName`, the name its latest record in range carries (undefined for older records).
+ */
+export type LabelOf = (backendId: string, recordedName: string | undefined) => string;
+
 export async function computeDashboard(
   records: AsyncIterable<UsageRecord>,
   range: DashboardRange,
-  labelOf: (backendId: string) => string = (backendId) => backendId,
+  labelOf: LabelOf = (backendId) => backendId,
   sources: DashboardSources = {},
 ): Promise<DashboardData> {
   const acceptance = new AcceptanceTally();
@@ -173,6 +182,8 @@ export async function computeDashboard(
   };
   const backends = new Map<string, BackendSeries>();
   const models = new Map<string, ModelAccumulator>();
+  /** The name each backend's latest record in range carries, and that record's time. */
+  const recordedNames = new Map<string, { name: string | undefined; time: number }>();
   let estimatedRequests = 0;
 
   for await (const record of records) {
@@ -181,6 +192,9 @@ export async function computeDashboard(
     const day = Math.floor((record.time - first) / DAY_MS);
     if (day < 0 || day >= days.length) continue;
     acceptance.addRequest(record);
+    const named = recordedNames.get(record.backend);
+    if (!named || record.time >= named.time)
+      recordedNames.set(record.backend, { name: record.backendName ?? named?.name, time: record.time });
 
     const seriesKey = `${record.backend}\u0000${record.currency}`;
     let series = backends.get(seriesKey);
@@ -189,7 +203,8 @@ export async function computeDashboard(
         seriesKey,
         (series = {
           backend: record.backend,
-          label: labelOf(record.backend),
+          // Set once every record is read: a later one may carry a newer name.
+          label: '',
           currency: record.currency,
           requests: zeros(),
           costMicros: zeros(),
@@ -203,7 +218,7 @@ export async function computeDashboard(
     if (!model) {
       const row: ModelRow = {
         backend: record.backend,
-        label: series.label,
+        label: '',
         model: record.model,
         currency: record.currency,
         requests: 0,
@@ -256,6 +271,17 @@ export async function computeDashboard(
     samples.push(record.latencyMs);
   }
 
+  for await (const event of sources.events ?? []) {
+    if (event.time >= range.from && event.time <= range.to) acceptance.addEvent(event);
+  }
+  const figures = acceptance.rows();
+  const labels = labelsOf(new Set([...recordedNames.keys(), ...figures.map((row) => row.backend)]), (backend) =>
+    labelOf(backend, recordedNames.get(backend)?.name),
+  );
+  const label = (backend: string) => labels.get(backend) ?? backend;
+  for (const entry of backends.values()) entry.label = label(entry.backend);
+  for (const model of models.values()) model.row.label = label(model.row.backend);
+
   // Sort every partition once; all percentiles below merge these sorted arrays.
   const byDay: number[][][] = days.map(() => []);
   const everything: number[][] = [];
@@ -298,12 +324,8 @@ export async function computeDashboard(
   const cost: Amounts = {};
   for (const entry of series) addAmount(cost, entry.currency, sum(entry.costMicros));
 
-  for await (const event of sources.events ?? []) {
-    if (event.time >= range.from && event.time <= range.to) acceptance.addEvent(event);
-  }
-  const acceptanceRows = acceptance
-    .rows()
-    .map((row) => ({ ...row, label: labelOf(row.backend) }))
+  const acceptanceRows = figures
+    .map((row) => ({ ...row, label: label(row.backend) }))
     .sort((a, b) => byName(a.label, b.label) || byName(a.backend, b.backend) || byName(a.model, b.model));
 
   return {
@@ -329,6 +351,18 @@ export async function computeDashboard(
     },
     acceptance: acceptanceRows,
   };
+}
+
+/**
+ * Each backend's label, with its id added where two would read alike (two removed DeepSeeks, or a
+ * name typed twice): a legend or a table row must never leave the user guessing which was which.
+ */
+function labelsOf(backends: ReadonlySet<string>, labelOf: (backend: string) => string): Map<string, string> {
+  const labels = new Map([...backends].map((backend) => [backend, labelOf(backend)]));
+  const uses = new Map<string, number>();
+  for (const text of labels.values()) uses.set(text, (uses.get(text) ?? 0) + 1);
+  for (const [backend, text] of labels) if ((uses.get(text) ?? 0) > 1) labels.set(backend, `${text} · ${backend}`);
+  return labels;
 }
 
 /**

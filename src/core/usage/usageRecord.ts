@@ -14,6 +14,12 @@ export interface UsageRecord {
   /** Epoch milliseconds when the request finished. */
   time: number;
   backend: string;
+  /**
+   * What the user called the backend when the request was made, when that was more than its id:
+   * the backend may be removed later, and its spend must still read as something they know.
+   * Lines written before names were recorded do not say.
+   */
+  backendName?: string;
   model: string;
   feature: Feature;
   inputTokens: number;
@@ -49,7 +55,7 @@ export function toLine(record: UsageRecord): string {
   // only the strings need escaping.
   const text = JSON.stringify;
   return (
-    `{"id":${text(record.id)},"t":${record.time},"b":${text(record.backend)},"m":${text(record.model)},"f":${text(record.feature)}` +
+    `{"id":${text(record.id)},"t":${record.time},"b":${text(record.backend)}${record.backendName === undefined ? '' : `,"bn":${text(record.backendName)}`},"m":${text(record.model)},"f":${text(record.feature)}` +
     `,"i":${record.inputTokens},"o":${record.outputTokens},"cr":${record.cacheReadTokens},"cw":${record.cacheWriteTokens}` +
     `,"r":${record.reported ? 1 : 0},"c":${record.costMicros === null ? 'null' : record.costMicros}${!record.currency || record.currency === 'USD' ? '' : `,"cu":${text(record.currency)}`}` +
     `,"l":${Math.round(record.latencyMs)},"k":${text(record.outcome)}${record.inPlan ? ',"ip":1' : ''}${record.unserved ? ',"us":1' : ''}}\n`
@@ -94,6 +100,7 @@ export function fromLine(line: string): UsageRecord | undefined {
   const { r, cu } = raw;
   const id = name(raw.id, MAX_ID_CHARS);
   const backend = name(raw.b, MAX_NAME_CHARS);
+  const backendName = name(raw.bn, MAX_NAME_CHARS);
   const model = name(raw.m, MAX_NAME_CHARS);
   const outcome = name(raw.k, MAX_OUTCOME_CHARS);
   const input = count(raw.i);
@@ -136,6 +143,8 @@ export function fromLine(line: string): UsageRecord | undefined {
     currency: cu ?? 'USD',
     latencyMs,
     outcome,
+    // Only a label: one that breaks the rules is left out, and the record (its spend) still counts.
+    ...(backendName !== undefined && { backendName }),
     ...(raw.ip === 1 && { inPlan: true }),
     ...(raw.us === 1 && { unserved: true }),
   };
@@ -173,6 +182,7 @@ export function soundRecord(record: UsageRecord, now: number): { record: UsageRe
     id: cut('id', record.id, MAX_ID_CHARS),
     time: checked('time', time(record.time), now),
     backend: cut('backend', record.backend, MAX_NAME_CHARS),
+    ...(record.backendName !== undefined && { backendName: cut('backendName', record.backendName, MAX_NAME_CHARS) }),
     model: cut('model', record.model, MAX_NAME_CHARS),
     feature: checked('feature', feature(record.feature), 'chat'),
     ...tokens,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backendDetail, backendLabel, shortLabel } from '../../../src/core/settings/backendLabel';
+import { backendDetail, backendLabel, removedBackendLabel, shortLabel } from '../../../src/core/settings/backendLabel';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 
 describe('a backend is called what the user called it', () => {
@@ -33,5 +33,24 @@ describe('a backend is called what the user called it', () => {
     assert.equal(shortLabel('Qwen (demo)'), 'Qwen (demo)');
     assert.equal(shortLabel('Our very long team gateway name', 12), 'Our very lo…');
     assert.equal([...shortLabel('😀'.repeat(30), 10)].length, 10, 'never cuts a character in half');
+  });
+});
+
+describe('a removed backend is still called something the user knows', () => {
+  it('by the name its records carry, marked removed', () => {
+    assert.equal(removedBackendLabel('deepseek-2', 'DeepSeek work'), 'DeepSeek work (removed)');
+  });
+
+  it('by its preset when its records carry no name (written before names were), never by a bare id', () => {
+    assert.equal(removedBackendLabel('deepseek-2'), 'DeepSeek (removed)');
+    assert.equal(removedBackendLabel('openrouter'), 'OpenRouter (removed)');
+    // One pair of brackets, not two: "Ollama (local, removed)".
+    assert.equal(removedBackendLabel('ollama-12'), 'Ollama (local, removed)');
+    assert.equal(removedBackendLabel('qwen', 'Qwen (work)'), 'Qwen (work, removed)');
+  });
+
+  it('by its id when nothing else is known, still marked removed', () => {
+    assert.equal(removedBackendLabel('gpu-box'), 'gpu-box (removed)');
+    assert.equal(removedBackendLabel('gpu-box', '   '), 'gpu-box (removed)');
   });
 });

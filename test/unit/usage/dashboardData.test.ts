@@ -400,3 +400,72 @@ describe('dashboard: what a completion is worth', () => {
     assert.equal(data.acceptance[0]?.requestsPerAccepted, 2, 'the chat request is not a completion request');
   });
 });
+
+describe('dashboard: a backend no longer configured', () => {
+  const removedOr = (current: Record<string, string>) => (id: string, recorded?: string) =>
+    current[id] ?? `${recorded ?? id} (removed)`;
+
+  it('is labelled by the name its latest record in range carries, and keeps all its spend', async () => {
+    const data = await computeDashboard(
+      stream([
+        record({ backend: 'deepseek-2', backendName: 'DeepSeek', costMicros: 3_000, time: NOV_20 + 1_000 }),
+        record({ backend: 'deepseek-2', backendName: 'DeepSeek work', costMicros: 4_000, time: NOV_20 + DAY }),
+        record({ backend: 'qwen', backendName: 'Old Qwen name', costMicros: 1_000 }),
+      ]),
+      THREE_DAYS,
+      removedOr({ qwen: 'Qwen' }),
+    );
+    assert.deepEqual(
+      data.backends.map((series) => [series.backend, series.label, series.costMicros]),
+      [
+        ['deepseek-2', 'DeepSeek work (removed)', [3_000, 4_000, 0]],
+        ['qwen', 'Qwen', [1_000, 0, 0]],
+      ],
+    );
+    assert.deepEqual(
+      data.models.map((row) => row.label),
+      ['DeepSeek work (removed)', 'Qwen'],
+    );
+    assert.deepEqual(data.totals.cost, { USD: 8_000 });
+  });
+
+  it('two backends that would read alike are told apart by their ids', async () => {
+    const data = await computeDashboard(
+      stream([
+        record({ backend: 'deepseek', costMicros: 2_000 }),
+        record({ backend: 'deepseek-2', costMicros: 1_000 }),
+        record({ backend: 'qwen', costMicros: 500 }),
+      ]),
+      THREE_DAYS,
+      (id) => (id === 'qwen' ? 'Qwen' : 'DeepSeek (removed)'),
+    );
+    assert.deepEqual(
+      data.backends.map((series) => series.label),
+      ['DeepSeek (removed) · deepseek', 'DeepSeek (removed) · deepseek-2', 'Qwen'],
+    );
+  });
+
+  it('labels its completion figures the same way', async () => {
+    const data = await computeDashboard(
+      stream([record({ backend: 'deepseek-2', backendName: 'DeepSeek work' })]),
+      THREE_DAYS,
+      removedOr({}),
+      {
+        events: (async function* () {
+          yield {
+            id: 'e:1',
+            time: NOV_20 + 9 * 3_600_000,
+            kind: 'shown',
+            backend: 'deepseek-2',
+            model: 'qwen3-coder-plus',
+            chars: 8,
+          } satisfies CompletionEvent;
+        })(),
+      },
+    );
+    assert.deepEqual(
+      data.acceptance.map((row) => row.label),
+      ['DeepSeek work (removed)'],
+    );
+  });
+});
