@@ -56,6 +56,11 @@ export interface BudgetHold {
    * (what was spent, `reading.used`, is below it): the hold ends when they do.
    */
   inFlight?: number;
+  /**
+   * What was spent cannot be known (the usage ledger could not be opened), so whether the budget
+   * is reached cannot be checked: it holds as if reached, until the ledger opens (a reload).
+   */
+  unchecked?: true;
 }
 
 /**
@@ -98,6 +103,20 @@ export function reachedBudgets(scopes: readonly BudgetScope[], now: number, inFl
   });
 }
 
+/** Every budget set, as a hold that cannot be checked: what was spent against it is unknown. */
+function uncheckedBudgets(scopes: readonly BudgetScope[], now: number): BudgetHold[] {
+  return scopes.flatMap((scope) =>
+    scope.readings.filter(isBudgetReading).map((reading): BudgetHold => ({
+      ...(scope.backend !== undefined && { backend: scope.backend }),
+      name: scope.name,
+      reading,
+      action: scope.action,
+      until: reading.resetsAt ?? now,
+      unchecked: true,
+    })),
+  );
+}
+
 /** Whether a budget can be spent by a backend: its own, or the overall one in the backend's currency. */
 export function covers(hold: Pick<BudgetHold, 'backend' | 'reading'>, backend: string, spend: BackendSpend): boolean {
   if (spend === 'nothing') return false;
@@ -114,6 +133,12 @@ export interface BudgetDecisionInput {
   now: number;
   /** What this window's requests under way may still cost; without it only what was spent counts. */
   inFlight?: InFlightAmounts;
+  /**
+   * What was spent is unknown (the usage ledger could not be opened): every budget that pauses
+   * holds the backends it covers. A budget promises to stop spending; unable to count, it can keep
+   * that promise only by not spending unasked. A budget set to "warn" promised no stop.
+   */
+  spentUnknown?: boolean;
 }
 
 export interface BudgetDecision {
@@ -129,7 +154,10 @@ export interface BudgetDecision {
 export function decideBudgets(input: BudgetDecisionInput): BudgetDecision {
   const { backend, spend, now } = input;
   const reached = reachedBudgets(input.scopes, now, input.inFlight).filter((hold) => covers(hold, backend, spend));
-  const holding = reached.filter((hold) => hold.action === 'pause');
+  const unchecked = input.spentUnknown ? uncheckedBudgets(input.scopes, now) : [];
+  const holding = [...reached, ...unchecked.filter((hold) => covers(hold, backend, spend))].filter(
+    (hold) => hold.action === 'pause',
+  );
   const manual = (input.manual ?? []).filter((hold) => hold.until > now && covers(hold, backend, spend));
   // A budget really spent says more than one reached only with what is under way, which may end soon.
   const latest = (holds: readonly BudgetHold[]) => {

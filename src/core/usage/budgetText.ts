@@ -51,8 +51,15 @@ function shortTime(at: number, now: number, timeZone?: string): string {
   return clock === '00:00' ? date : `${date} ${clock}`;
 }
 
+/** "DeepSeek's today's $5.00 budget cannot be checked: the usage ledger could not be opened". */
+function uncheckedWhy(hold: BudgetHold): string {
+  const budget = whose(hold);
+  return `${budget.charAt(0).toUpperCase()}${budget.slice(1)} cannot be checked: the usage ledger could not be opened, so what was spent is unknown`;
+}
+
 /** The status bar's figure: "completion paused · budget · until 00:00". */
 export function pausedFigure(hold: BudgetHold, now: number, timeZone?: string): string {
+  if (hold.unchecked) return 'completion paused · budget cannot be checked';
   if (hold.inFlight !== undefined) return 'completion paused · budget · requests under way';
   return `completion paused · budget · until ${shortTime(hold.until, now, timeZone)}`;
 }
@@ -66,6 +73,8 @@ function underWay(hold: BudgetHold): string {
 
 /** The tooltip's line: which budget holds, until when, and what was spent today. */
 export function pausedTooltip(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
+  if (hold.unchecked)
+    return `Automatic completion is paused: ${uncheckedWhy(hold)} (see the Switchboard log; reload the window once the folder is fixed). Alt+\\ still asks.`;
   const why = hold.manual ? `paused by you until ${whose(hold)} resets` : `paused by ${whose(hold)}`;
   const until =
     hold.inFlight === undefined
@@ -84,6 +93,7 @@ export function pausedNote(hold: BudgetHold, now: number, resetNamed: boolean, t
 
 /** The modal question before a chat request past a budget. */
 export function chatQuestion(hold: BudgetHold, spentToday: string, now: number, timeZone?: string): string {
+  if (hold.unchecked) return `${uncheckedWhy(hold)}. Send this chat request anyway?`;
   const reached = hold.inFlight === undefined ? 'reached' : 'may reach, with the requests under way,';
   return `${hold.backend === undefined ? 'Your spending on all backends' : hold.name} ${reached} ${budgetName(hold.reading)} (${describeReading(hold.reading)}${underWay(hold)}); it resets at ${formatReset(hold.until, now, timeZone)}. Spent today: ${spentToday}. Send this chat request anyway?`;
 }
@@ -106,7 +116,8 @@ export function uncountedBudgetNote(name: string, uncounted: UncountedBudget): s
 
 /** What the status bar says when Alt+\ asks past a paused budget. */
 export function manualTriggerNote(hold: BudgetHold, upTo: string | undefined): string {
-  return `Switchboard: completion is paused by ${whose(hold)}; this request you asked for ${upTo ? `costs up to ${upTo}` : 'has no known price'}.`;
+  const why = hold.unchecked ? `paused: ${whose(hold)} cannot be checked` : `paused by ${whose(hold)}`;
+  return `Switchboard: completion is ${why}; this request you asked for ${upTo ? `costs up to ${upTo}` : 'has no known price'}.`;
 }
 
 /**
