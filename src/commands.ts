@@ -135,7 +135,8 @@ async function setApiKey(backends: Backends, keys: KeyStore, providerId?: string
 /** Today's and this month's requests and cost per backend, from the ledger of every window. */
 async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
   if (!meter.ready) {
-    void vscode.window.showInformationMessage('Switchboard: the usage ledger is still opening; try again in a moment.');
+    if (meter.unavailable) void vscode.window.showWarningMessage(meter.notReadyText());
+    else void vscode.window.showInformationMessage(meter.notReadyText());
     return;
   }
   const line = (totals: Totals | undefined) => {
@@ -175,7 +176,8 @@ async function showUsage(backends: Backends, meter: UsageMeter): Promise<void> {
 
 async function exportUsageFile(meter: UsageMeter): Promise<void> {
   if (!meter.ready) {
-    void vscode.window.showInformationMessage('Switchboard: the usage ledger is still opening; try again in a moment.');
+    if (meter.unavailable) void vscode.window.showWarningMessage(meter.notReadyText());
+    else void vscode.window.showInformationMessage(meter.notReadyText());
     return;
   }
   const target = await askExportTarget();

@@ -140,6 +140,7 @@ export class BudgetGuard implements vscode.Disposable {
       spend: this.spendOf(config, role),
       now,
       inFlight: (backend) => this.meter.inFlight.reserved(backend),
+      spentUnknown: this.meter.unavailable !== undefined,
     });
   }
 
@@ -179,9 +180,11 @@ export class BudgetGuard implements vscode.Disposable {
     if (key !== this.lastLogged) {
       this.lastLogged = key;
       log().info(
-        hold.inFlight === undefined
-          ? `Automatic completion on ${config.name} is paused by a budget until ${new Date(hold.until).toISOString()}.`
-          : `Automatic completion on ${config.name} is paused by a budget while the requests under way may reach it.`,
+        hold.unchecked
+          ? `Automatic completion on ${config.name} is paused: its budget cannot be checked without the usage ledger.`
+          : hold.inFlight === undefined
+            ? `Automatic completion on ${config.name} is paused by a budget until ${new Date(hold.until).toISOString()}.`
+            : `Automatic completion on ${config.name} is paused by a budget while the requests under way may reach it.`,
       );
     }
     if (!invoked) return false;
@@ -215,6 +218,8 @@ export class BudgetGuard implements vscode.Disposable {
 
   /** Today's spend the budget counts: one backend's, or every backend's. */
   private spentToday(hold: BudgetHold): string {
+    // Never "$0.00" for a spend nobody could count.
+    if (this.meter.unavailable) return 'unknown (the usage ledger could not be opened)';
     const totals = this.meter.today(hold.backend);
     return totals ? formatAmounts(totals.cost) : formatMoney(0);
   }

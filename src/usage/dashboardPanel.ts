@@ -116,8 +116,14 @@ class DashboardPanel implements vscode.Disposable {
   private async send(): Promise<void> {
     const generation = ++this.generation;
     if (!this.meter.ready) {
-      // The meter fires onDidChange once the ledger opens, which sends the figures.
-      this.post({ type: 'unavailable', message: 'The usage ledger is still opening…' });
+      // The meter fires onDidChange once the ledger opens (which sends the figures), or fails to.
+      const failure = this.meter.unavailable;
+      this.post({
+        type: 'unavailable',
+        message: failure
+          ? `No usage can be shown: ${failure}. Spending is not recorded in this window; see the Switchboard output for what to do.`
+          : 'The usage ledger is still opening…',
+      });
       return;
     }
     const selection = this.selection;
@@ -145,9 +151,8 @@ class DashboardPanel implements vscode.Disposable {
 
   private async export(format: ExportFormat): Promise<void> {
     if (!this.meter.ready) {
-      void vscode.window.showInformationMessage(
-        'Switchboard: the usage ledger is still opening; try again in a moment.',
-      );
+      if (this.meter.unavailable) void vscode.window.showWarningMessage(this.meter.notReadyText());
+      else void vscode.window.showInformationMessage(this.meter.notReadyText());
       return;
     }
     const target = await askExportTarget(format);

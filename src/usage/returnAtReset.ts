@@ -177,6 +177,11 @@ export class ReturnAtReset implements vscode.Disposable {
     // Nor a budget's: the probe is billed like any request (the budget for all backends, a pause
     // chosen by hand).
     const held = this.budgetHold?.(config);
+    if (held?.unchecked)
+      return {
+        ok: false,
+        message: `The budget for ${held.name} cannot be checked without the usage ledger: nothing is sent to ${config.name}.`,
+      };
     if (held)
       return {
         ok: false,

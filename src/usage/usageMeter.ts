@@ -19,6 +19,8 @@ import { log } from '../log';
 /** How often a window picks up the other windows' requests. */
 const REFRESH_MS = 3_000;
 const CHECKPOINT_MS = 5 * 60_000;
+const SHOW_LOG = 'Show Log';
+const RELOAD = 'Reload Window';
 
 export interface RequestOutcome {
   config: ProviderConfig;
@@ -47,6 +49,14 @@ export interface RequestOutcome {
  */
 export class UsageMeter implements vscode.Disposable {
   private ledger: UsageLedger | undefined;
+  /**
+   * Why the ledger is not open and never will be in this window (it failed to open); undefined
+   * while it opens or once it is open. Budgets cannot be checked then: what was spent is unknown.
+   */
+  get unavailable(): string | undefined {
+    return this.failure;
+  }
+  private failure: string | undefined;
   private readonly pending: NewUsageRecord[] = [];
   private readonly pendingEvents: NewCompletionEvent[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -108,11 +118,25 @@ export class UsageMeter implements vscode.Disposable {
         for (const timer of this.timers) timer.unref();
         this.changed.fire();
       })
-      .catch((error: unknown) =>
-        log().error(
-          `The usage ledger could not be opened in ${storageDir}: ${String(error)}. Usage is not recorded in this window.`,
-        ),
-      );
+      .catch((error: unknown) => this.openFailed(storageDir, error));
+  }
+
+  /**
+   * The ledger cannot be opened (no permission, a file where its folder should be, unreadable):
+   * nothing is recorded in this window and no budget can be checked. Said once, with the way out;
+   * the rest of the extension goes on.
+   */
+  private openFailed(storageDir: string, error: unknown): void {
+    this.pending.length = 0;
+    this.pendingEvents.length = 0;
+    this.failure = `the usage ledger could not be opened in ${storageDir} (${String(error)})`;
+    const text = `Switchboard could not open its usage ledger in ${storageDir} (${String(error)}). Spending is not recorded in this window, and budgets cannot be checked: automatic completion on a backend a budget covers is paused, and chat asks before each request. Fix the folder's permissions (or move away a file in its place), then reload the window.`;
+    log().error(text);
+    void vscode.window.showWarningMessage(text, SHOW_LOG, RELOAD).then((choice) => {
+      if (choice === SHOW_LOG) log().show();
+      if (choice === RELOAD) void vscode.commands.executeCommand('workbench.action.reloadWindow');
+    });
+    this.changed.fire();
   }
 
   /**
@@ -150,7 +174,8 @@ export class UsageMeter implements vscode.Disposable {
     }
     try {
       if (this.ledger) return this.ledger.append(record);
-      this.pending.push(record);
+      // A ledger that failed to open never will in this window: nothing is kept to write later.
+      if (!this.unavailable) this.pending.push(record);
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
@@ -172,7 +197,7 @@ export class UsageMeter implements vscode.Disposable {
   recordEvent(event: NewCompletionEvent): void {
     try {
       if (this.ledger) this.ledger.appendEvent(event);
-      else this.pendingEvents.push(event);
+      else if (!this.unavailable) this.pendingEvents.push(event);
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
@@ -302,6 +327,13 @@ export class UsageMeter implements vscode.Disposable {
 
   get ready(): boolean {
     return this.ledger !== undefined;
+  }
+
+  /** Why there is nothing to show yet: the ledger is still opening, or could not be opened at all. */
+  notReadyText(): string {
+    return this.failure
+      ? `Switchboard: ${this.failure}, so no usage can be shown. See the Switchboard log.`
+      : 'Switchboard: the usage ledger is still opening; try again in a moment.';
   }
 
   dispose(): void {
