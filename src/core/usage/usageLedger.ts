@@ -105,9 +105,15 @@ export class UsageLedger {
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
   }
 
-  /** Opens the ledger in `dir`: the checkpoint, then whatever was appended since. */
+  /**
+   * Opens the ledger in `dir`: the checkpoint, then whatever was appended since. Rejects when the
+   * folder cannot be made or listed, or a file in it cannot be read: the caller says so.
+   */
   static async open(options: LedgerOptions): Promise<UsageLedger> {
     await mkdir(options.dir, { recursive: true });
+    // A folder that cannot be listed (no permission) must fail here: opened empty, its history
+    // would read as nothing spent, and every budget as far from reached.
+    await readdir(options.dir);
     const { rollups, offsets, acceptance } = await readCheckpoint(join(options.dir, CHECKPOINT));
     const ledger = new UsageLedger(options, rollups, offsets, acceptance);
     await ledger.removeExpired();
