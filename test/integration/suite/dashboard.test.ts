@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { activateSwitchboard, activateWithLedger, eventually } from './helpers';
+import {
+  activateSwitchboard,
+  activateWithLedger,
+  completeNewFunction,
+  emulatorBackend,
+  eventually,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
 
 const TITLE = 'Switchboard Usage';
 
@@ -87,5 +96,32 @@ describe('usage dashboard', () => {
     assert.ok(offered, 'the save dialog was offered a file name');
     assert.equal(dirname(offered.fsPath), homedir(), offered.fsPath);
     assert.match(offered.fsPath, /switchboard-usage-\d{4}-\d\d-\d\d\.csv$/);
+  });
+});
+
+describe('usage of a backend that is removed later', () => {
+  const start = restoreSettingsAfterEach(['completion.provider']);
+
+  it('is recorded with the name the user gave it, so it still reads as that once the entry is gone', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [...start.providers, emulatorBackend(start.emulatorBaseUrl, 'named-removed', 'Work DeepSeek')],
+      'completion.provider': 'named-removed',
+    });
+    await statusBarText(api, (text) => text.includes('Work DeepSeek'), 'the named backend in use');
+    const from = Date.now();
+    await completeNewFunction(api, 'namedRemoved');
+    const names = await eventually(
+      async () => {
+        const found: (string | undefined)[] = [];
+        // Read loosely: the field is what this test is about.
+        for await (const record of api.meter.records({ from }))
+          if (record.backend === 'named-removed') found.push((record as { backendName?: string }).backendName);
+        return found;
+      },
+      (found) => found.length > 0,
+      'the request in the ledger',
+    );
+    assert.deepEqual([...new Set(names)], ['Work DeepSeek']);
   });
 });
