@@ -130,7 +130,7 @@ export class UsageMeter implements vscode.Disposable {
     this.pending.length = 0;
     this.pendingEvents.length = 0;
     this.failure = `the usage ledger could not be opened in ${storageDir} (${String(error)})`;
-    const text = `Switchboard could not open its usage ledger in ${storageDir} (${String(error)}). Spending is not recorded in this window, and budgets cannot be checked: automatic completion on a backend a budget covers is paused, and chat asks before each request. Fix the folder's permissions (or move away a file in its place), then reload the window.`;
+    const text = `Switchboard could not open its usage ledger in ${storageDir} (${String(error)}). Spending is not recorded in this window, and budgets cannot be checked: where a budget is set to pause, automatic completion on the backends it covers is paused and chat asks before each request. Fix the folder's permissions (or move away a file in its place), then reload the window.`;
     log().error(text);
     void vscode.window.showWarningMessage(text, SHOW_LOG, RELOAD).then((choice) => {
       if (choice === SHOW_LOG) log().show();
