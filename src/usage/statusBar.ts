@@ -273,7 +273,13 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       const args = encodeURIComponent(JSON.stringify([backend.id]));
       tooltip.appendMarkdown(`[Try ${escape(backend.name)} again](command:switchboard.tryBackendAgain?${args})\n\n`);
     }
-    if (this.meter && settings.providers.length) {
+    // Without the ledger every figure below would be counted from nothing: said instead.
+    const unavailable = this.meter?.unavailable;
+    if (unavailable)
+      tooltip.appendMarkdown(
+        `$(warning) ${escape(`Spending is not counted in this window: ${unavailable}. Budgets cannot be checked; see the Switchboard log.`)}\n\n`,
+      );
+    if (this.meter && !unavailable && settings.providers.length) {
       tooltip.appendMarkdown('| backend | today | month | remaining | resets |\n|---|---|---|---|---|\n');
       for (const config of settings.providers) {
         const state = this.limits?.stateOf(config.id);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { BudgetGuard } from '../../../src/usage/budgetGuard';
 import { LimitMonitor } from '../../../src/usage/limitMonitor';
+import { SwitchboardStatusBar } from '../../../src/usage/statusBar';
 import { UsageMeter } from '../../../src/usage/usageMeter';
 import { DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/engine';
 import { activateWithLedger, emulatorBackend, eventually, restoreSettingsAfterEach, setUserSettings } from './helpers';
@@ -108,6 +109,7 @@ describe('a usage ledger that cannot be opened', () => {
     let meter: UsageMeter | undefined;
     let limits: LimitMonitor | undefined;
     let guard: BudgetGuard | undefined;
+    let statusBar: SwitchboardStatusBar | undefined;
     try {
       const ledgerNews = await answeringWarnings(undefined, async () => {
         meter = new UsageMeter(blocked, 90);
@@ -137,7 +139,19 @@ describe('a usage ledger that cannot be opened', () => {
       assert.equal(confirmed.length, 1);
       assert.equal(sent, true, 'sent once the user says so');
       assert.equal(await guard.confirmChat(free), true, 'a free backend is not asked about');
+
+      // The status bar says why, and shows no figure counted from a ledger it could not read.
+      statusBar = new SwitchboardStatusBar(api.backends, meter, limits);
+      guard.completionBackend = () => paid;
+      statusBar.budgetPause = () => guard!.statusText();
+      statusBar.render();
+      assert.match(statusBar.item.text, /completion paused · budget cannot be checked/);
+      const tooltip = (statusBar.item.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /cannot be checked: the usage ledger could not be opened/);
+      assert.match(tooltip, /Spending is not counted in this window/);
+      assert.doesNotMatch(tooltip, /\| Unopened Paid \|/, 'no table of figures counted from nothing');
     } finally {
+      statusBar?.dispose();
       guard?.dispose();
       limits?.dispose();
       meter?.dispose();
