@@ -40,7 +40,10 @@ export interface FallbackOffer {
   estimate: string;
   label: string;
   verdict: FallbackVerdict;
-  /** The fallback budget cannot count what it would spend (its price is unknown): asked every time. */
+  /**
+   * The fallback budget cannot count what it would spend (its price is unknown, or the usage ledger
+   * could not be opened): asked every time.
+   */
   uncounted: boolean;
 }
 
@@ -56,7 +59,7 @@ export class PaidFallbackGuard {
 
   constructor(
     private readonly backends: Backends,
-    meter: UsageMeter,
+    private readonly meter: UsageMeter,
     private readonly notify: Notify,
     state: vscode.Memento,
   ) {
@@ -99,9 +102,13 @@ export class PaidFallbackGuard {
     const estimate =
       paid && target ? requestEstimateText(target, quotedRole(paidRoles), loadProviderRuntime) : 'price unknown';
     // A fallback budget counts priced spend only: at an unknown price it could not stop this one.
+    // Nor can it count anything while the usage ledger could not be opened.
     const capSet = parseFallbackBudget(vscode.workspace.getConfiguration('switchboard').get(BUDGET_SETTING));
     const uncounted =
-      capSet !== undefined && paidRoles.some((role) => !target || backendSpend(target, role, lookup) === undefined);
+      capSet !== undefined &&
+      paid &&
+      (this.meter.unavailable !== undefined ||
+        paidRoles.some((role) => !target || backendSpend(target, role, lookup) === undefined));
     const verdict = fallbackVerdict({
       targetId: candidate.id,
       moves,
@@ -171,7 +178,9 @@ export class PaidFallbackGuard {
       {
         modal: true,
         detail: offer.uncounted
-          ? `${prices.join('\n')}\n\nIts price is unknown, so switchboard.${BUDGET_SETTING} cannot count what it spends: Switchboard asks before every such fallback while that budget is set. Set its price (Switchboard: Set Price…) to have it counted.`
+          ? this.meter.unavailable !== undefined
+            ? `${prices.join('\n')}\n\nThe usage ledger could not be opened (${this.meter.unavailable}), so switchboard.${BUDGET_SETTING} cannot count what fallbacks spend: Switchboard asks before every paid fallback until it opens (fix its folder, then reload the window).`
+            : `${prices.join('\n')}\n\nIts price is unknown, so switchboard.${BUDGET_SETTING} cannot count what it spends: Switchboard asks before every such fallback while that budget is set. Set its price (Switchboard: Set Price…) to have it counted.`
           : `${prices.join('\n')}\n\nSwitchboard remembers this answer for ${name} and will not ask again before a fallback to it; take it back in the setting switchboard.${ALLOWED_SETTING}.`,
       },
       yes,

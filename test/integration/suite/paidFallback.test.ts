@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parseProviders } from '../../../src/core/settings/providerSettings';
 import type { Candidate } from '../../../src/core/usage/switchAdvice';
 import type { Notice } from '../../../src/usage/limitMonitor';
 import { PaidFallbackGuard } from '../../../src/usage/paidFallback';
+import { UsageMeter } from '../../../src/usage/usageMeter';
 import { MemoryStorage } from '../../harness/memoryStorage';
 import type * as vscode from 'vscode';
 import {
@@ -239,5 +243,63 @@ describe('the automatic fallback never slides into paid', () => {
     assert.equal(await guard.mayProceed(from, offer), false, 'the stale button must not switch');
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.match(shown[0]!.message, /fallback budget/);
+  });
+
+  it('asks before every paid fallback while its budget cannot count (the ledger could not be opened)', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'free-tiny-unopened', 'Free Tiny', {
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+        paidSpare(),
+      ],
+      // Confirmed before, with a fallback budget: a counted fallback would switch without asking.
+      paidFallbackAllowed: ['paid-spare'],
+      fallbackBudget: { usdPerDay: 1 },
+    });
+    const from = await eventually(
+      () => api.backends.current().providers.find((entry) => entry.id === 'free-tiny-unopened'),
+      Boolean,
+      'the free backend',
+    );
+    const scratch = mkdtempSync(join(tmpdir(), 'sb-fallback-unopened-'));
+    // A file where the ledger's folder should be.
+    writeFileSync(join(scratch, 'usage'), 'not a folder');
+    const meter = new UsageMeter(join(scratch, 'usage'), 90);
+    const guard = new PaidFallbackGuard(
+      api.backends,
+      meter,
+      async () => undefined,
+      new MemoryStorage() as unknown as vscode.Memento,
+    );
+    const spare: Candidate = {
+      id: 'paid-spare',
+      name: 'Paid Spare',
+      level: 'ok',
+      ready: true,
+      local: false,
+      configured: true,
+    };
+    try {
+      // With the ledger open, the confirmed spare is switched to, counted against the budget.
+      assert.equal(
+        new PaidFallbackGuard(
+          api.backends,
+          api.meter,
+          async () => undefined,
+          new MemoryStorage() as unknown as vscode.Memento,
+        ).offer(from!, spare, ['completion']).verdict,
+        'switch',
+      );
+      await eventually(() => meter.unavailable, Boolean, 'the ledger to fail to open');
+      const offer = guard.offer(from!, spare, ['completion']);
+      assert.equal(offer.verdict, 'ask', 'what it spends could not be counted against the fallback budget');
+      assert.equal(offer.uncounted, true);
+    } finally {
+      meter.dispose();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
