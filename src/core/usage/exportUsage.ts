@@ -34,6 +34,9 @@ const COLUMNS = [
   'request_id',
   'accepted_how',
   'chars',
+  // The backend's name when the request was made, so a removed backend's rows still say what it
+  // was; its id where the ledger kept none (older records, or a name the same as its id).
+  'backend_name',
 ] as const;
 
 /** Micro-units as an exact decimal string ("0.001702"); empty when the price is unknown. */
@@ -78,6 +81,7 @@ function row(record: UsageRecord): string[] {
     '',
     '',
     '',
+    record.backendName ?? record.backend,
   ];
 }
 
@@ -94,6 +98,7 @@ function eventRow(event: CompletionEvent): string[] {
     event.request ?? '',
     event.how ?? '',
     String(event.chars),
+    '',
   ];
 }
 

@@ -45,23 +45,26 @@ describe('usage export', () => {
         base,
         { ...base, id: 'w:1', model: 'my,model', costMicros: null, reported: false, outcome: 'cancelled' },
         { ...base, id: 'w:2', backend: '=HYPERLINK("x")' },
+        { ...base, id: 'w:3', backend: 'deepseek-2', backendName: 'Work, DeepSeek' },
       ],
       'csv',
     );
     const lines = csv.trimEnd().split('\n');
     assert.equal(
       lines[0],
-      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,billing,latency_ms,outcome,record,id,request_id,accepted_how,chars',
+      'time,backend,model,feature,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,tokens_reported,cost,currency,billing,latency_ms,outcome,record,id,request_id,accepted_how,chars,backend_name',
     );
     assert.equal(
       lines[1],
-      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,metered,312,ok,request,w:0,,,',
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,1480,24,1024,0,reported,0.001702,USD,metered,312,ok,request,w:0,,,,qwen',
     );
     assert.equal(
       lines[2],
-      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,price unknown,312,cancelled,request,w:1,,,',
+      '2026-11-22T09:30:00.000Z,qwen,"my,model",completion,1480,24,1024,0,estimated,,,price unknown,312,cancelled,request,w:1,,,,qwen',
     );
     assert.ok(lines[3]?.startsWith(`2026-11-22T09:30:00.000Z,"'=HYPERLINK(""x"")"`), 'a formula is defused');
+    // The name the backend had, so a removed backend's rows still say what it was.
+    assert.ok(lines[4]?.endsWith(',request,w:3,,,,"Work, DeepSeek"'), lines[4]);
   });
 
   it('writes a plan request as "included in plan", never as a cost of 0', async () => {
@@ -69,7 +72,7 @@ describe('usage export', () => {
     const [, line] = (await run([planned], 'csv')).trimEnd().split('\n');
     assert.equal(
       line,
-      '2026-11-22T09:30:00.000Z,coding-plan,qwen3-coder-plus,completion,1480,24,1024,0,reported,,,included in plan,312,ok,request,w:0,,,',
+      '2026-11-22T09:30:00.000Z,coding-plan,qwen3-coder-plus,completion,1480,24,1024,0,reported,,,included in plan,312,ok,request,w:0,,,,coding-plan',
     );
     const [entry] = JSON.parse(await run([planned], 'json')) as { cost: string; billing: string }[];
     assert.deepEqual([entry?.cost, entry?.billing], ['', 'included in plan']);
@@ -88,7 +91,7 @@ describe('usage export', () => {
     const [, line] = (await run([refused], 'csv')).trimEnd().split('\n');
     assert.equal(
       line,
-      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,0,0,0,0,reported,,,not billed,312,quota-exhausted,request,w:0,,,',
+      '2026-11-22T09:30:00.000Z,qwen,qwen3-coder-plus,completion,0,0,0,0,reported,,,not billed,312,quota-exhausted,request,w:0,,,,qwen',
     );
     const [entry] = JSON.parse(await run([refused], 'json')) as { cost: string; billing: string }[];
     assert.deepEqual([entry?.cost, entry?.billing], ['', 'not billed']);
@@ -136,8 +139,11 @@ describe('usage export', () => {
     out.on('data', (chunk: Buffer) => chunks.push(chunk));
     assert.equal(await exportUsage(from([base]), 'csv', out, events()), 1, 'the count is of requests');
     const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
-    assert.equal(lines[2], '2026-11-22T09:30:01.000Z,qwen,qwen3-coder-plus,completion,,,,,,,,,,,shown,w:1,w:0,,14');
-    assert.equal(lines[3], `2026-11-22T09:30:02.000Z,'=cmd,qwen3-coder-plus,completion,,,,,,,,,,,accepted,w:2,,word,5`);
+    assert.equal(lines[2], '2026-11-22T09:30:01.000Z,qwen,qwen3-coder-plus,completion,,,,,,,,,,,shown,w:1,w:0,,14,');
+    assert.equal(
+      lines[3],
+      `2026-11-22T09:30:02.000Z,'=cmd,qwen3-coder-plus,completion,,,,,,,,,,,accepted,w:2,,word,5,`,
+    );
 
     const json = new PassThrough();
     const parts: Buffer[] = [];
