@@ -30,6 +30,16 @@ describe('the automatic fallback never slides into paid', () => {
     'completion.yieldToChat',
   ]);
 
+  /** The paid spare as a fallback candidate, configured and ready. */
+  const spare: Candidate = {
+    id: 'paid-spare',
+    name: 'Paid Spare',
+    level: 'ok',
+    ready: true,
+    local: false,
+    configured: true,
+  };
+
   const paidSpare = () =>
     emulatorBackend(start.emulatorBaseUrl, 'paid-spare', 'Paid Spare', {
       prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
@@ -218,14 +228,6 @@ describe('the automatic fallback never slides into paid', () => {
       new MemoryStorage() as unknown as vscode.Memento,
     );
     const from = api.backends.current().providers.find((entry) => entry.id === 'free-tiny-5')!;
-    const spare: Candidate = {
-      id: 'paid-spare',
-      name: 'Paid Spare',
-      level: 'ok',
-      ready: true,
-      local: false,
-      configured: true,
-    };
     // When the notification was shown: confirmed before, no fallback budget, so the button switches.
     const offer = guard.offer(from, spare, ['completion']);
     assert.equal(offer.verdict, 'switch');
@@ -268,33 +270,18 @@ describe('the automatic fallback never slides into paid', () => {
     // A file where the ledger's folder should be.
     writeFileSync(join(scratch, 'usage'), 'not a folder');
     const meter = new UsageMeter(join(scratch, 'usage'), 90);
-    const guard = new PaidFallbackGuard(
-      api.backends,
-      meter,
-      async () => undefined,
-      new MemoryStorage() as unknown as vscode.Memento,
-    );
-    const spare: Candidate = {
-      id: 'paid-spare',
-      name: 'Paid Spare',
-      level: 'ok',
-      ready: true,
-      local: false,
-      configured: true,
-    };
+    const guardOn = (usage: UsageMeter) =>
+      new PaidFallbackGuard(
+        api.backends,
+        usage,
+        async () => undefined,
+        new MemoryStorage() as unknown as vscode.Memento,
+      );
     try {
       // With the ledger open, the confirmed spare is switched to, counted against the budget.
-      assert.equal(
-        new PaidFallbackGuard(
-          api.backends,
-          api.meter,
-          async () => undefined,
-          new MemoryStorage() as unknown as vscode.Memento,
-        ).offer(from!, spare, ['completion']).verdict,
-        'switch',
-      );
+      assert.equal(guardOn(api.meter).offer(from!, spare, ['completion']).verdict, 'switch');
       await eventually(() => meter.unavailable, Boolean, 'the ledger to fail to open');
-      const offer = guard.offer(from!, spare, ['completion']);
+      const offer = guardOn(meter).offer(from!, spare, ['completion']);
       assert.equal(offer.verdict, 'ask', 'what it spends could not be counted against the fallback budget');
       assert.equal(offer.uncounted, true);
     } finally {
