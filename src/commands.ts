@@ -35,7 +35,7 @@ export function registerCommands(
       removeProvider(
         backends,
         keys,
-        async () => (await pickBackend(backends, keys, limits, 'Remove which backend?'))?.id,
+        async () => (await pickBackend(backends, keys, limits, 'Remove which backend?', { nothingTo: 'remove' }))?.id,
         typeof providerId === 'string' ? providerId : undefined,
       ),
     ),
@@ -43,7 +43,8 @@ export function registerCommands(
       chooseModel(
         backends,
         keys,
-        () => pickBackend(backends, keys, limits, 'Choose a model for which backend?'),
+        () =>
+          pickBackend(backends, keys, limits, 'Choose a model for which backend?', { nothingTo: 'choose a model for' }),
         typeof providerId === 'string' ? providerId : undefined,
       ),
     ),

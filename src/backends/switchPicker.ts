@@ -16,6 +16,7 @@ import { detectEditorModels } from '../chat/vscodeChat/editorModelsChoice';
 import { addProvider } from './addProviderWizard';
 import type { MigrationRoute } from '../core/detection/qwenMigration';
 import { addRoute, currentRoutes, offerQwenRoutes } from './qwenMigration';
+import { sayNoBackendYet } from './noBackendYet';
 
 interface BackendPick extends vscode.QuickPickItem {
   provider?: ProviderConfig;
@@ -54,17 +55,22 @@ function healthText(state: LimitState | undefined): string {
 
 /**
  * Every configured backend with its health (key, limits, last failure), price and the features it
- * serves; what was found on this machine; and "Add provider…".
+ * serves; what was found on this machine; and "Add provider…". With nothing to list, says so
+ * (`nothingTo` the action, as in "there is none to remove") and offers Add Provider instead.
  */
 export async function pickBackend(
   backends: Backends,
   keys: KeyStore,
   limits: LimitMonitor | undefined,
   placeHolder: string,
-  options: { includeDetected?: boolean; allowAdd?: boolean } = {},
+  options: { includeDetected?: boolean; allowAdd?: boolean; nothingTo?: string } = {},
 ): Promise<ProviderConfig | undefined> {
   const { providers } = backends.current();
   const detected = options.includeDetected ? [...backends.detected(), ...(await detectEditorModels(providers))] : [];
+  if (!providers.length && !detected.length && !options.allowAdd) {
+    await sayNoBackendYet(options.nothingTo ?? 'pick');
+    return undefined;
+  }
   const completion = backends.configFor('completion')?.id;
   const chat = backends.configFor('chat')?.id;
   const items: BackendPick[] = await Promise.all(

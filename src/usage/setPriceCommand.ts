@@ -11,10 +11,15 @@ import { parsePerMTok, withPrice } from '../core/settings/setPrice';
 import { backendPerMTok } from '../core/usage/backendPrice';
 import { billingCurrencyOf } from '../core/usage/priceList';
 import type { Currency } from '../core/usage/money';
+import { sayNoBackendYet } from '../backends/noBackendYet';
 
 export async function setPrice(backends: Backends, providerId?: string, model?: string): Promise<void> {
   const { providers } = backends.current();
   let config = providers.find((provider) => provider.id === providerId);
+  if (!config && !providers.length) {
+    await sayNoBackendYet('set a price for');
+    return;
+  }
   if (!config) {
     const picked = await vscode.window.showQuickPick(
       providers.map((provider) => ({ label: provider.name, description: provider.id, provider })),

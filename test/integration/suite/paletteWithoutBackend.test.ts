@@ -1,0 +1,56 @@
+/**
+ * Commands run from the palette before a backend can answer: instead of a picker with nothing to
+ * pick, or a notice about the wrong thing, one message says what is missing and offers the command
+ * that supplies it.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateSwitchboard, restoreSettingsAfterEach, setUserSettings } from './helpers';
+
+interface Said {
+  messages: { text: string; buttons: string[] }[];
+  /** The item lists of the pickers shown. */
+  pickers: unknown[][];
+}
+
+/** Runs `command` with the notices and pickers answered by Escape, and returns what it showed. */
+async function runSaying(command: string): Promise<Said> {
+  const window = vscode.window as { showInformationMessage: unknown; showQuickPick: unknown };
+  const originals = { info: window.showInformationMessage, pick: window.showQuickPick };
+  const said: Said = { messages: [], pickers: [] };
+  window.showInformationMessage = async (text: string, ...rest: unknown[]) => {
+    said.messages.push({ text, buttons: rest.filter((item): item is string => typeof item === 'string') });
+    return undefined;
+  };
+  window.showQuickPick = async (items: unknown) => {
+    said.pickers.push([...((await items) as unknown[])]);
+    return undefined;
+  };
+  try {
+    await vscode.commands.executeCommand(command);
+  } finally {
+    window.showInformationMessage = originals.info;
+    window.showQuickPick = originals.pick;
+  }
+  return said;
+}
+
+describe('the palette before a backend can answer', () => {
+  restoreSettingsAfterEach(['completion.provider', 'chat.provider']);
+
+  for (const command of ['switchboard.removeProvider', 'switchboard.chooseModel', 'switchboard.setPrice']) {
+    it(`${command} with no backend says so and offers Add Provider, not an empty picker`, async () => {
+      await activateSwitchboard();
+      await setUserSettings({ providers: [] });
+      const said = await runSaying(command);
+      assert.deepEqual(
+        said.pickers.filter((items) => items.length === 0),
+        [],
+        'no picker with nothing to pick',
+      );
+      assert.equal(said.messages.length, 1, JSON.stringify(said));
+      assert.match(said.messages[0]!.text, /no backend is set up yet/);
+      assert.deepEqual(said.messages[0]!.buttons, ['Add Provider…']);
+    });
+  }
+});
