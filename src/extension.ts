@@ -139,7 +139,9 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     vscode.commands.registerCommand('switchboard.tryCompletion', () =>
       trySample(async () => {
         const config = backends.configFor('completion');
-        return config !== undefined && (await backends.isReady(config));
+        if (!config) return { ready: false };
+        if (await backends.isReady(config)) return { ready: true };
+        return { ready: false, keyless: { id: config.id, name: config.name } };
       }, controls.settings),
     ),
   );

@@ -27,18 +27,34 @@ const HELD_BACK: Partial<Record<SkipReason, string>> = {
   untitled: 'inline completion is off in untitled buffers (switchboard.completion.inUntitled), and the sample is one',
 };
 
+/** Whether the completion backend can answer; when its key is what is missing, which backend it is. */
+export type CompletionReadiness = { ready: true } | { ready: false; keyless?: { id: string; name: string } };
+
 /**
- * Opens the sample and asks for a completion; first offers Add Provider when no backend can answer,
- * and says so when the user's own switches keep ghost text from it (a pause would show nothing).
+ * Opens the sample and asks for a completion; first offers what is missing when no backend can
+ * answer (the key of the one chosen, or a backend), and says so when the user's own switches keep
+ * ghost text from it (a pause would show nothing).
  */
-export async function trySample(completionReady: () => Promise<boolean>, policy: () => RequestPolicy): Promise<void> {
-  if (!(await completionReady())) {
-    const choice = await vscode.window.showInformationMessage(
-      'Switchboard: inline completion needs a backend first (a local Ollama, or a provider with its key).',
-      'Add Provider…',
-    );
-    if (choice) await vscode.commands.executeCommand('switchboard.addProvider');
-    if (!(await completionReady())) return;
+export async function trySample(
+  readiness: () => Promise<CompletionReadiness>,
+  policy: () => RequestPolicy,
+): Promise<void> {
+  const first = await readiness();
+  if (!first.ready) {
+    if (first.keyless) {
+      const choice = await vscode.window.showInformationMessage(
+        `Switchboard: ${first.keyless.name} has no API key, so inline completion has no backend to ask.`,
+        'Set API Key',
+      );
+      if (choice) await vscode.commands.executeCommand('switchboard.setApiKey', first.keyless.id);
+    } else {
+      const choice = await vscode.window.showInformationMessage(
+        'Switchboard: inline completion needs a backend first (a local Ollama, or a provider with its key).',
+        'Add Provider…',
+      );
+      if (choice) await vscode.commands.executeCommand('switchboard.addProvider');
+    }
+    if (!(await readiness()).ready) return;
   }
   const reason = skipReason(
     policy(),

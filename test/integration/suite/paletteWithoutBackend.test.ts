@@ -53,4 +53,16 @@ describe('the palette before a backend can answer', () => {
       assert.deepEqual(said.messages[0]!.buttons, ['Add Provider…']);
     });
   }
+
+  it('Try Inline Completion with a backend whose key is missing names it and offers Set API Key', async () => {
+    await activateSwitchboard();
+    await setUserSettings({
+      providers: [{ id: 'keyless', name: 'Keyless OpenAI', preset: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }],
+      'completion.provider': 'keyless',
+    });
+    const said = await runSaying('switchboard.tryCompletion');
+    assert.equal(said.messages.length, 1, JSON.stringify(said));
+    assert.match(said.messages[0]!.text, /Keyless OpenAI has no API key/);
+    assert.deepEqual(said.messages[0]!.buttons, ['Set API Key']);
+  });
 });
