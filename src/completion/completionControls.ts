@@ -1,12 +1,21 @@
 import * as vscode from 'vscode';
 import type { CompletionSettings } from '../core/completion/engine';
-import { languageEnabled } from '../core/completion/requestPolicy';
+import { languageEnabled, skipReason, type SkipReason } from '../core/completion/requestPolicy';
 import { readCompletionSettings, SECTION } from '../backends/settings';
 import { setLanguageEnabled } from './spendToggles';
 import { savedOrSaid } from '../backends/settingsWrite';
 
 const SNOOZE_KEY = 'switchboard.completion.snoozedUntil';
 const SNOOZE_CHOICES = [5, 15, 30, 60];
+
+/** What keeps an explicit request from being sent (the engine skips it too), and the way back. */
+const HELD_BACK: Partial<Record<SkipReason, string>> = {
+  disabled: 'inline completion is off. "Switchboard: Toggle Inline Completion" turns it on',
+  snoozed: 'inline completion is snoozed. "Switchboard: Snooze Inline Completion…" resumes it',
+  language:
+    'inline completion is off for this language. "Switchboard: Toggle Inline Completion for This Language" turns it on',
+  untitled: 'inline completion is off in untitled buffers (switchboard.completion.inUntitled)',
+};
 
 /**
  * The user's hand on completion: snooze for a while, switch a language off or on, ask for
@@ -30,11 +39,37 @@ export class CompletionControls implements vscode.Disposable {
       vscode.commands.registerCommand('switchboard.toggleCompletionForLanguage', (languageId?: string) =>
         this.toggleLanguage(languageId),
       ),
-      vscode.commands.registerCommand('switchboard.triggerCompletion', () =>
-        vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'),
-      ),
+      vscode.commands.registerCommand('switchboard.triggerCompletion', () => this.suggestHere()),
     ];
     this.scheduleWake();
+  }
+
+  /** Asks for suggestions at the cursor, or says why none would come: from the palette, silence reads as broken. */
+  private async suggestHere(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage(
+        'Switchboard: open a file and put the cursor where code should go, then ask for suggestions again.',
+      );
+      return;
+    }
+    const { document } = editor;
+    const reason = skipReason(
+      this.settings(),
+      {
+        text: document.getText(),
+        offset: document.offsetAt(editor.selection.active),
+        languageId: document.languageId,
+        untitled: document.isUntitled,
+      },
+      Date.now(),
+    );
+    const heldBack = reason && HELD_BACK[reason];
+    if (heldBack) {
+      void vscode.window.showInformationMessage(`Switchboard: no suggestion will come here: ${heldBack}.`);
+      return;
+    }
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
   }
 
   settings = (): CompletionSettings => (this.cached ??= readCompletionSettings(this.snoozedUntil()));
