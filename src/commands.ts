@@ -83,6 +83,7 @@ async function switchProvider(
   const provider = await pickBackend(backends, keys, limits, 'Switch to which backend?', {
     includeDetected: true,
     allowAdd: true,
+    offerPrices: true,
   });
   if (!provider) return;
   const features = await chooseFeatures(provider);

@@ -55,7 +55,8 @@ function healthText(state: LimitState | undefined): string {
 
 /**
  * Every configured backend with its health (key, limits, last failure), price and the features it
- * serves; what was found on this machine; and "Add provider…". With nothing to list, says so
+ * serves; what was found on this machine; "Set price…" for unpriced models (`offerPrices`); and
+ * "Add provider…". With nothing to list, says so
  * (`nothingTo` the action, as in "there is none to remove") and offers Add Provider instead.
  */
 export async function pickBackend(
@@ -63,7 +64,7 @@ export async function pickBackend(
   keys: KeyStore,
   limits: LimitMonitor | undefined,
   placeHolder: string,
-  options: { includeDetected?: boolean; allowAdd?: boolean; nothingTo?: string } = {},
+  options: { includeDetected?: boolean; allowAdd?: boolean; nothingTo?: string; offerPrices?: boolean } = {},
 ): Promise<ProviderConfig | undefined> {
   const { providers } = backends.current();
   const detected = options.includeDetected ? [...backends.detected(), ...(await detectEditorModels(providers))] : [];
@@ -116,7 +117,9 @@ export async function pickBackend(
       }
     }
   }
-  const unpriced = providers.flatMap((provider) =>
+  // Where backends are weighed for a switch, an unknown price is offered to be set; picking one to
+  // remove, re-key or re-model, a "Set price…" row would lead elsewhere.
+  const unpriced = (options.offerPrices ? providers : []).flatMap((provider) =>
     [...new Set([provider.chatModel, provider.completionModel])]
       .filter((model) => needsPrice(provider, model, lookup))
       .map((model) => ({ provider, model })),

@@ -65,4 +65,32 @@ describe('the palette before a backend can answer', () => {
     assert.match(said.messages[0]!.text, /Keyless OpenAI has no API key/);
     assert.deepEqual(said.messages[0]!.buttons, ['Set API Key']);
   });
+
+  it('offers Set price… for an unpriced backend only where it belongs: in Switch Provider, not Remove, Choose Model or Set API Key', async () => {
+    await activateSwitchboard();
+    await setUserSettings({
+      providers: [
+        {
+          id: 'unpriced-pick',
+          name: 'Unpriced Pick',
+          preset: 'custom',
+          baseUrl: 'http://127.0.0.1:9/v1',
+          completionModel: 'my-own-coder',
+        },
+      ],
+      'completion.provider': 'unpriced-pick',
+    });
+    const labels = async (command: string) =>
+      (await runSaying(command)).pickers.flat().map((item) => (item as { label?: string }).label ?? '');
+    const switching = await labels('switchboard.switchProvider');
+    assert.ok(
+      switching.some((label) => label.includes('Set price…')),
+      `Switch Provider offers it: ${switching.join(' | ')}`,
+    );
+    for (const command of ['switchboard.removeProvider', 'switchboard.chooseModel', 'switchboard.setApiKey']) {
+      const shown = await labels(command);
+      assert.ok(shown.length > 0, `${command} shows a picker`);
+      assert.ok(!shown.some((label) => label.includes('Set price…')), `${command}: ${shown.join(' | ')}`);
+    }
+  });
 });
