@@ -4,36 +4,10 @@
  * that supplies it.
  */
 import assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import { activateSwitchboard, restoreSettingsAfterEach, setUserSettings } from './helpers';
+import { runCommandSaying } from './commandSaying';
 
-interface Said {
-  messages: { text: string; buttons: string[] }[];
-  /** The item lists of the pickers shown. */
-  pickers: unknown[][];
-}
-
-/** Runs `command` with the notices and pickers answered by Escape, and returns what it showed. */
-async function runSaying(command: string): Promise<Said> {
-  const window = vscode.window as { showInformationMessage: unknown; showQuickPick: unknown };
-  const originals = { info: window.showInformationMessage, pick: window.showQuickPick };
-  const said: Said = { messages: [], pickers: [] };
-  window.showInformationMessage = async (text: string, ...rest: unknown[]) => {
-    said.messages.push({ text, buttons: rest.filter((item): item is string => typeof item === 'string') });
-    return undefined;
-  };
-  window.showQuickPick = async (items: unknown) => {
-    said.pickers.push([...((await items) as unknown[])]);
-    return undefined;
-  };
-  try {
-    await vscode.commands.executeCommand(command);
-  } finally {
-    window.showInformationMessage = originals.info;
-    window.showQuickPick = originals.pick;
-  }
-  return said;
-}
+const runSaying = runCommandSaying;
 
 describe('the palette before a backend can answer', () => {
   restoreSettingsAfterEach(['completion.provider', 'chat.provider']);

@@ -5,23 +5,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateSwitchboard, clearUserSettings, setUserSettings } from './helpers';
+import { messagesOf } from './commandSaying';
 
-/** Runs the command and returns the information messages it showed. */
-async function triggerSaying(): Promise<string[]> {
-  const window = vscode.window as { showInformationMessage: unknown };
-  const original = window.showInformationMessage;
-  const said: string[] = [];
-  window.showInformationMessage = async (message: string) => {
-    said.push(message);
-    return undefined;
-  };
-  try {
-    await vscode.commands.executeCommand('switchboard.triggerCompletion');
-  } finally {
-    window.showInformationMessage = original;
-  }
-  return said;
-}
+const triggerSaying = (): Promise<string[]> => messagesOf('switchboard.triggerCompletion');
 
 describe('asking for suggestions where none can come', () => {
   afterEach(async () => {

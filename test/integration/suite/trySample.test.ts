@@ -6,23 +6,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateSwitchboard, clearUserSettings, setUserSettings } from './helpers';
+import { messagesOf } from './commandSaying';
 
-/** Runs the command and returns the information messages it showed. */
-async function trySampleSaying(): Promise<string[]> {
-  const window = vscode.window as { showInformationMessage: unknown };
-  const original = window.showInformationMessage;
-  const said: string[] = [];
-  window.showInformationMessage = async (message: string) => {
-    said.push(message);
-    return undefined;
-  };
-  try {
-    await vscode.commands.executeCommand('switchboard.tryCompletion');
-  } finally {
-    window.showInformationMessage = original;
-  }
-  return said;
-}
+const trySampleSaying = (): Promise<string[]> => messagesOf('switchboard.tryCompletion');
 
 describe('the sample, with completion held back', () => {
   const keys = ['completion.enabled', 'completion.languages'];
