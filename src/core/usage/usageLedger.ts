@@ -294,11 +294,23 @@ export class UsageLedger {
     await rename(temp, file);
   }
 
+  /**
+   * Saves the checkpoint and lets go of this window's file. Never rejects: the checkpoint only
+   * speeds up the next start (the records are in the files), so a folder that went away or filled
+   * up is said, not thrown at a window that is closing.
+   */
   async close(): Promise<void> {
-    await this.refresh();
-    await this.checkpoint();
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    try {
+      await this.refresh();
+      await this.checkpoint();
+    } catch (error) {
+      this.options.warn?.(
+        `Usage ledger: the checkpoint in ${this.options.dir} could not be saved (${String(error)}); the next start reads the records instead.`,
+      );
+    } finally {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 
   private async readNew(): Promise<UsageRecord[]> {

@@ -147,6 +147,19 @@ describe('usage ledger under hostile or damaged files', () => {
     await ledger.close();
   });
 
+  it('closing over a folder that went away resolves and says why, once', async () => {
+    const warned: string[] = [];
+    const ledger = await UsageLedger.open({ dir, warn: (message) => warned.push(message) });
+    ledger.append(record({ costMicros: 5 }));
+    // A synced folder removed, a disk unmounted: a file where the folder was.
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'not a folder');
+    await ledger.close();
+    assert.equal(warned.length, 1, JSON.stringify(warned));
+    assert.match(warned[0]!, /ENOTDIR/);
+    rmSync(dir, { force: true });
+  });
+
   it('a listener that throws on a failed write never costs the record', async () => {
     const ledger = await UsageLedger.open({
       dir,
