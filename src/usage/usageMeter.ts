@@ -91,7 +91,9 @@ export class UsageMeter implements vscode.Disposable {
         // Budgets in other windows, and in this one after a reload, count only what is on disk.
         const text = `Switchboard could not write its usage ledger in ${storageDir} (${String(error)}). Requests are counted in this window only: other windows, and this one after a reload, will not see their cost against budgets. Free disk space or fix the folder's permissions.`;
         log().error(text);
-        void vscode.window.showWarningMessage(text);
+        void vscode.window.showWarningMessage(text, SHOW_LOG).then((choice) => {
+          if (choice === SHOW_LOG) log().show();
+        });
       },
     })
       .then((ledger) => {

@@ -4,7 +4,7 @@
  * requests rather than let them through uncounted, and the rest of the extension goes on.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -80,6 +80,32 @@ describe('a usage ledger that cannot be opened', () => {
       assert.equal(meter!.ready, false);
       assert.match(meter!.notReadyText(), /could not be opened/);
       assert.equal(meter!.today(), undefined, 'no spend is made up');
+    } finally {
+      meter?.dispose();
+    }
+  });
+
+  it('a ledger that stops taking writes says so once, naming the folder, with Show Log', async () => {
+    await activateWithLedger();
+    const dir = join(scratch, 'writable');
+    mkdirSync(dir);
+    let meter: UsageMeter | undefined;
+    const shown = await answeringWarnings(undefined, async () => {
+      meter = new UsageMeter(dir, 90);
+      await eventually(() => meter!.ready, Boolean, 'the ledger to open');
+      // The folder goes away under the open ledger (a synced folder removed, a disk unmounted):
+      // a file where it was, so today's file cannot be created.
+      rmSync(dir, { recursive: true, force: true });
+      writeFileSync(dir, 'not a folder');
+      for (let i = 0; i < 2; i++) meter!.recordEvent({ kind: 'shown', backend: 'unwritten-a', model: 'm', chars: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    try {
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      const [{ message, items }] = shown as [Shown];
+      assert.ok(message.includes(dir), message);
+      assert.match(message, /could not write its usage ledger/);
+      assert.deepEqual(items, ['Show Log']);
     } finally {
       meter?.dispose();
     }
