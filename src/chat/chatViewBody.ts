@@ -26,11 +26,11 @@ export const CHAT_BODY = `<header id="header">
     <button type="button" id="add-context" class="link" title="Add files to the context">+ Add files…</button>
     <span id="context-total" class="meta"></span>
   </div>
-  <textarea id="input" rows="3" aria-label="Message" aria-describedby="input-hint" placeholder="Ask about your code"></textarea>
+  <textarea id="input" rows="3" aria-label="Message" aria-describedby="input-hint" placeholder="Ask about your code" disabled></textarea>
   <div class="actions">
     <span id="input-hint" class="meta">Enter sends · Shift+Enter new line · Escape stops</span>
     <button type="button" id="regenerate" class="secondary" title="Ask the last question again" disabled>Regenerate</button>
     <button type="button" id="stop" class="secondary" title="Stop (Escape)" disabled>Stop</button>
-    <button type="submit" id="send">Send</button>
+    <button type="submit" id="send" disabled>Send</button>
   </div>
 </form>`;

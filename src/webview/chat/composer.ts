@@ -37,6 +37,10 @@ export class Composer {
     input.addEventListener('input', () => saveDraft(input.value));
     stop.addEventListener('click', () => this.stop());
     regenerate.addEventListener('click', () => post({ type: 'regenerate' }));
+    // The page is served with both off: keys typed before this script listened would have added a
+    // line instead of sending, and Send would have submitted the form.
+    input.disabled = false;
+    elements.send.disabled = false;
   }
 
   /** Escape anywhere in the view. */

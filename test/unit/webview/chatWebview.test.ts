@@ -70,6 +70,27 @@ describe('chat webview', () => {
     }
   });
 
+  it('takes no message until its script listens: the input and Send are off in the page as served', async () => {
+    // A slow machine draws the page before its script runs; Enter in the input then would add a
+    // line, and Send would submit the form, instead of sending.
+    const { parseHTML } = await import('linkedom');
+    const { document: served } = parseHTML(`<!DOCTYPE html><html><body>${CHAT_BODY}</body></html>`);
+    const element = <T extends HTMLElement>(id: string) => served.getElementById(id) as unknown as T;
+    const input = element<HTMLTextAreaElement>('input');
+    const send = element<HTMLButtonElement>('send');
+    assert.equal(input.disabled, true, 'the input waits for the script');
+    assert.equal(send.disabled, true, 'Send waits for the script');
+    new Composer(
+      { form: element('composer'), input, send, stop: element('stop'), regenerate: element('regenerate') },
+      () => {},
+      () => ({ revision: 0, ids: [] }),
+      () => {},
+      () => {},
+    );
+    assert.equal(input.disabled, false, 'the input takes keys once Enter sends');
+    assert.equal(send.disabled, false);
+  });
+
   it('streams an answer into .turn.assistant .body and finishes it with a .usage line', () => {
     const { view, log, said } = conversationView();
     view.show(
