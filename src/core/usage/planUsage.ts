@@ -7,8 +7,8 @@ import type { UsageRecord } from './usageRecord';
 
 /**
  * Outcomes that never used a plan request: the server was not reached, or refused the request
- * before serving it (a spent window, a bad key). Everything else counts, cancelled requests
- * included: the server may have served them.
+ * before serving it (a spent window, a bad key). Everything else counts, cancelled requests that
+ * went out included: the server may have served them.
  */
 const NOT_COUNTED: ReadonlySet<string> = new Set([
   'network',
@@ -27,9 +27,11 @@ export const PLAN_HISTORY_MS = 32 * 86_400_000;
  * The same kind with estimated tokens failed while the server was serving it, and counts.
  */
 export function countsAgainstPlan(
-  record: Pick<UsageRecord, 'outcome' | 'inputTokens' | 'outputTokens' | 'reported'>,
+  record: Pick<UsageRecord, 'outcome' | 'inputTokens' | 'outputTokens' | 'reported' | 'unserved'>,
 ): boolean {
-  if (NOT_COUNTED.has(record.outcome)) return false;
+  // The meter marks a request the model never ran (never sent, or refused): a completion cancelled
+  // while typing, before it went out, is the common case, and the server never saw it.
+  if (record.unserved || NOT_COUNTED.has(record.outcome)) return false;
   if (record.outcome === 'ok' || record.outcome === 'cancelled') return true;
   return !(record.reported && record.inputTokens === 0 && record.outputTokens === 0);
 }

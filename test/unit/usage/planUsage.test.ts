@@ -112,6 +112,22 @@ describe('plan usage from several windows of VS Code', () => {
     assert.deepEqual(usage.timesOf('plan'), [now - 20, now - 10]);
   });
 
+  it('a request never sent (cancelled or timed out before it went out) uses no plan request', () => {
+    const usage = new PlanUsage(() => true);
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    // As the meter records a request with \`notSent\`: nothing used, marked unserved.
+    const notSent = { inputTokens: 0, outputTokens: 0, reported: true, costMicros: 0, unserved: true };
+    usage.add(
+      [
+        record({ id: 'n:1', time: now - 30, outcome: 'cancelled', ...notSent }),
+        record({ id: 'n:2', time: now - 20, outcome: 'timeout', ...notSent }),
+        record({ id: 'n:3', time: now - 10, outcome: 'ok' }),
+      ],
+      now,
+    );
+    assert.equal(countWindow(FIVE_HOURS, usage.timesOf('plan'), now).used, 1);
+  });
+
   it('records arriving out of order are kept in time order, and old ones are dropped', () => {
     const usage = new PlanUsage(() => true);
     const now = Date.parse('2026-12-05T10:00:00Z');
