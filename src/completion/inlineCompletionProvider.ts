@@ -246,10 +246,22 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
           : undefined;
         // What a stream brought before it was cut: the server bills it and reports nothing.
         let received = '';
-        const sent =
+        // A failed attempt the provider sends again is a request of its own, which a plan counts.
+        const onRetry = (retried: ProviderError) =>
+          meter?.record({
+            config,
+            feature: 'completion',
+            model: request.model ?? config.completionModel,
+            askedModel: config.completionModel,
+            startedAt,
+            promptText: request.prefix + request.suffix,
+            error: retried,
+          });
+        const sent: FimRequest =
           listener && progress
             ? {
                 ...request,
+                onRetry,
                 // The engine's word that it has enough goes back to the provider, which stops there.
                 onText: (textSoFar: string, route?: string) => {
                   received = textSoFar;
@@ -257,7 +269,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
                   return listener(textSoFar, route);
                 },
               }
-            : request;
+            : { ...request, onRetry };
         try {
           const result = await provider.fim(sent);
           const recorded = meter?.record({

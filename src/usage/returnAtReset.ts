@@ -200,6 +200,9 @@ export class ReturnAtReset implements vscode.Disposable {
         messages: [{ role: 'user', content: promptText }],
         maxTokens: 1,
         timeoutMs: PROBE_TIMEOUT_MS,
+        // A failed attempt sent again is a request of its own, which a plan counts.
+        onRetry: (retried) =>
+          this.meter.record({ config, feature: 'probe', model, startedAt, promptText, error: retried }),
       })) {
         if (event.type === 'text') outputText += event.text;
         else if (event.type === 'done') usage = event.usage;

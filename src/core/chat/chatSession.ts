@@ -321,6 +321,21 @@ export class ChatSession {
     }
   }
 
+  /** Records an attempt the provider sent again after it failed; its answer is in the next one. */
+  private recordRetried(
+    config: ProviderConfig,
+    model: string,
+    startedAt: number,
+    promptText: string,
+    error: ProviderError,
+  ): void {
+    try {
+      this.deps.record({ config, model, startedAt, promptText, outputText: '', error });
+    } catch (recordError) {
+      this.deps.warn(`Could not record a chat request to ${config.id}: ${String(recordError)}`);
+    }
+  }
+
   private async streamAndRecord(
     backend: ChatBackend,
     conversation: Conversation,
@@ -340,7 +355,9 @@ export class ChatSession {
     let error: unknown;
     try {
       const onSent = (limits: SentLimits) => (fit = limits.context);
-      for await (const event of backend.provider.chat({ messages, model, signal, onSent })) {
+      // A failed attempt sent again is a request of its own: a plan that counts requests counts it.
+      const onRetry = (retried: ProviderError) => this.recordRetried(config, model, startedAt, promptText, retried);
+      for await (const event of backend.provider.chat({ messages, model, signal, onSent, onRetry })) {
         if (signal.aborted) break;
         if (event.type === 'done') {
           reported = event.usage;

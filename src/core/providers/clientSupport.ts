@@ -119,7 +119,16 @@ export function retryingCall<T>(
         throw toProviderError(error);
       }
     },
-    { ...retry, signal: deadline.signal },
+    {
+      ...retry,
+      signal: deadline.signal,
+      ...((deadline.onRetry || retry.onRetry) && {
+        onRetry: (info: Parameters<NonNullable<RetryOptions['onRetry']>>[0]) => {
+          deadline.onRetry?.(info.error);
+          retry.onRetry?.(info);
+        },
+      }),
+    },
   );
 }
 

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../clock';
+import type { ProviderError } from './providerError';
 import { SendTrace } from './sendTrace';
 import type { CallOptions } from './types';
 
@@ -19,6 +20,8 @@ export interface Deadline {
   /** Something arrived from the backend: the silence limit starts again from now. */
   alive(): void;
   dispose(): void;
+  /** The call's `onRetry`: the retry policy tells it each failed attempt it sends again. */
+  readonly onRetry?: (error: ProviderError) => void;
 }
 
 export interface SilenceLimits {
@@ -71,6 +74,7 @@ export function startDeadline(
   return {
     signal: controller.signal,
     sent: new SendTrace(),
+    ...(options.onRetry && { onRetry: options.onRetry }),
     timedOut: () => timedOut,
     timeoutText: () => ended || 'The backend did not answer in time.',
     alive() {

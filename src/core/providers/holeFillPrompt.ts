@@ -25,6 +25,7 @@ export function holeFillChatRequest(request: FimRequest): ChatRequest {
     timeoutMs: request.timeoutMs,
     idleTimeoutMs: request.idleTimeoutMs,
     clock: request.clock,
+    onRetry: request.onRetry,
     model: request.model,
   };
 }

@@ -82,8 +82,9 @@ export function backoffDelay(
   return Math.min(Math.floor(r * ceiling), cap);
 }
 
-function cancelled(providerId: string): ProviderError {
-  return new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.' });
+/** `notSent`: no attempt was under way, and any that failed before was told to `onRetry`. */
+function cancelled(providerId: string, notSent = false): ProviderError {
+  return new ProviderError({ kind: 'cancelled', providerId, message: 'Cancelled.', ...(notSent && { notSent }) });
 }
 
 /**
@@ -128,8 +129,11 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   const started = clock.now();
   let providerId = 'unknown';
 
+  // Cancelled while waiting to send again: the failed attempt was recorded through `onRetry`, and
+  // the next never went out, so the cancellation itself must not count as another request.
+  const told = options.onRetry !== undefined;
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw cancelled(providerId);
+    if (signal?.aborted) throw cancelled(providerId, told && attempt > 1);
     let error: ProviderError;
     try {
       return await raceAbort(operation(attempt), signal, () => providerId);
@@ -156,7 +160,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     try {
       await clock.sleep(delayMs, signal);
     } catch (sleepError) {
-      if (signal?.aborted) throw cancelled(providerId);
+      if (signal?.aborted) throw cancelled(providerId, told);
       throw sleepError;
     }
   }

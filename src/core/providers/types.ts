@@ -4,7 +4,7 @@
  */
 
 import type { Clock } from '../clock';
-import type { ProviderErrorKind } from './providerError';
+import type { ProviderError, ProviderErrorKind } from './providerError';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
 
 export type ChatRole = 'user' | 'assistant';
@@ -26,6 +26,12 @@ export interface CallOptions {
   idleTimeoutMs?: number;
   /** The clock the limits run on; tests pass a fake one. */
   clock?: Clock;
+  /**
+   * Hears each attempt that failed and is sent again (a 500, an overload, a dropped connection).
+   * The retry that follows is another request, and only the last attempt's outcome reaches the
+   * caller: a plan that counts requests counts the failed one too, so the meter records it.
+   */
+  onRetry?: (error: ProviderError) => void;
 }
 
 export interface ChatRequest extends CallOptions {

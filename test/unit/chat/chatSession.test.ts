@@ -934,3 +934,25 @@ describe('a conversation held on this machine, then a backend elsewhere', () => 
     assert.equal(unrecorded.holds[0]!.releases, 1, 'released even when the ledger could not record it');
   });
 });
+
+describe('a chat request the provider sent again', () => {
+  it('records the failed attempt as a request of its own, then the answer', async () => {
+    const { chat, records } = session(async function* (request) {
+      // As the retry policy tells it: a 500, then the attempt that answers.
+      request.onRetry?.(
+        new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 500 }),
+      );
+      yield { type: 'text', text: 'Hello' };
+      yield { type: 'done', usage: usage(100, 20) };
+    });
+    await chat.send('hi', []);
+    assert.deepEqual(
+      records.map((record) => [record.error?.kind ?? 'ok', record.error?.status, record.model]),
+      [
+        ['server', 500, 'deepseek-chat'],
+        ['ok', undefined, 'deepseek-chat'],
+      ],
+    );
+    assert.equal(lastAnswer(chat).text, 'Hello');
+  });
+});

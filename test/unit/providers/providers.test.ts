@@ -880,6 +880,56 @@ describe('faults become the right kind, never an unhandled rejection', () => {
     assert.match(text, /You asked/);
   });
 
+  it('one 500 then success: the failed attempt is told to the caller, for the ledger', async () => {
+    emulator.fault({ kind: 'server-error', status: 500, path: '/v1/chat/completions', times: 1 });
+    const retried: ProviderError[] = [];
+    let text = '';
+    const request = {
+      messages: [{ role: 'user' as const, content: 'hello' }],
+      onRetry: (e: ProviderError) => retried.push(e),
+    };
+    for await (const event of openai().chat(request)) if (event.type === 'text') text += event.text;
+    assert.match(text, /You asked/);
+    assert.deepEqual(
+      retried.map((error) => [error.kind, error.status, error.notSent ?? false]),
+      [['server', 500, false]],
+    );
+  });
+
+  it('a completion whose first attempt got a 503 tells that attempt, on a chat route and a FIM route alike', async () => {
+    const routes = [
+      {
+        entry: { preset: 'dashscope-intl', baseUrl: emulator.baseUrls.dashscope },
+        path: '/compatible-mode/v1/chat/completions',
+      },
+      {
+        entry: {
+          preset: 'custom',
+          baseUrl: emulator.baseUrls.openai,
+          chatModel: 'emulator-chat',
+          completionModel: 'emulator-chat',
+        },
+        path: '/v1/completions',
+      },
+    ];
+    for (const { entry, path } of routes) {
+      emulator.fault({ kind: 'server-error', status: 503, path, times: 1 });
+      const retried: ProviderError[] = [];
+      const result = await provider(entry).fim({
+        prefix: 'function add(a, b) {',
+        suffix: '\n}',
+        onRetry: (error) => retried.push(error),
+      });
+      emulator.clearFaults();
+      assert.ok(result.text.length > 0, path);
+      assert.deepEqual(
+        retried.map((error) => error.status),
+        [503],
+        path,
+      );
+    }
+  });
+
   it('Anthropic overloaded error event mid-stream → overloaded', async () => {
     emulator.fault({ kind: 'error-event', afterChunks: 2, path: '/v1/messages' });
     await expectKind(anthropic(), 'overloaded');

@@ -253,6 +253,25 @@ describe('withRetry', () => {
     assert.deepEqual(attempts, [1]);
   });
 
+  it('abort while waiting to retry a failed attempt it told: nothing more went out, so nothing more is recorded', async () => {
+    const clock = new FakeClock(false);
+    const controller = new AbortController();
+    const told: string[] = [];
+    const { operation } = failingThen([providerError({ kind: 'server', status: 500 })]);
+    const sleeping = clock.nextSleep();
+    const run = withRetry(operation, {
+      clock,
+      signal: controller.signal,
+      random: () => 0.5,
+      onRetry: ({ error }) => told.push(error.kind),
+    });
+    await sleeping;
+    controller.abort();
+    // The meter records the 500 from onRetry, and the cancellation as never sent (no cost, no plan request).
+    await assert.rejects(run, (thrown) => ProviderError.is(thrown, 'cancelled') && thrown.notSent === true);
+    assert.deepEqual(told, ['server']);
+  });
+
   it('a manual clock resumes the retry when time is advanced', async () => {
     const clock = new FakeClock(false);
     const { operation, attempts } = failingThen([providerError({ kind: 'server' })]);
