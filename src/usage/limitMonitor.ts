@@ -178,7 +178,11 @@ export class LimitMonitor implements vscode.Disposable {
     const now = Date.now();
     const next = new Map<string, LimitState>();
     const providers = this.backends.current().providers;
-    this.meter.trackPlans(providers.filter((config) => config.plan).map((config) => config.id));
+    const planned = providers.filter((config) => config.plan);
+    this.meter.trackPlans(
+      planned.map((config) => config.id),
+      new Map(planned.flatMap((config) => (config.plan?.draw ? [[config.id, config.plan.draw] as const] : []))),
+    );
     for (const config of providers) {
       const balance = this.balances.get(config.id);
       const usesFree = [config.chatModel, config.completionModel].some((model) => model.endsWith(':free'));

@@ -11,6 +11,7 @@ import type { CompletionEvent } from '../core/usage/completionEvent';
 import type { Feature, UsageRecord } from '../core/usage/usageRecord';
 import type { BackendUsage, HardFailure } from '../core/usage/limits';
 import { PLAN_HISTORY_MS, PlanUsage } from '../core/usage/planUsage';
+import { requestDraw, type PlanDraw } from '../core/usage/planDraw';
 import { meterRequest } from '../core/usage/meterRequest';
 import { InFlightSpend, reservationOf, worstCaseUsage } from '../core/usage/inFlightSpend';
 import { requestCost } from '../backends/backendPrices';
@@ -75,7 +76,12 @@ export class UsageMeter implements vscode.Disposable {
   private readonly resets = new Map<string, number>();
   /** Backends on a subscription plan, whose every request time is kept for the plan's windows. */
   private planBackends: ReadonlySet<string> = new Set();
-  private readonly plans = new PlanUsage((backend) => this.planBackends.has(backend));
+  /** Each plan backend's models that draw more than one unit of its quota. */
+  private planDraws: ReadonlyMap<string, PlanDraw> = new Map();
+  private readonly plans = new PlanUsage(
+    (backend) => this.planBackends.has(backend),
+    (record) => requestDraw(this.planDraws.get(record.backend), record.model, record.time),
+  );
   private readonly inFlightChanged = new vscode.EventEmitter<void>();
   /** A request of this window started or ended while its worst case was held. */
   readonly onDidChangeInFlight = this.inFlightChanged.event;
@@ -258,9 +264,10 @@ export class UsageMeter implements vscode.Disposable {
    * Which backends are on a plan. A backend new to the list has its last month read from the
    * records on disk (every window's), so its windows are right from the start.
    */
-  trackPlans(backends: readonly string[]): void {
+  trackPlans(backends: readonly string[], draws: ReadonlyMap<string, PlanDraw> = new Map()): void {
     const added = backends.some((backend) => !this.planBackends.has(backend));
     this.planBackends = new Set(backends);
+    this.planDraws = draws;
     if (added && this.ledger) void this.scanPlanHistory();
   }
 

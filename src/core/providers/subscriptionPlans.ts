@@ -3,6 +3,7 @@
  * Requests on a plan are "included in plan", never a token price. Every figure is a default the
  * user can replace in `switchboard.providers[].plan`.
  */
+import type { PlanDraw } from '../usage/planDraw';
 
 export type PlanTierId = 'lite' | 'pro' | 'max';
 
@@ -39,6 +40,8 @@ export interface SubscriptionPlan {
   monthlyReset: { day: number; hour: number; timeZone: string };
   /** Where the provider tells the plan's own usage, when it does. */
   usageEndpoint?: 'zai-quota';
+  /** Models whose request draws more than one unit of the quota. */
+  draw?: PlanDraw;
   sources: string;
 }
 
@@ -115,6 +118,13 @@ export const ZAI_GLM_CODING_PLAN: SubscriptionPlan = {
   // Z.ai documents a weekly window too, with no published size; its quota endpoint reports it.
   monthlyReset: { day: 1, hour: 0, timeZone: 'Asia/Shanghai' },
   usageEndpoint: 'zai-quota',
+  // docs.z.ai/devpack/faq (later snapshot): 3× in peak hours, 2× off-peak.
+  draw: {
+    models: ['glm-5.1', 'glm-5-turbo'],
+    peak: { fromHour: 14, toHour: 18, timeZone: 'Asia/Shanghai' },
+    peakDraw: 3,
+    offPeakDraw: 2,
+  },
   sources:
     'docs.z.ai/devpack/faq (older snapshot: ~120/~600/~2,400 prompts per 5 h); GET /api/monitor/usage/quota/limit for live figures',
 };

@@ -3,6 +3,7 @@
  * smallest, until they do), with any custom numbers of theirs on top.
  */
 import type { PlanFigure, PlanTier, PlanTierId, SubscriptionPlan } from '../providers/subscriptionPlans';
+import type { PlanDraw } from './planDraw';
 import type { PlanWindow } from './planWindows';
 
 const WEEKDAY_INDEX: Record<string, number> = {
@@ -39,6 +40,8 @@ export interface ResolvedPlan {
   note?: string;
   sources?: string;
   usageEndpoint?: SubscriptionPlan['usageEndpoint'];
+  /** Models whose request draws more than one unit of the quota (see planDraw.ts). */
+  draw?: PlanDraw;
 }
 
 export interface PlanResolution {
@@ -98,6 +101,7 @@ export function resolvePlan(
       ...(note && { note }),
       ...(preset && { sources: preset.sources }),
       ...(preset?.usageEndpoint && { usageEndpoint: preset.usageEndpoint }),
+      ...(preset?.draw && { draw: preset.draw }),
     },
     ...(problem && { problem }),
   };

@@ -18,6 +18,9 @@ const NOT_COUNTED: ReadonlySet<string> = new Set([
   'rate-limited',
 ]);
 
+/** No plan draws more than a few units a request; a larger figure is a mistake, kept bounded. */
+const MAX_DRAW = 10;
+
 /** The longest window a plan has (a month of 31 days), plus a day of slack. */
 export const PLAN_HISTORY_MS = 32 * 86_400_000;
 
@@ -40,7 +43,11 @@ export class PlanUsage {
   private readonly times = new Map<string, number[]>();
   private readonly seen = new Map<string, Map<string, number>>();
 
-  constructor(private readonly tracked: (backend: string) => boolean) {}
+  /** `drawOf`: how many units of the quota a request drew (see planDraw.ts); each is kept as one time. */
+  constructor(
+    private readonly tracked: (backend: string) => boolean,
+    private readonly drawOf: (record: UsageRecord) => number = () => 1,
+  ) {}
 
   /** Takes every record of a tracked backend that counts; returns whether any was new. */
   add(records: Iterable<UsageRecord>, now: number): boolean {
@@ -54,7 +61,9 @@ export class PlanUsage {
       ids.set(record.id, record.time);
       let times = this.times.get(record.backend);
       if (!times) this.times.set(record.backend, (times = []));
-      times.push(record.time);
+      // At least one: whatever a plan's figures say, a request that counts is never counted as none.
+      const draw = Math.min(MAX_DRAW, Math.max(1, Math.floor(this.drawOf(record)) || 1));
+      for (let unit = 0; unit < draw; unit++) times.push(record.time);
       touched.add(times);
     }
     // Other windows' records arrive late and out of order: sort once per batch.

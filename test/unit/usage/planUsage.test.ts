@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { countWindow } from '../../../src/core/usage/planWindows';
+import { countWindow, planReadings } from '../../../src/core/usage/planWindows';
+import { requestDraw } from '../../../src/core/usage/planDraw';
+import { resolvePlan } from '../../../src/core/usage/planSettings';
+import { ZAI_GLM_CODING_PLAN } from '../../../src/core/providers/subscriptionPlans';
 import { PLAN_HISTORY_MS, PlanUsage } from '../../../src/core/usage/planUsage';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import type { UsageRecord } from '../../../src/core/usage/usageRecord';
@@ -126,6 +129,31 @@ describe('plan usage from several windows of VS Code', () => {
       now,
     );
     assert.equal(countWindow(FIVE_HOURS, usage.timesOf('plan'), now).used, 1);
+  });
+
+  it("Z.ai's GLM-5.1 and GLM-5-Turbo draw 3 prompts in peak hours (14:00–18:00 UTC+8) and 2 off-peak", () => {
+    const { plan } = resolvePlan(ZAI_GLM_CODING_PLAN, undefined);
+    assert.ok(plan);
+    const usage = new PlanUsage(
+      () => true,
+      (counted) => requestDraw(plan.draw, counted.model, counted.time),
+    );
+    // 13:00 to 16:00 in Shanghai (UTC+8, no daylight saving).
+    const at = (hhmm: string) => Date.parse(`2026-12-05T${hhmm}:00+08:00`);
+    usage.add(
+      [
+        record({ id: 'z:1', time: at('13:59'), model: 'glm-5.1' }), // off-peak: 2
+        record({ id: 'z:2', time: at('14:00'), model: 'glm-5.1' }), // peak: 3
+        record({ id: 'z:3', time: at('15:30'), model: 'GLM-5-Turbo' }), // peak: 3
+        record({ id: 'z:4', time: at('15:40'), model: 'glm-4.5-air' }), // 1
+      ],
+      at('16:00'),
+    );
+    const [fiveHours] = planReadings(plan.windows, usage.timesOf('plan'), at('16:00'), plan.unit);
+    assert.equal(fiveHours?.used, 9);
+    assert.equal(fiveHours?.limit, 120);
+    // Past 18:00 the peak rate no longer applies.
+    assert.equal(requestDraw(plan.draw, 'glm-5.1', at('18:00')), 2);
   });
 
   it('records arriving out of order are kept in time order, and old ones are dropped', () => {
