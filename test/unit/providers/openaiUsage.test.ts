@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { usageFromCounts as reportedUsage, type UsageCounts } from '../../../src/core/providers/openaiUsage';
+import { formatMoney } from '../../../src/core/usage/formatMoney';
+import { priceRequest } from '../../../src/core/usage/pricing';
 
 /** The usage the counts report, which these tests expect there to be. */
 function usageFromCounts(counts: UsageCounts) {
@@ -26,6 +28,23 @@ describe('usage as OpenAI-compatible servers count it', () => {
       reported: true,
       reasoningTokens: 12,
     });
+  });
+
+  it("bills OpenRouter's reported cache writes at the cache-write rate, not the cheaper input rate", () => {
+    // OpenRouter's usage accounting (openrouter.ai/docs/use-cases/usage-accounting): prompt_tokens
+    // counts the cache writes, which prompt_tokens_details.cache_write_tokens names.
+    const usage = usageFromCounts({
+      prompt_tokens: 1_194,
+      completion_tokens: 20,
+      total_tokens: 1_214,
+      prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 1_000 },
+    });
+    assert.equal(usage.cacheWriteTokens, 1_000);
+    // Claude Sonnet 4 on OpenRouter: $3 input, $3.75 cache write, $15 output per 1M.
+    // 194 × 3 + 1,000 × 3.75 + 20 × 15 = 582 + 3,750 + 300 micro-dollars.
+    const price = priceRequest({ presetId: 'openrouter', local: false, model: 'anthropic/claude-sonnet-4', usage });
+    assert.equal(price.micros, 4_632);
+    assert.equal(formatMoney(price.micros), '$0.0046');
   });
 
   it('counts thinking a server left out of completion_tokens but billed in the total (Gemini thoughts, as relays report them)', () => {
