@@ -35,6 +35,8 @@ interface ExchangeNote {
   startedAt: number;
   costMicros: number | null;
   currency?: Currency;
+  /** The ledger's mark: a plan covers the request. */
+  inPlan?: boolean;
   result?: FimResult;
   /** What the ledger counted for a failed request (an estimate). */
   inputTokens?: number;
@@ -291,6 +293,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             startedAt,
             costMicros: recorded?.costMicros ?? null,
             currency: recorded?.currency,
+            ...(recorded?.inPlan && { inPlan: true }),
           });
           return result;
         } catch (error) {
@@ -330,6 +333,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             startedAt,
             costMicros: recorded?.costMicros ?? null,
             currency: recorded?.currency,
+            ...(recorded?.inPlan && { inPlan: true }),
             inputTokens: recorded?.inputTokens,
             error: providerError,
           });
@@ -367,6 +371,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       reported: result?.usage.reported ?? false,
       costMicros: exchange.costMicros,
       currency: exchange.currency,
+      ...(exchange.inPlan && { inPlan: true }),
       latencyMs: now - exchange.startedAt,
       outcome: error?.kind ?? (result ? 'ok' : 'failed'),
       ...(error && { errorMessage: error.message }),

@@ -39,6 +39,8 @@ export interface CompletionExchange {
   costMicros: number | null;
   /** Of `costMicros`; USD when absent. */
   currency?: Currency;
+  /** A subscription plan covers the request: its cost of 0 reads "included in plan", never "$0.00". */
+  inPlan?: boolean;
   latencyMs: number;
   /** 'ok' or the failure's kind. */
   outcome: string;
@@ -83,18 +85,19 @@ export function exchangeReport(exchange: CompletionExchange | undefined): string
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
   const tokens = `${exchange.inputTokens.toLocaleString('en-US')} in, ${exchange.outputTokens.toLocaleString('en-US')} out${exchange.reported ? '' : ' (estimated)'}`;
+  const cost = exchange.inPlan ? 'included in plan' : inline(formatMoney(exchange.costMicros, exchange.currency));
   const advice = missingModelAdvice({ kind: exchange.outcome, protocol: exchange.protocol, model: exchange.model });
   const lines = [
     '# Last completion request',
     '',
-    `**${inline(exchange.backendName)}** · model **${inline(exchange.model)}** · cost **${inline(formatMoney(exchange.costMicros, exchange.currency))}**`,
+    `**${inline(exchange.backendName)}** · model **${inline(exchange.model)}** · cost **${cost}**`,
     '',
     `- **Backend:** ${inline(exchange.backendName)} (id ${inline(exchange.backendId)}), model ${inline(exchange.model)}`,
     `- **Route:** ${exchange.route ? inline(ROUTES[exchange.route] ?? exchange.route) : 'not known (the request failed)'}`,
     `- **When:** ${when}, ${Math.round(exchange.latencyMs).toLocaleString('en-US')} ms`,
     `- **Outcome:** ${exchange.outcome === 'ok' ? 'answered' : inline(exchange.outcome)}${exchange.errorMessage ? `: ${inline(exchange.errorMessage)}` : ''}`,
     ...(advice ? [`- **What helps:** ${inline(advice)}`] : []),
-    `- **Tokens:** ${tokens}; **cost:** ${inline(formatMoney(exchange.costMicros, exchange.currency))}`,
+    `- **Tokens:** ${tokens}; **cost:** ${cost}`,
     `- **Limits:** at most ${exchange.maxTokens ?? 'the default number of'} tokens, temperature ${exchange.temperature ?? 'default'}${exchange.reasoningEffort ? `, reasoning effort ${inline(exchange.reasoningEffort)}` : ''}${exchange.stop?.length ? `, stop at ${exchange.stop.map((stop) => inline(JSON.stringify(stop))).join(', ')}` : ''}`,
     '',
   ];

@@ -40,6 +40,20 @@ describe('the last completion request, as the user reads it', () => {
     assert.match(report, /## Answer, as the backend sent it \(finish reason: stop\)\n\n```\norder\.totalCents\);\n```/);
   });
 
+  it('a request on a subscription plan reads "included in plan", never "$0.00"', () => {
+    const report = exchangeReport({
+      ...answered,
+      backendId: 'coding-plan',
+      backendName: 'Coding Plan',
+      model: 'qwen3-coder-plus',
+      costMicros: 0,
+      inPlan: true,
+    });
+    assert.match(report, /· cost \*\*included in plan\*\*/);
+    assert.match(report, /\*\*cost:\*\* included in plan/);
+    assert.doesNotMatch(report, /\$0\.00/);
+  });
+
   it('shows the raw template prompt when that is what went out, and says a chat answer was taken out of a reply', () => {
     const raw = exchangeReport({
       ...answered,
