@@ -219,6 +219,7 @@ export class UsageMeter implements vscode.Disposable {
     const requests = emptyRequestTotals();
     requests.requests = totals.requests;
     requests.includedRequests = totals.planRequests;
+    requests.unservedRequests = totals.unservedRequests;
     requests.cost = totals.cost;
     requests.unpricedRequests = totals.unpricedRequests;
     const counts = sumCounts(ledger.acceptance.byModel({ fromDay, backend }).values());

@@ -63,10 +63,12 @@ export interface RequestTotals {
   unpricedRequests: number;
   /** Requests included in a plan: nothing more to pay for them. */
   includedRequests: number;
+  /** Requests the model never ran (refused, not sent): no spend, in a plan or out of it. */
+  unservedRequests?: number;
 }
 
 export function emptyRequestTotals(): RequestTotals {
-  return { requests: 0, cost: {}, unpricedRequests: 0, includedRequests: 0 };
+  return { requests: 0, cost: {}, unpricedRequests: 0, includedRequests: 0, unservedRequests: 0 };
 }
 
 export type CostPerAccepted =
@@ -114,7 +116,10 @@ export function acceptanceFigures(
 function costPerAccepted(requests: RequestTotals, accepted: number): CostPerAccepted {
   if (accepted === 0) return { kind: 'none' };
   if (requests.unpricedRequests > 0) return { kind: 'unknown', unpricedRequests: requests.unpricedRequests };
-  if (requests.requests > 0 && requests.includedRequests === requests.requests) return { kind: 'included' };
+  // A plan's requests the server refused (a 429 on a spent window) cost nothing and are no
+  // metered spend: were they counted, the plan would read "$0.00" per accepted suggestion.
+  const served = requests.requests - (requests.unservedRequests ?? 0);
+  if (served > 0 && requests.includedRequests >= served) return { kind: 'included' };
   const perAccepted: Amounts = {};
   for (const currency of CURRENCIES) {
     const micros = requests.cost[currency];
@@ -150,6 +155,7 @@ export class AcceptanceTally {
     let totals = this.requests.get(key);
     if (!totals) this.requests.set(key, (totals = emptyRequestTotals()));
     totals.requests += 1;
+    if (record.unserved) totals.unservedRequests = (totals.unservedRequests ?? 0) + 1;
     if (included) totals.includedRequests += 1;
     else if (record.costMicros === null) totals.unpricedRequests += 1;
     else addAmount(totals.cost, record.currency, record.costMicros);

@@ -110,6 +110,25 @@ describe('what a completion is worth', () => {
     assert.deepEqual(tally.rows()[0]?.costPerAccepted, { kind: 'included' });
   });
 
+  it('a plan whose server refused one request (a 429) still reads "included in plan", not "$0.00"', () => {
+    const tally = new AcceptanceTally();
+    for (let i = 0; i < 3; i++) tally.addRequest(asRecord({ costMicros: 0, inPlan: true }));
+    // As the meter records a refusal: nothing used, no cost, the model never ran.
+    tally.addRequest(
+      asRecord({ costMicros: 0, outcome: 'rate-limited', unserved: true, inputTokens: 0, outputTokens: 0 }),
+    );
+    for (let i = 0; i < 2; i++) {
+      tally.addEvent(event({ kind: 'shown' }));
+      tally.addEvent(event({ kind: 'accepted', how: 'whole' }));
+    }
+    const [row] = tally.rows();
+    assert.ok(row);
+    assert.deepEqual(row.costPerAccepted, { kind: 'included' });
+    const sentence = describeAcceptance(row) ?? '';
+    assert.match(sentence, /included in plan/);
+    assert.doesNotMatch(sentence, /\$0\.00/);
+  });
+
   it('round-trips an event line and rejects hostile ones', () => {
     const full = event({ kind: 'accepted', how: 'word', request: 'abc:4', chars: 7 });
     assert.deepEqual(fromEventLine(toEventLine(full).trimEnd()), full);
