@@ -25,9 +25,10 @@ import {
   pausedFigure,
   pausedNote,
   pausedTooltip,
+  spentTodayText,
 } from '../core/usage/budgetText';
 import { backendSpend } from '../core/usage/costClass';
-import { formatAmounts, formatMoney } from '../core/usage/formatMoney';
+import { formatMoney } from '../core/usage/formatMoney';
 import { WARNING_FRACTION, type LimitReading, type LimitState } from '../core/usage/limits';
 import { savedOrSaid } from '../backends/settingsWrite';
 import { log } from '../log';
@@ -219,9 +220,10 @@ export class BudgetGuard implements vscode.Disposable {
   /** Today's spend the budget counts: one backend's, or every backend's. */
   private spentToday(hold: BudgetHold): string {
     // Never "$0.00" for a spend nobody could count.
-    if (this.meter.unavailable) return 'unknown (the usage ledger could not be opened)';
-    const totals = this.meter.today(hold.backend);
-    return totals ? formatAmounts(totals.cost) : formatMoney(0);
+    return spentTodayText(
+      this.meter.today(hold.backend),
+      this.meter.unavailable ? 'the usage ledger could not be opened' : undefined,
+    );
   }
 
   /**

@@ -2,9 +2,9 @@
  * The words of a budget that holds: the status bar figure, the tooltip line, the notification's
  * note, the chat's question, and the check of a raised budget typed by the user.
  */
-import { formatMoney } from './formatMoney';
+import { formatMoney, formatSpend } from './formatMoney';
 import type { BudgetHold, UncountedBudget } from './budgetAction';
-import type { Currency } from './money';
+import type { Amounts, Currency } from './money';
 import type { LimitReading } from './limits';
 import { describeReading, formatReset } from './switchAdvice';
 
@@ -49,6 +49,18 @@ function shortTime(at: number, now: number, timeZone?: string): string {
   if (at - now <= 86_400_000) return clock;
   const date = format({ month: 'short', day: 'numeric' });
   return clock === '00:00' ? date : `${date} ${clock}`;
+}
+
+/**
+ * Today's spend as the budget's words quote it: "$0.52", "$0.52 + 3 unpriced" (a request with no
+ * known price is not $0); "unknown (…)" when nothing could be counted (`unavailable` says why).
+ */
+export function spentTodayText(
+  totals: { cost: Amounts; unpricedRequests: number } | undefined,
+  unavailable?: string,
+): string {
+  if (unavailable) return `unknown (${unavailable})`;
+  return totals ? formatSpend(totals.cost, totals.unpricedRequests) : formatMoney(0);
 }
 
 /** "DeepSeek's today's $5.00 budget cannot be checked: the usage ledger could not be opened". */

@@ -25,6 +25,7 @@ import {
   pausedFigure,
   pausedNote,
   pausedTooltip,
+  spentTodayText,
   uncountedBudgetNote,
 } from '../../../src/core/usage/budgetText';
 
@@ -334,6 +335,17 @@ describe('the words of a budget that holds', () => {
   it("the chat's question shows today's spend", () => {
     assert.ok(hold);
     assert.match(chatQuestion(hold, '$0.52', now, 'UTC'), /Spent today: \$0\.52\. Send this chat request anyway\?/);
+  });
+
+  it("today's spend says what it could not price: the requests with no known price are not $0", () => {
+    assert.ok(hold);
+    const totals = { cost: { USD: 520_000 }, unpricedRequests: 3 };
+    assert.match(chatQuestion(hold, spentTodayText(totals), now, 'UTC'), /Spent today: \$0\.52 \+ 3 unpriced\./);
+    assert.equal(spentTodayText(undefined), '$0.00');
+    assert.equal(
+      spentTodayText(totals, 'the usage ledger could not be opened'),
+      'unknown (the usage ledger could not be opened)',
+    );
   });
 
   it('a raised budget must be a number above what is spent', () => {
