@@ -124,7 +124,8 @@ export function retryingCall<T>(
       signal: deadline.signal,
       ...((deadline.onRetry || retry.onRetry) && {
         onRetry: (info: Parameters<NonNullable<RetryOptions['onRetry']>>[0]) => {
-          deadline.onRetry?.(info.error);
+          // An attempt that never went out (no connection) reached no server: no request to count.
+          if (!info.error.notSent) deadline.onRetry?.(info.error);
           retry.onRetry?.(info);
         },
       }),

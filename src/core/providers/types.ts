@@ -27,7 +27,8 @@ export interface CallOptions {
   /** The clock the limits run on; tests pass a fake one. */
   clock?: Clock;
   /**
-   * Hears each attempt that failed and is sent again (a 500, an overload, a dropped connection).
+   * Hears each attempt that reached the server, failed and is sent again (a 500, an overload);
+   * not one that never went out (`notSent`: no connection), which no server counted.
    * The retry that follows is another request, and only the last attempt's outcome reaches the
    * caller: a plan that counts requests counts the failed one too, so the meter records it.
    */

@@ -896,6 +896,20 @@ describe('faults become the right kind, never an unhandled rejection', () => {
     );
   });
 
+  it('attempts that never went out (connection refused) are not told as requests', async () => {
+    const retried: ProviderError[] = [];
+    const unreachable = provider({
+      preset: 'custom',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      completionModel: 'emulator-coder',
+    });
+    await assert.rejects(
+      unreachable.fim({ prefix: 'const a =', suffix: '', onRetry: (error) => retried.push(error) }),
+      (error: unknown) => ProviderError.is(error, 'network'),
+    );
+    assert.deepEqual(retried, []);
+  });
+
   it('a completion whose first attempt got a 503 tells that attempt, on a chat route and a FIM route alike', async () => {
     const routes = [
       {
