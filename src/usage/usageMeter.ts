@@ -253,10 +253,12 @@ export class UsageMeter implements vscode.Disposable {
   /** What the limits need to know about one backend. */
   usageOf(backend: string): BackendUsage {
     const now = Date.now();
+    const today = this.today(backend);
     return {
       requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => time > now - 60_000).length,
-      requestsToday: this.today(backend)?.requests ?? 0,
-      costToday: this.today(backend)?.cost ?? {},
+      // "13 of 12 requests today" after a refusal would count a request the server never served.
+      requestsToday: today ? today.requests - today.unservedRequests : 0,
+      costToday: today?.cost ?? {},
       costMonth: this.month(backend)?.cost ?? {},
     };
   }

@@ -69,6 +69,7 @@ export interface HardFailure {
 
 export interface BackendUsage {
   requestsLastMinute: number;
+  /** Requests the model ran today (UTC): one the server refused or that was never sent used none of a daily quota. */
   requestsToday: number;
   /** Spend per currency; a budget only ever compares against its own currency. */
   costToday: Amounts;
