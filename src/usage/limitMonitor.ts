@@ -26,8 +26,11 @@ import type { UsageMeter } from './usageMeter';
 import type { BudgetOffer } from './budgetGuard';
 import { PaidFallbackGuard, type FallbackOffer } from './paidFallback';
 import { UncountedBudgetNotices } from './uncountedBudgets';
+import { buttonsThatFit } from '../core/usage/noticeButtons';
 
 const BALANCE_INTERVAL_MS = 10 * 60_000;
+const PICK = 'Pick…';
+const SHOW_USAGE = 'Show Usage';
 /** A provider's own plan figures are preferred to the local count while this fresh. */
 const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
 
@@ -274,9 +277,26 @@ export class LimitMonitor implements vscode.Disposable {
       message += ` Next in switchboard.fallback is ${auto.candidate.name}, which is paid (${auto.estimate}): nothing was switched.`;
       offers.splice(0, offers.length, auto, ...offers.filter((offer) => offer.candidate.id !== auto.candidate.id));
     }
+    // Only the switches that fit beside "Pick…" are buttons (the best first); the picker lists every backend.
+    const shown = buttonsThatFit(
+      [
+        ...(budget?.buttons ?? []),
+        ...offers.map((offer) => offer.label),
+        PICK,
+        ...(unwritten ? [OPEN_USER_SETTINGS] : []),
+      ],
+      [
+        ...offers.slice(0, 1).map((offer) => offer.label),
+        PICK,
+        ...(unwritten ? [OPEN_USER_SETTINGS] : []),
+        ...(budget?.buttons ?? []),
+        ...offers.map((offer) => offer.label),
+      ],
+    );
     // The buttons name the targets; what the paid ones cost is said here, where it is not cut short.
     const priced = paidNote(
       offers
+        .filter((offer) => shown.includes(offer.label))
         .filter((offer) => !(auto && 'verdict' in auto && auto.verdict === 'ask' && offer === auto))
         .map((offer) => ({ name: offer.candidate.name, paid: offer.paid, estimate: offer.estimate })),
     );
@@ -284,15 +304,10 @@ export class LimitMonitor implements vscode.Disposable {
     const cap = this.paidGuard.capSentence();
     if (cap) message += ` ${cap}`;
     const buttons = offers.map((offer) => offer.label);
-    const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, [
-      ...(budget?.buttons ?? []),
-      ...buttons,
-      'Pick…',
-      ...(unwritten ? [OPEN_USER_SETTINGS] : []),
-    ]);
+    const choice = await this.notify(state.level === 'exhausted' ? 'error' : 'warning', message, shown);
     openUserSettingsIf(choice);
     await budget?.act(choice);
-    if (choice === 'Pick…')
+    if (choice === PICK)
       await vscode.commands.executeCommand('switchboard.switchProvider', { afterLimitOf: config.id });
     const picked = offers[buttons.indexOf(choice ?? '')];
     if (picked && (await this.paidGuard.mayProceed(config, picked)))
@@ -329,9 +344,14 @@ export class LimitMonitor implements vscode.Disposable {
       : [];
     const alternatives = completion ? rankAlternatives(completion.id, free) : [];
     const buttons = alternatives.map((candidate) => `Switch to ${candidate.name}`);
-    const choice = await this.notify('warning', message, [...(budget?.buttons ?? []), ...buttons, 'Show Usage']);
+    // The best switch first: at the warning it keeps completion going where the budget is not spent.
+    const shown = buttonsThatFit(
+      [...(budget?.buttons ?? []), ...buttons, SHOW_USAGE],
+      [...buttons.slice(0, 1), ...(budget?.buttons ?? []), SHOW_USAGE, ...buttons],
+    );
+    const choice = await this.notify('warning', message, shown);
     await budget?.act(choice);
-    if (choice === 'Show Usage') await vscode.commands.executeCommand('switchboard.openDashboard');
+    if (choice === SHOW_USAGE) await vscode.commands.executeCommand('switchboard.openDashboard');
     const picked = completion && alternatives[buttons.indexOf(choice ?? '')];
     if (!picked) return;
     // Completion only: it is what the budget pauses; chat asks before each request anyway.

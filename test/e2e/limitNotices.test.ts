@@ -1,13 +1,13 @@
 /**
  * A day's requests already spent when the window opens (the ledger of an earlier window): the
  * status bar and the notification count the requests the server served against the daily request
- * limit, never the one it refused.
+ * limit, never the one it refused, and every button of the notifications reads whole.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, notificationInCenter, openWorkbenchSession, switchboardItem } from '../harness/workbenchPage';
@@ -85,6 +85,14 @@ describe(`limit notices on a day already spent (${flavorFromEnv()})`, () => {
 
   after(() => closeAll(browser, workbench, emulator));
 
+  /** The labels of a notification's buttons that VS Code cuts short with an ellipsis. */
+  const cutShort = (notification: Locator) =>
+    notification
+      .locator('.monaco-button')
+      .evaluateAll((buttons) =>
+        buttons.filter((button) => button.scrollWidth > button.clientWidth).map((button) => button.textContent),
+      );
+
   it('counts the served requests against the daily limit, not the refused one', async () => {
     const item = switchboardItem(page, 'Paid (demo)');
     await item.waitFor({ timeout: 60_000 });
@@ -97,5 +105,24 @@ describe(`limit notices on a day already spent (${flavorFromEnv()})`, () => {
     assert.doesNotMatch(text, /13/, text);
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', `limit-notices-${flavorFromEnv()}.png`) });
+  });
+
+  it('shows every button of the limit and the budget notifications whole', async () => {
+    const limit = (await notificationInCenter(page, 'Paid (demo) reached its limit')).first();
+    const limitButtons = await limit.locator('.monaco-button').allTextContents();
+    assert.ok(
+      limitButtons.some((label) => label.includes('Ollama (demo)')),
+      `a switch to the free backend: ${limitButtons.join(', ')}`,
+    );
+    assert.deepEqual(await cutShort(limit), [], `buttons: ${limitButtons.join(', ')}`);
+
+    const budget = (await notificationInCenter(page, 'Your spending on all backends is at')).first();
+    const budgetButtons = await budget.locator('.monaco-button').allTextContents();
+    assert.ok(
+      budgetButtons.some((label) => label.includes('Ollama (demo)')),
+      `a switch to the free backend: ${budgetButtons.join(', ')}`,
+    );
+    assert.deepEqual(await cutShort(budget), [], `buttons: ${budgetButtons.join(', ')}`);
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', `limit-notices-buttons-${flavorFromEnv()}.png`) });
   });
 });
