@@ -18,6 +18,8 @@ import { completionWaitText, type CompletionWait } from '../core/usage/completio
 import { localClock, planStatusText } from '../core/usage/planWindows';
 import type { ReturnView } from './returnAtReset';
 import { knownReset } from '../core/usage/returnPlan';
+import { needsPrice } from '../core/usage/backendPrice';
+import { loadProviderRuntime } from '../backends/lazyRuntime';
 
 /**
  * The "Switchboard" status bar item: which backend serves completion and chat, and whether it
@@ -323,12 +325,23 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           `${escape(config.name)}: ${escape(tier)}${plan.price ? ` · ${escape(plan.price)}` : ''}${windows ? ` · ${escape(windows)}` : ''}${plan.note ? ` · ${escape(plan.note)}` : ''}\n\n`,
         );
       }
-      // Spend that cannot be counted can be fixed from here: one link per backend with unpriced requests today.
+      // Spend that cannot be counted can be fixed from here: one link per backend with unpriced
+      // requests today whose price is still unknown. A price set since counts from then on: the
+      // requests before it stay unpriced, and a link to set it again would seem to do nothing.
       for (const config of settings.providers) {
         if (!this.meter.today(config.id)?.unpricedRequests) continue;
-        const args = encodeURIComponent(JSON.stringify([config.id]));
+        const unpriced = [...new Set([config.completionModel, config.chatModel])].filter((model) =>
+          needsPrice(config, model, (presetId, id, local, baseUrl) =>
+            loadProviderRuntime().pricePerMTok(presetId, id, local, baseUrl),
+          ),
+        );
+        const args = encodeURIComponent(
+          JSON.stringify([config.id, ...unpriced.slice(0, unpriced.length === 1 ? 1 : 0)]),
+        );
         tooltip.appendMarkdown(
-          `${escape(config.name)} has requests with no known price: [Set price…](command:switchboard.setPrice?${args})\n\n`,
+          unpriced.length
+            ? `${escape(config.name)} has requests with no known price: [Set price…](command:switchboard.setPrice?${args})\n\n`
+            : `${escape(config.name)}'s requests from before its price was set stay unpriced.\n\n`,
         );
       }
       const projected =

@@ -165,4 +165,31 @@ describe('usage meter in the status bar and the picker', () => {
     assert.match(row?.description ?? '', /^today: (< )?\$\d/, JSON.stringify(row));
     assert.match(row?.detail ?? '', /^this month: (< )?\$\d/, JSON.stringify(row));
   });
+
+  it('offers "Set price…" for unpriced requests only while the price is unknown', async () => {
+    const api = await activateWithLedger();
+    const unpriced = emulatorBackend(start.emulatorBaseUrl, 'unpriced', 'Unpriced Gateway');
+    await setUserSettings({ providers: [...start.providers, unpriced], 'completion.provider': 'unpriced' });
+    await statusBarText(api, (text) => text.includes('Unpriced Gateway'), 'the status bar to show the gateway');
+    await completeNewFunction(api, 'unpriced');
+    const tooltip = () => (api.statusBarItem.tooltip as vscode.MarkdownString).value;
+    await eventually(
+      tooltip,
+      (text) => text.includes('Unpriced Gateway has requests with no known price: [Set price…]'),
+      'the link to set its price',
+    );
+
+    // The price set (as Set Price… writes it): today's earlier requests stay unpriced, and no link
+    // says otherwise by leading to the same question again.
+    await setUserSettings({
+      providers: [...start.providers, { ...unpriced, prices: { '*': { inputPerMTok: 0.5, outputPerMTok: 2 } } }],
+    });
+    const after = await eventually(
+      tooltip,
+      (text) => !text.includes('Unpriced Gateway has requests with no known price'),
+      'the link gone once the price is set',
+    );
+    assert.doesNotMatch(after, /Unpriced Gateway[^\n]*command:switchboard\.setPrice/);
+    assert.match(after, /Unpriced Gateway's requests from before its price was set stay unpriced/);
+  });
 });
