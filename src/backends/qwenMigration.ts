@@ -1,8 +1,10 @@
+import { homedir } from 'node:os';
+import { sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Backends } from './backends';
 import { migrationNotice, migrationRoutes, type MigrationRoute } from '../core/detection/qwenMigration';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { adoptPicked } from './detection';
+import { adoptPicked, type DetectedBackend } from './detection';
 import { savedOrSaid } from './settingsWrite';
 import type { KeyStore } from './keyStore';
 import { addProvider } from './addProviderWizard';
@@ -12,16 +14,27 @@ import { chooseFeatures } from './switchPicker';
 /** The routes to offer now: the three Qwen Code recommends, and Ollama when it was found running. */
 export function currentRoutes(backends: Backends): MigrationRoute[] {
   const detected = backends.detected();
-  // A vendor's key found in the environment (no address of its own): that route needs no key typed.
-  const keys = new Map(
-    detected
-      .filter((found) => found.entry.apiKeyEnv && !found.entry.baseUrl)
-      .map((found) => [found.entry.preset, found.entry.apiKeyEnv!] as const),
-  );
+  // A vendor's key found in the environment or in Qwen Code's files (no address of its own): that
+  // route needs no key typed. The first found is the one addRoute adopts.
+  const places = new Map<string, string>();
+  for (const found of detected) {
+    const place = keyPlace(found);
+    if (place && !places.has(found.entry.preset)) places.set(found.entry.preset, place);
+  }
   return migrationRoutes(
     detected.some((found) => found.entry.preset === 'ollama'),
-    keys,
+    places,
   );
+}
+
+/** Where a detected vendor key is, as the user knows the place; undefined for none or a server of its own. */
+function keyPlace(found: DetectedBackend): string | undefined {
+  if (found.entry.baseUrl) return undefined;
+  if (found.entry.apiKeyEnv) return `$${found.entry.apiKeyEnv}`;
+  const source = found.keySource;
+  if (!source) return undefined;
+  const file = source.file.startsWith(homedir() + sep) ? `~${source.file.slice(homedir().length)}` : source.file;
+  return source.kind === 'env-file' ? `${source.variable} in ${file}` : file;
 }
 
 /**
@@ -64,7 +77,7 @@ export async function addRoute(
     .find(
       (candidate) =>
         candidate.entry.preset === route.presetId &&
-        (route.id === 'ollama' || (route.keyVariable !== undefined && candidate.entry.apiKeyEnv === route.keyVariable)),
+        (route.id === 'ollama' || (route.keyPlace !== undefined && keyPlace(candidate) !== undefined)),
     );
   if (route.id !== 'ollama' && !found) return addProvider(backends, keys, { presetId: route.presetId });
   if (!found) return undefined;

@@ -13,7 +13,7 @@ import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbench
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 /** A home with Qwen Code's ended OAuth login in it, as its users have. */
-function endedQwenHome(): string {
+function endedQwenHome(env: Record<string, string> = {}): string {
   const home = mkdtempSync(join(tmpdir(), 'switchboard-qwen-home-'));
   mkdirSync(join(home, '.qwen'));
   writeFileSync(
@@ -28,14 +28,14 @@ function endedQwenHome(): string {
   );
   writeFileSync(
     join(home, '.qwen', 'settings.json'),
-    JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } } }),
+    JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } }, env }),
   );
   return home;
 }
 
 /** The packaged extension in a workbench whose home holds that login, with `env` besides. */
-async function openEndedQwenWorkbench(env: Record<string, string> = {}) {
-  const home = endedQwenHome();
+async function openEndedQwenWorkbench(env: Record<string, string> = {}, qwenSettingsEnv: Record<string, string> = {}) {
+  const home = endedQwenHome(qwenSettingsEnv);
   const workbench = await startWorkbench({
     flavor: flavorFromEnv(),
     vsix: PACKAGED_VSIX,
@@ -131,5 +131,56 @@ describe(`after the Qwen Code free tier, with an OpenRouter key in the environme
     ]);
     assert.equal(settings['switchboard.completion.provider'], 'openrouter');
     assert.equal(settings['switchboard.chat.provider'], 'openrouter');
+  });
+});
+
+describe(`after the Qwen Code free tier, with a DashScope key in ~/.qwen/settings.json (${flavorFromEnv()})`, () => {
+  let home: string;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ({ home, workbench, browser, page } = await openEndedQwenWorkbench(
+      {},
+      { DASHSCOPE_API_KEY: 'sk-e2e-0123456789abcdef0123' },
+    ));
+  });
+
+  after(async () => {
+    await closeAll(browser, workbench);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('says the key was found where Qwen Code kept it, and adds Model Studio with it: nothing to type', async () => {
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 90_000 });
+    assert.match(await dialog.innerText(), /Your key in ~\/\.qwen\/settings\.json is used\./);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Model Studio (key found)' }).click();
+    // Straight to what it serves: no key asked for.
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Completion and chat' })
+      .waitFor({ timeout: 15_000 });
+    assert.match(
+      (await page.locator('.quick-input-widget .quick-input-box input').getAttribute('placeholder')) ?? '',
+      /Use Qwen \(Alibaba Model Studio, Singapore\)/,
+    );
+    await page.keyboard.press('Enter');
+    const settingsFile = join(workbench.userDataDir, 'User', 'settings.json');
+    const read = (): Record<string, unknown> => {
+      try {
+        return JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    const deadline = Date.now() + 15_000;
+    while (read()['switchboard.chat.provider'] === undefined && Date.now() < deadline) await page.waitForTimeout(200);
+    const providers = read()['switchboard.providers'] as { preset: string; baseUrl?: string; apiKeyEnv?: string }[];
+    // The vendor's own host: no base URL of its own, no variable that is not set.
+    assert.deepEqual(
+      providers.map(({ preset, baseUrl, apiKeyEnv }) => ({ preset, baseUrl, apiKeyEnv })),
+      [{ preset: 'dashscope-intl', baseUrl: undefined, apiKeyEnv: undefined }],
+    );
   });
 });

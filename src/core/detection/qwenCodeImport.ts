@@ -62,6 +62,15 @@ export interface QwenCodeImportOptions {
   now?: number;
 }
 
+/** The variables that hold keys for where Qwen Code sent its users (QwenLM/qwen-code PR #3210). */
+const MOVED_TO_KEYS: readonly { envVar: string; presetId: string }[] = [
+  { envVar: 'BAILIAN_CODING_PLAN_API_KEY', presetId: 'coding-plan-intl' },
+  { envVar: 'DASHSCOPE_API_KEY', presetId: 'dashscope-intl' },
+  { envVar: 'OPENROUTER_API_KEY', presetId: 'openrouter' },
+];
+/** Alibaba's Coding Plan keys look like this; they do not work on Model Studio's pay-as-you-go hosts. */
+const CODING_PLAN_KEY_PREFIX = 'sk-sp-';
+
 type AuthType = 'openai' | 'anthropic' | 'gemini';
 
 /** Qwen Code's AUTH_ENV_MAPPINGS for the auth types Switchboard can serve. */
@@ -237,6 +246,33 @@ export async function importQwenCode(options: QwenCodeImportOptions): Promise<Qw
   }
   for (const authType of Object.keys(AUTH_ENV) as AuthType[]) {
     for (const provider of providers[authType] ?? []) resolveApi(authType, provider);
+  }
+
+  // Keys Qwen Code's own files hold for the backends its users moved to, e.g. a DASHSCOPE_API_KEY
+  // kept in settings.json `env` beside the OAuth login: offered like a key in the environment (which
+  // detectEnvKeys covers), and read only when the user picks it. Each goes to its vendor's host only.
+  for (const { envVar, presetId } of MOVED_TO_KEYS) {
+    const key = lookup(envVar);
+    if (!key || key.source === 'process') continue;
+    const preset =
+      envVar === 'DASHSCOPE_API_KEY' && key.value.trim().startsWith(CODING_PLAN_KEY_PREFIX)
+        ? 'coding-plan-intl'
+        : presetId;
+    // A key an entry already uses has its region (and host) from that entry.
+    const used = entries.some(
+      ({ keySource: source }) =>
+        (source?.kind === 'env-file' && source.variable === envVar) ||
+        (source?.kind === 'settings-file' && source.path === `env.${envVar}`),
+    );
+    if (used || entries.some((entry) => entry.preset === preset)) continue;
+    addEntry({
+      preset,
+      name: `${findPreset(preset)?.name ?? preset} (from Qwen Code)`,
+      keySource:
+        key.source === 'env-file'
+          ? { kind: 'env-file', file: key.file, variable: envVar }
+          : { kind: 'settings-file', file: settingsFile, path: key.path },
+    });
   }
 
   const qwenEnvFile = envFile !== undefined && basename(dirname(envFile)) === '.qwen';

@@ -14,8 +14,8 @@ export interface MigrationRoute {
   presetId: string;
   /** How it differs in cost, in one line. */
   cost: string;
-  /** The environment variable holding a key for it, when one was found: no key to type in. */
-  keyVariable?: string;
+  /** Where a key for it was found ("$DASHSCOPE_API_KEY", "~/.qwen/settings.json"): no key to type in. */
+  keyPlace?: string;
 }
 
 const ROUTES: readonly MigrationRoute[] = [
@@ -55,20 +55,20 @@ const KEY_FOUND_LABELS: Readonly<Record<MigrationRoute['id'], string>> = {
 
 /**
  * The routes to offer: the three recommended, and Ollama only when it is running here.
- * `keyVariables`: preset id → the environment variable a key for it was found in.
+ * `keyPlaces`: preset id → where a key for it was found, as the user would name it.
  */
 export function migrationRoutes(
   ollamaRunning: boolean,
-  keyVariables: ReadonlyMap<string, string> = new Map(),
+  keyPlaces: ReadonlyMap<string, string> = new Map(),
 ): MigrationRoute[] {
   return ROUTES.filter((route) => route.id !== 'ollama' || ollamaRunning).map((route) => {
-    const variable = keyVariables.get(route.presetId);
-    if (!variable) return route;
+    const place = keyPlaces.get(route.presetId);
+    if (!place) return route;
     return {
       ...route,
       label: KEY_FOUND_LABELS[route.id],
-      cost: `${route.cost} Your key in $${variable} is used.`,
-      keyVariable: variable,
+      cost: `${route.cost} Your key in ${place} is used.`,
+      keyPlace: place,
     };
   });
 }

@@ -511,6 +511,41 @@ describe('importQwenCode', () => {
     assert.ok(!text.includes('PLANTED'));
   });
 
+  it("offers the DashScope, Coding Plan and OpenRouter keys an OAuth user kept in Qwen Code's files, each for its vendor", async () => {
+    await freshDirs();
+    const settingsFile = join(home, '.qwen', 'settings.json');
+    const envFile = join(home, '.qwen', '.env');
+    await put(
+      settingsFile,
+      JSON.stringify({ security: { auth: { selectedType: 'qwen-oauth' } }, env: { DASHSCOPE_API_KEY: planted } }),
+    );
+    await put(envFile, `BAILIAN_CODING_PLAN_API_KEY=sk-sp-${planted}\nOPENROUTER_API_KEY=sk-or-${planted}\n`);
+    const result = await importQwenCode({ home, env: {} });
+    assert.deepEqual(
+      result.entries.map((entry) => [entry.preset, entry.keySource, entry.baseUrl]),
+      [
+        ['qwen-oauth', undefined, undefined],
+        ['coding-plan-intl', { kind: 'env-file', file: envFile, variable: 'BAILIAN_CODING_PLAN_API_KEY' }, undefined],
+        ['dashscope-intl', { kind: 'settings-file', file: settingsFile, path: 'env.DASHSCOPE_API_KEY' }, undefined],
+        ['openrouter', { kind: 'env-file', file: envFile, variable: 'OPENROUTER_API_KEY' }, undefined],
+      ],
+    );
+    assert.ok(!JSON.stringify(result).includes(planted));
+    // One already in the process environment is detectEnvKeys' to report, not a second entry.
+    const withProcess = await importQwenCode({ home, env: { DASHSCOPE_API_KEY: 'sk-other' } });
+    assert.ok(!withProcess.entries.some((entry) => entry.preset === 'dashscope-intl'));
+  });
+
+  it('takes a Coding Plan key kept as DASHSCOPE_API_KEY for the Coding Plan, not Model Studio', async () => {
+    await freshDirs();
+    await put(join(home, '.qwen', '.env'), `DASHSCOPE_API_KEY=sk-sp-${planted}\n`);
+    const result = await importQwenCode({ home, env: {} });
+    assert.deepEqual(
+      result.entries.map((entry) => entry.preset),
+      ['coding-plan-intl'],
+    );
+  });
+
   it('reports a malformed settings.json in a note and still imports the rest', async () => {
     await freshDirs();
     const settingsFile = join(home, '.qwen', 'settings.json');

@@ -22,16 +22,16 @@ describe('after the Qwen Code login ended', () => {
 
   it('uses a key already in the environment: the route says so and needs no key typed in', () => {
     const keys = new Map(
-      detectEnvKeys({ OPENROUTER_API_KEY: 'sk-or-v1-0123456789' }).map((k) => [k.presetId, k.envVar]),
+      detectEnvKeys({ OPENROUTER_API_KEY: 'sk-or-v1-0123456789' }).map((k) => [k.presetId, `$${k.envVar}`]),
     );
     const routes = migrationRoutes(false, keys);
     const openrouter = routes.find((route) => route.id === 'openrouter-free');
     assert.equal(openrouter?.label, 'OpenRouter (free, key found)');
-    assert.equal(openrouter?.keyVariable, 'OPENROUTER_API_KEY');
+    assert.equal(openrouter?.keyPlace, '$OPENROUTER_API_KEY');
     assert.match(openrouter?.cost ?? '', /Your key in \$OPENROUTER_API_KEY is used\.$/);
     // The others still open Add Provider, where their key is asked for.
     assert.deepEqual(
-      routes.filter((route) => route.keyVariable === undefined).map((route) => route.label),
+      routes.filter((route) => route.keyPlace === undefined).map((route) => route.label),
       ['Coding Plan…', 'Model Studio…'],
     );
   });
