@@ -136,10 +136,12 @@ export async function addProvider(
   if (!config) return undefined;
 
   let key: string | undefined;
+  // Leaving the box empty falls back to the variable only when it is set; otherwise no key is sent.
+  const envKeySet = config.apiKeyEnv !== undefined && Boolean(process.env[config.apiKeyEnv]?.trim());
   const askKey = async (): Promise<boolean> => {
     const typed = await vscode.window.showInputBox({
       title: title('key', `API key for ${preset.name}`),
-      prompt: `Kept in VS Code's secret storage, never in settings.${config.apiKeyEnv ? ` Leave empty to use $${config.apiKeyEnv}.` : ''}`,
+      prompt: `Kept in VS Code's secret storage, never in settings.${envKeySet ? ` Leave empty to use $${config.apiKeyEnv}.` : ''}`,
       password: true,
       ignoreFocusOut: true,
     });

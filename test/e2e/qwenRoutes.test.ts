@@ -81,6 +81,10 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.waitFor({ timeout: 15_000 });
     assert.match((await title.innerText()).trim(), /^Add provider \(1\/\d\): API key for OpenRouter$/);
+    // $OPENROUTER_API_KEY is not set here: leaving the box empty would send no key at all.
+    const prompt = await page.locator('.quick-input-widget').innerText();
+    assert.match(prompt, /secret storage/);
+    assert.doesNotMatch(prompt, /Leave empty/);
     await page.keyboard.press('Escape');
   });
 });
