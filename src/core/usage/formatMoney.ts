@@ -87,8 +87,13 @@ export function formatUnits(amount: number, currency: string = 'USD'): string {
 /** A rate with at least two decimals and as many more as its price list gives: "$0.30", "¥4.00", "$0.574". */
 function formatRate(perMTok: number, currency: Currency): string {
   const exact = String(Number(perMTok.toPrecision(6)));
-  const decimals = exact.split('.')[1]?.length ?? 0;
-  return `${SYMBOL[currency]}${decimals < 2 && !exact.includes('e') ? perMTok.toFixed(2) : exact}`;
+  if (exact.includes('e')) return `${SYMBOL[currency]}${exact}`;
+  const digits = Math.max(2, exact.split('.')[1]?.length ?? 0);
+  const grouped = Number(exact).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `${SYMBOL[currency]}${grouped}`;
 }
 
 /** "$1 / $5 per 1M" (input / output); "free" when both are zero. */

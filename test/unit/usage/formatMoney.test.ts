@@ -80,6 +80,11 @@ describe('formatPerMTok', () => {
     assert.equal(formatPerMTok({ input: 0, output: 0 }), 'free');
   });
 
+  it('groups the thousands of a large price, as every other amount is written', () => {
+    assert.equal(formatPerMTok({ input: 300, output: 1500 }), '$300.00 / $1,500.00 per 1M');
+    assert.equal(formatPerMTok({ input: 2500.5, output: 12000, currency: 'CNY' }), '¥2,500.50 / ¥12,000.00 per 1M');
+  });
+
   it('never calls an unknown price free', () => {
     assert.equal(formatPrice(undefined), 'price unknown');
   });
