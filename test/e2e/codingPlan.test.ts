@@ -18,6 +18,7 @@ import {
   typeWithPauses,
   webviewFrame,
 } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import {
   CODING_PLAN_KEY_ENV,
   codingPlanEntry,
@@ -58,75 +59,89 @@ describe(`a Coding Plan's 5-hour window (${flavorFromEnv()})`, () => {
 
   const planItem = () => switchboardItem(page, /Coding Plan · \d+ \/ 10 in 5 h/);
 
-  it('shows the window, counts each completion, warns at 80% and offers the switch at the limit', async () => {
-    await planItem().waitFor({ timeout: 60_000 });
-    assert.match((await planItem().innerText()).trim(), /Coding Plan · 0 \/ 10 in 5 h$/);
-    await openScratchFile(page);
+  it(
+    'shows the window, counts each completion, warns at 80% and offers the switch at the limit',
+    explained(
+      () => page,
+      async () => {
+        await planItem().waitFor({ timeout: 60_000 });
+        assert.match((await planItem().innerText()).trim(), /Coding Plan · 0 \/ 10 in 5 h$/);
+        await openScratchFile(page);
 
-    const seen: { used: number; state: string }[] = [];
-    const look = async () => {
-      const item = planItem();
-      const text = await item.innerText().catch(() => '');
-      const used = Number(/· (\d+) \/ 10/.exec(text)?.[1] ?? -1);
-      const state = (await item.locator('.codicon-error').count())
-        ? 'error'
-        : (await item.locator('.codicon-warning').count())
-          ? 'warning'
-          : 'ok';
-      // The README's picture is refreshed only when asked (SWITCHBOARD_SCREENSHOTS=1), never by a plain test run.
-      if (state === 'warning' && !seen.some((s) => s.state === 'warning') && process.env.SWITCHBOARD_SCREENSHOTS)
-        await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'coding-plan-status.png') });
-      seen.push({ used, state });
-    };
-    await typeWithPauses(page, 40, () => seen.some((s) => s.state === 'error'), look);
-    const trace = seen.map((s) => `${s.used}:${s.state}`).join(',');
-    const counts = seen.map((s) => s.used).filter((n) => n >= 0);
-    assert.ok(
-      counts.length > 3 && counts.every((n, i) => i === 0 || n >= (counts[i - 1] ?? 0)),
-      `the count only rises (${trace})`,
-    );
-    assert.ok(new Set(counts).size >= 4, `it rose with the completions (${trace})`);
-    const firstWarning = seen.findIndex((s) => s.state === 'warning');
-    assert.ok(firstWarning !== -1 && (seen[firstWarning]?.used ?? 0) >= 8, `warned from 8 of 10 (${trace})`);
-    assert.ok(
-      seen.slice(0, firstWarning).every((s) => s.used < 8),
-      `not before (${trace})`,
-    );
-    assert.ok(
-      seen.some((s) => s.state === 'error' && s.used >= 10),
-      `then the limit (${trace})`,
-    );
-    // The status bar's time is local: "resets HH:MM".
-    assert.match(await planItem().innerText(), /resets \d\d:\d\d/);
+        const seen: { used: number; state: string }[] = [];
+        const look = async () => {
+          const item = planItem();
+          const text = await item.innerText().catch(() => '');
+          const used = Number(/· (\d+) \/ 10/.exec(text)?.[1] ?? -1);
+          const state = (await item.locator('.codicon-error').count())
+            ? 'error'
+            : (await item.locator('.codicon-warning').count())
+              ? 'warning'
+              : 'ok';
+          // The README's picture is refreshed only when asked (SWITCHBOARD_SCREENSHOTS=1), never by a plain test run.
+          if (state === 'warning' && !seen.some((s) => s.state === 'warning') && process.env.SWITCHBOARD_SCREENSHOTS)
+            await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'coding-plan-status.png') });
+          seen.push({ used, state });
+        };
+        await typeWithPauses(page, 40, () => seen.some((s) => s.state === 'error'), look);
+        const trace = seen.map((s) => `${s.used}:${s.state}`).join(',');
+        const counts = seen.map((s) => s.used).filter((n) => n >= 0);
+        assert.ok(
+          counts.length > 3 && counts.every((n, i) => i === 0 || n >= (counts[i - 1] ?? 0)),
+          `the count only rises (${trace})`,
+        );
+        assert.ok(new Set(counts).size >= 4, `it rose with the completions (${trace})`);
+        const firstWarning = seen.findIndex((s) => s.state === 'warning');
+        assert.ok(firstWarning !== -1 && (seen[firstWarning]?.used ?? 0) >= 8, `warned from 8 of 10 (${trace})`);
+        assert.ok(
+          seen.slice(0, firstWarning).every((s) => s.used < 8),
+          `not before (${trace})`,
+        );
+        assert.ok(
+          seen.some((s) => s.state === 'error' && s.used >= 10),
+          `then the limit (${trace})`,
+        );
+        // The status bar's time is local: "resets HH:MM".
+        assert.match(await planItem().innerText(), /resets \d\d:\d\d/);
 
-    const toast = page.locator('.notification-toast', { hasText: /reached its limit|used up its quota/ });
-    await toast.waitFor({ timeout: 15_000 });
-    await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
-    // From a plan to a pay-per-token backup is a move into paid: it asks once, with the price.
-    const dialog = page.locator('.monaco-dialog-box', { hasText: /Backup \(demo\).* is paid \(~\$0\.\d+\/request\)/ });
-    await dialog.waitFor({ timeout: 15_000 });
-    await dialog.getByRole('button', { name: /^Switch to Backup/ }).click();
-    await switchboardItem(page, 'Backup (demo)').waitFor({ timeout: 15_000 });
+        const toast = page.locator('.notification-toast', { hasText: /reached its limit|used up its quota/ });
+        await toast.waitFor({ timeout: 15_000 });
+        await toast.locator('.monaco-button', { hasText: 'Switch to Backup (demo)' }).click();
+        // From a plan to a pay-per-token backup is a move into paid: it asks once, with the price.
+        const dialog = page.locator('.monaco-dialog-box', {
+          hasText: /Backup \(demo\).* is paid \(~\$0\.\d+\/request\)/,
+        });
+        await dialog.waitFor({ timeout: 15_000 });
+        await dialog.getByRole('button', { name: /^Switch to Backup/ }).click();
+        await switchboardItem(page, 'Backup (demo)').waitFor({ timeout: 15_000 });
 
-    const before = emulator.count('/v1/completions');
-    await greetingAtTheEnd(page);
-    assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the backup');
-  });
+        const before = emulator.count('/v1/completions');
+        await greetingAtTheEnd(page);
+        assert.ok(emulator.count('/v1/completions') > before, 'the next completion came from the backup');
+      },
+    ),
+  );
 
-  it("shows the plan's requests in the usage dashboard as included in the plan, never as $0.00", async () => {
-    await runCommand(page, 'Switchboard: Open Usage Dashboard');
-    const dashboard = webviewFrame(page, 'last');
-    const planRow = dashboard.locator('#models tr', {
-      has: dashboard.locator('td, th', { hasText: /^plan$/ }),
-      hasText: 'emulator-coder',
-    });
-    await planRow.first().waitFor({ timeout: 30_000 });
-    const rowText = await planRow.first().innerText();
-    assert.match(rowText, /included in plan/, rowText);
-    assert.doesNotMatch(rowText, /\$0\.00/, rowText);
-    // The total names the plan's share beside the backup's metered cost.
-    assert.match(await dashboard.locator('#totals').innerText(), /in plan/);
-    if (process.env.SWITCHBOARD_SCREENSHOTS)
-      await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'dashboard-plan.png') });
-  });
+  it(
+    "shows the plan's requests in the usage dashboard as included in the plan, never as $0.00",
+    explained(
+      () => page,
+      async () => {
+        await runCommand(page, 'Switchboard: Open Usage Dashboard');
+        const dashboard = webviewFrame(page, 'last');
+        const planRow = dashboard.locator('#models tr', {
+          has: dashboard.locator('td, th', { hasText: /^plan$/ }),
+          hasText: 'emulator-coder',
+        });
+        await planRow.first().waitFor({ timeout: 30_000 });
+        const rowText = await planRow.first().innerText();
+        assert.match(rowText, /included in plan/, rowText);
+        assert.doesNotMatch(rowText, /\$0\.00/, rowText);
+        // The total names the plan's share beside the backup's metered cost.
+        assert.match(await dashboard.locator('#totals').innerText(), /in plan/);
+        if (process.env.SWITCHBOARD_SCREENSHOTS)
+          await page.screenshot({ path: join(__dirname, '..', '..', 'media', 'dashboard-plan.png') });
+      },
+    ),
+  );
 });

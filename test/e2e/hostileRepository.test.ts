@@ -20,6 +20,7 @@ import {
   switchboardItem,
   typeWithPauses,
 } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { DEMO_PRICE, emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const SERVER_QUOTA = 6;
@@ -72,67 +73,85 @@ describe(`a hostile repository (${flavorFromEnv()})`, () => {
   const completions = () => emulator.requests.filter((r) => /\/completions$/.test(r.path)).length;
   const hostilePort = () => String(hostile.port);
 
-  it('sends no request while the user types in .env', async () => {
-    await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
-    await page
-      .locator('.explorer-folders-view .monaco-list-row', { hasText: /^\.env$/ })
-      .first()
-      .click();
-    await page.locator('.editor-instance .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    const before = completions();
-    for (const text of ['\nSTRIPE_KEY=sk_live_', 'abc', '\nDB_PASSWORD=']) {
-      await page.keyboard.type(text, { delay: 40 });
-      // Longer than the adaptive debounce ever waits, so a request would have gone out.
-      await page.waitForTimeout(1_500);
-    }
-    assert.equal(completions(), before, 'no completion request from .env');
-    assert.equal(hostile.requests.length, 0);
-    await runCommand(page, 'File: Revert File');
-  });
+  it(
+    'sends no request while the user types in .env',
+    explained(
+      () => page,
+      async () => {
+        await statusItem('Qwen (demo)').waitFor({ timeout: 60_000 });
+        await page
+          .locator('.explorer-folders-view .monaco-list-row', { hasText: /^\.env$/ })
+          .first()
+          .click();
+        await page.locator('.editor-instance .view-lines').first().click();
+        await page.keyboard.press('Control+End');
+        const before = completions();
+        for (const text of ['\nSTRIPE_KEY=sk_live_', 'abc', '\nDB_PASSWORD=']) {
+          await page.keyboard.type(text, { delay: 40 });
+          // Longer than the adaptive debounce ever waits, so a request would have gone out.
+          await page.waitForTimeout(1_500);
+        }
+        assert.equal(completions(), before, 'no completion request from .env');
+        assert.equal(hostile.requests.length, 0);
+        await runCommand(page, 'File: Revert File');
+      },
+    ),
+  );
 
-  it('offers nothing from the repository in the picker, and nothing clicked there reaches its server', async () => {
-    await runCommand(page, 'Switchboard: Switch Provider');
-    // The palette's own rows stay a moment after Enter: read the picker's once it is open.
-    await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
-    const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor();
-    const texts = await rows.allInnerTexts();
-    // Click whatever came from a Qwen Code setup or names that server, as a user might.
-    const target = texts.findIndex((text) => text.includes('from Qwen Code') || text.includes(hostilePort()));
-    if (target !== -1) {
-      await rows.nth(target).click();
-      // "Use it for…": completion and chat.
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Completion and chat' }).click();
-      await page.waitForTimeout(1_000);
-    } else {
-      await page.keyboard.press('Escape');
-    }
-    assert.ok(
-      texts.every((text) => !text.includes(hostilePort()) && !text.includes('from Qwen Code')),
-      `no entry from the repository's files: ${texts.join(' | ')}`,
-    );
-    assert.equal(hostile.requests.length, 0);
-  });
+  it(
+    'offers nothing from the repository in the picker, and nothing clicked there reaches its server',
+    explained(
+      () => page,
+      async () => {
+        await runCommand(page, 'Switchboard: Switch Provider');
+        // The palette's own rows stay a moment after Enter: read the picker's once it is open.
+        await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
+        const rows = page.locator('.quick-input-list .monaco-list-row');
+        await rows.first().waitFor();
+        const texts = await rows.allInnerTexts();
+        // Click whatever came from a Qwen Code setup or names that server, as a user might.
+        const target = texts.findIndex((text) => text.includes('from Qwen Code') || text.includes(hostilePort()));
+        if (target !== -1) {
+          await rows.nth(target).click();
+          // "Use it for…": completion and chat.
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Completion and chat' }).click();
+          await page.waitForTimeout(1_000);
+        } else {
+          await page.keyboard.press('Escape');
+        }
+        assert.ok(
+          texts.every((text) => !text.includes(hostilePort()) && !text.includes('from Qwen Code')),
+          `no entry from the repository's files: ${texts.join(' | ')}`,
+        );
+        assert.equal(hostile.requests.length, 0);
+      },
+    ),
+  );
 
-  it('offers nothing from the repository when the quota runs out, whatever button is clicked', async () => {
-    await openScratchFile(page);
-    const toast = page.locator('.notification-toast', { hasText: /(reached its limit|used up its quota)/ });
-    await typeWithPauses(page, 40, async () => (await toast.count()) > 0);
-    await toast.first().waitFor({ timeout: 15_000 });
-    const buttons = await toast.first().locator('.monaco-button').allInnerTexts();
-    assert.ok(
-      buttons.every((label) => !label.includes('Qwen Code') && !label.includes(hostilePort())),
-      `no switch to the repository's server: ${buttons.join(' | ')}`,
-    );
-    // Every "Switch to …" button is a way the user could go; take the first one offered.
-    const switchButton = toast.first().locator('.monaco-button', { hasText: /^Switch to / });
-    if (await switchButton.count()) {
-      await switchButton.first().click();
-      await page.locator('.editor-instance .view-lines').first().click();
-      await page.keyboard.type('\nconst greeting =', { delay: 60 });
-      await page.waitForTimeout(2_000);
-    }
-    assert.equal(hostile.requests.length, 0, 'the repository’s server never got a request');
-  });
+  it(
+    'offers nothing from the repository when the quota runs out, whatever button is clicked',
+    explained(
+      () => page,
+      async () => {
+        await openScratchFile(page);
+        const toast = page.locator('.notification-toast', { hasText: /(reached its limit|used up its quota)/ });
+        await typeWithPauses(page, 40, async () => (await toast.count()) > 0);
+        await toast.first().waitFor({ timeout: 15_000 });
+        const buttons = await toast.first().locator('.monaco-button').allInnerTexts();
+        assert.ok(
+          buttons.every((label) => !label.includes('Qwen Code') && !label.includes(hostilePort())),
+          `no switch to the repository's server: ${buttons.join(' | ')}`,
+        );
+        // Every "Switch to …" button is a way the user could go; take the first one offered.
+        const switchButton = toast.first().locator('.monaco-button', { hasText: /^Switch to / });
+        if (await switchButton.count()) {
+          await switchButton.first().click();
+          await page.locator('.editor-instance .view-lines').first().click();
+          await page.keyboard.type('\nconst greeting =', { delay: 60 });
+          await page.waitForTimeout(2_000);
+        }
+        assert.equal(hostile.requests.length, 0, 'the repository’s server never got a request');
+      },
+    ),
+  );
 });

@@ -11,6 +11,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, notificationInCenter, openWorkbenchSession, switchboardItem } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { DEMO_PRICE, emulatorEntry, flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 const DAILY_REQUESTS = 12;
@@ -93,36 +94,50 @@ describe(`limit notices on a day already spent (${flavorFromEnv()})`, () => {
         buttons.filter((button) => button.scrollWidth > button.clientWidth).map((button) => button.textContent),
       );
 
-  it('counts the served requests against the daily limit, not the refused one', async () => {
-    const item = switchboardItem(page, 'Paid (demo)');
-    await item.waitFor({ timeout: 60_000 });
-    // The ledger is read once the window opens: the notification and the figure follow.
-    const notice = await notificationInCenter(page, 'Paid (demo) reached its limit');
-    const message = (await notice.first().innerText()).replace(/\s+/g, ' ');
-    assert.match(message, /12 of 12 requests today/, message);
-    const text = (await item.innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /12\/(12|day)/, text);
-    assert.doesNotMatch(text, /13/, text);
-    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(REPO_ROOT, 'test-results', `limit-notices-${flavorFromEnv()}.png`) });
-  });
+  it(
+    'counts the served requests against the daily limit, not the refused one',
+    explained(
+      () => page,
+      async () => {
+        const item = switchboardItem(page, 'Paid (demo)');
+        await item.waitFor({ timeout: 60_000 });
+        // The ledger is read once the window opens: the notification and the figure follow.
+        const notice = await notificationInCenter(page, 'Paid (demo) reached its limit');
+        const message = (await notice.first().innerText()).replace(/\s+/g, ' ');
+        assert.match(message, /12 of 12 requests today/, message);
+        const text = (await item.innerText()).replace(/\s+/g, ' ');
+        assert.match(text, /12\/(12|day)/, text);
+        assert.doesNotMatch(text, /13/, text);
+        mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+        await page.screenshot({ path: join(REPO_ROOT, 'test-results', `limit-notices-${flavorFromEnv()}.png`) });
+      },
+    ),
+  );
 
-  it('shows every button of the limit and the budget notifications whole', async () => {
-    const limit = (await notificationInCenter(page, 'Paid (demo) reached its limit')).first();
-    const limitButtons = await limit.locator('.monaco-button').allTextContents();
-    assert.ok(
-      limitButtons.some((label) => label.includes('Ollama (demo)')),
-      `a switch to the free backend: ${limitButtons.join(', ')}`,
-    );
-    assert.deepEqual(await cutShort(limit), [], `buttons: ${limitButtons.join(', ')}`);
+  it(
+    'shows every button of the limit and the budget notifications whole',
+    explained(
+      () => page,
+      async () => {
+        const limit = (await notificationInCenter(page, 'Paid (demo) reached its limit')).first();
+        const limitButtons = await limit.locator('.monaco-button').allTextContents();
+        assert.ok(
+          limitButtons.some((label) => label.includes('Ollama (demo)')),
+          `a switch to the free backend: ${limitButtons.join(', ')}`,
+        );
+        assert.deepEqual(await cutShort(limit), [], `buttons: ${limitButtons.join(', ')}`);
 
-    const budget = (await notificationInCenter(page, 'Your spending on all backends is at')).first();
-    const budgetButtons = await budget.locator('.monaco-button').allTextContents();
-    assert.ok(
-      budgetButtons.some((label) => label.includes('Ollama (demo)')),
-      `a switch to the free backend: ${budgetButtons.join(', ')}`,
-    );
-    assert.deepEqual(await cutShort(budget), [], `buttons: ${budgetButtons.join(', ')}`);
-    await page.screenshot({ path: join(REPO_ROOT, 'test-results', `limit-notices-buttons-${flavorFromEnv()}.png`) });
-  });
+        const budget = (await notificationInCenter(page, 'Your spending on all backends is at')).first();
+        const budgetButtons = await budget.locator('.monaco-button').allTextContents();
+        assert.ok(
+          budgetButtons.some((label) => label.includes('Ollama (demo)')),
+          `a switch to the free backend: ${budgetButtons.join(', ')}`,
+        );
+        assert.deepEqual(await cutShort(budget), [], `buttons: ${budgetButtons.join(', ')}`);
+        await page.screenshot({
+          path: join(REPO_ROOT, 'test-results', `limit-notices-buttons-${flavorFromEnv()}.png`),
+        });
+      },
+    ),
+  );
 });

@@ -14,6 +14,7 @@ import {
   openWorkbenchSession,
   switchboardItem,
 } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 describe(`the openai preset's own models (${flavorFromEnv()})`, () => {
@@ -39,18 +40,24 @@ describe(`the openai preset's own models (${flavorFromEnv()})`, () => {
 
   after(() => closeAll(browser, workbench, emulator));
 
-  it('shows ghost text from gpt-5.4-mini, asked in the parameters it takes', async () => {
-    await switchboardItem(page, /OpenAI \(demo\)/).waitFor({ timeout: 60_000 });
-    await openScratchFile(page);
-    await greetingAtTheEnd(page);
-    const asked = emulator.requests.filter((request) => request.path === '/v1/chat/completions');
-    assert.ok(asked.length > 0);
-    for (const request of asked) {
-      const body = request.body as Record<string, unknown>;
-      assert.equal(request.status, 200, JSON.stringify(body));
-      assert.equal(body.model, 'gpt-5.4-mini');
-      assert.equal(body.max_tokens, undefined);
-      assert.equal(body.reasoning_effort, 'none');
-    }
-  });
+  it(
+    'shows ghost text from gpt-5.4-mini, asked in the parameters it takes',
+    explained(
+      () => page,
+      async () => {
+        await switchboardItem(page, /OpenAI \(demo\)/).waitFor({ timeout: 60_000 });
+        await openScratchFile(page);
+        await greetingAtTheEnd(page);
+        const asked = emulator.requests.filter((request) => request.path === '/v1/chat/completions');
+        assert.ok(asked.length > 0);
+        for (const request of asked) {
+          const body = request.body as Record<string, unknown>;
+          assert.equal(request.status, 200, JSON.stringify(body));
+          assert.equal(body.model, 'gpt-5.4-mini');
+          assert.equal(body.max_tokens, undefined);
+          assert.equal(body.reasoning_effort, 'none');
+        }
+      },
+    ),
+  );
 });

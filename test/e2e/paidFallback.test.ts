@@ -19,6 +19,7 @@ import {
   switchboardItem,
   typeWithPauses,
 } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
 /** The user's own daily count for the free model, and the emulator's. */
@@ -79,47 +80,53 @@ describe(`a free backend's fallback to a paid one (${flavorFromEnv()})`, () => {
   const statusItem = (backend: string) => switchboardItem(page, backend);
   const deepseekRequests = () => emulator.count('/chat/completions') + emulator.count('/beta/completions');
 
-  it('asks first, with the price, and switches only on a yes', async () => {
-    await statusItem('Free (demo)').waitFor({ timeout: 60_000 });
-    await openScratchFile(page);
+  it(
+    'asks first, with the price, and switches only on a yes',
+    explained(
+      () => page,
+      async () => {
+        await statusItem('Free (demo)').waitFor({ timeout: 60_000 });
+        await openScratchFile(page);
 
-    const held = page.locator('.notification-toast', { hasText: /nothing was switched/ });
-    await typeWithPauses(page, 30, async () => (await held.count()) > 0);
-    await held.first().waitFor({ timeout: 15_000 });
-    const text = (await held.first().textContent()) ?? '';
-    assert.match(text, /Free \(demo\) (reached its limit|has used up its quota)/);
-    assert.match(text, /Next in switchboard\.fallback is DeepSeek \(demo\).*which is paid \(~\$0\.\d+\/request\)/);
-    const buttons = await held.first().locator('.monaco-button').allTextContents();
-    const paid = buttons.find((label) => label.startsWith('Switch to DeepSeek (demo)'));
-    assert.ok(paid, `buttons: ${buttons.join(', ')}`);
-    // The message says what a request costs (above); the button stays short enough to show whole.
-    assert.doesNotMatch(paid, /paid/);
-    const toast = held.first().locator('.notification-list-item-buttons-container .monaco-button');
-    for (const button of await toast.all())
-      assert.ok(
-        await button.evaluate((element) => element.scrollWidth <= element.clientWidth + 1),
-        `cut short: ${await button.textContent()}`,
-      );
+        const held = page.locator('.notification-toast', { hasText: /nothing was switched/ });
+        await typeWithPauses(page, 30, async () => (await held.count()) > 0);
+        await held.first().waitFor({ timeout: 15_000 });
+        const text = (await held.first().textContent()) ?? '';
+        assert.match(text, /Free \(demo\) (reached its limit|has used up its quota)/);
+        assert.match(text, /Next in switchboard\.fallback is DeepSeek \(demo\).*which is paid \(~\$0\.\d+\/request\)/);
+        const buttons = await held.first().locator('.monaco-button').allTextContents();
+        const paid = buttons.find((label) => label.startsWith('Switch to DeepSeek (demo)'));
+        assert.ok(paid, `buttons: ${buttons.join(', ')}`);
+        // The message says what a request costs (above); the button stays short enough to show whole.
+        assert.doesNotMatch(paid, /paid/);
+        const toast = held.first().locator('.notification-list-item-buttons-container .monaco-button');
+        for (const button of await toast.all())
+          assert.ok(
+            await button.evaluate((element) => element.scrollWidth <= element.clientWidth + 1),
+            `cut short: ${await button.textContent()}`,
+          );
 
-    // Asked, not switched: the roles stay on the free backend and DeepSeek has seen nothing.
-    await page.waitForTimeout(2_000);
-    assert.equal(await statusItem('DeepSeek (demo)').count(), 0, 'not switched before the answer');
-    assert.equal(deepseekRequests(), 0, 'no request went to the paid backend');
-    await shoot(page, 'paid-fallback-asks');
+        // Asked, not switched: the roles stay on the free backend and DeepSeek has seen nothing.
+        await page.waitForTimeout(2_000);
+        assert.equal(await statusItem('DeepSeek (demo)').count(), 0, 'not switched before the answer');
+        assert.equal(deepseekRequests(), 0, 'no request went to the paid backend');
+        await shoot(page, 'paid-fallback-asks');
 
-    await held.first().locator('.monaco-button', { hasText: 'Switch to DeepSeek (demo)' }).click();
-    const dialog = page.locator('.monaco-dialog-box', {
-      hasText: /DeepSeek \(demo\).* is paid \(~\$0\.\d+\/request\)/,
-    });
-    await dialog.waitFor({ timeout: 15_000 });
-    assert.match(await dialog.innerText(), /remembers this answer/);
-    await shoot(page, 'paid-fallback-confirm', true);
-    assert.equal(await statusItem('DeepSeek (demo)').count(), 0, 'still not switched while the dialog asks');
-    assert.equal(deepseekRequests(), 0);
+        await held.first().locator('.monaco-button', { hasText: 'Switch to DeepSeek (demo)' }).click();
+        const dialog = page.locator('.monaco-dialog-box', {
+          hasText: /DeepSeek \(demo\).* is paid \(~\$0\.\d+\/request\)/,
+        });
+        await dialog.waitFor({ timeout: 15_000 });
+        assert.match(await dialog.innerText(), /remembers this answer/);
+        await shoot(page, 'paid-fallback-confirm', true);
+        assert.equal(await statusItem('DeepSeek (demo)').count(), 0, 'still not switched while the dialog asks');
+        assert.equal(deepseekRequests(), 0);
 
-    await dialog.getByRole('button', { name: /^Switch to DeepSeek/ }).click();
-    await statusItem('DeepSeek (demo)').waitFor({ timeout: 15_000 });
-    await greetingAtTheEnd(page);
-    assert.ok(deepseekRequests() > 0, 'after the yes, completions come from DeepSeek');
-  });
+        await dialog.getByRole('button', { name: /^Switch to DeepSeek/ }).click();
+        await statusItem('DeepSeek (demo)').waitFor({ timeout: 15_000 });
+        await greetingAtTheEnd(page);
+        assert.ok(deepseekRequests() > 0, 'after the yes, completions come from DeepSeek');
+      },
+    ),
+  );
 });

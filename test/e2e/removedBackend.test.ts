@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, openWorkbenchSession, runCommand, webviewFrame } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 /** Chat requests of two backends since removed: one recorded with its name, one from before names were. */
@@ -57,28 +58,36 @@ describe(`a removed backend in the usage dashboard (${flavorFromEnv()})`, () => 
 
   after(() => closeAll(browser, workbench, emulator));
 
-  it('keeps its spend under the name it had, marked removed, or its preset name for older records', async () => {
-    await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
-    await runCommand(page, 'Switchboard: Open Usage Dashboard');
-    const dashboard = webviewFrame(page, 'last');
-    const legend = dashboard.locator('#cost-legend li');
-    await legend.first().waitFor({ timeout: 30_000 });
-    const labels = await legend.allInnerTexts();
-    assert.deepEqual(
-      labels.map((label) => label.trim()),
-      ['Work DeepSeek (removed)', 'OpenRouter (removed)'],
-    );
-    const rows = await dashboard.locator('#models tbody tr').allInnerTexts();
-    assert.ok(
-      rows.some((row) => row.includes('Work DeepSeek (removed)') && row.includes('$1.25')),
-      rows.join('\n'),
-    );
-    assert.ok(!rows.some((row) => /deepseek-2|openrouter-3/.test(row)), rows.join('\n'));
-    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
-    await page.screenshot({
-      path: join(REPO_ROOT, 'test-results', `removed-backend-dashboard-${flavorFromEnv()}.png`),
-    });
-    await dashboard.locator('#models').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(REPO_ROOT, 'test-results', `removed-backend-models-${flavorFromEnv()}.png`) });
-  });
+  it(
+    'keeps its spend under the name it had, marked removed, or its preset name for older records',
+    explained(
+      () => page,
+      async () => {
+        await page.locator('.statusbar-item', { hasText: 'Emulator (demo)' }).waitFor({ timeout: 60_000 });
+        await runCommand(page, 'Switchboard: Open Usage Dashboard');
+        const dashboard = webviewFrame(page, 'last');
+        const legend = dashboard.locator('#cost-legend li');
+        await legend.first().waitFor({ timeout: 30_000 });
+        const labels = await legend.allInnerTexts();
+        assert.deepEqual(
+          labels.map((label) => label.trim()),
+          ['Work DeepSeek (removed)', 'OpenRouter (removed)'],
+        );
+        const rows = await dashboard.locator('#models tbody tr').allInnerTexts();
+        assert.ok(
+          rows.some((row) => row.includes('Work DeepSeek (removed)') && row.includes('$1.25')),
+          rows.join('\n'),
+        );
+        assert.ok(!rows.some((row) => /deepseek-2|openrouter-3/.test(row)), rows.join('\n'));
+        mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+        await page.screenshot({
+          path: join(REPO_ROOT, 'test-results', `removed-backend-dashboard-${flavorFromEnv()}.png`),
+        });
+        await dashboard.locator('#models').scrollIntoViewIfNeeded();
+        await page.screenshot({
+          path: join(REPO_ROOT, 'test-results', `removed-backend-models-${flavorFromEnv()}.png`),
+        });
+      },
+    ),
+  );
 });

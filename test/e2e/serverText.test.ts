@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import { closeAll, openScratchFile, openWorkbenchSession } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { emulatorEntry, flavorFromEnv, type Workbench } from '../harness/workbench';
 
 const HOSTILE =
@@ -34,21 +35,27 @@ describe(`a server's error message is never a link (${flavorFromEnv()})`, () => 
 
   after(() => closeAll(browser, workbench, emulator));
 
-  it('the quota notification shows the words but no link, HTML or icon from the server', async () => {
-    await page.locator('.statusbar-item', { hasText: 'Qwen (hostile)' }).first().waitFor({ timeout: 60_000 });
-    await openScratchFile(page);
-    const toast = page.locator('.notification-toast', { hasText: 'Restore your quota' });
-    for (let i = 0; i < 10 && !(await toast.count()); i++) {
-      await page.keyboard.type(i % 3 === 2 ? '\n' : 'x');
-      await page.waitForTimeout(1_200);
-    }
-    await toast.first().waitFor({ timeout: 20_000 });
-    assert.ok(emulator.count('/compatible-mode/v1/completions') >= 1, 'the completion reached the hostile server');
-    const message = toast.first().locator('.notification-list-item-message');
-    const text = await message.innerText();
-    assert.match(text, /used up its quota/);
-    assert.equal(await message.locator('a').count(), 0, `no link in the notification: ${text}`);
-    assert.equal(await message.locator('.codicon-verified').count(), 0, 'no icon from the server');
-    assert.doesNotMatch(text, /\]\(command:/, 'no link syntax left to render');
-  });
+  it(
+    'the quota notification shows the words but no link, HTML or icon from the server',
+    explained(
+      () => page,
+      async () => {
+        await page.locator('.statusbar-item', { hasText: 'Qwen (hostile)' }).first().waitFor({ timeout: 60_000 });
+        await openScratchFile(page);
+        const toast = page.locator('.notification-toast', { hasText: 'Restore your quota' });
+        for (let i = 0; i < 10 && !(await toast.count()); i++) {
+          await page.keyboard.type(i % 3 === 2 ? '\n' : 'x');
+          await page.waitForTimeout(1_200);
+        }
+        await toast.first().waitFor({ timeout: 20_000 });
+        assert.ok(emulator.count('/compatible-mode/v1/completions') >= 1, 'the completion reached the hostile server');
+        const message = toast.first().locator('.notification-list-item-message');
+        const text = await message.innerText();
+        assert.match(text, /used up its quota/);
+        assert.equal(await message.locator('a').count(), 0, `no link in the notification: ${text}`);
+        assert.equal(await message.locator('.codicon-verified').count(), 0, 'no icon from the server');
+        assert.doesNotMatch(text, /\]\(command:/, 'no link syntax left to render');
+      },
+    ),
+  );
 });

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_FIM_RULES, rawFimPrefix } from '../emulator/answers';
 import type { Emulator } from '../emulator/server';
 import { closeAll, openWorkbenchSession, runCommand, waitForEditorText } from '../harness/workbenchPage';
+import { explained } from '../harness/failureReport';
 import { ledgerRecords } from '../harness/ledgerFiles';
 import { flavorFromEnv, type Workbench } from '../harness/workbench';
 
@@ -53,11 +54,17 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
 
   const statusItem = () => page.locator('.statusbar-item', { hasText: 'Emulator (demo)' });
 
-  it('shows the Switchboard item with the active backend in the status bar', async () => {
-    await statusItem().waitFor({ timeout: 60_000 });
-    const label = await statusItem().getAttribute('aria-label');
-    assert.match(label ?? '', /Emulator \(demo\)/);
-  });
+  it(
+    'shows the Switchboard item with the active backend in the status bar',
+    explained(
+      () => page,
+      async () => {
+        await statusItem().waitFor({ timeout: 60_000 });
+        const label = await statusItem().getAttribute('aria-label');
+        assert.match(label ?? '', /Emulator \(demo\)/);
+      },
+    ),
+  );
 
   const completionRequests = () => emulator.requests.filter((r) => r.path === '/v1/completions').length;
   /** Completion requests for the cursor right after `text` (a prompt in a FIM template or plain). */
@@ -84,45 +91,57 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
   const ledgerCompletions = () =>
     ledgerRecords(workbench.userDataDir).filter((record) => record.feature === 'completion');
 
-  it('shows ghost text from the emulator while typing, records the request, reuses it at the same place, and Tab inserts it', async () => {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor();
-    await editor.locator('.view-lines').click();
-    const before = completionRequests();
-    await page.keyboard.type('const greeting =', { delay: 40 });
-    const ghost = await waitForGhost('Hello');
-    assert.match((await ghost.jsonValue()) ?? '', /^ 'Hello from the Switchboard emulator';$/);
-    assert.ok(completionRequests() > before, 'the emulator received a completion request');
-    const atGreeting = requestsAfter('const greeting =');
-    assert.ok(atGreeting > 0, 'the request was for the cursor after `const greeting =`');
+  it(
+    'shows ghost text from the emulator while typing, records the request, reuses it at the same place, and Tab inserts it',
+    explained(
+      () => page,
+      async () => {
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scratch.js' }).click();
+        const editor = page.locator('.editor-instance .monaco-editor').first();
+        await editor.waitFor();
+        await editor.locator('.view-lines').click();
+        const before = completionRequests();
+        await page.keyboard.type('const greeting =', { delay: 40 });
+        const ghost = await waitForGhost('Hello');
+        assert.match((await ghost.jsonValue()) ?? '', /^ 'Hello from the Switchboard emulator';$/);
+        assert.ok(completionRequests() > before, 'the emulator received a completion request');
+        const atGreeting = requestsAfter('const greeting =');
+        assert.ok(atGreeting > 0, 'the request was for the cursor after `const greeting =`');
 
-    // The ledger has it, with tokens, under the active backend.
-    const deadline = Date.now() + 10_000;
-    while (
-      !ledgerCompletions().some((record) => record.backend === 'emulator' && record.outcome === 'ok') &&
-      Date.now() < deadline
-    )
-      await page.waitForTimeout(200);
-    const recorded = ledgerCompletions().filter((record) => record.backend === 'emulator' && record.outcome === 'ok');
-    assert.ok(
-      recorded.length >= 1 && (recorded[0]?.inputTokens ?? 0) > 0,
-      `the ledger has the completion request (${JSON.stringify(ledgerCompletions())})`,
-    );
+        // The ledger has it, with tokens, under the active backend.
+        const deadline = Date.now() + 10_000;
+        while (
+          !ledgerCompletions().some((record) => record.backend === 'emulator' && record.outcome === 'ok') &&
+          Date.now() < deadline
+        )
+          await page.waitForTimeout(200);
+        const recorded = ledgerCompletions().filter(
+          (record) => record.backend === 'emulator' && record.outcome === 'ok',
+        );
+        assert.ok(
+          recorded.length >= 1 && (recorded[0]?.inputTokens ?? 0) > 0,
+          `the ledger has the completion request (${JSON.stringify(ledgerCompletions())})`,
+        );
 
-    // Away and back to the same place: type a character, delete it, pause. No new request for that
-    // place. One for the `x` may go out when the machine is slow to deliver the Backspace (a gap
-    // longer than the learned debounce is a pause), and is not what this checks.
-    await page.keyboard.press('Escape');
-    await page.keyboard.type('x');
-    await page.keyboard.press('Backspace');
-    await waitForGhost('Hello');
-    await page.waitForTimeout(1_500);
-    assert.equal(requestsAfter('const greeting ='), atGreeting, 'the second pause at the same place sent no request');
+        // Away and back to the same place: type a character, delete it, pause. No new request for that
+        // place. One for the `x` may go out when the machine is slow to deliver the Backspace (a gap
+        // longer than the learned debounce is a pause), and is not what this checks.
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('x');
+        await page.keyboard.press('Backspace');
+        await waitForGhost('Hello');
+        await page.waitForTimeout(1_500);
+        assert.equal(
+          requestsAfter('const greeting ='),
+          atGreeting,
+          'the second pause at the same place sent no request',
+        );
 
-    await page.keyboard.press('Tab');
-    await waitForEditorText(page, "const greeting = 'Hello from the Switchboard emulator';");
-  });
+        await page.keyboard.press('Tab');
+        await waitForEditorText(page, "const greeting = 'Hello from the Switchboard emulator';");
+      },
+    ),
+  );
 
   /** Opens a workspace file by name through Quick Open and puts the cursor at its end. */
   async function openAtEnd(file: string): Promise<void> {
@@ -159,49 +178,76 @@ describe(`Switchboard in the workbench (${flavorFromEnv()})`, () => {
         .join('\n'),
     );
 
-  it('shows a whole block after a signature and Tab inserts all of it', async () => {
-    await openAtEnd('area.js');
-    await page.keyboard.type('function area(width, height)', { delay: 40 });
-    const ghost = await waitForGhost('return size;');
-    assert.match((await ghost.jsonValue()) ?? '', /const size = width \* height;/);
-    assert.doesNotMatch((await ghost.jsonValue()) ?? '', /next/, 'the block stops where it closes');
-    await page.keyboard.press('Tab');
-    await waitForEditorText(page, 'return size;}');
-    const text = await editorText();
-    assert.match(text, /function area\(width, height\) \{\n {2}const size = width \* height;\n {2}return size;\n\}/);
-  });
+  it(
+    'shows a whole block after a signature and Tab inserts all of it',
+    explained(
+      () => page,
+      async () => {
+        await openAtEnd('area.js');
+        await page.keyboard.type('function area(width, height)', { delay: 40 });
+        const ghost = await waitForGhost('return size;');
+        assert.match((await ghost.jsonValue()) ?? '', /const size = width \* height;/);
+        assert.doesNotMatch((await ghost.jsonValue()) ?? '', /next/, 'the block stops where it closes');
+        await page.keyboard.press('Tab');
+        await waitForEditorText(page, 'return size;}');
+        const text = await editorText();
+        assert.match(
+          text,
+          /function area\(width, height\) \{\n {2}const size = width \* height;\n {2}return size;\n\}/,
+        );
+      },
+    ),
+  );
 
-  it('shows a closing brace on the next line and Tab inserts it', async () => {
-    await openAtEnd('total.js');
-    await page.keyboard.type(';', { delay: 40 });
-    await waitForGhost('}');
-    await page.keyboard.press('Tab');
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.editor-instance .view-lines .view-line')].some(
-          (line) => line.textContent === '}',
-        ),
-      undefined,
-      { timeout: 10_000 },
-    );
-    assert.match(await editorText(), /return total;\n\}/);
-  });
+  it(
+    'shows a closing brace on the next line and Tab inserts it',
+    explained(
+      () => page,
+      async () => {
+        await openAtEnd('total.js');
+        await page.keyboard.type(';', { delay: 40 });
+        await waitForGhost('}');
+        await page.keyboard.press('Tab');
+        await page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('.editor-instance .view-lines .view-line')].some(
+              (line) => line.textContent === '}',
+            ),
+          undefined,
+          { timeout: 10_000 },
+        );
+        assert.match(await editorText(), /return total;\n\}/);
+      },
+    ),
+  );
 
-  it('in a template literal the editor closed, Tab writes the closers the model brought once', async () => {
-    await openAtEnd('greet.js');
-    // Typing the backtick and `${` leaves `}` and a backtick after the cursor.
-    await page.keyboard.type('const msg = `Hello ${', { delay: 40 });
-    await waitForGhost('user.name');
-    await page.keyboard.press('Tab');
-    await waitForEditorText(page, 'Hello ${user.name}`;');
-    const line = (await editorText()).split('\n').find((text) => text.startsWith('const msg'));
-    assert.equal(line, 'const msg = `Hello ${user.name}`;', 'one `}` and one backtick, then the semicolon');
-  });
+  it(
+    'in a template literal the editor closed, Tab writes the closers the model brought once',
+    explained(
+      () => page,
+      async () => {
+        await openAtEnd('greet.js');
+        // Typing the backtick and `${` leaves `}` and a backtick after the cursor.
+        await page.keyboard.type('const msg = `Hello ${', { delay: 40 });
+        await waitForGhost('user.name');
+        await page.keyboard.press('Tab');
+        await waitForEditorText(page, 'Hello ${user.name}`;');
+        const line = (await editorText()).split('\n').find((text) => text.startsWith('const msg'));
+        assert.equal(line, 'const msg = `Hello ${user.name}`;', 'one `}` and one backtick, then the semicolon');
+      },
+    ),
+  );
 
-  it('runs Toggle Inline Completion from the command palette and the status bar follows', async () => {
-    await runCommand(page, 'Switchboard: Toggle Inline Completion');
-    await statusItem().locator('.codicon-circle-slash').waitFor({ timeout: 10_000 });
-    await runCommand(page, 'Switchboard: Toggle Inline Completion');
-    await statusItem().locator('.codicon-plug').waitFor({ timeout: 10_000 });
-  });
+  it(
+    'runs Toggle Inline Completion from the command palette and the status bar follows',
+    explained(
+      () => page,
+      async () => {
+        await runCommand(page, 'Switchboard: Toggle Inline Completion');
+        await statusItem().locator('.codicon-circle-slash').waitFor({ timeout: 10_000 });
+        await runCommand(page, 'Switchboard: Toggle Inline Completion');
+        await statusItem().locator('.codicon-plug').waitFor({ timeout: 10_000 });
+      },
+    ),
+  );
 });
