@@ -4,8 +4,6 @@
  * models to choose from, and the entry lands in user settings under the next free id.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
@@ -15,7 +13,9 @@ import {
   openScratchFile,
   openWorkbenchSession,
   runCommand,
+  settingsWritten,
   switchboardItem,
+  userSettings,
 } from '../harness/workbenchPage';
 import { explained } from '../harness/failureReport';
 import { flavorFromEnv, type Workbench } from '../harness/workbench';
@@ -35,20 +35,13 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
 
   const input = () => page.locator('.quick-input-widget input');
   const title = () => page.locator('.quick-input-widget .quick-input-title');
+  type Entry = { id: string; name?: string; preset: string; baseUrl?: string; chatModel?: string; limits?: unknown };
   /** The user settings' providers; none while the editor is half-way through writing the file. */
-  const userProviders = () => {
-    let settings: {
-      'switchboard.providers'?: { id: string; name?: string; preset: string; baseUrl?: string; chatModel?: string }[];
-    };
-    try {
-      settings = JSON.parse(
-        readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8'),
-      ) as typeof settings;
-    } catch {
-      return [];
-    }
-    return settings['switchboard.providers'] ?? [];
-  };
+  const providersIn = (settings: Record<string, unknown>) => (settings['switchboard.providers'] ?? []) as Entry[];
+  const userProviders = () => providersIn(userSettings(workbench));
+  /** The providers once the editor has written a list that satisfies `done`. */
+  const providersWritten = async (done: (entries: Entry[]) => boolean) =>
+    providersIn(await settingsWritten(page, workbench, (settings) => done(providersIn(settings)), 10_000));
 
   /** Starts the wizard on the OpenAI-compatible preset and enters `url` at its second step. */
   async function startWith(url: string): Promise<void> {
@@ -118,9 +111,7 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
         await title().filter({ hasText: 'Add provider (3/3): model for completion' }).waitFor();
         await input().fill('emulator-coder');
         await page.keyboard.press('Enter');
-        const deadline = Date.now() + 10_000;
-        while (userProviders().length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
-        const added = userProviders().at(-1);
+        const added = (await providersWritten((entries) => entries.length >= 2)).at(-1);
         assert.deepEqual(
           {
             id: added?.id,
@@ -240,11 +231,9 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
         await dialog.getByRole('button', { name: 'Remove' }).click();
         // Straight to the switch picker; nothing moved to another backend meanwhile.
         await page.locator('.quick-input-widget input[placeholder="Switch to which backend?"]').waitFor();
-        const deadline = Date.now() + 10_000;
-        while (userProviders().some((entry) => entry.id === 'custom-2') && Date.now() < deadline)
-          await page.waitForTimeout(200);
+        const left = await providersWritten((entries) => !entries.some((entry) => entry.id === 'custom-2'));
         assert.deepEqual(
-          userProviders().map((entry) => entry.id),
+          left.map((entry) => entry.id),
           ['emulator', 'custom'],
         );
         assert.equal(
@@ -283,10 +272,9 @@ describe(`Add Provider (${flavorFromEnv()})`, () => {
         await page.locator('.quick-input-widget', { hasText: 'Type an amount above 0' }).waitFor();
         await input().fill('2');
         await page.keyboard.press('Enter');
-        const deadline = Date.now() + 10_000;
-        while (!userProviders().some((entry) => entry.id === 'deepseek') && Date.now() < deadline)
-          await page.waitForTimeout(200);
-        const added = userProviders().find((entry) => entry.id === 'deepseek') as { limits?: unknown } | undefined;
+        const added = (await providersWritten((entries) => entries.some((entry) => entry.id === 'deepseek'))).find(
+          (entry) => entry.id === 'deepseek',
+        );
         assert.deepEqual(added?.limits, { usdPerDay: 2 });
       },
     ),

@@ -4,12 +4,12 @@
  * the right preset.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, settingsWritten } from '../harness/workbenchPage';
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 /** A home with Qwen Code's ended OAuth login in it, as its users have. */
@@ -118,18 +118,11 @@ describe(`after the Qwen Code free tier, with an OpenRouter key in the environme
       .waitFor({ timeout: 15_000 });
     assert.match((await placeholder.getAttribute('placeholder')) ?? '', /Use OpenRouter for/);
     await page.keyboard.press('Enter');
-    const settingsFile = join(workbench.userDataDir, 'User', 'settings.json');
-    const read = (): Record<string, unknown> => {
-      try {
-        return JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-      } catch {
-        return {};
-      }
-    };
-    const deadline = Date.now() + 15_000;
-    while (read()['switchboard.chat.provider'] !== 'openrouter' && Date.now() < deadline)
-      await page.waitForTimeout(200);
-    const settings = read();
+    const settings = await settingsWritten(
+      page,
+      workbench,
+      (written) => written['switchboard.chat.provider'] === 'openrouter',
+    );
     assert.deepEqual(settings['switchboard.providers'], [
       { id: 'openrouter', preset: 'openrouter', name: 'OpenRouter', apiKeyEnv: 'OPENROUTER_API_KEY' },
     ]);
@@ -170,17 +163,12 @@ describe(`after the Qwen Code free tier, with a DashScope key in ~/.qwen/setting
       /Use Qwen \(Alibaba Model Studio, Singapore\)/,
     );
     await page.keyboard.press('Enter');
-    const settingsFile = join(workbench.userDataDir, 'User', 'settings.json');
-    const read = (): Record<string, unknown> => {
-      try {
-        return JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-      } catch {
-        return {};
-      }
-    };
-    const deadline = Date.now() + 15_000;
-    while (read()['switchboard.chat.provider'] === undefined && Date.now() < deadline) await page.waitForTimeout(200);
-    const providers = read()['switchboard.providers'] as { preset: string; baseUrl?: string; apiKeyEnv?: string }[];
+    const settings = await settingsWritten(
+      page,
+      workbench,
+      (written) => written['switchboard.chat.provider'] !== undefined,
+    );
+    const providers = settings['switchboard.providers'] as { preset: string; baseUrl?: string; apiKeyEnv?: string }[];
     // The vendor's own host: no base URL of its own, no variable that is not set.
     assert.deepEqual(
       providers.map(({ preset, baseUrl, apiKeyEnv }) => ({ preset, baseUrl, apiKeyEnv })),

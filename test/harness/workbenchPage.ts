@@ -34,6 +34,38 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   }
 }
 
+/** The user settings as the editor last wrote them; none while the file is missing or half-written. */
+export function userSettings(workbench: Workbench): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(join(workbench.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Waits until the editor has written user settings that satisfy `done` (a command writes them a
+ * moment after its picker closes) and returns them; after `timeout` returns what is there, for the
+ * test's own assertion to explain.
+ */
+export async function settingsWritten(
+  page: Page,
+  workbench: Workbench,
+  done: (settings: Record<string, unknown>) => boolean,
+  timeout = 15_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeout;
+  let settings = userSettings(workbench);
+  while (!done(settings) && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    settings = userSettings(workbench);
+  }
+  return settings;
+}
+
 /** A headless Chromium on the workbench, with the test folder open and the workbench drawn. */
 export async function openWorkbenchPage(workbench: Workbench): Promise<{ browser: Browser; page: Page }> {
   const browser = await launchChromium();
