@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Backends } from './backends';
-import { migrationNotice, migrationRoutes, type MigrationRoute } from '../core/detection/qwenMigration';
+import { migrationNotice, migrationRoutes, routeRegions, type MigrationRoute } from '../core/detection/qwenMigration';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { adoptPicked, type DetectedBackend } from './detection';
 import { savedOrSaid } from './settingsWrite';
@@ -79,8 +79,26 @@ export async function addRoute(
         candidate.entry.preset === route.presetId &&
         (route.id === 'ollama' || (route.keyPlace !== undefined && keyPlace(candidate) !== undefined)),
     );
-  if (route.id !== 'ollama' && !found) return addProvider(backends, keys, { presetId: route.presetId });
+  if (route.id !== 'ollama' && !found) {
+    const presetId = await regionPresetOf(route);
+    return presetId === undefined ? undefined : addProvider(backends, keys, { presetId });
+  }
   if (!found) return undefined;
   const id = await adoptPicked(found, keys);
   return id === undefined ? undefined : backends.current().providers.find((provider) => provider.id === id);
+}
+
+/** The preset of the region the user's account is in; undefined when they stopped. */
+async function regionPresetOf(route: MigrationRoute): Promise<string | undefined> {
+  const regions = routeRegions(route);
+  if (!regions.length) return route.presetId;
+  const picked = await vscode.window.showQuickPick(
+    regions.map((region) => ({ label: region.label, detail: region.detail, presetId: region.presetId })),
+    {
+      title: `${route.label.replace(/…$/, '')}: which region is your Alibaba Cloud account in?`,
+      placeHolder: 'A key works only in its own region',
+      matchOnDetail: true,
+    },
+  );
+  return picked?.presetId;
 }

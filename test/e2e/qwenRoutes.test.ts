@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { closeAll, openWorkbenchPage, PACKAGED_VSIX, settingsWritten } from '../harness/workbenchPage';
+import { closeAll, openWorkbenchPage, PACKAGED_VSIX, runCommand, settingsWritten } from '../harness/workbenchPage';
 import { flavorFromEnv, startWorkbench, type Workbench } from '../harness/workbench';
 
 /** A home with Qwen Code's ended OAuth login in it, as its users have. */
@@ -85,6 +85,24 @@ describe(`after the Qwen Code free tier (${flavorFromEnv()})`, () => {
     const prompt = await page.locator('.quick-input-widget').innerText();
     assert.match(prompt, /secret storage/);
     assert.doesNotMatch(prompt, /Leave empty/);
+    await page.keyboard.press('Escape');
+  });
+
+  it('asks which region the Model Studio account is in, and asks the key for that region', async () => {
+    await runCommand(page, 'Switchboard: Switch Provider');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: 'Model Studio' }).first().click();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.filter({ hasText: 'which region is your Alibaba Cloud account in?' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(
+      (await rows.allInnerTexts()).map((row) => row.trim().split('\n')[0]),
+      ['Singapore', 'US (Virginia)', 'China (Beijing)'],
+    );
+    await page.screenshot({ path: '/tmp/switchboard-e2e/qwen-route-region.png' });
+    await rows.filter({ hasText: 'China (Beijing)' }).click();
+    await title
+      .filter({ hasText: /^Add provider \(1\/\d\): API key for Qwen \(Alibaba Model Studio, China Beijing\)$/ })
+      .waitFor();
     await page.keyboard.press('Escape');
   });
 });

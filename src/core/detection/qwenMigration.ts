@@ -45,6 +45,49 @@ const ROUTES: readonly MigrationRoute[] = [
   },
 ];
 
+/** One region of a route's vendor. Accounts and keys belong to one region, so the user picks theirs. */
+export interface RouteRegion {
+  presetId: string;
+  label: string;
+  /** Whose account it is and what differs there, in one line. */
+  detail: string;
+}
+
+// A key works only in its own region: a China-site (aliyun.com) key is refused in Singapore, so
+// opening Singapore for everyone would only fail later, at the first request.
+const REGIONS: Partial<Record<MigrationRoute['id'], readonly RouteRegion[]>> = {
+  'model-studio': [
+    {
+      presetId: 'dashscope-intl',
+      label: 'Singapore',
+      detail: 'An alibabacloud.com account. The only region with a free quota for new accounts.',
+    },
+    {
+      presetId: 'dashscope-us',
+      label: 'US (Virginia)',
+      detail: 'An alibabacloud.com account, served in the US. No free quota.',
+    },
+    {
+      presetId: 'dashscope-cn',
+      label: 'China (Beijing)',
+      detail: 'An aliyun.com (China site) account, with its own free quota. Billed in yuan.',
+    },
+  ],
+  'coding-plan': [
+    { presetId: 'coding-plan-intl', label: 'International', detail: 'A plan bought on alibabacloud.com.' },
+    { presetId: 'coding-plan-cn', label: 'China', detail: 'A plan bought on aliyun.com (China site), in yuan.' },
+  ],
+};
+
+/**
+ * The regions to choose from before a route's key is asked for, the route's own preset first;
+ * none when the route has one region or its key was found (the key's entry already has its host).
+ */
+export function routeRegions(route: MigrationRoute): readonly RouteRegion[] {
+  if (route.keyPlace !== undefined) return [];
+  return REGIONS[route.id] ?? [];
+}
+
 /** What each route's button says once its key is found, with no steps left to ask. */
 const KEY_FOUND_LABELS: Readonly<Record<MigrationRoute['id'], string>> = {
   'coding-plan': 'Coding Plan (key found)',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectEnvKeys } from '../../../src/core/detection/envKeys';
-import { migrationNotice, migrationRoutes } from '../../../src/core/detection/qwenMigration';
+import { migrationNotice, migrationRoutes, routeRegions } from '../../../src/core/detection/qwenMigration';
 import { findPreset } from '../../../src/core/providers/presets';
 
 describe('after the Qwen Code login ended', () => {
@@ -34,6 +34,35 @@ describe('after the Qwen Code login ended', () => {
       routes.filter((route) => route.keyPlace === undefined).map((route) => route.label),
       ['Coding Plan…', 'Model Studio…'],
     );
+  });
+
+  it('asks the region of a Model Studio or Coding Plan account before its key, since a key works only in its own', () => {
+    const routes = migrationRoutes(true);
+    const regions = (id: string) => routeRegions(routes.find((route) => route.id === id)!);
+    assert.deepEqual(
+      regions('model-studio').map((region) => [region.label, findPreset(region.presetId)?.baseUrl]),
+      [
+        ['Singapore', 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1'],
+        ['US (Virginia)', 'https://dashscope-us.aliyuncs.com/compatible-mode/v1'],
+        ['China (Beijing)', 'https://dashscope.aliyuncs.com/compatible-mode/v1'],
+      ],
+    );
+    assert.match(regions('model-studio')[0]!.detail, /only region with a free quota/);
+    assert.deepEqual(
+      regions('coding-plan').map((region) => [region.label, findPreset(region.presetId)?.baseUrl]),
+      [
+        ['International', 'https://coding-intl.dashscope.aliyuncs.com/v1'],
+        ['China', 'https://coding.dashscope.aliyuncs.com/v1'],
+      ],
+    );
+    // The route's own preset comes first, so Enter keeps today's default.
+    for (const id of ['model-studio', 'coding-plan'])
+      assert.equal(regions(id)[0]!.presetId, routes.find((route) => route.id === id)!.presetId);
+    assert.deepEqual(regions('openrouter-free'), []);
+    assert.deepEqual(regions('ollama'), []);
+    // A key found already has its entry, and with it its host: nothing to ask.
+    const found = migrationRoutes(false, new Map([['dashscope-intl', '~/.qwen/settings.json']]));
+    assert.deepEqual(routeRegions(found.find((route) => route.id === 'model-studio')!), []);
   });
 
   it('says in one line each how the routes differ in cost', () => {
