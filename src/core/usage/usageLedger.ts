@@ -11,6 +11,9 @@
  *   history. Files are read in fixed-size chunks, and a line too long to be a record is passed over.
  * - Survives damage. Every field is validated on read; a bad line is skipped and counted. A short
  *   write (disk full) leaves a torn fragment, and the next append starts on a fresh line.
+ * - Counts a line once, wherever it is found: a sync tool's conflict copy of a file sits beside it
+ *   under a name like a ledger file's, and the ids of lines already counted (see `SeenIds`) keep
+ *   its lines from counting twice, in the totals, the dashboard and the export alike.
  * - Completion events (a suggestion shown, accepted, still there later) are lines of their own in
  *   the same files, counted in `acceptance` beside the request rollups.
  * - Retention by name, not mtime. A writer starts a new file each UTC day (`usage-<day>-<writer>`),
@@ -26,6 +29,7 @@ import { fromEventLine, toEventLine, type CompletionEvent } from './completionEv
 import { wholeLines } from './ledgerLines';
 import type { Currency } from './money';
 import { Rollups, utcDay } from './rollups';
+import { SeenIds } from './seenIds';
 import { fromLine, soundRecord, toLine, type UsageRecord } from './usageRecord';
 
 const FILE_PREFIX = 'usage-';
@@ -75,6 +79,8 @@ export class UsageLedger {
   failedWrites = 0;
   /** Records with a field no window would read back, written repaired (see `soundRecord`). */
   repairedRecords = 0;
+  /** Lines passed over because a line with their id was counted already (a sync tool's copy of a file). */
+  copiedLines = 0;
   private readonly writerId: string;
   /** This window's file for the current day, and every file it wrote since it opened. */
   private ownFile = '';
@@ -86,6 +92,8 @@ export class UsageLedger {
   private failing = false;
   private sequence = 0;
   private readonly offsets: Map<string, number>;
+  /** The ids of every line counted, this window's and the others', kept in the checkpoint. */
+  private readonly seen: SeenIds;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
   private readonly eventListeners = new Set<(events: CompletionEvent[]) => void>();
   private refreshing: Promise<UsageRecord[]> | undefined;
@@ -97,10 +105,12 @@ export class UsageLedger {
     rollups: Rollups,
     offsets: Map<string, number>,
     acceptance: AcceptanceRollups,
+    seen: SeenIds,
   ) {
     this.rollups = rollups;
     this.acceptance = acceptance;
     this.offsets = offsets;
+    this.seen = seen;
     const now = options.now ?? Date.now;
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
   }
@@ -114,8 +124,10 @@ export class UsageLedger {
     // A folder that cannot be listed (no permission) must fail here: opened empty, its history
     // would read as nothing spent, and every budget as far from reached.
     await readdir(options.dir);
-    const { rollups, offsets, acceptance } = await readCheckpoint(join(options.dir, CHECKPOINT));
-    const ledger = new UsageLedger(options, rollups, offsets, acceptance);
+    const { rollups, offsets, acceptance, seen } = await readCheckpoint(join(options.dir, CHECKPOINT));
+    const ledger = new UsageLedger(options, rollups, offsets, acceptance, seen ?? new SeenIds());
+    // A checkpoint from before ids were kept: the lines it counted are learnt again, not counted.
+    if (!seen) await ledger.learnCounted();
     await ledger.removeExpired();
     await ledger.refresh();
     return ledger;
@@ -145,6 +157,7 @@ export class UsageLedger {
       );
     }
     this.write(toLine(record));
+    this.seen.add(record.id, record.time);
     this.rollups.add(record);
     this.emit([record]);
     return record;
@@ -158,6 +171,7 @@ export class UsageLedger {
       time: input.time ?? (this.options.now ?? Date.now)(),
     };
     this.write(toEventLine(event));
+    this.seen.add(event.id, event.time);
     this.acceptance.add(event);
     this.emitEvents([event]);
     return event;
@@ -233,6 +247,7 @@ export class UsageLedger {
 
   /** Every raw record still on disk (within retention), oldest file first; for export and the dashboard. */
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
+    const seen = new SeenIds();
     for (const file of await this.filesFor(filter)) {
       // Streamed in chunks: the history can be far larger than memory should hold.
       for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
@@ -241,6 +256,7 @@ export class UsageLedger {
         if (!record) continue;
         if (filter.from !== undefined && record.time < filter.from) continue;
         if (filter.to !== undefined && record.time > filter.to) continue;
+        if (!seen.add(record.id, record.time)) continue;
         yield record;
       }
     }
@@ -248,6 +264,7 @@ export class UsageLedger {
 
   /** Every completion event still on disk (within retention), oldest file first; for export and the dashboard. */
   async *events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
+    const seen = new SeenIds();
     for (const file of await this.filesFor(filter)) {
       for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
         // Request lines never carry "e"; a cheap test before a second parse.
@@ -256,6 +273,7 @@ export class UsageLedger {
         if (!event) continue;
         if (filter.from !== undefined && event.time < filter.from) continue;
         if (filter.to !== undefined && event.time > filter.to) continue;
+        if (!seen.add(event.id, event.time)) continue;
         yield event;
       }
     }
@@ -281,6 +299,7 @@ export class UsageLedger {
       offsets: Object.fromEntries(this.offsets),
       rollups: this.rollups.toJSON(),
       acceptance: this.acceptance.toJSON(),
+      seen: this.seen.toJSON(),
     });
     const handle = await open(temp, 'w', 0o600);
     try {
@@ -333,11 +352,16 @@ export class UsageLedger {
           continue;
         }
         const record = fromLine(text);
+        const event = record ? undefined : fromEventLine(text);
+        const line = record ?? event;
+        if (line && !this.seen.add(line.id, line.time)) {
+          this.copiedLines += 1;
+          continue;
+        }
         if (record && this.count(record)) {
           fresh.push(record);
           continue;
         }
-        const event = record ? undefined : fromEventLine(text);
         if (event) {
           this.acceptance.add(event);
           events.push(event);
@@ -347,6 +371,20 @@ export class UsageLedger {
     if (fresh.length) this.emit(fresh);
     if (events.length) this.emitEvents(events);
     return fresh;
+  }
+
+  /**
+   * Marks as seen the ids of the lines the checkpoint's totals already hold (each file up to its
+   * offset), counting none of them: a copy of those files found later must not count them again.
+   */
+  private async learnCounted(): Promise<void> {
+    for (const [file, offset] of this.offsets) {
+      for await (const { text, end } of wholeLines(join(this.options.dir, file), 0)) {
+        if (end > offset) break;
+        const line = text ? (fromLine(text) ?? fromEventLine(text)) : undefined;
+        if (line) this.seen.add(line.id, line.time);
+      }
+    }
   }
 
   /** Adds a record read from disk to the rollups; whatever it holds, the ledger keeps going. */
@@ -389,6 +427,9 @@ export class UsageLedger {
     const days = this.options.retentionDays;
     if (!days || days <= 0) return;
     const cutoff = (this.options.now ?? Date.now)() - days * DAY_MS;
+    // A writer whose lines are this old has no file left, nor has any copy of one: a period of
+    // retention more keeps the ids of a copy a sync tool brings back late.
+    this.seen.forget(cutoff - days * DAY_MS);
     for (const file of await this.files()) {
       if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
@@ -442,7 +483,7 @@ function dayStartOf(file: string): number | undefined {
 
 async function readCheckpoint(
   path: string,
-): Promise<{ rollups: Rollups; offsets: Map<string, number>; acceptance: AcceptanceRollups }> {
+): Promise<{ rollups: Rollups; offsets: Map<string, number>; acceptance: AcceptanceRollups; seen?: SeenIds }> {
   try {
     // Daily rollups of years of use stay far below this; a larger file is not one we wrote.
     if ((await stat(path)).size > MAX_CHECKPOINT_BYTES) throw new Error('checkpoint too large');
@@ -451,6 +492,7 @@ async function readCheckpoint(
       offsets?: unknown;
       rollups?: unknown;
       acceptance?: unknown;
+      seen?: unknown;
     };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');
@@ -459,9 +501,14 @@ async function readCheckpoint(
       if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) offsets.set(file, offset);
     }
     // A checkpoint from before completion events has none: there were none to count.
-    return { rollups: Rollups.fromJSON(raw.rollups), offsets, acceptance: AcceptanceRollups.fromJSON(raw.acceptance) };
+    return {
+      rollups: Rollups.fromJSON(raw.rollups),
+      offsets,
+      acceptance: AcceptanceRollups.fromJSON(raw.acceptance),
+      ...(raw.seen !== undefined && { seen: SeenIds.fromJSON(raw.seen) }),
+    };
   } catch {
     // No checkpoint (first start) or an unreadable one: start from zero and read every file.
-    return { rollups: new Rollups(), offsets: new Map(), acceptance: new AcceptanceRollups() };
+    return { rollups: new Rollups(), offsets: new Map(), acceptance: new AcceptanceRollups(), seen: new SeenIds() };
   }
 }

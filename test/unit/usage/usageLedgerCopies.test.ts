@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { UsageLedger } from '../../../src/core/usage/usageLedger';
+import { sampleRequest } from '../../harness/ledgerFixtures';
+
+const NOW = Date.UTC(2026, 11, 7, 12);
+const ledgerFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort();
+/** The names Dropbox, OneDrive and Syncthing give the copy they keep beside a file both sides changed. */
+const conflictNames = (file: string) => [
+  file.replace('.jsonl', ' (conflicted copy).jsonl'),
+  file.replace('.jsonl', '-DESKTOP-7Q2.jsonl'),
+  file.replace('.jsonl', '.sync-conflict-20261207-123456-ABCDEFG.jsonl'),
+];
+
+const shown = (ledger: UsageLedger) => [...ledger.acceptance.byModel().values()].reduce((n, c) => n + c.shown, 0);
+
+async function count<T>(items: AsyncIterable<T>): Promise<number> {
+  let n = 0;
+  for await (const _ of items) n += 1;
+  return n;
+}
+
+describe('usage ledger beside the copies a sync tool leaves', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-ledger-copies-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function writeThree(): Promise<string> {
+    const writer = await UsageLedger.open({ dir, now: () => NOW });
+    for (let i = 0; i < 3; i++) writer.append(sampleRequest({ costMicros: 100 }));
+    writer.appendEvent({ kind: 'shown', backend: 'qwen', model: 'qwen3-coder-plus', chars: 12 });
+    await writer.close();
+    const [file] = ledgerFiles(dir);
+    assert.ok(file);
+    return file;
+  }
+
+  it('a conflict copy of a file counts nothing twice: totals, acceptance, dashboard and export', async () => {
+    const file = await writeThree();
+    for (const copy of conflictNames(file)) copyFileSync(join(dir, file), join(dir, copy));
+    rmSync(join(dir, 'usage-checkpoint.json'));
+
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(reader.rollups.sum().requests, 3);
+    assert.deepEqual(reader.rollups.sum().cost, { USD: 300 });
+    assert.equal(shown(reader), 1);
+    assert.equal(await count(reader.records()), 3, 'the dashboard and the export read each record once');
+    assert.equal(await count(reader.records({ from: NOW - 1, to: NOW + 1 })), 3);
+    assert.equal(await count(reader.events()), 1);
+    await reader.close();
+  });
+
+  it('a copy that appears after a restart is not counted on top of what the checkpoint holds', async () => {
+    const file = await writeThree();
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(first.rollups.sum().requests, 3);
+    await first.close();
+
+    for (const copy of conflictNames(file)) copyFileSync(join(dir, file), join(dir, copy));
+    const second = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(second.rollups.sum().requests, 3);
+    assert.deepEqual(second.rollups.sum().cost, { USD: 300 });
+    await second.close();
+  });
+
+  it('a copy a window makes of its own file, read while it is still open, is not counted again', async () => {
+    const writer = await UsageLedger.open({ dir, now: () => NOW });
+    writer.append(sampleRequest({ costMicros: 100 }));
+    const [file] = ledgerFiles(dir);
+    assert.ok(file);
+    copyFileSync(join(dir, file), join(dir, conflictNames(file)[0]!));
+    await writer.refresh();
+    assert.equal(writer.rollups.sum().requests, 1);
+    await writer.close();
+  });
+
+  it('a copy that ran ahead of the file counts its extra records once, and the file catches up without doubling', async () => {
+    const file = await writeThree();
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    // The original as it has synced so far: the first record only.
+    writeFileSync(join(dir, file), lines[0]!);
+    writeFileSync(join(dir, conflictNames(file)[0]!), lines.slice(0, 3).join(''));
+    rmSync(join(dir, 'usage-checkpoint.json'));
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(reader.rollups.sum().requests, 3);
+    // The original catches up, the event with it.
+    writeFileSync(join(dir, file), lines.join(''));
+    await reader.refresh();
+    assert.equal(reader.rollups.sum().requests, 3);
+    assert.equal(shown(reader), 1);
+    await reader.close();
+  });
+
+  it('records of different writers with the same sequence both count: only the same id is a copy', async () => {
+    const a = await UsageLedger.open({ dir, now: () => NOW });
+    const b = await UsageLedger.open({ dir, now: () => NOW });
+    a.append(sampleRequest({ costMicros: 1 }));
+    b.append(sampleRequest({ costMicros: 2 }));
+    await Promise.all([a.close(), b.close()]);
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    assert.deepEqual(reader.rollups.sum().cost, { USD: 3 });
+    assert.equal(await count(reader.records()), 2);
+    await reader.close();
+  });
+
+  it('after an update from a version that kept no ids, a copy of a file already counted is not counted again', async () => {
+    const file = await writeThree();
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    await first.close();
+    const path = join(dir, 'usage-checkpoint.json');
+    const { seen: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(older));
+
+    copyFileSync(join(dir, file), join(dir, conflictNames(file)[0]!));
+    const updated = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(updated.rollups.sum().requests, 3);
+    assert.equal(updated.copiedLines, 4);
+    await updated.close();
+  });
+});
