@@ -3,7 +3,8 @@ import { exportUsageToFile, type ExportFormat } from '../core/usage/exportUsage'
 import { isBlockingKind, type ProviderError } from '../core/providers/providerError';
 import type { Usage } from '../core/providers/types';
 import type { ProviderConfig } from '../core/settings/providerSettings';
-import { utcDay, type Totals } from '../core/usage/rollups';
+import type { Totals } from '../core/usage/rollups';
+import { inLastMinute, keepForLastMinute, monthSpan, sinceSpan, todaySpan } from '../core/usage/spendPeriods';
 import { addAmounts, type Amounts } from '../core/usage/money';
 import { UsageLedger, type NewCompletionEvent, type NewUsageRecord } from '../core/usage/usageLedger';
 import { acceptanceFigures, emptyRequestTotals, sumCounts, type AcceptanceFigures } from '../core/usage/acceptance';
@@ -215,14 +216,14 @@ export class UsageMeter implements vscode.Disposable {
   acceptanceOf(backend: string, fromDay: string): AcceptanceFigures | undefined {
     const ledger = this.ledger;
     if (!ledger) return undefined;
-    const totals = ledger.rollups.sum({ fromDay, backend, feature: 'completion' });
+    const totals = ledger.rollups.sum({ ...sinceSpan(fromDay, Date.now()), backend, feature: 'completion' });
     const requests = emptyRequestTotals();
     requests.requests = totals.requests;
     requests.includedRequests = totals.planRequests;
     requests.unservedRequests = totals.unservedRequests;
     requests.cost = totals.cost;
     requests.unpricedRequests = totals.unpricedRequests;
-    const counts = sumCounts(ledger.acceptance.byModel({ fromDay, backend }).values());
+    const counts = sumCounts(ledger.acceptance.byModel({ ...sinceSpan(fromDay, Date.now()), backend }).values());
     return acceptanceFigures(backend, '', requests, counts);
   }
 
@@ -233,8 +234,9 @@ export class UsageMeter implements vscode.Disposable {
   }
 
   private observe(record: UsageRecord): void {
-    const times = (this.recent.get(record.backend) ?? []).filter((time) => time > Date.now() - 60_000);
-    times.push(record.time);
+    const now = Date.now();
+    const times = (this.recent.get(record.backend) ?? []).filter((time) => keepForLastMinute(time, now));
+    if (keepForLastMinute(record.time, now)) times.push(record.time);
     this.recent.set(record.backend, times);
     if (record.outcome === 'ok') {
       this.failures.delete(record.backend);
@@ -255,7 +257,7 @@ export class UsageMeter implements vscode.Disposable {
     const now = Date.now();
     const today = this.today(backend);
     return {
-      requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => time > now - 60_000).length,
+      requestsLastMinute: (this.recent.get(backend) ?? []).filter((time) => inLastMinute(time, now)).length,
       // "13 of 12 requests today" after a refusal would count a request the server never served.
       requestsToday: today ? today.requests - today.unservedRequests : 0,
       costToday: today?.cost ?? {},
@@ -299,14 +301,13 @@ export class UsageMeter implements vscode.Disposable {
 
   /** Input and output tokens one backend sent to and got from a model since a UTC day, from every window. */
   tokensSince(backend: string, model: string, fromDay: string): number {
-    const totals = this.ledger?.rollups.sum({ fromDay, backend, model });
+    const totals = this.ledger?.rollups.sum({ ...sinceSpan(fromDay, Date.now()), backend, model });
     return totals ? totals.inputTokens + totals.outputTokens : 0;
   }
 
   /** Today's totals (UTC day), for one backend or all. */
   today(backend?: string): Totals | undefined {
-    const day = utcDay(Date.now());
-    return this.ledger?.rollups.sum({ fromDay: day, toDay: day, backend });
+    return this.ledger?.rollups.sum({ ...todaySpan(Date.now()), backend });
   }
 
   /** What one backend's requests for some features cost on one UTC day, from every window. */
@@ -319,9 +320,7 @@ export class UsageMeter implements vscode.Disposable {
 
   /** This calendar month's totals (UTC), for one backend or all. */
   month(backend?: string): Totals | undefined {
-    const now = new Date();
-    const first = utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    return this.ledger?.rollups.sum({ fromDay: first, backend });
+    return this.ledger?.rollups.sum({ ...monthSpan(Date.now()), backend });
   }
 
   /** Writes every record still on disk to `file`, as CSV or JSON; returns how many. */
