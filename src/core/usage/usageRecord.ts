@@ -69,6 +69,14 @@ const MAX_OUTCOME_CHARS = 64;
 /** Times past year 9999 are a foreign edit or a broken clock; days are formatted from them. */
 const MIN_TIME = 0;
 const MAX_TIME = Date.UTC(9999, 11, 31);
+/**
+ * No request comes near these: the largest context windows hold 10M tokens, and the dearest
+ * models charge cents per thousand. A figure past one is a garbled or hostile line, or a server's
+ * report gone wrong; counted, it would read as a fortune spent, pause every budget, and push the
+ * totals past where integers are exact.
+ */
+const MAX_TOKENS = 1_000_000_000;
+const MAX_COST_MICROS = 100_000 * 1_000_000;
 
 // The rules a line must keep to be read, one per field: `fromLine` skips a line that breaks one,
 // and `soundRecord` repairs a record that does before it is written.
@@ -86,7 +94,15 @@ const latency = (value: unknown) =>
 const pastLatency = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : undefined;
 const feature = (value: unknown) => (typeof value === 'string' && FEATURES.has(value) ? (value as Feature) : undefined);
-const cost = (value: unknown) => (value === null ? null : count(value));
+const tokens = (value: unknown) => {
+  const n = count(value);
+  return n !== undefined && n <= MAX_TOKENS ? n : undefined;
+};
+const cost = (value: unknown) => {
+  if (value === null) return null;
+  const micros = count(value);
+  return micros !== undefined && micros <= MAX_COST_MICROS ? micros : undefined;
+};
 
 /** Parses one line; anything malformed or out of range (a torn write, a foreign edit) is undefined, never a throw. */
 export function fromLine(line: string): UsageRecord | undefined {
@@ -103,10 +119,10 @@ export function fromLine(line: string): UsageRecord | undefined {
   const backendName = name(raw.bn, MAX_NAME_CHARS);
   const model = name(raw.m, MAX_NAME_CHARS);
   const outcome = name(raw.k, MAX_OUTCOME_CHARS);
-  const input = count(raw.i);
-  const output = count(raw.o);
-  const cacheRead = count(raw.cr);
-  const cacheWrite = count(raw.cw);
+  const input = tokens(raw.i);
+  const output = tokens(raw.o);
+  const cacheRead = tokens(raw.cr);
+  const cacheWrite = tokens(raw.cw);
   const at = time(raw.t);
   const kind = feature(raw.f);
   const costMicros = cost(raw.c);
@@ -152,10 +168,10 @@ export function fromLine(line: string): UsageRecord | undefined {
 
 /**
  * A record as it can be written: one `fromLine` would skip is repaired field by field, so the
- * request still counts, and the same, in every window. A count that is no count is dropped (0, and
- * the usage no longer reported); a cost that is no count, or in no known currency, becomes unknown
- * (never 0); a latency from a clock set back becomes 0; a name too long is cut; a time out of
- * range becomes `now`. `repaired` names the fields changed, for the log; empty when none was.
+ * request still counts, and the same, in every window. A count that is no count, or past any
+ * request's, is dropped (0, and the usage no longer reported); a cost that is no count or past any
+ * request's, or in no known currency, becomes unknown (never 0); a latency from a clock set back
+ * becomes 0; a name too long is cut; a time out of range becomes `now`. `repaired` names the fields changed, for the log; empty when none was.
  */
 export function soundRecord(record: UsageRecord, now: number): { record: UsageRecord; repaired: string[] } {
   const repaired: string[] = [];
@@ -166,11 +182,11 @@ export function soundRecord(record: UsageRecord, now: number): { record: UsageRe
   };
   const cut = (field: string, value: unknown, max: number) =>
     checked(field, name(value, max), typeof value === 'string' ? value.slice(0, max) : 'unknown');
-  const tokens = {
-    inputTokens: checked('inputTokens', count(record.inputTokens), 0),
-    outputTokens: checked('outputTokens', count(record.outputTokens), 0),
-    cacheReadTokens: checked('cacheReadTokens', count(record.cacheReadTokens), 0),
-    cacheWriteTokens: checked('cacheWriteTokens', count(record.cacheWriteTokens), 0),
+  const counts = {
+    inputTokens: checked('inputTokens', tokens(record.inputTokens), 0),
+    outputTokens: checked('outputTokens', tokens(record.outputTokens), 0),
+    cacheReadTokens: checked('cacheReadTokens', tokens(record.cacheReadTokens), 0),
+    cacheWriteTokens: checked('cacheWriteTokens', tokens(record.cacheWriteTokens), 0),
   };
   const countsKept = repaired.length === 0;
   const currencyKnown = isCurrency(record.currency);
@@ -185,7 +201,7 @@ export function soundRecord(record: UsageRecord, now: number): { record: UsageRe
     ...(record.backendName !== undefined && { backendName: cut('backendName', record.backendName, MAX_NAME_CHARS) }),
     model: cut('model', record.model, MAX_NAME_CHARS),
     feature: checked('feature', feature(record.feature), 'chat'),
-    ...tokens,
+    ...counts,
     reported: record.reported === true && countsKept,
     costMicros: currencyKnown ? costMicros : null,
     currency: currencyKnown ? record.currency : 'USD',

@@ -42,6 +42,46 @@ describe('usage ledger under hostile or damaged files', () => {
     await ledger.close();
   });
 
+  it('a line claiming a count or cost no request could have is skipped, never shown as spent', async () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    const good = line(1, now);
+    // Each a safe integer, so each passed as a count: $9 billion, and a quadrillion tokens.
+    const absurd = [
+      good.replace('"id":"other:1"', '"id":"other:2"').replace('"c":200', '"c":9000000000000000'),
+      good.replace('"id":"other:1"', '"id":"other:3"').replace('"i":100', '"i":1000000000000000'),
+      good.replace('"id":"other:1"', '"id":"other:4"').replace('"o":20', '"o":4000000000000000'),
+    ];
+    writeFileSync(join(dir, 'usage-2026-12-07-foreign.jsonl'), [...absurd, good].join(''));
+    const ledger = await UsageLedger.open({ dir, now: () => now });
+    const total = ledger.rollups.sum();
+    assert.deepEqual(total.cost, { USD: 200 }, 'a budget is not spent by a garbled line');
+    assert.equal(total.inputTokens, 100);
+    assert.equal(total.outputTokens, 20);
+    assert.equal(ledger.skippedLines, absurd.length);
+    let exported = 0;
+    for await (const _ of ledger.records()) exported += 1;
+    assert.equal(exported, 1, 'nor does the dashboard or the export show it');
+    await ledger.close();
+  });
+
+  it('a request reported with absurd counts or priced absurdly is written repaired: its cost unknown, never billions', async () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    const warnings: string[] = [];
+    const writer = await UsageLedger.open({ dir, now: () => now, warn: (message) => warnings.push(message) });
+    writer.append(record({ costMicros: 9_000_000_000_000_000 }));
+    writer.append(record({ inputTokens: 1_000_000_000_000_000 }));
+    const reader = await UsageLedger.open({ dir, now: () => now });
+    assert.equal(reader.skippedLines, 0, 'every window reads both');
+    assert.deepEqual(reader.rollups.sum(), writer.rollups.sum(), 'and counts them the same');
+    const total = reader.rollups.sum();
+    assert.equal(total.requests, 2);
+    assert.equal(total.unpricedRequests, 1);
+    assert.deepEqual(total.cost, { USD: 200 });
+    assert.equal(total.inputTokens, 100);
+    assert.equal(warnings.length, 2);
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
   it("a checkpoint's totals keep a line's rules: a negative or fractional cost or count is not read", async () => {
     const now = Date.UTC(2026, 10, 22, 12);
     const key = ['2026-11-22', 'deepseek', 'deepseek-chat', 'chat'].join('\u0000');
