@@ -338,11 +338,16 @@ export class UsageLedger {
     for (const file of await this.files()) {
       if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
-      const from = this.offsets.get(file) ?? 0;
       const size = await stat(path).then(
         (s) => s.size,
         () => -1,
       );
+      if (size < 0) continue;
+      // Shorter than what was read of it: replaced (a sync tool resolving a conflict, a restore).
+      // Read again from its start; the ids already counted keep its old lines from counting twice.
+      const read = this.offsets.get(file) ?? 0;
+      if (size < read) this.offsets.set(file, 0);
+      const from = size < read ? 0 : read;
       if (size <= from) continue;
       // Only whole lines: a line still being written (or torn by a crash) waits.
       for await (const { text, end } of wholeLines(path, from)) {

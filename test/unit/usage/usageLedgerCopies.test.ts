@@ -125,4 +125,17 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     assert.equal(updated.copiedLines, 4);
     await updated.close();
   });
+
+  it('a file replaced by a shorter version (a sync resolving a conflict, a restore) is read again, its new records counted once', async () => {
+    const file = await writeThree();
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(reader.rollups.sum().requests, 3);
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    const later = lines[0]!.replace(/"id":"[^"]*"/, '"id":"other-machine:0"').replace('"c":100', '"c":7');
+    writeFileSync(join(dir, file), lines[0]! + later);
+    await reader.refresh();
+    assert.equal(reader.rollups.sum().requests, 4);
+    assert.deepEqual(reader.rollups.sum().cost, { USD: 307 });
+    await reader.close();
+  });
 });
