@@ -349,6 +349,7 @@ export class UsageLedger {
       if (size < read) this.offsets.set(file, 0);
       const from = size < read ? 0 : read;
       if (size <= from) continue;
+      const [copiedBefore, skippedBefore] = [this.copiedLines, this.skippedLines];
       // Only whole lines: a line still being written (or torn by a crash) waits.
       for await (const { text, end } of wholeLines(path, from)) {
         this.offsets.set(file, end);
@@ -372,10 +373,22 @@ export class UsageLedger {
           events.push(event);
         } else this.skippedLines += 1;
       }
+      this.sayPassedOver(file, this.copiedLines - copiedBefore, this.skippedLines - skippedBefore);
     }
     if (fresh.length) this.emit(fresh);
     if (events.length) this.emitEvents(events);
     return fresh;
+  }
+
+  /** Logs the lines of `file` that did not count, so a total that looks short can be explained. */
+  private sayPassedOver(file: string, copied: number, skipped: number): void {
+    const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+    if (copied)
+      this.options.warn?.(
+        `Usage ledger: ${file} repeats ${lines(copied)} already counted from another file (a sync tool's copy?); each counts once.`,
+      );
+    if (skipped)
+      this.options.warn?.(`Usage ledger: ${file} has ${lines(skipped)} that could not be read; they count as nothing.`);
   }
 
   /**
