@@ -64,7 +64,15 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const budgets = new BudgetGuard(backends, meter, limits, context.globalState);
   limits.budgetOffer = (config, state) => budgets.offer(config, state);
   statusBar.budgetPause = () => budgets.statusText();
-  const confirmChat = (config: ProviderConfig) => budgets.confirmChat(config);
+  const confirmChat = async (config: ProviderConfig) => {
+    // The fallback budget never asks: past it (with the requests under way), nothing goes to the target.
+    const held = limits.fallbackHold(config, 'chat');
+    if (held) {
+      void vscode.window.showWarningMessage(`Switchboard: ${held}`);
+      return false;
+    }
+    return budgets.confirmChat(config);
+  };
   const returns = new ReturnAtReset(backends, meter, limits, context.globalState);
   returns.budgetHold = (config) => {
     const decision = budgets.decide(config, 'completion');
@@ -81,11 +89,18 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     completionContext,
     (outcome) => statusBar.setError(outcome.error),
   );
+  const fallbackAllowsCompletion = (config: ProviderConfig, invoked: boolean) => {
+    const held = limits.fallbackHold(config, 'completion');
+    if (held && invoked) void vscode.window.setStatusBarMessage(`Switchboard: ${held}`, 8_000);
+    return !held;
+  };
   // The server's refusal first: past it, a budget's note on what a request may cost is beside the point.
   const refusals = new RefusalWait(limits, backends.onDidChange);
   statusBar.completionWait = (config) => refusals.waitOf(config);
   completion.budgetGate = (config, invoked, settings) =>
-    refusals.allow(config, invoked) && budgets.allowCompletion(config, invoked, settings);
+    refusals.allow(config, invoked) &&
+    fallbackAllowsCompletion(config, invoked) &&
+    budgets.allowCompletion(config, invoked, settings);
   const gears = new CompletionGears(backends, limits);
   completion.useGears(gears);
   budgets.completionBackend = () => gears.standIn() ?? backends.configFor('completion');

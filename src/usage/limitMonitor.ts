@@ -314,6 +314,11 @@ export class LimitMonitor implements vscode.Disposable {
       await savedOrSaid(`The switch to ${picked.candidate.name}`, () => this.fallBack(config, picked, 'you chose it'));
   }
 
+  /** Why a request to a fallback target must wait for the fallback budget, or undefined: it goes. */
+  fallbackHold(config: ProviderConfig, role: Feature): string | undefined {
+    return this.paidGuard.requestHold(config, role);
+  }
+
   /**
    * A switch the user picks after a limit or a failure (the picker opened from the notification,
    * the chat's "Switch to … and retry") is a fallback too, weighed and counted like a button's.

@@ -148,6 +148,27 @@ export class PaidFallbackGuard {
   }
 
   /**
+   * Why a request to `config` for `role` may not go, or undefined: it goes. Held are requests to
+   * where a fallback moved `role` while today's fallback budget is reached, or would be with the
+   * requests under way there: each is recorded only when it ends, so several started together
+   * would otherwise each see room left and together run past the cap.
+   */
+  requestHold(config: ProviderConfig, role: Feature): string | undefined {
+    const budget = parseFallbackBudget(vscode.workspace.getConfiguration('switchboard').get(BUDGET_SETTING));
+    if (!budget) return undefined;
+    if (!this.spend.active().some((fallback) => fallback.target === config.id && fallback.roles.includes(role)))
+      return undefined;
+    const inFlight = (backend: string) => this.meter.inFlight.reserved(backend);
+    const currency = this.spend.reached(budget, inFlight);
+    if (!currency) return undefined;
+    const spent = this.spend.spentToday()[currency] ?? 0;
+    const cap = budget[currency] ?? 0;
+    if (spent >= cap) return this.capSentence();
+    const held = this.spend.underWay(inFlight)[currency] ?? 0;
+    return `Fallbacks have spent ${formatMoney(spent, currency)} of today's ${formatMoney(cap, currency)} fallback budget, and the requests under way on ${config.name} may cost up to ${formatMoney(held, currency)} more: nothing more goes to it until they end.`;
+  }
+
+  /**
    * Whether a fallback the user clicked may go ahead: a paid target not confirmed before is asked
    * about, in a modal that names the price and that the answer is remembered.
    */

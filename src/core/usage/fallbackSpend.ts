@@ -255,11 +255,41 @@ export class FallbackSpend {
     return total;
   }
 
-  /** The currency whose daily cap today's fallback spend has reached, if any. */
-  reached(budget: FallbackBudget | undefined): Currency | undefined {
+  /**
+   * What the requests under way on the targets of the fallbacks in force may still cost, per
+   * currency (each target once). A target's requests for roles that did not move count too: like
+   * other windows' requests, that can only stop fallbacks sooner, never later.
+   */
+  underWay(inFlight: (backend: string) => Amounts): Amounts {
+    this.read();
+    const total: Amounts = {};
+    const targets = new Set(this.fallbacks.filter((fallback) => !fallback.ended).map((fallback) => fallback.target));
+    for (const target of targets) {
+      const held = inFlight(target);
+      for (const currency of CURRENCIES) {
+        const micros = held[currency];
+        if (micros) addAmount(total, currency, micros);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The currency whose daily cap today's fallback spend has reached, if any. With `inFlight`, also
+   * one that what was spent and what is under way on fallback targets reach together: requests are
+   * recorded only when they end, so several started just below the cap would each see room left.
+   */
+  reached(budget: FallbackBudget | undefined, inFlight?: (backend: string) => Amounts): Currency | undefined {
     if (!budget) return undefined;
     const spent = this.spentToday();
-    return CURRENCIES.find((currency) => budget[currency] !== undefined && (spent[currency] ?? 0) >= budget[currency]!);
+    const held = inFlight ? this.underWay(inFlight) : {};
+    return CURRENCIES.find((currency) => {
+      const cap = budget[currency];
+      if (cap === undefined) return false;
+      const used = spent[currency] ?? 0;
+      const pending = held[currency] ?? 0;
+      return used >= cap || (pending > 0 && used + pending >= cap);
+    });
   }
 
   /** True once per UTC day: the cap is said once, not on every refused fallback. */

@@ -247,6 +247,50 @@ describe('the automatic fallback never slides into paid', () => {
     assert.match(shown[0]!.message, /fallback budget/);
   });
 
+  it('holds the next request to a fallback target while the requests under way there may reach the fallback budget', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'free-tiny-6', 'Free Tiny', {
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+        paidSpare(),
+      ],
+      paidFallbackAllowed: ['paid-spare'],
+      // Each chat request on the spare is held at up to 4,096 output tokens at $5/MTok: ~$0.0205.
+      fallbackBudget: { usdPerDay: 0.05 },
+    });
+    const guard = new PaidFallbackGuard(
+      api.backends,
+      api.meter,
+      async () => undefined,
+      new MemoryStorage() as unknown as vscode.Memento,
+    );
+    const from = api.backends.current().providers.find((entry) => entry.id === 'free-tiny-6')!;
+    const spareConfig = parseProviders([paidSpare()]).providers[0]!;
+    guard.began(from, guard.offer(from, spare, ['chat']), 'paid-spare');
+    const releases: (() => void)[] = [];
+    try {
+      assert.equal(guard.requestHold(spareConfig, 'chat'), undefined, 'nothing spent, nothing under way');
+      releases.push(api.meter.reserve(spareConfig, spareConfig.chatModel, 'hi', 4_096));
+      releases.push(api.meter.reserve(spareConfig, spareConfig.chatModel, 'hi', 4_096));
+      assert.equal(guard.requestHold(spareConfig, 'chat'), undefined, 'two under way leave room');
+      releases.push(api.meter.reserve(spareConfig, spareConfig.chatModel, 'hi', 4_096));
+      const held = guard.requestHold(spareConfig, 'chat');
+      assert.match(
+        held ?? '',
+        /spent \$0\.00 of today's \$0\.05 fallback budget, and the requests under way on Paid Spare may cost up to \$0\.06 more/,
+      );
+      // A role the fallback did not move is not the fallback budget's to hold.
+      assert.equal(guard.requestHold(spareConfig, 'completion'), undefined);
+      releases.pop()!();
+      assert.equal(guard.requestHold(spareConfig, 'chat'), undefined, 'the hold ends with the request');
+    } finally {
+      for (const release of releases) release();
+    }
+  });
+
   it('asks before every paid fallback while its budget cannot count (the ledger could not be opened)', async () => {
     const api = await activateWithLedger();
     await setUserSettings({

@@ -68,6 +68,27 @@ describe('the daily fallback budget', () => {
     assert.equal(spend.reached({ CNY: 5_000_000 }), undefined);
   });
 
+  it('counts the requests under way on a fallback target: several started together cannot run past the cap', () => {
+    const { ledger, spend } = setup();
+    const budget = parseFallbackBudget({ usdPerDay: 1 });
+    spend.began('or', 'ds', ['chat']);
+    spend.settle(() => true);
+    ledger.spend('ds', 'chat', 700_000);
+    // Three answers streaming on the target, each held at its worst case; one on a backend no fallback reached.
+    const held: Record<string, Amounts> = { ds: { USD: 3 * 150_000 }, other: { USD: 9_000_000 } };
+    const inFlight = (backend: string) => held[backend] ?? {};
+    assert.equal(spend.reached(budget), undefined, 'what was spent alone is below the cap');
+    assert.equal(spend.reached(budget, inFlight), 'USD', 'with what is under way, the next request is held');
+    assert.deepEqual(spend.underWay(inFlight), { USD: 450_000 });
+    // When they end, their hold goes and what they really cost is what counts.
+    held.ds = {};
+    assert.equal(spend.reached(budget, inFlight), undefined);
+    // A fallback that ended no longer sends requests to its target: what runs there is not the fallback's.
+    held.ds = { USD: 450_000 };
+    spend.endAll();
+    assert.deepEqual(spend.underWay(inFlight), {});
+  });
+
   it('keeps what an ended fallback spent for the rest of the day, and starts afresh at 00:00 UTC', async () => {
     const { clock, ledger, spend } = setup();
     const budget = parseFallbackBudget({ usdPerDay: 1 });
