@@ -353,14 +353,23 @@ export class ChatSession {
     let reported: Usage | undefined;
     let fit: ContextFit | undefined;
     let error: unknown;
+    /** Something came after Stop and was not shown: the answer is not complete, whatever it reports. */
+    let droppedAfterStop = false;
     try {
       const onSent = (limits: SentLimits) => (fit = limits.context);
       // A failed attempt sent again is a request of its own: a plan that counts requests counts it.
       const onRetry = (retried: ProviderError) => this.recordRetried(config, model, startedAt, promptText, retried);
       for await (const event of backend.provider.chat({ messages, model, signal, onSent, onRetry })) {
-        if (signal.aborted) break;
         if (event.type === 'done') {
           reported = event.usage;
+          continue;
+        }
+        // After Stop nothing more is shown, but the stream is not left by a break: that would end
+        // the provider's generator without its catch, and with it what the server counted (the
+        // input in Anthropic's message_start). The provider hears the same signal and ends the
+        // stream itself, saying what the request used.
+        if (signal.aborted) {
+          droppedAfterStop = true;
           continue;
         }
         if (event.type === 'thinking') {
@@ -382,7 +391,7 @@ export class ChatSession {
       error = caught;
     }
     // A backend that reported its usage finished the answer, whatever came after.
-    const complete = reported !== undefined || (error === undefined && !signal.aborted);
+    const complete = !droppedAfterStop && (reported !== undefined || (error === undefined && !signal.aborted));
     const stopped = !complete && (signal.aborted || ProviderError.is(error, 'cancelled'));
     turn.status = complete ? 'complete' : stopped ? 'stopped' : 'failed';
     const cut = fit

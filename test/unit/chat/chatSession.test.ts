@@ -56,7 +56,8 @@ const answers = (...texts: string[]): Script =>
 /** Streams "partial", then waits for the abort and throws as the real clients do. */
 const untilStopped: Script = async function* (request) {
   yield { type: 'text', text: 'partial' };
-  await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
+  if (!request.signal?.aborted)
+    await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
   throw new ProviderError({ kind: 'cancelled', providerId: 'deepseek', message: 'Cancelled.' });
 };
 

@@ -239,6 +239,54 @@ describe('Anthropic: an answer stopped or failed after message_start', () => {
     assert.equal(recorded[0]?.error?.usage?.inputTokens, server.inputTokens, "the server's own input count");
   });
 
+  it('Stop while a part of the answer is being handed over: the stopped answer still has the input the server counted', async () => {
+    const claude = backend({
+      preset: 'anthropic',
+      baseUrl: emulator.baseUrls.anthropic,
+      chatModel: 'claude-sonnet-4-6',
+    });
+    // The server's own count, unlike any estimate from the text: only message_start says it.
+    emulator.configure({
+      reportUsage: (usage, where) => (where === 'anthropic-start' ? { ...usage, input_tokens: 4_321 } : usage),
+    });
+    const recorded: ChatRequestRecord[] = [];
+    let id = 0;
+    let now = 1_000;
+    let stop = () => {};
+    const chat = new ChatSession({
+      store: ChatHistoryStore.load(new MemoryStorage(), () => {}),
+      backend: async () => claude,
+      record: (request) => {
+        recorded.push(request);
+        const { usage, price } = meterRequest(request, (counted) =>
+          requestPrice(claude.config, request.model, counted, () => pricing),
+        );
+        return { ...usage, costMicros: price.micros, currency: price.micros === null ? 'USD' : price.currency };
+      },
+      now: () => (now += 10),
+      newId: () => `id-${++id}`,
+      warn: () => {},
+      // Stop is pressed as the first words are drawn, with the rest of the answer already read.
+      emit: (event) => {
+        if (event.type === 'delta') stop();
+      },
+    });
+    stop = () => chat.stop();
+    try {
+      await chat.send('Explain streams, at length, with examples.', []);
+    } finally {
+      emulator.configure({ reportUsage: undefined });
+    }
+    const answer = chat.active.turns.at(-1) as AssistantTurn;
+    assert.equal(answer.status, 'stopped');
+    assert.ok(answer.text.length > 0);
+    assert.equal(recorded.length, 1);
+    const counted = recorded[0]?.usage ?? recorded[0]?.error?.usage;
+    assert.equal(counted?.inputTokens, 4_321, `the server's own input count: ${JSON.stringify(recorded[0])}`);
+    assert.equal(answer.usage?.inputTokens, 4_321, 'shown under the answer too');
+    assert.ok((answer.usage?.outputTokens ?? 0) >= estimateTokens(answer.text), 'the output so far');
+  });
+
   it("the server's own error mid-answer: the input it counted is kept with the failure", async () => {
     const claude = backend({
       preset: 'anthropic',
