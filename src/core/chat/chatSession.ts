@@ -12,7 +12,15 @@ import { isLoopbackUrl } from '../net/loopback';
 import type { ProviderConfig } from '../settings/providerSettings';
 import { questionTurn, type ContextItem } from './contextItems';
 import { contextCutNotice, contextFitNotice } from './contextCut';
-import { promptMessages, requestText, titleOf, type AssistantTurn, type Conversation, type Turn } from './conversation';
+import {
+  promptMessages,
+  requestText,
+  titleOf,
+  type AssistantTurn,
+  type Conversation,
+  type RetriedUsage,
+  type Turn,
+} from './conversation';
 import { explainFailure, failureFacts } from './explainFailure';
 import type { ChatHistoryStore } from './historyStore';
 import { SessionTotals } from './usageText';
@@ -123,6 +131,19 @@ function keepsEarlier(earlier: AssistantTurn, attempt: AssistantTurn): boolean {
 function unpricedUsage(request: Parameters<typeof meterRequest>[0]): RecordedUsage {
   const { usage } = meterRequest(request, () => ({ micros: null, source: 'unknown' }));
   return { ...usage, costMicros: null, currency: 'USD' };
+}
+
+/** The attempts sent again, together: a cost any of them lacks makes the sum unknown. */
+function retriedUsage(attempts: readonly RecordedUsage[]): RetriedUsage {
+  let costMicros: number | null = 0;
+  for (const attempt of attempts)
+    costMicros = costMicros === null || attempt.costMicros === null ? null : costMicros + attempt.costMicros;
+  return {
+    requests: attempts.length,
+    inputTokens: attempts.reduce((sum, attempt) => sum + attempt.inputTokens, 0),
+    outputTokens: attempts.reduce((sum, attempt) => sum + attempt.outputTokens, 0),
+    costMicros,
+  };
 }
 
 export class ChatSession {
@@ -328,12 +349,15 @@ export class ChatSession {
     startedAt: number,
     promptText: string,
     error: ProviderError,
-  ): void {
+  ): RecordedUsage {
+    const request = { config, model, startedAt, promptText, outputText: '', error };
     try {
-      this.deps.record({ config, model, startedAt, promptText, outputText: '', error });
+      const recorded = this.deps.record(request);
+      if (recorded) return recorded;
     } catch (recordError) {
       this.deps.warn(`Could not record a chat request to ${config.id}: ${String(recordError)}`);
     }
+    return unpricedUsage(request);
   }
 
   private async streamAndRecord(
@@ -355,10 +379,13 @@ export class ChatSession {
     let error: unknown;
     /** Something came after Stop and was not shown: the answer is not complete, whatever it reports. */
     let droppedAfterStop = false;
+    /** What the ledger recorded for each attempt sent again. */
+    const retried: RecordedUsage[] = [];
     try {
       const onSent = (limits: SentLimits) => (fit = limits.context);
       // A failed attempt sent again is a request of its own: a plan that counts requests counts it.
-      const onRetry = (retried: ProviderError) => this.recordRetried(config, model, startedAt, promptText, retried);
+      const onRetry = (failed: ProviderError) =>
+        void retried.push(this.recordRetried(config, model, startedAt, promptText, failed));
       for await (const event of backend.provider.chat({ messages, model, signal, onSent, onRetry })) {
         if (event.type === 'done') {
           reported = event.usage;
@@ -436,7 +463,9 @@ export class ChatSession {
     // The meter counts nothing for a request refused before the model ran or never sent (a bad key,
     // a spent quota, no connection): shown without a made-up cost. Any other failure (a 500, a
     // timeout) may be billed, and shows what the ledger charged.
-    const charged = counted.inputTokens > 0 || counted.outputTokens > 0 || (counted.costMicros ?? 0) > 0;
+    const charged = [counted, ...retried].some(
+      (usage) => usage.inputTokens > 0 || usage.outputTokens > 0 || (usage.costMicros ?? 0) > 0,
+    );
     if (turn.status === 'failed' && !charged) return;
     turn.usage = {
       inputTokens: counted.inputTokens,
@@ -449,6 +478,7 @@ export class ChatSession {
       ...(counted.reported &&
         reported?.reasoningTokens !== undefined &&
         reported.reasoningTokens <= counted.outputTokens && { reasoningTokens: reported.reasoningTokens }),
+      ...(retried.length && { retried: retriedUsage(retried) }),
     };
     this.totals.add(turn.usage);
   }

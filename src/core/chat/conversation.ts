@@ -53,6 +53,20 @@ export interface AnswerUsage {
   currency?: Currency;
   /** Of `outputTokens`, those the model spent reasoning, where the backend said so. */
   reasoningTokens?: number;
+  /**
+   * Attempts that failed and were sent again (a 5xx the retry policy retried): each a request of
+   * its own in the ledger, billed or not, and not in the counts above.
+   */
+  retried?: RetriedUsage;
+}
+
+/** The attempts of one answer that were sent again, together; cost in the answer's currency. */
+export interface RetriedUsage {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Integer micro-units; null when the price of any of them is unknown. */
+  costMicros: number | null;
 }
 
 export interface AssistantTurn {

@@ -56,6 +56,14 @@ const assistantTurn = z.object({
       inPlan: z.optional(z.boolean()),
       currency: z.optional(z.enum(['USD', 'CNY'])),
       reasoningTokens: z.optional(count),
+      retried: z.optional(
+        z.object({
+          requests: count,
+          inputTokens: count,
+          outputTokens: count,
+          costMicros: z.nullable(z.number()),
+        }),
+      ),
     }),
   ),
   error: z.optional(failure),

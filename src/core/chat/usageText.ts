@@ -15,7 +15,12 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function usageLine(usage: AnswerUsage): string {
   const reasoning = usage.reasoningTokens ? ` (${count(usage.reasoningTokens)} reasoning)` : '';
   const tokens = `${usage.reported ? '' : '≈ '}${count(usage.inputTokens)} in · ${count(usage.outputTokens)} out tokens${reasoning}${usage.reported ? '' : ' (estimated)'}`;
-  return `${tokens} · ${usage.inPlan ? 'included in plan' : formatMoney(usage.costMicros, usage.currency)}`;
+  const cost = (micros: number | null) => (usage.inPlan ? 'included in plan' : formatMoney(micros, usage.currency));
+  // Attempts sent again are in the ledger as requests of their own: said, so the line adds up with it.
+  const retried = usage.retried?.requests
+    ? ` · +${plural(usage.retried.requests, 'retried request')}, ${cost(usage.retried.costMicros)}`
+    : '';
+  return `${tokens} · ${cost(usage.costMicros)}${retried}`;
 }
 
 /** "$0.4 / $1.6 per 1M", "¥4 / ¥16 per 1M", "free", or "price unknown". */
@@ -48,13 +53,20 @@ export class SessionTotals {
 }
 
 export function addUsage(totals: Totals, usage: AnswerUsage): Totals {
+  const retried = usage.retried;
+  const requests = 1 + (retried?.requests ?? 0);
   return {
-    requests: totals.requests + 1,
-    inputTokens: totals.inputTokens + usage.inputTokens,
-    outputTokens: totals.outputTokens + usage.outputTokens,
-    cost: withCost(totals.cost, usage),
-    unpriced: totals.unpriced + (usage.costMicros === null ? 1 : 0),
-    ...((totals.inPlan || usage.inPlan) && { inPlan: (totals.inPlan ?? 0) + (usage.inPlan ? 1 : 0) }),
+    requests: totals.requests + requests,
+    inputTokens: totals.inputTokens + usage.inputTokens + (retried?.inputTokens ?? 0),
+    outputTokens: totals.outputTokens + usage.outputTokens + (retried?.outputTokens ?? 0),
+    cost: retried
+      ? withCost(withCost(totals.cost, usage), { ...usage, costMicros: retried.costMicros })
+      : withCost(totals.cost, usage),
+    unpriced:
+      totals.unpriced +
+      (usage.costMicros === null ? 1 : 0) +
+      (retried && retried.costMicros === null ? retried.requests : 0),
+    ...((totals.inPlan || usage.inPlan) && { inPlan: (totals.inPlan ?? 0) + (usage.inPlan ? requests : 0) }),
   };
 }
 

@@ -17,6 +17,7 @@ import type { ChatEvent, ChatRequest, Provider, Usage } from '../../../src/core/
 import { parseProviders, type ProviderConfig } from '../../../src/core/settings/providerSettings';
 import { estimateTokens } from '../../../src/core/providers/usage';
 import { turnView } from '../../../src/core/chat/turnViews';
+import { formatMoney } from '../../../src/core/usage/formatMoney';
 
 const [config] = parseProviders([{ id: 'deepseek', preset: 'deepseek', chatModel: 'deepseek-chat' }]).providers;
 assert.ok(config);
@@ -955,5 +956,50 @@ describe('a chat request the provider sent again', () => {
       ],
     );
     assert.equal(lastAnswer(chat).text, 'Hello');
+  });
+
+  it('says the retried attempt under the answer, with what the ledger charged for it, and counts it in the session total', async () => {
+    const { chat, records } = session(async function* (request) {
+      request.onRetry?.(
+        new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 500 }),
+      );
+      yield { type: 'text', text: 'Hello' };
+      yield { type: 'done', usage: usage(100, 20) };
+    });
+    await chat.send('What is a stream?', []);
+    const attempt = records[0]!;
+    // The failed attempt is estimated from its prompt, at 2 micro-dollars an input token.
+    const attemptMicros = estimateTokens(attempt.promptText ?? '') * 2;
+    assert.ok(attemptMicros > 0);
+    assert.equal(
+      usageShown(chat),
+      `100 in · 20 out tokens · $0.0004 · +1 retried request, ${formatMoney(attemptMicros)}`,
+    );
+    assert.deepEqual(chat.totals.value, {
+      requests: 2,
+      inputTokens: 100 + estimateTokens(attempt.promptText ?? ''),
+      outputTokens: 20,
+      cost: { USD: 400 + attemptMicros },
+      unpriced: 0,
+    });
+  });
+
+  it('a failed answer whose retried attempts were billed still shows them', async () => {
+    const { chat } = session(async function* (request) {
+      request.onRetry?.(
+        new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 502 }),
+      );
+      request.onRetry?.(
+        new ProviderError({ kind: 'server', providerId: 'deepseek', message: 'Internal error', status: 503 }),
+      );
+      // The last attempt is turned away before the model runs: it costs nothing.
+      const refused = new ProviderError({ kind: 'rate-limited', providerId: 'deepseek', message: 'Slow', status: 429 });
+      if (refused) throw refused;
+      yield { type: 'text', text: 'never' };
+    });
+    await chat.send('What is a stream?', []);
+    assert.equal(lastAnswer(chat).status, 'failed');
+    assert.match(usageShown(chat) ?? '', / · \+2 retried requests, (< )?\$0\.\d+$/);
+    assert.equal(chat.totals.value.requests, 3);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readConversation, writeConversation } from '../../../src/core/chat/storedConversation';
 import { perMTokText, SessionTotals, totalsLine, usageLine } from '../../../src/core/chat/usageText';
 
 describe('chat usage and session totals', () => {
@@ -28,6 +29,48 @@ describe('chat usage and session totals', () => {
       '4 in · 1,156 out tokens (1,100 reasoning) · included in plan',
       'a long reasoning is said, so the count is no surprise',
     );
+  });
+
+  it('says the attempts sent again beside the answer, at their price, and keeps them after a reload', () => {
+    const retried = { inputTokens: 500, outputTokens: 40, reported: true, costMicros: 1200 };
+    assert.equal(
+      usageLine({ ...retried, retried: { requests: 2, inputTokens: 900, outputTokens: 0, costMicros: 900 } }),
+      '500 in · 40 out tokens · $0.0012 · +2 retried requests, $0.0009',
+    );
+    assert.equal(
+      usageLine({ ...retried, retried: { requests: 1, inputTokens: 450, outputTokens: 0, costMicros: null } }),
+      '500 in · 40 out tokens · $0.0012 · +1 retried request, price unknown',
+    );
+    assert.equal(
+      usageLine({
+        ...retried,
+        costMicros: null,
+        inPlan: true,
+        retried: { requests: 1, inputTokens: 450, outputTokens: 0, costMicros: null },
+      }),
+      '500 in · 40 out tokens · included in plan · +1 retried request, included in plan',
+    );
+    const turn = {
+      role: 'assistant' as const,
+      id: 'a',
+      text: 'Hello',
+      status: 'complete' as const,
+      at: 1,
+      usage: { ...retried, retried: { requests: 1, inputTokens: 450, outputTokens: 0, costMicros: 450 } },
+    };
+    const { conversation } = readConversation(
+      writeConversation({ id: 'c', createdAt: 1, updatedAt: 1, turns: [turn] }),
+    );
+    assert.deepEqual(conversation?.turns[0], turn, 'a reopened conversation says the same');
+    const totals = new SessionTotals();
+    totals.add(turn.usage);
+    assert.deepEqual(totals.value, {
+      requests: 2,
+      inputTokens: 950,
+      outputTokens: 40,
+      cost: { USD: 1650 },
+      unpriced: 0,
+    });
   });
 
   it('sums every request of the session, keeping unpriced ones apart', () => {
