@@ -232,12 +232,15 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
       model,
       async fim(request: FimRequest) {
         const startedAt = Date.now();
+        // What goes out: the model's template around the code (with other files' snippets) where
+        // the engine built one. A failure the server may bill is estimated from it, as it is held.
+        const promptText = request.rawPrompt ?? request.prefix + request.suffix;
         // Budgets count the request at its worst case until it ends, however it ends.
         const release =
           meter?.reserve(
             config,
             request.model ?? config.completionModel,
-            request.rawPrompt ?? request.prefix + request.suffix,
+            promptText,
             request.maxTokens ?? settings().maxTokens,
           ) ?? (() => {});
         // A streamed answer may be shown before it is recorded: the tracker learns its text as it
@@ -256,7 +259,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             model: request.model ?? config.completionModel,
             askedModel: config.completionModel,
             startedAt,
-            promptText: request.prefix + request.suffix,
+            promptText,
             error: retried,
           });
         const sent: FimRequest =
@@ -318,7 +321,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
             askedModel: config.completionModel,
             startedAt,
             ...(estimate && { usage: estimate }),
-            promptText: request.prefix + request.suffix,
+            promptText,
             outputText: received,
             error: providerError,
           });
