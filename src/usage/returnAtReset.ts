@@ -13,6 +13,7 @@ import {
   type ReturnPlan,
   type Role,
 } from '../core/usage/returnPlan';
+import { probeHeld, tryAgainText } from '../core/usage/probeHold';
 import { ReturnScheduler, type ProbeOutcome } from '../core/usage/returnScheduler';
 import { describeState, formatReset } from '../core/usage/switchAdvice';
 import type { LimitState } from '../core/usage/limits';
@@ -169,25 +170,14 @@ export class ReturnAtReset implements vscode.Disposable {
       .stateOf(config.id)
       ?.readings.find((reading) => reading.source === 'settings' && reading.fraction >= 1);
     if (own)
-      return {
-        ok: false,
-        message: `${config.name} is still past the limit in your settings.`,
+      return probeHeld(config.name, {
+        kind: 'own-limit',
         ...(own.resetsAt !== undefined && { resetsAt: own.resetsAt }),
-      };
+      });
     // Nor a budget's: the probe is billed like any request (the budget for all backends, a pause
     // chosen by hand).
     const held = this.budgetHold?.(config);
-    if (held?.unchecked)
-      return {
-        ok: false,
-        message: `The budget for ${held.name} cannot be checked without the usage ledger: nothing is sent to ${config.name}.`,
-      };
-    if (held)
-      return {
-        ok: false,
-        message: `The budget for ${held.name} is spent: nothing is sent to ${config.name} until it resets.`,
-        resetsAt: held.until,
-      };
+    if (held) return probeHeld(config.name, { kind: 'budget', hold: held });
     const model = plan.roles.includes('chat') ? config.chatModel : config.completionModel;
     const startedAt = Date.now();
     const promptText = 'Hi';
@@ -280,7 +270,7 @@ export class ReturnAtReset implements vscode.Disposable {
     if (outcome.ok) return;
     const next = this.scheduler.current().find((candidate) => candidate.from === plan.from)?.nextProbeAt;
     void vscode.window.showWarningMessage(
-      `Switchboard: ${plan.fromName} is not back yet: ${outcome.message}${next !== undefined ? ` Switchboard tries again at ${formatReset(next, Date.now())}.` : ''}`,
+      tryAgainText(plan.fromName, outcome, next, (at) => formatReset(at, Date.now())),
     );
   }
 

@@ -13,7 +13,10 @@ import {
   type SwitchFacts,
 } from './returnPlan';
 
-export type ProbeOutcome = { ok: true } | { ok: false; message: string; resetsAt?: number };
+export type ProbeOutcome =
+  | { ok: true }
+  /** `held`: nothing was sent (see `probeHeld`); `untilReload`: nothing will be before a reload. */
+  | { ok: false; message: string; resetsAt?: number; held?: true; untilReload?: true };
 
 /** What the scheduler needs from its host. */
 export interface ReturnHost {

@@ -155,7 +155,24 @@ describe('return at the reset', () => {
       await completeNewFunction(api, 'returnBudget', vscode.InlineCompletionTriggerKind.Invoke);
       await statusBarText(api, (text) => text.includes('on Standby'), 'the fallback and its return');
       const since = Date.now();
-      await vscode.commands.executeCommand('switchboard.tryBackendAgain', 'priced-one');
+      const shown: string[] = [];
+      const window = vscode.window as { showWarningMessage: unknown };
+      const original = window.showWarningMessage;
+      window.showWarningMessage = (message: string) => {
+        shown.push(message);
+        return Promise.resolve(undefined);
+      };
+      try {
+        await vscode.commands.executeCommand('switchboard.tryBackendAgain', 'priced-one');
+      } finally {
+        window.showWarningMessage = original;
+      }
+      // What the user reads: nothing was sent, and why; not that the backend "is not back yet".
+      assert.equal(shown.length, 1, JSON.stringify(shown));
+      assert.match(
+        shown[0]!,
+        /^Switchboard: nothing was sent to Priced One: the budget for all backends is spent\. Switchboard tries again at /,
+      );
       let probes = 0;
       for await (const record of api.meter.records({ from: since })) if (record.feature === 'probe') probes++;
       assert.equal(probes, 0, 'no billed probe while the budget is spent');
