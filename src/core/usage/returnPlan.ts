@@ -33,6 +33,10 @@ export interface ReturnPlan {
    * user's settings.json does not parse, say): the return is tried again at `nextProbeAt`.
    */
   unsaved?: boolean;
+  /** The last probe was not sent (`probeHeld`): why, as the user reads it. */
+  held?: string;
+  /** And only a reload can lift what held it: no next try is promised. */
+  heldUntilReload?: boolean;
 }
 
 /** A moment after the reset, so the server's own clock has surely rolled over too. */
@@ -163,11 +167,20 @@ export function backoffAfter(failures: number): number {
  * The plan after a failed probe: the next one waits the backoff, or until a reset the failure
  * told of, whichever is later.
  */
-export function afterFailedProbe(plan: ReturnPlan, now: number, toldReset?: number): ReturnPlan {
+export function afterFailedProbe(
+  plan: ReturnPlan,
+  now: number,
+  toldReset?: number,
+  held?: { message: string; untilReload?: true },
+): ReturnPlan {
   const failedProbes = plan.failedProbes + 1;
   const told = toldReset !== undefined && toldReset > now ? toldReset + PROBE_GRACE_MS : 0;
   const next: ReturnPlan = { ...plan, failedProbes, nextProbeAt: Math.max(now + backoffAfter(failedProbes), told) };
   delete next.unsaved;
+  delete next.held;
+  delete next.heldUntilReload;
+  if (held) next.held = held.message;
+  if (held?.untilReload) next.heldUntilReload = true;
   return next;
 }
 
@@ -204,6 +217,13 @@ export function returnDetail(plan: ReturnPlan, now: number, time: (at: number) =
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} answered again, but VS Code could not write your settings.json to move them back; the next try is at ${time(plan.nextProbeAt)} (${untilText(plan.nextProbeAt - now)}).`;
   if (plan.resetsAt !== undefined && plan.resetsAt > now && plan.failedProbes === 0)
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} resets at ${time(plan.resetsAt)} (${untilText(plan.resetsAt - now)}); then Switchboard checks it with one small request and ${back}.`;
+  if (plan.held !== undefined) {
+    const next =
+      plan.heldUntilReload || plan.nextProbeAt === undefined
+        ? ''
+        : ` The next try is at ${time(plan.nextProbeAt)} (${untilText(plan.nextProbeAt - now)}).`;
+    return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${capitalize(plan.held)}${next}`;
+  }
   if (plan.nextProbeAt !== undefined)
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} did not answer yet (${plan.failedProbes} ${plan.failedProbes === 1 ? 'try' : 'tries'}); the next try is at ${time(plan.nextProbeAt)} (${untilText(plan.nextProbeAt - now)}).`;
   return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. When ${plan.fromName}'s limit resets is unknown.`;
@@ -256,6 +276,8 @@ export function parsePlans(stored: unknown): ReturnPlan[] {
       ...(nextProbeAt !== undefined && { nextProbeAt }),
       failedProbes: Math.max(0, Math.min(64, Math.floor(time(p.failedProbes) ?? 0))),
       ...(p.unsaved === true && { unsaved: true }),
+      ...(text(p.held) !== undefined && { held: text(p.held) }),
+      ...(p.heldUntilReload === true && { heldUntilReload: true }),
     });
   }
   return plans;

@@ -114,7 +114,9 @@ export class ReturnScheduler {
     } else {
       this.update(
         this.plans.map((candidate) =>
-          candidate === still ? afterFailedProbe(still, now, outcome.resetsAt) : candidate,
+          candidate === still
+            ? afterFailedProbe(still, now, outcome.resetsAt, outcome.held ? outcome : undefined)
+            : candidate,
         ),
       );
     }

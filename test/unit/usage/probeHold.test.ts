@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { probeHeld, tryAgainText } from '../../../src/core/usage/probeHold';
+import { afterFailedProbe, parsePlans, rememberSwitch, returnDetail } from '../../../src/core/usage/returnPlan';
 
 const reading = { kind: 'usd-per-day' as const, used: 0, limit: 1_000_000, fraction: 0, source: 'settings' as const };
 const hold = { name: 'all backends', reading, action: 'pause' as const, until: Date.parse('2026-12-08T00:00:00Z') };
@@ -35,5 +36,31 @@ describe('what "Try again" says when Switchboard sends no probe', () => {
       tryAgainText('Qwen', { message: 'Rate limit reached.' }, undefined, at),
       'Switchboard: Qwen is not back yet: Rate limit reached.',
     );
+  });
+
+  it('the tooltip after a held probe says nothing was sent, not that the backend did not answer, and keeps saying it after a reload', () => {
+    const now = Date.parse('2026-12-07T14:00:00Z');
+    const [plan] = rememberSwitch([], {
+      from: 'qwen',
+      fromName: 'Qwen',
+      to: 'ollama',
+      toName: 'Ollama',
+      roles: ['completion'],
+      why: 'Qwen reached its limit.',
+      automatic: true,
+      now,
+    });
+    const held = probeHeld('Qwen', { kind: 'budget', hold: { ...hold, unchecked: true } });
+    const after = parsePlans([afterFailedProbe(plan!, now, held.resetsAt, held)])[0]!;
+    assert.equal(
+      returnDetail(after, now, at),
+      'Completion moved to Ollama because Qwen reached its limit. Nothing was sent to Qwen: the budget for all backends cannot be checked while the usage ledger cannot be opened. Fix its folder, then reload the window.',
+    );
+    const spent = probeHeld('Qwen', { kind: 'budget', hold });
+    assert.match(
+      returnDetail(afterFailedProbe(plan!, now, spent.resetsAt, spent), now, at),
+      /because Qwen reached its limit\. Nothing was sent to Qwen: the budget for all backends is spent\. The next try is at 00:00 \(in 10 h 1 min\)\.$/,
+    );
+    assert.doesNotMatch(returnDetail(afterFailedProbe(plan!, now), now, at), /Nothing was sent/);
   });
 });
