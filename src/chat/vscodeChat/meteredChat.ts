@@ -42,6 +42,17 @@ export async function meteredChat(chat: MeteredChat): Promise<Usage> {
       system: chat.system,
       messages: chat.messages,
       signal: controller.signal,
+      // A failed attempt sent again is a request of its own, billed or counted like any 5xx.
+      onRetry: (failed) =>
+        meter?.record({
+          config,
+          feature: 'chat',
+          model: config.chatModel,
+          startedAt,
+          promptText,
+          outputText: '',
+          error: failed,
+        }),
     })) {
       if (event.type === 'text') {
         answer += event.text;

@@ -53,6 +53,47 @@ describe("VS Code chat's requests to a Switchboard backend", () => {
     assert.ok(recorded[0]!.reasoningText === reasoning, 'the reasoning is named, for a thinking rate');
   });
 
+  it('records each failed attempt the retry policy sends again, as the request it was', async () => {
+    const overloaded = new ProviderError({
+      kind: 'server',
+      providerId: 'deepseek',
+      message: 'Overloaded.',
+      status: 503,
+    });
+    const provider = {
+      id: 'deepseek',
+      chat: async function* (options: { onRetry?: (error: ProviderError) => void }): AsyncGenerator<ChatEvent> {
+        // The provider's retry policy: the first attempt got a 503 and is sent again.
+        options.onRetry?.(overloaded);
+        yield { type: 'text', text: 'Yes.' };
+        yield {
+          type: 'done',
+          usage: { inputTokens: 3, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reported: true },
+        };
+      },
+    } as unknown as Provider;
+    const recorded: RequestOutcome[] = [];
+    const meter = {
+      record: (outcome: RequestOutcome) => void recorded.push(outcome),
+      reserve: () => () => {},
+    } as unknown as UsageMeter;
+    await meteredChat({
+      provider,
+      config: config!,
+      meter,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Is it?' }],
+      token,
+      onText: () => {},
+    });
+    assert.equal(recorded.length, 2, 'the retried attempt and the answer');
+    const [retried, answered] = recorded;
+    assert.equal(retried!.error, overloaded);
+    assert.equal(retried!.feature, 'chat');
+    assert.equal(retried!.promptText, 'Be brief.\nIs it?', 'estimated from what was sent');
+    assert.equal(answered!.error, undefined);
+  });
+
   it("holds the answer's worst case for the budgets until it is recorded: answered, failed or cancelled", async () => {
     const answered = async function* (): AsyncGenerator<ChatEvent> {
       yield { type: 'text', text: 'Yes.' };
