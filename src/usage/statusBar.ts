@@ -4,7 +4,7 @@ import type { KeyStore } from '../backends/keyStore';
 import { log } from '../log';
 import { missingModelAdvice } from '../core/providers/missingModel';
 import type { ProviderError } from '../core/providers/providerError';
-import { formatAmounts } from '../core/usage/formatMoney';
+import { NO_COST, spendText } from '../core/usage/spendWords';
 import { addTotals, emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
 import { describeAcceptance } from '../core/usage/acceptanceText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
@@ -188,7 +188,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       (untested && 'connection test failed') ||
       (keyless && (this.missingKeys.get(keyless.id) ? 'key set for another server' : 'no API key')) ||
       pausedText ||
-      (spent && spent.requests > 0 ? `${costText(spent)} today` : undefined);
+      (spent && spent.requests > 0 ? `${spendText(spent)} today` : undefined);
     // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
     const planned = [completion, chat].find((config) => config?.plan);
     const plannedState = planned && this.limits?.stateOf(planned.id);
@@ -251,7 +251,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       tooltip.appendMarkdown(`Completion on ${escape(completion.name)} today: ${escape(worthText)}\n\n`);
     if (spent && spent.requests > 0)
       tooltip.appendMarkdown(
-        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(costText(spent))} (all backends: ${escape(costText(this.meter?.today() ?? spent))})\n\n`,
+        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(spendText(spent))} (all backends: ${escape(spendText(this.meter?.today() ?? spent))})\n\n`,
       );
     if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
     if (untested) {
@@ -297,7 +297,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           : closest?.resetsAt;
         const resets = resetsAt ? escape(formatReset(resetsAt, now)) : '—';
         const spent = (totals: Totals | undefined) =>
-          config.plan ? 'included in plan' : totals ? escape(costText(totals)) : NO_COST;
+          config.plan ? 'included in plan' : totals ? escape(spendText(totals)) : NO_COST;
         tooltip.appendMarkdown(
           `| ${escape(config.name)} | ${requestsText(day?.requests ?? 0)} · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
         );
@@ -424,30 +424,11 @@ function requestsText(requests: number): string {
 /** A role whose backend was removed serves nothing until one is chosen: one click away. */
 const NO_BACKEND = 'none · [choose a backend](command:switchboard.switchProvider)';
 
-/**
- * What nothing spent reads as: "$0.00" would name a currency the backend may not bill in (a
- * yuan-priced one), and the status bar does not load the price data to know.
- */
-const NO_COST = 'no cost';
-
 /** Every counter summed (one left out read as "no cost" for a plan's refused request). */
 function sumTotals(all: readonly (Totals | undefined)[]): Totals {
   const sum = emptyTotals();
   for (const totals of all) if (totals) addTotals(sum, totals);
   return sum;
-}
-
-/**
- * "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as
- * free); "included in plan" when a plan covers every request.
- */
-function costText(totals: Totals): string {
-  // Requests the model never ran (refused, not sent) cost nothing and are no one's spend.
-  const served = totals.requests - totals.unservedRequests;
-  if (served <= 0) return NO_COST;
-  if (totals.planRequests >= served) return 'included in plan';
-  if (totals.unpricedRequests >= served - totals.planRequests) return 'price unknown';
-  return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
 }
 
 function rank(state: LimitState | undefined): number {
