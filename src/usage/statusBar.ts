@@ -4,7 +4,8 @@ import type { KeyStore } from '../backends/keyStore';
 import { log } from '../log';
 import { missingModelAdvice } from '../core/providers/missingModel';
 import type { ProviderError } from '../core/providers/providerError';
-import { NO_COST, spendText } from '../core/usage/spendWords';
+import { FREE_LOCAL, spendText } from '../core/usage/spendWords';
+import { freeLocal } from '../core/usage/costClass';
 import { addTotals, emptyTotals, utcDay, type Totals } from '../core/usage/rollups';
 import { describeAcceptance } from '../core/usage/acceptanceText';
 import type { ProviderConfig } from '../core/settings/providerSettings';
@@ -173,6 +174,8 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     // Today's spend of the backends named beside it, never the total of all of them.
     const shown = [...new Set([completion?.id, chat?.id].filter((id): id is string => id !== undefined))];
     const spent = this.meter ? sumTotals(shown.map((id) => this.meter?.today(id))) : undefined;
+    const shownSpend =
+      spent && spendText(spent, { local: [completion, chat].every((config) => !config || freeLocal(config)) });
     const waiting = this.returnView?.();
     // With two backends named ("X · chat: Y", "on X until Y resets …"), a backend's figure says whose it is.
     const whose =
@@ -188,7 +191,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       (untested && 'connection test failed') ||
       (keyless && (this.missingKeys.get(keyless.id) ? 'key set for another server' : 'no API key')) ||
       pausedText ||
-      (spent && spent.requests > 0 ? `${spendText(spent)} today` : undefined);
+      (spent && spent.requests > 0 ? (shownSpend === FREE_LOCAL ? shownSpend : `${shownSpend} today`) : undefined);
     // A backend on a subscription plan shows its nearest window instead: "Coding Plan · 312 / 6,000 in 5 h · resets 14:20".
     const planned = [completion, chat].find((config) => config?.plan);
     const plannedState = planned && this.limits?.stateOf(planned.id);
@@ -251,7 +254,7 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       tooltip.appendMarkdown(`Completion on ${escape(completion.name)} today: ${escape(worthText)}\n\n`);
     if (spent && spent.requests > 0)
       tooltip.appendMarkdown(
-        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(spendText(spent))} (all backends: ${escape(spendText(this.meter?.today() ?? spent))})\n\n`,
+        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(shownSpend ?? '')} (all backends: ${escape(spendText(this.meter?.today() ?? spent, { local: settings.providers.every(freeLocal) }))})\n\n`,
       );
     if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
     if (untested) {
@@ -296,8 +299,9 @@ export class SwitchboardStatusBar implements vscode.Disposable {
           ? (state.failure?.resetsAt ?? knownReset(state, this.backends.rateLimits.get(config.id), now))
           : closest?.resetsAt;
         const resets = resetsAt ? escape(formatReset(resetsAt, now)) : '—';
-        const spent = (totals: Totals | undefined) =>
-          config.plan ? 'included in plan' : totals ? escape(spendText(totals)) : NO_COST;
+        // A plan added mid-month, or requests paid as you go beside it, leave metered spend in its month.
+        const paidAs = { local: freeLocal(config), plan: config.plan !== undefined };
+        const spent = (totals: Totals | undefined) => escape(spendText(totals, paidAs));
         tooltip.appendMarkdown(
           `| ${escape(config.name)} | ${requestsText(day?.requests ?? 0)} · ${spent(day)} | ${spent(month)} | ${remaining} | ${resets} |\n`,
         );

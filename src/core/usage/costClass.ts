@@ -74,6 +74,17 @@ export function costClassOf(config: ProviderConfig, role: Role, lookup: PerMTokL
 }
 
 /**
+ * Whether `config` is a local server nobody priced, for either role: its requests cost nothing by
+ * definition. Reads no price list (a local class is decided before one is consulted).
+ */
+export function freeLocal(config: ProviderConfig): boolean {
+  if (billingOf(config.preset) !== 'local') return false;
+  return (['completion', 'chat'] as const).every(
+    (role) => backendCost(config, role, () => undefined).costClass === 'local',
+  );
+}
+
+/**
  * The size of a typical request, for an estimate before any is made: a completion sends the code
  * around the cursor and gets a line or a few back; a chat turn sends a conversation with context.
  */

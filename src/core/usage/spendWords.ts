@@ -1,8 +1,8 @@
 /**
  * What a backend's spend reads as in the status bar item and its tooltip. Never "$0.00" for what
- * nobody priced, nor for spend that is not money at all (a plan's requests).
+ * nobody priced, nor for what is not metered at all (a local server, a plan's requests).
  */
-import { formatAmounts } from './formatMoney';
+import { formatTotalCost } from './formatMoney';
 import type { Totals } from './rollups';
 
 /**
@@ -11,15 +11,38 @@ import type { Totals } from './rollups';
  */
 export const NO_COST = 'no cost';
 
+/** A server on this machine that nobody priced costs nothing by definition: that is news, "$0.00" is not. */
+export const FREE_LOCAL = 'free (local)';
+
+/** How the backends whose totals are shown are paid for. */
+export interface SpendContext {
+  /** Every one is a local server with no price of its own (one the user priced is metered). */
+  local?: boolean;
+  /** A subscription plan covers the backend. */
+  plan?: boolean;
+}
+
 /**
- * "$0.0042 · ¥0.03", or "… + unpriced" when some requests had no known price (never shown as
- * free); "included in plan" when a plan covers every request.
+ * "$0.0042 · ¥0.03"; "$0.42 + 3 unpriced" when some requests had no known price (never shown as
+ * free); "included in plan" when a plan covers every request, and "$1.20 + 40 in plan" when some
+ * were metered (a plan added mid-month, or pay-as-you-go beside it); "free (local)" for a local
+ * server that spent nothing.
  */
-export function spendText(totals: Totals): string {
+export function spendText(totals: Totals | undefined, context: SpendContext = {}): string {
   // Requests the model never ran (refused, not sent) cost nothing and are no one's spend.
-  const served = totals.requests - totals.unservedRequests;
-  if (served <= 0) return NO_COST;
-  if (totals.planRequests >= served) return 'included in plan';
-  if (totals.unpricedRequests >= served - totals.planRequests) return 'price unknown';
-  return `${formatAmounts(totals.cost)}${totals.unpricedRequests > 0 ? ' + unpriced' : ''}`;
+  const served = totals ? totals.requests - totals.unservedRequests : 0;
+  const metered = totals ? served - totals.planRequests : 0;
+  if (!totals || served <= 0 || metered <= 0) {
+    if (context.plan || (totals && served > 0)) return 'included in plan';
+    return context.local ? FREE_LOCAL : NO_COST;
+  }
+  const spentNothing = totals.unpricedRequests === 0 && Object.values(totals.cost).every((micros) => !micros);
+  if (context.local && spentNothing && totals.planRequests === 0) return FREE_LOCAL;
+  return formatTotalCost(
+    totals.cost,
+    totals.requests,
+    totals.unpricedRequests,
+    totals.planRequests,
+    totals.unservedRequests,
+  );
 }

@@ -79,6 +79,59 @@ describe('usage meter in the status bar and the picker', () => {
     assert.match(tooltip, /\| Quiet Yuan \| 0 req · no cost \| no cost \|/);
   });
 
+  it('a local backend reads “free (local)”, never “$0.00” as if it were metered', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        {
+          id: 'local-free',
+          name: 'Local Ollama',
+          preset: 'ollama',
+          baseUrl: new URL(start.emulatorBaseUrl).origin,
+          completionModel: 'emulator-coder',
+          chatModel: 'emulator-coder',
+        },
+      ],
+      'completion.provider': 'local-free',
+      'chat.provider': 'local-free',
+    });
+    await statusBarText(api, (text) => text.includes('Local Ollama'), 'the status bar to show the local backend');
+    assert.equal(await completeNewFunction(api, 'local'), 1);
+    const text = await statusBarText(
+      api,
+      (value) => /free|today/.test(value),
+      'the status bar to show what the local backend cost',
+    );
+    assert.match(text, /^\$\(plug\) Local Ollama · free \(local\)$/);
+    const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /Spent today on this backend: free \(local\)/);
+    assert.match(tooltip, /\| Local Ollama \| 1 req · free \(local\) \| free \(local\) \|/);
+  });
+
+  it('a plan added after metered requests this month: the month shows the metered spend beside the plan', async () => {
+    const api = await activateWithLedger();
+    const metered = emulatorBackend(start.emulatorBaseUrl, 'plan-later', 'Plan Later', {
+      prices: { '*': { inputPerMTok: 1000, outputPerMTok: 1000 } },
+    });
+    await setUserSettings({ providers: [...start.providers, metered], 'completion.provider': 'plan-later' });
+    await statusBarText(api, (text) => text.includes('Plan Later'), 'the status bar to show the metered backend');
+    assert.equal(await completeNewFunction(api, 'planLater'), 1);
+    await statusBarText(api, (text) => /\$[\d.]+ today/.test(text), 'the metered spend to show');
+    await setUserSettings({
+      providers: [...start.providers, { ...metered, plan: { requestsPer5h: 1000 } }],
+    });
+    const tooltip = await eventually(
+      () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+      (value) => /Plan Later: your numbers/.test(value),
+      'the tooltip to show the plan',
+    );
+    const row = tooltip.split('\n').find((line) => line.startsWith('| Plan Later |')) ?? '';
+    assert.doesNotMatch(row, /included in plan/, row);
+    // The tooltip's Markdown escapes "$".
+    assert.match(row, /\| 1 req · \\\$[\d.]+ \| \\\$[\d.]+ \|/, row);
+  });
+
   it('with a fallback order set, an exhausted backend is switched away from by itself', async () => {
     const api = await activateWithLedger();
     await setUserSettings({
