@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Backends } from '../backends/backends';
 import type { KeyStore } from '../backends/keyStore';
 import { log } from '../log';
-import { missingModelAdvice } from '../core/providers/missingModel';
+import { lastErrorText } from '../core/usage/lastErrorText';
 import type { ProviderError } from '../core/providers/providerError';
 import { FREE_LOCAL, spendText } from '../core/usage/spendWords';
 import { freeLocal } from '../core/usage/costClass';
@@ -355,18 +355,23 @@ export class SwitchboardStatusBar implements vscode.Disposable {
       if (projected)
         tooltip.appendMarkdown(`At this pace the daily quota runs out around ${formatReset(projected, now)}.\n\n`);
     }
-    if (lastError) {
-      const advice =
-        completion &&
-        missingModelAdvice({
-          kind: lastError.kind,
-          protocol: completion.preset.protocol,
+    const failure =
+      lastError &&
+      completion &&
+      lastErrorText(
+        lastError,
+        {
+          id: completion.id,
+          name: completion.name,
           model: completion.completionModel,
-        });
-      tooltip.appendMarkdown(
-        `$(warning) Last error: ${escape(lastError.message)}${advice ? ` ${escape(advice)}` : ''} ([details](command:switchboard.showLastCompletion))\n\n`,
+          protocol: completion.preset.protocol,
+        },
+        now,
       );
-    }
+    if (failure)
+      tooltip.appendMarkdown(
+        `$(warning) Last completion request failed: ${escape(failure)} ([details](command:switchboard.showLastCompletion))\n\n`,
+      );
     tooltip.appendMarkdown(
       '[Switch provider](command:switchboard.switchProvider) · [Usage dashboard](command:switchboard.openDashboard) · [Toggle completion](command:switchboard.toggleInlineCompletion) · [Snooze](command:switchboard.snoozeCompletion) · [Last completion request](command:switchboard.showLastCompletion) · [Set API key](command:switchboard.setApiKey)',
     );

@@ -161,11 +161,14 @@ describe('inline completion provider', () => {
       (text) => text.includes('$(warning)'),
       'the status bar to warn',
     );
-    // The warning's tooltip leads to the request that failed, in words.
+    // The warning's tooltip leads to the request that failed, in words: the backend's name, what
+    // happened and what helps, not its id and the client's error text.
+    const failed = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
     assert.match(
-      (api.statusBarItem.tooltip as vscode.MarkdownString).value,
-      /Last error: [^\n]*\(\[details\]\(command:switchboard\.showLastCompletion\)\)/,
+      failed,
+      /Last completion request failed: Could not reach Unreachable Server\. [^\n]*a local server may not be running[^\n]*\(\[details\]\(command:switchboard\.showLastCompletion\)\)/,
     );
+    assert.doesNotMatch(failed, /\(unreachable\)|Network error/);
     await vscode.commands.executeCommand('switchboard.showLastCompletion');
     const page = await eventually(
       () =>
@@ -203,7 +206,7 @@ describe('inline completion provider', () => {
     assert.deepEqual(await itemsAt(api, document, new vscode.Position(1, 'const a ='.length)), []);
     const tooltip = await eventually(
       () => (api.statusBarItem.tooltip as vscode.MarkdownString | undefined)?.value ?? '',
-      (text) => text.includes('Last error'),
+      (text) => text.includes('Last completion request failed'),
       'the tooltip to show the failure',
     );
     const pull =
