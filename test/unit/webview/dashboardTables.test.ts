@@ -98,10 +98,10 @@ describe('dashboard: requests refused before the model ran', () => {
     assert.deepEqual(cells, [
       'coding-plan-intl',
       'qwen3-coder-next',
+      'included in plan',
       '16',
       '350',
       '40',
-      'included in plan',
       '800 ms',
       '11',
     ]);
