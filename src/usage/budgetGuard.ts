@@ -248,8 +248,14 @@ export class BudgetGuard implements vscode.Disposable {
       ...(pause && { note: pausedNote(pause, now, state.worst === reading) }),
       buttons,
       act: async (choice) => {
-        if (choice === PAUSE_BUTTON) await this.pauseUntilReset(scope, reading);
-        if (choice === RAISE_BUTTON) await this.raise(scope, reading);
+        // VS Code cannot close a notification once shown: an 80% warning may still be up (or in the
+        // notification centre) when the budget is reached. Its buttons act on the budget as it
+        // stands when clicked, as the 100% notification's do, not on the spend when it was shown.
+        const now = this.scopes().find((candidate) => candidate.backend === scope.backend);
+        const current = now?.readings.find((candidate) => candidate.kind === reading.kind);
+        if (!now || !current) return;
+        if (choice === PAUSE_BUTTON) await this.pauseUntilReset(now, current);
+        if (choice === RAISE_BUTTON) await this.raise(now, current);
       },
     };
   }

@@ -107,6 +107,66 @@ describe("a backend's own budget", () => {
     assert.equal(emulator.count(GENERATIONS), before + 1, 'no automatic request while the budget holds');
   });
 
+  it('an 80% warning still up when the budget is reached: its "Raise budget…" checks what is spent now', async () => {
+    const api = await activateSwitchboard();
+    await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
+    // VS Code cannot close a shown notification: each one here stays up until the test answers it.
+    const window = vscode.window as unknown as Record<string, unknown>;
+    const saved = [window.showWarningMessage, window.showErrorMessage, window.showInputBox];
+    const toasts: { message: string; answer: (choice: string | undefined) => void }[] = [];
+    const stay = (message: string) =>
+      new Promise<string | undefined>((resolve) => toasts.push({ message, answer: resolve }));
+    let asked: vscode.InputBoxOptions | undefined;
+    window.showWarningMessage = stay;
+    window.showErrorMessage = stay;
+    window.showInputBox = (options: vscode.InputBoxOptions) => {
+      asked = options;
+      return Promise.resolve(undefined);
+    };
+    const stale = (usdPerDay: number) => ({
+      id: 'stale',
+      name: 'Stale (demo)',
+      preset: 'custom',
+      baseUrl: emulator.baseUrls.openai,
+      completionModel: 'emulator-coder',
+      limits: { usdPerDay, action: 'warn' },
+      prices: { '*': { inputPerMTok: 1_000, outputPerMTok: 5_000 } },
+    });
+    const said = () => toasts.filter((toast) => toast.message.includes('Stale (demo)'));
+    try {
+      await config().update('providers', [stale(1_000)], vscode.ConfigurationTarget.Global);
+      await config().update('completion.provider', 'stale', vscode.ConfigurationTarget.Global);
+      await eventually(
+        () => api.statusBarItem.text,
+        (text) => text.includes('Stale'),
+        'the backend in use',
+      );
+      await completeNewFunction(api, 'stale', Automatic);
+      const spent = await eventually(
+        () => api.meter.today('stale')?.cost.USD ?? 0,
+        (micros) => micros > 0,
+        "the request's cost",
+      );
+      // The budget set so that this spend is 85% of it: the warning.
+      await config().update('providers', [stale(spent / 0.85 / 1_000_000)], vscode.ConfigurationTarget.Global);
+      const [warning] = await eventually(said, (found) => found.length === 1, 'the 80% warning');
+      // The next request reaches the budget ("warn" lets it go): a second notification, the first still up.
+      await completeNewFunction(api, 'stale', Automatic);
+      await eventually(said, (found) => found.length === 2, 'the notification at 100%');
+      const now = api.meter.today('stale')?.cost.USD ?? 0;
+      assert.ok(now > spent * 1.5, `spent ${now} after ${spent}`);
+
+      warning!.answer('Raise budget…');
+      const box = await eventually(() => asked, Boolean, 'the new amount asked for');
+      // An amount above the spend when the warning was shown, below what is spent now, would hold at once.
+      const error = await box!.validateInput?.(String((spent * 1.5) / 1_000_000));
+      assert.match(String(error ?? ''), /more than what is already spent/);
+    } finally {
+      [window.showWarningMessage, window.showErrorMessage, window.showInputBox] = saved;
+      for (const toast of toasts) toast.answer(undefined);
+    }
+  });
+
   it('lowered below what is spent, holds at once and says so once; raised a little and reached again, says so again', async () => {
     const api = await activateSwitchboard();
     await eventually(() => api.meter.ready, Boolean, 'the ledger to open');
