@@ -252,9 +252,12 @@ export class SwitchboardStatusBar implements vscode.Disposable {
     const worthText = worth && describeAcceptance(worth);
     if (completion && worthText)
       tooltip.appendMarkdown(`Completion on ${escape(completion.name)} today: ${escape(worthText)}\n\n`);
+    // Every backend's total only when others spent too: "free (local) (all backends: $0.00)" for the same requests misled.
+    const allToday = this.meter?.today();
+    const others = allToday && allToday.requests > (spent?.requests ?? 0);
     if (spent && spent.requests > 0)
       tooltip.appendMarkdown(
-        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(shownSpend ?? '')} (all backends: ${escape(spendText(this.meter?.today() ?? spent, { local: settings.providers.every(freeLocal) }))})\n\n`,
+        `Spent today on ${shown.length > 1 ? 'these backends' : 'this backend'}: ${escape(shownSpend ?? '')}${others ? ` (all backends: ${escape(spendText(allToday, { local: settings.providers.every(freeLocal) }))})` : ''}\n\n`,
       );
     if (sentence) tooltip.appendMarkdown(`$(warning) ${escape(sentence)}\n\n`);
     if (untested) {
