@@ -426,7 +426,10 @@ function escape(text: string): string {
 /** "Qwen (Alibaba Cloud Model Studio) · qwen3-coder-plus": the label, the preset where it differs, the model. */
 function roleLine(config: ProviderConfig, model: string): string {
   const detail = backendDetail(config);
-  return `${config.name}${detail ? ` (${detail})` : ''} · ${model}`;
+  if (!detail) return `${config.name} · ${model}`;
+  // "Qwen (demo) (OpenAI-compatible server)" reads as one name: a name that ends in brackets
+  // takes its kind after a dash.
+  return `${config.name}${config.name.endsWith(')') ? ` — ${detail}` : ` (${detail})`} · ${model}`;
 }
 
 function requestsText(requests: number): string {

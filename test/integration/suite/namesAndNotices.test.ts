@@ -61,7 +61,7 @@ describe('backend names, split roles and one notification per event', () => {
       assert.match(text, /^\$\(plug\) Qwen \(demo\) · chat: team-gateway( · |$)/);
       assert.doesNotMatch(text, /OpenAI-compatible/);
       const tooltip = (api.statusBarItem.tooltip as vscode.MarkdownString).value;
-      assert.match(tooltip, /Completion: Qwen \(demo\) \(OpenAI-compatible server\) · emulator-coder/);
+      assert.match(tooltip, /Completion: Qwen \(demo\) — OpenAI-compatible server · emulator-coder/);
       assert.match(tooltip, /Chat: team-gateway \(OpenAI-compatible server\)/);
       assert.doesNotMatch(api.statusBarItem.accessibilityInformation?.label ?? '|', /\||\*\*|\\/);
       assert.match(
