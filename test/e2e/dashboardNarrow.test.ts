@@ -3,7 +3,7 @@
  * table fits, so its Cost column is seen without a sideways scroll.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, openWorkbenchSession, runCommand, webviewFrame } from '../harness/workbenchPage';
 import { explained } from '../harness/failureReport';
+import { seedLedger } from '../harness/ledgerFiles';
 import { flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 /** A month as a user who tried several backends has it: long names, a plan, unpriced requests. */
@@ -51,12 +52,7 @@ describe(`the usage dashboard in a narrow window (${flavorFromEnv()})`, () => {
 
   before(async () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
-      beforeOpen: (started) => {
-        const dir = join(started.userDataDir, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'usage');
-        mkdirSync(dir, { recursive: true });
-        const now = Date.now();
-        writeFileSync(join(dir, `usage-${new Date(now).toISOString().slice(0, 10)}-seed.jsonl`), monthOfSpend(now));
-      },
+      beforeOpen: (started) => seedLedger(started.userDataDir, monthOfSpend(Date.now())),
     }));
   });
 

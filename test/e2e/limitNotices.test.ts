@@ -4,7 +4,7 @@
  * limit, never the one it refused, and every button of the notifications reads whole.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, notificationInCenter, openWorkbenchSession, switchboardItem } from '../harness/workbenchPage';
 import { explained } from '../harness/failureReport';
+import { seedLedger } from '../harness/ledgerFiles';
 import { DEMO_PRICE, emulatorEntry, flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 const DAILY_REQUESTS = 12;
@@ -75,12 +76,7 @@ describe(`limit notices on a day already spent (${flavorFromEnv()})`, () => {
         // $0.18 of it spent: past the warning, short of the pause.
         'switchboard.budget': { usdPerDay: 0.22 },
       }),
-      beforeOpen: (started) => {
-        const dir = join(started.userDataDir, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'usage');
-        mkdirSync(dir, { recursive: true });
-        const now = Date.now();
-        writeFileSync(join(dir, `usage-${new Date(now).toISOString().slice(0, 10)}-seed.jsonl`), spentDay(now));
-      },
+      beforeOpen: (started) => seedLedger(started.userDataDir, spentDay(Date.now())),
     }));
   });
 

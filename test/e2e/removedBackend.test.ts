@@ -3,7 +3,7 @@
  * and marked removed, never as its internal id.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import type { Emulator } from '../emulator/server';
 import { toLine, type UsageRecord } from '../../src/core/usage/usageRecord';
 import { closeAll, openWorkbenchSession, runCommand, webviewFrame } from '../harness/workbenchPage';
 import { explained } from '../harness/failureReport';
+import { seedLedger } from '../harness/ledgerFiles';
 import { flavorFromEnv, REPO_ROOT, type Workbench } from '../harness/workbench';
 
 /** Chat requests of two backends since removed: one recorded with its name, one from before names were. */
@@ -45,14 +46,8 @@ describe(`a removed backend in the usage dashboard (${flavorFromEnv()})`, () => 
 
   before(async () => {
     ({ emulator, workbench, browser, page } = await openWorkbenchSession({
-      beforeOpen: (started) => {
-        // The ledger as a window left it before the user removed both backends.
-        const dir = join(started.userDataDir, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'usage');
-        mkdirSync(dir, { recursive: true });
-        const now = Date.now();
-        const day = new Date(now).toISOString().slice(0, 10);
-        writeFileSync(join(dir, `usage-${day}-seed.jsonl`), removedSpend(now));
-      },
+      // The ledger as a window left it before the user removed both backends.
+      beforeOpen: (started) => seedLedger(started.userDataDir, removedSpend(Date.now())),
     }));
   });
 
