@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Backends } from './backends/backends';
 import { ChatViewProvider } from './chat/chatViewProvider';
+import { BUDGET_DECLINED, type ChatGate } from './chat/chatGate';
 import { registerDashboard } from './usage/dashboardPanel';
 import { CHAT_VIEW_ID, registerCommands } from './commands';
 import { detectBackends } from './backends/detection';
@@ -42,6 +43,8 @@ export interface SwitchboardApi {
   /** The usage meter over the ledger, so tests can see what was recorded. */
   readonly meter: UsageMeter;
   readonly limits: LimitMonitor;
+  /** What every chat surface asks before a request goes: the budgets' say, with its reason. */
+  readonly chatGate: ChatGate;
   /** The backends and their keys, so tests can store a key and see one kept from a server. */
   readonly backends: Backends;
   readonly keys: KeyStore;
@@ -64,15 +67,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const budgets = new BudgetGuard(backends, meter, limits, context.globalState);
   limits.budgetOffer = (config, state) => budgets.offer(config, state);
   statusBar.budgetPause = () => budgets.statusText();
-  const confirmChat = async (config: ProviderConfig) => {
-    // The fallback budget never asks: past it (with the requests under way), nothing goes to the target.
-    const held = limits.fallbackHold(config, 'chat');
-    if (held) {
-      void vscode.window.showWarningMessage(`Switchboard: ${held}`);
-      return false;
-    }
-    return budgets.confirmChat(config);
-  };
+  const chatGate: ChatGate = async (config) =>
+    // The fallback budget never asks: past it (with the requests under way), nothing goes to the
+    // target, and the reason is said where the question was asked.
+    limits.fallbackHold(config, 'chat') ?? ((await budgets.confirmChat(config)) ? undefined : BUDGET_DECLINED);
   const returns = new ReturnAtReset(backends, meter, limits, context.globalState);
   returns.budgetHold = (config) => {
     const decision = budgets.decide(config, 'completion');
@@ -146,10 +144,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       meter,
       limits,
       state: context.workspaceState,
-      confirmChat,
+      chatGate,
     }),
     registerDashboard(context.extensionUri, meter, backends),
-    ...registerVsCodeChat(context, backends, meter, confirmChat),
+    ...registerVsCodeChat(context, backends, meter, chatGate),
     vscode.commands.registerCommand('switchboard.getStarted', () => openWalkthrough(context)),
     vscode.commands.registerCommand('switchboard.tryCompletion', () =>
       trySample(async () => {
@@ -180,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     statusBarItem: statusBar.item,
     meter,
     limits,
+    chatGate,
     backends,
     keys,
   };

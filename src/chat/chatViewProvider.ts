@@ -22,9 +22,8 @@ import type { KeyStore } from '../backends/keyStore';
 import type { UsageMeter } from '../usage/usageMeter';
 import type { ProviderConfig } from '../core/settings/providerSettings';
 import { webviewHtml, webviewRoots } from '../webviewHtml';
+import type { ChatGate } from './chatGate';
 
-const BUDGET_DECLINED =
-  'Not sent: the budget is reached. Raise it, switch to another backend, or send again and confirm.';
 const BUSY = 'An answer is still coming: wait for it, or stop it with Escape.';
 const SHARE_DECLINED =
   'Not sent: this conversation stays on this machine. Start a new chat to ask the new backend without it, or switch back.';
@@ -50,8 +49,8 @@ export interface ChatViewDeps {
   limits?: LimitMonitor;
   /** Per-workspace storage for the history (`ExtensionContext.workspaceState`). */
   state: vscode.Memento;
-  /** Asks before a request past a budget that holds; false sends nothing. */
-  confirmChat?: (config: ProviderConfig) => Promise<boolean>;
+  /** The budgets' say on each request: a sentence is why it was not sent. */
+  chatGate?: ChatGate;
 }
 
 /**
@@ -196,8 +195,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           this.post({ type: 'sendRejected', text: message.text, reason: reason ?? '' });
           return;
         }
-        if (!(await this.budgetAllows())) {
-          this.post({ type: 'sendRejected', text: message.text, reason: BUDGET_DECLINED });
+        const refused = await this.budgetRefusal();
+        if (refused) {
+          this.post({ type: 'sendRejected', text: message.text, reason: refused });
           return;
         }
         this.shareDeclined = false;
@@ -284,10 +284,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.shareDeclined) this.post({ type: 'notice', text: SHARE_DECLINED });
   }
 
-  /** The budget's say on the next request to the chat backend: true to send. */
-  private async budgetAllows(): Promise<boolean> {
+  /** Why the budgets hold the next request to the chat backend ("Not sent: …"), or undefined: it goes. */
+  private async budgetRefusal(): Promise<string | undefined> {
     const config = this.deps.backends.configFor('chat');
-    return !config || !this.deps.confirmChat || (await this.deps.confirmChat(config));
+    const why = config && (await this.deps.chatGate?.(config));
+    return why ? `Not sent: ${why}` : undefined;
+  }
+
+  /** True to send the next request; a refusal is said in the view, where it was asked for. */
+  private async budgetAllows(): Promise<boolean> {
+    const refused = await this.budgetRefusal();
+    if (refused) this.post({ type: 'notice', text: refused });
+    return !refused;
   }
 
   private async select(providerId: string): Promise<boolean> {

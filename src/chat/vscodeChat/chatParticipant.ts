@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import type { Backends } from '../../backends/backends';
 import { ProviderError } from '../../core/providers/providerError';
 import type { UsageMeter } from '../../usage/usageMeter';
-import type { ProviderConfig } from '../../core/settings/providerSettings';
 import { userPrompt } from '../../core/chat/contextItems';
 import { participantMessages } from './chatMessages';
 import { referenceItems } from './participantReferences';
 import { meteredChat } from './meteredChat';
+import type { ChatGate } from '../chatGate';
 
 /** Declared under `contributes.chatParticipants` in package.json; VS Code rejects an undeclared id. */
 export const PARTICIPANT_ID = 'switchboard.chat';
@@ -21,7 +21,7 @@ export type ChatBackend = Pick<Backends, 'configFor' | 'providerFor'>;
 export function participantHandler(
   backends: ChatBackend,
   meter: UsageMeter | undefined,
-  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
+  chatGate?: ChatGate,
 ): vscode.ChatRequestHandler {
   return async (request, context, response, token) => {
     const config = backends.configFor('chat');
@@ -30,9 +30,10 @@ export function participantHandler(
         errorDetails: { message: 'No chat backend is configured. Run "Switchboard: Switch Provider" to choose one.' },
       };
     }
-    if (confirmChat && !(await confirmChat(config)))
+    const refused = await chatGate?.(config);
+    if (refused)
       return {
-        errorDetails: { message: `Not sent: ${config.name} is past its budget.` },
+        errorDetails: { message: `Not sent: ${refused}` },
         metadata: { backend: config.id },
       };
     try {
@@ -68,12 +69,9 @@ export function registerChatParticipant(
   extensionUri: vscode.Uri,
   backends: ChatBackend,
   meter: UsageMeter | undefined,
-  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
+  chatGate?: ChatGate,
 ): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(
-    PARTICIPANT_ID,
-    participantHandler(backends, meter, confirmChat),
-  );
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, participantHandler(backends, meter, chatGate));
   participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   return participant;
 }

@@ -15,6 +15,7 @@ import type {
   ProvideLanguageModelChatResponseOptions,
 } from './lmApi';
 import { meteredChat } from './meteredChat';
+import type { ChatGate } from '../chatGate';
 
 /** A model in the picker, remembering which backend it stands for. */
 export interface SwitchboardModel extends LanguageModelChatInformation {
@@ -53,7 +54,7 @@ export class SwitchboardLanguageModels implements LanguageModelChatProvider<Swit
   constructor(
     private readonly backends: Backends,
     private readonly meter: UsageMeter | undefined,
-    private readonly confirmChat?: (config: ProviderConfig) => Promise<boolean>,
+    private readonly chatGate?: ChatGate,
   ) {
     // VS Code asks for the list again when told it changed: settings, keys.
     this.subscription = backends.onDidChange(() => this.changed.fire());
@@ -83,8 +84,8 @@ export class SwitchboardLanguageModels implements LanguageModelChatProvider<Swit
     if (!config || config.preset.protocol === 'vscode-lm') {
       throw vscode.LanguageModelError.NotFound(`Switchboard has no backend "${model.backendId}" any more.`);
     }
-    if (this.confirmChat && !(await this.confirmChat(config)))
-      throw vscode.LanguageModelError.NoPermissions(`Not sent: ${config.name} is past its budget.`);
+    const refused = await this.chatGate?.(config);
+    if (refused) throw vscode.LanguageModelError.NoPermissions(`Not sent: ${refused}`);
     const provider = await this.backends.providerForConfig(config);
     await meteredChat({
       provider,

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { Backends } from '../../backends/backends';
 import { log } from '../../log';
 import type { UsageMeter } from '../../usage/usageMeter';
-import type { ProviderConfig } from '../../core/settings/providerSettings';
 import { registerChatParticipant } from './chatParticipant';
 import { SwitchboardLanguageModels } from './lmChatProvider';
 import { languageModelChatProviderApi } from './lmApi';
 import { SWITCHBOARD_VENDOR } from './editorModelMatch';
 import { forgetEditorChatModels } from './vscodeLmProvider';
+import type { ChatGate } from '../chatGate';
 
 /**
  * Switchboard inside VS Code's own chat, as far as the running VS Code allows: the `@switchboard`
@@ -18,15 +18,15 @@ export function registerVsCodeChat(
   context: vscode.ExtensionContext,
   backends: Backends,
   meter: UsageMeter | undefined,
-  /** Asks before a request past a budget that holds; false sends nothing. */
-  confirmChat?: (config: ProviderConfig) => Promise<boolean>,
+  /** The budgets' say on each request: a sentence is why it was not sent. */
+  chatGate?: ChatGate,
 ): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   const outcome: string[] = [];
 
   if (typeof vscode.chat?.createChatParticipant === 'function') {
     try {
-      disposables.push(registerChatParticipant(context.extensionUri, backends, meter, confirmChat));
+      disposables.push(registerChatParticipant(context.extensionUri, backends, meter, chatGate));
       outcome.push('the @switchboard chat participant');
     } catch (error) {
       log().warn(`VS Code chat: the @switchboard participant could not be registered: ${String(error)}`);
@@ -38,7 +38,7 @@ export function registerVsCodeChat(
   const registerModels = languageModelChatProviderApi();
   if (registerModels) {
     try {
-      const models = new SwitchboardLanguageModels(backends, meter, confirmChat);
+      const models = new SwitchboardLanguageModels(backends, meter, chatGate);
       disposables.push(models, registerModels(SWITCHBOARD_VENDOR, models));
       outcome.push(`Switchboard's backends as "${SWITCHBOARD_VENDOR}" language models`);
     } catch (error) {

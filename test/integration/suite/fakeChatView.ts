@@ -23,7 +23,8 @@ export interface FakeChatView {
   dispose(): void;
 }
 
-export function openChatView(api: SwitchboardApi): FakeChatView {
+/** `gated`: the budgets' say on each request, as the extension wires it (none by default). */
+export function openChatView(api: SwitchboardApi, gated = false): FakeChatView {
   const posted: PostedMessage[] = [];
   let listener: (message: unknown) => void = () => {};
   const none = new vscode.Disposable(() => {});
@@ -46,6 +47,7 @@ export function openChatView(api: SwitchboardApi): FakeChatView {
     backends: api.backends,
     keys: api.keys,
     state: new MemoryStorage() as unknown as vscode.Memento,
+    ...(gated ? { chatGate: api.chatGate } : {}),
   });
   provider.resolveWebviewView(view);
   return { posted, receive: (message) => listener(message), dispose: () => provider.dispose() };

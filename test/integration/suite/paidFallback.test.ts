@@ -8,6 +8,8 @@ import type { Notice } from '../../../src/usage/limitMonitor';
 import { PaidFallbackGuard } from '../../../src/usage/paidFallback';
 import { UsageMeter } from '../../../src/usage/usageMeter';
 import { MemoryStorage } from '../../harness/memoryStorage';
+import { openChatView } from './fakeChatView';
+import { startEmulator } from '../../emulator/server';
 import type * as vscode from 'vscode';
 import {
   activateWithLedger,
@@ -288,6 +290,63 @@ describe('the automatic fallback never slides into paid', () => {
       assert.equal(guard.requestHold(spareConfig, 'chat'), undefined, 'the hold ends with the request');
     } finally {
       for (const release of releases) release();
+    }
+  });
+
+  it('says in the chat view why the fallback budget held a question, and sends nothing', async () => {
+    const api = await activateWithLedger();
+    // The spare on an emulator of its own, to count what reaches it.
+    const own = await startEmulator();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'free-tiny-7', 'Free Tiny', {
+          prices: { '*': { inputPerMTok: 0, outputPerMTok: 0 } },
+        }),
+        emulatorBackend(own.baseUrls.openai, 'paid-spare', 'Paid Spare', {
+          prices: { '*': { inputPerMTok: 1, outputPerMTok: 5 } },
+        }),
+      ],
+      fallback: ['paid-spare'],
+      paidFallbackAllowed: ['paid-spare'],
+      // Each chat request on the spare is held at up to 4,096 output tokens at $5/MTok: ~$0.0205.
+      fallbackBudget: { usdPerDay: 0.05 },
+      // Where the fallback moved chat.
+      'chat.provider': 'paid-spare',
+    });
+    const spareConfig = await eventually(
+      () => api.backends.configFor('chat'),
+      (config) => config?.id === 'paid-spare',
+      'chat on the spare',
+    );
+    assert.equal(await api.limits.guardPickedFallback('free-tiny-7', spareConfig!, ['chat']), true);
+    const chats = () => own.count('/v1/chat/completions');
+    const view = openChatView(api, true);
+    const releases = [1, 2, 3].map(() => api.meter.reserve(spareConfig!, spareConfig!.chatModel, 'hi', 4_096));
+    try {
+      view.receive({ type: 'ready' });
+      const context = await eventually(
+        () => view.posted.filter((message) => message.type === 'context').at(-1),
+        Boolean,
+        'the context chips',
+      );
+      const before = chats();
+      view.receive({ type: 'send', text: 'Still there?', context: { revision: context!.revision, ids: [] } });
+      const rejected = await eventually(
+        () => view.posted.find((message) => message.type === 'sendRejected'),
+        Boolean,
+        'the question to be refused',
+      );
+      assert.match(
+        (rejected as { reason?: string }).reason ?? '',
+        /^Not sent: Fallbacks have spent \$0\.00 of today's \$0\.05 fallback budget, and the requests under way on Paid Spare may cost up to \$0\.06 more: nothing more goes to it until they end\.$/,
+      );
+      assert.equal(rejected!.text, 'Still there?', 'the question goes back into the input');
+      assert.equal(chats(), before, 'nothing went to the spare');
+    } finally {
+      for (const release of releases) release();
+      view.dispose();
+      await own.close();
     }
   });
 
