@@ -221,6 +221,34 @@ describe('Switchboard inside VS Code chat', () => {
     assert.equal(stopped?.metadata?.cancelled, true);
   });
 
+  it('@switchboard says why a budget held the question, and sends nothing', async () => {
+    const api = await activateSwitchboard();
+    let asked = 0;
+    const provider = createProvider(emulator, undefined);
+    const backends = {
+      configFor: () => emulator,
+      providerFor: async (): Promise<Provider> => {
+        asked += 1;
+        return provider;
+      },
+    };
+    const reason =
+      "Fallbacks have spent $0.05 of today's $0.05 fallback budget: none goes to a paid backend again before 00:00 UTC.";
+    const handler = participantHandler(backends, api.meter, async (config) =>
+      config.id === emulator.id ? reason : undefined,
+    );
+    const { stream, markdown } = recordingStream();
+    const result = await handler(
+      chatRequest('still there?'),
+      { history: [] },
+      stream,
+      new vscode.CancellationTokenSource().token,
+    );
+    assert.equal(result?.errorDetails?.message, `Not sent: ${reason}`);
+    assert.deepEqual(markdown, [], 'no answer');
+    assert.equal(asked, 0, 'the backend was never asked');
+  });
+
   it('@switchboard sends the files and selections the user attached, and names what it could not read', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the integration workspace is open');
