@@ -105,6 +105,9 @@ describe(`a daily budget that holds (${flavorFromEnv()})`, () => {
         await page.waitForTimeout(1_000);
         assert.equal(emulator.count('/v1/chat/completions'), chats, 'no chat request was sent');
         assert.equal(await chat.locator('.turn.assistant').count(), 0, 'no answer was started');
+        // The view says why, and the question waits in the input to be sent again.
+        assert.match((await chat.locator('#status').textContent()) ?? '', /^Not sent: the budget is reached\./);
+        assert.equal(await chat.locator('#input').inputValue(), 'Explain this file');
 
         // Raise budget… asks for the amount, refuses one below the spend, and writes the new one.
         await (await notification()).first().locator('.monaco-button', { hasText: 'Raise budget…' }).click();
