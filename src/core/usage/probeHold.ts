@@ -13,6 +13,8 @@ export interface HeldProbe {
   ok: false;
   message: string;
   held: true;
+  /** What held it, for the status bar, which has no room for the sentence. */
+  heldBy: ProbeHold['kind'];
   resetsAt?: number;
   /** Only a reload can lift it (the usage ledger could not be opened): no try is promised. */
   untilReload?: true;
@@ -24,6 +26,7 @@ export function probeHeld(backend: string, why: ProbeHold): HeldProbe {
     return {
       ok: false,
       held: true,
+      heldBy: 'own-limit',
       message: `${sent}: it is still past the limit in your settings.`,
       ...(why.resetsAt !== undefined && { resetsAt: why.resetsAt }),
     };
@@ -33,15 +36,17 @@ export function probeHeld(backend: string, why: ProbeHold): HeldProbe {
     return {
       ok: false,
       held: true,
+      heldBy: 'budget',
       untilReload: true,
       message: `${sent}: ${budget} cannot be checked while the usage ledger cannot be opened. Fix its folder, then reload the window.`,
     };
   // Reached only with the requests under way: the hold ends with them, not at the budget's reset.
   if (hold.inFlight !== undefined)
-    return { ok: false, held: true, message: `${sent}: the requests under way may reach ${budget}.` };
+    return { ok: false, held: true, heldBy: 'budget', message: `${sent}: the requests under way may reach ${budget}.` };
   return {
     ok: false,
     held: true,
+    heldBy: 'budget',
     message: hold.manual
       ? `${sent}: completion is paused, as you chose, until ${budget} resets.`
       : `${sent}: ${budget} is spent.`,

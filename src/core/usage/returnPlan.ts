@@ -8,6 +8,9 @@ import type { LimitState } from './limits';
 
 export type Role = 'completion' | 'chat';
 
+/** What held a probe back (see `probeHeld`): a budget, or the user's own limit on the backend. */
+export type HeldBy = 'budget' | 'own-limit';
+
 export interface ReturnPlan {
   /** The backend that ran out, and its name when it did. */
   from: string;
@@ -35,6 +38,8 @@ export interface ReturnPlan {
   unsaved?: boolean;
   /** The last probe was not sent (`probeHeld`): why, as the user reads it. */
   held?: string;
+  /** What held it, for the status bar's few words; absent in plans stored before it was kept. */
+  heldBy?: HeldBy;
   /** And only a reload can lift what held it: no next try is promised. */
   heldUntilReload?: boolean;
 }
@@ -171,15 +176,17 @@ export function afterFailedProbe(
   plan: ReturnPlan,
   now: number,
   toldReset?: number,
-  held?: { message: string; untilReload?: true },
+  held?: { message: string; heldBy?: HeldBy; untilReload?: true },
 ): ReturnPlan {
   const failedProbes = plan.failedProbes + 1;
   const told = toldReset !== undefined && toldReset > now ? toldReset + PROBE_GRACE_MS : 0;
   const next: ReturnPlan = { ...plan, failedProbes, nextProbeAt: Math.max(now + backoffAfter(failedProbes), told) };
   delete next.unsaved;
   delete next.held;
+  delete next.heldBy;
   delete next.heldUntilReload;
   if (held) next.held = held.message;
+  if (held?.heldBy) next.heldBy = held.heldBy;
   if (held?.untilReload) next.heldUntilReload = true;
   return next;
 }
@@ -196,14 +203,24 @@ export function afterUnsavedReturn(plan: ReturnPlan, now: number): ReturnPlan {
 
 /**
  * What the status bar says while roles wait to return: "on Ollama until Qwen resets at 14:20",
- * "on Ollama · trying Qwen again at 14:23", or "on Ollama · Qwen's reset unknown".
- * `time` formats an epoch in the user's local time.
+ * "on Ollama · trying Qwen again at 14:23", "on Ollama · return to Qwen held by a budget, next try
+ * at 00:00", or "on Ollama · Qwen's reset unknown". `time` formats an epoch in the user's local time.
  */
 export function returnStatus(plan: ReturnPlan, now: number, time: (at: number) => string): string {
   if (plan.unsaved && plan.nextProbeAt !== undefined)
     return `on ${plan.toName} · return to ${plan.fromName} not saved, again at ${time(plan.nextProbeAt)}`;
   if (plan.resetsAt !== undefined && plan.resetsAt > now && plan.failedProbes === 0)
     return `on ${plan.toName} until ${plan.fromName} resets at ${time(plan.resetsAt)}`;
+  if (plan.held !== undefined) {
+    // Nothing was sent, so "trying Qwen again" would claim a try that never was. The next check
+    // is named only while it is ahead: a time passed means the check is under way or due.
+    const by = plan.heldBy === 'own-limit' ? ' by your limit' : plan.heldBy === 'budget' ? ' by a budget' : '';
+    const head = `on ${plan.toName} · return to ${plan.fromName} held${by}`;
+    if (plan.heldUntilReload) return `${head} until you reload`;
+    return plan.nextProbeAt !== undefined && plan.nextProbeAt > now
+      ? `${head}, next try at ${time(plan.nextProbeAt)}`
+      : head;
+  }
   if (plan.nextProbeAt !== undefined)
     return `on ${plan.toName} · trying ${plan.fromName} again at ${time(plan.nextProbeAt)}`;
   return `on ${plan.toName} · ${plan.fromName}'s reset unknown`;
@@ -219,7 +236,7 @@ export function returnDetail(plan: ReturnPlan, now: number, time: (at: number) =
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${plan.fromName} resets at ${time(plan.resetsAt)} (${untilText(plan.resetsAt - now)}); then Switchboard checks it with one small request and ${back}.`;
   if (plan.held !== undefined) {
     const next =
-      plan.heldUntilReload || plan.nextProbeAt === undefined
+      plan.heldUntilReload || plan.nextProbeAt === undefined || plan.nextProbeAt <= now
         ? ''
         : ` The next try is at ${time(plan.nextProbeAt)} (${untilText(plan.nextProbeAt - now)}).`;
     return `${capitalize(roles)} moved to ${plan.toName} because ${plan.why.replace(/\.$/, '')}. ${capitalize(plan.held)}${next}`;
@@ -277,6 +294,7 @@ export function parsePlans(stored: unknown): ReturnPlan[] {
       failedProbes: Math.max(0, Math.min(64, Math.floor(time(p.failedProbes) ?? 0))),
       ...(p.unsaved === true && { unsaved: true }),
       ...(text(p.held) !== undefined && { held: text(p.held) }),
+      ...((p.heldBy === 'budget' || p.heldBy === 'own-limit') && { heldBy: p.heldBy }),
       ...(p.heldUntilReload === true && { heldUntilReload: true }),
     });
   }

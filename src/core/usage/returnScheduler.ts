@@ -8,6 +8,7 @@ import {
   afterUnsavedReturn,
   reconcile,
   rememberSwitch,
+  type HeldBy,
   type ReturnPlan,
   type Role,
   type SwitchFacts,
@@ -16,7 +17,7 @@ import {
 export type ProbeOutcome =
   | { ok: true }
   /** `held`: nothing was sent (see `probeHeld`); `untilReload`: nothing will be before a reload. */
-  | { ok: false; message: string; resetsAt?: number; held?: true; untilReload?: true };
+  | { ok: false; message: string; resetsAt?: number; held?: true; heldBy?: HeldBy; untilReload?: true };
 
 /** What the scheduler needs from its host. */
 export interface ReturnHost {
