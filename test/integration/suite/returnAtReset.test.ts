@@ -61,8 +61,12 @@ describe('return at the reset', () => {
     assert.equal(await probes(), 0, "no request past the user's own limit");
     await statusBarText(
       api,
-      (value) => /^\$\(plug\) on Standby · trying Daily One again at \d\d:\d\d( · off for [^·]+)?$/.test(value),
-      'the next try, at the reset',
+      // Nothing was sent: the bar says what holds the return, and when the probe goes out next.
+      (value) =>
+        /^\$\(plug\) on Standby · return to Daily One held by your limit, next try at \d\d:\d\d( · off for [^·]+)?$/.test(
+          value,
+        ),
+      'the held return, and its next try at the reset',
     );
     assert.equal(config().get('completion.provider'), 'standby');
 
@@ -71,7 +75,7 @@ describe('return at the reset', () => {
     await statusBarText(
       api,
       (value) =>
-        /^\$\(plug\) Emulator \(demo\) · chat: Standby .*· on Standby · trying Daily One again at \d\d:\d\d$/.test(
+        /^\$\(plug\) Emulator \(demo\) · chat: Standby .*· on Standby · return to Daily One held by your limit, next try at \d\d:\d\d$/.test(
           value,
         ),
       'only chat to wait',
@@ -176,6 +180,12 @@ describe('return at the reset', () => {
       let probes = 0;
       for await (const record of api.meter.records({ from: since })) if (record.feature === 'probe') probes++;
       assert.equal(probes, 0, 'no billed probe while the budget is spent');
+      // Nor does the status bar claim a try: the return is held by the budget until it resets.
+      await statusBarText(
+        api,
+        (text) => / · return to Priced One held by a budget, next try at \d\d:\d\d/.test(text) && !/trying/.test(text),
+        'the return held by the budget',
+      );
     } finally {
       await server.close();
     }
