@@ -10,6 +10,11 @@ import type { LimitState } from './limits';
 
 /** With no reset from the server, one automatic request this long after the last refusal. */
 export const RETRY_AFTER_REFUSAL_MS = 5 * 60_000;
+/**
+ * How far ahead of this machine's clock a refusal's time may be and still be waited on: a clock a
+ * few seconds fast, as the last-minute count allows (`keepForLastMinute`).
+ */
+export const REFUSAL_CLOCK_SKEW_MS = 60_000;
 
 export interface CompletionWait {
   /** When automatic completion asks again. */
@@ -32,6 +37,13 @@ export function completionWait(
   const failure = state?.failure;
   if (!failure || failure.at < changedAt) return undefined;
   const serverReset = failure.resetsAt !== undefined;
+  // A refusal's time comes from the window that wrote its ledger line, maybe on another machine
+  // whose clock runs fast: counted from there, a line dated days ahead would hold automatic
+  // completion for days. Its time cannot be told apart from a wrong clock, and the refusal may
+  // already be stale, so a line further ahead than a clock's drift is not waited on: the next
+  // automatic request finds out, and a refusal then is timed by this clock. A reset the server
+  // gave is on this window's clock (see `UsageMeter.record`), so it still holds.
+  if (!serverReset && failure.at > now + REFUSAL_CLOCK_SKEW_MS) return undefined;
   const until = failure.resetsAt ?? failure.at + RETRY_AFTER_REFUSAL_MS;
   return until > now ? { until, kind: failure.kind, serverReset } : undefined;
 }

@@ -39,6 +39,30 @@ describe('automatic completion after the server refused a backend', () => {
     assert.equal(completionWait({ level: 'warning', readings: [] }, NOW), undefined);
   });
 
+  it('a refusal another window wrote with a clock ahead of this one never holds completion past its own wait from now', () => {
+    // Another machine's clock runs fast: its refusal line is dated minutes, or days, from now.
+    for (const ahead of [10 * 60_000, 2 * 86_400_000]) {
+      const state = refused({ kind: 'quota-exhausted', message: 'quota', at: NOW + ahead });
+      const wait = completionWait(state, NOW);
+      assert.ok(
+        !wait || wait.until <= NOW + RETRY_AFTER_REFUSAL_MS,
+        `a line ${ahead / 60_000} min ahead waits until ${wait && new Date(wait.until).toISOString()}`,
+      );
+      assert.equal(completionWait(state, NOW + RETRY_AFTER_REFUSAL_MS), undefined, 'one request finds out by then');
+    }
+    // A clock a few seconds ahead is a clock, not a broken one: its refusal is waited on as usual.
+    const close = refused({ kind: 'auth', message: 'bad key', at: NOW + 5_000 });
+    assert.ok(completionWait(close, NOW));
+    // A reset this window was told by the server is on this window's clock: it still holds.
+    const told = refused({
+      kind: 'quota-exhausted',
+      message: 'quota',
+      at: NOW + 86_400_000,
+      resetsAt: NOW + 3_600_000,
+    });
+    assert.equal(completionWait(told, NOW)?.until, NOW + 3_600_000);
+  });
+
   it('says why, until when, and how to ask now', () => {
     const wait = completionWait(refused({ kind: 'auth', message: 'bad key', at: NOW }), NOW)!;
     assert.equal(
