@@ -24,6 +24,13 @@ const CHECKPOINT_MS = 5 * 60_000;
 const SHOW_LOG = 'Show Log';
 const RELOAD = 'Reload Window';
 
+/** A failure of this window's own request: what the ledger line does not carry. */
+interface OwnFailure {
+  message: string;
+  /** When it lifts, where the server said (Gemini's spent day: midnight Pacific). */
+  resetsAt?: number;
+}
+
 export interface RequestOutcome {
   config: ProviderConfig;
   feature: Feature;
@@ -59,7 +66,7 @@ export class UsageMeter implements vscode.Disposable {
     return this.failure;
   }
   private failure: string | undefined;
-  private readonly pending: NewUsageRecord[] = [];
+  private readonly pending: { record: NewUsageRecord; failure?: OwnFailure }[] = [];
   private readonly pendingEvents: NewCompletionEvent[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -71,10 +78,12 @@ export class UsageMeter implements vscode.Disposable {
   private readonly recent = new Map<string, number[]>();
   /** Each backend's last quota, balance or auth failure since its last success, from every window. */
   private readonly failures = new Map<string, HardFailure>();
-  /** Messages of failures seen in this window, which the ledger does not carry. */
-  private readonly messages = new Map<string, string>();
-  /** When those failures lift, where the server said (Gemini's spent day: midnight Pacific). */
-  private readonly resets = new Map<string, number>();
+  /**
+   * The failure this window is appending right now: its message and, where the server said, when it
+   * lifts (Gemini's spent day: midnight Pacific). The ledger carries neither, and the append reaches
+   * `observe` at once; a refusal from another window is taken as its line says, never with these.
+   */
+  private appending?: OwnFailure;
   /** Backends on a subscription plan, whose every request time is kept for the plan's windows. */
   private planBackends: ReadonlySet<string> = new Set();
   /** Each plan backend's models that draw more than one unit of its quota. */
@@ -112,7 +121,7 @@ export class UsageMeter implements vscode.Disposable {
         });
         ledger.onEvents(() => this.changed.fire());
         if (this.planBackends.size) void this.scanPlanHistory();
-        for (const record of this.pending.splice(0)) ledger.append(record);
+        for (const { record, failure } of this.pending.splice(0)) this.append(ledger, record, failure);
         for (const event of this.pendingEvents.splice(0)) ledger.appendEvent(event);
         this.timers.push(
           setInterval(
@@ -176,19 +185,28 @@ export class UsageMeter implements vscode.Disposable {
       ...(price.source === 'plan' && { inPlan: true }),
       ...(metered.unserved && { unserved: true }),
     };
-    if (error) {
-      this.messages.set(config.id, error.message);
-      if (error.resetAt !== undefined) this.resets.set(config.id, error.resetAt);
-      else this.resets.delete(config.id);
-    }
+    const failure = error && {
+      message: error.message,
+      ...(error.resetAt !== undefined && { resetsAt: error.resetAt }),
+    };
     try {
-      if (this.ledger) return this.ledger.append(record);
+      if (this.ledger) return this.append(this.ledger, record, failure);
       // A ledger that failed to open never will in this window: nothing is kept to write later.
-      if (!this.unavailable) this.pending.push(record);
+      if (!this.unavailable) this.pending.push({ record, ...(failure && { failure }) });
     } catch (appendError) {
       log().error(`Could not write to the usage ledger: ${String(appendError)}`);
     }
     return record;
+  }
+
+  /** Appends one of this window's records; `observe` sees it at once, with what the ledger does not keep. */
+  private append(ledger: UsageLedger, record: NewUsageRecord, failure: OwnFailure | undefined): UsageRecord {
+    this.appending = failure;
+    try {
+      return ledger.append(record);
+    } finally {
+      this.appending = undefined;
+    }
   }
 
   /**
@@ -242,12 +260,12 @@ export class UsageMeter implements vscode.Disposable {
       this.failures.delete(record.backend);
       this.served.fire({ backend: record.backend, time: record.time });
     } else if (isBlockingKind(record.outcome)) {
-      const resetsAt = this.resets.get(record.backend);
+      const own = this.appending;
       this.failures.set(record.backend, {
         kind: record.outcome,
-        message: this.messages.get(record.backend) ?? record.outcome.replace(/-/g, ' '),
+        message: own?.message ?? record.outcome.replace(/-/g, ' '),
         at: record.time,
-        ...(resetsAt !== undefined && { resetsAt }),
+        ...(own?.resetsAt !== undefined && { resetsAt: own.resetsAt }),
       });
     }
   }
