@@ -5,7 +5,9 @@
  *   from several windows can never interleave. A reader takes only whole lines: a torn last line
  *   is skipped until (or unless) it is completed, and nothing else is lost.
  * - Shared. Every window reads every file from the byte offset it has reached, so its totals
- *   include the other windows' requests after the next `refresh()`.
+ *   include the other windows' requests after the next `refresh()`. A file replaced by another
+ *   version (a sync tool bringing another machine's, a restore), whatever its size, no longer
+ *   shows the bytes read up to that offset (see `markOf`), and is read again from its start.
  * - Bounded. The meter keeps daily rollups, not records. A checkpoint of rollups and offsets,
  *   replaced atomically, lets start-up read only what was written since, however long the
  *   history. Files are read in fixed-size chunks, and a line too long to be a record is passed over.
@@ -22,11 +24,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcceptanceRollups } from './acceptance';
 import { fromEventLine, toEventLine, type CompletionEvent } from './completionEvent';
-import { wholeLines } from './ledgerLines';
+import { linesOf, markOf, wholeLines } from './ledgerLines';
 import type { Currency } from './money';
 import { Rollups, utcDay } from './rollups';
 import { SeenIds } from './seenIds';
@@ -43,6 +46,12 @@ const RETENTION_GRACE_MS = 2 * DAY_MS;
 /** Files from before names carried a day: only their mtime is known, so they get a long grace. */
 const LEGACY_GRACE_MS = 30 * DAY_MS;
 const DAY_IN_NAME = /^usage-(\d{4}-\d{2}-\d{2})-/;
+/**
+ * A file's times are trusted to show a change only once they are this much in the past: some file
+ * systems keep them to the second (FAT to two), and a file rewritten within that second would
+ * otherwise look unchanged.
+ */
+const SETTLED_MS = 3_000;
 
 export interface LedgerOptions {
   dir: string;
@@ -92,6 +101,10 @@ export class UsageLedger {
   private failing = false;
   private sequence = 0;
   private readonly offsets: Map<string, number>;
+  /** Each file's `markOf` at its offset, kept in the checkpoint; a file without one is trusted as it is. */
+  private readonly marks: Map<string, string>;
+  /** Each file's size, identity and times when last read to its end, so an unchanged file costs one `stat`. */
+  private readonly looks = new Map<string, string>();
   /** The ids of every line counted, this window's and the others', kept in the checkpoint. */
   private readonly seen: SeenIds;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
@@ -104,12 +117,14 @@ export class UsageLedger {
     private readonly options: LedgerOptions,
     rollups: Rollups,
     offsets: Map<string, number>,
+    marks: Map<string, string>,
     acceptance: AcceptanceRollups,
     seen: SeenIds,
   ) {
     this.rollups = rollups;
     this.acceptance = acceptance;
     this.offsets = offsets;
+    this.marks = marks;
     this.seen = seen;
     const now = options.now ?? Date.now;
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -124,8 +139,8 @@ export class UsageLedger {
     // A folder that cannot be listed (no permission) must fail here: opened empty, its history
     // would read as nothing spent, and every budget as far from reached.
     await readdir(options.dir);
-    const { rollups, offsets, acceptance, seen } = await readCheckpoint(join(options.dir, CHECKPOINT));
-    const ledger = new UsageLedger(options, rollups, offsets, acceptance, seen ?? new SeenIds());
+    const { rollups, offsets, marks, acceptance, seen } = await readCheckpoint(join(options.dir, CHECKPOINT));
+    const ledger = new UsageLedger(options, rollups, offsets, marks, acceptance, seen ?? new SeenIds());
     // A checkpoint from before ids were kept: the lines it counted are learnt again, not counted.
     if (!seen) await ledger.learnCounted();
     await ledger.removeExpired();
@@ -294,9 +309,12 @@ export class UsageLedger {
   private async writeCheckpoint(): Promise<void> {
     const file = join(this.options.dir, CHECKPOINT);
     const temp = `${file}.${this.writerId}.tmp`;
+    const own = await this.markOwnFiles();
     const body = JSON.stringify({
       version: CHECKPOINT_VERSION,
       offsets: Object.fromEntries(this.offsets),
+      // Beside the offsets, not in them: a window of an older version reads this checkpoint still.
+      marks: Object.fromEntries([...this.marks, ...own].filter(([name]) => this.offsets.has(name))),
       rollups: this.rollups.toJSON(),
       acceptance: this.acceptance.toJSON(),
       seen: this.seen.toJSON(),
@@ -311,6 +329,29 @@ export class UsageLedger {
     }
     // rename() replaces atomically: a reader sees the old checkpoint or the new one, never half.
     await rename(temp, file);
+  }
+
+  /**
+   * The marks of this window's own files at their offsets, for the next start to check them by.
+   * One appended while a mark was taken is left without: the next start trusts it as it is.
+   */
+  private async markOwnFiles(): Promise<Map<string, string>> {
+    const marks = new Map<string, string>();
+    for (const name of this.ownFiles) {
+      const offset = this.offsets.get(name) ?? 0;
+      if (offset === 0) continue;
+      const handle = await open(join(this.options.dir, name), 'r').catch(() => undefined);
+      if (!handle) continue;
+      try {
+        const mark = await markOf(handle, offset);
+        if (this.offsets.get(name) === offset) marks.set(name, mark);
+      } catch {
+        // Left without a mark.
+      } finally {
+        await handle.close();
+      }
+    }
+    return marks;
   }
 
   /**
@@ -338,40 +379,60 @@ export class UsageLedger {
     for (const file of await this.files()) {
       if (this.ownFiles.has(file)) continue;
       const path = join(this.options.dir, file);
-      const size = await stat(path).then(
-        (s) => s.size,
-        () => -1,
-      );
-      if (size < 0) continue;
-      // Shorter than what was read of it: replaced (a sync tool resolving a conflict, a restore).
-      // Read again from its start; the ids already counted keep its old lines from counting twice.
-      const read = this.offsets.get(file) ?? 0;
-      if (size < read) this.offsets.set(file, 0);
-      const from = size < read ? 0 : read;
-      if (size <= from) continue;
+      const outside = await stat(path).catch(() => undefined);
+      if (!outside || this.looks.get(file) === lookOf(outside)) continue;
+      const handle = await open(path, 'r').catch(() => undefined);
+      if (!handle) continue;
       const [copiedBefore, skippedBefore] = [this.copiedLines, this.skippedLines];
-      // Only whole lines: a line still being written (or torn by a crash) waits.
-      for await (const { text, end } of wholeLines(path, from)) {
-        this.offsets.set(file, end);
-        if (!text) {
-          if (text === undefined) this.skippedLines += 1;
-          continue;
+      try {
+        // Of the file opened: one that replaced the path since the `stat` is the one read.
+        const info = await handle.stat();
+        const read = this.offsets.get(file) ?? 0;
+        const mark = this.marks.get(file);
+        // Shorter than what was read of it, or not the bytes that were read: replaced. Read again
+        // from its start; the ids already counted keep its old lines from counting twice.
+        const replaced =
+          read > 0 && (info.size < read || (mark !== undefined && (await markOf(handle, read)) !== mark));
+        if (replaced) {
+          this.options.warn?.(
+            `Usage ledger: ${file} was replaced (a sync tool, a restore) and is read again from its start; lines already counted count once.`,
+          );
+          this.offsets.set(file, 0);
         }
-        const record = fromLine(text);
-        const event = record ? undefined : fromEventLine(text);
-        const line = record ?? event;
-        if (line && !this.seen.add(line.id, line.time)) {
-          this.copiedLines += 1;
-          continue;
+        const from = replaced ? 0 : read;
+        // Without a mark while its offset moves: a checkpoint taken meanwhile trusts the file as it is.
+        this.marks.delete(file);
+        // Only whole lines: a line still being written (or torn by a crash) waits.
+        for await (const { text, end } of linesOf(handle, from)) {
+          this.offsets.set(file, end);
+          if (!text) {
+            if (text === undefined) this.skippedLines += 1;
+            continue;
+          }
+          const record = fromLine(text);
+          const event = record ? undefined : fromEventLine(text);
+          const line = record ?? event;
+          if (line && !this.seen.add(line.id, line.time)) {
+            this.copiedLines += 1;
+            continue;
+          }
+          if (record && this.count(record)) {
+            fresh.push(record);
+            continue;
+          }
+          if (event) {
+            this.acceptance.add(event);
+            events.push(event);
+          } else this.skippedLines += 1;
         }
-        if (record && this.count(record)) {
-          fresh.push(record);
-          continue;
-        }
-        if (event) {
-          this.acceptance.add(event);
-          events.push(event);
-        } else this.skippedLines += 1;
+        const end = this.offsets.get(file) ?? 0;
+        if (end > 0) this.marks.set(file, await markOf(handle, end));
+        // The file systems' clock, not the ledger's: it is their times that are compared.
+        const settled = Date.now() - Math.max(info.mtimeMs, info.ctimeMs) > SETTLED_MS;
+        if (settled) this.looks.set(file, lookOf(info));
+        else this.looks.delete(file);
+      } finally {
+        await handle.close();
       }
       this.sayPassedOver(file, this.copiedLines - copiedBefore, this.skippedLines - skippedBefore);
     }
@@ -467,7 +528,11 @@ export class UsageLedger {
         () => true,
         (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
       );
-      if (gone) this.offsets.delete(file);
+      if (gone) {
+        this.offsets.delete(file);
+        this.marks.delete(file);
+        this.looks.delete(file);
+      }
     }
   }
 
@@ -492,6 +557,14 @@ export class UsageLedger {
   }
 }
 
+/**
+ * A file as `stat` shows it: a write changes its size or times, a replacement its identity or
+ * times (`ino` and `birthtimeMs` are 0 where a platform does not give them).
+ */
+function lookOf(info: Stats): string {
+  return `${info.size}:${info.ino}:${info.birthtimeMs}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
 /** The start of the UTC day a writer's file is named for; undefined for a file from before names carried one. */
 function dayStartOf(file: string): number | undefined {
   const day = DAY_IN_NAME.exec(file)?.[1];
@@ -499,9 +572,13 @@ function dayStartOf(file: string): number | undefined {
   return Number.isFinite(start) ? start : undefined;
 }
 
-async function readCheckpoint(
-  path: string,
-): Promise<{ rollups: Rollups; offsets: Map<string, number>; acceptance: AcceptanceRollups; seen?: SeenIds }> {
+async function readCheckpoint(path: string): Promise<{
+  rollups: Rollups;
+  offsets: Map<string, number>;
+  marks: Map<string, string>;
+  acceptance: AcceptanceRollups;
+  seen?: SeenIds;
+}> {
   try {
     // Daily rollups of years of use stay far below this; a larger file is not one we wrote.
     if ((await stat(path)).size > MAX_CHECKPOINT_BYTES) throw new Error('checkpoint too large');
@@ -511,6 +588,7 @@ async function readCheckpoint(
       rollups?: unknown;
       acceptance?: unknown;
       seen?: unknown;
+      marks?: unknown;
     };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');
@@ -518,15 +596,29 @@ async function readCheckpoint(
     for (const [file, offset] of Object.entries(raw.offsets)) {
       if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) offsets.set(file, offset);
     }
+    // A checkpoint from before marks has none: its files are trusted as they are, and marked when next read.
+    const marks = new Map<string, string>();
+    if (typeof raw.marks === 'object' && raw.marks !== null) {
+      for (const [file, mark] of Object.entries(raw.marks)) {
+        if (typeof mark === 'string' && mark.length <= 64 && offsets.has(file)) marks.set(file, mark);
+      }
+    }
     // A checkpoint from before completion events has none: there were none to count.
     return {
       rollups: Rollups.fromJSON(raw.rollups),
       offsets,
+      marks,
       acceptance: AcceptanceRollups.fromJSON(raw.acceptance),
       ...(raw.seen !== undefined && { seen: SeenIds.fromJSON(raw.seen) }),
     };
   } catch {
     // No checkpoint (first start) or an unreadable one: start from zero and read every file.
-    return { rollups: new Rollups(), offsets: new Map(), acceptance: new AcceptanceRollups(), seen: new SeenIds() };
+    return {
+      rollups: new Rollups(),
+      offsets: new Map(),
+      marks: new Map(),
+      acceptance: new AcceptanceRollups(),
+      seen: new SeenIds(),
+    };
   }
 }

@@ -114,12 +114,15 @@ describe('usage ledger', () => {
     const ledger = await UsageLedger.open({ dir });
     for (let i = 0; i < 500; i++) ledger.append(record({ costMicros: 1 }));
     await ledger.close();
-    // Overwrite the already-counted head of the file: a start that re-read it would see garbage.
+    // Overwrite the middle of what was counted: a start that re-read it would see garbage. Its
+    // first and last lines stay, as a file only appended to keeps them; a file whose ends changed
+    // was replaced, and is read again from its start (see usageLedgerCopies.test.ts).
     const [file] = ledgerFiles(dir);
     assert.ok(file);
     const path = join(dir, file);
-    const text = readFileSync(path, 'utf8');
-    writeFileSync(path, 'x'.repeat(text.length));
+    const lines = readFileSync(path, 'utf8').split(/(?<=\n)/);
+    const middle = lines.slice(10, -10).join('');
+    writeFileSync(path, lines.slice(0, 10).join('') + 'x'.repeat(middle.length) + lines.slice(-10).join(''));
     appendFileSync(
       path,
       toLine({ ...record({ costMicros: 1 }), id: 'later:0', time: Date.now() } as Parameters<typeof toLine>[0]),

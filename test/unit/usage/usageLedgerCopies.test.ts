@@ -18,6 +18,12 @@ const conflictNames = (file: string) => [
   file.replace('.jsonl', '.sync-conflict-20261207-123456-ABCDEFG.jsonl'),
 ];
 
+/** `line` as another machine's writer would have written it: another id and a cost of 107, in as many bytes. */
+const otherMachine = (line: string) =>
+  line
+    .replace(/"id":"([^"]*):(\d+)"/, (_, writer: string, n: string) => `"id":"${'z'.repeat(writer.length)}:${n}"`)
+    .replace('"c":100', '"c":107');
+
 const shown = (ledger: UsageLedger) => [...ledger.acceptance.byModel().values()].reduce((n, c) => n + c.shown, 0);
 
 async function count<T>(items: AsyncIterable<T>): Promise<number> {
@@ -143,5 +149,64 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     assert.equal(reader.rollups.sum().requests, 4);
     assert.deepEqual(reader.rollups.sum().cost, { USD: 307 });
     await reader.close();
+  });
+
+  it("a file replaced by a version of the same size (another machine's, a restore) is read again, its new record counted once", async () => {
+    const file = await writeThree();
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(reader.rollups.sum().requests, 3);
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    // The same bytes but for the last record, which another machine wrote: same length, other id and cost.
+    const replaced = [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join('');
+    assert.equal(Buffer.byteLength(replaced), Buffer.byteLength(lines.join('')));
+    writeFileSync(join(dir, file), replaced);
+    await reader.refresh();
+    assert.equal(reader.rollups.sum().requests, 4);
+    assert.deepEqual(reader.rollups.sum().cost, { USD: 407 });
+    await reader.close();
+  });
+
+  it('a file replaced by a larger version whose lines moved is read again from its start, never from the middle of a line', async () => {
+    const file = await writeThree();
+    const reader = await UsageLedger.open({ dir, now: () => NOW });
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    // Another machine's record first, then the lines already counted: the old offset now falls inside a line.
+    writeFileSync(join(dir, file), otherMachine(lines[0]!) + lines.join(''));
+    await reader.refresh();
+    assert.equal(reader.rollups.sum().requests, 4);
+    assert.deepEqual(reader.rollups.sum().cost, { USD: 407 });
+    assert.equal(reader.skippedLines, 0, 'no line read from its middle');
+    await reader.close();
+  });
+
+  it('a file replaced by a version of the same size while no window was open is read again at the next start', async () => {
+    const file = await writeThree();
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(first.rollups.sum().requests, 3);
+    await first.close();
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    writeFileSync(join(dir, file), [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    const second = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(second.rollups.sum().requests, 4);
+    assert.deepEqual(second.rollups.sum().cost, { USD: 407 });
+    await second.close();
+  });
+
+  it('after an update from a version that kept no marks of its files, the totals stand and a later replacement is noticed', async () => {
+    const file = await writeThree();
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    await first.close();
+    const path = join(dir, 'usage-checkpoint.json');
+    const { marks: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(older));
+
+    const updated = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(updated.rollups.sum().requests, 3);
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    writeFileSync(join(dir, file), [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    await updated.refresh();
+    assert.equal(updated.rollups.sum().requests, 4);
+    assert.deepEqual(updated.rollups.sum().cost, { USD: 407 });
+    await updated.close();
   });
 });
