@@ -90,6 +90,8 @@ export class UsageLedger {
   repairedRecords = 0;
   /** Lines passed over because a line with their id was counted already (a sync tool's copy of a file). */
   copiedLines = 0;
+  /** Lines not counted because their ids skip past what is kept of a writer's (see `SeenIds`): a foreign file. */
+  refusedLines = 0;
   private readonly writerId: string;
   /** This window's file for the current day, and every file it wrote since it opened. */
   private ownFile = '';
@@ -262,36 +264,47 @@ export class UsageLedger {
 
   /** Every raw record still on disk (within retention), oldest file first; for export and the dashboard. */
   async *records(filter: { from?: number; to?: number } = {}): AsyncIterable<UsageRecord> {
+    for await (const { record } of this.lines(filter)) if (record) yield record;
+  }
+
+  /** Every completion event still on disk (within retention), oldest file first; for export and the dashboard. */
+  async *events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
+    for await (const { event } of this.lines(filter)) if (event) yield event;
+  }
+
+  /**
+   * The records and events on disk timed within `filter`, each once. Both kinds go through one
+   * `SeenIds`, as when counted: they share a writer's numbering, and either kind alone would skip
+   * a number at each turn and take a range for it.
+   */
+  private async *lines(filter: {
+    from?: number;
+    to?: number;
+  }): AsyncIterable<{ record?: UsageRecord; event?: CompletionEvent }> {
     const seen = new SeenIds();
+    let refused = 0;
     for (const file of await this.filesFor(filter)) {
       // Streamed in chunks: the history can be far larger than memory should hold.
       for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
         if (!text) continue;
         const record = fromLine(text);
-        if (!record) continue;
-        if (filter.from !== undefined && record.time < filter.from) continue;
-        if (filter.to !== undefined && record.time > filter.to) continue;
-        if (!seen.add(record.id, record.time)) continue;
-        yield record;
-      }
-    }
-  }
-
-  /** Every completion event still on disk (within retention), oldest file first; for export and the dashboard. */
-  async *events(filter: { from?: number; to?: number } = {}): AsyncIterable<CompletionEvent> {
-    const seen = new SeenIds();
-    for (const file of await this.filesFor(filter)) {
-      for await (const { text } of wholeLines(join(this.options.dir, file), 0)) {
         // Request lines never carry "e"; a cheap test before a second parse.
-        if (!text || !text.includes('"e":')) continue;
-        const event = fromEventLine(text);
-        if (!event) continue;
-        if (filter.from !== undefined && event.time < filter.from) continue;
-        if (filter.to !== undefined && event.time > filter.to) continue;
-        if (!seen.add(event.id, event.time)) continue;
-        yield event;
+        const event = record || !text.includes('"e":') ? undefined : fromEventLine(text);
+        const line = record ?? event;
+        if (!line) continue;
+        // Seen before the time is looked at, so the ids of a writer's lines outside it leave no gaps.
+        const sighting = seen.add(line.id, line.time);
+        if (sighting === 'refused') refused += 1;
+        if (sighting !== 'new') continue;
+        if (filter.from !== undefined && line.time < filter.from) continue;
+        if (filter.to !== undefined && line.time > filter.to) continue;
+        yield record ? { record } : { event };
       }
     }
+    if (refused)
+      this.options.warn?.(
+        `Usage ledger: ${refused} line${refused === 1 ? '' : 's'} with ids that skip as no Switchboard window numbers its lines are not counted in the dashboard or the export.`,
+      );
   }
 
   /**
@@ -383,7 +396,7 @@ export class UsageLedger {
       if (!outside || this.looks.get(file) === lookOf(outside)) continue;
       const handle = await open(path, 'r').catch(() => undefined);
       if (!handle) continue;
-      const [copiedBefore, skippedBefore] = [this.copiedLines, this.skippedLines];
+      const [copiedBefore, skippedBefore, refusedBefore] = [this.copiedLines, this.skippedLines, this.refusedLines];
       try {
         // Of the file opened: one that replaced the path since the `stat` is the one read.
         const info = await handle.stat();
@@ -412,10 +425,10 @@ export class UsageLedger {
           const record = fromLine(text);
           const event = record ? undefined : fromEventLine(text);
           const line = record ?? event;
-          if (line && !this.seen.add(line.id, line.time)) {
-            this.copiedLines += 1;
-            continue;
-          }
+          const sighting = line ? this.seen.add(line.id, line.time) : 'new';
+          if (sighting === 'seen') this.copiedLines += 1;
+          if (sighting === 'refused') this.refusedLines += 1;
+          if (sighting !== 'new') continue;
           if (record && this.count(record)) {
             fresh.push(record);
             continue;
@@ -434,7 +447,11 @@ export class UsageLedger {
       } finally {
         await handle.close();
       }
-      this.sayPassedOver(file, this.copiedLines - copiedBefore, this.skippedLines - skippedBefore);
+      this.sayPassedOver(file, {
+        copied: this.copiedLines - copiedBefore,
+        skipped: this.skippedLines - skippedBefore,
+        refused: this.refusedLines - refusedBefore,
+      });
     }
     if (fresh.length) this.emit(fresh);
     if (events.length) this.emitEvents(events);
@@ -442,7 +459,10 @@ export class UsageLedger {
   }
 
   /** Logs the lines of `file` that did not count, so a total that looks short can be explained. */
-  private sayPassedOver(file: string, copied: number, skipped: number): void {
+  private sayPassedOver(
+    file: string,
+    { copied, skipped, refused }: Record<'copied' | 'skipped' | 'refused', number>,
+  ): void {
     const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
     if (copied)
       this.options.warn?.(
@@ -450,6 +470,11 @@ export class UsageLedger {
       );
     if (skipped)
       this.options.warn?.(`Usage ledger: ${file} has ${lines(skipped)} that could not be read; they count as nothing.`);
+    if (refused)
+      this.options.warn?.(
+        `Usage ledger: ${file} has ${lines(refused)} not counted: their ids skip as no Switchboard window numbers its lines, ` +
+          'past what is kept to tell a copy from a new line (a foreign or damaged file?).',
+      );
   }
 
   /**

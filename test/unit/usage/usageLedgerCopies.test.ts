@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { MAX_RANGES_PER_WRITER } from '../../../src/core/usage/seenIds';
 import { UsageLedger } from '../../../src/core/usage/usageLedger';
 import { sampleRequest } from '../../harness/ledgerFixtures';
 
@@ -208,5 +209,26 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     assert.equal(updated.rollups.sum().requests, 4);
     assert.deepEqual(updated.rollups.sum().cost, { USD: 407 });
     await updated.close();
+  });
+
+  it('a window that records more requests and events than a writer may leave gaps counts each in the totals, the dashboard and the export', async () => {
+    const writer = await UsageLedger.open({ dir, now: () => NOW });
+    // Requests and events share one numbering: each kind alone skips a number at every turn.
+    const each = MAX_RANGES_PER_WRITER + 10;
+    for (let i = 0; i < each; i++) {
+      writer.append(sampleRequest({ costMicros: 1 }));
+      writer.appendEvent({ kind: 'shown', backend: 'qwen', model: 'qwen3-coder-plus', chars: 1 });
+    }
+    await writer.close();
+    rmSync(join(dir, 'usage-checkpoint.json'));
+    const warnings: string[] = [];
+    const reader = await UsageLedger.open({ dir, now: () => NOW, warn: (message) => warnings.push(message) });
+    assert.deepEqual(reader.rollups.sum().cost, { USD: each });
+    assert.equal(shown(reader), each);
+    assert.equal(await count(reader.records()), each);
+    assert.equal(await count(reader.events()), each);
+    assert.equal(await count(reader.records({ from: NOW - 1, to: NOW + 1 })), each);
+    assert.deepEqual(warnings, []);
+    await reader.close();
   });
 });

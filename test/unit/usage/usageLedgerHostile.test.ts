@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { MAX_RANGES_PER_WRITER } from '../../../src/core/usage/seenIds';
 import { UsageLedger, type NewUsageRecord } from '../../../src/core/usage/usageLedger';
 import { toLine, type UsageRecord } from '../../../src/core/usage/usageRecord';
 import { sampleRequest } from '../../harness/ledgerFixtures';
@@ -262,5 +273,37 @@ describe('usage ledger under hostile or damaged files', () => {
     for await (const r of ledger.records()) seen += r.id.startsWith('other:') ? 1 : 0;
     assert.equal(seen, 2);
     await ledger.close();
+  });
+
+  it('a file whose ids skip costs bounded memory: past a cap its lines are not counted, and the log says how many', async () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    // Ids 0, 2, 4, …: each line a range of its own, past what a window of ours ever leaves.
+    const lines = MAX_RANGES_PER_WRITER + 500;
+    const path = join(dir, 'usage-2026-12-07-foreign.jsonl');
+    writeFileSync(
+      path,
+      Array.from({ length: lines }, (_, n) =>
+        toLine({ ...record({ costMicros: 1 }), id: `other:${2 * n}`, time: now } as UsageRecord),
+      ).join(''),
+    );
+    const warnings: string[] = [];
+    const ledger = await UsageLedger.open({ dir, now: () => now, warn: (message) => warnings.push(message) });
+    const counted = ledger.rollups.sum().requests;
+    const said = warnings.map((warning) => /(\d+) lines? .*not counted/.exec(warning)?.[1]).find(Boolean);
+    assert.ok(said, `the log says how many lines were not counted:\n${warnings.join('\n')}`);
+    const notCounted = Number(said);
+    assert.ok(notCounted > 0);
+    assert.equal(counted + notCounted, lines, 'every line is counted or said not to be');
+    assert.deepEqual(ledger.rollups.sum().cost, { USD: counted });
+
+    // A copy of it counts nothing twice, neither what counted nor what did not.
+    copyFileSync(path, path.replace('.jsonl', ' (conflicted copy).jsonl'));
+    await ledger.refresh();
+    assert.equal(ledger.rollups.sum().requests, counted);
+    await ledger.close();
+    const checkpoint = JSON.parse(readFileSync(join(dir, 'usage-checkpoint.json'), 'utf8')) as {
+      seen: Record<string, { r: number[] }>;
+    };
+    assert.ok((checkpoint.seen.other?.r.length ?? 0) / 2 <= MAX_RANGES_PER_WRITER, 'the ids kept stay bounded');
   });
 });
