@@ -80,3 +80,10 @@ export async function markOf(handle: FileHandle, offset: number): Promise<string
     .digest('base64')
     .slice(0, 22);
 }
+
+/** Whether the byte before `offset` ends a line, as it does at every offset a reader reaches. */
+export async function endsLine(handle: FileHandle, offset: number): Promise<boolean> {
+  const byte = Buffer.alloc(1);
+  const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
+  return bytesRead === 1 && byte[0] === 0x0a;
+}

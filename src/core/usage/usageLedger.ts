@@ -29,7 +29,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { join } from 'node:path';
 import { AcceptanceRollups } from './acceptance';
 import { fromEventLine, toEventLine, type CompletionEvent } from './completionEvent';
-import { linesOf, markOf, wholeLines } from './ledgerLines';
+import { endsLine, linesOf, markOf, wholeLines } from './ledgerLines';
 import type { Currency } from './money';
 import { Rollups, utcDay } from './rollups';
 import { SeenIds } from './seenIds';
@@ -403,9 +403,12 @@ export class UsageLedger {
         const read = this.offsets.get(file) ?? 0;
         const mark = this.marks.get(file);
         // Shorter than what was read of it, or not the bytes that were read: replaced. Read again
-        // from its start; the ids already counted keep its old lines from counting twice.
+        // from its start; the ids already counted keep its old lines from counting twice. A file
+        // without a mark (a checkpoint from before them) can still be seen not to end a line there.
         const replaced =
-          read > 0 && (info.size < read || (mark !== undefined && (await markOf(handle, read)) !== mark));
+          read > 0 &&
+          (info.size < read ||
+            (mark !== undefined ? (await markOf(handle, read)) !== mark : !(await endsLine(handle, read))));
         if (replaced) {
           this.options.warn?.(
             `Usage ledger: ${file} was replaced (a sync tool, a restore) and is read again from its start; lines already counted count once.`,

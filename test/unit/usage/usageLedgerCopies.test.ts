@@ -211,6 +211,24 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     await updated.close();
   });
 
+  it('after an update from a version that kept no marks, a file replaced by a larger one whose old offset falls inside a line is read again', async () => {
+    const file = await writeThree();
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    await first.close();
+    const path = join(dir, 'usage-checkpoint.json');
+    const { marks: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(older));
+    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+    // One byte more before the old lines: the offset kept now falls one byte short of a line's end.
+    writeFileSync(join(dir, file), otherMachine(lines[0]!).replace('{', '{ ') + lines.join(''));
+
+    const updated = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(updated.rollups.sum().requests, 4);
+    assert.deepEqual(updated.rollups.sum().cost, { USD: 407 });
+    assert.equal(updated.skippedLines, 0, 'no line read from its middle');
+    await updated.close();
+  });
+
   it('a window that records more requests and events than a writer may leave gaps counts each in the totals, the dashboard and the export', async () => {
     const writer = await UsageLedger.open({ dir, now: () => NOW });
     // Requests and events share one numbering: each kind alone skips a number at every turn.
