@@ -105,8 +105,11 @@ export class UsageLedger {
   private readonly offsets: Map<string, number>;
   /** Each file's `markOf` at its offset, kept in the checkpoint; a file without one is trusted as it is. */
   private readonly marks: Map<string, string>;
-  /** Each file's size, identity and times when last read to its end, so an unchanged file costs one `stat`. */
-  private readonly looks = new Map<string, string>();
+  /**
+   * Each file's size, identity and times when last read to its end, so an unchanged file costs one
+   * `stat`; kept in the checkpoint, so a start over a long history reads only the files that changed.
+   */
+  private readonly looks: Map<string, string>;
   /** The ids of every line counted, this window's and the others', kept in the checkpoint. */
   private readonly seen: SeenIds;
   private readonly listeners = new Set<(records: UsageRecord[]) => void>();
@@ -120,6 +123,7 @@ export class UsageLedger {
     rollups: Rollups,
     offsets: Map<string, number>,
     marks: Map<string, string>,
+    looks: Map<string, string>,
     acceptance: AcceptanceRollups,
     seen: SeenIds,
   ) {
@@ -127,6 +131,7 @@ export class UsageLedger {
     this.acceptance = acceptance;
     this.offsets = offsets;
     this.marks = marks;
+    this.looks = looks;
     this.seen = seen;
     const now = options.now ?? Date.now;
     this.writerId = `${now().toString(36)}-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -141,8 +146,8 @@ export class UsageLedger {
     // A folder that cannot be listed (no permission) must fail here: opened empty, its history
     // would read as nothing spent, and every budget as far from reached.
     await readdir(options.dir);
-    const { rollups, offsets, marks, acceptance, seen } = await readCheckpoint(join(options.dir, CHECKPOINT));
-    const ledger = new UsageLedger(options, rollups, offsets, marks, acceptance, seen ?? new SeenIds());
+    const { rollups, offsets, marks, looks, acceptance, seen } = await readCheckpoint(join(options.dir, CHECKPOINT));
+    const ledger = new UsageLedger(options, rollups, offsets, marks, looks, acceptance, seen ?? new SeenIds());
     // A checkpoint from before ids were kept: the lines it counted are learnt again, not counted.
     if (!seen) await ledger.learnCounted();
     await ledger.removeExpired();
@@ -328,6 +333,7 @@ export class UsageLedger {
       offsets: Object.fromEntries(this.offsets),
       // Beside the offsets, not in them: a window of an older version reads this checkpoint still.
       marks: Object.fromEntries([...this.marks, ...own].filter(([name]) => this.offsets.has(name))),
+      looks: Object.fromEntries([...this.looks].filter(([name]) => this.offsets.has(name))),
       rollups: this.rollups.toJSON(),
       acceptance: this.acceptance.toJSON(),
       seen: this.seen.toJSON(),
@@ -604,6 +610,7 @@ async function readCheckpoint(path: string): Promise<{
   rollups: Rollups;
   offsets: Map<string, number>;
   marks: Map<string, string>;
+  looks: Map<string, string>;
   acceptance: AcceptanceRollups;
   seen?: SeenIds;
 }> {
@@ -617,6 +624,7 @@ async function readCheckpoint(path: string): Promise<{
       acceptance?: unknown;
       seen?: unknown;
       marks?: unknown;
+      looks?: unknown;
     };
     if (raw.version !== CHECKPOINT_VERSION || typeof raw.offsets !== 'object' || raw.offsets === null)
       throw new Error('old checkpoint');
@@ -631,11 +639,19 @@ async function readCheckpoint(path: string): Promise<{
         if (typeof mark === 'string' && mark.length <= 64 && offsets.has(file)) marks.set(file, mark);
       }
     }
+    // A file whose look is not kept is opened and checked by its mark at the first refresh.
+    const looks = new Map<string, string>();
+    if (typeof raw.looks === 'object' && raw.looks !== null) {
+      for (const [file, look] of Object.entries(raw.looks)) {
+        if (typeof look === 'string' && look.length <= 200 && offsets.has(file)) looks.set(file, look);
+      }
+    }
     // A checkpoint from before completion events has none: there were none to count.
     return {
       rollups: Rollups.fromJSON(raw.rollups),
       offsets,
       marks,
+      looks,
       acceptance: AcceptanceRollups.fromJSON(raw.acceptance),
       ...(raw.seen !== undefined && { seen: SeenIds.fromJSON(raw.seen) }),
     };
@@ -645,6 +661,7 @@ async function readCheckpoint(path: string): Promise<{
       rollups: new Rollups(),
       offsets: new Map(),
       marks: new Map(),
+      looks: new Map(),
       acceptance: new AcceptanceRollups(),
       seen: new SeenIds(),
     };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -187,6 +187,29 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     await first.close();
     const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
     writeFileSync(join(dir, file), [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    const second = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(second.rollups.sum().requests, 4);
+    assert.deepEqual(second.rollups.sum().cost, { USD: 407 });
+    await second.close();
+  });
+
+  it('a file settled long ago and kept as seen in the checkpoint is still read again when replaced, even with its old times', async () => {
+    const file = await writeThree();
+    const path = join(dir, file);
+    // Written an hour ago: its size and times are kept in the checkpoint, to skip it while unchanged.
+    // Setting the times changes the file's change time, which must be a few seconds old to be trusted.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path, anHourAgo, anHourAgo);
+    await new Promise((settle) => setTimeout(settle, 3_100));
+    const first = await UsageLedger.open({ dir, now: () => NOW });
+    assert.equal(first.rollups.sum().requests, 3);
+    await first.close();
+    const checkpoint = JSON.parse(readFileSync(join(dir, 'usage-checkpoint.json'), 'utf8')) as { looks?: object };
+    assert.ok(checkpoint.looks && file in checkpoint.looks, 'the settled file is kept as seen');
+    const lines = readFileSync(path, 'utf8').split(/(?<=\n)/);
+    writeFileSync(path, [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    // A restore that puts the old times back: the size and times match, the change time does not.
+    utimesSync(path, anHourAgo, anHourAgo);
     const second = await UsageLedger.open({ dir, now: () => NOW });
     assert.equal(second.rollups.sum().requests, 4);
     assert.deepEqual(second.rollups.sum().cost, { USD: 407 });
