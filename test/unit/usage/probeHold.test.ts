@@ -15,6 +15,21 @@ const reading = { kind: 'usd-per-day' as const, used: 0, limit: 1_000_000, fract
 const hold = { name: 'all backends', reading, action: 'pause' as const, until: Date.parse('2026-12-08T00:00:00Z') };
 const at = (time: number) => new Date(time).toISOString().slice(11, 16);
 
+/** Completion moved by itself from Qwen, which reached its limit, to Ollama. */
+function switchedToOllama(when: { now: number; resetsAt?: number }) {
+  const [plan] = rememberSwitch([], {
+    from: 'qwen',
+    fromName: 'Qwen',
+    to: 'ollama',
+    toName: 'Ollama',
+    roles: ['completion'],
+    why: 'Qwen reached its limit.',
+    automatic: true,
+    ...when,
+  });
+  return plan;
+}
+
 describe('what "Try again" says when Switchboard sends no probe', () => {
   it('a budget that cannot be checked: nothing was sent, why, and the way out; no promise of another try that cannot help', () => {
     const held = probeHeld('Qwen', { kind: 'budget', hold: { ...hold, unchecked: true } });
@@ -48,16 +63,7 @@ describe('what "Try again" says when Switchboard sends no probe', () => {
 
   it('the tooltip after a held probe says nothing was sent, not that the backend did not answer, and keeps saying it after a reload', () => {
     const now = Date.parse('2026-12-07T14:00:00Z');
-    const [plan] = rememberSwitch([], {
-      from: 'qwen',
-      fromName: 'Qwen',
-      to: 'ollama',
-      toName: 'Ollama',
-      roles: ['completion'],
-      why: 'Qwen reached its limit.',
-      automatic: true,
-      now,
-    });
+    const plan = switchedToOllama({ now });
     const held = probeHeld('Qwen', { kind: 'budget', hold: { ...hold, unchecked: true } });
     const after = parsePlans([afterFailedProbe(plan!, now, held.resetsAt, held)])[0]!;
     assert.equal(
@@ -75,17 +81,7 @@ describe('what "Try again" says when Switchboard sends no probe', () => {
 
 describe('the status bar after a held probe', () => {
   const now = Date.parse('2026-12-07T14:00:00Z');
-  const [plan] = rememberSwitch([], {
-    from: 'qwen',
-    fromName: 'Qwen',
-    to: 'ollama',
-    toName: 'Ollama',
-    roles: ['completion'],
-    why: 'Qwen reached its limit.',
-    automatic: true,
-    resetsAt: now,
-    now: now - 60_000,
-  });
+  const plan = switchedToOllama({ resetsAt: now, now: now - 60_000 });
   const after = (held: ReturnType<typeof probeHeld>) => afterFailedProbe(plan!, now, held.resetsAt, held);
 
   it('says the return is held and by what, and when the probe goes out next, not that Qwen is being tried', async () => {

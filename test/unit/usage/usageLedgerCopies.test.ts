@@ -50,6 +50,22 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     return file;
   }
 
+  /** The lines of `file`, each with its line break. */
+  const linesOf = (file: string) => readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
+
+  /** `file` with its third record written by another machine: same length, another id and cost. */
+  const thirdFromOtherMachine = (file: string) => {
+    const lines = linesOf(file);
+    return [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join('');
+  };
+
+  /** The checkpoint as a version that kept no marks of its files would have left it. */
+  function forgetMarks(): void {
+    const path = join(dir, 'usage-checkpoint.json');
+    const { marks: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(older));
+  }
+
   it('a conflict copy of a file counts nothing twice: totals, acceptance, dashboard and export', async () => {
     const file = await writeThree();
     for (const copy of conflictNames(file)) copyFileSync(join(dir, file), join(dir, copy));
@@ -156,10 +172,9 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     const file = await writeThree();
     const reader = await UsageLedger.open({ dir, now: () => NOW });
     assert.equal(reader.rollups.sum().requests, 3);
-    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
     // The same bytes but for the last record, which another machine wrote: same length, other id and cost.
-    const replaced = [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join('');
-    assert.equal(Buffer.byteLength(replaced), Buffer.byteLength(lines.join('')));
+    const replaced = thirdFromOtherMachine(file);
+    assert.equal(Buffer.byteLength(replaced), Buffer.byteLength(linesOf(file).join('')));
     writeFileSync(join(dir, file), replaced);
     await reader.refresh();
     assert.equal(reader.rollups.sum().requests, 4);
@@ -185,8 +200,7 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     const first = await UsageLedger.open({ dir, now: () => NOW });
     assert.equal(first.rollups.sum().requests, 3);
     await first.close();
-    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
-    writeFileSync(join(dir, file), [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    writeFileSync(join(dir, file), thirdFromOtherMachine(file));
     const second = await UsageLedger.open({ dir, now: () => NOW });
     assert.equal(second.rollups.sum().requests, 4);
     assert.deepEqual(second.rollups.sum().cost, { USD: 407 });
@@ -206,8 +220,7 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     await first.close();
     const checkpoint = JSON.parse(readFileSync(join(dir, 'usage-checkpoint.json'), 'utf8')) as { looks?: object };
     assert.ok(checkpoint.looks && file in checkpoint.looks, 'the settled file is kept as seen');
-    const lines = readFileSync(path, 'utf8').split(/(?<=\n)/);
-    writeFileSync(path, [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    writeFileSync(path, thirdFromOtherMachine(file));
     // A restore that puts the old times back: the size and times match, the change time does not.
     utimesSync(path, anHourAgo, anHourAgo);
     const second = await UsageLedger.open({ dir, now: () => NOW });
@@ -220,14 +233,11 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     const file = await writeThree();
     const first = await UsageLedger.open({ dir, now: () => NOW });
     await first.close();
-    const path = join(dir, 'usage-checkpoint.json');
-    const { marks: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(path, JSON.stringify(older));
+    forgetMarks();
 
     const updated = await UsageLedger.open({ dir, now: () => NOW });
     assert.equal(updated.rollups.sum().requests, 3);
-    const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
-    writeFileSync(join(dir, file), [...lines.slice(0, 2), otherMachine(lines[2]!), ...lines.slice(3)].join(''));
+    writeFileSync(join(dir, file), thirdFromOtherMachine(file));
     await updated.refresh();
     assert.equal(updated.rollups.sum().requests, 4);
     assert.deepEqual(updated.rollups.sum().cost, { USD: 407 });
@@ -238,9 +248,7 @@ describe('usage ledger beside the copies a sync tool leaves', () => {
     const file = await writeThree();
     const first = await UsageLedger.open({ dir, now: () => NOW });
     await first.close();
-    const path = join(dir, 'usage-checkpoint.json');
-    const { marks: _, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(path, JSON.stringify(older));
+    forgetMarks();
     const lines = readFileSync(join(dir, file), 'utf8').split(/(?<=\n)/);
     // One byte more before the old lines: the offset kept now falls one byte short of a line's end.
     writeFileSync(join(dir, file), otherMachine(lines[0]!).replace('{', '{ ') + lines.join(''));
