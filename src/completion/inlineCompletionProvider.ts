@@ -122,11 +122,22 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     this.exclude.dispose();
   }
 
-  async provideInlineCompletionItems(
+  provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    return this.provide(document, position, context, token, true);
+  }
+
+  /** `mayAskAgain`: a switch of backend while this request runs asks the new one, once, for the same pause. */
+  private async provide(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+    mayAskAgain: boolean,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!this.settings().enabled) return undefined;
     if (await this.exclude.excludedByTarget(document.uri)) return undefined;
@@ -172,10 +183,12 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
         controller.signal,
       );
       if (token.isCancellationRequested) return undefined;
-      // The user switched backends while this one answered: its answer is not what they now ask for.
+      // The backend changed while this one answered (a fallback at a limit, or the user's switch):
+      // its answer, stopped at the switch, is not what they now ask for. The user still waits at
+      // this pause, and no key will ask again, so the backend now in use answers it.
       // (A stand-in taking over from a plan that ran low meanwhile is no switch of theirs.)
       if (this.backends.configFor('completion')?.id !== backend.id && this.gears?.standIn()?.id !== backend.id)
-        return undefined;
+        return mayAskAgain ? await this.provide(document, position, context, token, false) : undefined;
       const documentId = document.uri.toString();
       const cursor = document.offsetAt(position);
       if (suggestions.length) this.offered?.();

@@ -1,7 +1,7 @@
 /**
  * A return that the user's own limit holds, in the real workbench: Qwen has a daily limit of one
- * request; completion spends it and moves to the local backup; "Try the Backend That Ran Out Again"
- * sends nothing, and the status bar says what holds the return and when the next try is, whole,
+ * request; completion spends it and moves to the local backup, with ghost text at the pause during
+ * the move too; "Try the Backend That Ran Out Again" sends nothing, and the status bar says what holds the return and when the next try is, whole,
  * without claiming a try that never went.
  */
 import assert from 'node:assert/strict';
@@ -59,13 +59,18 @@ describe(`a return held by the user's own limit (${flavorFromEnv()})`, () => {
         // The day's one request reaches the limit, and completion and chat move to the backup.
         await greetingAtTheEnd(page);
         await page.keyboard.press('Escape');
-        const moved = switchboardItem(page, /on Ollama \(demo\) until Qwen \(demo\) resets at \d\d:\d\d/);
-        await moved.waitFor({ timeout: 20_000 });
-        assert.equal(emulator.count(COMPLETIONS), 1, "the day's one request went to Qwen");
-        // Completion goes on from the backup.
+        // The next pause comes as the move gets under way: it has ghost text all the same, from
+        // whichever backend the move leaves it with (switchMidCompletion.test.ts pins the case
+        // where the move stops a request under way).
         await greetingAtTheEnd(page);
         await page.keyboard.press('Escape');
-        assert.ok(emulator.count(OLLAMA_GENERATE) > 0, 'the next completion came from the backup');
+        const moved = switchboardItem(page, /on Ollama \(demo\) until Qwen \(demo\) resets at \d\d:\d\d/);
+        await moved.waitFor({ timeout: 20_000 });
+        // Completion goes on from the backup.
+        const onBackup = emulator.count(OLLAMA_GENERATE);
+        await greetingAtTheEnd(page);
+        await page.keyboard.press('Escape');
+        assert.ok(emulator.count(OLLAMA_GENERATE) > onBackup, 'the next completion came from the backup');
         const sent = emulator.count(COMPLETIONS) + emulator.count(CHAT);
 
         await runCommand(page, 'Switchboard: Try the Backend That Ran Out Again');
