@@ -49,6 +49,26 @@ describe('package.json contributions', () => {
     assert.equal(budget.properties?.action?.default, 'pause');
   });
 
+  it('describes every field a user writes in settings.json, nested ones too, for its hover and completion', () => {
+    type Schema = {
+      description?: string;
+      markdownDescription?: string;
+      enumDescriptions?: string[];
+      properties?: Record<string, Schema>;
+      items?: Schema;
+    };
+    const undescribed: string[] = [];
+    const walk = (schema: Schema, path: string, listItem: boolean) => {
+      // A list's item is described by its list; its fields are not.
+      if (!listItem && !schema.description && !schema.markdownDescription && !schema.enumDescriptions)
+        undescribed.push(path);
+      for (const [name, field] of Object.entries(schema.properties ?? {})) walk(field, `${path}.${name}`, false);
+      if (schema.items) walk(schema.items, `${path}[]`, true);
+    };
+    for (const [name, schema] of Object.entries(settings)) walk(schema as Schema, name, false);
+    assert.deepEqual(undescribed, []);
+  });
+
   it('offers exactly the catalogue presets in settings.json completion', () => {
     assert.deepEqual(settings['switchboard.providers']?.items?.properties?.preset?.enum, [...PRESET_IDS]);
   });
