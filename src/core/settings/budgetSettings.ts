@@ -39,8 +39,11 @@ function problemOf(
       if (value !== 'pause' && value !== 'warn')
         return say(`.action must be "pause" or "warn"; reached budgets pause completion until it is fixed.`);
     } else {
-      const name = /^[A-Za-z0-9_-]{1,40}$/.test(key) ? `"${key}"` : 'a key';
-      return say(` has ${name}, which is not one of ${known.join(', ')}; it caps nothing.`);
+      // A dotted name is another setting, read into this one when its closing brace is missing.
+      const setting = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/.test(key) && key.length <= 80;
+      const name = setting || /^[A-Za-z0-9_-]{1,40}$/.test(key) ? `"${key}"` : 'a key';
+      const cause = setting ? ' It reads as a setting of its own: is a closing brace missing before it?' : '';
+      return say(` has ${name}, which is not one of ${known.join(', ')}; it caps nothing.${cause}`);
     }
   }
   return undefined;

@@ -23,6 +23,13 @@ describe('a budget setting that caps nothing is said', () => {
     assert.match(messages({}, ['x'])[0] ?? '', /^switchboard\.fallbackBudget must be an object/);
   });
 
+  it('a setting pulled in by a missing closing brace is named, with the likely cause', () => {
+    // `"switchboard.budget": { "usdPerMonth": 5,` and no `}`: the next setting reads as a key of the budget.
+    assert.deepEqual(messages({ usdPerMonth: 5, 'workbench.startupEditor': 'none' }), [
+      'switchboard.budget has "workbench.startupEditor", which is not one of usdPerDay, usdPerMonth, cnyPerDay, cnyPerMonth, action; it caps nothing. It reads as a setting of its own: is a closing brace missing before it?',
+    ]);
+  });
+
   it('a misspelt action says that reached budgets still pause', () => {
     assert.deepEqual(messages({ usdPerDay: 5, action: 'wran' }), [
       'switchboard.budget.action must be "pause" or "warn"; reached budgets pause completion until it is fixed.',
