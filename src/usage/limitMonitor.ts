@@ -11,6 +11,7 @@ import {
   rankAlternatives,
   serverWords,
   StateAnnouncer,
+  stillSentNote,
   type Candidate,
 } from '../core/usage/switchAdvice';
 import type { ProviderConfig } from '../core/settings/providerSettings';
@@ -267,6 +268,8 @@ export class LimitMonitor implements vscode.Disposable {
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
     const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
     if (auto === true) return;
+    const stillSent = stillSentNote(state, this.overallState);
+    if (stillSent) message += ` ${stillSent}`;
     const unwritten = auto && 'unwritten' in auto ? auto.unwritten : undefined;
     if (unwritten) message += ` ${unwritten}`;
     // Never slide into paid: a paid switch the user has not confirmed says its price and asks.

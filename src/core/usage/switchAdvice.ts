@@ -144,6 +144,23 @@ export function describeState(name: string, state: LimitState, now: number, time
   return `${name} is at ${Math.floor(worst.fraction * 100)}% of a limit: ${describeReading(worst)}${reset}.`;
 }
 
+/**
+ * What to add when a backend is out by a limit on requests the user set (`limits.requestsPerDay`,
+ * `requestsPerMinute`) and nothing else: that limit warns and offers the switch, it stops no request
+ * (a budget does), and "reached its limit" alone reads as if it had. Undefined when something does
+ * stop requests: the server's refusal, a budget reached (its own or, with `overall`, the one over all
+ * backends), or the limit being a preset's or the server's count.
+ */
+export function stillSentNote(state: LimitState, overall?: LimitState): string | undefined {
+  const worst = state.worst;
+  if (state.level !== 'exhausted' || state.failure || !worst || worst.source !== 'settings') return undefined;
+  if (worst.kind !== 'requests-per-day' && worst.kind !== 'requests-per-minute') return undefined;
+  const budgetReached = (readings: readonly LimitReading[]) =>
+    readings.some((reading) => isBudgetReading(reading) && reading.fraction >= 1);
+  if (budgetReached(state.readings) || (overall && budgetReached(overall.readings))) return undefined;
+  return 'Requests still go to it until you switch: a limit on requests only warns, a budget pauses completion.';
+}
+
 /** What the server itself said about a failure, when it said something. */
 export function serverWords(state: LimitState): string | undefined {
   const words = state.failure && serverPart(state.failure.message.trim()).trim();

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateLimits, projectExhaustion, type LimitInputs } from '../../../src/core/usage/limits';
-import { describeState, rankAlternatives, StateAnnouncer, type Candidate } from '../../../src/core/usage/switchAdvice';
+import {
+  describeState,
+  rankAlternatives,
+  StateAnnouncer,
+  stillSentNote,
+  type Candidate,
+} from '../../../src/core/usage/switchAdvice';
 
 const NOON = Date.UTC(2026, 10, 22, 12, 0, 0);
 const usage = { requestsLastMinute: 0, requestsToday: 0, costToday: {}, costMonth: {} };
@@ -48,6 +54,27 @@ describe('limits', () => {
       inputs({ presetQuota: preset, limits: { requestsPerDay: 1000 }, usage: { ...usage, requestsToday: 45 } }),
     );
     assert.equal(own.level, 'ok');
+  });
+
+  it('says a request limit of your own stops nothing, only where nothing else stops the requests', () => {
+    const at = (over: Partial<LimitInputs>) => evaluateLimits(inputs(over));
+    const ownDay = { limits: { requestsPerDay: 10 }, usage: { ...usage, requestsToday: 10 } };
+    assert.match(stillSentNote(at(ownDay)) ?? '', /^Requests still go to it until you switch/);
+    const ownMinute = { limits: { requestsPerMinute: 5 }, usage: { ...usage, requestsLastMinute: 5 } };
+    assert.match(stillSentNote(at(ownMinute)) ?? '', /^Requests still go to it/);
+    // Below 100%, a preset's count (the server decides), a refusal, or a budget reached: no such note.
+    assert.equal(stillSentNote(at({ ...ownDay, usage: { ...usage, requestsToday: 9 } })), undefined);
+    assert.equal(stillSentNote(at({ presetQuota: { requestsPerDay: 10 }, usage: ownDay.usage })), undefined);
+    const failure = { kind: 'quota-exhausted' as const, message: 'quota', at: NOON };
+    assert.equal(stillSentNote(at({ ...ownDay, failure })), undefined);
+    const ownBudget = at({
+      limits: { requestsPerDay: 10, usdPerDay: 1 },
+      usage: { ...usage, requestsToday: 12, costToday: { USD: 1_000_000 } },
+    });
+    assert.equal(stillSentNote(ownBudget), undefined);
+    const overall = at({ limits: { usdPerDay: 1 }, usage: { ...usage, costToday: { USD: 1_000_000 } } });
+    assert.equal(stillSentNote(at(ownDay), overall), undefined);
+    assert.match(stillSentNote(at(ownDay), at({ limits: { usdPerDay: 5 } })) ?? '', /^Requests still go/);
   });
 
   it('ignores a server window that has already reset', () => {

@@ -1,0 +1,52 @@
+/**
+ * A limit on requests of the user's own (`limits.requestsPerDay`), reached with no fallback set: it
+ * warns and offers the switch, and does not stop requests (a budget does). The notification says
+ * so, so nobody takes "reached its limit" for "stopped".
+ */
+import assert from 'node:assert/strict';
+import type { Notice } from '../../../src/usage/limitMonitor';
+import {
+  activateWithLedger,
+  completeNewFunction,
+  emulatorBackend,
+  eventually,
+  restoreSettingsAfterEach,
+  setUserSettings,
+  statusBarText,
+} from './helpers';
+
+describe('a request limit of your own', () => {
+  const start = restoreSettingsAfterEach(['fallback', 'completion.yieldToChat', 'completion.provider']);
+
+  it('says when reached that requests still go to the backend until you switch, and they do', async () => {
+    const api = await activateWithLedger();
+    const notices: Notice[] = [];
+    const subscription = api.limits.onDidNotify((notice) => notices.push(notice));
+    try {
+      await setUserSettings({
+        providers: [
+          ...start.providers,
+          emulatorBackend(start.emulatorBaseUrl, 'own-daily', 'Own Daily', { limits: { requestsPerDay: 1 } }),
+        ],
+        fallback: [],
+        'completion.yieldToChat': false,
+        'completion.provider': 'own-daily',
+      });
+      await statusBarText(api, (text) => text.includes('Own Daily'), 'the status bar to show the limited backend');
+      assert.equal(await completeNewFunction(api, 'ownLimit'), 1, 'the first request is answered');
+      const notice = await eventually(
+        () => notices.find((candidate) => candidate.message.startsWith('Own Daily reached its limit')),
+        Boolean,
+        'the notification that the limit is reached',
+      );
+      assert.match(
+        notice?.message ?? '',
+        /^Own Daily reached its limit: 1 of 1 requests today; it resets at [^.]+\. Requests still go to it until you switch: a limit on requests only warns, a budget pauses completion\./,
+      );
+      // As it says: the next pause is still asked of it, and answered.
+      assert.equal(await completeNewFunction(api, 'ownLimit'), 1, 'the request past the limit went');
+    } finally {
+      subscription.dispose();
+    }
+  });
+});
