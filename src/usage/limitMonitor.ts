@@ -268,7 +268,11 @@ export class LimitMonitor implements vscode.Disposable {
     const alternatives = rankAlternatives(config.id, await this.candidates(config));
     const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
     if (auto === true) return;
-    const stillSent = stillSentNote(state, this.overallState);
+    // Completion that does not yield to chat keeps asking a backend out by the user's request limit.
+    const completionAsks =
+      this.backends.configFor('completion')?.id === config.id &&
+      vscode.workspace.getConfiguration('switchboard').get<boolean>('completion.yieldToChat') === false;
+    const stillSent = stillSentNote(state, completionAsks, this.overallState);
     if (stillSent) message += ` ${stillSent}`;
     const unwritten = auto && 'unwritten' in auto ? auto.unwritten : undefined;
     if (unwritten) message += ` ${unwritten}`;

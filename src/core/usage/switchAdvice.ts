@@ -146,19 +146,20 @@ export function describeState(name: string, state: LimitState, now: number, time
 
 /**
  * What to add when a backend is out by a limit on requests the user set (`limits.requestsPerDay`,
- * `requestsPerMinute`) and nothing else: that limit warns and offers the switch, it stops no request
- * (a budget does), and "reached its limit" alone reads as if it had. Undefined when something does
- * stop requests: the server's refusal, a budget reached (its own or, with `overall`, the one over all
- * backends), or the limit being a preset's or the server's count.
+ * `requestsPerMinute`) and completion still asks it at every pause (`completionAsks`: it serves
+ * completion, which does not yield to chat): that limit warns and offers the switch, it stops no
+ * request (a budget does), and "reached its limit" alone reads as if it had. Undefined when
+ * something does stop them: the server's refusal, a budget reached (its own or, with `overall`,
+ * the one over all backends), or the limit being a preset's or the server's count.
  */
-export function stillSentNote(state: LimitState, overall?: LimitState): string | undefined {
+export function stillSentNote(state: LimitState, completionAsks: boolean, overall?: LimitState): string | undefined {
   const worst = state.worst;
-  if (state.level !== 'exhausted' || state.failure || !worst || worst.source !== 'settings') return undefined;
+  if (!completionAsks || state.level !== 'exhausted' || state.failure || worst?.source !== 'settings') return undefined;
   if (worst.kind !== 'requests-per-day' && worst.kind !== 'requests-per-minute') return undefined;
   const budgetReached = (readings: readonly LimitReading[]) =>
     readings.some((reading) => isBudgetReading(reading) && reading.fraction >= 1);
   if (budgetReached(state.readings) || (overall && budgetReached(overall.readings))) return undefined;
-  return 'Requests still go to it until you switch: a limit on requests only warns, a budget pauses completion.';
+  return 'Completion still asks it at every pause until you switch: a limit on requests only warns, a budget pauses completion.';
 }
 
 /** What the server itself said about a failure, when it said something. */

@@ -56,25 +56,27 @@ describe('limits', () => {
     assert.equal(own.level, 'ok');
   });
 
-  it('says a request limit of your own stops nothing, only where nothing else stops the requests', () => {
+  it('says a request limit of your own stops nothing, only where completion still asks at every pause', () => {
     const at = (over: Partial<LimitInputs>) => evaluateLimits(inputs(over));
     const ownDay = { limits: { requestsPerDay: 10 }, usage: { ...usage, requestsToday: 10 } };
-    assert.match(stillSentNote(at(ownDay)) ?? '', /^Requests still go to it until you switch/);
+    assert.match(stillSentNote(at(ownDay), true) ?? '', /^Completion still asks it at every pause until you switch/);
     const ownMinute = { limits: { requestsPerMinute: 5 }, usage: { ...usage, requestsLastMinute: 5 } };
-    assert.match(stillSentNote(at(ownMinute)) ?? '', /^Requests still go to it/);
-    // Below 100%, a preset's count (the server decides), a refusal, or a budget reached: no such note.
-    assert.equal(stillSentNote(at({ ...ownDay, usage: { ...usage, requestsToday: 9 } })), undefined);
-    assert.equal(stillSentNote(at({ presetQuota: { requestsPerDay: 10 }, usage: ownDay.usage })), undefined);
+    assert.match(stillSentNote(at(ownMinute), true) ?? '', /^Completion still asks it/);
+    // Completion yields to chat (or goes elsewhere), below 100%, a preset's count (the server
+    // decides), a refusal, or a budget reached: no such note.
+    assert.equal(stillSentNote(at(ownDay), false), undefined);
+    assert.equal(stillSentNote(at({ ...ownDay, usage: { ...usage, requestsToday: 9 } }), true), undefined);
+    assert.equal(stillSentNote(at({ presetQuota: { requestsPerDay: 10 }, usage: ownDay.usage }), true), undefined);
     const failure = { kind: 'quota-exhausted' as const, message: 'quota', at: NOON };
-    assert.equal(stillSentNote(at({ ...ownDay, failure })), undefined);
+    assert.equal(stillSentNote(at({ ...ownDay, failure }), true), undefined);
     const ownBudget = at({
       limits: { requestsPerDay: 10, usdPerDay: 1 },
       usage: { ...usage, requestsToday: 12, costToday: { USD: 1_000_000 } },
     });
-    assert.equal(stillSentNote(ownBudget), undefined);
+    assert.equal(stillSentNote(ownBudget, true), undefined);
     const overall = at({ limits: { usdPerDay: 1 }, usage: { ...usage, costToday: { USD: 1_000_000 } } });
-    assert.equal(stillSentNote(at(ownDay), overall), undefined);
-    assert.match(stillSentNote(at(ownDay), at({ limits: { usdPerDay: 5 } })) ?? '', /^Requests still go/);
+    assert.equal(stillSentNote(at(ownDay), true, overall), undefined);
+    assert.match(stillSentNote(at(ownDay), true, at({ limits: { usdPerDay: 5 } })) ?? '', /^Completion still asks/);
   });
 
   it('ignores a server window that has already reset', () => {
