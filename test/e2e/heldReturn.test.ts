@@ -89,6 +89,17 @@ describe(`a return held by the user's own limit (${flavorFromEnv()})`, () => {
           /nothing was sent to Qwen \(demo\): it is still past the limit in your settings\./,
         );
         await page.screenshot({ path: join(tmpdir(), `switchboard-held-return-${flavorFromEnv()}.png`) });
+        await page.keyboard.press('Escape');
+
+        // The tooltip says it in full: why the roles moved, what holds the return, and the next try.
+        await held.hover();
+        const hover = page.locator('.monaco-hover', { hasText: 'Completion and chat moved to Ollama (demo)' });
+        await hover.first().waitFor({ timeout: 10_000 });
+        assert.match(
+          (await hover.first().innerText()).replace(/\s+/g, ' '),
+          /Completion and chat moved to Ollama \(demo\) because Qwen \(demo\) reached its limit[^.]*\. Nothing was sent to Qwen \(demo\): it is still past the limit in your settings\. The next try is at \d\d:\d\d( UTC)? \(in [^)]+\)\./,
+        );
+        await page.screenshot({ path: join(tmpdir(), `switchboard-held-return-tooltip-${flavorFromEnv()}.png`) });
       },
     ),
   );
