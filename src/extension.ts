@@ -95,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   // The server's refusal first: past it, a budget's note on what a request may cost is beside the point.
   const refusals = new RefusalWait(limits, backends.onDidChange);
   statusBar.completionWait = (config) => refusals.waitOf(config);
+  completion.movingAway = (backendId) => limits.movingAway(backendId);
   completion.budgetGate = (config, invoked, settings) =>
     refusals.allow(config, invoked) &&
     fallbackAllowsCompletion(config, invoked) &&

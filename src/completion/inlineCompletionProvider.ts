@@ -21,6 +21,8 @@ import { SuggestionTracker } from '../core/usage/suggestionTracker';
 import { promptPathOf } from '../promptPathOf';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
+/** The longest a request waits for a move away from a backend that ran out to be decided. */
+const MOVE_WAIT_MS = 3_000;
 
 /** Completion's gears (completionGears.ts): may hold automatic requests or hand them to a local stand-in. */
 export interface GearsHook {
@@ -61,6 +63,11 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   readonly onDidExchange = this.exchanged.event;
   /** The budget guard: false stops the request (a reached budget pauses automatic completion). */
   budgetGate: ((config: ProviderConfig, invoked: boolean, settings: CompletionSettings) => boolean) | undefined;
+  /**
+   * The automatic move away from a backend that ran out, while it is decided (the limit monitor's):
+   * a request waits for it, at most `MOVE_WAIT_MS`, and goes where it leads.
+   */
+  movingAway: ((backendId: string) => Promise<void> | undefined) | undefined;
   /** Told each time ghost text is offered (the walkthrough ticks its completion step). */
   offered: (() => void) | undefined;
   /** What became of each suggestion (shown, accepted, still there later), for the usage ledger. */
@@ -143,6 +150,16 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     if (await this.exclude.excludedByTarget(document.uri)) return undefined;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true))
       return undefined;
+    // The backend ran out and the fallback order is moving completion on: asking it once more would
+    // be a request past its limit, which the move would stop and throw away.
+    const leaving = this.backends.configFor('completion')?.id;
+    const moving = leaving === undefined ? undefined : this.movingAway?.(leaving);
+    if (moving) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([moving, new Promise<void>((resolve) => (timer = setTimeout(resolve, MOVE_WAIT_MS)))]);
+      clearTimeout(timer);
+      if (token.isCancellationRequested) return undefined;
+    }
     // The backend the request will go to: a stand-in for a plan that runs low is weighed, not the plan.
     const budgetConfig = this.budgetGate && (this.gears?.standIn() ?? this.backends.configFor('completion'));
     const invoked = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;

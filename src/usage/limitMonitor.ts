@@ -69,6 +69,8 @@ export class LimitMonitor implements vscode.Disposable {
   readonly onDidSwitch = this.switched.event;
   private readonly subscriptions: vscode.Disposable[];
   private readonly balances = new Map<string, Balance>();
+  /** Automatic moves away from a backend that ran out, while they are decided (see `movingAway`). */
+  private readonly moves = new Map<string, Promise<void>>();
   private readonly planQuotas = new Map<string, PlanQuota>();
   private readonly balanceTimer: NodeJS.Timeout;
   /** The budget guard's note and buttons for a notification about a budget (`config` undefined: the overall one). */
@@ -265,8 +267,17 @@ export class LimitMonitor implements vscode.Disposable {
     const keyNote = state.failure?.kind === 'auth' ? config.preset.keyNote : undefined;
     let message = [sentence, words && `The server said: “${words}”`, keyNote, budget?.note].filter(Boolean).join(' ');
     log().warn(message);
-    const alternatives = rankAlternatives(config.id, await this.candidates(config));
-    const auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
+    // Until the automatic move is decided, completion waits for it rather than ask the backend that
+    // ran out once more (a request past the limit, whose answer the move would throw away).
+    const moveDecided = state.level === 'exhausted' ? this.moveStarts(config.id) : undefined;
+    let alternatives: Candidate[];
+    let auto: Awaited<ReturnType<LimitMonitor['autoFallback']>> | undefined;
+    try {
+      alternatives = rankAlternatives(config.id, await this.candidates(config));
+      auto = state.level === 'exhausted' ? await this.autoFallback(config) : undefined;
+    } finally {
+      moveDecided?.();
+    }
     if (auto === true) return;
     // Completion that does not yield to chat keeps asking a backend out by the user's request limit.
     const completionAsks =
@@ -319,6 +330,27 @@ export class LimitMonitor implements vscode.Disposable {
     const picked = offers[buttons.indexOf(choice ?? '')];
     if (picked && (await this.paidGuard.mayProceed(config, picked)))
       await savedOrSaid(`The switch to ${picked.candidate.name}`, () => this.fallBack(config, picked, 'you chose it'));
+  }
+
+  /**
+   * Marks an automatic move away from `backend` as under way, when `switchboard.fallback` lists
+   * any; returns what ends it. Undefined when no move can follow.
+   */
+  private moveStarts(backend: string): (() => void) | undefined {
+    const order = vscode.workspace.getConfiguration('switchboard').get<unknown>('fallback');
+    if (!Array.isArray(order) || order.length === 0) return undefined;
+    let end!: () => void;
+    const decided = new Promise<void>((resolve) => (end = resolve));
+    this.moves.set(backend, decided);
+    return () => {
+      if (this.moves.get(backend) === decided) this.moves.delete(backend);
+      end();
+    };
+  }
+
+  /** The automatic move away from `backend` still being decided, if any: ends when it is. */
+  movingAway(backend: string): Promise<void> | undefined {
+    return this.moves.get(backend);
   }
 
   /** Why a request to a fallback target must wait for the fallback budget, or undefined: it goes. */

@@ -52,6 +52,35 @@ describe('a request limit of your own', () => {
     }
   });
 
+  it('with a fallback set, the pause right after the limit goes to the fallback, not once more past the limit', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'own-move', 'Own Moving', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'own-standby', 'Own Standby'),
+      ],
+      fallback: ['own-standby'],
+      'completion.yieldToChat': false,
+      'completion.provider': 'own-move',
+    });
+    await statusBarText(api, (text) => text.includes('Own Moving'), 'the status bar to show the limited backend');
+    assert.equal(await completeNewFunction(api, 'ownMove'), 1, "the day's one request is answered");
+    // The user's next pause comes once the limit is known to be reached, while the move is decided.
+    await eventually(
+      () => api.limits.stateOf('own-move')?.level,
+      (level) => level === 'exhausted',
+      'the limit to be reached',
+    );
+    assert.equal(await completeNewFunction(api, 'ownMove'), 1, 'ghost text at that pause');
+    assert.equal(api.meter.today('own-move')?.requests, 1, 'nothing past the limit went to the backend that ran out');
+    await eventually(
+      () => api.meter.today('own-standby')?.requests ?? 0,
+      (requests) => requests === 1,
+      'the pause to be answered by the fallback',
+    );
+  });
+
   it('says nothing of the kind where completion yields to chat: it asks only on Alt+\\ by then', async () => {
     const api = await activateWithLedger();
     const notices: Notice[] = [];
