@@ -148,7 +148,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       chatGate,
     }),
     registerDashboard(context.extensionUri, meter, backends),
-    ...registerVsCodeChat(context, backends, meter, chatGate),
+    ...registerVsCodeChat(context, backends, meter, chatGate, (id) => limits.movingAway(id)),
     vscode.commands.registerCommand('switchboard.getStarted', () => openWalkthrough(context)),
     vscode.commands.registerCommand('switchboard.tryCompletion', () =>
       trySample(async () => {

@@ -9,3 +9,9 @@ export type ChatGate = (config: ProviderConfig) => Promise<string | undefined>;
 
 /** The user said no to a request past a budget that holds. */
 export const BUDGET_DECLINED = 'the budget is reached. Raise it, switch to another backend, or send again and confirm.';
+
+/**
+ * The limit monitor's `movingAway`: while an automatic move away from the backend is decided, what
+ * a request waits for (bounded); undefined when nothing is moving.
+ */
+export type MovingAway = (backendId: string | undefined) => Promise<void> | undefined;

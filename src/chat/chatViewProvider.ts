@@ -184,6 +184,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'send': {
         // A pick the picker already shows goes first: the question goes where it says.
         await this.picking;
+        await this.moveDecided();
         const items = context.tracker.itemsFor(message.context.revision, message.context.ids);
         const reason = session.busy
           ? BUSY
@@ -210,6 +211,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       case 'regenerate':
         await this.picking;
+        await this.moveDecided();
         if (!session.busy && (await this.budgetAllows())) await this.regenerate(session);
         return;
       case 'newChat':
@@ -282,6 +284,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.shareDeclined = false;
     await session.regenerate();
     if (this.shareDeclined) this.post({ type: 'notice', text: SHARE_DECLINED });
+  }
+
+  /**
+   * The chat backend ran out and the fallback order is moving chat on: a question asked meanwhile
+   * waits for the move, not goes once more past the limit.
+   */
+  private async moveDecided(): Promise<void> {
+    await this.deps.limits?.movingAway(this.deps.backends.configFor('chat')?.id);
   }
 
   /** Why the budgets hold the next request to the chat backend ("Not sent: …"), or undefined: it goes. */

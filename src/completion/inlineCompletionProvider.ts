@@ -21,8 +21,6 @@ import { SuggestionTracker } from '../core/usage/suggestionTracker';
 import { promptPathOf } from '../promptPathOf';
 
 export const ACCEPTED_COMMAND = 'switchboard.completionAccepted';
-/** The longest a request waits for a move away from a backend that ran out to be decided. */
-const MOVE_WAIT_MS = 3_000;
 
 /** Completion's gears (completionGears.ts): may hold automatic requests or hand them to a local stand-in. */
 export interface GearsHook {
@@ -65,7 +63,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
   budgetGate: ((config: ProviderConfig, invoked: boolean, settings: CompletionSettings) => boolean) | undefined;
   /**
    * The automatic move away from a backend that ran out, while it is decided (the limit monitor's):
-   * a request waits for it, at most `MOVE_WAIT_MS`, and goes where it leads.
+   * a request waits for it (bounded there) and goes where it leads.
    */
   movingAway: ((backendId: string) => Promise<void> | undefined) | undefined;
   /** Told each time ghost text is offered (the walkthrough ticks its completion step). */
@@ -155,9 +153,7 @@ export class SwitchboardInlineCompletionProvider implements vscode.InlineComplet
     const leaving = this.backends.configFor('completion')?.id;
     const moving = leaving === undefined ? undefined : this.movingAway?.(leaving);
     if (moving) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([moving, new Promise<void>((resolve) => (timer = setTimeout(resolve, MOVE_WAIT_MS)))]);
-      clearTimeout(timer);
+      await moving;
       if (token.isCancellationRequested) return undefined;
     }
     // The backend the request will go to: a stand-in for a plan that runs low is weighed, not the plan.

@@ -33,6 +33,8 @@ const BALANCE_INTERVAL_MS = 10 * 60_000;
 const PICK = 'Pick…';
 const SHOW_USAGE = 'Show Usage';
 /** A provider's own plan figures are preferred to the local count while this fresh. */
+/** The longest a request waits for an automatic move away from a backend that ran out to be decided. */
+const MOVE_WAIT_MS = 3_000;
 const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
 
 /** A switch caused by a limit, as it happened: the return at the reset remembers it. */
@@ -348,9 +350,17 @@ export class LimitMonitor implements vscode.Disposable {
     };
   }
 
-  /** The automatic move away from `backend` still being decided, if any: ends when it is. */
-  movingAway(backend: string): Promise<void> | undefined {
-    return this.moves.get(backend);
+  /**
+   * While an automatic move away from `backend` is decided, what a request to it waits for: the
+   * move decided, or `MOVE_WAIT_MS` passed (a settings write that hangs does not hold requests).
+   * Undefined when there is nothing to wait for, which is nearly always.
+   */
+  movingAway(backend: string | undefined): Promise<void> | undefined {
+    const move = backend === undefined ? undefined : this.moves.get(backend);
+    if (!move) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, MOVE_WAIT_MS)));
+    return Promise.race([move, waited]).finally(() => clearTimeout(timer));
   }
 
   /** Why a request to a fallback target must wait for the fallback budget, or undefined: it goes. */

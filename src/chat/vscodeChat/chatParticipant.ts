@@ -6,7 +6,7 @@ import { userPrompt } from '../../core/chat/contextItems';
 import { participantMessages } from './chatMessages';
 import { referenceItems } from './participantReferences';
 import { meteredChat } from './meteredChat';
-import type { ChatGate } from '../chatGate';
+import type { ChatGate, MovingAway } from '../chatGate';
 
 /** Declared under `contributes.chatParticipants` in package.json; VS Code rejects an undeclared id. */
 export const PARTICIPANT_ID = 'switchboard.chat';
@@ -22,8 +22,11 @@ export function participantHandler(
   backends: ChatBackend,
   meter: UsageMeter | undefined,
   chatGate?: ChatGate,
+  movingAway?: MovingAway,
 ): vscode.ChatRequestHandler {
   return async (request, context, response, token) => {
+    // A question asked while chat is being moved off a backend that ran out goes where it moves.
+    await movingAway?.(backends.configFor('chat')?.id);
     const config = backends.configFor('chat');
     if (!config) {
       return {
@@ -70,8 +73,12 @@ export function registerChatParticipant(
   backends: ChatBackend,
   meter: UsageMeter | undefined,
   chatGate?: ChatGate,
+  movingAway?: MovingAway,
 ): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, participantHandler(backends, meter, chatGate));
+  const participant = vscode.chat.createChatParticipant(
+    PARTICIPANT_ID,
+    participantHandler(backends, meter, chatGate, movingAway),
+  );
   participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   return participant;
 }

@@ -7,7 +7,7 @@ import { SwitchboardLanguageModels } from './lmChatProvider';
 import { languageModelChatProviderApi } from './lmApi';
 import { SWITCHBOARD_VENDOR } from './editorModelMatch';
 import { forgetEditorChatModels } from './vscodeLmProvider';
-import type { ChatGate } from '../chatGate';
+import type { ChatGate, MovingAway } from '../chatGate';
 
 /**
  * Switchboard inside VS Code's own chat, as far as the running VS Code allows: the `@switchboard`
@@ -20,13 +20,15 @@ export function registerVsCodeChat(
   meter: UsageMeter | undefined,
   /** The budgets' say on each request: a sentence is why it was not sent. */
   chatGate?: ChatGate,
+  /** What a question waits for while chat is moved off a backend that ran out. */
+  movingAway?: MovingAway,
 ): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   const outcome: string[] = [];
 
   if (typeof vscode.chat?.createChatParticipant === 'function') {
     try {
-      disposables.push(registerChatParticipant(context.extensionUri, backends, meter, chatGate));
+      disposables.push(registerChatParticipant(context.extensionUri, backends, meter, chatGate, movingAway));
       outcome.push('the @switchboard chat participant');
     } catch (error) {
       log().warn(`VS Code chat: the @switchboard participant could not be registered: ${String(error)}`);

@@ -23,8 +23,11 @@ export interface FakeChatView {
   dispose(): void;
 }
 
-/** `gated`: the budgets' say on each request, as the extension wires it (none by default). */
-export function openChatView(api: SwitchboardApi, gated = false): FakeChatView {
+/**
+ * `gated`: the budgets' say on each request, as the extension wires it (none by default).
+ * `metered`: requests are counted in the ledger and the limit monitor is heard, as in the extension.
+ */
+export function openChatView(api: SwitchboardApi, gated = false, metered = false): FakeChatView {
   const posted: PostedMessage[] = [];
   let listener: (message: unknown) => void = () => {};
   const none = new vscode.Disposable(() => {});
@@ -48,6 +51,7 @@ export function openChatView(api: SwitchboardApi, gated = false): FakeChatView {
     keys: api.keys,
     state: new MemoryStorage() as unknown as vscode.Memento,
     ...(gated ? { chatGate: api.chatGate } : {}),
+    ...(metered ? { meter: api.meter, limits: api.limits } : {}),
   });
   provider.resolveWebviewView(view);
   return { posted, receive: (message) => listener(message), dispose: () => provider.dispose() };

@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Notice } from '../../../src/usage/limitMonitor';
+import { participantHandler } from '../../../src/chat/vscodeChat/chatParticipant';
+import { openChatView, type FakeChatView } from './fakeChatView';
+import { chatRequest, recordingStream } from './participantRequest';
 import {
   activateWithLedger,
   completeNewFunction,
@@ -18,7 +21,12 @@ import {
 } from './helpers';
 
 describe('a request limit of your own', () => {
-  const start = restoreSettingsAfterEach(['fallback', 'completion.yieldToChat', 'completion.provider']);
+  const start = restoreSettingsAfterEach([
+    'fallback',
+    'completion.yieldToChat',
+    'completion.provider',
+    'chat.provider',
+  ]);
 
   /**
    * Completion on a new backend `id` named `name`, limited to one request a day, with `more`
@@ -93,6 +101,113 @@ describe('a request limit of your own', () => {
     } finally {
       done();
     }
+  });
+
+  it('with a fallback set, a chat question right after the limit goes to the fallback, not past the limit', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'chat-move', 'Chat Moving', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'chat-standby', 'Chat Standby'),
+      ],
+      fallback: ['chat-standby'],
+      'chat.provider': 'chat-move',
+    });
+    await eventually(
+      () => api.backends.configFor('chat')?.id,
+      (id) => id === 'chat-move',
+      'chat on the limited backend',
+    );
+    const view = openChatView(api, true, true);
+    /** Sends `text` as the view's Send button would, once the previous answer has ended. */
+    const send = async (chat: FakeChatView, text: string) => {
+      const context = await eventually(
+        () => chat.posted.filter((message) => message.type === 'context').at(-1),
+        Boolean,
+        'the context chips',
+      );
+      chat.receive({ type: 'send', text, context: { revision: context!.revision, ids: [] } });
+    };
+    const idle = () =>
+      eventually(
+        () => view.posted.filter((message) => message.type === 'controls').at(-1) as { busy?: boolean } | undefined,
+        (controls) => controls?.busy === false,
+        'the answer to end',
+      );
+    try {
+      view.receive({ type: 'ready' });
+      await send(view, "The day's one question");
+      await eventually(
+        () => api.meter.today('chat-move')?.requests ?? 0,
+        (requests) => requests === 1,
+        "the day's one question to be answered",
+      );
+      await idle();
+      // The user's next question comes once the limit is known to be reached, while the move is decided.
+      await eventually(
+        () => api.limits.stateOf('chat-move')?.level,
+        (level) => level === 'exhausted',
+        'the limit to be reached',
+      );
+      await send(view, 'And one more');
+      await eventually(
+        () => api.meter.today('chat-standby')?.requests ?? 0,
+        (requests) => requests === 1,
+        'the question to be answered by the fallback',
+      );
+      assert.equal(
+        api.meter.today('chat-move')?.requests,
+        1,
+        'nothing past the limit went to the backend that ran out',
+      );
+      assert.equal(
+        view.posted.find((message) => message.type === 'sendRejected'),
+        undefined,
+        'neither question was refused',
+      );
+    } finally {
+      view.dispose();
+    }
+  });
+
+  it('with a fallback set, an @switchboard question right after the limit goes to the fallback', async () => {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, 'ask-move', 'Ask Moving', { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, 'ask-standby', 'Ask Standby'),
+      ],
+      fallback: ['ask-standby'],
+      'chat.provider': 'ask-move',
+    });
+    await eventually(
+      () => api.backends.configFor('chat')?.id,
+      (id) => id === 'ask-move',
+      'chat on the limited backend',
+    );
+    // As the extension registers it.
+    const handler = participantHandler(api.backends, api.meter, api.chatGate, (id) => api.limits.movingAway(id));
+    const ask = async (prompt: string) => {
+      const { stream, progress } = recordingStream();
+      const result = await handler(
+        chatRequest(prompt),
+        { history: [] },
+        stream,
+        new vscode.CancellationTokenSource().token,
+      );
+      assert.equal(result?.errorDetails, undefined);
+      return progress;
+    };
+    assert.deepEqual(await ask("The day's one question"), ['Asking Ask Moving (default)…']);
+    await eventually(
+      () => api.limits.stateOf('ask-move')?.level,
+      (level) => level === 'exhausted',
+      'the limit to be reached',
+    );
+    assert.deepEqual(await ask('And one more'), ['Asking Ask Standby (default)…']);
+    assert.equal(api.meter.today('ask-move')?.requests, 1, 'nothing past the limit went to the backend that ran out');
   });
 
   it('says nothing of the kind where completion yields to chat: it asks only on Alt+\\ by then', async () => {

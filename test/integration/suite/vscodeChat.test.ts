@@ -8,6 +8,7 @@ import { createProvider } from '../../../src/backends/providerRuntime';
 import { participantHandler, PARTICIPANT_ID } from '../../../src/chat/vscodeChat/chatParticipant';
 import { forgetEditorChatModels, NO_MODELS, VsCodeLmProvider } from '../../../src/chat/vscodeChat/vscodeLmProvider';
 import { activateSwitchboard, eventually, EXTENSION_ID } from './helpers';
+import { chatRequest, recordingStream } from './participantRequest';
 
 type Api = Awaited<ReturnType<typeof activateSwitchboard>>;
 
@@ -30,21 +31,6 @@ function configOf(entry: Record<string, unknown>): ProviderConfig {
   assert.deepEqual(problems, []);
   assert.ok(providers[0]);
   return providers[0];
-}
-
-/** The subset of ChatResponseStream the participant uses, keeping what it was given. */
-function recordingStream() {
-  const markdown: string[] = [];
-  const progress: string[] = [];
-  const stream = {
-    markdown: (value: string | vscode.MarkdownString) => markdown.push(typeof value === 'string' ? value : value.value),
-    progress: (value: string) => progress.push(value),
-  };
-  return { stream: stream as unknown as vscode.ChatResponseStream, markdown, progress };
-}
-
-function chatRequest(prompt: string): vscode.ChatRequest {
-  return { prompt, command: undefined, references: [], toolReferences: [] } as unknown as vscode.ChatRequest;
 }
 
 describe('Switchboard inside VS Code chat', () => {
