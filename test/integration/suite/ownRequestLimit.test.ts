@@ -61,6 +61,29 @@ describe('a request limit of your own', () => {
     return { api, reached, done: () => subscription.dispose() };
   }
 
+  /**
+   * Chat on a new backend `<prefix>-move` limited to one request a day, with `<prefix>-standby`
+   * next in `switchboard.fallback`; resolves once chat is on the limited one.
+   */
+  async function chatLimitedToOne(prefix: string, name: string) {
+    const api = await activateWithLedger();
+    await setUserSettings({
+      providers: [
+        ...start.providers,
+        emulatorBackend(start.emulatorBaseUrl, `${prefix}-move`, `${name} Moving`, { limits: { requestsPerDay: 1 } }),
+        emulatorBackend(start.emulatorBaseUrl, `${prefix}-standby`, `${name} Standby`),
+      ],
+      fallback: [`${prefix}-standby`],
+      'chat.provider': `${prefix}-move`,
+    });
+    await eventually(
+      () => api.backends.configFor('chat')?.id,
+      (id) => id === `${prefix}-move`,
+      'chat on the limited backend',
+    );
+    return api;
+  }
+
   it('says when reached that completion still asks the backend until you switch, and it does', async () => {
     const { api, reached, done } = await limitedToOne('own-daily', 'Own Daily', { 'completion.yieldToChat': false });
     try {
@@ -104,21 +127,7 @@ describe('a request limit of your own', () => {
   });
 
   it('with a fallback set, a chat question right after the limit goes to the fallback, not past the limit', async () => {
-    const api = await activateWithLedger();
-    await setUserSettings({
-      providers: [
-        ...start.providers,
-        emulatorBackend(start.emulatorBaseUrl, 'chat-move', 'Chat Moving', { limits: { requestsPerDay: 1 } }),
-        emulatorBackend(start.emulatorBaseUrl, 'chat-standby', 'Chat Standby'),
-      ],
-      fallback: ['chat-standby'],
-      'chat.provider': 'chat-move',
-    });
-    await eventually(
-      () => api.backends.configFor('chat')?.id,
-      (id) => id === 'chat-move',
-      'chat on the limited backend',
-    );
+    const api = await chatLimitedToOne('chat', 'Chat');
     const view = openChatView(api, true, true);
     /** Sends `text` as the view's Send button would, once the previous answer has ended. */
     const send = async (chat: FakeChatView, text: string) => {
@@ -172,21 +181,7 @@ describe('a request limit of your own', () => {
   });
 
   it('with a fallback set, an @switchboard question right after the limit goes to the fallback', async () => {
-    const api = await activateWithLedger();
-    await setUserSettings({
-      providers: [
-        ...start.providers,
-        emulatorBackend(start.emulatorBaseUrl, 'ask-move', 'Ask Moving', { limits: { requestsPerDay: 1 } }),
-        emulatorBackend(start.emulatorBaseUrl, 'ask-standby', 'Ask Standby'),
-      ],
-      fallback: ['ask-standby'],
-      'chat.provider': 'ask-move',
-    });
-    await eventually(
-      () => api.backends.configFor('chat')?.id,
-      (id) => id === 'ask-move',
-      'chat on the limited backend',
-    );
+    const api = await chatLimitedToOne('ask', 'Ask');
     // As the extension registers it.
     const handler = participantHandler(api.backends, api.meter, api.chatGate, (id) => api.limits.movingAway(id));
     const ask = async (prompt: string) => {
