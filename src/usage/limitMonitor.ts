@@ -32,9 +32,9 @@ import { buttonsThatFit } from '../core/usage/noticeButtons';
 const BALANCE_INTERVAL_MS = 10 * 60_000;
 const PICK = 'Pick…';
 const SHOW_USAGE = 'Show Usage';
-/** A provider's own plan figures are preferred to the local count while this fresh. */
 /** The longest a request waits for an automatic move away from a backend that ran out to be decided. */
 const MOVE_WAIT_MS = 3_000;
+/** A provider's own plan figures are preferred to the local count while this fresh. */
 const PLAN_QUOTA_FRESH_MS = 2 * BALANCE_INTERVAL_MS;
 
 /** A switch caused by a limit, as it happened: the return at the reset remembers it. */
